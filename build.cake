@@ -1,0 +1,497 @@
+// Swap build script. Run with: dotnet tool restore && dotnet cake --target=<Target>
+//
+// Targets: Build, Databases, Stop, Test, UnitTest, IntegrationTest, Pack, Demo, Bench.
+// Databases installs (apt-get, as root) and starts private MariaDB 10.11 and PostgreSQL 15
+// servers on 127.0.0.1, with data and sockets under a temporary folder; it never touches a
+// server or port it did not start.
+
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+var target = Argument("target", "Default");
+var configuration = Argument("configuration", "Release");
+var testFilter = Argument("filter", "");
+var root = MakeAbsolute(Directory(".")).FullPath;
+var artifacts = System.IO.Path.Combine(root, "artifacts");
+var serversDir = EnvironmentVariable("SWAP_SERVERS_DIR")
+    ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "swap-servers");
+
+// Builds never leave MSBuild worker nodes behind holding the caller's pipes open.
+System.Environment.SetEnvironmentVariable("MSBUILDDISABLENODEREUSE", "1");
+System.Environment.SetEnvironmentVariable("DOTNET_CLI_TELEMETRY_OPTOUT", "1");
+System.Environment.SetEnvironmentVariable("DOTNET_NOLOGO", "1");
+
+Servers servers = null;
+
+Task("Build")
+    .Does(() =>
+{
+    Sh.Run("dotnet", new[] { "build", System.IO.Path.Combine(root, "Swap.sln"), "-c", configuration, "-nodeReuse:false", "-v", "minimal" }, timeoutSeconds: 900);
+});
+
+Task("Databases")
+    .Description("Install if missing, then start (or reuse) private MariaDB and PostgreSQL servers on loopback.")
+    .Does(() =>
+{
+    servers = new Servers(serversDir);
+    servers.EnsureInstalled();
+    servers.StartAll();
+    Information("MariaDB    : {0}", Servers.Redact(servers.MySqlUrl));
+    Information("PostgreSQL : {0}", Servers.Redact(servers.PostgresUrl));
+    Information("Environment for manual runs: source {0}", servers.EnvFile);
+});
+
+Task("Stop")
+    .Description("Stop the servers that Databases started (and only those).")
+    .Does(() =>
+{
+    new Servers(serversDir).StopAll();
+});
+
+Task("UnitTest")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    RunTests("Swap.Tests", null);
+});
+
+Task("IntegrationTest")
+    .IsDependentOn("Build")
+    .IsDependentOn("Databases")
+    .Does(() =>
+{
+    RunTests("Swap.IntegrationTests", servers.Environment());
+});
+
+Task("Test")
+    .Description("Unit and integration tests against real MariaDB, PostgreSQL and SQLite.")
+    .IsDependentOn("Build")
+    .IsDependentOn("Databases")
+    .Does(() =>
+{
+    var results = System.IO.Path.Combine(artifacts, "test-results");
+    if (System.IO.Directory.Exists(results)) System.IO.Directory.Delete(results, true);
+    var failures = new List<string>();
+    foreach (var project in new[] { "Swap.Tests", "Swap.IntegrationTests" })
+    {
+        try { RunTests(project, project == "Swap.Tests" ? null : servers.Environment()); }
+        catch (Exception e) { failures.Add(project + ": " + e.Message); }
+    }
+    var summary = TestSummary.Read(results);
+    summary.Print(msg => Information(msg));
+    if (failures.Count > 0 || summary.Failed > 0 || summary.Total == 0)
+        throw new Exception("Tests failed: " + (failures.Count > 0 ? string.Join("; ", failures) : summary.Failed + " failed"));
+});
+
+Task("Pack")
+    .Description("NuGet packages for the libraries and the swap .NET tool, into artifacts/packages.")
+    .Does(() =>
+{
+    var output = System.IO.Path.Combine(artifacts, "packages");
+    Sh.Run("dotnet", new[] { "pack", System.IO.Path.Combine(root, "Swap.sln"), "-c", configuration, "-o", output, "-nodeReuse:false", "-v", "minimal" }, timeoutSeconds: 900);
+    foreach (var file in System.IO.Directory.GetFiles(output, "*.nupkg")) Information("  {0}", System.IO.Path.GetFileName(file));
+});
+
+Task("Demo")
+    .Description("The main job on the embedded default: a sample SQLite database migrated by the swap CLI.")
+    .Does(() =>
+{
+    throw new Exception("Demo is not built yet: the migration runner (issue #4) makes it real. Nothing was run.");
+});
+
+Task("Bench")
+    .Description("Side-by-side benchmarks in scenarios/ (on demand, not part of Test).")
+    .Does(() =>
+{
+    throw new Exception("Bench is not built yet: the scenario runner (issue #6) makes it real. Nothing was measured.");
+});
+
+Task("Default").IsDependentOn("Build");
+
+void RunTests(string project, IDictionary<string, string> env)
+{
+    var csproj = System.IO.Path.Combine(root, "tests", project, project + ".csproj");
+    var results = System.IO.Path.Combine(artifacts, "test-results");
+    var args = new List<string> {
+        "test", csproj, "-c", configuration, "--no-build", "-nodeReuse:false",
+        "--logger", "trx;LogFileName=" + project + ".trx",
+        "--logger", "console;verbosity=normal",
+        "--results-directory", results,
+    };
+    if (!string.IsNullOrEmpty(testFilter)) { args.Add("--filter"); args.Add(testFilter); }
+    Sh.Run("dotnet", args, env: env, timeoutSeconds: 1500);
+}
+
+RunTarget(target);
+
+// ---------------------------------------------------------------------------------------------
+
+/// <summary>Runs processes with argument lists (no shell quoting), a bounded wait and a clear error.</summary>
+static class Sh
+{
+    public static (int Code, string Output) Capture(string file, IEnumerable<string> args, IDictionary<string, string> env = null, int timeoutSeconds = 120, string runAs = null)
+    {
+        var psi = Start(file, args, env, runAs);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        using var p = Process.Start(psi);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            try { p.Kill(true); } catch { }
+            throw new Exception($"'{file}' did not finish within {timeoutSeconds}s");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    public static void Run(string file, IEnumerable<string> args, IDictionary<string, string> env = null, int timeoutSeconds = 120, string runAs = null)
+    {
+        var psi = Start(file, args, env, runAs);
+        using var p = Process.Start(psi);
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            try { p.Kill(true); } catch { }
+            throw new Exception($"'{file}' did not finish within {timeoutSeconds}s");
+        }
+        if (p.ExitCode != 0) throw new Exception($"'{file} {string.Join(" ", args.Take(3))}' exited with {p.ExitCode}");
+    }
+
+    public static string Check(string file, IEnumerable<string> args, IDictionary<string, string> env = null, int timeoutSeconds = 120, string runAs = null)
+    {
+        var (code, output) = Capture(file, args, env, timeoutSeconds, runAs);
+        if (code != 0) throw new Exception($"'{file} {string.Join(" ", args.Take(4))}' exited with {code}:\n{output}");
+        return output;
+    }
+
+    static ProcessStartInfo Start(string file, IEnumerable<string> args, IDictionary<string, string> env, string runAs)
+    {
+        var psi = new ProcessStartInfo { UseShellExecute = false };
+        if (runAs != null)
+        {
+            psi.FileName = "runuser";
+            psi.ArgumentList.Add("-u");
+            psi.ArgumentList.Add(runAs);
+            psi.ArgumentList.Add("--");
+            psi.ArgumentList.Add(file);
+        }
+        else psi.FileName = file;
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (env != null) foreach (var kv in env) psi.Environment[kv.Key] = kv.Value;
+        return psi;
+    }
+
+    public static bool OnPath(string file) =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Concat(new[] { "/usr/sbin", "/usr/lib/postgresql/15/bin" })
+            .Any(d => System.IO.File.Exists(System.IO.Path.Combine(d, file)));
+
+    public static bool IsRoot => Capture("id", new[] { "-u" }).Output.Trim() == "0";
+}
+
+/// <summary>
+/// Private MariaDB and PostgreSQL servers for tests and benchmarks: data, sockets, logs and pid
+/// files live under one temporary folder; ports are non-default and checked free before use.
+/// </summary>
+class Servers
+{
+    public const string User = "swap";
+    public const string Password = "swap-test-pw-7Hq2";   // a test-only secret, distinctive so leak tests can grep for it
+    public const string Database = "swap_test";
+    const string PgBin = "/usr/lib/postgresql/15/bin";
+
+    readonly string dir;
+    public Servers(string dir) { this.dir = dir; }
+
+    string My(string f) => System.IO.Path.Combine(dir, "mariadb", f);
+    string Pg(string f) => System.IO.Path.Combine(dir, "postgres", f);
+    public string EnvFile => System.IO.Path.Combine(dir, "servers.env");
+    public int MySqlPort { get; private set; }
+    public int PostgresPort { get; private set; }
+    public string MySqlUrl => $"mysql://{User}:{Password}@127.0.0.1:{MySqlPort}/{Database}";
+    public string PostgresUrl => $"postgres://{User}:{Password}@127.0.0.1:{PostgresPort}/{Database}";
+    static string ServiceUser(string name) => Sh.IsRoot ? name : null;
+
+    public static string Redact(string url) => Regex.Replace(url, "://([^:/@]+):[^@]*@", "://$1:***@");
+
+    public Dictionary<string, string> Environment() => new()
+    {
+        ["SWAP_TEST_MYSQL"] = MySqlUrl,
+        ["SWAP_TEST_POSTGRES"] = PostgresUrl,
+        ["SWAP_TEST_SERVERS_DIR"] = dir,
+        ["SWAP_TEST_MYSQL_SOCKET"] = My("mysqld.sock"),
+        ["SWAP_TEST_POSTGRES_SOCKET_DIR"] = Pg(""),
+    };
+
+    // ---- install -----------------------------------------------------------------------------
+
+    public void EnsureInstalled()
+    {
+        var missing = new List<string>();
+        if (!Sh.OnPath("mariadbd") || !Sh.OnPath("mariadb-install-db") || !Sh.OnPath("mariadb")) missing.Add("mariadb-server");
+        if (!System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libmariadb.so.3") && !System.IO.File.Exists("/usr/lib/aarch64-linux-gnu/libmariadb.so.3")) missing.Add("libmariadb3");
+        if (!System.IO.File.Exists(System.IO.Path.Combine(PgBin, "postgres"))) missing.Add("postgresql-15");
+        if (!System.IO.File.Exists("/usr/bin/psql")) missing.Add("postgresql-client-15");
+        if (missing.Count == 0) return;
+        if (!Sh.IsRoot)
+            throw new Exception($"Missing packages: {string.Join(", ", missing)}. Run this target as root, or install them: sudo apt-get install -y {string.Join(" ", missing)}");
+        AptInstall(missing);
+    }
+
+    public static void AptInstall(IEnumerable<string> packages)
+    {
+        var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+        // Package scripts must not start system-wide services: there is no service manager here,
+        // and the project only ever runs its own private servers.
+        const string policy = "/usr/sbin/policy-rc.d";
+        var ownPolicy = !System.IO.File.Exists(policy);
+        if (ownPolicy)
+        {
+            System.IO.File.WriteAllText(policy, "#!/bin/sh\nexit 101\n");
+            Sh.Run("chmod", new[] { "0755", policy });
+        }
+        try
+        {
+            Console.WriteLine("Installing " + string.Join(" ", packages) + " with apt-get");
+            Sh.Run("apt-get", new[] { "update", "-q" }, env, timeoutSeconds: 600);
+            Sh.Run("apt-get", new[] { "install", "-y", "-q", "--no-install-recommends" }.Concat(packages), env, timeoutSeconds: 1200);
+        }
+        finally
+        {
+            if (ownPolicy) System.IO.File.Delete(policy);
+        }
+    }
+
+    // ---- start -------------------------------------------------------------------------------
+
+    public void StartAll()
+    {
+        System.IO.Directory.CreateDirectory(dir);
+        Sh.Run("chmod", new[] { "0755", dir });
+        StartMariaDb();
+        StartPostgres();
+        System.IO.File.WriteAllLines(EnvFile, Environment().Select(kv => $"export {kv.Key}='{kv.Value}'"));
+    }
+
+    void StartMariaDb()
+    {
+        if (MariaDbAlive(out var port))
+        {
+            MySqlPort = port;
+            Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
+            EnsureMariaDbUser();
+            return;
+        }
+        var home = My("");
+        if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
+        System.IO.Directory.CreateDirectory(My("data"));
+        var runAs = ServiceUser("mysql");
+        if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", home });
+        MySqlPort = FreePort(33306);
+
+        var install = new List<string> { "--no-defaults", "--datadir=" + My("data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
+        if (runAs != null) install.Add("--user=mysql");
+        Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
+
+        var args = new List<string> {
+            "--no-defaults", "--datadir=" + My("data"), "--socket=" + My("mysqld.sock"),
+            "--port=" + MySqlPort, "--bind-address=127.0.0.1", "--pid-file=" + My("mariadbd.pid"),
+            "--log-error=" + My("mariadb.log"), "--skip-name-resolve", "--max-connections=500",
+            "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
+            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--skip-log-bin",
+            "--lock-wait-timeout=60",
+        };
+        if (runAs != null) args.Add("--user=mysql");
+        Detach("/usr/sbin/mariadbd", args, My("mariadb.console.log"));
+        System.IO.File.WriteAllText(My("port"), MySqlPort.ToString());
+        WaitFor("MariaDB", My("mariadb.log"), () => Sh.Capture("mariadb-admin", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "ping" }, timeoutSeconds: 10).Code == 0);
+        EnsureMariaDbUser();
+    }
+
+    void EnsureMariaDbUser()
+    {
+        var sql = string.Join("\n", new[] { "127.0.0.1", "localhost" }.SelectMany(h => new[] {
+            $"CREATE USER IF NOT EXISTS '{User}'@'{h}' IDENTIFIED BY '{Password}';",
+            $"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'{h}' WITH GRANT OPTION;" }))
+            + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;";
+        Sh.Check("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-e", sql });
+    }
+
+    bool MariaDbAlive(out int port)
+    {
+        port = 0;
+        if (!System.IO.File.Exists(My("port")) || !OwnProcessAlive(My("mariadbd.pid"), My("data"))) return false;
+        port = int.Parse(System.IO.File.ReadAllText(My("port")).Trim());
+        return Sh.Capture("mariadb-admin", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "ping" }, timeoutSeconds: 10).Code == 0;
+    }
+
+    void StartPostgres()
+    {
+        if (PostgresAlive(out var port))
+        {
+            PostgresPort = port;
+            Console.WriteLine($"PostgreSQL already running on 127.0.0.1:{port}; reusing it");
+            EnsurePostgresUser();
+            return;
+        }
+        var home = Pg("");
+        if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
+        System.IO.Directory.CreateDirectory(home);
+        var runAs = ServiceUser("postgres");
+        if (runAs != null) Sh.Run("chown", new[] { "-R", "postgres:postgres", home });
+        PostgresPort = FreePort(55432);
+
+        Sh.Check(System.IO.Path.Combine(PgBin, "initdb"), new[] {
+            "-D", Pg("data"), "-U", "postgres", "-E", "UTF8", "--no-locale",
+            "--auth-local=trust", "--auth-host=scram-sha-256" }, timeoutSeconds: 300, runAs: runAs);
+        var options = string.Join(" ", new[] {
+            "-c port=" + PostgresPort, "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=" + home.TrimEnd('/'),
+            "-c max_connections=300", "-c shared_buffers=512MB", "-c synchronous_commit=off",
+            "-c max_wal_size=4GB", "-c max_locks_per_transaction=256" });
+        Sh.Check(System.IO.Path.Combine(PgBin, "pg_ctl"), new[] {
+            "start", "-D", Pg("data"), "-l", Pg("postgres.log"), "-w", "-t", "60", "-o", options }, timeoutSeconds: 90, runAs: runAs);
+        System.IO.File.WriteAllText(Pg("port"), PostgresPort.ToString());
+        WaitFor("PostgreSQL", Pg("postgres.log"), () => Sh.Capture(System.IO.Path.Combine(PgBin, "pg_isready"), new[] { "-h", "127.0.0.1", "-p", PostgresPort.ToString() }, timeoutSeconds: 10).Code == 0);
+        EnsurePostgresUser();
+    }
+
+    void EnsurePostgresUser()
+    {
+        var psql = new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", Pg("").TrimEnd('/'), "-p", PostgresPort.ToString(), "-U", "postgres", "-d", "postgres" };
+        var exists = Sh.Check("psql", psql.Concat(new[] { "-tAc", $"SELECT 1 FROM pg_roles WHERE rolname = '{User}'" }), runAs: ServiceUser("postgres")).Trim();
+        if (exists != "1")
+            Sh.Check("psql", psql.Concat(new[] { "-c", $"CREATE ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'" }), runAs: ServiceUser("postgres"));
+        var db = Sh.Check("psql", psql.Concat(new[] { "-tAc", $"SELECT 1 FROM pg_database WHERE datname = '{Database}'" }), runAs: ServiceUser("postgres")).Trim();
+        if (db != "1")
+            Sh.Check("psql", psql.Concat(new[] { "-c", $"CREATE DATABASE {Database} OWNER {User}" }), runAs: ServiceUser("postgres"));
+    }
+
+    bool PostgresAlive(out int port)
+    {
+        port = 0;
+        if (!System.IO.File.Exists(Pg("port")) || !System.IO.File.Exists(Pg("data/postmaster.pid"))) return false;
+        var pidLine = System.IO.File.ReadLines(Pg("data/postmaster.pid")).FirstOrDefault() ?? "";
+        var pidFile = Pg("postmaster.pid.check");
+        System.IO.File.WriteAllText(pidFile, pidLine);
+        if (!OwnProcessAlive(pidFile, Pg("data"))) return false;
+        port = int.Parse(System.IO.File.ReadAllText(Pg("port")).Trim());
+        return Sh.Capture(System.IO.Path.Combine(PgBin, "pg_isready"), new[] { "-h", "127.0.0.1", "-p", port.ToString() }, timeoutSeconds: 10).Code == 0;
+    }
+
+    // ---- stop --------------------------------------------------------------------------------
+
+    public void StopAll()
+    {
+        if (OwnProcessAlive(My("mariadbd.pid"), My("data")))
+        {
+            var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());
+            Console.WriteLine($"Stopping MariaDB (pid {pid})");
+            Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
+            WaitExit(pid, 60);
+        }
+        else Console.WriteLine("MariaDB: no server of ours is running");
+
+        if (System.IO.File.Exists(Pg("data/postmaster.pid")))
+        {
+            Console.WriteLine("Stopping PostgreSQL");
+            Sh.Capture(System.IO.Path.Combine(PgBin, "pg_ctl"), new[] { "stop", "-D", Pg("data"), "-m", "fast", "-w", "-t", "60" }, timeoutSeconds: 90, runAs: ServiceUser("postgres"));
+        }
+        else Console.WriteLine("PostgreSQL: no server of ours is running");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    /// <summary>True when the pid in the file is alive and its command line names our data directory.</summary>
+    static bool OwnProcessAlive(string pidFile, string dataDir)
+    {
+        if (!System.IO.File.Exists(pidFile)) return false;
+        if (!int.TryParse(System.IO.File.ReadAllText(pidFile).Trim(), out var pid)) return false;
+        var cmdline = $"/proc/{pid}/cmdline";
+        if (!System.IO.File.Exists(cmdline)) return false;
+        var args = System.IO.File.ReadAllText(cmdline).Replace('\0', ' ');
+        return args.Contains(dataDir.TrimEnd('/'));
+    }
+
+    static void WaitExit(int pid, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (System.IO.Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(200);
+        if (System.IO.Directory.Exists($"/proc/{pid}")) throw new Exception($"Server pid {pid} did not stop within {seconds}s");
+    }
+
+    static int FreePort(int preferred)
+    {
+        for (var port = preferred; port < preferred + 200; port++)
+        {
+            try
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException) { }
+        }
+        throw new Exception($"No free port in {preferred}..{preferred + 199} on 127.0.0.1");
+    }
+
+    static void Detach(string file, IEnumerable<string> args, string log)
+    {
+        // setsid + redirected stdio: the server outlives this build and never holds the caller's pipes.
+        var quoted = string.Join(" ", new[] { file }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        Sh.Run("bash", new[] { "-c", $"setsid {quoted} >>'{log}' 2>&1 </dev/null &" });
+    }
+
+    static void WaitFor(string name, string log, Func<bool> ready, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (ready()) { Console.WriteLine($"{name} is accepting connections"); return; }
+            System.Threading.Thread.Sleep(300);
+        }
+        var tail = System.IO.File.Exists(log) ? string.Join("\n", System.IO.File.ReadLines(log).TakeLast(30)) : "(no log written)";
+        throw new Exception($"{name} did not accept connections within {seconds}s. Last lines of {log}:\n{tail}");
+    }
+}
+
+/// <summary>Totals across the TRX files of one Test run.</summary>
+class TestSummary
+{
+    public int Total, Passed, Failed, Skipped;
+    public List<string> FailedNames = new();
+    public List<(string File, int Total, int Passed, int Failed)> PerFile = new();
+
+    public static TestSummary Read(string dir)
+    {
+        var s = new TestSummary();
+        if (!System.IO.Directory.Exists(dir)) return s;
+        XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+        foreach (var file in System.IO.Directory.GetFiles(dir, "*.trx", System.IO.SearchOption.AllDirectories))
+        {
+            var doc = XDocument.Load(file);
+            var c = doc.Descendants(ns + "Counters").FirstOrDefault();
+            if (c == null) continue;
+            int Get(string n) => int.TryParse((string)c.Attribute(n), out var v) ? v : 0;
+            s.Total += Get("total"); s.Passed += Get("passed"); s.Failed += Get("failed");
+            s.Skipped += Get("notExecuted");
+            s.PerFile.Add((System.IO.Path.GetFileNameWithoutExtension(file), Get("total"), Get("passed"), Get("failed")));
+            s.FailedNames.AddRange(doc.Descendants(ns + "UnitTestResult")
+                .Where(r => (string)r.Attribute("outcome") == "Failed")
+                .Select(r => (string)r.Attribute("testName")));
+        }
+        return s;
+    }
+
+    public void Print(Action<string> write)
+    {
+        write("");
+        foreach (var f in PerFile) write($"  {f.File}: {f.Passed} passed, {f.Failed} failed of {f.Total}");
+        foreach (var name in FailedNames) write("  FAILED " + name);
+        write($"{Passed} passed, {Failed} failed" + (Skipped > 0 ? $", {Skipped} skipped" : ""));
+    }
+}

@@ -1,0 +1,10 @@
+namespace Swap.Cli;
+
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        Console.Error.WriteLine("swap: not built yet");
+        return 1;
+    }
+}
