@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+
+namespace Swap.Connections;
+
+/// <summary>The database engines Swap targets.</summary>
+public enum DatabaseEngine
+{
+    /// <summary>SQLite, the embedded default.</summary>
+    Sqlite,
+    /// <summary>MySQL 8 or MariaDB 10.x.</summary>
+    MySql,
+    /// <summary>PostgreSQL 12 or later.</summary>
+    PostgreSql,
+}
+
+/// <summary>
+/// A database address in URL form: <c>mysql://user:pass@host:port/db</c>,
+/// <c>postgres://user:pass@host:port/db?schema=app</c> or <c>sqlite:path/to.db</c>.
+/// <see cref="ToString"/> never shows the password.
+/// </summary>
+public sealed class DatabaseUrl
+{
+    private DatabaseUrl(DatabaseEngine engine, string? host, int? port, string? user, string? password, string database, IReadOnlyDictionary<string, string> options)
+    {
+        Engine = engine;
+        Host = host;
+        Port = port;
+        User = user;
+        Password = password;
+        Database = database;
+        Options = options;
+    }
+
+    public DatabaseEngine Engine { get; }
+    public string? Host { get; }
+    public int? Port { get; }
+    public string? User { get; }
+    public string? Password { get; }
+
+    /// <summary>The database name, or for SQLite the file path.</summary>
+    public string Database { get; }
+
+    /// <summary>Query-string options such as <c>schema</c>, <c>sslmode</c>, <c>socket</c>.</summary>
+    public IReadOnlyDictionary<string, string> Options { get; }
+
+    public string? Option(string name) => Options.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>Parses a URL; throws <see cref="SwapException"/> with a usage error that shows the expected forms.</summary>
+    public static DatabaseUrl Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Trim();
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+            throw Invalid(text, "it has no scheme");
+        var scheme = text[..colon].ToLowerInvariant();
+        var rest = text[(colon + 1)..];
+        return scheme switch
+        {
+            "sqlite" => ParseSqlite(text, rest),
+            "mysql" or "mariadb" => ParseServer(text, DatabaseEngine.MySql, rest),
+            "postgres" or "postgresql" or "pg" => ParseServer(text, DatabaseEngine.PostgreSql, rest),
+            _ => throw Invalid(text, $"the scheme '{scheme}' is not one of sqlite, mysql, mariadb, postgres"),
+        };
+    }
+
+    public static bool TryParse(string text, out DatabaseUrl? url)
+    {
+        try
+        {
+            url = Parse(text);
+            return true;
+        }
+        catch (SwapException)
+        {
+            url = null;
+            return false;
+        }
+    }
+
+    private static DatabaseUrl ParseSqlite(string original, string rest)
+    {
+        var (path, options) = SplitQuery(rest);
+        if (path.StartsWith("//", StringComparison.Ordinal))
+            path = path[2..];
+        path = Uri.UnescapeDataString(path);
+        if (path.Length == 0)
+            throw Invalid(original, "it names no file");
+        return new DatabaseUrl(DatabaseEngine.Sqlite, null, null, null, null, path, options);
+    }
+
+    private static DatabaseUrl ParseServer(string original, DatabaseEngine engine, string rest)
+    {
+        if (!rest.StartsWith("//", StringComparison.Ordinal))
+            throw Invalid(original, "a server URL starts with '//' after the scheme");
+        var (body, options) = SplitQuery(rest[2..]);
+        var slash = body.IndexOf('/', StringComparison.Ordinal);
+        var authority = slash < 0 ? body : body[..slash];
+        var database = slash < 0 ? "" : Uri.UnescapeDataString(body[(slash + 1)..]);
+        if (database.Length == 0)
+            throw Invalid(original, "it names no database (…/dbname)");
+
+        string? user = null, password = null;
+        var at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var credentials = authority[..at];
+            authority = authority[(at + 1)..];
+            var sep = credentials.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(sep < 0 ? credentials : credentials[..sep]);
+            password = sep < 0 ? null : Uri.UnescapeDataString(credentials[(sep + 1)..]);
+        }
+
+        string host;
+        int? port = null;
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+                throw Invalid(original, "an IPv6 host is not closed with ']'");
+            host = authority[1..close];
+            authority = authority[(close + 1)..];
+            if (authority.StartsWith(':'))
+                port = ParsePort(original, authority[1..]);
+        }
+        else
+        {
+            var pc = authority.LastIndexOf(':');
+            host = pc < 0 ? authority : authority[..pc];
+            if (pc >= 0)
+                port = ParsePort(original, authority[(pc + 1)..]);
+        }
+        if (host.Length == 0 && !options.ContainsKey("socket"))
+            host = "localhost";
+        return new DatabaseUrl(engine, Uri.UnescapeDataString(host), port, user, password, database, options);
+    }
+
+    private static int ParsePort(string original, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+            ? port
+            : throw Invalid(original, $"the port '{text}' is not a number from 1 to 65535");
+
+    private static (string Body, IReadOnlyDictionary<string, string> Options) SplitQuery(string text)
+    {
+        var q = text.IndexOf('?', StringComparison.Ordinal);
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (q < 0)
+            return (text, options);
+        foreach (var pair in text[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            options[key] = eq < 0 ? "true" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+        }
+        return (text[..q], options);
+    }
+
+    private static SwapException Invalid(string text, string why) => new(
+        SwapErrorKind.Usage,
+        $"The database URL '{Redact(text)}' is not valid: {why}. Use mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:path/to.db.");
+
+    /// <summary>Replaces the password part of anything that looks like a URL with <c>***</c>.</summary>
+    public static string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+            return text;
+        var at = text.IndexOf('@', scheme + 3);
+        var slash = text.IndexOf('/', scheme + 3);
+        if (at < 0 || (slash >= 0 && slash < at))
+            return text;
+        var colon = text.IndexOf(':', scheme + 3);
+        if (colon < 0 || colon > at)
+            return text;
+        return string.Concat(text.AsSpan(0, colon + 1), "***", text.AsSpan(at));
+    }
+
+    /// <summary>The URL with the password replaced by <c>***</c>.</summary>
+    public override string ToString()
+    {
+        if (Engine == DatabaseEngine.Sqlite)
+            return "sqlite:" + Database;
+        var sb = new StringBuilder(Engine == DatabaseEngine.MySql ? "mysql://" : "postgres://");
+        if (User is not null)
+        {
+            sb.Append(Uri.EscapeDataString(User));
+            if (Password is not null)
+                sb.Append(":***");
+            sb.Append('@');
+        }
+        sb.Append(Host!.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host);
+        if (Port is { } p)
+            sb.Append(':').Append(p.ToString(CultureInfo.InvariantCulture));
+        sb.Append('/').Append(Uri.EscapeDataString(Database));
+        return sb.ToString();
+    }
+}
