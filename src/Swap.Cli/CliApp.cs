@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Swap.Cli.Commands;
+
+namespace Swap.Cli;
+
+/// <summary>The <c>swap</c> command. <see cref="RunAsync"/> is the whole program, with its streams and environment passed in.</summary>
+public static class CliApp
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return await RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory(), TimeProvider.System, cts.Token);
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, string workingDirectory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        using var output = new RedactingWriter(stdout);
+        using var errors = new RedactingWriter(stderr);
+        var globals = new GlobalOptions();
+        var invocation = new Invocation(globals, output, errors, environment, workingDirectory, time, stdout == Console.Out && !Console.IsOutputRedirected);
+        var root = new RootCommand("Swap: online table changes and resumable, versioned migrations for MySQL/MariaDB, PostgreSQL and SQLite.");
+        globals.AddTo(root);
+        foreach (var command in new ICommand[] { new StatusCommand(), new UpCommand(), new DownCommand(), new PlanCommand(), new SyncCommand(), new ValidateCommand(), new CreateCommand() })
+            root.Subcommands.Add(command.Build(invocation));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                errors.WriteLine("error: " + error.Message);
+            errors.WriteLine("Run 'swap --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (SwapException e)
+        {
+            errors.WriteLine("error: " + e.Message);
+            return (int)e.Kind;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            errors.WriteLine("Cancelled. Anything interrupted resumes on the next 'swap up'.");
+            return ExitCodes.Cancelled;
+        }
+        catch (DbException e)
+        {
+            errors.WriteLine("error: the database reported: " + e.Message);
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            invocation.Dispose();
+        }
+    }
+}
+
+/// <summary>One verb of the CLI.</summary>
+internal interface ICommand
+{
+    Command Build(Invocation invocation);
+}
+
+/// <summary>Options every verb takes.</summary>
+internal sealed class GlobalOptions
+{
+    public Option<string?> Db { get; } = new("--db") { Description = "Target database: mysql://user:pass@host:port/db, postgres://user:pass@host:port/db[?schema=s], sqlite:path/to.db. Default: $SWAP_DB, then swap.json.", Recursive = true };
+    public Option<string[]> Migrations { get; } = new("--migrations", "-m") { Description = "A module or migrations folder (repeatable). Default: swap.json, then ./migrations.", Recursive = true, AllowMultipleArgumentsPerToken = false };
+    public Option<string?> Config { get; } = new("--config") { Description = "A swap.json file (default: ./swap.json if present).", Recursive = true };
+    public Option<string?> HistoryPrefix { get; } = new("--history-prefix") { Description = "Prefix of Swap's own tables (default 'swap': swap_history, swap_journal, swap_lock).", Recursive = true };
+    public Option<string?> LockTimeout { get; } = new("--lock-timeout") { Description = "Wait this long for another runner's lock (e.g. 30s, 5m). Default: fail at once.", Recursive = true };
+    public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable JSON on stdout.", Recursive = true };
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Debug logging on stderr.", Recursive = true };
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Only warnings and errors on stderr.", Recursive = true };
+
+    public void AddTo(RootCommand root)
+    {
+        foreach (var option in new Option[] { Db, Migrations, Config, HistoryPrefix, LockTimeout, Json, Verbose, Quiet })
+            root.Options.Add(option);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Swap.Connections;
+
+namespace Swap.Cli;
+
+/// <summary>
+/// Where the CLI's settings come from, first match wins: command-line options, then the
+/// environment (<c>SWAP_DB</c>), then <c>swap.json</c> in the working directory.
+/// </summary>
+internal sealed class CliSettings
+{
+    public string? Db { get; init; }
+    public IReadOnlyList<string> Migrations { get; init; } = [];
+    public string HistoryPrefix { get; init; } = "swap";
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
+    public string WorkingDirectory { get; init; } = ".";
+
+    /// <summary>The swap.json file, if one was read.</summary>
+    public string? ConfigFile { get; init; }
+
+    public DatabaseUrl RequireDb()
+    {
+        if (string.IsNullOrWhiteSpace(Db))
+            throw new SwapException(SwapErrorKind.Usage, "No database given. Pass --db <url> (for example --db sqlite:app.db), set SWAP_DB, or put \"db\" in swap.json.");
+        return DatabaseUrl.Parse(Db);
+    }
+
+    public static CliSettings Resolve(string? db, IReadOnlyList<string> migrations, string? historyPrefix, string? lockTimeout, string? configPath, Func<string, string?> environment, string workingDirectory)
+    {
+        var file = configPath ?? Path.Combine(workingDirectory, "swap.json");
+        SwapJson? json = null;
+        if (File.Exists(file))
+            json = Read(file);
+        else if (configPath is not null)
+            throw new SwapException(SwapErrorKind.Usage, $"The config file '{configPath}' does not exist.");
+
+        var baseDir = json is null ? workingDirectory : Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var folders = migrations.Count > 0
+            ? migrations.Select(m => Path.GetFullPath(m, workingDirectory)).ToList()
+            : json?.Migrations?.Select(m => Path.GetFullPath(m, baseDir)).ToList() ?? [];
+        if (folders.Count == 0 && Directory.Exists(Path.Combine(workingDirectory, "migrations")))
+            folders.Add(Path.Combine(workingDirectory, "migrations"));
+
+        var timeout = lockTimeout ?? json?.LockTimeout;
+        return new CliSettings
+        {
+            Db = db ?? environment("SWAP_DB") ?? json?.Db,
+            Migrations = folders,
+            HistoryPrefix = historyPrefix ?? json?.HistoryPrefix ?? "swap",
+            LockTimeout = timeout is null ? TimeSpan.Zero : Durations.Parse(timeout, "--lock-timeout"),
+            WorkingDirectory = workingDirectory,
+            ConfigFile = json is null ? null : file,
+        };
+    }
+
+    private static SwapJson Read(string file)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SwapJson>(File.ReadAllText(file), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                ?? new SwapJson();
+        }
+        catch (JsonException e)
+        {
+            throw new SwapException(SwapErrorKind.Usage, $"{file} is not valid JSON: {e.Message}");
+        }
+    }
+
+    private sealed class SwapJson
+    {
+        public string? Db { get; set; }
+        public List<string>? Migrations { get; set; }
+        public string? HistoryPrefix { get; set; }
+        public string? LockTimeout { get; set; }
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Swap.Discovery;
+
+namespace Swap.Cli.Commands;
+
+internal sealed class CreateCommand : ICommand
+{
+    public Command Build(Invocation invocation)
+    {
+        var title = new Argument<string>("title") { Description = "What the script does, e.g. \"Add user roles\"." };
+        var sql = new Option<bool>("--sql") { Description = "A SQL script (the default)." };
+        var cs = new Option<bool>("--cs") { Description = "A C# script." };
+        var module = new Option<string?>("--module") { Description = "The module (folder name) to put it in, when several are configured." };
+        var group = new Option<string?>("--group") { Description = "Put it in this group folder (YYYY-MM-DD-name; created with today's date if new)." };
+        var command = new Command("create", "Write a correctly named script stub.") { title, sql, cs, module, group };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(sql) && parse.GetValue(cs))
+                throw new SwapException(SwapErrorKind.Usage, "Pick one of --sql and --cs.");
+            var settings = invocation.Settings(parse);
+            var folder = MigrationsFolder(settings, parse.GetValue(module));
+            var path = ScriptTemplates.Create(folder, parse.GetValue(title)!, parse.GetValue(cs) ? ScriptKind.CSharp : ScriptKind.Sql, parse.GetValue(group), invocation.Time.GetUtcNow());
+            invocation.Out.WriteLine(Path.GetRelativePath(invocation.WorkingDirectory, path));
+            invocation.Out.Flush();
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string MigrationsFolder(CliSettings settings, string? module)
+    {
+        static string Inner(string folder) => Directory.Exists(Path.Combine(folder, "migrations")) ? Path.Combine(folder, "migrations") : folder;
+        static string ModuleName(string folder)
+        {
+            var info = new DirectoryInfo(folder);
+            return info.Name.Equals("migrations", StringComparison.OrdinalIgnoreCase) && info.Parent is not null ? info.Parent.Name : info.Name;
+        }
+
+        if (module is not null)
+        {
+            var match = settings.Migrations.FirstOrDefault(f => ModuleName(f).Equals(module, StringComparison.OrdinalIgnoreCase));
+            return match is not null
+                ? Inner(match)
+                : throw new SwapException(SwapErrorKind.Usage, $"No configured migrations folder belongs to module '{module}'. Configured: {(settings.Migrations.Count == 0 ? "none" : string.Join(", ", settings.Migrations.Select(ModuleName)))}.");
+        }
+        if (settings.Migrations.Count > 1)
+            throw new SwapException(SwapErrorKind.Usage, $"Several migrations folders are configured; say which module with --module ({string.Join(", ", settings.Migrations.Select(ModuleName))}).");
+        return settings.Migrations.Count == 1 ? Inner(settings.Migrations[0]) : Path.Combine(settings.WorkingDirectory, "migrations");
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Swap.Cli.Output;
+using Swap.Reports;
+
+namespace Swap.Cli.Commands;
+
+internal sealed class UpCommand : ICommand
+{
+    public Command Build(Invocation invocation)
+    {
+        var to = new Option<string?>("--to") { Description = "Apply up to and including this script id." };
+        var steps = new Option<int?>("--steps") { Description = "Apply at most this many scripts." };
+        var budget = new Option<string?>("--time-budget") { Description = "Stop cleanly after the step in progress once this much time is spent (e.g. 10m); run again to continue." };
+        var allowChanged = new Option<bool>("--allow-changed") { Description = "Run even if applied scripts changed since they were applied." };
+        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, budget, allowChanged };
+        command.SetAction(async (parse, ct) =>
+        {
+            var up = new UpOptions
+            {
+                To = parse.GetValue(to),
+                Steps = parse.GetValue(steps),
+                TimeBudget = parse.GetValue(budget) is { } b ? Durations.Parse(b, "--time-budget") : null,
+            };
+            if (up.Steps is <= 0)
+                throw new SwapException(SwapErrorKind.Usage, $"--steps must be 1 or more, not {up.Steps}.");
+            var (_, migrator) = invocation.Migrator(parse, o => o.AllowChangedScripts = parse.GetValue(allowChanged));
+            var result = await migrator.UpAsync(up, ct);
+            Render(invocation, result, invocation.Json(parse));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Render(Invocation invocation, UpResult result, bool json)
+    {
+        if (json)
+        {
+            Json.Write(invocation.Out, new
+            {
+                batch = result.Applied.Count > 0 ? result.Batch : (int?)null,
+                applied = result.Applied.Select(a => new { id = a.Id, durationMs = (long)a.Duration.TotalMilliseconds, resumedSteps = a.ResumedSteps }),
+                stopped = result.Stopped,
+                stillPending = result.StillPending,
+            });
+            return;
+        }
+        var w = invocation.Out;
+        foreach (var a in result.Applied)
+            w.WriteLine($"applied\t{a.Id}\t{Durations.Format(a.Duration)}{(a.ResumedSteps > 0 ? $"\tresumed after {a.ResumedSteps} step(s)" : "")}");
+        w.WriteLine(result.Applied.Count == 0
+            ? "Nothing to apply: the database is up to date."
+            : $"Applied {result.Applied.Count} script(s) as batch {result.Batch}.");
+        if (result.Stopped == StopReason.BudgetSpent)
+            w.WriteLine($"Stopped: the time budget is spent; {result.StillPending} script(s) still pending. Run 'swap up' again to continue.");
+        else if (result.StillPending > 0)
+            w.WriteLine($"{result.StillPending} script(s) still pending.");
+        w.Flush();
+    }
+}

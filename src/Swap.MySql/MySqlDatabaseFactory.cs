@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+using Swap.Connections;
+using Swap.Dialects;
+
+namespace Swap.MySql;
+
+/// <summary>Opens MySQL/MariaDB targets from URLs.</summary>
+public static class MySqlDatabaseFactory
+{
+    public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null) =>
+        throw new SwapException(SwapErrorKind.Usage, "The MySQL/MariaDB dialect is not built yet.");
+}

@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Swap.Data;
+using Swap.Locking;
+
+namespace Swap.PostgreSql.Internal;
+
+/// <summary>
+/// The run lock on PostgreSQL: a session advisory lock (<c>pg_try_advisory_lock</c>) on a
+/// dedicated connection, released by the server if the holder's session ends.
+/// </summary>
+internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfoTable) : RunLock
+{
+    private DbConnection? connection;
+
+    /// <summary>A stable 64-bit key for "swap run on this database and schema".</summary>
+    public static long Key(PostgresDatabase database) =>
+        BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("swap-run:" + database.LockScope)));
+
+    public override async Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        connection ??= await database.OpenConnectionAsync(cancellationToken);
+        if (await connection.ScalarAsync("SELECT pg_try_advisory_lock(@key)", new { key = Key(database) }, null, cancellationToken) is not true)
+            return false;
+        var table = database.Dialect.Quote(lockInfoTable);
+        await connection.ExecuteAsync(database.Dialect.CreateLockInfoTable(lockInfoTable), cancellationToken);
+        await connection.ExecuteAsync($"DELETE FROM {table} WHERE lock_name = 'run'", cancellationToken);
+        await connection.ExecuteAsync($"INSERT INTO {table} (lock_name, holder, since) VALUES ('run', @holder, @since)", new { holder, since = sinceUtc }, null, cancellationToken);
+        return true;
+    }
+
+    public override async Task<LockHolder?> DescribeHolderAsync(CancellationToken cancellationToken)
+    {
+        connection ??= await database.OpenConnectionAsync(cancellationToken);
+        return await PeekAsync(database, connection, lockInfoTable, cancellationToken);
+    }
+
+    public override async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+    {
+        if (connection is null)
+            return false;
+        try
+        {
+            var key = Key(database);
+            var held = await connection.ScalarAsync(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND classid = @hi AND objid = @lo AND objsubid = 1",
+                new { hi = HighOid(key), lo = LowOid(key) },
+                null,
+                cancellationToken);
+            return Convert.ToInt64(held, System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (connection is null)
+            return;
+        try
+        {
+            if (await database.TableExistsAsync(connection, lockInfoTable, CancellationToken.None))
+                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", CancellationToken.None);
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = Key(database) }, null, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            // Closing the session below releases the lock anyway.
+        }
+        await connection.DisposeAsync();
+        connection = null;
+    }
+
+    public static async Task<LockHolder?> PeekAsync(PostgresDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken)
+    {
+        var key = Key(database);
+        var sessions = await connection.QueryAsync(
+            """
+            SELECT a.pid, a.usename, a.client_addr::text AS client, a.application_name, a.backend_start
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = @hi AND l.objid = @lo AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """,
+            new { hi = HighOid(key), lo = LowOid(key) },
+            cancellationToken);
+        if (sessions.Count == 0)
+            return null;
+        var s = sessions[0];
+        var session = $"PostgreSQL backend pid {s.Int64("pid")}, user {s.String("usename")}, from {s.String("client") ?? "local socket"}, application '{s.String("application_name")}'";
+        if (await database.TableExistsAsync(connection, lockInfoTable, cancellationToken))
+        {
+            var rows = await connection.QueryAsync($"SELECT holder, since FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", null, cancellationToken);
+            if (rows.Count > 0)
+                return new LockHolder(rows[0].String("holder"), rows[0].Timestamp("since"), session);
+        }
+        return new LockHolder(null, s.Timestamp("backend_start"), session);
+    }
+
+    // pg_locks shows a bigint advisory key as two oids: the high and the low 32 bits.
+    private static long HighOid(long key) => (long)((ulong)key >> 32);
+
+    private static long LowOid(long key) => (long)((ulong)key & 0xFFFFFFFF);
+}

@@ -1,0 +1,81 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Swap.Connections;
+using Swap.Data;
+using Swap.Dialects;
+using Swap.Locking;
+using Swap.PostgreSql.Internal;
+
+namespace Swap.PostgreSql;
+
+/// <summary>A PostgreSQL database (and schema) as a Swap target.</summary>
+public sealed partial class PostgresDatabase : SwapDatabase
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly string display;
+
+    /// <summary>From a <c>postgres://user:pass@host:port/db?schema=app</c> URL.</summary>
+    public PostgresDatabase(DatabaseUrl url, ILoggerFactory? loggerFactory = null)
+        : this(new NpgsqlDataSourceBuilder(PostgresConnectionString.From(url ?? throw new ArgumentNullException(nameof(url)))).Build(), url.Option("schema") ?? "public", url.ToString(), loggerFactory)
+    {
+    }
+
+    /// <summary>From an Npgsql data source the application already has. Tables live in <paramref name="schema"/>.</summary>
+    public PostgresDatabase(NpgsqlDataSource dataSource, string schema = "public", string? displayName = null, ILoggerFactory? loggerFactory = null)
+        : base(loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        this.dataSource = dataSource;
+        Schema = Identifiers.Validate(schema, "schema", PostgresDialect.Instance.MaxIdentifierLength);
+        var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        Database = b.Database ?? "postgres";
+        display = displayName ?? $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
+        if (Schema != "public" && !display.Contains("schema=", StringComparison.Ordinal))
+            display += "?schema=" + Schema;
+    }
+
+    public string Schema { get; }
+
+    public string Database { get; }
+
+    public override DatabaseEngine Engine => DatabaseEngine.PostgreSql;
+
+    public override SqlDialect Dialect => PostgresDialect.Instance;
+
+    public override string DisplayName => display;
+
+    public override string LockScope => Database + "/" + Schema;
+
+    public override bool TransactionalDdl => true;
+
+    protected override DbConnection CreateConnection() => dataSource.CreateConnection();
+
+    protected override Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"SET search_path TO {Dialect.Quote(Schema)}", cancellationToken);
+
+    public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"SET lock_timeout = '{(long)timeout.TotalMilliseconds}ms'", cancellationToken);
+
+    public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync("SET TRANSACTION READ ONLY", null, tx, cancellationToken);
+        return tx;
+    }
+
+    public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
+        await connection.ScalarAsync(
+            "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relname = @name AND c.relkind IN ('r', 'p', 'v', 'm')",
+            new { schema = Schema, name = table },
+            null,
+            cancellationToken) is not null;
+
+    public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        "PostgreSQL " + await connection.ScalarAsync("SHOW server_version", cancellationToken);
+
+    internal override RunLock CreateRunLock(string lockInfoTable) => new PostgresRunLock(this, lockInfoTable);
+
+    internal override Task<LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken) =>
+        PostgresRunLock.PeekAsync(this, connection, lockInfoTable, cancellationToken);
+}

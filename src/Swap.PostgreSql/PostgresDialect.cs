@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Swap.Connections;
+using Swap.Dialects;
+
+namespace Swap.PostgreSql;
+
+/// <summary>SQL text for PostgreSQL.</summary>
+public sealed partial class PostgresDialect : SqlDialect
+{
+    public static PostgresDialect Instance { get; } = new();
+
+    public override DatabaseEngine Engine => DatabaseEngine.PostgreSql;
+
+    public override int MaxIdentifierLength => 63;
+
+    public override SqlSyntax Syntax { get; } = new(
+        BackslashEscapes: false,
+        HashComments: false,
+        DollarQuotes: true,
+        BacktickIdentifiers: false,
+        DelimiterCommand: false,
+        TriggerBodies: false,
+        NestedBlockComments: true);
+
+    public override string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    [GeneratedRegex(@"\bCONCURRENTLY\b|^\s*(VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE|ALTER\s+SYSTEM|CREATE\s+TABLESPACE|DROP\s+TABLESPACE)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex OutsideTransaction();
+
+    /// <summary>False for statements PostgreSQL refuses to run inside a transaction block.</summary>
+    public override bool CanShareTransaction(string sql) => !OutsideTransaction().IsMatch(sql);
+
+    protected override string TextType => "TEXT";
+
+    protected override string TimestampType => "TIMESTAMP(6) WITH TIME ZONE";
+
+    public override string CreateHistoryTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{HistoryColumns()}\n)";
+
+    public override string CreateJournalTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{JournalColumns()}\n)";
+
+    public override string CreateLockInfoTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{LockInfoColumns()}\n)";
+}

@@ -1,0 +1,101 @@
+using System.Data.Common;
+using Swap.Data;
+using Swap.Locking;
+
+namespace Swap.Sqlite.Internal;
+
+/// <summary>
+/// The run lock on SQLite: an exclusive OS lock on a file next to the database
+/// (<c>&lt;db&gt;.swap-lock</c>), released by the OS when the holder dies, plus a row in the
+/// lock info table that says who holds it since when.
+/// </summary>
+internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTable) : RunLock
+{
+    private FileStream? file;
+
+    private static string LockPath(SqliteDatabase database) => database.Path + ".swap-lock";
+
+    public override async Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        if (database.Path == ":memory:")
+            return true;
+        try
+        {
+            file = new FileStream(LockPath(database), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await connection.ExecuteAsync(database.Dialect.CreateLockInfoTable(lockInfoTable), cancellationToken);
+            var table = database.Dialect.Quote(lockInfoTable);
+            await connection.ExecuteAsync($"DELETE FROM {table} WHERE lock_name = 'run'", cancellationToken);
+            await connection.ExecuteAsync($"INSERT INTO {table} (lock_name, holder, since) VALUES ('run', @holder, @since)", new { holder, since = sinceUtc }, null, cancellationToken);
+            return true;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public override async Task<LockHolder?> DescribeHolderAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadInfoAsync(database, connection, lockInfoTable, cancellationToken) ?? new LockHolder(null, null, "lock file " + LockPath(database));
+    }
+
+    public override Task<bool> StillHeldAsync(CancellationToken cancellationToken) => Task.FromResult(file is not null || database.Path == ":memory:");
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (file is null)
+            return;
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+            if (await database.TableExistsAsync(connection, lockInfoTable, CancellationToken.None))
+                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or SwapException)
+        {
+            // The info row is advisory; the OS lock below is what counts.
+        }
+        await file.DisposeAsync();
+        file = null;
+    }
+
+    /// <summary>Who holds the lock, without keeping it: a brief try on the lock file tells whether anyone does.</summary>
+    public static async Task<LockHolder?> PeekAsync(SqliteDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken)
+    {
+        if (database.Path == ":memory:")
+            return null;
+        try
+        {
+            await using (new FileStream(LockPath(database), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                return null;
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return await ReadInfoAsync(database, connection, lockInfoTable, cancellationToken) ?? new LockHolder(null, null, "lock file " + LockPath(database));
+        }
+    }
+
+    private static async Task<LockHolder?> ReadInfoAsync(SqliteDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken)
+    {
+        if (!await database.TableExistsAsync(connection, lockInfoTable, cancellationToken))
+            return null;
+        var rows = await connection.QueryAsync($"SELECT holder, since FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", null, cancellationToken);
+        return rows.Count == 0 ? null : new LockHolder(rows[0].String("holder"), rows[0].Timestamp("since"), null);
+    }
+}

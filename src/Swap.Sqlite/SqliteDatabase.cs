@@ -1,0 +1,69 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Swap.Connections;
+using Swap.Data;
+using Swap.Dialects;
+using Swap.Locking;
+using Swap.Sqlite.Internal;
+
+namespace Swap.Sqlite;
+
+/// <summary>A SQLite database file as a Swap target.</summary>
+public sealed partial class SqliteDatabase : SwapDatabase
+{
+    private readonly string connectionString;
+
+    public SqliteDatabase(string path, ILoggerFactory? loggerFactory = null)
+        : base(loggerFactory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = path == ":memory:" ? path : System.IO.Path.GetFullPath(path);
+        connectionString = SqliteConnectionString.From(Path);
+    }
+
+    public SqliteDatabase(DatabaseUrl url, ILoggerFactory? loggerFactory = null)
+        : this(url?.Database ?? throw new ArgumentNullException(nameof(url)), loggerFactory)
+    {
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    public override DatabaseEngine Engine => DatabaseEngine.Sqlite;
+
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
+    public override string DisplayName => "sqlite:" + Path;
+
+    public override string LockScope => Path;
+
+    public override bool TransactionalDdl => true;
+
+    protected override DbConnection CreateConnection() => new SqliteConnection(connectionString);
+
+    protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000", cancellationToken);
+    }
+
+    public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
+
+    public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // A deferred transaction that is always rolled back: a dry run leaves nothing behind.
+        return await Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+    }
+
+    public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
+        await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = @name", new { name = table }, null, cancellationToken) is not null;
+
+    public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        "SQLite " + await connection.ScalarAsync("SELECT sqlite_version()", cancellationToken);
+
+    internal override RunLock CreateRunLock(string lockInfoTable) => new SqliteRunLock(this, lockInfoTable);
+
+    internal override Task<LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken) =>
+        SqliteRunLock.PeekAsync(this, connection, lockInfoTable, cancellationToken);
+}

@@ -1,0 +1,58 @@
+using System.Data.Common;
+
+namespace Swap.Data;
+
+/// <summary>Small async helpers over <see cref="DbConnection"/>; every call takes the run's token.</summary>
+internal static class DbCommands
+{
+    public static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql, object? parameters = null, int timeoutSeconds = 0)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        // Zero keeps the connection's default; on SQLite a zero timeout would mean waiting forever on a busy database.
+        if (timeoutSeconds > 0)
+            command.CommandTimeout = timeoutSeconds;
+        SqlParameters.Bind(command, SqlParameters.Read(parameters));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(this DbConnection connection, string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Create(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static Task<int> ExecuteAsync(this DbConnection connection, string sql, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(sql, null, null, cancellationToken);
+
+    public static async Task<object?> ScalarAsync(this DbConnection connection, string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Create(connection, transaction, sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    public static Task<object?> ScalarAsync(this DbConnection connection, string sql, CancellationToken cancellationToken) =>
+        connection.ScalarAsync(sql, null, null, cancellationToken);
+
+    /// <summary>Reads all rows of a small result as dictionaries (column name, case-insensitive).</summary>
+    public static async Task<List<Row>> QueryAsync(this DbConnection connection, string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Create(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<Row>();
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var values = new object?[names.Length];
+            for (var i = 0; i < names.Length; i++)
+                values[i] = await reader.IsDBNullAsync(i, cancellationToken) ? null : reader.GetValue(i);
+            rows.Add(new Row(names, values));
+        }
+        return rows;
+    }
+
+    public static Task<List<Row>> QueryAsync(this DbConnection connection, string sql, object? parameters, CancellationToken cancellationToken) =>
+        connection.QueryAsync(sql, parameters, null, cancellationToken);
+}

@@ -1,0 +1,99 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Swap.Connections;
+
+namespace Swap.Dialects;
+
+/// <summary>
+/// The I/O half of a dialect: one target database. It opens connections, takes the run lock,
+/// reads the catalog and turns driver errors into <see cref="SwapException"/>s that carry the
+/// server's code and say whether a retry may help. SQL text comes from <see cref="Dialect"/>.
+/// </summary>
+public abstract class SwapDatabase
+{
+    protected SwapDatabase(ILoggerFactory? loggerFactory)
+    {
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public abstract DatabaseEngine Engine { get; }
+
+    public abstract SqlDialect Dialect { get; }
+
+    /// <summary>A description safe to print: the URL without its password.</summary>
+    public abstract string DisplayName { get; }
+
+    /// <summary>A stable name of the target (database, and schema where there is one) for the run lock.</summary>
+    public abstract string LockScope { get; }
+
+    /// <summary>False on MySQL, where DDL commits implicitly.</summary>
+    public abstract bool TransactionalDdl { get; }
+
+    /// <summary>Opens a new connection. Failures come back as <see cref="SwapException"/> of kind <see cref="SwapErrorKind.Connection"/>.</summary>
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        DbConnection? connection = null;
+        try
+        {
+            connection = CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            await InitializeConnectionAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && e is not SwapException)
+        {
+            if (connection is not null)
+                await connection.DisposeAsync();
+            throw TranslateConnectError(e);
+        }
+    }
+
+    /// <summary>A new, closed connection to the target.</summary>
+    protected abstract DbConnection CreateConnection();
+
+    /// <summary>Session settings every Swap connection needs (time zone, SQL mode...).</summary>
+    protected virtual Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Turns a failure to connect into a message that says what to check; never shows the password.</summary>
+    protected abstract SwapException TranslateConnectError(Exception error);
+
+    /// <summary>Wraps a driver error in a <see cref="SwapException"/> with code, SQL state and transience.</summary>
+    public abstract SwapException Translate(Exception error, string context);
+
+    /// <summary>True for errors a retry may cure: deadlocks, lock timeouts, lost connections.</summary>
+    public abstract bool IsTransient(Exception error);
+
+    /// <summary>True when the error says the connection itself is gone and must be reopened.</summary>
+    public abstract bool IsConnectionLost(Exception error);
+
+    /// <summary>
+    /// True when an error from re-running an interrupted DDL statement shows that its work had
+    /// already been done (table exists, duplicate column, unknown index on drop...).
+    /// </summary>
+    public abstract bool IsAlreadyDone(Exception error);
+
+    /// <summary>Starts a transaction in which writes fail, for dry runs.</summary>
+    public abstract Task<System.Data.Common.DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Bounds how long statements on this connection wait for locks (MySQL lock_wait_timeout, PostgreSQL lock_timeout, SQLite busy timeout).</summary>
+    public abstract Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Who holds the run lock, without taking it; null when nobody does.</summary>
+    internal abstract Task<Locking.LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken);
+
+    /// <summary>Copies, triggers and functions left by interrupted table swaps.</summary>
+    internal virtual Task<IReadOnlyList<Reports.Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Reports.Leftover>>([]);
+
+    /// <summary>A run lock bound to its own connection, released when that connection ends.</summary>
+    internal abstract Locking.RunLock CreateRunLock(string lockInfoTable);
+
+    /// <summary>Whether a table (or view) of that name exists in the target schema.</summary>
+    public abstract Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken);
+
+    /// <summary>The server's version string, for status and logs.</summary>
+    public abstract Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken);
+}

@@ -1,0 +1,140 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Swap.Discovery;
+
+/// <summary>One C# script class found in a compiled migrations file.</summary>
+internal sealed record CompiledScript(Type Type, string Path, string ClassText);
+
+/// <summary>
+/// Compiles the <c>.cs</c> files of migrations folders at run time with Roslyn, so a script can be
+/// dropped into a folder with no build step. All files compile together, so scripts may refer to
+/// each other (<c>ExecuteAfter&lt;T&gt;()</c>). Errors are reported with file and line.
+/// </summary>
+internal static class CSharpScriptCompiler
+{
+    private static int generation;
+
+    private const string GlobalUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.Linq;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        global using Swap;
+        """;
+
+    public static IReadOnlyList<CompiledScript> Compile(IReadOnlyList<(string Path, string Text)> files)
+    {
+        if (files.Count == 0)
+            return [];
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = files
+            .Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path, Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(GlobalUsings, parse, "swap-global-usings.cs", Encoding.UTF8))
+            .ToList();
+        var name = $"Swap.Scripts.{Interlocked.Increment(ref generation)}.{Guid.NewGuid():N}";
+        var compilation = CSharpCompilation.Create(
+            name,
+            trees,
+            References(),
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                optimizationLevel: OptimizationLevel.Release,
+                nullableContextOptions: NullableContextOptions.Enable,
+                concurrentBuild: false));
+
+        using var pe = new MemoryStream();
+        var result = compilation.Emit(pe);
+        if (!result.Success)
+            throw CompileError(result.Diagnostics);
+        pe.Position = 0;
+        var assembly = AssemblyLoadContext.Default.LoadFromStream(pe);
+
+        var found = new List<CompiledScript>();
+        foreach (var tree in trees.Take(files.Count))
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>())
+            {
+                if (model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol symbol || symbol.IsAbstract || !DerivesFromMigration(symbol))
+                    continue;
+                var type = assembly.GetType(MetadataName(symbol), throwOnError: true)!;
+                if (type.GetConstructor(Type.EmptyTypes) is null)
+                {
+                    var line = declaration.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                    throw new SwapException(SwapErrorKind.InvalidMigration, $"{tree.FilePath}({line}): the migration {symbol.Name} needs a public constructor without parameters.");
+                }
+                found.Add(new CompiledScript(type, tree.FilePath, declaration.ToFullString()));
+            }
+        }
+        return found;
+    }
+
+    private static bool DerivesFromMigration(INamedTypeSymbol symbol)
+    {
+        for (var t = symbol.BaseType; t is not null; t = t.BaseType)
+        {
+            if (t.Name == nameof(Migration) && t.ContainingNamespace?.ToDisplayString() == "Swap")
+                return true;
+        }
+        return false;
+    }
+
+    private static string MetadataName(INamedTypeSymbol symbol)
+    {
+        var parts = new Stack<string>();
+        for (var t = symbol; t is not null; t = t.ContainingType)
+            parts.Push(t.MetadataName);
+        var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
+        return ns + string.Join('+', parts);
+    }
+
+    private static SwapException CompileError(IEnumerable<Diagnostic> diagnostics)
+    {
+        var errors = diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ToList();
+        var lines = errors.Take(20).Select(d =>
+        {
+            var span = d.Location.GetLineSpan();
+            var hint = d.Id == "CS0534" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("UpAsync", StringComparison.Ordinal)
+                ? " (a migration must override 'public override Task UpAsync(MigrationContext db)')"
+                : "";
+            return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}{hint}";
+        });
+        var more = errors.Count > 20 ? $"\n(and {errors.Count - 20} more)" : "";
+        return new SwapException(
+            SwapErrorKind.InvalidMigration,
+            $"C# migrations do not compile ({errors.Count} error(s)); fix them and run again:\n" + string.Join('\n', lines) + more);
+    }
+
+    private static List<MetadataReference>? references;
+
+    private static List<MetadataReference> References()
+    {
+        if (references is not null)
+            return references;
+        // One file per assembly name: the runtime's own first, then what this process has loaded.
+        var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string tpa)
+        {
+            foreach (var p in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                paths.TryAdd(Path.GetFileNameWithoutExtension(p), p);
+        }
+        foreach (var a in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (!a.IsDynamic && a.Location.Length > 0)
+                paths.TryAdd(Path.GetFileNameWithoutExtension(a.Location), a.Location);
+        }
+        paths.TryAdd("Swap", typeof(Migration).Assembly.Location);
+        references = paths.Values.Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        return references;
+    }
+}

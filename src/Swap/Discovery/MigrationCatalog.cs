@@ -1,0 +1,114 @@
+using Swap.Dialects;
+
+namespace Swap.Discovery;
+
+/// <summary>
+/// All migrations from all sources, checked (unique ids, known dependencies, no cycles, SQL that
+/// splits cleanly) and in run order: group date, then dependencies, then name.
+/// </summary>
+public sealed class MigrationCatalog
+{
+    private readonly Dictionary<string, MigrationScript> byId;
+
+    private MigrationCatalog(IReadOnlyList<MigrationScript> ordered)
+    {
+        Scripts = ordered;
+        byId = ordered.ToDictionary(s => s.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Every script, in the order <c>up</c> applies them.</summary>
+    public IReadOnlyList<MigrationScript> Scripts { get; }
+
+    public MigrationScript? Find(string id) => byId.GetValueOrDefault(id);
+
+    /// <summary>Loads and checks every source. <paramref name="syntax"/>, when given, is used to split SQL scripts so malformed ones fail now.</summary>
+    public static MigrationCatalog Load(IEnumerable<MigrationSource> sources, SqlSyntax? syntax = null)
+    {
+        var scripts = new List<MigrationScript>();
+        var csFiles = new List<FolderScanner.CsFile>();
+        foreach (var source in sources)
+        {
+            switch (source)
+            {
+                case FolderSource folder:
+                    var (sql, cs) = FolderScanner.Scan(folder);
+                    scripts.AddRange(sql.Select(f => FromSql(f, syntax)));
+                    csFiles.AddRange(cs);
+                    break;
+                case TypeSource types:
+                    scripts.AddRange(types.MigrationTypes
+                        .Where(t => t.IsClass && !t.IsAbstract && typeof(Migration).IsAssignableFrom(t))
+                        .Select(t => FromType(t, types.Module, null, $"{types.Origin}: {t.FullName}", t.Name, Checksums.OfType(t))));
+                    break;
+            }
+        }
+        if (csFiles.Count > 0)
+        {
+            var texts = csFiles.Select(f => (f.Path, File.ReadAllText(f.Path))).ToList();
+            var byPath = csFiles.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            foreach (var compiled in CSharpScriptCompiler.Compile(texts))
+            {
+                var file = byPath[compiled.Path];
+                scripts.Add(FromType(compiled.Type, file.Module, file.Group, compiled.Path, Path.GetFileName(compiled.Path) + ":" + compiled.Type.Name, Checksums.Of(compiled.ClassText)));
+            }
+        }
+        CheckUnique(scripts);
+        return new MigrationCatalog(ScriptOrdering.Order(scripts));
+    }
+
+    private static MigrationScript FromSql(FolderScanner.SqlFile file, SqlSyntax? syntax)
+    {
+        var text = File.ReadAllText(file.UpPath);
+        var downText = file.DownPath is null ? null : File.ReadAllText(file.DownPath);
+        var script = SqlScript.Parse(file.UpPath, text, file.DownPath, downText);
+        if (syntax is not null)
+        {
+            if (script.UpStatements(syntax).Count == 0)
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"{file.UpPath}(1): the SQL migration has no statements in its up section.");
+            script.DownStatements(syntax);
+        }
+        var checksum = Checksums.Of(downText is null ? text : text + "\n-- swap:down (file)\n" + downText);
+        return new MigrationScript(file.Stem, file.Module, file.Group, ScriptKind.Sql, checksum)
+        {
+            Source = file.UpPath,
+            OrderName = file.Stem,
+            Dependencies = script.After,
+            HasDown = script.Down is not null && !string.IsNullOrWhiteSpace(script.Down),
+            Transactional = !script.NoTransaction,
+            Sql = script,
+        };
+    }
+
+    private static MigrationScript FromType(Type type, string module, string? group, string source, string orderName, string checksum)
+    {
+        Migration instance;
+        try
+        {
+            instance = (Migration)Activator.CreateInstance(type)!;
+        }
+        catch (System.Reflection.TargetInvocationException e)
+        {
+            throw new SwapException(SwapErrorKind.InvalidMigration, $"The constructor of {type.Name} ({source}) threw: {e.InnerException?.Message}", e.InnerException);
+        }
+        return new MigrationScript(type.Name, module, group, ScriptKind.CSharp, checksum)
+        {
+            Source = source,
+            OrderName = orderName,
+            Dependencies = instance.Dependencies.ToList(),
+            HasDown = instance.HasDown,
+            Transactional = instance.Transactional,
+            Factory = () => (Migration)Activator.CreateInstance(type)!,
+        };
+    }
+
+    private static void CheckUnique(List<MigrationScript> scripts)
+    {
+        var duplicates = scripts.GroupBy(s => s.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        if (duplicates.Count == 0)
+            return;
+        var lines = duplicates.Select(g => $"'{g.Key}' is defined by {string.Join(" and ", g.Select(s => s.Source))}");
+        throw new SwapException(
+            SwapErrorKind.InvalidMigration,
+            "Two migrations have the same id: " + string.Join("; ", lines) + ". Ids must be unique across all modules; rename one (a C# script's id is its class name, a SQL script's id is its file name without extension).");
+    }
+}

@@ -1,0 +1,63 @@
+namespace Swap.Discovery;
+
+/// <summary>
+/// One discovered migration script, SQL or C#, with what ordering, history and the runner need.
+/// </summary>
+public sealed class MigrationScript
+{
+    internal MigrationScript(string id, string module, string? group, ScriptKind kind, string checksum)
+    {
+        Id = id;
+        Module = module;
+        Group = group;
+        Kind = kind;
+        Checksum = checksum;
+        GroupDate = GroupFolder.TryParseDate(group);
+    }
+
+    /// <summary>Unique across all sources: a C# class name, or a SQL file name without extension.</summary>
+    public string Id { get; }
+
+    public string Module { get; }
+
+    /// <summary>The group folder (<c>YYYY-MM-DD-name</c>) holding the script, or null.</summary>
+    public string? Group { get; }
+
+    public DateOnly? GroupDate { get; }
+
+    public ScriptKind Kind { get; }
+
+    /// <summary>SHA-256 (hex) of the script's content.</summary>
+    public string Checksum { get; }
+
+    public IReadOnlyList<string> Dependencies { get; init; } = [];
+
+    /// <summary>Where the script came from: a file path, or an assembly and type name.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The name ties are broken by: the file name for files, the class name for assemblies.</summary>
+    public required string OrderName { get; init; }
+
+    public bool HasDown { get; init; }
+
+    public bool Transactional { get; init; } = true;
+
+    /// <summary>Set for SQL scripts.</summary>
+    internal SqlScript? Sql { get; init; }
+
+    /// <summary>Set for C# scripts: makes a fresh instance.</summary>
+    internal Func<Migration>? Factory { get; init; }
+
+    /// <summary>The date used for ordering: the group's date, else a leading yyyyMMdd in the file name.</summary>
+    internal DateOnly? OrderDate => GroupDate ?? TimestampDate(OrderName);
+
+    internal static DateOnly? TimestampDate(string name)
+    {
+        if (name.Length >= 8 && name.AsSpan(0, 8).IndexOfAnyExceptInRange('0', '9') < 0
+            && DateOnly.TryParseExact(name[..8], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
+            return d;
+        return null;
+    }
+
+    public override string ToString() => Id;
+}

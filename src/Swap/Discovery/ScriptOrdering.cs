@@ -1,0 +1,84 @@
+namespace Swap.Discovery;
+
+/// <summary>
+/// Orders scripts: dependencies first, and among scripts that are free to run, the earliest group
+/// date (or file timestamp), then group, then name. Unknown dependencies and cycles are errors
+/// that name the scripts involved.
+/// </summary>
+internal static class ScriptOrdering
+{
+    public static IReadOnlyList<MigrationScript> Order(IReadOnlyList<MigrationScript> scripts)
+    {
+        var byId = scripts.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        foreach (var script in scripts)
+        {
+            foreach (var dependency in script.Dependencies)
+            {
+                if (!byId.ContainsKey(dependency))
+                {
+                    throw new SwapException(
+                        SwapErrorKind.InvalidMigration,
+                        $"{script.Id} ({script.Source}) runs after '{dependency}', but no migration has that id. Fix the name in ExecuteAfter / -- swap:after, or add the missing script.")
+                    { ScriptId = script.Id };
+                }
+                if (dependency == script.Id)
+                    throw new SwapException(SwapErrorKind.InvalidMigration, $"{script.Id} ({script.Source}) depends on itself. Remove that dependency.") { ScriptId = script.Id };
+            }
+        }
+
+        var waitingOn = scripts.ToDictionary(s => s.Id, s => s.Dependencies.Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
+        var dependents = scripts.SelectMany(s => s.Dependencies.Distinct(StringComparer.Ordinal).Select(d => (d, s.Id)))
+            .ToLookup(x => x.d, x => x.Id, StringComparer.Ordinal);
+        var ready = new PriorityQueue<MigrationScript, MigrationScript>(Comparer<MigrationScript>.Create(Compare));
+        foreach (var s in scripts.Where(s => waitingOn[s.Id] == 0))
+            ready.Enqueue(s, s);
+
+        var ordered = new List<MigrationScript>(scripts.Count);
+        while (ready.TryDequeue(out var next, out _))
+        {
+            ordered.Add(next);
+            foreach (var dependent in dependents[next.Id])
+            {
+                if (--waitingOn[dependent] == 0)
+                    ready.Enqueue(byId[dependent], byId[dependent]);
+            }
+        }
+        if (ordered.Count < scripts.Count)
+            throw CycleError(scripts.Where(s => waitingOn[s.Id] > 0).ToList(), byId);
+        return ordered;
+    }
+
+    /// <summary>Earliest date first (scripts without a date first of all), then group, then name.</summary>
+    internal static int Compare(MigrationScript a, MigrationScript b)
+    {
+        var c = Nullable.Compare(a.OrderDate, b.OrderDate);
+        if (c != 0)
+            return c;
+        c = string.CompareOrdinal(a.Group, b.Group);
+        if (c != 0)
+            return c;
+        c = string.CompareOrdinal(a.OrderName, b.OrderName);
+        return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+    }
+
+    private static SwapException CycleError(List<MigrationScript> stuck, Dictionary<string, MigrationScript> byId)
+    {
+        // Walk dependencies among the stuck scripts until one repeats: that is a cycle.
+        var stuckIds = stuck.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var path = new List<string>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var current = stuck.OrderBy(s => s.Id, StringComparer.Ordinal).First().Id;
+        while (!seen.ContainsKey(current))
+        {
+            seen[current] = path.Count;
+            path.Add(current);
+            current = byId[current].Dependencies.First(stuckIds.Contains);
+        }
+        var cycle = path.Skip(seen[current]).Append(current).ToList();
+        cycle.Reverse(); // show "runs before" order: a -> b means b runs after a
+        return new SwapException(
+            SwapErrorKind.InvalidMigration,
+            $"The migrations depend on each other in a cycle: {string.Join(" -> ", cycle)} (each runs after the one before it). " +
+            $"Break the cycle by removing one ExecuteAfter / -- swap:after. Scripts involved: {string.Join(", ", cycle.Distinct().Select(id => $"{id} ({byId[id].Source})"))}.");
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+
+namespace Swap.Discovery;
+
+/// <summary>Writes correctly named stubs for new scripts (<c>swap create</c>).</summary>
+public static class ScriptTemplates
+{
+    /// <summary>
+    /// Creates a SQL or C# stub in <paramref name="migrationsFolder"/> (or in its group folder
+    /// <paramref name="group"/>, created as <c>YYYY-MM-DD-group</c> unless one with that name exists)
+    /// and returns its path.
+    /// </summary>
+    public static string Create(string migrationsFolder, string title, ScriptKind kind, string? group, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(migrationsFolder);
+        var words = Words(title);
+        if (words.Count == 0)
+            throw new SwapException(SwapErrorKind.Usage, $"The title '{title}' has no letters or digits to name a script with. Use something like \"Add user roles\".");
+        var folder = migrationsFolder;
+        if (group is not null)
+            folder = GroupFolderFor(migrationsFolder, group, now);
+        Directory.CreateDirectory(folder);
+
+        var stamp = now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var snake = string.Join('_', words.Select(w => w.ToLowerInvariant()));
+        var pascal = string.Concat(words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+        var className = pascal.StartsWith("Migrate", StringComparison.Ordinal) ? pascal : "Migrate" + pascal;
+        if (char.IsDigit(className[0]))
+            className = "Migrate" + className;
+
+        var (file, text) = kind == ScriptKind.Sql
+            ? ($"{stamp}_{snake}.sql", SqlStub(title))
+            : ($"{stamp}_{pascal}.cs", CSharpStub(title, className));
+        var path = Path.Combine(folder, file);
+        if (File.Exists(path))
+            throw new SwapException(SwapErrorKind.Usage, $"{path} already exists. Wait a second and try again, or pick another title.");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string GroupFolderFor(string migrationsFolder, string group, DateTimeOffset now)
+    {
+        if (GroupFolder.IsGroup(group))
+            return Path.Combine(migrationsFolder, group);
+        if (Directory.Exists(migrationsFolder))
+        {
+            var existing = Directory.GetDirectories(migrationsFolder)
+                .Select(Path.GetFileName)
+                .Where(n => n is not null && GroupFolder.IsGroup(n) && n[11..].Equals(group, StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .LastOrDefault();
+            if (existing is not null)
+                return Path.Combine(migrationsFolder, existing);
+        }
+        var slug = string.Join('-', Words(group).Select(w => w.ToLowerInvariant()));
+        if (slug.Length == 0)
+            throw new SwapException(SwapErrorKind.Usage, $"The group name '{group}' has no letters or digits.");
+        return Path.Combine(migrationsFolder, now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-" + slug);
+    }
+
+    private static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var c in text)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                current.Append(c);
+            }
+            else if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
+        if (current.Length > 0)
+            words.Add(current.ToString());
+        return words;
+    }
+
+    private static string SqlStub(string title) => $"""
+        -- {title}
+        -- Statements end with ';'. Add '-- swap:after <script id>' to run after another script,
+        -- and '-- swap:no-transaction' for statements that cannot run in a transaction.
+
+        -- swap:down
+        -- Statements that undo the change. Delete this section if the change cannot be undone.
+
+        """;
+
+    private static string CSharpStub(string title, string className) => $$"""
+        // {{title}}
+        using Swap;
+
+        public sealed class {{className}} : Migration
+        {
+            public {{className}}()
+            {
+                // ExecuteAfter("MigrateSomethingElse");
+            }
+
+            public override async Task UpAsync(MigrationContext db)
+            {
+                await db.ExecuteAsync("SELECT 1");
+            }
+
+            public override async Task DownAsync(MigrationContext db)
+            {
+                await db.ExecuteAsync("SELECT 1");
+            }
+        }
+
+        """;
+}

@@ -1,0 +1,100 @@
+using Swap.Dialects;
+
+namespace Swap.Discovery;
+
+/// <summary>
+/// A SQL migration: an up section, an optional down section (after a <c>-- swap:down</c> line, or
+/// from a <c>.down.sql</c> file), and directives: <c>-- swap:after id[, id]</c> and
+/// <c>-- swap:no-transaction</c>.
+/// </summary>
+internal sealed class SqlScript
+{
+    private SqlScript(string path, string up, int upLine, string? down, int downLine, string? downPath)
+    {
+        Path = path;
+        Up = up;
+        UpLine = upLine;
+        Down = down;
+        DownLine = downLine;
+        DownPath = downPath;
+    }
+
+    public string Path { get; }
+    public string Up { get; }
+    public int UpLine { get; }
+    public string? Down { get; }
+    public int DownLine { get; }
+    public string? DownPath { get; }
+    public List<string> After { get; } = [];
+    public bool NoTransaction { get; private set; }
+
+    public IReadOnlyList<SqlStatement> UpStatements(SqlSyntax syntax) => SqlSplitter.Split(Up, syntax, Path, UpLine);
+
+    public IReadOnlyList<SqlStatement> DownStatements(SqlSyntax syntax) =>
+        Down is null ? [] : SqlSplitter.Split(Down, syntax, DownPath ?? Path, DownLine);
+
+    /// <summary>Reads a script from its text (and the text of a separate down file, if any).</summary>
+    public static SqlScript Parse(string path, string text, string? downPath = null, string? downText = null)
+    {
+        var lines = Normalize(text).Split('\n');
+        var upEnd = lines.Length;
+        var downStart = -1;
+        var directives = new List<(int Line, string Name, string Arg)>();
+        for (var n = 0; n < lines.Length; n++)
+        {
+            var trimmed = lines[n].Trim();
+            if (!trimmed.StartsWith("--", StringComparison.Ordinal))
+                continue;
+            var body = trimmed[2..].Trim();
+            if (!body.StartsWith("swap:", StringComparison.OrdinalIgnoreCase))
+                continue;
+            var directive = body[5..].Trim();
+            var space = directive.IndexOfAny([' ', '\t']);
+            var name = (space < 0 ? directive : directive[..space]).ToLowerInvariant();
+            var arg = space < 0 ? "" : directive[(space + 1)..].Trim();
+            if (name == "down")
+            {
+                if (downStart >= 0)
+                    throw Bad(path, n + 1, "has a second '-- swap:down' line; a script has one down section");
+                if (downText is not null)
+                    throw Bad(path, n + 1, $"has a '-- swap:down' section and also a separate down file {downPath}; keep one");
+                downStart = n + 1;
+                upEnd = n;
+                continue;
+            }
+            directives.Add((n + 1, name, arg));
+        }
+
+        var up = string.Join('\n', lines[..upEnd]);
+        string? down = downStart >= 0 ? string.Join('\n', lines[downStart..]) : downText is null ? null : Normalize(downText);
+        var script = new SqlScript(path, up, 1, down, downStart >= 0 ? downStart + 1 : 1, downText is null ? null : downPath);
+        foreach (var (line, name, arg) in directives)
+        {
+            switch (name)
+            {
+                case "after":
+                    var ids = arg.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (ids.Length == 0)
+                        throw Bad(path, line, "has '-- swap:after' without a script id; write '-- swap:after 20240101000000_create_users'");
+                    script.After.AddRange(ids.Where(id => !script.After.Contains(id, StringComparer.Ordinal)));
+                    break;
+                case "no-transaction":
+                    script.NoTransaction = true;
+                    break;
+                default:
+                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down, swap:after and swap:no-transaction");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(StripComments(up)))
+            throw Bad(path, 1, "has no statements in its up section");
+        return script;
+    }
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF');
+
+    private static string StripComments(string sql) =>
+        string.Join('\n', sql.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal)));
+
+    private static SwapException Bad(string path, int line, string what) =>
+        new(SwapErrorKind.InvalidMigration, $"{path}({line}): the SQL migration {what}.");
+}

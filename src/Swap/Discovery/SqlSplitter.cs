@@ -1,0 +1,234 @@
+using System.Text;
+using Swap.Dialects;
+
+namespace Swap.Discovery;
+
+/// <summary>One statement of a SQL script, with the line it starts on.</summary>
+public sealed record SqlStatement(string Text, int Line);
+
+/// <summary>
+/// Splits a script into statements the way the engine's own client would: terminators inside
+/// strings, quoted names, comments, dollar quotes (PostgreSQL) and trigger bodies (SQLite) do not
+/// count, and <c>DELIMITER</c> works as in the mysql client. An unclosed quote or comment is an error.
+/// </summary>
+internal static class SqlSplitter
+{
+    public static IReadOnlyList<SqlStatement> Split(string sql, SqlSyntax syntax, string source, int firstLine = 1)
+    {
+        var statements = new List<SqlStatement>();
+        var current = new StringBuilder();
+        var delimiter = ";";
+        var line = firstLine;
+        var startLine = -1;          // line of the first meaningful character of the current statement
+        var words = new List<string>(); // leading keywords of the current statement (for trigger bodies)
+        var blockDepth = 0;
+        var sawBegin = false;
+        var i = 0;
+
+        void Flush()
+        {
+            var text = current.ToString().Trim();
+            if (startLine >= 0 && text.Length > 0)
+                statements.Add(new SqlStatement(text, startLine));
+            current.Clear();
+            startLine = -1;
+            words.Clear();
+            blockDepth = 0;
+            sawBegin = false;
+        }
+
+        SwapException Unclosed(string what, int openedOn) => new(
+            SwapErrorKind.InvalidMigration,
+            $"{source}({openedOn}): {what} opened on line {openedOn} is never closed. Close it, or check for a stray quote.");
+
+        while (i < sql.Length)
+        {
+            var c = sql[i];
+
+            // DELIMITER command (mysql client syntax) at the start of a statement.
+            if (syntax.DelimiterCommand && startLine < 0 && AtLineStart(sql, i) && StartsWithWord(sql, i, "DELIMITER"))
+            {
+                var end = sql.IndexOf('\n', i);
+                if (end < 0)
+                    end = sql.Length;
+                var arg = sql[(i + "DELIMITER".Length)..end].Trim();
+                if (arg.Length == 0)
+                    throw new SwapException(SwapErrorKind.InvalidMigration, $"{source}({line}): DELIMITER needs a terminator, for example 'DELIMITER //'.");
+                delimiter = arg;
+                current.Clear();
+                i = end;
+                continue;
+            }
+
+            if (c == '\n')
+            {
+                line++;
+                current.Append(c);
+                i++;
+                continue;
+            }
+
+            // Comments.
+            if ((c == '-' && At(sql, i + 1) == '-') || (c == '#' && syntax.HashComments))
+            {
+                var end = sql.IndexOf('\n', i);
+                if (end < 0)
+                    end = sql.Length;
+                if (startLine >= 0)
+                    current.Append(sql, i, end - i);
+                i = end;
+                continue;
+            }
+            if (c == '/' && At(sql, i + 1) == '*')
+            {
+                var opened = line;
+                var depth = 1;
+                var j = i + 2;
+                while (j < sql.Length && depth > 0)
+                {
+                    if (sql[j] == '\n')
+                        line++;
+                    if (sql[j] == '*' && At(sql, j + 1) == '/')
+                    {
+                        depth--;
+                        j += 2;
+                        continue;
+                    }
+                    if (syntax.NestedBlockComments && sql[j] == '/' && At(sql, j + 1) == '*')
+                    {
+                        depth++;
+                        j += 2;
+                        continue;
+                    }
+                    j++;
+                }
+                if (depth > 0)
+                    throw Unclosed("a /* comment", opened);
+                if (startLine >= 0)
+                    current.Append(sql, i, j - i);
+                i = j;
+                continue;
+            }
+
+            // Statement terminator.
+            if (blockDepth == 0 && string.CompareOrdinal(sql, i, delimiter, 0, delimiter.Length) == 0)
+            {
+                if (!(syntax.TriggerBodies && IsTriggerStart(words) && !sawBegin))
+                {
+                    Flush();
+                    i += delimiter.Length;
+                    continue;
+                }
+            }
+
+            if (startLine < 0 && !char.IsWhiteSpace(c))
+                startLine = line;
+
+            // Quoted text.
+            if (c == '\'' || c == '"' || (c == '`' && syntax.BacktickIdentifiers))
+            {
+                var opened = line;
+                var j = i + 1;
+                var closed = false;
+                while (j < sql.Length)
+                {
+                    var d = sql[j];
+                    if (d == '\n')
+                        line++;
+                    if (d == '\\' && syntax.BackslashEscapes && c != '`')
+                    {
+                        j += 2;
+                        continue;
+                    }
+                    if (d == c)
+                    {
+                        if (At(sql, j + 1) == c)
+                        {
+                            j += 2;
+                            continue;
+                        }
+                        closed = true;
+                        j++;
+                        break;
+                    }
+                    j++;
+                }
+                if (!closed)
+                    throw Unclosed(c == '\'' ? "a string literal" : c == '"' ? "a double-quoted name" : "a backtick-quoted name", opened);
+                current.Append(sql, i, j - i);
+                i = j;
+                continue;
+            }
+
+            // Dollar quotes: $$ ... $$ or $tag$ ... $tag$.
+            if (c == '$' && syntax.DollarQuotes && (i == 0 || !IsWordChar(sql[i - 1])))
+            {
+                var tagEnd = i + 1;
+                while (tagEnd < sql.Length && (char.IsLetter(sql[tagEnd]) || sql[tagEnd] == '_' || (tagEnd > i + 1 && char.IsDigit(sql[tagEnd]))))
+                    tagEnd++;
+                if (At(sql, tagEnd) == '$')
+                {
+                    var tag = sql[i..(tagEnd + 1)];
+                    var close = sql.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
+                    if (close < 0)
+                        throw Unclosed($"the dollar-quoted string {tag}", line);
+                    var body = sql[i..(close + tag.Length)];
+                    line += body.Count(ch => ch == '\n');
+                    current.Append(body);
+                    i = close + tag.Length;
+                    continue;
+                }
+            }
+
+            // Words: track the statement's leading keywords and BEGIN/CASE/END nesting for trigger bodies.
+            if (IsWordChar(c))
+            {
+                var j = i;
+                while (j < sql.Length && IsWordChar(sql[j]))
+                    j++;
+                var word = sql[i..j];
+                if (words.Count < 4)
+                    words.Add(word.ToUpperInvariant());
+                if (syntax.TriggerBodies && IsTriggerStart(words))
+                {
+                    if (word.Equals("BEGIN", StringComparison.OrdinalIgnoreCase) || word.Equals("CASE", StringComparison.OrdinalIgnoreCase))
+                    {
+                        blockDepth++;
+                        sawBegin = true;
+                    }
+                    else if (word.Equals("END", StringComparison.OrdinalIgnoreCase) && blockDepth > 0)
+                        blockDepth--;
+                }
+                current.Append(word);
+                i = j;
+                continue;
+            }
+
+            current.Append(c);
+            i++;
+        }
+        Flush();
+        return statements;
+    }
+
+    private static bool IsTriggerStart(List<string> words) =>
+        words.Count >= 2 && words[0] == "CREATE" && (words[1] == "TRIGGER" || (words.Count >= 3 && words[1] is "TEMP" or "TEMPORARY" && words[2] == "TRIGGER"));
+
+    private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    private static bool AtLineStart(string s, int i)
+    {
+        for (var j = i - 1; j >= 0 && s[j] != '\n'; j--)
+        {
+            if (!char.IsWhiteSpace(s[j]))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool StartsWithWord(string s, int i, string word) =>
+        string.Compare(s, i, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) == 0
+        && (i + word.Length >= s.Length || char.IsWhiteSpace(s[i + word.Length]));
+}

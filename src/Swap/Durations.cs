@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Swap;
+
+/// <summary>Durations as people type them: <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>250ms</c>, or a plain number of seconds.</summary>
+public static partial class Durations
+{
+    [GeneratedRegex(@"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m(?!s))?(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+)ms)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex Pattern();
+
+    public static TimeSpan Parse(string text, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (TryParse(text, out var value))
+            return value;
+        throw new SwapException(SwapErrorKind.Usage, $"{option} '{text}' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.");
+    }
+
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+            return false;
+        text = text.Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            if (seconds < 0)
+                return false;
+            value = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+        var m = Pattern().Match(text);
+        if (!m.Success || text.Length == 0)
+            return false;
+        double Part(string name) => m.Groups[name].Success ? double.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
+        value = TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s")) + TimeSpan.FromMilliseconds(Part("ms"));
+        return true;
+    }
+
+    /// <summary>Short human form: <c>850 ms</c>, <c>12.3 s</c>, <c>4m 05s</c>, <c>2h 01m</c>.</summary>
+    public static string Format(TimeSpan span)
+    {
+        if (span < TimeSpan.FromSeconds(1))
+            return $"{span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms";
+        if (span < TimeSpan.FromMinutes(1))
+            return $"{span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+        if (span < TimeSpan.FromHours(1))
+            return $"{(int)span.TotalMinutes}m {span.Seconds:00}s";
+        return $"{(int)span.TotalHours}h {span.Minutes:00}m";
+    }
+}

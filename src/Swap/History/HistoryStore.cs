@@ -1,0 +1,88 @@
+using System.Data.Common;
+using Swap.Data;
+using Swap.Dialects;
+using Swap.Discovery;
+
+namespace Swap.History;
+
+/// <summary>Reads and writes the history table. Portable SQL; only the DDL comes from the dialect.</summary>
+internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
+{
+    private string Table => database.Dialect.Quote(tables.History);
+
+    /// <summary>Creates the runner's tables if they are missing. Returns true when the history table was created now.</summary>
+    public async Task<bool> EnsureTablesAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var created = !await database.TableExistsAsync(connection, tables.History, cancellationToken);
+        var d = database.Dialect;
+        await connection.ExecuteAsync(d.CreateHistoryTable(tables.History), cancellationToken);
+        await connection.ExecuteAsync(d.CreateJournalTable(tables.Journal), cancellationToken);
+        await connection.ExecuteAsync(d.CreateLockInfoTable(tables.LockInfo), cancellationToken);
+        return created;
+    }
+
+    /// <summary>All rows, or none when the table does not exist yet (reading never creates it).</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> ReadAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (!await database.TableExistsAsync(connection, tables.History, cancellationToken))
+            return [];
+        var rows = await connection.QueryAsync($"SELECT * FROM {Table} ORDER BY apply_order, script_id", null, cancellationToken);
+        return rows.Select(r => new HistoryEntry(
+            r.String("script_id")!,
+            r.String("module")!,
+            r.String("group_name"),
+            r.String("kind")!,
+            r.String("checksum")!,
+            (int)r.Int64("batch")!.Value,
+            r.Int64("apply_order")!.Value,
+            Enum.Parse<HistoryStatus>(r.String("status")!, ignoreCase: true),
+            r.Timestamp("started_at")!.Value,
+            r.Timestamp("finished_at"),
+            r.Int64("duration_ms"),
+            r.String("error_text"),
+            r.String("applied_by")!)).ToList();
+    }
+
+    /// <summary>Marks a script as started (insert, or update a failed/interrupted row).</summary>
+    public async Task BeginAsync(DbConnection connection, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, bool exists, CancellationToken cancellationToken)
+    {
+        var p = new
+        {
+            id = script.Id,
+            module = script.Module,
+            grp = script.Group,
+            kind = KindName(script.Kind),
+            checksum = script.Checksum,
+            batch,
+            apply_order = applyOrder,
+            status = "running",
+            now = nowUtc,
+            by = Truncate(appliedBy, 255),
+        };
+        var sql = exists
+            ? $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @now, finished_at = NULL, duration_ms = NULL, error_text = NULL, applied_by = @by WHERE script_id = @id"
+            : $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by)";
+        await connection.ExecuteAsync(sql, p, null, cancellationToken);
+    }
+
+    public Task MarkAppliedAsync(DbConnection connection, DbTransaction? transaction, string scriptId, DateTime nowUtc, long durationMs, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            $"UPDATE {Table} SET status = 'applied', finished_at = @now, duration_ms = @ms, error_text = NULL WHERE script_id = @id",
+            new { id = scriptId, now = nowUtc, ms = durationMs },
+            transaction,
+            cancellationToken);
+
+    public Task MarkFailedAsync(DbConnection connection, string scriptId, DateTime nowUtc, long durationMs, string error, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            $"UPDATE {Table} SET status = 'failed', finished_at = @now, duration_ms = @ms, error_text = @error WHERE script_id = @id",
+            new { id = scriptId, now = nowUtc, ms = durationMs, error = Truncate(error, 8000) },
+            null,
+            cancellationToken);
+
+    public Task DeleteAsync(DbConnection connection, DbTransaction? transaction, string scriptId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"DELETE FROM {Table} WHERE script_id = @id", new { id = scriptId }, transaction, cancellationToken);
+
+    internal static string KindName(ScriptKind kind) => kind == ScriptKind.Sql ? "sql" : "cs";
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

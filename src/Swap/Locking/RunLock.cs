@@ -1,0 +1,34 @@
+namespace Swap.Locking;
+
+/// <summary>
+/// One runner per database: an engine-native lock held on a dedicated connection for the whole
+/// run, so that it is released by the server (or the OS) if its holder dies.
+/// </summary>
+internal abstract class RunLock : IAsyncDisposable
+{
+    /// <summary>Tries once, without waiting on the server.</summary>
+    public abstract Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken);
+
+    /// <summary>Who holds the lock and since when, as far as the engine and the info table say.</summary>
+    public abstract Task<LockHolder?> DescribeHolderAsync(CancellationToken cancellationToken);
+
+    /// <summary>True while the lock's connection is alive and the lock is ours.</summary>
+    public abstract Task<bool> StillHeldAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>Who holds the run lock.</summary>
+/// <param name="Holder">The holder's own description (user@host pid N), from the info table.</param>
+/// <param name="SinceUtc">When the holder took the lock.</param>
+/// <param name="Session">The engine's view of the holding session, if it could be read.</param>
+public sealed record LockHolder(string? Holder, DateTime? SinceUtc, string? Session)
+{
+    public override string ToString()
+    {
+        var who = Holder ?? "an unknown holder";
+        var since = SinceUtc is { } s ? $" since {s:yyyy-MM-dd HH:mm:ss} UTC" : "";
+        var session = Session is null ? "" : $" ({Session})";
+        return who + since + session;
+    }
+}

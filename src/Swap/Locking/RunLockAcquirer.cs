@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using Swap.Dialects;
+
+namespace Swap.Locking;
+
+/// <summary>Takes the run lock: at once, or by polling until the lock timeout, never blocking unbounded on the server.</summary>
+internal static class RunLockAcquirer
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<RunLock> AcquireAsync(SwapDatabase database, string lockInfoTable, TimeSpan timeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var holder = RunIdentity.Describe();
+        var started = time.GetTimestamp();
+        var runLock = database.CreateRunLock(lockInfoTable);
+        try
+        {
+            var logged = false;
+            while (true)
+            {
+                if (await runLock.TryAcquireAsync(holder, time.GetUtcNow().UtcDateTime, cancellationToken))
+                {
+                    Log.LockAcquired(logger, database.LockScope, holder);
+                    return runLock;
+                }
+                var waited = time.GetElapsedTime(started);
+                if (waited >= timeout)
+                {
+                    var current = await runLock.DescribeHolderAsync(cancellationToken);
+                    var waitedText = timeout > TimeSpan.Zero ? $" after waiting {Durations.Format(waited)}" : "";
+                    throw new SwapException(
+                        SwapErrorKind.LockHeld,
+                        $"Another swap run holds the migration lock on {database.DisplayName}{waitedText}: {current?.ToString() ?? "holder unknown"}. " +
+                        "Wait for it to finish, or pass --lock-timeout <duration> (for example 5m) to wait for it.");
+                }
+                if (!logged)
+                {
+                    Log.LockWaiting(logger, database.LockScope, (await runLock.DescribeHolderAsync(cancellationToken))?.ToString() ?? "unknown");
+                    logged = true;
+                }
+                var remaining = timeout - waited;
+                await Task.Delay(remaining < PollInterval ? remaining : PollInterval, time, cancellationToken);
+            }
+        }
+        catch
+        {
+            await runLock.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Swap.History;
+using Swap.Reports;
+using Swap.Running;
+
+namespace Swap;
+
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// Reverts the last <see cref="DownOptions.Count"/> applied scripts (newest first), or every
+    /// script of <see cref="DownOptions.Batch"/>. Refuses before reverting anything when one of
+    /// them has no down, its script is gone, or a script still applied depends on it.
+    /// </summary>
+    public async Task<DownResult> DownAsync(DownOptions? down = null, CancellationToken cancellationToken = default)
+    {
+        down ??= new DownOptions();
+        if (down.Batch is null && down.Count <= 0)
+            throw new SwapException(SwapErrorKind.Usage, $"The number of scripts to revert must be 1 or more, not {down.Count}.");
+        var run = Context(cancellationToken);
+        await using var runLock = await LockAsync(cancellationToken);
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            var applied = (await history.ReadAsync(connection, cancellationToken))
+                .Where(h => h.Status == HistoryStatus.Applied)
+                .OrderByDescending(h => h.ApplyOrder)
+                .ToList();
+            var targets = down.Batch is { } batch
+                ? applied.Where(h => h.Batch == batch).ToList()
+                : applied.Take(down.Count).ToList();
+            if (targets.Count == 0)
+            {
+                if (down.Batch is { } b && applied.Count > 0)
+                    throw new SwapException(SwapErrorKind.Usage, $"No applied script belongs to batch {b}. Run 'swap status' to see the batches.");
+                return new DownResult([]);
+            }
+            CheckRevertible(targets, applied);
+
+            var reverted = new List<ScriptOutcome>();
+            foreach (var entry in targets)
+            {
+                var script = Catalog.Find(entry.ScriptId)!;
+                var started = options.TimeProvider.GetTimestamp();
+                var attempt = 0;
+                await RetryPipeline(script.Id).ExecuteAsync(
+                    async token =>
+                    {
+                        if (attempt++ > 0)
+                            connection = await ReconnectAsync(runLock, connection, token);
+                        await ScriptRunner.RunAsync(run, script, Direction.Down, connection, ScriptRunner.MarkReverted(history, run));
+                    },
+                    cancellationToken);
+                var elapsed = options.TimeProvider.GetElapsedTime(started);
+                Log.ScriptReverted(logger, script.Id, Durations.Format(elapsed));
+                reverted.Add(new ScriptOutcome(script.Id, elapsed, 0));
+            }
+            return new DownResult(reverted);
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private void CheckRevertible(List<HistoryEntry> targets, List<HistoryEntry> applied)
+    {
+        foreach (var entry in targets)
+        {
+            var script = Catalog.Find(entry.ScriptId)
+                ?? throw new SwapException(SwapErrorKind.Usage, $"{entry.ScriptId} cannot be reverted: its script is no longer in any migrations folder or assembly. Restore the file, or remove its history with 'swap sync'.") { ScriptId = entry.ScriptId };
+            if (!script.HasDown)
+            {
+                var how = script.Kind == Discovery.ScriptKind.Sql ? "add a '-- swap:down' section (or a .down.sql file)" : "override DownAsync";
+                throw new SwapException(SwapErrorKind.Usage, $"{script.Id} has no down, so it cannot be reverted; nothing was reverted. To make it revertible, {how}; or undo it with a new forward migration.") { ScriptId = script.Id };
+            }
+        }
+        var leaving = targets.Select(t => t.ScriptId).ToHashSet(StringComparer.Ordinal);
+        foreach (var remaining in applied.Where(a => !leaving.Contains(a.ScriptId)))
+        {
+            var script = Catalog.Find(remaining.ScriptId);
+            var blocked = script?.Dependencies.FirstOrDefault(leaving.Contains);
+            if (blocked is not null)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Usage,
+                    $"{blocked} cannot be reverted while {remaining.ScriptId}, which runs after it, stays applied; nothing was reverted. Revert {remaining.ScriptId} first (a larger count, or its batch).")
+                { ScriptId = blocked };
+            }
+        }
+    }
+}

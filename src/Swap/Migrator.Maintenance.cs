@@ -1,0 +1,56 @@
+using Swap.Data;
+using Swap.History;
+using Swap.Reports;
+
+namespace Swap;
+
+public sealed partial class Migrator
+{
+    /// <summary>Removes history rows whose scripts are gone. Runs no script. With <paramref name="dryRun"/>, only lists them.</summary>
+    public async Task<SyncResult> SyncAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        await using var runLock = await LockAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        var recorded = await history.ReadAsync(connection, cancellationToken);
+        var gone = recorded.Where(h => Catalog.Find(h.ScriptId) is null).Select(h => h.ScriptId).ToList();
+        if (!dryRun && gone.Count > 0)
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var id in gone)
+            {
+                await history.DeleteAsync(connection, tx, id, cancellationToken);
+                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(options.Tables.Journal)} WHERE script_id = @id OR script_id = @down", new { id, down = id + "@down" }, tx, cancellationToken);
+                Log.HistorySynced(logger, id);
+            }
+            await tx.CommitAsync(cancellationToken);
+        }
+        return new SyncResult(gone, dryRun);
+    }
+
+    /// <summary>
+    /// Checks the migrations against the history without changing anything: applied scripts that
+    /// changed, recorded scripts whose files are gone, and pending scripts that sort before the
+    /// newest applied one (they would run out of order).
+    /// </summary>
+    public async Task<ValidationReport> ValidateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var recorded = await history.ReadAsync(connection, cancellationToken);
+        var states = Compare(Catalog.Scripts, recorded, [], lockHeld: false);
+        var problems = new List<ValidationProblem>();
+        foreach (var s in states)
+        {
+            if (s.Status == ScriptStatus.Changed)
+                problems.Add(new ValidationProblem(s.Id, "changed", $"{s.Id} ({s.Script!.Source}) {s.Note}"));
+            else if (s.Status == ScriptStatus.Missing)
+                problems.Add(new ValidationProblem(s.Id, "missing", $"{s.Id} is in the history but no migrations folder or assembly has it"));
+        }
+        var lastApplied = states.FindLastIndex(s => s.Script is not null && s.Status is ScriptStatus.Applied or ScriptStatus.Changed);
+        for (var i = 0; i < lastApplied; i++)
+        {
+            if (states[i].Status == ScriptStatus.Pending)
+                problems.Add(new ValidationProblem(states[i].Id, "out-of-order", $"{states[i].Id} is pending but sorts before {states[lastApplied].Id}, which is applied; it would run out of order"));
+        }
+        return new ValidationReport(problems);
+    }
+}

@@ -1,0 +1,44 @@
+using Swap.History;
+using Swap.Reports;
+using Swap.Running;
+
+namespace Swap;
+
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// What <c>up</c> would do, script by script, with the SQL it would send where that is known in
+    /// advance. Runs C# scripts against a read-only transaction that records their writes; changes
+    /// nothing and creates no table.
+    /// </summary>
+    public async Task<PlanReport> PlanAsync(UpOptions? up = null, CancellationToken cancellationToken = default)
+    {
+        up ??= new UpOptions();
+        if (up.To is not null && Catalog.Find(up.To) is null)
+            throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+        var run = Context(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+        var pending = Catalog.Scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
+        if (up.To is not null)
+            pending = pending.Take(pending.FindIndex(s => s.Id == up.To) + 1).ToList();
+        if (up.Steps is { } maxSteps)
+            pending = pending.Take(maxSteps).ToList();
+
+        var plans = new List<ScriptPlan>();
+        foreach (var script in pending)
+        {
+            var mode = ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps";
+            try
+            {
+                var steps = await ScriptRunner.PlanAsync(run, script, connection);
+                plans.Add(new ScriptPlan(script.Id, script.Module, mode, steps, null));
+            }
+            catch (Exception e) when (e is SwapException or System.Data.Common.DbException)
+            {
+                plans.Add(new ScriptPlan(script.Id, script.Module, mode, [], e.Message));
+            }
+        }
+        return new PlanReport(database.DisplayName, plans);
+    }
+}

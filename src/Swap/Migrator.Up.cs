@@ -1,0 +1,171 @@
+using System.Data.Common;
+using Swap.Discovery;
+using Swap.History;
+using Swap.Locking;
+using Swap.Reports;
+using Swap.Running;
+
+namespace Swap;
+
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// Applies pending scripts in order, as one batch. A failed or interrupted script is retried,
+    /// resuming after its last journaled step. Stops at <see cref="UpOptions.To"/>, after
+    /// <see cref="UpOptions.Steps"/> scripts, or once <see cref="UpOptions.TimeBudget"/> is spent.
+    /// </summary>
+    public async Task<UpResult> UpAsync(UpOptions? up = null, CancellationToken cancellationToken = default)
+    {
+        up ??= new UpOptions();
+        if (up.Steps is <= 0)
+            throw new SwapException(SwapErrorKind.Usage, $"--steps must be 1 or more, not {up.Steps}.");
+        var scripts = Catalog.Scripts;
+        if (up.To is not null && Catalog.Find(up.To) is null)
+            throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+
+        var started = options.TimeProvider.GetTimestamp();
+        var run = Context(cancellationToken);
+        await using var runLock = await LockAsync(cancellationToken);
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            if (await history.EnsureTablesAsync(connection, cancellationToken))
+                Log.HistoryCreated(logger, options.Tables.History);
+            var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+            if (!options.AllowChangedScripts)
+                RefuseChanged(scripts, recorded);
+
+            var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
+            if (up.To is not null)
+            {
+                var last = pending.FindIndex(s => s.Id == up.To);
+                pending = last < 0 ? [] : pending.Take(last + 1).ToList();
+            }
+            var batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
+            var order = recorded.Count == 0 ? 0 : recorded.Values.Max(h => h.ApplyOrder);
+            var applied = new List<ScriptOutcome>();
+            var stopped = StopReason.Completed;
+
+            foreach (var script in pending)
+            {
+                if (up.Steps is { } steps && applied.Count >= steps)
+                {
+                    stopped = StopReason.StepsDone;
+                    break;
+                }
+                if (up.TimeBudget is { } budget && applied.Count > 0 && options.TimeProvider.GetElapsedTime(started) >= budget)
+                {
+                    Log.BudgetSpent(logger, Durations.Format(budget), applied[^1].Id);
+                    stopped = StopReason.BudgetSpent;
+                    break;
+                }
+                (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
+                applied.Add(outcome);
+                if (script.Id == up.To)
+                    stopped = StopReason.ReachedTarget;
+            }
+            if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
+                stopped = StopReason.ReachedTarget;
+            return new UpResult(batch, applied, stopped, pending.Count - applied.Count);
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<(DbConnection Connection, ScriptOutcome Outcome)> ApplyAsync(RunContext run, RunLock runLock, DbConnection connection, MigrationScript script, int batch, long order, bool hasRow)
+    {
+        var ct = run.CancellationToken;
+        var started = options.TimeProvider.GetTimestamp();
+        await history.BeginAsync(connection, script, batch, order, UtcNow(options.TimeProvider), RunIdentity.User(), hasRow, ct);
+        Log.ScriptStarting(logger, script.Id, script.Kind == ScriptKind.Sql ? "sql" : "c#", ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps");
+        var resumed = 0;
+        var attempt = 0;
+        try
+        {
+            await RetryPipeline(script.Id).ExecuteAsync(
+                async token =>
+                {
+                    if (attempt++ > 0)
+                        connection = await ReconnectAsync(runLock, connection, token);
+                    resumed = await ScriptRunner.RunAsync(run, script, Direction.Up, connection, ScriptRunner.MarkApplied(history, run, started));
+                },
+                ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var error = e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            Log.ScriptFailed(logger, script.Id, error);
+            connection = await RecordFailureAsync(runLock, connection, script.Id, started, error);
+            throw e as SwapException ?? database.Translate(e, script.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            await RecordFailureAsync(runLock, connection, script.Id, started, "cancelled");
+            throw;
+        }
+        var elapsed = options.TimeProvider.GetElapsedTime(started);
+        Log.ScriptApplied(logger, script.Id, Durations.Format(elapsed));
+        return (connection, new ScriptOutcome(script.Id, elapsed, resumed));
+    }
+
+    /// <summary>After a transient failure: a fresh connection, but only while the run lock is still ours.</summary>
+    private async Task<DbConnection> ReconnectAsync(RunLock runLock, DbConnection old, CancellationToken cancellationToken)
+    {
+        await old.DisposeAsync();
+        if (!await runLock.StillHeldAsync(cancellationToken))
+        {
+            throw new SwapException(
+                SwapErrorKind.LockHeld,
+                $"The run lock on {database.DisplayName} was lost (its connection ended) and another runner may have taken it. Stopping; run 'swap up' again to resume.");
+        }
+        return await OpenAsync(cancellationToken);
+    }
+
+    /// <summary>Marks the script failed, on a fresh connection if the old one is broken. Never throws over the original error.</summary>
+    private async Task<DbConnection> RecordFailureAsync(RunLock runLock, DbConnection connection, string scriptId, long started, string error)
+    {
+        var elapsed = (long)options.TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await history.MarkFailedAsync(connection, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);
+            return connection;
+        }
+        catch (Exception) when (!cts.IsCancellationRequested)
+        {
+            try
+            {
+                await connection.DisposeAsync();
+                if (!await runLock.StillHeldAsync(cts.Token))
+                    return connection;
+                var fresh = await OpenAsync(cts.Token);
+                await history.MarkFailedAsync(fresh, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);
+                return fresh;
+            }
+            catch (Exception) when (!cts.IsCancellationRequested)
+            {
+                return connection;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return connection;
+        }
+    }
+
+    private static void RefuseChanged(IReadOnlyList<MigrationScript> scripts, Dictionary<string, HistoryEntry> recorded)
+    {
+        var changed = scripts
+            .Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status == HistoryStatus.Applied && h.Checksum != s.Checksum)
+            .ToList();
+        if (changed.Count == 0)
+            return;
+        throw new SwapException(
+            SwapErrorKind.ValidationFailed,
+            $"{changed.Count} applied script(s) changed since they were applied: {string.Join(", ", changed.Select(s => $"{s.Id} ({s.Source})"))}. " +
+            "Applied scripts must not be edited: restore them and put the new change in a new script. If the edit is cosmetic, run again with --allow-changed.")
+        { ScriptId = changed[0].Id };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Swap.Dialects;
+using Swap.Discovery;
+using Swap.History;
+using Swap.Locking;
+using Swap.Running;
+
+namespace Swap;
+
+/// <summary>
+/// Runs versioned migrations against one database: <c>status</c>, <c>up</c>, <c>down</c>,
+/// <c>plan</c>, <c>sync</c>, <c>validate</c>. Verbs that write take the run lock first, and
+/// compute what is pending only once they hold it.
+/// </summary>
+public sealed partial class Migrator
+{
+    private readonly SwapDatabase database;
+    private readonly MigratorOptions options;
+    private readonly ILogger logger;
+    private readonly HistoryStore history;
+    private MigrationCatalog? catalog;
+
+    public Migrator(SwapDatabase database, MigratorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        this.database = database;
+        this.options = options;
+        logger = database.LoggerFactory.CreateLogger("Swap.Migrator");
+        history = new HistoryStore(database, options.Tables);
+        foreach (var table in options.Tables.All)
+            Identifiers.Validate(table, "history table", database.Dialect.MaxIdentifierLength);
+    }
+
+    /// <summary>The migrations, loaded and checked once per <see cref="Migrator"/>.</summary>
+    public MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);
+
+    private RunContext Context(CancellationToken cancellationToken) =>
+        new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken);
+
+    /// <summary>Opens a connection with the run's session settings (bounded lock waits).</summary>
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await database.ApplyLockTimeoutAsync(connection, options.StatementLockTimeout, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Takes the run lock (waiting up to <see cref="MigratorOptions.LockTimeout"/>).</summary>
+    private Task<RunLock> LockAsync(CancellationToken cancellationToken) =>
+        RunLockAcquirer.AcquireAsync(database, options.Tables.LockInfo, options.LockTimeout, options.TimeProvider, logger, cancellationToken);
+
+    /// <summary>Retries transient failures (deadlocks, lock timeouts, lost connections) with backoff; nothing else.</summary>
+    private ResiliencePipeline RetryPipeline(string what) =>
+        new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.TransientRetries),
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                OnRetry = args =>
+                {
+                    Log.Retrying(logger, what, args.AttemptNumber + 1, Durations.Format(args.RetryDelay), args.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    private bool IsTransient(Exception e) => e switch
+    {
+        SwapException s => s.IsTransient,
+        DbException => database.IsTransient(e),
+        _ => false,
+    };
+
+    private static DateTime UtcNow(TimeProvider time) => time.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,57 @@
+using Swap.Discovery;
+using Swap.History;
+
+namespace Swap;
+
+/// <summary>What a <see cref="Migrator"/> runs and how. Per-run choices (such as <c>--to</c>) go in <see cref="UpOptions"/>.</summary>
+public sealed class MigratorOptions
+{
+    /// <summary>Module folders, migrations folders and assemblies to load migrations from.</summary>
+    public IList<MigrationSource> Sources { get; } = [];
+
+    /// <summary>Names of Swap's own tables in the target (default <c>swap_history</c>, <c>swap_journal</c>, <c>swap_lock</c>).</summary>
+    public RunnerTables Tables { get; set; } = RunnerTables.Default;
+
+    /// <summary>How long to wait for another runner's lock; zero (the default) fails at once.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The longest a script's statement waits for a table lock (MySQL <c>lock_wait_timeout</c>,
+    /// PostgreSQL <c>lock_timeout</c>, SQLite busy timeout) before it gives up and is retried, so
+    /// that a DDL statement never queues the application's queries behind it for long.
+    /// </summary>
+    public TimeSpan StatementLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many times a script (or a resumed step) is retried after a transient error.</summary>
+    public int TransientRetries { get; set; } = 5;
+
+    /// <summary>The first delay between retries; it doubles each time, with jitter.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Run <c>up</c> even when applied scripts changed since they were applied.</summary>
+    public bool AllowChangedScripts { get; set; }
+
+    /// <summary>The clock for lock timeouts, retry delays, budgets and recorded times.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
+
+/// <summary>Limits for one <c>up</c> run.</summary>
+public sealed record UpOptions
+{
+    /// <summary>Apply up to and including this script id.</summary>
+    public string? To { get; init; }
+
+    /// <summary>Apply at most this many scripts.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>Stop cleanly after the step in progress once this much time is spent.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+}
+
+/// <summary>What one <c>down</c> run reverts: the last <see cref="Count"/> applied scripts, or a whole batch.</summary>
+public sealed record DownOptions
+{
+    public int Count { get; init; } = 1;
+
+    public int? Batch { get; init; }
+}

@@ -1,0 +1,44 @@
+using Swap.Running;
+
+namespace Swap.Reports;
+
+/// <summary>Why an <c>up</c> run stopped.</summary>
+public enum StopReason
+{
+    /// <summary>Nothing was pending, or everything pending was applied.</summary>
+    Completed,
+    /// <summary>The <c>--to</c> script was reached.</summary>
+    ReachedTarget,
+    /// <summary><c>--steps</c> scripts were applied.</summary>
+    StepsDone,
+    /// <summary>The <c>--time-budget</c> was spent; the rest waits for the next run.</summary>
+    BudgetSpent,
+}
+
+/// <summary>One script that a run applied or reverted.</summary>
+public sealed record ScriptOutcome(string Id, TimeSpan Duration, int ResumedSteps);
+
+/// <summary>The answer to <c>up</c>.</summary>
+public sealed record UpResult(int Batch, IReadOnlyList<ScriptOutcome> Applied, StopReason Stopped, int StillPending);
+
+/// <summary>The answer to <c>down</c>.</summary>
+public sealed record DownResult(IReadOnlyList<ScriptOutcome> Reverted);
+
+/// <summary>What <c>up</c> would do for one script.</summary>
+/// <param name="Error">Why the plan could not be made (the script threw while being planned), or null.</param>
+public sealed record ScriptPlan(string Id, string Module, string Mode, IReadOnlyList<PlannedStep> Steps, string? Error);
+
+/// <summary>The answer to <c>plan</c>.</summary>
+public sealed record PlanReport(string Target, IReadOnlyList<ScriptPlan> Scripts);
+
+/// <summary>The answer to <c>sync</c>.</summary>
+public sealed record SyncResult(IReadOnlyList<string> Removed, bool DryRun);
+
+/// <summary>One problem <c>validate</c> found.</summary>
+public sealed record ValidationProblem(string ScriptId, string Kind, string Message);
+
+/// <summary>The answer to <c>validate</c>.</summary>
+public sealed record ValidationReport(IReadOnlyList<ValidationProblem> Problems)
+{
+    public bool IsValid => Problems.Count == 0;
+}

@@ -1,0 +1,7 @@
+namespace Swap.Running;
+
+internal enum Direction
+{
+    Up,
+    Down,
+}

@@ -1,0 +1,106 @@
+using System.Data.Common;
+using Swap.Discovery;
+using Swap.History;
+
+namespace Swap.Running;
+
+/// <summary>Runs one script, up or down, in the mode its engine and options call for.</summary>
+internal static class ScriptRunner
+{
+    public static string JournalKey(MigrationScript script, Direction direction) =>
+        direction == Direction.Up ? script.Id : script.Id + "@down";
+
+    public static ExecutionMode ModeFor(RunContext run, MigrationScript script) =>
+        run.Database.TransactionalDdl && script.Transactional ? ExecutionMode.Transactional : ExecutionMode.Journaled;
+
+    /// <summary>
+    /// Runs the script body, then records the outcome in the same transaction as the last of its
+    /// work where the engine allows: <paramref name="onSuccess"/> gets that transaction.
+    /// </summary>
+    public static async Task<int> RunAsync(RunContext run, MigrationScript script, Direction direction, DbConnection connection, Func<ScriptSession, DbTransaction?, Task> onSuccess)
+    {
+        var session = new ScriptSession(run, script, JournalKey(script, direction), connection, ModeFor(run, script));
+        await session.BeginAsync();
+        if (session.ResumedSteps > 0)
+            Log.ScriptResuming(run.Logger, script.Id, session.ResumedSteps);
+        try
+        {
+            await RunBodyAsync(session, direction);
+            session.CheckReplayComplete();
+            if (session.Transaction is not null)
+            {
+                await onSuccess(session, session.Transaction);
+                await session.CommitAsync();
+            }
+            else
+            {
+                await using var tx = await connection.BeginTransactionAsync(run.CancellationToken);
+                await onSuccess(session, tx);
+                await tx.CommitAsync(run.CancellationToken);
+            }
+            return session.ResumedSteps;
+        }
+        catch
+        {
+            await session.RollbackAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Records what the script would do, without writing anything.</summary>
+    public static async Task<IReadOnlyList<PlannedStep>> PlanAsync(RunContext run, MigrationScript script, DbConnection connection)
+    {
+        var session = new ScriptSession(run, script, JournalKey(script, Direction.Up), connection, ExecutionMode.DryRun);
+        await session.BeginAsync();
+        try
+        {
+            await RunBodyAsync(session, Direction.Up);
+            return session.Plan;
+        }
+        finally
+        {
+            await session.RollbackAsync();
+        }
+    }
+
+    private static async Task RunBodyAsync(ScriptSession session, Direction direction)
+    {
+        var context = new MigrationContext(session);
+        var script = session.Script;
+        if (script.Kind == ScriptKind.Sql)
+        {
+            var syntax = session.Database.Dialect.Syntax;
+            var statements = direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax);
+            var file = direction == Direction.Up ? script.Sql.Path : script.Sql.DownPath ?? script.Sql.Path;
+            foreach (var statement in statements)
+                await context.ExecuteStatementAsync(statement.Text, null, $"{Path.GetFileName(file)}({statement.Line}): {MigrationContext.Shorten(statement.Text)}");
+            return;
+        }
+        var migration = script.Factory!();
+        try
+        {
+            await (direction == Direction.Up ? migration.UpAsync(context) : migration.DownAsync(context));
+        }
+        catch (Exception e) when (e is not SwapException and not OperationCanceledException and not DbException)
+        {
+            throw new SwapException(SwapErrorKind.Failure, $"{script.Id} threw {e.GetType().Name}: {e.Message}", e) { ScriptId = script.Id };
+        }
+    }
+
+    /// <summary>Marks the script applied and drops its journal, in the given transaction.</summary>
+    public static Func<ScriptSession, DbTransaction?, Task> MarkApplied(HistoryStore history, RunContext run, long startedTimestamp) =>
+        async (session, tx) =>
+        {
+            var elapsed = run.Time.GetElapsedTime(startedTimestamp);
+            await history.MarkAppliedAsync(session.Connection, tx, session.Script.Id, run.Time.GetUtcNow().UtcDateTime, (long)elapsed.TotalMilliseconds, run.CancellationToken);
+            await session.DeleteJournalAsync(tx);
+        };
+
+    /// <summary>Deletes the script's history row and journal, in the given transaction.</summary>
+    public static Func<ScriptSession, DbTransaction?, Task> MarkReverted(HistoryStore history, RunContext run) =>
+        async (session, tx) =>
+        {
+            await history.DeleteAsync(session.Connection, tx, session.Script.Id, run.CancellationToken);
+            await session.DeleteJournalAsync(tx);
+        };
+}

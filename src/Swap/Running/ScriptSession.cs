@@ -1,0 +1,188 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Swap.Dialects;
+using Swap.Discovery;
+using Swap.Journal;
+
+namespace Swap.Running;
+
+/// <summary>
+/// The state of one script execution: its connection, its transaction or journal, and the
+/// replay position. Every operation of the script API goes through <see cref="StepAsync{T}"/>.
+/// </summary>
+internal sealed class ScriptSession
+{
+    private readonly JournalStore journalStore;
+    private readonly List<JournalEntry> stepsInTransaction = [];
+    private Dictionary<int, JournalEntry> journal = [];
+    private int seq;
+
+    public ScriptSession(RunContext run, MigrationScript script, string journalKey, DbConnection connection, ExecutionMode mode)
+    {
+        Run = run;
+        Script = script;
+        JournalKey = journalKey;
+        Connection = connection;
+        Mode = mode;
+        journalStore = new JournalStore(run.Database, run.Tables);
+    }
+
+    public RunContext Run { get; }
+    public SwapDatabase Database => Run.Database;
+    public MigrationScript Script { get; }
+    public string JournalKey { get; }
+    public DbConnection Connection { get; }
+    public DbTransaction? Transaction { get; private set; }
+    public ExecutionMode Mode { get; private set; }
+    public CancellationToken CancellationToken => Run.CancellationToken;
+    public ILogger Logger => Run.Logger;
+    public List<PlannedStep> Plan { get; } = [];
+
+    /// <summary>Steps already done in an earlier, interrupted run.</summary>
+    public int ResumedSteps => journal.Values.Count(e => e.IsDone);
+
+    public async Task BeginAsync()
+    {
+        if (Mode == ExecutionMode.Journaled)
+            journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
+        else if (Mode == ExecutionMode.Transactional)
+            Transaction = await Connection.BeginTransactionAsync(CancellationToken);
+        else
+            Transaction = await Run.Database.BeginReadOnlyAsync(Connection, CancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one operation of the script. In journaled mode a step already done is skipped and its
+    /// recorded result returned; a recorded step with a different fingerprint stops the run.
+    /// </summary>
+    /// <param name="op">Short operation name, stored in the journal.</param>
+    /// <param name="description">What the step does, for messages and plans.</param>
+    /// <param name="identity">What makes this step this step (its SQL and parameters); hashed into the fingerprint.</param>
+    /// <param name="execute">Does the work; gets the transaction to use (null outside one).</param>
+    /// <param name="atomic">True when the work can share a transaction with its journal row.</param>
+    /// <param name="encode">Turns the result into the journal's data column.</param>
+    /// <param name="decode">Reads a recorded result back.</param>
+    /// <param name="alreadyDone">For a non-atomic step interrupted before its journal row said done: true when the error of re-running it shows the work had been done.</param>
+    public async Task<T> StepAsync<T>(
+        string op,
+        string description,
+        string identity,
+        Func<DbTransaction?, Task<T>> execute,
+        bool atomic,
+        Func<T, string?> encode,
+        Func<string?, T> decode,
+        Func<Exception, bool>? alreadyDone = null)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        var fingerprint = Fingerprint(op, identity);
+        var step = ++seq;
+        switch (Mode)
+        {
+            case ExecutionMode.DryRun:
+                throw new InvalidOperationException("Dry runs record steps through the plan, not StepAsync.");
+            case ExecutionMode.Transactional:
+            {
+                var result = await execute(Transaction);
+                stepsInTransaction.Add(new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now));
+                return result;
+            }
+        }
+
+        var resumedFromStart = false;
+        if (journal.TryGetValue(step, out var recorded))
+        {
+            if (recorded.Op != op || recorded.Fingerprint != fingerprint)
+                throw ReplayMismatch.Create(Script.Id, step, StepData.Description(recorded.Data) ?? recorded.Op, description);
+            if (recorded.IsDone)
+            {
+                Log.StepSkipped(Logger, Script.Id, step, op);
+                return decode(StepData.Result(recorded.Data));
+            }
+            resumedFromStart = recorded.State == JournalEntry.Started;
+        }
+
+        if (atomic)
+        {
+            await using var tx = await Connection.BeginTransactionAsync(CancellationToken);
+            var result = await execute(tx);
+            await journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now), CancellationToken);
+            await tx.CommitAsync(CancellationToken);
+            return result;
+        }
+
+        await journalStore.WriteAsync(Connection, null, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Started, StepData.Encode(description, null), Now), CancellationToken);
+        T value;
+        try
+        {
+            value = await execute(null);
+        }
+        catch (Exception e) when (resumedFromStart && alreadyDone is not null && alreadyDone(e))
+        {
+            Log.DdlAlreadyApplied(Logger, Script.Id, step, e.Message);
+            value = default!;
+        }
+        await journalStore.WriteAsync(Connection, null, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(value)), Now), CancellationToken);
+        return value;
+    }
+
+    /// <summary>
+    /// Leaves the script's transaction: commits the work so far together with journal rows for its
+    /// steps, so that from here on the script runs (and resumes) step by step.
+    /// </summary>
+    public async Task SwitchToJournalAsync()
+    {
+        if (Mode != ExecutionMode.Transactional)
+            return;
+        foreach (var entry in stepsInTransaction)
+            await journalStore.WriteAsync(Connection, Transaction, entry, CancellationToken);
+        await Transaction!.CommitAsync(CancellationToken);
+        await Transaction.DisposeAsync();
+        Transaction = null;
+        stepsInTransaction.Clear();
+        Mode = ExecutionMode.Journaled;
+        Log.SwitchedToJournal(Logger, Script.Id);
+    }
+
+    /// <summary>Called after the script body returned: more journal rows than replayed steps means the script changed.</summary>
+    public void CheckReplayComplete()
+    {
+        var extra = journal.Keys.Where(k => k > seq).Order().FirstOrDefault();
+        if (extra > 0)
+            throw ReplayMismatch.Create(Script.Id, extra, StepData.Description(journal[extra].Data) ?? journal[extra].Op, "(no step: the script ended)");
+    }
+
+    /// <summary>The per-step journal of a completed script is no longer needed.</summary>
+    public Task DeleteJournalAsync(DbTransaction? transaction) => journalStore.DeleteAsync(Connection, transaction, JournalKey, CancellationToken);
+
+    public async Task RollbackAsync()
+    {
+        if (Transaction is null)
+            return;
+        try
+        {
+            await Transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // The connection may already be gone; the server rolls back on its own.
+        }
+        await Transaction.DisposeAsync();
+        Transaction = null;
+    }
+
+    public async Task CommitAsync()
+    {
+        if (Transaction is null)
+            return;
+        await Transaction.CommitAsync(CancellationToken);
+        await Transaction.DisposeAsync();
+        Transaction = null;
+    }
+
+    private DateTime Now => Run.Time.GetUtcNow().UtcDateTime;
+
+    internal static string Fingerprint(string op, string identity) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(op + "\n" + identity)))[..32];
+}
