@@ -74,6 +74,8 @@ public sealed partial class PostgresDatabase : SwapDatabase
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "PostgreSQL " + await connection.ScalarAsync("SHOW server_version", cancellationToken);
 
+    public override Swap.Engine.TableEngine TableEngine => throw new NotSupportedException("The PostgreSQL table engine is being built.");
+
     internal override RunLock CreateRunLock(string lockInfoTable) => new PostgresRunLock(this, lockInfoTable);
 
     internal override Task<LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken) =>

@@ -62,6 +62,10 @@ public sealed partial class SqliteDatabase : SwapDatabase
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "SQLite " + await connection.ScalarAsync("SELECT sqlite_version()", cancellationToken);
 
+    public override Swap.Engine.TableEngine TableEngine => tableEngine ??= new SqliteTableEngine(this);
+
+    private SqliteTableEngine? tableEngine;
+
     internal override RunLock CreateRunLock(string lockInfoTable) => new SqliteRunLock(this, lockInfoTable);
 
     internal override Task<LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken) =>

@@ -31,6 +31,9 @@ public sealed class MigratorOptions
     /// <summary>Run <c>up</c> even when applied scripts changed since they were applied.</summary>
     public bool AllowChangedScripts { get; set; }
 
+    /// <summary>Settings of the online copy-and-swap engine (chunk time, cut-over lock wait, keep old tables...).</summary>
+    public Engine.OnlineSwapOptions Swap { get; } = new();
+
     /// <summary>The clock for lock timeouts, retry delays, budgets and recorded times.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -84,9 +84,12 @@ public abstract class SwapDatabase
     /// <summary>Who holds the run lock, without taking it; null when nobody does.</summary>
     internal abstract Task<Locking.LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken);
 
+    /// <summary>The online copy-and-swap engine of this dialect.</summary>
+    public abstract Engine.TableEngine TableEngine { get; }
+
     /// <summary>Copies, triggers and functions left by interrupted table swaps.</summary>
-    internal virtual Task<IReadOnlyList<Reports.Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Reports.Leftover>>([]);
+    internal Task<IReadOnlyList<Reports.Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        TableEngine.FindLeftoversAsync(connection, cancellationToken);
 
     /// <summary>A run lock bound to its own connection, released when that connection ends.</summary>
     internal abstract Locking.RunLock CreateRunLock(string lockInfoTable);

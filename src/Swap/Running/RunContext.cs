@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using Swap.Dialects;
 using Swap.History;
 
@@ -11,4 +13,55 @@ internal sealed record RunContext(
     MigratorOptions Options,
     TimeProvider Time,
     ILogger Logger,
-    CancellationToken CancellationToken);
+    CancellationToken CancellationToken)
+{
+    /// <summary>When the run's time budget is spent (a <see cref="TimeProvider"/> timestamp), or null.</summary>
+    public long? BudgetEnds { get; init; }
+
+    /// <summary>Stops a long step at a safe point once the budget is spent; the step resumes on the next run.</summary>
+    public void ThrowIfBudgetSpent()
+    {
+        if (BudgetEnds is { } end && Time.GetTimestamp() >= end)
+            throw new BudgetSpentException();
+    }
+
+    /// <summary>Runs an idempotent unit of work again after transient errors (deadlock, lock timeout), with backoff.</summary>
+    public async Task<T> RetryTransientAsync<T>(string what, Func<CancellationToken, Task<T>> work)
+    {
+        var pipeline = new ResiliencePipelineBuilder<T> { TimeProvider = Time }
+            .AddRetry(new RetryStrategyOptions<T>
+            {
+                MaxRetryAttempts = Math.Max(0, Options.TransientRetries),
+                Delay = Options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder<T>().Handle<Exception>(e => e is SwapException { IsTransient: true } && !Database.IsConnectionLost(e.InnerException ?? e)),
+                OnRetry = args =>
+                {
+                    Log.Retrying(Logger, what, args.AttemptNumber + 1, Durations.Format(args.RetryDelay), args.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        return await pipeline.ExecuteAsync(async ct => await work(ct), CancellationToken);
+    }
+}
+
+/// <summary>The time budget of <c>up --time-budget</c> ran out inside a resumable step.</summary>
+internal sealed class BudgetSpentException : Exception
+{
+    public BudgetSpentException()
+        : base("The time budget is spent.")
+    {
+    }
+
+    public BudgetSpentException(string message)
+        : base(message)
+    {
+    }
+
+    public BudgetSpentException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -26,6 +26,7 @@ internal static class ScriptRunner
         try
         {
             await RunBodyAsync(session, direction);
+            session.CheckTablesFinished();
             session.CheckReplayComplete();
             if (session.Transaction is not null)
             {
@@ -55,6 +56,7 @@ internal static class ScriptRunner
         try
         {
             await RunBodyAsync(session, Direction.Up);
+            session.CheckTablesFinished();
             return session.Plan;
         }
         finally

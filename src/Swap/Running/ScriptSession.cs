@@ -40,6 +40,23 @@ internal sealed class ScriptSession
     public ILogger Logger => Run.Logger;
     public List<PlannedStep> Plan { get; } = [];
 
+    /// <summary>Tables the script asked for, by name.</summary>
+    public Dictionary<string, Engine.TableUse> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A script must finish every table it asked for; otherwise its copies would be left behind.</summary>
+    public void CheckTablesFinished()
+    {
+        var open = Tables.Values.Where(t => !t.Finished).Select(t => t.Original.Name).ToList();
+        if (open.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"{Script.Id} asked for {string.Join(", ", open)} but never called DoneUsingTablesAsync for {(open.Count == 1 ? "it" : "them")}. " +
+                $"Add 'await db.DoneUsingTablesAsync({string.Join(", ", open.Select(n => "\"" + n + "\""))});' at the end of UpAsync.")
+            { ScriptId = Script.Id };
+        }
+    }
+
     /// <summary>Steps already done in an earlier, interrupted run.</summary>
     public int ResumedSteps => journal.Values.Count(e => e.IsDone);
 
@@ -124,6 +141,59 @@ internal sealed class ScriptSession
             value = default!;
         }
         await journalStore.WriteAsync(Connection, null, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(value)), Now), CancellationToken);
+        return value;
+    }
+
+    /// <summary>
+    /// Runs a multi-phase operation (a table swap) as one journaled step. In journaled mode its
+    /// progress is recorded phase by phase and a resumed run continues from the last phase; in
+    /// transactional mode (or when <paramref name="atomic"/>) it runs inside one transaction.
+    /// </summary>
+    public async Task<T> OperationAsync<T>(string op, string description, string identity, bool atomic, Func<OperationState, Task<T>> run, Func<T, string?> encode, Func<string?, T> decode)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        var fingerprint = Fingerprint(op, identity);
+        var step = ++seq;
+        if (Mode == ExecutionMode.Transactional)
+        {
+            var state = new OperationState(JournalEntry.Started, null, Transaction, (_, _, _) => Task.CompletedTask);
+            var result = await run(state);
+            stepsInTransaction.Add(new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now));
+            return result;
+        }
+        if (Mode == ExecutionMode.DryRun)
+            throw new InvalidOperationException("Dry runs record operations through the plan.");
+
+        var phase = JournalEntry.Started;
+        string? data = null;
+        if (journal.TryGetValue(step, out var recorded))
+        {
+            if (recorded.Op != op || recorded.Fingerprint != fingerprint)
+                throw ReplayMismatch.Create(Script.Id, step, StepData.Description(recorded.Data) ?? recorded.Op, description);
+            if (recorded.IsDone)
+            {
+                Log.StepSkipped(Logger, Script.Id, step, op);
+                return decode(StepData.Result(recorded.Data));
+            }
+            phase = recorded.State;
+            data = StepData.Result(recorded.Data);
+        }
+
+        Task Save(string newPhase, string? newData, DbTransaction? tx) =>
+            journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, newPhase, StepData.Encode(description, newData), Now), CancellationToken);
+
+        if (atomic)
+        {
+            await using var tx = await Connection.BeginTransactionAsync(CancellationToken);
+            var result = await run(new OperationState(phase, data, tx, Save));
+            await Save(JournalEntry.Done, encode(result), tx);
+            await tx.CommitAsync(CancellationToken);
+            return result;
+        }
+        if (recorded is null)
+            await Save(phase, data, null);
+        var value = await run(new OperationState(phase, data, null, Save));
+        await Save(JournalEntry.Done, encode(value), null);
         return value;
     }
 

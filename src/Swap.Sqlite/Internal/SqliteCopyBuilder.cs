@@ -1,0 +1,106 @@
+using Swap.Engine;
+using Swap.Engine.Schema;
+
+namespace Swap.Sqlite.Internal;
+
+/// <summary>
+/// Builds the copy's CREATE TABLE from the original's own text: unchanged columns keep every
+/// clause, changed columns get their new type, nullability and default, new columns are added
+/// at their position; renames are applied after with ALTER TABLE ... RENAME COLUMN, which also
+/// rewrites the constraints that name the column. Secondary indexes are made at the cut-over.
+/// </summary>
+internal static class SqliteCopyBuilder
+{
+    public static IReadOnlyList<string> Build(SqliteDialect d, TableSchema original, DbTable? target, SwapNames names)
+    {
+        var parsed = SqliteCreateTable.Parse(original.Extra["sql"]);
+        var defs = parsed.Columns.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        var items = new List<string>();
+        var constraints = parsed.Constraints.ToList();
+        var renames = new List<string>();
+        var pkChanged = target is not null && !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
+
+        if (target is null)
+        {
+            items.AddRange(parsed.Columns.Select(c => c.Text(d.Quote)));
+        }
+        else
+        {
+            foreach (var c in target.Columns)
+                items.Add(c.OriginalName is null ? NewColumn(d, c) : Existing(d, c, defs[c.OriginalName], pkChanged));
+            foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal)))
+                renames.Add($"ALTER TABLE {d.Quote(names.Copy)} RENAME COLUMN {d.Quote(c.OriginalName!)} TO {d.Quote(c.Name)}");
+            if (pkChanged)
+            {
+                constraints.RemoveAll(IsPrimaryKeyConstraint);
+                var createNames = target.PrimaryKey.Select(k => target.GetColumn(k)).Select(c => c.OriginalName ?? c.Name);
+                constraints.Add($"PRIMARY KEY ({string.Join(", ", createNames.Select(d.Quote))})");
+            }
+            foreach (var fk in target.ForeignKeys.Where(f => f.Original is null))
+            {
+                var cols = fk.Columns.Select(c => target.GetColumn(c)).Select(c => c.OriginalName ?? c.Name);
+                var actions = (fk.OnDelete is null ? "" : " ON DELETE " + fk.OnDelete) + (fk.OnUpdate is null ? "" : " ON UPDATE " + fk.OnUpdate);
+                constraints.Add($"CONSTRAINT {d.Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", cols.Select(d.Quote))}) REFERENCES {d.Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(d.Quote))}){actions}");
+            }
+        }
+        var body = string.Join(",\n  ", items.Concat(constraints));
+        var create = $"CREATE TABLE {d.Quote(names.Copy)} (\n  {body}\n){(parsed.Options.Length > 0 ? " " + parsed.Options : "")}";
+        return [create, .. renames];
+    }
+
+    /// <summary>CREATE INDEX statements for the swapped-in table (named as the original's).</summary>
+    public static IEnumerable<string> Indexes(SqliteDialect d, SwapSpec spec)
+    {
+        foreach (var index in spec.TargetIndexes.Where(i => !i.IsConstraint))
+        {
+            if (index.Definition is not null)
+            {
+                yield return index.Definition;
+                continue;
+            }
+            var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Name) + (c.Descending ? " DESC" : "")));
+            yield return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ON {d.Quote(spec.Original.Name)} ({cols})";
+        }
+    }
+
+    private static string NewColumn(SqliteDialect d, DbColumn c)
+    {
+        var parts = new List<string> { d.Quote(c.Name), d.TypeSql(c.Type!) };
+        if (!c.Nullable)
+            parts.Add("NOT NULL");
+        if (d.DefaultSql(c) is { } def)
+            parts.Add("DEFAULT " + Wrap(def, c.DefaultIsValue));
+        if (d.TypeCheck(c.Name, c.Type) is { } check)
+            parts.Add(check);
+        return string.Join(' ', parts);
+    }
+
+    private static string Existing(SqliteDialect d, DbColumn c, SqliteCreateTable.ColumnDef def, bool pkChanged)
+    {
+        var type = c.Type is null ? def.Type : d.TypeSql(c.Type);
+        var rest = def.Rest;
+        if (pkChanged)
+            rest = SqliteCreateTable.PrimaryKey().Replace(rest, "");
+        if (c.NullabilityChanged)
+            rest = c.Nullable ? SqliteCreateTable.NotNull().Replace(rest, "") : rest + " NOT NULL";
+        if (c.DefaultChanged)
+        {
+            rest = SqliteCreateTable.Default().Replace(rest, "");
+            if (d.DefaultSql(c) is { } value)
+                rest += " DEFAULT " + Wrap(value, c.DefaultIsValue);
+        }
+        if (c.Type is not null && d.TypeCheck(def.Name, c.Type) is { } check)
+            rest += " " + check;
+        return (d.Quote(def.Name) + " " + type + " " + rest.Trim()).Trim();
+    }
+
+    /// <summary>Expressions go in parentheses (SQLite requires it for anything but a literal).</summary>
+    private static string Wrap(string value, bool isLiteral) => isLiteral ? value : "(" + value + ")";
+
+    private static bool IsPrimaryKeyConstraint(string constraint)
+    {
+        var words = constraint.Split((char[])[' ', '\t', '\n', '('], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 0 && (words[0].Equals("PRIMARY", StringComparison.OrdinalIgnoreCase)
+            || (words.Length > 2 && words[0].Equals("CONSTRAINT", StringComparison.OrdinalIgnoreCase) && words[2].Equals("PRIMARY", StringComparison.OrdinalIgnoreCase)));
+    }
+}

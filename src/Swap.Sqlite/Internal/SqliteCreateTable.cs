@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Swap.Sqlite.Internal;
+
+/// <summary>
+/// Splits SQLite's stored <c>CREATE TABLE</c> text into column definitions and table constraints,
+/// so a copy keeps every clause SQLite does not report through PRAGMAs (CHECK, COLLATE, GENERATED).
+/// </summary>
+internal static partial class SqliteCreateTable
+{
+    public sealed record Parsed(IReadOnlyList<ColumnDef> Columns, IReadOnlyList<string> Constraints, string Options);
+
+    public sealed record ColumnDef(string Name, string Type, string Rest)
+    {
+        public string Text(Func<string, string> quote) => (quote(Name) + " " + Type + " " + Rest).Trim();
+    }
+
+    private static readonly string[] ConstraintStarts = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
+
+    [GeneratedRegex(@"^(CONSTRAINT|PRIMARY|NOT|NULL|UNIQUE|CHECK|DEFAULT|COLLATE|REFERENCES|GENERATED|AS)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ClauseKeyword();
+
+    public static Parsed Parse(string sql)
+    {
+        var open = IndexOutsideQuotes(sql, '(', 0);
+        if (open < 0)
+            throw new SwapException(SwapErrorKind.Refused, "SQLite reported a CREATE TABLE without a column list (CREATE TABLE ... AS SELECT?); Swap cannot copy its structure.");
+        var items = new List<string>();
+        var depth = 0;
+        var start = open + 1;
+        var close = -1;
+        for (var i = open; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c is '\'' or '"' or '`' or '[')
+            {
+                i = SkipQuoted(sql, i);
+                continue;
+            }
+            if (c == '(')
+                depth++;
+            else if (c == ')')
+            {
+                depth--;
+                if (depth == 0)
+                {
+                    items.Add(sql[start..i]);
+                    close = i;
+                    break;
+                }
+            }
+            else if (c == ',' && depth == 1)
+            {
+                items.Add(sql[start..i]);
+                start = i + 1;
+            }
+        }
+        var columns = new List<ColumnDef>();
+        var constraints = new List<string>();
+        foreach (var raw in items.Select(i => i.Trim()).Where(i => i.Length > 0))
+        {
+            var first = FirstWord(raw);
+            if (ConstraintStarts.Contains(first.ToUpperInvariant()) && !IsQuoted(raw))
+                constraints.Add(raw);
+            else
+                columns.Add(ParseColumn(raw));
+        }
+        return new Parsed(columns, constraints, close < 0 ? "" : sql[(close + 1)..].Trim());
+    }
+
+    private static ColumnDef ParseColumn(string def)
+    {
+        var (name, end) = ReadName(def, 0);
+        var rest = def[end..].Trim();
+        // The type: words and a parenthesised size, up to the first clause keyword.
+        var type = new StringBuilder();
+        var i = 0;
+        while (i < rest.Length)
+        {
+            while (i < rest.Length && char.IsWhiteSpace(rest[i]))
+                i++;
+            if (i >= rest.Length)
+                break;
+            if (rest[i] == '(')
+            {
+                var closeAt = rest.IndexOf(')', i);
+                if (closeAt < 0)
+                    break;
+                type.Append(rest, i, closeAt - i + 1);
+                i = closeAt + 1;
+                continue;
+            }
+            var j = i;
+            while (j < rest.Length && (char.IsLetterOrDigit(rest[j]) || rest[j] == '_'))
+                j++;
+            if (j == i || ClauseKeyword().IsMatch(rest[i..j]))
+                break;
+            if (type.Length > 0)
+                type.Append(' ');
+            type.Append(rest, i, j - i);
+            i = j;
+        }
+        return new ColumnDef(name, type.ToString(), rest[i..].Trim());
+    }
+
+    private static (string Name, int End) ReadName(string s, int i)
+    {
+        while (i < s.Length && char.IsWhiteSpace(s[i]))
+            i++;
+        if (i < s.Length && s[i] is '"' or '`' or '[')
+        {
+            var end = SkipQuoted(s, i);
+            var inner = s[(i + 1)..end];
+            var name = s[i] switch
+            {
+                '"' => inner.Replace("\"\"", "\"", StringComparison.Ordinal),
+                '`' => inner.Replace("``", "`", StringComparison.Ordinal),
+                _ => inner,
+            };
+            return (name, end + 1);
+        }
+        var j = i;
+        while (j < s.Length && !char.IsWhiteSpace(s[j]) && s[j] != '(')
+            j++;
+        return (s[i..j], j);
+    }
+
+    private static string FirstWord(string s)
+    {
+        var m = Regex.Match(s, @"^\s*([A-Za-z_]+)");
+        return m.Success ? m.Groups[1].Value : "";
+    }
+
+    private static bool IsQuoted(string s) => s.TrimStart() is { Length: > 0 } t && t[0] is '"' or '`' or '[';
+
+    private static int IndexOutsideQuotes(string s, char target, int from)
+    {
+        for (var i = from; i < s.Length; i++)
+        {
+            if (s[i] is '\'' or '"' or '`' or '[')
+            {
+                i = SkipQuoted(s, i);
+                continue;
+            }
+            if (s[i] == target)
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The index of the closing quote of the quoted text that starts at <paramref name="i"/>.</summary>
+    private static int SkipQuoted(string s, int i)
+    {
+        var close = s[i] == '[' ? ']' : s[i];
+        for (var j = i + 1; j < s.Length; j++)
+        {
+            if (s[j] != close)
+                continue;
+            if (close != ']' && j + 1 < s.Length && s[j + 1] == close)
+            {
+                j++;
+                continue;
+            }
+            return j;
+        }
+        return s.Length - 1;
+    }
+
+    [GeneratedRegex(@"\bNOT\s+NULL(\s+ON\s+CONFLICT\s+\w+)?", RegexOptions.IgnoreCase)]
+    public static partial Regex NotNull();
+
+    [GeneratedRegex(@"\bDEFAULT\s+(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|'(?:[^']|'')*'|[-+]?[\w.]+)", RegexOptions.IgnoreCase)]
+    public static partial Regex Default();
+
+    [GeneratedRegex(@"\bPRIMARY\s+KEY(\s+(ASC|DESC))?(\s+ON\s+CONFLICT\s+\w+)?(\s+AUTOINCREMENT)?", RegexOptions.IgnoreCase)]
+    public static partial Regex PrimaryKey();
+}

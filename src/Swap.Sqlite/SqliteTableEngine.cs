@@ -1,0 +1,211 @@
+using System.Data.Common;
+using Swap.Data;
+using Swap.Engine;
+using Swap.Engine.Schema;
+using Swap.Reports;
+using Swap.Sqlite.Internal;
+
+namespace Swap.Sqlite;
+
+/// <summary>
+/// The copy-and-swap on SQLite: SQLite has one writer at a time, so the whole rebuild is the
+/// documented table-rebuild procedure inside one transaction: create the copy, copy the rows,
+/// verify, drop (or keep) the original, rename the copy, recreate indexes and triggers.
+/// </summary>
+internal sealed partial class SqliteTableEngine(SqliteDatabase database) : TableEngine(database)
+{
+    private SqliteDialect D => SqliteDialect.Instance;
+
+    public override bool Online => false;
+
+    public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        var create = await connection.ScalarAsync("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = @name", new { name = table }, transaction, cancellationToken) as string;
+        if (create is null)
+            return null;
+        var parsed = SqliteCreateTable.Parse(create);
+        var q = D.Quote(table);
+        var info = await connection.QueryAsync($"PRAGMA table_xinfo({q})", null, transaction, cancellationToken);
+        var defs = parsed.Columns.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        var columns = new List<ColumnSchema>();
+        var pk = new SortedDictionary<long, string>();
+        foreach (var row in info)
+        {
+            var name = row.String("name")!;
+            var hidden = row.Int64("hidden") ?? 0;
+            if (hidden == 1)
+                continue;
+            if (row.Int64("pk") is > 0 and var p)
+                pk[p] = name;
+            var def = defs.GetValueOrDefault(name);
+            var extra = new Dictionary<string, string>();
+            if (def is not null)
+                extra["ddl.type"] = def.Type;
+            if (def is not null)
+                extra["ddl.rest"] = def.Rest;
+            columns.Add(new ColumnSchema(
+                name,
+                row.String("type") ?? "",
+                (row.Int64("notnull") ?? 0) == 0 && (row.Int64("pk") ?? 0) == 0,
+                row.String("dflt_value"),
+                AutoIncrement: def is not null && def.Rest.Contains("AUTOINCREMENT", StringComparison.OrdinalIgnoreCase),
+                Generated: hidden is 2 or 3 ? "generated" : null)
+            { Extra = extra });
+        }
+
+        var indexes = new List<IndexSchema>();
+        foreach (var ix in await connection.QueryAsync($"PRAGMA index_list({q})", null, transaction, cancellationToken))
+        {
+            var name = ix.String("name")!;
+            var origin = ix.String("origin");
+            if (origin == "pk")
+                continue;
+            var cols = await connection.QueryAsync($"PRAGMA index_xinfo({D.Quote(name)})", null, transaction, cancellationToken);
+            var sql = await connection.ScalarAsync("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = @name", new { name }, transaction, cancellationToken) as string;
+            indexes.Add(new IndexSchema(
+                name,
+                cols.Where(c => c.Int64("key") == 1).Select(c => new IndexColumn(c.String("name") ?? "", Descending: c.Int64("desc") == 1, Expression: c.String("name") is null ? "expression" : null)).ToList(),
+                ix.Int64("unique") == 1,
+                IsConstraint: origin == "u",
+                Predicate: ix.Int64("partial") == 1 ? "partial" : null,
+                Definition: sql));
+        }
+
+        var fks = (await connection.QueryAsync($"PRAGMA foreign_key_list({q})", null, transaction, cancellationToken))
+            .GroupBy(r => r.Int64("id"))
+            .Select(g => new ForeignKeySchema(
+                $"fk{g.Key}",
+                table,
+                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("from")!).ToList(),
+                g.First().String("table")!,
+                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("to") ?? "").ToList(),
+                g.First().String("on_delete"),
+                g.First().String("on_update")))
+            .ToList();
+
+        var triggers = (await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @name", new { name = table }, transaction, cancellationToken))
+            .Select(r => new TriggerSchema(r.String("name")!, r.String("sql")!))
+            .ToList();
+        var count = System.Convert.ToInt64(await connection.ScalarAsync($"SELECT COUNT(*) FROM {q}", null, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        return new TableSchema
+        {
+            Name = table,
+            Columns = columns,
+            PrimaryKey = pk.Values.ToList(),
+            Indexes = indexes,
+            ForeignKeys = fks,
+            Triggers = triggers,
+            EstimatedRows = count,
+            Extra = new Dictionary<string, string> { ["sql"] = create },
+        };
+    }
+
+    public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
+    {
+        if (target is null)
+            yield break;
+        foreach (var column in target.Columns.Where(c => c.Type is not null))
+        {
+            string? problem = null;
+            try
+            {
+                D.TypeSql(column.Type!);
+            }
+            catch (SwapException e)
+            {
+                problem = $"Column '{column.Name}': {e.Message}";
+            }
+            if (problem is not null)
+                yield return problem;
+        }
+        foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
+            yield return $"Index '{index.Name}' has a prefix length; SQLite indexes whole values. Remove WithPrefix(...).";
+        foreach (var fk in target.ForeignKeys.Where(f => f.Original is not null))
+        {
+            if (!target.ForeignKeys.Contains(fk))
+                yield return $"Dropping the foreign key on ({string.Join(", ", fk.Columns)}) is not supported on SQLite.";
+        }
+        if (original.ForeignKeys.Count > target.ForeignKeys.Count(f => f.Original is not null))
+            yield return "Dropping a foreign key is not supported on SQLite yet; rebuild the table with plain SQL instead.";
+    }
+
+    public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
+        SqliteCopyBuilder.Build(D, original, target, names);
+
+    public override IReadOnlyList<string> InstallCapture(SwapSpec spec) => [];
+
+    public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) => [];
+
+    public override Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public override string CopyChunk(SwapSpec spec, string range) =>
+        $"INSERT INTO {D.Quote(spec.Names.Copy)} ({string.Join(", ", spec.Mapping.Select(m => D.Quote(m.CopyColumn)))}) " +
+        $"SELECT {string.Join(", ", spec.Mapping.Select(m => m.Source))} FROM {D.Quote(spec.Original.Name)} o WHERE {range}";
+
+    public override string SameValue(string original, string copy, ColumnMapping mapping) => $"{original} IS {copy}";
+
+    public override bool IsLockTimeout(Exception error) => false;
+
+    public override Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public override IReadOnlyList<string> DropOld(SwapSpec spec) => [];
+
+    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
+    {
+        foreach (var sql in CutOverStatements(specs, options.KeepOldTables))
+            await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
+        foreach (var spec in specs.Where(s => s.Original.ForeignKeys.Count > 0 || s.Copy.ForeignKeys.Count > 0))
+        {
+            var violations = await connection.QueryAsync($"PRAGMA foreign_key_check({D.Quote(spec.Original.Name)})", null, transaction, cancellationToken);
+            if (violations.Count > 0)
+            {
+                throw new SwapException(
+                    SwapErrorKind.VerificationFailed,
+                    $"After the rebuild, {violations.Count} row(s) of '{spec.Original.Name}' break a foreign key (first: rowid {violations[0]["rowid"]} references {violations[0]["parent"]}). The rebuild was rolled back.");
+            }
+        }
+        await recordSwapped(transaction);
+    }
+
+    public override IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options) => CutOverStatements(specs, options.KeepOldTables);
+
+    private List<string> CutOverStatements(IReadOnlyList<SwapSpec> specs, bool keepOld)
+    {
+        var keep = keepOld;
+        var sql = new List<string> { "PRAGMA legacy_alter_table = ON" };
+        foreach (var spec in specs)
+        {
+            var table = D.Quote(spec.Original.Name);
+            if (keep)
+            {
+                sql.Add($"ALTER TABLE {table} RENAME TO {D.Quote(spec.Names.Old)}");
+                sql.AddRange(spec.Original.Triggers.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t.Name)}"));
+                sql.AddRange(spec.Original.Indexes.Where(i => !i.IsConstraint && i.Definition is not null).Select(i => $"DROP INDEX IF EXISTS {D.Quote(i.Name)}"));
+            }
+            else
+            {
+                sql.Add($"DROP TABLE {table}");
+            }
+            sql.Add($"ALTER TABLE {D.Quote(spec.Names.Copy)} RENAME TO {table}");
+            sql.AddRange(SqliteCopyBuilder.Indexes(D, spec));
+            sql.AddRange(spec.Original.Triggers.Select(t => t.Definition));
+        }
+        sql.Add("PRAGMA legacy_alter_table = OFF");
+        return sql;
+    }
+
+    public override async Task<IReadOnlyList<Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_%\\_swap\\_%' ESCAPE '\\'", null, cancellationToken);
+        return rows.Select(r => r.String("name")!).Where(SwapNames.IsSwapName)
+            .Select(n => new Leftover("table", n, n.EndsWith("_old", StringComparison.Ordinal) ? "the original of a swapped table, kept for rollback" : "a copy from an interrupted swap"))
+            .ToList();
+    }
+
+    public override IReadOnlyList<string> Remove(Leftover leftover)
+    {
+        ArgumentNullException.ThrowIfNull(leftover);
+        return leftover.Kind == "table" && SwapNames.IsSwapName(leftover.Name) ? [$"DROP TABLE IF EXISTS {D.Quote(leftover.Name)}"] : [];
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Swap.Engine;
+
+namespace Swap.Dialects;
+
+public abstract partial class SqlDialect
+{
+    /// <summary>The engine's type for a portable type; a clear refusal for types the engine lacks.</summary>
+    public abstract string TypeSql(ColumnType type);
+
+    /// <summary>An SQL literal for a default value given to <c>SetDefault</c>.</summary>
+    public virtual string ValueLiteral(object value) => value switch
+    {
+        string s => Literal(s),
+        bool b => b ? "TRUE" : "FALSE",
+        DateTime dt => Literal(dt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)),
+        DateOnly d => Literal(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        TimeOnly t => Literal(t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)),
+        Guid g => Literal(g.ToString()),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => throw new SwapException(SwapErrorKind.Refused, $"A default of type {value.GetType().Name} cannot be written as SQL."),
+    };
+
+    /// <summary>The DEFAULT clause's expression for a column of the engineer, or null for none.</summary>
+    public string? DefaultSql(DbColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (column.DefaultSql is null)
+            return null;
+        return column.DefaultIsValue ? ValueLiteral(column.DefaultValue!) : column.DefaultSql;
+    }
+
+    /// <summary>Refuses a portable type this engine has no type for.</summary>
+    protected SwapException Lacks(ColumnType type, string instead) => new(
+        SwapErrorKind.Refused,
+        $"{Engine} has no {type} type. {instead}");
+}

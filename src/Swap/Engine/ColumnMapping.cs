@@ -1,0 +1,10 @@
+namespace Swap.Engine;
+
+/// <summary>
+/// How one column of the copy is filled from the original row: an SQL expression over the
+/// original's columns (a quoted column name, a cast, or the script's FillWith).
+/// </summary>
+/// <param name="CopyColumn">The column's name in the copy.</param>
+/// <param name="Source">The expression, evaluated over the original row.</param>
+/// <param name="CopyType">The copy column's type in the engine's words, for exact comparisons.</param>
+public sealed record ColumnMapping(string CopyColumn, string Source, string CopyType);

@@ -1,0 +1,241 @@
+using Swap.Connections;
+using Swap.Dialects;
+using Swap.Engine.Schema;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// A table being changed through its copy: the engineer. Every change is checked when it is made
+/// (unknown or duplicate columns, indexes on missing columns) and applied to the empty copy when
+/// the script calls <see cref="MigrationContext.DoneUsingTablesAsync"/>. Tables returned by
+/// <see cref="MigrationContext.LoadTableAsync"/> describe a live table and cannot be changed.
+/// </summary>
+public sealed partial class DbTable
+{
+    private readonly List<DbColumn> columns;
+    private readonly List<IndexModel> indexes;
+    private readonly List<ForeignKeyModel> foreignKeys;
+    private readonly List<string> changes = [];
+    private List<string> primaryKey;
+
+    internal DbTable(TableSchema original, string copyName, SqlDialect dialect, bool readOnly)
+    {
+        Original = original;
+        CopyName = copyName;
+        Dialect = dialect;
+        ReadOnly = readOnly;
+        columns = original.Columns.Select(DbColumn.FromSchema).ToList();
+        indexes = original.Indexes.Select(i => new IndexModel(i.Name, i.Columns.Select(c => (c.Name, c.PrefixLength)).ToList(), i.Unique, i)).ToList();
+        foreignKeys = original.ForeignKeys.Select(f => new ForeignKeyModel(f.Name, f.Columns.ToList(), f.ReferencedTable, f.ReferencedColumns.ToList(), f.OnDelete, f.OnUpdate, f)).ToList();
+        primaryKey = original.PrimaryKey.ToList();
+    }
+
+    /// <summary>The table's name (the original's, which the copy takes at the swap).</summary>
+    public string Name => Original.Name;
+
+    /// <summary>The name of the copy while it is being built.</summary>
+    public string CopyName { get; }
+
+    public DatabaseEngine Engine => Dialect.Engine;
+
+    /// <summary>The columns the table will have, in order.</summary>
+    public IReadOnlyList<DbColumn> Columns => columns;
+
+    /// <summary>The primary key's columns after the change.</summary>
+    public IReadOnlyList<string> PrimaryKey => primaryKey;
+
+    /// <summary>Index names after the change.</summary>
+    public IReadOnlyList<string> IndexNames => indexes.Select(i => i.Name).ToList();
+
+    /// <summary>The estimated number of rows of the live table.</summary>
+    public long EstimatedRows => Original.EstimatedRows;
+
+    internal TableSchema Original { get; }
+
+    internal SqlDialect Dialect { get; }
+
+    internal bool ReadOnly { get; }
+
+    internal IReadOnlyList<IndexModel> Indexes => indexes;
+
+    internal IReadOnlyList<ForeignKeyModel> ForeignKeys => foreignKeys;
+
+    /// <summary>What the script asked for, in words and in order; also the change set's identity in the journal.</summary>
+    public IReadOnlyList<string> Changes => changes;
+
+    public bool HasColumn(string name) => Find(name) is not null;
+
+    /// <summary>The column of that name; a clear error if there is none.</summary>
+    public DbColumn GetColumn(string name) =>
+        Find(name) ?? throw Refuse($"Table '{Name}' has no column '{name}'. Its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+
+    /// <summary>
+    /// Adds a column, at the end, or right after the column <paramref name="after"/>, or first.
+    /// Existing rows get the column's <see cref="DbColumn.FillWith"/> expression, else its default.
+    /// </summary>
+    public DbTable AddColumn(DbColumn column, string? after = null, bool first = false)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        Writable();
+        if (column.OriginalName is not null)
+            throw Refuse($"'{column.Name}' is an existing column; change it through GetColumn(\"{column.Name}\") instead of adding it.");
+        ValidateName(column.Name, "column");
+        if (Find(column.Name) is not null)
+            throw Refuse($"Table '{Name}' already has a column '{column.Name}'. Pick another name, or change the existing column with GetColumn(\"{column.Name}\").");
+        if (after is not null && first)
+            throw Refuse("Give either after: or first:, not both.");
+        var position = columns.Count;
+        if (after is not null)
+            position = columns.IndexOf(GetColumn(after)) + 1;
+        else if (first)
+            position = 0;
+        columns.Insert(position, column);
+        changes.Add($"add column {column.Name} {column.Type}{(after is not null ? " after " + after : first ? " first" : "")}");
+        return this;
+    }
+
+    /// <summary>Drops a column. Drop the indexes and keys that use it first.</summary>
+    public DbTable DropColumn(string name)
+    {
+        Writable();
+        var column = GetColumn(name);
+        if (primaryKey.Contains(column.Name, StringComparer.OrdinalIgnoreCase))
+            throw Refuse($"Column '{name}' is part of the primary key of '{Name}'; change the key first with SetPrimaryKey(...).");
+        var index = indexes.FirstOrDefault(i => i.Columns.Any(c => string.Equals(c.Column, column.Name, StringComparison.OrdinalIgnoreCase)));
+        if (index is not null)
+            throw Refuse($"Column '{name}' is used by index '{index.Name}'; drop it first with DropIndex(\"{index.Name}\").");
+        var fk = foreignKeys.FirstOrDefault(f => f.Columns.Contains(column.Name, StringComparer.OrdinalIgnoreCase));
+        if (fk is not null)
+            throw Refuse($"Column '{name}' is used by foreign key '{fk.Name}'; drop it first with DropForeignKey(\"{fk.Name}\").");
+        columns.Remove(column);
+        changes.Add($"drop column {column.Name}");
+        return this;
+    }
+
+    /// <summary>Renames a column; indexes and keys follow it.</summary>
+    public DbTable RenameColumn(string name, string newName)
+    {
+        Writable();
+        var column = GetColumn(name);
+        ValidateName(newName, "column");
+        if (Find(newName) is { } other && other != column)
+            throw Refuse($"Table '{Name}' already has a column '{newName}'.");
+        var old = column.Name;
+        column.Name = newName;
+        primaryKey = primaryKey.Select(c => Same(c, old) ? newName : c).ToList();
+        foreach (var index in indexes)
+            index.Columns = index.Columns.Select(c => Same(c.Column, old) ? (newName, c.Prefix) : c).ToList();
+        foreach (var fk in foreignKeys)
+            fk.Columns = fk.Columns.Select(c => Same(c, old) ? newName : c).ToList();
+        changes.Add($"rename column {old} to {newName}");
+        return this;
+    }
+
+    /// <summary>Adds an index (or a unique index). Columns are named as they are in the copy.</summary>
+    public DbTable AddIndex(DbIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        Writable();
+        foreach (var (column, _) in index.Columns)
+        {
+            if (Find(column) is null)
+                throw Refuse($"The index on '{column}' names a column table '{Name}' does not have. Its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+        }
+        var name = index.Name ?? index.DefaultName(Name);
+        if (name.Length > Dialect.MaxIdentifierLength)
+            name = name[..(Dialect.MaxIdentifierLength - 9)] + "_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        ValidateName(name, "index");
+        if (indexes.Any(i => Same(i.Name, name)))
+            throw Refuse($"Table '{Name}' already has an index '{name}'. Name the new one with .Named(\"...\").");
+        var cols = index.Columns.Select(c => (GetColumn(c.Column).Name, c.Prefix)).ToList();
+        if (indexes.Any(i => i.Unique == index.IsUnique && i.Columns.SequenceEqual(cols)))
+            throw Refuse($"Table '{Name}' already has an index on ({string.Join(", ", cols.Select(c => c.Name))}).");
+        indexes.Add(new IndexModel(name, cols, index.IsUnique, null));
+        changes.Add($"add {(index.IsUnique ? "unique " : "")}index {name} ({string.Join(", ", cols.Select(c => c.Prefix is null ? c.Name : $"{c.Name}({c.Prefix})"))})");
+        return this;
+    }
+
+    public DbTable DropIndex(string name)
+    {
+        Writable();
+        var index = indexes.FirstOrDefault(i => Same(i.Name, name))
+            ?? throw Refuse($"Table '{Name}' has no index '{name}'. Its indexes are: {(indexes.Count == 0 ? "none" : string.Join(", ", indexes.Select(i => i.Name)))}.");
+        indexes.Remove(index);
+        changes.Add($"drop index {index.Name}");
+        return this;
+    }
+
+    /// <summary>Makes these columns (NOT NULL) the primary key.</summary>
+    public DbTable SetPrimaryKey(params string[] keyColumns)
+    {
+        ArgumentNullException.ThrowIfNull(keyColumns);
+        Writable();
+        if (keyColumns.Length == 0)
+            throw Refuse("A primary key needs one or more columns; Swap needs a key to copy the table in chunks.");
+        var names = keyColumns.Select(c => GetColumn(c).Name).ToList();
+        foreach (var c in names)
+            GetColumn(c).NotNull();
+        primaryKey = names;
+        changes.Add($"primary key ({string.Join(", ", names)})");
+        return this;
+    }
+
+    public DbTable AddForeignKey(DbForeignKey foreignKey)
+    {
+        ArgumentNullException.ThrowIfNull(foreignKey);
+        Writable();
+        var cols = foreignKey.Columns.Select(c => GetColumn(c).Name).ToList();
+        var name = foreignKey.Name ?? foreignKey.DefaultName(Name);
+        ValidateName(name, "foreign key");
+        ValidateName(foreignKey.ReferencedTable, "table");
+        if (foreignKeys.Any(f => Same(f.Name, name)))
+            throw Refuse($"Table '{Name}' already has a foreign key '{name}'.");
+        foreignKeys.Add(new ForeignKeyModel(name, cols, foreignKey.ReferencedTable, foreignKey.ReferencedColumns.ToList(), foreignKey.DeleteAction, foreignKey.UpdateAction, null));
+        changes.Add($"add foreign key {name} ({string.Join(", ", cols)}) references {foreignKey.ReferencedTable} ({string.Join(", ", foreignKey.ReferencedColumns)})");
+        return this;
+    }
+
+    public DbTable DropForeignKey(string name)
+    {
+        Writable();
+        var fk = foreignKeys.FirstOrDefault(f => Same(f.Name, name))
+            ?? throw Refuse($"Table '{Name}' has no foreign key '{name}'. Its foreign keys are: {(foreignKeys.Count == 0 ? "none" : string.Join(", ", foreignKeys.Select(f => f.Name)))}.");
+        foreignKeys.Remove(fk);
+        changes.Add($"drop foreign key {fk.Name}");
+        return this;
+    }
+
+    private DbColumn? Find(string name) => columns.FirstOrDefault(c => Same(c.Name, name));
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private void ValidateName(string name, string what) => Identifiers.Validate(name, what, Dialect.MaxIdentifierLength);
+
+    private void Writable()
+    {
+        if (ReadOnly)
+            throw Refuse($"'{Name}' was loaded with LoadTableAsync and describes the live table; get a changeable copy with UseTableForAlterAsync(\"{Name}\").");
+    }
+
+    private static SwapException Refuse(string message) => new(SwapErrorKind.Refused, message);
+
+    /// <summary>An index of the changed table: an original one (kept, maybe with renamed columns) or a new one.</summary>
+    internal sealed class IndexModel(string name, List<(string Column, int? Prefix)> columns, bool unique, IndexSchema? original)
+    {
+        public string Name { get; } = name;
+        public List<(string Column, int? Prefix)> Columns { get; set; } = columns;
+        public bool Unique { get; } = unique;
+        public IndexSchema? Original { get; } = original;
+    }
+
+    internal sealed class ForeignKeyModel(string name, List<string> columns, string referencedTable, List<string> referencedColumns, string? onDelete, string? onUpdate, ForeignKeySchema? original)
+    {
+        public string Name { get; } = name;
+        public List<string> Columns { get; set; } = columns;
+        public string ReferencedTable { get; } = referencedTable;
+        public List<string> ReferencedColumns { get; } = referencedColumns;
+        public string? OnDelete { get; } = onDelete;
+        public string? OnUpdate { get; } = onUpdate;
+        public ForeignKeySchema? Original { get; } = original;
+    }
+}

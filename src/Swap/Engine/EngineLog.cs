@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Swap.Engine;
+
+/// <summary>Log messages of the copy engine (category Swap.Engine).</summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(2000, LogLevel.Information, "{ScriptId}: resuming the swap of {Tables} after phase '{Phase}'")]
+    public static partial void Resuming(ILogger logger, string scriptId, string tables, string phase);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Capture on {Table} is gone (removed outside Swap?); the copy may have missed writes, so it is emptied and copied again")]
+    public static partial void CaptureLost(ILogger logger, string table);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Cut-over of {Tables} could not take its locks; attempt {Attempt} in {Delay}")]
+    public static partial void CutOverRetry(ILogger logger, string tables, int attempt, string delay);
+
+    [LoggerMessage(2003, LogLevel.Information, "Swapped in {Tables} (cut-over attempts: {Attempts})")]
+    public static partial void Swapped(ILogger logger, string tables, int attempts);
+
+    [LoggerMessage(2004, LogLevel.Information, "{ScriptId}: {Table}: {Phase} {Rows} of ~{Estimated} rows ({Rate} rows/s)")]
+    public static partial void Progress(ILogger logger, string scriptId, string table, string phase, long rows, long estimated, long rate);
+}

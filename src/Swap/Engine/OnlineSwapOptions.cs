@@ -1,0 +1,47 @@
+namespace Swap.Engine;
+
+/// <summary>Settings of the online copy-and-swap engine.</summary>
+public sealed class OnlineSwapOptions
+{
+    /// <summary>The time one chunk should take; the chunk size adapts to it (default 500 ms).</summary>
+    public TimeSpan ChunkTargetTime { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Rows in the first chunk (default 1,000).</summary>
+    public int InitialChunkSize { get; set; } = 1000;
+
+    public int MinChunkSize { get; set; } = 50;
+
+    public int MaxChunkSize { get; set; } = 200_000;
+
+    /// <summary>The longest the cut-over waits for its table locks per attempt (default 1 s).</summary>
+    public TimeSpan CutOverLockTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many times a cut-over that could not take its locks is retried (default 10).</summary>
+    public int CutOverRetries { get; set; } = 10;
+
+    /// <summary>First delay between cut-over attempts; doubles each time with jitter (default 500 ms).</summary>
+    public TimeSpan CutOverRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Keep the original tables (renamed <c>_t_swap_old</c>) after the swap, for a rollback window.</summary>
+    public bool KeepOldTables { get; set; }
+
+    /// <summary>Decides whether to pause between chunks (replication lag, load). The default never pauses.</summary>
+    public IThrottler Throttler { get; set; } = NoThrottler.Instance;
+
+    /// <summary>Receives a snapshot after each chunk and phase change.</summary>
+    public IProgress<SwapProgress>? Progress { get; set; }
+}
+
+/// <summary>Pauses the copy when the database needs relief. Called before each chunk.</summary>
+public interface IThrottler
+{
+    ValueTask WaitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The default: never pauses.</summary>
+public sealed class NoThrottler : IThrottler
+{
+    public static NoThrottler Instance { get; } = new();
+
+    public ValueTask WaitAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}

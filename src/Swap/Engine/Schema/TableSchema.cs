@@ -1,0 +1,105 @@
+namespace Swap.Engine.Schema;
+
+/// <summary>
+/// What the catalog says about a table: columns in order, keys, indexes, foreign keys and
+/// triggers. Serializable, so a resumed run rebuilds the same model from the journal.
+/// </summary>
+public sealed record TableSchema
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<ColumnSchema> Columns { get; init; }
+
+    /// <summary>The primary key's columns, in key order; empty when there is none.</summary>
+    public IReadOnlyList<string> PrimaryKey { get; init; } = [];
+
+    /// <summary>The name of the primary key constraint, where the engine names it.</summary>
+    public string? PrimaryKeyName { get; init; }
+
+    /// <summary>Secondary indexes and unique constraints (not the primary key).</summary>
+    public IReadOnlyList<IndexSchema> Indexes { get; init; } = [];
+
+    /// <summary>Foreign keys this table holds (it is the child).</summary>
+    public IReadOnlyList<ForeignKeySchema> ForeignKeys { get; init; } = [];
+
+    /// <summary>Foreign keys of other tables that point at this table.</summary>
+    public IReadOnlyList<ForeignKeySchema> ReferencedBy { get; init; } = [];
+
+    /// <summary>The user's own triggers on the table.</summary>
+    public IReadOnlyList<TriggerSchema> Triggers { get; init; } = [];
+
+    /// <summary>Table-level CHECK constraints (name, expression), where the engine reports them.</summary>
+    public IReadOnlyList<CheckSchema> Checks { get; init; } = [];
+
+    /// <summary>The engine's own estimate of the row count (may be stale).</summary>
+    public long EstimatedRows { get; init; }
+
+    /// <summary>Engine-specific facts the dialect needs again later (e.g. SQLite's CREATE TABLE text).</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+
+    public ColumnSchema? Column(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The key used to walk the table in chunks: the primary key, else the first unique index over non-null columns.</summary>
+    public IReadOnlyList<string>? ChunkKey()
+    {
+        if (PrimaryKey.Count > 0)
+            return PrimaryKey;
+        return Indexes
+            .Where(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false }))
+            .OrderBy(i => i.Columns.Count)
+            .Select(i => i.Columns.Select(c => c.Name).ToList())
+            .FirstOrDefault();
+    }
+}
+
+/// <summary>One column as the catalog describes it.</summary>
+/// <param name="NativeType">The engine's type text, e.g. <c>varchar(255)</c>, <c>bigint unsigned</c>, <c>timestamp(6) with time zone</c>.</param>
+/// <param name="Default">The default as an SQL expression, or null.</param>
+/// <param name="AutoIncrement">MySQL AUTO_INCREMENT, PostgreSQL identity or serial, SQLite INTEGER PRIMARY KEY AUTOINCREMENT.</param>
+/// <param name="Generated">The expression of a generated column, or null.</param>
+public sealed record ColumnSchema(
+    string Name,
+    string NativeType,
+    bool Nullable,
+    string? Default = null,
+    bool AutoIncrement = false,
+    string? Generated = null,
+    string? Collation = null,
+    string? Comment = null)
+{
+    /// <summary>Engine-specific details (identity kind, serial sequence, the column's DDL text on SQLite).</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>One index or unique constraint.</summary>
+/// <param name="IsConstraint">True for a UNIQUE constraint (PostgreSQL distinguishes it from a unique index).</param>
+/// <param name="Predicate">A partial index's WHERE clause, or null.</param>
+/// <param name="Definition">The engine's own definition text, to recreate it faithfully.</param>
+public sealed record IndexSchema(
+    string Name,
+    IReadOnlyList<IndexColumn> Columns,
+    bool Unique,
+    bool IsConstraint = false,
+    string? Predicate = null,
+    string? Method = null,
+    string? Definition = null);
+
+/// <summary>A column of an index, with its prefix length (MySQL) or an expression.</summary>
+public sealed record IndexColumn(string Name, int? PrefixLength = null, bool Descending = false, string? Expression = null);
+
+/// <summary>A foreign key.</summary>
+public sealed record ForeignKeySchema(
+    string Name,
+    string Table,
+    IReadOnlyList<string> Columns,
+    string ReferencedTable,
+    IReadOnlyList<string> ReferencedColumns,
+    string? OnDelete = null,
+    string? OnUpdate = null,
+    string? Definition = null);
+
+/// <summary>A trigger: its name, timing and event, and the engine's full definition.</summary>
+public sealed record TriggerSchema(string Name, string Definition, string? Timing = null, string? Event = null);
+
+/// <summary>A CHECK constraint.</summary>
+public sealed record CheckSchema(string Name, string Expression, string? Definition = null);

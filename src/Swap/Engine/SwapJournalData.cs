@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// The phases a swap records in the journal, in order, and its per-table progress (the key of
+/// the last copied chunk and rows copied). Written after every chunk in the chunk's transaction.
+/// </summary>
+internal sealed class SwapJournalData
+{
+    public static readonly string[] Phases = ["started", "copy-created", "capture-installed", "copied", "verified", "swapped", "capture-removed", "old-dropped"];
+
+    public const string VerifyFailed = "verify-failed";
+
+    public Dictionary<string, TableProgress> Tables { get; } = new(StringComparer.Ordinal);
+
+    public string? Failure { get; set; }
+
+    public static int Order(string phase)
+    {
+        var i = Array.IndexOf(Phases, phase);
+        return i < 0 ? 0 : i;
+    }
+
+    public TableProgress Table(string name)
+    {
+        if (!Tables.TryGetValue(name, out var p))
+            Tables[name] = p = new TableProgress();
+        return p;
+    }
+
+    public string Write()
+    {
+        var tables = new JsonObject();
+        foreach (var (name, p) in Tables)
+        {
+            tables[name] = new JsonObject
+            {
+                ["watermark"] = p.Watermark is null ? null : KeyValues.Encode(p.Watermark),
+                ["copied"] = p.Copied,
+                ["done"] = p.Done,
+            };
+        }
+        var root = new JsonObject { ["tables"] = tables };
+        if (Failure is not null)
+            root["failure"] = Failure;
+        return root.ToJsonString();
+    }
+
+    public static SwapJournalData Read(string? json)
+    {
+        var data = new SwapJournalData();
+        if (string.IsNullOrEmpty(json))
+            return data;
+        var root = JsonNode.Parse(json)!.AsObject();
+        data.Failure = root["failure"]?.GetValue<string>();
+        if (root["tables"] is JsonObject tables)
+        {
+            foreach (var (name, node) in tables)
+            {
+                var p = data.Table(name);
+                p.Watermark = node?["watermark"] is JsonArray w ? KeyValues.Decode(w) : null;
+                p.Copied = node?["copied"]?.GetValue<long>() ?? 0;
+                p.Done = node?["done"]?.GetValue<bool>() ?? false;
+            }
+        }
+        return data;
+    }
+
+    internal sealed class TableProgress
+    {
+        /// <summary>The key of the last row of the last committed chunk; null before the first.</summary>
+        public object?[]? Watermark { get; set; }
+
+        public long Copied { get; set; }
+
+        public bool Done { get; set; }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Swap.Data;
+
+namespace Swap.Engine;
+
+internal sealed partial class SwapOperation
+{
+    /// <summary>
+    /// Copies a table in key-range chunks (last key, next boundary]. Each chunk and the new
+    /// watermark commit together; the chunk size adapts so a chunk takes about the target time.
+    /// </summary>
+    private async Task CopyTableAsync(SwapSpec spec)
+    {
+        var progress = data.Table(spec.Original.Name);
+        if (progress.Done)
+            return;
+        var d = engine.Dialect;
+        var chunkSize = Math.Clamp(options.InitialChunkSize, options.MinChunkSize, options.MaxChunkSize);
+        var time = session.Run.Time;
+        var started = time.GetTimestamp();
+        var copiedThisRun = 0L;
+        Report(spec, SwapPhase.Copying, progress.Copied, 0, chunkSize);
+
+        while (true)
+        {
+            await options.Throttler.WaitAsync(Token);
+            session.Run.ThrowIfBudgetSpent();
+            var lower = progress.Watermark;
+            var upper = await BoundaryAsync(spec, lower, chunkSize);
+            var range = KeyRange.Between(d, "o", spec.Key, lower is not null, upper is not null);
+            var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();
+            var sql = engine.CopyChunk(spec, range);
+            var chunkStart = time.GetTimestamp();
+
+            int affected;
+            if (state.InTransaction)
+            {
+                affected = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters);
+                Advance(progress, upper, affected);
+            }
+            else
+            {
+                affected = await session.Run.RetryTransientAsync($"copy a chunk of {spec.Original.Name}", async ct =>
+                {
+                    await using var tx = await Connection.BeginTransactionAsync(ct);
+                    var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
+                    var before = (progress.Watermark, progress.Copied, progress.Done);
+                    Advance(progress, upper, n);
+                    try
+                    {
+                        await SaveAsync(state.Phase, tx);
+                        await tx.CommitAsync(ct);
+                    }
+                    catch
+                    {
+                        (progress.Watermark, progress.Copied, progress.Done) = before;
+                        throw;
+                    }
+                    return n;
+                });
+            }
+            copiedThisRun += engine.CopiedRows(affected);
+
+            var elapsed = time.GetElapsedTime(chunkStart);
+            chunkSize = NextChunkSize(chunkSize, elapsed);
+            var rate = copiedThisRun / Math.Max(0.001, time.GetElapsedTime(started).TotalSeconds);
+            Report(spec, SwapPhase.Copying, progress.Copied, rate, chunkSize);
+            if (upper is null)
+                break;
+        }
+    }
+
+    private void Advance(SwapJournalData.TableProgress progress, object?[]? upper, int affected)
+    {
+        progress.Copied += engine.CopiedRows(affected);
+        progress.Watermark = upper ?? progress.Watermark;
+        progress.Done = upper is null;
+    }
+
+    /// <summary>The key of the <paramref name="size"/>-th row after <paramref name="lower"/>; null when fewer rows are left (the last chunk is open-ended).</summary>
+    private async Task<object?[]?> BoundaryAsync(SwapSpec spec, object?[]? lower, int size)
+    {
+        var sql = SwapQueries.Boundary(engine, spec, lower is not null, size);
+        List<Row> rows;
+        try
+        {
+            rows = await Connection.QueryAsync(sql, KeyRange.Parameters("l", lower).ToList(), state.Transaction, Token);
+        }
+        catch (DbException e)
+        {
+            throw session.Database.Translate(e, $"{session.Script.Id}: find the next chunk of {spec.Original.Name}");
+        }
+        return rows.Count == 0 ? null : Enumerable.Range(0, spec.Key.Count).Select(i => rows[0][i]).ToArray();
+    }
+
+    private int NextChunkSize(int size, TimeSpan elapsed)
+    {
+        if (elapsed <= TimeSpan.Zero)
+            return Math.Min(options.MaxChunkSize, size * 2);
+        var factor = Math.Clamp(options.ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Polly;
+using Polly.Retry;
+
+namespace Swap.Engine;
+
+internal sealed partial class SwapOperation
+{
+    /// <summary>
+    /// Swaps all tables in at once, under a lock wait bounded per attempt, retried with backoff;
+    /// when the lock never comes, fails with the originals in place and capture still running so
+    /// a later run can try again.
+    /// </summary>
+    private async Task CutOverAsync()
+    {
+        if (Phase > 0 && !state.InTransaction)
+        {
+            var swapped = 0;
+            foreach (var spec in specs)
+            {
+                if (await engine.IsSwappedAsync(Connection, state.Transaction, spec, Token))
+                    swapped++;
+            }
+            if (swapped == specs.Count)
+            {
+                await SaveAsync("swapped");
+                return;
+            }
+        }
+        foreach (var spec in specs)
+            Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
+
+        var attempts = 0;
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
+                Delay = options.CutOverRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                MaxDelay = TimeSpan.FromSeconds(10),
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => engine.IsLockTimeout(e) || (e is SwapException { InnerException: { } inner } && engine.IsLockTimeout(inner))),
+                OnRetry = args =>
+                {
+                    EngineLog.CutOverRetry(logger, string.Join(", ", TableNames), args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
+        {
+            await pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    attempts++;
+                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, tx => SaveAsync("swapped", tx), ct);
+                },
+                Token);
+        }
+        catch (Exception e) when (engine.IsLockTimeout(e) || (e is SwapException { InnerException: { } inner } && engine.IsLockTimeout(inner)))
+        {
+            throw new SwapException(
+                SwapErrorKind.CutOverTimedOut,
+                $"{session.Script.Id}: the cut-over of {string.Join(", ", TableNames)} could not take its locks in {attempts} attempt(s) of {Durations.Format(options.CutOverLockTimeout)} each: " +
+                "a long transaction or query holds the table. The original is in place and capture keeps the copy current; run 'swap up' again when the table is quieter, " +
+                $"or 'swap cleanup --script {session.Script.Id}' to abandon the swap.",
+                e)
+            { ScriptId = session.Script.Id };
+        }
+        catch (DbException e)
+        {
+            throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
+        }
+        EngineLog.Swapped(logger, string.Join(", ", TableNames), attempts);
+    }
+}

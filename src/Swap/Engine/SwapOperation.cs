@@ -1,0 +1,206 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Swap.Data;
+using Swap.Running;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// One <c>DoneUsingTablesAsync</c>: the tables' copies are created and altered, capture starts,
+/// rows are copied in chunks, the copies are verified against the originals, all tables are
+/// swapped in at once, capture stops and the old tables are dropped. Each phase is recorded in
+/// the journal before the next starts; a resumed run continues from the last recorded phase,
+/// and the copy from its last committed chunk.
+/// </summary>
+internal sealed partial class SwapOperation
+{
+    private readonly ScriptSession session;
+    private readonly TableEngine engine;
+    private readonly IReadOnlyList<TableUse> uses;
+    private readonly OnlineSwapOptions options;
+    private readonly ILogger logger;
+    private OperationState state = null!;
+    private SwapJournalData data = new();
+    private List<SwapSpec> specs = [];
+
+    public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses)
+    {
+        this.session = session;
+        this.uses = uses;
+        engine = session.Database.TableEngine;
+        options = session.Run.Options.Swap;
+        logger = session.Database.LoggerFactory.CreateLogger("Swap.Engine");
+    }
+
+    private CancellationToken Token => session.CancellationToken;
+
+    private DbConnection Connection => session.Connection;
+
+    private int Phase => SwapJournalData.Order(state.Phase);
+
+    private IReadOnlyList<string> TableNames => uses.Select(u => u.Original.Name).ToList();
+
+    public async Task<bool> RunAsync(OperationState operation)
+    {
+        state = operation;
+        data = SwapJournalData.Read(state.Data);
+        if (state.Phase == SwapJournalData.VerifyFailed)
+        {
+            throw new SwapException(
+                SwapErrorKind.VerificationFailed,
+                $"{session.Script.Id}: an earlier run found the copy of {string.Join(", ", TableNames)} different from the original ({data.Failure}); nothing was swapped. " +
+                $"Find the cause, then run 'swap cleanup --script {session.Script.Id}' to drop the copies and start the swap over.")
+            { ScriptId = session.Script.Id };
+        }
+        if (Phase > 0)
+            EngineLog.Resuming(logger, session.Script.Id, string.Join(", ", TableNames), state.Phase);
+
+        if (Phase < SwapJournalData.Order("copy-created"))
+        {
+            await CreateCopiesAsync();
+            await SaveAsync("copy-created");
+        }
+        specs = await BuildSpecsAsync();
+
+        if (engine.Online && Phase >= SwapJournalData.Order("capture-installed") && Phase < SwapJournalData.Order("swapped"))
+            await RecoverLostCaptureAsync();
+        if (Phase < SwapJournalData.Order("capture-installed"))
+        {
+            if (engine.Online)
+            {
+                Report(specs[0], SwapPhase.InstallingCapture, 0, 0);
+                foreach (var spec in specs)
+                {
+                    await ExecAllAsync(engine.RemoveCapture(spec), "remove stale capture");
+                    await ExecAllAsync(engine.InstallCapture(spec), $"install capture on {spec.Original.Name}");
+                }
+            }
+            await SaveAsync("capture-installed");
+        }
+        if (Phase < SwapJournalData.Order("copied"))
+        {
+            foreach (var spec in specs)
+                await CopyTableAsync(spec);
+            await SaveAsync("copied");
+        }
+        if (Phase < SwapJournalData.Order("verified"))
+        {
+            foreach (var spec in specs)
+                await VerifyTableAsync(spec);
+            await SaveAsync("verified");
+        }
+        if (Phase < SwapJournalData.Order("swapped"))
+            await CutOverAsync();
+        if (Phase < SwapJournalData.Order("capture-removed"))
+        {
+            foreach (var spec in specs)
+            {
+                Report(spec, SwapPhase.RemovingCapture, 0, 0);
+                if (engine.Online)
+                    await ExecAllAsync(engine.RemoveCapture(spec), $"remove capture of {spec.Original.Name}");
+                await ExecAllAsync(engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
+            }
+            await SaveAsync("capture-removed");
+        }
+        if (Phase < SwapJournalData.Order("old-dropped"))
+        {
+            foreach (var spec in specs)
+            {
+                Report(spec, SwapPhase.DroppingOld, 0, 0);
+                if (!options.KeepOldTables)
+                    await ExecAllAsync(engine.DropOld(spec), $"drop {spec.Names.Old}");
+            }
+            await SaveAsync("old-dropped");
+        }
+        foreach (var spec in specs)
+            Report(spec, SwapPhase.Done, data.Table(spec.Original.Name).Copied, spec.Original.EstimatedRows);
+        return true;
+    }
+
+    private async Task CreateCopiesAsync()
+    {
+        foreach (var use in uses)
+        {
+            Report(use.Original.Name, SwapPhase.Preflight);
+            await SwapPreflight.CheckAsync(engine, use, Connection, state.Transaction, Token);
+        }
+        foreach (var use in uses.Where(u => !u.CopyExists))
+        {
+            Report(use.Original.Name, SwapPhase.CreatingCopy);
+            // A copy left by an interrupted attempt before this phase was recorded is empty: start it afresh.
+            await ExecAsync($"DROP TABLE IF EXISTS {engine.Dialect.Quote(use.Names.Copy)}", "drop stale copy");
+            await ExecAllAsync(engine.CreateCopy(use.Original, use.Model, use.Names), $"create copy of {use.Original.Name}");
+        }
+    }
+
+    private async Task<List<SwapSpec>> BuildSpecsAsync()
+    {
+        var built = new List<SwapSpec>();
+        foreach (var use in uses)
+        {
+            var swapped = Phase >= SwapJournalData.Order("swapped");
+            var copyName = swapped ? use.Original.Name : use.Names.Copy;
+            var copy = await engine.LoadTableAsync(Connection, state.Transaction, copyName, Token)
+                ?? throw new SwapException(
+                    SwapErrorKind.Failure,
+                    $"The copy {use.Names.Copy} of '{use.Original.Name}' is missing, though the journal says it was made. Run 'swap cleanup --script {session.Script.Id}' to start this swap over.")
+                { ScriptId = session.Script.Id };
+            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }));
+        }
+        return built;
+    }
+
+    /// <summary>
+    /// If capture was removed behind Swap's back while the copy was being filled, the copy may have
+    /// missed writes: empty it, reinstall capture and copy again, rather than swap in stale rows.
+    /// </summary>
+    private async Task RecoverLostCaptureAsync()
+    {
+        foreach (var spec in specs)
+        {
+            if (await engine.CaptureInstalledAsync(Connection, spec, Token))
+                continue;
+            EngineLog.CaptureLost(logger, spec.Original.Name);
+            foreach (var s in specs)
+            {
+                await ExecAsync($"DELETE FROM {engine.Dialect.Quote(s.Names.Copy)}", "empty the copy");
+                var p = data.Table(s.Original.Name);
+                p.Watermark = null;
+                p.Copied = 0;
+                p.Done = false;
+            }
+            await SaveAsync("copy-created");
+            return;
+        }
+    }
+
+    private Task SaveAsync(string phase, DbTransaction? transaction = null) => state.SaveAsync(phase, data.Write(), transaction);
+
+    private async Task ExecAllAsync(IEnumerable<string> statements, string what)
+    {
+        foreach (var sql in statements)
+            await ExecAsync(sql, what);
+    }
+
+    private async Task<int> ExecAsync(string sql, string what, object? parameters = null, DbTransaction? transaction = null)
+    {
+        try
+        {
+            return await Connection.ExecuteAsync(sql, parameters, transaction ?? state.Transaction, Token);
+        }
+        catch (DbException e)
+        {
+            throw session.Database.Translate(e, $"{session.Script.Id}: {what}");
+        }
+    }
+
+    private void Report(string table, SwapPhase phase) =>
+        options.Progress?.Report(new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0));
+
+    private void Report(SwapSpec spec, SwapPhase phase, long rows, double rate, int chunkSize = 0)
+    {
+        var estimated = Math.Max(spec.Original.EstimatedRows, rows);
+        TimeSpan? eta = rate > 0 && estimated > rows ? TimeSpan.FromSeconds((estimated - rows) / rate) : null;
+        options.Progress?.Report(new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize));
+    }
+}

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using System.Globalization;
+using Swap.Data;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// Read-only checks run before a swap writes anything: what the engine cannot do, new NOT NULL
+/// columns with no value, NULLs in a column made NOT NULL, and duplicates under a new unique key.
+/// Each refusal says what to do.
+/// </summary>
+internal static class SwapPreflight
+{
+    public static async Task CheckAsync(TableEngine engine, TableUse use, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var original = use.Original;
+        if (original.ChunkKey() is null)
+            throw SwapSpecBuilder.NoKey(original.Name);
+        var refusals = engine.Refusals(original, use.Model).ToList();
+        if (refusals.Count > 0)
+            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
+        if (use.Model is not { } model)
+            return;
+
+        var d = engine.Dialect;
+        string Source(DbColumn c) => c.Fill is not null ? "(" + c.Fill + ")" : d.Quote(c.OriginalName!);
+
+        foreach (var c in model.Columns)
+        {
+            if (c.OriginalName is null && c.Fill is null && !c.Nullable && c.DefaultSql is null)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"The new column '{c.Name}' of '{model.Name}' is NOT NULL but has no default and no FillWith, so existing rows have no value for it. Add .SetDefault(...) or .FillWith(\"...\"), or make it nullable.");
+            }
+            var becomesNotNull = !c.Nullable && (c.OriginalName is null ? c.Fill is not null : c.Original!.Nullable || c.Fill is not null);
+            if (becomesNotNull && (c.OriginalName is not null || c.Fill is not null))
+            {
+                var nulls = await connection.ScalarAsync(
+                    $"SELECT COUNT(*) FROM {d.Quote(original.Name)} WHERE {Source(c)} IS NULL",
+                    null,
+                    transaction,
+                    cancellationToken);
+                var n = System.Convert.ToInt64(nulls, CultureInfo.InvariantCulture);
+                if (n > 0)
+                {
+                    throw new SwapException(
+                        SwapErrorKind.Refused,
+                        $"Column '{c.Name}' of '{model.Name}' would be NOT NULL, but {n} row(s) would get NULL in it. Give those rows a value with FillWith(\"COALESCE(...)\"), or keep the column nullable.");
+                }
+            }
+        }
+
+        var uniques = model.Indexes.Where(i => i.Unique && i.Original is null).Select(i => (i.Name, Columns: i.Columns)).ToList();
+        if (!model.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase))
+            uniques.Add(("primary key", model.PrimaryKey.Select(c => (c, (int?)null)).ToList()));
+        foreach (var (name, columns) in uniques)
+        {
+            var exprs = columns.Select(c => engine.IndexPart(Source(model.GetColumn(c.Column)), c.Prefix)).ToList();
+            var select = string.Join(", ", exprs.Select((e, i) => $"{e} AS k{i}"));
+            var sql = $"SELECT {select}, COUNT(*) AS n FROM {d.Quote(original.Name)} WHERE {string.Join(" AND ", exprs.Select(e => e + " IS NOT NULL"))} GROUP BY {string.Join(", ", exprs)} HAVING COUNT(*) > 1 LIMIT 1";
+            var rows = await connection.QueryAsync(sql, null, transaction, cancellationToken);
+            if (rows.Count > 0)
+            {
+                var example = KeyValues.Show(Enumerable.Range(0, exprs.Count).Select(i => rows[0][i]).ToList());
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"The new unique {(name == "primary key" ? "primary key" : "index '" + name + "'")} on ({string.Join(", ", columns.Select(c => c.Column))}) of '{model.Name}' would reject the current data: {example} appears {rows[0].Int64("n")} times. Remove the duplicates first, or make the index non-unique. Nothing was changed.");
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Swap.Engine.Schema;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// Everything the copy engine needs about one table being swapped: both schemas, the names of
+/// Swap's objects, the key that walks the table in chunks and how each copy column is filled.
+/// </summary>
+public sealed record SwapSpec
+{
+    public required TableSchema Original { get; init; }
+
+    /// <summary>The copy's schema as built (after the script's changes).</summary>
+    public required TableSchema Copy { get; init; }
+
+    public required SwapNames Names { get; init; }
+
+    /// <summary>The original's chunk key columns (primary key or a non-null unique key).</summary>
+    public required IReadOnlyList<string> Key { get; init; }
+
+    /// <summary>The same key's columns as named in the copy.</summary>
+    public required IReadOnlyList<string> CopyKey { get; init; }
+
+    /// <summary>The columns of the copy that are filled, and from what; the rest take their defaults.</summary>
+    public required IReadOnlyList<ColumnMapping> Mapping { get; init; }
+
+    /// <summary>The secondary indexes the swapped-in table must have (engines that build them at the cut-over read this).</summary>
+    public IReadOnlyList<IndexSchema> TargetIndexes { get; init; } = [];
+
+    /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
+    public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
+
+    /// <summary>True when a capture write could fail where a plain copy would not (casts, fills, new unique keys, new NOT NULL).</summary>
+    public bool CaptureMayFail { get; init; }
+}

@@ -1,0 +1,90 @@
+using Swap.Engine.Schema;
+
+namespace Swap.Engine;
+
+/// <summary>Works out how each copy column is filled and which key walks the table.</summary>
+internal static class SwapSpecBuilder
+{
+    public static SwapSpec Build(TableEngine engine, TableUse use, TableSchema copy)
+    {
+        var d = engine.Dialect;
+        var original = use.Original;
+        var key = original.ChunkKey() ?? throw NoKey(original.Name);
+        var model = use.Model;
+
+        string? OriginFor(ColumnSchema copyColumn)
+        {
+            if (model is null)
+                return original.Column(copyColumn.Name)?.Name;
+            var m = model.Columns.FirstOrDefault(c => string.Equals(c.Name, copyColumn.Name, StringComparison.OrdinalIgnoreCase));
+            return m?.OriginalName;
+        }
+
+        var mapping = new List<ColumnMapping>();
+        var mayFail = false;
+        foreach (var c in copy.Columns)
+        {
+            if (c.Generated is not null)
+                continue;
+            var fill = model?.Columns.FirstOrDefault(m => string.Equals(m.Name, c.Name, StringComparison.OrdinalIgnoreCase))?.Fill;
+            if (fill is not null)
+            {
+                mapping.Add(new ColumnMapping(c.Name, "(" + fill + ")", c.NativeType));
+                mayFail = true;
+                continue;
+            }
+            var origin = OriginFor(c);
+            if (origin is null)
+                continue;
+            var from = original.Column(origin)!;
+            var source = engine.Convert(d.Quote(from.Name), from, c);
+            if (!string.Equals(from.NativeType, c.NativeType, StringComparison.OrdinalIgnoreCase) || (from.Nullable && !c.Nullable))
+                mayFail = true;
+            mapping.Add(new ColumnMapping(c.Name, source, c.NativeType));
+        }
+
+        var copyKey = key.Select(k =>
+        {
+            var name = model is null ? k : model.Columns.FirstOrDefault(m => string.Equals(m.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name;
+            if (name is null || copy.Column(name) is null)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"The copy of '{original.Name}' must keep the key column '{k}' (it is how Swap walks the table and captures updates and deletes). Drop it in a later migration, after this swap.");
+            }
+            return copy.Column(name)!.Name;
+        }).ToList();
+
+        var newUnique = copy.Indexes.Any(i => i.Unique && !original.Indexes.Any(o => o.Unique && SameColumns(o, i)));
+        return new SwapSpec
+        {
+            Original = original,
+            Copy = copy,
+            Names = use.Names,
+            Key = key,
+            CopyKey = copyKey,
+            Mapping = mapping,
+            CaptureMayFail = mayFail || newUnique,
+            TargetIndexes = model is null
+                ? original.Indexes
+                : model.Indexes.Select(i => new IndexSchema(
+                    i.Name,
+                    i.Columns.Select(c => new IndexColumn(c.Column, c.Prefix)).ToList(),
+                    i.Unique,
+                    i.Original?.IsConstraint ?? false,
+                    i.Original?.Predicate,
+                    i.Original?.Method,
+                    i.Original is { } o && o.Columns.Select(c => c.Name).SequenceEqual(i.Columns.Select(c => c.Column), StringComparer.OrdinalIgnoreCase) ? o.Definition : null)).ToList(),
+            TargetForeignKeys = model is null
+                ? original.ForeignKeys
+                : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition)).ToList(),
+        };
+    }
+
+    private static bool SameColumns(IndexSchema a, IndexSchema b) =>
+        a.Columns.Select(c => c.Name.ToLowerInvariant()).SequenceEqual(b.Columns.Select(c => c.Name.ToLowerInvariant()));
+
+    public static SwapException NoKey(string table) => new(
+        SwapErrorKind.Refused,
+        $"Table '{table}' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. Add a primary key first (for example ALTER TABLE {table} ADD PRIMARY KEY (id)), then run again.");
+}

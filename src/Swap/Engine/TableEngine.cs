@@ -1,0 +1,89 @@
+using System.Data.Common;
+using Swap.Dialects;
+using Swap.Engine.Schema;
+using Swap.Reports;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// A dialect's part of the online copy-and-swap: it reads the catalog, writes the SQL for the
+/// copy, the capture triggers, the chunk copy and the cut-over, and finds leftovers. The phases,
+/// chunking, verification, journaling and retries live in the core and are the same everywhere.
+/// </summary>
+public abstract class TableEngine(SwapDatabase database)
+{
+    public SwapDatabase Database { get; } = database;
+
+    public SqlDialect Dialect => Database.Dialect;
+
+    /// <summary>
+    /// True when the application keeps writing during the copy and triggers capture its writes
+    /// (MySQL, PostgreSQL). False when the whole rebuild runs in one transaction (SQLite).
+    /// </summary>
+    public abstract bool Online { get; }
+
+    /// <summary>Reads a table's schema, or null when there is no such table.</summary>
+    public abstract Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);
+
+    /// <summary>Why this engine cannot make these changes (types it lacks, triggers or foreign keys it cannot carry over); empty when it can.</summary>
+    public abstract IEnumerable<string> Refusals(TableSchema original, DbTable? target);
+
+    /// <summary>The statements that create the empty copy with the target's structure (or an exact clone when <paramref name="target"/> is null).</summary>
+    public abstract IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names);
+
+    /// <summary>An expression converting <paramref name="source"/> to the copy column's type where the engine needs it spelled out.</summary>
+    public virtual string Convert(string source, ColumnSchema from, ColumnSchema to) => source;
+
+    /// <summary>The statements that start capturing the original's writes into the copy.</summary>
+    public abstract IReadOnlyList<string> InstallCapture(SwapSpec spec);
+
+    /// <summary>The statements that stop capture; safe to run when capture is already gone.</summary>
+    public abstract IReadOnlyList<string> RemoveCapture(SwapSpec spec);
+
+    /// <summary>
+    /// Copies the original's rows that match <paramref name="range"/> (over alias <c>o</c>) into the
+    /// copy with a locking read, so a chunk can never bring back a row deleted meanwhile, and
+    /// without overwriting rows capture already wrote.
+    /// </summary>
+    public abstract string CopyChunk(SwapSpec spec, string range);
+
+    /// <summary>True when the copy's value equals the mapped original value (NULLs equal), as SQL.</summary>
+    public abstract string SameValue(string original, string copy, ColumnMapping mapping);
+
+    /// <summary>True while the capture triggers of the table are in place.</summary>
+    public abstract Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One attempt at the cut-over of all tables: atomic, under a lock wait bounded by
+    /// <see cref="OnlineSwapOptions.CutOverLockTimeout"/>. Calls <paramref name="recordSwapped"/> with the cut-over's
+    /// transaction where the engine has one, so the journal says "swapped" exactly when it happened.
+    /// </summary>
+    public abstract Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken);
+
+    /// <summary>The cut-over statements, for <c>plan</c>.</summary>
+    public abstract IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options);
+
+    /// <summary>True when an error of a cut-over attempt means "could not take the lock in time": retry later.</summary>
+    public abstract bool IsLockTimeout(Exception error);
+
+    /// <summary>After an interruption: did the cut-over of this table already happen?</summary>
+    public abstract Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Work after the swap that does not need the cut-over's locks (e.g. validating foreign keys).</summary>
+    public virtual IReadOnlyList<string> AfterCutOver(SwapSpec spec) => [];
+
+    /// <summary>Drops the original, now named <see cref="SwapNames.Old"/>.</summary>
+    public abstract IReadOnlyList<string> DropOld(SwapSpec spec);
+
+    /// <summary>Copies, old tables, triggers and functions of interrupted swaps.</summary>
+    public abstract Task<IReadOnlyList<Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The statements that remove one leftover. Never touches an original table.</summary>
+    public abstract IReadOnlyList<string> Remove(Leftover leftover);
+
+    /// <summary>An expression that checks a value against the table's new unique index for duplicates (prefix indexes cut it).</summary>
+    public virtual string IndexPart(string expression, int? prefix) => expression;
+
+    /// <summary>Rows counted by a statement's affected-rows result (MySQL counts an upsert's update as two).</summary>
+    public virtual long CopiedRows(int affected) => affected;
+}

@@ -1,0 +1,152 @@
+using Swap.Data;
+using Swap.Dialects;
+using Swap.Engine;
+using Swap.Engine.Schema;
+using Swap.Running;
+
+namespace Swap;
+
+public sealed partial class MigrationContext
+{
+    /// <summary>
+    /// Creates an empty copy of a table (same structure) and returns the copy's name, for scripts
+    /// that change the copy with their own SQL. <see cref="DoneUsingTablesAsync"/> fills it (each
+    /// column from the same-named original column, or its default) and swaps it in.
+    /// </summary>
+    public async Task<string> UseTableAsync(string name) => (await UseAsync(name, eager: true)).Names.Copy;
+
+    /// <summary><see cref="UseTableAsync"/> for several tables; returns the copies' names in the same order.</summary>
+    public async Task<IReadOnlyList<string>> UseTablesAsync(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var copies = new List<string>(names.Length);
+        foreach (var name in names)
+            copies.Add(await UseTableAsync(name));
+        return copies;
+    }
+
+    /// <summary>
+    /// Returns the table engineer for a copy of the table: add, drop, rename and retype columns,
+    /// change indexes and keys. Changes are checked as they are made and applied to the empty copy
+    /// by <see cref="DoneUsingTablesAsync"/>, before anything is written.
+    /// </summary>
+    public async Task<DbTable> UseTableForAlterAsync(string name)
+    {
+        var use = await UseAsync(name, eager: false);
+        return use.Model!;
+    }
+
+    /// <summary>Describes a live table (columns, keys, indexes). The result cannot be changed.</summary>
+    public async Task<DbTable> LoadTableAsync(string name)
+    {
+        var dialect = session.Database.Dialect;
+        Identifiers.Validate(name, "table", dialect.MaxIdentifierLength);
+        var schema = await session.Database.TableEngine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
+            ?? throw MissingTable(name);
+        return new DbTable(schema, SwapNames.For(name, dialect.MaxIdentifierLength).Copy, dialect, readOnly: true);
+    }
+
+    /// <summary>
+    /// Finishes the given tables and swaps them in together: applies the changes to the empty
+    /// copies, captures the application's writes on the originals, copies the rows in chunks,
+    /// verifies the copies, renames all originals away and all copies in at once under a short,
+    /// bounded lock, stops capture and drops the old tables. Every phase is journaled, so an
+    /// interrupted run resumes where it stopped.
+    /// </summary>
+    public async Task DoneUsingTablesAsync(params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.Length == 0)
+            throw new SwapException(SwapErrorKind.Usage, $"{ScriptId}: DoneUsingTablesAsync needs the names of the tables to swap in.");
+        var uses = new List<TableUse>();
+        foreach (var name in names)
+        {
+            if (!session.Tables.TryGetValue(name, out var use))
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: DoneUsingTablesAsync(\"{name}\") names a table the script did not ask for; call UseTableAsync or UseTableForAlterAsync first.") { ScriptId = ScriptId };
+            if (use.Finished)
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' was already swapped in by this script.") { ScriptId = ScriptId };
+            if (!uses.Contains(use))
+                uses.Add(use);
+        }
+        if (session.Mode == ExecutionMode.DryRun)
+        {
+            SwapPlanner.Plan(session, uses);
+            foreach (var use in uses)
+                use.Finished = true;
+            return;
+        }
+        var engine = session.Database.TableEngine;
+        var identity = string.Join("\n", uses.Select(u => u.Identity));
+        await session.OperationAsync(
+            "swap",
+            "swap in " + string.Join(", ", uses.Select(u => u.Original.Name)),
+            identity,
+            atomic: !engine.Online,
+            run: state => new SwapOperation(session, uses).RunAsync(state),
+            encode: _ => "swapped",
+            decode: _ => true);
+        foreach (var use in uses)
+            use.Finished = true;
+    }
+
+    private async Task<TableUse> UseAsync(string name, bool eager)
+    {
+        var database = session.Database;
+        var dialect = database.Dialect;
+        var engine = database.TableEngine;
+        Identifiers.Validate(name, "table", dialect.MaxIdentifierLength);
+        if (SwapNames.IsSwapName(name))
+            throw new SwapException(SwapErrorKind.Refused, $"'{name}' is one of Swap's own work tables; use the original table's name.");
+        if (session.Tables.TryGetValue(name, out var existing))
+        {
+            if (existing.Finished)
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' was already swapped in by this script; a script changes a table once.") { ScriptId = ScriptId };
+            if (existing.CopyExists != eager)
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' is already in use through {(existing.CopyExists ? "UseTableAsync" : "UseTableForAlterAsync")}; use one or the other for a table.") { ScriptId = ScriptId };
+            return existing;
+        }
+        if (engine.Online)
+            await session.SwitchToJournalAsync();
+
+        var names = SwapNames.For(name, dialect.MaxIdentifierLength);
+        TableSchema original;
+        if (session.Mode == ExecutionMode.DryRun)
+        {
+            original = await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken) ?? throw MissingTable(name);
+            if (eager)
+                session.Plan.Add(new PlannedStep($"create the copy {names.Copy} of {name}", engine.CreateCopy(original, null, names)));
+        }
+        else
+        {
+            var schemaJson = await session.StepAsync(
+                "use-table",
+                $"use table {name}",
+                name + "|" + (eager ? "sql" : "model"),
+                async tx =>
+                {
+                    var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
+                    if (schema.ChunkKey() is null)
+                        throw SwapSpecBuilder.NoKey(name);
+                    if (eager)
+                    {
+                        await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(names.Copy)}", tx, CancellationToken, database, ScriptId);
+                        foreach (var sql in engine.CreateCopy(schema, null, names))
+                            await session.Connection.ExecuteTranslatedAsync(sql, tx, CancellationToken, database, ScriptId);
+                    }
+                    return SchemaJson.Write(schema);
+                },
+                atomic: !eager || !engine.Online || dialect.CanShareTransaction("CREATE TABLE t (a INT)"),
+                encode: s => s,
+                decode: s => s ?? throw new SwapException(SwapErrorKind.Failure, $"{ScriptId}: the journal lost the schema of '{name}'; run 'swap cleanup --script {ScriptId}'."));
+            original = SchemaJson.Read(schemaJson);
+        }
+        var use = new TableUse(original, names, eager ? null : new DbTable(original, names.Copy, dialect, readOnly: false), eager);
+        session.Tables[name] = use;
+        return use;
+    }
+
+    private SwapException MissingTable(string name) => new(
+        SwapErrorKind.Refused,
+        $"{ScriptId}: table '{name}' does not exist in {session.Database.DisplayName}. Check the name (and the schema or database in the URL).")
+    { ScriptId = ScriptId };
+}
