@@ -30,6 +30,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
         Schema = Identifiers.Validate(schema, "schema", PostgresDialect.Instance.MaxIdentifierLength);
         var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         Database = b.Database ?? "postgres";
+        UserName = b.Username;
         display = displayName ?? $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
         if (Schema != "public" && !display.Contains("schema=", StringComparison.Ordinal))
             display += "?schema=" + Schema;
@@ -74,7 +75,12 @@ public sealed partial class PostgresDatabase : SwapDatabase
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "PostgreSQL " + await connection.ScalarAsync("SHOW server_version", cancellationToken);
 
-    public override Swap.Engine.TableEngine TableEngine => throw new NotSupportedException("The PostgreSQL table engine is being built.");
+    public override Swap.Engine.TableEngine TableEngine => tableEngine ??= new PostgresTableEngine(this);
+
+    private PostgresTableEngine? tableEngine;
+
+    /// <summary>The user Swap connects as.</summary>
+    public string? UserName { get; }
 
     internal override RunLock CreateRunLock(string lockInfoTable) => new PostgresRunLock(this, lockInfoTable);
 

@@ -24,6 +24,9 @@ public sealed record SwapSpec
     /// <summary>The columns of the copy that are filled, and from what; the rest take their defaults.</summary>
     public required IReadOnlyList<ColumnMapping> Mapping { get; init; }
 
+    /// <summary>The primary key of the swapped-in table, by its column names in the copy; empty when it has none.</summary>
+    public IReadOnlyList<string> TargetPrimaryKey { get; init; } = [];
+
     /// <summary>The secondary indexes the swapped-in table must have (engines that build them at the cut-over read this).</summary>
     public IReadOnlyList<IndexSchema> TargetIndexes { get; init; } = [];
 

@@ -55,7 +55,11 @@ internal static class SwapSpecBuilder
             return copy.Column(name)!.Name;
         }).ToList();
 
-        var newUnique = copy.Indexes.Any(i => i.Unique && !original.Indexes.Any(o => o.Unique && SameColumns(o, i)));
+        var targetKey = model is null ? original.PrimaryKey.ToList() : model.PrimaryKey.ToList();
+        var newUnique = copy.Indexes.Any(i => i.Unique && !original.Indexes.Any(o => o.Unique && SameColumns(o, i))
+            && !i.Columns.Select(c => c.Name).SequenceEqual(targetKey, StringComparer.OrdinalIgnoreCase)
+            && !i.Columns.Select(c => c.Name).SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase))
+            || (model is not null && !model.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase));
         return new SwapSpec
         {
             Original = original,
@@ -65,6 +69,7 @@ internal static class SwapSpecBuilder
             CopyKey = copyKey,
             Mapping = mapping,
             CaptureMayFail = mayFail || newUnique,
+            TargetPrimaryKey = targetKey,
             TargetIndexes = model is null
                 ? original.Indexes
                 : model.Indexes.Select(i => new IndexSchema(

@@ -1,0 +1,229 @@
+using System.Data.Common;
+using System.Text.Json;
+using Swap.Data;
+using Swap.Engine.Schema;
+
+namespace Swap.PostgreSql;
+
+internal sealed partial class PostgresTableEngine
+{
+    /// <summary>Reads a table from pg_catalog: columns, keys, indexes, constraints, triggers, sequences, grants.</summary>
+    public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        var schema = database.Schema;
+        var head = await connection.QueryAsync(
+            """
+            SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, c.relkind::text AS kind, c.relpersistence::text AS persistence,
+                   c.relrowsecurity AS rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
+                   array_to_string(c.reloptions, ', ') AS options,
+                   EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid OR i.inhrelid = c.oid) AS inherits,
+                   EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = @schema AND c.relname = @name AND c.relkind IN ('r', 'p')
+            """,
+            new { schema, name = table },
+            transaction,
+            cancellationToken);
+        if (head.Count == 0)
+            return null;
+        var h = head[0];
+        var oid = h.Int64("oid")!.Value;
+
+        var columns = (await connection.QueryAsync(
+            """
+            SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
+                   pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
+                   CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+                   col_description(a.attrelid, a.attnum) AS comment
+            FROM pg_attribute a
+            JOIN pg_type t ON t.oid = a.atttypid
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation
+            WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """,
+            new { oid },
+            transaction,
+            cancellationToken)).Select(r =>
+            {
+                var identity = r.String("identity") ?? "";
+                var generated = r.String("generated") ?? "";
+                var def = r.String("def");
+                var extra = new Dictionary<string, string>();
+                if (identity.Length > 0)
+                    extra["identity"] = identity == "a" ? "ALWAYS" : "BY DEFAULT";
+                return new ColumnSchema(
+                    r.String("name")!,
+                    r.String("type")!,
+                    r.Bool("nullable"),
+                    generated.Length > 0 ? null : def,
+                    AutoIncrement: identity.Length > 0 || (def?.StartsWith("nextval(", StringComparison.Ordinal) ?? false),
+                    Generated: generated.Length > 0 ? def : null,
+                    Collation: r.String("collation"),
+                    Comment: r.String("comment"))
+                { Extra = extra };
+            }).ToList();
+
+        var constraints = await connection.QueryAsync(
+            """
+            SELECT con.conname AS name, con.contype::text AS type, pg_get_constraintdef(con.oid) AS def,
+                   (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text AS cols,
+                   (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+                      JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS refcols,
+                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate
+            FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+            WHERE con.conrelid = @oid
+            ORDER BY con.conname
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var indexes = await connection.QueryAsync(
+            """
+            SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim,
+                   CASE WHEN strpos(pg_get_indexdef(ix.indexrelid), ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
+                        THEN substr(pg_get_indexdef(ix.indexrelid), strpos(pg_get_indexdef(ix.indexrelid), ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
+                             + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
+                   pg_get_expr(ix.indpred, ix.indrelid) AS pred, am.amname AS method,
+                   (SELECT con.conname FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid) AS constraint_name,
+                   (SELECT json_agg(COALESCE(a.attname, '') ORDER BY k.ord) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
+                      LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum)::text AS cols
+            FROM pg_index ix
+            JOIN pg_class ic ON ic.oid = ix.indexrelid
+            JOIN pg_class c ON c.oid = ix.indrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_am am ON am.oid = ic.relam
+            WHERE ix.indrelid = @oid
+            ORDER BY ic.relname
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var referencedBy = await connection.QueryAsync(
+            """
+            SELECT con.conname AS name, c.relname AS child, n.nspname AS child_schema, pg_get_constraintdef(con.oid) AS def, con.convalidated AS valid
+            FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE con.confrelid = @oid AND con.contype = 'f' AND con.conrelid <> @oid
+            ORDER BY c.relname, con.conname
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var triggers = await connection.QueryAsync(
+            "SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t WHERE t.tgrelid = @oid AND NOT t.tgisinternal ORDER BY t.tgname",
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var sequences = await connection.QueryAsync(
+            """
+            SELECT s.relname AS seq, a.attname AS col, d.deptype::text AS kind
+            FROM pg_depend d
+            JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+            JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+            WHERE d.refobjid = @oid AND d.deptype IN ('a', 'i') AND d.classid = 'pg_class'::regclass
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var grants = await connection.QueryAsync(
+            """
+            SELECT grantee, string_agg(privilege_type, ', ' ORDER BY privilege_type) AS privileges
+            FROM information_schema.role_table_grants
+            WHERE table_schema = @schema AND table_name = @name AND grantee <> @owner
+            GROUP BY grantee
+            """,
+            new { schema, name = table, owner = h.String("owner") },
+            transaction,
+            cancellationToken);
+
+        var pk = constraints.FirstOrDefault(c => c.String("type") == "p");
+        var dependentViews = await connection.QueryAsync(
+            """
+            SELECT DISTINCT v.relname AS name, v.relkind::text AS kind
+            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+            WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var extra = new Dictionary<string, string>
+        {
+            ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["owner"] = h.String("owner") ?? "",
+            ["kind"] = h.String("kind") ?? "r",
+            ["persistence"] = h.String("persistence") ?? "p",
+            ["rls"] = h.Bool("rls") || h.Bool("policies") ? "true" : "false",
+            ["inherits"] = h.Bool("inherits") ? "true" : "false",
+            ["options"] = h.String("options") ?? "",
+            ["comment"] = h.String("comment") ?? "",
+            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")! })),
+            ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
+            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")! })),
+            ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")! })),
+        };
+
+        return new TableSchema
+        {
+            Name = table,
+            Columns = columns,
+            PrimaryKey = pk is null ? [] : Json(pk.String("cols")),
+            PrimaryKeyName = pk?.String("name"),
+            Indexes = indexes.Where(i => !i.Bool("prim")).Select(i => new IndexSchema(
+                i.String("name")!,
+                Json(i.String("cols")).Select(c => new IndexColumn(c, Expression: c.Length == 0 ? "expression" : null)).ToList(),
+                i.Bool("uniq"),
+                IsConstraint: i.String("constraint_name") is not null,
+                Predicate: i.String("pred"),
+                Method: i.String("method"),
+                Definition: i.String("def"))
+            {
+            }).ToList(),
+            ForeignKeys = constraints.Where(c => c.String("type") == "f").Select(c => new ForeignKeySchema(
+                c.String("name")!,
+                table,
+                Json(c.String("cols")),
+                c.String("reftable")!,
+                Json(c.String("refcols")),
+                Action(c.String("ondelete")),
+                Action(c.String("onupdate")),
+                c.String("def"))).ToList(),
+            ReferencedBy = referencedBy.Select(r => new ForeignKeySchema(
+                r.String("name")!,
+                r.String("child")!,
+                [],
+                table,
+                [],
+                Definition: r.String("def"))
+            { }).ToList(),
+            Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!)).ToList(),
+            Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, c.String("def")!, c.String("def"))).ToList(),
+            EstimatedRows = h.Int64("rows") is >= 0 and var rows ? rows : await CountAsync(connection, transaction, table, cancellationToken),
+            Extra = extra,
+        };
+    }
+
+    /// <summary>A table never analyzed has no estimate; count it, up to ten million rows.</summary>
+    private async Task<long> CountAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        System.Convert.ToInt64(
+            await connection.ScalarAsync($"SELECT count(*) FROM (SELECT 1 FROM {Q(table)} LIMIT 10000000) t", null, transaction, cancellationToken),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<string> Json(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
+
+    private static string? Action(string? code) => code switch
+    {
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        "r" => "RESTRICT",
+        _ => null,
+    };
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Swap.Engine;
+using Swap.Engine.Schema;
+
+namespace Swap.PostgreSql;
+
+internal sealed partial class PostgresTableEngine
+{
+    public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
+    {
+        var x = original.Extra;
+        if (x.GetValueOrDefault("kind") == "p")
+            yield return "It is a partitioned table; change the partitions one by one, or use plain ALTER TABLE.";
+        if (x.GetValueOrDefault("inherits") == "true")
+            yield return "It takes part in table inheritance; Swap cannot move inheritance links. Use plain ALTER TABLE.";
+        if (x.GetValueOrDefault("rls") == "true")
+            yield return "It has row-level security policies, which Swap does not copy yet. Disable and drop the policies for the swap and recreate them after, or use plain ALTER TABLE.";
+        foreach (var view in JsonSerializer.Deserialize<List<string[]>>(x.GetValueOrDefault("views") ?? "[]") ?? [])
+        {
+            if (view[1] == "m")
+                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
+        }
+        if (original.Indexes.Any(i => i.Definition?.Contains(" EXCLUDE ", StringComparison.Ordinal) == true) || Constraints(original).Any(c => c[1].StartsWith("EXCLUDE", StringComparison.Ordinal)))
+            yield return "It has an exclusion constraint, which Swap does not carry over yet.";
+        if (target is null)
+            yield break;
+        foreach (var column in target.Columns.Where(c => c.Type is not null))
+        {
+            string? problem = null;
+            try
+            {
+                D.TypeSql(column.Type!);
+            }
+            catch (SwapException e)
+            {
+                problem = $"Column '{column.Name}': {e.Message}";
+            }
+            if (problem is not null)
+                yield return problem;
+        }
+        foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
+            yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
+    }
+
+    public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names)
+    {
+        var copy = D.Quote(names.Copy);
+        var sql = new List<string>();
+        var defs = new List<string>();
+        var renames = new List<string>();
+        var checks = new List<string>();
+
+        if (target is null)
+        {
+            defs.AddRange(original.Columns.Select(c => ColumnDef(c.Name, c.NativeType, c, c.Nullable, c.Default)));
+        }
+        else
+        {
+            foreach (var c in target.Columns)
+            {
+                if (c.OriginalName is null)
+                {
+                    defs.Add(ColumnDef(c.Name, D.TypeSql(c.Type!), null, c.Nullable, D.DefaultSql(c)));
+                }
+                else
+                {
+                    var o = c.Original!;
+                    defs.Add(ColumnDef(o.Name, c.Type is null ? o.NativeType : D.TypeSql(c.Type), o, c.Nullable, c.DefaultChanged ? D.DefaultSql(c) : o.Default));
+                    if (!string.Equals(o.Name, c.Name, StringComparison.Ordinal))
+                        renames.Add($"ALTER TABLE {copy} RENAME COLUMN {D.Quote(o.Name)} TO {D.Quote(c.Name)}");
+                }
+                if (D.TypeCheck(c.OriginalName ?? c.Name, c.Type) is { } check)
+                    checks.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(Truncate(names.Table + "_" + c.Name + "_check"))} {check}");
+            }
+        }
+        var unlogged = original.Extra.GetValueOrDefault("persistence") == "u" ? "UNLOGGED " : "";
+        var options = original.Extra.GetValueOrDefault("options") is { Length: > 0 } o2 ? $" WITH ({o2})" : "";
+        sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n){options}");
+
+        var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var con in Constraints(original))
+        {
+            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)))
+                continue;
+            sql.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(con[0])} {con[1]}");
+        }
+        sql.AddRange(checks);
+
+        // The key first: capture's upserts need it from the start.
+        var key = target?.PrimaryKey.Select(k => CreateName(target, k)).ToList() ?? original.PrimaryKey.ToList();
+        if (key.Count > 0)
+            sql.Add($"CREATE UNIQUE INDEX {D.Quote(TempIndexName(PrimaryKeyName(original)))} ON {copy} ({string.Join(", ", key.Select(D.Quote))})");
+        foreach (var index in TargetIndexes(original, target))
+            sql.Add(IndexDef(index, names));
+
+        sql.AddRange(renames);
+        foreach (var c in (IEnumerable<ColumnSchema>)original.Columns)
+        {
+            if (c.Comment is { Length: > 0 } comment && !dropped.Contains(c.Name))
+                sql.Add($"COMMENT ON COLUMN {copy}.{D.Quote(target?.Columns.First(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase)).Name ?? c.Name)} IS {D.Literal(comment)}");
+        }
+        if (original.Extra.GetValueOrDefault("comment") is { Length: > 0 } tableComment)
+            sql.Add($"COMMENT ON TABLE {copy} IS {D.Literal(tableComment)}");
+        if (original.Extra.GetValueOrDefault("owner") is { Length: > 0 } owner && !string.Equals(owner, database.UserName, StringComparison.Ordinal))
+            sql.Add($"ALTER TABLE {copy} OWNER TO {D.Quote(owner)}");
+        foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("grants") ?? "[]") ?? [])
+            sql.Add($"GRANT {grant[1]} ON {copy} TO {(grant[0] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[0]))}");
+        return sql;
+    }
+
+    private static string CreateName(DbTable target, string column) => target.GetColumn(column) is var c && c.OriginalName is not null ? c.OriginalName : c.Name;
+
+    private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql)
+    {
+        var parts = new List<string> { D.Quote(name), type };
+        if (original?.Collation is { } collation)
+            parts.Add("COLLATE " + D.Quote(collation));
+        if (original?.Generated is { } generated)
+            parts.Add($"GENERATED ALWAYS AS ({generated}) STORED");
+        else if (original?.Extra.GetValueOrDefault("identity") is { } identity)
+            parts.Add($"GENERATED {identity} AS IDENTITY");
+        else if (defaultSql is not null)
+            parts.Add("DEFAULT " + defaultSql);
+        if (!nullable)
+            parts.Add("NOT NULL");
+        return string.Join(' ', parts);
+    }
+
+    /// <summary>The indexes of the swapped-in table (original ones kept, new ones), not the primary key.</summary>
+    private static IEnumerable<IndexSchema> TargetIndexes(TableSchema original, DbTable? target) =>
+        target is null
+            ? original.Indexes
+            : target.Indexes.Select(i => i.Original is { } o && o.Columns.Select(c => c.Name).SequenceEqual(i.Columns.Select(c => c.Column), StringComparer.OrdinalIgnoreCase)
+                ? o
+                : new IndexSchema(i.Name, i.Columns.Select(c => new IndexColumn(target.GetColumn(c.Column).OriginalName ?? target.GetColumn(c.Column).Name)).ToList(), i.Unique, i.Original?.IsConstraint ?? false));
+
+    /// <summary>An index on the copy under a temporary name (index names are per schema); the cut-over gives it the final name.</summary>
+    private string IndexDef(IndexSchema index, SwapNames names)
+    {
+        var temp = D.Quote(TempIndexName(index.Name));
+        // The catalog keeps the part of the definition after "ON table": "USING btree (a, lower(b)) WHERE ...".
+        if (index.Definition is { } tail && tail.StartsWith("USING ", StringComparison.Ordinal))
+            return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {temp} ON {D.Quote(names.Copy)} {tail}";
+        var cols = string.Join(", ", index.Columns.Select(c => D.Quote(c.Name) + (c.Descending ? " DESC" : "")));
+        return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {temp} ON {D.Quote(names.Copy)} ({cols})";
+    }
+
+    internal static string PrimaryKeyName(TableSchema original) => original.PrimaryKeyName ?? Truncate(original.Name + "_pkey");
+
+    /// <summary>The copy's name for an index while the copy is built.</summary>
+    internal static string TempIndexName(string name) => SwapNames.For(name, 63).Copy;
+
+    /// <summary>The name an original index takes when its table is renamed away.</summary>
+    internal static string OldIndexName(string name) => SwapNames.For(name, 63).Old;
+
+    private static string Truncate(string name) => name.Length <= 63 ? name : name[..63];
+
+    private static List<string[]> Constraints(TableSchema original) =>
+        JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("constraints") ?? "[]") ?? [];
+}

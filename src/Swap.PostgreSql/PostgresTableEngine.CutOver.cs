@@ -1,0 +1,171 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Swap.Data;
+using Swap.Engine;
+using Swap.Engine.Schema;
+
+namespace Swap.PostgreSql;
+
+internal sealed partial class PostgresTableEngine
+{
+    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var ms = (long)options.CutOverLockTimeout.TotalMilliseconds;
+        await connection.ExecuteAsync($"SET LOCAL lock_timeout = '{ms.ToString(CultureInfo.InvariantCulture)}ms'", null, tx, cancellationToken);
+
+        var live = new List<(SwapSpec Spec, TableSchema Now)>();
+        foreach (var spec in specs)
+        {
+            var now = await LoadTableAsync(connection, tx, spec.Original.Name, cancellationToken)
+                ?? throw new SwapException(SwapErrorKind.Failure, $"Table '{spec.Original.Name}' disappeared before the cut-over.");
+            live.Add((spec, now));
+        }
+        var tables = specs.SelectMany(s => new[] { Q(s.Original.Name), Q(s.Names.Copy) });
+        await connection.ExecuteAsync($"LOCK TABLE {string.Join(", ", tables)} IN ACCESS EXCLUSIVE MODE", null, tx, cancellationToken);
+        var children = live.SelectMany(l => l.Now.ReferencedBy).Select(f => Q(f.Table)).Distinct().Where(c => !tables.Contains(c)).ToList();
+        if (children.Count > 0)
+            await connection.ExecuteAsync($"LOCK TABLE {string.Join(", ", children)} IN SHARE ROW EXCLUSIVE MODE", null, tx, cancellationToken);
+
+        foreach (var (spec, now) in live)
+        {
+            var views = await connection.QueryAsync(
+                """
+                SELECT DISTINCT v.relname AS name, pg_get_viewdef(v.oid) AS def
+                FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+                WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid AND v.relkind = 'v'
+                """,
+                new { oid = long.Parse(now.Extra["oid"], CultureInfo.InvariantCulture) },
+                tx,
+                cancellationToken);
+            foreach (var sql in Renames(spec, now))
+                await connection.ExecuteAsync(sql, null, tx, cancellationToken);
+            await MoveSequencesAsync(connection, tx, spec, now, cancellationToken);
+            foreach (var sql in Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("def")!))))
+                await connection.ExecuteAsync(sql, null, tx, cancellationToken);
+        }
+        await recordSwapped(tx);
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public override IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options)
+    {
+        var sql = new List<string>
+        {
+            "BEGIN",
+            $"SET LOCAL lock_timeout = '{(long)options.CutOverLockTimeout.TotalMilliseconds}ms'",
+            $"LOCK TABLE {string.Join(", ", specs.SelectMany(s => new[] { Q(s.Original.Name), Q(s.Names.Copy) }))} IN ACCESS EXCLUSIVE MODE",
+        };
+        foreach (var spec in specs)
+        {
+            sql.AddRange(Renames(spec, spec.Original));
+            sql.Add("-- move serial sequences to the new table, carry identity values over");
+            sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (v[0], "<its current definition>"))));
+        }
+        sql.Add("COMMIT");
+        return sql;
+    }
+
+    /// <summary>Frees the original's names (constraints, indexes, triggers, referencing keys) and swaps the table names.</summary>
+    private List<string> Renames(SwapSpec spec, TableSchema now)
+    {
+        var orig = Q(spec.Original.Name);
+        var sql = new List<string>();
+        foreach (var fk in now.ReferencedBy)
+            sql.Add($"ALTER TABLE {Q(fk.Table)} DROP CONSTRAINT {D.Quote(fk.Name)}");
+        foreach (var trigger in now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
+            sql.Add($"DROP TRIGGER {D.Quote(trigger.Name)} ON {orig}");
+        if (now.PrimaryKey.Count > 0)
+            sql.Add($"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(PrimaryKeyName(now))} TO {D.Quote(OldIndexName(PrimaryKeyName(now)))}");
+        foreach (var index in now.Indexes)
+        {
+            sql.Add(index.IsConstraint
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(index.Name)} TO {D.Quote(OldIndexName(index.Name))}"
+                : $"ALTER INDEX {Q(index.Name)} RENAME TO {D.Quote(OldIndexName(index.Name))}");
+        }
+        sql.Add($"ALTER TABLE {orig} RENAME TO {D.Quote(spec.Names.Old)}");
+        sql.Add($"ALTER TABLE {Q(spec.Names.Copy)} RENAME TO {D.Quote(spec.Original.Name)}");
+        if (spec.TargetPrimaryKey.Count > 0)
+            sql.Add($"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+        foreach (var index in spec.TargetIndexes)
+        {
+            sql.Add(index.IsConstraint && index.Unique
+                ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}"
+                : $"ALTER INDEX {Q(TempIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
+        }
+        return sql;
+    }
+
+    /// <summary>Puts back what binds by identity: the user's triggers, dependent views, and foreign keys both ways (NOT VALID, validated after).</summary>
+    private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string Name, string Definition)> views)
+    {
+        var orig = Q(spec.Original.Name);
+        var sql = new List<string>();
+        sql.AddRange(now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).Select(t => t.Definition));
+        foreach (var (name, definition) in views)
+            sql.Add($"CREATE OR REPLACE VIEW {Q(name)} AS {definition.TrimEnd().TrimEnd(';')}");
+        foreach (var fk in spec.TargetForeignKeys)
+            sql.Add($"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(fk.Name)} {ForeignKeyDef(fk)} NOT VALID");
+        foreach (var fk in now.ReferencedBy)
+        {
+            var def = fk.Definition!.EndsWith(" NOT VALID", StringComparison.Ordinal) ? fk.Definition : fk.Definition + " NOT VALID";
+            sql.Add($"ALTER TABLE {Q(fk.Table)} ADD CONSTRAINT {D.Quote(fk.Name)} {def}");
+        }
+        return sql;
+    }
+
+    private string ForeignKeyDef(ForeignKeySchema fk)
+    {
+        var def = $"FOREIGN KEY ({string.Join(", ", fk.Columns.Select(D.Quote))}) REFERENCES {Q(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(D.Quote))})";
+        if (fk.OnDelete is { } del)
+            def += " ON DELETE " + del;
+        if (fk.OnUpdate is { } upd)
+            def += " ON UPDATE " + upd;
+        return def;
+    }
+
+    /// <summary>
+    /// Serial sequences are shared by both tables: the new table must own them, or dropping the
+    /// old table would drop them. Identity columns have their own sequence per table: the new
+    /// one continues where the old one stopped, and takes its name.
+    /// </summary>
+    private async Task MoveSequencesAsync(DbConnection connection, DbTransaction tx, SwapSpec spec, TableSchema now, CancellationToken cancellationToken)
+    {
+        var sequences = JsonSerializer.Deserialize<List<string[]>>(now.Extra.GetValueOrDefault("sequences") ?? "[]") ?? [];
+        foreach (var seq in sequences)
+        {
+            var (name, column, kind) = (seq[0], seq[1], seq[2]);
+            var newColumn = spec.Mapping.FirstOrDefault(m => m.Source == D.Quote(column))?.CopyColumn;
+            if (kind == "a")
+            {
+                if (newColumn is not null)
+                    await connection.ExecuteAsync($"ALTER SEQUENCE {Q(name)} OWNED BY {Q(spec.Original.Name)}.{D.Quote(newColumn)}", null, tx, cancellationToken);
+                continue;
+            }
+            if (newColumn is null)
+                continue;
+            var oldName = OldIndexName(name);
+            await connection.ExecuteAsync($"ALTER SEQUENCE {Q(name)} RENAME TO {D.Quote(oldName)}", null, tx, cancellationToken);
+            var fresh = await connection.ScalarAsync("SELECT pg_get_serial_sequence(@table, @column)", new { table = Q(spec.Original.Name), column = newColumn }, tx, cancellationToken) as string;
+            if (fresh is null)
+                continue;
+            await connection.ExecuteAsync(
+                $"SELECT setval(@seq, GREATEST((SELECT last_value FROM {Q(oldName)}), COALESCE((SELECT max({D.Quote(newColumn)}) FROM {Q(spec.Original.Name)}), 1)), true)",
+                new { seq = fresh },
+                tx,
+                cancellationToken);
+            await connection.ExecuteAsync($"ALTER SEQUENCE {fresh} RENAME TO {D.Quote(name)}", null, tx, cancellationToken);
+        }
+    }
+
+    public override IReadOnlyList<string> AfterCutOver(SwapSpec spec)
+    {
+        var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
+            .Concat(spec.Original.ReferencedBy.Select(f => (f.Table, f.Name)));
+        return validations.Select(v =>
+            $"DO $swap$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +
+            $"WHERE n.nspname = {D.Literal(database.Schema)} AND t.relname = {D.Literal(v.Table)} AND c.conname = {D.Literal(v.Name)} AND NOT c.convalidated) THEN " +
+            $"EXECUTE {D.Literal($"ALTER TABLE {Q(v.Table)} VALIDATE CONSTRAINT {D.Quote(v.Name)}")}; END IF; END $swap$").ToList();
+    }
+}

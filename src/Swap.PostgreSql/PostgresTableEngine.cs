@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Npgsql;
+using Swap.Data;
+using Swap.Engine;
+using Swap.Engine.Schema;
+using Swap.Reports;
+
+namespace Swap.PostgreSql;
+
+/// <summary>
+/// The online copy-and-swap on PostgreSQL: row triggers capture writes into the copy, chunks
+/// are copied with <c>FOR SHARE</c> reads and <c>ON CONFLICT DO NOTHING</c>, and the cut-over
+/// renames all tables in one transaction under <c>lock_timeout</c>, moving what binds to the
+/// table by identity: views, referencing foreign keys (re-added NOT VALID, then validated),
+/// sequences and identity, index and constraint names, and the user's own triggers.
+/// </summary>
+internal sealed partial class PostgresTableEngine(PostgresDatabase database) : TableEngine(database)
+{
+    private PostgresDialect D => PostgresDialect.Instance;
+
+    public override bool Online => true;
+
+    /// <summary>A table name qualified with the target schema: triggers run under the application's search_path.</summary>
+    private string Q(string table) => D.Quote(database.Schema) + "." + D.Quote(table);
+
+    public override string Convert(string source, ColumnSchema from, ColumnSchema to) =>
+        string.Equals(from.NativeType, to.NativeType, StringComparison.Ordinal) ? source : $"CAST({source} AS {to.NativeType})";
+
+    public override string SameValue(string original, string copy, ColumnMapping mapping) =>
+        $"(CAST({original} AS {mapping.CopyType}))::text IS NOT DISTINCT FROM ({copy})::text";
+
+    public override string CopyChunk(SwapSpec spec, string range) =>
+        $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range} FOR SHARE OF o ON CONFLICT DO NOTHING";
+
+    public override bool IsLockTimeout(Exception error) => error switch
+    {
+        PostgresException pg => pg.SqlState == "55P03",
+        SwapException { InnerException: PostgresException pg } => pg.SqlState == "55P03",
+        _ => false,
+    };
+
+    public override IReadOnlyList<string> DropOld(SwapSpec spec) => [$"DROP TABLE IF EXISTS {Q(spec.Names.Old)}"];
+
+    public override async Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) =>
+        !await database.TableExistsAsync(connection, spec.Names.Copy, cancellationToken)
+        && await database.TableExistsAsync(connection, spec.Names.Old, cancellationToken);
+
+    public override async Task<IReadOnlyList<Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync(
+            """
+            SELECT 'table' AS kind, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = @schema AND c.relkind = 'r' AND c.relname LIKE '\_%\_swap\_%'
+            UNION ALL
+            SELECT 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = @schema AND p.proname LIKE '\_%\_swap\_fn'
+            """,
+            new { schema = database.Schema },
+            cancellationToken);
+        return rows.Select(r => (Kind: r.String("kind")!, Name: r.String("name")!))
+            .Where(r => SwapNames.IsSwapName(r.Name))
+            .Select(r => new Leftover(r.Kind, r.Name, r.Kind == "function"
+                ? "capture function (and its triggers) of an interrupted swap"
+                : r.Name.EndsWith("_old", StringComparison.Ordinal) ? "the original of a swapped table, kept for rollback" : "a copy from an interrupted swap"))
+            .ToList();
+    }
+
+    public override IReadOnlyList<string> Remove(Leftover leftover)
+    {
+        ArgumentNullException.ThrowIfNull(leftover);
+        if (!SwapNames.IsSwapName(leftover.Name))
+            return [];
+        return leftover.Kind switch
+        {
+            "table" => [$"DROP TABLE IF EXISTS {Q(leftover.Name)}"],
+            "function" => [$"DROP FUNCTION IF EXISTS {Q(leftover.Name)}() CASCADE"],
+            _ => [],
+        };
+    }
+
+    private string Columns(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => D.Quote(m.CopyColumn)));
+
+    private static string Sources(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => m.Source));
+
+    /// <summary>Identity columns GENERATED ALWAYS take explicit values only with OVERRIDING SYSTEM VALUE.</summary>
+    private static string Overriding(SwapSpec spec) =>
+        spec.Copy.Columns.Any(c => c.Extra.GetValueOrDefault("identity") == "ALWAYS" && spec.Mapping.Any(m => string.Equals(m.CopyColumn, c.Name, StringComparison.OrdinalIgnoreCase)))
+            ? " OVERRIDING SYSTEM VALUE"
+            : "";
+}
