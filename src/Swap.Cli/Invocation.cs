@@ -56,6 +56,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
             LockTimeout = settings.LockTimeout,
             TimeProvider = Time,
         };
+        if (!parse.GetValue(Globals.Json) && !parse.GetValue(Globals.Quiet))
+            options.Swap.Progress = new Output.ProgressView(Err, IsTerminal, Time);
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
         configure?.Invoke(options);

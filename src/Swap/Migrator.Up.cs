@@ -24,7 +24,10 @@ public sealed partial class Migrator
             throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
 
         var started = options.TimeProvider.GetTimestamp();
-        var run = Context(cancellationToken);
+        var run = Context(cancellationToken) with
+        {
+            BudgetEnds = up.TimeBudget is { } b ? started + (long)(b.TotalSeconds * options.TimeProvider.TimestampFrequency) : null,
+        };
         await using var runLock = await LockAsync(cancellationToken);
         var connection = await OpenAsync(cancellationToken);
         try
@@ -60,6 +63,12 @@ public sealed partial class Migrator
                     break;
                 }
                 (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
+                if (outcome is null)
+                {
+                    Log.BudgetSpent(logger, Durations.Format(up.TimeBudget!.Value), script.Id);
+                    stopped = StopReason.BudgetSpent;
+                    break;
+                }
                 applied.Add(outcome);
                 if (script.Id == up.To)
                     stopped = StopReason.ReachedTarget;
@@ -74,7 +83,8 @@ public sealed partial class Migrator
         }
     }
 
-    private async Task<(DbConnection Connection, ScriptOutcome Outcome)> ApplyAsync(RunContext run, RunLock runLock, DbConnection connection, MigrationScript script, int batch, long order, bool hasRow)
+    /// <summary>Applies one script; a null outcome means the time budget ran out inside it (it resumes on the next run).</summary>
+    private async Task<(DbConnection Connection, ScriptOutcome? Outcome)> ApplyAsync(RunContext run, RunLock runLock, DbConnection connection, MigrationScript script, int batch, long order, bool hasRow)
     {
         var ct = run.CancellationToken;
         var started = options.TimeProvider.GetTimestamp();
@@ -92,6 +102,10 @@ public sealed partial class Migrator
                     resumed = await ScriptRunner.RunAsync(run, script, Direction.Up, connection, ScriptRunner.MarkApplied(history, run, started));
                 },
                 ct);
+        }
+        catch (BudgetSpentException)
+        {
+            return (connection, null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

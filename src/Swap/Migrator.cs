@@ -39,7 +39,17 @@ public sealed partial class Migrator
     public MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);
 
     private RunContext Context(CancellationToken cancellationToken) =>
-        new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken);
+        new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken)
+        {
+            OnProgress = p =>
+            {
+                Progress = p;
+                options.Swap.Progress?.Report(p);
+            },
+        };
+
+    /// <summary>The latest snapshot of the table swap in progress (phase, rows, rate, ETA), or null.</summary>
+    public Engine.SwapProgress? Progress { get; private set; }
 
     /// <summary>Opens a connection with the run's session settings (bounded lock waits).</summary>
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

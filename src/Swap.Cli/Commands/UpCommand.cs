@@ -12,7 +12,11 @@ internal sealed class UpCommand : ICommand
         var steps = new Option<int?>("--steps") { Description = "Apply at most this many scripts." };
         var budget = new Option<string?>("--time-budget") { Description = "Stop cleanly after the step in progress once this much time is spent (e.g. 10m); run again to continue." };
         var allowChanged = new Option<bool>("--allow-changed") { Description = "Run even if applied scripts changed since they were applied." };
-        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, budget, allowChanged };
+        var keepOld = new Option<bool>("--keep-old") { Description = "Keep the original of each swapped table (renamed _<table>_swap_old) for a rollback window; 'swap cleanup --drop-old' drops them." };
+        var chunkTime = new Option<string?>("--chunk-time") { Description = "Target time per copy chunk (default 500ms); the chunk size adapts to it." };
+        var cutOverWait = new Option<string?>("--cut-over-lock-wait") { Description = "Longest lock wait per cut-over attempt (default 1s)." };
+        var cutOverRetries = new Option<int?>("--cut-over-retries") { Description = "Cut-over attempts after the first before giving up (default 10)." };
+        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, budget, allowChanged, keepOld, chunkTime, cutOverWait, cutOverRetries };
         command.SetAction(async (parse, ct) =>
         {
             var up = new UpOptions
@@ -23,7 +27,17 @@ internal sealed class UpCommand : ICommand
             };
             if (up.Steps is <= 0)
                 throw new SwapException(SwapErrorKind.Usage, $"--steps must be 1 or more, not {up.Steps}.");
-            var (_, migrator) = invocation.Migrator(parse, o => o.AllowChangedScripts = parse.GetValue(allowChanged));
+            var (_, migrator) = invocation.Migrator(parse, o =>
+            {
+                o.AllowChangedScripts = parse.GetValue(allowChanged);
+                o.Swap.KeepOldTables = parse.GetValue(keepOld);
+                if (parse.GetValue(chunkTime) is { } t)
+                    o.Swap.ChunkTargetTime = Durations.Parse(t, "--chunk-time");
+                if (parse.GetValue(cutOverWait) is { } w)
+                    o.Swap.CutOverLockTimeout = Durations.Parse(w, "--cut-over-lock-wait");
+                if (parse.GetValue(cutOverRetries) is { } r)
+                    o.Swap.CutOverRetries = r >= 0 ? r : throw new SwapException(SwapErrorKind.Usage, "--cut-over-retries must be 0 or more.");
+            });
             var result = await migrator.UpAsync(up, ct);
             Render(invocation, result, invocation.Json(parse));
             return ExitCodes.Success;

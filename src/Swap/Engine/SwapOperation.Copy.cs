@@ -24,7 +24,8 @@ internal sealed partial class SwapOperation
         while (true)
         {
             await options.Throttler.WaitAsync(Token);
-            session.Run.ThrowIfBudgetSpent();
+            if (!state.InTransaction)
+                session.Run.ThrowIfBudgetSpent();
             var lower = progress.Watermark;
             var upper = await BoundaryAsync(spec, lower, chunkSize);
             var range = KeyRange.Between(d, "o", spec.Key, lower is not null, upper is not null);
@@ -44,6 +45,7 @@ internal sealed partial class SwapOperation
                 {
                     await using var tx = await Connection.BeginTransactionAsync(ct);
                     var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
+                    Running.FaultPoints.Hit("chunk-mid");
                     var before = (progress.Watermark, progress.Copied, progress.Done);
                     Advance(progress, upper, n);
                     try
@@ -56,6 +58,7 @@ internal sealed partial class SwapOperation
                         (progress.Watermark, progress.Copied, progress.Done) = before;
                         throw;
                     }
+                    Running.FaultPoints.Hit("chunk");
                     return n;
                 });
             }

@@ -53,7 +53,11 @@ internal sealed partial class SwapOperation
                 async ct =>
                 {
                     attempts++;
-                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, tx => SaveAsync("swapped", tx), ct);
+                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, async tx =>
+                    {
+                        Running.FaultPoints.Hit("cutover");
+                        await SaveAsync("swapped", tx);
+                    }, ct);
                 },
                 Token);
         }

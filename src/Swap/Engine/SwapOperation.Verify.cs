@@ -19,7 +19,8 @@ internal sealed partial class SwapOperation
         var started = session.Run.Time.GetTimestamp();
         while (true)
         {
-            session.Run.ThrowIfBudgetSpent();
+            if (!state.InTransaction)
+                session.Run.ThrowIfBudgetSpent();
             var upper = await BoundaryAsync(spec, lower, VerifyChunk);
             var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();
             var missing = await FirstAsync(SwapQueries.MissingOrDifferent(engine, spec, lower is not null, upper is not null), parameters);

@@ -174,7 +174,12 @@ internal sealed partial class SwapOperation
         }
     }
 
-    private Task SaveAsync(string phase, DbTransaction? transaction = null) => state.SaveAsync(phase, data.Write(), transaction);
+    private async Task SaveAsync(string phase, DbTransaction? transaction = null)
+    {
+        await state.SaveAsync(phase, data.Write(), transaction);
+        if (transaction is null)
+            FaultPoints.Hit("phase:" + phase);
+    }
 
     private async Task ExecAllAsync(IEnumerable<string> statements, string what)
     {
@@ -195,12 +200,12 @@ internal sealed partial class SwapOperation
     }
 
     private void Report(string table, SwapPhase phase) =>
-        options.Progress?.Report(new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0));
+        session.Run.OnProgress?.Invoke(new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0));
 
     private void Report(SwapSpec spec, SwapPhase phase, long rows, double rate, int chunkSize = 0)
     {
         var estimated = Math.Max(spec.Original.EstimatedRows, rows);
         TimeSpan? eta = rate > 0 && estimated > rows ? TimeSpan.FromSeconds((estimated - rows) / rate) : null;
-        options.Progress?.Report(new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize));
+        session.Run.OnProgress?.Invoke(new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize));
     }
 }

@@ -15,6 +15,9 @@ internal sealed record RunContext(
     ILogger Logger,
     CancellationToken CancellationToken)
 {
+    /// <summary>Receives progress snapshots of table swaps.</summary>
+    public Action<Engine.SwapProgress>? OnProgress { get; init; }
+
     /// <summary>When the run's time budget is spent (a <see cref="TimeProvider"/> timestamp), or null.</summary>
     public long? BudgetEnds { get; init; }
 

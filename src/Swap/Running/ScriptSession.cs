@@ -126,6 +126,7 @@ internal sealed class ScriptSession
             var result = await execute(tx);
             await journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now), CancellationToken);
             await tx.CommitAsync(CancellationToken);
+            FaultPoints.Hit("step");
             return result;
         }
 
@@ -141,6 +142,7 @@ internal sealed class ScriptSession
             value = default!;
         }
         await journalStore.WriteAsync(Connection, null, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(value)), Now), CancellationToken);
+        FaultPoints.Hit("step");
         return value;
     }
 

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Swap.Cli.Output;
+
+namespace Swap.Cli.Commands;
+
+internal sealed class CleanupCommand : ICommand
+{
+    public Command Build(Invocation invocation)
+    {
+        var script = new Option<string?>("--script") { Description = "Abandon this script's interrupted swap: drop its copies and capture and forget its journal (its finished steps run again on the next 'up')." };
+        var dropOld = new Option<bool>("--drop-old") { Description = "Also drop old tables kept with --keep-old." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be removed." };
+        var command = new Command("cleanup", "Remove copies, capture triggers and journals left by interrupted swaps. Never touches a live table.") { script, dropOld, dryRun };
+        command.SetAction(async (parse, ct) =>
+        {
+            var (_, migrator) = invocation.Migrator(parse);
+            var result = await migrator.CleanupAsync(new CleanupOptions { Script = parse.GetValue(script), DropOldTables = parse.GetValue(dropOld), DryRun = parse.GetValue(dryRun) }, ct);
+            if (invocation.Json(parse))
+            {
+                Json.Write(invocation.Out, new { removed = result.Removed, kept = result.Kept.Select(k => new { k.Leftover.Kind, k.Leftover.Name, reason = k.Reason }), discardedSteps = result.DiscardedSteps, dryRun = result.DryRun });
+                return ExitCodes.Success;
+            }
+            var verb = result.DryRun ? "would remove" : "removed";
+            foreach (var r in result.Removed)
+                invocation.Out.WriteLine($"{verb}\t{r.Kind}\t{r.Name}\t{r.Detail}");
+            foreach (var (leftover, reason) in result.Kept)
+                invocation.Out.WriteLine($"kept\t{leftover.Kind}\t{leftover.Name}\t{reason}");
+            foreach (var step in result.DiscardedSteps)
+                invocation.Out.WriteLine($"{(result.DryRun ? "would forget" : "forgot")}\t{step}");
+            invocation.Out.WriteLine(result.Removed.Count == 0 && result.DiscardedSteps.Count == 0 ? "Nothing to clean up." : $"{(result.DryRun ? "Would remove" : "Removed")} {result.Removed.Count} object(s).");
+            invocation.Out.Flush();
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
