@@ -24,6 +24,7 @@ internal static unsafe partial class LibMariaDb
     [LibraryImport(Name)] internal static partial nint mysql_get_server_info(nint mysql);
     [LibraryImport(Name)] internal static partial sbyte mariadb_get_info(nint mysql, MariaDbValue value, void* arg);
     [LibraryImport(Name)] internal static partial int mysql_get_socket(nint mysql);
+    [LibraryImport(Name)] internal static partial nint mysql_get_ssl_cipher(nint mysql);
     [LibraryImport(Name)] internal static partial uint mysql_get_timeout_value_ms(nint mysql);
 
     [LibraryImport(Name)] internal static partial int mysql_real_query(nint mysql, byte* query, CULong length);

@@ -38,6 +38,7 @@ internal sealed unsafe partial class NativeSession
                         number >= 2000 ? null : sqlState);
                 }
             }
+            RequireTls(mysql, settings);
             return new NativeSession(mysql, settings);
         }
         catch
@@ -75,6 +76,18 @@ internal sealed unsafe partial class NativeSession
         if (s.SslMode is MySqlSslMode.None or MySqlSslMode.Preferred) return;
         byte enforce = 1;
         Check(LibMariaDb.mysql_options(mysql, MySqlOption.SslEnforce, &enforce), "SslMode");
+    }
+
+    /// <summary>
+    /// libmariadb 3.3 silently falls back to clear text when the server lacks TLS unless the
+    /// certificate is verified, so Required is enforced here after the handshake.
+    /// </summary>
+    private static void RequireTls(nint mysql, ConnectionSettings s)
+    {
+        if (s.SslMode is MySqlSslMode.None or MySqlSslMode.Preferred || LibMariaDb.mysql_get_ssl_cipher(mysql) != 0) return;
+        throw new MySqlException(
+            $"SslMode={s.SslMode} requires TLS, but the connection to {s.Endpoint} is not encrypted (the server does not offer TLS).",
+            MySqlErrorCodes.SslConnectionError, null);
     }
 
     private static void Check(int rc, string what)

@@ -17,12 +17,12 @@ internal static class SqlRewriter
         var buffer = new ByteBuffer(sql.Length + 64);
         try
         {
-            if (lookup is null || !sql.Contains('@', StringComparison.Ordinal))
+            if ((lookup is null && allowUserVariables) || !sql.Contains('@', StringComparison.Ordinal))
             {
                 buffer.AppendUtf8(sql, StrictUtf8);
                 return buffer;
             }
-            Rewrite(sql, lookup, escaper, allowUserVariables, buffer);
+            Rewrite(sql, lookup ?? NoParameters, escaper, allowUserVariables, buffer);
             return buffer;
         }
         catch
@@ -88,6 +88,8 @@ internal static class SqlRewriter
         }
         output.AppendUtf8(sql.AsSpan(copied), StrictUtf8);
     }
+
+    private static readonly Func<string, object?> NoParameters = _ => MissingParameter.Instance;
 
     private static char At(string s, int index) => index < s.Length ? s[index] : '\0';
 
