@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Swap.IntegrationTests.MySqlClient;
+
+/// <summary>
+/// Rows are streamed (mysql_use_result), never buffered: reading a million ~220-byte rows
+/// (~220 MB if buffered) must keep both the managed heap and the process working set flat.
+/// </summary>
+public class StreamingTests
+{
+    private const int Rows = 1_000_000;
+    private const string Query = "SELECT seq, REPEAT(CHAR(65 + seq % 26), 200) AS pad, seq * 0.5 AS half FROM seq_1_to_1000000";
+
+    [Fact]
+    public void Reading_a_million_rows_keeps_memory_flat()
+    {
+        using var connection = MySqlTestServer.Open();
+        var process = Process.GetCurrentProcess();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        process.Refresh();
+        var workingSetBefore = process.WorkingSet64;
+        long peakHeap = 0, peakWorkingSet = 0, sum = 0, count = 0;
+
+        using (var reader = connection.CreateCommand().Also(Query).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var seq = reader.GetInt64(0);
+                sum += seq;
+                count++;
+                if (reader.GetRawBytes(1).Length != 200) Assert.Fail($"row {seq}: pad has the wrong length");
+                if (seq % 100_000 == 0)
+                {
+                    Assert.Equal(seq * 0.5m, reader.GetDecimal(2));
+                    peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+                    process.Refresh();
+                    peakWorkingSet = Math.Max(peakWorkingSet, process.WorkingSet64);
+                }
+            }
+        }
+
+        Assert.Equal(Rows, count);
+        Assert.Equal((long)Rows * (Rows + 1) / 2, sum);
+        Assert.True(peakHeap - heapBefore < 32L << 20, $"managed heap grew by {(peakHeap - heapBefore) >> 20} MB");
+        Assert.True(peakWorkingSet - workingSetBefore < 64L << 20, $"working set grew by {(peakWorkingSet - workingSetBefore) >> 20} MB");
+    }
+
+    [Fact]
+    public async Task ReadAsync_streams_the_same_rows()
+    {
+        await using var connection = await MySqlTestServer.OpenAsync();
+        await using var reader = await connection.CreateCommand().Also("SELECT seq FROM seq_1_to_200000").ExecuteReaderAsync();
+        long sum = 0, count = 0, expected = 1;
+        while (await reader.ReadAsync())
+        {
+            var seq = reader.GetInt64(0);
+            Assert.Equal(expected++, seq);
+            sum += seq;
+            count++;
+        }
+        Assert.Equal(200_000, count);
+        Assert.Equal(200_000L * 200_001 / 2, sum);
+    }
+
+    [Fact]
+    public void Disposing_a_reader_half_way_leaves_the_connection_ready()
+    {
+        using var connection = MySqlTestServer.Open();
+        using (var reader = connection.CreateCommand().Also("SELECT seq FROM seq_1_to_300000; SELECT 'second'").ExecuteReader())
+        {
+            for (var i = 0; i < 10; i++) Assert.True(reader.Read());
+        }
+        Assert.Equal("next", connection.Scalar("SELECT 'next'"));
+    }
+}
