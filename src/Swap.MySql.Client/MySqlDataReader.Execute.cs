@@ -28,6 +28,7 @@ public sealed partial class MySqlDataReader
                     ? await session.CompleteAsync(PendingOp.Query, 0, status, token).ConfigureAwait(false)
                     : session.Complete(PendingOp.Query, 0, status, token);
             }
+            reader._resultPending = session.IntResult == 0;
             if (reason != CancelReason.None) throw await reader.OnKilledAsync(reason, token, async).ConfigureAwait(false);
             if (session.IntResult != 0) throw reader.OnError(session.LastError());
             await reader.OpenResultAsync(async, token).ConfigureAwait(false);
@@ -48,6 +49,7 @@ public sealed partial class MySqlDataReader
     {
         while (true)
         {
+            _resultPending = false;
             if (_session.FieldCount > 0)
             {
                 _result = LibMariaDb.mysql_use_result(_session.Handle);
@@ -74,6 +76,7 @@ public sealed partial class MySqlDataReader
         var reason = async
             ? await _session.CompleteAsync(PendingOp.NextResult, 0, status, token).ConfigureAwait(false)
             : _session.Complete(PendingOp.NextResult, 0, status, token);
+        _resultPending = _session.IntResult == 0;
         if (reason != CancelReason.None) throw await OnKilledAsync(reason, token, async).ConfigureAwait(false);
         if (_session.IntResult > 0) throw OnError(_session.LastError());
     }

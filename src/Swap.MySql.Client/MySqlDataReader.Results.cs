@@ -92,9 +92,16 @@ public sealed partial class MySqlDataReader
         var handle = _session.Handle;
         if (_result != 0) LibMariaDb.mysql_free_result(_result);
         _result = 0;
+        if (_resultPending && _session.FieldCount > 0) FreeNext(handle);
+        _resultPending = false;
         while (LibMariaDb.mysql_errno(handle) == 0 && _session.MoreResults)
         {
             if (LibMariaDb.mysql_next_result(handle) != 0) break;
+            if (_session.FieldCount > 0) FreeNext(handle);
+        }
+
+        static void FreeNext(nint handle)
+        {
             var result = LibMariaDb.mysql_use_result(handle);
             if (result != 0) LibMariaDb.mysql_free_result(result);
         }

@@ -30,6 +30,7 @@ public sealed partial class MySqlDataReader : DbDataReader
     private bool _hasRows;
     private bool _rowsDone = true;
     private bool _closed;
+    private bool _resultPending; // a statement completed but its result was not yet taken with use_result
     private long _recordsAffected = -1;
 
     private MySqlDataReader(MySqlCommand command, MySqlConnection connection, NativeSession session, CommandBehavior behavior)
