@@ -59,7 +59,12 @@ public sealed partial class MySqlConnection
         if (_state == ConnectionState.Closed) return;
         try
         {
-            ActiveReader?.CloseQuietly();
+            if (ActiveReader is { } reader && _session != null)
+            {
+                // The session ends anyway: cut the socket so unread rows are not drained first.
+                QueryKiller.Shutdown(_session.Socket);
+                reader.CloseQuietly();
+            }
         }
         finally
         {

@@ -72,4 +72,31 @@ public class StreamingTests
         }
         Assert.Equal("next", connection.Scalar("SELECT 'next'"));
     }
+
+    [Fact]
+    public void Closing_the_connection_mid_stream_does_not_read_the_rest()
+    {
+        var connection = MySqlTestServer.Open();
+        var reader = connection.CreateCommand().Also("SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100000000").ExecuteReader();
+        Assert.True(reader.Read());
+        var clock = Stopwatch.StartNew();
+        connection.Close(); // 100 GB of rows are pending; draining them would take minutes
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.True(reader.IsClosed);
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+        connection.Open();
+        Assert.Equal(1L, Convert.ToInt64(connection.Scalar("SELECT 1")));
+        connection.Dispose();
+    }
+
+    [Fact]
+    public void CloseConnection_behavior_closes_the_connection_with_the_reader()
+    {
+        using var connection = MySqlTestServer.Open();
+        using (var reader = connection.CreateCommand().Also("SELECT 1").ExecuteReader(System.Data.CommandBehavior.CloseConnection))
+        {
+            Assert.True(reader.Read());
+        }
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+    }
 }

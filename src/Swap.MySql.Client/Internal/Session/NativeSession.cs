@@ -18,6 +18,7 @@ internal sealed unsafe partial class NativeSession : IDisposable
         Settings = settings;
         _scratch = NativeMemory.AllocZeroed(16);
         ThreadId = LibMariaDb.mysql_thread_id(handle).Value;
+        Socket = LibMariaDb.mysql_get_socket(handle);
         ServerVersion = Marshal.PtrToStringUTF8(LibMariaDb.mysql_get_server_info(handle)) ?? "";
         Guard = new CommandGuard(this);
     }
@@ -27,7 +28,8 @@ internal sealed unsafe partial class NativeSession : IDisposable
     internal string ServerVersion { get; }
     internal CommandGuard Guard { get; }
     internal nint Handle => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(NativeSession));
-    internal int Socket => LibMariaDb.mysql_get_socket(Handle);
+    /// <summary>The connection's socket descriptor, fixed for the session's life (read without the handle by other threads).</summary>
+    internal int Socket { get; }
 
     /// <summary>Whether the server currently runs with NO_BACKSLASH_ESCAPES (changes with sql_mode).</summary>
     internal bool NoBackslashEscapes

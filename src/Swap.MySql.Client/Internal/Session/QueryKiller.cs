@@ -27,6 +27,9 @@ internal static partial class QueryKiller
         }
     }
 
+    /// <summary>Ends a session's socket so pending reads fail at once (used when closing mid-stream).</summary>
+    internal static void Shutdown(int socket) => _ = shutdown(socket, ShutRdWr);
+
     [LibraryImport("libc")]
     private static partial int shutdown(int socket, int how);
 }
