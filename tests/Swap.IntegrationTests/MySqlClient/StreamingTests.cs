@@ -5,7 +5,9 @@ namespace Swap.IntegrationTests.MySqlClient;
 /// <summary>
 /// Rows are streamed (mysql_use_result), never buffered: reading a million ~220-byte rows
 /// (~220 MB if buffered) must keep both the managed heap and the process working set flat.
+/// Memory is process-wide, so this class runs alone (not in parallel with other tests).
 /// </summary>
+[Collection(MemoryMeasurement.Name)]
 public class StreamingTests
 {
     private const int Rows = 1_000_000;
@@ -99,4 +101,10 @@ public class StreamingTests
         }
         Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurement
+{
+    public const string Name = "MySqlClient memory measurement (runs alone)";
 }
