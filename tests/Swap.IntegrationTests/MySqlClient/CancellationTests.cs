@@ -125,4 +125,33 @@ public class CancellationTests
             Assert.Equal((long)i, Convert.ToInt64(await connection.CreateCommand().Also("SELECT @i").With("i", i).ExecuteScalarAsync()));
         }
     }
+
+    [Fact]
+    public void Command_timeout_also_bounds_waiting_for_the_next_row()
+    {
+        using var connection = MySqlTestServer.Open();
+        using var command = connection.CreateCommand().Also("SELECT seq, REPEAT('x', 1000) AS pad, IF(seq = 100, SLEEP(30), 0) FROM seq_1_to_100");
+        command.CommandTimeout = 1;
+        var clock = Stopwatch.StartNew();
+        var rows = 0;
+        using (var reader = command.ExecuteReader())
+        {
+            var ex = Assert.Throws<MySqlException>(() => { while (reader.Read()) rows++; });
+            Assert.True(ex.IsTimeout);
+        }
+        Assert.InRange(rows, 1, 99); // rows before the slow one arrived; the slow one never did
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(0L, RunningSleeps(connection.ServerThreadId));
+        Assert.Equal(1L, Convert.ToInt64(connection.Scalar("SELECT 1")));
+    }
+
+    [Fact]
+    public async Task OpenAsync_honours_its_token()
+    {
+        await using var connection = new MySqlConnection(MySqlTestServer.ConnectionString);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.OpenAsync(new CancellationToken(canceled: true)));
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+        await connection.OpenAsync();
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+    }
 }

@@ -11,8 +11,9 @@ namespace Swap.MySql.Client.Internal.Session;
 internal sealed class CommandGuard : IDisposable
 {
     private readonly NativeSession _session;
+    private readonly TimeProvider _time;
     private readonly object _gate = new();
-    private Timer? _timer;
+    private ITimer? _timer;
     private CancellationTokenRegistration _registration;
     private bool _waiting;
     private long _waitSeq;
@@ -21,7 +22,11 @@ internal sealed class CommandGuard : IDisposable
     private CancelReason _reason;
     private Task? _kill;
 
-    internal CommandGuard(NativeSession session) => _session = session;
+    internal CommandGuard(NativeSession session, TimeProvider? time = null)
+    {
+        _session = session;
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>Timeout in milliseconds applied to each wait of the current command (0 = none).</summary>
     internal int TimeoutMs { get; set; }
@@ -32,12 +37,12 @@ internal sealed class CommandGuard : IDisposable
         {
             _waiting = true;
             _waitSeq++;
-            _waitStarted = Environment.TickCount64;
+            _waitStarted = _time.GetTimestamp();
             if (TimeoutMs > 0)
             {
-                _timer ??= new Timer(static s => ((CommandGuard)s!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
+                _timer ??= _time.CreateTimer(static s => ((CommandGuard)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 _armedSeq = _waitSeq;
-                _timer.Change(TimeoutMs, Timeout.Infinite);
+                _timer.Change(TimeSpan.FromMilliseconds(TimeoutMs), Timeout.InfiniteTimeSpan);
             }
         }
         if (token.CanBeCanceled)
@@ -110,10 +115,10 @@ internal sealed class CommandGuard : IDisposable
         lock (_gate)
         {
             if (!_waiting || _armedSeq != _waitSeq || _reason != CancelReason.None) return;
-            var elapsed = Environment.TickCount64 - _waitStarted;
-            if (elapsed + 5 < TimeoutMs)
+            var remaining = TimeSpan.FromMilliseconds(TimeoutMs) - _time.GetElapsedTime(_waitStarted);
+            if (remaining > TimeSpan.FromMilliseconds(5))
             {
-                _timer?.Change(TimeoutMs - elapsed, Timeout.Infinite);
+                _timer?.Change(remaining, Timeout.InfiniteTimeSpan);
                 return;
             }
         }
