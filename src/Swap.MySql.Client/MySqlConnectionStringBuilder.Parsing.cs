@@ -13,7 +13,7 @@ public sealed partial class MySqlConnectionStringBuilder
         ArgumentNullException.ThrowIfNull(url);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "mysql" && uri.Scheme != "mariadb"))
             throw new ArgumentException("Expected a URL of the form mysql://user:password@host:port/database.", nameof(url));
-        var builder = new MySqlConnectionStringBuilder { Server = uri.Host };
+        var builder = new MySqlConnectionStringBuilder { Server = uri.Host.Trim('[', ']') };
         if (uri.Port > 0) builder.Port = (uint)uri.Port;
         var userInfo = uri.UserInfo;
         var colon = userInfo.IndexOf(':', StringComparison.Ordinal);

@@ -16,6 +16,7 @@ internal static class ManagedReader
         GC.Collect();
         GC.WaitForPendingFinalizers();
         MemoryProbe.ResetPeak();
+        var rssBefore = MemoryProbe.CurrentRssMb();
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long rows = 0, peakHeap = 0, checksum = 0;
@@ -33,7 +34,7 @@ internal static class ManagedReader
         clock.Stop();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         GC.KeepAlive(checksum);
-        var memory = $"heap +{Math.Max(0, peakHeap - heapBefore) / 1048576.0:F1} MB, allocated {allocated / (double)rows:F0} B/row";
+        var memory = $"RSS before the query {rssBefore:F0} MB; GC heap +{Math.Max(0, peakHeap - heapBefore) / 1048576.0:F1} MB (gen0 garbage); allocated {allocated / (double)rows:F0} B/row";
         return new BenchResult($"Swap.MySql.Client ({Describe(mode)})", rows, clock.Elapsed, MemoryProbe.PeakRssMb(), memory);
     }
 

@@ -22,18 +22,22 @@ internal static class MemoryProbe
     }
 
     /// <summary>VmHWM (peak RSS) in MB, or the .NET peak working set where /proc is unavailable.</summary>
-    internal static double PeakRssMb()
+    internal static double PeakRssMb() =>
+        StatusMb("VmHWM:") ?? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+
+    /// <summary>VmRSS (current RSS) in MB.</summary>
+    internal static double CurrentRssMb() =>
+        StatusMb("VmRSS:") ?? System.Diagnostics.Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024.0);
+
+    private static double? StatusMb(string key)
     {
-        const string key = "VmHWM:";
-        if (File.Exists("/proc/self/status"))
+        if (!File.Exists("/proc/self/status")) return null;
+        foreach (var line in File.ReadLines("/proc/self/status"))
         {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
-                var kb = long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-                return kb / 1024.0;
-            }
+            if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
+            var kb = long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            return kb / 1024.0;
         }
-        return System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        return null;
     }
 }

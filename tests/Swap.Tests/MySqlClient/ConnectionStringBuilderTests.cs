@@ -63,6 +63,7 @@ public class ConnectionStringBuilderTests
         Assert.Equal("/tmp/m.sock", builder.UnixSocket);
         Assert.Equal(MySqlSslMode.None, builder.SslMode);
         Assert.Throws<ArgumentException>(() => MySqlConnectionStringBuilder.FromUrl("postgres://x@y/z"));
+        Assert.Equal("::1", MySqlConnectionStringBuilder.FromUrl("mysql://u@[::1]:3306/d").Server);
     }
 
     [Fact]

@@ -70,6 +70,10 @@ public class SqlRewriterTests
     }
 
     [Fact]
+    public void Invalid_utf16_in_command_text_is_a_provider_error() =>
+        Assert.Equal(MySqlErrorCodes.ParameterValueInvalid, Assert.Throws<MySqlException>(() => Rewrite("SELECT '\ud800', @p", 1)).Number);
+
+    [Fact]
     public void User_variables_pass_through_when_allowed()
     {
         Assert.Equal("SET @x := 'v'; SELECT @x", Rewrite("SET @x := @p; SELECT @x", "v", allowUserVariables: true));

@@ -25,6 +25,11 @@ internal static class SqlRewriter
             Rewrite(sql, lookup ?? NoParameters, escaper, allowUserVariables, buffer);
             return buffer;
         }
+        catch (EncoderFallbackException ex)
+        {
+            buffer.Dispose();
+            throw new MySqlException("The command text is not valid UTF-16 (unpaired surrogate).", MySqlErrorCodes.ParameterValueInvalid, null, ex);
+        }
         catch
         {
             buffer.Dispose();
