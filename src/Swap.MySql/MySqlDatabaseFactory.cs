@@ -7,6 +7,5 @@ namespace Swap.MySql;
 /// <summary>Opens MySQL/MariaDB targets from URLs.</summary>
 public static class MySqlDatabaseFactory
 {
-    public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null) =>
-        throw new SwapException(SwapErrorKind.Usage, "The MySQL/MariaDB dialect is not built yet.");
+    public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null) => new MySqlDatabase(url, loggerFactory);
 }

@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+
+namespace Swap.MySql;
+
+/// <summary>Reads and edits a column definition as SHOW CREATE TABLE prints it.</summary>
+internal static partial class MySqlColumnText
+{
+    [GeneratedRegex(@"\bDEFAULT\s+('(?:[^'\\]|\\.|'')*'|b'[01]*'|[-+]?[\w.]+(\(\d*\))?)", RegexOptions.IgnoreCase)]
+    private static partial Regex DefaultClause();
+
+    [GeneratedRegex(@"\bON\s+UPDATE\s+[\w]+(\(\d*\))?", RegexOptions.IgnoreCase)]
+    private static partial Regex OnUpdateClause();
+
+    [GeneratedRegex(@"\bCOMMENT\s+'(?:[^'\\]|\\.|'')*'", RegexOptions.IgnoreCase)]
+    private static partial Regex CommentClause();
+
+    /// <summary>The DEFAULT expression of a definition, or null (DEFAULT NULL counts as none).</summary>
+    public static string? Default(string definition)
+    {
+        var m = DefaultClause().Match(definition);
+        if (!m.Success)
+            return null;
+        var value = m.Groups[1].Value;
+        return value.Equals("NULL", StringComparison.OrdinalIgnoreCase) ? null : value;
+    }
+
+    public static string? OnUpdate(string definition) => OnUpdateClause().Match(definition) is { Success: true } m ? m.Value : null;
+
+    public static string? Comment(string definition) => CommentClause().Match(definition) is { Success: true } m ? m.Value : null;
+
+    /// <summary>True for types that take a character set and collation.</summary>
+    public static bool IsText(string type)
+    {
+        var t = type.TrimStart().ToUpperInvariant();
+        return t.StartsWith("CHAR", StringComparison.Ordinal) || t.StartsWith("VARCHAR", StringComparison.Ordinal) || t.Contains("TEXT", StringComparison.Ordinal)
+            || t.StartsWith("ENUM", StringComparison.Ordinal) || t.StartsWith("SET(", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,91 @@
+using Swap.Engine;
+using Swap.Engine.Schema;
+
+namespace Swap.MySql;
+
+/// <summary>
+/// The copy: <c>CREATE TABLE copy LIKE original</c> (columns, indexes, CHECKs, table options),
+/// then the script's changes as ALTERs on the empty copy, in an order that keeps each one's
+/// column references valid: drops, type/null/default changes, renames, new columns at their
+/// positions, index and key changes, new foreign keys.
+/// </summary>
+internal static class MySqlCopyBuilder
+{
+    public static IReadOnlyList<string> Build(MySqlDialect d, TableSchema original, DbTable? target, SwapNames names)
+    {
+        var copy = d.Quote(names.Copy);
+        var sql = new List<string> { $"CREATE TABLE {copy} LIKE {d.Quote(original.Name)}" };
+        if (target is null)
+            return sql;
+
+        var kept = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var droppedIndexes = original.Indexes.Where(i => !target.Indexes.Any(t => t.Original == i)).ToList();
+        var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
+
+        var first = new List<string>();
+        first.AddRange(droppedIndexes.Select(i => $"DROP INDEX {d.Quote(i.Name)}"));
+        if (pkChanged && original.PrimaryKey.Count > 0)
+            first.Add("DROP PRIMARY KEY");
+        first.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)).Select(c => $"DROP COLUMN {d.Quote(c.Name)}"));
+        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged)))
+            first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c)}");
+        if (first.Count > 0)
+            sql.Add($"ALTER TABLE {copy} {string.Join(", ", first)}");
+
+        var renames = target.Columns.Where(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal))
+            .Select(c => $"RENAME COLUMN {d.Quote(c.OriginalName!)} TO {d.Quote(c.Name)}").ToList();
+        if (renames.Count > 0)
+            sql.Add($"ALTER TABLE {copy} {string.Join(", ", renames)}");
+
+        var adds = new List<string>();
+        for (var i = 0; i < target.Columns.Count; i++)
+        {
+            var c = target.Columns[i];
+            if (c.OriginalName is not null)
+                continue;
+            var position = i == 0 ? " FIRST" : " AFTER " + d.Quote(target.Columns[i - 1].Name);
+            adds.Add($"ADD COLUMN {d.Quote(c.Name)} {Definition(d, c)}{position}");
+        }
+        if (adds.Count > 0)
+            sql.Add($"ALTER TABLE {copy} {string.Join(", ", adds)}");
+
+        var keys = new List<string>();
+        if (pkChanged && target.PrimaryKey.Count > 0)
+            keys.Add($"ADD PRIMARY KEY ({string.Join(", ", target.PrimaryKey.Select(d.Quote))})");
+        foreach (var index in target.Indexes.Where(i => i.Original is null))
+        {
+            var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Column) + (c.Prefix is { } p ? $"({p})" : "")));
+            keys.Add($"ADD {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ({cols})");
+        }
+        foreach (var fk in target.ForeignKeys.Where(f => f.Original is null))
+        {
+            var actions = (fk.OnDelete is null ? "" : " ON DELETE " + fk.OnDelete) + (fk.OnUpdate is null ? "" : " ON UPDATE " + fk.OnUpdate);
+            keys.Add($"ADD CONSTRAINT {d.Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(d.Quote))}) REFERENCES {d.Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(d.Quote))}){actions}");
+        }
+        if (keys.Count > 0)
+            sql.Add($"ALTER TABLE {copy} {string.Join(", ", keys)}");
+        return sql;
+    }
+
+    /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, AUTO_INCREMENT, ON UPDATE, COMMENT.</summary>
+    private static string Definition(MySqlDialect d, DbColumn c)
+    {
+        var o = c.Original;
+        var type = c.Type is null ? o!.NativeType : d.TypeSql(c.Type);
+        var parts = new List<string> { type };
+        if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType))
+            parts.Add("COLLATE " + collation);
+        parts.Add(c.Nullable ? "NULL" : "NOT NULL");
+        var def = c.DefaultChanged || o is null ? d.DefaultSql(c) : o.Default;
+        if (def is not null)
+            parts.Add("DEFAULT " + def);
+        var text = o?.Extra.GetValueOrDefault("ddl") ?? "";
+        if (o?.AutoIncrement == true)
+            parts.Add("AUTO_INCREMENT");
+        if (MySqlColumnText.OnUpdate(text) is { } onUpdate)
+            parts.Add(onUpdate);
+        if (MySqlColumnText.Comment(text) is { } comment)
+            parts.Add(comment);
+        return string.Join(' ', parts);
+    }
+}

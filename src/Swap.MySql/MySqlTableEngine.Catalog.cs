@@ -1,0 +1,135 @@
+using System.Data.Common;
+using Swap.Data;
+using Swap.Engine.Schema;
+
+namespace Swap.MySql;
+
+internal sealed partial class MySqlTableEngine
+{
+    public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        var head = await connection.QueryAsync(
+            "SELECT TABLE_ROWS, ENGINE, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name",
+            new { name = table },
+            transaction,
+            cancellationToken);
+        if (head.Count == 0 || head[0].String("TABLE_TYPE") != "BASE TABLE")
+            return null;
+        var create = await connection.QueryAsync($"SHOW CREATE TABLE {D.Quote(table)}", null, transaction, cancellationToken);
+        var ddl = create[0].String("Create Table") ?? create[0][1]?.ToString() ?? "";
+        var definitions = ColumnDefinitions(ddl);
+
+        var columns = (await connection.QueryAsync(
+            """
+            SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION, COLLATION_NAME, COLUMN_COMMENT
+            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name ORDER BY ORDINAL_POSITION
+            """,
+            new { name = table },
+            transaction,
+            cancellationToken)).Select(r =>
+            {
+                var name = r.String("COLUMN_NAME")!;
+                var extra = r.String("EXTRA") ?? "";
+                var def = definitions.GetValueOrDefault(name) ?? "";
+                var generated = extra.Contains("GENERATED", StringComparison.OrdinalIgnoreCase) ? r.String("GENERATION_EXPRESSION") : null;
+                return new ColumnSchema(
+                    name,
+                    r.String("COLUMN_TYPE")!,
+                    r.String("IS_NULLABLE") == "YES",
+                    MySqlColumnText.Default(def),
+                    AutoIncrement: extra.Contains("auto_increment", StringComparison.OrdinalIgnoreCase),
+                    Generated: generated is { Length: > 0 } ? generated : null,
+                    Collation: r.String("COLLATION_NAME"),
+                    Comment: r.String("COLUMN_COMMENT"))
+                { Extra = new Dictionary<string, string> { ["ddl"] = def } };
+            }).ToList();
+
+        var stats = await connection.QueryAsync(
+            """
+            SELECT INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE
+            FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name ORDER BY INDEX_NAME, SEQ_IN_INDEX
+            """,
+            new { name = table },
+            transaction,
+            cancellationToken);
+        var indexes = stats.GroupBy(s => s.String("INDEX_NAME")!, StringComparer.Ordinal)
+            .Select(g => new IndexSchema(
+                g.Key,
+                g.Select(s => new IndexColumn(s.String("COLUMN_NAME") ?? "", s.Int64("SUB_PART") is { } p ? (int)p : null, Expression: s.String("COLUMN_NAME") is null ? "expression" : null)).ToList(),
+                g.First().Int64("NON_UNIQUE") == 0,
+                Method: g.First().String("INDEX_TYPE")))
+            .ToList();
+        var pk = indexes.FirstOrDefault(i => i.Name == "PRIMARY");
+
+        var fks = await connection.QueryAsync(
+            """
+            SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE
+            FROM information_schema.KEY_COLUMN_USAGE k
+            JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
+            WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL AND (k.TABLE_NAME = @name OR k.REFERENCED_TABLE_NAME = @name)
+            ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+            """,
+            new { name = table },
+            transaction,
+            cancellationToken);
+        var foreignKeys = fks.GroupBy(f => (f.String("TABLE_NAME")!, f.String("CONSTRAINT_NAME")!))
+            .Select(g => new ForeignKeySchema(
+                g.Key.Item2,
+                g.Key.Item1,
+                g.Select(f => f.String("COLUMN_NAME")!).ToList(),
+                g.First().String("REFERENCED_TABLE_NAME")!,
+                g.Select(f => f.String("REFERENCED_COLUMN_NAME")!).ToList(),
+                g.First().String("DELETE_RULE"),
+                g.First().String("UPDATE_RULE")))
+            .ToList();
+
+        var triggers = await connection.QueryAsync(
+            "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @name",
+            new { name = table },
+            transaction,
+            cancellationToken);
+
+        return new TableSchema
+        {
+            Name = table,
+            Columns = columns,
+            PrimaryKey = pk?.Columns.Select(c => c.Name).ToList() ?? [],
+            PrimaryKeyName = pk is null ? null : "PRIMARY",
+            Indexes = indexes.Where(i => i.Name != "PRIMARY").ToList(),
+            ForeignKeys = foreignKeys.Where(f => string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
+            ReferencedBy = foreignKeys.Where(f => !string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
+            Triggers = triggers.Select(t => new TriggerSchema(t.String("TRIGGER_NAME")!, "", t.String("ACTION_TIMING"), t.String("EVENT_MANIPULATION"))).ToList(),
+            EstimatedRows = head[0].Int64("TABLE_ROWS") ?? 0,
+            Extra = new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl },
+        };
+    }
+
+    /// <summary>Each column's definition text as SHOW CREATE TABLE prints it (everything after the name).</summary>
+    internal static Dictionary<string, string> ColumnDefinitions(string ddl)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var raw in ddl.Split('\n').Skip(1))
+        {
+            var line = raw.Trim();
+            if (!line.StartsWith('`'))
+                continue;
+            var end = 1;
+            while (end < line.Length)
+            {
+                if (line[end] == '`')
+                {
+                    if (end + 1 < line.Length && line[end + 1] == '`')
+                    {
+                        end += 2;
+                        continue;
+                    }
+                    break;
+                }
+                end++;
+            }
+            var name = line[1..end].Replace("``", "`", StringComparison.Ordinal);
+            result[name] = line[(end + 1)..].Trim().TrimEnd(',');
+        }
+        return result;
+    }
+}
