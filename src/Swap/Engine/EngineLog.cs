@@ -17,6 +17,9 @@ internal static partial class EngineLog
     [LoggerMessage(2003, LogLevel.Information, "Swapped in {Tables} (cut-over attempts: {Attempts})")]
     public static partial void Swapped(ILogger logger, string tables, int attempts);
 
+    [LoggerMessage(2005, LogLevel.Information, "The cut-over of {Tables} had completed before the interruption; continuing after it")]
+    public static partial void SwapFoundDone(ILogger logger, string tables);
+
     [LoggerMessage(2004, LogLevel.Information, "{ScriptId}: {Table}: {Phase} {Rows} of ~{Estimated} rows ({Rate} rows/s)")]
     public static partial void Progress(ILogger logger, string scriptId, string table, string phase, long rows, long estimated, long rate);
 }

@@ -37,7 +37,9 @@ internal sealed partial class SwapOperation
             if (state.InTransaction)
             {
                 affected = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters);
+                Running.FaultPoints.Hit("chunk-mid");
                 Advance(progress, upper, affected);
+                Running.FaultPoints.Hit("chunk");
             }
             else
             {

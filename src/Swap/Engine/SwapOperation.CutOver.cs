@@ -76,5 +76,7 @@ internal sealed partial class SwapOperation
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
         }
         EngineLog.Swapped(logger, string.Join(", ", TableNames), attempts);
+        if (!state.InTransaction)
+            Running.FaultPoints.Hit("phase:swapped");
     }
 }

@@ -136,6 +136,22 @@ internal sealed partial class SwapOperation
     private async Task<List<SwapSpec>> BuildSpecsAsync()
     {
         var built = new List<SwapSpec>();
+        // Killed between a cut-over that commits on its own (MySQL RENAME) and its journal row:
+        // the copy is gone and the old table is there, so the swap did happen.
+        if (engine.Online && Phase >= SwapJournalData.Order("verified") && Phase < SwapJournalData.Order("swapped"))
+        {
+            var swappedAll = true;
+            foreach (var use in uses)
+            {
+                var probe = new SwapSpec { Original = use.Original, Copy = use.Original, Names = use.Names, Key = [], CopyKey = [], Mapping = [] };
+                swappedAll &= await engine.IsSwappedAsync(Connection, state.Transaction, probe, Token);
+            }
+            if (swappedAll)
+            {
+                EngineLog.SwapFoundDone(logger, string.Join(", ", TableNames));
+                await SaveAsync("swapped");
+            }
+        }
         foreach (var use in uses)
         {
             var swapped = Phase >= SwapJournalData.Order("swapped");
@@ -177,7 +193,7 @@ internal sealed partial class SwapOperation
     private async Task SaveAsync(string phase, DbTransaction? transaction = null)
     {
         await state.SaveAsync(phase, data.Write(), transaction);
-        if (transaction is null)
+        if (transaction is null && phase != "swapped")
             FaultPoints.Hit("phase:" + phase);
     }
 

@@ -62,12 +62,18 @@ internal sealed class ScriptSession
 
     public async Task BeginAsync()
     {
-        if (Mode == ExecutionMode.Journaled)
-            journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
-        else if (Mode == ExecutionMode.Transactional)
-            Transaction = await Connection.BeginTransactionAsync(CancellationToken);
-        else
+        if (Mode == ExecutionMode.DryRun)
+        {
             Transaction = await Run.Database.BeginReadOnlyAsync(Connection, CancellationToken);
+            return;
+        }
+        journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
+        // A journal means an earlier run committed part of this script step by step (it swapped
+        // tables or opted out of the transaction): resume the same way, never redo those steps.
+        if (journal.Count > 0)
+            Mode = ExecutionMode.Journaled;
+        if (Mode == ExecutionMode.Transactional)
+            Transaction = await Connection.BeginTransactionAsync(CancellationToken);
     }
 
     /// <summary>

@@ -1,0 +1,121 @@
+using Swap.Cli;
+using Swap.Connections;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// Invariant 2: a swap killed with SIGKILL at any step boundary or inside a chunk resumes with
+/// <c>swap up</c> and ends exactly like an uninterrupted run, with nothing left behind.
+/// </summary>
+public class ResumeTests
+{
+    private const int Rows = 3000;
+
+    public static TheoryData<DatabaseEngine, string> KillPoints()
+    {
+        var data = new TheoryData<DatabaseEngine, string>();
+        foreach (var engine in new[] { DatabaseEngine.PostgreSql, DatabaseEngine.MySql })
+        {
+            foreach (var point in new[] { "step:1", "phase:copy-created", "phase:capture-installed", "chunk-mid:3", "chunk:3", "phase:copied", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed" })
+                data.Add(engine, point);
+        }
+        data.Add(DatabaseEngine.Sqlite, "chunk-mid:3");
+        data.Add(DatabaseEngine.Sqlite, "cutover");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KillPoints))]
+    public async Task A_swap_killed_at_a_step_resumes_and_ends_like_an_uninterrupted_run(DatabaseEngine engine, string point)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, Rows);
+        var folder = EngineKit.WriteSwapScript(target);
+
+        var (exit, output) = await CliProcess.RunAsync(
+            target.Folder,
+            new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = point },
+            TimeSpan.FromMinutes(2),
+            "up", "--db", target.UrlText, "--migrations", folder, "--chunk-time", "10ms", "--chunk-size", "100", "--max-chunk-size", "200", "-q");
+        Assert.True(exit == 137, $"the process should have been killed at {point} (exit 137), but exited {exit}: {output}");
+        Assert.Contains($"SIGKILL at {point}", output, StringComparison.Ordinal);
+        Assert.NotEqual("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+
+        // The application's table is whole whichever side of the cut-over the kill fell on.
+        var between = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        Assert.Equal(Rows, between.Count);
+
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["up", "--db", target.UrlText, "--migrations", folder], stdout, stderr, _ => null, target.Folder, TimeProvider.System, default);
+        Assert.True(code == 0, $"resume failed ({code}): {stdout}{stderr}");
+        Assert.Contains("applied\tMigrateItems", stdout.ToString(), StringComparison.Ordinal);
+
+        var rows = await EngineKit.ReadItemsAsync(target);
+        Assert.Equal(EngineKit.InitialItems(Rows).Values.Select(r => r with { Flag = EngineKit.Flag(r.K) }), rows);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Equal(1, Convert.ToInt32(await target.ScalarAsync("SELECT COUNT(*) FROM swap_history"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task An_interrupted_copy_continues_from_its_last_committed_chunk(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, Rows);
+        var folder = EngineKit.WriteSwapScript(target);
+        var (exit, _) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "chunk:4" }, TimeSpan.FromMinutes(2),
+            "up", "--db", target.UrlText, "--migrations", folder, "--chunk-time", "10ms", "--chunk-size", "100", "--max-chunk-size", "200", "-q");
+        Assert.Equal(137, exit);
+        var copied = Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM _items_swap_new"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(copied > 0 && copied < Rows, $"after 4 chunks the copy should be partly filled, it has {copied} rows");
+
+        // Resume: the journal's watermark is where copying continues, so the first chunk copied now starts after it.
+        var chunkStarts = new List<long>();
+        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
+        {
+            if (p.Phase == Swap.Engine.SwapPhase.Copying)
+                chunkStarts.Add(p.RowsCopied);
+        }));
+        var result = await migrator.UpAsync();
+
+        Assert.Equal(1, result.Applied.Single().ResumedSteps);
+        Assert.True(chunkStarts[0] >= copied, $"the resumed copy started from {chunkStarts[0]} rows, before the {copied} already copied");
+        Assert.Equal(Rows, (await EngineKit.ReadItemsAsync(target)).Count);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task Status_lists_what_an_interrupted_swap_left_and_cleanup_removes_it_without_touching_the_table(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, Rows);
+        var folder = EngineKit.WriteSwapScript(target);
+        var (exit, _) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "phase:copied" }, TimeSpan.FromMinutes(2),
+            "up", "--db", target.UrlText, "--migrations", folder, "-q");
+        Assert.Equal(137, exit);
+
+        var status = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["status", "--db", target.UrlText, "--migrations", folder], status, new StringWriter(), _ => null, target.Folder, TimeProvider.System, default));
+        Assert.Contains("_items_swap_new", status.ToString(), StringComparison.Ordinal);
+        Assert.Contains("interrupted", status.ToString(), StringComparison.Ordinal);
+
+        var plain = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["cleanup", "--db", target.UrlText, "--migrations", folder], plain, new StringWriter(), _ => null, target.Folder, TimeProvider.System, default));
+        Assert.Contains("kept", plain.ToString(), StringComparison.Ordinal);
+        Assert.Contains("pass --script MigrateItems", plain.ToString(), StringComparison.Ordinal);
+
+        var abandon = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["cleanup", "--script", "MigrateItems", "--db", target.UrlText, "--migrations", folder], abandon, new StringWriter(), _ => null, target.Folder, TimeProvider.System, default));
+        Assert.Contains("removed\ttable\t_items_swap_new", abandon.ToString(), StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(Rows, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
+
+        await EngineKit.Migrator(target).UpAsync();
+        Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
