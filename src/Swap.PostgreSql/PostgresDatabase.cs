@@ -17,7 +17,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
 
     /// <summary>From a <c>postgres://user:pass@host:port/db?schema=app</c> URL.</summary>
     public PostgresDatabase(DatabaseUrl url, ILoggerFactory? loggerFactory = null)
-        : this(new NpgsqlDataSourceBuilder(PostgresConnectionString.From(url ?? throw new ArgumentNullException(nameof(url)))).Build(), url.Option("schema") ?? "public", url.ToString(), loggerFactory)
+        : this(Shared(PostgresConnectionString.From(url ?? throw new ArgumentNullException(nameof(url)))), url.Option("schema") ?? "public", url.ToString(), loggerFactory)
     {
     }
 
@@ -35,6 +35,12 @@ public sealed partial class PostgresDatabase : SwapDatabase
         if (Schema != "public" && !display.Contains("schema=", StringComparison.Ordinal))
             display += "?schema=" + Schema;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, NpgsqlDataSource> DataSources = new(StringComparer.Ordinal);
+
+    /// <summary>One data source (one pool) per connection string, however many targets use it; the schema is set per connection.</summary>
+    private static NpgsqlDataSource Shared(string connectionString) =>
+        DataSources.GetOrAdd(connectionString, cs => new NpgsqlDataSourceBuilder(cs).Build());
 
     public string Schema { get; }
 

@@ -83,8 +83,8 @@ public sealed partial class MigrationContext
             identity,
             atomic: !engine.Online,
             run: state => new SwapOperation(session, uses).RunAsync(state),
-            encode: _ => "swapped",
-            decode: _ => true);
+            encode: journalData => journalData,
+            decode: journalData => journalData ?? "");
         foreach (var use in uses)
             use.Finished = true;
     }
@@ -110,32 +110,37 @@ public sealed partial class MigrationContext
 
         var names = SwapNames.For(name, dialect.MaxIdentifierLength);
         TableSchema original;
-        if (session.Mode == ExecutionMode.DryRun)
+        if (!eager)
+        {
+            // Nothing is written until DoneUsingTablesAsync; a replay takes the schema the swap recorded.
+            original = session.RecordedSchema(name)
+                ?? await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
+                ?? throw MissingTable(name);
+            if (original.ChunkKey() is null)
+                throw SwapSpecBuilder.NoKey(name);
+        }
+        else if (session.Mode == ExecutionMode.DryRun)
         {
             original = await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken) ?? throw MissingTable(name);
-            if (eager)
-                session.Plan.Add(new PlannedStep($"create the copy {names.Copy} of {name}", engine.CreateCopy(original, null, names)));
+            session.Plan.Add(new PlannedStep($"create the copy {names.Copy} of {name}", engine.CreateCopy(original, null, names)));
         }
         else
         {
             var schemaJson = await session.StepAsync(
                 "use-table",
                 $"use table {name}",
-                name + "|" + (eager ? "sql" : "model"),
+                name + "|sql",
                 async tx =>
                 {
                     var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
                     if (schema.ChunkKey() is null)
                         throw SwapSpecBuilder.NoKey(name);
-                    if (eager)
-                    {
-                        await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(names.Copy)}", tx, CancellationToken, database, ScriptId);
-                        foreach (var sql in engine.CreateCopy(schema, null, names))
-                            await session.Connection.ExecuteTranslatedAsync(sql, tx, CancellationToken, database, ScriptId);
-                    }
+                    await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(names.Copy)}", tx, CancellationToken, database, ScriptId);
+                    foreach (var sql in engine.CreateCopy(schema, null, names))
+                        await session.Connection.ExecuteTranslatedAsync(sql, tx, CancellationToken, database, ScriptId);
                     return SchemaJson.Write(schema);
                 },
-                atomic: !eager || !engine.Online || dialect.CanShareTransaction("CREATE TABLE t (a INT)"),
+                atomic: !engine.Online || dialect.CanShareTransaction("CREATE TABLE t (a INT)"),
                 encode: s => s,
                 decode: s => s ?? throw new SwapException(SwapErrorKind.Failure, $"{ScriptId}: the journal lost the schema of '{name}'; run 'swap cleanup --script {ScriptId}'."));
             original = SchemaJson.Read(schemaJson);

@@ -46,9 +46,10 @@ public sealed partial class Migrator
             throw new SwapException(SwapErrorKind.Usage, $"'{only}' has no history or journal here; 'swap status' lists the scripts.");
 
         // Tables each unfinished script is swapping, from its journaled "use table" steps.
-        var tablesOf = journal.Where(j => j.Op == "use-table" && StepData.Result(j.Data) is not null)
-            .GroupBy(j => j.ScriptId.Split('@')[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(j => SchemaJson.Read(StepData.Result(j.Data)!).Name).ToList(), StringComparer.Ordinal);
+        var tablesOf = journal
+            .SelectMany(j => TablesIn(j).Select(t => (Script: j.ScriptId.Split('@')[0], Table: t)))
+            .GroupBy(x => x.Script, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Table).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var unfinished = journal.Select(j => j.ScriptId.Split('@')[0]).Distinct(StringComparer.Ordinal)
             .Where(id => !recorded.TryGetValue(id, out var h) || h.Status != HistoryStatus.Applied)
             .ToHashSet(StringComparer.Ordinal);
@@ -96,6 +97,13 @@ public sealed partial class Migrator
             }
         }
         return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun);
+
+        static IEnumerable<string> TablesIn(Journal.JournalEntry j) => j.Op switch
+        {
+            "use-table" when StepData.Result(j.Data) is { } json => [SchemaJson.Read(json).Name],
+            "swap" => SwapJournalData.Read(StepData.Result(j.Data)).Schemas.Keys,
+            _ => [],
+        };
 
         IEnumerable<string> NamesOf(string table)
         {

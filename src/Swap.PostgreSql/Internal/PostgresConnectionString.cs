@@ -20,12 +20,14 @@ internal static class PostgresConnectionString
             Timeout = int.Parse(url.Option("connect_timeout") ?? "15", CultureInfo.InvariantCulture),
             CommandTimeout = 0,
             Pooling = true,
+            // Idle pooled connections go back to the server soon: a CLI run, or a host that opens
+            // many targets, must not hold connections it no longer uses.
+            ConnectionIdleLifetime = 10,
+            ConnectionPruningInterval = 5,
             IncludeErrorDetail = false,
             // Never echo the password back through ConnectionString.
             PersistSecurityInfo = false,
         };
-        if (url.Option("schema") is { } schema)
-            b.SearchPath = schema;
         if (url.Option("sslmode") is { } ssl)
             b.SslMode = Enum.Parse<SslMode>(ssl, ignoreCase: true);
         return b.ConnectionString;

@@ -14,6 +14,9 @@ internal sealed class SwapJournalData
 
     public Dictionary<string, TableProgress> Tables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Each table's schema as the swap first saw it (JSON), for replays.</summary>
+    public Dictionary<string, string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string? Failure { get; set; }
 
     public static int Order(string phase)
@@ -41,7 +44,10 @@ internal sealed class SwapJournalData
                 ["done"] = p.Done,
             };
         }
-        var root = new JsonObject { ["tables"] = tables };
+        var schemas = new JsonObject();
+        foreach (var (name, json) in Schemas)
+            schemas[name] = json;
+        var root = new JsonObject { ["tables"] = tables, ["schemas"] = schemas };
         if (Failure is not null)
             root["failure"] = Failure;
         return root.ToJsonString();
@@ -54,6 +60,11 @@ internal sealed class SwapJournalData
             return data;
         var root = JsonNode.Parse(json)!.AsObject();
         data.Failure = root["failure"]?.GetValue<string>();
+        if (root["schemas"] is JsonObject schemas)
+        {
+            foreach (var (name, node) in schemas)
+                data.Schemas[name] = node!.GetValue<string>();
+        }
         if (root["tables"] is JsonObject tables)
         {
             foreach (var (name, node) in tables)

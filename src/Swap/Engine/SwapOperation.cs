@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Swap.Data;
+using Swap.Engine.Schema;
 using Swap.Running;
 
 namespace Swap.Engine;
@@ -40,10 +41,12 @@ internal sealed partial class SwapOperation
 
     private IReadOnlyList<string> TableNames => uses.Select(u => u.Original.Name).ToList();
 
-    public async Task<bool> RunAsync(OperationState operation)
+    public async Task<string> RunAsync(OperationState operation)
     {
         state = operation;
         data = SwapJournalData.Read(state.Data);
+        foreach (var use in uses)
+            data.Schemas.TryAdd(use.Original.Name, SchemaJson.Write(use.Original));
         if (state.Phase == SwapJournalData.VerifyFailed)
         {
             throw new SwapException(
@@ -114,7 +117,7 @@ internal sealed partial class SwapOperation
         }
         foreach (var spec in specs)
             Report(spec, SwapPhase.Done, data.Table(spec.Original.Name).Copied, spec.Original.EstimatedRows);
-        return true;
+        return data.Write();
     }
 
     private async Task CreateCopiesAsync()

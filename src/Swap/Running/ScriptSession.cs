@@ -43,6 +43,20 @@ internal sealed class ScriptSession
     /// <summary>Tables the script asked for, by name.</summary>
     public Dictionary<string, Engine.TableUse> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The schema of <paramref name="table"/> as a journaled swap of this script recorded it, so a
+    /// replay builds the same model it built the first time (even after the swap replaced the table).
+    /// </summary>
+    public Engine.Schema.TableSchema? RecordedSchema(string table)
+    {
+        foreach (var entry in journal.Values.Where(e => e.Op == "swap").OrderBy(e => e.Seq))
+        {
+            if (Engine.SwapJournalData.Read(StepData.Result(entry.Data)).Schemas.TryGetValue(table, out var json))
+                return Engine.Schema.SchemaJson.Read(json);
+        }
+        return null;
+    }
+
     /// <summary>A script must finish every table it asked for; otherwise its copies would be left behind.</summary>
     public void CheckTablesFinished()
     {
@@ -198,10 +212,11 @@ internal sealed class ScriptSession
             await tx.CommitAsync(CancellationToken);
             return result;
         }
-        if (recorded is null)
-            await Save(phase, data, null);
+        // No journal row until the operation records its first phase: an operation that fails
+        // before doing anything (a refused preflight) leaves nothing to resume.
         var value = await run(new OperationState(phase, data, null, Save));
         await Save(JournalEntry.Done, encode(value), null);
+        FaultPoints.Hit("step");
         return value;
     }
 

@@ -81,7 +81,6 @@ public class ResumeTests
         }));
         var result = await migrator.UpAsync();
 
-        Assert.Equal(1, result.Applied.Single().ResumedSteps);
         Assert.True(chunkStarts[0] >= copied, $"the resumed copy started from {chunkStarts[0]} rows, before the {copied} already copied");
         Assert.Equal(Rows, (await EngineKit.ReadItemsAsync(target)).Count);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
