@@ -10,12 +10,13 @@ namespace Swap.Cli;
 /// <summary>Opens the Swap target a database URL names, on the right dialect.</summary>
 public static class Databases
 {
-    public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null)
+    /// <param name="mustExist">For SQLite: refuse a missing file instead of creating an empty database.</param>
+    public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null, bool mustExist = false)
     {
         ArgumentNullException.ThrowIfNull(url);
         return url.Engine switch
         {
-            DatabaseEngine.Sqlite => new SqliteDatabase(url, loggerFactory),
+            DatabaseEngine.Sqlite => new SqliteDatabase(url, loggerFactory) { MustExist = mustExist },
             DatabaseEngine.PostgreSql => new PostgresDatabase(url, loggerFactory),
             DatabaseEngine.MySql => MySqlDatabaseFactory.Open(url, loggerFactory),
             _ => throw new SwapException(SwapErrorKind.Usage, $"Unsupported engine {url.Engine}."),

@@ -20,6 +20,9 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     /// <summary>True when stdout is an interactive terminal (tables, colours); false when piped.</summary>
     public bool IsTerminal { get; } = isTerminal;
 
+    /// <summary>True when stderr is an interactive terminal (a redrawn progress bar); false when piped or captured.</summary>
+    public bool ErrIsTerminal => Err.IsConsole && !Console.IsErrorRedirected;
+
     public bool NoColor => environment("NO_COLOR") is { Length: > 0 };
 
     public CliSettings Settings(ParseResult parse) => CliSettings.Resolve(
@@ -49,7 +52,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         var url = settings.RequireDb();
         Out.AddSecret(url.Password);
         Err.AddSecret(url.Password);
-        var database = Databases.Open(url, Logging(parse));
+        // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
+        var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up");
         var options = new MigratorOptions
         {
             Tables = RunnerTables.FromPrefix(settings.HistoryPrefix),
@@ -57,7 +61,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
             TimeProvider = Time,
         };
         if (!parse.GetValue(Globals.Json) && !parse.GetValue(Globals.Quiet))
-            options.Swap.Progress = new Output.ProgressView(Err, IsTerminal, Time);
+            options.Swap.Progress = new Output.ProgressView(Err, ErrIsTerminal, Time);
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
         configure?.Invoke(options);

@@ -15,6 +15,9 @@ internal sealed class RedactingWriter(TextWriter inner) : TextWriter
 
     public override Encoding Encoding => inner.Encoding;
 
+    /// <summary>True when this writes to the process's own stderr.</summary>
+    public bool IsConsole => ReferenceEquals(inner, Console.Error);
+
     public void AddSecret(string? secret)
     {
         if (!string.IsNullOrEmpty(secret) && secret.Length >= 3 && !secrets.Contains(secret, StringComparer.Ordinal))

@@ -30,6 +30,9 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
 
+    /// <summary>When true, a missing file is an error instead of a new empty database (for verbs that only read).</summary>
+    public bool MustExist { get; init; }
+
     public override DatabaseEngine Engine => DatabaseEngine.Sqlite;
 
     public override SqlDialect Dialect => SqliteDialect.Instance;
@@ -40,7 +43,12 @@ public sealed partial class SqliteDatabase : SwapDatabase
 
     public override bool TransactionalDdl => true;
 
-    protected override DbConnection CreateConnection() => new SqliteConnection(connectionString);
+    protected override DbConnection CreateConnection()
+    {
+        if (MustExist && Path != ":memory:" && !File.Exists(Path))
+            throw new SwapException(SwapErrorKind.Connection, $"The SQLite database {Path} does not exist. Check the path in --db or SWAP_DB; 'swap up' creates a new database.");
+        return new SqliteConnection(connectionString);
+    }
 
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -31,8 +31,8 @@ public sealed partial class Migrator
             var mode = ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps";
             try
             {
-                var steps = await ScriptRunner.PlanAsync(run, script, connection);
-                plans.Add(new ScriptPlan(script.Id, script.Module, mode, steps, null));
+                var (steps, online) = await ScriptRunner.PlanAsync(run, script, connection);
+                plans.Add(new ScriptPlan(script.Id, script.Module, online ? "journaled steps (online swap)" : mode, steps, null));
             }
             catch (Exception e) when (e is SwapException or System.Data.Common.DbException)
             {
