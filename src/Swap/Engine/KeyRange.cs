@@ -38,7 +38,9 @@ internal static class KeyRange
             var op = i == key.Count - 1 ? last : strict;
             terms.Add(string.Join(" AND ", equal.Append($"{Col(i)} {op} @{prefix}{i}")));
         }
-        return string.Join(" OR ", terms.Select(t => terms.Count > 1 ? "(" + t + ")" : t));
+        var exact = string.Join(" OR ", terms.Select(t => terms.Count > 1 ? "(" + t + ")" : t));
+        // A bound on the leading column alone lets every engine's optimizer scan the key's index as a range.
+        return key.Count == 1 ? exact : $"{Col(0)} {(strict == ">" ? ">=" : "<=")} @{prefix}0 AND ({exact})";
     }
 
     /// <summary><c>o.k1 = c.k1 AND ...</c> joining the original (alias o) to the copy (alias c).</summary>
