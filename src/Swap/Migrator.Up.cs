@@ -36,6 +36,8 @@ public sealed partial class Migrator
                 RefuseChanged(scripts, recorded);
 
             var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
+            // Counted before --to cuts the list: scripts after the target are still pending.
+            var pendingTotal = pending.Count;
             if (up.To is not null)
             {
                 var last = pending.FindIndex(s => s.Id == up.To);
@@ -66,7 +68,7 @@ public sealed partial class Migrator
             }
             if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
                 stopped = StopReason.ReachedTarget;
-            return new UpResult(batch, applied, stopped, pending.Count - applied.Count);
+            return new UpResult(batch, applied, stopped, pendingTotal - applied.Count);
         }
         finally
         {
