@@ -41,6 +41,7 @@ public sealed partial class Migrator
             foreach (var entry in targets)
             {
                 var script = Catalog.Find(entry.ScriptId)!;
+                await EnsureStillLockedAsync(runLock, cancellationToken);
                 var started = options.TimeProvider.GetTimestamp();
                 var attempt = 0;
                 await RetryPipeline(script.Id).ExecuteAsync(

@@ -61,6 +61,7 @@ public sealed partial class Migrator
                     stopped = StopReason.BudgetSpent;
                     break;
                 }
+                await EnsureStillLockedAsync(runLock, cancellationToken);
                 (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
                 applied.Add(outcome);
                 if (script.Id == up.To)
@@ -116,13 +117,22 @@ public sealed partial class Migrator
     private async Task<DbConnection> ReconnectAsync(RunLock runLock, DbConnection old, CancellationToken cancellationToken)
     {
         await old.DisposeAsync();
+        await EnsureStillLockedAsync(runLock, cancellationToken);
+        return await OpenAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Before each script: the lock's session may have ended (killed by an admin, network cut)
+    /// and another runner may hold the lock now, so no further script may start.
+    /// </summary>
+    private async Task EnsureStillLockedAsync(RunLock runLock, CancellationToken cancellationToken)
+    {
         if (!await runLock.StillHeldAsync(cancellationToken))
         {
             throw new SwapException(
                 SwapErrorKind.LockHeld,
                 $"The run lock on {database.DisplayName} was lost (its connection ended) and another runner may have taken it. Stopping; run 'swap up' again to resume.");
         }
-        return await OpenAsync(cancellationToken);
     }
 
     /// <summary>Marks the script failed, on a fresh connection if the old one is broken. Never throws over the original error.</summary>
