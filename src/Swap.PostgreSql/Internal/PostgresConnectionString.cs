@@ -19,7 +19,11 @@ internal static class PostgresConnectionString
             ApplicationName = url.Option("application_name") ?? "swap",
             Timeout = int.Parse(url.Option("connect_timeout") ?? "15", CultureInfo.InvariantCulture),
             CommandTimeout = 0,
-            Pooling = true,
+            // A run holds few, long-lived connections, so a pool saves nothing; and a pooled
+            // connection keeps its server session (and any session state, such as an advisory
+            // lock) open after Dispose, for as long as the never-disposed data source lives.
+            // Hosts that want pooling pass their own NpgsqlDataSource.
+            Pooling = false,
             IncludeErrorDetail = false,
             // Never echo the password back through ConnectionString.
             PersistSecurityInfo = false,
