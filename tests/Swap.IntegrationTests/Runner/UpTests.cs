@@ -34,7 +34,7 @@ public class UpTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["20261118000000_create_users", "20261119000000_add_role", "MigrateFillRoles"], await target.HistoryIdsAsync());
-        Assert.Equal(["ann=admin", "bob; the builder=member"], await target.ColumnAsync("SELECT name || '=' || role FROM users ORDER BY id"));
+        Assert.Equal(["ann=admin", "bob; the builder=member"], await target.ColumnAsync($"SELECT {Scripts.Concat(engine, "name", "'='", "role")} FROM users ORDER BY id"));
         Assert.Matches(@"^applied\t20261118000000_create_users\t", run.OutLines[0]);
         Assert.Equal("Applied 3 script(s) as batch 1.", run.OutLines[^1]);
         Assert.Contains("Created the history table swap_history", run.Err, StringComparison.Ordinal);
