@@ -13,4 +13,10 @@ public static class EngineData
         DatabaseEngine.Sqlite,
         DatabaseEngine.PostgreSql,
     };
+
+    /// <summary>The engines reached over the network with a user and password (add MySQL here too).</summary>
+    public static TheoryData<DatabaseEngine> ServerEngines => new()
+    {
+        DatabaseEngine.PostgreSql,
+    };
 }
