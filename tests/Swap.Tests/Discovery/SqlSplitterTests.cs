@@ -49,6 +49,14 @@ public class SqlSplitterTests
     }
 
     [Fact]
+    public void Postgres_escape_strings_take_backslash_escapes_but_plain_strings_do_not()
+    {
+        Assert.Equal(["SELECT E'it\\'s; x'", "SELECT e'\\\\'", "SELECT 2"], Texts("SELECT E'it\\'s; x';\nSELECT e'\\\\';\nSELECT 2;", Syntaxes.Postgres));
+        // A name ending in E is not a prefix: 'SOME' followed by a plain string.
+        Assert.Equal(["SELECT SOME'a\\'", "b"], Texts("SELECT SOME'a\\';b", Syntaxes.Postgres));
+    }
+
+    [Fact]
     public void Backtick_names_hold_semicolons_in_mysql_and_sqlite()
     {
         Assert.Equal(["CREATE TABLE `a;b` (x INT)"], Texts("CREATE TABLE `a;b` (x INT);", Syntaxes.MySql));
