@@ -82,6 +82,29 @@ public class TransactionTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Editing_a_done_statement_of_an_interrupted_script_is_refused_until_it_is_restored(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        const string original = "-- swap:no-transaction\nCREATE TABLE audit (id INT NOT NULL PRIMARY KEY);\nINSERT INTO copied (id) VALUES (1);\n";
+        var file = target.Sql("20261118000000_steps", original);
+        Assert.Equal(1, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        await target.ExecuteAsync("CREATE TABLE copied (id INT NOT NULL PRIMARY KEY)");
+
+        File.WriteAllText(file, original.Replace("audit (id INT", "audit (id BIGINT", StringComparison.Ordinal));
+        var edited = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(6, edited.ExitCode);
+        Assert.Contains("error: 20261118000000_steps changed since its interrupted run: step 1 was recorded as '20261118000000_steps.sql(2): CREATE TABLE audit (id INT NOT NULL PRIMARY KEY)' but the script now asks for '20261118000000_steps.sql(2): CREATE TABLE audit (id BIGINT NOT NULL PRIMARY KEY)'. Restore the script as it was and run 'swap up' to finish it", edited.Err, StringComparison.Ordinal);
+        Assert.Equal(0, await target.CountAsync("copied"));
+
+        File.WriteAllText(file, original);
+        var restored = await SwapCli.RunAsync(target, "up");
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Equal(1, await target.CountAsync("copied"));
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_no_transaction_csharp_script_resumes_and_repeats_no_completed_statement(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
