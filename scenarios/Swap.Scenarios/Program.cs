@@ -1,2 +1,6 @@
+using Swap.Scenarios.Demo;
+
+if (args.Length > 0 && args[0] == "demo-seed") return await DemoSeedCommand.RunAsync(args[1..]);
+
 Console.Error.WriteLine("The scenario runner is not built yet (issue #6).");
 return 1;
