@@ -89,7 +89,9 @@ public class LockTests
 
         var status = await SwapCli.RunAsync(target, "status");
         Assert.DoesNotContain("lock:", status.Out, StringComparison.Ordinal);
-        Assert.Contains("interrupted after 0 journaled step(s); 'swap up' resumes it", status.Out, StringComparison.Ordinal);
+        // In one transaction the killed script left nothing; journaled (MySQL), its insert is a done step.
+        var done = EngineTraits.RunsScriptsInOneTransaction(engine) ? 0 : 1;
+        Assert.Contains($"interrupted after {done} journaled step(s); 'swap up' resumes it", status.Out, StringComparison.Ordinal);
         var run = await SwapCli.RunAsync(target, "up", "--lock-timeout", "10s");
 
         Assert.True(run.ExitCode == 0, run.ToString());

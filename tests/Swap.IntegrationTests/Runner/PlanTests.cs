@@ -32,9 +32,9 @@ public class PlanTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(
             [
-                $"== 20261118000000_a ({module}, one transaction)",
+                $"== 20261118000000_a ({module}, {EngineTraits.DefaultMode(engine)})",
                 "CREATE TABLE a (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL);",
-                $"== MigrateBackfill ({module}, one transaction)",
+                $"== MigrateBackfill ({module}, {EngineTraits.DefaultMode(engine)})",
                 "INSERT INTO a (id, name) VALUES (@id, @name)  -- with @id, @name;",
             ],
             run.OutLines);

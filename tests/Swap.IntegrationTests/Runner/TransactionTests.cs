@@ -24,7 +24,7 @@ public class TransactionTests
         Assert.Equal("failed", row.Status);
         Assert.Contains("20261118000000_half.sql(3)", row.Error, StringComparison.Ordinal);
         var status = await SwapCli.RunAsync(target, "status");
-        if (engine == DatabaseEngine.MySql)
+        if (!EngineTraits.RunsScriptsInOneTransaction(engine))
         {
             // DDL commits on MySQL: the first two statements stay done, journaled, and the rest resumes.
             Assert.Contains("half", await target.TablesAsync());
@@ -157,7 +157,7 @@ public class TransactionTests
         Assert.Contains("Cancelled. Anything interrupted resumes on the next 'swap up'.", run.Err, StringComparison.Ordinal);
         var history = await target.HistoryAsync();
         Assert.Equal([("20261118000000_a", "applied", (string?)null), ("MigrateSlow", "failed", "cancelled")], history.Select(h => (h.ScriptId, h.Status, h.Error)));
-        if (engine != DatabaseEngine.MySql)
+        if (EngineTraits.RunsScriptsInOneTransaction(engine))
             Assert.Equal(0, await target.CountAsync("a"));
 
         gate.Open();
