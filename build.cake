@@ -98,9 +98,32 @@ Task("Pack")
 
 Task("Demo")
     .Description("The main job on the embedded default: a sample SQLite database migrated by the swap CLI.")
+    .IsDependentOn("Build")
     .Does(() =>
 {
-    throw new Exception("Demo is not built yet: the migration runner (issue #4) makes it real. Nothing was run.");
+    // Fresh each run: artifacts/demo holds the database and a copy of the sample migrations,
+    // so the commands printed below can be tried again from there.
+    var demo = System.IO.Path.Combine(artifacts, "demo");
+    if (System.IO.Directory.Exists(demo)) System.IO.Directory.Delete(demo, true);
+    var migrations = System.IO.Path.Combine(demo, "migrations");
+    System.IO.Directory.CreateDirectory(migrations);
+    foreach (var file in System.IO.Directory.GetFiles(System.IO.Path.Combine(root, "scenarios", "demo", "migrations")))
+        System.IO.File.Copy(file, System.IO.Path.Combine(migrations, System.IO.Path.GetFileName(file)));
+
+    var bin = System.IO.Path.Combine("bin", configuration, "net10.0");
+    var seeder = System.IO.Path.Combine(root, "scenarios", "Swap.Scenarios", bin, "Swap.Scenarios.dll");
+    var swap = System.IO.Path.Combine(root, "src", "Swap.Cli", bin, "Swap.Cli.dll");
+    Information("Seeding artifacts/demo/demo.db with realistic customers (Bogus)...");
+    Sh.Run("dotnet", new[] { seeder, "demo-seed", "demo.db", "--rows", "10000" }, workingDirectory: demo);
+
+    foreach (var verb in new[] { "status", "plan", "up", "status" })
+    {
+        Information("");
+        Information("$ swap --db sqlite:demo.db {0}", verb);
+        Sh.Run("dotnet", new[] { swap, "--db", "sqlite:demo.db", verb }, workingDirectory: demo, timeoutSeconds: 300);
+    }
+    Information("");
+    Information("Try more from {0}: 'dotnet {1} --db sqlite:demo.db down 2', then 'up' again, or 'create \"Add notes\" --cs'.", demo, swap);
 });
 
 Task("Bench")
@@ -149,9 +172,10 @@ static class Sh
         return (p.ExitCode, stdout.Result + stderr.Result);
     }
 
-    public static void Run(string file, IEnumerable<string> args, IDictionary<string, string> env = null, int timeoutSeconds = 120, string runAs = null)
+    public static void Run(string file, IEnumerable<string> args, IDictionary<string, string> env = null, int timeoutSeconds = 120, string runAs = null, string workingDirectory = null)
     {
         var psi = Start(file, args, env, runAs);
+        if (workingDirectory != null) psi.WorkingDirectory = workingDirectory;
         using var p = Process.Start(psi);
         if (!p.WaitForExit(timeoutSeconds * 1000))
         {

@@ -1,6 +1,8 @@
 using Swap.Scenarios.ClientBench;
+using Swap.Scenarios.Demo;
 
 if (args.Length > 0 && args[0] == "client-bench") return ClientBenchCommand.Run(args[1..]);
+if (args.Length > 0 && args[0] == "demo-seed") return await DemoSeedCommand.RunAsync(args[1..]);
 
 Console.Error.WriteLine("The scenario runner is not built yet (issue #6).");
 return 1;

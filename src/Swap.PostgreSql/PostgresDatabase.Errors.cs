@@ -19,7 +19,7 @@ public sealed partial class PostgresDatabase
             _ when error is TimeoutException || Find<TimeoutException>(error) is not null => "the connection timed out. Check the host and port, and the network",
             _ => (error as PostgresException)?.MessageText ?? error.Message,
         };
-        return new SwapException(SwapErrorKind.Connection, $"Could not connect to {DisplayName}: {what}.", error)
+        return new SwapException(SwapErrorKind.Connection, $"Could not connect to {DisplayName}: {what.TrimEnd('.')}.", error)
         {
             SqlState = state,
             IsTransient = state is "53300" or "57P03",

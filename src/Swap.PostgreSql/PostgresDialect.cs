@@ -20,7 +20,8 @@ public sealed partial class PostgresDialect : SqlDialect
         BacktickIdentifiers: false,
         DelimiterCommand: false,
         TriggerBodies: false,
-        NestedBlockComments: true);
+        NestedBlockComments: true,
+        EscapeStrings: true);
 
     public override string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

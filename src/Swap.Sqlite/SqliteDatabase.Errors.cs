@@ -21,7 +21,7 @@ public sealed partial class SqliteDatabase
             ReadOnly => "the file is read-only",
             _ => error.Message,
         };
-        return new SwapException(SwapErrorKind.Connection, $"Could not open {DisplayName}: {what}.", error) { ServerCode = code, IsTransient = code is Busy or Locked };
+        return new SwapException(SwapErrorKind.Connection, $"Could not open {DisplayName}: {what.TrimEnd('.')}.", error) { ServerCode = code, IsTransient = code is Busy or Locked };
     }
 
     public override SwapException Translate(Exception error, string context)

@@ -30,7 +30,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
 
-    /// <summary>When true, a missing file is an error instead of a new empty database (for verbs that only read).</summary>
+    /// <summary>When true, a missing file is read as an empty database and never created (for verbs that only read).</summary>
     public bool MustExist { get; init; }
 
     public override DatabaseEngine Engine => DatabaseEngine.Sqlite;
@@ -46,9 +46,20 @@ public sealed partial class SqliteDatabase : SwapDatabase
     protected override DbConnection CreateConnection()
     {
         if (MustExist && Path != ":memory:" && !File.Exists(Path))
-            throw new SwapException(SwapErrorKind.Connection, $"The SQLite database {Path} does not exist. Check the path in --db or SWAP_DB; 'swap up' creates a new database.");
+        {
+            // A verb that only reads must not create a file at a mistyped path: it reads an empty
+            // database instead, and says so.
+            if (!warnedMissing)
+            {
+                SqliteLog.MissingFile(LoggerFactory.CreateLogger("Swap.Sqlite"), Path);
+                warnedMissing = true;
+            }
+            return new SqliteConnection(SqliteConnectionString.From(":memory:"));
+        }
         return new SqliteConnection(connectionString);
     }
+
+    private bool warnedMissing;
 
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {

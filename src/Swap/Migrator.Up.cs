@@ -39,6 +39,8 @@ public sealed partial class Migrator
                 RefuseChanged(scripts, recorded);
 
             var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
+            // Counted before --to cuts the list: scripts after the target are still pending.
+            var pendingTotal = pending.Count;
             if (up.To is not null)
             {
                 var last = pending.FindIndex(s => s.Id == up.To);
@@ -62,6 +64,7 @@ public sealed partial class Migrator
                     stopped = StopReason.BudgetSpent;
                     break;
                 }
+                await EnsureStillLockedAsync(runLock, cancellationToken);
                 (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
                 if (outcome is null)
                 {
@@ -75,7 +78,7 @@ public sealed partial class Migrator
             }
             if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
                 stopped = StopReason.ReachedTarget;
-            return new UpResult(batch, applied, stopped, pending.Count - applied.Count);
+            return new UpResult(batch, applied, stopped, pendingTotal - applied.Count);
         }
         finally
         {
@@ -128,13 +131,22 @@ public sealed partial class Migrator
     private async Task<DbConnection> ReconnectAsync(RunLock runLock, DbConnection old, CancellationToken cancellationToken)
     {
         await old.DisposeAsync();
+        await EnsureStillLockedAsync(runLock, cancellationToken);
+        return await OpenAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Before each script: the lock's session may have ended (killed by an admin, network cut)
+    /// and another runner may hold the lock now, so no further script may start.
+    /// </summary>
+    private async Task EnsureStillLockedAsync(RunLock runLock, CancellationToken cancellationToken)
+    {
         if (!await runLock.StillHeldAsync(cancellationToken))
         {
             throw new SwapException(
                 SwapErrorKind.LockHeld,
                 $"The run lock on {database.DisplayName} was lost (its connection ended) and another runner may have taken it. Stopping; run 'swap up' again to resume.");
         }
-        return await OpenAsync(cancellationToken);
     }
 
     /// <summary>Marks the script failed, on a fresh connection if the old one is broken. Never throws over the original error.</summary>

@@ -23,6 +23,10 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
         {
             file = new FileStream(LockPath(database), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (DirectoryNotFoundException)
+        {
+            throw new SwapException(SwapErrorKind.Connection, $"The folder of the SQLite database {database.Path} does not exist. Create it, or fix the path in --db or SWAP_DB.");
+        }
         catch (IOException)
         {
             return false;
@@ -81,7 +85,7 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
                 return null;
             }
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }

@@ -160,21 +160,30 @@ public sealed class DatabaseUrl
         SwapErrorKind.Usage,
         $"The database URL '{Redact(text)}' is not valid: {why}. Use mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:path/to.db.");
 
-    /// <summary>Replaces the password part of anything that looks like a URL with <c>***</c>.</summary>
+    /// <summary>Replaces the password part of every <c>scheme://user:password@</c> in the text with <c>***</c>.</summary>
     public static string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var sb = new StringBuilder(text.Length);
+        var copied = 0;
         var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
-            return text;
-        var at = text.IndexOf('@', scheme + 3);
-        var slash = text.IndexOf('/', scheme + 3);
-        if (at < 0 || (slash >= 0 && slash < at))
-            return text;
-        var colon = text.IndexOf(':', scheme + 3);
-        if (colon < 0 || colon > at)
-            return text;
-        return string.Concat(text.AsSpan(0, colon + 1), "***", text.AsSpan(at));
+        while (scheme >= 0)
+        {
+            // The authority runs to the first '/' or space; credentials end at its last '@'.
+            var start = scheme + 3;
+            var end = start;
+            while (end < text.Length && text[end] != '/' && !char.IsWhiteSpace(text[end]))
+                end++;
+            var at = end > start ? text.LastIndexOf('@', end - 1, end - start) : -1;
+            var colon = at > start ? text.IndexOf(':', start, at - start) : -1;
+            if (colon >= 0)
+            {
+                sb.Append(text, copied, colon + 1 - copied).Append("***");
+                copied = at;
+            }
+            scheme = text.IndexOf("://", end, StringComparison.Ordinal);
+        }
+        return copied == 0 ? text : sb.Append(text, copied, text.Length - copied).ToString();
     }
 
     /// <summary>The URL with the password replaced by <c>***</c>.</summary>

@@ -8,6 +8,7 @@ namespace Swap.Dialects;
 /// <param name="DelimiterCommand">The client-side <c>DELIMITER</c> command changes the terminator (MySQL).</param>
 /// <param name="TriggerBodies"><c>CREATE TRIGGER … BEGIN … END</c> bodies hold semicolons (SQLite).</param>
 /// <param name="NestedBlockComments">Block comments nest (PostgreSQL).</param>
+/// <param name="EscapeStrings"><c>E'…'</c> strings take backslash escapes even where plain strings do not (PostgreSQL).</param>
 public sealed record SqlSyntax(
     bool BackslashEscapes,
     bool HashComments,
@@ -15,4 +16,5 @@ public sealed record SqlSyntax(
     bool BacktickIdentifiers,
     bool DelimiterCommand,
     bool TriggerBodies,
-    bool NestedBlockComments);
+    bool NestedBlockComments,
+    bool EscapeStrings = false);

@@ -130,12 +130,13 @@ internal static class SqlSplitter
                 var opened = line;
                 var j = i + 1;
                 var closed = false;
+                var backslashEscapes = c != '`' && (syntax.BackslashEscapes || (c == '\'' && syntax.EscapeStrings && IsEscapeStringPrefix(sql, i)));
                 while (j < sql.Length)
                 {
                     var d = sql[j];
                     if (d == '\n')
                         line++;
-                    if (d == '\\' && syntax.BackslashEscapes && c != '`')
+                    if (d == '\\' && backslashEscapes)
                     {
                         j += 2;
                         continue;
@@ -215,6 +216,10 @@ internal static class SqlSplitter
         words.Count >= 2 && words[0] == "CREATE" && (words[1] == "TRIGGER" || (words.Count >= 3 && words[1] is "TEMP" or "TEMPORARY" && words[2] == "TRIGGER"));
 
     private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
+
+    /// <summary>True for the quote of <c>E'…'</c>: an E that is a word of its own, not the end of a name.</summary>
+    private static bool IsEscapeStringPrefix(string s, int quote) =>
+        quote > 0 && s[quote - 1] is 'E' or 'e' && (quote < 2 || !IsWordChar(s[quote - 2]));
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
 

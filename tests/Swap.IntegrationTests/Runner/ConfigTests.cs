@@ -1,0 +1,134 @@
+using Swap.Connections;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Runner;
+
+public class ConfigTests
+{
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task SWAP_DB_names_the_target_and_db_overrides_it(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+
+        var fromEnv = await SwapCli.RunRawAsync(target.Folder, ["up"], new Dictionary<string, string> { ["SWAP_DB"] = target.UrlText });
+        Assert.True(fromEnv.ExitCode == 0, fromEnv.ToString());
+        Assert.Equal(["20261118000000_a"], await target.HistoryIdsAsync());
+
+        var overridden = await SwapCli.RunRawAsync(target.Folder, ["--db", target.UrlText, "status"], new Dictionary<string, string> { ["SWAP_DB"] = "sqlite:/nonexistent/folder/x.db" });
+        Assert.Equal(0, overridden.ExitCode);
+        Assert.Contains("applied\t", overridden.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Swap_json_gives_db_module_folders_and_history_prefix(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.WriteFile("db/core/migrations/20261118000000_users.sql", "CREATE TABLE users (id INT NOT NULL PRIMARY KEY);");
+        target.WriteFile("db/billing/migrations/20261119000000_invoices.sql", "CREATE TABLE invoices (id INT NOT NULL PRIMARY KEY);");
+        var config = target.WriteFile("swap.json", $$"""
+            {
+              // comments and trailing commas are fine
+              "db": "{{target.UrlText}}",
+              "migrations": ["db/core", "db/billing",],
+              "historyPrefix": "meta",
+              "lockTimeout": "30s",
+            }
+            """);
+
+        var up = await SwapCli.RunRawAsync(target.Folder, ["up"]);
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal(["invoices", "meta_history", "meta_journal", "meta_lock", "users"], await target.TablesAsync());
+        Assert.Equal(["20261118000000_users", "20261119000000_invoices"], (await target.HistoryAsync("meta_history")).Select(h => h.ScriptId));
+        Assert.Equal(["core", "billing"], (await target.HistoryAsync("meta_history")).Select(h => h.Module));
+
+        // From anywhere, --config points at the file; its folders are relative to the file.
+        var elsewhere = Directory.CreateTempSubdirectory("swap-cwd-").FullName;
+        try
+        {
+            var status = await SwapCli.RunRawAsync(elsewhere, ["--config", config, "status"]);
+            Assert.Equal(0, status.ExitCode);
+            Assert.EndsWith(": 2 applied", status.OutLines[0], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, true);
+        }
+    }
+
+    [Fact]
+    public async Task Missing_or_broken_settings_are_usage_errors()
+    {
+        var empty = Directory.CreateTempSubdirectory("swap-cwd-").FullName;
+        try
+        {
+            var noDb = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.Equal(2, noDb.ExitCode);
+            Assert.Equal("error: No database given. Pass --db <url> (for example --db sqlite:app.db), set SWAP_DB, or put \"db\" in swap.json.\n", noDb.Err);
+
+            var badUrl = await SwapCli.RunRawAsync(empty, ["--db", "oracle://u:topsecret@h/db", "status"]);
+            Assert.Equal(2, badUrl.ExitCode);
+            Assert.Contains("the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres", badUrl.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("topsecret", badUrl.All, StringComparison.Ordinal);
+
+            var badOption = await SwapCli.RunRawAsync(empty, ["--db", "postgres://u:topsecret@h/db?sslmode=sometimes", "status"]);
+            Assert.Equal(2, badOption.ExitCode);
+            Assert.Contains("sslmode=sometimes is not one of", badOption.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("topsecret", badOption.All, StringComparison.Ordinal);
+
+            var noConfig = await SwapCli.RunRawAsync(empty, ["--config", "nope.json", "status"]);
+            Assert.Equal(2, noConfig.ExitCode);
+            Assert.Contains("The config file 'nope.json' does not exist.", noConfig.Err, StringComparison.Ordinal);
+
+            var unknown = await SwapCli.RunRawAsync(empty, ["--db", "sqlite:x.db", "up", "--fast"]);
+            Assert.Equal(2, unknown.ExitCode);
+            Assert.Contains("Run 'swap --help' for usage.", unknown.Err, StringComparison.Ordinal);
+
+            var badTimeout = await SwapCli.RunRawAsync(empty, ["--db", "sqlite:x.db", "--lock-timeout", "a while", "status"]);
+            Assert.Equal(2, badTimeout.ExitCode);
+            Assert.Contains("--lock-timeout 'a while' is not a duration", badTimeout.Err, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(empty, "x.db")));
+
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": ");
+            var badJson = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.Equal(2, badJson.ExitCode);
+            Assert.Contains("swap.json is not valid JSON", badJson.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.ServerEngines), MemberType = typeof(EngineData))]
+    public async Task The_password_never_appears_in_output_of_failing_or_verbose_runs(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var password = TestServers.Password(engine)!;
+        Assert.Contains(password, target.UrlText, StringComparison.Ordinal);
+        target.Sql("20261118000000_broken", "CREATE TABLE a (id INT NOT NULL PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);");
+
+        var runs = new List<CliRun>
+        {
+            await SwapCli.RunAsync(target, "up", "--verbose"),
+            await SwapCli.RunAsync(target, "status", "--verbose"),
+            await SwapCli.RunAsync(target, "status", "--json"),
+            await SwapCli.RunAsync(target, "plan", "--verbose"),
+            await SwapCli.RunAsync(target, "validate"),
+        };
+        var wrong = target.UrlText.Replace(password, "Wr0ng-" + password[..4], StringComparison.Ordinal);
+        runs.Add(await SwapCli.RunRawAsync(target.Folder, ["--db", wrong, "up", "--verbose"]));
+
+        Assert.Equal([1, 0, 0, 0, 0, 5], runs.Select(r => r.ExitCode));
+        Assert.Contains("no_such_table", runs[0].Err, StringComparison.Ordinal);
+        Assert.Contains("the server refused the user name or password", runs[5].Err, StringComparison.Ordinal);
+        Assert.All(runs, r =>
+        {
+            Assert.DoesNotContain(password, r.All, StringComparison.Ordinal);
+            Assert.DoesNotContain("Wr0ng-", r.All, StringComparison.Ordinal);
+        });
+    }
+}

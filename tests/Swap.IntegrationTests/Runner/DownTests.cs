@@ -1,0 +1,139 @@
+using Swap.Connections;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Runner;
+
+public class DownTests
+{
+    private const string RevertibleCSharp = """
+        public sealed class MigrateSeed : Migration
+        {
+            public MigrateSeed() => ExecuteAfter("20261118000000_a");
+            public override Task UpAsync(MigrationContext db) => db.ExecuteAsync("INSERT INTO a (id, name) VALUES (@id, @name)", new { id = 7, name = "seeded" });
+            public override Task DownAsync(MigrationContext db) => db.ExecuteAsync("DELETE FROM a WHERE id = @id", new { id = 7 });
+        }
+        """;
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_reverts_the_newest_scripts_first_and_removes_their_history(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.CSharp("20261119000000_Seed", RevertibleCSharp);
+        target.CreateTable("20261120000000_c", "c");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+
+        var one = await SwapCli.RunAsync(target, "down");
+        Assert.Equal(0, one.ExitCode);
+        Assert.Matches(@"^reverted\t20261120000000_c\t", one.OutLines[0]);
+        Assert.Equal("Reverted 1 script(s).", one.OutLines[^1]);
+        Assert.DoesNotContain("c", await target.TablesAsync());
+        Assert.Equal(["20261118000000_a", "MigrateSeed"], await target.HistoryIdsAsync());
+
+        var two = await SwapCli.RunAsync(target, "down", "2");
+        Assert.Equal(0, two.ExitCode);
+        Assert.Equal(["reverted\tMigrateSeed", "reverted\t20261118000000_a"], two.OutLines[..2].Select(l => string.Join('\t', l.Split('\t')[..2])));
+        Assert.Equal(["swap_history", "swap_journal", "swap_lock"], await target.TablesAsync());
+        Assert.Empty(await target.HistoryAsync());
+
+        var nothing = await SwapCli.RunAsync(target, "down");
+        Assert.Equal(0, nothing.ExitCode);
+        Assert.Equal(["Nothing to revert."], nothing.OutLines);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_batch_reverts_every_script_of_that_batch_only(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        target.CreateTable("20261119000000_b", "b");
+        target.CreateTable("20261120000000_c", "c");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+
+        var run = await SwapCli.RunAsync(target, "down", "--batch", "2");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("Reverted 2 script(s).", run.OutLines[^1]);
+        Assert.Equal(["20261118000000_a"], await target.HistoryIdsAsync());
+        Assert.Equal(["a", "swap_history", "swap_journal", "swap_lock"], await target.TablesAsync());
+
+        var none = await SwapCli.RunAsync(target, "down", "--batch", "9");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("No applied script belongs to batch 9.", none.Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_refuses_before_reverting_anything_when_a_script_has_no_down(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a", down: false);
+        target.CreateTable("20261119000000_b", "b");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        var before = await target.HistoryAsync();
+
+        var run = await SwapCli.RunAsync(target, "down", "2");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("20261118000000_a has no down, so it cannot be reverted; nothing was reverted. To make it revertible, add a '-- swap:down' section (or a .down.sql file)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await target.HistoryAsync());
+        Assert.Contains("b", await target.TablesAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_refuses_to_revert_a_script_that_an_applied_script_depends_on(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        target.CSharp("20261119000000_Seed", RevertibleCSharp);
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        var before = await target.HistoryAsync();
+
+        var run = await SwapCli.RunAsync(target, "down", "--batch", "1");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("20261118000000_a cannot be reverted while MigrateSeed, which runs after it, stays applied; nothing was reverted.", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await target.HistoryAsync());
+        Assert.Equal(1, await target.CountAsync("a"));
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_count_below_one_is_a_usage_error(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+
+        var zero = await SwapCli.RunAsync(target, "down", "0");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("down takes a count of 1 or more, not 0.", zero.Err, StringComparison.Ordinal);
+        var negative = await SwapCli.RunAsync(target, "down", "--", "-3");
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Contains("down takes a count of 1 or more, not -3.", negative.Err, StringComparison.Ordinal);
+        var word = await SwapCli.RunAsync(target, "down", "all");
+        Assert.Equal(2, word.ExitCode);
+        Assert.Equal(["20261118000000_a"], await target.HistoryIdsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_script_whose_file_is_gone_cannot_be_reverted(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var file = target.CreateTable("20261118000000_a", "a");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        File.Delete(file);
+
+        var run = await SwapCli.RunAsync(target, "down");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("20261118000000_a cannot be reverted: its script is no longer in any migrations folder or assembly.", run.Err, StringComparison.Ordinal);
+        Assert.Equal(["20261118000000_a"], await target.HistoryIdsAsync());
+    }
+}

@@ -1,0 +1,53 @@
+using Swap.Discovery;
+
+namespace Swap.Tests.Discovery;
+
+public class CSharpScriptCompilerTests
+{
+    [Fact]
+    public void Files_compile_together_so_scripts_can_name_each_other()
+    {
+        var found = CSharpScriptCompiler.Compile([
+            ("/m/a.cs", "public sealed class MigrateA : Migration { public override Task UpAsync(MigrationContext db) => Task.CompletedTask; }"),
+            ("/m/b.cs", "namespace App.Db; public sealed class MigrateB : Migration { public MigrateB() { ExecuteAfter<MigrateA>(); NoTransaction(); } public override Task UpAsync(MigrationContext db) => Task.CompletedTask; }"),
+            ("/m/helper.cs", "public static class NotAMigration { public const int X = 1; }"),
+        ]);
+        Assert.Equal(["MigrateA", "MigrateB"], found.Select(f => f.Type.Name));
+        var b = (Migration)Activator.CreateInstance(found[1].Type)!;
+        Assert.Equal(["MigrateA"], b.Dependencies);
+        Assert.False(b.Transactional);
+        Assert.False(b.HasDown);
+        Assert.Equal("App.Db.MigrateB", found[1].Type.FullName);
+    }
+
+    [Fact]
+    public void Compile_errors_name_file_line_and_column()
+    {
+        var e = Assert.Throws<SwapException>(() => CSharpScriptCompiler.Compile([
+            ("/m/20260101000000_Broken.cs", "public sealed class MigrateBroken : Migration\n{\n    public override Task UpAsync(MigrationContext db) => db.ExecuteAsync(\"x\") +;\n}"),
+        ]));
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.StartsWith("C# migrations do not compile (", e.Message, StringComparison.Ordinal);
+        Assert.Contains("/m/20260101000000_Broken.cs(3,", e.Message, StringComparison.Ordinal);
+        Assert.Contains(": error CS", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_migration_without_UpAsync_gets_a_hint()
+    {
+        var e = Assert.Throws<SwapException>(() => CSharpScriptCompiler.Compile([
+            ("/m/x.cs", "public sealed class MigrateNothing : Migration\n{\n}"),
+        ]));
+        Assert.Contains("/m/x.cs(1,21): error CS0534", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(a migration must override 'public override Task UpAsync(MigrationContext db)')", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_migration_needs_a_parameterless_constructor()
+    {
+        var e = Assert.Throws<SwapException>(() => CSharpScriptCompiler.Compile([
+            ("/m/x.cs", "\npublic sealed class MigrateArgs(int n) : Migration\n{\n    public override Task UpAsync(MigrationContext db) => Task.FromResult(n);\n}"),
+        ]));
+        Assert.Equal("/m/x.cs(2): the migration MigrateArgs needs a public constructor without parameters.", e.Message);
+    }
+}

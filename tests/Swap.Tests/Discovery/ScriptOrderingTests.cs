@@ -1,0 +1,93 @@
+using Swap.Discovery;
+
+namespace Swap.Tests.Discovery;
+
+public class ScriptOrderingTests
+{
+    private static MigrationScript Sql(string id, string? group = null, params string[] after) =>
+        new(id, "app", group, ScriptKind.Sql, "0")
+        {
+            Source = (group is null ? "" : group + "/") + id + ".sql",
+            OrderName = id,
+            Dependencies = after,
+        };
+
+    private static string[] Order(params MigrationScript[] scripts) =>
+        ScriptOrdering.Order(scripts).Select(s => s.Id).ToArray();
+
+    [Fact]
+    public void Timestamped_scripts_run_in_name_order()
+    {
+        Assert.Equal(
+            ["20260101000000_a", "20260101000001_b", "20260305000000_c"],
+            Order(Sql("20260305000000_c"), Sql("20260101000001_b"), Sql("20260101000000_a")));
+    }
+
+    [Fact]
+    public void Group_date_orders_before_names_inside_the_group()
+    {
+        // Scripts of a group take the group's date; names inside a group need no timestamp.
+        var order = Order(
+            Sql("20260310000000_late"),
+            Sql("z_first_in_group", "2026-03-01-roles"),
+            Sql("a_second_group", "2026-03-02-billing"),
+            Sql("20260228000000_early"),
+            Sql("b_in_group", "2026-03-01-roles"));
+        Assert.Equal(["20260228000000_early", "b_in_group", "z_first_in_group", "a_second_group", "20260310000000_late"], order);
+    }
+
+    [Fact]
+    public void Same_date_ties_break_on_group_then_name()
+    {
+        var order = Order(Sql("b", "2026-03-01-zeta"), Sql("a", "2026-03-01-zeta"), Sql("c", "2026-03-01-alpha"));
+        Assert.Equal(["c", "a", "b"], order);
+    }
+
+    [Fact]
+    public void A_dependency_moves_a_script_after_one_that_would_sort_later()
+    {
+        var order = Order(
+            Sql("20260101000000_uses_roles", null, "20260201000000_roles"),
+            Sql("20260201000000_roles"),
+            Sql("20260301000000_other"));
+        Assert.Equal(["20260201000000_roles", "20260101000000_uses_roles", "20260301000000_other"], order);
+    }
+
+    [Fact]
+    public void Scripts_without_a_date_run_first_in_name_order()
+    {
+        var order = Order(Sql("20260101000000_dated"), Sql("MigrateB"), Sql("MigrateA"));
+        Assert.Equal(["MigrateA", "MigrateB", "20260101000000_dated"], order);
+    }
+
+    [Fact]
+    public void An_unknown_dependency_names_the_script_its_file_and_the_missing_id()
+    {
+        var e = Assert.Throws<SwapException>(() => Order(Sql("20260101000000_a"), Sql("20260102000000_b", null, "20260101000000_typo")));
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Equal("20260102000000_b", e.ScriptId);
+        Assert.StartsWith("20260102000000_b (20260102000000_b.sql) runs after '20260101000000_typo', but no migration has that id.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cycle_names_every_script_in_it_and_leaves_others_out()
+    {
+        var e = Assert.Throws<SwapException>(() => Order(
+            Sql("a", null, "c"),
+            Sql("b", null, "a"),
+            Sql("c", null, "b"),
+            Sql("free"),
+            Sql("d", null, "free")));
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Contains("in a cycle: a -> b -> c -> a", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Scripts involved: a (a.sql), b (b.sql), c (c.sql).", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("free", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_script_depending_on_itself_is_refused()
+    {
+        var e = Assert.Throws<SwapException>(() => Order(Sql("a", null, "a")));
+        Assert.Equal("a (a.sql) depends on itself. Remove that dependency.", e.Message);
+    }
+}
