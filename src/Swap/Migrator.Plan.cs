@@ -36,7 +36,11 @@ public sealed partial class Migrator
             }
             catch (Exception e) when (e is SwapException or System.Data.Common.DbException)
             {
-                plans.Add(new ScriptPlan(script.Id, script.Module, mode, [], e.Message));
+                var after = plans.Count > 0;
+                var why = after
+                    ? $"it may need changes of the pending scripts before it, which plan does not apply ({e.Message})"
+                    : e.Message;
+                plans.Add(new ScriptPlan(script.Id, script.Module, mode, [], why) { AfterPendingScripts = after });
             }
         }
         return new PlanReport(database.DisplayName, plans);

@@ -26,7 +26,7 @@ internal sealed class PlanCommand : ICommand
             {
                 w.WriteLine($"== {script.Id} ({script.Module}, {script.Mode})");
                 if (script.Error is not null)
-                    w.WriteLine($"   cannot plan: {script.Error}");
+                    w.WriteLine($"   cannot plan in advance: {script.Error}");
                 foreach (var step in script.Steps)
                 {
                     if (step.Description != "execute")
@@ -36,7 +36,8 @@ internal sealed class PlanCommand : ICommand
                 }
             }
             w.Flush();
-            return report.Scripts.Any(s => s.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
+            // A script that only fails because it needs earlier pending changes does not fail the plan.
+            return report.Scripts.Any(s => s.Error is not null && !s.AfterPendingScripts) ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;
     }

@@ -26,7 +26,11 @@ public sealed record DownResult(IReadOnlyList<ScriptOutcome> Reverted);
 
 /// <summary>What <c>up</c> would do for one script.</summary>
 /// <param name="Error">Why the plan could not be made (the script threw while being planned), or null.</param>
-public sealed record ScriptPlan(string Id, string Module, string Mode, IReadOnlyList<PlannedStep> Steps, string? Error);
+public sealed record ScriptPlan(string Id, string Module, string Mode, IReadOnlyList<PlannedStep> Steps, string? Error)
+{
+    /// <summary>True when earlier scripts of the plan are pending: a plan error may only mean this script needs their changes, which plan does not apply.</summary>
+    public bool AfterPendingScripts { get; init; }
+}
 
 /// <summary>The answer to <c>plan</c>.</summary>
 public sealed record PlanReport(string Target, IReadOnlyList<ScriptPlan> Scripts);

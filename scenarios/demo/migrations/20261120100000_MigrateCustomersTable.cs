@@ -1,0 +1,35 @@
+// Reshapes customers through a copy that is swapped in: a two-letter country code filled from
+// the country name, a spending band, the "updated on / by" audit columns (a composite helper),
+// a new default and an index. On SQLite the whole rebuild is one transaction; the same script
+// runs online, under live writes, on MySQL/MariaDB and PostgreSQL. DownAsync swaps it back.
+using Swap.Engine;
+
+public sealed class MigrateCustomersTable : Migration
+{
+    public MigrateCustomersTable() => ExecuteAfter<MigrateFillLoyaltyTiers>();
+
+    public override async Task UpAsync(MigrationContext db)
+    {
+        var customers = await db.UseTableForAlterAsync("customers");
+        customers.AddColumn(DbColumn.String("country_code", 2).FillWith("UPPER(SUBSTR(country, 1, 2))"), after: "country");
+        customers.AddColumn(
+            DbColumn.Enum("spend_band", "low", "mid", "high")
+                .FillWith("CASE WHEN total_spent >= 5000 THEN 'high' WHEN total_spent >= 1000 THEN 'mid' ELSE 'low' END")
+                .NotNull(),
+            after: "total_spent");
+        customers.GetColumn("loyalty_tier").SetDefault("none");
+        customers.AddIndex(DbIndex.Create("country_code", "spend_band"));
+        customers.AddUpdatedByColumns(after: "last_order_at", fillOnFrom: "signed_up_at");
+        await db.DoneUsingTablesAsync("customers");
+    }
+
+    public override async Task DownAsync(MigrationContext db)
+    {
+        var customers = await db.UseTableForAlterAsync("customers");
+        customers.DropIndex("ix_customers_country_code_spend_band");
+        foreach (var column in new[] { "country_code", "spend_band", "updated_on", "updated_by_id", "updated_by_name", "updated_by_email" })
+            customers.DropColumn(column);
+        customers.GetColumn("loyalty_tier").DropDefault();
+        await db.DoneUsingTablesAsync("customers");
+    }
+}
