@@ -27,9 +27,10 @@ internal sealed partial class SwapOperation
             var extra = missing is null ? await FirstAsync(SwapQueries.Extra(engine, spec, lower is not null, upper is not null), parameters) : null;
             if (missing is not null || extra is not null)
                 await FailVerificationAsync(spec, missing, extra);
-            verified += VerifyChunk;
+            // A chunk spans VerifyChunk rows except the last, which ends the table.
+            verified = upper is null ? Math.Max(verified, spec.Original.EstimatedRows) : verified + VerifyChunk;
             var rate = verified / Math.Max(0.001, session.Run.Time.GetElapsedTime(started).TotalSeconds);
-            Report(spec, SwapPhase.Verifying, Math.Min(verified, Math.Max(verified, spec.Original.EstimatedRows)), rate, VerifyChunk);
+            Report(spec, SwapPhase.Verifying, upper is null ? verified : Math.Min(verified, spec.Original.EstimatedRows), rate, VerifyChunk);
             if (upper is null)
                 return;
             lower = upper;
