@@ -32,20 +32,6 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             yield return $"It uses the {e} storage engine; Swap needs InnoDB's transactions and row locks to copy it online.";
         if (target is null)
             yield break;
-        foreach (var column in target.Columns.Where(c => c.Type is not null))
-        {
-            string? problem = null;
-            try
-            {
-                D.TypeSql(column.Type!);
-            }
-            catch (SwapException ex)
-            {
-                problem = $"Column '{column.Name}': {ex.Message}";
-            }
-            if (problem is not null)
-                yield return problem;
-        }
     }
 
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
@@ -138,12 +124,7 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             """,
             null,
             cancellationToken);
-        return rows.Select(r => (Kind: r.String("kind")!, Name: r.String("name")!))
-            .Where(r => SwapNames.IsSwapName(r.Name))
-            .Select(r => new Leftover(r.Kind, r.Name, r.Kind == "trigger"
-                ? "a capture trigger of an interrupted swap"
-                : r.Name.EndsWith("_old", StringComparison.Ordinal) ? "the original of a swapped table, kept for rollback" : "a copy from an interrupted swap"))
-            .ToList();
+        return Leftovers(rows.Select(r => (r.String("kind")!, r.String("name")!)));
     }
 
     public override IReadOnlyList<string> Remove(Leftover leftover)

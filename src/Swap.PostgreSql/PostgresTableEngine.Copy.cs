@@ -24,20 +24,6 @@ internal sealed partial class PostgresTableEngine
             yield return "It has an exclusion constraint, which Swap does not carry over yet.";
         if (target is null)
             yield break;
-        foreach (var column in target.Columns.Where(c => c.Type is not null))
-        {
-            string? problem = null;
-            try
-            {
-                D.TypeSql(column.Type!);
-            }
-            catch (SwapException e)
-            {
-                problem = $"Column '{column.Name}': {e.Message}";
-            }
-            if (problem is not null)
-                yield return problem;
-        }
         foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
     }

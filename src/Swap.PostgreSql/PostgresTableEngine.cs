@@ -57,12 +57,7 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
             """,
             new { schema = database.Schema },
             cancellationToken);
-        return rows.Select(r => (Kind: r.String("kind")!, Name: r.String("name")!))
-            .Where(r => SwapNames.IsSwapName(r.Name))
-            .Select(r => new Leftover(r.Kind, r.Name, r.Kind == "function"
-                ? "capture function (and its triggers) of an interrupted swap"
-                : r.Name.EndsWith("_old", StringComparison.Ordinal) ? "the original of a swapped table, kept for rollback" : "a copy from an interrupted swap"))
-            .ToList();
+        return Leftovers(rows.Select(r => (r.String("kind")!, r.String("name")!)));
     }
 
     public override IReadOnlyList<string> Remove(Leftover leftover)

@@ -105,20 +105,6 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
     {
         if (target is null)
             yield break;
-        foreach (var column in target.Columns.Where(c => c.Type is not null))
-        {
-            string? problem = null;
-            try
-            {
-                D.TypeSql(column.Type!);
-            }
-            catch (SwapException e)
-            {
-                problem = $"Column '{column.Name}': {e.Message}";
-            }
-            if (problem is not null)
-                yield return problem;
-        }
         foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
             yield return $"Index '{index.Name}' has a prefix length; SQLite indexes whole values. Remove WithPrefix(...).";
         foreach (var fk in target.ForeignKeys.Where(f => f.Original is not null))
@@ -198,9 +184,7 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
     public override async Task<IReadOnlyList<Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_%\\_swap\\_%' ESCAPE '\\'", null, cancellationToken);
-        return rows.Select(r => r.String("name")!).Where(SwapNames.IsSwapName)
-            .Select(n => new Leftover("table", n, n.EndsWith("_old", StringComparison.Ordinal) ? "the original of a swapped table, kept for rollback" : "a copy from an interrupted swap"))
-            .ToList();
+        return Leftovers(rows.Select(r => ("table", r.String("name")!)));
     }
 
     public override IReadOnlyList<string> Remove(Leftover leftover)

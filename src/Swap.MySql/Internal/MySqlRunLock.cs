@@ -19,9 +19,7 @@ internal sealed class MySqlRunLock(MySqlDatabase database, string lockInfoTable)
         var got = await connection.ScalarAsync("SELECT GET_LOCK(@name, 0)", new { name = database.LockName }, null, cancellationToken);
         if (Convert.ToInt64(got, CultureInfo.InvariantCulture) != 1)
             return false;
-        var table = database.Dialect.Quote(lockInfoTable);
-        await connection.ExecuteAsync(database.Dialect.CreateLockInfoTable(lockInfoTable), cancellationToken);
-        await connection.ExecuteAsync($"REPLACE INTO {table} (lock_name, holder, since) VALUES ('run', @holder, @since)", new { holder, since = sinceUtc }, null, cancellationToken);
+        await LockInfo.WriteAsync(connection, database.Dialect, lockInfoTable, holder, sinceUtc, cancellationToken);
         return true;
     }
 
@@ -50,10 +48,9 @@ internal sealed class MySqlRunLock(MySqlDatabase database, string lockInfoTable)
     {
         if (connection is null)
             return;
+        await LockInfo.ClearAsync(database, connection, lockInfoTable);
         try
         {
-            if (await database.TableExistsAsync(connection, lockInfoTable, CancellationToken.None))
-                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", CancellationToken.None);
             await connection.ScalarAsync("SELECT RELEASE_LOCK(@name)", new { name = database.LockName }, null, CancellationToken.None);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
@@ -71,12 +68,6 @@ internal sealed class MySqlRunLock(MySqlDatabase database, string lockInfoTable)
             return null;
         var sessions = await connection.QueryAsync("SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = @id", new { id }, cancellationToken);
         var session = sessions.Count == 0 ? $"connection {id}" : $"connection {id}, user {sessions[0].String("USER")} from {sessions[0].String("HOST")}";
-        if (await database.TableExistsAsync(connection, lockInfoTable, cancellationToken))
-        {
-            var rows = await connection.QueryAsync($"SELECT holder, since FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", null, cancellationToken);
-            if (rows.Count > 0)
-                return new LockHolder(rows[0].String("holder"), rows[0].Timestamp("since"), session);
-        }
-        return new LockHolder(null, null, session);
+        return await LockInfo.ReadAsync(database, connection, lockInfoTable, session, cancellationToken) ?? new LockHolder(null, null, session);
     }
 }

@@ -24,10 +24,7 @@ internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfo
         connection ??= await database.OpenConnectionAsync(cancellationToken);
         if (await connection.ScalarAsync("SELECT pg_try_advisory_lock(@key)", new { key = Key(database) }, null, cancellationToken) is not true)
             return false;
-        var table = database.Dialect.Quote(lockInfoTable);
-        await connection.ExecuteAsync(database.Dialect.CreateLockInfoTable(lockInfoTable), cancellationToken);
-        await connection.ExecuteAsync($"DELETE FROM {table} WHERE lock_name = 'run'", cancellationToken);
-        await connection.ExecuteAsync($"INSERT INTO {table} (lock_name, holder, since) VALUES ('run', @holder, @since)", new { holder, since = sinceUtc }, null, cancellationToken);
+        await LockInfo.WriteAsync(connection, database.Dialect, lockInfoTable, holder, sinceUtc, cancellationToken);
         return true;
     }
 
@@ -61,10 +58,9 @@ internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfo
     {
         if (connection is null)
             return;
+        await LockInfo.ClearAsync(database, connection, lockInfoTable);
         try
         {
-            if (await database.TableExistsAsync(connection, lockInfoTable, CancellationToken.None))
-                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", CancellationToken.None);
             await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = Key(database) }, null, CancellationToken.None);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
@@ -91,13 +87,7 @@ internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfo
             return null;
         var s = sessions[0];
         var session = $"PostgreSQL backend pid {s.Int64("pid")}, user {s.String("usename")}, from {s.String("client") ?? "local socket"}, application '{s.String("application_name")}'";
-        if (await database.TableExistsAsync(connection, lockInfoTable, cancellationToken))
-        {
-            var rows = await connection.QueryAsync($"SELECT holder, since FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", null, cancellationToken);
-            if (rows.Count > 0)
-                return new LockHolder(rows[0].String("holder"), rows[0].Timestamp("since"), session);
-        }
-        return new LockHolder(null, s.Timestamp("backend_start"), session);
+        return await LockInfo.ReadAsync(database, connection, lockInfoTable, session, cancellationToken) ?? new LockHolder(null, s.Timestamp("backend_start"), session);
     }
 
     // pg_locks shows a bigint advisory key as two oids: the high and the low 32 bits.

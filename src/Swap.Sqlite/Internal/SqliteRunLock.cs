@@ -34,10 +34,7 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            await connection.ExecuteAsync(database.Dialect.CreateLockInfoTable(lockInfoTable), cancellationToken);
-            var table = database.Dialect.Quote(lockInfoTable);
-            await connection.ExecuteAsync($"DELETE FROM {table} WHERE lock_name = 'run'", cancellationToken);
-            await connection.ExecuteAsync($"INSERT INTO {table} (lock_name, holder, since) VALUES ('run', @holder, @since)", new { holder, since = sinceUtc }, null, cancellationToken);
+            await LockInfo.WriteAsync(connection, database.Dialect, lockInfoTable, holder, sinceUtc, cancellationToken);
             return true;
         }
         catch
@@ -62,10 +59,9 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
         try
         {
             await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-            if (await database.TableExistsAsync(connection, lockInfoTable, CancellationToken.None))
-                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", CancellationToken.None);
+            await LockInfo.ClearAsync(database, connection, lockInfoTable);
         }
-        catch (Exception e) when (e is DbException or SwapException)
+        catch (SwapException)
         {
             // The info row is advisory; the OS lock below is what counts.
         }
@@ -95,11 +91,6 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
         }
     }
 
-    private static async Task<LockHolder?> ReadInfoAsync(SqliteDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken)
-    {
-        if (!await database.TableExistsAsync(connection, lockInfoTable, cancellationToken))
-            return null;
-        var rows = await connection.QueryAsync($"SELECT holder, since FROM {database.Dialect.Quote(lockInfoTable)} WHERE lock_name = 'run'", null, cancellationToken);
-        return rows.Count == 0 ? null : new LockHolder(rows[0].String("holder"), rows[0].Timestamp("since"), null);
-    }
+    private static Task<LockHolder?> ReadInfoAsync(SqliteDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken) =>
+        LockInfo.ReadAsync(database, connection, lockInfoTable, null, cancellationToken);
 }

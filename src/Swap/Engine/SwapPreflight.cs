@@ -11,12 +11,31 @@ namespace Swap.Engine;
 /// </summary>
 internal static class SwapPreflight
 {
+    /// <summary>Columns whose portable type this engine has no type for.</summary>
+    private static IEnumerable<string> TypeRefusals(TableEngine engine, DbTable? target)
+    {
+        foreach (var column in target?.Columns.Where(c => c.Type is not null) ?? [])
+        {
+            string? problem = null;
+            try
+            {
+                engine.Dialect.TypeSql(column.Type!);
+            }
+            catch (SwapException e)
+            {
+                problem = $"Column '{column.Name}': {e.Message}";
+            }
+            if (problem is not null)
+                yield return problem;
+        }
+    }
+
     public static async Task CheckAsync(TableEngine engine, TableUse use, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         var original = use.Original;
         if (original.ChunkKey() is null)
             throw SwapSpecBuilder.NoKey(original.Name);
-        var refusals = engine.Refusals(original, use.Model).ToList();
+        var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
         if (use.Model is not { } model)

@@ -81,6 +81,18 @@ public abstract class TableEngine(SwapDatabase database)
     /// <summary>The statements that remove one leftover. Never touches an original table.</summary>
     public abstract IReadOnlyList<string> Remove(Leftover leftover);
 
+    /// <summary>Leftovers from catalog rows (kind, name), keeping only names Swap makes, each with what it is.</summary>
+    protected static IReadOnlyList<Leftover> Leftovers(IEnumerable<(string Kind, string Name)> found) =>
+        found.Where(f => SwapNames.IsSwapName(f.Name))
+            .Select(f => new Leftover(f.Kind, f.Name, f.Kind switch
+            {
+                "trigger" => "a capture trigger of an interrupted swap",
+                "function" => "capture function (and its triggers) of an interrupted swap",
+                _ when f.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) => "the original of a swapped table, kept for rollback",
+                _ => "a copy from an interrupted swap",
+            }))
+            .ToList();
+
     /// <summary>An expression that checks a value against the table's new unique index for duplicates (prefix indexes cut it).</summary>
     public virtual string IndexPart(string expression, int? prefix) => expression;
 

@@ -127,18 +127,10 @@ internal sealed class ScriptSession
             }
         }
 
-        var resumedFromStart = false;
-        if (journal.TryGetValue(step, out var recorded))
-        {
-            if (recorded.Op != op || recorded.Fingerprint != fingerprint)
-                throw ReplayMismatch.Create(Script.Id, step, StepData.Description(recorded.Data) ?? recorded.Op, description);
-            if (recorded.IsDone)
-            {
-                Log.StepSkipped(Logger, Script.Id, step, op);
-                return decode(StepData.Result(recorded.Data));
-            }
-            resumedFromStart = recorded.State == JournalEntry.Started;
-        }
+        var recorded = Recorded(step, op, fingerprint, description);
+        if (recorded is { IsDone: true })
+            return decode(StepData.Result(recorded.Data));
+        var resumedFromStart = recorded?.State == JournalEntry.Started;
 
         if (atomic)
         {
@@ -186,20 +178,11 @@ internal sealed class ScriptSession
         if (Mode == ExecutionMode.DryRun)
             throw new InvalidOperationException("Dry runs record operations through the plan.");
 
-        var phase = JournalEntry.Started;
-        string? data = null;
-        if (journal.TryGetValue(step, out var recorded))
-        {
-            if (recorded.Op != op || recorded.Fingerprint != fingerprint)
-                throw ReplayMismatch.Create(Script.Id, step, StepData.Description(recorded.Data) ?? recorded.Op, description);
-            if (recorded.IsDone)
-            {
-                Log.StepSkipped(Logger, Script.Id, step, op);
-                return decode(StepData.Result(recorded.Data));
-            }
-            phase = recorded.State;
-            data = StepData.Result(recorded.Data);
-        }
+        var recorded = Recorded(step, op, fingerprint, description);
+        if (recorded is { IsDone: true })
+            return decode(StepData.Result(recorded.Data));
+        var phase = recorded?.State ?? JournalEntry.Started;
+        var data = recorded is null ? null : StepData.Result(recorded.Data);
 
         Task Save(string newPhase, string? newData, DbTransaction? tx) =>
             journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, newPhase, StepData.Encode(description, newData), Now), CancellationToken);
@@ -218,6 +201,18 @@ internal sealed class ScriptSession
         await Save(JournalEntry.Done, encode(value), null);
         FaultPoints.Hit("step");
         return value;
+    }
+
+    /// <summary>The journal entry of this step from an earlier run, checked to be the same step; logs a skip when it is done.</summary>
+    private JournalEntry? Recorded(int step, string op, string fingerprint, string description)
+    {
+        if (!journal.TryGetValue(step, out var recorded))
+            return null;
+        if (recorded.Op != op || recorded.Fingerprint != fingerprint)
+            throw ReplayMismatch.Create(Script.Id, step, StepData.Description(recorded.Data) ?? recorded.Op, description);
+        if (recorded.IsDone)
+            Log.StepSkipped(Logger, Script.Id, step, op);
+        return recorded;
     }
 
     /// <summary>

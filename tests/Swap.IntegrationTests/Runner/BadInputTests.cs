@@ -207,7 +207,7 @@ public class BadInputTests
         var run = await SwapCli.RunRawAsync(target.Folder, ["--db", "sqlite:" + path, "up"]);
 
         Assert.Equal(5, run.ExitCode);
-        Assert.Equal($"error: Could not open sqlite:{path}: the file cannot be opened or created (check that the folder exists and is writable).\n", run.Err);
+        Assert.Equal($"error: The folder of the SQLite database {path} does not exist. Create it, or fix the path in --db or SWAP_DB.\n", run.Err);
         Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
         await AssertUnchangedAsync(target, before);
     }
