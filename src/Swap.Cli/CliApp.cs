@@ -76,6 +76,7 @@ internal sealed class GlobalOptions
 {
     public Option<string?> Db { get; } = new("--db") { Description = "Target database: mysql://user:pass@host:port/db, postgres://user:pass@host:port/db[?schema=s], sqlite:path/to.db. Default: $SWAP_DB, then swap.json.", Recursive = true };
     public Option<string[]> Migrations { get; } = new("--migrations", "-m") { Description = "A module or migrations folder (repeatable). Default: swap.json, then ./migrations.", Recursive = true, AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Assemblies { get; } = new("--assembly") { Description = "A compiled assembly (.dll) holding C# migrations (repeatable); its classes deriving from Swap.Migration are scripts.", Recursive = true };
     public Option<string?> Config { get; } = new("--config") { Description = "A swap.json file (default: ./swap.json if present).", Recursive = true };
     public Option<string?> HistoryPrefix { get; } = new("--history-prefix") { Description = "Prefix of Swap's own tables (default 'swap': swap_history, swap_journal, swap_lock).", Recursive = true };
     public Option<string?> LockTimeout { get; } = new("--lock-timeout") { Description = "Wait this long for another runner's lock (e.g. 30s, 5m). Default: fail at once.", Recursive = true };
@@ -85,7 +86,7 @@ internal sealed class GlobalOptions
 
     public void AddTo(RootCommand root)
     {
-        foreach (var option in new Option[] { Db, Migrations, Config, HistoryPrefix, LockTimeout, Json, Verbose, Quiet })
+        foreach (var option in new Option[] { Db, Migrations, Assemblies, Config, HistoryPrefix, LockTimeout, Json, Verbose, Quiet })
             root.Options.Add(option);
     }
 }

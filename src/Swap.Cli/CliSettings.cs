@@ -11,6 +11,9 @@ internal sealed class CliSettings
 {
     public string? Db { get; init; }
     public IReadOnlyList<string> Migrations { get; init; } = [];
+
+    /// <summary>Compiled assemblies holding C# migrations.</summary>
+    public IReadOnlyList<string> Assemblies { get; init; } = [];
     public string HistoryPrefix { get; init; } = "swap";
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
     public string WorkingDirectory { get; init; } = ".";
@@ -25,7 +28,7 @@ internal sealed class CliSettings
         return DatabaseUrl.Parse(Db);
     }
 
-    public static CliSettings Resolve(string? db, IReadOnlyList<string> migrations, string? historyPrefix, string? lockTimeout, string? configPath, Func<string, string?> environment, string workingDirectory)
+    public static CliSettings Resolve(string? db, IReadOnlyList<string> migrations, string? historyPrefix, string? lockTimeout, string? configPath, Func<string, string?> environment, string workingDirectory, IReadOnlyList<string>? assemblies = null)
     {
         var file = configPath ?? Path.Combine(workingDirectory, "swap.json");
         SwapJson? json = null;
@@ -38,14 +41,20 @@ internal sealed class CliSettings
         var folders = migrations.Count > 0
             ? migrations.Select(m => Path.GetFullPath(m, workingDirectory)).ToList()
             : json?.Migrations?.Select(m => Path.GetFullPath(m, baseDir)).ToList() ?? [];
-        if (folders.Count == 0 && Directory.Exists(Path.Combine(workingDirectory, "migrations")))
+        if (folders.Count == 0 && (assemblies is not { Count: > 0 }) && json?.Assemblies is not { Count: > 0 } && Directory.Exists(Path.Combine(workingDirectory, "migrations")))
             folders.Add(Path.Combine(workingDirectory, "migrations"));
 
+        var dlls = assemblies is { Count: > 0 }
+            ? assemblies.Select(a => Path.GetFullPath(a, workingDirectory)).ToList()
+            : json?.Assemblies?.Select(a => Path.GetFullPath(a, baseDir)).ToList() ?? [];
+        foreach (var dll in dlls.Where(d => !File.Exists(d)))
+            throw new SwapException(SwapErrorKind.Usage, $"The migrations assembly '{dll}' does not exist. Build it, or fix the path in --assembly or swap.json.");
         var timeout = lockTimeout ?? json?.LockTimeout;
         return new CliSettings
         {
             Db = db ?? environment("SWAP_DB") ?? json?.Db,
             Migrations = folders,
+            Assemblies = dlls,
             HistoryPrefix = historyPrefix ?? json?.HistoryPrefix ?? "swap",
             LockTimeout = timeout is null ? TimeSpan.Zero : Durations.Parse(timeout, "--lock-timeout"),
             WorkingDirectory = workingDirectory,
@@ -70,6 +79,7 @@ internal sealed class CliSettings
     {
         public string? Db { get; set; }
         public List<string>? Migrations { get; set; }
+        public List<string>? Assemblies { get; set; }
         public string? HistoryPrefix { get; set; }
         public string? LockTimeout { get; set; }
     }

@@ -32,7 +32,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         parse.GetValue(Globals.LockTimeout),
         parse.GetValue(Globals.Config),
         environment,
-        WorkingDirectory);
+        WorkingDirectory,
+        parse.GetValue(Globals.Assemblies) ?? []);
 
     public bool Json(ParseResult parse) => parse.GetValue(Globals.Json);
 
@@ -64,6 +65,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
             options.Swap.Progress = new Output.ProgressView(Err, ErrIsTerminal, Time);
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
+        foreach (var dll in settings.Assemblies)
+            options.Sources.Add(MigrationSource.Assembly(MigrationAssemblies.Load(dll)));
         configure?.Invoke(options);
         return (database, new Migrator(database, options));
     }
