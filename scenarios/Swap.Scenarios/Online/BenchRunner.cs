@@ -28,7 +28,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         foreach (var name in settings.Engines)
         {
             await using var engine = await CreateEngineAsync(name, ct);
-            var server = await engine.ServerVersionAsync(ct);
+            var server = await engine.ServerVersionAsync(ct) + (name == "mariadb" && !settings.AutoIncrement ? "; keys without AUTO_INCREMENT (--no-autoinc)" : "");
             log($"== {name}: {server}");
             var engineReport = new EngineReport(name, server, PeerVersions(name), []);
             engines.Add(engineReport);
@@ -64,7 +64,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         switch (name)
         {
             case "mariadb":
-                return new MariaDbEngine(DatabaseUrl.Parse(settings.MySqlUrl ?? throw new InvalidOperationException("No MariaDB server: set SWAP_TEST_MYSQL or pass --mysql.")), settings.Prefix);
+                return new MariaDbEngine(DatabaseUrl.Parse(settings.MySqlUrl ?? throw new InvalidOperationException("No MariaDB server: set SWAP_TEST_MYSQL or pass --mysql.")), settings.Prefix, settings.AutoIncrement);
             case "postgres":
                 var pg = new PostgresEngine(DatabaseUrl.Parse(settings.PostgresUrl ?? throw new InvalidOperationException("No PostgreSQL server: set SWAP_TEST_POSTGRES or pass --postgres.")), settings.Prefix);
                 await pg.InitializeAsync(ct);
@@ -112,67 +112,22 @@ internal sealed class BenchRunner(BenchSettings settings)
         var writes = new Dictionary<string, long>();
         foreach (var contender in contenders)
         {
-            var workspace = $"{settings.Prefix}_{contender.Id}";
-            log($"   [{load} #{round}] {contender.Id}: cloning {rows:N0} rows into {workspace}");
-            await engine.CloneAsync(table, rows, workspace, ct);
             var result = new ContenderResult(contender.Id, contender.Title);
             group.Contenders.Add(result);
-            var clock = Stopwatch.StartNew();
-            Writer? writer = null;
-            if (loaded)
-            {
-                writer = new Writer(engine, table, await engine.OpenAsync(workspace, ct), rows, settings.Rate, clock);
-                writer.Start();
-                await Task.Delay(TimeSpan.FromSeconds(settings.BaselineSeconds), ct);
-            }
-            var origin = clock.Elapsed.TotalSeconds;
-            var context = new RunContext(engine, table, workspace, settings, clock, origin);
-            log($"   [{load} #{round}] {contender.Id}: running");
             try
             {
-                var outcome = await contender.RunAsync(context, ct);
-                result.WallSeconds = context.Now;
-                result.PeakRssMb = outcome.PeakRssMb;
-                result.CpuSeconds = outcome.CpuSeconds;
-                result.MemorySource = outcome.MemorySource;
-                result.Version = outcome.Version;
-                result.Chunks = outcome.Chunks;
+                writes[contender.Id] = await RunContenderAsync(engine, table, rows, load, round, contender, result, ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is System.Data.Common.DbException or SwapException or InvalidOperationException or IOException)
             {
-                result.WallSeconds = context.Now;
-                result.Error = e.Message;
-                log($"   [{load} #{round}] {contender.Id}: FAILED: {e.Message}");
-            }
-            result.RowsPerSecond = rows / Math.Max(1e-9, result.WallSeconds);
-            result.Phases = Spans(context.Phases, result.WallSeconds);
-            result.Progress = [new ProgressPoint(0, 0), .. context.Progress, new ProgressPoint(result.WallSeconds, result.Error is null ? 1 : context.Progress.LastOrDefault()?.Fraction ?? 0)];
-            result.CutOver = result.Phases.FirstOrDefault(p => p.Phase is "CuttingOver" or "cutover");
-            if (writer is not null)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(settings.TailSeconds), ct);
-                try
-                {
-                    await writer.StopAsync();
-                }
-                catch (InvalidOperationException e)
-                {
-                    result.Error = (result.Error is null ? "" : result.Error + "; ") + e.Message;
-                }
-                Summarize(result, writer, origin);
-                writes[contender.Id] = writer.Completed;
-            }
-            else
-            {
+                // The servers are shared (other suites restart them): record the failure and go on.
+                result.Error ??= e.Message;
                 writes[contender.Id] = 0;
             }
-            result.Shape = await engine.DescribeAsync(workspace, table, ct);
-            if (result.Error is null && !Changed(result.Shape, table))
-                result.Error = $"the change is not in place: columns {string.Join(",", result.Shape.Columns)}; indexes {string.Join(",", result.Shape.Indexes)}";
             log(FormattableString.Invariant($"   [{load} #{round}] {contender.Id}: {result.WallSeconds:F2} s, {result.RowsPerSecond:N0} rows/s") +
                 (result.PeakRssMb is { } m ? FormattableString.Invariant($", peak RSS {m:F0} MB") : "") +
                 (result.WriterDuring is { } w ? FormattableString.Invariant($", writer p99 {result.WriterBefore!.P99:F1} -> {w.P99:F1} ms, max {w.Max:F0} ms") : "") +
-                (result.CutOverStallMs is { } s ? FormattableString.Invariant($", cut-over stall {s:F0} ms") : "") +
+                (result.CutOverStallMs is { } cs ? FormattableString.Invariant($", cut-over stall {cs:F0} ms") : "") +
                 (result.Error is { } err ? "  ERROR " + err : ""));
         }
 
@@ -183,13 +138,20 @@ internal sealed class BenchRunner(BenchSettings settings)
         {
             var workspace = $"{settings.Prefix}_{result.Id}";
             result.Writes = writes[result.Id];
-            if (result.Error is null)
+            try
             {
-                result.TopUpWrites = await TopUp.RunAsync(engine, table, workspace, rows, writes[result.Id], target, ct);
-                (result.Hash, result.FinalRows) = await engine.HashAsync(workspace, table, ct);
+                if (result.Error is null)
+                {
+                    result.TopUpWrites = await TopUp.RunAsync(engine, table, workspace, rows, writes[result.Id], target, ct);
+                    (result.Hash, result.FinalRows) = await engine.HashAsync(workspace, table, ct);
+                }
+                if (!settings.Keep)
+                    await engine.DropWorkspaceAsync(workspace, ct);
             }
-            if (!settings.Keep)
-                await engine.DropWorkspaceAsync(workspace, ct);
+            catch (System.Data.Common.DbException e)
+            {
+                result.Error ??= "content check: " + e.Message;
+            }
         }
         var hashes = group.Contenders.Where(r => r.Hash is not null).Select(r => r.Hash).ToList();
         var reference = hashes.GroupBy(h => h).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
@@ -198,6 +160,65 @@ internal sealed class BenchRunner(BenchSettings settings)
         group.ContentMatch = group.Contenders.All(r => r.SameContent == true);
         log($"   [{load} #{round}] content after {target:N0} writes: {(group.ContentMatch ? "identical in every contender" : "DIFFERENT: " + string.Join(", ", group.Contenders.Select(r => $"{r.Id}={r.Hash?[..12] ?? "failed"}")))}");
         return group;
+    }
+
+    /// <summary>One contender on a fresh clone, with the writer around it when loaded; returns the writes the writer completed.</summary>
+    private async Task<long> RunContenderAsync(BenchEngine engine, TableModel table, long rows, string load, int round, Contender contender, ContenderResult result, CancellationToken ct)
+    {
+        var log = settings.Log;
+        var workspace = $"{settings.Prefix}_{contender.Id}";
+        log($"   [{load} #{round}] {contender.Id}: cloning {rows:N0} rows into {workspace}");
+        await engine.CloneAsync(table, rows, workspace, ct);
+        var clock = Stopwatch.StartNew();
+        Writer? writer = null;
+        if (load != "idle")
+        {
+            writer = new Writer(engine, table, await engine.OpenAsync(workspace, ct), rows, settings.Rate, clock);
+            writer.Start();
+            await Task.Delay(TimeSpan.FromSeconds(settings.BaselineSeconds), ct);
+        }
+        var origin = clock.Elapsed.TotalSeconds;
+        var context = new RunContext(engine, table, workspace, settings, clock, origin);
+        log($"   [{load} #{round}] {contender.Id}: running");
+        try
+        {
+            var outcome = await contender.RunAsync(context, ct);
+            result.WallSeconds = context.Now;
+            result.PeakRssMb = outcome.PeakRssMb;
+            result.CpuSeconds = outcome.CpuSeconds;
+            result.MemorySource = outcome.MemorySource;
+            result.Version = outcome.Version;
+            result.Chunks = outcome.Chunks;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            result.WallSeconds = context.Now;
+            result.Error = e.Message;
+            log($"   [{load} #{round}] {contender.Id}: FAILED: {e.Message}");
+        }
+        result.RowsPerSecond = rows / Math.Max(1e-9, result.WallSeconds);
+        result.Phases = Spans(context.Phases, result.WallSeconds);
+        result.Progress = [new ProgressPoint(0, 0), .. context.Progress, new ProgressPoint(result.WallSeconds, result.Error is null ? 1 : context.Progress.LastOrDefault()?.Fraction ?? 0)];
+        result.CutOver = result.Phases.FirstOrDefault(p => p.Phase is "CuttingOver" or "cutover");
+        long completed = 0;
+        if (writer is not null)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(settings.TailSeconds), ct);
+            try
+            {
+                await writer.StopAsync();
+            }
+            catch (InvalidOperationException e)
+            {
+                result.Error = (result.Error is null ? "" : result.Error + "; ") + e.Message;
+            }
+            Summarize(result, writer, origin);
+            completed = writer.Completed;
+        }
+        result.Shape = await engine.DescribeAsync(workspace, table, ct);
+        if (result.Error is null && !Changed(result.Shape, table))
+            result.Error = $"the change is not in place: columns {string.Join(",", result.Shape.Columns)}; indexes {string.Join(",", result.Shape.Indexes)}";
+        return completed;
     }
 
     private static bool Changed(TableShape shape, TableModel table) =>

@@ -6,7 +6,7 @@ namespace Swap.Scenarios.Online;
 /// Options of the online-change benchmark. Command line:
 /// <c>bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users,attachments]
 /// [--load idle,write|both] [--rate 500] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
-/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install]</c>.
+/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc]</c>.
 /// Server URLs default to SWAP_TEST_MYSQL and SWAP_TEST_POSTGRES.
 /// </summary>
 internal sealed class BenchSettings
@@ -52,6 +52,9 @@ internal sealed class BenchSettings
     /// <summary>Keep the workspaces after the run, for inspection.</summary>
     public bool Keep { get; set; }
 
+    /// <summary>MariaDB keys are AUTO_INCREMENT (the default, as applications make them); false makes them plain BIGINT keys.</summary>
+    public bool AutoIncrement { get; set; } = true;
+
     /// <summary>Remove the templates (and the PostgreSQL database) at the end: for runs with a throwaway prefix.</summary>
     public bool DropTemplates { get; set; }
 
@@ -90,6 +93,7 @@ internal sealed class BenchSettings
                 case "--postgres": s.PostgresUrl = Value(); break;
                 case "--prefix": s.Prefix = Value(); break;
                 case "--keep": s.Keep = true; break;
+                case "--no-autoinc": s.AutoIncrement = false; break;
                 case "--drop-templates": s.DropTemplates = true; break;
                 case "--no-install": s.InstallPeers = false; break;
                 case "--no-charts": s.Charts = false; break;

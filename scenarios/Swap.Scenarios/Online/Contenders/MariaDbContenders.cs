@@ -91,6 +91,8 @@ internal sealed partial class PtOnlineSchemaChange : Contender
 
     private static void OnLine(RunContext context, string line)
     {
+        // Most lines start with an ISO timestamp: "2026-11-21T08:36:40 Copied rows OK."
+        line = Stamp().Replace(line, "");
         if (Percent().Match(line) is { Success: true } m)
         {
             context.Mark("copy");
@@ -118,6 +120,9 @@ internal sealed partial class PtOnlineSchemaChange : Contender
 
     [GeneratedRegex(@"^Copying `[^`]+`\.`[^`]+`:\s+(\d+)%")]
     private static partial Regex Percent();
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\s+")]
+    private static partial Regex Stamp();
 }
 
 /// <summary>

@@ -37,22 +37,24 @@ internal static class ToolProcess
                 psi.Environment[k] = v;
         }
         var tail = new Queue<string>();
-        void Line(string? line)
+        var errors = new Queue<string>();
+        void Line(string? line, bool error)
         {
             if (line is null)
                 return;
             lock (tail)
             {
-                tail.Enqueue(line);
-                if (tail.Count > 40)
-                    tail.Dequeue();
+                var q = error ? errors : tail;
+                q.Enqueue(line);
+                if (q.Count > 20)
+                    q.Dequeue();
             }
             onLine(line);
         }
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
         p.StandardInput.Close();
-        var stdout = Task.Run(async () => { while (await p.StandardOutput.ReadLineAsync(ct) is { } l) Line(l); }, ct);
-        var stderr = Task.Run(async () => { while (await p.StandardError.ReadLineAsync(ct) is { } l) Line(l); }, ct);
+        var stdout = Task.Run(async () => { while (await p.StandardOutput.ReadLineAsync(ct) is { } l) Line(l, false); }, ct);
+        var stderr = Task.Run(async () => { while (await p.StandardError.ReadLineAsync(ct) is { } l) Line(l, true); }, ct);
         try
         {
             await p.WaitForExitAsync(ct);
@@ -75,7 +77,7 @@ internal static class ToolProcess
         }
         File.Delete(timeFile);
         lock (tail)
-            return new ToolExit(p.ExitCode, rss, cpu, [.. tail]);
+            return new ToolExit(p.ExitCode, rss, cpu, [.. tail.TakeLast(5), "--- stderr:", .. errors]);
     }
 
     /// <summary>The first line a command prints (for versions), or null when it is not installed.</summary>

@@ -15,7 +15,7 @@ namespace Swap.Scenarios.Online.Engines;
 /// <c>{prefix}_tpl</c>, loaded with multi-row INSERTs of 1,000 rows (LOAD DATA LOCAL is off in
 /// the client library) and indexed after the load.
 /// </summary>
-internal sealed class MariaDbEngine(DatabaseUrl server, string prefix) : BenchEngine
+internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool autoIncrement = true) : BenchEngine
 {
     private string Template => prefix + "_tpl";
 
@@ -45,12 +45,13 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix) : BenchEn
         var version = await c.ScalarAsync("SELECT VERSION()", ct);
         var pool = await c.ScalarAsync("SELECT @@innodb_buffer_pool_size", ct);
         var flush = await c.ScalarAsync("SELECT @@innodb_flush_log_at_trx_commit", ct);
-        return string.Create(CultureInfo.InvariantCulture, $"MariaDB {version} (innodb_buffer_pool_size {Convert.ToInt64(pool, CultureInfo.InvariantCulture) >> 20} MB, innodb_flush_log_at_trx_commit {flush}, binlog off)");
+        var autoinc = await c.ScalarAsync("SELECT @@innodb_autoinc_lock_mode", ct);
+        return string.Create(CultureInfo.InvariantCulture, $"MariaDB {version} (innodb_buffer_pool_size {Convert.ToInt64(pool, CultureInfo.InvariantCulture) >> 20} MB, innodb_flush_log_at_trx_commit {flush}, innodb_autoinc_lock_mode {autoinc}, binlog off)");
     }
 
     public override string TypeSql(BenchColumn column, bool widened) => column.Type switch
     {
-        BenchType.Key => "BIGINT NOT NULL AUTO_INCREMENT",
+        BenchType.Key => autoIncrement ? "BIGINT NOT NULL AUTO_INCREMENT" : "BIGINT NOT NULL",
         BenchType.Int => widened ? "BIGINT" : "INT",
         BenchType.BigInt => "BIGINT",
         BenchType.String => $"VARCHAR({column.Length})",
@@ -62,14 +63,16 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix) : BenchEn
 
     public override bool IsTransient(Exception error) => error is MySqlException { IsTransient: true };
 
-    private string TemplateTable(TableModel table, long rows) => $"{Quote(Template)}.{Quote($"{table.Name}_{rows}")}";
+    private string TemplateTable(TableModel table, long rows) => $"{Quote(Template)}.{Quote(TemplateName(table, rows))}";
+
+    private string TemplateName(TableModel table, long rows) => $"{table.Name}_{rows}{(autoIncrement ? "" : "_noai")}";
 
     public override async Task<double> EnsureTemplateAsync(TableModel table, long rows, CancellationToken ct)
     {
         await using var c = await OpenAsync(null, ct);
         await c.ExecAsync($"CREATE DATABASE IF NOT EXISTS {Quote(Template)} CHARACTER SET utf8mb4", ct);
         await c.ExecAsync($"CREATE TABLE IF NOT EXISTS {Quote(Template)}.bench_meta (name VARCHAR(100) PRIMARY KEY, version INT NOT NULL)", ct);
-        var key = $"{table.Name}_{rows}";
+        var key = TemplateName(table, rows);
         var version = await c.ScalarAsync($"SELECT version FROM {Quote(Template)}.bench_meta WHERE name = @n", ct, ("@n", key));
         if (version is not null && Convert.ToInt32(version, CultureInfo.InvariantCulture) == DataVersion)
             return 0;

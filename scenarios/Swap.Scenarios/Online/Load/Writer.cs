@@ -26,6 +26,7 @@ internal sealed class Writer
     private readonly List<WriteSample> samples = new(1 << 16);
     private Thread? thread;
     private volatile bool stop;
+    private double stopAt = double.PositiveInfinity;
     private Exception? failure;
 
     public Writer(BenchEngine engine, TableModel table, DbConnection connection, long loadedRows, int rate, Stopwatch clock)
@@ -51,10 +52,19 @@ internal sealed class Writer
         thread.Start();
     }
 
+    /// <summary>
+    /// Stops the schedule now, but first sends every write the schedule meant to send before now:
+    /// a writer that fell behind (blocked by a lock) still measures the writes queued behind it.
+    /// </summary>
     public async Task StopAsync()
     {
-        stop = true;
-        await Task.Run(() => thread?.Join());
+        Volatile.Write(ref stopAt, clock.Elapsed.TotalSeconds);
+        if (thread is not null && !await Task.Run(() => thread.Join(TimeSpan.FromMinutes(10))))
+        {
+            // Still blocked ten minutes on: give up on the queued writes.
+            stop = true;
+            await Task.Run(thread.Join);
+        }
         applier.Dispose();
         await connection.DisposeAsync();
         if (failure is not null)
@@ -70,6 +80,8 @@ internal sealed class Writer
             for (long i = 0; !stop; i++)
             {
                 var intended = start + (i * period);
+                if (intended >= Volatile.Read(ref stopAt))
+                    break;
                 WaitUntil(intended);
                 if (stop)
                     break;
