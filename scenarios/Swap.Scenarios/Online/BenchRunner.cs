@@ -66,7 +66,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             case "mariadb":
                 return new MariaDbEngine(DatabaseUrl.Parse(settings.MySqlUrl ?? throw new InvalidOperationException("No MariaDB server: set SWAP_TEST_MYSQL or pass --mysql.")), settings.Prefix, settings.AutoIncrement);
             case "postgres":
-                var pg = new PostgresEngine(DatabaseUrl.Parse(settings.PostgresUrl ?? throw new InvalidOperationException("No PostgreSQL server: set SWAP_TEST_POSTGRES or pass --postgres.")), settings.Prefix);
+                var pg = new PostgresEngine(DatabaseUrl.Parse(settings.PostgresUrl ?? throw new InvalidOperationException("No PostgreSQL server: set SWAP_TEST_POSTGRES or pass --postgres.")), settings.Prefix, settings.TraceAutovacuum);
                 await pg.InitializeAsync(ct);
                 return pg;
             default:
@@ -179,7 +179,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         }
         var origin = clock.Elapsed.TotalSeconds;
         var context = new RunContext(engine, table, workspace, settings, clock, origin);
-        log($"   [{load} #{round}] {contender.Id}: running");
+        log(FormattableString.Invariant($"   [{load} #{round}] {contender.Id}: running (started {DateTime.UtcNow:HH:mm:ss.fff} UTC)"));
         try
         {
             var outcome = await contender.RunAsync(context, ct);

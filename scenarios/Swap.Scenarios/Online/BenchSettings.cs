@@ -55,6 +55,9 @@ internal sealed class BenchSettings
     /// <summary>MariaDB keys are AUTO_INCREMENT (the default, as applications make them); false makes them plain BIGINT keys.</summary>
     public bool AutoIncrement { get; set; } = true;
 
+    /// <summary>Profiling aid: PostgreSQL logs every autovacuum of the benchmark tables (a per-table option, which Swap's copy inherits).</summary>
+    public bool TraceAutovacuum { get; set; }
+
     /// <summary>Remove the templates (and the PostgreSQL database) at the end: for runs with a throwaway prefix.</summary>
     public bool DropTemplates { get; set; }
 
@@ -94,6 +97,7 @@ internal sealed class BenchSettings
                 case "--prefix": s.Prefix = Value(); break;
                 case "--keep": s.Keep = true; break;
                 case "--no-autoinc": s.AutoIncrement = false; break;
+                case "--trace-autovacuum": s.TraceAutovacuum = true; break;
                 case "--drop-templates": s.DropTemplates = true; break;
                 case "--no-install": s.InstallPeers = false; break;
                 case "--no-charts": s.Charts = false; break;

@@ -14,7 +14,7 @@ namespace Swap.Scenarios.Online.Engines;
 /// schema per workspace, the template in schema <c>{prefix}_tpl</c>, loaded with binary COPY and
 /// indexed after the load; clones are vacuumed and analyzed so every contender starts alike.
 /// </summary>
-internal sealed class PostgresEngine(DatabaseUrl server, string prefix) : BenchEngine
+internal sealed class PostgresEngine(DatabaseUrl server, string prefix, bool traceAutovacuum = false) : BenchEngine
 {
     private string Template => prefix + "_tpl";
 
@@ -164,6 +164,8 @@ internal sealed class PostgresEngine(DatabaseUrl server, string prefix) : BenchE
         await c.ExecAsync($"INSERT INTO {target} SELECT * FROM {TemplateTable(table, rows)} ORDER BY id", ct);
         await AddKeyAndIndexesAsync(c, table, target, ct);
         await c.ExecAsync($"VACUUM (ANALYZE) {target}", ct);
+        if (traceAutovacuum)
+            await c.ExecAsync($"ALTER TABLE {target} SET (log_autovacuum_min_duration = 0)", ct);
     }
 
     public override async Task DropWorkspaceAsync(string workspace, CancellationToken ct)
