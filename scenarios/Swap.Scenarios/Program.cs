@@ -5,10 +5,12 @@ using Swap.Scenarios.Online.Worker;
 // client-bench: the MySQL client's streaming read against the mariadb CLI.
 // swap-worker: one Swap run in a process of its own (started by bench).
 // bench (the default): the online schema change benchmark against the native and peer tools.
+// report: summary.md and charts again from results.json files.
 return args switch
 {
     ["client-bench", .. var rest] => ClientBenchCommand.Run(rest),
     ["swap-worker", .. var rest] => await SwapWorker.RunAsync(rest),
     ["bench", .. var rest] => await BenchCommand.RunAsync(rest),
+    ["report", .. var rest] => await ReportCommand.RunAsync(rest),
     _ => await BenchCommand.RunAsync(args),
 };

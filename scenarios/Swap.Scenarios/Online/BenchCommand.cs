@@ -38,9 +38,9 @@ internal static class BenchCommand
         return report.Engines.SelectMany(e => e.Groups).All(g => g.ContentMatch && g.Contenders.All(c => c.Error is null)) ? 0 : 1;
     }
 
-    public static async Task<string> WriteAsync(BenchReport report, BenchSettings settings, CancellationToken ct)
+    public static async Task<string> WriteAsync(BenchReport report, BenchSettings settings, CancellationToken ct, bool timestamped = true)
     {
-        var folder = Path.Combine(settings.OutDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        var folder = timestamped ? Path.Combine(settings.OutDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)) : settings.OutDir;
         Directory.CreateDirectory(folder);
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         await File.WriteAllTextAsync(Path.Combine(folder, "results.json"), json, ct);
@@ -51,11 +51,15 @@ internal static class BenchCommand
             {
                 foreach (var g in engine.Groups)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"{engine.Engine}-{g.Table}-{g.Rows}-{g.Load}{(g.Round > 1 ? "-r" + g.Round : "")}.svg");
+                    var name = ChartName(engine, g);
                     await File.WriteAllTextAsync(Path.Combine(folder, name), SvgChart.Render(engine.Engine, g), ct);
                 }
             }
         }
         return folder;
     }
+
+    /// <summary>mariadb-users-1000000-write.svg; the engine's note (e.g. no AUTO_INCREMENT) and chunk time make it unique across runs.</summary>
+    public static string ChartName(EngineReport engine, GroupReport g) =>
+        string.Create(CultureInfo.InvariantCulture, $"{engine.Engine}{engine.Variant}-{g.Table}-{g.Rows}-{g.Load}{(g.Round > 1 ? "-r" + g.Round : "")}.svg");
 }

@@ -30,7 +30,11 @@ internal sealed class BenchRunner(BenchSettings settings)
             await using var engine = await CreateEngineAsync(name, ct);
             var server = await engine.ServerVersionAsync(ct) + (name == "mariadb" && !settings.AutoIncrement ? "; keys without AUTO_INCREMENT (--no-autoinc)" : "");
             log($"== {name}: {server}");
-            var engineReport = new EngineReport(name, server, PeerVersions(name), []);
+            var engineReport = new EngineReport(name, server, PeerVersions(name), [])
+            {
+                Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : ""),
+                ChunkMs = settings.ChunkMs,
+            };
             engines.Add(engineReport);
             try
             {
@@ -231,8 +235,7 @@ internal sealed class BenchRunner(BenchSettings settings)
     private static void Summarize(ContenderResult result, Writer writer, double origin)
     {
         var samples = writer.Samples.Select(s => s with { Intended = s.Intended - origin }).ToList();
-        result.WriterBefore = LatencyStats.Of(samples, double.NegativeInfinity, 0);
-        result.WriterDuring = LatencyStats.Of(samples, 0, result.WallSeconds);
+        (result.WriterBefore, result.WriterDuring) = LatencyStats.Split(samples, result.WallSeconds);
         result.P99Ratio = result.WriterBefore.P99 > 0 ? result.WriterDuring.P99 / result.WriterBefore.P99 : null;
         result.LongestStallMs = result.WriterDuring.Max;
         result.WriteRetries = writer.Retries;

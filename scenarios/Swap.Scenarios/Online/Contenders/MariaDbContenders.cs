@@ -30,10 +30,10 @@ internal sealed class MariaDbNativeAlter : Contender
         await using (new Poller(
             async t =>
             {
-                // MariaDB reports ALTER TABLE progress (all stages, in %) in the process list.
-                var p = await probeConnection.ScalarAsync("SELECT PROGRESS FROM information_schema.PROCESSLIST WHERE ID = @id", t, ("@id", id));
-                if (p is not null)
-                    context.Report(Convert.ToDouble(p, CultureInfo.InvariantCulture) / 100);
+                // MariaDB reports ALTER TABLE progress per stage (copy, then index build) in the process list.
+                var p = await probeConnection.ColumnAsync("SELECT CONCAT_WS(' ', STAGE, MAX_STAGE, PROGRESS) FROM information_schema.PROCESSLIST WHERE ID = @id", t, ("@id", id));
+                if (p.FirstOrDefault()?.Split(' ') is [var stage, var stages, var percent] && double.Parse(stages, CultureInfo.InvariantCulture) > 0)
+                    context.Report((double.Parse(stage, CultureInfo.InvariantCulture) - 1 + (double.Parse(percent, CultureInfo.InvariantCulture) / 100)) / double.Parse(stages, CultureInfo.InvariantCulture));
             },
             TimeSpan.FromMilliseconds(200),
             ct))

@@ -16,7 +16,7 @@ internal static class MarkdownReport
         foreach (var engine in report.Engines)
         {
             md.AppendLine();
-            md.AppendLine(Inv($"### {engine.Engine}: {engine.Server}"));
+            md.AppendLine(Inv($"### {engine.Engine}{engine.Variant}: {engine.Server}; chunk target {engine.ChunkMs} ms"));
             if (engine.PeerVersions.Count > 0)
                 md.AppendLine().AppendLine("Peers: " + string.Join("; ", engine.PeerVersions));
             foreach (var size in engine.Groups.GroupBy(g => (g.Table, g.Rows)))

@@ -12,7 +12,14 @@ internal sealed record BenchReport(string Date, MachineFacts Machine, string Com
 
 internal sealed record MachineFacts(int Cores, string Cpu, double MemoryGb, string Os, string Kernel, string Dotnet, double LoadAverageStart);
 
-internal sealed record EngineReport(string Engine, string Server, IReadOnlyList<string> PeerVersions, List<GroupReport> Groups);
+internal sealed record EngineReport(string Engine, string Server, IReadOnlyList<string> PeerVersions, List<GroupReport> Groups)
+{
+    /// <summary>What sets this run apart in file names: "" or e.g. "-noautoinc-chunk100".</summary>
+    public string Variant { get; set; } = "";
+
+    /// <summary>Chunk target time of Swap and pt-online-schema-change (ms).</summary>
+    public int ChunkMs { get; set; } = 500;
+}
 
 /// <summary>All contenders on the same data under the same load, in one round.</summary>
 internal sealed record GroupReport(string Table, long Rows, string Load, int Round, double TemplateLoadSeconds, int Rate, List<ContenderResult> Contenders)

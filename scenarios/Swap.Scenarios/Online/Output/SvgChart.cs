@@ -46,17 +46,18 @@ internal static class SvgChart
                 var w = Math.Max(0.5, X(ph.End) - X(ph.Start));
                 var plotsHeight = loaded ? latencyTop + latencyHeight - progressTop : progressHeight;
                 svg.Append(Inv($"<rect x=\"{X(ph.Start):F1}\" y=\"{progressTop}\" width=\"{w:F1}\" height=\"{plotsHeight}\" fill=\"{PhaseColors[p % PhaseColors.Length]}\"/>\n"));
-                svg.Append(Inv($"<text x=\"{X(ph.Start) + 2:F1}\" y=\"{progressTop + 10}\" font-size=\"9\" fill=\"#777\">{Escape(ph.Phase)}</text>\n"));
+                if (w >= 6 * ph.Phase.Length)
+                    svg.Append(Inv($"<text x=\"{X(ph.Start) + 2:F1}\" y=\"{progressTop + 10}\" font-size=\"9\" fill=\"#777\">{Escape(ph.Phase)}</text>\n"));
             }
             // Progress.
-            Frame(svg, progressTop, progressHeight, "copy %");
+            Frame(svg, progressTop, progressHeight, "copy progress 0-100%");
             var points = r.Progress.Select(p => Inv($"{X(p.T):F1},{progressTop + progressHeight - (p.Fraction * progressHeight):F1}"));
             svg.Append(Inv($"<polyline fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"1.5\" points=\"{string.Join(' ', points)}\"/>\n"));
             svg.Append(Inv($"<line x1=\"{X(0):F1}\" y1=\"{progressTop}\" x2=\"{X(0):F1}\" y2=\"{(loaded ? latencyTop + latencyHeight : progressTop + progressHeight)}\" stroke=\"#999\" stroke-dasharray=\"3,3\"/>\n"));
             if (!loaded)
                 continue;
             // Latency, log scale from 0.1 ms to the run's maximum.
-            Frame(svg, latencyTop, latencyHeight, "write ms (log)");
+            Frame(svg, latencyTop, latencyHeight, "worst write latency per 100 ms, ms (log scale)");
             var logMin = Math.Log10(0.1);
             var logMax = Math.Log10(maxLatency * 1.2);
             double Y(double ms) => latencyTop + latencyHeight - ((Math.Log10(Math.Max(0.1, ms)) - logMin) / (logMax - logMin) * latencyHeight);
@@ -83,7 +84,7 @@ internal static class SvgChart
     private static void Frame(StringBuilder svg, double top, double height, string label)
     {
         svg.Append(Inv($"<rect x=\"{Left}\" y=\"{top}\" width=\"{Width - Left - Right}\" height=\"{height}\" fill=\"none\" stroke=\"#bbb\"/>\n"));
-        svg.Append(Inv($"<text x=\"{Left - 4}\" y=\"{top + (height / 2):F1}\" text-anchor=\"end\" font-size=\"9\">{Escape(label)}</text>\n"));
+        svg.Append(Inv($"<text x=\"{Width - Right - 4}\" y=\"{top + 10:F1}\" text-anchor=\"end\" font-size=\"9\" fill=\"#555\">{Escape(label)}</text>\n"));
     }
 
     private static IEnumerable<double> Ticks(double min, double max)
