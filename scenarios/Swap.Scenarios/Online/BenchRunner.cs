@@ -152,7 +152,7 @@ internal sealed class BenchRunner(BenchSettings settings)
                 if (!settings.Keep)
                     await engine.DropWorkspaceAsync(workspace, ct);
             }
-            catch (System.Data.Common.DbException e)
+            catch (Exception e) when (e is System.Data.Common.DbException or SwapException)
             {
                 result.Error ??= "content check: " + e.Message;
             }
@@ -193,6 +193,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             result.MemorySource = outcome.MemorySource;
             result.Version = outcome.Version;
             result.Chunks = outcome.Chunks;
+            result.Notes = outcome.Notes;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

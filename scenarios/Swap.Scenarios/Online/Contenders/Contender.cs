@@ -34,6 +34,8 @@ internal sealed record ContenderOutcome
 
     /// <summary>Per-chunk records (Swap): seconds since start, rows copied so far, chunk size.</summary>
     public IReadOnlyList<ChunkRecord>? Chunks { get; init; }
+
+    public string? Notes { get; init; }
 }
 
 internal sealed record ChunkRecord(double T, long Rows, int ChunkSize);

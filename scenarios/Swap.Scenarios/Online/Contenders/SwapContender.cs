@@ -19,6 +19,7 @@ internal sealed class SwapContender : Contender
     {
         var chunks = new List<ChunkRecord>();
         double? selfHwm = null;
+        string? notes = null;
         var env = new Dictionary<string, string> { [SwapWorker.UrlVariable] = context.Engine.UrlText(context.Workspace) };
         var args = new List<string> { "swap-worker", "--table", context.Table.Name, "--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) };
         var (file, prefix) = WorkerCommand();
@@ -32,6 +33,8 @@ internal sealed class SwapContender : Contender
             if (root.TryGetProperty("done", out _))
             {
                 selfHwm = root.GetProperty("hwm_mb").GetDouble();
+                notes = string.Create(CultureInfo.InvariantCulture,
+                    $"VmHWM {selfHwm:F0} MB, GC heap at end {root.GetProperty("gc_heap_mb").GetDouble():F0} MB, allocated {root.GetProperty("allocated_mb").GetDouble():F0} MB in total, {root.GetProperty("gcs").GetInt32()} gen0 GCs");
                 return;
             }
             var phase = root.GetProperty("phase").GetString()!;
@@ -58,6 +61,7 @@ internal sealed class SwapContender : Contender
             MemorySource = exit.PeakRssMb is not null ? $"GNU time maxrss of the worker (worker's own VmHWM {selfHwm:F0} MB)" : "worker's VmHWM",
             Version = typeof(Migrator).Assembly.GetName().Version?.ToString(),
             Chunks = chunks,
+            Notes = notes,
         };
     }
 

@@ -46,7 +46,7 @@ internal static class MarkdownReport
                         continue;
                     var ratios = g.Contenders.Where(c => c.Id != "swap" && c.Error is null)
                         .Select(c => Inv($"{c.Id} {swap.WallSeconds / Math.Max(1e-9, c.WallSeconds):F2}x"));
-                    md.AppendLine(Inv($"- {g.Load} (round {g.Round}): {string.Join(", ", ratios)}; content after {g.WritesCompared:N0} writes {(g.ContentMatch ? "identical" : "NOT identical")}"));
+                    md.AppendLine(Inv($"- {g.Load} (round {g.Round}): {string.Join(", ", ratios)}; content after {g.WritesCompared:N0} writes: {Content(g)}"));
                 }
             }
         }
@@ -88,12 +88,22 @@ internal static class MarkdownReport
                 {
                     Row("cut-over stall <= 100 ms", Inv($"{Num(swap.CutOverStallMs, "F0")} ms (longest stall in the run {Num(swap.LongestStallMs, "F0")} ms)"), swap.CutOverStallMs is <= 100);
                     Row("writer p99 <= 2x idle p99", Inv($"{Num(swap.P99Ratio, "F2")}x ({swap.WriterBefore?.P99:F2} -> {swap.WriterDuring?.P99:F2} ms)"), swap.P99Ratio is <= 2);
-                    Row("zero content differences", g.ContentMatch ? "identical hashes" : "hashes differ", g.ContentMatch);
+                    Row("zero content differences", Content(g), Identical(g));
                 }
                 Row("Swap peak memory <= 150 MB", Inv($"{Num(swap.PeakRssMb, "F0")} MB"), swap.PeakRssMb is <= 150);
             }
         }
         return md.ToString();
+    }
+
+    /// <summary>Whether every contender that finished ends with the same content (failures are named, not compared).</summary>
+    private static bool Identical(GroupReport g) => g.Contenders.Where(c => c.Hash is not null).Select(c => c.Hash).Distinct().Count() == 1;
+
+    private static string Content(GroupReport g)
+    {
+        var failed = g.Contenders.Where(c => c.Hash is null).Select(c => c.Id).ToList();
+        var text = Identical(g) ? "identical in every contender that finished" : "DIFFERENT";
+        return failed.Count == 0 ? text : $"{text} ({string.Join(", ", failed)} failed)";
     }
 
     private static string Num(double? v, string format, string suffix = "") => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) + suffix : "";

@@ -89,5 +89,8 @@ internal sealed record ContenderResult(string Id, string Title)
 
     public IReadOnlyList<ChunkRecord>? Chunks { get; set; }
 
+    /// <summary>What the tool reported about itself (Swap: managed heap, bytes allocated, GCs).</summary>
+    public string? Notes { get; set; }
+
     public string? Error { get; set; }
 }
