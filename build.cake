@@ -127,10 +127,21 @@ Task("Demo")
 });
 
 Task("Bench")
-    .Description("Side-by-side benchmarks in scenarios/ (on demand, not part of Test).")
+    .Description("Online schema change benchmark in scenarios/ against native ALTER, pt-online-schema-change, pg_repack (on demand, not part of Test).")
+    .IsDependentOn("Build")
+    .IsDependentOn("Databases")
     .Does(() =>
 {
-    throw new Exception("Bench is not built yet: the scenario runner (issue #6) makes it real. Nothing was measured.");
+    // Options pass through: --rows=1000000,5000000 --engine=mariadb,postgres,sqlite --scenario=users|attachments
+    // --load=idle,write --rate=500 --repeat=1 --baseline=10 --contenders=swap,ptosc --chunk-ms=500.
+    var args = new List<string> { System.IO.Path.Combine(root, "scenarios", "Swap.Scenarios", "bin", configuration, "net10.0", "Swap.Scenarios.dll"), "bench",
+        "--out", System.IO.Path.Combine(artifacts, "bench") };
+    foreach (var option in new[] { "rows", "engine", "scenario", "load", "rate", "repeat", "baseline", "contenders", "chunk-ms" })
+    {
+        var value = Argument(option, "");
+        if (!string.IsNullOrEmpty(value)) { args.Add("--" + option); args.Add(value); }
+    }
+    Sh.Run("dotnet", args, env: servers.Environment(), timeoutSeconds: 6 * 3600);
 });
 
 Task("Default").IsDependentOn("Build");

@@ -1,8 +1,19 @@
 using Swap.Scenarios.ClientBench;
 using Swap.Scenarios.Demo;
+using Swap.Scenarios.Online;
+using Swap.Scenarios.Online.Worker;
 
-if (args.Length > 0 && args[0] == "client-bench") return ClientBenchCommand.Run(args[1..]);
-if (args.Length > 0 && args[0] == "demo-seed") return await DemoSeedCommand.RunAsync(args[1..]);
-
-Console.Error.WriteLine("The scenario runner is not built yet (issue #6).");
-return 1;
+// client-bench: the MySQL client's streaming read against the mariadb CLI.
+// demo-seed: the sample SQLite database of the Demo build target.
+// swap-worker: one Swap run in a process of its own (started by bench).
+// bench (the default): the online schema change benchmark against the native and peer tools.
+// report: summary.md and charts again from results.json files.
+return args switch
+{
+    ["client-bench", .. var rest] => ClientBenchCommand.Run(rest),
+    ["demo-seed", .. var rest] => await DemoSeedCommand.RunAsync(rest),
+    ["swap-worker", .. var rest] => await SwapWorker.RunAsync(rest),
+    ["bench", .. var rest] => await BenchCommand.RunAsync(rest),
+    ["report", .. var rest] => await ReportCommand.RunAsync(rest),
+    _ => await BenchCommand.RunAsync(args),
+};

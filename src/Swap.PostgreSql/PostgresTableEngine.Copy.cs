@@ -60,7 +60,10 @@ internal sealed partial class PostgresTableEngine
             }
         }
         var unlogged = original.Extra.GetValueOrDefault("persistence") == "u" ? "UNLOGGED " : "";
-        var options = original.Extra.GetValueOrDefault("options") is { Length: > 0 } o2 ? $" WITH ({o2})" : "";
+        // Autovacuum stays off on the copy while it is filled: an autovacuum holding the copy when the
+        // cut-over asks for its lock makes every attempt wait out lock_timeout with the application's
+        // writes queued behind it. AfterCutOver restores the original's setting and analyzes the table.
+        var options = $" WITH ({string.Join(", ", OwnOptions(original).Append(AutovacuumOff))})";
         sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n){options}");
 
         var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -138,6 +141,18 @@ internal sealed partial class PostgresTableEngine
 
     /// <summary>The name an original index takes when its table is renamed away.</summary>
     internal static string OldIndexName(string name) => SwapNames.For(name, 63).Old;
+
+    private const string AutovacuumOff = "autovacuum_enabled = false";
+
+    /// <summary>The original's storage options (<c>fillfactor=90</c>...) without autovacuum_enabled.</summary>
+    private static IEnumerable<string> OwnOptions(TableSchema original) =>
+        (original.Extra.GetValueOrDefault("options") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(o => !o.StartsWith("autovacuum_enabled=", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The original's autovacuum_enabled option (<c>autovacuum_enabled=false</c>), or null when it has none.</summary>
+    private static string? OwnAutovacuum(TableSchema original) =>
+        (original.Extra.GetValueOrDefault("options") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(o => o.StartsWith("autovacuum_enabled=", StringComparison.OrdinalIgnoreCase));
 
     private static string Truncate(string name) => name.Length <= 63 ? name : name[..63];
 

@@ -163,9 +163,16 @@ internal sealed partial class PostgresTableEngine
     {
         var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
             .Concat(spec.Original.ReferencedBy.Select(f => (f.Table, f.Name)));
+        var table = Q(spec.Original.Name);
+        // The copy was made with autovacuum off (see CreateCopy): give the table the original's setting back, and statistics.
+        string[] autovacuum =
+        [
+            OwnAutovacuum(spec.Original) is { } own ? $"ALTER TABLE {table} SET ({own})" : $"ALTER TABLE {table} RESET (autovacuum_enabled)",
+            $"ANALYZE {table}",
+        ];
         return validations.Select(v =>
             $"DO $swap$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +
             $"WHERE n.nspname = {D.Literal(database.Schema)} AND t.relname = {D.Literal(v.Table)} AND c.conname = {D.Literal(v.Name)} AND NOT c.convalidated) THEN " +
-            $"EXECUTE {D.Literal($"ALTER TABLE {Q(v.Table)} VALIDATE CONSTRAINT {D.Quote(v.Name)}")}; END IF; END $swap$").ToList();
+            $"EXECUTE {D.Literal($"ALTER TABLE {Q(v.Table)} VALIDATE CONSTRAINT {D.Quote(v.Name)}")}; END IF; END $swap$").Concat(autovacuum).ToList();
     }
 }

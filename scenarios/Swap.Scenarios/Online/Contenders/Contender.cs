@@ -1,0 +1,41 @@
+namespace Swap.Scenarios.Online.Contenders;
+
+/// <summary>One tool (or the hand-written floor) that makes the benchmark's schema change on a workspace.</summary>
+internal abstract class Contender
+{
+    /// <summary>Short id: native, ptosc, repack, rebuild, swap, limit.</summary>
+    public abstract string Id { get; }
+
+    /// <summary>What it runs, for the tables.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>
+    /// False for the floor (<c>INSERT ... SELECT</c> plus index builds), which does not carry
+    /// concurrent writes over and so only runs idle.
+    /// </summary>
+    public virtual bool KeepsWrites => true;
+
+    public abstract Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct);
+}
+
+/// <summary>What a contender reports beyond the wall time the runner measures.</summary>
+internal sealed record ContenderOutcome
+{
+    /// <summary>Peak RSS of the tool's own process (MB), when it runs one.</summary>
+    public double? PeakRssMb { get; init; }
+
+    /// <summary>User + system CPU seconds of the tool's process.</summary>
+    public double? CpuSeconds { get; init; }
+
+    /// <summary>How the peak was measured.</summary>
+    public string? MemorySource { get; init; }
+
+    public string? Version { get; init; }
+
+    /// <summary>Per-chunk records (Swap): seconds since start, rows copied so far, chunk size.</summary>
+    public IReadOnlyList<ChunkRecord>? Chunks { get; init; }
+
+    public string? Notes { get; init; }
+}
+
+internal sealed record ChunkRecord(double T, long Rows, int ChunkSize);

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Swap.Scenarios.Online.Worker;
+
+namespace Swap.Scenarios.Online.Contenders;
+
+/// <summary>
+/// Swap, through its library API, in a child process of its own (<c>swap-worker</c>): the harness
+/// reads its progress snapshots as they come and takes its peak RSS from GNU time (and from the
+/// worker's own VmHWM, which must agree).
+/// </summary>
+internal sealed class SwapContender : Contender
+{
+    public override string Id => "swap";
+
+    public override string Title => "Swap (library, own process)";
+
+    public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
+    {
+        var chunks = new List<ChunkRecord>();
+        double? selfHwm = null;
+        string? notes = null;
+        var env = new Dictionary<string, string> { [SwapWorker.UrlVariable] = context.Engine.UrlText(context.Workspace) };
+        var args = new List<string> { "swap-worker", "--table", context.Table.Name, "--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) };
+        var (file, prefix) = WorkerCommand();
+        context.Mark("start");
+        var exit = await ToolProcess.RunAsync(file, [.. prefix, .. args], env, line =>
+        {
+            if (!line.StartsWith('{'))
+                return;
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.TryGetProperty("done", out _))
+            {
+                selfHwm = root.GetProperty("hwm_mb").GetDouble();
+                notes = string.Create(CultureInfo.InvariantCulture,
+                    $"VmHWM {selfHwm:F0} MB, GC heap at end {root.GetProperty("gc_heap_mb").GetDouble():F0} MB, allocated {root.GetProperty("allocated_mb").GetDouble():F0} MB in total, {root.GetProperty("gcs").GetInt32()} gen0 GCs");
+                return;
+            }
+            var phase = root.GetProperty("phase").GetString()!;
+            context.Mark(phase);
+            if (phase == "Copying")
+            {
+                var rows = root.GetProperty("rows").GetInt64();
+                var est = Math.Max(1, root.GetProperty("est").GetInt64());
+                context.Report((double)rows / est);
+                lock (chunks)
+                    chunks.Add(new ChunkRecord(context.Now, rows, root.GetProperty("chunk").GetInt32()));
+            }
+            else if (phase is "Verifying" or "CuttingOver" or "RemovingCapture" or "DroppingOld" or "Done")
+            {
+                context.Report(1);
+            }
+        }, ct);
+        if (exit.Code != 0)
+            throw new InvalidOperationException($"swap-worker exited with {exit.Code}:\n{string.Join('\n', exit.Tail)}");
+        return new ContenderOutcome
+        {
+            PeakRssMb = exit.PeakRssMb ?? selfHwm,
+            CpuSeconds = exit.CpuSeconds,
+            MemorySource = exit.PeakRssMb is not null ? $"GNU time maxrss of the worker (worker's own VmHWM {selfHwm:F0} MB)" : "worker's VmHWM",
+            Version = typeof(Migrator).Assembly.GetName().Version?.ToString(),
+            Chunks = chunks,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>How to start this same program again: through the dotnet host with this assembly.</summary>
+    private static (string File, string[] Prefix) WorkerCommand()
+    {
+        var dll = typeof(SwapWorker).Assembly.Location;
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (string.IsNullOrEmpty(host) || !File.Exists(host))
+            host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        return (host, ["exec", dll]);
+    }
+}

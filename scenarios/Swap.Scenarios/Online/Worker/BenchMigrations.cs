@@ -1,0 +1,33 @@
+using Swap.Engine;
+using Swap.Scenarios.Online.Data;
+
+namespace Swap.Scenarios.Online.Worker;
+
+/// <summary>The benchmark's change through Swap's table engineer, the way a user writes it.</summary>
+public abstract class BenchChangeMigration : Migration
+{
+    internal abstract TableModel Table { get; }
+
+    public override async Task UpAsync(MigrationContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var change = Table.Change;
+        var t = await db.UseTableForAlterAsync(Table.Name);
+        t.AddColumn(DbColumn.String(change.Added.Name, change.Added.Length).NotNull().SetDefault(change.Default), after: change.After);
+        t.GetColumn(change.Widened).SetType(ColumnType.BigInt);
+        t.AddIndex(DbIndex.Create([.. change.Index.Columns]).Named(change.Index.Name));
+        await db.DoneUsingTablesAsync(Table.Name);
+    }
+}
+
+/// <summary>users: add <c>kind</c>, widen <c>login_count</c>, index <c>(kind, created_at)</c>.</summary>
+public sealed class BenchChangeUsers : BenchChangeMigration
+{
+    internal override TableModel Table { get; } = new UsersTable();
+}
+
+/// <summary>attachments: add <c>scan_status</c>, widen <c>byte_size</c>, index <c>(scan_status, created_at)</c>.</summary>
+public sealed class BenchChangeAttachments : BenchChangeMigration
+{
+    internal override TableModel Table { get; } = new AttachmentsTable();
+}

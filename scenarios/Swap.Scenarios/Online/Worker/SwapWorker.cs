@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Swap.Connections;
+using Swap.Dialects;
+using Swap.Discovery;
+using Swap.Engine;
+using Swap.MySql;
+using Swap.PostgreSql;
+using Swap.Sqlite;
+
+namespace Swap.Scenarios.Online.Worker;
+
+/// <summary>
+/// <c>swap-worker --table users [--chunk-ms 500]</c>, target URL in <c>SWAP_BENCH_URL</c>: runs the
+/// benchmark change through the Swap library in a process of its own, so the harness can measure
+/// Swap's peak memory without its own (data generation, the writer, charts). Prints one JSON line
+/// per progress snapshot and a last line with its peak RSS (VmHWM) and CPU time.
+/// </summary>
+internal static class SwapWorker
+{
+    public const string UrlVariable = "SWAP_BENCH_URL";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var table = "users";
+        var chunkMs = 500;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--table" when i + 1 < args.Length: table = args[++i]; break;
+                case "--chunk-ms" when i + 1 < args.Length: chunkMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"swap-worker: unknown argument '{args[i]}'"); return 2;
+            }
+        }
+        var text = Environment.GetEnvironmentVariable(UrlVariable);
+        if (string.IsNullOrEmpty(text))
+        {
+            Console.Error.WriteLine($"swap-worker: {UrlVariable} is not set.");
+            return 2;
+        }
+        var url = DatabaseUrl.Parse(text);
+        SwapDatabase db = url.Engine switch
+        {
+            DatabaseEngine.MySql => new MySqlDatabase(url),
+            DatabaseEngine.PostgreSql => new PostgresDatabase(url),
+            _ => new SqliteDatabase(url),
+        };
+        var clock = Stopwatch.StartNew();
+        var options = new MigratorOptions();
+        options.Sources.Add(MigrationSource.Types("bench", table == "users" ? typeof(BenchChangeUsers) : typeof(BenchChangeAttachments)));
+        options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(chunkMs);
+        options.Swap.Progress = new JsonLines(clock);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var result = await new Migrator(db, options).UpAsync(new UpOptions(), cancel.Token);
+        var process = Process.GetCurrentProcess();
+        Emit(new
+        {
+            done = true,
+            t = clock.Elapsed.TotalSeconds,
+            applied = result.Applied.Count,
+            hwm_mb = StatusMb("VmHWM:"),
+            cpu_s = process.TotalProcessorTime.TotalSeconds,
+            gc_heap_mb = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,
+            allocated_mb = GC.GetTotalAllocatedBytes() / 1048576.0,
+            gcs = GC.CollectionCount(0),
+        });
+        return result.Applied.Count == 1 ? 0 : 3;
+    }
+
+    private static void Emit(object value)
+    {
+        lock (Console.Out)
+            Console.Out.WriteLine(JsonSerializer.Serialize(value));
+    }
+
+    private static double? StatusMb(string key)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(key, StringComparison.Ordinal))
+                return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+        }
+        return null;
+    }
+
+    /// <summary>Writes each snapshot as it comes (synchronously, unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class JsonLines(Stopwatch clock) : IProgress<SwapProgress>
+    {
+        public void Report(SwapProgress value) => Emit(new
+        {
+            t = clock.Elapsed.TotalSeconds,
+            phase = value.Phase.ToString(),
+            rows = value.RowsCopied,
+            est = value.RowsEstimated,
+            chunk = value.ChunkSize,
+            rate = value.RowsPerSecond,
+            rss_mb = Environment.WorkingSet / 1048576.0,
+        });
+    }
+}

@@ -1,0 +1,91 @@
+using Swap.IntegrationTests.Infrastructure;
+using Swap.Scenarios.Online;
+using Swap.Scenarios.Online.Output;
+using Xunit.Abstractions;
+
+namespace Swap.IntegrationTests.Scenarios;
+
+/// <summary>
+/// The online-change benchmark end to end at a small size: every contender on every engine, idle
+/// and under the writer, on identical data. Proves the harness works; it measures nothing (the
+/// figures in docs/benchmarks.md come from full runs on demand: dotnet cake --target=Bench).
+/// </summary>
+public class BenchSmokeTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string[]> Expected = new()
+    {
+        ["mariadb"] = ["native", "ptosc", "swap", "limit"],
+        ["postgres"] = ["native", "repack", "swap", "limit"],
+        ["sqlite"] = ["native", "rebuild", "swap"],
+    };
+
+    [Fact]
+    public async Task Every_contender_on_every_engine_ends_with_the_same_table()
+    {
+        var work = Directory.CreateTempSubdirectory("swap-bench-smoke-").FullName;
+        var settings = new BenchSettings
+        {
+            Engines = ["mariadb", "postgres", "sqlite"],
+            Rows = [20_000],
+            Scenarios = ["users"],
+            Loads = ["idle", "write"],
+            Rate = 500,
+            BaselineSeconds = 1,
+            TailSeconds = 0.3,
+            MySqlUrl = Url(TestServers.MySqlVariable, () => TestServers.MySql),
+            PostgresUrl = Url(TestServers.PostgresVariable, () => TestServers.Postgres),
+            Prefix = UniqueName.Next("bench"),
+            DropTemplates = true,
+            WorkDir = work,
+            OutDir = work,
+            Log = output.WriteLine,
+        };
+        try
+        {
+            var report = await new BenchRunner(settings).RunAsync(CancellationToken.None);
+            var folder = await BenchCommand.WriteAsync(report, settings, CancellationToken.None);
+            output.WriteLine(MarkdownReport.Render(report));
+
+            Assert.True(File.Exists(Path.Combine(folder, "results.json")));
+            Assert.Equal(Expected.Keys.Order(), report.Engines.Select(e => e.Engine).Order());
+            foreach (var engine in report.Engines)
+            {
+                Assert.Equal(2, engine.Groups.Count);
+                foreach (var group in engine.Groups)
+                {
+                    var ids = Expected[engine.Engine].Where(id => group.Load == "idle" || id != "limit");
+                    Assert.Equal(ids.Order(), group.Contenders.Select(c => c.Id).Order());
+                    foreach (var c in group.Contenders)
+                    {
+                        Assert.True(c.Error is null, $"{engine.Engine}/{group.Load}/{c.Id}: {c.Error}");
+                        Assert.True(c.WallSeconds > 0, $"{engine.Engine}/{group.Load}/{c.Id} has no wall time");
+                        Assert.NotNull(c.Hash);
+                        if (group.Load == "idle")
+                            Assert.Equal(20_000, c.FinalRows);
+                    }
+                    // Every contender ends with the same content, after the same writes.
+                    Assert.Single(group.Contenders.Select(c => c.Hash).Distinct());
+                    Assert.True(group.ContentMatch);
+                    if (group.Load == "write")
+                    {
+                        Assert.True(group.WritesCompared > 0, "the writer wrote nothing");
+                        Assert.All(group.Contenders, c => Assert.True(c.WriterDuring is { Count: > 0 } && c.WriterBefore is { Count: > 0 }, $"{c.Id}: no writer samples"));
+                    }
+                }
+                var swap = engine.Groups.SelectMany(g => g.Contenders).Where(c => c.Id == "swap").ToList();
+                Assert.All(swap, s => Assert.True(s.PeakRssMb > 0, "no peak memory for Swap"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>The server URL with its password (TestServers fails clearly when the variable is missing).</summary>
+    private static string Url(string variable, Func<Connections.DatabaseUrl> check)
+    {
+        check();
+        return Environment.GetEnvironmentVariable(variable)!;
+    }
+}
