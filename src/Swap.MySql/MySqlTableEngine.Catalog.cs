@@ -46,7 +46,7 @@ internal sealed partial class MySqlTableEngine
 
         var stats = await connection.QueryAsync(
             """
-            SELECT INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE
+            SELECT INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION
             FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name ORDER BY INDEX_NAME, SEQ_IN_INDEX
             """,
             new { name = table },
@@ -55,7 +55,7 @@ internal sealed partial class MySqlTableEngine
         var indexes = stats.GroupBy(s => s.String("INDEX_NAME")!, StringComparer.Ordinal)
             .Select(g => new IndexSchema(
                 g.Key,
-                g.Select(s => new IndexColumn(s.String("COLUMN_NAME") ?? "", s.Int64("SUB_PART") is { } p ? (int)p : null, Expression: s.String("COLUMN_NAME") is null ? "expression" : null)).ToList(),
+                g.Select(s => new IndexColumn(s.String("COLUMN_NAME") ?? "", s.Int64("SUB_PART") is { } p ? (int)p : null, s.String("COLLATION") == "D", s.String("COLUMN_NAME") is null ? "expression" : null)).ToList(),
                 g.First().Int64("NON_UNIQUE") == 0,
                 Method: g.First().String("INDEX_TYPE")))
             .ToList();

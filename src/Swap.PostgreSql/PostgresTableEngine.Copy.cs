@@ -79,8 +79,13 @@ internal sealed partial class PostgresTableEngine
         var key = target?.PrimaryKey.Select(k => CreateName(target, k)).ToList() ?? original.PrimaryKey.ToList();
         if (key.Count > 0)
             sql.Add($"CREATE UNIQUE INDEX {D.Quote(TempIndexName(PrimaryKeyName(original)))} ON {copy} ({string.Join(", ", key.Select(D.Quote))})");
-        foreach (var index in TargetIndexes(original, target))
-            sql.Add(IndexDef(index, names));
+        // A copy built from the script's changes gets its secondary indexes once it is filled
+        // (BuildIndexesAsync); an exact clone for SQL on the copy gets them now.
+        if (target is null)
+        {
+            foreach (var index in original.Indexes)
+                sql.Add(IndexDef(index, names));
+        }
 
         sql.AddRange(renames);
         foreach (var c in (IEnumerable<ColumnSchema>)original.Columns)
@@ -115,23 +120,16 @@ internal sealed partial class PostgresTableEngine
         return string.Join(' ', parts);
     }
 
-    /// <summary>The indexes of the swapped-in table (original ones kept, new ones), not the primary key.</summary>
-    private static IEnumerable<IndexSchema> TargetIndexes(TableSchema original, DbTable? target) =>
-        target is null
-            ? original.Indexes
-            : target.Indexes.Select(i => i.Original is { } o && o.Columns.Select(c => c.Name).SequenceEqual(i.Columns.Select(c => c.Column), StringComparer.OrdinalIgnoreCase)
-                ? o
-                : new IndexSchema(i.Name, i.Columns.Select(c => new IndexColumn(target.GetColumn(c.Column).OriginalName ?? target.GetColumn(c.Column).Name)).ToList(), i.Unique, i.Original?.IsConstraint ?? false));
-
     /// <summary>An index on the copy under a temporary name (index names are per schema); the cut-over gives it the final name.</summary>
-    private string IndexDef(IndexSchema index, SwapNames names)
+    private string IndexDef(IndexSchema index, SwapNames names, bool concurrently = false)
     {
         var temp = D.Quote(TempIndexName(index.Name));
+        var create = $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {(concurrently ? "CONCURRENTLY " : "")}{temp} ON {(concurrently ? Q(names.Copy) : D.Quote(names.Copy))}";
         // The catalog keeps the part of the definition after "ON table": "USING btree (a, lower(b)) WHERE ...".
         if (index.Definition is { } tail && tail.StartsWith("USING ", StringComparison.Ordinal))
-            return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {temp} ON {D.Quote(names.Copy)} {tail}";
+            return $"{create} {tail}";
         var cols = string.Join(", ", index.Columns.Select(c => D.Quote(c.Name) + (c.Descending ? " DESC" : "")));
-        return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {temp} ON {D.Quote(names.Copy)} ({cols})";
+        return $"{create} ({cols})";
     }
 
     internal static string PrimaryKeyName(TableSchema original) => original.PrimaryKeyName ?? Truncate(original.Name + "_pkey");

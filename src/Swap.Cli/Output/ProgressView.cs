@@ -69,6 +69,7 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
         SwapPhase.CreatingCopy => "creating the copy",
         SwapPhase.InstallingCapture => "installing capture",
         SwapPhase.Copying => "copying",
+        SwapPhase.BuildingIndexes => "building indexes on the copy",
         SwapPhase.Verifying => "verifying",
         SwapPhase.CuttingOver => "cutting over",
         SwapPhase.RemovingCapture => "removing capture",

@@ -19,7 +19,9 @@ internal static class MySqlCopyBuilder
             return sql;
 
         var kept = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var droppedIndexes = original.Indexes.Where(i => !target.Indexes.Any(t => t.Original == i)).ToList();
+        // Secondary indexes the engine builds on the filled copy are dropped from the empty copy
+        // (kept ones come back after the rows are copied), with those the script drops.
+        var droppedIndexes = original.Indexes.Where(i => MySqlTableEngine.Deferrable(i) || !target.Indexes.Any(t => t.Original == i)).ToList();
         var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
 
         var first = new List<string>();
@@ -52,7 +54,7 @@ internal static class MySqlCopyBuilder
         var keys = new List<string>();
         if (pkChanged && target.PrimaryKey.Count > 0)
             keys.Add($"ADD PRIMARY KEY ({string.Join(", ", target.PrimaryKey.Select(d.Quote))})");
-        foreach (var index in target.Indexes.Where(i => i.Original is null))
+        foreach (var index in target.Indexes.Where(i => i.Original is null && !MySqlTableEngine.Deferrable(new IndexSchema(i.Name, [], i.Unique))))
         {
             var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Column) + (c.Prefix is { } p ? $"({p})" : "")));
             keys.Add($"ADD {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ({cols})");

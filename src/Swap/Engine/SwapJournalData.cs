@@ -8,7 +8,7 @@ namespace Swap.Engine;
 /// </summary>
 internal sealed class SwapJournalData
 {
-    public static readonly string[] Phases = ["started", "copy-created", "capture-installed", "copied", "verified", "swapped", "capture-removed", "old-dropped"];
+    public static readonly string[] Phases = ["started", "copy-created", "capture-installed", "copied", "indexed", "verified", "swapped", "capture-removed", "old-dropped"];
 
     public const string VerifyFailed = "verify-failed";
 

@@ -86,6 +86,22 @@ internal sealed partial class SwapOperation
                 await CopyTableAsync(spec);
             await SaveAsync("copied");
         }
+        if (Phase < SwapJournalData.Order("indexed"))
+        {
+            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0))
+            {
+                Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
+                try
+                {
+                    await engine.BuildIndexesAsync(Connection, spec, Token);
+                }
+                catch (DbException e)
+                {
+                    throw session.Database.Translate(e, $"{session.Script.Id}: build the indexes of the copy of {spec.Original.Name}");
+                }
+            }
+            await SaveAsync("indexed");
+        }
         if (Phase < SwapJournalData.Order("verified"))
         {
             foreach (var spec in specs)

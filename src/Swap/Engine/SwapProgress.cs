@@ -7,6 +7,7 @@ public enum SwapPhase
     CreatingCopy,
     InstallingCapture,
     Copying,
+    BuildingIndexes,
     Verifying,
     CuttingOver,
     RemovingCapture,

@@ -30,6 +30,12 @@ public sealed record SwapSpec
     /// <summary>The secondary indexes the swapped-in table must have (engines that build them at the cut-over read this).</summary>
     public IReadOnlyList<IndexSchema> TargetIndexes { get; init; } = [];
 
+    /// <summary>
+    /// Secondary indexes built on the copy after the rows are copied (faster than keeping them up
+    /// to date row by row); empty when the engine builds every index with the copy.
+    /// </summary>
+    public IReadOnlyList<IndexSchema> DeferredIndexes { get; init; } = [];
+
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 

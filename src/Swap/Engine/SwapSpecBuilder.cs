@@ -56,6 +56,16 @@ internal static class SwapSpecBuilder
         }).ToList();
 
         var targetKey = model is null ? original.PrimaryKey.ToList() : model.PrimaryKey.ToList();
+        var targetIndexes = model is null
+            ? original.Indexes
+            : model.Indexes.Select(i => new IndexSchema(
+                i.Name,
+                i.Columns.Select(c => new IndexColumn(c.Column, c.Prefix)).ToList(),
+                i.Unique,
+                i.Original?.IsConstraint ?? false,
+                i.Original?.Predicate,
+                i.Original?.Method,
+                i.Original is { } o && o.Columns.Select(c => c.Name).SequenceEqual(i.Columns.Select(c => c.Column), StringComparer.OrdinalIgnoreCase) ? o.Definition : null)).ToList();
         var newUnique = copy.Indexes.Any(i => i.Unique && !original.Indexes.Any(o => o.Unique && SameColumns(o, i))
             && !i.Columns.Select(c => c.Name).SequenceEqual(targetKey, StringComparer.OrdinalIgnoreCase)
             && !i.Columns.Select(c => c.Name).SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase))
@@ -70,16 +80,8 @@ internal static class SwapSpecBuilder
             Mapping = mapping,
             CaptureMayFail = mayFail || newUnique,
             TargetPrimaryKey = targetKey,
-            TargetIndexes = model is null
-                ? original.Indexes
-                : model.Indexes.Select(i => new IndexSchema(
-                    i.Name,
-                    i.Columns.Select(c => new IndexColumn(c.Column, c.Prefix)).ToList(),
-                    i.Unique,
-                    i.Original?.IsConstraint ?? false,
-                    i.Original?.Predicate,
-                    i.Original?.Method,
-                    i.Original is { } o && o.Columns.Select(c => c.Name).SequenceEqual(i.Columns.Select(c => c.Column), StringComparer.OrdinalIgnoreCase) ? o.Definition : null)).ToList(),
+            TargetIndexes = targetIndexes,
+            DeferredIndexes = model is null ? [] : targetIndexes.Where(engine.CanDeferIndex).ToList(),
             TargetForeignKeys = model is null
                 ? original.ForeignKeys
                 : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition)).ToList(),

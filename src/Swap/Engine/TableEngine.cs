@@ -34,6 +34,21 @@ public abstract class TableEngine(SwapDatabase database)
     /// <summary>An expression converting <paramref name="source"/> to the copy column's type where the engine needs it spelled out.</summary>
     public virtual string Convert(string source, ColumnSchema from, ColumnSchema to) => source;
 
+    /// <summary>
+    /// True for an index the engine builds on the filled copy (after the rows are copied) rather
+    /// than with the empty copy. <see cref="CreateCopy"/> leaves such indexes out when it has a target.
+    /// </summary>
+    public virtual bool CanDeferIndex(IndexSchema index) => false;
+
+    /// <summary>
+    /// Builds <see cref="SwapSpec.DeferredIndexes"/> on the filled copy without blocking the capture
+    /// that keeps writing to it. Must be safe to run again after an interruption.
+    /// </summary>
+    public virtual Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The index-building statements, for <c>plan</c>.</summary>
+    public virtual IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => [];
+
     /// <summary>The statements that start capturing the original's writes into the copy.</summary>
     public abstract IReadOnlyList<string> InstallCapture(SwapSpec spec);
 

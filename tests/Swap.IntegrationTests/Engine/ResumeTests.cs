@@ -17,7 +17,7 @@ public class ResumeTests
         var data = new TheoryData<DatabaseEngine, string>();
         foreach (var engine in new[] { DatabaseEngine.PostgreSql, DatabaseEngine.MySql })
         {
-            foreach (var point in new[] { "step:1", "phase:copy-created", "phase:capture-installed", "chunk-mid:3", "chunk:3", "phase:copied", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed" })
+            foreach (var point in new[] { "step:1", "phase:copy-created", "phase:capture-installed", "chunk-mid:3", "chunk:3", "phase:copied", "phase:indexed", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed" })
                 data.Add(engine, point);
         }
         data.Add(DatabaseEngine.Sqlite, "chunk-mid:3");
