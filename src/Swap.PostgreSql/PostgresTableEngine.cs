@@ -20,14 +20,21 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
 
     public override bool Online => true;
 
+    public override bool FullOuterJoin => true;
+
     /// <summary>A table name qualified with the target schema: triggers run under the application's search_path.</summary>
     private string Q(string table) => D.Quote(database.Schema) + "." + D.Quote(table);
 
     public override string Convert(string source, ColumnSchema from, ColumnSchema to) =>
         string.Equals(from.NativeType, to.NativeType, StringComparison.Ordinal) ? source : $"CAST({source} AS {to.NativeType})";
 
+    /// <summary>Types without an equality operator are compared through their text form; the rest directly, which is much cheaper.</summary>
+    private static readonly string[] NoEquality = ["json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle"];
+
     public override string SameValue(string original, string copy, ColumnMapping mapping) =>
-        $"(CAST({original} AS {mapping.CopyType}))::text IS NOT DISTINCT FROM ({copy})::text";
+        NoEquality.Any(t => mapping.CopyType.StartsWith(t, StringComparison.OrdinalIgnoreCase) && (mapping.CopyType.Length == t.Length || mapping.CopyType[t.Length] is '[' or ' ' or '('))
+            ? $"(CAST({original} AS {mapping.CopyType}))::text IS NOT DISTINCT FROM ({copy})::text"
+            : $"CAST({original} AS {mapping.CopyType}) IS NOT DISTINCT FROM {copy}";
 
     public override string CopyChunk(SwapSpec spec, string range) =>
         $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range} FOR SHARE OF o ON CONFLICT DO NOTHING";

@@ -23,8 +23,19 @@ internal sealed partial class SwapOperation
                 session.Run.ThrowIfBudgetSpent();
             var upper = await BoundaryAsync(spec, lower, VerifyChunk);
             var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();
-            var missing = await FirstAsync(SwapQueries.MissingOrDifferent(engine, spec, lower is not null, upper is not null), parameters);
-            var extra = missing is null ? await FirstAsync(SwapQueries.Extra(engine, spec, lower is not null, upper is not null), parameters) : null;
+            object?[]? missing;
+            object?[]? extra = null;
+            if (engine.FullOuterJoin)
+            {
+                var first = await FirstAsync(SwapQueries.Compare(engine, spec, lower is not null, upper is not null), parameters);
+                missing = first is not null && (string)first[0]! != "extra" ? first[1..] : null;
+                extra = first is not null && (string)first[0]! == "extra" ? first[1..] : null;
+            }
+            else
+            {
+                missing = await FirstAsync(SwapQueries.MissingOrDifferent(engine, spec, lower is not null, upper is not null), parameters);
+                extra = missing is null ? await FirstAsync(SwapQueries.Extra(engine, spec, lower is not null, upper is not null), parameters) : null;
+            }
             if (missing is not null || extra is not null)
                 await FailVerificationAsync(spec, missing, extra);
             // A chunk spans VerifyChunk rows except the last, which ends the table.

@@ -32,7 +32,9 @@ internal static class SwapPlanner
                 session.Plan.Add(new PlannedStep($"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, without blocking capture", indexes));
             session.Plan.Add(new PlannedStep(
                 "verify the copy against the original through the mapping, chunk by chunk",
-                [SwapQueries.MissingOrDifferent(engine, spec, true, true), SwapQueries.Extra(engine, spec, true, true)]));
+                engine.FullOuterJoin
+                    ? [SwapQueries.Compare(engine, spec, true, true)]
+                    : [SwapQueries.MissingOrDifferent(engine, spec, true, true), SwapQueries.Extra(engine, spec, true, true)]));
         }
         session.Plan.Add(new PlannedStep(
             $"cut-over of {string.Join(", ", uses.Select(u => u.Original.Name))} (lock wait {Durations.Format(options.CutOverLockTimeout)} per attempt, up to {options.CutOverRetries} retries)",

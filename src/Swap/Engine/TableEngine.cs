@@ -62,6 +62,9 @@ public abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public abstract string CopyChunk(SwapSpec spec, string range);
 
+    /// <summary>True when the engine can verify a chunk with one FULL OUTER JOIN instead of two queries.</summary>
+    public virtual bool FullOuterJoin => false;
+
     /// <summary>True when the copy's value equals the mapped original value (NULLs equal), as SQL.</summary>
     public abstract string SameValue(string original, string copy, ColumnMapping mapping);
 
