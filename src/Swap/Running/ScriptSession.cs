@@ -62,6 +62,20 @@ internal sealed class ScriptSession
 
     public async Task BeginAsync()
     {
+        if (Mode == ExecutionMode.Transactional && await Database.TableExistsAsync(Connection, Run.Tables.Journal, CancellationToken))
+        {
+            // An earlier run of this script left its transaction for the journal (it swaps tables
+            // online) and was interrupted: resume from that journal, step by step. Starting a fresh
+            // transaction would run its done steps again, and a swap already cut over would be
+            // asked of the new table.
+            var earlier = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
+            if (earlier.Count > 0)
+            {
+                journal = earlier;
+                Mode = ExecutionMode.Journaled;
+                return;
+            }
+        }
         if (Mode == ExecutionMode.Journaled)
             journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
         else if (Mode == ExecutionMode.Transactional)
