@@ -76,5 +76,8 @@ internal sealed partial class SwapOperation
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
         }
         EngineLog.Swapped(logger, string.Join(", ", TableNames), attempts);
+        // Engines that record "swapped" inside the cut-over's transaction never pass this point in
+        // SaveAsync; a kill right after the commit must be testable there too.
+        Running.FaultPoints.Hit("phase:swapped");
     }
 }
