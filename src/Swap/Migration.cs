@@ -36,7 +36,7 @@ public abstract class Migration
 
     /// <summary>Reverts the change. Scripts that do not override it cannot be reverted.</summary>
     public virtual Task DownAsync(MigrationContext db) =>
-        throw new SwapException(SwapErrorKind.Usage, $"{Id} has no DownAsync, so it cannot be reverted.");
+        throw new SwapException(SwapErrorKind.Refused, $"{Id} has no DownAsync, so it cannot be reverted.");
 
     /// <summary>True when the class overrides <see cref="DownAsync"/>.</summary>
     public bool HasDown => GetType().GetMethod(nameof(DownAsync), [typeof(MigrationContext)])?.DeclaringType != typeof(Migration);

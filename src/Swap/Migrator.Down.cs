@@ -8,8 +8,9 @@ public sealed partial class Migrator
 {
     /// <summary>
     /// Reverts the last <see cref="DownOptions.Count"/> applied scripts (newest first), or every
-    /// script of <see cref="DownOptions.Batch"/>. Refuses before reverting anything when one of
-    /// them has no down, its script is gone, or a script still applied depends on it.
+    /// script of <see cref="DownOptions.Batch"/>. Refuses (<see cref="SwapErrorKind.Refused"/>)
+    /// before reverting anything when one of them has no down, its script is gone, or a script
+    /// still applied depends on it.
     /// </summary>
     public async Task<DownResult> DownAsync(DownOptions? down = null, CancellationToken cancellationToken = default)
     {
@@ -67,11 +68,11 @@ public sealed partial class Migrator
         foreach (var entry in targets)
         {
             var script = Catalog.Find(entry.ScriptId)
-                ?? throw new SwapException(SwapErrorKind.Usage, $"{entry.ScriptId} cannot be reverted: its script is no longer in any migrations folder or assembly. Restore the file, or remove its history with 'swap sync'.") { ScriptId = entry.ScriptId };
+                ?? throw new SwapException(SwapErrorKind.Refused, $"{entry.ScriptId} cannot be reverted: its script is no longer in any migrations folder or assembly. Restore the file, or remove its history with 'swap sync'.") { ScriptId = entry.ScriptId };
             if (!script.HasDown)
             {
                 var how = script.Kind == Discovery.ScriptKind.Sql ? "add a '-- swap:down' section (or a .down.sql file)" : "override DownAsync";
-                throw new SwapException(SwapErrorKind.Usage, $"{script.Id} has no down, so it cannot be reverted; nothing was reverted. To make it revertible, {how}; or undo it with a new forward migration.") { ScriptId = script.Id };
+                throw new SwapException(SwapErrorKind.Refused, $"{script.Id} has no down, so it cannot be reverted; nothing was reverted. To make it revertible, {how}; or undo it with a new forward migration.") { ScriptId = script.Id };
             }
         }
         var leaving = targets.Select(t => t.ScriptId).ToHashSet(StringComparer.Ordinal);
@@ -82,7 +83,7 @@ public sealed partial class Migrator
             if (blocked is not null)
             {
                 throw new SwapException(
-                    SwapErrorKind.Usage,
+                    SwapErrorKind.Refused,
                     $"{blocked} cannot be reverted while {remaining.ScriptId}, which runs after it, stays applied; nothing was reverted. Revert {remaining.ScriptId} first (a larger count, or its batch).")
                 { ScriptId = blocked };
             }
