@@ -61,6 +61,12 @@ internal sealed partial class SwapOperation
             await SaveAsync("copy-created");
         }
         specs = await BuildSpecsAsync();
+        if (Phase == SwapJournalData.Order("verified") && !state.InTransaction && await AllSwappedAsync())
+        {
+            // The cut-over committed on its own (MySQL's RENAME) and the run was killed before the
+            // journal said so: record it, so capture is not taken for lost and the copy not rebuilt.
+            await SaveAsync("swapped");
+        }
 
         if (engine.Online && Phase >= SwapJournalData.Order("capture-installed") && Phase < SwapJournalData.Order("swapped"))
             await RecoverLostCaptureAsync();
@@ -140,7 +146,15 @@ internal sealed partial class SwapOperation
         {
             var swapped = Phase >= SwapJournalData.Order("swapped");
             var copyName = swapped ? use.Original.Name : use.Names.Copy;
-            var copy = await engine.LoadTableAsync(Connection, state.Transaction, copyName, Token)
+            var copy = await engine.LoadTableAsync(Connection, state.Transaction, copyName, Token);
+            if (copy is null && !swapped && Phase >= SwapJournalData.Order("verified") && await engine.Database.TableExistsAsync(Connection, use.Names.Old, Token))
+            {
+                // Interrupted inside a cut-over that commits on its own (MySQL's RENAME) before the
+                // journal said so: the copy already has the original's name. RunAsync sees the swap
+                // done and records it.
+                copy = await engine.LoadTableAsync(Connection, state.Transaction, use.Original.Name, Token);
+            }
+            copy = copy
                 ?? throw new SwapException(
                     SwapErrorKind.Failure,
                     $"The copy {use.Names.Copy} of '{use.Original.Name}' is missing, though the journal says it was made. Run 'swap cleanup --script {session.Script.Id}' to start this swap over.")
@@ -148,6 +162,16 @@ internal sealed partial class SwapOperation
             built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }));
         }
         return built;
+    }
+
+    private async Task<bool> AllSwappedAsync()
+    {
+        foreach (var spec in specs)
+        {
+            if (!await engine.IsSwappedAsync(Connection, state.Transaction, spec, Token))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>
