@@ -78,8 +78,18 @@ internal sealed partial class SwapOperation
                 foreach (var spec in specs)
                 {
                     await ExecAllAsync(engine.RemoveCapture(spec), "remove stale capture");
-                    await ExecAllAsync(engine.InstallCapture(spec), $"install capture on {spec.Original.Name}");
+                    foreach (var sql in engine.InstallCapture(spec))
+                    {
+                        await ExecAsync(sql, $"install capture on {spec.Original.Name}");
+                        FaultPoints.Hit("capture");
+                    }
                 }
+                // Rows capture wrote before it was whole (an interrupted attempt left some triggers,
+                // or a write fell between one trigger and the next) may be stale, and no chunk ever
+                // overwrites a row capture wrote. Capture is whole now and no chunk has run: empty the
+                // copies; the chunks bring every row and capture keeps each one current.
+                foreach (var spec in specs)
+                    await ExecAsync($"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)}", $"empty the copy of {spec.Original.Name}");
             }
             await SaveAsync("capture-installed");
         }

@@ -4,8 +4,8 @@ namespace Swap.Running;
 
 /// <summary>
 /// Test hook for fault injection: when the environment variable <c>SWAP_FAULT_KILL_AT</c> names
-/// a point (for example <c>phase:capture-installed</c>, <c>chunk:3</c>, <c>chunk-mid:3</c>,
-/// <c>cutover</c>), the process kills itself with SIGKILL when it gets there, exactly as an
+/// a point (for example <c>phase:capture-installed</c>, <c>capture:1</c> (after the first capture
+/// statement), <c>chunk:3</c>, <c>chunk-mid:3</c>, <c>cutover</c>), the process kills itself with SIGKILL when it gets there, exactly as an
 /// operator's <c>kill -9</c> or an OOM kill would. Unset (always, in production) it does nothing.
 /// </summary>
 internal static class FaultPoints
