@@ -6,7 +6,7 @@ namespace Swap.Scenarios.Faults;
 
 /// <summary>
 /// <c>faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault]
-/// [--out folder]</c>: the full fault-injection run. For each engine: every fault point, N kills
+/// [--point P] [--out folder]</c>: the full fault-injection run. For each engine: every fault point, N kills
 /// at seeded random moments, server-side connection kills, a server restart and crash, and a
 /// long transaction at cut-over, each under a concurrent writer and checked against the oracle.
 /// Writes faults.json and faults.md (the matrix for docs/reliability.md). Exit 0 when every
@@ -23,6 +23,7 @@ public static class FaultsCommand
         var seed = 7;
         var rows = 30_000;
         FaultKind? only = null;
+        string? point = null;
         var output = Path.Combine(FaultEnvironment.RepositoryRoot, "artifacts", "faults");
         for (var i = 0; i < args.Length; i++)
         {
@@ -36,14 +37,15 @@ public static class FaultsCommand
                 case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--rows": rows = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--only": only = Enum.Parse<FaultKind>(Value(), ignoreCase: true); break;
+                case "--point": point = Value(); break;
                 case "--out": output = Path.GetFullPath(Value()); break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault] [--out folder]");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault] [--point P] [--out folder]");
                     return 2;
             }
         }
 
-        var plan = engines.SelectMany(e => FaultPlan.Full(e, random, seed, rows)).Where(t => only is null || t.Fault == only).ToList();
+        var plan = engines.SelectMany(e => FaultPlan.Full(e, random, seed, rows)).Where(t => (only is null || t.Fault == only) && (point is null || t.Point == point)).ToList();
         var command = "faults " + string.Join(' ', args);
         Console.WriteLine($"{plan.Count} trials on {string.Join(", ", engines)} (seed {seed}, {rows} rows, {random} random kills per engine); summary in {output}");
         var watch = Stopwatch.StartNew();

@@ -88,8 +88,9 @@ public static class TargetChecks
     /// <see cref="ItemsTable.CompareAsync"/>), has the new column and index, nothing Swap made is
     /// left, the journal is empty and the history holds the script once, applied.
     /// </summary>
-    public static async Task<List<string>> AfterSuccessAsync(FaultTarget target, ItemsTable table, ItemsModel model)
+    public static async Task<List<string>> AfterSuccessAsync(FaultTarget target, ItemsTable table, ItemsModel model, IReadOnlyList<string>? scripts = null)
     {
+        scripts ??= [ItemsTable.ScriptId];
         var problems = await table.CompareAsync(model, expectLabel: true);
         var columns = await ColumnsAsync(target, table.Name);
         if (!columns.SequenceEqual(["id", "grp", "name", "qty", "note", "grp_label"]))
@@ -103,8 +104,8 @@ public static class TargetChecks
         if (journal != 0)
             problems.Add($"the journal still has {journal} row(s) after success");
         var history = await HistoryAsync(target);
-        if (history.Count != 1 || history[0].Id != ItemsTable.ScriptId || !string.Equals(history[0].Status, "applied", StringComparison.OrdinalIgnoreCase))
-            problems.Add($"the history should hold {ItemsTable.ScriptId} once, applied; it holds: {string.Join(", ", history.Select(h => $"{h.Id} ({h.Status})"))}");
+        if (!history.Select(h => h.Id).Order(StringComparer.Ordinal).SequenceEqual(scripts.Order(StringComparer.Ordinal)) || history.Any(h => !string.Equals(h.Status, "applied", StringComparison.OrdinalIgnoreCase)))
+            problems.Add($"the history should hold {string.Join(", ", scripts)} once each, applied; it holds: {string.Join(", ", history.Select(h => $"{h.Id} ({h.Status})"))}");
         return problems;
     }
 }
