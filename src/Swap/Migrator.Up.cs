@@ -32,7 +32,16 @@ public sealed partial class Migrator
         var connection = await OpenAsync(cancellationToken);
         try
         {
-            if (await history.EnsureTablesAsync(connection, cancellationToken))
+            bool created;
+            try
+            {
+                created = await history.EnsureTablesAsync(connection, cancellationToken);
+            }
+            catch (DbException e)
+            {
+                throw database.Translate(e, $"Creating Swap's tables ({string.Join(", ", options.Tables.All)})");
+            }
+            if (created)
                 Log.HistoryCreated(logger, options.Tables.History);
             var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
             if (!options.AllowChangedScripts)
