@@ -14,6 +14,9 @@ public enum FaultKind
     /// <summary><c>kill -9</c> from outside at a seeded random moment (a random phase, then a random delay), then <c>swap up</c>.</summary>
     KillAtRandom,
 
+    /// <summary>Two <c>kill -9</c> at seeded random moments: the run, then the run that resumes it; then <c>swap up</c>.</summary>
+    KillTwiceAtRandom,
+
     /// <summary>The server kills Swap's connection while a chunk waits inside its transaction; Swap retries by itself.</summary>
     KillSessionMidChunk,
 
@@ -46,5 +49,5 @@ public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed,
 
     /// <summary>Whether the fault applies to the engine (server-side faults need a server).</summary>
     public static bool Applies(DatabaseEngine engine, FaultKind fault) =>
-        engine != DatabaseEngine.Sqlite || fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.LockAtCutOverReleased;
+        engine != DatabaseEngine.Sqlite || fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.KillTwiceAtRandom or FaultKind.LockAtCutOverReleased;
 }

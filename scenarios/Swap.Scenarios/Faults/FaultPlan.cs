@@ -15,8 +15,8 @@ public static class FaultPlan
 
     /// <summary>
     /// The full run for one engine: every fault point once, <paramref name="randomKills"/> kills at
-    /// seeded random moments (a few on a reserved-word and a unicode table), each server-side
-    /// fault, and a baseline without faults.
+    /// seeded random moments (a few on a reserved-word and a unicode table), a quarter as many
+    /// double kills (the resuming run killed too), each server-side fault, and a baseline.
     /// </summary>
     public static IEnumerable<TrialSpec> Full(DatabaseEngine engine, int randomKills, int seed, int rows)
     {
@@ -28,6 +28,8 @@ public static class FaultPlan
             yield return Make(FaultKind.KillAtPoint, point);
         for (var i = 0; i < randomKills; i++)
             yield return Make(FaultKind.KillAtRandom, table: (i % 10) switch { 3 => "order", 7 => "Überweisung", _ => "items" });
+        for (var i = 0; i < Math.Max(1, randomKills / 4); i++)
+            yield return Make(FaultKind.KillTwiceAtRandom);
         if (engine == DatabaseEngine.Sqlite)
         {
             yield return Make(FaultKind.LockAtCutOverReleased);

@@ -88,6 +88,7 @@ public static class FaultReport
     {
         FaultKind.KillAtPoint => (r.Spec.Fault, "`" + r.Spec.Point + "`"),
         FaultKind.KillAtRandom => (r.Spec.Fault, "seeded random moments"),
+        FaultKind.KillTwiceAtRandom => (r.Spec.Fault, "seeded random moments, twice"),
         FaultKind.KillSessionMidChunk or FaultKind.KillAllSessionsMidChunk => (r.Spec.Fault, "inside a chunk"),
         FaultKind.KillSessionMidCutOver => (r.Spec.Fault, "cut-over waiting for its lock"),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => (r.Spec.Fault, "inside a chunk"),
@@ -109,6 +110,7 @@ public static class FaultReport
         FaultKind.None => "none (baseline under the writer)",
         FaultKind.KillAtPoint => "SIGKILL at a fault point",
         FaultKind.KillAtRandom => "kill -9 from outside",
+        FaultKind.KillTwiceAtRandom => "kill -9, then kill -9 of the resuming run",
         FaultKind.KillSessionMidChunk => "server kills Swap's chunk connection",
         FaultKind.KillAllSessionsMidChunk => "server kills all Swap connections (run lock too)",
         FaultKind.KillSessionMidCutOver => "server kills Swap's cut-over connection",

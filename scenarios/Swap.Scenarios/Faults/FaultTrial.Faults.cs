@@ -63,6 +63,24 @@ public static partial class FaultTrial
         c.Result.Where = $"{phase} (aimed at '{anchor}' +{delay} ms)";
     }
 
+    /// <summary>A random kill, then another of the run that resumes it: right after it says where it resumes, plus a seeded delay.</summary>
+    private static async Task KillTwiceAtRandomAsync(Context c)
+    {
+        await KillAtRandomAsync(c);
+        if (!c.Result.Landed)
+            return;
+        var first = c.Result.Where;
+        var delay = c.Random.Next(0, 400);
+        var watch = Stopwatch.StartNew();
+        using var process = c.Start(UpArgs);
+        await process.WaitForLineAsync(l => l.Contains("Applying " + ItemsTable.ScriptId, StringComparison.Ordinal), WaitTimeout);
+        await Task.WhenAny(process.Exited, Task.Delay(delay));
+        process.Kill();
+        var code = await c.FinishAsync(process, watch);
+        c.Result.Landed = code == 137;
+        c.Result.Where = $"{first}, then the resuming run +{delay} ms{(c.Result.Landed ? "" : " (it had finished)")}";
+    }
+
     /// <summary>
     /// Holds the copy at the pinned row (near the end of the key range; the writer never touches
     /// it): on PostgreSQL from before the start, on MariaDB from the moment the journal says capture

@@ -84,6 +84,7 @@ public static partial class FaultTrial
         FaultKind.None => c.RunAsync(UpArgs),
         FaultKind.KillAtPoint => KillAtPointAsync(c),
         FaultKind.KillAtRandom => KillAtRandomAsync(c),
+        FaultKind.KillTwiceAtRandom => KillTwiceAtRandomAsync(c),
         FaultKind.KillSessionMidChunk or FaultKind.KillAllSessionsMidChunk => KillSessionMidChunkAsync(c),
         FaultKind.KillSessionMidCutOver => KillSessionMidCutOverAsync(c),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => RestartMidCopyAsync(c),
@@ -108,8 +109,8 @@ public static partial class FaultTrial
         public async Task<int> FinishAsync(SwapProcess process, Stopwatch watch)
         {
             var code = await process.WaitAsync(RunTimeout);
-            Result.Runs.Add(new RunRecord(string.Join(' ', process.Arguments), code, process.Killed, watch.Elapsed.TotalSeconds, process.Output));
-            Log?.Invoke($"  swap {string.Join(' ', process.Arguments)} → {(process.Killed ? "killed" : "exit " + code)} in {watch.Elapsed.TotalSeconds:0.0}s");
+            Result.Runs.Add(new RunRecord(string.Join(' ', process.Arguments), code, process.Killed && code == 137, watch.Elapsed.TotalSeconds, process.Output));
+            Log?.Invoke($"  swap {string.Join(' ', process.Arguments)} → {(process.Killed && code == 137 ? "killed" : "exit " + code)} in {watch.Elapsed.TotalSeconds:0.0}s");
             return code;
         }
 

@@ -20,7 +20,7 @@ public sealed record JournalState(string Phase, long Copied, bool CopyDone)
         "verified" => "cutting over",
         "swapped" => "removing capture",
         "capture-removed" => "dropping the old table",
-        "old-dropped" => "recording the script",
+        "old-dropped" or "done" => "recording the script",
         _ => Phase,
     };
 }
@@ -71,7 +71,8 @@ public sealed class JournalProbe(FaultTarget target, string scriptId) : IAsyncDi
     {
         long copied = 0;
         var done = false;
-        if (data is not null && JsonNode.Parse(data)?["r"]?.GetValue<string>() is { } result && JsonNode.Parse(result)?["tables"] is JsonObject tables)
+        // The result is the swap's progress (JSON) while it runs, and "swapped" once the step is done.
+        if (data is not null && JsonNode.Parse(data)?["r"]?.GetValue<string>() is { } result && result.StartsWith('{') && JsonNode.Parse(result)?["tables"] is JsonObject tables)
         {
             foreach (var (_, table) in tables)
             {
