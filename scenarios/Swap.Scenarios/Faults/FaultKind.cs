@@ -32,6 +32,9 @@ public enum FaultKind
     /// <summary>A crash of the database server (SIGKILL / immediate shutdown) while a chunk is being copied.</summary>
     CrashMidCopy,
 
+    /// <summary>An application transaction holds a row the copy needs for a few seconds; the copy waits or retries and finishes by itself.</summary>
+    RowLockDuringCopy,
+
     /// <summary>A long transaction holds the table at cut-over time and ends while the cut-over retries: Swap finishes by itself.</summary>
     LockAtCutOverReleased,
 

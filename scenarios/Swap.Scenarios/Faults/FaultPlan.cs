@@ -41,6 +41,7 @@ public static class FaultPlan
         yield return Make(FaultKind.KillAllSessionsMidChunk);
         yield return Make(FaultKind.KillSessionMidCutOver);
         yield return Make(FaultKind.KillSessionMidCutOver);
+        yield return Make(FaultKind.RowLockDuringCopy);
         yield return Make(FaultKind.RestartMidCopy);
         yield return Make(FaultKind.CrashMidCopy);
         yield return Make(FaultKind.LockAtCutOverReleased);

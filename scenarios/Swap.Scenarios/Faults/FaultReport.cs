@@ -92,6 +92,7 @@ public static class FaultReport
         FaultKind.KillSessionMidChunk or FaultKind.KillAllSessionsMidChunk => (r.Spec.Fault, "inside a chunk"),
         FaultKind.KillSessionMidCutOver => (r.Spec.Fault, "cut-over waiting for its lock"),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => (r.Spec.Fault, "inside a chunk"),
+        FaultKind.RowLockDuringCopy => (r.Spec.Fault, "a chunk waits 2-4 s for a row"),
         FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld => (r.Spec.Fault, r.Engine == DatabaseEngine.Sqlite ? "whole rebuild" : "cut-over"),
         _ => (r.Spec.Fault, "-"),
     };
@@ -114,6 +115,7 @@ public static class FaultReport
         FaultKind.KillSessionMidChunk => "server kills Swap's chunk connection",
         FaultKind.KillAllSessionsMidChunk => "server kills all Swap connections (run lock too)",
         FaultKind.KillSessionMidCutOver => "server kills Swap's cut-over connection",
+        FaultKind.RowLockDuringCopy => "application transaction holds a row the copy needs",
         FaultKind.RestartMidCopy => "server restart (clean)",
         FaultKind.CrashMidCopy => "server crash (SIGKILL / immediate)",
         FaultKind.LockAtCutOverReleased => "long transaction at cut-over, ends during retries",

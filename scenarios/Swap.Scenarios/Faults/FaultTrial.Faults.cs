@@ -201,6 +201,35 @@ public static partial class FaultTrial
         c.Expect(await c.FinishAsync(process, watch), 0, 3, 5);
     }
 
+    /// <summary>
+    /// An application transaction holds a row the copy needs for a seeded 2 to 4 seconds. The run
+    /// finishes by itself; the writer's longest write shows how long the application waited
+    /// behind the rows the waiting chunk had already locked.
+    /// </summary>
+    private static async Task RowLockDuringCopyAsync(Context c)
+    {
+        var hold = c.Random.Next(2000, 4000);
+        await using var sessions = new Sessions(c.Target);
+        await using var probe = new JournalProbe(c.Target, ItemsTable.ScriptId);
+        await using var row = await LockHolder.OpenAsync(c.Target);
+        await HoldCopyAsync(c, row, probe, null);
+        var watch = Stopwatch.StartNew();
+        using var process = c.Start(UpArgs);
+        var chunk = await HoldCopyAsync(c, row, probe, process) ? await sessions.WaitForAsync(IsChunk, process, WaitTimeout) : null;
+        if (chunk is null)
+        {
+            c.Result.Problems.Add("no chunk ever waited on the locked row");
+            c.Result.Landed = false;
+        }
+        else
+        {
+            await Task.WhenAny(process.Exited, Task.Delay(hold));
+            c.Result.Where = $"mid-copy (row held {hold} ms)";
+        }
+        await row.ReleaseAsync();
+        c.Expect(await c.FinishAsync(process, watch), 0);
+    }
+
     /// <summary>A long transaction holds the table when the cut-over comes; released after the first failed attempt, or never.</summary>
     private static async Task LockAtCutOverAsync(Context c)
     {

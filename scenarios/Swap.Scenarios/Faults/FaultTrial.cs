@@ -88,6 +88,7 @@ public static partial class FaultTrial
         FaultKind.KillSessionMidChunk or FaultKind.KillAllSessionsMidChunk => KillSessionMidChunkAsync(c),
         FaultKind.KillSessionMidCutOver => KillSessionMidCutOverAsync(c),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => RestartMidCopyAsync(c),
+        FaultKind.RowLockDuringCopy => RowLockDuringCopyAsync(c),
         FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld => c.Spec.Engine == DatabaseEngine.Sqlite ? LockSqliteAsync(c) : LockAtCutOverAsync(c),
         _ => throw new ArgumentOutOfRangeException(nameof(c), c.Spec.Fault, null),
     };

@@ -43,10 +43,10 @@ public sealed class Sessions(FaultTarget target) : IAsyncDisposable
                 cancellationToken,
                 ("db", target.Name));
             // INNODB_TRX does not always list a statement that waits for a row lock; a chunk statement
-            // (normally tens of milliseconds) still running after half a second waits for the held row.
+            // (normally tens of milliseconds) still running after 200 ms waits for the held row.
             return rows.Select(r => (Id: Convert.ToInt64(r[0], CultureInfo.InvariantCulture), Query: (string)r[1]!, State: (string)r[2]!, Ms: Convert.ToDouble(r[3], CultureInfo.InvariantCulture)))
                 .Where(r => !spared.Contains(r.Id))
-                .Select(r => new SwapSession(r.Id, r.Query, waiting.Contains(r.Id) || r.State.Contains("metadata lock", StringComparison.OrdinalIgnoreCase) || r.Ms >= 500))
+                .Select(r => new SwapSession(r.Id, r.Query, waiting.Contains(r.Id) || r.State.Contains("metadata lock", StringComparison.OrdinalIgnoreCase) || r.Ms >= 200))
                 .ToList();
         }
         return [];
