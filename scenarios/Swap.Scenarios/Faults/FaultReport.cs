@@ -60,7 +60,7 @@ public static class FaultReport
         if (random.Count > 0)
         {
             s.AppendLine();
-            s.AppendLine("Random kills by the phase they hit (from the journal after the kill; SQLite from the last progress line):");
+            s.AppendLine(CultureInfo.InvariantCulture, $"Random kills that landed (the process was killed before it finished): {string.Join(", ", engines.Select(e => $"{Name(e)} {random.Count(r => r.Engine == e && r.Landed)} of {random.Count(r => r.Engine == e)}"))}. By the phase they hit (from the journal after the kill; SQLite from the last progress line):");
             s.AppendLine();
             s.AppendLine("| phase hit | " + string.Join(" | ", engines.Select(Name)) + " |");
             s.AppendLine("|---|" + string.Concat(engines.Select(_ => "---|")));

@@ -57,6 +57,22 @@ public static class FaultsCommand
             results.Add(result);
             FaultReport.Write(output, results, command, watch.Elapsed);
         }
+        // A random kill that came after the run had finished proves nothing: top up until every
+        // engine has as many kills that landed as asked for (at most as many extra trials again).
+        if (only is null or FaultKind.KillAtRandom && point is null)
+        {
+            foreach (var engine in engines)
+            {
+                var extra = 0;
+                while (results.Count(r => r.Engine == engine && r.Spec.Fault == FaultKind.KillAtRandom && r.Landed) < random && extra < random)
+                {
+                    var spec = new TrialSpec(engine, FaultKind.KillAtRandom, seed + 1000 * (int)engine + 500 + extra++, Rows: rows);
+                    Console.WriteLine($"[top-up] {spec}");
+                    results.Add(await FaultTrial.RunAsync(spec, line => Console.WriteLine("    " + line.Replace("\n", "\n    ", StringComparison.Ordinal))));
+                    FaultReport.Write(output, results, command, watch.Elapsed);
+                }
+            }
+        }
         FaultReport.Write(output, results, command, watch.Elapsed);
         Console.WriteLine();
         Console.WriteLine(FaultReport.Markdown(results, command, watch.Elapsed));
