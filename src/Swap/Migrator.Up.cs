@@ -29,6 +29,7 @@ public sealed partial class Migrator
             BudgetEnds = up.TimeBudget is { } b ? started + (long)(b.TotalSeconds * options.TimeProvider.TimestampFrequency) : null,
         };
         await using var runLock = await LockAsync(cancellationToken);
+        run = run with { RunLockHeld = runLock.StillHeldAsync };
         var connection = await OpenAsync(cancellationToken);
         try
         {

@@ -61,6 +61,7 @@ internal sealed partial class SwapOperation
             await options.Throttler.WaitAsync(Token);
             if (!state.InTransaction)
                 session.Run.ThrowIfBudgetSpent();
+            await EnsureRunLockAsync();
             var lower = progress.Watermark;
             var upper = await BoundaryAsync(spec, lower, chunkSize);
             var range = KeyRange.Between(d, "o", spec.Key, lower is not null, upper is not null);

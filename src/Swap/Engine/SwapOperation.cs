@@ -174,6 +174,32 @@ internal sealed partial class SwapOperation
         return built;
     }
 
+    private static readonly TimeSpan LockCheckInterval = TimeSpan.FromSeconds(2);
+    private long lastLockCheck;
+
+    /// <summary>
+    /// Stops the run when its run lock is gone: another runner may hold it now, and two runners
+    /// must never copy, verify or cut over the same table at once. Checked every couple of
+    /// seconds during the copy and verification (which also keeps the lock's session from going
+    /// idle), and always right before the cut-over.
+    /// </summary>
+    private async Task EnsureRunLockAsync(bool now = false)
+    {
+        if (state.InTransaction || session.Run.RunLockHeld is not { } held)
+            return;
+        var time = session.Run.Time;
+        if (!now && lastLockCheck != 0 && time.GetElapsedTime(lastLockCheck) < LockCheckInterval)
+            return;
+        lastLockCheck = time.GetTimestamp();
+        if (!await held(Token))
+        {
+            throw new SwapException(
+                SwapErrorKind.LockHeld,
+                $"The run lock on {session.Database.DisplayName} was lost (its connection ended) while {session.Script.Id} was swapping {string.Join(", ", TableNames)}, and another runner may have taken it. Stopped before the next step; run 'swap up' again to resume.")
+            { ScriptId = session.Script.Id };
+        }
+    }
+
     private async Task<bool> AllSwappedAsync()
     {
         foreach (var spec in specs)
