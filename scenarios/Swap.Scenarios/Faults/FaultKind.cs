@@ -23,6 +23,12 @@ public enum FaultKind
     /// <summary>The server kills every connection of Swap (the run lock's too) mid-chunk.</summary>
     KillAllSessionsMidChunk,
 
+    /// <summary>
+    /// The server kills only the run lock's connection mid-copy (an idle-session timeout does
+    /// this), and a second <c>swap up</c> starts at once: the first must stop, the second finish.
+    /// </summary>
+    KillLockSessionMidCopy,
+
     /// <summary>The server kills Swap's connection while the cut-over waits for its lock; Swap retries by itself.</summary>
     KillSessionMidCutOver,
 

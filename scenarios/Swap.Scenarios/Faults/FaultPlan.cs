@@ -39,6 +39,7 @@ public static class FaultPlan
         yield return Make(FaultKind.KillSessionMidChunk);
         yield return Make(FaultKind.KillSessionMidChunk);
         yield return Make(FaultKind.KillAllSessionsMidChunk);
+        yield return Make(FaultKind.KillLockSessionMidCopy);
         yield return Make(FaultKind.KillSessionMidCutOver);
         yield return Make(FaultKind.KillSessionMidCutOver);
         yield return Make(FaultKind.RowLockDuringCopy);

@@ -140,6 +140,46 @@ public static partial class FaultTrial
             c.Expect(code, 0);
     }
 
+    /// <summary>
+    /// The server kills the run lock's session while a chunk waits on a held row; a second runner
+    /// starts at once and takes the free lock. Two runners must never swap at once: the first
+    /// stops (exit 3) and the second finishes.
+    /// </summary>
+    private static async Task KillLockSessionMidCopyAsync(Context c)
+    {
+        await using var sessions = new Sessions(c.Target);
+        await using var probe = new JournalProbe(c.Target, ItemsTable.ScriptId);
+        await using var row = await LockHolder.OpenAsync(c.Target);
+        await HoldCopyAsync(c, row, probe, null);
+        var watch = Stopwatch.StartNew();
+        using var first = c.Start(UpArgs);
+        var chunk = await HoldCopyAsync(c, row, probe, first) ? await sessions.WaitForAsync(IsChunk, first, WaitTimeout) : null;
+        var others = chunk is null ? [] : (await sessions.ListAsync()).Where(s => s.Id != chunk.Id).ToList();
+        if (chunk is null || others.Count == 0)
+        {
+            c.Result.Problems.Add($"expected a waiting chunk and the run lock's session, found {(chunk is null ? "no chunk" : "no other session")}");
+            c.Result.Landed = false;
+            await row.ReleaseAsync();
+            await c.FinishAsync(first, watch);
+            return;
+        }
+        // Every session but the chunk's: the run lock's, and any idle one the driver keeps.
+        foreach (var other in others)
+            await sessions.KillAsync(other.Id);
+        c.Result.Where = "mid-copy (the run lock's session killed, a second runner started)";
+        var secondWatch = Stopwatch.StartNew();
+        using var second = c.Start(UpArgs);
+        await second.WaitForLineAsync(l => l.Contains("Applying " + ItemsTable.ScriptId, StringComparison.Ordinal), WaitTimeout);
+        await row.ReleaseAsync();
+        var firstCode = await c.FinishAsync(first, watch);
+        var secondCode = await c.FinishAsync(second, secondWatch);
+        c.Expect(firstCode, 3);
+        if (!first.Stderr.Contains("lock", StringComparison.OrdinalIgnoreCase))
+            c.Result.Problems.Add("the first runner did not say it lost the run lock");
+        if (secondCode != 0)
+            c.Result.Problems.Add($"the second runner exited with {secondCode}");
+    }
+
     /// <summary>The server kills Swap's connection while the cut-over waits for its lock behind a long transaction.</summary>
     private static async Task KillSessionMidCutOverAsync(Context c)
     {

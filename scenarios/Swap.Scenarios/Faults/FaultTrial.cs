@@ -87,6 +87,7 @@ public static partial class FaultTrial
         FaultKind.KillTwiceAtRandom => KillTwiceAtRandomAsync(c),
         FaultKind.KillSessionMidChunk or FaultKind.KillAllSessionsMidChunk => KillSessionMidChunkAsync(c),
         FaultKind.KillSessionMidCutOver => KillSessionMidCutOverAsync(c),
+        FaultKind.KillLockSessionMidCopy => KillLockSessionMidCopyAsync(c),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => RestartMidCopyAsync(c),
         FaultKind.RowLockDuringCopy => RowLockDuringCopyAsync(c),
         FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld => c.Spec.Engine == DatabaseEngine.Sqlite ? LockSqliteAsync(c) : LockAtCutOverAsync(c),

@@ -163,10 +163,24 @@ public static class ServerControl
     private static async Task WaitGoneAsync(int pid, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
-        while (Directory.Exists($"/proc/{pid}") && watch.Elapsed < timeout)
+        while (Running(pid) && watch.Elapsed < timeout)
             await Task.Delay(100);
-        if (Directory.Exists($"/proc/{pid}"))
+        if (Running(pid))
             throw new InvalidOperationException($"Server pid {pid} did not stop within {timeout.TotalSeconds:0}s.");
+    }
+
+    /// <summary>True while the process lives; an exited process its parent has not reaped yet (a zombie) does not.</summary>
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0] != "Z";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>One restart at a time across every process that shares the servers.</summary>

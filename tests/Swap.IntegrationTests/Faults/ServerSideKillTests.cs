@@ -37,4 +37,18 @@ public class ServerSideKillTests(ITestOutputHelper output)
         Assert.Equal([0], result.Runs.Select(r => r.ExitCode));
         Assert.Contains("resuming the swap of items after phase 'verified'", result.Runs[0].Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.MySql)]
+    public async Task A_run_whose_lock_session_was_killed_stops_and_lets_a_second_runner_finish(DatabaseEngine engine)
+    {
+        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.KillLockSessionMidCopy, Seed: 303), output);
+
+        // Two runners never swap at once: the first stops at its next check, the second resumes and finishes.
+        Assert.Equal([3, 0], result.Runs.Select(r => r.ExitCode));
+        Assert.Contains("error: The run lock on ", result.Runs[0].Output, StringComparison.Ordinal);
+        Assert.Contains("was lost (its connection ended) while FaultSwapItems was swapping items, and another runner may have taken it. Stopped before the next step; run 'swap up' again to resume.", result.Runs[0].Output, StringComparison.Ordinal);
+        Assert.Contains("applied\tFaultSwapItems\t", result.Runs[1].Output, StringComparison.Ordinal);
+    }
 }
