@@ -17,7 +17,7 @@ public class CutOverLockTests(ITestOutputHelper output)
     [InlineData(DatabaseEngine.MySql)]
     public async Task A_lock_held_through_every_attempt_stops_with_exit_9_and_the_next_up_finishes(DatabaseEngine engine)
     {
-        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.LockAtCutOverHeld, Seed: 401), output);
+        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.LockAtCutOverHeld, Seed: 401, Rows: ServerSideKillTests.Rows), output);
 
         Assert.Equal([9, 0], result.Runs.Select(r => r.ExitCode));
         Assert.Contains(

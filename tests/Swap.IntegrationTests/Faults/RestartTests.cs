@@ -25,7 +25,7 @@ public class RestartTests(ITestOutputHelper output)
     [InlineData(DatabaseEngine.MySql)]
     public async Task A_server_restart_in_the_middle_of_the_copy_is_finished_by_the_next_up(DatabaseEngine engine)
     {
-        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.RestartMidCopy, Seed: 501), output);
+        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.RestartMidCopy, Seed: 501, Rows: ServerSideKillTests.Rows), output);
 
         Assert.StartsWith("mid-copy", result.Where, StringComparison.Ordinal);
         Assert.True(await ServerControl.AliveAsync(engine));
