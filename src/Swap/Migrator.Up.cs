@@ -152,6 +152,10 @@ public sealed partial class Migrator
     {
         var elapsed = (long)options.TimeProvider.GetElapsedTime(started).TotalMilliseconds;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        // Without the lock another runner may own the script now (and may have applied it): its
+        // history row is not ours to overwrite.
+        if (!await runLock.StillHeldAsync(cts.Token))
+            return connection;
         try
         {
             await history.MarkFailedAsync(connection, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);

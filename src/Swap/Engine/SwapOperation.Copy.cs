@@ -61,7 +61,6 @@ internal sealed partial class SwapOperation
             await options.Throttler.WaitAsync(Token);
             if (!state.InTransaction)
                 session.Run.ThrowIfBudgetSpent();
-            await EnsureRunLockAsync();
             var lower = progress.Watermark;
             var upper = await BoundaryAsync(spec, lower, chunkSize);
             var range = KeyRange.Between(d, "o", spec.Key, lower is not null, upper is not null);
@@ -79,6 +78,7 @@ internal sealed partial class SwapOperation
             {
                 affected = await session.Run.RetryTransientAsync($"copy a chunk of {spec.Original.Name}", async ct =>
                 {
+                    await EnsureRunLockAsync();
                     await using var tx = await Connection.BeginTransactionAsync(ct);
                     var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
                     Running.FaultPoints.Hit("chunk-mid");

@@ -29,7 +29,7 @@ internal sealed partial class SwapOperation
         }
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
-        await EnsureRunLockAsync(now: true);
+        await EnsureRunLockAsync();
 
         var attempts = 0;
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }

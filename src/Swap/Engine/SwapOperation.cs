@@ -174,23 +174,16 @@ internal sealed partial class SwapOperation
         return built;
     }
 
-    private static readonly TimeSpan LockCheckInterval = TimeSpan.FromSeconds(2);
-    private long lastLockCheck;
-
     /// <summary>
     /// Stops the run when its run lock is gone: another runner may hold it now, and two runners
-    /// must never copy, verify or cut over the same table at once. Checked every couple of
-    /// seconds during the copy and verification (which also keeps the lock's session from going
-    /// idle), and always right before the cut-over.
+    /// must never copy, verify or cut over the same table at once. Asked before every chunk
+    /// (each attempt), every verification chunk, every recorded phase and the cut-over; the
+    /// question also keeps the lock's session from going idle.
     /// </summary>
-    private async Task EnsureRunLockAsync(bool now = false)
+    private async Task EnsureRunLockAsync()
     {
         if (state.InTransaction || session.Run.RunLockHeld is not { } held)
             return;
-        var time = session.Run.Time;
-        if (!now && lastLockCheck != 0 && time.GetElapsedTime(lastLockCheck) < LockCheckInterval)
-            return;
-        lastLockCheck = time.GetTimestamp();
         if (!await held(Token))
         {
             throw new SwapException(
@@ -236,6 +229,8 @@ internal sealed partial class SwapOperation
 
     private async Task SaveAsync(string phase, DbTransaction? transaction = null)
     {
+        if (transaction is null)
+            await EnsureRunLockAsync();
         await state.SaveAsync(phase, data.Write(), transaction);
         if (transaction is null)
             FaultPoints.Hit("phase:" + phase);
