@@ -1,6 +1,6 @@
 // Swap build script. Run with: dotnet tool restore && dotnet cake --target=<Target>
 //
-// Targets: Build, Databases, Stop, Test, UnitTest, IntegrationTest, Pack, Demo, Bench.
+// Targets: Build, Databases, Stop, Test, UnitTest, IntegrationTest, Pack, Demo, Bench, Faults.
 // Databases installs (apt-get, as root) and starts private MariaDB 10.11 and PostgreSQL 15
 // servers on 127.0.0.1, with data and sockets under a temporary folder; it never touches a
 // server or port it did not start.
@@ -142,6 +142,30 @@ Task("Bench")
         if (!string.IsNullOrEmpty(value)) { args.Add("--" + option); args.Add(value); }
     }
     Sh.Run("dotnet", args, env: servers.Environment(), timeoutSeconds: 6 * 3600);
+});
+
+Task("Faults")
+    .Description("The full fault-injection run (on demand): every fault point, 20 seeded random kills per engine, server-side kills, a server restart and crash, a long transaction at cut-over; summary in artifacts/faults/faults.md and faults.json.")
+    .IsDependentOn("Build")
+    .IsDependentOn("Databases")
+    .Does(() =>
+{
+    // Extra harness options, e.g. --faults-args="--engines postgres --random 5 --seed 11".
+    var extra = Argument("faults-args", "");
+    var output = System.IO.Path.Combine(artifacts, "faults");
+    var args = new List<string> { System.IO.Path.Combine(root, "scenarios", "Swap.Scenarios", "bin", configuration, "net10.0", "Swap.Scenarios.dll"), "faults", "--out", output };
+    args.AddRange(extra.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    var env = servers.Environment();
+    env["SWAP_CLI_DLL"] = System.IO.Path.Combine(root, "src", "Swap.Cli", "bin", configuration, "net10.0", "Swap.Cli.dll");
+    try
+    {
+        Sh.Run("dotnet", args, env: env, timeoutSeconds: 4 * 3600);
+    }
+    finally
+    {
+        var summary = System.IO.Path.Combine(output, "faults.md");
+        if (System.IO.File.Exists(summary)) Information("Summary: {0}", summary);
+    }
 });
 
 Task("Default").IsDependentOn("Build");

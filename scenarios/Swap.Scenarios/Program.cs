@@ -1,10 +1,12 @@
 using Swap.Scenarios.ClientBench;
 using Swap.Scenarios.Demo;
+using Swap.Scenarios.Faults;
 using Swap.Scenarios.Online;
 using Swap.Scenarios.Online.Worker;
 
 // client-bench: the MySQL client's streaming read against the mariadb CLI.
 // demo-seed: the sample SQLite database of the Demo build target.
+// faults: the fault-injection harness (SIGKILL, server-side kills, restarts, held locks) against an oracle.
 // swap-worker: one Swap run in a process of its own (started by bench).
 // bench (the default): the online schema change benchmark against the native and peer tools.
 // report: summary.md and charts again from results.json files.
@@ -12,6 +14,7 @@ return args switch
 {
     ["client-bench", .. var rest] => ClientBenchCommand.Run(rest),
     ["demo-seed", .. var rest] => await DemoSeedCommand.RunAsync(rest),
+    ["faults", .. var rest] => FaultsCommand.Run(rest),
     ["swap-worker", .. var rest] => await SwapWorker.RunAsync(rest),
     ["bench", .. var rest] => await BenchCommand.RunAsync(rest),
     ["report", .. var rest] => await ReportCommand.RunAsync(rest),

@@ -37,6 +37,7 @@ public sealed partial class PostgresDatabase
                 "25001" => " This statement cannot run inside a transaction: add '-- swap:no-transaction' to the SQL script, or call NoTransaction() in the C# script's constructor.",
                 "55P03" => " A lock could not be taken within the lock timeout; the statement is retried.",
                 "40P01" => " Deadlock; the statement is retried.",
+                "42501" => " The database user lacks a privilege this needs; grant it, or run as a user that has it.",
                 _ => "",
             };
             var where = pg.Position > 0 ? $" (at character {pg.Position})" : "";

@@ -58,8 +58,23 @@ public sealed partial class PostgresDatabase : SwapDatabase
 
     protected override DbConnection CreateConnection() => dataSource.CreateConnection();
 
-    protected override Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync($"SET search_path TO {Dialect.Quote(Schema)}", cancellationToken);
+    protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync($"SET search_path TO {Dialect.Quote(Schema)}", cancellationToken);
+        if (schemaExists)
+            return;
+        // A search_path naming a missing schema is accepted silently; every CREATE would then fail
+        // with "no schema has been selected to create in". Say what is wrong instead.
+        if (await connection.ScalarAsync("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = @schema", new { schema = Schema }, null, cancellationToken) is null)
+        {
+            throw new SwapException(
+                SwapErrorKind.Connection,
+                $"Could not connect to {DisplayName}: the schema '{Schema}' does not exist in the database '{Database}'. Create it with CREATE SCHEMA, or fix the schema in the URL.");
+        }
+        schemaExists = true;
+    }
+
+    private bool schemaExists;
 
     public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"SET lock_timeout = '{(long)timeout.TotalMilliseconds}ms'", cancellationToken);

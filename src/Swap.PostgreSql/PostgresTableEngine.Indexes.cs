@@ -7,6 +7,26 @@ namespace Swap.PostgreSql;
 
 internal sealed partial class PostgresTableEngine
 {
+    /// <summary>
+    /// CREATE INDEX CONCURRENTLY waits until every transaction of this database that is older than
+    /// it has ended (it blocks no one meanwhile), so an application's idle-in-transaction session
+    /// holds it up; say which, so an operator can see what the swap waits for.
+    /// </summary>
+    public override async Task<string?> IndexBuildWaitsAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        (string?)await connection.ScalarAsync(
+            """
+            SELECT count(*) || ' transaction(s) of this database are open; building the copy''s indexes waits until they end (oldest: pid '
+                   || (array_agg(pid ORDER BY xact_start))[1] || ', ' || coalesce((array_agg(usename ORDER BY xact_start))[1], '?')
+                   || ', ' || (array_agg(state ORDER BY xact_start))[1] || ', open '
+                   || floor(extract(epoch FROM now() - min(xact_start)))::bigint || ' s)'
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND backend_type = 'client backend'
+            HAVING count(*) > 0
+            """,
+            null,
+            null,
+            cancellationToken);
+
     /// <summary>Every secondary index is built on the filled copy; exclusion constraints are refused earlier.</summary>
     public override bool CanDeferIndex(IndexSchema index) => true;
 

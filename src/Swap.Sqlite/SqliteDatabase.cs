@@ -64,6 +64,9 @@ public sealed partial class SqliteDatabase : SwapDatabase
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("PRAGMA busy_timeout = 10000", cancellationToken);
+        // SQLite reads the file lazily: read the schema now, so that a file that is not a database
+        // fails here, as a connection error that names the file, not at the first statement.
+        await connection.ExecuteAsync("SELECT count(*) FROM sqlite_master", cancellationToken);
     }
 
     public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>

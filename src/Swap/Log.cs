@@ -46,8 +46,8 @@ internal static partial class Log
     [LoggerMessage(Events.ScriptReverted, LogLevel.Information, "Reverted {ScriptId} in {Duration}")]
     public static partial void ScriptReverted(ILogger logger, string scriptId, string duration);
 
-    [LoggerMessage(Events.ScriptResuming, LogLevel.Information, "Resuming {ScriptId}: {Done} journaled step(s) already done")]
-    public static partial void ScriptResuming(ILogger logger, string scriptId, int done);
+    [LoggerMessage(Events.ScriptResuming, LogLevel.Information, "Resuming {ScriptId}: {Done} journaled step(s) already done; interrupted step: {Interrupted}")]
+    public static partial void ScriptResuming(ILogger logger, string scriptId, int done, string interrupted);
 
     [LoggerMessage(Events.SwitchedToJournal, LogLevel.Information, "{ScriptId} swaps tables online, so it now runs step by step with a journal instead of in one transaction")]
     public static partial void SwitchedToJournal(ILogger logger, string scriptId);

@@ -54,7 +54,7 @@ public sealed partial class Migrator
                     cancellationToken);
                 var elapsed = options.TimeProvider.GetElapsedTime(started);
                 Log.ScriptReverted(logger, script.Id, Durations.Format(elapsed));
-                reverted.Add(new ScriptOutcome(script.Id, elapsed, 0));
+                reverted.Add(new ScriptOutcome(script.Id, elapsed, null));
             }
             return new DownResult(reverted);
         }

@@ -29,10 +29,20 @@ public sealed partial class Migrator
             BudgetEnds = up.TimeBudget is { } b ? started + (long)(b.TotalSeconds * options.TimeProvider.TimestampFrequency) : null,
         };
         await using var runLock = await LockAsync(cancellationToken);
+        run = run with { RunLockHeld = runLock.StillHeldAsync };
         var connection = await OpenAsync(cancellationToken);
         try
         {
-            if (await history.EnsureTablesAsync(connection, cancellationToken))
+            bool created;
+            try
+            {
+                created = await history.EnsureTablesAsync(connection, cancellationToken);
+            }
+            catch (DbException e)
+            {
+                throw database.Translate(e, $"Creating Swap's tables ({string.Join(", ", options.Tables.All)})");
+            }
+            if (created)
                 Log.HistoryCreated(logger, options.Tables.History);
             var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
             if (!options.AllowChangedScripts)
@@ -93,7 +103,7 @@ public sealed partial class Migrator
         var started = options.TimeProvider.GetTimestamp();
         await history.BeginAsync(connection, script, batch, order, UtcNow(options.TimeProvider), RunIdentity.User(), hasRow, ct);
         Log.ScriptStarting(logger, script.Id, script.Kind == ScriptKind.Sql ? "sql" : "c#", ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps");
-        var resumed = 0;
+        Resumption? resumed = null;
         var attempt = 0;
         try
         {
@@ -154,6 +164,10 @@ public sealed partial class Migrator
     {
         var elapsed = (long)options.TimeProvider.GetElapsedTime(started).TotalMilliseconds;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        // Without the lock another runner may own the script now (and may have applied it): its
+        // history row is not ours to overwrite.
+        if (!await runLock.StillHeldAsync(cts.Token))
+            return connection;
         try
         {
             await history.MarkFailedAsync(connection, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);

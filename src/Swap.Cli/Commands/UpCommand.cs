@@ -61,7 +61,7 @@ internal sealed class UpCommand : ICommand
             Json.Write(invocation.Out, new
             {
                 batch = result.Applied.Count > 0 ? result.Batch : (int?)null,
-                applied = result.Applied.Select(a => new { id = a.Id, durationMs = (long)a.Duration.TotalMilliseconds, resumedSteps = a.ResumedSteps }),
+                applied = result.Applied.Select(a => new { id = a.Id, durationMs = (long)a.Duration.TotalMilliseconds, resumedSteps = a.ResumedSteps, resumedInterruptedStep = a.Resumed?.InterruptedOp }),
                 stopped = result.Stopped,
                 stillPending = result.StillPending,
             });
@@ -69,7 +69,7 @@ internal sealed class UpCommand : ICommand
         }
         var w = invocation.Out;
         foreach (var a in result.Applied)
-            w.WriteLine($"applied\t{a.Id}\t{Durations.Format(a.Duration)}{(a.ResumedSteps > 0 ? $"\tresumed after {a.ResumedSteps} step(s)" : "")}");
+            w.WriteLine($"applied\t{a.Id}\t{Durations.Format(a.Duration)}{(a.Resumed is null ? "" : "\t" + a.Resumed)}");
         w.WriteLine(result.Applied.Count == 0
             ? "Nothing to apply: the database is up to date."
             : $"Applied {result.Applied.Count} script(s) as batch {result.Batch}.");

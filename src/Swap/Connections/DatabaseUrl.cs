@@ -94,23 +94,29 @@ public sealed class DatabaseUrl
     {
         if (!rest.StartsWith("//", StringComparison.Ordinal))
             throw Invalid(original, "a server URL starts with '//' after the scheme");
-        var (body, options) = SplitQuery(rest[2..]);
+        rest = rest[2..];
+
+        // Passwords often hold '@', '/', ':' or '?' without percent-encoding: the credentials end at
+        // the last '@' before the database path, never at the first '/' or '?' (which would put
+        // part of the password into the host, port or options, and into error messages).
+        string? user = null, password = null;
+        var lastSlash = rest.LastIndexOf('/');
+        var at = lastSlash > 0 ? rest.LastIndexOf('@', lastSlash - 1) : rest.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var credentials = rest[..at];
+            rest = rest[(at + 1)..];
+            var sep = credentials.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(sep < 0 ? credentials : credentials[..sep]);
+            password = sep < 0 ? null : Uri.UnescapeDataString(credentials[(sep + 1)..]);
+        }
+
+        var (body, options) = SplitQuery(rest);
         var slash = body.IndexOf('/', StringComparison.Ordinal);
         var authority = slash < 0 ? body : body[..slash];
         var database = slash < 0 ? "" : Uri.UnescapeDataString(body[(slash + 1)..]);
         if (database.Length == 0)
             throw Invalid(original, "it names no database (…/dbname)");
-
-        string? user = null, password = null;
-        var at = authority.LastIndexOf('@');
-        if (at >= 0)
-        {
-            var credentials = authority[..at];
-            authority = authority[(at + 1)..];
-            var sep = credentials.IndexOf(':', StringComparison.Ordinal);
-            user = Uri.UnescapeDataString(sep < 0 ? credentials : credentials[..sep]);
-            password = sep < 0 ? null : Uri.UnescapeDataString(credentials[(sep + 1)..]);
-        }
 
         string host;
         int? port = null;
@@ -160,30 +166,26 @@ public sealed class DatabaseUrl
         SwapErrorKind.Usage,
         $"The database URL '{Redact(text)}' is not valid: {why}. Use mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:path/to.db.");
 
-    /// <summary>Replaces the password part of every <c>scheme://user:password@</c> in the text with <c>***</c>.</summary>
+    /// <summary>
+    /// Replaces the password part of anything that looks like a URL with <c>***</c>: from the first
+    /// ':' after the scheme to the last '@' of the URL (a password may hold '@', '/' or ':').
+    /// </summary>
     public static string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var sb = new StringBuilder(text.Length);
-        var copied = 0;
         var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        while (scheme >= 0)
-        {
-            // The authority runs to the first '/' or space; credentials end at its last '@'.
-            var start = scheme + 3;
-            var end = start;
-            while (end < text.Length && text[end] != '/' && !char.IsWhiteSpace(text[end]))
-                end++;
-            var at = end > start ? text.LastIndexOf('@', end - 1, end - start) : -1;
-            var colon = at > start ? text.IndexOf(':', start, at - start) : -1;
-            if (colon >= 0)
-            {
-                sb.Append(text, copied, colon + 1 - copied).Append("***");
-                copied = at;
-            }
-            scheme = text.IndexOf("://", end, StringComparison.Ordinal);
-        }
-        return copied == 0 ? text : sb.Append(text, copied, text.Length - copied).ToString();
+        if (scheme < 0)
+            return text;
+        var start = scheme + 3;
+        var end = text.IndexOfAny([' ', '\t', '\r', '\n', '\'', '"', '`'], start);
+        if (end < 0)
+            end = text.Length;
+        var at = end > start ? text.LastIndexOf('@', end - 1, end - start) : -1;
+        var colon = text.IndexOf(':', start);
+        var rest = Redact(text[end..]);
+        if (at < 0 || colon < 0 || colon > at)
+            return text[..end] + rest;
+        return string.Concat(text.AsSpan(0, colon + 1), "***", text.AsSpan(at, end - at)) + rest;
     }
 
     /// <summary>The URL with the password replaced by <c>***</c>.</summary>

@@ -13,6 +13,13 @@ public sealed class OnlineSwapOptions
 
     public int MaxChunkSize { get; set; } = 200_000;
 
+    /// <summary>
+    /// The longest a chunk waits for a row lock the application holds (default 1 s) before it
+    /// rolls back and is retried with backoff. While it waits, the rows it already read stay
+    /// locked and the application's writes to them wait too.
+    /// </summary>
+    public TimeSpan ChunkLockTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest the cut-over waits for its table locks per attempt (default 1 s).</summary>
     public TimeSpan CutOverLockTimeout { get; set; } = TimeSpan.FromSeconds(1);
 

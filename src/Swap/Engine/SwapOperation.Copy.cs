@@ -6,10 +6,45 @@ namespace Swap.Engine;
 internal sealed partial class SwapOperation
 {
     /// <summary>
+    /// Copies a table in key-range chunks with the session's lock wait cut to
+    /// <see cref="OnlineSwapOptions.ChunkLockTimeout"/>: a chunk that waits for a row the
+    /// application holds keeps the rows it already read locked, and the application's writes to
+    /// them queue behind it; a short wait, then a retry with backoff, bounds that queue.
+    /// </summary>
+    private async Task CopyTableAsync(SwapSpec spec)
+    {
+        var statementWait = session.Run.Options.StatementLockTimeout;
+        var shorter = !state.InTransaction && options.ChunkLockTimeout < statementWait;
+        if (shorter)
+            await session.Database.ApplyLockTimeoutAsync(Connection, options.ChunkLockTimeout, Token);
+        try
+        {
+            await CopyChunksAsync(spec);
+        }
+        finally
+        {
+            if (shorter)
+                await RestoreLockWaitAsync(statementWait);
+        }
+    }
+
+    private async Task RestoreLockWaitAsync(TimeSpan wait)
+    {
+        try
+        {
+            await session.Database.ApplyLockTimeoutAsync(Connection, wait, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // The connection is gone; the next one starts with the statement lock wait.
+        }
+    }
+
+    /// <summary>
     /// Copies a table in key-range chunks (last key, next boundary]. Each chunk and the new
     /// watermark commit together; the chunk size adapts so a chunk takes about the target time.
     /// </summary>
-    private async Task CopyTableAsync(SwapSpec spec)
+    private async Task CopyChunksAsync(SwapSpec spec)
     {
         var progress = data.Table(spec.Original.Name);
         if (progress.Done)
@@ -45,6 +80,7 @@ internal sealed partial class SwapOperation
             {
                 affected = await session.Run.RetryTransientAsync($"copy a chunk of {spec.Original.Name}", async ct =>
                 {
+                    await EnsureRunLockAsync();
                     await using var tx = await Connection.BeginTransactionAsync(ct);
                     var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
                     Running.FaultPoints.Hit("chunk-mid");

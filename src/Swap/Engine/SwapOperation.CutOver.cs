@@ -29,6 +29,7 @@ internal sealed partial class SwapOperation
         }
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
+        await EnsureRunLockAsync();
 
         var attempts = 0;
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
@@ -76,7 +77,8 @@ internal sealed partial class SwapOperation
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
         }
         EngineLog.Swapped(logger, string.Join(", ", TableNames), attempts);
-        if (!state.InTransaction)
-            Running.FaultPoints.Hit("phase:swapped");
+        // Engines that record "swapped" inside the cut-over's transaction never pass this point in
+        // SaveAsync; a kill right after the commit must be testable there too.
+        Running.FaultPoints.Hit("phase:swapped");
     }
 }

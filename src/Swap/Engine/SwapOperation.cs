@@ -75,8 +75,18 @@ internal sealed partial class SwapOperation
                 foreach (var spec in specs)
                 {
                     await ExecAllAsync(engine.RemoveCapture(spec), "remove stale capture");
-                    await ExecAllAsync(engine.InstallCapture(spec), $"install capture on {spec.Original.Name}");
+                    foreach (var sql in engine.InstallCapture(spec))
+                    {
+                        await ExecAsync(sql, $"install capture on {spec.Original.Name}");
+                        FaultPoints.Hit("capture");
+                    }
                 }
+                // Rows capture wrote before it was whole (an interrupted attempt left some triggers,
+                // or a write fell between one trigger and the next) may be stale, and no chunk ever
+                // overwrites a row capture wrote. Capture is whole now and no chunk has run: empty the
+                // copies; the chunks bring every row and capture keeps each one current.
+                foreach (var spec in specs)
+                    await ExecAsync($"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)}", $"empty the copy of {spec.Original.Name}");
             }
             await SaveAsync("capture-installed");
         }
@@ -93,6 +103,8 @@ internal sealed partial class SwapOperation
                 Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
                 try
                 {
+                    if (await engine.IndexBuildWaitsAsync(Connection, Token) is { } waits)
+                        EngineLog.IndexBuildWaits(logger, spec.Original.Name, waits);
                     await engine.BuildIndexesAsync(Connection, spec, Token);
                 }
                 catch (DbException e)
@@ -186,6 +198,25 @@ internal sealed partial class SwapOperation
     }
 
     /// <summary>
+    /// Stops the run when its run lock is gone: another runner may hold it now, and two runners
+    /// must never copy, verify or cut over the same table at once. Asked before every chunk
+    /// (each attempt), every verification chunk, every recorded phase and the cut-over; the
+    /// question also keeps the lock's session from going idle.
+    /// </summary>
+    private async Task EnsureRunLockAsync()
+    {
+        if (state.InTransaction || session.Run.RunLockHeld is not { } held)
+            return;
+        if (!await held(Token))
+        {
+            throw new SwapException(
+                SwapErrorKind.LockHeld,
+                $"The run lock on {session.Database.DisplayName} was lost (its connection ended) while {session.Script.Id} was swapping {string.Join(", ", TableNames)}, and another runner may have taken it. Stopped before the next step; run 'swap up' again to resume.")
+            { ScriptId = session.Script.Id };
+        }
+    }
+
+    /// <summary>
     /// If capture was removed behind Swap's back while the copy was being filled, the copy may have
     /// missed writes: empty it, reinstall capture and copy again, rather than swap in stale rows.
     /// </summary>
@@ -211,6 +242,8 @@ internal sealed partial class SwapOperation
 
     private async Task SaveAsync(string phase, DbTransaction? transaction = null)
     {
+        if (transaction is null)
+            await EnsureRunLockAsync();
         await state.SaveAsync(phase, data.Write(), transaction);
         if (transaction is null && phase != "swapped")
             FaultPoints.Hit("phase:" + phase);

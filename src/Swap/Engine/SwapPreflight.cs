@@ -44,6 +44,24 @@ internal static class SwapPreflight
         var d = engine.Dialect;
         string Source(DbColumn c) => c.Fill is not null ? "(" + c.Fill + ")" : d.Quote(c.OriginalName!);
 
+        // A FillWith the engine cannot evaluate (an unknown column or function, bad syntax) would fail
+        // every chunk, and the capture triggers would fail the application's writes with it: try
+        // each expression over no rows before anything is written.
+        foreach (var c in model.Columns.Where(c => c.Fill is not null))
+        {
+            try
+            {
+                await connection.QueryAsync($"SELECT {Source(c)} AS v FROM {d.Quote(original.Name)} o WHERE 1 = 0", null, transaction, cancellationToken);
+            }
+            catch (DbException e)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"The FillWith expression of column '{c.Name}' of '{model.Name}' cannot be evaluated on the table: {e.Message}. Fix the expression (SQL over the original row's columns); nothing was changed.",
+                    e);
+            }
+        }
+
         foreach (var c in model.Columns)
         {
             if (c.OriginalName is null && c.Fill is null && !c.Nullable && c.DefaultSql is null)

@@ -46,6 +46,12 @@ public abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// What the index build will wait for before it can start, in words for the log (for example
+    /// PostgreSQL's open transactions, which <c>CREATE INDEX CONCURRENTLY</c> waits out), or null.
+    /// </summary>
+    public virtual Task<string?> IndexBuildWaitsAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>The index-building statements, for <c>plan</c>.</summary>
     public virtual IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => [];
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Swap.Dialects;
 
@@ -18,7 +19,7 @@ internal static class RunLockAcquirer
             var logged = false;
             while (true)
             {
-                if (await runLock.TryAcquireAsync(holder, time.GetUtcNow().UtcDateTime, cancellationToken))
+                if (await TryAcquireAsync(database, runLock, holder, time, cancellationToken))
                 {
                     Log.LockAcquired(logger, database.LockScope, holder);
                     return runLock;
@@ -46,6 +47,19 @@ internal static class RunLockAcquirer
         {
             await runLock.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>The first thing a run does on the target: its errors (often a missing privilege) say so.</summary>
+    private static async Task<bool> TryAcquireAsync(SwapDatabase database, RunLock runLock, string holder, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runLock.TryAcquireAsync(holder, time.GetUtcNow().UtcDateTime, cancellationToken);
+        }
+        catch (DbException e)
+        {
+            throw database.Translate(e, $"Taking the run lock on {database.DisplayName}");
         }
     }
 }

@@ -16,7 +16,22 @@ public enum StopReason
 }
 
 /// <summary>One script that a run applied or reverted.</summary>
-public sealed record ScriptOutcome(string Id, TimeSpan Duration, int ResumedSteps);
+/// <param name="Id">The script.</param>
+/// <param name="Duration">How long this run spent on it.</param>
+/// <param name="Resumed">What an earlier, interrupted run of it had already done, or null when it ran from the start.</param>
+public sealed record ScriptOutcome(string Id, TimeSpan Duration, Resumption? Resumed)
+{
+    /// <summary>Journaled steps an earlier run had finished (0 when it ran from the start).</summary>
+    public int ResumedSteps => Resumed?.DoneSteps ?? 0;
+}
+
+/// <summary>Where a script resumed: the steps an earlier run finished, and the step it was in the middle of (a swap stopped in one of its phases), if any.</summary>
+public sealed record Resumption(int DoneSteps, string? InterruptedOp)
+{
+    /// <summary>For output: "resumed after 2 step(s)", "resumed after 0 step(s), then the interrupted 'swap' step where it stopped".</summary>
+    public override string ToString() =>
+        $"resumed after {DoneSteps} step(s)" + (InterruptedOp is null ? "" : $", then the interrupted '{InterruptedOp}' step where it stopped");
+}
 
 /// <summary>The answer to <c>up</c>.</summary>
 public sealed record UpResult(int Batch, IReadOnlyList<ScriptOutcome> Applied, StopReason Stopped, int StillPending);

@@ -18,6 +18,13 @@ internal sealed record RunContext(
     /// <summary>Receives progress snapshots of table swaps.</summary>
     public Action<Engine.SwapProgress>? OnProgress { get; init; }
 
+    /// <summary>
+    /// Asks whether the run lock is still this run's (its session may have ended: a network cut,
+    /// an idle-session timeout, a kill). Long steps ask it as they go, so a run that lost the lock
+    /// stops before a second runner and it both swap. Null when nothing holds a lock (plans).
+    /// </summary>
+    public Func<CancellationToken, Task<bool>>? RunLockHeld { get; init; }
+
     /// <summary>When the run's time budget is spent (a <see cref="TimeProvider"/> timestamp), or null.</summary>
     public long? BudgetEnds { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Swap.Discovery;
 using Swap.History;
+using Swap.Reports;
 
 namespace Swap.Running;
 
@@ -17,12 +18,12 @@ internal static class ScriptRunner
     /// Runs the script body, then records the outcome in the same transaction as the last of its
     /// work where the engine allows: <paramref name="onSuccess"/> gets that transaction.
     /// </summary>
-    public static async Task<int> RunAsync(RunContext run, MigrationScript script, Direction direction, DbConnection connection, Func<ScriptSession, DbTransaction?, Task> onSuccess)
+    public static async Task<Resumption?> RunAsync(RunContext run, MigrationScript script, Direction direction, DbConnection connection, Func<ScriptSession, DbTransaction?, Task> onSuccess)
     {
         var session = new ScriptSession(run, script, JournalKey(script, direction), connection, ModeFor(run, script));
         await session.BeginAsync();
-        if (session.ResumedSteps > 0)
-            Log.ScriptResuming(run.Logger, script.Id, session.ResumedSteps);
+        if (session.ResumedSteps > 0 || session.ResumedInterruptedOp is not null)
+            Log.ScriptResuming(run.Logger, script.Id, session.ResumedSteps, session.ResumedInterruptedOp ?? "none");
         try
         {
             await RunBodyAsync(session, direction);
@@ -39,7 +40,7 @@ internal static class ScriptRunner
                 await onSuccess(session, tx);
                 await tx.CommitAsync(run.CancellationToken);
             }
-            return session.ResumedSteps;
+            return session.ResumedSteps > 0 || session.ResumedInterruptedOp is not null ? new Resumption(session.ResumedSteps, session.ResumedInterruptedOp) : null;
         }
         catch
         {

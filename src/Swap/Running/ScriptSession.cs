@@ -72,7 +72,10 @@ internal sealed class ScriptSession
     }
 
     /// <summary>Steps already done in an earlier, interrupted run.</summary>
-    public int ResumedSteps => journal.Values.Count(e => e.IsDone);
+    public int ResumedSteps { get; private set; }
+
+    /// <summary>The operation of a step an earlier run started but did not finish (a swap stopped in one of its phases), or null.</summary>
+    public string? ResumedInterruptedOp { get; private set; }
 
     public async Task BeginAsync()
     {
@@ -81,11 +84,15 @@ internal sealed class ScriptSession
             Transaction = await Run.Database.BeginReadOnlyAsync(Connection, CancellationToken);
             return;
         }
-        journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
+        if (await Database.TableExistsAsync(Connection, Run.Tables.Journal, CancellationToken))
+            journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
         // A journal means an earlier run committed part of this script step by step (it swapped
-        // tables or opted out of the transaction): resume the same way, never redo those steps.
+        // tables or opted out of the transaction): resume the same way. A fresh transaction would
+        // redo its done steps, and ask a swap that was already cut over of the new table.
         if (journal.Count > 0)
             Mode = ExecutionMode.Journaled;
+        ResumedSteps = journal.Values.Count(e => e.IsDone);
+        ResumedInterruptedOp = journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault();
         if (Mode == ExecutionMode.Transactional)
             Transaction = await Connection.BeginTransactionAsync(CancellationToken);
     }

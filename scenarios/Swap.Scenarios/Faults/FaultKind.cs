@@ -1,0 +1,62 @@
+using Swap.Connections;
+
+namespace Swap.Scenarios.Faults;
+
+/// <summary>The faults the harness injects into a copy-and-swap under load.</summary>
+public enum FaultKind
+{
+    /// <summary>No fault: the baseline run under the same writer.</summary>
+    None,
+
+    /// <summary>SIGKILL from inside at a named point (<c>SWAP_FAULT_KILL_AT</c>), then <c>swap up</c>.</summary>
+    KillAtPoint,
+
+    /// <summary><c>kill -9</c> from outside at a seeded random moment (a random phase, then a random delay), then <c>swap up</c>.</summary>
+    KillAtRandom,
+
+    /// <summary>Two <c>kill -9</c> at seeded random moments: the run, then the run that resumes it; then <c>swap up</c>.</summary>
+    KillTwiceAtRandom,
+
+    /// <summary>The server kills Swap's connection while a chunk waits inside its transaction; Swap retries by itself.</summary>
+    KillSessionMidChunk,
+
+    /// <summary>The server kills every connection of Swap (the run lock's too) mid-chunk.</summary>
+    KillAllSessionsMidChunk,
+
+    /// <summary>
+    /// The server kills only the run lock's connection mid-copy (an idle-session timeout does
+    /// this), and a second <c>swap up</c> starts at once: the first must stop, the second finish.
+    /// </summary>
+    KillLockSessionMidCopy,
+
+    /// <summary>The server kills Swap's connection while the cut-over waits for its lock; Swap retries by itself.</summary>
+    KillSessionMidCutOver,
+
+    /// <summary>A clean restart of the database server while a chunk is being copied.</summary>
+    RestartMidCopy,
+
+    /// <summary>A crash of the database server (SIGKILL / immediate shutdown) while a chunk is being copied.</summary>
+    CrashMidCopy,
+
+    /// <summary>An application transaction holds a row the copy needs for a few seconds; the copy waits or retries and finishes by itself.</summary>
+    RowLockDuringCopy,
+
+    /// <summary>A long transaction holds the table at cut-over time and ends while the cut-over retries: Swap finishes by itself.</summary>
+    LockAtCutOverReleased,
+
+    /// <summary>A long transaction holds the table through every cut-over attempt: exit 9 with the original in place, then <c>swap up</c>.</summary>
+    LockAtCutOverHeld,
+}
+
+/// <summary>One trial: an engine, a fault, a seed.</summary>
+/// <param name="Point">For <see cref="FaultKind.KillAtPoint"/>: the fault point (<c>phase:copied</c>, <c>chunk:3</c>, <c>cutover</c>...).</param>
+/// <param name="Rows">Rows in the table before the trial.</param>
+/// <param name="Table">The table's name (a reserved word or unicode name works the same).</param>
+public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed, string? Point = null, int Rows = 8_000, string Table = "items")
+{
+    public override string ToString() => $"{Engine} {Fault}{(Point is null ? "" : " " + Point)} seed {Seed}";
+
+    /// <summary>Whether the fault applies to the engine (server-side faults need a server).</summary>
+    public static bool Applies(DatabaseEngine engine, FaultKind fault) =>
+        engine != DatabaseEngine.Sqlite || fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.KillTwiceAtRandom or FaultKind.LockAtCutOverReleased;
+}

@@ -1,0 +1,51 @@
+using Swap.Connections;
+
+namespace Swap.Scenarios.Faults;
+
+/// <summary>Which trials a run of the harness makes.</summary>
+public static class FaultPlan
+{
+    /// <summary>
+    /// Fault points the product's hook offers on an engine. SQLite rebuilds in one transaction, so
+    /// it has no chunk or journaled-step points; its phase points fire inside that transaction.
+    /// </summary>
+    public static IReadOnlyList<string> Points(DatabaseEngine engine) => engine == DatabaseEngine.Sqlite
+        ? ["phase:copy-created", "phase:capture-installed", "phase:copied", "phase:indexed", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"]
+        : ["step:1", "phase:copy-created", "capture:1", "phase:capture-installed", "chunk:1", "chunk-mid:1", "chunk:3", "chunk-mid:4", "phase:copied", "phase:indexed", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"];
+
+    /// <summary>
+    /// The full run for one engine: every fault point once, <paramref name="randomKills"/> kills at
+    /// seeded random moments (a few on a reserved-word and a unicode table), a quarter as many
+    /// double kills (the resuming run killed too), each server-side fault, and a baseline.
+    /// </summary>
+    public static IEnumerable<TrialSpec> Full(DatabaseEngine engine, int randomKills, int seed, int rows)
+    {
+        var n = 0;
+        TrialSpec Make(FaultKind fault, string? point = null, string table = "items") => new(engine, fault, seed + 1000 * (int)engine + n++, point, rows, table);
+
+        yield return Make(FaultKind.None);
+        foreach (var point in Points(engine))
+            yield return Make(FaultKind.KillAtPoint, point);
+        for (var i = 0; i < randomKills; i++)
+            yield return Make(FaultKind.KillAtRandom, table: (i % 10) switch { 3 => "order", 7 => "Überweisung", _ => "items" });
+        for (var i = 0; i < Math.Max(1, randomKills / 4); i++)
+            yield return Make(FaultKind.KillTwiceAtRandom);
+        if (engine == DatabaseEngine.Sqlite)
+        {
+            yield return Make(FaultKind.LockAtCutOverReleased);
+            yield return Make(FaultKind.LockAtCutOverReleased);
+            yield break;
+        }
+        yield return Make(FaultKind.KillSessionMidChunk);
+        yield return Make(FaultKind.KillSessionMidChunk);
+        yield return Make(FaultKind.KillAllSessionsMidChunk);
+        yield return Make(FaultKind.KillLockSessionMidCopy);
+        yield return Make(FaultKind.KillSessionMidCutOver);
+        yield return Make(FaultKind.KillSessionMidCutOver);
+        yield return Make(FaultKind.RowLockDuringCopy);
+        yield return Make(FaultKind.RestartMidCopy);
+        yield return Make(FaultKind.CrashMidCopy);
+        yield return Make(FaultKind.LockAtCutOverReleased);
+        yield return Make(FaultKind.LockAtCutOverHeld);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using System.Globalization;
+using Swap.Connections;
+
+namespace Swap.Scenarios.Faults;
+
+/// <summary>
+/// The table every trial changes: <c>(id, grp, name, qty, note)</c> with a known, seeded initial
+/// content that includes quotes, backslashes, unicode, empty strings and NULLs. The migration adds
+/// <c>grp_label</c> filled from <c>grp</c> (which the writer never changes) and an index on
+/// <c>name</c>, through a copy-and-swap.
+/// </summary>
+public sealed class ItemsTable(FaultTarget target, string name = "items")
+{
+    public const string ScriptId = "FaultSwapItems";
+
+    private static readonly string[] Names = ["item", "O'Brien", "back\\slash", "Überweisung", "emoji 🚀", "semi;colon", "quote\"d", "tab\there", "order", "trailing "];
+
+    public string Name { get; } = name;
+
+    private string Q => target.Quote(Name);
+
+    /// <summary>The value the migration's FillWith gives a row.</summary>
+    public static string Label(int grp) => "g" + grp.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Creates the table with <paramref name="rows"/> seeded rows (ids 1..rows) and returns the oracle over it.</summary>
+    public async Task<ItemsModel> CreateAsync(int rows, int seed, CancellationToken cancellationToken = default)
+    {
+        var random = new Random(seed);
+        var model = new ItemsModel();
+        for (var id = 1; id <= rows; id++)
+            model.Put(NewRow(random, id, fromWriter: false));
+
+        var key = target.Engine == DatabaseEngine.Sqlite ? "INTEGER NOT NULL PRIMARY KEY" : "BIGINT NOT NULL PRIMARY KEY";
+        var suffix = target.Engine == DatabaseEngine.MySql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "";
+        await using var connection = await target.OpenAsync(cancellationToken);
+        await Db.ExecAsync(connection, $"CREATE TABLE {Q} (id {key}, grp INT NOT NULL, name VARCHAR(64) NOT NULL, qty INT NOT NULL, note VARCHAR(200) NULL){suffix}", cancellationToken);
+        foreach (var batch in model.Rows.Values.OrderBy(r => r.Id).Chunk(100))
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var values = string.Join(", ", batch.Select((_, i) => $"(@i{i}, @g{i}, @n{i}, @q{i}, @o{i})"));
+            var parameters = batch.SelectMany((r, i) => new (string, object?)[] { ($"i{i}", r.Id), ($"g{i}", r.Grp), ($"n{i}", r.Name), ($"q{i}", r.Qty), ($"o{i}", r.Note) }).ToArray();
+            await Db.ExecAsync(connection, $"INSERT INTO {Q} (id, grp, name, qty, note) VALUES {values}", tx, cancellationToken, parameters);
+            await tx.CommitAsync(cancellationToken);
+        }
+        return model;
+    }
+
+    /// <summary>A row with seeded, deliberately awkward values.</summary>
+    public static ItemRow NewRow(Random random, long id, bool fromWriter)
+    {
+        var name = $"{Names[random.Next(Names.Length)]} {id}";
+        var note = random.Next(6) switch
+        {
+            0 => null,
+            1 => "",
+            2 => $"it's {random.Next()} \\ \"x\"",
+            _ => $"note {random.Next(1_000_000)} ü",
+        };
+        return new ItemRow(id, random.Next(0, 50), name, random.Next(0, 1000), note, fromWriter);
+    }
+
+    /// <summary>The C# migration: add grp_label (FillWith over grp) and an index on name, swapped in online.</summary>
+    public string Migration() => $$"""
+        using Swap.Connections;
+        using Swap.Engine;
+
+        public sealed class {{ScriptId}} : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var table = await db.UseTableForAlterAsync("{{Name}}");
+                table.AddColumn(DbColumn.String("grp_label", 40).FillWith(db.Engine == DatabaseEngine.MySql ? "CONCAT('g', grp)" : "'g' || grp"));
+                table.AddIndex(DbIndex.Create("name").Named("ix_fault_name"));
+                await db.DoneUsingTablesAsync("{{Name}}");
+            }
+        }
+        """;
+
+    public string WriteMigration() => target.WriteMigration("20261201000000_" + ScriptId + ".cs", Migration());
+
+    /// <summary>
+    /// Compares the live table with the oracle: every original column exactly; <c>grp_label</c>
+    /// derived from <c>grp</c>, or NULL for rows the writer inserted (they may have come after the
+    /// cut-over, when nothing fills the new column). Returns the differences (empty when equal).
+    /// </summary>
+    public async Task<List<string>> CompareAsync(ItemsModel model, bool expectLabel, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await target.OpenAsync(cancellationToken);
+        var label = expectLabel ? ", grp_label" : "";
+        var rows = await Db.QueryAsync(connection, $"SELECT id, grp, name, qty, note{label} FROM {Q} ORDER BY id", cancellationToken);
+        var problems = new List<string>();
+        var seen = new HashSet<long>();
+        foreach (var r in rows)
+        {
+            var id = Convert.ToInt64(r[0], CultureInfo.InvariantCulture);
+            seen.Add(id);
+            var expected = model.Find(id);
+            var actual = new ItemRow(id, Convert.ToInt32(r[1], CultureInfo.InvariantCulture), (string)r[2]!, Convert.ToInt32(r[3], CultureInfo.InvariantCulture), (string?)r[4], false);
+            if (expected is null)
+            {
+                problems.Add($"row {id} is in the table but not in the oracle (a ghost): {Show(actual)}");
+                continue;
+            }
+            if (expected.Grp != actual.Grp || expected.Name != actual.Name || expected.Qty != actual.Qty || expected.Note != actual.Note)
+                problems.Add($"row {id} differs: expected {Show(expected)}, found {Show(actual)}");
+            if (expectLabel)
+            {
+                var found = (string?)r[5];
+                if (found != Label(actual.Grp) && !(found is null && expected.FromWriter))
+                    problems.Add($"row {id}: grp_label is {(found is null ? "NULL" : "'" + found + "'")}, expected '{Label(actual.Grp)}'{(expected.FromWriter ? " or NULL" : "")}");
+            }
+        }
+        foreach (var missing in model.Rows.Keys.Where(k => !seen.Contains(k)).Order().Take(20))
+            problems.Add($"row {missing} is missing: expected {Show(model.Rows[missing])}");
+        if (problems.Count > 20)
+            problems = [.. problems.Take(20), $"... and {problems.Count - 20} more differences"];
+        if (rows.Count != model.Count)
+            problems.Insert(0, $"the table has {rows.Count} rows, the oracle {model.Count}");
+        return problems;
+    }
+
+    /// <summary>Reads one row on the given connection (for resolving an ambiguous write).</summary>
+    public async Task<ItemRow?> ReadAsync(DbConnection connection, long id, CancellationToken cancellationToken)
+    {
+        var rows = await Db.QueryAsync(connection, $"SELECT id, grp, name, qty, note FROM {Q} WHERE id = @id", cancellationToken, ("id", id));
+        if (rows.Count == 0)
+            return null;
+        var r = rows[0];
+        return new ItemRow(id, Convert.ToInt32(r[1], CultureInfo.InvariantCulture), (string)r[2]!, Convert.ToInt32(r[3], CultureInfo.InvariantCulture), (string?)r[4], false);
+    }
+
+    public static string Show(ItemRow r) => $"({r.Id}, {r.Grp}, '{r.Name}', {r.Qty}, {(r.Note is null ? "NULL" : "'" + r.Note + "'")})";
+
+    /// <summary>Same original columns (the origin flag is the oracle's own).</summary>
+    public static bool SameValues(ItemRow? a, ItemRow? b) =>
+        a is null || b is null ? a is null && b is null : a.Id == b.Id && a.Grp == b.Grp && a.Name == b.Name && a.Qty == b.Qty && a.Note == b.Note;
+}

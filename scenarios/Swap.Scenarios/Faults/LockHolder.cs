@@ -1,0 +1,82 @@
+using System.Data.Common;
+using Swap.Connections;
+
+namespace Swap.Scenarios.Faults;
+
+/// <summary>
+/// A transaction of the "application" that holds a lock until released: a row lock (a chunk that
+/// reaches the row waits inside its transaction) or a table lock (a long transaction that read
+/// the table: the cut-over cannot take its exclusive lock while it lives).
+/// </summary>
+public sealed class LockHolder : IAsyncDisposable
+{
+    private readonly FaultTarget target;
+    private readonly DbConnection connection;
+    private DbTransaction? transaction;
+
+    private LockHolder(FaultTarget target, DbConnection connection)
+    {
+        this.target = target;
+        this.connection = connection;
+    }
+
+    /// <summary>Opens the holder's connection ahead of time, so taking the lock later is one statement.</summary>
+    public static async Task<LockHolder> OpenAsync(FaultTarget target) => new(target, await target.OpenAsync());
+
+    /// <summary>Locks one row for update (PostgreSQL, MariaDB) until released.</summary>
+    public static async Task<LockHolder> RowAsync(FaultTarget target, string table, long id)
+    {
+        var holder = await OpenAsync(target);
+        await holder.LockRowAsync(table, id);
+        return holder;
+    }
+
+    /// <summary>
+    /// A long transaction that has read the table (PostgreSQL ACCESS SHARE, MariaDB shared metadata
+    /// lock) or, on SQLite, holds the database's write lock.
+    /// </summary>
+    public static async Task<LockHolder> TableAsync(FaultTarget target, string table)
+    {
+        var holder = await OpenAsync(target);
+        await holder.LockTableAsync(table);
+        return holder;
+    }
+
+    public async Task LockRowAsync(string table, long id)
+    {
+        transaction ??= await connection.BeginTransactionAsync();
+        await Db.QueryAsync(connection, $"SELECT id FROM {target.Quote(table)} WHERE id = @id FOR UPDATE", transaction, default, ("id", id));
+    }
+
+    public async Task LockTableAsync(string table)
+    {
+        transaction ??= await connection.BeginTransactionAsync();
+        if (target.Engine == DatabaseEngine.Sqlite)
+            await Db.ExecAsync(connection, $"UPDATE {target.Quote(table)} SET qty = qty WHERE id = -1", transaction, default);
+        else
+            await Db.QueryAsync(connection, $"SELECT id FROM {target.Quote(table)} ORDER BY id LIMIT 1", transaction, default);
+    }
+
+    /// <summary>Ends the transaction (rollback); safe when the server already ended it.</summary>
+    public async Task ReleaseAsync()
+    {
+        if (transaction is null)
+            return;
+        try
+        {
+            await transaction.RollbackAsync();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            // The session is gone (a restart or a kill): its locks went with it.
+        }
+        await transaction.DisposeAsync();
+        transaction = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseAsync();
+        await connection.DisposeAsync();
+    }
+}

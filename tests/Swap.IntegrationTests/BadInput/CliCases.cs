@@ -1,0 +1,67 @@
+using Swap.Connections;
+using static Swap.IntegrationTests.BadInput.CatalogTarget;
+
+namespace Swap.IntegrationTests.BadInput;
+
+/// <summary>
+/// CLI misuse around a pending copy-and-swap: unknown verbs and options, bad numbers and durations,
+/// bad URLs, unknown ids. Each is a usage error (exit 2) that says what is expected, and nothing runs.
+/// </summary>
+public class CliCases
+{
+    private static async Task<CatalogTarget> ArrangeAsync(DatabaseEngine engine)
+    {
+        var t = await CreateAsync(engine);
+        t.CSharp("20261120000000", "MigrateAddStock", """
+            var table = await db.UseTableForAlterAsync("items");
+            table.AddColumn(DbColumn.Int("stock").SetDefault(0));
+            await db.DoneUsingTablesAsync("items");
+            """);
+        return t;
+    }
+
+    public static TheoryData<DatabaseEngine, string[], string> Misuse => new()
+    {
+        { DatabaseEngine.Sqlite, ["upp"], "error: Unrecognized command or argument 'upp'." },
+        { DatabaseEngine.PostgreSql, ["up", "--chunk-tme", "20ms"], "error: Unrecognized command or argument '--chunk-tme'." },
+        { DatabaseEngine.MySql, ["up", "--steps", "0"], "error: --steps must be 1 or more, not 0.\n" },
+        { DatabaseEngine.Sqlite, ["up", "--steps", "many"], "error: Cannot parse argument 'many' for option '--steps'" },
+        { DatabaseEngine.PostgreSql, ["up", "--to", "MigrateAddStok"], "error: --to 'MigrateAddStok' is not a known script id. Run 'swap status' to list the ids.\n" },
+        { DatabaseEngine.MySql, ["up", "--chunk-time", "fast"], "error: --chunk-time 'fast' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
+        { DatabaseEngine.Sqlite, ["up", "--cut-over-retries", "-1"], "error: --cut-over-retries must be 0 or more.\n" },
+        { DatabaseEngine.PostgreSql, ["up", "--lock-timeout", "soon"], "error: --lock-timeout 'soon' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
+        { DatabaseEngine.MySql, ["up", "--time-budget", "-5m"], "error: --time-budget '-5m' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
+        { DatabaseEngine.Sqlite, ["cleanup", "--script", "MigrateNoSuch"], "error: 'MigrateNoSuch' has no history or journal here; 'swap status' lists the scripts.\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Misuse))]
+    public async Task Misuse_of_the_command_line_is_a_usage_error(DatabaseEngine engine, string[] args, string message)
+    {
+        await using var t = await ArrangeAsync(engine);
+        var run = await t.RunAsync(args);
+        AssertFails(run, 2, message);
+        Assert.Equal("", run.Out);
+        await t.AssertUnchangedAsync();
+    }
+
+    public static TheoryData<string, string> BadUrls => new()
+    {
+        { "items.db", "error: The database URL 'items.db' is not valid: it has no scheme." },
+        { "oracle://scott:tiger@db.example:1521/orcl", "error: The database URL 'oracle://scott:***@db.example:1521/orcl' is not valid: the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres." },
+        { "postgres://swap:pw@127.0.0.1:99999/swap_test", "error: The database URL 'postgres://swap:***@127.0.0.1:99999/swap_test' is not valid: the port '99999' is not a number from 1 to 65535." },
+        { "mysql://swap:pw@127.0.0.1:3306", "error: The database URL 'mysql://swap:***@127.0.0.1:3306' is not valid: it names no database (…/dbname)." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadUrls))]
+    public async Task A_malformed_database_url_is_a_usage_error_that_hides_the_password(string url, string message)
+    {
+        await using var t = await ArrangeAsync(DatabaseEngine.Sqlite);
+        var run = await t.RunRawAsync(["--db", url, "up"]);
+        AssertFails(run, 2, message);
+        Assert.DoesNotContain("tiger", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(":pw@", run.Err, StringComparison.Ordinal);
+        await t.AssertUnchangedAsync();
+    }
+}

@@ -1,0 +1,172 @@
+using Swap.Connections;
+using static Swap.IntegrationTests.BadInput.CatalogTarget;
+
+namespace Swap.IntegrationTests.BadInput;
+
+/// <summary>
+/// Misuse of the table engineer in copy-and-swap scripts: each is refused (exit 7) before anything
+/// is written, with a message that says what is wrong and what to do.
+/// </summary>
+public class EngineerCases
+{
+    private static async Task<Outcome> SwapAsync(CatalogTarget t, string name, string changes, string table = "items")
+    {
+        t.CSharp("20261120000000", name, $$"""
+            var table = await db.UseTableForAlterAsync("{{table}}");
+            {{changes}}
+            await db.DoneUsingTablesAsync("{{table}}");
+            """);
+        return await t.RunAsync("up");
+    }
+
+    [Fact]
+    public async Task An_unknown_column_is_named_with_the_columns_there_are()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        var run = await SwapAsync(t, "MigrateUnknownColumn", "table.GetColumn(\"nmae\").NotNull();");
+        AssertFails(run, 7, "error: Table 'items' has no column 'nmae'. Its columns are: id, grp, name, note.\n");
+        await t.AssertUnchangedAsync("MigrateUnknownColumn");
+    }
+
+    [Fact]
+    public async Task A_duplicate_column_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.MySql);
+        var run = await SwapAsync(t, "MigrateDuplicateColumn", "table.AddColumn(DbColumn.String(\"Name\", 10));");
+        AssertFails(run, 7, "error: Table 'items' already has a column 'Name'. Pick another name, or change the existing column with GetColumn(\"Name\").\n");
+        await t.AssertUnchangedAsync("MigrateDuplicateColumn");
+    }
+
+    public static TheoryData<DatabaseEngine, string, string> MissingTypes => new()
+    {
+        { DatabaseEngine.MySql, "DbColumn.Interval(\"wait\")", "Store the interval as a number of seconds (BigInt) or microseconds." },
+        { DatabaseEngine.PostgreSql, "DbColumn.UnsignedBigInt(\"big\")", "Use DbColumn.Decimal(name, 20, 0) for values above 2^63, or DbColumn.BigInt." },
+        { DatabaseEngine.Sqlite, "DbColumn.Interval(\"wait\")", "Store the interval as a number of seconds (BigInt) or as ISO-8601 text." },
+    };
+
+    [Theory]
+    [MemberData(nameof(MissingTypes))]
+    public async Task A_type_the_engine_lacks_is_refused_with_what_to_use_instead(DatabaseEngine engine, string column, string advice)
+    {
+        await using var t = await CreateAsync(engine);
+        var run = await SwapAsync(t, "MigrateMissingType", $"table.AddColumn({column});");
+        AssertFails(run, 7, $"error: Swap cannot change 'items' on {engine}: Column '");
+        Assert.Contains(advice, run.Err, StringComparison.Ordinal);
+        await t.AssertUnchangedAsync("MigrateMissingType");
+    }
+
+    [Fact]
+    public async Task An_index_on_a_missing_column_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        var run = await SwapAsync(t, "MigrateIndexMissing", "table.AddIndex(DbIndex.Create(\"grp\", \"colour\"));");
+        AssertFails(run, 7, "error: The index on 'colour' names a column table 'items' does not have. Its columns are: id, grp, name, note.\n");
+        await t.AssertUnchangedAsync("MigrateIndexMissing");
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.Sqlite)]
+    public async Task A_unique_index_over_duplicate_data_is_refused_with_an_example(DatabaseEngine engine)
+    {
+        await using var t = await CreateAsync(engine);
+        var run = await SwapAsync(t, "MigrateUniqueName", "table.AddIndex(DbIndex.Unique(\"name\"));");
+        AssertFails(run, 7, "error: The new unique index 'ux_items_name' on (name) of 'items' would reject the current data: ('c') appears 2 times. Remove the duplicates first, or make the index non-unique. Nothing was changed.\n");
+        await t.AssertUnchangedAsync("MigrateUniqueName");
+    }
+
+    [Fact]
+    public async Task A_new_not_null_column_without_a_value_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        var run = await SwapAsync(t, "MigrateNotNullNoValue", "table.AddColumn(DbColumn.Int(\"stock\").NotNull());");
+        AssertFails(run, 7, "error: The new column 'stock' of 'items' is NOT NULL but has no default and no FillWith, so existing rows have no value for it. Add .SetDefault(...) or .FillWith(\"...\"), or make it nullable.\n");
+        await t.AssertUnchangedAsync("MigrateNotNullNoValue");
+    }
+
+    [Fact]
+    public async Task Making_a_column_with_nulls_not_null_is_refused_with_the_count()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.MySql);
+        var run = await SwapAsync(t, "MigrateNoteNotNull", "table.GetColumn(\"note\").NotNull();");
+        AssertFails(run, 7, "error: Column 'note' of 'items' would be NOT NULL, but 3 row(s) would get NULL in it. Give those rows a value with FillWith(\"COALESCE(...)\"), or keep the column nullable.\n");
+        await t.AssertUnchangedAsync("MigrateNoteNotNull");
+    }
+
+    [Fact]
+    public async Task Dropping_a_primary_key_column_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        var run = await SwapAsync(t, "MigrateDropId", "table.DropColumn(\"id\");");
+        AssertFails(run, 7, "error: Column 'id' is part of the primary key of 'items'; change the key first with SetPrimaryKey(...).\n");
+        await t.AssertUnchangedAsync("MigrateDropId");
+    }
+
+    [Fact]
+    public async Task A_table_without_a_key_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        var run = await SwapAsync(t, "MigrateNoKey", "table.AddColumn(DbColumn.Int(\"c\"));", table: "nokey");
+        AssertFails(run, 7, "error: Table 'nokey' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. Add a primary key first (for example ALTER TABLE nokey ADD PRIMARY KEY (id)), then run again.\n");
+        await t.AssertUnchangedAsync("MigrateNoKey");
+    }
+
+    [Fact]
+    public async Task A_missing_table_is_named_with_the_target()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.MySql);
+        var run = await SwapAsync(t, "MigrateMissingTable", "table.AddColumn(DbColumn.Int(\"c\"));", table: "itemz");
+        AssertFails(run, 7, $"error: MigrateMissingTable: table 'itemz' does not exist in mysql://swap:***@{t.Target.Url.Host}:{t.Target.Url.Port}/{t.Target.Name}. Check the name (and the schema or database in the URL).\n");
+        await t.AssertUnchangedAsync("MigrateMissingTable");
+    }
+
+    [Fact]
+    public async Task Swaps_own_work_table_is_not_a_table_to_change()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        var run = await SwapAsync(t, "MigrateWorkTable", "table.AddColumn(DbColumn.Int(\"c\"));", table: "_items_swap_new");
+        AssertFails(run, 7, "error: '_items_swap_new' is one of Swap's own work tables; use the original table's name.\n");
+        await t.AssertUnchangedAsync("MigrateWorkTable");
+    }
+
+    [Fact]
+    public async Task A_prefix_index_on_postgresql_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        var run = await SwapAsync(t, "MigratePrefixIndex", "table.AddIndex(DbIndex.Create(\"name\").WithPrefix(\"name\", 3));");
+        AssertFails(run, 7, "error: Swap cannot change 'items' on PostgreSql: Index 'ix_items_name' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.\n");
+        await t.AssertUnchangedAsync("MigratePrefixIndex");
+    }
+
+    [Fact]
+    public async Task A_mysql_table_with_its_own_trigger_is_refused()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.MySql);
+        await t.Target.ExecuteAsync("CREATE TRIGGER items_audit BEFORE UPDATE ON items FOR EACH ROW SET NEW.note = NEW.note");
+        var run = await SwapAsync(t, "MigrateTriggered", "table.AddColumn(DbColumn.Int(\"c\"));");
+        AssertFails(run, 7, "error: Swap cannot change 'items' on MySql: It has triggers (items_audit); on MySQL they would fire on the copy during the swap and cannot be moved atomically. Drop them for the swap and recreate them after, or change the table with plain ALTER TABLE.\n");
+        await t.AssertUnchangedAsync("MigrateTriggered");
+    }
+
+    public static TheoryData<DatabaseEngine, string, string> BadFills => new()
+    {
+        { DatabaseEngine.PostgreSql, "no_such_function(grp)", "function no_such_function(integer) does not exist" },
+        { DatabaseEngine.MySql, "CONCAT(grp, colour)", "Unknown column 'colour'" },
+        { DatabaseEngine.Sqlite, "grp +* 2", "syntax error" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFills))]
+    public async Task A_FillWith_the_engine_cannot_evaluate_is_refused_before_the_application_feels_it(DatabaseEngine engine, string fill, string reason)
+    {
+        await using var t = await CreateAsync(engine);
+        var run = await SwapAsync(t, "MigrateBadFill", $"table.AddColumn(DbColumn.String(\"label\", 20).FillWith(\"{fill}\"));");
+        AssertFails(run, 7, "error: The FillWith expression of column 'label' of 'items' cannot be evaluated on the table: ");
+        Assert.Contains(reason, run.Err, StringComparison.Ordinal);
+        Assert.Contains("Fix the expression (SQL over the original row's columns); nothing was changed.", run.Err, StringComparison.Ordinal);
+        await t.AssertUnchangedAsync("MigrateBadFill");
+        // No capture was left on the table to fail the application's writes.
+        await t.Target.ExecuteAsync("INSERT INTO items (id, grp, name) VALUES (6, 4, 'f')");
+    }
+}

@@ -1,0 +1,41 @@
+using Swap.Connections;
+using Swap.Scenarios.Faults;
+using Xunit.Abstractions;
+
+namespace Swap.IntegrationTests.Faults;
+
+/// <summary>
+/// A long transaction of the application holds the table when the cut-over comes. The cut-over
+/// waits a bounded time per attempt and retries; if the transaction ends meanwhile the run
+/// finishes by itself, otherwise it stops with exit 9, the original in place and capture still
+/// keeping the copy current, and the next <c>swap up</c> finishes.
+/// </summary>
+public class CutOverLockTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.MySql)]
+    public async Task A_lock_held_through_every_attempt_stops_with_exit_9_and_the_next_up_finishes(DatabaseEngine engine)
+    {
+        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.LockAtCutOverHeld, Seed: 401, Rows: ServerSideKillTests.Rows), output);
+
+        Assert.Equal([9, 0], result.Runs.Select(r => r.ExitCode));
+        Assert.Contains(
+            "error: FaultSwapItems: the cut-over of items could not take its locks in 3 attempt(s) of 200 ms each: a long transaction or query holds the table. " +
+            "The original is in place and capture keeps the copy current; run 'swap up' again when the table is quieter, or 'swap cleanup --script FaultSwapItems' to abandon the swap.",
+            result.Runs[0].Output,
+            StringComparison.Ordinal);
+        Assert.Equal(2, result.Runs[0].Output.Split("could not take its locks; attempt").Length - 1);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.Sqlite)]
+    public async Task A_lock_that_ends_while_the_cut_over_retries_lets_the_same_run_finish(DatabaseEngine engine)
+    {
+        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.LockAtCutOverReleased, Seed: 402), output);
+
+        Assert.Equal([0], result.Runs.Select(r => r.ExitCode));
+        Assert.True(result.Landed, result.Describe());
+    }
+}
