@@ -140,7 +140,4 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         };
     }
 
-    private string Columns(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => D.Quote(m.CopyColumn)));
-
-    private static string Sources(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => m.Source));
 }

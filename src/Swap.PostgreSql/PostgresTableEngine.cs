@@ -80,9 +80,6 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
         };
     }
 
-    private string Columns(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => D.Quote(m.CopyColumn)));
-
-    private static string Sources(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => m.Source));
 
     /// <summary>Identity columns GENERATED ALWAYS take explicit values only with OVERRIDING SYSTEM VALUE.</summary>
     private static string Overriding(SwapSpec spec) =>

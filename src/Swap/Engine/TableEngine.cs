@@ -16,6 +16,12 @@ public abstract class TableEngine(SwapDatabase database)
 
     public SqlDialect Dialect => Database.Dialect;
 
+    /// <summary>The copy's columns that the mapping fills, quoted, in mapping order: the column list of an INSERT into the copy.</summary>
+    protected string Columns(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => Dialect.Quote(m.CopyColumn)));
+
+    /// <summary>The mapping's source expressions over the original row, in the same order as <see cref="Columns"/>.</summary>
+    protected static string Sources(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => m.Source));
+
     /// <summary>
     /// True when the application keeps writing during the copy and triggers capture its writes
     /// (MySQL, PostgreSQL). False when the whole rebuild runs in one transaction (SQLite).
