@@ -141,7 +141,9 @@ internal sealed class PostgresEngine(DatabaseUrl server, string prefix, bool tra
             }
             await copy.CompleteAsync(ct);
         }
-        await AddKeyAndIndexesAsync(c, table, target, ct);
+        // The key only: clones build their own indexes, and index names are per schema, so the
+        // templates of several sizes in the one template schema could not all have them.
+        await c.ExecAsync($"ALTER TABLE {target} ADD PRIMARY KEY (id)", ct);
         await c.ExecAsync($"VACUUM (ANALYZE) {target}", ct);
         await c.ExecAsync($"INSERT INTO {Quote(Template)}.bench_meta (name, version) VALUES (@n, @v) ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version", ct, ("@n", key), ("@v", DataVersion));
         return clock.Elapsed.TotalSeconds;
