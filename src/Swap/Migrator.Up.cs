@@ -102,7 +102,6 @@ public sealed partial class Migrator
         var ct = run.CancellationToken;
         var started = options.TimeProvider.GetTimestamp();
         await history.BeginAsync(connection, script, batch, order, UtcNow(options.TimeProvider), RunIdentity.User(), hasRow, ct);
-        Log.ScriptStarting(logger, script.Id, script.Kind == ScriptKind.Sql ? "sql" : "c#", ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps");
         Resumption? resumed = null;
         var attempt = 0;
         try

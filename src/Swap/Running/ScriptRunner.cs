@@ -22,7 +22,11 @@ internal static class ScriptRunner
     {
         var session = new ScriptSession(run, script, JournalKey(script, direction), connection, ModeFor(run, script));
         await session.BeginAsync();
-        if (session.ResumedSteps > 0 || session.ResumedInterruptedOp is not null)
+        var resuming = session.ResumedSteps > 0 || session.ResumedInterruptedOp is not null;
+        // Said after BeginAsync: only the journal tells whether this run resumes step by step.
+        if (direction == Direction.Up)
+            Log.ScriptStarting(run.Logger, script.Id, script.Kind == ScriptKind.Sql ? "sql" : "c#", session.Mode == ExecutionMode.Transactional ? "one transaction" : "journaled steps");
+        if (resuming)
             Log.ScriptResuming(run.Logger, script.Id, session.ResumedSteps, session.ResumedInterruptedOp ?? "none");
         try
         {
@@ -40,7 +44,7 @@ internal static class ScriptRunner
                 await onSuccess(session, tx);
                 await tx.CommitAsync(run.CancellationToken);
             }
-            return session.ResumedSteps > 0 || session.ResumedInterruptedOp is not null ? new Resumption(session.ResumedSteps, session.ResumedInterruptedOp) : null;
+            return resuming ? new Resumption(session.ResumedSteps, session.ResumedInterruptedOp) : null;
         }
         catch
         {
