@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Swap.MySql.Client;
 using Swap.IntegrationTests.Infrastructure;
 using Swap.PostgreSql.Internal;
 using Swap.Sqlite.Internal;
@@ -9,6 +10,18 @@ namespace Swap.IntegrationTests.Smoke;
 /// <summary>Each engine the suite relies on is really there, at the version the project targets.</summary>
 public class ServerVersionTests
 {
+    [Fact]
+    public async Task MariaDb_is_version_10_11()
+    {
+        await using var connection = new MySqlConnection(MySqlClient.MySqlTestServer.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT VERSION()";
+        var version = (string)(await command.ExecuteScalarAsync())!;
+        Console.WriteLine($"MariaDB server version: {version}");
+        Assert.Matches(@"^10\.11\.\d+-MariaDB", version);
+    }
+
     [Fact]
     public async Task PostgreSql_is_version_15()
     {
