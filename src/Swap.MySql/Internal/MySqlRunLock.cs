@@ -9,57 +9,20 @@ namespace Swap.MySql.Internal;
 /// The run lock on MySQL: <c>GET_LOCK</c> on a dedicated connection (asked with a zero wait and
 /// polled, so the wait is bounded and cancellable), released by the server when its session ends.
 /// </summary>
-internal sealed class MySqlRunLock(MySqlDatabase database, string lockInfoTable) : RunLock
+internal sealed class MySqlRunLock(MySqlDatabase database, string lockInfoTable) : SessionRunLock(database, lockInfoTable)
 {
-    private DbConnection? connection;
+    protected override async Task<bool> TryTakeAsync(DbConnection session, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await session.ScalarAsync("SELECT GET_LOCK(@name, 0)", new { name = database.LockName }, null, cancellationToken), CultureInfo.InvariantCulture) == 1;
 
-    public override async Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken)
-    {
-        connection ??= await database.OpenConnectionAsync(cancellationToken);
-        var got = await connection.ScalarAsync("SELECT GET_LOCK(@name, 0)", new { name = database.LockName }, null, cancellationToken);
-        if (Convert.ToInt64(got, CultureInfo.InvariantCulture) != 1)
-            return false;
-        await LockInfo.WriteAsync(connection, database.Dialect, lockInfoTable, holder, sinceUtc, cancellationToken);
-        return true;
-    }
+    protected override async Task<bool> IsHeldByAsync(DbConnection session, CancellationToken cancellationToken) =>
+        await session.ScalarAsync("SELECT IS_USED_LOCK(@name) = CONNECTION_ID()", new { name = database.LockName }, null, cancellationToken) is { } mine
+        && Convert.ToInt64(mine, CultureInfo.InvariantCulture) == 1;
 
-    public override async Task<LockHolder?> DescribeHolderAsync(CancellationToken cancellationToken)
-    {
-        connection ??= await database.OpenConnectionAsync(cancellationToken);
-        return await PeekAsync(database, connection, lockInfoTable, cancellationToken);
-    }
+    protected override Task ReleaseAsync(DbConnection session) =>
+        session.ScalarAsync("SELECT RELEASE_LOCK(@name)", new { name = database.LockName }, null, CancellationToken.None);
 
-    public override async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
-    {
-        if (connection is null)
-            return false;
-        try
-        {
-            var mine = await connection.ScalarAsync("SELECT IS_USED_LOCK(@name) = CONNECTION_ID()", new { name = database.LockName }, null, cancellationToken);
-            return mine is not null && Convert.ToInt64(mine, CultureInfo.InvariantCulture) == 1;
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (connection is null)
-            return;
-        await LockInfo.ClearAsync(database, connection, lockInfoTable);
-        try
-        {
-            await connection.ScalarAsync("SELECT RELEASE_LOCK(@name)", new { name = database.LockName }, null, CancellationToken.None);
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
-        {
-            // Closing the session releases the lock anyway.
-        }
-        await connection.DisposeAsync();
-        connection = null;
-    }
+    protected override Task<LockHolder?> PeekAsync(DbConnection session, CancellationToken cancellationToken) =>
+        PeekAsync(database, session, LockInfoTable, cancellationToken);
 
     public static async Task<LockHolder?> PeekAsync(MySqlDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken)
     {

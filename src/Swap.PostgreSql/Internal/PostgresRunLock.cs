@@ -11,65 +11,31 @@ namespace Swap.PostgreSql.Internal;
 /// The run lock on PostgreSQL: a session advisory lock (<c>pg_try_advisory_lock</c>) on a
 /// dedicated connection, released by the server if the holder's session ends.
 /// </summary>
-internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfoTable) : RunLock
+internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfoTable) : SessionRunLock(database, lockInfoTable)
 {
-    private DbConnection? connection;
-
     /// <summary>A stable 64-bit key for "swap run on this database and schema".</summary>
     public static long Key(PostgresDatabase database) =>
         BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("swap-run:" + database.LockScope)));
 
-    public override async Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken)
+    protected override async Task<bool> TryTakeAsync(DbConnection session, CancellationToken cancellationToken) =>
+        await session.ScalarAsync("SELECT pg_try_advisory_lock(@key)", new { key = Key(database) }, null, cancellationToken) is true;
+
+    protected override async Task<bool> IsHeldByAsync(DbConnection session, CancellationToken cancellationToken)
     {
-        connection ??= await database.OpenConnectionAsync(cancellationToken);
-        if (await connection.ScalarAsync("SELECT pg_try_advisory_lock(@key)", new { key = Key(database) }, null, cancellationToken) is not true)
-            return false;
-        await LockInfo.WriteAsync(connection, database.Dialect, lockInfoTable, holder, sinceUtc, cancellationToken);
-        return true;
+        var key = Key(database);
+        var held = await session.ScalarAsync(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND classid = @hi AND objid = @lo AND objsubid = 1",
+            new { hi = HighOid(key), lo = LowOid(key) },
+            null,
+            cancellationToken);
+        return Convert.ToInt64(held, System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    public override async Task<LockHolder?> DescribeHolderAsync(CancellationToken cancellationToken)
-    {
-        connection ??= await database.OpenConnectionAsync(cancellationToken);
-        return await PeekAsync(database, connection, lockInfoTable, cancellationToken);
-    }
+    protected override Task ReleaseAsync(DbConnection session) =>
+        session.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = Key(database) }, null, CancellationToken.None);
 
-    public override async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
-    {
-        if (connection is null)
-            return false;
-        try
-        {
-            var key = Key(database);
-            var held = await connection.ScalarAsync(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND classid = @hi AND objid = @lo AND objsubid = 1",
-                new { hi = HighOid(key), lo = LowOid(key) },
-                null,
-                cancellationToken);
-            return Convert.ToInt64(held, System.Globalization.CultureInfo.InvariantCulture) > 0;
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
-        {
-            return false;
-        }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (connection is null)
-            return;
-        await LockInfo.ClearAsync(database, connection, lockInfoTable);
-        try
-        {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = Key(database) }, null, CancellationToken.None);
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
-        {
-            // Closing the session below releases the lock anyway.
-        }
-        await connection.DisposeAsync();
-        connection = null;
-    }
+    protected override Task<LockHolder?> PeekAsync(DbConnection session, CancellationToken cancellationToken) =>
+        PeekAsync(database, session, LockInfoTable, cancellationToken);
 
     public static async Task<LockHolder?> PeekAsync(PostgresDatabase database, DbConnection connection, string lockInfoTable, CancellationToken cancellationToken)
     {

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Swap.Dialects;
+
+namespace Swap.Locking;
+
+/// <summary>
+/// A run lock the server keeps for one session (MySQL <c>GET_LOCK</c>, PostgreSQL advisory
+/// locks): held on a dedicated connection and released by the server when that session ends, so
+/// a holder that dies never leaves it behind. Subclasses say how to take, check, release and
+/// describe the lock; this class owns the connection and the holder's row in the info table.
+/// </summary>
+internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTable) : RunLock
+{
+    private DbConnection? connection;
+
+    /// <summary>The table that holds the holder's description.</summary>
+    protected string LockInfoTable { get; } = lockInfoTable;
+
+    /// <summary>Takes the lock on <paramref name="session"/> without waiting; false when another session has it.</summary>
+    protected abstract Task<bool> TryTakeAsync(DbConnection session, CancellationToken cancellationToken);
+
+    /// <summary>True when <paramref name="session"/> holds the lock.</summary>
+    protected abstract Task<bool> IsHeldByAsync(DbConnection session, CancellationToken cancellationToken);
+
+    /// <summary>Releases the lock (closing the session would too).</summary>
+    protected abstract Task ReleaseAsync(DbConnection session);
+
+    /// <summary>Who holds the lock, read from <paramref name="session"/>.</summary>
+    protected abstract Task<LockHolder?> PeekAsync(DbConnection session, CancellationToken cancellationToken);
+
+    public sealed override async Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        connection ??= await database.OpenConnectionAsync(cancellationToken);
+        if (!await TryTakeAsync(connection, cancellationToken))
+            return false;
+        await LockInfo.WriteAsync(connection, database.Dialect, LockInfoTable, holder, sinceUtc, cancellationToken);
+        return true;
+    }
+
+    public sealed override async Task<LockHolder?> DescribeHolderAsync(CancellationToken cancellationToken)
+    {
+        connection ??= await database.OpenConnectionAsync(cancellationToken);
+        return await PeekAsync(connection, cancellationToken);
+    }
+
+    public sealed override async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+    {
+        if (connection is null)
+            return false;
+        try
+        {
+            return await IsHeldByAsync(connection, cancellationToken);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            // The session is gone, and the lock with it.
+            return false;
+        }
+    }
+
+    public sealed override async ValueTask DisposeAsync()
+    {
+        if (connection is null)
+            return;
+        await LockInfo.ClearAsync(database, connection, LockInfoTable);
+        try
+        {
+            await ReleaseAsync(connection);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            // Closing the session below releases the lock anyway.
+        }
+        await connection.DisposeAsync();
+        connection = null;
+    }
+}
