@@ -13,19 +13,20 @@ internal sealed partial class PostgresTableEngine
     /// holds it up; say which, so an operator can see what the swap waits for.
     /// </summary>
     public override async Task<string?> IndexBuildWaitsAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        (string?)await connection.ScalarAsync(
+        await connection.ScalarAsync(
             """
             SELECT count(*) || ' transaction(s) of this database are open; building the copy''s indexes waits until they end (oldest: pid '
                    || (array_agg(pid ORDER BY xact_start))[1] || ', ' || coalesce((array_agg(usename ORDER BY xact_start))[1], '?')
                    || ', ' || (array_agg(state ORDER BY xact_start))[1] || ', open '
-                   || floor(extract(epoch FROM now() - min(xact_start)))::bigint || ' s)'
+                   || floor(extract(epoch FROM now() - min(xact_start)))::bigint || ' s; pids, oldest first: '
+                   || array_to_string((array_agg(pid ORDER BY xact_start))[1:10], ', ') || CASE WHEN count(*) > 10 THEN ', ...' ELSE '' END || ')'
             FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND backend_type = 'client backend'
             HAVING count(*) > 0
             """,
             null,
             null,
-            cancellationToken);
+            cancellationToken) as string;
 
     /// <summary>Every secondary index is built on the filled copy; exclusion constraints are refused earlier.</summary>
     public override bool CanDeferIndex(IndexSchema index) => true;

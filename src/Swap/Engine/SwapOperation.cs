@@ -103,8 +103,7 @@ internal sealed partial class SwapOperation
                 Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
                 try
                 {
-                    if (await engine.IndexBuildWaitsAsync(Connection, Token) is { } waits)
-                        EngineLog.IndexBuildWaits(logger, spec.Original.Name, waits);
+                    await LogIndexBuildWaitsAsync(spec);
                     await engine.BuildIndexesAsync(Connection, spec, Token);
                 }
                 catch (DbException e)
@@ -238,6 +237,22 @@ internal sealed partial class SwapOperation
             await SaveAsync("copy-created");
             return;
         }
+    }
+
+    /// <summary>Says what the index build will wait for; only a diagnostic, so a failure to ask is not the swap's failure.</summary>
+    private async Task LogIndexBuildWaitsAsync(SwapSpec spec)
+    {
+        string? waits;
+        try
+        {
+            waits = await engine.IndexBuildWaitsAsync(Connection, Token);
+        }
+        catch (DbException)
+        {
+            return;
+        }
+        if (waits is not null)
+            EngineLog.IndexBuildWaits(logger, spec.Original.Name, waits);
     }
 
     private async Task SaveAsync(string phase, DbTransaction? transaction = null)
