@@ -22,12 +22,11 @@ internal static class ScriptRunner
     {
         var session = new ScriptSession(run, script, JournalKey(script, direction), connection, ModeFor(run, script));
         await session.BeginAsync();
-        var resuming = session.ResumedSteps > 0 || session.ResumedInterruptedOp is not null;
         // Said after BeginAsync: only the journal tells whether this run resumes step by step.
         if (direction == Direction.Up)
             Log.ScriptStarting(run.Logger, script.Id, script.Kind == ScriptKind.Sql ? "sql" : "c#", session.Mode == ExecutionMode.Transactional ? "one transaction" : "journaled steps");
-        if (resuming)
-            Log.ScriptResuming(run.Logger, script.Id, session.ResumedSteps, session.ResumedInterruptedOp ?? "none");
+        if (session.Resumed is { } resumed)
+            Log.ScriptResuming(run.Logger, script.Id, resumed.DoneSteps, resumed.InterruptedOp ?? "none");
         try
         {
             await RunBodyAsync(session, direction);
@@ -44,7 +43,7 @@ internal static class ScriptRunner
                 await onSuccess(session, tx);
                 await tx.CommitAsync(run.CancellationToken);
             }
-            return resuming ? new Resumption(session.ResumedSteps, session.ResumedInterruptedOp) : null;
+            return session.Resumed;
         }
         catch
         {

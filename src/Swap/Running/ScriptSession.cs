@@ -71,11 +71,8 @@ internal sealed class ScriptSession
         }
     }
 
-    /// <summary>Steps already done in an earlier, interrupted run.</summary>
-    public int ResumedSteps { get; private set; }
-
-    /// <summary>The operation of a step an earlier run started but did not finish (a swap stopped in one of its phases), or null.</summary>
-    public string? ResumedInterruptedOp { get; private set; }
+    /// <summary>What an earlier, interrupted run of this script left in the journal, or null when there was nothing.</summary>
+    public Reports.Resumption? Resumed { get; private set; }
 
     public async Task BeginAsync()
     {
@@ -90,9 +87,10 @@ internal sealed class ScriptSession
         // tables or opted out of the transaction): resume the same way. A fresh transaction would
         // redo its done steps, and ask a swap that was already cut over of the new table.
         if (journal.Count > 0)
+        {
             Mode = ExecutionMode.Journaled;
-        ResumedSteps = journal.Values.Count(e => e.IsDone);
-        ResumedInterruptedOp = journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault();
+            Resumed = new Reports.Resumption(journal.Values.Count(e => e.IsDone), journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault());
+        }
         if (Mode == ExecutionMode.Transactional)
             Transaction = await Connection.BeginTransactionAsync(CancellationToken);
     }
