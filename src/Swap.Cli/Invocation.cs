@@ -51,8 +51,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     {
         var settings = Settings(parse);
         var url = settings.RequireDb();
-        Out.AddSecret(url.Password);
-        Err.AddSecret(url.Password);
+        Out.AddSecretValue(settings.Db, url.ToString());
+        Err.AddSecretValue(settings.Db, url.ToString());
         // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
         var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up");
         var options = new MigratorOptions
