@@ -55,6 +55,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         Err.AddSecretValue(settings.Db, url.ToString());
         // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
         var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up");
+        settings.RequireMigrations();
         var options = new MigratorOptions
         {
             Tables = RunnerTables.FromPrefix(settings.HistoryPrefix),
