@@ -70,6 +70,10 @@ public sealed partial class Migrator
         {
             var script = Catalog.Find(entry.ScriptId)
                 ?? throw new SwapException(SwapErrorKind.Refused, $"{entry.ScriptId} cannot be reverted: its script is no longer in any migrations folder or assembly. Restore the file, or remove its history with 'swap sync'.") { ScriptId = entry.ScriptId };
+            if (!script.HasDown && script.Sql is { HasEmptyDown: true })
+            {
+                throw new SwapException(SwapErrorKind.Refused, $"{script.Id} cannot be reverted: its down section holds no statement (only comments), so it has no down; nothing was reverted. Write the statements that undo it under '-- swap:down' (or delete the section), or undo it with a new forward migration.") { ScriptId = script.Id };
+            }
             if (!script.HasDown)
             {
                 var how = script.Kind == Discovery.ScriptKind.Sql ? "add a '-- swap:down' section (or a .down.sql file)" : "override DownAsync";

@@ -29,7 +29,18 @@ internal sealed class CreateCommand : ICommand
 
     private static string MigrationsFolder(CliSettings settings, string? module)
     {
-        static string Inner(string folder) => Directory.Exists(Path.Combine(folder, "migrations")) ? Path.Combine(folder, "migrations") : folder;
+        // A module folder gets its scripts in <module>/migrations (created if new); a folder named
+        // 'migrations', or one that already holds scripts, is a migrations folder itself.
+        static string Inner(string folder)
+        {
+            if (Directory.Exists(Path.Combine(folder, "migrations")) || !IsMigrationsFolder(folder))
+                return Path.Combine(folder, "migrations");
+            return folder;
+        }
+        static bool IsMigrationsFolder(string folder) =>
+            new DirectoryInfo(folder).Name.Equals("migrations", StringComparison.OrdinalIgnoreCase)
+            || (Directory.Exists(folder) && (Directory.EnumerateFiles(folder, "*.sql").Any() || Directory.EnumerateFiles(folder, "*.cs").Any()
+                || Directory.EnumerateDirectories(folder).Any(d => GroupFolder.IsGroup(Path.GetFileName(d)))));
         static string ModuleName(string folder)
         {
             var info = new DirectoryInfo(folder);
