@@ -50,7 +50,10 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            errors.WriteLine("Cancelled. Anything interrupted resumes on the next 'swap up'.");
+            invocation.Progress?.EndLine();
+            foreach (var line in await invocation.DescribeInterruptionAsync())
+                errors.WriteLine(line);
+            errors.Flush();
             return ExitCodes.Cancelled;
         }
         catch (DbException e)
