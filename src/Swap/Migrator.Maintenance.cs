@@ -25,7 +25,7 @@ public sealed partial class Migrator
         }
         if (!dryRun && gone.Count > 0)
         {
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
             foreach (var id in gone)
             {
                 await history.DeleteAsync(connection, tx, id, cancellationToken);
