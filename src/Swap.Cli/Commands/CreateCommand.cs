@@ -10,8 +10,8 @@ internal sealed class CreateCommand : ICommand
         var title = new Argument<string>("title") { Description = "What the script does, e.g. \"Add user roles\"." };
         var sql = new Option<bool>("--sql") { Description = "A SQL script (the default)." };
         var cs = new Option<bool>("--cs") { Description = "A C# script." };
-        var module = new Option<string?>("--module") { Description = "The module (folder name) to put it in, when several are configured." };
-        var group = new Option<string?>("--group") { Description = "Put it in this group folder (YYYY-MM-DD-name; created with today's date if new)." };
+        var module = new Option<string?>("--module") { HelpName = "name", Description = "The module (folder name) to put it in, when several are configured." };
+        var group = new Option<string?>("--group") { HelpName = "name", Description = "Put it in this group folder (YYYY-MM-DD-name; created with today's date if new)." };
         var command = new Command("create", "Write a correctly named script stub.") { title, sql, cs, module, group };
         command.SetAction(parse =>
         {
