@@ -49,6 +49,11 @@ internal sealed class ScriptSession
     /// </summary>
     public Engine.Schema.TableSchema? RecordedSchema(string table)
     {
+        foreach (var entry in journal.Values.Where(e => e.Op == "instant").OrderBy(e => e.Seq))
+        {
+            if (Instant.InstantChanger.RecordedSchema(StepData.Result(entry.Data), table) is { } schema)
+                return schema;
+        }
         foreach (var entry in journal.Values.Where(e => e.Op == "swap").OrderBy(e => e.Seq))
         {
             if (Engine.SwapJournalData.Read(StepData.Result(entry.Data)).Schemas.TryGetValue(table, out var json))
