@@ -48,6 +48,12 @@ internal static class InstantChanger
                 whyCopy = $"{use.Original.Name}: the script asks for a copy (ForceCopy)";
                 return null;
             }
+            if (session.Database.TableEngine.Refusals(use.Original, model).Any())
+            {
+                // The copy path's preflight says what is wrong and what to do.
+                whyCopy = $"{use.Original.Name}: the change needs the preflight of a copy";
+                return null;
+            }
             var plan = session.Database.Dialect.PlanChange(TableDiff.Of(model));
             if (plan.Method == ChangeMethod.Copy)
             {
