@@ -25,9 +25,9 @@ internal sealed class RehearseCommand : ICommand
         command.SetAction(async (parse, ct) =>
         {
             var settings = invocation.Settings(parse);
-            var staging = DatabaseUrl.Parse(parse.GetValue(on)!);
-            var production = string.IsNullOrWhiteSpace(settings.Db) ? null : DatabaseUrl.Parse(settings.Db);
-            var source = parse.GetValue(cloneFrom) is { } c ? DatabaseUrl.Parse(c) : null;
+            var staging = Resolve(invocation, parse.GetValue(on)!);
+            var production = string.IsNullOrWhiteSpace(settings.Db) ? null : Resolve(invocation, settings.Db);
+            var source = parse.GetValue(cloneFrom) is { } c ? Resolve(invocation, c) : null;
             foreach (var url in new[] { staging, production, source })
             {
                 invocation.Out.AddSecret(url?.Password);
@@ -35,6 +35,8 @@ internal sealed class RehearseCommand : ICommand
             }
             if (production is not null && SameDatabase(staging, production))
                 throw new SwapException(SwapErrorKind.Usage, $"--on {staging} is the production database (--db); a rehearsal runs on a staging copy and only reads production.");
+            if (production is not null)
+                RequireFile(production, "--db");
             var logging = invocation.Logging(parse);
             var stagingDb = Databases.Open(staging, logging, mustExist: true);
             var productionDb = production is null ? null : Databases.Open(production, logging, mustExist: true);
@@ -57,6 +59,7 @@ internal sealed class RehearseCommand : ICommand
             _ = migrator.Catalog;
             if (source is not null)
                 await CloneAsync(invocation, source, staging, ct);
+            RequireFile(staging, "--on");
             var report = await migrator.RehearseAsync(new RehearsalOptions { Production = productionDb, ClonedFrom = source?.ToString() }, ct);
             var folderPath = parse.GetValue(reportDir) is { } d
                 ? Path.GetFullPath(d, invocation.WorkingDirectory)
@@ -86,6 +89,22 @@ internal sealed class RehearseCommand : ICommand
                     $"--clone-from: MySQL/MariaDB cannot copy a database online (no consistent file copy or template while it runs). Give a staging URL: restore a backup (mariadb-dump, mariabackup) into a staging database and pass it as --on, without --clone-from.");
         }
         invocation.Err.WriteLine($"Cloned {source} into {staging}.");
+    }
+
+    /// <summary>A SQLite path relative to the working directory, made absolute; other URLs as given.</summary>
+    private static DatabaseUrl Resolve(Invocation invocation, string text)
+    {
+        var url = DatabaseUrl.Parse(text);
+        if (url.Engine != DatabaseEngine.Sqlite || url.Database == ":memory:" || Path.IsPathRooted(url.Database))
+            return url;
+        return DatabaseUrl.Parse("sqlite:" + Path.GetFullPath(url.Database, invocation.WorkingDirectory));
+    }
+
+    /// <summary>A rehearsal never creates a SQLite database at a mistyped path (a clone is made before this is asked).</summary>
+    private static void RequireFile(DatabaseUrl url, string option)
+    {
+        if (url.Engine == DatabaseEngine.Sqlite && url.Database != ":memory:" && !File.Exists(url.Database))
+            throw new SwapException(SwapErrorKind.Connection, $"{option} {url}: the SQLite file does not exist. Check the path{(option == "--on" ? ", or pass --clone-from to make it" : "")}.");
     }
 
     /// <summary>True when two URLs name the same database (and schema): a rehearsal must not run on production.</summary>
