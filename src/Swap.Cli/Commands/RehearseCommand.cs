@@ -18,21 +18,26 @@ internal sealed class RehearseCommand : ICommand
 {
     public Command Build(Invocation invocation)
     {
-        var on = new Option<string>("--on") { Description = "The staging database to run the pending scripts on (it is changed; production never is).", Required = true };
-        var cloneFrom = new Option<string?>("--clone-from") { Description = "First make --on as a copy of this database: SQLite backup API, or PostgreSQL CREATE DATABASE ... TEMPLATE on the same server (nothing may be connected to it)." };
-        var reportDir = new Option<string?>("--report") { Description = "Folder for rehearsal.md, rehearsal.json and rehearsal.html (default swap-rehearsals/<UTC time>)." };
+        var on = new Option<string>("--on") { HelpName = "url", Description = "The staging database to run the pending scripts on (it is changed; production never is).", Required = true };
+        var cloneFrom = new Option<string?>("--clone-from") { HelpName = "url", Description = "First make --on as a copy of this database: SQLite backup API, or PostgreSQL CREATE DATABASE ... TEMPLATE on the same server (nothing may be connected to it)." };
+        var reportDir = new Option<string?>("--report") { HelpName = "folder", Description = "Folder for rehearsal.md, rehearsal.json and rehearsal.html (default swap-rehearsals/<UTC time>)." };
         var command = new Command("rehearse", "Run every pending script on a staging database with the real engine and report each step; with --db, read production (never write) and project the durations there.") { on, cloneFrom, reportDir };
+        // The same engine settings as 'up', so the rehearsal runs as production will; not --time-budget: a rehearsal runs everything.
+        var swap = new SwapRunOptions();
+        foreach (var option in new Option[] { swap.KeepOld, swap.ChunkTime, swap.ChunkSize, swap.MaxChunkSize, swap.CutOverWait, swap.CutOverRetries })
+            command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             var settings = invocation.Settings(parse);
             var staging = Resolve(invocation, parse.GetValue(on)!);
             var production = string.IsNullOrWhiteSpace(settings.Db) ? null : Resolve(invocation, settings.Db);
             var source = parse.GetValue(cloneFrom) is { } c ? Resolve(invocation, c) : null;
-            foreach (var url in new[] { staging, production, source })
+            foreach (var (raw, url) in new[] { (parse.GetValue(on), staging), (settings.Db, production), (parse.GetValue(cloneFrom), source) })
             {
-                invocation.Out.AddSecret(url?.Password);
-                invocation.Err.AddSecret(url?.Password);
+                invocation.Out.AddSecretValue(raw, url?.ToString() ?? "***");
+                invocation.Err.AddSecretValue(raw, url?.ToString() ?? "***");
             }
+            settings.RequireMigrations();
             if (production is not null && SameDatabase(staging, production))
                 throw new SwapException(SwapErrorKind.Usage, $"--on {staging} is the production database (--db); a rehearsal runs on a staging copy and only reads production.");
             if (production is not null)
@@ -46,6 +51,7 @@ internal sealed class RehearseCommand : ICommand
                 LockTimeout = settings.LockTimeout,
                 TimeProvider = invocation.Time,
             };
+            swap.Apply(parse, options);
             var json = invocation.Json(parse);
             if (!json && !parse.GetValue(invocation.Globals.Quiet))
                 options.Swap.Progress = new ProgressView(invocation.Err, invocation.ErrIsTerminal, invocation.Time);
