@@ -31,13 +31,13 @@ internal static class RehearsalKit
         """;
 
     /// <summary>A folder with the two scripts every rehearsal test runs: a SQL script and a C# table swap.</summary>
-    public static string Migrations()
+    public static Scratch Migrations()
     {
-        var folder = Directory.CreateTempSubdirectory("swap-rehearse-").FullName;
-        Directory.CreateDirectory(Path.Combine(folder, "migrations"));
-        File.WriteAllText(Path.Combine(folder, "migrations", "20261201000000_add_note.sql"), AddNote);
-        File.WriteAllText(Path.Combine(folder, "migrations", "20261201000001_IndexNote.cs"), IndexNote);
-        return folder;
+        var scratch = new Scratch(Directory.CreateTempSubdirectory("swap-rehearse-").FullName);
+        Directory.CreateDirectory(Path.Combine(scratch.Path, "migrations"));
+        File.WriteAllText(Path.Combine(scratch.Path, "migrations", "20261201000000_add_note.sql"), AddNote);
+        File.WriteAllText(Path.Combine(scratch.Path, "migrations", "20261201000001_IndexNote.cs"), IndexNote);
+        return scratch;
     }
 
     public const string CreateItems = "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)";
@@ -145,4 +145,21 @@ internal sealed class PostgresServer(DatabaseUrl server)
     }
 
     public Task DropAsync(string database) => ExecuteAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+}
+
+/// <summary>A test's scratch folder (migrations, SQLite files, reports), deleted at the end.</summary>
+internal sealed class Scratch(string path) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
 }

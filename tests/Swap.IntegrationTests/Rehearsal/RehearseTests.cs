@@ -10,7 +10,8 @@ public class RehearseTests
     [Fact]
     public async Task Sqlite_clone_made_by_swap_runs_every_script_on_staging_projects_from_production_and_leaves_production_as_it_was()
     {
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
         var production = Path.Combine(folder, "prod.db");
         var staging = Path.Combine(folder, "staging.db");
         await using (var c = await RehearsalKit.SqliteAsync(production))
@@ -68,7 +69,8 @@ public class RehearseTests
         var stagingDb = UniqueName.Next("rstg");
         var role = UniqueName.Next("rro");
         const string rolePassword = "ro-Secret-pw-91x";
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
         await pg.CreateDatabaseAsync(source);
         try
         {
@@ -127,7 +129,8 @@ public class RehearseTests
         var pg = RehearsalKit.Postgres;
         var source = UniqueName.Next("rsrc");
         var stagingDb = UniqueName.Next("rstg");
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
         await pg.CreateDatabaseAsync(source);
         try
         {
@@ -164,7 +167,8 @@ public class RehearseTests
         List<string> before;
         await using (var c = await production.OpenAsync())
             before = await RehearsalKit.SnapshotAsync(c, DatabaseEngine.MySql);
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
 
         var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", staging.UrlText, "--db", production.UrlText, "--report", "out"]);
 
@@ -192,7 +196,8 @@ public class RehearseTests
     public async Task MariaDb_clone_is_refused_with_give_a_staging_url()
     {
         await using var production = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
         var stagingUrl = production.UrlText.Replace(production.Name, production.Name + "_stg", StringComparison.Ordinal);
 
         var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", stagingUrl, "--clone-from", production.UrlText]);
@@ -205,7 +210,8 @@ public class RehearseTests
     [Fact]
     public async Task A_refused_script_ends_the_rehearsal_with_its_verdict_and_exit_code_and_the_rest_is_not_run()
     {
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
         File.WriteAllText(Path.Combine(folder, "migrations", "20261201000001_IndexNote.cs"), RehearsalKit.IndexNote.Replace("\"items\"", "\"nokey\"", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(folder, "migrations", "20261201000002_later.sql"), "CREATE TABLE later (id INT NOT NULL PRIMARY KEY);\n");
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "staging.db")))
@@ -214,9 +220,12 @@ public class RehearseTests
             await c.ExecuteAsync("CREATE TABLE nokey (name VARCHAR(50), note VARCHAR(50))", default);
         }
 
-        var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--report", "out"]);
+        var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--report", "out", "--json"]);
 
         Assert.True(run.ExitCode == 7, run.ToString());
+        var printed = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal(["rehearsal.md", "rehearsal.json", "rehearsal.html"], printed.GetProperty("files").EnumerateArray().Select(f => Path.GetFileName(f.GetString())));
+        Assert.Equal(7, printed.GetProperty("report").GetProperty("exitCode").GetInt32());
         var report = RehearsalKit.ReadJson(Path.Combine(folder, "out"));
         Assert.Equal(["20261201000000_add_note:applied", "MigrateIndexNote:refused", "20261201000002_later:not-run"], RehearsalKit.Ids(report));
         Assert.Equal(7, report.GetProperty("exitCode").GetInt32());
@@ -227,13 +236,13 @@ public class RehearseTests
         Assert.Equal("not rehearsed: an earlier script failed", report.GetProperty("scripts")[2].GetProperty("verdict").GetString());
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "staging.db")))
             Assert.Equal(["20261201000000_add_note:applied", "MigrateIndexNote:failed"], await RehearsalKit.HistoryAsync(c));
-        Assert.Contains("The rehearsal stopped at a failing script (exit code 7)", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Bad_input_is_refused_with_its_exit_code_before_anything_is_written()
     {
-        var folder = RehearsalKit.Migrations();
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "prod.db")))
             await RehearsalKit.FillItemsAsync(c, 3);
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "staging.db")))
