@@ -71,12 +71,13 @@ public static class PostgresClone
     private static async Task RefuseIfConnectedAsync(NpgsqlConnection connection, DatabaseUrl source, CancellationToken cancellationToken)
     {
         var sessions = await connection.QueryAsync(
-            "SELECT pid, usename, application_name, client_addr::text AS addr, state FROM pg_catalog.pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid() ORDER BY pid LIMIT 10",
+            // CREATE DATABASE stops autovacuum workers on the template itself; every other session blocks it.
+            "SELECT pid, usename, application_name, client_addr::text AS addr, state, backend_type FROM pg_catalog.pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid() AND backend_type <> 'autovacuum worker' ORDER BY pid LIMIT 10",
             new { name = source.Database },
             cancellationToken);
         if (sessions.Count == 0)
             return;
-        var named = string.Join("; ", sessions.Select(s => $"pid {s.Int64("pid")} user {s.String("usename")}" +
+        var named = string.Join("; ", sessions.Select(s => $"pid {s.Int64("pid")} user {s.String("usename") ?? "(" + s.String("backend_type") + ")"}" +
             (string.IsNullOrEmpty(s.String("application_name")) ? "" : $" application '{s.String("application_name")}'") +
             (s.String("addr") is { } a ? $" from {a}" : "") + $" ({s.String("state") ?? "?"})"));
         throw new SwapException(

@@ -41,7 +41,7 @@ public static class RehearsalHtml
          .Append(".verdict li{margin:.3em 0}.legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}")
          .Append("svg text{font:12px system-ui,sans-serif;fill:#1f2937}\n</style></head><body>\n");
         h.Append("<h1>Swap rehearsal</h1>\n<ul>");
-        Li(h, $"staging: <code>{E(report.Staging)}</code> ({E(report.Engine)} {E(report.StagingVersion)})");
+        Li(h, $"staging: <code>{E(report.Staging)}</code> ({E(report.StagingVersion ?? report.Engine)})");
         if (report.ClonedFrom is not null)
             Li(h, $"cloned from: <code>{E(report.ClonedFrom)}</code>");
         if (report.Production is not null)

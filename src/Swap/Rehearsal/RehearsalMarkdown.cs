@@ -11,7 +11,7 @@ public static class RehearsalMarkdown
         ArgumentNullException.ThrowIfNull(report);
         var md = new StringBuilder();
         md.AppendLine("# Swap rehearsal").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- staging: `{report.Staging}` ({report.Engine} {report.StagingVersion})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- staging: `{report.Staging}` ({report.StagingVersion ?? report.Engine})");
         if (report.ClonedFrom is not null)
             md.AppendLine(CultureInfo.InvariantCulture, $"- cloned from: `{report.ClonedFrom}`");
         if (report.Production is not null)
