@@ -278,4 +278,22 @@ public class RehearseTests
         Assert.Equal(stagingBytes, await File.ReadAllBytesAsync(Path.Combine(folder, "staging.db")));
         Assert.False(Directory.Exists(Path.Combine(folder, "swap-rehearsals")));
     }
+
+    [Fact]
+    public async Task An_unreachable_production_stops_the_rehearsal_before_staging_is_changed()
+    {
+        await using var staging = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await using (var c = await staging.OpenAsync())
+            await RehearsalKit.FillItemsAsync(c, 5);
+        using var scratch = RehearsalKit.Migrations();
+
+        var run = await SwapCli.RunRawAsync(scratch.Path, ["rehearse", "--on", staging.UrlText, "--db", "postgres://reader:Prod-pw-55@127.0.0.1:1/shop?connect_timeout=2"]);
+
+        Assert.True(run.ExitCode == 5, run.ToString());
+        Assert.Contains("postgres://reader:***@127.0.0.1:1/shop", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Prod-pw-55", run.All, StringComparison.Ordinal);
+        Assert.Equal(["items"], await staging.TablesAsync());
+        Assert.Equal(["id", "name"], await staging.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' ORDER BY ordinal_position"));
+        Assert.False(Directory.Exists(Path.Combine(scratch.Path, "swap-rehearsals")));
+    }
 }
