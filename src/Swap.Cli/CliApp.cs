@@ -49,12 +49,13 @@ public static class CliApp
         }
         catch (SwapException e)
         {
+            invocation.Progress.EndLine();
             errors.WriteLine("error: " + e.Message);
             return (int)e.Kind;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            invocation.Progress?.EndLine();
+            invocation.Progress.EndLine();
             foreach (var line in await invocation.DescribeInterruptionAsync())
                 errors.WriteLine(line);
             errors.Flush();
