@@ -104,6 +104,15 @@ public class EngineerCases
     }
 
     [Fact]
+    public async Task An_unknown_column_lists_the_tables_columns_apart_from_those_the_script_adds()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        var run = await SwapAsync(t, "MigrateAddThenMisspell", "table.AddColumn(DbColumn.Int(\"stock\")); table.GetColumn(\"nmae\").NotNull();");
+        AssertFails(run, 7, "error: Table 'items' has no column 'nmae'. Its columns are: id, grp, name, note; this script adds stock.\n");
+        await t.AssertUnchangedAsync("MigrateAddThenMisspell");
+    }
+
+    [Fact]
     public async Task A_sqlite_table_without_a_key_is_refused_with_a_fix_sqlite_can_do()
     {
         await using var t = await CreateAsync(DatabaseEngine.Sqlite);
