@@ -98,9 +98,12 @@ Task("Pack")
 
 Task("Demo")
     .Description("The main job on the embedded default: a sample SQLite database migrated by the swap CLI.")
-    .IsDependentOn("Build")
     .Does(() =>
 {
+    // Only what the demo runs: the swap command and the seeding tool, not the test projects.
+    foreach (var project in new[] { System.IO.Path.Combine("src", "Swap.Cli", "Swap.Cli.csproj"), System.IO.Path.Combine("scenarios", "Swap.Scenarios", "Swap.Scenarios.csproj") })
+        Sh.Run("dotnet", new[] { "build", System.IO.Path.Combine(root, project), "-c", configuration, "-nodeReuse:false", "-v", "minimal" }, timeoutSeconds: 900);
+
     // Fresh each run: artifacts/demo holds the database and a copy of the sample migrations,
     // so the commands printed below can be tried again from there.
     var demo = System.IO.Path.Combine(artifacts, "demo");
@@ -116,14 +119,29 @@ Task("Demo")
     Information("Seeding artifacts/demo/demo.db with realistic customers (Bogus)...");
     Sh.Run("dotnet", new[] { seeder, "demo-seed", "demo.db", "--rows", "10000" }, workingDirectory: demo);
 
+    void Show(string when)
+    {
+        Information("");
+        Information("The customers table {0}:", when);
+        Sh.Run("dotnet", new[] { seeder, "demo-show", "demo.db", "--table", "customers", "--rows", "3" }, workingDirectory: demo);
+    }
+
+    Show("before");
+    // 'up' prints each step of the table swap with what it did and how long it took.
     foreach (var verb in new[] { "status", "plan", "up", "status" })
     {
         Information("");
         Information("$ swap --db sqlite:demo.db {0}", verb);
         Sh.Run("dotnet", new[] { swap, "--db", "sqlite:demo.db", verb }, workingDirectory: demo, timeoutSeconds: 300);
     }
+    Show("after");
+
     Information("");
-    Information("Try more from {0}: 'dotnet {1} --db sqlite:demo.db down 2', then 'up' again, or 'create \"Add notes\" --cs'.", demo, swap);
+    Information("Try next, from {0} (install the swap command first: see 'Install the swap command' in README.md):", demo);
+    Information("  swap --db sqlite:demo.db down 2          # take back the table swap and the tier fill");
+    Information("  swap --db sqlite:demo.db status          # see them pending again, then 'swap --db sqlite:demo.db up'");
+    Information("  swap create \"Add customer notes\" --cs   # a new C# migration in ./migrations");
+    Information("  swap --help                              # every verb, with examples");
 });
 
 Task("Bench")

@@ -36,35 +36,38 @@ public static class CliApp
             root.Subcommands.Add(command.Build(invocation));
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        // With --json, a failure is also a JSON document on stdout, so stdout always parses.
+        var json = parse.Errors.Count > 0 ? args.Contains("--json", StringComparer.Ordinal) : parse.GetValue(globals.Json);
+        int Fail(SwapErrorKind kind, params string[] lines)
         {
-            foreach (var error in parse.Errors)
-                errors.WriteLine("error: " + error.Message);
-            errors.WriteLine("Run 'swap --help' for usage.");
-            return ExitCodes.Usage;
+            invocation.Progress.EndLine();
+            foreach (var line in lines)
+                errors.WriteLine(line);
+            errors.Flush();
+            if (json)
+                Output.Json.Write(output, new { error = new { code = (int)kind, kind, message = string.Join("\n", lines.Select(l => l.StartsWith("error: ", StringComparison.Ordinal) ? l[7..] : l)) } });
+            return (int)kind;
         }
+
+        if (parse.Errors.Count > 0)
+            return Fail(SwapErrorKind.Usage, [.. parse.Errors.Select(e => "error: " + e.Message), "Run 'swap --help' for usage."]);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (SwapException e)
         {
-            errors.WriteLine("error: " + e.Message);
-            return (int)e.Kind;
+            return Fail(e.Kind, "error: " + e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            invocation.Progress?.EndLine();
-            foreach (var line in await invocation.DescribeInterruptionAsync())
-                errors.WriteLine(line);
-            errors.Flush();
-            return ExitCodes.Cancelled;
+            invocation.Progress.EndLine();
+            return Fail(SwapErrorKind.Cancelled, [.. await invocation.DescribeInterruptionAsync()]);
         }
         catch (Exception e) when (e is DbException or IOException)
         {
             // Errors reach here already translated; this is the net for a driver error a path missed.
-            errors.WriteLine("error: the database reported: " + e.Message);
-            return ExitCodes.Failure;
+            return Fail(SwapErrorKind.Failure, "error: the database reported: " + e.Message);
         }
         finally
         {

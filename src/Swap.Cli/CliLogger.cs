@@ -2,11 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Swap.Cli;
 
-/// <summary>Writes log lines to the CLI's error stream (so stdout stays clean for results and --json).</summary>
-internal sealed class CliLoggerProvider(TextWriter writer, LogLevel minimum, TimeProvider time) : ILoggerProvider
+/// <summary>Writes log lines to the CLI's error stream (so stdout stays clean for results and --json), above any progress bar.</summary>
+internal sealed class CliLoggerProvider(Output.ProgressView lines, LogLevel minimum, TimeProvider time) : ILoggerProvider
 {
-    private readonly Lock gate = new();
-    private readonly TextWriter writer = writer;
+    private readonly Output.ProgressView lines = lines;
     private readonly LogLevel minimum = minimum;
     private readonly TimeProvider time = time;
 
@@ -25,7 +24,8 @@ internal sealed class CliLoggerProvider(TextWriter writer, LogLevel minimum, Tim
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!IsEnabled(logLevel))
+            // The CLI prints a failed script's error itself ('error: ...'); logging it too printed it twice.
+            if (!IsEnabled(logLevel) || eventId.Name == "ScriptFailed")
                 return;
             var level = logLevel switch
             {
@@ -37,11 +37,7 @@ internal sealed class CliLoggerProvider(TextWriter writer, LogLevel minimum, Tim
                 _ => "crit",
             };
             var now = provider.time.GetLocalNow();
-            lock (provider.gate)
-            {
-                provider.writer.WriteLine($"{now:HH:mm:ss} {level}: {formatter(state, exception)}");
-                provider.writer.Flush();
-            }
+            provider.lines.WriteLine($"{now:HH:mm:ss} {level}: {formatter(state, exception)}");
         }
     }
 }

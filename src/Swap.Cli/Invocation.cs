@@ -11,6 +11,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
 {
     private ILoggerFactory? loggerFactory;
     private Migrator? migrator;
+    private Output.ProgressView? progress;
 
     public GlobalOptions Globals { get; } = globals;
     public RedactingWriter Out { get; } = output;
@@ -26,8 +27,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
 
     public bool NoColor => environment("NO_COLOR") is { Length: > 0 };
 
-    /// <summary>The progress view of the verb, once it made one.</summary>
-    public Output.ProgressView? Progress { get; private set; }
+    /// <summary>Swap progress and every line written to stderr while it may show (logs, errors).</summary>
+    public Output.ProgressView Progress => progress ??= new Output.ProgressView(Err, ErrIsTerminal, Time, TerminalWidth);
 
     /// <summary>
     /// After Ctrl+C: which scripts were interrupted and where the next <c>up</c> resumes them, read
@@ -70,7 +71,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         if (loggerFactory is not null)
             return loggerFactory;
         var level = parse.GetValue(Globals.Verbose) ? LogLevel.Debug : parse.GetValue(Globals.Quiet) || Json(parse) ? LogLevel.Warning : LogLevel.Information;
-        loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CliLoggerProvider(Err, level, Time)));
+        loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CliLoggerProvider(Progress, level, Time)));
         return loggerFactory;
     }
 
@@ -91,7 +92,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
             TimeProvider = Time,
         };
         if (!parse.GetValue(Globals.Json) && !parse.GetValue(Globals.Quiet))
-            options.Swap.Progress = Progress = new Output.ProgressView(Err, ErrIsTerminal, Time);
+            options.Swap.Progress = Progress;
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
         foreach (var dll in settings.Assemblies)
@@ -99,6 +100,18 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         configure?.Invoke(options);
         migrator = new Migrator(database, options);
         return (database, migrator);
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
     }
 
     public void Dispose() => loggerFactory?.Dispose();

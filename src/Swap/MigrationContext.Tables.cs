@@ -136,7 +136,7 @@ public sealed partial class MigrationContext
                 ?? await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
                 ?? throw MissingTable(name);
             if (original.ChunkKey() is null)
-                throw SwapSpecBuilder.NoKey(name);
+                throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);
         }
         else if (session.Mode == ExecutionMode.DryRun)
         {
@@ -153,7 +153,7 @@ public sealed partial class MigrationContext
                 {
                     var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
                     if (schema.ChunkKey() is null)
-                        throw SwapSpecBuilder.NoKey(name);
+                        throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);
                     await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(names.Copy)}", tx, CancellationToken, database, ScriptId);
                     foreach (var sql in engine.CreateCopy(schema, null, names))
                         await session.Connection.ExecuteTranslatedAsync(sql, tx, CancellationToken, database, ScriptId);

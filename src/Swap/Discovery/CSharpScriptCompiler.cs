@@ -18,6 +18,7 @@ internal sealed record CompiledScript(Type Type, string Path, string ClassText);
 internal static class CSharpScriptCompiler
 {
     private static int generation;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IReadOnlyList<CompiledScript>>> Loaded = new(StringComparer.Ordinal);
 
     private const string GlobalUsings = """
         global using System;
@@ -28,10 +29,30 @@ internal static class CSharpScriptCompiler
         global using Swap;
         """;
 
-    public static IReadOnlyList<CompiledScript> Compile(IReadOnlyList<(string Path, string Text)> files)
+    /// <summary>Compiles the files, or loads their compilation from <see cref="CompiledScriptCache"/> when nothing changed since.</summary>
+    public static IReadOnlyList<CompiledScript> Compile(IReadOnlyList<(string Path, string Text)> files) =>
+        Compile(files, CompiledScriptCache.Folder);
+
+    internal static IReadOnlyList<CompiledScript> Compile(IReadOnlyList<(string Path, string Text)> files, string? cacheFolder)
     {
         if (files.Count == 0)
             return [];
+        if (cacheFolder is null)
+            return CompileNow(files).Found;
+        var key = CompiledScriptCache.Key(files);
+        // A process loads one compilation once (an assembly name loads only once per context).
+        return Loaded.GetOrAdd(cacheFolder + "|" + key, _ => new Lazy<IReadOnlyList<CompiledScript>>(() =>
+        {
+            if (CompiledScriptCache.TryLoad(cacheFolder, key) is { } cached)
+                return cached;
+            var (image, found) = CompileNow(files);
+            CompiledScriptCache.Store(cacheFolder, key, image, found);
+            return found;
+        })).Value;
+    }
+
+    private static (byte[] Image, List<CompiledScript> Found) CompileNow(IReadOnlyList<(string Path, string Text)> files)
+    {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = files
             .Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path, Encoding.UTF8))
@@ -52,6 +73,7 @@ internal static class CSharpScriptCompiler
         var result = compilation.Emit(pe);
         if (!result.Success)
             throw CompileError(result.Diagnostics);
+        var image = pe.ToArray();
         pe.Position = 0;
         var assembly = AssemblyLoadContext.Default.LoadFromStream(pe);
 
@@ -72,7 +94,7 @@ internal static class CSharpScriptCompiler
                 found.Add(new CompiledScript(type, tree.FilePath, declaration.ToFullString()));
             }
         }
-        return found;
+        return (image, found);
     }
 
     private static bool DerivesFromMigration(INamedTypeSymbol symbol)

@@ -67,7 +67,15 @@ public sealed partial class DbTable
 
     /// <summary>The column of that name; a clear error if there is none.</summary>
     public DbColumn GetColumn(string name) =>
-        Find(name) ?? throw Refuse($"Table '{Name}' has no column '{name}'. Its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+        Find(name) ?? throw Refuse($"Table '{Name}' has no column '{name}'. {ColumnList()}");
+
+    /// <summary>The table's columns as they are in the database, and apart from them the ones this script adds (listing those as existing misled).</summary>
+    private string ColumnList()
+    {
+        var added = columns.Where(c => c.OriginalName is null).Select(c => c.Name).ToList();
+        return $"Its columns are: {string.Join(", ", columns.Where(c => c.OriginalName is not null).Select(c => c.Name))}"
+            + (added.Count > 0 ? $"; this script adds {string.Join(", ", added)}." : ".");
+    }
 
     /// <summary>
     /// Adds a column, at the end, or right after the column <paramref name="after"/>, or first.
@@ -139,7 +147,7 @@ public sealed partial class DbTable
         foreach (var (column, _) in index.Columns)
         {
             if (Find(column) is null)
-                throw Refuse($"The index on '{column}' names a column table '{Name}' does not have. Its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+                throw Refuse($"The index on '{column}' names a column table '{Name}' does not have. {ColumnList()}");
         }
         var name = index.Name ?? index.DefaultName(Name);
         if (name.Length > Dialect.MaxIdentifierLength)

@@ -34,7 +34,7 @@ internal static class SwapPreflight
     {
         var original = use.Original;
         if (original.ChunkKey() is null)
-            throw SwapSpecBuilder.NoKey(original.Name);
+            throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
         var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));

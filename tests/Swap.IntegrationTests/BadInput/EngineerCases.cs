@@ -104,6 +104,24 @@ public class EngineerCases
     }
 
     [Fact]
+    public async Task An_unknown_column_lists_the_tables_columns_apart_from_those_the_script_adds()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        var run = await SwapAsync(t, "MigrateAddThenMisspell", "table.AddColumn(DbColumn.Int(\"stock\")); table.GetColumn(\"nmae\").NotNull();");
+        AssertFails(run, 7, "error: Table 'items' has no column 'nmae'. Its columns are: id, grp, name, note; this script adds stock.\n");
+        await t.AssertUnchangedAsync("MigrateAddThenMisspell");
+    }
+
+    [Fact]
+    public async Task A_sqlite_table_without_a_key_is_refused_with_a_fix_sqlite_can_do()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        var run = await SwapAsync(t, "MigrateNoKey", "table.AddColumn(DbColumn.Int(\"c\"));", table: "nokey");
+        AssertFails(run, 7, "error: Table 'nokey' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. SQLite cannot add a primary key to an existing table: add a unique index over NOT NULL columns (for example CREATE UNIQUE INDEX nokey_key ON nokey (id)), or rebuild the table with a primary key (CREATE TABLE nokey_new (... PRIMARY KEY (id)), copy the rows, drop nokey, rename nokey_new to nokey), then run again.\n");
+        await t.AssertUnchangedAsync("MigrateNoKey");
+    }
+
+    [Fact]
     public async Task A_table_without_a_key_is_refused()
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);

@@ -29,8 +29,10 @@ public class DemoMigrationsTests
 
         var plan = await SwapCli.RunAsync(target, "plan");
         Assert.Equal(0, plan.ExitCode);
+        // Every script plans before anything is applied, the table swap included.
         Assert.Contains("== MigrateCustomersTable", plan.Out, StringComparison.Ordinal);
-        Assert.Contains("cannot plan in advance: it may need changes of the pending scripts before it", plan.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot plan", plan.Out, StringComparison.Ordinal);
+        Assert.Contains("create the copy _customers_swap_new", plan.Out, StringComparison.Ordinal);
 
         var up = await SwapCli.RunAsync(target, "up");
         Assert.True(up.ExitCode == 0, up.ToString());
@@ -54,6 +56,22 @@ public class DemoMigrationsTests
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Equal(["id", "first_name", "last_name", "email", "country", "city", "signed_up_at", "orders_count", "total_spent", "last_order_at"], await target.ColumnAsync("SELECT name FROM pragma_table_info('customers')"));
         Assert.Equal(5, (await target.ColumnAsync("SELECT email FROM customers")).Count);
+    }
+
+    [Fact]
+    public async Task Demo_show_prints_columns_first_rows_and_the_row_count()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await target.ExecuteAsync("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL, total_spent REAL NULL)");
+        await target.ExecuteAsync("INSERT INTO customers (id, email, total_spent) VALUES (1, 'a.very.long.address@example.com', 12.5), (2, 'b@x', NULL), (3, 'c@x', 3)");
+        await using var connection = await target.OpenAsync();
+        var text = await Swap.Scenarios.Demo.DemoShowCommand.RenderAsync(connection, "customers", 2, default);
+        Assert.Equal(
+            "customers: 3 columns: id INTEGER, email TEXT, total_spent REAL\n"
+            + "  id=1, email=a.very.long.address@e..., total_spent=12.5\n"
+            + "  id=2, email=b@x, total_spent=NULL\n"
+            + "  (3 rows)\n",
+            text.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     private static string RepositoryRoot()

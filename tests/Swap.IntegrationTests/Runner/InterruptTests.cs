@@ -52,7 +52,7 @@ public class InterruptTests
         EngineKit.WriteSwapScript(target);
         using var cts = new CancellationTokenSource();
         var running = SwapCli.Start(target, ["up", "--chunk-time", "10ms", "--chunk-size", "50", "--max-chunk-size", "50"], cts.Token);
-        await running.WaitForOutputAsync("swap items: copying");
+        await running.WaitForOutputAsync("swap items: installed capture in ");
         await cts.CancelAsync();
         var run = await running.Completion;
 
