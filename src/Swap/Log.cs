@@ -22,7 +22,9 @@ internal static partial class Log
         public const int DdlAlreadyApplied = 1109;
         public const int HistoryCreated = 1200;
         public const int HistorySynced = 1201;
+        public const int Baselined = 1202;
         public const int Compiling = 1300;
+        public const int CallbackRunning = 1400;
     }
 
     [LoggerMessage(Events.LockAcquired, LogLevel.Debug, "Took the run lock on {Scope} as {Holder}")]
@@ -69,6 +71,12 @@ internal static partial class Log
 
     [LoggerMessage(Events.HistorySynced, LogLevel.Information, "Removed history of {ScriptId}: its script is gone")]
     public static partial void HistorySynced(ILogger logger, string scriptId);
+
+    [LoggerMessage(Events.Baselined, LogLevel.Information, "Recorded {ScriptId} as applied without running it (baseline)")]
+    public static partial void Baselined(ILogger logger, string scriptId);
+
+    [LoggerMessage(Events.CallbackRunning, LogLevel.Information, "Running the {Event} callback {Callback}")]
+    public static partial void CallbackRunning(ILogger logger, string @event, string callback);
 
     [LoggerMessage(Events.Compiling, LogLevel.Debug, "Compiling {Count} C# migration file(s)")]
     public static partial void Compiling(ILogger logger, int count);

@@ -19,9 +19,8 @@ public sealed partial class Migrator
         var run = Context(cancellationToken);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
-        var pending = Catalog.Scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
-        if (up.To is not null)
-            pending = pending.Take(pending.FindIndex(s => s.Id == up.To) + 1).ToList();
+        var pending = SelectTagged(Catalog.Scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList(), up.Tags, recorded);
+        pending = UpTo(pending, up.To, up.Tags);
         if (up.Steps is { } maxSteps)
             pending = pending.Take(maxSteps).ToList();
 

@@ -11,8 +11,16 @@ public sealed partial class Migrator
     /// Compares the migrations with the history: applied, pending, changed, failed, running or
     /// interrupted, missing; plus the lock holder and leftovers of interrupted runs. Writes nothing.
     /// </summary>
-    public async Task<StatusReport> StatusAsync(CancellationToken cancellationToken = default)
+    public Task<StatusReport> StatusAsync(CancellationToken cancellationToken = default) => StatusAsync(null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StatusAsync(CancellationToken)"/> for the scripts that carry one of
+    /// <paramref name="tags"/> (all scripts when none is given); a tag no script carries is a usage error.
+    /// </summary>
+    public async Task<StatusReport> StatusAsync(IReadOnlyList<string>? tags, CancellationToken cancellationToken = default)
     {
+        if (tags is { Count: > 0 })
+            CheckKnownTags(tags);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var recorded = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
@@ -23,7 +31,8 @@ public sealed partial class Migrator
             .GroupBy(j => j.ScriptId, StringComparer.Ordinal)
             .Where(g => !states.Any(s => s.Id == g.Key.Split('@')[0] && s.Status is ScriptStatus.Running or ScriptStatus.Failed))
             .Select(g => new Leftover("journal", g.Key, $"{g.Count()} journaled step(s) of a script that is no longer in progress"));
-        return new StatusReport(database.DisplayName, states, holder, leftovers.Concat(journalLeftovers).ToList());
+        var shown = tags is { Count: > 0 } ? states.Where(s => s.Script is not null && s.Script.HasAnyTag(tags)).ToList() : states;
+        return new StatusReport(database.DisplayName, shown, holder, leftovers.Concat(journalLeftovers).ToList());
     }
 
     internal static List<ScriptState> Compare(IReadOnlyList<MigrationScript> scripts, IReadOnlyList<HistoryEntry> recorded, IReadOnlyList<JournalEntry> journal, bool lockHeld)
@@ -40,6 +49,7 @@ public sealed partial class Migrator
                 null => (ScriptStatus.Pending, (string?)null),
                 { Status: HistoryStatus.Applied } when h.Checksum != script.Checksum =>
                     (ScriptStatus.Changed, $"changed since it was applied (recorded checksum {h.Checksum[..12]}, now {script.Checksum[..12]})"),
+                { Status: HistoryStatus.Applied, DurationMs: null } => (ScriptStatus.Applied, "baselined: recorded as applied by 'swap baseline', never run here"),
                 { Status: HistoryStatus.Applied } => (ScriptStatus.Applied, null),
                 { Status: HistoryStatus.Failed } => (ScriptStatus.Failed, FailedNote(h, done)),
                 _ => (ScriptStatus.Running, lockHeld

@@ -22,6 +22,8 @@ public sealed partial class Migrator
         var scripts = Catalog.Scripts;
         if (up.To is not null && Catalog.Find(up.To) is null)
             throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+        if (up.Tags is { Count: > 0 })
+            CheckKnownTags(up.Tags);
 
         var started = options.TimeProvider.GetTimestamp();
         var run = Context(cancellationToken) with
@@ -33,6 +35,15 @@ public sealed partial class Migrator
         var connection = await OpenAsync(cancellationToken);
         try
         {
+            // Read (which never creates a table) and refuse before Swap's tables are created.
+            var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+            if (!options.AllowChangedScripts)
+                RefuseChanged(scripts, recorded);
+
+            var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
+            // Counted before --tags and --to cut the list: the scripts left out are still pending.
+            var pendingTotal = pending.Count;
+            pending = UpTo(SelectTagged(pending, up.Tags, recorded), up.To, up.Tags);
             bool created;
             try
             {
@@ -44,18 +55,6 @@ public sealed partial class Migrator
             }
             if (created)
                 Log.HistoryCreated(logger, options.Tables.History);
-            var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
-            if (!options.AllowChangedScripts)
-                RefuseChanged(scripts, recorded);
-
-            var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
-            // Counted before --to cuts the list: scripts after the target are still pending.
-            var pendingTotal = pending.Count;
-            if (up.To is not null)
-            {
-                var last = pending.FindIndex(s => s.Id == up.To);
-                pending = last < 0 ? [] : pending.Take(last + 1).ToList();
-            }
             var batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
             var order = recorded.Count == 0 ? 0 : recorded.Values.Max(h => h.ApplyOrder);
             var applied = new List<ScriptOutcome>();

@@ -49,6 +49,12 @@ public sealed record UpOptions
 
     /// <summary>Stop cleanly after the step in progress once this much time is spent.</summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// Apply only pending scripts that carry one of these tags (none: every pending script). A
+    /// selected script whose dependency is pending and not selected is refused before anything runs.
+    /// </summary>
+    public IReadOnlyList<string>? Tags { get; init; }
 }
 
 /// <summary>What one <c>down</c> run reverts: the last <see cref="Count"/> applied scripts, or a whole batch.</summary>

@@ -18,13 +18,15 @@ internal sealed class UpCommand : ICommand
         var maxChunkSize = new Option<int?>("--max-chunk-size") { Description = "The largest a copy chunk may grow (default 200000)." };
         var cutOverWait = new Option<string?>("--cut-over-lock-wait") { Description = "Longest lock wait per cut-over attempt (default 1s)." };
         var cutOverRetries = new Option<int?>("--cut-over-retries") { Description = "Cut-over attempts after the first before giving up (default 10)." };
-        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, budget, allowChanged, keepOld, chunkTime, chunkSize, maxChunkSize, cutOverWait, cutOverRetries };
+        var tags = TagsOption.Create("A selected script whose dependency is pending and untagged is refused (exit 7).");
+        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, tags, budget, allowChanged, keepOld, chunkTime, chunkSize, maxChunkSize, cutOverWait, cutOverRetries };
         command.SetAction(async (parse, ct) =>
         {
             var up = new UpOptions
             {
                 To = parse.GetValue(to),
                 Steps = parse.GetValue(steps),
+                Tags = TagsOption.Read(parse, tags),
                 TimeBudget = parse.GetValue(budget) is { } b ? Durations.Parse(b, "--time-budget") : null,
             };
             if (up.Steps is <= 0)

@@ -73,6 +73,7 @@ public sealed class MigrationCatalog
             Source = file.UpPath,
             OrderName = file.Stem,
             Dependencies = script.After,
+            Tags = script.Tags,
             HasDown = script.Down is not null && !string.IsNullOrWhiteSpace(script.Down),
             Transactional = !script.NoTransaction,
             Sql = script,
@@ -95,10 +96,23 @@ public sealed class MigrationCatalog
             Source = source,
             OrderName = orderName,
             Dependencies = instance.Dependencies.ToList(),
+            Tags = TagsOf(type, source),
             HasDown = instance.HasDown,
             Transactional = instance.Transactional,
             Factory = () => (Migration)Activator.CreateInstance(type)!,
         };
+    }
+
+    private static IReadOnlyList<string> TagsOf(Type type, string source)
+    {
+        if (type.GetCustomAttributes(typeof(TagsAttribute), inherit: true).FirstOrDefault() is not TagsAttribute attribute)
+            return [];
+        Exception Bad(string what) => new SwapException(SwapErrorKind.InvalidMigration, $"{type.Name} ({source}) {what}.");
+        if (attribute.Tags.Count == 0)
+            throw Bad("has [Tags] without a tag; write [Tags(\"seed\", \"demo\")]");
+        foreach (var tag in attribute.Tags)
+            ScriptTags.Check(tag ?? "", Bad);
+        return attribute.Tags.Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static void CheckUnique(List<MigrationScript> scripts)

@@ -61,3 +61,7 @@ public sealed record ValidationReport(IReadOnlyList<ValidationProblem> Problems)
 {
     public bool IsValid => Problems.Count == 0;
 }
+
+/// <summary>The answer to <c>baseline</c>: the scripts recorded as applied without running (or that would be, with <see cref="DryRun"/>).</summary>
+/// <param name="Batch">The batch they were recorded as; null when there was nothing to record.</param>
+public sealed record BaselineResult(IReadOnlyList<string> Recorded, int? Batch, bool DryRun);
