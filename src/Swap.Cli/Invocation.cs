@@ -63,6 +63,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         };
         if (!parse.GetValue(Globals.Json) && !parse.GetValue(Globals.Quiet))
             options.Swap.Progress = new Output.ProgressView(Err, ErrIsTerminal, Time);
+        foreach (var (name, value) in settings.Placeholders)
+            options.Placeholders[name] = value;
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
         foreach (var dll in settings.Assemblies)

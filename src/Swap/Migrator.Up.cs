@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
 using Swap.Locking;
@@ -24,6 +25,7 @@ public sealed partial class Migrator
             throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
         if (up.Tags is { Count: > 0 })
             CheckKnownTags(up.Tags);
+        Placeholders.Check(Catalog, new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal));
 
         var started = options.TimeProvider.GetTimestamp();
         var run = Context(cancellationToken) with
@@ -59,6 +61,8 @@ public sealed partial class Migrator
             var order = recorded.Count == 0 ? 0 : recorded.Values.Max(h => h.ApplyOrder);
             var applied = new List<ScriptOutcome>();
             var stopped = StopReason.Completed;
+            if (pending.Count > 0)
+                await RunCallbacksAsync(run, connection, CallbackEvent.BeforeMigrate);
 
             foreach (var script in pending)
             {
@@ -87,6 +91,11 @@ public sealed partial class Migrator
             }
             if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
                 stopped = StopReason.ReachedTarget;
+            if (applied.Count > 0)
+            {
+                await EnsureStillLockedAsync(runLock, cancellationToken);
+                await RunCallbacksAsync(run, connection, CallbackEvent.AfterMigrate);
+            }
             return new UpResult(batch, applied, stopped, pendingTotal - applied.Count);
         }
         finally

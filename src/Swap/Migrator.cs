@@ -41,6 +41,8 @@ public sealed partial class Migrator
     private RunContext Context(CancellationToken cancellationToken) =>
         new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken)
         {
+            Callbacks = Catalog.Callbacks,
+            Placeholders = new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal),
             OnProgress = p =>
             {
                 Progress = p;

@@ -31,6 +31,13 @@ public sealed class MigratorOptions
     /// <summary>Run <c>up</c> even when applied scripts changed since they were applied.</summary>
     public bool AllowChangedScripts { get; set; }
 
+    /// <summary>
+    /// Values of <c>${name}</c> placeholders in SQL scripts and SQL callbacks. They are text put
+    /// into the SQL as is (a schema or table name, say); every placeholder a script uses must have
+    /// a value, or <c>up</c>, <c>plan</c> and <c>down</c> refuse before anything runs.
+    /// </summary>
+    public IDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Settings of the online copy-and-swap engine (chunk time, cut-over lock wait, keep old tables...).</summary>
     public Engine.OnlineSwapOptions Swap { get; } = new();
 

@@ -9,14 +9,15 @@ internal sealed class DownCommand : ICommand
     {
         var count = new Argument<int>("count") { Description = "How many of the last applied scripts to revert.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch") { Description = "Revert every script of this batch instead." };
-        var command = new Command("down", "Revert the last applied script(s), newest first, or a whole batch.") { count, batch };
+        var placeholders = PlaceholderOption.Create();
+        var command = new Command("down", "Revert the last applied script(s), newest first, or a whole batch.") { count, batch, placeholders };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(count);
             var b = parse.GetValue(batch);
             if (b is null && n <= 0)
                 throw new SwapException(SwapErrorKind.Usage, $"down takes a count of 1 or more, not {n}.");
-            var (_, migrator) = invocation.Migrator(parse);
+            var (_, migrator) = invocation.Migrator(parse, o => PlaceholderOption.Apply(parse, placeholders, o));
             var result = await migrator.DownAsync(new DownOptions { Count = n, Batch = b }, ct);
             if (invocation.Json(parse))
             {

@@ -18,8 +18,9 @@ internal sealed class UpCommand : ICommand
         var maxChunkSize = new Option<int?>("--max-chunk-size") { Description = "The largest a copy chunk may grow (default 200000)." };
         var cutOverWait = new Option<string?>("--cut-over-lock-wait") { Description = "Longest lock wait per cut-over attempt (default 1s)." };
         var cutOverRetries = new Option<int?>("--cut-over-retries") { Description = "Cut-over attempts after the first before giving up (default 10)." };
+        var placeholders = PlaceholderOption.Create();
         var tags = TagsOption.Create("A selected script whose dependency is pending and untagged is refused (exit 7).");
-        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, tags, budget, allowChanged, keepOld, chunkTime, chunkSize, maxChunkSize, cutOverWait, cutOverRetries };
+        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, tags, placeholders, budget, allowChanged, keepOld, chunkTime, chunkSize, maxChunkSize, cutOverWait, cutOverRetries };
         command.SetAction(async (parse, ct) =>
         {
             var up = new UpOptions
@@ -34,6 +35,7 @@ internal sealed class UpCommand : ICommand
             var (_, migrator) = invocation.Migrator(parse, o =>
             {
                 o.AllowChangedScripts = parse.GetValue(allowChanged);
+                PlaceholderOption.Apply(parse, placeholders, o);
                 o.Swap.KeepOldTables = parse.GetValue(keepOld);
                 if (parse.GetValue(chunkTime) is { } t)
                     o.Swap.ChunkTargetTime = Durations.Parse(t, "--chunk-time");

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
 using Swap.Reports;
@@ -72,6 +73,16 @@ internal static class ScriptRunner
     private static async Task RunBodyAsync(ScriptSession session, Direction direction)
     {
         var context = new MigrationContext(session);
+        // Each-script callbacks are part of the script: in its transaction or journal, failing it when they fail.
+        if (direction == Direction.Up)
+            await CallbackRunner.RunAsync(context, session, CallbackEvent.BeforeEach);
+        await RunScriptAsync(session, context, direction);
+        if (direction == Direction.Up)
+            await CallbackRunner.RunAsync(context, session, CallbackEvent.AfterEach);
+    }
+
+    private static async Task RunScriptAsync(ScriptSession session, MigrationContext context, Direction direction)
+    {
         var script = session.Script;
         if (script.Kind == ScriptKind.Sql)
         {
@@ -79,7 +90,10 @@ internal static class ScriptRunner
             var statements = direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax);
             var file = direction == Direction.Up ? script.Sql.Path : script.Sql.DownPath ?? script.Sql.Path;
             foreach (var statement in statements)
-                await context.ExecuteStatementAsync(statement.Text, null, $"{Path.GetFileName(file)}({statement.Line}): {MigrationContext.Shorten(statement.Text)}");
+            {
+                var text = Placeholders.Apply(statement.Text, session.Run.Placeholders);
+                await context.ExecuteStatementAsync(text, null, $"{Path.GetFileName(file)}({statement.Line}): {MigrationContext.Shorten(text)}");
+            }
             return;
         }
         var migration = script.Factory!();
