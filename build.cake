@@ -237,6 +237,9 @@ static class Sh
             psi.ArgumentList.Add(runAs);
             psi.ArgumentList.Add("--");
             psi.ArgumentList.Add(file);
+            // The service user may not be able to enter the caller's folder (a clone in a private
+            // temporary folder): psql would warn on stderr and every check would misread it.
+            psi.WorkingDirectory = "/";
         }
         else psi.FileName = file;
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -283,6 +286,8 @@ class Servers
         ["SWAP_TEST_POSTGRES"] = PostgresUrl,
         ["SWAP_TEST_SERVERS_DIR"] = dir,
         ["SWAP_TEST_MYSQL_SOCKET"] = My("mysqld.sock"),
+        ["SWAP_TEST_MYSQL_CA"] = My("tls/ca.pem"),
+        ["SWAP_TEST_MYSQL_TLS_USER"] = User + "_tls",
         ["SWAP_TEST_POSTGRES_SOCKET_DIR"] = Pg(""),
     };
 
@@ -292,9 +297,16 @@ class Servers
     {
         var missing = new List<string>();
         if (!Sh.OnPath("mariadbd") || !Sh.OnPath("mariadb-install-db") || !Sh.OnPath("mariadb")) missing.Add("mariadb-server");
-        if (!System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libmariadb.so.3") && !System.IO.File.Exists("/usr/lib/aarch64-linux-gnu/libmariadb.so.3")) missing.Add("libmariadb3");
         if (!System.IO.File.Exists(System.IO.Path.Combine(PgBin, "postgres"))) missing.Add("postgresql-15");
         if (!System.IO.File.Exists("/usr/bin/psql")) missing.Add("postgresql-client-15");
+        if (!Sh.OnPath("openssl")) missing.Add("openssl");
+        // The suite's benchmark smoke test runs the peer tools. They are installed here, before any
+        // server starts: installing postgresql-15-repack later can upgrade postgresql-15 under a
+        // running server, whose next library load (plpgsql) then fails with an undefined symbol.
+        if (!System.IO.File.Exists("/usr/bin/pt-online-schema-change")) missing.Add("percona-toolkit");
+        if (Sh.Capture("perl", new[] { "-MDBD::mysql", "-e", "1" }).Code != 0) missing.Add("libdbd-mysql-perl");
+        if (!System.IO.File.Exists("/usr/bin/pg_repack") || !System.IO.File.Exists("/usr/share/postgresql/15/extension/pg_repack.control")) missing.Add("postgresql-15-repack");
+        if (!System.IO.File.Exists("/usr/bin/time")) missing.Add("time");
         if (missing.Count == 0) return;
         if (!Sh.IsRoot)
             throw new Exception($"Missing packages: {string.Join(", ", missing)}. Run this target as root, or install them: sudo apt-get install -y {string.Join(" ", missing)}");
@@ -356,8 +368,10 @@ class Servers
         if (runAs != null) install.Add("--user=mysql");
         Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
 
+        MakeCertificates();
         var args = new List<string> {
             "--no-defaults", "--datadir=" + My("data"), "--socket=" + My("mysqld.sock"),
+            "--ssl-ca=" + My("tls/ca.pem"), "--ssl-cert=" + My("tls/server-cert.pem"), "--ssl-key=" + My("tls/server-key.pem"),
             "--port=" + MySqlPort, "--bind-address=127.0.0.1", "--pid-file=" + My("mariadbd.pid"),
             "--log-error=" + My("mariadb.log"), "--skip-name-resolve", "--max-connections=500",
             "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
@@ -374,11 +388,32 @@ class Servers
         EnsureMariaDbUser();
     }
 
+    /// <summary>A private CA and a server certificate for 127.0.0.1/localhost, so tests can require and verify TLS.</summary>
+    void MakeCertificates()
+    {
+        var tls = My("tls");
+        System.IO.Directory.CreateDirectory(tls);
+        string T(string f) => System.IO.Path.Combine(tls, f);
+        Sh.Check("openssl", new[] { "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=Swap test CA",
+            "-keyout", T("ca-key.pem"), "-out", T("ca.pem") });
+        System.IO.File.WriteAllText(T("san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        Sh.Check("openssl", new[] { "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+            "-keyout", T("server-key.pem"), "-out", T("server.csr") });
+        Sh.Check("openssl", new[] { "x509", "-req", "-in", T("server.csr"), "-CA", T("ca.pem"), "-CAkey", T("ca-key.pem"),
+            "-CAcreateserial", "-days", "30", "-extfile", T("san.cnf"), "-out", T("server-cert.pem") });
+        if (ServiceUser("mysql") != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", tls });
+        Sh.Run("chmod", new[] { "0755", tls });
+        Sh.Run("chmod", new[] { "0644", T("ca.pem"), T("server-cert.pem") });
+    }
+
     void EnsureMariaDbUser()
     {
         var sql = string.Join("\n", new[] { "127.0.0.1", "localhost" }.SelectMany(h => new[] {
             $"CREATE USER IF NOT EXISTS '{User}'@'{h}' IDENTIFIED BY '{Password}';",
-            $"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'{h}' WITH GRANT OPTION;" }))
+            $"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'{h}' WITH GRANT OPTION;",
+            // A user that may only connect over TLS: the test that a plain connection is refused.
+            $"CREATE USER IF NOT EXISTS '{User}_tls'@'{h}' IDENTIFIED BY '{Password}' REQUIRE SSL;",
+            $"GRANT ALL PRIVILEGES ON `{Database}`.* TO '{User}_tls'@'{h}';" }))
             + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;";
         Sh.Check("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-e", sql });
     }
@@ -424,11 +459,12 @@ class Servers
     void EnsurePostgresUser()
     {
         var psql = new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", Pg("").TrimEnd('/'), "-p", PostgresPort.ToString(), "-U", "postgres", "-d", "postgres" };
-        var exists = Sh.Check("psql", psql.Concat(new[] { "-tAc", $"SELECT 1 FROM pg_roles WHERE rolname = '{User}'" }), runAs: ServiceUser("postgres")).Trim();
-        if (exists != "1")
-            Sh.Check("psql", psql.Concat(new[] { "-c", $"CREATE ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'" }), runAs: ServiceUser("postgres"));
+        // One idempotent statement: whatever a previous run from wherever left, the role ends up as wanted.
+        Sh.Check("psql", psql.Concat(new[] { "-c",
+            $"DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{User}') THEN CREATE ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'; " +
+            $"ELSE ALTER ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'; END IF; END$$" }), runAs: ServiceUser("postgres"));
         var db = Sh.Check("psql", psql.Concat(new[] { "-tAc", $"SELECT 1 FROM pg_database WHERE datname = '{Database}'" }), runAs: ServiceUser("postgres")).Trim();
-        if (db != "1")
+        if (!db.Split('\n').Any(l => l.Trim() == "1"))
             Sh.Check("psql", psql.Concat(new[] { "-c", $"CREATE DATABASE {Database} OWNER {User}" }), runAs: ServiceUser("postgres"));
     }
 

@@ -53,8 +53,9 @@ public static class CliApp
             errors.WriteLine("Cancelled. Anything interrupted resumes on the next 'swap up'.");
             return ExitCodes.Cancelled;
         }
-        catch (DbException e)
+        catch (Exception e) when (e is DbException or IOException)
         {
+            // Errors reach here already translated; this is the net for a driver error a path missed.
             errors.WriteLine("error: the database reported: " + e.Message);
             return ExitCodes.Failure;
         }

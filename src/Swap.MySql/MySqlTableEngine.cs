@@ -101,8 +101,6 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         return [$"SET SESSION lock_wait_timeout = {seconds}", $"RENAME TABLE {string.Join(", ", pairs)}"];
     }
 
-    public override bool IsLockTimeout(Exception error) => MySqlDatabase.Number(error is SwapException { InnerException: { } i } ? i : error) == 1205;
-
     public override async Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) =>
         !await database.TableExistsAsync(connection, spec.Names.Copy, cancellationToken)
         && await database.TableExistsAsync(connection, spec.Names.Old, cancellationToken);

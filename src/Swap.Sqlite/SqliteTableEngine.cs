@@ -131,8 +131,6 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
 
     public override string SameValue(string original, string copy, ColumnMapping mapping) => $"{original} IS {copy}";
 
-    public override bool IsLockTimeout(Exception error) => false;
-
     public override Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public override IReadOnlyList<string> DropOld(SwapSpec spec) => [];

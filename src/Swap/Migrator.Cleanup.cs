@@ -89,7 +89,7 @@ public sealed partial class Migrator
             }
             if (discard.Count > 0)
             {
-                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+                await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
                 var store = new JournalStore(database, options.Tables);
                 foreach (var key in discard.Select(j => j.ScriptId).Distinct(StringComparer.Ordinal))
                     await store.DeleteAsync(connection, tx, key, cancellationToken);

@@ -15,7 +15,7 @@ public sealed partial class Migrator
         var gone = recorded.Where(h => Catalog.Find(h.ScriptId) is null).Select(h => h.ScriptId).ToList();
         if (!dryRun && gone.Count > 0)
         {
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
             foreach (var id in gone)
             {
                 await history.DeleteAsync(connection, tx, id, cancellationToken);

@@ -51,7 +51,7 @@ public sealed partial class Migrator
             {
                 created = await history.EnsureTablesAsync(connection, cancellationToken);
             }
-            catch (DbException e)
+            catch (Exception e) when (database.IsDatabaseError(e))
             {
                 throw database.Translate(e, $"Creating Swap's tables ({string.Join(", ", options.Tables.All)})");
             }

@@ -72,7 +72,7 @@ internal sealed partial class SwapOperation
                 e)
             { ScriptId = session.Script.Id };
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
         }

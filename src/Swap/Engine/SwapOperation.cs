@@ -106,7 +106,7 @@ internal sealed partial class SwapOperation
                     await LogIndexBuildWaitsAsync(spec);
                     await engine.BuildIndexesAsync(Connection, spec, Token);
                 }
-                catch (DbException e)
+                catch (Exception e) when (session.Database.IsDatabaseError(e))
                 {
                     throw session.Database.Translate(e, $"{session.Script.Id}: build the indexes of the copy of {spec.Original.Name}");
                 }
@@ -247,7 +247,7 @@ internal sealed partial class SwapOperation
         {
             waits = await engine.IndexBuildWaitsAsync(Connection, Token);
         }
-        catch (DbException)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             return;
         }
@@ -276,7 +276,7 @@ internal sealed partial class SwapOperation
         {
             return await Connection.ExecuteAsync(sql, parameters, transaction ?? state.Transaction, Token);
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: {what}");
         }

@@ -57,7 +57,7 @@ internal static class RunLockAcquirer
         {
             return await runLock.TryAcquireAsync(holder, time.GetUtcNow().UtcDateTime, cancellationToken);
         }
-        catch (DbException e)
+        catch (Exception e) when (database.IsDatabaseError(e))
         {
             throw database.Translate(e, $"Taking the run lock on {database.DisplayName}");
         }

@@ -51,7 +51,7 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
         {
             return await IsHeldByAsync(connection, cancellationToken);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is InvalidOperationException || database.IsDatabaseError(e))
         {
             // The session is gone, and the lock with it.
             return false;
@@ -67,7 +67,7 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
         {
             await ReleaseAsync(connection);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is InvalidOperationException || database.IsDatabaseError(e))
         {
             // Closing the session below releases the lock anyway.
         }
