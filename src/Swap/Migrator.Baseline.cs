@@ -57,7 +57,7 @@ public sealed partial class Migrator
             var order = recorded.Count == 0 ? 0 : recorded.Values.Max(h => h.ApplyOrder);
             var now = UtcNow(options.TimeProvider);
             var by = RunIdentity.User();
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
             foreach (var script in toRecord)
                 await history.RecordBaselineAsync(connection, tx, script, batch, ++order, now, by, cancellationToken);
             await EnsureStillLockedAsync(runLock, cancellationToken);
