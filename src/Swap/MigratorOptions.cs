@@ -38,6 +38,13 @@ public sealed class MigratorOptions
     /// </summary>
     public IDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The schema builder's <c>CreateIndexAsync</c> and <c>AddForeignKeyAsync</c> change a MySQL or
+    /// PostgreSQL table with at least this many rows (the engine's estimate) through the online
+    /// copy-and-swap, and smaller ones with one statement. Default 100,000.
+    /// </summary>
+    public long OnlineChangeMinRows { get; set; } = 100_000;
+
     /// <summary>Settings of the online copy-and-swap engine (chunk time, cut-over lock wait, keep old tables...).</summary>
     public Engine.OnlineSwapOptions Swap { get; } = new();
 

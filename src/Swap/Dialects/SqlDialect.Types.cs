@@ -27,8 +27,13 @@ public abstract partial class SqlDialect
         ArgumentNullException.ThrowIfNull(column);
         if (column.DefaultSql is null)
             return null;
+        if (column.DefaultIsCurrentTimestamp)
+            return CurrentTimestampSql(column.Type);
         return column.DefaultIsValue ? ValueLiteral(column.DefaultValue!) : column.DefaultSql;
     }
+
+    /// <summary>The default expression for "now" on a column of that type.</summary>
+    public virtual string CurrentTimestampSql(ColumnType? type) => "CURRENT_TIMESTAMP";
 
     /// <summary>Refuses a portable type this engine has no type for.</summary>
     protected SwapException Lacks(ColumnType type, string instead) => new(
