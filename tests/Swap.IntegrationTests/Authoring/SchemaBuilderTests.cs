@@ -173,6 +173,39 @@ public partial class SchemaBuilderTests
         Assert.DoesNotContain("users", await target.TablesAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_mistake_in_a_definition_is_refused_before_any_table_is_created(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CSharp("20261118000000_Bad", """
+            using Swap.Engine;
+
+            public sealed class MigrateBad : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    await db.CreateTableAsync("good", t => t.Column(DbColumn.Int("id")).PrimaryKey("id"));
+                    await db.CreateTableAsync("bad", t => t
+                        .Column(DbColumn.Int("id"))
+                        .PrimaryKey("id")
+                        .Index(DbIndex.Create("emial")));
+                }
+            }
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("error: The index ix_bad_emial of 'bad' names the column 'emial', which the table does not have. Its columns are: id.", run.Err, StringComparison.Ordinal);
+        var tables = await target.TablesAsync();
+        Assert.DoesNotContain("bad", tables);
+        // The statements before the refusal: undone with the transaction, or journaled (MySQL) and resumed after the fix.
+        Assert.Equal(EngineTraits.RunsScriptsInOneTransaction(engine), !tables.Contains("good"));
+        var history = Assert.Single(await target.HistoryAsync());
+        Assert.Equal(("MigrateBad", "failed"), (history.ScriptId, history.Status));
+    }
+
     /// <summary>The catalog's description of a table in portable words: type families, normalized defaults, keys, indexes.</summary>
     private static async Task<List<string>> DescribeAsync(TestTarget target, string table)
     {
