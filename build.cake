@@ -350,23 +350,34 @@ class Servers
 
     void StartMariaDb()
     {
+        var runAs = ServiceUser("mysql");
         if (MariaDbAlive(out var port))
         {
             MySqlPort = port;
-            Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
-            EnsureMariaDbUser();
-            return;
+            if (System.IO.File.Exists(My("tls/server-cert.pem")))
+            {
+                Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
+                EnsureMariaDbUser();
+                return;
+            }
+            // Started by an older build without TLS: restart it on the same data and port, with certificates.
+            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS; restarting it with a test certificate");
+            var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());
+            Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
+            WaitExit(pid, 60);
         }
-        var home = My("");
-        if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
-        System.IO.Directory.CreateDirectory(My("data"));
-        var runAs = ServiceUser("mysql");
-        if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", home });
-        MySqlPort = FreePort(33306);
+        else
+        {
+            var home = My("");
+            if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
+            System.IO.Directory.CreateDirectory(My("data"));
+            if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", home });
+            MySqlPort = FreePort(33306);
 
-        var install = new List<string> { "--no-defaults", "--datadir=" + My("data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
-        if (runAs != null) install.Add("--user=mysql");
-        Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
+            var install = new List<string> { "--no-defaults", "--datadir=" + My("data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
+            if (runAs != null) install.Add("--user=mysql");
+            Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
+        }
 
         MakeCertificates();
         var args = new List<string> {

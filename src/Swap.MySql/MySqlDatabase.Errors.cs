@@ -75,7 +75,7 @@ public sealed partial class MySqlDatabase
             MySqlErrorCode.UnknownDatabase => $"the database '{DatabaseName}' does not exist. Create it, or fix the database name in the URL",
             MySqlErrorCode.DatabaseAccessDenied => $"the user may not use the database '{DatabaseName}'. Grant it access, or use another user",
             MySqlErrorCode.ConnectionCountError => "the server has too many connections. Try again later, or raise max_connections",
-            MySqlErrorCode.UnableToConnectToHost => "the server cannot be reached. Check the host and port (or socket), and that MySQL/MariaDB is running",
+            MySqlErrorCode.UnableToConnectToHost => "the server cannot be reached. Check the host and port, and that MySQL/MariaDB is running",
             _ when IsTlsFailure(error) => $"the TLS handshake failed ({Innermost(error).Message.TrimEnd('.')}). Check sslmode, and sslca for verify_ca/verify_identity",
             _ => error.Message,
         };
