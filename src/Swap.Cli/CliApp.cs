@@ -28,7 +28,7 @@ public static class CliApp
         var invocation = new Invocation(globals, output, errors, environment, workingDirectory, time, stdout == Console.Out && !Console.IsOutputRedirected);
         var root = new RootCommand("Swap: online table changes and resumable, versioned migrations for MySQL/MariaDB, PostgreSQL and SQLite.");
         globals.AddTo(root);
-        foreach (var command in new ICommand[] { new StatusCommand(), new UpCommand(), new DownCommand(), new PlanCommand(), new SyncCommand(), new ValidateCommand(), new CreateCommand(), new CleanupCommand(), new BaselineCommand() })
+        foreach (var command in new ICommand[] { new StatusCommand(), new UpCommand(), new DownCommand(), new PlanCommand(), new SyncCommand(), new ValidateCommand(), new CreateCommand(), new CleanupCommand(), new BaselineCommand(), new GenerateCommand() })
             root.Subcommands.Add(command.Build(invocation));
 
         var parse = root.Parse(args);

@@ -27,7 +27,7 @@ internal sealed class CreateCommand : ICommand
         return command;
     }
 
-    private static string MigrationsFolder(CliSettings settings, string? module)
+    internal static string MigrationsFolder(CliSettings settings, string? module)
     {
         static string Inner(string folder) => Directory.Exists(Path.Combine(folder, "migrations")) ? Path.Combine(folder, "migrations") : folder;
         static string ModuleName(string folder)
