@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Swap.Connections;
 using Swap.Discovery;
 using Swap.IntegrationTests.Infrastructure;
@@ -97,6 +99,57 @@ public class GenerateTests
         var none = await Assert.ThrowsAsync<SwapException>(() => Migrator(target, DateTimeOffset.UtcNow).GenerateAsync("x", [typeof(GenerateTests)], folder));
         Assert.Equal(SwapErrorKind.Usage, none.Kind);
         Assert.Single(Directory.GetFiles(folder));
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Swap_generate_reads_an_entity_assembly_and_writes_a_migration_that_up_applies(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        Directory.CreateDirectory(Path.Combine(target.Folder, "migrations"));
+        var dll = Compile(target.Folder, $"Notes.Entities.{engine}", """
+            #nullable enable
+            using System.ComponentModel.DataAnnotations;
+            using System.ComponentModel.DataAnnotations.Schema;
+
+            [Table("notes")]
+            public sealed class Note
+            {
+                [Column("id")] public int Id { get; set; }
+                [Column("body")] public string Body { get; set; } = "";
+                [Column("tag"), MaxLength(30)] public string? Tag { get; set; }
+            }
+            """);
+
+        var run = await SwapCli.RunAsync(target, "generate", "Create notes", "--from", dll);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("change\tcreate table notes (id, body, tag)", run.OutLines[0]);
+        Assert.Matches(@"^migrations/\d{14}_CreateNotes\.cs$", run.OutLines[1]);
+        Assert.Contains(".Column(DbColumn.Text(\"body\").NotNull())", File.ReadAllText(Path.Combine(target.Folder, run.OutLines[1])), StringComparison.Ordinal);
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        await target.ExecuteAsync("INSERT INTO notes (body) VALUES ('first')");
+        Assert.Equal(["1|first|"], await RowsAsync(target, "SELECT id, body, tag FROM notes"));
+
+        var again = await SwapCli.RunAsync(target, "generate", "Again", "--from", dll);
+        Assert.Equal(["No changes: the database matches the entities."], again.OutLines);
+        Assert.Single(Directory.GetFiles(Path.Combine(target.Folder, "migrations")));
+
+        var missing = await SwapCli.RunAsync(target, "generate", "x", "--from", "nope.dll");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("does not exist. Build it, or fix the path in --from.", missing.Err, StringComparison.Ordinal);
+    }
+
+    private static string Compile(string folder, string name, string code)
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Append(typeof(Migration).Assembly.Location)
+            .Select(p => MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(code)], references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var path = Path.Combine(folder, name + ".dll");
+        var result = compilation.Emit(path);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return path;
     }
 
     private static async Task<string> NativeTypeAsync(TestTarget target, string table, string column)
