@@ -136,7 +136,7 @@ public sealed partial class Migrator
         }
         catch (OperationCanceledException)
         {
-            await RecordFailureAsync(runLock, connection, script.Id, started, "cancelled");
+            await RecordFailureAsync(runLock, connection, script.Id, started, CancelledError);
             throw;
         }
         var elapsed = options.TimeProvider.GetElapsedTime(started);

@@ -7,7 +7,7 @@ internal sealed class BaselineCommand : ICommand
 {
     public Command Build(Invocation invocation)
     {
-        var to = new Option<string>("--to") { Description = "The last script the database already has: it and every script before it are recorded as applied.", Required = true };
+        var to = new Option<string>("--to") { HelpName = "id", Description = "The last script the database already has: it and every script before it are recorded as applied.", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list the scripts that would be recorded." };
         var command = new Command("baseline", "Adopt Swap on an existing database: record every script up to --to as applied without running them.") { to, dryRun };
         command.SetAction(async (parse, ct) =>

@@ -9,8 +9,8 @@ internal sealed class GenerateCommand : ICommand
     public Command Build(Invocation invocation)
     {
         var title = new Argument<string>("title") { Description = "What the migration does, e.g. \"Add nicknames\"; names the file and class." };
-        var from = new Option<string>("--from") { Description = "The compiled assembly (.dll) holding the entity classes ([Table] classes).", Required = true };
-        var module = new Option<string?>("--module") { Description = "The module (folder name) to write into, when several are configured." };
+        var from = new Option<string>("--from") { HelpName = "dll", Description = "The compiled assembly (.dll) holding the entity classes ([Table] classes).", Required = true };
+        var module = new Option<string?>("--module") { HelpName = "name", Description = "The module (folder name) to write into, when several are configured." };
         var command = new Command("generate", "Write a C# migration that brings the live database to the entity classes (new tables, online changes to existing ones, and a DownAsync).") { title, from, module };
         command.SetAction(async (parse, ct) =>
         {

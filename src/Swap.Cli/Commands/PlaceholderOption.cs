@@ -7,6 +7,7 @@ internal static class PlaceholderOption
 {
     public static Option<string[]> Create() => new("--placeholder")
     {
+        HelpName = "name=value",
         Description = "A value for ${name} in SQL scripts and callbacks: --placeholder schema=app (repeatable; wins over swap.json \"placeholders\").",
         AllowMultipleArgumentsPerToken = false,
     };

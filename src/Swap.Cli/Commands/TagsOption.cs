@@ -7,6 +7,7 @@ internal static class TagsOption
 {
     public static Option<string[]> Create(string verb) => new("--tags")
     {
+        HelpName = "tags",
         Description = $"Only scripts tagged with one of these tags (-- swap:tags / [Tags]); comma-separated or repeated. {verb}",
         AllowMultipleArgumentsPerToken = false,
     };

@@ -91,7 +91,7 @@ public sealed class MigrationCatalog
             OrderName = file.Stem,
             Dependencies = script.After,
             Tags = script.Tags,
-            HasDown = script.Down is not null && !string.IsNullOrWhiteSpace(script.Down),
+            HasDown = script.HasDownStatements,
             Transactional = !script.NoTransaction,
             Sql = script,
         };

@@ -181,4 +181,20 @@ public class MySqlDriverTests
         var bad = Assert.Throws<SwapException>(() => MySqlConnectionString.SslModeOf(url, "sometimes"));
         Assert.Equal(SwapErrorKind.Usage, bad.Kind);
     }
+
+    [Fact]
+    public async Task A_hosts_own_data_source_settings_are_honoured()
+    {
+        var settings = MySqlConnectionString.From(TestServers.MySql);
+        settings.SslMode = MySqlSslMode.Required;
+        settings.Pooling = true;
+        await using var hostSource = new MySqlDataSource(settings.ConnectionString);
+        var database = new MySqlDatabase(hostSource);
+
+        await using var connection = await database.OpenConnectionAsync(default);
+        var cipher = (await connection.QueryAsync("SHOW SESSION STATUS LIKE 'Ssl_cipher'", null, default))[0].String("Value");
+
+        Assert.False(string.IsNullOrEmpty(cipher), "the host asked for TLS");
+        Assert.Equal($"mysql://{settings.UserID}@{settings.Server}:{settings.Port}/{settings.Database}", database.DisplayName);
+    }
 }
