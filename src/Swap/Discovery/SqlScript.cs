@@ -35,6 +35,12 @@ internal sealed partial class SqlScript
     public bool HasEmptyDown => Down is not null && !HasDownStatements;
     public bool NoTransaction { get; private set; }
 
+    /// <summary>
+    /// True with <c>-- swap:online</c>: the script's ALTER TABLE, CREATE INDEX and DROP INDEX
+    /// statements run through the online copy-and-swap instead of as written.
+    /// </summary>
+    public bool Online { get; internal set; }
+
     public IReadOnlyList<SqlStatement> UpStatements(SqlSyntax syntax) => SqlSplitter.Split(Up, syntax, Path, UpLine);
 
     public IReadOnlyList<SqlStatement> DownStatements(SqlSyntax syntax) =>
@@ -94,8 +100,11 @@ internal sealed partial class SqlScript
                 case "no-transaction":
                     script.NoTransaction = true;
                     break;
+                case "online":
+                    script.Online = true;
+                    break;
                 default:
-                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags and swap:no-transaction");
+                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction and swap:online");
             }
         }
         if (string.IsNullOrWhiteSpace(StripComments(up)))

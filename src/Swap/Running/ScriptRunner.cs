@@ -87,13 +87,17 @@ internal static class ScriptRunner
         if (script.Kind == ScriptKind.Sql)
         {
             var syntax = session.Database.Dialect.Syntax;
-            var statements = direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax);
+            var statements = (direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax))
+                .Select(s => s with { Text = Placeholders.Apply(s.Text, session.Run.Placeholders) })
+                .ToList();
             var file = direction == Direction.Up ? script.Sql.Path : script.Sql.DownPath ?? script.Sql.Path;
-            foreach (var statement in statements)
+            if (script.Sql.Online)
             {
-                var text = Placeholders.Apply(statement.Text, session.Run.Placeholders);
-                await context.ExecuteStatementAsync(text, null, $"{Path.GetFileName(file)}({statement.Line}): {MigrationContext.Shorten(text)}");
+                await context.RunOnlineSqlAsync(statements, file);
+                return;
             }
+            foreach (var statement in statements)
+                await context.ExecuteStatementAsync(statement.Text, null, $"{Path.GetFileName(file)}({statement.Line}): {MigrationContext.Shorten(statement.Text)}");
             return;
         }
         var migration = script.Factory!();
