@@ -18,6 +18,9 @@ internal sealed class CliSettings
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
     public string WorkingDirectory { get; init; } = ".";
 
+    /// <summary>Values of <c>${name}</c> placeholders from swap.json.</summary>
+    public IReadOnlyDictionary<string, string> Placeholders { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The swap.json file, if one was read.</summary>
     public string? ConfigFile { get; init; }
 
@@ -73,7 +76,20 @@ internal sealed class CliSettings
             LockTimeout = timeout is null ? TimeSpan.Zero : Durations.Parse(timeout, "--lock-timeout"),
             WorkingDirectory = workingDirectory,
             ConfigFile = json is null ? null : file,
+            Placeholders = ReadPlaceholders(json?.Placeholders, file),
         };
+    }
+
+    private static Dictionary<string, string> ReadPlaceholders(Dictionary<string, string>? values, string file)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in values ?? [])
+        {
+            if (!Swap.Callbacks.Placeholders.IsValidName(name))
+                throw new SwapException(SwapErrorKind.Usage, $"{file}: the placeholder name '{name}' is not valid: use letters, digits and '_', not starting with a digit.");
+            result[name] = value ?? throw new SwapException(SwapErrorKind.Usage, $"{file}: the placeholder '{name}' is null; give it a string value.");
+        }
+        return result;
     }
 
     private static SwapJson Read(string file)
@@ -96,5 +112,6 @@ internal sealed class CliSettings
         public List<string>? Assemblies { get; set; }
         public string? HistoryPrefix { get; set; }
         public string? LockTimeout { get; set; }
+        public Dictionary<string, string>? Placeholders { get; set; }
     }
 }

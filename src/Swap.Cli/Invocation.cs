@@ -93,6 +93,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         };
         if (!parse.GetValue(Globals.Json) && !parse.GetValue(Globals.Quiet))
             options.Swap.Progress = Progress;
+        foreach (var (name, value) in settings.Placeholders)
+            options.Placeholders[name] = value;
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
         foreach (var dll in settings.Assemblies)

@@ -23,12 +23,14 @@ internal static partial class Log
         public const int DdlAlreadyApplied = 1109;
         public const int HistoryCreated = 1200;
         public const int HistorySynced = 1201;
+        public const int Baselined = 1202;
         public const int Compiling = 1300;
         public const int InstantChanging = 1400;
         public const int InstantRetrying = 1401;
         public const int InstantUnsupported = 1402;
         public const int InstantAlreadyDone = 1403;
         public const int ChangeMethod = 1404;
+        public const int CallbackRunning = 1500;
     }
 
     [LoggerMessage(Events.LockAcquired, LogLevel.Debug, "Took the run lock on {Scope} as {Holder}")]
@@ -78,6 +80,12 @@ internal static partial class Log
 
     [LoggerMessage(Events.HistorySynced, LogLevel.Information, "Removed history of {ScriptId}: its script is gone")]
     public static partial void HistorySynced(ILogger logger, string scriptId);
+
+    [LoggerMessage(Events.Baselined, LogLevel.Information, "Recorded {ScriptId} as applied without running it (baseline)")]
+    public static partial void Baselined(ILogger logger, string scriptId);
+
+    [LoggerMessage(Events.CallbackRunning, LogLevel.Information, "Running the {Event} callback {Callback}")]
+    public static partial void CallbackRunning(ILogger logger, string @event, string callback);
 
     [LoggerMessage(Events.Compiling, LogLevel.Debug, "Compiling {Count} C# migration file(s)")]
     public static partial void Compiling(ILogger logger, int count);

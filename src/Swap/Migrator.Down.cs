@@ -17,6 +17,7 @@ public sealed partial class Migrator
         down ??= new DownOptions();
         if (down.Batch is null && down.Count <= 0)
             throw new SwapException(SwapErrorKind.Usage, $"The number of scripts to revert must be 1 or more, not {down.Count}.");
+        Callbacks.Placeholders.Check(Catalog, new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal));
         var started = options.TimeProvider.GetTimestamp();
         var run = Context(cancellationToken) with
         {

@@ -1,3 +1,4 @@
+using Swap.Callbacks;
 using Swap.History;
 using Swap.Reports;
 using Swap.Running;
@@ -16,16 +17,18 @@ public sealed partial class Migrator
         up ??= new UpOptions();
         if (up.To is not null && Catalog.Find(up.To) is null)
             throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+        Placeholders.Check(Catalog, new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal));
         var run = Context(cancellationToken);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
-        var pending = Catalog.Scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
-        if (up.To is not null)
-            pending = pending.Take(pending.FindIndex(s => s.Id == up.To) + 1).ToList();
+        var pending = SelectTagged(Catalog.Scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList(), up.Tags, recorded);
+        pending = UpTo(pending, up.To, up.Tags);
         if (up.Steps is { } maxSteps)
             pending = pending.Take(maxSteps).ToList();
 
         var plans = new List<ScriptPlan>();
+        if (pending.Count > 0 && await PlanCallbacksAsync(run, connection, CallbackEvent.BeforeMigrate) is { } before)
+            plans.Add(before);
         foreach (var script in pending)
         {
             var mode = ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps";
@@ -37,13 +40,15 @@ public sealed partial class Migrator
             }
             catch (Exception e) when (e is SwapException || database.IsDatabaseError(e))
             {
-                var after = plans.Count > 0;
+                var after = plans.Exists(p => p.Module != "callback");
                 var why = after
                     ? $"it may need changes of the pending scripts before it, which plan does not apply ({e.Message})"
                     : e.Message;
                 plans.Add(new ScriptPlan(script.Id, script.Module, mode, [], why) { AfterPendingScripts = after });
             }
         }
+        if (pending.Count > 0 && await PlanCallbacksAsync(run, connection, CallbackEvent.AfterMigrate) is { } afterMigrate)
+            plans.Add(afterMigrate with { AfterPendingScripts = true });
         return new PlanReport(database.DisplayName, plans);
     }
 }

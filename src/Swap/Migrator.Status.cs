@@ -11,8 +11,16 @@ public sealed partial class Migrator
     /// Compares the migrations with the history: applied, pending, changed, failed, running or
     /// interrupted, missing; plus the lock holder and leftovers of interrupted runs. Writes nothing.
     /// </summary>
-    public async Task<StatusReport> StatusAsync(CancellationToken cancellationToken = default)
+    public Task<StatusReport> StatusAsync(CancellationToken cancellationToken = default) => StatusAsync(null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StatusAsync(CancellationToken)"/> for the scripts that carry one of
+    /// <paramref name="tags"/> (all scripts when none is given); a tag no script carries is a usage error.
+    /// </summary>
+    public async Task<StatusReport> StatusAsync(IReadOnlyList<string>? tags, CancellationToken cancellationToken = default)
     {
+        if (tags is { Count: > 0 })
+            CheckKnownTags(tags);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var recorded = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
@@ -26,7 +34,8 @@ public sealed partial class Migrator
             var sorted = await ClassifyLeftoversAsync(connection, recorded, journal, abandon: null, dropOld: false, cancellationToken);
             leftovers = sorted.Removed.Concat(sorted.OldTables).ToList();
         }
-        return new StatusReport(database.DisplayName, states, holder, leftovers);
+        var shown = tags is { Count: > 0 } ? states.Where(s => s.Script is not null && s.Script.HasAnyTag(tags)).ToList() : states;
+        return new StatusReport(database.DisplayName, shown, holder, leftovers);
     }
 
     internal static List<ScriptState> Compare(IReadOnlyList<MigrationScript> scripts, IReadOnlyList<HistoryEntry> recorded, IReadOnlyList<JournalEntry> journal, bool lockHeld)
@@ -44,6 +53,7 @@ public sealed partial class Migrator
                 null => (ScriptStatus.Pending, (string?)null),
                 { Status: HistoryStatus.Applied } when h.Checksum != script.Checksum =>
                     (ScriptStatus.Changed, $"changed since it was applied (recorded checksum {h.Checksum[..12]}, now {script.Checksum[..12]})"),
+                { Status: HistoryStatus.Applied, DurationMs: null } => (ScriptStatus.Applied, "baselined: recorded as applied by 'swap baseline', never run here"),
                 { Status: HistoryStatus.Applied } => (ScriptStatus.Applied, null),
                 // Ctrl+C is recorded as a failure 'cancelled' where the history row could still be
                 // written, and leaves the row 'running' where it could not: both are an interruption.

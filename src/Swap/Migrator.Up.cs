@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
 using Swap.Locking;
@@ -22,6 +23,9 @@ public sealed partial class Migrator
         var scripts = Catalog.Scripts;
         if (up.To is not null && Catalog.Find(up.To) is null)
             throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+        if (up.Tags is { Count: > 0 })
+            CheckKnownTags(up.Tags);
+        Placeholders.Check(Catalog, new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal));
 
         var started = options.TimeProvider.GetTimestamp();
         var run = Context(cancellationToken) with
@@ -33,6 +37,15 @@ public sealed partial class Migrator
         var connection = await OpenAsync(cancellationToken);
         try
         {
+            // Read (which never creates a table) and refuse before Swap's tables are created.
+            var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+            if (!options.AllowChangedScripts)
+                RefuseChanged(scripts, recorded);
+
+            var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
+            // Counted before --tags and --to cut the list: the scripts left out are still pending.
+            var pendingTotal = pending.Count;
+            pending = UpTo(SelectTagged(pending, up.Tags, recorded), up.To, up.Tags);
             bool created;
             try
             {
@@ -44,22 +57,12 @@ public sealed partial class Migrator
             }
             if (created)
                 Log.HistoryCreated(logger, options.Tables.History);
-            var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
-            if (!options.AllowChangedScripts)
-                RefuseChanged(scripts, recorded);
-
-            var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
-            // Counted before --to cuts the list: scripts after the target are still pending.
-            var pendingTotal = pending.Count;
-            if (up.To is not null)
-            {
-                var last = pending.FindIndex(s => s.Id == up.To);
-                pending = last < 0 ? [] : pending.Take(last + 1).ToList();
-            }
             var batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
             var order = recorded.Count == 0 ? 0 : recorded.Values.Max(h => h.ApplyOrder);
             var applied = new List<ScriptOutcome>();
             var stopped = StopReason.Completed;
+            if (pending.Count > 0)
+                await RunCallbacksAsync(run, connection, CallbackEvent.BeforeMigrate);
 
             foreach (var script in pending)
             {
@@ -88,6 +91,11 @@ public sealed partial class Migrator
             }
             if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
                 stopped = StopReason.ReachedTarget;
+            if (applied.Count > 0)
+            {
+                await EnsureStillLockedAsync(runLock, cancellationToken);
+                await RunCallbacksAsync(run, connection, CallbackEvent.AfterMigrate);
+            }
             return new UpResult(batch, applied, stopped, pendingTotal - applied.Count);
         }
         finally

@@ -42,6 +42,8 @@ public sealed partial class Migrator
         new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken)
         {
             Listener = Listener,
+            Callbacks = Catalog.Callbacks,
+            Placeholders = new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal),
             OnProgress = p =>
             {
                 Progress = p;

@@ -31,6 +31,20 @@ public sealed class MigratorOptions
     /// <summary>Run <c>up</c> even when applied scripts changed since they were applied.</summary>
     public bool AllowChangedScripts { get; set; }
 
+    /// <summary>
+    /// Values of <c>${name}</c> placeholders in SQL scripts and SQL callbacks. They are text put
+    /// into the SQL as is (a schema or table name, say); every placeholder a script uses must have
+    /// a value, or <c>up</c>, <c>plan</c> and <c>down</c> refuse before anything runs.
+    /// </summary>
+    public IDictionary<string, string> Placeholders { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The schema builder's <c>CreateIndexAsync</c> and <c>AddForeignKeyAsync</c> change a MySQL or
+    /// PostgreSQL table with at least this many rows (the engine's estimate) through the online
+    /// copy-and-swap, and smaller ones with one statement. Default 100,000.
+    /// </summary>
+    public long OnlineChangeMinRows { get; set; } = 100_000;
+
     /// <summary>Settings of the online copy-and-swap engine (chunk time, cut-over lock wait, keep old tables...).</summary>
     public Engine.OnlineSwapOptions Swap { get; } = new();
 
@@ -58,6 +72,12 @@ public sealed record UpOptions
 
     /// <summary>Stop cleanly after the step in progress once this much time is spent.</summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// Apply only pending scripts that carry one of these tags (none: every pending script). A
+    /// selected script whose dependency is pending and not selected is refused before anything runs.
+    /// </summary>
+    public IReadOnlyList<string>? Tags { get; init; }
 }
 
 /// <summary>What one <c>down</c> run reverts: the last <see cref="Count"/> applied scripts, or a whole batch.</summary>

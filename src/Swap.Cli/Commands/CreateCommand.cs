@@ -27,7 +27,7 @@ internal sealed class CreateCommand : ICommand
         return command;
     }
 
-    private static string MigrationsFolder(CliSettings settings, string? module)
+    internal static string MigrationsFolder(CliSettings settings, string? module)
     {
         // A module folder gets its scripts in <module>/migrations (created if new); a folder named
         // 'migrations', or one that already holds scripts, is a migrations folder itself.

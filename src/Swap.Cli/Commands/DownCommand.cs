@@ -10,7 +10,8 @@ internal sealed class DownCommand : ICommand
         var count = new Argument<int>("count") { HelpName = "count", Description = "How many of the last applied scripts to revert.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int?>("--batch") { HelpName = "n", Description = "Revert every script of this batch instead ('swap status' shows the batches)." };
         var swap = new SwapRunOptions();
-        var command = new Command("down", "Revert the last applied script(s), newest first, or a whole batch.") { count, batch };
+        var placeholders = PlaceholderOption.Create();
+        var command = new Command("down", "Revert the last applied script(s), newest first, or a whole batch.") { count, batch, placeholders };
         swap.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -18,7 +19,11 @@ internal sealed class DownCommand : ICommand
             var b = parse.GetValue(batch);
             if (b is null && n <= 0)
                 throw new SwapException(SwapErrorKind.Usage, $"down takes a count of 1 or more, not {n}.");
-            var (_, migrator) = invocation.Migrator(parse, o => swap.Apply(parse, o));
+            var (_, migrator) = invocation.Migrator(parse, o =>
+            {
+                swap.Apply(parse, o);
+                PlaceholderOption.Apply(parse, placeholders, o);
+            });
             var result = await migrator.DownAsync(new DownOptions { Count = n, Batch = b, TimeBudget = swap.Budget(parse) }, ct);
             if (invocation.Json(parse))
             {

@@ -9,11 +9,13 @@ internal sealed class PlanCommand : ICommand
     {
         var to = new Option<string?>("--to") { HelpName = "id", Description = "Plan up to and including this script id." };
         var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Plan at most this many scripts." };
-        var command = new Command("plan", "Dry run: print what 'up' would do, script by script, with the SQL it would send. Changes nothing.") { to, steps };
+        var placeholders = PlaceholderOption.Create();
+        var tags = TagsOption.Create("As for 'up'.");
+        var command = new Command("plan", "Dry run: print what 'up' would do, script by script, with the SQL it would send. Changes nothing.") { to, steps, tags, placeholders };
         command.SetAction(async (parse, ct) =>
         {
-            var (_, migrator) = invocation.Migrator(parse);
-            var report = await migrator.PlanAsync(new UpOptions { To = parse.GetValue(to), Steps = parse.GetValue(steps) }, ct);
+            var (_, migrator) = invocation.Migrator(parse, o => PlaceholderOption.Apply(parse, placeholders, o));
+            var report = await migrator.PlanAsync(new UpOptions { To = parse.GetValue(to), Steps = parse.GetValue(steps), Tags = TagsOption.Read(parse, tags) }, ct);
             if (invocation.Json(parse))
             {
                 Json.Write(invocation.Out, report);

@@ -12,7 +12,9 @@ internal sealed class UpCommand : ICommand
         var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Apply at most this many scripts." };
         var allowChanged = new Option<bool>("--allow-changed") { Description = "Run even if applied scripts changed since they were applied." };
         var swap = new SwapRunOptions();
-        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, allowChanged };
+        var placeholders = PlaceholderOption.Create();
+        var tags = TagsOption.Create("A selected script whose dependency is pending and untagged is refused (exit 7).");
+        var command = new Command("up", "Apply pending scripts in order, as one batch. Failed or interrupted scripts resume where they stopped.") { to, steps, tags, placeholders, allowChanged };
         swap.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -20,6 +22,7 @@ internal sealed class UpCommand : ICommand
             {
                 To = parse.GetValue(to),
                 Steps = parse.GetValue(steps),
+                Tags = TagsOption.Read(parse, tags),
                 TimeBudget = swap.Budget(parse),
             };
             if (up.Steps is <= 0)
@@ -28,6 +31,7 @@ internal sealed class UpCommand : ICommand
             {
                 o.AllowChangedScripts = parse.GetValue(allowChanged);
                 swap.Apply(parse, o);
+                PlaceholderOption.Apply(parse, placeholders, o);
             });
             var result = await migrator.UpAsync(up, ct);
             Render(invocation, result, invocation.Json(parse));

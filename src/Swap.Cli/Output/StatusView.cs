@@ -98,6 +98,7 @@ internal static class StatusView
             status = Name(s.Status),
             kind = s.Script is null ? s.History?.Kind : s.Script.Kind == Discovery.ScriptKind.Sql ? "sql" : "cs",
             source = s.Script?.Source,
+            tags = s.Script is { Tags.Count: > 0 } ? s.Script.Tags : null,
             checksum = s.Script?.Checksum,
             batch = s.History?.Batch,
             startedAt = s.History?.StartedAtUtc,

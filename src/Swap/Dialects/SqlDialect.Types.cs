@@ -27,6 +27,8 @@ public abstract partial class SqlDialect
         ArgumentNullException.ThrowIfNull(column);
         if (column.DefaultSql is null)
             return null;
+        if (column.DefaultIsCurrentTimestamp)
+            return CurrentTimestampSql(column.Type);
         return column.DefaultIsValue ? ValueLiteral(column.DefaultValue!) : column.DefaultSql;
     }
 
@@ -39,6 +41,9 @@ public abstract partial class SqlDialect
 
     /// <summary>True when a failed instant or in-place statement means "the engine cannot do this without a copy" (then Swap copies).</summary>
     internal virtual bool IsUnsupportedInstant(Exception error) => false;
+
+    /// <summary>The default expression for "now" on a column of that type.</summary>
+    public virtual string CurrentTimestampSql(ColumnType? type) => "CURRENT_TIMESTAMP";
 
     /// <summary>Refuses a portable type this engine has no type for.</summary>
     protected SwapException Lacks(ColumnType type, string instead) => new(

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Swap.Discovery;
 
-/// <summary>One C# script class found in a compiled migrations file.</summary>
+/// <summary>One C# script or callback class found in a compiled migrations file.</summary>
 internal sealed record CompiledScript(Type Type, string Path, string ClassText);
 
 /// <summary>
@@ -83,7 +83,7 @@ internal static class CSharpScriptCompiler
             var model = compilation.GetSemanticModel(tree);
             foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>())
             {
-                if (model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol symbol || symbol.IsAbstract || !DerivesFromMigration(symbol))
+                if (model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol symbol || symbol.IsAbstract || !(DerivesFromMigration(symbol) || IsCallback(symbol)))
                     continue;
                 var type = assembly.GetType(MetadataName(symbol), throwOnError: true)!;
                 if (type.GetConstructor(Type.EmptyTypes) is null)
@@ -106,6 +106,9 @@ internal static class CSharpScriptCompiler
         }
         return false;
     }
+
+    private static bool IsCallback(INamedTypeSymbol symbol) =>
+        symbol.AllInterfaces.Any(i => i.Name == nameof(IMigrationCallback) && i.ContainingNamespace?.ToDisplayString() == "Swap");
 
     private static string MetadataName(INamedTypeSymbol symbol)
     {

@@ -18,7 +18,10 @@ internal static partial class FolderScanner
 
     public sealed record CsFile(string Module, string? Group, string Path);
 
-    public static (List<SqlFile> Sql, List<CsFile> CSharp) Scan(FolderSource source)
+    public static (List<SqlFile> Sql, List<CsFile> CSharp) Scan(FolderSource source) => Scan(source, []);
+
+    /// <summary>Scans a module; SQL callback files (<c>beforeEach.sql</c> ...) at its top go into <paramref name="callbacks"/>.</summary>
+    public static (List<SqlFile> Sql, List<CsFile> CSharp) Scan(FolderSource source, List<string> callbacks)
     {
         var root = Path.GetFullPath(source.Path);
         if (!Directory.Exists(root))
@@ -39,7 +42,7 @@ internal static partial class FolderScanner
 
         var sql = new List<SqlFile>();
         var cs = new List<CsFile>();
-        ScanFolder(folder, module, null, requireTimestamp: true, sql, cs);
+        ScanFolder(folder, module, null, requireTimestamp: true, sql, cs, callbacks);
         foreach (var sub in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(sub);
@@ -51,12 +54,12 @@ internal static partial class FolderScanner
                     SwapErrorKind.InvalidMigration,
                     $"The folder '{sub}' is not a migration group: group folders are named YYYY-MM-DD-name (for example 2026-11-21-user-roles). Rename it, or move it out of the migrations folder.");
             }
-            ScanFolder(sub, module, name, requireTimestamp: false, sql, cs);
+            ScanFolder(sub, module, name, requireTimestamp: false, sql, cs, callbacks);
         }
         return (sql, cs);
     }
 
-    private static void ScanFolder(string folder, string module, string? group, bool requireTimestamp, List<SqlFile> sql, List<CsFile> cs)
+    private static void ScanFolder(string folder, string module, string? group, bool requireTimestamp, List<SqlFile> sql, List<CsFile> cs, List<string> callbacks)
     {
         var ups = new Dictionary<string, string>(StringComparer.Ordinal);
         var downs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -70,6 +73,13 @@ internal static partial class FolderScanner
             }
             if (!name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
                 continue;
+            if (Callbacks.CallbackEvents.FromFileName(name) is not null)
+            {
+                if (group is not null)
+                    throw new SwapException(SwapErrorKind.InvalidMigration, $"'{file}' has a callback's name, but callbacks go at the top of a migrations folder, not in a group. Move it up, or rename it if it is a script.");
+                callbacks.Add(file);
+                continue;
+            }
             var m = (requireTimestamp ? TimestampedSql() : AnySql()).Match(name);
             if (!m.Success)
             {

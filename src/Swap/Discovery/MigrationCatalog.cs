@@ -10,14 +10,18 @@ public sealed class MigrationCatalog
 {
     private readonly Dictionary<string, MigrationScript> byId;
 
-    private MigrationCatalog(IReadOnlyList<MigrationScript> ordered)
+    private MigrationCatalog(IReadOnlyList<MigrationScript> ordered, Callbacks.CallbackSet callbacks)
     {
         Scripts = ordered;
+        Callbacks = callbacks;
         byId = ordered.ToDictionary(s => s.Id, StringComparer.Ordinal);
     }
 
     /// <summary>Every script, in the order <c>up</c> applies them.</summary>
     public IReadOnlyList<MigrationScript> Scripts { get; }
+
+    /// <summary>Callbacks found with the scripts: SQL files with reserved names and <see cref="IMigrationCallback"/> classes.</summary>
+    internal Callbacks.CallbackSet Callbacks { get; }
 
     public MigrationScript? Find(string id) => byId.GetValueOrDefault(id);
 
@@ -26,16 +30,19 @@ public sealed class MigrationCatalog
     {
         var scripts = new List<MigrationScript>();
         var csFiles = new List<FolderScanner.CsFile>();
+        var sqlCallbacks = new List<string>();
+        var callbackTypes = new List<Type>();
         foreach (var source in sources)
         {
             switch (source)
             {
                 case FolderSource folder:
-                    var (sql, cs) = FolderScanner.Scan(folder);
+                    var (sql, cs) = FolderScanner.Scan(folder, sqlCallbacks);
                     scripts.AddRange(sql.Select(f => FromSql(f, syntax)));
                     csFiles.AddRange(cs);
                     break;
                 case TypeSource types:
+                    callbackTypes.AddRange(types.MigrationTypes.Where(t => t.IsClass && !t.IsAbstract && typeof(IMigrationCallback).IsAssignableFrom(t)));
                     scripts.AddRange(types.MigrationTypes
                         .Where(t => t.IsClass && !t.IsAbstract && typeof(Migration).IsAssignableFrom(t))
                         .Select(t => FromType(t, types.Module, null, $"{types.Origin}: {t.FullName}", t.Name, Checksums.OfType(t))));
@@ -48,12 +55,22 @@ public sealed class MigrationCatalog
             var byPath = csFiles.ToDictionary(f => f.Path, StringComparer.Ordinal);
             foreach (var compiled in CSharpScriptCompiler.Compile(texts))
             {
+                if (typeof(IMigrationCallback).IsAssignableFrom(compiled.Type))
+                    callbackTypes.Add(compiled.Type);
+                if (!typeof(Migration).IsAssignableFrom(compiled.Type))
+                    continue;
                 var file = byPath[compiled.Path];
                 scripts.Add(FromType(compiled.Type, file.Module, file.Group, compiled.Path, Path.GetFileName(compiled.Path) + ":" + compiled.Type.Name, Checksums.Of(compiled.ClassText)));
             }
         }
         CheckUnique(scripts);
-        return new MigrationCatalog(ScriptOrdering.Order(scripts));
+        var callbacks = new Callbacks.CallbackSet(sqlCallbacks.Select(Swap.Callbacks.CallbackSet.Read).ToList(), callbackTypes);
+        if (syntax is not null)
+        {
+            foreach (var callback in callbacks.Sql.Values)
+                SqlSplitter.Split(callback.Text, syntax, callback.Path);
+        }
+        return new MigrationCatalog(ScriptOrdering.Order(scripts), callbacks);
     }
 
     private static MigrationScript FromSql(FolderScanner.SqlFile file, SqlSyntax? syntax)
@@ -73,6 +90,7 @@ public sealed class MigrationCatalog
             Source = file.UpPath,
             OrderName = file.Stem,
             Dependencies = script.After,
+            Tags = script.Tags,
             HasDown = script.HasDownStatements,
             Transactional = !script.NoTransaction,
             Sql = script,
@@ -95,10 +113,23 @@ public sealed class MigrationCatalog
             Source = source,
             OrderName = orderName,
             Dependencies = instance.Dependencies.ToList(),
+            Tags = TagsOf(type, source),
             HasDown = instance.HasDown,
             Transactional = instance.Transactional,
             Factory = () => (Migration)Activator.CreateInstance(type)!,
         };
+    }
+
+    private static IReadOnlyList<string> TagsOf(Type type, string source)
+    {
+        if (type.GetCustomAttributes(typeof(TagsAttribute), inherit: true).FirstOrDefault() is not TagsAttribute attribute)
+            return [];
+        Exception Bad(string what) => new SwapException(SwapErrorKind.InvalidMigration, $"{type.Name} ({source}) {what}.");
+        if (attribute.Tags.Count == 0)
+            throw Bad("has [Tags] without a tag; write [Tags(\"seed\", \"demo\")]");
+        foreach (var tag in attribute.Tags)
+            ScriptTags.Check(tag ?? "", Bad);
+        return attribute.Tags.Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static void CheckUnique(List<MigrationScript> scripts)

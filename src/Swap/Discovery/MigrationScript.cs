@@ -32,6 +32,12 @@ public sealed class MigrationScript
 
     public IReadOnlyList<string> Dependencies { get; init; } = [];
 
+    /// <summary>Tags from <c>-- swap:tags</c> or <c>[Tags(...)]</c>; <c>up --tags</c> selects by them.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>True when the script carries one of <paramref name="tags"/>.</summary>
+    public bool HasAnyTag(IEnumerable<string> tags) => Tags.Intersect(tags, StringComparer.Ordinal).Any();
+
     /// <summary>Where the script came from: a file path, or an assembly and type name.</summary>
     public required string Source { get; init; }
 

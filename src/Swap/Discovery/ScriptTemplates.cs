@@ -11,7 +11,11 @@ public static class ScriptTemplates
     /// <paramref name="group"/>, created as <c>YYYY-MM-DD-group</c> unless one with that name exists)
     /// and returns its path.
     /// </summary>
-    public static string Create(string migrationsFolder, string title, ScriptKind kind, string? group, DateTimeOffset now)
+    public static string Create(string migrationsFolder, string title, ScriptKind kind, string? group, DateTimeOffset now) =>
+        Create(migrationsFolder, title, kind, group, now, null);
+
+    /// <summary>Like <see cref="Create(string, string, ScriptKind, string?, DateTimeOffset)"/>, with the C# text made from the class name by <paramref name="csharp"/> (<c>swap generate</c>).</summary>
+    internal static string Create(string migrationsFolder, string title, ScriptKind kind, string? group, DateTimeOffset now, Func<string, string>? csharp)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(migrationsFolder);
         var words = Words(title);
@@ -31,7 +35,7 @@ public static class ScriptTemplates
 
         var (file, text) = kind == ScriptKind.Sql
             ? ($"{stamp}_{snake}.sql", SqlStub(title))
-            : ($"{stamp}_{pascal}.cs", CSharpStub(title, className));
+            : ($"{stamp}_{pascal}.cs", csharp is null ? CSharpStub(title, className) : csharp(className));
         var path = Path.Combine(folder, file);
         if (File.Exists(path))
             throw new SwapException(SwapErrorKind.Usage, $"{path} already exists. Wait a second and try again, or pick another title.");

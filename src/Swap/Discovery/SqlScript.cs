@@ -4,8 +4,8 @@ namespace Swap.Discovery;
 
 /// <summary>
 /// A SQL migration: an up section, an optional down section (after a <c>-- swap:down</c> line, or
-/// from a <c>.down.sql</c> file), and directives: <c>-- swap:after id[, id]</c> and
-/// <c>-- swap:no-transaction</c>.
+/// Uno's <c>-- DOWN</c>, or from a <c>.down.sql</c> file), and directives: <c>-- swap:after id[, id]</c>,
+/// <c>-- swap:tags tag[, tag]</c> and <c>-- swap:no-transaction</c>.
 /// </summary>
 internal sealed partial class SqlScript
 {
@@ -26,6 +26,7 @@ internal sealed partial class SqlScript
     public int DownLine { get; }
     public string? DownPath { get; }
     public List<string> After { get; } = [];
+    public List<string> Tags { get; } = [];
 
     /// <summary>True when the down section holds a statement; one with only comments (as <c>swap create</c> writes it) is no down.</summary>
     public bool HasDownStatements => Down is not null && !string.IsNullOrWhiteSpace(StripComments(BlockComment().Replace(Down, " ")));
@@ -58,16 +59,19 @@ internal sealed partial class SqlScript
             if (!trimmed.StartsWith("--", StringComparison.Ordinal))
                 continue;
             var body = trimmed[2..].Trim();
-            if (!body.StartsWith("swap:", StringComparison.OrdinalIgnoreCase))
+            // Uno's down marker: exactly '-- DOWN' (upper case, alone on its line), so an ordinary
+            // comment such as '-- down the road' stays a comment.
+            var unoDown = body == "DOWN";
+            if (!unoDown && !body.StartsWith("swap:", StringComparison.OrdinalIgnoreCase))
                 continue;
-            var directive = body[5..].Trim();
+            var directive = unoDown ? "down" : body[5..].Trim();
             var space = directive.IndexOfAny([' ', '\t']);
             var name = (space < 0 ? directive : directive[..space]).ToLowerInvariant();
             var arg = space < 0 ? "" : directive[(space + 1)..].Trim();
             if (name == "down")
             {
                 if (downStart >= 0)
-                    throw Bad(path, n + 1, "has a second '-- swap:down' line; a script has one down section");
+                    throw Bad(path, n + 1, "has a second down marker ('-- swap:down' or '-- DOWN'); a script has one down section");
                 if (downText is not null)
                     throw Bad(path, n + 1, $"has a '-- swap:down' section and also a separate down file {downPath}; keep one");
                 downStart = n + 1;
@@ -90,6 +94,9 @@ internal sealed partial class SqlScript
                         throw Bad(path, line, "has '-- swap:after' without a script id; write '-- swap:after 20240101000000_create_users'");
                     script.After.AddRange(ids.Where(id => !script.After.Contains(id, StringComparer.Ordinal)));
                     break;
+                case "tags":
+                    script.Tags.AddRange(ScriptTags.Parse(arg, t => Bad(path, line, t)).Where(t => !script.Tags.Contains(t, StringComparer.Ordinal)));
+                    break;
                 case "no-transaction":
                     script.NoTransaction = true;
                     break;
@@ -97,7 +104,7 @@ internal sealed partial class SqlScript
                     script.Online = true;
                     break;
                 default:
-                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down, swap:after, swap:no-transaction and swap:online");
+                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction and swap:online");
             }
         }
         if (string.IsNullOrWhiteSpace(StripComments(up)))

@@ -87,6 +87,8 @@ public sealed partial class DbTable
         Writable();
         if (column.OriginalName is not null)
             throw Refuse($"'{column.Name}' is an existing column; change it through GetColumn(\"{column.Name}\") instead of adding it.");
+        if (column.IsIdentity)
+            throw Refuse($"'{column.Name}' is an identity column; identities can only be declared on new tables (CreateTableAsync), not added to an existing one.");
         ValidateName(column.Name, "column");
         if (Find(column.Name) is not null)
             throw Refuse($"Table '{Name}' already has a column '{column.Name}'. Pick another name, or change the existing column with GetColumn(\"{column.Name}\").");

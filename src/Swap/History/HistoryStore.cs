@@ -65,6 +65,29 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
         await connection.ExecuteAsync(sql, p, null, cancellationToken);
     }
 
+    /// <summary>
+    /// Records a script as applied without running it (<c>swap baseline</c>). Its duration stays
+    /// empty: that is how status tells a baselined script from one that ran here.
+    /// </summary>
+    public Task RecordBaselineAsync(DbConnection connection, DbTransaction transaction, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, finished_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @now, @by)",
+            new
+            {
+                id = script.Id,
+                module = script.Module,
+                grp = script.Group,
+                kind = KindName(script.Kind),
+                checksum = script.Checksum,
+                batch,
+                apply_order = applyOrder,
+                status = "applied",
+                now = nowUtc,
+                by = Truncate(appliedBy, 255),
+            },
+            transaction,
+            cancellationToken);
+
     public Task MarkAppliedAsync(DbConnection connection, DbTransaction? transaction, string scriptId, DateTime nowUtc, long durationMs, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
             $"UPDATE {Table} SET status = 'applied', finished_at = @now, duration_ms = @ms, error_text = NULL WHERE script_id = @id",

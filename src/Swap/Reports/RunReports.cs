@@ -71,3 +71,7 @@ public sealed record ValidationReport(IReadOnlyList<ValidationProblem> Problems)
     /// <summary>Pending SQL scripts' ALTERs that run as written on large tables; they do not make the report invalid.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
+
+/// <summary>The answer to <c>baseline</c>: the scripts recorded as applied without running (or that would be, with <see cref="DryRun"/>).</summary>
+/// <param name="Batch">The batch they were recorded as; null when there was nothing to record.</param>
+public sealed record BaselineResult(IReadOnlyList<string> Recorded, int? Batch, bool DryRun);

@@ -15,6 +15,12 @@ internal sealed record RunContext(
     ILogger Logger,
     CancellationToken CancellationToken)
 {
+    /// <summary>Callbacks that run around each script and each run.</summary>
+    public Callbacks.CallbackSet Callbacks { get; init; } = Swap.Callbacks.CallbackSet.Empty;
+
+    /// <summary>Values of <c>${name}</c> placeholders in SQL scripts and callbacks.</summary>
+    public IReadOnlyDictionary<string, string> Placeholders { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Receives progress snapshots of table swaps.</summary>
     public Action<Engine.SwapProgress>? OnProgress { get; init; }
 

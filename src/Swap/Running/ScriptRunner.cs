@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
 using Swap.Reports;
@@ -75,11 +76,23 @@ internal static class ScriptRunner
     private static async Task RunBodyAsync(ScriptSession session, Direction direction)
     {
         var context = new MigrationContext(session);
+        // Each-script callbacks are part of the script: in its transaction or journal, failing it when they fail.
+        if (direction == Direction.Up)
+            await CallbackRunner.RunAsync(context, session, CallbackEvent.BeforeEach);
+        await RunScriptAsync(session, context, direction);
+        if (direction == Direction.Up)
+            await CallbackRunner.RunAsync(context, session, CallbackEvent.AfterEach);
+    }
+
+    private static async Task RunScriptAsync(ScriptSession session, MigrationContext context, Direction direction)
+    {
         var script = session.Script;
         if (script.Kind == ScriptKind.Sql)
         {
             var syntax = session.Database.Dialect.Syntax;
-            var statements = direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax);
+            var statements = (direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax))
+                .Select(s => s with { Text = Placeholders.Apply(s.Text, session.Run.Placeholders) })
+                .ToList();
             var file = direction == Direction.Up ? script.Sql.Path : script.Sql.DownPath ?? script.Sql.Path;
             if (script.Sql.Online)
             {

@@ -56,7 +56,10 @@ public class SqlScriptTests
     }
 
     [Theory]
-    [InlineData("SELECT 1;\n-- swap:down\nSELECT 2;\n-- swap:down\nSELECT 3;", 4, "has a second '-- swap:down' line")]
+    [InlineData("SELECT 1;\n-- swap:down\nSELECT 2;\n-- swap:down\nSELECT 3;", 4, "has a second down marker ('-- swap:down' or '-- DOWN')")]
+    [InlineData("SELECT 1;\n-- DOWN\nSELECT 2;\n-- swap:down\nSELECT 3;", 4, "has a second down marker ('-- swap:down' or '-- DOWN')")]
+    [InlineData("-- swap:tags\nSELECT 1;", 1, "has '-- swap:tags' without a tag; write '-- swap:tags seed, demo'")]
+    [InlineData("SELECT 1;\n-- swap:tags seed, de$mo", 2, "has the tag 'de$mo', which is not a tag: tags are letters, digits, '_', '-' and '.', separated by commas")]
     [InlineData("-- swap:before x\nSELECT 1;", 1, "has an unknown directive '-- swap:before'")]
     [InlineData("SELECT 1;\n-- swap:after\n", 2, "has '-- swap:after' without a script id")]
     [InlineData("-- only a comment\n-- swap:down\nDROP TABLE t;", 1, "has no statements in its up section")]
@@ -72,5 +75,33 @@ public class SqlScriptTests
     {
         var e = Assert.Throws<SwapException>(() => SqlScript.Parse("/m/1_a.up.sql", "SELECT 1;\n-- swap:down\nSELECT 2;", "/m/1_a.down.sql", "SELECT 3;"));
         Assert.Contains("also a separate down file /m/1_a.down.sql; keep one", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unos_DOWN_marker_starts_the_down_section_like_swap_down()
+    {
+        var script = SqlScript.Parse("/m/1_a.sql", "CREATE TABLE t (id INT);\n  -- DOWN  \nDROP TABLE t;\n");
+        Assert.Equal(["CREATE TABLE t (id INT)"], script.UpStatements(Syntaxes.Sqlite).Select(s => s.Text));
+        var down = Assert.Single(script.DownStatements(Syntaxes.Sqlite));
+        Assert.Equal(("DROP TABLE t", 3), (down.Text, down.Line));
+    }
+
+    [Theory]
+    [InlineData("-- down")]
+    [InlineData("-- Down")]
+    [InlineData("-- DOWN the old table")]
+    [InlineData("--DOWNTIME")]
+    public void Other_comments_that_look_like_down_stay_comments(string comment)
+    {
+        var script = SqlScript.Parse("/m/1_a.sql", $"CREATE TABLE t (id INT);\n{comment}\nCREATE TABLE u (id INT);\n");
+        Assert.Null(script.Down);
+        Assert.Equal(2, script.UpStatements(Syntaxes.Sqlite).Count);
+    }
+
+    [Fact]
+    public void Tags_are_read_from_every_tags_line_once_each()
+    {
+        var script = SqlScript.Parse("/m/1_a.sql", "-- swap:tags seed, demo\n-- SWAP:TAGS demo data.v2\nSELECT 1;");
+        Assert.Equal(["seed", "demo", "data.v2"], script.Tags);
     }
 }

@@ -1,0 +1,31 @@
+namespace Swap;
+
+/// <summary>
+/// An index for <c>swap generate</c> to create on an entity's table (DataAnnotations has none):
+/// <c>[TableIndex("email", Unique = true)]</c>. Columns are column names (or property names).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = true)]
+public sealed class TableIndexAttribute : Attribute
+{
+    public TableIndexAttribute(params string[] columns)
+    {
+        Columns = columns ?? [];
+    }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public bool Unique { get; set; }
+
+    /// <summary>The index name; <c>ix_&lt;table&gt;_&lt;columns&gt;</c> (<c>ux_</c> when unique) when not given.</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>
+/// Tells <c>swap generate</c> that this property's column was renamed from <paramref name="oldName"/>,
+/// so it writes a rename instead of a drop and an add. Renames are never guessed.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = true)]
+public sealed class RenamedFromAttribute(string oldName) : Attribute
+{
+    public string OldName { get; } = oldName;
+}

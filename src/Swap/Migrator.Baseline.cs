@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Swap.History;
+using Swap.Locking;
+using Swap.Reports;
+
+namespace Swap;
+
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// Adopts Swap on a database that already has the schema: records every script up to and
+    /// including <paramref name="to"/> (in run order) as applied, without running any of them, as
+    /// one new batch. Refused before anything is written when the target is unknown (usage), when
+    /// the history already has a script after the target, or when a script up to it failed or was
+    /// interrupted (it must be finished or cleaned up first). With <paramref name="dryRun"/>, only lists them.
+    /// </summary>
+    public async Task<BaselineResult> BaselineAsync(string to, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(to))
+            throw new SwapException(SwapErrorKind.Usage, "baseline needs --to <script id>: the last script the database already has.");
+        var scripts = Catalog.Scripts;
+        var last = scripts.ToList().FindIndex(s => s.Id == to);
+        if (last < 0)
+            throw new SwapException(SwapErrorKind.Usage, $"--to '{to}' is not a known script id. Run 'swap status' to list the ids.");
+
+        await using var runLock = await LockAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+        var later = scripts.Skip(last + 1).Where(s => recorded.ContainsKey(s.Id)).ToList();
+        if (later.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"Cannot baseline to {to}: the history already has {later.Count} script(s) after it: {string.Join(", ", later.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))}. " +
+                "Baseline is for a database whose history ends before the target; nothing was recorded. Pick the last script this database really has as --to.")
+            { ScriptId = later[0].Id };
+        }
+        var unfinished = scripts.Take(last + 1).Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
+        if (unfinished.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"Cannot baseline to {to}: {string.Join(", ", unfinished.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))} started here and did not finish; nothing was recorded. " +
+                $"Finish it with 'swap up --to {unfinished[0].Id}', or abandon it with 'swap cleanup --script {unfinished[0].Id}' and 'swap sync', then baseline again.")
+            { ScriptId = unfinished[0].Id };
+        }
+
+        var toRecord = scripts.Take(last + 1).Where(s => !recorded.ContainsKey(s.Id)).ToList();
+        var batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
+        if (dryRun || toRecord.Count == 0)
+            return new BaselineResult(toRecord.Select(s => s.Id).ToList(), toRecord.Count == 0 ? null : batch, dryRun);
+
+        try
+        {
+            if (await history.EnsureTablesAsync(connection, cancellationToken))
+                Log.HistoryCreated(logger, options.Tables.History);
+            var order = recorded.Count == 0 ? 0 : recorded.Values.Max(h => h.ApplyOrder);
+            var now = UtcNow(options.TimeProvider);
+            var by = RunIdentity.User();
+            await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
+            foreach (var script in toRecord)
+                await history.RecordBaselineAsync(connection, tx, script, batch, ++order, now, by, cancellationToken);
+            await EnsureStillLockedAsync(runLock, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        catch (DbException e)
+        {
+            throw database.Translate(e, "Recording the baseline");
+        }
+        foreach (var script in toRecord)
+            Log.Baselined(logger, script.Id);
+        return new BaselineResult(toRecord.Select(s => s.Id).ToList(), batch, false);
+    }
+}
