@@ -54,7 +54,17 @@ internal static class InstantChanger
                 whyCopy = $"{use.Original.Name}: the change needs the preflight of a copy";
                 return null;
             }
-            var plan = session.Database.Dialect.PlanChange(TableDiff.Of(model));
+            ChangePlan plan;
+            try
+            {
+                plan = session.Database.Dialect.PlanChange(TableDiff.Of(model));
+            }
+            catch (SwapException)
+            {
+                // A type the engine lacks, for example: the copy path's preflight refuses it with its own words.
+                whyCopy = $"{use.Original.Name}: the change needs the preflight of a copy";
+                return null;
+            }
             if (plan.Method == ChangeMethod.Copy)
             {
                 whyCopy = $"{use.Original.Name}: {plan.Reason}";
