@@ -54,11 +54,21 @@ internal sealed partial class SwapOperation
                 async ct =>
                 {
                     attempts++;
-                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, async tx =>
+                    var attemptStarted = session.Run.Time.GetTimestamp();
+                    var succeeded = false;
+                    try
                     {
-                        Running.FaultPoints.Hit("cutover");
-                        await SaveAsync("swapped", tx);
-                    }, ct);
+                        await engine.CutOverAsync(Connection, state.Transaction, specs, options, async tx =>
+                        {
+                            Running.FaultPoints.Hit("cutover");
+                            await SaveAsync("swapped", tx);
+                        }, ct);
+                        succeeded = true;
+                    }
+                    finally
+                    {
+                        session.Run.Listener?.CutOverAttempted(session.Script.Id, TableNames, attempts, session.Run.Time.GetElapsedTime(attemptStarted), succeeded);
+                    }
                 },
                 Token);
         }
