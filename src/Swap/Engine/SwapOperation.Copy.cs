@@ -81,7 +81,9 @@ internal sealed partial class SwapOperation
                 affected = await session.Run.RetryTransientAsync($"copy a chunk of {spec.Original.Name}", async ct =>
                 {
                     await EnsureRunLockAsync();
-                    await using var tx = await Connection.BeginTransactionAsync(ct);
+                    // READ COMMITTED, set explicitly: a consistent non-locking read of the original
+                    // (MySQL's default REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
+                    await using var tx = await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
                     var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
                     Running.FaultPoints.Hit("chunk-mid");
                     var before = (progress.Watermark, progress.Copied, progress.Done);
@@ -101,6 +103,8 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
+            // Between chunks the applier keeps the copy's backlog short.
+            await CatchUpAsync();
 
             var elapsed = time.GetElapsedTime(chunkStart);
             chunkSize = NextChunkSize(chunkSize, elapsed);

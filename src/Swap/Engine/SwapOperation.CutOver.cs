@@ -30,6 +30,7 @@ internal sealed partial class SwapOperation
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
         await EnsureRunLockAsync();
+        await CatchUpBeforeCutOverAsync();
 
         var attempts = 0;
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
@@ -54,7 +55,9 @@ internal sealed partial class SwapOperation
                 async ct =>
                 {
                     attempts++;
-                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, async tx =>
+                    if (attempts > 1)
+                        await CatchUpBeforeCutOverAsync();
+                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, CatchUpUnderLockAsync, async tx =>
                     {
                         Running.FaultPoints.Hit("cutover");
                         await SaveAsync("swapped", tx);

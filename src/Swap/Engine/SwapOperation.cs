@@ -23,6 +23,7 @@ internal sealed partial class SwapOperation
     private OperationState state = null!;
     private SwapJournalData data = new();
     private List<SwapSpec> specs = [];
+    private readonly ChangeLogApplier applier;
 
     public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses)
     {
@@ -31,6 +32,7 @@ internal sealed partial class SwapOperation
         engine = session.Database.TableEngine;
         options = session.Run.Options.Swap;
         logger = session.Database.LoggerFactory.CreateLogger("Swap.Engine");
+        applier = new ChangeLogApplier(engine, options.ApplyBatchSize);
     }
 
     private CancellationToken Token => session.CancellationToken;
@@ -94,6 +96,7 @@ internal sealed partial class SwapOperation
         {
             foreach (var spec in specs)
                 await CopyTableAsync(spec);
+            await CatchUpAsync();
             await SaveAsync("copied");
         }
         if (Phase < SwapJournalData.Order("indexed"))
@@ -103,8 +106,9 @@ internal sealed partial class SwapOperation
                 Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
                 try
                 {
-                    await LogIndexBuildWaitsAsync(spec);
+                    FaultPoints.Hit("index");
                     await engine.BuildIndexesAsync(Connection, spec, Token);
+                    FaultPoints.Hit("index-built");
                 }
                 catch (DbException e)
                 {
@@ -115,6 +119,8 @@ internal sealed partial class SwapOperation
         }
         if (Phase < SwapJournalData.Order("verified"))
         {
+            // The applier paused while the indexes were built; catch up before comparing.
+            await CatchUpAsync();
             foreach (var spec in specs)
                 await VerifyTableAsync(spec);
             await SaveAsync("verified");
@@ -237,22 +243,6 @@ internal sealed partial class SwapOperation
             await SaveAsync("copy-created");
             return;
         }
-    }
-
-    /// <summary>Says what the index build will wait for; only a diagnostic, so a failure to ask is not the swap's failure.</summary>
-    private async Task LogIndexBuildWaitsAsync(SwapSpec spec)
-    {
-        string? waits;
-        try
-        {
-            waits = await engine.IndexBuildWaitsAsync(Connection, Token);
-        }
-        catch (DbException)
-        {
-            return;
-        }
-        if (waits is not null)
-            EngineLog.IndexBuildWaits(logger, spec.Original.Name, waits);
     }
 
     private async Task SaveAsync(string phase, DbTransaction? transaction = null)
