@@ -43,8 +43,10 @@ internal sealed partial class MySqlTableEngine
         try
         {
             var renamerId = System.Convert.ToInt64(await renamer.ScalarAsync("SELECT CONNECTION_ID()", cancellationToken), CultureInfo.InvariantCulture);
-            // The rename must outwait the lockers' whole hold, never the other way round.
-            await renamer.ExecuteAsync($"SET SESSION lock_wait_timeout = {(seconds * 3 + 2).ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+            // The rename is issued after the catch-up and the lockers let it go at once, so it waits
+            // long only behind someone else (a long transaction that read the table): as long as
+            // any cut-over lock wait, during which the application's statements queue behind it.
+            await renamer.ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
             foreach (var table in originals)
             {
                 var locker = await database.OpenConnectionAsync(cancellationToken);
@@ -73,7 +75,16 @@ internal sealed partial class MySqlTableEngine
                 // either runs, and is right, or times out and nothing changed.
                 foreach (var locker in lockers)
                     await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
-                await rename;
+                try
+                {
+                    await rename;
+                }
+                catch (DbException e) when (!IsLockTimeout(e))
+                {
+                    // The renamer's session was killed or lost: nothing was renamed (a RENAME is
+                    // atomic); like a lock timeout, the attempt is retried.
+                    throw new CutOverInterruptedException(e);
+                }
             }
         }
         finally
@@ -85,6 +96,9 @@ internal sealed partial class MySqlTableEngine
         // that finds the copy gone and the old table present knows the rename happened.
         await recordSwapped(null);
     }
+
+    /// <summary>An attempt whose rename did not happen for another reason than the lock wait: retried like one.</summary>
+    private sealed class CutOverInterruptedException(Exception inner) : Exception("The cut-over's RENAME TABLE session ended before the rename: " + inner.Message, inner);
 
     private static int LockSeconds(OnlineSwapOptions options) => (int)Math.Max(1, Math.Ceiling(options.CutOverLockTimeout.TotalSeconds));
 

@@ -13,19 +13,10 @@ internal sealed partial class SwapOperation
     /// </summary>
     private async Task CutOverAsync()
     {
-        if (Phase > 0 && !state.InTransaction)
+        if (Phase > 0 && !state.InTransaction && await AllSwappedAsync())
         {
-            var swapped = 0;
-            foreach (var spec in specs)
-            {
-                if (await engine.IsSwappedAsync(Connection, state.Transaction, spec, Token))
-                    swapped++;
-            }
-            if (swapped == specs.Count)
-            {
-                await SaveAsync("swapped");
-                return;
-            }
+            await SaveAsync("swapped");
+            return;
         }
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
@@ -56,7 +47,16 @@ internal sealed partial class SwapOperation
                 {
                     attempts++;
                     if (attempts > 1)
+                    {
+                        // An attempt that failed after a rename that commits on its own (MySQL) may
+                        // still have swapped: then only the journal is behind.
+                        if (engine.Online && await AllSwappedAsync())
+                        {
+                            await SaveAsync("swapped");
+                            return;
+                        }
                         await CatchUpBeforeCutOverAsync();
+                    }
                     await engine.CutOverAsync(Connection, state.Transaction, specs, options, CatchUpUnderLockAsync, async tx =>
                     {
                         Running.FaultPoints.Hit("cutover");
@@ -83,5 +83,15 @@ internal sealed partial class SwapOperation
         // Engines that record "swapped" inside the cut-over's transaction never pass this point in
         // SaveAsync; a kill right after the commit must be testable there too.
         Running.FaultPoints.Hit("phase:swapped");
+    }
+
+    private async Task<bool> AllSwappedAsync()
+    {
+        foreach (var spec in specs)
+        {
+            if (!await engine.IsSwappedAsync(Connection, state.Transaction, spec, Token))
+                return false;
+        }
+        return true;
     }
 }
