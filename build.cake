@@ -37,7 +37,7 @@ Task("Databases")
     .Description("Install if missing, then start (or reuse) private MariaDB and PostgreSQL servers on loopback.")
     .Does(() =>
 {
-    servers = new Servers(serversDir);
+    servers = new Servers(serversDir) { MariaDbDefaults = HasArgument("mariadb-defaults") };
     servers.EnsureInstalled();
     servers.StartAll();
     Information("MariaDB    : {0}", Servers.Redact(servers.MySqlUrl));
@@ -237,6 +237,9 @@ static class Sh
             psi.ArgumentList.Add(runAs);
             psi.ArgumentList.Add("--");
             psi.ArgumentList.Add(file);
+            // The service user may not be able to enter the caller's folder (a clone in a private
+            // temporary folder): psql would warn on stderr and every check would misread it.
+            psi.WorkingDirectory = "/";
         }
         else psi.FileName = file;
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -266,6 +269,9 @@ class Servers
     readonly string dir;
     public Servers(string dir) { this.dir = dir; }
 
+    /// <summary>Start MariaDB with its own defaults where the test servers deviate (innodb_autoinc_lock_mode). Applies when the server is started, not to one already running.</summary>
+    public bool MariaDbDefaults { get; set; }
+
     string My(string f) => System.IO.Path.Combine(dir, "mariadb", f);
     string Pg(string f) => System.IO.Path.Combine(dir, "postgres", f);
     public string EnvFile => System.IO.Path.Combine(dir, "servers.env");
@@ -283,6 +289,8 @@ class Servers
         ["SWAP_TEST_POSTGRES"] = PostgresUrl,
         ["SWAP_TEST_SERVERS_DIR"] = dir,
         ["SWAP_TEST_MYSQL_SOCKET"] = My("mysqld.sock"),
+        ["SWAP_TEST_MYSQL_CA"] = My("tls/ca.pem"),
+        ["SWAP_TEST_MYSQL_TLS_USER"] = User + "_tls",
         ["SWAP_TEST_POSTGRES_SOCKET_DIR"] = Pg(""),
     };
 
@@ -292,9 +300,16 @@ class Servers
     {
         var missing = new List<string>();
         if (!Sh.OnPath("mariadbd") || !Sh.OnPath("mariadb-install-db") || !Sh.OnPath("mariadb")) missing.Add("mariadb-server");
-        if (!System.IO.File.Exists("/usr/lib/x86_64-linux-gnu/libmariadb.so.3") && !System.IO.File.Exists("/usr/lib/aarch64-linux-gnu/libmariadb.so.3")) missing.Add("libmariadb3");
         if (!System.IO.File.Exists(System.IO.Path.Combine(PgBin, "postgres"))) missing.Add("postgresql-15");
         if (!System.IO.File.Exists("/usr/bin/psql")) missing.Add("postgresql-client-15");
+        if (!Sh.OnPath("openssl")) missing.Add("openssl");
+        // The suite's benchmark smoke test runs the peer tools. They are installed here, before any
+        // server starts: installing postgresql-15-repack later can upgrade postgresql-15 under a
+        // running server, whose next library load (plpgsql) then fails with an undefined symbol.
+        if (!System.IO.File.Exists("/usr/bin/pt-online-schema-change")) missing.Add("percona-toolkit");
+        if (Sh.Capture("perl", new[] { "-MDBD::mysql", "-e", "1" }).Code != 0) missing.Add("libdbd-mysql-perl");
+        if (!System.IO.File.Exists("/usr/bin/pg_repack") || !System.IO.File.Exists("/usr/share/postgresql/15/extension/pg_repack.control")) missing.Add("postgresql-15-repack");
+        if (!System.IO.File.Exists("/usr/bin/time")) missing.Add("time");
         if (missing.Count == 0) return;
         if (!Sh.IsRoot)
             throw new Exception($"Missing packages: {string.Join(", ", missing)}. Run this target as root, or install them: sudo apt-get install -y {string.Join(" ", missing)}");
@@ -338,35 +353,49 @@ class Servers
 
     void StartMariaDb()
     {
+        var runAs = ServiceUser("mysql");
         if (MariaDbAlive(out var port))
         {
             MySqlPort = port;
-            Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
-            EnsureMariaDbUser();
-            return;
+            if (System.IO.File.Exists(My("tls/server-cert.pem")))
+            {
+                Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
+                EnsureMariaDbUser();
+                return;
+            }
+            // Started by an older build without TLS: restart it on the same data and port, with certificates.
+            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS; restarting it with a test certificate");
+            var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());
+            Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
+            WaitExit(pid, 60);
         }
-        var home = My("");
-        if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
-        System.IO.Directory.CreateDirectory(My("data"));
-        var runAs = ServiceUser("mysql");
-        if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", home });
-        MySqlPort = FreePort(33306);
+        else
+        {
+            var home = My("");
+            if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
+            System.IO.Directory.CreateDirectory(My("data"));
+            if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", home });
+            MySqlPort = FreePort(33306);
 
-        var install = new List<string> { "--no-defaults", "--datadir=" + My("data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
-        if (runAs != null) install.Add("--user=mysql");
-        Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
+            var install = new List<string> { "--no-defaults", "--datadir=" + My("data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
+            if (runAs != null) install.Add("--user=mysql");
+            Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
+        }
 
+        MakeCertificates();
         var args = new List<string> {
             "--no-defaults", "--datadir=" + My("data"), "--socket=" + My("mysqld.sock"),
+            "--ssl-ca=" + My("tls/ca.pem"), "--ssl-cert=" + My("tls/server-cert.pem"), "--ssl-key=" + My("tls/server-key.pem"),
             "--port=" + MySqlPort, "--bind-address=127.0.0.1", "--pid-file=" + My("mariadbd.pid"),
             "--log-error=" + My("mariadb.log"), "--skip-name-resolve", "--max-connections=500",
             "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--skip-log-bin",
             "--lock-wait-timeout=60",
-            // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
-            // AUTO-INC lock that would stall every other insert (MariaDB still defaults to 1).
-            "--innodb-autoinc-lock-mode=2",
         };
+        // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
+        // AUTO-INC lock that would stall every other insert. MariaDB 10.11 still defaults to 1,
+        // which is what most MariaDB users run: --mariadb-defaults starts the server with that.
+        if (!MariaDbDefaults) args.Add("--innodb-autoinc-lock-mode=2");
         if (runAs != null) args.Add("--user=mysql");
         Detach("/usr/sbin/mariadbd", args, My("mariadb.console.log"));
         System.IO.File.WriteAllText(My("port"), MySqlPort.ToString());
@@ -374,11 +403,32 @@ class Servers
         EnsureMariaDbUser();
     }
 
+    /// <summary>A private CA and a server certificate for 127.0.0.1/localhost, so tests can require and verify TLS.</summary>
+    void MakeCertificates()
+    {
+        var tls = My("tls");
+        System.IO.Directory.CreateDirectory(tls);
+        string T(string f) => System.IO.Path.Combine(tls, f);
+        Sh.Check("openssl", new[] { "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=Swap test CA",
+            "-keyout", T("ca-key.pem"), "-out", T("ca.pem") });
+        System.IO.File.WriteAllText(T("san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        Sh.Check("openssl", new[] { "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+            "-keyout", T("server-key.pem"), "-out", T("server.csr") });
+        Sh.Check("openssl", new[] { "x509", "-req", "-in", T("server.csr"), "-CA", T("ca.pem"), "-CAkey", T("ca-key.pem"),
+            "-CAcreateserial", "-days", "30", "-extfile", T("san.cnf"), "-out", T("server-cert.pem") });
+        if (ServiceUser("mysql") != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", tls });
+        Sh.Run("chmod", new[] { "0755", tls });
+        Sh.Run("chmod", new[] { "0644", T("ca.pem"), T("server-cert.pem") });
+    }
+
     void EnsureMariaDbUser()
     {
         var sql = string.Join("\n", new[] { "127.0.0.1", "localhost" }.SelectMany(h => new[] {
             $"CREATE USER IF NOT EXISTS '{User}'@'{h}' IDENTIFIED BY '{Password}';",
-            $"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'{h}' WITH GRANT OPTION;" }))
+            $"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'{h}' WITH GRANT OPTION;",
+            // A user that may only connect over TLS: the test that a plain connection is refused.
+            $"CREATE USER IF NOT EXISTS '{User}_tls'@'{h}' IDENTIFIED BY '{Password}' REQUIRE SSL;",
+            $"GRANT ALL PRIVILEGES ON `{Database}`.* TO '{User}_tls'@'{h}';" }))
             + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;";
         Sh.Check("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-e", sql });
     }
@@ -424,11 +474,12 @@ class Servers
     void EnsurePostgresUser()
     {
         var psql = new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", Pg("").TrimEnd('/'), "-p", PostgresPort.ToString(), "-U", "postgres", "-d", "postgres" };
-        var exists = Sh.Check("psql", psql.Concat(new[] { "-tAc", $"SELECT 1 FROM pg_roles WHERE rolname = '{User}'" }), runAs: ServiceUser("postgres")).Trim();
-        if (exists != "1")
-            Sh.Check("psql", psql.Concat(new[] { "-c", $"CREATE ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'" }), runAs: ServiceUser("postgres"));
+        // One idempotent statement: whatever a previous run from wherever left, the role ends up as wanted.
+        Sh.Check("psql", psql.Concat(new[] { "-c",
+            $"DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{User}') THEN CREATE ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'; " +
+            $"ELSE ALTER ROLE {User} LOGIN SUPERUSER PASSWORD '{Password}'; END IF; END$$" }), runAs: ServiceUser("postgres"));
         var db = Sh.Check("psql", psql.Concat(new[] { "-tAc", $"SELECT 1 FROM pg_database WHERE datname = '{Database}'" }), runAs: ServiceUser("postgres")).Trim();
-        if (db != "1")
+        if (!db.Split('\n').Any(l => l.Trim() == "1"))
             Sh.Check("psql", psql.Concat(new[] { "-c", $"CREATE DATABASE {Database} OWNER {User}" }), runAs: ServiceUser("postgres"));
     }
 

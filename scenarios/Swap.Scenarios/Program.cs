@@ -1,10 +1,8 @@
-using Swap.Scenarios.ClientBench;
 using Swap.Scenarios.Demo;
 using Swap.Scenarios.Faults;
 using Swap.Scenarios.Online;
 using Swap.Scenarios.Online.Worker;
 
-// client-bench: the MySQL client's streaming read against the mariadb CLI.
 // demo-seed: the sample SQLite database of the Demo build target.
 // faults: the fault-injection harness (SIGKILL, server-side kills, restarts, held locks) against an oracle.
 // swap-worker: one Swap run in a process of its own (started by bench).
@@ -12,7 +10,6 @@ using Swap.Scenarios.Online.Worker;
 // report: summary.md and charts again from results.json files.
 return args switch
 {
-    ["client-bench", .. var rest] => ClientBenchCommand.Run(rest),
     ["demo-seed", .. var rest] => await DemoSeedCommand.RunAsync(rest),
     ["faults", .. var rest] => FaultsCommand.Run(rest),
     ["swap-worker", .. var rest] => await SwapWorker.RunAsync(rest),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Swap.Cli.Commands;
@@ -26,7 +27,10 @@ public static class CliApp
         using var errors = new RedactingWriter(stderr);
         var globals = new GlobalOptions();
         var invocation = new Invocation(globals, output, errors, environment, workingDirectory, time, stdout == Console.Out && !Console.IsOutputRedirected);
-        var root = new RootCommand("Swap: online table changes and resumable, versioned migrations for MySQL/MariaDB, PostgreSQL and SQLite.");
+        // The root is named 'swap' (the tool's command), not after the executable (Swap.Cli).
+        var root = new Command("swap", "Swap: online table changes and resumable, versioned migrations for MySQL/MariaDB, PostgreSQL and SQLite.");
+        root.Options.Add(new HelpOption { Action = new CliHelp(new HelpAction()), Recursive = true });
+        root.Options.Add(new VersionOption { Action = new CliVersion() });
         globals.AddTo(root);
         foreach (var command in new ICommand[] { new StatusCommand(), new UpCommand(), new DownCommand(), new PlanCommand(), new SyncCommand(), new ValidateCommand(), new CreateCommand(), new CleanupCommand() })
             root.Subcommands.Add(command.Build(invocation));
@@ -50,11 +54,15 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            errors.WriteLine("Cancelled. Anything interrupted resumes on the next 'swap up'.");
+            invocation.Progress?.EndLine();
+            foreach (var line in await invocation.DescribeInterruptionAsync())
+                errors.WriteLine(line);
+            errors.Flush();
             return ExitCodes.Cancelled;
         }
-        catch (DbException e)
+        catch (Exception e) when (e is DbException or IOException)
         {
+            // Errors reach here already translated; this is the net for a driver error a path missed.
             errors.WriteLine("error: the database reported: " + e.Message);
             return ExitCodes.Failure;
         }
@@ -74,17 +82,17 @@ internal interface ICommand
 /// <summary>Options every verb takes.</summary>
 internal sealed class GlobalOptions
 {
-    public Option<string?> Db { get; } = new("--db") { Description = "Target database: mysql://user:pass@host:port/db, postgres://user:pass@host:port/db[?schema=s], sqlite:path/to.db. Default: $SWAP_DB, then swap.json.", Recursive = true };
-    public Option<string[]> Migrations { get; } = new("--migrations", "-m") { Description = "A module or migrations folder (repeatable). Default: swap.json, then ./migrations.", Recursive = true, AllowMultipleArgumentsPerToken = false };
-    public Option<string[]> Assemblies { get; } = new("--assembly") { Description = "A compiled assembly (.dll) holding C# migrations (repeatable); its classes deriving from Swap.Migration are scripts.", Recursive = true };
-    public Option<string?> Config { get; } = new("--config") { Description = "A swap.json file (default: ./swap.json if present).", Recursive = true };
-    public Option<string?> HistoryPrefix { get; } = new("--history-prefix") { Description = "Prefix of Swap's own tables (default 'swap': swap_history, swap_journal, swap_lock).", Recursive = true };
-    public Option<string?> LockTimeout { get; } = new("--lock-timeout") { Description = "Wait this long for another runner's lock (e.g. 30s, 5m). Default: fail at once.", Recursive = true };
+    public Option<string?> Db { get; } = new("--db") { HelpName = "url", Description = "Target database: sqlite:path/to.db, postgres://user@host:port/db?schema=s or mysql://user@host:port/db (a password goes after the user, as user:password@). Default: $SWAP_DB, then swap.json.", Recursive = true };
+    public Option<string[]> Migrations { get; } = new("--migrations", "-m") { HelpName = "folder", Description = "A module or migrations folder (repeatable). Default: swap.json, then ./migrations.", Recursive = true, AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Assemblies { get; } = new("--assembly") { HelpName = "path.dll", Description = "A compiled assembly (.dll) holding C# migrations (repeatable); its classes deriving from Swap.Migration are scripts.", Recursive = true };
+    public Option<string?> Config { get; } = new("--config") { HelpName = "file", Description = "A swap.json file (default: ./swap.json if present).", Recursive = true };
+    public Option<string?> HistoryPrefix { get; } = new("--history-prefix") { HelpName = "prefix", Description = "Prefix of Swap's own tables (default 'swap': swap_history, swap_journal, swap_lock).", Recursive = true };
+    public Option<string?> LockTimeout { get; } = new("--lock-timeout") { HelpName = "duration", Description = "Wait this long for another runner's lock (e.g. 30s, 5m). Default: fail at once.", Recursive = true };
     public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable JSON on stdout.", Recursive = true };
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Debug logging on stderr.", Recursive = true };
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Only warnings and errors on stderr.", Recursive = true };
 
-    public void AddTo(RootCommand root)
+    public void AddTo(Command root)
     {
         foreach (var option in new Option[] { Db, Migrations, Assemblies, Config, HistoryPrefix, LockTimeout, Json, Verbose, Quiet })
             root.Options.Add(option);

@@ -28,6 +28,20 @@ internal sealed class CliSettings
         return DatabaseUrl.Parse(Db);
     }
 
+    /// <summary>
+    /// Fails with a usage error when no migrations were found anywhere: without it, a run from the
+    /// wrong folder would see every applied script as missing and nothing pending.
+    /// </summary>
+    public void RequireMigrations()
+    {
+        if (Migrations.Count > 0 || Assemblies.Count > 0)
+            return;
+        var config = ConfigFile is null ? $"no swap.json in {WorkingDirectory}" : $"{ConfigFile} lists no \"migrations\" or \"assemblies\"";
+        throw new SwapException(
+            SwapErrorKind.Usage,
+            $"No migrations to work with. Looked for: --migrations or --assembly (none given), {config}, and a 'migrations' folder in {WorkingDirectory} (none). Run swap from the folder that holds 'migrations', or pass --migrations <folder>.");
+    }
+
     public static CliSettings Resolve(string? db, IReadOnlyList<string> migrations, string? historyPrefix, string? lockTimeout, string? configPath, Func<string, string?> environment, string workingDirectory, IReadOnlyList<string>? assemblies = null)
     {
         var file = configPath ?? Path.Combine(workingDirectory, "swap.json");

@@ -10,6 +10,7 @@ namespace Swap.Cli;
 internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, RedactingWriter errors, Func<string, string?> environment, string workingDirectory, TimeProvider time, bool isTerminal) : IDisposable
 {
     private ILoggerFactory? loggerFactory;
+    private Migrator? migrator;
 
     public GlobalOptions Globals { get; } = globals;
     public RedactingWriter Out { get; } = output;
@@ -24,6 +25,33 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     public bool ErrIsTerminal => Err.IsConsole && !Console.IsErrorRedirected;
 
     public bool NoColor => environment("NO_COLOR") is { Length: > 0 };
+
+    /// <summary>The progress view of the verb, once it made one.</summary>
+    public Output.ProgressView? Progress { get; private set; }
+
+    /// <summary>
+    /// After Ctrl+C: which scripts were interrupted and where the next <c>up</c> resumes them, read
+    /// back from the database (the same words <c>status</c> uses), within a few seconds.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DescribeInterruptionAsync()
+    {
+        const string Fallback = "Interrupted. 'swap up' resumes where it stopped; 'swap status' shows where.";
+        if (migrator is null)
+            return ["Interrupted."];
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var report = await migrator.StatusAsync(cts.Token);
+            var interrupted = report.Scripts.Where(s => s.Status == Reports.ScriptStatus.Interrupted).ToList();
+            if (interrupted.Count == 0)
+                return ["Interrupted between scripts; nothing was left half-done. 'swap up' continues with what is pending."];
+            return interrupted.Select(s => $"Interrupted {s.Id}: {s.Note![(s.Note!.IndexOf(';', StringComparison.Ordinal) + 2)..]}.").ToList();
+        }
+        catch (Exception e) when (e is OperationCanceledException or SwapException or System.Data.Common.DbException)
+        {
+            return [Fallback];
+        }
+    }
 
     public CliSettings Settings(ParseResult parse) => CliSettings.Resolve(
         parse.GetValue(Globals.Db),
@@ -51,10 +79,11 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     {
         var settings = Settings(parse);
         var url = settings.RequireDb();
-        Out.AddSecret(url.Password);
-        Err.AddSecret(url.Password);
+        Out.AddSecretValue(settings.Db, url.ToString());
+        Err.AddSecretValue(settings.Db, url.ToString());
         // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
         var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up");
+        settings.RequireMigrations();
         var options = new MigratorOptions
         {
             Tables = RunnerTables.FromPrefix(settings.HistoryPrefix),
@@ -62,13 +91,14 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
             TimeProvider = Time,
         };
         if (!parse.GetValue(Globals.Json) && !parse.GetValue(Globals.Quiet))
-            options.Swap.Progress = new Output.ProgressView(Err, ErrIsTerminal, Time);
+            options.Swap.Progress = Progress = new Output.ProgressView(Err, ErrIsTerminal, Time);
         foreach (var folder in settings.Migrations)
             options.Sources.Add(MigrationSource.Folder(folder));
         foreach (var dll in settings.Assemblies)
             options.Sources.Add(MigrationSource.Assembly(MigrationAssemblies.Load(dll)));
         configure?.Invoke(options);
-        return (database, new Migrator(database, options));
+        migrator = new Migrator(database, options);
+        return (database, migrator);
     }
 
     public void Dispose() => loggerFactory?.Dispose();

@@ -1,40 +1,89 @@
 using System.Data.Common;
-using Swap.MySql.Client;
+using System.Net.Sockets;
+using MySqlConnector;
+using Swap.MySql.Internal;
 
 namespace Swap.MySql;
 
+/// <summary>
+/// How MySqlConnector's errors are read. A lost connection does not always carry a server code:
+/// MySqlConnector reports it as an <see cref="IOException"/>, a <see cref="MySqlEndOfStreamException"/>,
+/// a <see cref="MySqlException"/> with code 0 wrapping one of those, or (when connecting)
+/// <see cref="MySqlErrorCode.UnableToConnectToHost"/> (1042), where libmysqlclient said 2002/2003/2013.
+/// </summary>
 public sealed partial class MySqlDatabase
 {
-    private static readonly int[] Transient = [1040, 1042, 1053, 1205, 1213, 1614, 1927, 2002, 2003, 2006, 2013, 2055, 4031];
-    private static readonly int[] Lost = [1053, 1927, 2006, 2013, 2055, 4031];
-    private static readonly int[] AlreadyDone = [1050, 1051, 1060, 1061, 1068, 1091, 1359, 1360, 1826];
+    private static readonly MySqlErrorCode[] LostCodes =
+    [
+        MySqlErrorCode.UnableToConnectToHost,      // 1042
+        MySqlErrorCode.ServerShutdown,             // 1053
+        ServerErrors.ConnectionKilled,             // 1927 (MariaDB: the session was killed)
+        ServerErrors.ServerGone,                   // 2006
+        ServerErrors.ServerLost,                   // 2013
+        MySqlErrorCode.ClientInteractionTimeout,   // 4031
+    ];
 
-    /// <summary>The server's error number, from this project's provider or any provider with a <c>Number</c> property (MySqlConnector).</summary>
-    internal static int? Number(Exception? error) => error switch
+    private static readonly MySqlErrorCode[] TransientCodes =
+    [
+        MySqlErrorCode.ConnectionCountError,       // 1040 too many connections
+        MySqlErrorCode.LockWaitTimeout,            // 1205
+        MySqlErrorCode.LockDeadlock,               // 1213
+        MySqlErrorCode.XARBDeadlock,               // 1614
+    ];
+
+    private static readonly MySqlErrorCode[] AlreadyDoneCodes =
+    [
+        MySqlErrorCode.TableExists,                // 1050
+        MySqlErrorCode.BadTable,                   // 1051
+        MySqlErrorCode.DuplicateFieldName,         // 1060
+        MySqlErrorCode.DuplicateKeyName,           // 1061
+        MySqlErrorCode.MultiplePrimaryKey,         // 1068
+        MySqlErrorCode.CannotDropFieldOrKey,       // 1091
+        MySqlErrorCode.TriggerAlreadyExists,       // 1359
+        MySqlErrorCode.TriggerDoesNotExist,        // 1360
+        ServerErrors.DuplicateForeignKeyName,       // 1826
+    ];
+
+    private static readonly MySqlErrorCode[] PrivilegeCodes =
+    [
+        MySqlErrorCode.TableAccessDenied,          // 1142
+        MySqlErrorCode.ColumnAccessDenied,         // 1143
+        MySqlErrorCode.SpecifiedAccessDeniedError, // 1227
+        MySqlErrorCode.DatabaseAccessDenied,       // 1044
+    ];
+
+    /// <summary>The server's (or MySqlConnector's) error code, from the error or any error it wraps; null when none carries one.</summary>
+    internal static MySqlErrorCode? Code(Exception? error)
     {
-        MySqlException m => m.Number,
-        DbException d when d.GetType().GetProperty("Number")?.GetValue(d) is int n => n,
-        _ => null,
-    };
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is MySqlException m && m.ErrorCode != 0)
+                return m.ErrorCode;
+        }
+        return null;
+    }
+
+    /// <summary>The error number as an integer, for <see cref="SwapException.ServerCode"/>.</summary>
+    internal static int? Number(Exception? error) => Code(error) is { } code ? (int)code : null;
 
     protected override SwapException TranslateConnectError(Exception error)
     {
-        var number = Number(error);
-        var what = number switch
+        var code = Code(error);
+        var what = code switch
         {
-            1045 => "the server refused the user name or password. Check the credentials in --db or SWAP_DB",
-            1049 => $"the database '{DatabaseName}' does not exist. Create it, or fix the database name in the URL",
-            1044 => $"the user may not use the database '{DatabaseName}'. Grant it access, or use another user",
-            1040 => "the server has too many connections. Try again later, or raise max_connections",
-            2002 or 2003 or 2005 => "the server cannot be reached. Check the host and port, and that MySQL/MariaDB is running",
-            MySqlErrorCodes.ClientLibraryUnavailable => error.Message,
+            MySqlErrorCode.AccessDenied => "the server refused the user name or password. Check the credentials in --db or SWAP_DB",
+            MySqlErrorCode.UnknownDatabase => $"the database '{DatabaseName}' does not exist. Create it, or fix the database name in the URL",
+            MySqlErrorCode.DatabaseAccessDenied => $"the user may not use the database '{DatabaseName}'. Grant it access, or use another user",
+            MySqlErrorCode.ConnectionCountError => "the server has too many connections. Try again later, or raise max_connections",
+            MySqlErrorCode.UnableToConnectToHost => "the server cannot be reached. Check the host and port, and that MySQL/MariaDB is running",
+            _ when IsTlsFailure(error) => $"the TLS handshake failed ({Innermost(error).Message.TrimEnd('.')}). Check sslmode, and sslca for verify_ca/verify_identity",
             _ => error.Message,
         };
-        return new SwapException(SwapErrorKind.Connection, $"Could not connect to {DisplayName}: {what}.", error)
+        return new SwapException(SwapErrorKind.Connection, $"Could not connect to {DisplayName}: {what.TrimEnd('.')}.", error)
         {
-            ServerCode = number,
-            SqlState = (error as DbException)?.SqlState,
-            IsTransient = number is 1040 or 1053,
+            ServerCode = code is { } c ? (int)c : null,
+            SqlState = Find<MySqlException>(error)?.SqlState,
+            IsTransient = code is MySqlErrorCode.ConnectionCountError or MySqlErrorCode.ServerShutdown,
         };
     }
 
@@ -42,29 +91,76 @@ public sealed partial class MySqlDatabase
     {
         if (error is SwapException s)
             return s;
-        var number = Number(error);
-        var hint = number switch
+        var code = Code(error);
+        var hint = code switch
         {
-            1205 => " A lock could not be taken in time; the statement is retried.",
-            1213 => " Deadlock; the statement is retried.",
-            1142 or 1143 or 1227 or 1044 => " The database user lacks a privilege this needs; grant it, or run as a user that has it.",
+            MySqlErrorCode.LockWaitTimeout => " A lock could not be taken in time; the statement is retried.",
+            MySqlErrorCode.LockDeadlock => " Deadlock; the statement is retried.",
+            { } c when PrivilegeCodes.Contains(c) => " The database user lacks a privilege this needs; grant it, or run as a user that has it.",
+            _ when IsConnectionLost(error) => " The connection to the server was lost; the step is resumed on a new connection.",
             _ => "",
         };
-        return new SwapException(SwapErrorKind.Failure, $"{context} failed: {(number is { } n ? n + ": " : "")}{error.Message}.{hint}", error)
+        var message = Innermost(error) is MySqlException inner ? inner.Message : error.Message;
+        return new SwapException(SwapErrorKind.Failure, $"{context} failed: {(code is { } n ? (int)n + ": " : "")}{message.TrimEnd('.')}.{hint}", error)
         {
-            ServerCode = number,
-            SqlState = (error as DbException)?.SqlState,
+            ServerCode = code is { } c2 ? (int)c2 : null,
+            SqlState = Find<MySqlException>(error)?.SqlState,
             IsTransient = IsTransient(error),
         };
     }
 
+    public override bool IsDatabaseError(Exception error) => error is DbException || IsConnectionLost(error);
+
     public override bool IsTransient(Exception error) => error switch
     {
         SwapException s => s.IsTransient,
-        _ => Number(error) is { } n && Transient.Contains(n),
+        _ => IsConnectionLost(error) || Code(error) is { } c && TransientCodes.Contains(c),
     };
 
-    public override bool IsConnectionLost(Exception error) => Number(error) is { } n && Lost.Contains(n);
+    public override bool IsLockTimeout(Exception error) => Code(error) == MySqlErrorCode.LockWaitTimeout;
 
-    public override bool IsAlreadyDone(Exception error) => Number(error) is { } n && AlreadyDone.Contains(n);
+    /// <summary>
+    /// The connection is gone: a lost-connection code anywhere in the chain, or a driver error
+    /// without a code that wraps an I/O failure, or the "not open" state a killed session leaves.
+    /// </summary>
+    public override bool IsConnectionLost(Exception error)
+    {
+        if (error is SwapException { InnerException: { } wrapped })
+            return IsConnectionLost(wrapped);
+        if (Code(error) is { } code)
+            return LostCodes.Contains(code);
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is IOException or SocketException or MySqlEndOfStreamException or ObjectDisposedException)
+                return true;
+            if (e is InvalidOperationException io && io.Message.Contains("Connection must be Open", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    public override bool IsAlreadyDone(Exception error) => Code(error) is { } c && AlreadyDoneCodes.Contains(c);
+
+    private static bool IsTlsFailure(Exception error) =>
+        Find<System.Security.Authentication.AuthenticationException>(error) is not null
+        || error.Message.Contains("SSL", StringComparison.Ordinal) || error.Message.Contains("TLS", StringComparison.Ordinal);
+
+    private static Exception Innermost(Exception error)
+    {
+        var e = error;
+        while (e.InnerException is not null)
+            e = e.InnerException;
+        return e;
+    }
+
+    private static T? Find<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T t)
+                return t;
+        }
+        return null;
+    }
 }

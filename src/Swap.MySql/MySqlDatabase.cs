@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,33 +7,46 @@ using Swap.Connections;
 using Swap.Data;
 using Swap.Dialects;
 using Swap.Locking;
-using Swap.MySql.Client;
+using MySqlConnector;
 using Swap.MySql.Internal;
 
 namespace Swap.MySql;
 
 /// <summary>
-/// A MySQL or MariaDB database as a Swap target. Connections come from the in-project
-/// libmariadb provider by default; pass a factory to use another ADO.NET provider (such as
-/// MySqlConnector) instead.
+/// A MySQL or MariaDB database as a Swap target, over MySqlConnector. Build it from a
+/// <c>mysql://</c> URL, or hand it your own <see cref="MySqlConnectionStringBuilder"/> or
+/// <see cref="MySqlDataSource"/> settings (TLS, timeouts, socket): Swap honours them, and only
+/// turns pooling off and reads <c>CHAR(36)</c> as text on its own connections.
 /// </summary>
 public sealed partial class MySqlDatabase : SwapDatabase
 {
-    private readonly Func<DbConnection> factory;
+    private readonly MySqlDataSource dataSource;
 
-    /// <summary>From a <c>mysql://user:pass@host:port/db</c> URL, over the libmariadb provider.</summary>
+    /// <summary>From a <c>mysql://user:pass@host:port/db</c> URL.</summary>
     public MySqlDatabase(DatabaseUrl url, ILoggerFactory? loggerFactory = null)
-        : this(Factory(url ?? throw new ArgumentNullException(nameof(url))), url.Database, url.ToString(), loggerFactory)
+        : this(MySqlConnectionString.From(url ?? throw new ArgumentNullException(nameof(url))), url.ToString(), loggerFactory)
     {
     }
 
-    /// <summary>From any ADO.NET provider's connections (opened by Swap), for database <paramref name="database"/>.</summary>
-    public MySqlDatabase(Func<DbConnection> connectionFactory, string database, string displayName, ILoggerFactory? loggerFactory = null)
+    /// <summary>From a host's connection settings; <paramref name="settings"/> is not changed.</summary>
+    public MySqlDatabase(MySqlConnectionStringBuilder settings, ILoggerFactory? loggerFactory = null)
+        : this(Copy(settings), null, loggerFactory)
+    {
+    }
+
+    /// <summary>From a host's data source: its settings, on Swap's own unpooled connections.</summary>
+    public MySqlDatabase(MySqlDataSource dataSource, ILoggerFactory? loggerFactory = null)
+        : this(new MySqlConnectionStringBuilder((dataSource ?? throw new ArgumentNullException(nameof(dataSource))).ConnectionString), null, loggerFactory)
+    {
+    }
+
+    private MySqlDatabase(MySqlConnectionStringBuilder settings, string? displayName, ILoggerFactory? loggerFactory)
         : base(loggerFactory)
     {
-        factory = connectionFactory ?? throw new ArgumentNullException(nameof(connectionFactory));
-        DatabaseName = Identifiers.Validate(database, "database", 64);
-        DisplayName = displayName;
+        MySqlConnectionString.Harden(settings);
+        DatabaseName = Identifiers.Validate(settings.Database, "database", 64);
+        DisplayName = displayName ?? Describe(settings);
+        dataSource = new MySqlDataSource(settings.ConnectionString);
     }
 
     public string DatabaseName { get; }
@@ -51,30 +65,22 @@ public sealed partial class MySqlDatabase : SwapDatabase
 
     private MySqlTableEngine? tableEngine;
 
+    /// <summary>SQL run on every new session after Swap's own settings (tests use it to set a server's sql_mode).</summary>
+    internal string? SessionInit { get; init; }
+
     /// <summary>The GET_LOCK name: "swap:" and the database (hashed when long; lock names hold 64 characters).</summary>
     internal string LockName => ("swap:" + DatabaseName) is { Length: <= 64 } n ? n : "swap:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DatabaseName)))[..32];
 
-    private static Func<DbConnection> Factory(DatabaseUrl url)
-    {
-        var b = new MySqlConnectionStringBuilder
-        {
-            Server = url.Option("socket") is null ? url.Host ?? "localhost" : "",
-            Port = (uint)(url.Port ?? 3306),
-            UserID = url.User ?? "",
-            Password = url.Password ?? "",
-            Database = url.Database,
-            DefaultCommandTimeout = 0,
-            ConnectionTimeout = uint.Parse(url.Option("connect_timeout") ?? "15", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (url.Option("socket") is { } socket)
-            b["Unix Socket"] = socket;
-        if (url.Option("sslmode") is { } ssl)
-            b["SslMode"] = ssl;
-        var text = b.ConnectionString;
-        return () => new MySqlConnection(text);
-    }
+    private static MySqlConnectionStringBuilder Copy(MySqlConnectionStringBuilder settings) =>
+        new((settings ?? throw new ArgumentNullException(nameof(settings))).ConnectionString);
 
-    protected override DbConnection CreateConnection() => factory();
+    /// <summary>mysql://user@host:port/db, never the password.</summary>
+    private static string Describe(MySqlConnectionStringBuilder b) =>
+        b.ConnectionProtocol == MySqlConnectionProtocol.UnixSocket
+            ? $"mysql://{b.UserID}@localhost/{b.Database}?socket={b.Server}"
+            : $"mysql://{b.UserID}@{b.Server}:{b.Port}/{b.Database}";
+
+    protected override DbConnection CreateConnection() => dataSource.CreateConnection();
 
     /// <summary>
     /// Strict mode (bad values fail instead of being truncated), UTF-8, and a session that does not
@@ -83,6 +89,8 @@ public sealed partial class MySqlDatabase : SwapDatabase
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES', 'NO_ENGINE_SUBSTITUTION')", cancellationToken);
+        if (SessionInit is { } init)
+            await connection.ExecuteAsync(init, cancellationToken);
     }
 
     public override async Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
@@ -91,11 +99,14 @@ public sealed partial class MySqlDatabase : SwapDatabase
         await connection.ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds}, SESSION innodb_lock_wait_timeout = {seconds}", cancellationToken);
     }
 
-    public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await connection.ExecuteAsync("SET TRANSACTION READ ONLY", cancellationToken);
-        return await connection.BeginTransactionAsync(cancellationToken);
-    }
+    public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ((MySqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, isReadOnly: true, cancellationToken);
+
+    /// <summary>
+    /// READ COMMITTED, sent explicitly: MySqlConnector's <c>BeginTransaction()</c> sends REPEATABLE
+    /// READ, which takes gap locks in <c>INSERT ... SELECT</c> and <c>UPDATE</c>.
+    /// </summary>
+    public override IsolationLevel DefaultIsolation => IsolationLevel.ReadCommitted;
 
     public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
         await connection.ScalarAsync(

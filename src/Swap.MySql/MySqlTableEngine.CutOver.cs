@@ -83,7 +83,7 @@ internal sealed partial class MySqlTableEngine
                 {
                     // The renamer's session was killed or lost: nothing was renamed (a RENAME is
                     // atomic); like a lock timeout, the attempt is retried.
-                    throw new CutOverInterruptedException(e);
+                    throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
                 }
             }
         }
@@ -96,9 +96,6 @@ internal sealed partial class MySqlTableEngine
         // that finds the copy gone and the old table present knows the rename happened.
         await recordSwapped(null);
     }
-
-    /// <summary>An attempt whose rename did not happen for another reason than the lock wait: retried like one.</summary>
-    private sealed class CutOverInterruptedException(Exception inner) : Exception("The cut-over's RENAME TABLE session ended before the rename: " + inner.Message, inner);
 
     private static int LockSeconds(OnlineSwapOptions options) => (int)Math.Max(1, Math.Ceiling(options.CutOverLockTimeout.TotalSeconds));
 

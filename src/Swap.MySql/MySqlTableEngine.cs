@@ -109,9 +109,6 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
     }
 
-    public override bool IsLockTimeout(Exception error) =>
-        error is CutOverInterruptedException or SwapException { InnerException: CutOverInterruptedException }
-        || MySqlDatabase.Number(error is SwapException { InnerException: { } i } ? i : error) == 1205;
 
     public override async Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) =>
         !await database.TableExistsAsync(connection, spec.Names.Copy, cancellationToken)

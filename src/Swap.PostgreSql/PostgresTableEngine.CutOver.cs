@@ -11,7 +11,7 @@ internal sealed partial class PostgresTableEngine
 {
     public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
     {
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using var tx = await Database.BeginTransactionAsync(connection, cancellationToken);
         var ms = (long)options.CutOverLockTimeout.TotalMilliseconds;
         await connection.ExecuteAsync($"SET LOCAL lock_timeout = '{ms.ToString(CultureInfo.InvariantCulture)}ms'", null, tx, cancellationToken);
 

@@ -40,13 +40,6 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     public override string CopyChunk(SwapSpec spec, string range) =>
         $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range} ON CONFLICT DO NOTHING";
 
-    public override bool IsLockTimeout(Exception error) => error switch
-    {
-        PostgresException pg => pg.SqlState == "55P03",
-        SwapException { InnerException: PostgresException pg } => pg.SqlState == "55P03",
-        _ => false,
-    };
-
     public override IReadOnlyList<string> DropOld(SwapSpec spec) => [$"DROP TABLE IF EXISTS {Q(spec.Names.Old)}"];
 
     public override async Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) =>

@@ -46,6 +46,13 @@ public sealed partial class SqliteDatabase
 
     public override bool IsConnectionLost(Exception error) => false;
 
+    public override bool IsLockTimeout(Exception error) => error switch
+    {
+        SqliteException e => e.SqliteErrorCode is Busy or Locked,
+        SwapException { InnerException: { } inner } => IsLockTimeout(inner),
+        _ => false,
+    };
+
     public override bool IsAlreadyDone(Exception error) =>
         error is SqliteException e && (
             e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase)

@@ -72,6 +72,9 @@ public sealed partial class SqliteDatabase : SwapDatabase
     public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
 
+    /// <summary>SQLite has one level: every transaction is serializable.</summary>
+    public override System.Data.IsolationLevel DefaultIsolation => System.Data.IsolationLevel.Serializable;
+
     public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // A deferred transaction that is always rolled back: a dry run leaves nothing behind.

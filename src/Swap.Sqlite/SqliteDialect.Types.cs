@@ -27,6 +27,26 @@ public sealed partial class SqliteDialect
         };
     }
 
+    /// <summary>
+    /// The type of a column in a <c>STRICT</c> table, which accepts only INT, INTEGER, REAL, TEXT,
+    /// BLOB and ANY; null for a portable type a STRICT table cannot hold faithfully (decimal).
+    /// </summary>
+    internal string? StrictTypeSql(ColumnType type) => type.Kind switch
+    {
+        ColumnKind.SmallInt or ColumnKind.Int or ColumnKind.BigInt or ColumnKind.Boolean => "INTEGER",
+        ColumnKind.Float or ColumnKind.Double => "REAL",
+        ColumnKind.String or ColumnKind.Text or ColumnKind.Json or ColumnKind.Enum or ColumnKind.Uuid
+            or ColumnKind.Date or ColumnKind.Time or ColumnKind.Timestamp => "TEXT",
+        ColumnKind.Binary => "BLOB",
+        ColumnKind.Native => type.Native!,
+        ColumnKind.Decimal => null,
+        _ => TypeSql(type),
+    };
+
+    /// <summary>True when a CREATE TABLE's options (after the column list) make the table STRICT.</summary>
+    internal static bool IsStrict(string options) =>
+        options.Split([',', ' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Any(o => o.Equals("STRICT", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Column constraints a portable type needs on SQLite: enums and booleans are checked, JSON is validated.</summary>
     internal string? TypeCheck(string column, ColumnType? type) => type?.Kind switch
     {

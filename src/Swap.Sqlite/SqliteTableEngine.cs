@@ -114,6 +114,11 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
         }
         if (original.ForeignKeys.Count > target.ForeignKeys.Count(f => f.Original is not null))
             yield return "Dropping a foreign key is not supported on SQLite yet; rebuild the table with plain SQL instead.";
+        if (original.Extra.TryGetValue("sql", out var sql) && SqliteDialect.IsStrict(SqliteCreateTable.Parse(sql).Options))
+        {
+            foreach (var c in target.Columns.Where(c => c.Type is { } t && (c.OriginalName is null || c.TypeChanged) && D.StrictTypeSql(t) is null))
+                yield return $"'{original.Name}' is a STRICT table, which has no type for column '{c.Name}' ({c.Type}): STRICT allows INTEGER, REAL, TEXT, BLOB and ANY. Use DbColumn.Double or DbColumn.String for it, or ColumnType.NativeType(\"ANY\").";
+        }
     }
 
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
@@ -130,8 +135,6 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
         $"SELECT {string.Join(", ", spec.Mapping.Select(m => m.Source))} FROM {D.Quote(spec.Original.Name)} o WHERE {range}";
 
     public override string SameValue(string original, string copy, ColumnMapping mapping) => $"{original} IS {copy}";
-
-    public override bool IsLockTimeout(Exception error) => false;
 
     public override Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
 

@@ -10,6 +10,7 @@ internal static partial class Log
         public const int LockAcquired = 1000;
         public const int LockWaiting = 1001;
         public const int LockReleased = 1002;
+        public const int LockReclaimed = 1003;
         public const int ScriptStarting = 1100;
         public const int ScriptApplied = 1101;
         public const int ScriptFailed = 1102;
@@ -30,6 +31,9 @@ internal static partial class Log
 
     [LoggerMessage(Events.LockWaiting, LogLevel.Information, "Waiting for the run lock on {Scope}, held by {Holder}")]
     public static partial void LockWaiting(ILogger logger, string scope, string holder);
+
+    [LoggerMessage(Events.LockReclaimed, LogLevel.Warning, "The run lock on {Scope} was held by {Holder}, a process on this host that no longer runs; its server session was ended to take the lock over")]
+    public static partial void LockReclaimed(ILogger logger, string scope, string holder);
 
     [LoggerMessage(Events.LockReleased, LogLevel.Debug, "Released the run lock on {Scope}")]
     public static partial void LockReleased(ILogger logger, string scope);

@@ -67,7 +67,7 @@ public sealed partial class MigrationContext
                 {
                     return await session.Connection.ExecuteAsync(sql, parameters, tx, session.CancellationToken);
                 }
-                catch (DbException e)
+                catch (Exception e) when (session.Database.IsDatabaseError(e))
                 {
                     throw session.Database.Translate(e, $"{ScriptId}: {Shorten(description)}");
                 }
@@ -86,7 +86,7 @@ public sealed partial class MigrationContext
         {
             return await session.Connection.QueryAsync(sql, parameters, session.Transaction, session.CancellationToken);
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{ScriptId}: {Shorten(sql)}");
         }
@@ -101,7 +101,7 @@ public sealed partial class MigrationContext
         {
             value = await session.Connection.ScalarAsync(sql, parameters, session.Transaction, session.CancellationToken);
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{ScriptId}: {Shorten(sql)}");
         }

@@ -40,11 +40,47 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var engine = database.TableEngine;
-        var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+        var recordedRows = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
-        if (cleanup.Script is { } only && !recorded.ContainsKey(only) && journal.All(j => j.ScriptId.Split('@')[0] != only))
+        if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => j.ScriptId.Split('@')[0] != only))
             throw new SwapException(SwapErrorKind.Usage, $"'{only}' has no history or journal here; 'swap status' lists the scripts.");
+        var abandon = cleanup.Script;
+        var sorted = await ClassifyLeftoversAsync(connection, recordedRows, journal, abandon, cleanup.DropOldTables, cancellationToken);
+        var removed = sorted.Removed;
+        var kept = sorted.OldTables.Select(o => (o, "an old table kept for rollback; pass --drop-old to drop it")).Concat(sorted.Owned).ToList();
+        var discard = sorted.Journals;
+        var discardedSteps = discard.Where(j => j.ScriptId.Split('@')[0] == abandon)
+            .Select(j => $"{j.ScriptId} step {j.Seq}: {StepData.Description(j.Data) ?? j.Op} ({j.State})")
+            .ToList();
+        if (!cleanup.DryRun)
+        {
+            foreach (var leftover in removed.Where(l => l.Kind != "journal"))
+            {
+                foreach (var sql in engine.Remove(leftover))
+                    await connection.ExecuteAsync(sql, cancellationToken);
+            }
+            if (discard.Count > 0)
+            {
+                await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
+                var store = new JournalStore(database, options.Tables);
+                foreach (var key in discard.Select(j => j.ScriptId).Distinct(StringComparer.Ordinal))
+                    await store.DeleteAsync(connection, tx, key, cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+            }
+        }
+        return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun);
+    }
 
+    /// <summary>What <c>cleanup</c> does with each leftover; <c>status</c> lists the same <see cref="Removed"/> and <see cref="OldTables"/>.</summary>
+    /// <param name="Removed">Leftovers no unfinished script resumes with (and journals of scripts no longer in progress), removed by <c>cleanup</c>.</param>
+    /// <param name="OldTables">Old tables kept by <c>--keep-old</c>, dropped only with <c>--drop-old</c>.</param>
+    /// <param name="Owned">Leftovers an unfinished script resumes with, kept.</param>
+    /// <param name="Journals">Journal rows <c>cleanup</c> forgets.</param>
+    private sealed record LeftoverSort(List<Leftover> Removed, List<Leftover> OldTables, List<(Leftover, string)> Owned, List<JournalEntry> Journals);
+
+    private async Task<LeftoverSort> ClassifyLeftoversAsync(System.Data.Common.DbConnection connection, IReadOnlyList<HistoryEntry> history, IReadOnlyList<JournalEntry> journal, string? abandon, bool dropOld, CancellationToken cancellationToken)
+    {
+        var recorded = history.ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
         // Tables each unfinished script is swapping, from its journaled "use table" steps.
         var tablesOf = journal
             .SelectMany(j => TablesIn(j).Select(t => (Script: j.ScriptId.Split('@')[0], Table: t)))
@@ -53,52 +89,30 @@ public sealed partial class Migrator
         var unfinished = journal.Select(j => j.ScriptId.Split('@')[0]).Distinct(StringComparer.Ordinal)
             .Where(id => !recorded.TryGetValue(id, out var h) || h.Status != HistoryStatus.Applied)
             .ToHashSet(StringComparer.Ordinal);
-        var abandon = cleanup.Script;
 
         string? Owner(Leftover leftover) => tablesOf
             .Where(kv => kv.Value.Any(t => NamesOf(t).Contains(leftover.Name, StringComparer.Ordinal)))
             .Select(kv => kv.Key)
             .FirstOrDefault();
 
-        var removed = new List<Leftover>();
-        var kept = new List<(Leftover, string)>();
-        foreach (var leftover in await engine.FindLeftoversAsync(connection, cancellationToken))
+        var sort = new LeftoverSort([], [], [], []);
+        foreach (var leftover in await database.TableEngine.FindLeftoversAsync(connection, cancellationToken))
         {
             var owner = Owner(leftover);
             var isOld = leftover.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) && leftover.Kind == "table";
-            if (isOld && !cleanup.DropOldTables && (owner is null || !unfinished.Contains(owner)))
-                kept.Add((leftover, "an old table kept for rollback; pass --drop-old to drop it"));
+            if (isOld && !dropOld && (owner is null || !unfinished.Contains(owner)))
+                sort.OldTables.Add(leftover with { Detail = leftover.Detail + "; 'swap cleanup --drop-old' drops it" });
             else if (owner is not null && unfinished.Contains(owner) && owner != abandon)
-                kept.Add((leftover, $"{owner} is still in progress and resumes with it; pass --script {owner} to abandon that swap"));
+                sort.Owned.Add((leftover, $"{owner} is still in progress and resumes with it; pass --script {owner} to abandon that swap"));
             else
-                removed.Add(leftover);
+                sort.Removed.Add(leftover);
         }
+        sort.Journals.AddRange(journal.Where(j => (abandon is not null && j.ScriptId.Split('@')[0] == abandon) || !unfinished.Contains(j.ScriptId.Split('@')[0])));
+        foreach (var g in sort.Journals.Where(j => !unfinished.Contains(j.ScriptId.Split('@')[0])).GroupBy(j => j.ScriptId, StringComparer.Ordinal))
+            sort.Removed.Add(new Leftover("journal", g.Key, $"{g.Count()} journaled step(s) of a script that is no longer in progress"));
+        return sort;
 
-        var discard = journal
-            .Where(j => (abandon is not null && j.ScriptId.Split('@')[0] == abandon) || !unfinished.Contains(j.ScriptId.Split('@')[0]))
-            .ToList();
-        var discardedSteps = discard.Where(j => j.ScriptId.Split('@')[0] == abandon)
-            .Select(j => $"{j.ScriptId} step {j.Seq}: {StepData.Description(j.Data) ?? j.Op} ({j.State})")
-            .ToList();
-        if (!cleanup.DryRun)
-        {
-            foreach (var leftover in removed)
-            {
-                foreach (var sql in engine.Remove(leftover))
-                    await connection.ExecuteAsync(sql, cancellationToken);
-            }
-            if (discard.Count > 0)
-            {
-                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-                var store = new JournalStore(database, options.Tables);
-                foreach (var key in discard.Select(j => j.ScriptId).Distinct(StringComparer.Ordinal))
-                    await store.DeleteAsync(connection, tx, key, cancellationToken);
-                await tx.CommitAsync(cancellationToken);
-            }
-        }
-        return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun);
-
-        static IEnumerable<string> TablesIn(Journal.JournalEntry j) => j.Op switch
+        static IEnumerable<string> TablesIn(JournalEntry j) => j.Op switch
         {
             "use-table" when StepData.Result(j.Data) is { } json => [SchemaJson.Read(json).Name],
             "swap" => SwapJournalData.Read(StepData.Result(j.Data)).Schemas.Keys,
@@ -108,7 +122,7 @@ public sealed partial class Migrator
         IEnumerable<string> NamesOf(string table)
         {
             var n = SwapNames.For(table, database.Dialect.MaxIdentifierLength);
-            return [n.Copy, n.Old, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger];
+            return [n.Copy, n.Old, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log];
         }
     }
 }

@@ -17,7 +17,11 @@ public sealed partial class Migrator
         down ??= new DownOptions();
         if (down.Batch is null && down.Count <= 0)
             throw new SwapException(SwapErrorKind.Usage, $"The number of scripts to revert must be 1 or more, not {down.Count}.");
-        var run = Context(cancellationToken);
+        var started = options.TimeProvider.GetTimestamp();
+        var run = Context(cancellationToken) with
+        {
+            BudgetEnds = down.TimeBudget is { } limit ? started + (long)(limit.TotalSeconds * options.TimeProvider.TimestampFrequency) : null,
+        };
         await using var runLock = await LockAsync(cancellationToken);
         var connection = await OpenAsync(cancellationToken);
         try
@@ -41,18 +45,31 @@ public sealed partial class Migrator
             foreach (var entry in targets)
             {
                 var script = Catalog.Find(entry.ScriptId)!;
+                if (down.TimeBudget is { } budget && reverted.Count > 0 && options.TimeProvider.GetElapsedTime(started) >= budget)
+                {
+                    Log.BudgetSpent(logger, Durations.Format(budget), reverted[^1].Id);
+                    return new DownResult(reverted) { BudgetSpent = true };
+                }
                 await EnsureStillLockedAsync(runLock, cancellationToken);
-                var started = options.TimeProvider.GetTimestamp();
+                var scriptStarted = options.TimeProvider.GetTimestamp();
                 var attempt = 0;
-                await RetryPipeline(script.Id).ExecuteAsync(
-                    async token =>
-                    {
-                        if (attempt++ > 0)
-                            connection = await ReconnectAsync(runLock, connection, token);
-                        await ScriptRunner.RunAsync(run, script, Direction.Down, connection, ScriptRunner.MarkReverted(history, run));
-                    },
-                    cancellationToken);
-                var elapsed = options.TimeProvider.GetElapsedTime(started);
+                try
+                {
+                    await RetryPipeline(script.Id).ExecuteAsync(
+                        async token =>
+                        {
+                            if (attempt++ > 0)
+                                connection = await ReconnectAsync(runLock, connection, token);
+                            await ScriptRunner.RunAsync(run, script, Direction.Down, connection, ScriptRunner.MarkReverted(history, run));
+                        },
+                        cancellationToken);
+                }
+                catch (BudgetSpentException)
+                {
+                    Log.BudgetSpent(logger, Durations.Format(down.TimeBudget!.Value), script.Id);
+                    return new DownResult(reverted) { BudgetSpent = true };
+                }
+                var elapsed = options.TimeProvider.GetElapsedTime(scriptStarted);
                 Log.ScriptReverted(logger, script.Id, Durations.Format(elapsed));
                 reverted.Add(new ScriptOutcome(script.Id, elapsed, null));
             }
@@ -70,6 +87,10 @@ public sealed partial class Migrator
         {
             var script = Catalog.Find(entry.ScriptId)
                 ?? throw new SwapException(SwapErrorKind.Refused, $"{entry.ScriptId} cannot be reverted: its script is no longer in any migrations folder or assembly. Restore the file, or remove its history with 'swap sync'.") { ScriptId = entry.ScriptId };
+            if (!script.HasDown && script.Sql is { HasEmptyDown: true })
+            {
+                throw new SwapException(SwapErrorKind.Refused, $"{script.Id} cannot be reverted: its down section holds no statement (only comments), so it has no down; nothing was reverted. Write the statements that undo it under '-- swap:down' (or delete the section), or undo it with a new forward migration.") { ScriptId = script.Id };
+            }
             if (!script.HasDown)
             {
                 var how = script.Kind == Discovery.ScriptKind.Sql ? "add a '-- swap:down' section (or a .down.sql file)" : "override DownAsync";

@@ -6,16 +6,26 @@ namespace Swap;
 
 public sealed partial class Migrator
 {
-    /// <summary>Removes history rows whose scripts are gone. Runs no script. With <paramref name="dryRun"/>, only lists them.</summary>
-    public async Task<SyncResult> SyncAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Removes history rows whose scripts are gone. Runs no script. With <paramref name="dryRun"/>, only lists them.
+    /// When every recorded script is gone (more likely the wrong migrations folder than deleted
+    /// scripts), it refuses (<see cref="SwapErrorKind.Refused"/>) unless <paramref name="all"/> is set.
+    /// </summary>
+    public async Task<SyncResult> SyncAsync(bool dryRun = false, bool all = false, CancellationToken cancellationToken = default)
     {
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var recorded = await history.ReadAsync(connection, cancellationToken);
         var gone = recorded.Where(h => Catalog.Find(h.ScriptId) is null).Select(h => h.ScriptId).ToList();
+        if (!dryRun && !all && gone.Count > 0 && gone.Count == recorded.Count)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"Every recorded script ({gone.Count}) is missing from the migrations, which usually means the wrong migrations folder, not deleted scripts; nothing was removed. Check --migrations (or run swap from the folder that holds them), or pass --all to remove all {gone.Count} history row(s).");
+        }
         if (!dryRun && gone.Count > 0)
         {
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
             foreach (var id in gone)
             {
                 await history.DeleteAsync(connection, tx, id, cancellationToken);

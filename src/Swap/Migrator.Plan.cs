@@ -34,7 +34,7 @@ public sealed partial class Migrator
                 var (steps, online) = await ScriptRunner.PlanAsync(run, script, connection);
                 plans.Add(new ScriptPlan(script.Id, script.Module, online ? "journaled steps (online swap)" : mode, steps, null));
             }
-            catch (Exception e) when (e is SwapException or System.Data.Common.DbException)
+            catch (Exception e) when (e is SwapException || database.IsDatabaseError(e))
             {
                 var after = plans.Count > 0;
                 var why = after

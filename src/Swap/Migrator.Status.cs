@@ -17,13 +17,16 @@ public sealed partial class Migrator
         var recorded = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
         var holder = await database.PeekLockHolderAsync(connection, options.Tables.LockInfo, cancellationToken);
-        var leftovers = await database.FindLeftoversAsync(connection, cancellationToken);
         var states = Compare(Catalog.Scripts, recorded, journal, holder is not null);
-        var journalLeftovers = journal
-            .GroupBy(j => j.ScriptId, StringComparer.Ordinal)
-            .Where(g => !states.Any(s => s.Id == g.Key.Split('@')[0] && s.Status is ScriptStatus.Running or ScriptStatus.Failed))
-            .Select(g => new Leftover("journal", g.Key, $"{g.Count()} journaled step(s) of a script that is no longer in progress"));
-        return new StatusReport(database.DisplayName, states, holder, leftovers.Concat(journalLeftovers).ToList());
+        // A run holding the lock owns whatever it has in progress; otherwise list what 'cleanup'
+        // would remove (or drop with --drop-old), and nothing an interrupted script resumes with.
+        IReadOnlyList<Leftover> leftovers = [];
+        if (holder is null)
+        {
+            var sorted = await ClassifyLeftoversAsync(connection, recorded, journal, abandon: null, dropOld: false, cancellationToken);
+            leftovers = sorted.Removed.Concat(sorted.OldTables).ToList();
+        }
+        return new StatusReport(database.DisplayName, states, holder, leftovers);
     }
 
     internal static List<ScriptState> Compare(IReadOnlyList<MigrationScript> scripts, IReadOnlyList<HistoryEntry> recorded, IReadOnlyList<JournalEntry> journal, bool lockHeld)
@@ -35,18 +38,25 @@ public sealed partial class Migrator
         {
             byId.TryGetValue(script.Id, out var h);
             var done = steps.GetValueOrDefault(script.Id);
+            var resumesAt = ResumePointOf(script.Id, journal);
             var (status, note) = h switch
             {
                 null => (ScriptStatus.Pending, (string?)null),
                 { Status: HistoryStatus.Applied } when h.Checksum != script.Checksum =>
                     (ScriptStatus.Changed, $"changed since it was applied (recorded checksum {h.Checksum[..12]}, now {script.Checksum[..12]})"),
                 { Status: HistoryStatus.Applied } => (ScriptStatus.Applied, null),
+                // Ctrl+C is recorded as a failure 'cancelled' where the history row could still be
+                // written, and leaves the row 'running' where it could not: both are an interruption.
+                { Status: HistoryStatus.Failed } when h.Error == CancelledError => (ScriptStatus.Interrupted, InterruptedNote(done, resumesAt)),
                 { Status: HistoryStatus.Failed } => (ScriptStatus.Failed, FailedNote(h, done)),
-                _ => (ScriptStatus.Running, lockHeld
-                    ? $"running now ({done} step(s) done)"
-                    : $"interrupted after {done} journaled step(s); 'swap up' resumes it"),
+                _ when lockHeld => (ScriptStatus.Running, $"running now ({done} step(s) done)"),
+                _ => (ScriptStatus.Interrupted, InterruptedNote(done, resumesAt)),
             };
-            states.Add(new ScriptState(script.Id, script.Module, script.Group, status, script, h, done) { Note = note });
+            states.Add(new ScriptState(script.Id, script.Module, script.Group, status, script, h, done)
+            {
+                Note = note,
+                ResumesAt = status is ScriptStatus.Interrupted or ScriptStatus.Failed ? resumesAt : null,
+            });
         }
         var known = scripts.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var h in recorded.Where(h => !known.Contains(h.ScriptId)))
@@ -57,6 +67,25 @@ public sealed partial class Migrator
             });
         }
         return states;
+    }
+
+    /// <summary>The history's error text for a run cancelled inside a script.</summary>
+    internal const string CancelledError = "cancelled";
+
+    private static string InterruptedNote(int done, ResumePoint? at) =>
+        at is null
+            ? $"interrupted; 'swap up' resumes it after {done} journaled step(s)"
+            : $"interrupted; 'swap up' resumes it at {at}";
+
+    /// <summary>The table swap a script stopped inside, from its journal: the unfinished swap step with its last recorded phase and rows copied.</summary>
+    private static ResumePoint? ResumePointOf(string scriptId, IReadOnlyList<JournalEntry> journal)
+    {
+        var entry = journal.LastOrDefault(j => j.ScriptId == scriptId && j.Op == "swap" && !j.IsDone);
+        if (entry is null)
+            return null;
+        var data = Engine.SwapJournalData.Read(Running.StepData.Result(entry.Data));
+        var tables = data.Schemas.Keys.Concat(data.Tables.Keys).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return new ResumePoint(entry.Seq, tables, entry.State, data.Tables.Values.Sum(t => t.Copied));
     }
 
     private static string FailedNote(HistoryEntry h, int done)

@@ -38,7 +38,7 @@ public sealed partial class Migrator
             {
                 created = await history.EnsureTablesAsync(connection, cancellationToken);
             }
-            catch (DbException e)
+            catch (Exception e) when (database.IsDatabaseError(e))
             {
                 throw database.Translate(e, $"Creating Swap's tables ({string.Join(", ", options.Tables.All)})");
             }
@@ -128,7 +128,7 @@ public sealed partial class Migrator
         }
         catch (OperationCanceledException)
         {
-            await RecordFailureAsync(runLock, connection, script.Id, started, "cancelled");
+            await RecordFailureAsync(runLock, connection, script.Id, started, CancelledError);
             throw;
         }
         var elapsed = options.TimeProvider.GetElapsedTime(started);

@@ -92,7 +92,7 @@ public sealed partial class Migrator
     private bool IsTransient(Exception e) => e switch
     {
         SwapException s => s.IsTransient,
-        DbException => database.IsTransient(e),
+        _ when database.IsDatabaseError(e) => database.IsTransient(e),
         _ => false,
     };
 

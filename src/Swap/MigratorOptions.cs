@@ -57,4 +57,7 @@ public sealed record DownOptions
     public int Count { get; init; } = 1;
 
     public int? Batch { get; init; }
+
+    /// <summary>Stop cleanly once this much time is spent: between scripts, or inside a table swap after the chunk in progress (the next <c>down</c> continues).</summary>
+    public TimeSpan? TimeBudget { get; init; }
 }

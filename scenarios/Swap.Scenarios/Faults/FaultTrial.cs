@@ -20,6 +20,12 @@ public static partial class FaultTrial
     /// <summary>The arguments of every <c>swap up</c> of a trial.</summary>
     public static readonly string[] UpArgs = ["up", "--chunk-time", "20ms", "--lock-timeout", "60s"];
 
+    /// <summary>
+    /// The <c>swap up</c> that finishes a trial after its fault: no <c>--lock-timeout</c>, as a person
+    /// reruns right after a crash; a dead holder's lock must be reclaimed, not waited out.
+    /// </summary>
+    public static readonly string[] ResumeArgs = ["up", "--chunk-time", "20ms"];
+
     public static async Task<TrialResult> RunAsync(TrialSpec spec, Action<string>? log = null)
     {
         var result = new TrialResult { Spec = spec };
@@ -43,7 +49,7 @@ public static partial class FaultTrial
             await InjectAsync(context);
             var limit = result.Runs.Count + 2;
             while (result.Runs.Count > 0 && result.Runs[^1].ExitCode != 0 && result.Runs.Count < limit)
-                await context.RunAsync(UpArgs);
+                await context.RunAsync(ResumeArgs);
             var last = result.Runs.LastOrDefault();
             result.FinishedBy = last is null || last.ExitCode != 0 ? "did not finish" : result.Runs.Count == 1 || spec.Fault == FaultKind.None ? "itself" : "next up";
             if (last?.ExitCode != 0)

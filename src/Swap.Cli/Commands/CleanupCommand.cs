@@ -7,7 +7,7 @@ internal sealed class CleanupCommand : ICommand
 {
     public Command Build(Invocation invocation)
     {
-        var script = new Option<string?>("--script") { Description = "Abandon this script's interrupted swap: drop its copies and capture and forget its journal (its finished steps run again on the next 'up')." };
+        var script = new Option<string?>("--script") { HelpName = "id", Description = "Abandon this script's interrupted swap: drop its copies and capture and forget its journal (its finished steps run again on the next 'up')." };
         var dropOld = new Option<bool>("--drop-old") { Description = "Also drop old tables kept with --keep-old." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be removed." };
         var command = new Command("cleanup", "Remove copies, capture triggers and journals left by interrupted swaps. Never touches a live table.") { script, dropOld, dryRun };

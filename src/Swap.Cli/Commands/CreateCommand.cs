@@ -10,8 +10,8 @@ internal sealed class CreateCommand : ICommand
         var title = new Argument<string>("title") { Description = "What the script does, e.g. \"Add user roles\"." };
         var sql = new Option<bool>("--sql") { Description = "A SQL script (the default)." };
         var cs = new Option<bool>("--cs") { Description = "A C# script." };
-        var module = new Option<string?>("--module") { Description = "The module (folder name) to put it in, when several are configured." };
-        var group = new Option<string?>("--group") { Description = "Put it in this group folder (YYYY-MM-DD-name; created with today's date if new)." };
+        var module = new Option<string?>("--module") { HelpName = "name", Description = "The module (folder name) to put it in, when several are configured." };
+        var group = new Option<string?>("--group") { HelpName = "name", Description = "Put it in this group folder (YYYY-MM-DD-name; created with today's date if new)." };
         var command = new Command("create", "Write a correctly named script stub.") { title, sql, cs, module, group };
         command.SetAction(parse =>
         {
@@ -29,7 +29,18 @@ internal sealed class CreateCommand : ICommand
 
     private static string MigrationsFolder(CliSettings settings, string? module)
     {
-        static string Inner(string folder) => Directory.Exists(Path.Combine(folder, "migrations")) ? Path.Combine(folder, "migrations") : folder;
+        // A module folder gets its scripts in <module>/migrations (created if new); a folder named
+        // 'migrations', or one that already holds scripts, is a migrations folder itself.
+        static string Inner(string folder)
+        {
+            if (Directory.Exists(Path.Combine(folder, "migrations")) || !IsMigrationsFolder(folder))
+                return Path.Combine(folder, "migrations");
+            return folder;
+        }
+        static bool IsMigrationsFolder(string folder) =>
+            new DirectoryInfo(folder).Name.Equals("migrations", StringComparison.OrdinalIgnoreCase)
+            || (Directory.Exists(folder) && (Directory.EnumerateFiles(folder, "*.sql").Any() || Directory.EnumerateFiles(folder, "*.cs").Any()
+                || Directory.EnumerateDirectories(folder).Any(d => GroupFolder.IsGroup(Path.GetFileName(d)))));
         static string ModuleName(string folder)
         {
             var info = new DirectoryInfo(folder);

@@ -7,8 +7,8 @@ internal sealed class PlanCommand : ICommand
 {
     public Command Build(Invocation invocation)
     {
-        var to = new Option<string?>("--to") { Description = "Plan up to and including this script id." };
-        var steps = new Option<int?>("--steps") { Description = "Plan at most this many scripts." };
+        var to = new Option<string?>("--to") { HelpName = "id", Description = "Plan up to and including this script id." };
+        var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Plan at most this many scripts." };
         var command = new Command("plan", "Dry run: print what 'up' would do, script by script, with the SQL it would send. Changes nothing.") { to, steps };
         command.SetAction(async (parse, ct) =>
         {

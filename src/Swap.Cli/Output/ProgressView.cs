@@ -45,6 +45,19 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
         }
     }
 
+    /// <summary>Ends the bar's line, so what follows (an error, the Ctrl+C message) starts on its own line.</summary>
+    public void EndLine()
+    {
+        lock (gate)
+        {
+            if (!barDrawn)
+                return;
+            writer.WriteLine();
+            writer.Flush();
+            barDrawn = false;
+        }
+    }
+
     internal static string Line(SwapProgress p)
     {
         var phase = Phase(p.Phase);

@@ -27,7 +27,7 @@ internal static class StatusView
                 RenderLines(w, module.Key, module.ToList());
         }
         foreach (var leftover in report.Leftovers)
-            w.WriteLine($"leftover\t{leftover.Kind}\t{leftover.Name}\t{leftover.Detail} (remove with 'swap cleanup')");
+            w.WriteLine($"leftover\t{leftover.Kind}\t{leftover.Name}\t{leftover.Detail}{(leftover.Detail.Contains("swap cleanup", StringComparison.Ordinal) ? "" : " (remove with 'swap cleanup')")}");
         w.WriteLine(report.Next is { } next ? $"next: {next.Id} ({Name(next.Status)})" : "next: nothing pending");
         w.Flush();
     }
@@ -80,6 +80,7 @@ internal static class StatusView
         ScriptStatus.Failed => "red",
         ScriptStatus.Changed => "red",
         ScriptStatus.Missing => "red",
+        ScriptStatus.Interrupted => "yellow",
         _ => "blue",
     };
 
@@ -105,6 +106,7 @@ internal static class StatusView
             appliedBy = s.History?.AppliedBy,
             error = s.History?.Error,
             journaledSteps = s.JournaledSteps,
+            resumesAt = s.ResumesAt is { } r ? new { step = r.Step, tables = r.Tables, phase = r.Phase, rowsCopied = r.RowsCopied } : null,
             note = s.Note,
         }),
         leftovers = report.Leftovers,

@@ -21,6 +21,23 @@ internal sealed class MySqlRunLock(MySqlDatabase database, string lockInfoTable)
     protected override Task ReleaseAsync(DbConnection session) =>
         session.ScalarAsync("SELECT RELEASE_LOCK(@name)", new { name = database.LockName }, null, CancellationToken.None);
 
+    protected override async Task<long?> HoldingSessionAsync(DbConnection session, CancellationToken cancellationToken) =>
+        await session.ScalarAsync("SELECT IS_USED_LOCK(@name)", new { name = database.LockName }, null, cancellationToken) is { } id
+            ? Convert.ToInt64(id, CultureInfo.InvariantCulture)
+            : null;
+
+    protected override async Task TerminateSessionAsync(DbConnection session, long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await session.ExecuteAsync("KILL CONNECTION " + id.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        }
+        catch (MySqlConnector.MySqlException e) when (e.ErrorCode == MySqlConnector.MySqlErrorCode.NoSuchThread)
+        {
+            // It ended on its own meanwhile.
+        }
+    }
+
     protected override Task<LockHolder?> PeekAsync(DbConnection session, CancellationToken cancellationToken) =>
         PeekAsync(database, session, LockInfoTable, cancellationToken);
 

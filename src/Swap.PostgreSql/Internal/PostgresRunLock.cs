@@ -34,6 +34,24 @@ internal sealed class PostgresRunLock(PostgresDatabase database, string lockInfo
     protected override Task ReleaseAsync(DbConnection session) =>
         session.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = Key(database) }, null, CancellationToken.None);
 
+    protected override async Task<long?> HoldingSessionAsync(DbConnection session, CancellationToken cancellationToken)
+    {
+        var key = Key(database);
+        var pid = await session.ScalarAsync(
+            """
+            SELECT l.pid FROM pg_locks l
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = @hi AND l.objid = @lo AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """,
+            new { hi = HighOid(key), lo = LowOid(key) },
+            null,
+            cancellationToken);
+        return pid is null ? null : Convert.ToInt64(pid, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    protected override Task TerminateSessionAsync(DbConnection session, long id, CancellationToken cancellationToken) =>
+        session.ScalarAsync("SELECT pg_terminate_backend(@pid)", new { pid = (int)id }, null, cancellationToken);
+
     protected override Task<LockHolder?> PeekAsync(DbConnection session, CancellationToken cancellationToken) =>
         PeekAsync(database, session, LockInfoTable, cancellationToken);
 

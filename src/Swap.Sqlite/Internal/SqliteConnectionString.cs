@@ -6,8 +6,6 @@ namespace Swap.Sqlite.Internal;
 /// <summary>Turns a <c>sqlite:</c> URL into a Microsoft.Data.Sqlite connection string.</summary>
 internal static class SqliteConnectionString
 {
-    static SqliteConnectionString() => SQLitePCL.Batteries_V2.Init();
-
     public static string From(DatabaseUrl url) => From(url.Database);
 
     public static string From(string path) => new SqliteConnectionStringBuilder

@@ -19,6 +19,10 @@ internal static class SqliteCopyBuilder
         var constraints = parsed.Constraints.ToList();
         var renames = new List<string>();
         var pkChanged = target is not null && !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
+        // A STRICT table stays STRICT, so its new and changed columns get STRICT's storage types.
+        Func<ColumnType, string> typeSql = SqliteDialect.IsStrict(parsed.Options)
+            ? t => d.StrictTypeSql(t) ?? throw new SwapException(SwapErrorKind.Refused, $"'{original.Name}' is a STRICT table, which has no type for {t}.")
+            : d.TypeSql;
 
         if (target is null)
         {
@@ -27,7 +31,7 @@ internal static class SqliteCopyBuilder
         else
         {
             foreach (var c in target.Columns)
-                items.Add(c.OriginalName is null ? NewColumn(d, c) : Existing(d, c, defs[c.OriginalName], pkChanged));
+                items.Add(c.OriginalName is null ? NewColumn(d, c, typeSql) : Existing(d, c, defs[c.OriginalName], pkChanged, typeSql));
             foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal)))
                 renames.Add($"ALTER TABLE {d.Quote(names.Copy)} RENAME COLUMN {d.Quote(c.OriginalName!)} TO {d.Quote(c.Name)}");
             if (pkChanged)
@@ -63,9 +67,9 @@ internal static class SqliteCopyBuilder
         }
     }
 
-    private static string NewColumn(SqliteDialect d, DbColumn c)
+    private static string NewColumn(SqliteDialect d, DbColumn c, Func<ColumnType, string> typeSql)
     {
-        var parts = new List<string> { d.Quote(c.Name), d.TypeSql(c.Type!) };
+        var parts = new List<string> { d.Quote(c.Name), typeSql(c.Type!) };
         if (!c.Nullable)
             parts.Add("NOT NULL");
         if (d.DefaultSql(c) is { } def)
@@ -75,9 +79,9 @@ internal static class SqliteCopyBuilder
         return string.Join(' ', parts);
     }
 
-    private static string Existing(SqliteDialect d, DbColumn c, SqliteCreateTable.ColumnDef def, bool pkChanged)
+    private static string Existing(SqliteDialect d, DbColumn c, SqliteCreateTable.ColumnDef def, bool pkChanged, Func<ColumnType, string> typeSql)
     {
-        var type = c.Type is null ? def.Type : d.TypeSql(c.Type);
+        var type = c.Type is null ? def.Type : typeSql(c.Type);
         var rest = def.Rest;
         if (pkChanged)
             rest = SqliteCreateTable.PrimaryKey().Replace(rest, "");

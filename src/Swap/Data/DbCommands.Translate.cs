@@ -12,7 +12,7 @@ internal static class DbCommandsTranslate
         {
             return await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
         }
-        catch (DbException e)
+        catch (Exception e) when (database.IsDatabaseError(e))
         {
             throw database.Translate(e, $"{context}: {MigrationContext.Shorten(sql)}");
         }

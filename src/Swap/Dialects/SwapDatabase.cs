@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,8 +64,18 @@ public abstract class SwapDatabase
     /// <summary>Wraps a driver error in a <see cref="SwapException"/> with code, SQL state and transience.</summary>
     public abstract SwapException Translate(Exception error, string context);
 
+    /// <summary>
+    /// True when <paramref name="error"/> came from the database or its driver: a server error,
+    /// and also what a driver throws for a connection lost mid-statement (an <see cref="IOException"/>
+    /// on MySqlConnector, for example). The core asks this instead of assuming <see cref="DbException"/>.
+    /// </summary>
+    public virtual bool IsDatabaseError(Exception error) => error is DbException || IsConnectionLost(error);
+
     /// <summary>True for errors a retry may cure: deadlocks, lock timeouts, lost connections.</summary>
     public abstract bool IsTransient(Exception error);
+
+    /// <summary>True when a statement gave up waiting for a lock (MySQL 1205, PostgreSQL 55P03, SQLite busy).</summary>
+    public abstract bool IsLockTimeout(Exception error);
 
     /// <summary>True when the error says the connection itself is gone and must be reopened.</summary>
     public abstract bool IsConnectionLost(Exception error);
@@ -74,6 +85,13 @@ public abstract class SwapDatabase
     /// already been done (table exists, duplicate column, unknown index on drop...).
     /// </summary>
     public abstract bool IsAlreadyDone(Exception error);
+
+    /// <summary>The isolation level of every transaction Swap begins; set explicitly, never left to the driver.</summary>
+    public virtual IsolationLevel DefaultIsolation => IsolationLevel.ReadCommitted;
+
+    /// <summary>Begins a transaction at <see cref="DefaultIsolation"/>.</summary>
+    public virtual async Task<DbTransaction> BeginTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(DefaultIsolation, cancellationToken);
 
     /// <summary>Starts a transaction in which writes fail, for dry runs.</summary>
     public abstract Task<System.Data.Common.DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken);

@@ -73,7 +73,7 @@ public sealed class MigrationCatalog
             Source = file.UpPath,
             OrderName = file.Stem,
             Dependencies = script.After,
-            HasDown = script.Down is not null && !string.IsNullOrWhiteSpace(script.Down),
+            HasDown = script.HasDownStatements,
             Transactional = !script.NoTransaction,
             Sql = script,
         };

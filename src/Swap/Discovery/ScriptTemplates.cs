@@ -63,9 +63,11 @@ public static class ScriptTemplates
     {
         var words = new List<string>();
         var current = new StringBuilder();
-        foreach (var c in text)
+        // Letters of any script stay (a title in French or German keeps its accents); combining
+        // accents typed separately are composed first so they do not split a word.
+        foreach (var c in text.Normalize(NormalizationForm.FormC))
         {
-            if (char.IsAsciiLetterOrDigit(c))
+            if (char.IsLetterOrDigit(c))
             {
                 current.Append(c);
             }
@@ -86,7 +88,9 @@ public static class ScriptTemplates
         -- and '-- swap:no-transaction' for statements that cannot run in a transaction.
 
         -- swap:down
-        -- Statements that undo the change. Delete this section if the change cannot be undone.
+        -- Statements that undo the change. While this section holds only comments the script has
+        -- no down, and 'swap down' refuses to revert it (exit 7). Delete the section if the change
+        -- cannot be undone.
 
         """;
 
@@ -106,10 +110,12 @@ public static class ScriptTemplates
                 await db.ExecuteAsync("SELECT 1");
             }
 
-            public override async Task DownAsync(MigrationContext db)
-            {
-                await db.ExecuteAsync("SELECT 1");
-            }
+            // Without DownAsync the script has no down, and 'swap down' refuses to revert it (exit 7).
+            // To make it revertible, undo what UpAsync did:
+            // public override async Task DownAsync(MigrationContext db)
+            // {
+            //     await db.ExecuteAsync("...");
+            // }
         }
 
         """;

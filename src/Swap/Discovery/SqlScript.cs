@@ -7,7 +7,7 @@ namespace Swap.Discovery;
 /// from a <c>.down.sql</c> file), and directives: <c>-- swap:after id[, id]</c> and
 /// <c>-- swap:no-transaction</c>.
 /// </summary>
-internal sealed class SqlScript
+internal sealed partial class SqlScript
 {
     private SqlScript(string path, string up, int upLine, string? down, int downLine, string? downPath)
     {
@@ -26,6 +26,12 @@ internal sealed class SqlScript
     public int DownLine { get; }
     public string? DownPath { get; }
     public List<string> After { get; } = [];
+
+    /// <summary>True when the down section holds a statement; one with only comments (as <c>swap create</c> writes it) is no down.</summary>
+    public bool HasDownStatements => Down is not null && !string.IsNullOrWhiteSpace(StripComments(BlockComment().Replace(Down, " ")));
+
+    /// <summary>True when a down section or file exists but holds no statement.</summary>
+    public bool HasEmptyDown => Down is not null && !HasDownStatements;
     public bool NoTransaction { get; private set; }
 
     public IReadOnlyList<SqlStatement> UpStatements(SqlSyntax syntax) => SqlSplitter.Split(Up, syntax, Path, UpLine);
@@ -94,6 +100,9 @@ internal sealed class SqlScript
 
     private static string StripComments(string sql) =>
         string.Join('\n', sql.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/\*.*?\*/", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BlockComment();
 
     private static SwapException Bad(string path, int line, string what) =>
         new(SwapErrorKind.InvalidMigration, $"{path}({line}): the SQL migration {what}.");

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Swap.Data;
@@ -43,7 +42,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             new KeyValuePair<string, object?>($"r{i}b", r.Last),
         }).ToList();
 
-        var tx = ownTransaction ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken) : transaction;
+        var tx = ownTransaction ? await engine.Database.BeginTransactionAsync(connection, cancellationToken) : transaction;
         try
         {
             await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);

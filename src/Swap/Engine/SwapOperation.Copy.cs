@@ -34,7 +34,7 @@ internal sealed partial class SwapOperation
         {
             await session.Database.ApplyLockTimeoutAsync(Connection, wait, CancellationToken.None);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException || session.Database.IsDatabaseError(e))
         {
             // The connection is gone; the next one starts with the statement lock wait.
         }
@@ -81,9 +81,9 @@ internal sealed partial class SwapOperation
                 affected = await session.Run.RetryTransientAsync($"copy a chunk of {spec.Original.Name}", async ct =>
                 {
                     await EnsureRunLockAsync();
-                    // READ COMMITTED, set explicitly: a consistent non-locking read of the original
-                    // (MySQL's default REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
-                    await using var tx = await Connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+                    // READ COMMITTED, set explicitly (DefaultIsolation): a consistent non-locking read of the
+                    // original (MySQL's REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
+                    await using var tx = await session.Database.BeginTransactionAsync(Connection, ct);
                     var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
                     Running.FaultPoints.Hit("chunk-mid");
                     var before = (progress.Watermark, progress.Copied, progress.Done);
@@ -131,7 +131,7 @@ internal sealed partial class SwapOperation
         {
             rows = await Connection.QueryAsync(sql, KeyRange.Parameters("l", lower).ToList(), state.Transaction, Token);
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: find the next chunk of {spec.Original.Name}");
         }

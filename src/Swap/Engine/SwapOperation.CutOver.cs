@@ -32,7 +32,7 @@ internal sealed partial class SwapOperation
                 BackoffType = DelayBackoffType.Exponential,
                 MaxDelay = TimeSpan.FromSeconds(10),
                 UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => engine.IsLockTimeout(e) || (e is SwapException { InnerException: { } inner } && engine.IsLockTimeout(inner))),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(Retryable),
                 OnRetry = args =>
                 {
                     EngineLog.CutOverRetry(logger, string.Join(", ", TableNames), args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
@@ -65,7 +65,7 @@ internal sealed partial class SwapOperation
                 },
                 Token);
         }
-        catch (Exception e) when (engine.IsLockTimeout(e) || (e is SwapException { InnerException: { } inner } && engine.IsLockTimeout(inner)))
+        catch (Exception e) when (Retryable(e))
         {
             throw new SwapException(
                 SwapErrorKind.CutOverTimedOut,
@@ -75,7 +75,7 @@ internal sealed partial class SwapOperation
                 e)
             { ScriptId = session.Script.Id };
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
         }
@@ -94,4 +94,9 @@ internal sealed partial class SwapOperation
         }
         return true;
     }
+
+    /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
+    private bool Retryable(Exception e) =>
+        engine.IsLockTimeout(e) || e is CutOverInterruptedException
+        || (e is SwapException { InnerException: { } inner } && (engine.IsLockTimeout(inner) || inner is CutOverInterruptedException));
 }

@@ -56,7 +56,7 @@ internal sealed partial class SwapOperation
         {
             rows = await Connection.QueryAsync(sql, parameters, state.Transaction, Token);
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: verify the copy");
         }

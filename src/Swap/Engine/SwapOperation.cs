@@ -110,7 +110,7 @@ internal sealed partial class SwapOperation
                     await engine.BuildIndexesAsync(Connection, spec, Token);
                     FaultPoints.Hit("index-built");
                 }
-                catch (DbException e)
+                catch (Exception e) when (session.Database.IsDatabaseError(e))
                 {
                     throw session.Database.Translate(e, $"{session.Script.Id}: build the indexes of the copy of {spec.Original.Name}");
                 }
@@ -266,7 +266,7 @@ internal sealed partial class SwapOperation
         {
             return await Connection.ExecuteAsync(sql, parameters, transaction ?? state.Transaction, Token);
         }
-        catch (DbException e)
+        catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: {what}");
         }

@@ -53,7 +53,7 @@ internal static class SwapPreflight
             {
                 await connection.QueryAsync($"SELECT {Source(c)} AS v FROM {d.Quote(original.Name)} o WHERE 1 = 0", null, transaction, cancellationToken);
             }
-            catch (DbException e)
+            catch (Exception e) when (engine.Database.IsDatabaseError(e))
             {
                 throw new SwapException(
                     SwapErrorKind.Refused,

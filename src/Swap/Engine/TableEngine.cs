@@ -105,7 +105,7 @@ public abstract class TableEngine(SwapDatabase database)
     public abstract IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options);
 
     /// <summary>True when an error of a cut-over attempt means "could not take the lock in time": retry later.</summary>
-    public abstract bool IsLockTimeout(Exception error);
+    public bool IsLockTimeout(Exception error) => Database.IsLockTimeout(error);
 
     /// <summary>After an interruption: did the cut-over of this table already happen?</summary>
     public abstract Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken);

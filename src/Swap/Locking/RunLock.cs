@@ -15,6 +15,14 @@ internal abstract class RunLock : IAsyncDisposable
     /// <summary>True while the lock's connection is alive and the lock is ours.</summary>
     public abstract Task<bool> StillHeldAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// When the lock's holder is provably dead (see <see cref="RunIdentity.IsProvablyDead"/>) but its
+    /// server session still holds the lock (it was busy with a statement when the process died),
+    /// ends that session and returns a description of what was reclaimed; null when nothing was.
+    /// A live holder is never touched.
+    /// </summary>
+    public virtual Task<string?> ReclaimFromDeadHolderAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     public abstract ValueTask DisposeAsync();
 }
 

@@ -9,6 +9,9 @@ internal static class RunLockAcquirer
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long a run waits for a dead holder's session to end after asking the server to end it.</summary>
+    private static readonly TimeSpan ReclaimGrace = TimeSpan.FromSeconds(30);
+
     public static async Task<RunLock> AcquireAsync(SwapDatabase database, string lockInfoTable, TimeSpan timeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var holder = RunIdentity.Describe();
@@ -17,6 +20,7 @@ internal static class RunLockAcquirer
         try
         {
             var logged = false;
+            var reclaimed = false;
             while (true)
             {
                 if (await TryAcquireAsync(database, runLock, holder, time, cancellationToken))
@@ -25,6 +29,13 @@ internal static class RunLockAcquirer
                     return runLock;
                 }
                 var waited = time.GetElapsedTime(started);
+                if (!reclaimed && await runLock.ReclaimFromDeadHolderAsync(cancellationToken) is { } dead)
+                {
+                    // The dead holder's server session is being ended: wait for it a bounded while, whatever --lock-timeout says.
+                    Log.LockReclaimed(logger, database.LockScope, dead);
+                    reclaimed = true;
+                    timeout = waited + (timeout > ReclaimGrace ? timeout : ReclaimGrace);
+                }
                 if (waited >= timeout)
                 {
                     var current = await runLock.DescribeHolderAsync(cancellationToken);
@@ -57,7 +68,7 @@ internal static class RunLockAcquirer
         {
             return await runLock.TryAcquireAsync(holder, time.GetUtcNow().UtcDateTime, cancellationToken);
         }
-        catch (DbException e)
+        catch (Exception e) when (database.IsDatabaseError(e))
         {
             throw database.Translate(e, $"Taking the run lock on {database.DisplayName}");
         }

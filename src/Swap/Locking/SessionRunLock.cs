@@ -28,6 +28,32 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
     /// <summary>Who holds the lock, read from <paramref name="session"/>.</summary>
     protected abstract Task<LockHolder?> PeekAsync(DbConnection session, CancellationToken cancellationToken);
 
+    /// <summary>The server session that holds the lock (connection id, backend pid), or null when none does.</summary>
+    protected abstract Task<long?> HoldingSessionAsync(DbConnection session, CancellationToken cancellationToken);
+
+    /// <summary>Ends server session <paramref name="id"/> (MySQL <c>KILL</c>, PostgreSQL <c>pg_terminate_backend</c>).</summary>
+    protected abstract Task TerminateSessionAsync(DbConnection session, long id, CancellationToken cancellationToken);
+
+    /// <summary>How long a holder's info row must stay unchanged before a dead holder's session is ended.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(300);
+
+    public sealed override async Task<string?> ReclaimFromDeadHolderAsync(CancellationToken cancellationToken)
+    {
+        connection ??= await database.OpenConnectionAsync(cancellationToken);
+        var first = await HoldingSessionAsync(connection, cancellationToken);
+        var holder = await LockInfo.ReadAsync(database, connection, LockInfoTable, null, cancellationToken);
+        if (first is null || holder is null || !RunIdentity.IsProvablyDead(holder.Holder, holder.SinceUtc))
+            return null;
+        // A new holder writes its row just after it takes the lock: wait a moment and look again, so
+        // a live process that has just taken the lock (still showing the dead one's row) is never ended.
+        await Task.Delay(SettleTime, cancellationToken);
+        var again = await LockInfo.ReadAsync(database, connection, LockInfoTable, null, cancellationToken);
+        if (await HoldingSessionAsync(connection, cancellationToken) != first || again != holder)
+            return null;
+        await TerminateSessionAsync(connection, first.Value, cancellationToken);
+        return $"{holder.Holder} (server session {first.Value})";
+    }
+
     public sealed override async Task<bool> TryAcquireAsync(string holder, DateTime sinceUtc, CancellationToken cancellationToken)
     {
         connection ??= await database.OpenConnectionAsync(cancellationToken);
@@ -51,7 +77,7 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
         {
             return await IsHeldByAsync(connection, cancellationToken);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is InvalidOperationException || database.IsDatabaseError(e))
         {
             // The session is gone, and the lock with it.
             return false;
@@ -67,7 +93,7 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
         {
             await ReleaseAsync(connection);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is InvalidOperationException || database.IsDatabaseError(e))
         {
             // Closing the session below releases the lock anyway.
         }

@@ -37,7 +37,11 @@ public sealed record Resumption(int DoneSteps, string? InterruptedOp)
 public sealed record UpResult(int Batch, IReadOnlyList<ScriptOutcome> Applied, StopReason Stopped, int StillPending);
 
 /// <summary>The answer to <c>down</c>.</summary>
-public sealed record DownResult(IReadOnlyList<ScriptOutcome> Reverted);
+public sealed record DownResult(IReadOnlyList<ScriptOutcome> Reverted)
+{
+    /// <summary>True when the time budget ran out before every script asked for was reverted.</summary>
+    public bool BudgetSpent { get; init; }
+}
 
 /// <summary>What <c>up</c> would do for one script.</summary>
 /// <param name="Error">Why the plan could not be made (the script threw while being planned), or null.</param>

@@ -11,8 +11,10 @@ public enum ScriptStatus
     Changed,
     /// <summary>The last attempt failed; <c>up</c> retries or resumes it.</summary>
     Failed,
-    /// <summary>Started and not finished: running now (lock held) or interrupted (it resumes on the next <c>up</c>).</summary>
+    /// <summary>Started and not finished, and a run holds the lock: running now.</summary>
     Running,
     /// <summary>Recorded in the history, but no folder or assembly has the script any more.</summary>
     Missing,
+    /// <summary>Started and stopped before it finished (Ctrl+C, a killed process, a lost connection) with no run holding the lock: the next <c>up</c> resumes it where it stopped.</summary>
+    Interrupted,
 }

@@ -16,6 +16,18 @@ public sealed record ScriptState(
 {
     /// <summary>Why the status is what it is, in words (for failed, changed, missing, interrupted scripts).</summary>
     public string? Note { get; init; }
+
+    /// <summary>For a script that stopped inside a table swap: where the next <c>up</c> resumes it.</summary>
+    public ResumePoint? ResumesAt { get; init; }
+}
+
+/// <summary>Where an interrupted table swap resumes: the step, its tables, the last phase it recorded and the rows it had copied.</summary>
+public sealed record ResumePoint(int Step, IReadOnlyList<string> Tables, string Phase, long RowsCopied)
+{
+    /// <summary>For output: "step 2 (swap of items) after phase capture-installed, 12,000 rows copied".</summary>
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"step {Step} (swap of {string.Join(", ", Tables)}) after phase {Phase}, {RowsCopied:N0} rows copied");
 }
 
 /// <summary>Something an interrupted run left in the database, with the command that removes it.</summary>
@@ -32,7 +44,7 @@ public sealed record StatusReport(
     IReadOnlyList<Leftover> Leftovers)
 {
     /// <summary>The script the next <c>up</c> starts with, or null when nothing is pending.</summary>
-    public ScriptState? Next => Scripts.FirstOrDefault(s => s.Status is ScriptStatus.Pending or ScriptStatus.Failed or ScriptStatus.Running);
+    public ScriptState? Next => Scripts.FirstOrDefault(s => s.Status is ScriptStatus.Pending or ScriptStatus.Failed or ScriptStatus.Running or ScriptStatus.Interrupted);
 
     public int Count(ScriptStatus status) => Scripts.Count(s => s.Status == status);
 }

@@ -35,25 +35,41 @@ internal sealed record RunContext(
             throw new BudgetSpentException();
     }
 
+    private static readonly ResiliencePropertyKey<string> WhatKey = new("swap.what");
+
+    /// <summary>The run's one retry pipeline for transient errors, built on first use and reused by every step and chunk.</summary>
+    private ResiliencePipeline TransientPipeline => transientPipeline ??= new ResiliencePipelineBuilder { TimeProvider = Time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Max(0, Options.TransientRetries),
+            Delay = Options.RetryDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is SwapException { IsTransient: true } && !Database.IsConnectionLost(e.InnerException ?? e)),
+            OnRetry = args =>
+            {
+                var what = args.Context.Properties.GetValue(WhatKey, "a step");
+                Log.Retrying(Logger, what, args.AttemptNumber + 1, Durations.Format(args.RetryDelay), args.Outcome.Exception?.Message ?? "");
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    private ResiliencePipeline? transientPipeline;
+
     /// <summary>Runs an idempotent unit of work again after transient errors (deadlock, lock timeout), with backoff.</summary>
     public async Task<T> RetryTransientAsync<T>(string what, Func<CancellationToken, Task<T>> work)
     {
-        var pipeline = new ResiliencePipelineBuilder<T> { TimeProvider = Time }
-            .AddRetry(new RetryStrategyOptions<T>
-            {
-                MaxRetryAttempts = Math.Max(0, Options.TransientRetries),
-                Delay = Options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder<T>().Handle<Exception>(e => e is SwapException { IsTransient: true } && !Database.IsConnectionLost(e.InnerException ?? e)),
-                OnRetry = args =>
-                {
-                    Log.Retrying(Logger, what, args.AttemptNumber + 1, Durations.Format(args.RetryDelay), args.Outcome.Exception?.Message ?? "");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
-        return await pipeline.ExecuteAsync(async ct => await work(ct), CancellationToken);
+        var context = ResilienceContextPool.Shared.Get(CancellationToken);
+        try
+        {
+            context.Properties.Set(WhatKey, what);
+            return await TransientPipeline.ExecuteAsync(async (c, w) => await w(c.CancellationToken), context, work);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 }
 

@@ -39,7 +39,7 @@ internal static class ScriptRunner
             }
             else
             {
-                await using var tx = await connection.BeginTransactionAsync(run.CancellationToken);
+                await using var tx = await run.Database.BeginTransactionAsync(connection, run.CancellationToken);
                 await onSuccess(session, tx);
                 await tx.CommitAsync(run.CancellationToken);
             }
@@ -87,7 +87,7 @@ internal static class ScriptRunner
         {
             await (direction == Direction.Up ? migration.UpAsync(context) : migration.DownAsync(context));
         }
-        catch (Exception e) when (e is not SwapException and not OperationCanceledException and not DbException)
+        catch (Exception e) when (e is not SwapException and not OperationCanceledException && !session.Database.IsDatabaseError(e))
         {
             throw new SwapException(SwapErrorKind.Failure, $"{script.Id} threw {e.GetType().Name}: {e.Message}", e) { ScriptId = script.Id };
         }

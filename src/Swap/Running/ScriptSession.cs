@@ -92,7 +92,7 @@ internal sealed class ScriptSession
             Resumed = new Reports.Resumption(journal.Values.Count(e => e.IsDone), journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault());
         }
         if (Mode == ExecutionMode.Transactional)
-            Transaction = await Connection.BeginTransactionAsync(CancellationToken);
+            Transaction = await Database.BeginTransactionAsync(Connection, CancellationToken);
     }
 
     /// <summary>
@@ -139,7 +139,7 @@ internal sealed class ScriptSession
 
         if (atomic)
         {
-            await using var tx = await Connection.BeginTransactionAsync(CancellationToken);
+            await using var tx = await Database.BeginTransactionAsync(Connection, CancellationToken);
             var result = await execute(tx);
             await journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now), CancellationToken);
             await tx.CommitAsync(CancellationToken);
@@ -194,7 +194,7 @@ internal sealed class ScriptSession
 
         if (atomic)
         {
-            await using var tx = await Connection.BeginTransactionAsync(CancellationToken);
+            await using var tx = await Database.BeginTransactionAsync(Connection, CancellationToken);
             var result = await run(new OperationState(phase, data, tx, Save));
             await Save(JournalEntry.Done, encode(result), tx);
             await tx.CommitAsync(CancellationToken);
@@ -257,7 +257,7 @@ internal sealed class ScriptSession
         {
             await Transaction.RollbackAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException || Database.IsDatabaseError(e))
         {
             // The connection may already be gone; the server rolls back on its own.
         }

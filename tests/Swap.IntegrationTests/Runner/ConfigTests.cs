@@ -23,6 +23,37 @@ public class ConfigTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Without_any_migrations_folder_every_verb_stops_with_exit_2_and_says_what_it_looked_for(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        var elsewhere = Directory.CreateTempSubdirectory("swap-cwd-").FullName;
+        try
+        {
+            foreach (var verb in new[] { "status", "up", "down", "plan", "sync", "validate", "cleanup" })
+            {
+                var run = await SwapCli.RunRawAsync(elsewhere, ["--db", target.UrlText, verb]);
+                Assert.True(run.ExitCode == 2, $"{verb}: {run}");
+                Assert.Equal("", run.Out);
+                Assert.Equal(
+                    $"error: No migrations to work with. Looked for: --migrations or --assembly (none given), no swap.json in {elsewhere}, and a 'migrations' folder in {elsewhere} (none). Run swap from the folder that holds 'migrations', or pass --migrations <folder>.\n",
+                    run.Err);
+            }
+            File.WriteAllText(Path.Combine(elsewhere, "swap.json"), $$"""{ "db": "{{target.UrlText}}" }""");
+            var withConfig = await SwapCli.RunRawAsync(elsewhere, ["status"]);
+            Assert.Equal(2, withConfig.ExitCode);
+            Assert.Contains($"{Path.Combine(elsewhere, "swap.json")} lists no \"migrations\" or \"assemblies\"", withConfig.Err, StringComparison.Ordinal);
+            Assert.Equal(["20261118000000_a"], await target.HistoryIdsAsync());
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task Swap_json_gives_db_module_folders_and_history_prefix(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

@@ -30,7 +30,7 @@ public class CreateTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
-    public async Task A_created_csharp_stub_compiles_and_runs_up_and_down(DatabaseEngine engine)
+    public async Task A_created_csharp_stub_compiles_runs_up_and_has_no_down_until_one_is_written(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
         var created = await SwapCli.RunAsync(target, "create", "Seed countries", "--cs");
@@ -42,8 +42,51 @@ public class CreateTests
         Assert.Equal("cs", (await target.HistoryAsync())[0].Kind);
 
         var down = await SwapCli.RunAsync(target, "down");
-        Assert.Equal(0, down.ExitCode);
-        Assert.Empty(await target.HistoryAsync());
+        Assert.Equal(7, down.ExitCode);
+        Assert.Equal("error: MigrateSeedCountries has no down, so it cannot be reverted; nothing was reverted. To make it revertible, override DownAsync; or undo it with a new forward migration.\n", down.Err);
+        Assert.Equal(["MigrateSeedCountries"], await target.HistoryIdsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_sql_stub_whose_down_section_holds_only_comments_is_refused_by_down(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var created = await SwapCli.RunAsync(target, "create", "Add notes");
+        var path = Path.Combine(target.Folder, Assert.Single(created.OutLines));
+        File.WriteAllText(path, "CREATE TABLE notes (id INT NOT NULL PRIMARY KEY);\n" + File.ReadAllText(path) + "/* nothing yet */\n");
+        var id = Path.GetFileNameWithoutExtension(path);
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+
+        var down = await SwapCli.RunAsync(target, "down");
+        Assert.Equal(7, down.ExitCode);
+        Assert.Equal("", down.Out);
+        Assert.Equal($"error: {id} cannot be reverted: its down section holds no statement (only comments), so it has no down; nothing was reverted. Write the statements that undo it under '-- swap:down' (or delete the section), or undo it with a new forward migration.\n", down.Err);
+        Assert.Equal([id], await target.HistoryIdsAsync());
+        Assert.Contains("notes", await target.TablesAsync());
+        // The next up finds nothing to do, rather than failing on a table a fake revert left behind.
+        var again = await SwapCli.RunAsync(target, "up");
+        Assert.Equal(["Nothing to apply: the database is up to date."], again.OutLines);
+    }
+
+    [Fact]
+    public async Task Create_with_a_module_folder_writes_into_its_migrations_folder_and_keeps_non_ascii_letters()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        var created = await SwapCli.RunAsync(target, "create", "Ajouter les rôles", "--cs", "-m", "modules/billing");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Matches(@"^modules/billing/migrations/\d{14}_AjouterLesRôles\.cs$", Assert.Single(created.OutLines));
+        var sql = await SwapCli.RunAsync(target, "create", "Größe ändern", "-m", "modules/billing");
+        Assert.Matches(@"^modules/billing/migrations/\d{14}_größe_ändern\.sql$", Assert.Single(sql.OutLines));
+        File.Delete(Path.Combine(target.Folder, sql.OutLines[0]));
+
+        var status = await SwapCli.RunAsync(target, "-m", "modules/billing", "status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Equal("pending\tbilling\tMigrateAjouterLesRôles\t-", status.OutLines[1]);
+        // A folder that already holds scripts is a migrations folder itself.
+        target.WriteFile("db/scripts/20261118000000_a.sql", "CREATE TABLE a (id INT NOT NULL PRIMARY KEY);\n");
+        var flat = await SwapCli.RunAsync(target, "create", "b", "-m", "db/scripts");
+        Assert.Matches(@"^db/scripts/\d{14}_b\.sql$", Assert.Single(flat.OutLines));
     }
 
     [Theory]

@@ -39,7 +39,35 @@ public class DownTests
 
         var nothing = await SwapCli.RunAsync(target, "down");
         Assert.Equal(0, nothing.ExitCode);
-        Assert.Equal(["Nothing to revert."], nothing.OutLines);
+        Assert.Equal(["Nothing to revert: no script is applied."], nothing.OutLines);
+        // With nothing applied, a batch has nothing to revert either (exit 0, as docs/cli.md says).
+        var batch = await SwapCli.RunAsync(target, "down", "--batch", "3");
+        Assert.Equal(0, batch.ExitCode);
+        Assert.Equal(["Nothing to revert: no script is applied."], batch.OutLines);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_5_with_3_applied_says_it_reverted_3_and_a_spent_budget_stops_between_scripts(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.CreateTable("20261119000000_b", "b");
+        target.CreateTable("20261120000000_c", "c");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+
+        // A budget of 1 ms is spent after the first script: at least one script runs, then it stops.
+        var budget = await SwapCli.RunAsync(target, "down", "2", "--time-budget", "1ms", "--chunk-time", "100ms", "--keep-old", "--cut-over-lock-wait", "2s", "--cut-over-retries", "3");
+        Assert.True(budget.ExitCode == 0, budget.ToString());
+        Assert.Equal("reverted\t20261120000000_c", string.Join('\t', budget.OutLines[0].Split('\t')[..2]));
+        Assert.Equal("Reverted 1 script(s); stopped: the time budget is spent. Run 'swap down' again to continue.", budget.OutLines[^1]);
+        Assert.Equal(["20261118000000_a", "20261119000000_b"], await target.HistoryIdsAsync());
+
+        var five = await SwapCli.RunAsync(target, "down", "5");
+        Assert.Equal(0, five.ExitCode);
+        Assert.Equal(3, five.OutLines.Length);
+        Assert.Equal("Reverted 2 script(s): 5 asked, but only 2 were applied.", five.OutLines[^1]);
+        Assert.Empty(await target.HistoryAsync());
     }
 
     [Theory]

@@ -91,7 +91,8 @@ public class LockTests
         Assert.DoesNotContain("lock:", status.Out, StringComparison.Ordinal);
         // In one transaction the killed script left nothing; journaled (MySQL), its insert is a done step.
         var done = EngineTraits.RunsScriptsInOneTransaction(engine) ? 0 : 1;
-        Assert.Contains($"interrupted after {done} journaled step(s); 'swap up' resumes it", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"interrupted\t", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"interrupted; 'swap up' resumes it after {done} journaled step(s)", status.Out, StringComparison.Ordinal);
         var run = await SwapCli.RunAsync(target, "up", "--lock-timeout", "10s");
 
         Assert.True(run.ExitCode == 0, run.ToString());

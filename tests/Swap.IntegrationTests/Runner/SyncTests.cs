@@ -33,4 +33,28 @@ public class SyncTests
         var again = await SwapCli.RunAsync(target, "sync");
         Assert.Equal(["History is in sync: every recorded script exists."], again.OutLines);
     }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Sync_refuses_to_empty_the_history_when_every_recorded_script_is_missing_unless_all(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.CreateTable("20261119000000_b", "b");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        // The wrong folder: it exists and holds some other module's script.
+        target.WriteFile("other/migrations/20261201000000_other.sql", "CREATE TABLE other (id INT NOT NULL PRIMARY KEY);\n");
+        var before = await target.HistoryAsync();
+
+        var refused = await SwapCli.RunAsync(target, "-m", "other", "sync");
+        Assert.Equal(7, refused.ExitCode);
+        Assert.Equal("", refused.Out);
+        Assert.Equal("error: Every recorded script (2) is missing from the migrations, which usually means the wrong migrations folder, not deleted scripts; nothing was removed. Check --migrations (or run swap from the folder that holds them), or pass --all to remove all 2 history row(s).\n", refused.Err);
+        Assert.Equal(before, await target.HistoryAsync());
+
+        var all = await SwapCli.RunAsync(target, "-m", "other", "sync", "--all");
+        Assert.Equal(0, all.ExitCode);
+        Assert.Equal(["removed\t20261118000000_a", "removed\t20261119000000_b", "Removed 2 history row(s)."], all.OutLines);
+        Assert.Empty(await target.HistoryAsync());
+    }
 }

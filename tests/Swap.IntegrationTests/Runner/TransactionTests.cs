@@ -154,7 +154,7 @@ public class TransactionTests
         var run = await running.Completion;
 
         Assert.Equal(130, run.ExitCode);
-        Assert.Contains("Cancelled. Anything interrupted resumes on the next 'swap up'.", run.Err, StringComparison.Ordinal);
+        Assert.Contains("Interrupted MigrateSlow: 'swap up' resumes it after", run.Err, StringComparison.Ordinal);
         var history = await target.HistoryAsync();
         Assert.Equal([("20261118000000_a", "applied", (string?)null), ("MigrateSlow", "failed", "cancelled")], history.Select(h => (h.ScriptId, h.Status, h.Error)));
         if (EngineTraits.RunsScriptsInOneTransaction(engine))

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Swap.MySql.Client;
+using MySqlConnector;
+using Swap.MySql.Internal;
 using Swap.IntegrationTests.Infrastructure;
 using Swap.PostgreSql.Internal;
 using Swap.Sqlite.Internal;
@@ -13,7 +14,7 @@ public class ServerVersionTests
     [Fact]
     public async Task MariaDb_is_version_10_11()
     {
-        await using var connection = new MySqlConnection(MySqlClient.MySqlTestServer.ConnectionString);
+        await using var connection = new MySqlConnection(MySqlConnectionString.From(TestServers.MySql).ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT VERSION()";

@@ -15,6 +15,11 @@ public class ScriptTemplatesTests
         var text = File.ReadAllText(path);
         Assert.StartsWith("-- Add user roles!\n", text, StringComparison.Ordinal);
         Assert.Contains("\n-- swap:down\n", text, StringComparison.Ordinal);
+        // Its down section holds only comments: that is no down, and the stub says so.
+        Assert.Contains("'swap down' refuses to revert it (exit 7)", text, StringComparison.Ordinal);
+        var filled = SqlScript.Parse(path, "SELECT 1;\n" + text);
+        Assert.False(filled.HasDownStatements);
+        Assert.True(filled.HasEmptyDown);
         // The stub parses as a script (its up section is comments only, so it asks to be filled in).
         var e = Assert.Throws<SwapException>(() => SqlScript.Parse(path, text));
         Assert.Contains("has no statements in its up section", e.Message, StringComparison.Ordinal);
@@ -31,6 +36,33 @@ public class ScriptTemplatesTests
         Assert.Contains("public override async Task UpAsync(MigrationContext db)", text, StringComparison.Ordinal);
         var compiled = Assert.Single(CSharpScriptCompiler.Compile([(path, text)]));
         Assert.Equal("MigrateAddUserRoles", compiled.Type.Name);
+        // No DownAsync until one is written: 'swap down' refuses it instead of "reverting" nothing.
+        Assert.False(((Migration)Activator.CreateInstance(compiled.Type)!).HasDown);
+        Assert.Contains("// Without DownAsync the script has no down, and 'swap down' refuses to revert it (exit 7).", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Ajouter les rôles", "20261121083005_ajouter_les_rôles.sql", "20261121083005_AjouterLesRôles.cs", "MigrateAjouterLesRôles")]
+    [InlineData("Größe ändern", "20261121083005_größe_ändern.sql", "20261121083005_GrößeÄndern.cs", "MigrateGrößeÄndern")]
+    [InlineData("Cafe\u0301 menu", "20261121083005_café_menu.sql", "20261121083005_CaféMenu.cs", "MigrateCaféMenu")]
+    public void Titles_keep_their_non_ascii_letters(string title, string sqlFile, string csFile, string className)
+    {
+        using var temp = new TempFolder();
+        Assert.Equal(sqlFile, Path.GetFileName(ScriptTemplates.Create(temp.Path, title, ScriptKind.Sql, null, Now)));
+        var cs = ScriptTemplates.Create(temp.Path, title, ScriptKind.CSharp, null, Now);
+        Assert.Equal(csFile, Path.GetFileName(cs));
+        Assert.Equal(className, Assert.Single(CSharpScriptCompiler.Compile([(cs, File.ReadAllText(cs))])).Type.Name);
+    }
+
+    [Theory]
+    [InlineData("SELECT 1;\n-- swap:down\n-- only a comment\n/* and a block\n comment */\n", false, true)]
+    [InlineData("SELECT 1;\n-- swap:down\nDROP TABLE t;\n", true, false)]
+    [InlineData("SELECT 1;\n", false, false)]
+    public void A_down_section_with_only_comments_is_no_down(string text, bool hasDown, bool emptyDown)
+    {
+        var script = SqlScript.Parse("x.sql", text);
+        Assert.Equal(hasDown, script.HasDownStatements);
+        Assert.Equal(emptyDown, script.HasEmptyDown);
     }
 
     [Theory]

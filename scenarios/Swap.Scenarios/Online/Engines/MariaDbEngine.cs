@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using Swap.Connections;
 using Swap.MySql;
-using Swap.MySql.Client;
+using MySqlConnector;
 using Swap.Scenarios.Online.Contenders;
 using Swap.Scenarios.Online.Data;
 

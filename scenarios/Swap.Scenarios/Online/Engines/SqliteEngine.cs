@@ -21,7 +21,6 @@ internal sealed class SqliteEngine : BenchEngine
     {
         this.folder = folder;
         this.prefix = prefix;
-        SQLitePCL.Batteries_V2.Init();
         Directory.CreateDirectory(folder);
     }
 

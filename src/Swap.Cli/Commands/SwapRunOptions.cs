@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace Swap.Cli.Commands;
+
+/// <summary>The options of a run that may swap tables, shared by <c>up</c> and <c>down</c>.</summary>
+internal sealed class SwapRunOptions
+{
+    public Option<string?> TimeBudget { get; } = new("--time-budget") { HelpName = "duration", Description = "Stop cleanly once this much time is spent (e.g. 10m): between scripts, or inside a table swap after the chunk in progress; run again to continue." };
+    public Option<bool> KeepOld { get; } = new("--keep-old") { Description = "Keep the original of each swapped table (renamed _<table>_swap_old) for a rollback window; 'swap cleanup --drop-old' drops them." };
+    public Option<string?> ChunkTime { get; } = new("--chunk-time") { HelpName = "duration", Description = "Target time per copy chunk (default 500ms); the chunk size adapts to it." };
+    public Option<int?> ChunkSize { get; } = new("--chunk-size") { HelpName = "rows", Description = "Rows in the first copy chunk (default 1000); later chunks adapt to --chunk-time." };
+    public Option<int?> MaxChunkSize { get; } = new("--max-chunk-size") { HelpName = "rows", Description = "The largest a copy chunk may grow (default 200000)." };
+    public Option<string?> CutOverWait { get; } = new("--cut-over-lock-wait") { HelpName = "duration", Description = "Longest lock wait per cut-over attempt (default 1s)." };
+    public Option<int?> CutOverRetries { get; } = new("--cut-over-retries") { HelpName = "n", Description = "Cut-over attempts after the first before giving up with exit 9 (default 10)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { TimeBudget, KeepOld, ChunkTime, ChunkSize, MaxChunkSize, CutOverWait, CutOverRetries })
+            command.Options.Add(option);
+    }
+
+    public TimeSpan? Budget(ParseResult parse) => parse.GetValue(TimeBudget) is { } b ? Durations.Parse(b, "--time-budget") : null;
+
+    /// <summary>Applies the swap options to a migrator's options.</summary>
+    public void Apply(ParseResult parse, MigratorOptions o)
+    {
+        o.Swap.KeepOldTables = parse.GetValue(KeepOld);
+        if (parse.GetValue(ChunkTime) is { } t)
+            o.Swap.ChunkTargetTime = Durations.Parse(t, "--chunk-time");
+        if (parse.GetValue(ChunkSize) is { } size)
+            o.Swap.InitialChunkSize = size > 0 ? size : throw new SwapException(SwapErrorKind.Usage, "--chunk-size must be 1 or more.");
+        if (parse.GetValue(MaxChunkSize) is { } max)
+        {
+            o.Swap.MaxChunkSize = max > 0 ? max : throw new SwapException(SwapErrorKind.Usage, "--max-chunk-size must be 1 or more.");
+            o.Swap.MinChunkSize = Math.Min(o.Swap.MinChunkSize, max);
+        }
+        if (parse.GetValue(CutOverWait) is { } w)
+            o.Swap.CutOverLockTimeout = Durations.Parse(w, "--cut-over-lock-wait");
+        if (parse.GetValue(CutOverRetries) is { } r)
+            o.Swap.CutOverRetries = r >= 0 ? r : throw new SwapException(SwapErrorKind.Usage, "--cut-over-retries must be 0 or more.");
+    }
+}

@@ -1,0 +1,19 @@
+using MySqlConnector;
+
+namespace Swap.MySql.Internal;
+
+/// <summary>Error numbers Swap reads that <see cref="MySqlErrorCode"/> does not name.</summary>
+internal static class ServerErrors
+{
+    /// <summary>MariaDB's ER_CONNECTION_KILLED: the session was killed (KILL, or the server shutting down).</summary>
+    public const MySqlErrorCode ConnectionKilled = (MySqlErrorCode)1927;
+
+    /// <summary>CR_SERVER_GONE_ERROR, as a server or proxy may still report it.</summary>
+    public const MySqlErrorCode ServerGone = (MySqlErrorCode)2006;
+
+    /// <summary>CR_SERVER_LOST.</summary>
+    public const MySqlErrorCode ServerLost = (MySqlErrorCode)2013;
+
+    /// <summary>ER_FK_DUP_NAME: a foreign key of that name exists.</summary>
+    public const MySqlErrorCode DuplicateForeignKeyName = (MySqlErrorCode)1826;
+}

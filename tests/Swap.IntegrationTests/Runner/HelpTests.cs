@@ -1,0 +1,53 @@
+using System.Reflection;
+using Swap.Cli;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Runner;
+
+/// <summary>The help speaks of 'swap' with real placeholders, examples, exit codes and the reference; --version prints the version.</summary>
+public class HelpTests
+{
+    private static readonly string Folder = Path.GetTempPath();
+
+    [Fact]
+    public async Task Root_help_names_the_swap_command_and_lists_exit_codes_and_the_reference()
+    {
+        var run = await SwapCli.RunRawAsync(Folder, ["--help"]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:\n  swap [command] [options]\n", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Swap.Cli", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  --db <url> ", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  -m, --migrations <folder> ", run.Out, StringComparison.Ordinal);
+        Assert.Contains("  --lock-timeout <duration> ", run.Out, StringComparison.Ordinal);
+        Assert.Contains("postgres://user@host:port/db?schema=s or mysql://user@host:port/db (a password goes after the user, as user:password@)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Examples:\n  swap --db sqlite:app.db status\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:\n  0 success   1 failure   2 usage   3 lock held   4 validation failed   5 connection\n  6 invalid migration   7 refused   8 verification failed   9 cut-over timed out   130 cancelled\n", run.Out, StringComparison.Ordinal);
+        Assert.EndsWith("Reference: docs/cli.md in the Swap repository.\n", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Down_help_takes_the_same_swap_options_as_up_with_placeholders_and_examples()
+    {
+        var up = await SwapCli.RunRawAsync(Folder, ["up", "--help"]);
+        var down = await SwapCli.RunRawAsync(Folder, ["down", "-h"]);
+        Assert.Contains("Usage:\n  swap down [<count>] [options]\n", down.Out, StringComparison.Ordinal);
+        foreach (var option in new[] { "--time-budget <duration>", "--keep-old", "--chunk-time <duration>", "--chunk-size <rows>", "--max-chunk-size <rows>", "--cut-over-lock-wait <duration>", "--cut-over-retries <n>" })
+        {
+            Assert.Contains("  " + option + " ", up.Out, StringComparison.Ordinal);
+            Assert.Contains("  " + option + " ", down.Out, StringComparison.Ordinal);
+        }
+        Assert.Contains("  --to <id> ", up.Out, StringComparison.Ordinal);
+        Assert.Contains("Examples:\n  swap down            # revert the last applied script\n  swap down --batch 7 --keep-old\n", down.Out, StringComparison.Ordinal);
+        Assert.EndsWith("Reference: docs/cli.md in the Swap repository (section 'down').\n", down.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_tool_version()
+    {
+        var run = await SwapCli.RunRawAsync(Folder, ["--version"]);
+        Assert.Equal(0, run.ExitCode);
+        var version = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        Assert.Equal(version + "\n", run.Out);
+        Assert.StartsWith("0.1.0", run.Out, StringComparison.Ordinal);
+    }
+}
