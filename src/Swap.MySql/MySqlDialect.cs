@@ -45,6 +45,8 @@ public sealed class MySqlDialect : SqlDialect
 
     public override string CreateJournalTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{JournalColumns()}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
+    public override string TableOfIndexQuery => "SELECT DISTINCT TABLE_NAME AS table_name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = @name";
+
     public override string CreateLockInfoTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{LockInfoColumns()}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
     public override string TypeSql(ColumnType type)

@@ -39,5 +39,7 @@ public sealed partial class PostgresDialect : SqlDialect
 
     public override string CreateJournalTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{JournalColumns()}\n)";
 
+    public override string TableOfIndexQuery => "SELECT tablename AS table_name FROM pg_indexes WHERE schemaname = current_schema() AND indexname = @name";
+
     public override string CreateLockInfoTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{LockInfoColumns()}\n)";
 }

@@ -33,5 +33,7 @@ public sealed partial class SqliteDialect : SqlDialect
 
     public override string CreateJournalTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{JournalColumns()}\n)";
 
+    public override string TableOfIndexQuery => "SELECT tbl_name AS table_name FROM sqlite_master WHERE type = 'index' AND name = @name";
+
     public override string CreateLockInfoTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{LockInfoColumns()}\n)";
 }

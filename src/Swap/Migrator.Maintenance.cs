@@ -61,6 +61,9 @@ public sealed partial class Migrator
             if (states[i].Status == ScriptStatus.Pending)
                 problems.Add(new ValidationProblem(states[i].Id, "out-of-order", $"{states[i].Id} is pending but sorts before {states[lastApplied].Id}, which is applied; it would run out of order"));
         }
-        return new ValidationReport(problems);
+        var warnings = new List<string>();
+        foreach (var s in states.Where(s => s.Script is not null && s.Status == ScriptStatus.Pending))
+            warnings.AddRange(await OnlineSql.DdlLinter.WarningsAsync(database, connection, s.Script!, options.LargeTableRows, cancellationToken));
+        return new ValidationReport(problems) { Warnings = warnings };
     }
 }

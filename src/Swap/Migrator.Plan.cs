@@ -32,7 +32,8 @@ public sealed partial class Migrator
             try
             {
                 var (steps, online) = await ScriptRunner.PlanAsync(run, script, connection);
-                plans.Add(new ScriptPlan(script.Id, script.Module, online ? "journaled steps (online swap)" : mode, steps, null));
+                var warnings = await OnlineSql.DdlLinter.WarningsAsync(database, connection, script, options.LargeTableRows, cancellationToken);
+                plans.Add(new ScriptPlan(script.Id, script.Module, online ? "journaled steps (online swap)" : mode, steps, null) { Warnings = warnings });
             }
             catch (Exception e) when (e is SwapException || database.IsDatabaseError(e))
             {

@@ -36,6 +36,12 @@ public sealed class MigratorOptions
 
     /// <summary>The clock for lock timeouts, retry delays, budgets and recorded times.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// From how many rows (the engine's estimate) <c>plan</c> and <c>validate</c> warn about an
+    /// ALTER TABLE or index statement that a SQL script runs as written (default 100,000).
+    /// </summary>
+    public long LargeTableRows { get; set; } = 100_000;
 }
 
 /// <summary>Limits for one <c>up</c> run.</summary>

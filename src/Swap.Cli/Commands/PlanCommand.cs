@@ -27,6 +27,8 @@ internal sealed class PlanCommand : ICommand
                 w.WriteLine($"== {script.Id} ({script.Module}, {script.Mode})");
                 if (script.Error is not null)
                     w.WriteLine($"   cannot plan in advance: {script.Error}");
+                foreach (var warning in script.Warnings)
+                    w.WriteLine("   warning: " + warning);
                 foreach (var step in script.Steps)
                 {
                     if (step.Description != "execute")

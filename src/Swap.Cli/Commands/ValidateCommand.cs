@@ -14,12 +14,14 @@ internal sealed class ValidateCommand : ICommand
             var report = await migrator.ValidateAsync(ct);
             if (invocation.Json(parse))
             {
-                Json.Write(invocation.Out, new { valid = report.IsValid, problems = report.Problems });
+                Json.Write(invocation.Out, new { valid = report.IsValid, problems = report.Problems, warnings = report.Warnings });
             }
             else
             {
                 foreach (var p in report.Problems)
                     invocation.Out.WriteLine($"{p.Kind}\t{p.ScriptId}\t{p.Message}");
+                foreach (var warning in report.Warnings)
+                    invocation.Out.WriteLine("warning: " + warning);
                 invocation.Out.WriteLine(report.IsValid ? "Valid: migrations and history agree." : $"Invalid: {report.Problems.Count} problem(s).");
                 invocation.Out.Flush();
             }

@@ -81,6 +81,9 @@ public abstract partial class SqlDialect
     /// <summary>DDL for the table that says who holds the run lock, since when.</summary>
     public abstract string CreateLockInfoTable(string table);
 
+    /// <summary>A query with parameter <c>@name</c> returning column <c>table_name</c>: the tables of the target that have an index of that name.</summary>
+    public abstract string TableOfIndexQuery { get; }
+
     /// <summary>A type for long text in the runner's own tables.</summary>
     protected abstract string TextType { get; }
 

@@ -115,6 +115,13 @@ public abstract class SwapDatabase
     /// <summary>Whether a table (or view) of that name exists in the target schema.</summary>
     public abstract Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken);
 
+    /// <summary>The table that has an index of that name, or null when none or several do (for <c>DROP INDEX</c> without a table).</summary>
+    public virtual async Task<string?> TableOfIndexAsync(DbConnection connection, DbTransaction? transaction, string index, CancellationToken cancellationToken)
+    {
+        var rows = await Data.DbCommands.QueryAsync(connection, Dialect.TableOfIndexQuery, new { name = index }, transaction, cancellationToken);
+        return rows.Count == 1 ? rows[0].String("table_name") : null;
+    }
+
     /// <summary>The server's version string, for status and logs.</summary>
     public abstract Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken);
 }

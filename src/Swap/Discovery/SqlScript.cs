@@ -34,6 +34,12 @@ internal sealed partial class SqlScript
     public bool HasEmptyDown => Down is not null && !HasDownStatements;
     public bool NoTransaction { get; private set; }
 
+    /// <summary>
+    /// True with <c>-- swap:online</c>: the script's ALTER TABLE, CREATE INDEX and DROP INDEX
+    /// statements run through the online copy-and-swap instead of as written.
+    /// </summary>
+    public bool Online { get; internal set; }
+
     public IReadOnlyList<SqlStatement> UpStatements(SqlSyntax syntax) => SqlSplitter.Split(Up, syntax, Path, UpLine);
 
     public IReadOnlyList<SqlStatement> DownStatements(SqlSyntax syntax) =>
@@ -87,8 +93,11 @@ internal sealed partial class SqlScript
                 case "no-transaction":
                     script.NoTransaction = true;
                     break;
+                case "online":
+                    script.Online = true;
+                    break;
                 default:
-                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down, swap:after and swap:no-transaction");
+                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down, swap:after, swap:no-transaction and swap:online");
             }
         }
         if (string.IsNullOrWhiteSpace(StripComments(up)))

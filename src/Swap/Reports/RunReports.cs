@@ -49,6 +49,9 @@ public sealed record ScriptPlan(string Id, string Module, string Mode, IReadOnly
 {
     /// <summary>True when earlier scripts of the plan are pending: a plan error may only mean this script needs their changes, which plan does not apply.</summary>
     public bool AfterPendingScripts { get; init; }
+
+    /// <summary>ALTERs that run as written on large tables, with how to run them online.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>The answer to <c>plan</c>.</summary>
@@ -64,4 +67,7 @@ public sealed record ValidationProblem(string ScriptId, string Kind, string Mess
 public sealed record ValidationReport(IReadOnlyList<ValidationProblem> Problems)
 {
     public bool IsValid => Problems.Count == 0;
+
+    /// <summary>Pending SQL scripts' ALTERs that run as written on large tables; they do not make the report invalid.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

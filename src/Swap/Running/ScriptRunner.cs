@@ -78,6 +78,11 @@ internal static class ScriptRunner
             var syntax = session.Database.Dialect.Syntax;
             var statements = direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax);
             var file = direction == Direction.Up ? script.Sql.Path : script.Sql.DownPath ?? script.Sql.Path;
+            if (script.Sql.Online)
+            {
+                await context.RunOnlineSqlAsync(statements, file);
+                return;
+            }
             foreach (var statement in statements)
                 await context.ExecuteStatementAsync(statement.Text, null, $"{Path.GetFileName(file)}({statement.Line}): {MigrationContext.Shorten(statement.Text)}");
             return;

@@ -1,0 +1,553 @@
+using System.Globalization;
+using System.Text;
+using Swap.Engine;
+
+namespace Swap.OnlineSql;
+
+/// <summary>One change a DDL statement makes to one table, as an edit of the table engineer.</summary>
+/// <param name="Table">The table, or null for a <c>DROP INDEX</c> that does not name it (PostgreSQL, SQLite): the runner looks it up.</param>
+/// <param name="IndexName">For a <c>DROP INDEX</c> without a table: the index.</param>
+/// <param name="Clause">The clause as written, for messages and plans.</param>
+/// <param name="Apply">The edit.</param>
+internal sealed record TableEdit(string? Table, string? IndexName, string Clause, Action<DbTable> Apply);
+
+/// <summary>A refused clause: outside the grammar Swap runs online.</summary>
+internal sealed class OnlineDdlException(string message) : Exception(message);
+
+/// <summary>
+/// Reads <c>ALTER TABLE</c>, <c>CREATE INDEX</c> and <c>DROP INDEX</c> statements of a SQL script
+/// marked <c>-- swap:online</c> into edits of the table engineer, so they run through the same
+/// online copy-and-swap as a C# script. Anything outside the supported grammar is refused
+/// (<see cref="OnlineDdlException"/>) naming the clause; other statements return null and run as
+/// written. The grammar is documented in docs/writing-migrations.md.
+/// </summary>
+internal sealed class OnlineDdlParser
+{
+    private static readonly string[] ColumnClauseEnd = ["NOT", "NULL", "DEFAULT", "FIRST", "AFTER", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "COLLATE", "AUTO_INCREMENT", "GENERATED", "COMMENT", "CONSTRAINT", "AS", "CHARACTER", "ON"];
+
+    private readonly List<SqlToken> t;
+    private int p;
+
+    private OnlineDdlParser(List<SqlToken> tokens) => t = tokens;
+
+    /// <summary>The edits of one statement, or null when it is not a statement Swap runs online.</summary>
+    public static IReadOnlyList<TableEdit>? Parse(string sql)
+    {
+        List<SqlToken> tokens;
+        try
+        {
+            tokens = SqlTokenizer.Tokenize(sql);
+        }
+        catch (FormatException e)
+        {
+            throw new OnlineDdlException(e.Message);
+        }
+        while (tokens.Count > 0 && tokens[^1].IsPunct(';'))
+            tokens.RemoveAt(tokens.Count - 1);
+        var parser = new OnlineDdlParser(tokens);
+        if (parser.Peek("ALTER") && parser.Peek("TABLE", 1))
+            return parser.AlterTable();
+        if (parser.Peek("CREATE") && (parser.Peek("INDEX", 1) || (parser.Peek("UNIQUE", 1) && parser.Peek("INDEX", 2))))
+            return [parser.CreateIndex()];
+        if (parser.Peek("DROP") && parser.Peek("INDEX", 1))
+            return [parser.DropIndex()];
+        return null;
+    }
+
+    private IReadOnlyList<TableEdit> AlterTable()
+    {
+        p = 2;
+        if (Peek("ONLY"))
+            p++;
+        var table = Name("the table");
+        var edits = new List<TableEdit>();
+        do
+        {
+            var start = p;
+            var apply = Clause();
+            edits.Add(new TableEdit(table, null, Text(start, p), apply));
+        }
+        while (Accept(','));
+        if (p < t.Count)
+            throw Refuse(Text(p, t.Count), "is not understood after the last clause");
+        return edits;
+    }
+
+    private Action<DbTable> Clause()
+    {
+        var start = p;
+        if (Accept("ADD"))
+        {
+            if (Accept("INDEX") || Accept("KEY"))
+                return AddIndex(unique: false, start);
+            if (Accept("UNIQUE"))
+            {
+                _ = Accept("INDEX") || Accept("KEY");
+                return AddIndex(unique: true, start);
+            }
+            if (Accept("PRIMARY"))
+            {
+                Expect("KEY", start);
+                var columns = ColumnList();
+                return table => table.SetPrimaryKey([.. columns.Select(c => c.Name)]);
+            }
+            if (Accept("CONSTRAINT"))
+            {
+                var name = Name("the constraint");
+                if (Accept("UNIQUE"))
+                {
+                    _ = Accept("INDEX") || Accept("KEY");
+                    var columns = ColumnList();
+                    return table => table.AddIndex(Index(columns, unique: true).Named(name));
+                }
+                if (Accept("FOREIGN"))
+                    return ForeignKey(name, start);
+                if (Accept("PRIMARY"))
+                {
+                    Expect("KEY", start);
+                    var columns = ColumnList();
+                    return table => table.SetPrimaryKey([.. columns.Select(c => c.Name)]);
+                }
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "adds a kind of constraint Swap does not run online (it runs UNIQUE, PRIMARY KEY and FOREIGN KEY); use a C# script, or run it without '-- swap:online'");
+            }
+            if (Accept("FOREIGN"))
+                return ForeignKey(null, start);
+            _ = Accept("COLUMN");
+            if (Peek("IF"))
+                throw Refuse(Text(start, p + 3), "uses IF NOT EXISTS, which an online change cannot honour halfway; remove it");
+            return AddColumn(start);
+        }
+        if (Accept("DROP"))
+        {
+            if (Accept("INDEX") || Accept("KEY"))
+            {
+                var name = Name("the index");
+                return table => table.DropIndex(name);
+            }
+            if (Accept("FOREIGN"))
+            {
+                Expect("KEY", start);
+                var name = Name("the foreign key");
+                return table => table.DropForeignKey(name);
+            }
+            if (Accept("CONSTRAINT"))
+            {
+                var name = Name("the constraint");
+                return table =>
+                {
+                    if (table.IndexNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                        table.DropIndex(name);
+                    else
+                        table.DropForeignKey(name);
+                };
+            }
+            if (Peek("PRIMARY"))
+                throw Refuse(Text(start, p + 2), "drops the primary key; an online swap needs a key. Replace it in the same statement with ADD PRIMARY KEY (...)");
+            _ = Accept("COLUMN");
+            if (Peek("IF"))
+                throw Refuse(Text(start, p + 2), "uses IF EXISTS, which an online change cannot honour halfway; remove it");
+            var column = Name("the column");
+            if (Peek("CASCADE") || Peek("RESTRICT"))
+                throw Refuse(Text(start, p + 1), "uses CASCADE or RESTRICT; remove it (Swap refuses a change that would break dependants)");
+            return table => table.DropColumn(column);
+        }
+        if (Accept("RENAME"))
+        {
+            if (Accept("COLUMN"))
+            {
+                var from = Name("the column");
+                Expect("TO", start);
+                var to = Name("the new name");
+                return table => table.RenameColumn(from, to);
+            }
+            throw Refuse(Text(start, Math.Min(p + 2, t.Count)), "renames something other than a column; rename tables and indexes with plain SQL or a C# script");
+        }
+        if (Accept("MODIFY"))
+        {
+            _ = Accept("COLUMN");
+            var name = Name("the column");
+            return Redefine(name, name, start);
+        }
+        if (Accept("CHANGE"))
+        {
+            _ = Accept("COLUMN");
+            var from = Name("the column");
+            var to = Name("the new name");
+            return Redefine(from, to, start);
+        }
+        if (Accept("ALTER"))
+        {
+            _ = Accept("COLUMN");
+            var name = Name("the column");
+            if (Accept("SET"))
+            {
+                if (Accept("DEFAULT"))
+                {
+                    var value = Expression();
+                    return table => table.GetColumn(name).SetDefaultSql(value);
+                }
+                if (Accept("NOT"))
+                {
+                    Expect("NULL", start);
+                    return table => table.GetColumn(name).SetNullable(false);
+                }
+                if (Accept("DATA"))
+                {
+                    Expect("TYPE", start);
+                    return RetypeTo(name, start);
+                }
+            }
+            else if (Accept("DROP"))
+            {
+                if (Accept("DEFAULT"))
+                    return table => table.GetColumn(name).DropDefault();
+                if (Accept("NOT"))
+                {
+                    Expect("NULL", start);
+                    return table => table.GetColumn(name).SetNullable(true);
+                }
+            }
+            else if (Accept("TYPE"))
+            {
+                return RetypeTo(name, start);
+            }
+            throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "is an ALTER COLUMN form Swap does not run online (it runs SET/DROP DEFAULT, SET/DROP NOT NULL and TYPE)");
+        }
+        throw Refuse(Text(start, Math.Min(start + 2, t.Count)), "is not a clause Swap runs online (it runs ADD/DROP/RENAME/MODIFY/CHANGE/ALTER COLUMN, ADD/DROP INDEX, KEY, UNIQUE, PRIMARY KEY, CONSTRAINT and FOREIGN KEY)");
+    }
+
+    private Action<DbTable> RetypeTo(string name, int start)
+    {
+        var type = TypeText(start);
+        if (Peek("USING"))
+            throw Refuse(Text(start, t.Count), "converts with USING; Swap converts with a cast. Add a new column filled with your expression in a C# script instead");
+        return table => table.GetColumn(name).SetType(ColumnType.NativeType(type));
+    }
+
+    private Action<DbTable> AddColumn(int start)
+    {
+        var name = Name("the column");
+        var type = TypeText(start);
+        var (nullable, defaultSql, after, first) = ColumnOptions(start, allowPosition: true);
+        return table =>
+        {
+            var column = DbColumn.Of(name, ColumnType.NativeType(type)).SetNullable(nullable ?? true);
+            if (defaultSql is not null)
+                column.SetDefaultSql(defaultSql);
+            table.AddColumn(column, after, first);
+        };
+    }
+
+    /// <summary>MySQL's MODIFY / CHANGE: the whole definition is restated; what it leaves out is gone (a default, NOT NULL).</summary>
+    private Action<DbTable> Redefine(string from, string to, int start)
+    {
+        var type = TypeText(start);
+        var (nullable, defaultSql, _, _) = ColumnOptions(start, allowPosition: false);
+        return table =>
+        {
+            if (!string.Equals(from, to, StringComparison.Ordinal))
+                table.RenameColumn(from, to);
+            var column = table.GetColumn(to).SetType(ColumnType.NativeType(type)).SetNullable(nullable ?? true);
+            if (defaultSql is null)
+                column.DropDefault();
+            else
+                column.SetDefaultSql(defaultSql);
+        };
+    }
+
+    private (bool? Nullable, string? Default, string? After, bool First) ColumnOptions(int start, bool allowPosition)
+    {
+        bool? nullable = null;
+        string? defaultSql = null;
+        string? after = null;
+        var first = false;
+        while (p < t.Count && !t[p].IsPunct(','))
+        {
+            var at = p;
+            if (Accept("NOT"))
+            {
+                Expect("NULL", start);
+                nullable = false;
+            }
+            else if (Accept("NULL"))
+            {
+                nullable = true;
+            }
+            else if (Accept("DEFAULT"))
+            {
+                defaultSql = Expression();
+            }
+            else if (allowPosition && Accept("FIRST"))
+            {
+                first = true;
+            }
+            else if (allowPosition && Accept("AFTER"))
+            {
+                after = Name("the column to add after");
+            }
+            else
+            {
+                throw Refuse(Text(at, Math.Min(at + 2, t.Count)), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT{(allowPosition ? ", FIRST and AFTER" : "")}); use a C# script with the table engineer");
+            }
+        }
+        return (nullable, defaultSql, after, first);
+    }
+
+    private Action<DbTable> AddIndex(bool unique, int start)
+    {
+        string? name = Peek('(') ? null : Name("the index");
+        if (Peek("USING"))
+            throw Refuse(Text(start, p + 2), "names an index method; Swap builds the engine's default index");
+        var columns = ColumnList();
+        return table =>
+        {
+            var index = Index(columns, unique);
+            table.AddIndex(name is null ? index : index.Named(name));
+        };
+    }
+
+    private Action<DbTable> ForeignKey(string? name, int start)
+    {
+        Expect("KEY", start);
+        var columns = ColumnList().Select(c => c.Name).ToArray();
+        Expect("REFERENCES", start);
+        var parent = Name("the referenced table");
+        var parentColumns = ColumnList().Select(c => c.Name).ToArray();
+        string? onDelete = null, onUpdate = null;
+        while (Accept("ON"))
+        {
+            if (Accept("DELETE"))
+                onDelete = Action(start);
+            else if (Accept("UPDATE"))
+                onUpdate = Action(start);
+            else
+                throw Refuse(Text(start, p + 1), "has an ON clause other than ON DELETE / ON UPDATE");
+        }
+        return table =>
+        {
+            var fk = DbForeignKey.Create(columns, parent, parentColumns);
+            if (name is not null)
+                fk.Named(name);
+            if (onDelete is not null)
+                fk.OnDelete(onDelete);
+            if (onUpdate is not null)
+                fk.OnUpdate(onUpdate);
+            table.AddForeignKey(fk);
+        };
+    }
+
+    private string Action(int start)
+    {
+        foreach (var words in new[] { new[] { "CASCADE" }, ["RESTRICT"], ["SET", "NULL"], ["SET", "DEFAULT"], ["NO", "ACTION"] })
+        {
+            if (words.Select((w, i) => Peek(w, i)).All(b => b))
+            {
+                p += words.Length;
+                return string.Join(' ', words);
+            }
+        }
+        throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "has a referential action Swap does not know (CASCADE, RESTRICT, SET NULL, SET DEFAULT, NO ACTION)");
+    }
+
+    private TableEdit CreateIndex()
+    {
+        var start = p;
+        p++;
+        var unique = Accept("UNIQUE");
+        Expect("INDEX", start);
+        _ = Accept("CONCURRENTLY");
+        if (Peek("IF"))
+            throw Refuse(Text(start, p + 3), "uses IF NOT EXISTS; remove it (Swap refuses a name that exists)");
+        var name = Name("the index");
+        Expect("ON", start);
+        _ = Accept("ONLY");
+        var table = Name("the table");
+        if (Peek("USING"))
+            throw Refuse(Text(start, p + 2), "names an index method; Swap builds the engine's default index");
+        var columns = ColumnList();
+        if (p < t.Count)
+            throw Refuse(Text(p, t.Count), "follows the column list (a partial or covering index); create it with plain SQL");
+        return new TableEdit(table, null, Text(start, p), tbl => tbl.AddIndex(Index(columns, unique).Named(name)));
+    }
+
+    private TableEdit DropIndex()
+    {
+        var start = p;
+        p += 2;
+        _ = Accept("CONCURRENTLY");
+        if (Peek("IF"))
+            throw Refuse(Text(start, p + 2), "uses IF EXISTS; remove it");
+        var name = Name("the index");
+        string? table = null;
+        if (Accept("ON"))
+            table = Name("the table");
+        if (p < t.Count)
+            throw Refuse(Text(p, t.Count), "is not understood after DROP INDEX");
+        return new TableEdit(table, name, Text(start, p), tbl => tbl.DropIndex(name));
+    }
+
+    private static DbIndex Index(List<(string Name, int? Prefix)> columns, bool unique)
+    {
+        var names = columns.Select(c => c.Name).ToArray();
+        var index = unique ? DbIndex.Unique(names) : DbIndex.Create(names);
+        foreach (var (name, prefix) in columns.Where(c => c.Prefix is not null))
+            index.WithPrefix(name, prefix!.Value);
+        return index;
+    }
+
+    private List<(string Name, int? Prefix)> ColumnList()
+    {
+        var start = p;
+        Expect('(', start);
+        var columns = new List<(string, int?)>();
+        do
+        {
+            var name = Name("a column");
+            int? prefix = null;
+            if (Accept('('))
+            {
+                if (p >= t.Count || t[p].Kind != SqlTokenKind.Number)
+                    throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "indexes an expression; Swap indexes columns (with an optional prefix length)");
+                prefix = int.Parse(t[p++].Text, CultureInfo.InvariantCulture);
+                Expect(')', start);
+            }
+            if (Peek("ASC") || Peek("DESC") || Peek("COLLATE") || (p < t.Count && !t[p].IsPunct(',') && !t[p].IsPunct(')')))
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "gives a column an order, collation or expression; Swap indexes plain columns");
+            columns.Add((name, prefix));
+        }
+        while (Accept(','));
+        Expect(')', start);
+        return columns;
+    }
+
+    /// <summary>A type as written (<c>VARCHAR(100)</c>, <c>DOUBLE PRECISION</c>, <c>INT UNSIGNED</c>), up to the first column option.</summary>
+    private string TypeText(int start)
+    {
+        var from = p;
+        while (p < t.Count && !t[p].IsPunct(',') && !(t[p].Kind == SqlTokenKind.Word && ColumnClauseEnd.Contains(t[p].Text, StringComparer.OrdinalIgnoreCase) && p > from) && !Peek("USING"))
+        {
+            if (t[p].IsPunct('('))
+                SkipParens();
+            else
+                p++;
+        }
+        if (p == from)
+            throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "has no column type");
+        return Text(from, p);
+    }
+
+    /// <summary>A default: a literal, a signed number, a word (CURRENT_TIMESTAMP, TRUE), a call or a parenthesized expression.</summary>
+    private string Expression()
+    {
+        var from = p;
+        if (p >= t.Count)
+            throw Refuse("DEFAULT", "has no value");
+        if (t[p].IsPunct('('))
+        {
+            SkipParens();
+        }
+        else
+        {
+            p++;
+            if (p < t.Count && t[p].IsPunct('('))
+                SkipParens();
+            while (p < t.Count && t[p].IsPunct(':') && p + 1 < t.Count && t[p + 1].IsPunct(':'))
+            {
+                // PostgreSQL casts in defaults: 'x'::text
+                p += 2;
+                if (p < t.Count)
+                    p++;
+            }
+        }
+        return Text(from, p);
+    }
+
+    private void SkipParens()
+    {
+        var depth = 0;
+        do
+        {
+            if (t[p].IsPunct('('))
+                depth++;
+            else if (t[p].IsPunct(')'))
+                depth--;
+            p++;
+        }
+        while (p < t.Count && depth > 0);
+    }
+
+    private int ClauseEnd(int start)
+    {
+        var i = start;
+        var depth = 0;
+        while (i < t.Count && !(depth == 0 && t[i].IsPunct(',')))
+        {
+            if (t[i].IsPunct('('))
+                depth++;
+            else if (t[i].IsPunct(')'))
+                depth--;
+            i++;
+        }
+        return i;
+    }
+
+    private string Name(string what)
+    {
+        if (p >= t.Count || !t[p].IsName)
+            throw Refuse(p < t.Count ? t[p].Raw : "the end of the statement", $"stands where {what} was expected");
+        var name = t[p++].Text;
+        // schema.table: Swap works in the connection's schema.
+        if (p < t.Count && t[p].IsPunct('.'))
+            throw Refuse(name + "." + (p + 1 < t.Count ? t[p + 1].Raw : ""), "is qualified with a schema; Swap changes tables of the database (or schema) in --db, so write the name alone");
+        return name;
+    }
+
+    private bool Peek(string word, int ahead = 0) => p + ahead < t.Count && t[p + ahead].Is(word);
+
+    private bool Peek(char c) => p < t.Count && t[p].IsPunct(c);
+
+    private bool Accept(string word)
+    {
+        if (!Peek(word))
+            return false;
+        p++;
+        return true;
+    }
+
+    private bool Accept(char c)
+    {
+        if (!Peek(c))
+            return false;
+        p++;
+        return true;
+    }
+
+    private void Expect(string word, int start)
+    {
+        if (!Accept(word))
+            throw Refuse(Text(start, Math.Min(p + 1, t.Count)), $"expected {word} here");
+    }
+
+    private void Expect(char c, int start)
+    {
+        if (!Accept(c))
+            throw Refuse(Text(start, Math.Min(p + 1, t.Count)), $"expected '{c}' here");
+    }
+
+    private string Text(int from, int to)
+    {
+        var sb = new StringBuilder();
+        for (var i = from; i < to && i < t.Count; i++)
+        {
+            var token = t[i];
+            var glue = i == from || token.IsPunct(')') || token.IsPunct(',') || token.IsPunct('(') && t[i - 1].Kind == SqlTokenKind.Word && !ColumnClauseEnd.Contains(t[i - 1].Text, StringComparer.OrdinalIgnoreCase)
+                || t[i - 1].IsPunct('(') || token.IsPunct(':') || t[i - 1].IsPunct(':');
+            if (!glue)
+                sb.Append(' ');
+            sb.Append(token.Kind == SqlTokenKind.Quoted ? token.Raw : token.Raw);
+        }
+        return sb.ToString();
+    }
+
+    private static OnlineDdlException Refuse(string clause, string why) => new($"'{clause}' {why}");
+}

@@ -1,0 +1,90 @@
+using Swap.Connections;
+using Swap.Engine;
+using Swap.IntegrationTests.Engine;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Runner;
+
+/// <summary>
+/// A SQL script marked <c>-- swap:online</c>: its ALTER TABLE / CREATE INDEX / DROP INDEX run
+/// through the online copy-and-swap (a copy, capture, chunks, verification, one rename), the
+/// other statements as written; a clause outside the grammar refuses the script before anything runs.
+/// </summary>
+public class OnlineSqlTests
+{
+    private const string Script = """
+        -- swap:online
+        ALTER TABLE items ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT 'none', RENAME COLUMN v TO label;
+        CREATE INDEX idx_items_flag ON items (flag);
+        UPDATE items SET flag = 'even' WHERE k % 2 = 0;
+        -- swap:down
+        DROP INDEX idx_items_flag ON items;
+        """;
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task Alter_statements_of_an_online_sql_script_run_as_one_copy_and_swap(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 1_000);
+        var before = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        target.Sql("20261201000000_items_flag", Script);
+
+        var plan = await SwapCli.RunAsync(target, "plan");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        // The ALTER is planned as a copy-and-swap of items (journaled and online where the engine is), not sent as written.
+        if (engine != DatabaseEngine.Sqlite)
+            Assert.Contains("journaled steps (online swap)", plan.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("ALTER TABLE items ADD COLUMN flag", plan.Out, StringComparison.Ordinal);
+        Assert.Contains("UPDATE items SET flag = 'even' WHERE k % 2 = 0", plan.Out, StringComparison.Ordinal);
+
+        var run = await SwapCli.RunAsync(target, "up", "--chunk-size", "100");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var after = await target.QueryAsync("SELECT id, k, label, n, flag FROM items ORDER BY id");
+        Assert.Equal(before.Select(r => (r.Id, r.K, r.V, r.N, (string?)(r.K % 2 == 0 ? "even" : "none"))),
+            after.Select(r => (r.Int64("id")!.Value, r.Int64("k")!.Value, r.String("label"), r.Int64("n")!.Value, r.String("flag"))));
+        var table = await LoadAsync(target, "items");
+        Assert.Contains("idx_items_flag", table.IndexNames);
+        Assert.False(table.HasColumn("v"));
+        Assert.Equal(["20261201000000_items_flag"], await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        // A new row gets the column's default: the copy kept the DEFAULT clause.
+        await target.ExecuteAsync("INSERT INTO items (id, k, label, n) VALUES (5000, 1, 'x', 0)");
+        Assert.Equal(["none"], await target.ColumnAsync("SELECT flag FROM items WHERE id = 5000"));
+
+        var down = await SwapCli.RunAsync(target, "down");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.DoesNotContain("idx_items_flag", (await LoadAsync(target, "items")).IndexNames);
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_clause_outside_the_grammar_refuses_the_script_before_anything_runs(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 50);
+        var before = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        target.Sql("20261201000000_bad", """
+            -- swap:online
+            UPDATE items SET n = 99;
+            ALTER TABLE items ADD COLUMN extra INT, ADD CONSTRAINT positive CHECK (k >= 0);
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("20261201000000_bad.sql(3): 'ADD CONSTRAINT positive CHECK' adds a kind of constraint Swap does not run online", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    private static async Task<DbTable> LoadAsync(TestTarget target, string table)
+    {
+        var database = target.Database();
+        await using var connection = await database.OpenConnectionAsync(default);
+        var schema = await database.TableEngine.LoadTableAsync(connection, null, table, default);
+        return new DbTable(schema!, "copy", database.Dialect, readOnly: true);
+    }
+}

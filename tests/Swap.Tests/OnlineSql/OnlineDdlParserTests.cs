@@ -1,0 +1,60 @@
+using Swap.OnlineSql;
+
+namespace Swap.Tests.OnlineSql;
+
+public class OnlineDdlParserTests
+{
+    [Theory]
+    [InlineData("ALTER TABLE users ADD COLUMN email VARCHAR(200) NOT NULL DEFAULT '' AFTER name", "users", new[] { "ADD COLUMN email VARCHAR(200) NOT NULL DEFAULT '' AFTER name" })]
+    [InlineData("alter table `users` add `nick` varchar(20) null first, drop column legacy;", "users", new[] { "add `nick` varchar(20) null first", "drop column legacy" })]
+    [InlineData("ALTER TABLE \"users\" ALTER COLUMN age TYPE bigint, ALTER COLUMN name SET NOT NULL, ALTER COLUMN note DROP DEFAULT", "users", new[] { "ALTER COLUMN age TYPE bigint", "ALTER COLUMN name SET NOT NULL", "ALTER COLUMN note DROP DEFAULT" })]
+    [InlineData("ALTER TABLE users MODIFY COLUMN age BIGINT NOT NULL DEFAULT 0, CHANGE nick nickname VARCHAR(40)", "users", new[] { "MODIFY COLUMN age BIGINT NOT NULL DEFAULT 0", "CHANGE nick nickname VARCHAR(40)" })]
+    [InlineData("ALTER TABLE users RENAME COLUMN a TO b, ADD INDEX idx_email (email), ADD UNIQUE KEY uq_nick (nick(10)), DROP INDEX idx_old", "users", new[] { "RENAME COLUMN a TO b", "ADD INDEX idx_email(email)", "ADD UNIQUE KEY uq_nick(nick(10))", "DROP INDEX idx_old" })]
+    [InlineData("ALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE NO ACTION", "orders", new[] { "ADD CONSTRAINT fk_user FOREIGN KEY(user_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE NO ACTION" })]
+    [InlineData("ALTER TABLE t ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now(), ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5", "t", new[] { "ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now()", "ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5" })]
+    public void Alter_table_clauses_become_one_edit_each(string sql, string table, string[] clauses)
+    {
+        var edits = OnlineDdlParser.Parse(sql)!;
+
+        Assert.All(edits, e => Assert.Equal(table, e.Table));
+        Assert.Equal(clauses, edits.Select(e => e.Clause));
+    }
+
+    [Theory]
+    [InlineData("CREATE INDEX idx_a ON items (a, b)", "items", null)]
+    [InlineData("CREATE UNIQUE INDEX CONCURRENTLY uq ON items (email)", "items", null)]
+    [InlineData("DROP INDEX idx_a ON items", "items", "idx_a")]
+    [InlineData("DROP INDEX CONCURRENTLY idx_a", null, "idx_a")]
+    public void Index_statements_name_their_table_or_leave_it_to_be_looked_up(string sql, string? table, string? index)
+    {
+        var edit = Assert.Single(OnlineDdlParser.Parse(sql)!);
+
+        Assert.Equal(table, edit.Table);
+        Assert.Equal(index, edit.IndexName);
+    }
+
+    [Theory]
+    [InlineData("INSERT INTO t VALUES (1)")]
+    [InlineData("CREATE TABLE t (id INT PRIMARY KEY)")]
+    [InlineData("UPDATE users SET a = 1")]
+    [InlineData("DROP TABLE t")]
+    public void Other_statements_run_as_written(string sql) => Assert.Null(OnlineDdlParser.Parse(sql));
+
+    [Theory]
+    [InlineData("ALTER TABLE t ADD COLUMN id2 INT AUTO_INCREMENT", "'AUTO_INCREMENT' in 'ADD COLUMN id2 INT AUTO_INCREMENT' is a column option Swap does not run online")]
+    [InlineData("ALTER TABLE t ADD COLUMN IF NOT EXISTS x INT", "'ADD COLUMN IF NOT EXISTS' uses IF NOT EXISTS")]
+    [InlineData("ALTER TABLE t RENAME TO u", "'RENAME TO u' renames something other than a column")]
+    [InlineData("ALTER TABLE t ALTER COLUMN a TYPE int USING a::int", "converts with USING")]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY", "'DROP PRIMARY KEY' drops the primary key")]
+    [InlineData("ALTER TABLE s.t ADD COLUMN x INT", "'s.t' is qualified with a schema")]
+    [InlineData("ALTER TABLE t ENGINE=InnoDB", "'ENGINE =' is not a clause Swap runs online")]
+    [InlineData("CREATE INDEX i ON t (lower(email))", "indexes an expression")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE a > 0", "'WHERE a > 0' follows the column list")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)", "adds a kind of constraint Swap does not run online")]
+    public void Clauses_outside_the_grammar_are_refused_naming_the_clause(string sql, string message)
+    {
+        var error = Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+}
