@@ -79,7 +79,7 @@ internal sealed partial class MySqlTableEngine
                 {
                     await rename;
                 }
-                catch (DbException e) when (!IsLockTimeout(e))
+                catch (Exception e) when (database.IsDatabaseError(e) && !IsLockTimeout(e))
                 {
                     // The renamer's session was killed or lost: nothing was renamed (a RENAME is
                     // atomic); like a lock timeout, the attempt is retried.
@@ -142,7 +142,7 @@ internal sealed partial class MySqlTableEngine
             {
                 await probe.ExecuteAsync($"SELECT 1 FROM {D.Quote(table)} LIMIT 0", cancellationToken);
             }
-            catch (DbException e) when (IsLockTimeout(e))
+            catch (Exception e) when (database.IsDatabaseError(e) && IsLockTimeout(e))
             {
                 return;
             }
@@ -156,7 +156,7 @@ internal sealed partial class MySqlTableEngine
         {
             await action();
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (e is DbException or IOException or InvalidOperationException or OperationCanceledException)
         {
             // Unlocking a lock already gone; the attempt's own outcome is what the caller sees.
         }

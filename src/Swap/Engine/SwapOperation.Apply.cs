@@ -26,7 +26,7 @@ internal sealed partial class SwapOperation
                     {
                         return await applier.ApplyBatchAsync(Connection, null, ownTransaction: true, spec, ct);
                     }
-                    catch (DbException e)
+                    catch (Exception e) when (session.Database.IsDatabaseError(e))
                     {
                         throw session.Database.Translate(e, $"{session.Script.Id}: apply the change log of {spec.Original.Name}");
                     }
@@ -56,7 +56,7 @@ internal sealed partial class SwapOperation
                 {
                     applied = await applier.ApplyBatchAsync(Connection, null, ownTransaction: true, spec, Token);
                 }
-                catch (DbException e)
+                catch (Exception e) when (session.Database.IsDatabaseError(e))
                 {
                     throw session.Database.Translate(e, $"{session.Script.Id}: apply the change log of {spec.Original.Name}");
                 }

@@ -90,7 +90,7 @@ internal sealed partial class SwapOperation
                     Advance(progress, upper, n);
                     try
                     {
-                        await SaveAsync(state.Phase, tx);
+                        await SaveAsync(Stage, tx);
                         await tx.CommitAsync(ct);
                     }
                     catch

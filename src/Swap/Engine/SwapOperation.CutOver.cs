@@ -13,9 +13,9 @@ internal sealed partial class SwapOperation
     /// </summary>
     private async Task CutOverAsync()
     {
-        if (Phase > 0 && !state.InTransaction && await AllSwappedAsync())
+        if (Stage > SwapStage.Started && !state.InTransaction && await AllSwappedAsync())
         {
-            await SaveAsync("swapped");
+            await SaveAsync(SwapStage.Swapped);
             return;
         }
         foreach (var spec in specs)
@@ -52,7 +52,7 @@ internal sealed partial class SwapOperation
                         // still have swapped: then only the journal is behind.
                         if (engine.Online && await AllSwappedAsync())
                         {
-                            await SaveAsync("swapped");
+                            await SaveAsync(SwapStage.Swapped);
                             return;
                         }
                         await CatchUpBeforeCutOverAsync();
@@ -60,7 +60,7 @@ internal sealed partial class SwapOperation
                     await engine.CutOverAsync(Connection, state.Transaction, specs, options, CatchUpUnderLockAsync, async tx =>
                     {
                         Running.FaultPoints.Hit("cutover");
-                        await SaveAsync("swapped", tx);
+                        await SaveAsync(SwapStage.Swapped, tx);
                     }, ct);
                 },
                 Token);
