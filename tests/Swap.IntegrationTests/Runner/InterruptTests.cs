@@ -53,6 +53,9 @@ public class InterruptTests
         using var cts = new CancellationTokenSource();
         var running = SwapCli.Start(target, ["up", "--chunk-time", "10ms", "--chunk-size", "50", "--max-chunk-size", "50"], cts.Token);
         await running.WaitForOutputAsync("swap items: copying");
+        // The first progress line comes before the first chunk: interrupt once a chunk has committed.
+        for (var i = 0; i < 1200 && !Regex.IsMatch(running.Out.Text + running.Err.Text, @"swap items: copying [1-9][\d,]* of") && !running.Completion.IsCompleted; i++)
+            await Task.Delay(50);
         await cts.CancelAsync();
         var run = await running.Completion;
 
