@@ -57,6 +57,7 @@ internal sealed partial class MySqlTableEngine
 
             // Nobody can write the originals now: apply the rest of the change logs.
             await catchUp(connection, null, cancellationToken);
+            await CarryAutoIncrementAsync(connection, specs, cancellationToken);
 
             var rename = renamer.ExecuteAsync(Rename(specs), cancellationToken);
             try
@@ -95,6 +96,29 @@ internal sealed partial class MySqlTableEngine
         // RENAME commits on its own: the journal says "swapped" right after, and a resumed run
         // that finds the copy gone and the old table present knows the rename happened.
         await recordSwapped(null);
+    }
+
+    /// <summary>
+    /// The copy's AUTO_INCREMENT counter only knows the ids inserted into it; a row the application
+    /// inserted and deleted before the applier saw it never got there, so the copy would hand out
+    /// that id again. The original's counter is carried over (InnoDB never lowers a counter below
+    /// the table's largest id + 1). MariaDB reads the counter live in information_schema; MySQL 8
+    /// caches it (information_schema_stats_expiry).
+    /// </summary>
+    private async Task CarryAutoIncrementAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
+    {
+        foreach (var spec in specs)
+        {
+            var next = await connection.ScalarAsync(
+                "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @table",
+                new { table = spec.Original.Name },
+                null,
+                cancellationToken);
+            if (next is null or DBNull)
+                continue;
+            var value = System.Convert.ToUInt64(next, CultureInfo.InvariantCulture);
+            await connection.ExecuteAsync($"ALTER TABLE {D.Quote(spec.Names.Copy)} AUTO_INCREMENT = {value.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+        }
     }
 
     private static int LockSeconds(OnlineSwapOptions options) => (int)Math.Max(1, Math.Ceiling(options.CutOverLockTimeout.TotalSeconds));
