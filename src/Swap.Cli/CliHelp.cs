@@ -29,6 +29,7 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
         ["validate"] = ["swap validate        # in CI: exit 4 when scripts and history disagree"],
         ["create"] = ["swap create \"Add user roles\"", "swap create \"Fill roles\" --cs --group \"user roles\" -m modules/users"],
         ["cleanup"] = ["swap cleanup --dry-run", "swap cleanup --script MigrateAttachments --drop-old"],
+        ["rehearse"] = ["swap rehearse --on sqlite:staging.db --clone-from sqlite:app.db --db sqlite:app.db", "swap rehearse --on postgres://deploy:s3cret@staging:5432/shop --db postgres://reader:s3cret@db:5432/shop --report rehearsal"],
     };
 
     private const string ExitCodesText = """

@@ -5,7 +5,7 @@ using Swap.Engine;
 namespace Swap.MySql;
 
 /// <summary>SQL text for MySQL 8 and MariaDB 10.x.</summary>
-public sealed class MySqlDialect : SqlDialect
+public sealed partial class MySqlDialect : SqlDialect
 {
     private static readonly HashSet<string> Ddl = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -24,6 +24,11 @@ internal static partial class Log
         public const int HistoryCreated = 1200;
         public const int HistorySynced = 1201;
         public const int Compiling = 1300;
+        public const int InstantChanging = 1400;
+        public const int InstantRetrying = 1401;
+        public const int InstantUnsupported = 1402;
+        public const int InstantAlreadyDone = 1403;
+        public const int ChangeMethod = 1404;
     }
 
     [LoggerMessage(Events.LockAcquired, LogLevel.Debug, "Took the run lock on {Scope} as {Holder}")]
@@ -76,4 +81,19 @@ internal static partial class Log
 
     [LoggerMessage(Events.Compiling, LogLevel.Debug, "Compiling {Count} C# migration file(s)")]
     public static partial void Compiling(ILogger logger, int count);
+
+    [LoggerMessage(Events.InstantChanging, LogLevel.Information, "{ScriptId} {Table}: {Method}")]
+    public static partial void InstantChanging(ILogger logger, string scriptId, string table, string method);
+
+    [LoggerMessage(Events.InstantRetrying, LogLevel.Warning, "The change of {Tables} waited too long for its lock; retry {Attempt} in {Delay}")]
+    public static partial void InstantRetrying(ILogger logger, string tables, int attempt, string delay);
+
+    [LoggerMessage(Events.InstantUnsupported, LogLevel.Information, "{Table}: the server cannot make this change in place ({Error}); copying instead")]
+    public static partial void InstantUnsupported(ILogger logger, string table, string error);
+
+    [LoggerMessage(Events.InstantAlreadyDone, LogLevel.Warning, "{ScriptId}: an interrupted change had already taken effect ({Error}); counting it as done")]
+    public static partial void InstantAlreadyDone(ILogger logger, string scriptId, string error);
+
+    [LoggerMessage(Events.ChangeMethod, LogLevel.Information, "{ScriptId}: copy-and-swap, because {Why}")]
+    public static partial void CopyChosen(ILogger logger, string scriptId, string why);
 }

@@ -68,8 +68,27 @@ public sealed partial class MigrationContext
             if (!uses.Contains(use))
                 uses.Add(use);
         }
+        // The cheapest safe path first: instant or in place where the engine can, else the copy.
+        var instant = Instant.InstantChanger.Plans(session, uses, out var whyCopy);
+        if (session.Mode == ExecutionMode.DryRun && instant is not null)
+        {
+            foreach (var (use, plan) in instant)
+                session.Plan.Add(new PlannedStep($"{use.Original.Name}: {plan}", plan.Statements));
+            foreach (var use in uses)
+                use.Finished = true;
+            return;
+        }
+        if (instant is not null && await Instant.InstantChanger.RunAsync(session, instant))
+        {
+            foreach (var use in uses)
+                use.Finished = true;
+            return;
+        }
+        if (whyCopy is not null)
+            Log.CopyChosen(session.Logger, ScriptId, whyCopy);
         if (session.Mode == ExecutionMode.DryRun)
         {
+            session.Plan.Add(new PlannedStep($"copy-and-swap: {whyCopy ?? "the engine cannot make these changes in place"}", []));
             SwapPlanner.Plan(session, uses);
             foreach (var use in uses)
                 use.Finished = true;

@@ -123,6 +123,7 @@ public sealed partial class Migrator
         {
             var error = e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             Log.ScriptFailed(logger, script.Id, error);
+            run.Listener?.ScriptFinished(script.Id, options.TimeProvider.GetElapsedTime(started), e);
             connection = await RecordFailureAsync(runLock, connection, script.Id, started, error);
             throw e as SwapException ?? database.Translate(e, script.Id);
         }
@@ -133,6 +134,7 @@ public sealed partial class Migrator
         }
         var elapsed = options.TimeProvider.GetElapsedTime(started);
         Log.ScriptApplied(logger, script.Id, Durations.Format(elapsed));
+        run.Listener?.ScriptFinished(script.Id, elapsed, null);
         return (connection, new ScriptOutcome(script.Id, elapsed, resumed));
     }
 

@@ -41,12 +41,16 @@ public sealed partial class Migrator
     private RunContext Context(CancellationToken cancellationToken) =>
         new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken)
         {
+            Listener = Listener,
             OnProgress = p =>
             {
                 Progress = p;
                 options.Swap.Progress?.Report(p);
             },
         };
+
+    /// <summary>Hears the scripts, steps and cut-overs of this migrator's runs (a rehearsal's recorder).</summary>
+    internal IRunListener? Listener { get; set; }
 
     /// <summary>The latest snapshot of the table swap in progress (phase, rows, rate, ETA), or null.</summary>
     public Engine.SwapProgress? Progress { get; private set; }

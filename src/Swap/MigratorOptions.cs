@@ -37,6 +37,9 @@ public sealed class MigratorOptions
     /// <summary>The clock for lock timeouts, retry delays, budgets and recorded times.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Copy every changed table, even where the engine could change it instantly or in place (<c>up --always-copy</c>).</summary>
+    public bool AlwaysCopy { get; set; }
+
     /// <summary>
     /// From how many rows (the engine's estimate) <c>plan</c> and <c>validate</c> warn about an
     /// ALTER TABLE or index statement that a SQL script runs as written (default 100,000).

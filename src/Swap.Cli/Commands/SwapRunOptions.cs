@@ -13,9 +13,11 @@ internal sealed class SwapRunOptions
     public Option<string?> CutOverWait { get; } = new("--cut-over-lock-wait") { HelpName = "duration", Description = "Longest lock wait per cut-over attempt (default 1s)." };
     public Option<int?> CutOverRetries { get; } = new("--cut-over-retries") { HelpName = "n", Description = "Cut-over attempts after the first before giving up with exit 9 (default 10)." };
 
+    public Option<bool> AlwaysCopy { get; } = new("--always-copy") { Description = "Copy and swap every changed table, even where the engine could change it instantly or in place." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { TimeBudget, KeepOld, ChunkTime, ChunkSize, MaxChunkSize, CutOverWait, CutOverRetries })
+        foreach (var option in new Option[] { TimeBudget, KeepOld, AlwaysCopy, ChunkTime, ChunkSize, MaxChunkSize, CutOverWait, CutOverRetries })
             command.Options.Add(option);
     }
 
@@ -25,6 +27,7 @@ internal sealed class SwapRunOptions
     public void Apply(ParseResult parse, MigratorOptions o)
     {
         o.Swap.KeepOldTables = parse.GetValue(KeepOld);
+        o.AlwaysCopy = parse.GetValue(AlwaysCopy);
         if (parse.GetValue(ChunkTime) is { } t)
             o.Swap.ChunkTargetTime = Durations.Parse(t, "--chunk-time");
         if (parse.GetValue(ChunkSize) is { } size)

@@ -16,4 +16,10 @@ internal static class ServerErrors
 
     /// <summary>ER_FK_DUP_NAME: a foreign key of that name exists.</summary>
     public const MySqlErrorCode DuplicateForeignKeyName = (MySqlErrorCode)1826;
+
+    /// <summary>ER_ALTER_OPERATION_NOT_SUPPORTED: the ALGORITHM or LOCK asked for is not possible for this ALTER.</summary>
+    public const MySqlErrorCode AlterOperationNotSupported = (MySqlErrorCode)1845;
+
+    /// <summary>ER_ALTER_OPERATION_NOT_SUPPORTED_REASON: the same, with the reason.</summary>
+    public const MySqlErrorCode AlterOperationNotSupportedReason = (MySqlErrorCode)1846;
 }

@@ -30,6 +30,16 @@ public abstract partial class SqlDialect
         return column.DefaultIsValue ? ValueLiteral(column.DefaultValue!) : column.DefaultSql;
     }
 
+    /// <summary>
+    /// The cheapest safe method for a table's change set on this engine (see the rules in
+    /// docs/writing-migrations.md): instant (metadata only), in place (index builds that do not
+    /// block writes), or the online copy. The default is the copy.
+    /// </summary>
+    internal virtual Instant.ChangePlan PlanChange(Instant.TableDiff diff) => Instant.ChangePlan.Copy($"{Engine} has no instant changes in Swap");
+
+    /// <summary>True when a failed instant or in-place statement means "the engine cannot do this without a copy" (then Swap copies).</summary>
+    internal virtual bool IsUnsupportedInstant(Exception error) => false;
+
     /// <summary>Refuses a portable type this engine has no type for.</summary>
     protected SwapException Lacks(ColumnType type, string instead) => new(
         SwapErrorKind.Refused,

@@ -57,11 +57,21 @@ internal sealed partial class SwapOperation
                         }
                         await CatchUpBeforeCutOverAsync();
                     }
-                    await engine.CutOverAsync(Connection, state.Transaction, specs, options, CatchUpUnderLockAsync, async tx =>
+                    var attemptStarted = session.Run.Time.GetTimestamp();
+                    var succeeded = false;
+                    try
                     {
-                        Running.FaultPoints.Hit("cutover");
-                        await SaveAsync(SwapStage.Swapped, tx);
-                    }, ct);
+                        await engine.CutOverAsync(Connection, state.Transaction, specs, options, CatchUpUnderLockAsync, async tx =>
+                        {
+                            Running.FaultPoints.Hit("cutover");
+                            await SaveAsync(SwapStage.Swapped, tx);
+                        }, ct);
+                        succeeded = true;
+                    }
+                    finally
+                    {
+                        session.Run.Listener?.CutOverAttempted(session.Script.Id, TableNames, attempts, session.Run.Time.GetElapsedTime(attemptStarted), succeeded);
+                    }
                 },
                 Token);
         }

@@ -18,6 +18,9 @@ internal sealed record RunContext(
     /// <summary>Receives progress snapshots of table swaps.</summary>
     public Action<Engine.SwapProgress>? OnProgress { get; init; }
 
+    /// <summary>Hears scripts, steps and cut-over attempts (a rehearsal's recorder), or null.</summary>
+    public IRunListener? Listener { get; init; }
+
     /// <summary>
     /// Asks whether the run lock is still this run's (its session may have ended: a network cut,
     /// an idle-session timeout, a kill). Long steps ask it as they go, so a run that lost the lock

@@ -24,7 +24,10 @@ internal static class ScriptRunner
         await session.BeginAsync();
         // Said after BeginAsync: only the journal tells whether this run resumes step by step.
         if (direction == Direction.Up)
+        {
             Log.ScriptStarting(run.Logger, script.Id, script.Kind == ScriptKind.Sql ? "sql" : "c#", session.Mode == ExecutionMode.Transactional ? "one transaction" : "journaled steps");
+            run.Listener?.ScriptStarted(script.Id, script.Kind, session.Mode);
+        }
         if (session.Resumed is { } resumed)
             Log.ScriptResuming(run.Logger, script.Id, resumed.DoneSteps, resumed.InterruptedOp ?? "none");
         try

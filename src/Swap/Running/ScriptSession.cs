@@ -49,6 +49,11 @@ internal sealed class ScriptSession
     /// </summary>
     public Engine.Schema.TableSchema? RecordedSchema(string table)
     {
+        foreach (var entry in journal.Values.Where(e => e.Op == "instant").OrderBy(e => e.Seq))
+        {
+            if (Instant.InstantChanger.RecordedSchema(StepData.Result(entry.Data), table) is { } schema)
+                return schema;
+        }
         foreach (var entry in journal.Values.Where(e => e.Op == "swap").OrderBy(e => e.Seq))
         {
             if (Engine.SwapJournalData.Read(StepData.Result(entry.Data)).Schemas.TryGetValue(table, out var json))
@@ -107,7 +112,7 @@ internal sealed class ScriptSession
     /// <param name="encode">Turns the result into the journal's data column.</param>
     /// <param name="decode">Reads a recorded result back.</param>
     /// <param name="alreadyDone">For a non-atomic step interrupted before its journal row said done: true when the error of re-running it shows the work had been done.</param>
-    public async Task<T> StepAsync<T>(
+    public Task<T> StepAsync<T>(
         string op,
         string description,
         string identity,
@@ -115,7 +120,38 @@ internal sealed class ScriptSession
         bool atomic,
         Func<T, string?> encode,
         Func<string?, T> decode,
-        Func<Exception, bool>? alreadyDone = null)
+        Func<Exception, bool>? alreadyDone = null) =>
+        HeardAsync(op, description, () => StepCoreAsync(op, description, identity, execute, atomic, encode, decode, alreadyDone));
+
+    /// <summary>Tells the run's listener (if any) how long a step took and how it ended.</summary>
+    private async Task<T> HeardAsync<T>(string op, string description, Func<Task<T>> work)
+    {
+        if (Run.Listener is not { } listener)
+            return await work();
+        var started = Run.Time.GetTimestamp();
+        var mode = Mode;
+        try
+        {
+            var result = await work();
+            listener.StepFinished(Script.Id, seq, op, description, mode, Run.Time.GetElapsedTime(started), null);
+            return result;
+        }
+        catch (Exception e)
+        {
+            listener.StepFinished(Script.Id, seq, op, description, mode, Run.Time.GetElapsedTime(started), e);
+            throw;
+        }
+    }
+
+    private async Task<T> StepCoreAsync<T>(
+        string op,
+        string description,
+        string identity,
+        Func<DbTransaction?, Task<T>> execute,
+        bool atomic,
+        Func<T, string?> encode,
+        Func<string?, T> decode,
+        Func<Exception, bool>? alreadyDone)
     {
         CancellationToken.ThrowIfCancellationRequested();
         var fingerprint = Fingerprint(op, identity);
@@ -168,7 +204,10 @@ internal sealed class ScriptSession
     /// progress is recorded phase by phase and a resumed run continues from the last phase; in
     /// transactional mode (or when <paramref name="atomic"/>) it runs inside one transaction.
     /// </summary>
-    public async Task<T> OperationAsync<T>(string op, string description, string identity, bool atomic, Func<OperationState, Task<T>> run, Func<T, string?> encode, Func<string?, T> decode)
+    public Task<T> OperationAsync<T>(string op, string description, string identity, bool atomic, Func<OperationState, Task<T>> run, Func<T, string?> encode, Func<string?, T> decode) =>
+        HeardAsync(op, description, () => OperationCoreAsync(op, description, identity, atomic, run, encode, decode));
+
+    private async Task<T> OperationCoreAsync<T>(string op, string description, string identity, bool atomic, Func<OperationState, Task<T>> run, Func<T, string?> encode, Func<string?, T> decode)
     {
         CancellationToken.ThrowIfCancellationRequested();
         var fingerprint = Fingerprint(op, identity);

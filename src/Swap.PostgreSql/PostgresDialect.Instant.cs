@@ -1,0 +1,57 @@
+using Swap.Instant;
+
+namespace Swap.PostgreSql;
+
+/// <summary>
+/// PostgreSQL 11+: adding a column that is nullable or has a constant default, dropping or
+/// renaming a column, setting or dropping a default and dropping NOT NULL are catalog updates;
+/// non-unique indexes are built and dropped CONCURRENTLY. Everything else is copied.
+/// </summary>
+public sealed partial class PostgresDialect
+{
+    internal override ChangePlan PlanChange(TableDiff diff)
+    {
+        if (diff.NeedsCopy is { } why)
+            return ChangePlan.Copy(why);
+        var t = Quote(diff.Original.Name);
+        var lastOriginal = diff.Original.Columns.Count == 0 ? null : diff.Target.Columns.LastOrDefault(c => c.OriginalName is not null)?.Name;
+        var clauses = new List<string>();
+        foreach (var (c, after) in diff.Added)
+        {
+            if (!c.Nullable && c.DefaultSql is null)
+                return ChangePlan.Copy($"new column {c.Name} is NOT NULL without a default");
+            if (c.DefaultSql is not null && !c.DefaultIsValue)
+                return ChangePlan.Copy($"the default of new column {c.Name} is an expression, which PostgreSQL may evaluate for every row");
+            if (TypeCheck(c.Name, c.Type) is not null)
+                return ChangePlan.Copy($"new column {c.Name} carries a CHECK, which PostgreSQL validates over every row");
+            var position = diff.Target.Columns.ToList().IndexOf(c);
+            if (diff.Target.Columns.Skip(position + 1).Any(o => o.OriginalName is not null))
+                return ChangePlan.Copy($"PostgreSQL adds columns at the end only, and {c.Name} goes {(after is null ? "first" : "after " + after)}");
+            clauses.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)}{(c.Nullable ? "" : " NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}");
+        }
+        clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
+        clauses.AddRange(diff.DefaultChanged.Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
+        clauses.AddRange(diff.NullDropped.Select(c => $"ALTER COLUMN {Quote(c.OriginalName!)} DROP NOT NULL"));
+        var statements = new List<string>();
+        if (clauses.Count > 0)
+            statements.Add($"ALTER TABLE {t} {string.Join(", ", clauses)}");
+        // RENAME is a statement of its own in PostgreSQL.
+        statements.AddRange(diff.Renamed.Select(c => $"ALTER TABLE {t} RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
+        if (diff.IndexesAdded.Any(i => i.Unique))
+            return ChangePlan.Copy("a unique index is built on the copy, where duplicates are found before anything changes");
+        statements.AddRange(diff.IndexesDropped.Select(i => $"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}"));
+        foreach (var i in diff.IndexesAdded)
+        {
+            // An interrupted CONCURRENTLY build leaves an invalid index behind: a resumed run drops it first.
+            statements.Add($"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}");
+            statements.Add($"CREATE INDEX CONCURRENTLY {Quote(i.Name)} ON {t} ({string.Join(", ", i.Columns.Select(c => Quote(c.Column)))})");
+        }
+        if (statements.Count == 0)
+            return ChangePlan.Copy("nothing changes in the table's definition");
+        return diff.HasIndexChanges
+            ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
+                ? "PostgreSQL changes these columns in its catalog and builds or drops indexes CONCURRENTLY, without blocking writes"
+                : "PostgreSQL builds or drops indexes CONCURRENTLY, without blocking writes", statements)
+            : new ChangePlan(ChangeMethod.Instant, "PostgreSQL makes these column changes in its catalog, without touching rows", statements);
+    }
+}

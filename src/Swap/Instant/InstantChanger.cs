@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Swap.Data;
+using Swap.Engine;
+using Swap.Engine.Schema;
+using Swap.Running;
+
+namespace Swap.Instant;
+
+/// <summary>
+/// Makes a script's table changes without a copy where the engine can (instant catalog updates,
+/// in-place index builds), under the cut-over discipline: each statement waits for its lock at
+/// most <c>--cut-over-lock-wait</c>, is retried with backoff up to <c>--cut-over-retries</c>, and
+/// the change is one journaled operation, so a crash resumes it. Tables that need a copy (or a
+/// script that asks for one) go through the online copy-and-swap instead.
+/// </summary>
+internal static class InstantChanger
+{
+    private const string Done = "done";
+    private const string FellBack = "copy";
+
+    /// <summary>The plan for each table, or null when the tables must be copied (and why, for the log).</summary>
+    public static IReadOnlyList<(TableUse Use, ChangePlan Plan)>? Plans(ScriptSession session, IReadOnlyList<TableUse> uses, out string? whyCopy)
+    {
+        whyCopy = null;
+        if (session.Run.Options.AlwaysCopy)
+        {
+            whyCopy = "--always-copy";
+            return null;
+        }
+        if (session.Run.Options.Swap.KeepOldTables)
+        {
+            whyCopy = "--keep-old keeps the old table, which only a copy has";
+            return null;
+        }
+        var plans = new List<(TableUse, ChangePlan)>();
+        foreach (var use in uses)
+        {
+            if (use.Model is not { } model)
+            {
+                whyCopy = $"{use.Original.Name}: the script changes the copy with its own SQL (UseTableAsync)";
+                return null;
+            }
+            if (model.CopyForced)
+            {
+                whyCopy = $"{use.Original.Name}: the script asks for a copy (ForceCopy)";
+                return null;
+            }
+            if (session.Database.TableEngine.Refusals(use.Original, model).Any())
+            {
+                // The copy path's preflight says what is wrong and what to do.
+                whyCopy = $"{use.Original.Name}: the change needs the preflight of a copy";
+                return null;
+            }
+            var plan = session.Database.Dialect.PlanChange(TableDiff.Of(model));
+            if (plan.Method == ChangeMethod.Copy)
+            {
+                whyCopy = $"{use.Original.Name}: {plan.Reason}";
+                return null;
+            }
+            plans.Add((use, plan));
+        }
+        return plans;
+    }
+
+    /// <summary>Runs the plans as one journaled operation; false when the engine refused the algorithm and the tables must be copied after all.</summary>
+    public static async Task<bool> RunAsync(ScriptSession session, IReadOnlyList<(TableUse Use, ChangePlan Plan)> plans)
+    {
+        var names = string.Join(", ", plans.Select(p => p.Use.Original.Name));
+        var identity = string.Join("\n", plans.Select(p => p.Use.Identity));
+        var outcome = await session.OperationAsync(
+            "instant",
+            $"{string.Join("; ", plans.Select(p => $"{p.Use.Original.Name} {ChangePlan.Name(p.Plan.Method)}"))}",
+            identity,
+            atomic: false,
+            run: state => RunPlansAsync(session, plans, state, names),
+            encode: s => s,
+            decode: s => s ?? Done);
+        return outcome == Done;
+    }
+
+    private static async Task<string> RunPlansAsync(ScriptSession session, IReadOnlyList<(TableUse Use, ChangePlan Plan)> plans, OperationState state, string names)
+    {
+        var database = session.Database;
+        var options = session.Run.Options.Swap;
+        var logger = session.Logger;
+        // The schemas before the change, for a resumed run: its script must see the table as it was.
+        if (state.Data is null)
+            await state.SaveAsync("changing", JsonSerializer.Serialize(plans.ToDictionary(p => p.Use.Original.Name, p => SchemaJson.Write(p.Use.Original))));
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
+                Delay = options.CutOverRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                MaxDelay = TimeSpan.FromSeconds(5),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(database.IsLockTimeout),
+                OnRetry = args =>
+                {
+                    Log.InstantRetrying(logger, names, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        var connection = session.Connection;
+        // Inside one transaction (SQLite) the statements share its lock, whose wait is already bounded.
+        var bounded = state.Transaction is null;
+        if (bounded)
+            await database.ApplyLockTimeoutAsync(connection, options.CutOverLockTimeout, session.CancellationToken);
+        try
+        {
+            foreach (var (use, plan) in plans)
+            {
+                Log.InstantChanging(logger, session.Script.Id, use.Original.Name, plan.ToString());
+                foreach (var sql in plan.Statements)
+                {
+                    try
+                    {
+                        await pipeline.ExecuteAsync(async ct => await connection.ExecuteAsync(sql, null, state.Transaction, ct), session.CancellationToken);
+                    }
+                    catch (Exception e) when (database.IsLockTimeout(e))
+                    {
+                        throw new SwapException(
+                            SwapErrorKind.CutOverTimedOut,
+                            $"{session.Script.Id}: the {ChangePlan.Name(plan.Method)} change of {use.Original.Name} could not get its lock within {Durations.Format(options.CutOverLockTimeout)} in {options.CutOverRetries + 1} attempt(s): " +
+                            "a long transaction or query holds the table, and nothing was changed by the statement that waited. Run 'swap up' again when the table is quieter.",
+                            e)
+                        { ScriptId = session.Script.Id };
+                    }
+                    catch (Exception e) when (database.Dialect.IsUnsupportedInstant(e))
+                    {
+                        Log.InstantUnsupported(logger, use.Original.Name, e.Message);
+                        return FellBack;
+                    }
+                    catch (Exception e) when (state.Phase == "changing" && database.IsAlreadyDone(e))
+                    {
+                        // A resumed run: this statement was done before the interruption.
+                        Log.InstantAlreadyDone(logger, session.Script.Id, e.Message);
+                    }
+                    catch (Exception e) when (database.IsDatabaseError(e))
+                    {
+                        throw database.Translate(e, $"{session.Script.Id}: {MigrationContext.Shorten(sql)}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (bounded)
+                await database.ApplyLockTimeoutAsync(connection, session.Run.Options.StatementLockTimeout, CancellationToken.None);
+        }
+        FaultPoints.Hit("instant");
+        return Done;
+    }
+
+    /// <summary>The schema a resumed instant change recorded before it ran, or null.</summary>
+    public static TableSchema? RecordedSchema(string? data, string table)
+    {
+        if (data is null)
+            return null;
+        var schemas = JsonSerializer.Deserialize<Dictionary<string, string>>(data);
+        return schemas is not null && schemas.TryGetValue(table, out var json) ? SchemaJson.Read(json) : null;
+    }
+}

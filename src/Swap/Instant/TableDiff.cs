@@ -1,0 +1,109 @@
+using Swap.Engine;
+using Swap.Engine.Schema;
+
+namespace Swap.Instant;
+
+/// <summary>How a table's change set is made.</summary>
+public enum ChangeMethod
+{
+    /// <summary>Metadata only: a catalog update under a short, bounded lock.</summary>
+    Instant,
+
+    /// <summary>In place without blocking writes (index builds: CONCURRENTLY, INPLACE LOCK=NONE).</summary>
+    InPlace,
+
+    /// <summary>The online copy-and-swap.</summary>
+    Copy,
+}
+
+/// <summary>The method chosen for one table, why, and (unless it is a copy) the statements that make the change.</summary>
+public sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyList<string> Statements)
+{
+    public static ChangePlan Copy(string reason) => new(ChangeMethod.Copy, reason, []);
+
+    public override string ToString() => $"{Name(Method)}: {Reason}";
+
+    public static string Name(ChangeMethod method) => method switch
+    {
+        ChangeMethod.Instant => "instant",
+        ChangeMethod.InPlace => "in place",
+        _ => "copy",
+    };
+}
+
+/// <summary>
+/// What a script's engineer changes amount to, in the terms the instant rules need: added,
+/// dropped and renamed columns, default and nullability changes, added and dropped indexes.
+/// Anything else (a type change, keys, foreign keys, fills) is named in <see cref="NeedsCopy"/>.
+/// </summary>
+internal sealed class TableDiff
+{
+    public required TableSchema Original { get; init; }
+
+    public required DbTable Target { get; init; }
+
+    /// <summary>New columns with the column they follow (null: first).</summary>
+    public List<(DbColumn Column, string? After)> Added { get; } = [];
+
+    public List<ColumnSchema> Dropped { get; } = [];
+
+    public List<DbColumn> Renamed { get; } = [];
+
+    public List<DbColumn> DefaultChanged { get; } = [];
+
+    /// <summary>Existing columns that become nullable.</summary>
+    public List<DbColumn> NullDropped { get; } = [];
+
+    public List<DbTable.IndexModel> IndexesAdded { get; } = [];
+
+    public List<IndexSchema> IndexesDropped { get; } = [];
+
+    /// <summary>Why no instant or in-place method applies whatever the engine, or null.</summary>
+    public string? NeedsCopy { get; private set; }
+
+    public bool HasColumnChanges => Added.Count + Dropped.Count + Renamed.Count + DefaultChanged.Count + NullDropped.Count > 0;
+
+    public bool HasIndexChanges => IndexesAdded.Count + IndexesDropped.Count > 0;
+
+    public static TableDiff Of(DbTable target)
+    {
+        var original = target.Original;
+        var diff = new TableDiff { Original = original, Target = target };
+        for (var i = 0; i < target.Columns.Count; i++)
+        {
+            var c = target.Columns[i];
+            if (c.OriginalName is null)
+            {
+                if (c.Fill is not null)
+                    diff.NeedsCopy ??= $"column {c.Name} is filled from the existing rows (FillWith)";
+                diff.Added.Add((c, i == 0 ? null : target.Columns[i - 1].Name));
+                continue;
+            }
+            if (c.TypeChanged)
+                diff.NeedsCopy ??= $"changing the type of {c.OriginalName} rewrites every row";
+            if (c.NullabilityChanged && !c.Nullable)
+                diff.NeedsCopy ??= $"making {c.OriginalName} NOT NULL checks every row";
+            if (c.NullabilityChanged && c.Nullable)
+                diff.NullDropped.Add(c);
+            if (c.DefaultChanged)
+                diff.DefaultChanged.Add(c);
+            if (!string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal))
+                diff.Renamed.Add(c);
+        }
+        var kept = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        diff.Dropped.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)));
+        // Existing columns must keep their order: only new columns may be placed.
+        var order = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!).ToList();
+        if (!order.SequenceEqual(original.Columns.Where(c => kept.Contains(c.Name)).Select(c => c.Name), StringComparer.OrdinalIgnoreCase))
+            diff.NeedsCopy ??= "existing columns change their order";
+        if (!target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase)
+            && !target.PrimaryKey.SequenceEqual(original.PrimaryKey.Select(k => target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name ?? k), StringComparer.OrdinalIgnoreCase))
+            diff.NeedsCopy ??= "the primary key changes";
+        if (target.ForeignKeys.Any(f => f.Original is null) || original.ForeignKeys.Count != target.ForeignKeys.Count(f => f.Original is not null))
+            diff.NeedsCopy ??= "foreign keys change";
+        diff.IndexesAdded.AddRange(target.Indexes.Where(i => i.Original is null));
+        diff.IndexesDropped.AddRange(original.Indexes.Where(i => !target.Indexes.Any(t => t.Original == i)));
+        // An index of the original whose columns were renamed keeps working; one that names a dropped column cannot exist (the engineer refuses it).
+        return diff;
+    }
+}

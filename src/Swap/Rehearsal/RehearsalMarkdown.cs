@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+
+namespace Swap.Rehearsal;
+
+/// <summary>The report as markdown, for a pull request or a change ticket.</summary>
+public static class RehearsalMarkdown
+{
+    public static string Write(RehearsalReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var md = new StringBuilder();
+        md.AppendLine("# Swap rehearsal").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- staging: `{report.Staging}` ({report.StagingVersion ?? report.Engine})");
+        if (report.ClonedFrom is not null)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- cloned from: `{report.ClonedFrom}`");
+        if (report.Production is not null)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- production (read only): `{report.Production}` ({report.ProductionVersion})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- started: {report.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; took {Durations.Format(report.Duration)} on staging");
+        if (report.ProjectedDuration is { } total)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- projected for production: {Durations.Format(total)}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- result: {(report.Succeeded ? "every pending script ran" : $"stopped at a failing script (exit code {report.ExitCode})")}").AppendLine();
+
+        foreach (var script in report.Scripts)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {script.Id}").AppendLine();
+            var projected = script.ProjectedDuration is { } p ? $" (projected for production: {Durations.Format(p)})" : "";
+            md.AppendLine(CultureInfo.InvariantCulture, $"{script.Kind}, {script.Mode ?? "-"}: **{script.Outcome}** in {Durations.Format(script.Duration)}{projected}").AppendLine();
+            if (script.Error is not null)
+                md.AppendLine(CultureInfo.InvariantCulture, $"> {Cell(script.Error)}").AppendLine();
+            if (script.Steps.Count == 0)
+                continue;
+            md.AppendLine("| step | what | method | took | rows copied | rows/s | cut-over attempts | projected | projection rests on |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (var s in script.Steps)
+            {
+                var attempts = s.CutOverAttempts.Count == 0 ? "" : string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
+            }
+            md.AppendLine();
+            foreach (var s in script.Steps.Where(s => s.Phases.Count > 0))
+            {
+                var phases = string.Join("; ", s.Phases.Select(p => $"{p.Phase} {p.Table} {Durations.Format(p.Duration)}"));
+                md.AppendLine(CultureInfo.InvariantCulture, $"Phases of step {s.Step}: {phases}").AppendLine();
+            }
+        }
+
+        if (report.ProductionTables.Count > 0)
+        {
+            md.AppendLine("## Production tables (read only)").AppendLine();
+            md.AppendLine("| table | rows | from | table size | index size | staging rows |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            foreach (var t in report.ProductionTables)
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Table} | {t.Rows:N0} | {t.RowsBasis} | {Bytes(t.TableBytes)} | {Bytes(t.IndexBytes)} | {t.StagingRows?.ToString("N0", CultureInfo.InvariantCulture)} |");
+            md.AppendLine();
+        }
+        if (report.ProjectionNotes.Count > 0)
+        {
+            md.AppendLine("## What the projection rests on").AppendLine();
+            foreach (var note in report.ProjectionNotes)
+                md.AppendLine("- " + note);
+            md.AppendLine();
+        }
+        md.AppendLine("## Verdict").AppendLine();
+        foreach (var script in report.Scripts)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- **{script.Id}**: {Cell(script.Verdict)}");
+        return md.ToString();
+    }
+
+    internal static string Bytes(long? bytes) => bytes switch
+    {
+        null => "",
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => ((double)bytes / 1024).ToString("0.#", CultureInfo.InvariantCulture) + " KiB",
+        < 1024L * 1024 * 1024 => ((double)bytes / 1024 / 1024).ToString("0.#", CultureInfo.InvariantCulture) + " MiB",
+        _ => ((double)bytes / 1024 / 1024 / 1024).ToString("0.##", CultureInfo.InvariantCulture) + " GiB",
+    };
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}

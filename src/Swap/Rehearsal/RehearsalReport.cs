@@ -1,0 +1,131 @@
+namespace Swap.Rehearsal;
+
+/// <summary>
+/// What a rehearsal on a staging database found: every pending script run there by the real
+/// engine, step by step, with a verdict per script and, when production was read, a projection
+/// of each step's duration there.
+/// </summary>
+public sealed record RehearsalReport
+{
+    /// <summary>The staging target (password removed).</summary>
+    public required string Staging { get; init; }
+
+    /// <summary>The production target that was read (never written), or null.</summary>
+    public string? Production { get; init; }
+
+    /// <summary>What the staging database was cloned from by this rehearsal, or null.</summary>
+    public string? ClonedFrom { get; init; }
+
+    public required string Engine { get; init; }
+
+    public string? StagingVersion { get; init; }
+
+    public string? ProductionVersion { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Wall time of the scripts on staging.</summary>
+    public required TimeSpan Duration { get; init; }
+
+    public required IReadOnlyList<ScriptRehearsal> Scripts { get; init; }
+
+    /// <summary>Production sizes of the tables the scripts touched (empty without production).</summary>
+    public IReadOnlyList<TableSize> ProductionTables { get; init; } = [];
+
+    /// <summary>The projected wall time in production, or null without production.</summary>
+    public TimeSpan? ProjectedDuration { get; init; }
+
+    /// <summary>What the projection rests on, in words.</summary>
+    public IReadOnlyList<string> ProjectionNotes { get; init; } = [];
+
+    /// <summary>The exit code of the rehearsal: 0 when every script ran, else the failing script's (see docs/cli.md).</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>Every pending script ran on staging.</summary>
+    public bool Succeeded => ExitCode == 0;
+}
+
+/// <summary>How one script went on staging.</summary>
+public sealed record ScriptRehearsal
+{
+    public required string Id { get; init; }
+
+    /// <summary><c>sql</c> or <c>cs</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary><c>one transaction</c> or <c>journaled steps</c> (the mode it ended in).</summary>
+    public string? Mode { get; init; }
+
+    /// <summary><c>applied</c>, <c>failed</c>, <c>refused</c> or <c>not-run</c>.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>The failure's kind (<see cref="SwapErrorKind"/>), when it failed.</summary>
+    public string? ErrorKind { get; init; }
+
+    public string? Error { get; init; }
+
+    /// <summary>When the script started, from the start of the rehearsal.</summary>
+    public TimeSpan Start { get; init; }
+
+    public TimeSpan Duration { get; init; }
+
+    public IReadOnlyList<StepRehearsal> Steps { get; init; } = [];
+
+    /// <summary>The projected duration in production, or null without production.</summary>
+    public TimeSpan? ProjectedDuration { get; init; }
+
+    /// <summary>In words: will run online; needs a lock of N ms at cut-over; refused because ...</summary>
+    public required string Verdict { get; init; }
+}
+
+/// <summary>One step of a script: a statement, or a table swap with its phases.</summary>
+public sealed record StepRehearsal
+{
+    public required int Step { get; init; }
+
+    /// <summary><c>execute</c> or <c>swap</c>.</summary>
+    public required string Op { get; init; }
+
+    public required string Description { get; init; }
+
+    /// <summary>online copy-and-swap, table rebuild in one transaction, SQL in the script's transaction, plain SQL (journaled step).</summary>
+    public required string Method { get; init; }
+
+    public required TimeSpan Start { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>Tables the step works on (swapped, or named by its statement).</summary>
+    public IReadOnlyList<string> Tables { get; init; } = [];
+
+    /// <summary>Rows copied into the copies (swaps only).</summary>
+    public long? RowsCopied { get; init; }
+
+    /// <summary>Rows copied per second of copying (swaps only).</summary>
+    public double? RowsPerSecond { get; init; }
+
+    public IReadOnlyList<PhaseSpan> Phases { get; init; } = [];
+
+    public IReadOnlyList<CutOverAttempt> CutOverAttempts { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    public TimeSpan? ProjectedDuration { get; init; }
+
+    /// <summary>What the step's projection rests on.</summary>
+    public string? ProjectionBasis { get; init; }
+}
+
+/// <summary>One phase of a table swap (copying, verifying, cutting over...).</summary>
+public sealed record PhaseSpan(string Phase, string Table, TimeSpan Start, TimeSpan Duration);
+
+/// <summary>One attempt to take the cut-over's locks and rename; the successful one's duration bounds the lock held.</summary>
+public sealed record CutOverAttempt(int Attempt, TimeSpan Duration, bool Succeeded);
+
+/// <summary>A table's size on a database, read without writing.</summary>
+/// <param name="RowsBasis"><c>estimate</c> (catalog statistics) or <c>count</c> (COUNT(*)).</param>
+public sealed record TableSize(string Table, long Rows, string RowsBasis, long? TableBytes, long? IndexBytes)
+{
+    /// <summary>The same table's rows on staging when the step ran (rows copied, or read the same way).</summary>
+    public long? StagingRows { get; init; }
+}

@@ -1,0 +1,122 @@
+using Swap.Connections;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// The cheapest safe path: changes the engine makes in its catalog run instantly (no copy: the
+/// table's storage stays the same), index-only changes run in place, a script can insist on a
+/// copy, and an instant change waits for its lock only a bounded time.
+/// </summary>
+public class InstantChangeTests
+{
+    private static string Script(string body) => $$"""
+        using Swap.Engine;
+
+        public sealed class MigrateItems : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var items = await db.UseTableForAlterAsync("items");
+                {{body}}
+                await db.DoneUsingTablesAsync("items");
+            }
+        }
+        """;
+
+    /// <summary>What identifies the table's storage: a copy-and-swap changes it, an instant change does not.</summary>
+    private static async Task<string> StorageAsync(TestTarget target) => Convert.ToString(await target.ScalarAsync(target.Engine switch
+    {
+        DatabaseEngine.PostgreSql => "SELECT relfilenode FROM pg_class WHERE oid = 'items'::regclass",
+        DatabaseEngine.MySql => "SELECT TABLE_ID FROM information_schema.INNODB_SYS_TABLES WHERE NAME = CONCAT(DATABASE(), '/items')",
+        _ => "SELECT rootpage FROM sqlite_master WHERE name = 'items'",
+    }), System.Globalization.CultureInfo.InvariantCulture)!;
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task Adding_a_nullable_column_and_renaming_one_is_instant_and_copies_nothing(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        var before = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        var storage = await StorageAsync(target);
+        target.CSharp("20261201000000_MigrateItems", Script("items.AddColumn(DbColumn.String(\"note\", 20)); items.RenameColumn(\"v\", \"label\");"));
+
+        var plan = await SwapCli.RunAsync(target, "plan");
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("-- items: instant: ", plan.Out, StringComparison.Ordinal);
+        Assert.Contains("items: instant: ", run.Err, StringComparison.Ordinal);
+        Assert.Equal(storage, await StorageAsync(target));
+        var after = await target.QueryAsync("SELECT id, k, label, n, note FROM items ORDER BY id");
+        Assert.Equal(before.Select(r => (r.Id, r.V, (string?)null)), after.Select(r => (r.Int64("id")!.Value, r.String("label"), r.String("note"))));
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_script_that_asks_for_a_copy_gets_one(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        var storage = await StorageAsync(target);
+        target.CSharp("20261201000000_MigrateItems", Script("items.AddColumn(DbColumn.String(\"note\", 20)); items.ForceCopy();"));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("copy-and-swap, because items: the script asks for a copy (ForceCopy)", run.Err, StringComparison.Ordinal);
+        Assert.NotEqual(storage, await StorageAsync(target));
+        Assert.Equal(500, await target.CountAsync("items", "note IS NULL"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task An_index_alone_is_built_in_place_without_a_copy(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        var storage = await StorageAsync(target);
+        target.CSharp("20261201000000_MigrateItems", Script("items.AddIndex(DbIndex.Create(\"k\").Named(\"idx_items_k\"));"));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("items: in place: ", run.Err, StringComparison.Ordinal);
+        Assert.Equal(storage, await StorageAsync(target));
+        var indexes = engine == DatabaseEngine.PostgreSql
+            ? await target.ColumnAsync("SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname = 'idx_items_k'")
+            : await target.ColumnAsync("SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' AND INDEX_NAME = 'idx_items_k'");
+        Assert.Equal(["idx_items_k"], indexes);
+    }
+
+    [Fact]
+    public async Task An_instant_change_waits_for_a_long_transaction_only_a_bounded_time_then_finishes_later()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 100);
+        target.CSharp("20261201000000_MigrateItems", Script("items.AddColumn(DbColumn.String(\"note\", 20));"));
+        var database = target.Database();
+        var application = await database.OpenConnectionAsync(default);
+        await using (application)
+        {
+            var tx = await application.BeginTransactionAsync();
+            await Swap.Data.DbCommands.ScalarAsync(application, "SELECT count(*) FROM items", null, tx, default);
+
+            var blocked = await SwapCli.RunAsync(target, "up", "--cut-over-lock-wait", "200ms", "--cut-over-retries", "2");
+
+            Assert.Equal(9, blocked.ExitCode);
+            Assert.Contains("the instant change of items could not get its lock within 200 ms in 3 attempt(s)", blocked.Err, StringComparison.Ordinal);
+            await tx.RollbackAsync();
+        }
+        Assert.DoesNotContain("note", await target.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items'"));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(100, await target.CountAsync("items", "note IS NULL"));
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+    }
+}
