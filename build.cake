@@ -37,7 +37,7 @@ Task("Databases")
     .Description("Install if missing, then start (or reuse) private MariaDB and PostgreSQL servers on loopback.")
     .Does(() =>
 {
-    servers = new Servers(serversDir);
+    servers = new Servers(serversDir) { MariaDbDefaults = HasArgument("mariadb-defaults") };
     servers.EnsureInstalled();
     servers.StartAll();
     Information("MariaDB    : {0}", Servers.Redact(servers.MySqlUrl));
@@ -287,6 +287,9 @@ class Servers
     readonly string dir;
     public Servers(string dir) { this.dir = dir; }
 
+    /// <summary>Start MariaDB with its own defaults where the test servers deviate (innodb_autoinc_lock_mode). Applies when the server is started, not to one already running.</summary>
+    public bool MariaDbDefaults { get; set; }
+
     string My(string f) => System.IO.Path.Combine(dir, "mariadb", f);
     string Pg(string f) => System.IO.Path.Combine(dir, "postgres", f);
     public string EnvFile => System.IO.Path.Combine(dir, "servers.env");
@@ -406,10 +409,11 @@ class Servers
             "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--skip-log-bin",
             "--lock-wait-timeout=60",
-            // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
-            // AUTO-INC lock that would stall every other insert (MariaDB still defaults to 1).
-            "--innodb-autoinc-lock-mode=2",
         };
+        // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
+        // AUTO-INC lock that would stall every other insert. MariaDB 10.11 still defaults to 1,
+        // which is what most MariaDB users run: --mariadb-defaults starts the server with that.
+        if (!MariaDbDefaults) args.Add("--innodb-autoinc-lock-mode=2");
         if (runAs != null) args.Add("--user=mysql");
         Detach("/usr/sbin/mariadbd", args, My("mariadb.console.log"));
         System.IO.File.WriteAllText(My("port"), MySqlPort.ToString());

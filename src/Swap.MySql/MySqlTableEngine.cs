@@ -9,9 +9,10 @@ namespace Swap.MySql;
 
 /// <summary>
 /// The online copy-and-swap on MySQL/MariaDB: the copy is <c>CREATE TABLE ... LIKE</c> plus
-/// ALTERs on the empty copy; AFTER triggers capture writes with REPLACE from the original row
-/// read through the mapping; chunks are copied with locking reads; the cut-over is one
-/// multi-table <c>RENAME TABLE</c> under a short <c>lock_wait_timeout</c>.
+/// ALTERs on the empty copy; AFTER triggers append changed keys to a change log; chunks are
+/// copied with READ COMMITTED non-locking reads; the cut-over is gh-ost's sentry scheme (see
+/// MySqlTableEngine.CutOver.cs): one session write-locks the tables and applies the rest of the
+/// log while a second session's multi-table <c>RENAME TABLE</c> waits for those locks.
 /// </summary>
 internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEngine(database)
 {
@@ -42,33 +43,60 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             ? $"BINARY {original} <=> BINARY {copy}"
             : $"{original} <=> {copy}";
 
-    /// <summary>ON DUPLICATE KEY UPDATE with a no-op keeps rows capture already wrote, and unlike INSERT IGNORE does not turn bad values into warnings.</summary>
-    public override string CopyChunk(SwapSpec spec, string range)
+    /// <summary>
+    /// A plain consistent read of the original: the chunk's transaction is READ COMMITTED (set
+    /// explicitly), where InnoDB reads the source of an <c>INSERT ... SELECT</c> without locks.
+    /// ON DUPLICATE KEY UPDATE with a no-op skips keys already in the copy, and unlike INSERT
+    /// IGNORE does not turn bad values into warnings.
+    /// </summary>
+    public override string CopyChunk(SwapSpec spec, string range) => CopyRows(spec, "o", range);
+
+    /// <summary>
+    /// Reads the original by its own name, without an alias: under the cut-over's LOCK TABLES an
+    /// alias would need its own lock entry, and two originals cannot both be locked as <c>o</c>.
+    /// </summary>
+    public override string ApplyRows(SwapSpec spec, int keys) =>
+        CopyRows(spec, "", KeyRange.In(D, D.Quote(spec.Original.Name), spec.Key, keys, "a"));
+
+    private string CopyRows(SwapSpec spec, string alias, string range)
     {
         var copy = D.Quote(spec.Names.Copy);
         var key = copy + "." + D.Quote((spec.TargetPrimaryKey.Count > 0 ? spec.TargetPrimaryKey : spec.CopyKey)[0]);
-        return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {D.Quote(spec.Original.Name)} o WHERE {range} LOCK IN SHARE MODE ON DUPLICATE KEY UPDATE {key} = {key}";
+        var from = D.Quote(spec.Original.Name) + (alias.Length > 0 ? " " + alias : "");
+        return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {from} WHERE {range} ON DUPLICATE KEY UPDATE {key} = {key}";
     }
 
+    /// <summary>
+    /// The change log and three AFTER triggers that append the written key to it (an UPDATE that
+    /// changes the key logs both keys). They coexist with the table's own triggers.
+    /// </summary>
     public override IReadOnlyList<string> InstallCapture(SwapSpec spec)
     {
         var n = spec.Names;
-        var copy = D.Quote(n.Copy);
+        var log = D.Quote(n.Log);
         var original = D.Quote(spec.Original.Name);
-        var handler = spec.CaptureMayFail ? "DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; " : "";
-        string Upsert(string row) => $"REPLACE INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {original} o WHERE {string.Join(" AND ", spec.Key.Select(k => $"o.{D.Quote(k)} = {row}.{D.Quote(k)}"))};";
-        string Delete(string row) => $"DELETE FROM {copy} WHERE {string.Join(" AND ", spec.CopyKey.Select((k, i) => $"{D.Quote(k)} = {row}.{D.Quote(spec.Key[i])}"))};";
+        var logColumns = string.Join(", ", spec.Key.Select((_, i) => D.Quote(SwapQueries.LogKey(i))));
+        string Append(string op, string row) => $"INSERT INTO {log} (`op`, {logColumns}) VALUES ('{op}', {string.Join(", ", spec.Key.Select(k => $"{row}.{D.Quote(k)}"))})";
         var keyChanged = string.Join(" OR ", spec.Key.Select(k => $"NOT (OLD.{D.Quote(k)} <=> NEW.{D.Quote(k)})"));
+        var keyDefs = spec.Key.Select((k, i) =>
+        {
+            var c = spec.Original.Column(k)!;
+            return $"{D.Quote(SwapQueries.LogKey(i))} {c.NativeType}{(c.Collation is { } coll ? " COLLATE " + coll : "")} NOT NULL";
+        });
+        var indexable = spec.Key.All(k => spec.Original.Column(k)!.NativeType is var t && !t.Contains("blob", StringComparison.OrdinalIgnoreCase) && !t.Contains("text", StringComparison.OrdinalIgnoreCase));
+        var index = indexable ? $", KEY `k` ({logColumns})" : "";
         return
         [
-            $"CREATE TRIGGER {D.Quote(n.InsertTrigger)} AFTER INSERT ON {original} FOR EACH ROW BEGIN {handler}{Upsert("NEW")} END",
-            $"CREATE TRIGGER {D.Quote(n.UpdateTrigger)} AFTER UPDATE ON {original} FOR EACH ROW BEGIN {handler}IF {keyChanged} THEN {Delete("OLD")} END IF; {Upsert("NEW")} END",
-            $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER DELETE ON {original} FOR EACH ROW BEGIN {handler}{Delete("OLD")} END",
+            $"DROP TABLE IF EXISTS {log}",
+            $"CREATE TABLE {log} (`id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, `op` CHAR(1) NOT NULL, {string.Join(", ", keyDefs)}{index}) ENGINE=InnoDB",
+            $"CREATE TRIGGER {D.Quote(n.InsertTrigger)} AFTER INSERT ON {original} FOR EACH ROW {Append("i", "NEW")}",
+            $"CREATE TRIGGER {D.Quote(n.UpdateTrigger)} AFTER UPDATE ON {original} FOR EACH ROW BEGIN {Append("u", "OLD")}; IF {keyChanged} THEN {Append("u", "NEW")}; END IF; END",
+            $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER DELETE ON {original} FOR EACH ROW {Append("d", "OLD")}",
         ];
     }
 
     public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
-        [.. new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}")];
+        [.. new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}"), $"DROP TABLE IF EXISTS {D.Quote(spec.Names.Log)}"];
 
     public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
     {
@@ -77,29 +105,10 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger },
             null,
             cancellationToken);
-        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 3;
+        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 3
+            && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
     }
 
-    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
-    {
-        var statements = CutOverPlan(specs, options);
-        foreach (var sql in statements)
-            await connection.ExecuteAsync(sql, null, null, cancellationToken);
-        // RENAME commits on its own: the journal says "swapped" right after, and a resumed run
-        // that finds the copy gone and the old table present knows the rename happened.
-        await recordSwapped(null);
-    }
-
-    public override IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options)
-    {
-        var seconds = Math.Max(1, (long)Math.Ceiling(options.CutOverLockTimeout.TotalSeconds));
-        var pairs = specs.SelectMany(s => new[]
-        {
-            $"{D.Quote(s.Original.Name)} TO {D.Quote(s.Names.Old)}",
-            $"{D.Quote(s.Names.Copy)} TO {D.Quote(s.Original.Name)}",
-        });
-        return [$"SET SESSION lock_wait_timeout = {seconds}", $"RENAME TABLE {string.Join(", ", pairs)}"];
-    }
 
     public override async Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) =>
         !await database.TableExistsAsync(connection, spec.Names.Copy, cancellationToken)

@@ -7,27 +7,24 @@ namespace Swap.PostgreSql;
 internal sealed partial class PostgresTableEngine
 {
     /// <summary>
-    /// One PL/pgSQL function and two triggers: a row trigger that deletes the old key from the
-    /// copy and upserts the row read back from the original through the mapping (so FillWith
-    /// expressions see the whole row), and a statement trigger that mirrors TRUNCATE. When a
-    /// capture write could fail where the application's write did not (a new unique key, a cast,
-    /// a fill), the failure is swallowed so the application never sees it; verification then
-    /// reports the difference before anything is swapped.
+    /// The change log, one PL/pgSQL function and two triggers: a row trigger that appends the
+    /// written key to the log (the old key for UPDATE and DELETE, the new key for INSERT and for an
+    /// UPDATE that changes the key), and a statement trigger that mirrors TRUNCATE into the copy.
+    /// The application's write gains one small insert; the copy is brought up to date by the applier.
     /// </summary>
     public override IReadOnlyList<string> InstallCapture(SwapSpec spec)
     {
         var n = spec.Names;
         var copy = Q(n.Copy);
-        var original = Q(spec.Original.Name);
-        var conflict = spec.TargetPrimaryKey.Count > 0 ? spec.TargetPrimaryKey : spec.CopyKey;
+        var log = Q(n.Log);
         var keyChanged = string.Join(" OR ", spec.Key.Select(k => $"OLD.{D.Quote(k)} IS DISTINCT FROM NEW.{D.Quote(k)}"));
-        var deleteOld = $"DELETE FROM {copy} c WHERE {string.Join(" AND ", spec.CopyKey.Select((k, i) => $"c.{D.Quote(k)} = OLD.{D.Quote(spec.Key[i])}"))};";
-        var updates = spec.Mapping.Where(m => !conflict.Contains(m.CopyColumn, StringComparer.OrdinalIgnoreCase)).Select(m => $"{D.Quote(m.CopyColumn)} = EXCLUDED.{D.Quote(m.CopyColumn)}").ToList();
-        var onConflict = updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
-        var upsert = $"INSERT INTO {copy} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {original} o WHERE {string.Join(" AND ", spec.Key.Select(k => $"o.{D.Quote(k)} = NEW.{D.Quote(k)}"))} ON CONFLICT ({string.Join(", ", conflict.Select(D.Quote))}) {onConflict};";
-        if (spec.CaptureMayFail)
-            upsert = $"BEGIN\n      {upsert}\n    EXCEPTION WHEN unique_violation OR check_violation OR not_null_violation OR foreign_key_violation OR data_exception THEN\n      NULL;\n    END;";
-
+        var logColumns = string.Join(", ", spec.Key.Select((_, i) => D.Quote(SwapQueries.LogKey(i))));
+        string Append(string row) => $"INSERT INTO {log} (op, {logColumns}) VALUES (lower(left(TG_OP, 1)), {string.Join(", ", spec.Key.Select(k => $"{row}.{D.Quote(k)}"))});";
+        var keyDefs = spec.Key.Select((k, i) =>
+        {
+            var c = spec.Original.Column(k)!;
+            return $"{D.Quote(SwapQueries.LogKey(i))} {c.NativeType}{(c.Collation is { } coll ? " COLLATE " + D.Quote(coll) : "")} NOT NULL";
+        });
         var function = $"""
             CREATE OR REPLACE FUNCTION {Q(n.Function)}() RETURNS trigger
             LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
@@ -36,11 +33,11 @@ internal sealed partial class PostgresTableEngine
                 TRUNCATE {copy};
                 RETURN NULL;
               END IF;
-              IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({keyChanged})) THEN
-                {deleteOld}
+              IF TG_OP <> 'INSERT' THEN
+                {Append("OLD")}
               END IF;
-              IF TG_OP <> 'DELETE' THEN
-                {upsert}
+              IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND ({keyChanged})) THEN
+                {Append("NEW")}
               END IF;
               RETURN NULL;
             END
@@ -48,14 +45,18 @@ internal sealed partial class PostgresTableEngine
             """;
         return
         [
+            $"DROP TABLE IF EXISTS {log}",
+            $"CREATE TABLE {log} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, op \"char\" NOT NULL, {string.Join(", ", keyDefs)})",
+            $"CREATE INDEX ON {log} ({logColumns})",
             function,
-            $"CREATE TRIGGER {D.Quote(n.InsertTrigger)} AFTER INSERT OR UPDATE OR DELETE ON {original} FOR EACH ROW EXECUTE FUNCTION {Q(n.Function)}()",
-            $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER TRUNCATE ON {original} FOR EACH STATEMENT EXECUTE FUNCTION {Q(n.Function)}()",
+            $"CREATE TRIGGER {D.Quote(n.InsertTrigger)} AFTER INSERT OR UPDATE OR DELETE ON {Q(spec.Original.Name)} FOR EACH ROW EXECUTE FUNCTION {Q(n.Function)}()",
+            $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER TRUNCATE ON {Q(spec.Original.Name)} FOR EACH STATEMENT EXECUTE FUNCTION {Q(n.Function)}()",
         ];
     }
 
-    /// <summary>Dropping the function drops its triggers, wherever the renames left them.</summary>
-    public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) => [$"DROP FUNCTION IF EXISTS {Q(spec.Names.Function)}() CASCADE"];
+    /// <summary>Dropping the function drops its triggers, wherever the renames left them; then the log goes.</summary>
+    public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
+        [$"DROP FUNCTION IF EXISTS {Q(spec.Names.Function)}() CASCADE", $"DROP TABLE IF EXISTS {Q(spec.Names.Log)}"];
 
     public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
     {
@@ -67,6 +68,7 @@ internal sealed partial class PostgresTableEngine
             new { schema = database.Schema, table = spec.Original.Name, ins = spec.Names.InsertTrigger, del = spec.Names.DeleteTrigger },
             null,
             cancellationToken);
-        return System.Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 2;
+        return System.Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 2
+            && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
     }
 }

@@ -9,7 +9,7 @@ namespace Swap.PostgreSql;
 
 internal sealed partial class PostgresTableEngine
 {
-    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
+    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
     {
         await using var tx = await Database.BeginTransactionAsync(connection, cancellationToken);
         var ms = (long)options.CutOverLockTimeout.TotalMilliseconds;
@@ -27,6 +27,8 @@ internal sealed partial class PostgresTableEngine
         var children = live.SelectMany(l => l.Now.ReferencedBy).Select(f => Q(f.Table)).Distinct().Where(c => !tables.Contains(c)).ToList();
         if (children.Count > 0)
             await connection.ExecuteAsync($"LOCK TABLE {string.Join(", ", children)} IN SHARE ROW EXCLUSIVE MODE", null, tx, cancellationToken);
+        // Nobody can write the originals now: apply the rest of the change log in this transaction.
+        await catchUp(connection, tx, cancellationToken);
 
         foreach (var (spec, now) in live)
         {
@@ -56,6 +58,7 @@ internal sealed partial class PostgresTableEngine
             "BEGIN",
             $"SET LOCAL lock_timeout = '{(long)options.CutOverLockTimeout.TotalMilliseconds}ms'",
             $"LOCK TABLE {string.Join(", ", specs.SelectMany(s => new[] { Q(s.Original.Name), Q(s.Names.Copy) }))} IN ACCESS EXCLUSIVE MODE",
+            "-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)",
         };
         foreach (var spec in specs)
         {

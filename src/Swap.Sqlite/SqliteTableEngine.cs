@@ -140,7 +140,7 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
 
     public override IReadOnlyList<string> DropOld(SwapSpec spec) => [];
 
-    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
+    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
     {
         foreach (var sql in CutOverStatements(specs, options.KeepOldTables))
             await connection.ExecuteAsync(sql, null, transaction, cancellationToken);

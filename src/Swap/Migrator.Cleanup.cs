@@ -122,7 +122,7 @@ public sealed partial class Migrator
         IEnumerable<string> NamesOf(string table)
         {
             var n = SwapNames.For(table, database.Dialect.MaxIdentifierLength);
-            return [n.Copy, n.Old, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger];
+            return [n.Copy, n.Old, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log];
         }
     }
 }

@@ -11,7 +11,7 @@ public static class FaultPlan
     /// </summary>
     public static IReadOnlyList<string> Points(DatabaseEngine engine) => engine == DatabaseEngine.Sqlite
         ? ["phase:copy-created", "phase:capture-installed", "phase:copied", "phase:indexed", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"]
-        : ["step:1", "phase:copy-created", "capture:1", "phase:capture-installed", "chunk:1", "chunk-mid:1", "chunk:3", "chunk-mid:4", "phase:copied", "phase:indexed", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"];
+        : ["step:1", "phase:copy-created", "capture:1", "phase:capture-installed", "chunk:1", "chunk-mid:1", "chunk:3", "chunk-mid:4", "apply-mid:1", "apply:2", "phase:copied", "index", "phase:indexed", "phase:verified", "cutover-catchup", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"];
 
     /// <summary>
     /// The full run for one engine: every fault point once, <paramref name="randomKills"/> kills at

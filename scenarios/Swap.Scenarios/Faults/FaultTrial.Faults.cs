@@ -88,31 +88,24 @@ public static partial class FaultTrial
     /// </summary>
     private sealed class CopyHold(Context c, LockHolder row) : IAsyncDisposable
     {
-        private readonly FaultPause? pause = c.Spec.Engine == DatabaseEngine.PostgreSql ? null : new FaultPause("phase:capture-installed");
+        // The copy exists (and is empty) once capture is installed: hold one of its keys then.
+        private readonly FaultPause pause = new("phase:capture-installed");
 
-        public IReadOnlyDictionary<string, string>? Environment => pause?.Environment;
+        public IReadOnlyDictionary<string, string>? Environment => pause.Environment;
 
-        /// <summary>Before the start: on PostgreSQL, locks the row now.</summary>
-        public static async Task<CopyHold> CreateAsync(Context c, LockHolder row)
-        {
-            if (c.Spec.Engine == DatabaseEngine.PostgreSql)
-                await row.LockRowAsync(c.Table.Name, c.Pinned);
-            return new CopyHold(c, row);
-        }
+        public static Task<CopyHold> CreateAsync(Context c, LockHolder row) => Task.FromResult(new CopyHold(c, row));
 
-        /// <summary>After the start: on MariaDB, locks the row while the swap pauses. False when the run ended before that.</summary>
+        /// <summary>After the start: holds the pinned key of the copy while the swap pauses. False when the run ended before that.</summary>
         public async Task<bool> EngageAsync(SwapProcess process)
         {
-            if (pause is null)
-                return true;
             var paused = await pause.WaitAsync(process);
             if (paused)
-                await row.LockRowAsync(c.Table.Name, c.Pinned);
+                await row.HoldCopyKeyAsync(c.Table.Name, c.Pinned);
             pause.Resume();
             return paused;
         }
 
-        public ValueTask DisposeAsync() => pause?.DisposeAsync() ?? ValueTask.CompletedTask;
+        public ValueTask DisposeAsync() => pause.DisposeAsync();
     }
 
     /// <summary>The server kills Swap's connection (or all of them) while a chunk waits on a locked row inside its transaction.</summary>

@@ -48,6 +48,19 @@ public sealed class LockHolder : IAsyncDisposable
         await Db.QueryAsync(connection, $"SELECT id FROM {target.Quote(table)} WHERE id = @id FOR UPDATE", transaction, default, ("id", id));
     }
 
+    /// <summary>
+    /// Holds one key of the swap's copy: inserts that row into <c>_t_swap_new</c> and leaves the
+    /// transaction open. Chunks read the original without locks, so a lock on the original no
+    /// longer stops them; the chunk that copies this key waits on the copy's unique key instead,
+    /// inside its transaction, until the holder ends.
+    /// </summary>
+    public async Task HoldCopyKeyAsync(string table, long id)
+    {
+        transaction ??= await connection.BeginTransactionAsync();
+        var copy = Swap.Engine.SwapNames.For(table, 63).Copy;
+        await Db.ExecAsync(connection, $"INSERT INTO {target.Quote(copy)} (id, grp, name, qty, note) SELECT id, grp, name, qty, note FROM {target.Quote(table)} WHERE id = @id", transaction, default, ("id", id));
+    }
+
     public async Task LockTableAsync(string table)
     {
         transaction ??= await connection.BeginTransactionAsync();

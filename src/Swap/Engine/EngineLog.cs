@@ -20,9 +20,6 @@ internal static partial class EngineLog
     [LoggerMessage(2005, LogLevel.Information, "The cut-over of {Tables} had completed before the interruption; continuing after it")]
     public static partial void SwapFoundDone(ILogger logger, string tables);
 
-    [LoggerMessage(2006, LogLevel.Warning, "{Table}: {Waits}")]
-    public static partial void IndexBuildWaits(ILogger logger, string table, string waits);
-
     [LoggerMessage(2004, LogLevel.Information, "{ScriptId}: {Table}: {Phase} {Rows} of ~{Estimated} rows ({Rate} rows/s)")]
     public static partial void Progress(ILogger logger, string scriptId, string table, string phase, long rows, long estimated, long rate);
 }

@@ -25,6 +25,24 @@ internal static class KeyRange
         return parts.Count == 0 ? "1 = 1" : string.Join(" AND ", parts.Select(p => "(" + p + ")"));
     }
 
+    /// <summary>
+    /// <c>k IN (@a0, @a1, ...)</c>, or <c>(k1, k2) IN ((@a0_0, @a0_1), ...)</c> for a composite key:
+    /// the keys of one batch of the change log.
+    /// </summary>
+    public static string In(SqlDialect dialect, string alias, IReadOnlyList<string> key, int count, string prefix)
+    {
+        string Col(int i) => (alias.Length > 0 ? alias + "." : "") + dialect.Quote(key[i]);
+        if (key.Count == 1)
+            return $"{Col(0)} IN ({string.Join(", ", Enumerable.Range(0, count).Select(r => $"@{prefix}{r}_0"))})";
+        var columns = string.Join(", ", Enumerable.Range(0, key.Count).Select(Col));
+        var rows = Enumerable.Range(0, count).Select(r => "(" + string.Join(", ", Enumerable.Range(0, key.Count).Select(i => $"@{prefix}{r}_{i}")) + ")");
+        return $"({columns}) IN ({string.Join(", ", rows)})";
+    }
+
+    /// <summary>The parameters of <see cref="In"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, object?>> InParameters(string prefix, IReadOnlyList<object?[]> keys) =>
+        keys.SelectMany((k, r) => k.Select((v, i) => new KeyValuePair<string, object?>($"{prefix}{r}_{i}", v)));
+
     public static IEnumerable<KeyValuePair<string, object?>> Parameters(string prefix, IReadOnlyList<object?>? values) =>
         values is null ? [] : values.Select((v, i) => new KeyValuePair<string, object?>(prefix + i, v));
 

@@ -29,6 +29,15 @@ public sealed class OnlineSwapOptions
     /// <summary>First delay between cut-over attempts; doubles each time with jitter (default 500 ms).</summary>
     public TimeSpan CutOverRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Change-log rows the applier reads and applies per transaction (default 1,000).</summary>
+    public int ApplyBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// The cut-over takes its locks only once the change log is shorter than this many rows
+    /// (default 1,000), so that applying the rest under the lock is short.
+    /// </summary>
+    public int CutOverBacklog { get; set; } = 1000;
+
     /// <summary>Keep the original tables (renamed <c>_t_swap_old</c>) after the swap, for a rollback window.</summary>
     public bool KeepOldTables { get; set; }
 

@@ -3,27 +3,17 @@ using System.Text.Json.Nodes;
 namespace Swap.Engine;
 
 /// <summary>
-/// The phases a swap records in the journal, in order, and its per-table progress (the key of
+/// What a swap records in the journal beside its stage (<see cref="SwapStage"/>): its per-table progress (the key of
 /// the last copied chunk and rows copied). Written after every chunk in the chunk's transaction.
 /// </summary>
 internal sealed class SwapJournalData
 {
-    public static readonly string[] Phases = ["started", "copy-created", "capture-installed", "copied", "indexed", "verified", "swapped", "capture-removed", "old-dropped"];
-
-    public const string VerifyFailed = "verify-failed";
-
     public Dictionary<string, TableProgress> Tables { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Each table's schema as the swap first saw it (JSON), for replays.</summary>
     public Dictionary<string, string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string? Failure { get; set; }
-
-    public static int Order(string phase)
-    {
-        var i = Array.IndexOf(Phases, phase);
-        return i < 0 ? 0 : i;
-    }
 
     public TableProgress Table(string name)
     {

@@ -81,6 +81,8 @@ internal sealed partial class SwapOperation
                 affected = await session.Run.RetryTransientAsync($"copy a chunk of {spec.Original.Name}", async ct =>
                 {
                     await EnsureRunLockAsync();
+                    // READ COMMITTED, set explicitly (DefaultIsolation): a consistent non-locking read of the
+                    // original (MySQL's REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
                     await using var tx = await session.Database.BeginTransactionAsync(Connection, ct);
                     var n = await ExecAsync(sql, $"copy a chunk of {spec.Original.Name}", parameters, tx);
                     Running.FaultPoints.Hit("chunk-mid");
@@ -88,7 +90,7 @@ internal sealed partial class SwapOperation
                     Advance(progress, upper, n);
                     try
                     {
-                        await SaveAsync(state.Phase, tx);
+                        await SaveAsync(Stage, tx);
                         await tx.CommitAsync(ct);
                     }
                     catch
@@ -101,6 +103,8 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
+            // Between chunks the applier keeps the copy's backlog short.
+            await CatchUpAsync();
 
             var elapsed = time.GetElapsedTime(chunkStart);
             chunkSize = NextChunkSize(chunkSize, elapsed);

@@ -13,23 +13,15 @@ internal sealed partial class SwapOperation
     /// </summary>
     private async Task CutOverAsync()
     {
-        if (Phase > 0 && !state.InTransaction)
+        if (Stage > SwapStage.Started && !state.InTransaction && await AllSwappedAsync())
         {
-            var swapped = 0;
-            foreach (var spec in specs)
-            {
-                if (await engine.IsSwappedAsync(Connection, state.Transaction, spec, Token))
-                    swapped++;
-            }
-            if (swapped == specs.Count)
-            {
-                await SaveAsync("swapped");
-                return;
-            }
+            await SaveAsync(SwapStage.Swapped);
+            return;
         }
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
         await EnsureRunLockAsync();
+        await CatchUpBeforeCutOverAsync();
 
         var attempts = 0;
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
@@ -40,7 +32,7 @@ internal sealed partial class SwapOperation
                 BackoffType = DelayBackoffType.Exponential,
                 MaxDelay = TimeSpan.FromSeconds(10),
                 UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => engine.IsLockTimeout(e) || (e is SwapException { InnerException: { } inner } && engine.IsLockTimeout(inner))),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(Retryable),
                 OnRetry = args =>
                 {
                     EngineLog.CutOverRetry(logger, string.Join(", ", TableNames), args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
@@ -54,14 +46,25 @@ internal sealed partial class SwapOperation
                 async ct =>
                 {
                     attempts++;
+                    if (attempts > 1)
+                    {
+                        // An attempt that failed after a rename that commits on its own (MySQL) may
+                        // still have swapped: then only the journal is behind.
+                        if (engine.Online && await AllSwappedAsync())
+                        {
+                            await SaveAsync(SwapStage.Swapped);
+                            return;
+                        }
+                        await CatchUpBeforeCutOverAsync();
+                    }
                     var attemptStarted = session.Run.Time.GetTimestamp();
                     var succeeded = false;
                     try
                     {
-                        await engine.CutOverAsync(Connection, state.Transaction, specs, options, async tx =>
+                        await engine.CutOverAsync(Connection, state.Transaction, specs, options, CatchUpUnderLockAsync, async tx =>
                         {
                             Running.FaultPoints.Hit("cutover");
-                            await SaveAsync("swapped", tx);
+                            await SaveAsync(SwapStage.Swapped, tx);
                         }, ct);
                         succeeded = true;
                     }
@@ -72,7 +75,7 @@ internal sealed partial class SwapOperation
                 },
                 Token);
         }
-        catch (Exception e) when (engine.IsLockTimeout(e) || (e is SwapException { InnerException: { } inner } && engine.IsLockTimeout(inner)))
+        catch (Exception e) when (Retryable(e))
         {
             throw new SwapException(
                 SwapErrorKind.CutOverTimedOut,
@@ -91,4 +94,19 @@ internal sealed partial class SwapOperation
         // SaveAsync; a kill right after the commit must be testable there too.
         Running.FaultPoints.Hit("phase:swapped");
     }
+
+    private async Task<bool> AllSwappedAsync()
+    {
+        foreach (var spec in specs)
+        {
+            if (!await engine.IsSwappedAsync(Connection, state.Transaction, spec, Token))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
+    private bool Retryable(Exception e) =>
+        engine.IsLockTimeout(e) || e is CutOverInterruptedException
+        || (e is SwapException { InnerException: { } inner } && (engine.IsLockTimeout(inner) || inner is CutOverInterruptedException));
 }

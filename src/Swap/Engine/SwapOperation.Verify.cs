@@ -77,7 +77,7 @@ internal sealed partial class SwapOperation
             // Stop adding work to the application's writes; the copy stays for inspection.
             foreach (var s in specs)
                 await ExecAllAsync(engine.RemoveCapture(s), "remove capture after a failed verification");
-            await SaveAsync(SwapJournalData.VerifyFailed);
+            await SaveAsync(SwapStage.VerifyFailed);
         }
         throw new SwapException(
             SwapErrorKind.VerificationFailed,

@@ -23,6 +23,7 @@ internal sealed partial class SwapOperation
     private OperationState state = null!;
     private SwapJournalData data = new();
     private List<SwapSpec> specs = [];
+    private readonly ChangeLogApplier applier;
 
     public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses)
     {
@@ -31,13 +32,15 @@ internal sealed partial class SwapOperation
         engine = session.Database.TableEngine;
         options = session.Run.Options.Swap;
         logger = session.Database.LoggerFactory.CreateLogger("Swap.Engine");
+        applier = new ChangeLogApplier(engine, options.ApplyBatchSize);
     }
 
     private CancellationToken Token => session.CancellationToken;
 
     private DbConnection Connection => session.Connection;
 
-    private int Phase => SwapJournalData.Order(state.Phase);
+    /// <summary>The last completed stage, as the journal records it.</summary>
+    private SwapStage Stage => SwapStages.Parse(state.Phase);
 
     private IReadOnlyList<string> TableNames => uses.Select(u => u.Original.Name).ToList();
 
@@ -47,7 +50,7 @@ internal sealed partial class SwapOperation
         data = SwapJournalData.Read(state.Data);
         foreach (var use in uses)
             data.Schemas.TryAdd(use.Original.Name, SchemaJson.Write(use.Original));
-        if (state.Phase == SwapJournalData.VerifyFailed)
+        if (Stage == SwapStage.VerifyFailed)
         {
             throw new SwapException(
                 SwapErrorKind.VerificationFailed,
@@ -55,19 +58,19 @@ internal sealed partial class SwapOperation
                 $"Find the cause, then run 'swap cleanup --script {session.Script.Id}' to drop the copies and start the swap over.")
             { ScriptId = session.Script.Id };
         }
-        if (Phase > 0)
+        if (Stage > SwapStage.Started)
             EngineLog.Resuming(logger, session.Script.Id, string.Join(", ", TableNames), state.Phase);
 
-        if (Phase < SwapJournalData.Order("copy-created"))
+        if (Stage < SwapStage.CopyCreated)
         {
             await CreateCopiesAsync();
-            await SaveAsync("copy-created");
+            await SaveAsync(SwapStage.CopyCreated);
         }
         specs = await BuildSpecsAsync();
 
-        if (engine.Online && Phase >= SwapJournalData.Order("capture-installed") && Phase < SwapJournalData.Order("swapped"))
+        if (engine.Online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
             await RecoverLostCaptureAsync();
-        if (Phase < SwapJournalData.Order("capture-installed"))
+        if (Stage < SwapStage.CaptureInstalled)
         {
             if (engine.Online)
             {
@@ -88,40 +91,44 @@ internal sealed partial class SwapOperation
                 foreach (var spec in specs)
                     await ExecAsync($"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)}", $"empty the copy of {spec.Original.Name}");
             }
-            await SaveAsync("capture-installed");
+            await SaveAsync(SwapStage.CaptureInstalled);
         }
-        if (Phase < SwapJournalData.Order("copied"))
+        if (Stage < SwapStage.Copied)
         {
             foreach (var spec in specs)
                 await CopyTableAsync(spec);
-            await SaveAsync("copied");
+            await CatchUpAsync();
+            await SaveAsync(SwapStage.Copied);
         }
-        if (Phase < SwapJournalData.Order("indexed"))
+        if (Stage < SwapStage.Indexed)
         {
             foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0))
             {
                 Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
                 try
                 {
-                    await LogIndexBuildWaitsAsync(spec);
+                    FaultPoints.Hit("index");
                     await engine.BuildIndexesAsync(Connection, spec, Token);
+                    FaultPoints.Hit("index-built");
                 }
                 catch (Exception e) when (session.Database.IsDatabaseError(e))
                 {
                     throw session.Database.Translate(e, $"{session.Script.Id}: build the indexes of the copy of {spec.Original.Name}");
                 }
             }
-            await SaveAsync("indexed");
+            await SaveAsync(SwapStage.Indexed);
         }
-        if (Phase < SwapJournalData.Order("verified"))
+        if (Stage < SwapStage.Verified)
         {
+            // The applier paused while the indexes were built; catch up before comparing.
+            await CatchUpAsync();
             foreach (var spec in specs)
                 await VerifyTableAsync(spec);
-            await SaveAsync("verified");
+            await SaveAsync(SwapStage.Verified);
         }
-        if (Phase < SwapJournalData.Order("swapped"))
+        if (Stage < SwapStage.Swapped)
             await CutOverAsync();
-        if (Phase < SwapJournalData.Order("capture-removed"))
+        if (Stage < SwapStage.CaptureRemoved)
         {
             foreach (var spec in specs)
             {
@@ -130,9 +137,9 @@ internal sealed partial class SwapOperation
                     await ExecAllAsync(engine.RemoveCapture(spec), $"remove capture of {spec.Original.Name}");
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
             }
-            await SaveAsync("capture-removed");
+            await SaveAsync(SwapStage.CaptureRemoved);
         }
-        if (Phase < SwapJournalData.Order("old-dropped"))
+        if (Stage < SwapStage.OldDropped)
         {
             foreach (var spec in specs)
             {
@@ -140,7 +147,7 @@ internal sealed partial class SwapOperation
                 if (!options.KeepOldTables)
                     await ExecAllAsync(engine.DropOld(spec), $"drop {spec.Names.Old}");
             }
-            await SaveAsync("old-dropped");
+            await SaveAsync(SwapStage.OldDropped);
         }
         foreach (var spec in specs)
             Report(spec, SwapPhase.Done, data.Table(spec.Original.Name).Copied, spec.Original.EstimatedRows);
@@ -168,7 +175,7 @@ internal sealed partial class SwapOperation
         var built = new List<SwapSpec>();
         // Killed between a cut-over that commits on its own (MySQL RENAME) and its journal row:
         // the copy is gone and the old table is there, so the swap did happen.
-        if (engine.Online && Phase >= SwapJournalData.Order("verified") && Phase < SwapJournalData.Order("swapped"))
+        if (engine.Online && Stage >= SwapStage.Verified && Stage < SwapStage.Swapped)
         {
             var swappedAll = true;
             foreach (var use in uses)
@@ -179,12 +186,12 @@ internal sealed partial class SwapOperation
             if (swappedAll)
             {
                 EngineLog.SwapFoundDone(logger, string.Join(", ", TableNames));
-                await SaveAsync("swapped");
+                await SaveAsync(SwapStage.Swapped);
             }
         }
         foreach (var use in uses)
         {
-            var swapped = Phase >= SwapJournalData.Order("swapped");
+            var swapped = Stage >= SwapStage.Swapped;
             var copyName = swapped ? use.Original.Name : use.Names.Copy;
             var copy = await engine.LoadTableAsync(Connection, state.Transaction, copyName, Token)
                 ?? throw new SwapException(
@@ -234,34 +241,19 @@ internal sealed partial class SwapOperation
                 p.Copied = 0;
                 p.Done = false;
             }
-            await SaveAsync("copy-created");
+            await SaveAsync(SwapStage.CopyCreated);
             return;
         }
     }
 
-    /// <summary>Says what the index build will wait for; only a diagnostic, so a failure to ask is not the swap's failure.</summary>
-    private async Task LogIndexBuildWaitsAsync(SwapSpec spec)
-    {
-        string? waits;
-        try
-        {
-            waits = await engine.IndexBuildWaitsAsync(Connection, Token);
-        }
-        catch (Exception e) when (session.Database.IsDatabaseError(e))
-        {
-            return;
-        }
-        if (waits is not null)
-            EngineLog.IndexBuildWaits(logger, spec.Original.Name, waits);
-    }
-
-    private async Task SaveAsync(string phase, DbTransaction? transaction = null)
+    /// <summary>Records <paramref name="stage"/> as complete (with the per-table progress), in <paramref name="transaction"/> when given.</summary>
+    private async Task SaveAsync(SwapStage stage, DbTransaction? transaction = null)
     {
         if (transaction is null)
             await EnsureRunLockAsync();
-        await state.SaveAsync(phase, data.Write(), transaction);
-        if (transaction is null && phase != "swapped")
-            FaultPoints.Hit("phase:" + phase);
+        await state.SaveAsync(stage.Name(), data.Write(), transaction);
+        if (transaction is null && stage != SwapStage.Swapped)
+            FaultPoints.Hit("phase:" + stage.Name());
     }
 
     private async Task ExecAllAsync(IEnumerable<string> statements, string what)

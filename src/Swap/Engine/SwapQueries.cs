@@ -23,7 +23,8 @@ internal static class SwapQueries
         var same = spec.Mapping.Select((m, i) => engine.SameValue($"s.{d.Quote("m" + i)}", $"c.{d.Quote(m.CopyColumn)}", m)).ToList();
         var differs = same.Count == 0 ? "" : $" OR NOT ({string.Join(" AND ", same)})";
         var keyList = string.Join(", ", spec.Key.Select((_, i) => $"s.{d.Quote("k" + i)}"));
-        return $"SELECT {keyList} FROM ({inner}) s LEFT JOIN {d.Quote(spec.Names.Copy)} c ON {join} WHERE c.{d.Quote(spec.CopyKey[0])} IS NULL{differs} LIMIT 1";
+        var pending = NotLogged(engine, spec, Enumerable.Range(0, spec.Key.Count).Select(i => $"s.{d.Quote("k" + i)}").ToList());
+        return $"SELECT {keyList} FROM ({inner}) s LEFT JOIN {d.Quote(spec.Names.Copy)} c ON {join} WHERE (c.{d.Quote(spec.CopyKey[0])} IS NULL{differs}){pending} LIMIT 1";
     }
 
     /// <summary>
@@ -44,8 +45,9 @@ internal static class SwapQueries
         var keyList = string.Join(", ", spec.Key.Select((_, i) => $"COALESCE(s.{d.Quote("k" + i)}, c.{d.Quote(spec.CopyKey[i])})"));
         var missing = $"c.{d.Quote(spec.CopyKey[0])} IS NULL";
         var extra = $"s.{d.Quote("k0")} IS NULL";
+        var pending = NotLogged(engine, spec, spec.Key.Select((_, i) => $"COALESCE(s.{d.Quote("k" + i)}, c.{d.Quote(spec.CopyKey[i])})").ToList());
         return $"SELECT CASE WHEN {missing} THEN 'missing' WHEN {extra} THEN 'extra' ELSE 'different' END, {keyList} " +
-            $"FROM ({original}) s FULL OUTER JOIN ({copy}) c ON {join} WHERE {missing} OR {extra}{differs} LIMIT 1";
+            $"FROM ({original}) s FULL OUTER JOIN ({copy}) c ON {join} WHERE ({missing} OR {extra}{differs}){pending} LIMIT 1";
     }
 
     /// <summary>Keys of copy rows that have no original row.</summary>
@@ -54,6 +56,44 @@ internal static class SwapQueries
         var d = engine.Dialect;
         var join = KeyRange.Join(d, spec.Key, spec.CopyKey);
         var keyList = string.Join(", ", spec.CopyKey.Select(k => "c." + d.Quote(k)));
-        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}) LIMIT 1";
+        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}){NotLogged(engine, spec, spec.CopyKey.Select(k => "c." + d.Quote(k)).ToList())} LIMIT 1";
     }
+
+    /// <summary>
+    /// On online engines, leaves out keys with a change-log row: the applier has not re-synced them
+    /// yet, and a key without one is current in the copy in any consistent snapshot (the applier
+    /// deletes a log row in the transaction that re-syncs its key). Empty on engines without a log.
+    /// </summary>
+    private static string NotLogged(TableEngine engine, SwapSpec spec, IReadOnlyList<string> keys)
+    {
+        if (!engine.Online)
+            return "";
+        var d = engine.Dialect;
+        var match = string.Join(" AND ", keys.Select((k, i) => $"l.{d.Quote(LogKey(i))} = {k}"));
+        return $" AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Names.Log)} l WHERE {match})";
+    }
+
+    /// <summary>The change log's name for the i-th key column.</summary>
+    public static string LogKey(int i) => "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The oldest <paramref name="size"/> log rows: id, then the key columns.</summary>
+    public static string ReadLog(TableEngine engine, SwapSpec spec, int size)
+    {
+        var d = engine.Dialect;
+        var keys = string.Join(", ", spec.Key.Select((_, i) => d.Quote(LogKey(i))));
+        return $"SELECT {d.Quote("id")}, {keys} FROM {d.Quote(spec.Names.Log)} ORDER BY {d.Quote("id")} LIMIT {size.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>Deletes the log rows with ids in the given runs (<c>@r{i}a..@r{i}b</c>), exactly the rows one batch read.</summary>
+    public static string DeleteLog(TableEngine engine, SwapSpec spec, int runs)
+    {
+        var d = engine.Dialect;
+        var id = d.Quote("id");
+        var where = string.Join(" OR ", Enumerable.Range(0, runs).Select(r => $"{id} BETWEEN @r{r}a AND @r{r}b"));
+        return $"DELETE FROM {d.Quote(spec.Names.Log)} WHERE {where}";
+    }
+
+    /// <summary>Deletes the rows of a batch's keys (<c>@a{r}_{i}</c>) from the copy.</summary>
+    public static string DeleteFromCopy(TableEngine engine, SwapSpec spec, int count) =>
+        $"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)} WHERE {KeyRange.In(engine.Dialect, "", spec.CopyKey, count, "a")}";
 }

@@ -47,32 +47,38 @@ public abstract class TableEngine(SwapDatabase database)
     public virtual bool CanDeferIndex(IndexSchema index) => false;
 
     /// <summary>
-    /// Builds <see cref="SwapSpec.DeferredIndexes"/> on the filled copy without blocking the capture
-    /// that keeps writing to it. Must be safe to run again after an interruption.
+    /// Builds <see cref="SwapSpec.DeferredIndexes"/> on the filled copy. Nobody but the applier
+    /// writes to the copy, and it pauses meanwhile, so a plain build will do. Must be safe to run
+    /// again after an interruption.
     /// </summary>
     public virtual Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>
-    /// What the index build will wait for before it can start, in words for the log (for example
-    /// PostgreSQL's open transactions, which <c>CREATE INDEX CONCURRENTLY</c> waits out), or null.
-    /// </summary>
-    public virtual Task<string?> IndexBuildWaitsAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>The index-building statements, for <c>plan</c>.</summary>
     public virtual IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => [];
 
-    /// <summary>The statements that start capturing the original's writes into the copy.</summary>
+    /// <summary>
+    /// The statements that create the change log (<see cref="SwapNames.Log"/>: <c>id</c>, <c>op</c>,
+    /// and the key as <c>k0..kn</c>) and the row triggers that append each written key to it (a key
+    /// change logs both keys). Nothing else enters the application's write path.
+    /// </summary>
     public abstract IReadOnlyList<string> InstallCapture(SwapSpec spec);
 
-    /// <summary>The statements that stop capture; safe to run when capture is already gone.</summary>
+    /// <summary>The statements that stop capture and drop the change log; safe to run when capture is already gone.</summary>
     public abstract IReadOnlyList<string> RemoveCapture(SwapSpec spec);
 
     /// <summary>
     /// Copies the original's rows that match <paramref name="range"/> (over alias <c>o</c>) into the
-    /// copy with a locking read, so a chunk can never bring back a row deleted meanwhile, and
-    /// without overwriting rows capture already wrote.
+    /// copy with a plain consistent read (no row locks), skipping keys already in the copy. A chunk
+    /// may copy a version that is already stale; the change log brings it up to date. The applier
+    /// uses the same statement to insert the current rows of a batch's keys.
     /// </summary>
     public abstract string CopyChunk(SwapSpec spec, string range);
+
+    /// <summary>
+    /// The applier's insert of the current rows of a batch's keys (<c>@a{row}_{column}</c>) into the
+    /// copy, skipping keys already there: by default <see cref="CopyChunk"/> over the key list.
+    /// </summary>
+    public virtual string ApplyRows(SwapSpec spec, int keys) => CopyChunk(spec, KeyRange.In(Dialect, "o", spec.Key, keys, "a"));
 
     /// <summary>True when the engine can verify a chunk with one FULL OUTER JOIN instead of two queries.</summary>
     public virtual bool FullOuterJoin => false;
@@ -88,7 +94,12 @@ public abstract class TableEngine(SwapDatabase database)
     /// <see cref="OnlineSwapOptions.CutOverLockTimeout"/>. Calls <paramref name="recordSwapped"/> with the cut-over's
     /// transaction where the engine has one, so the journal says "swapped" exactly when it happened.
     /// </summary>
-    public abstract Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken);
+    /// <remarks>
+    /// Once the originals are write-locked the engine calls <paramref name="catchUp"/> with the
+    /// connection and transaction holding the locks: it applies the rest of the change log, so the
+    /// copies equal the originals when the names change.
+    /// </remarks>
+    public abstract Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken);
 
     /// <summary>The cut-over statements, for <c>plan</c>.</summary>
     public abstract IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options);
@@ -118,6 +129,7 @@ public abstract class TableEngine(SwapDatabase database)
             {
                 "trigger" => "a capture trigger of an interrupted swap",
                 "function" => "capture function (and its triggers) of an interrupted swap",
+                _ when f.Name.EndsWith(SwapNames.Marker + "log", StringComparison.Ordinal) => "the change log of an interrupted swap",
                 _ when f.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) => "the original of a swapped table, kept for rollback",
                 _ => "a copy from an interrupted swap",
             }))

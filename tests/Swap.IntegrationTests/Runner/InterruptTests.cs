@@ -52,7 +52,16 @@ public class InterruptTests
         EngineKit.WriteSwapScript(target);
         using var cts = new CancellationTokenSource();
         var running = SwapCli.Start(target, ["up", "--chunk-time", "10ms", "--chunk-size", "50", "--max-chunk-size", "50"], cts.Token);
-        await running.WaitForOutputAsync("swap items: installed capture in ");
+        await running.WaitForOutputAsync("swap items: copying");
+        // The first progress line comes before the first chunk: interrupt once a chunk has committed
+        // (its rows are in the copy).
+        for (var i = 0; i < 1200 && !running.Completion.IsCompleted; i++)
+        {
+            var copied = await target.QueryAsync("SELECT COUNT(*) AS n FROM _items_swap_new");
+            if (copied[0].Int64("n") > 0)
+                break;
+            await Task.Delay(20);
+        }
         await cts.CancelAsync();
         var run = await running.Completion;
 
