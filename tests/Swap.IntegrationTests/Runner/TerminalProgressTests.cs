@@ -31,6 +31,7 @@ public partial class TerminalProgressTests
                 "T info: Created the history table swap_history",
                 "T info: Applying MigrateItems (c#, one transaction)",
                 "T info: MigrateItems swaps tables online, so it now runs step by step with a journal instead of in one transaction",
+                "T info: MigrateItems: copy-and-swap, because items: column flag is filled from the existing rows (FillWith)",
                 "swap items: checked in D",
                 "swap items: created the copy in D",
                 "swap items: installed capture in D",
