@@ -19,7 +19,7 @@ internal static class MySqlConnectionString
             UserID = url.User ?? "",
             Password = url.Password ?? "",
             Database = url.Database,
-            ConnectionTimeout = ConnectTimeout(url),
+            ConnectionTimeout = (uint)url.ConnectTimeoutSeconds(),
             DefaultCommandTimeout = 0,
         };
         if (url.Option("socket") is { } socket)
@@ -58,15 +58,6 @@ internal static class MySqlConnectionString
         return b;
     }
 
-    private static uint ConnectTimeout(DatabaseUrl url)
-    {
-        var text = url.Option("connect_timeout");
-        if (text is null)
-            return 15;
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 1024
-            ? seconds
-            : throw BadOption(url, $"connect_timeout={text} is not a whole number of seconds from 0 to 1024");
-    }
 
     /// <summary>The MySQL client's spellings (<c>DISABLED</c>, <c>VERIFY_CA</c>, <c>VERIFY_IDENTITY</c>) and MySqlConnector's.</summary>
     internal static MySqlSslMode SslModeOf(DatabaseUrl url, string text) =>
@@ -77,16 +68,14 @@ internal static class MySqlConnectionString
             "required" or "require" => MySqlSslMode.Required,
             "verifyca" => MySqlSslMode.VerifyCA,
             "verifyidentity" or "verifyfull" => MySqlSslMode.VerifyFull,
-            _ => throw BadOption(url, $"sslmode={text} is not one of disabled, preferred, required, verify_ca, verify_identity"),
+            _ => throw url.BadOption($"sslmode={text} is not one of disabled, preferred, required, verify_ca, verify_identity"),
         };
 
     private static bool Flag(DatabaseUrl url, string name, string text) => text.ToLowerInvariant() switch
     {
         "true" or "1" or "yes" => true,
         "false" or "0" or "no" => false,
-        _ => throw BadOption(url, $"{name}={text} is not true or false"),
+        _ => throw url.BadOption($"{name}={text} is not true or false"),
     };
 
-    private static SwapException BadOption(DatabaseUrl url, string what) =>
-        new(SwapErrorKind.Usage, $"The database URL {url} is not valid: {what}.");
 }

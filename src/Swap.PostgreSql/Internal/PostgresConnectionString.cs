@@ -17,7 +17,7 @@ internal static class PostgresConnectionString
             Username = url.User,
             Password = url.Password,
             ApplicationName = url.Option("application_name") ?? "swap",
-            Timeout = ConnectTimeout(url),
+            Timeout = url.ConnectTimeoutSeconds(),
             CommandTimeout = 0,
             // A run holds few, long-lived connections, so a pool saves nothing; and a pooled
             // connection keeps its server session (and any session state, such as an advisory
@@ -35,21 +35,10 @@ internal static class PostgresConnectionString
         return b.ConnectionString;
     }
 
-    private static int ConnectTimeout(DatabaseUrl url)
-    {
-        var text = url.Option("connect_timeout");
-        if (text is null)
-            return 15;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 1024
-            ? seconds
-            : throw BadOption(url, $"connect_timeout={text} is not a whole number of seconds from 0 to 1024");
-    }
 
     private static SslMode SslModeOf(DatabaseUrl url, string text) =>
         Enum.TryParse<SslMode>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode) && !char.IsDigit(text[0]) && Enum.IsDefined(mode)
             ? mode
-            : throw BadOption(url, $"sslmode={text} is not one of {string.Join(", ", Enum.GetNames<SslMode>().Select(n => n.ToLowerInvariant()))}");
+            : throw url.BadOption($"sslmode={text} is not one of {string.Join(", ", Enum.GetNames<SslMode>().Select(n => n.ToLowerInvariant()))}");
 
-    private static SwapException BadOption(DatabaseUrl url, string what) =>
-        new(SwapErrorKind.Usage, $"The database URL {url} is not valid: {what}.");
 }

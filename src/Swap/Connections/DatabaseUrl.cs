@@ -46,6 +46,20 @@ public sealed class DatabaseUrl
 
     public string? Option(string name) => Options.TryGetValue(name, out var v) ? v : null;
 
+    /// <summary>The <c>connect_timeout</c> option in seconds (0 to 1024), 15 when absent; a usage error otherwise.</summary>
+    public int ConnectTimeoutSeconds()
+    {
+        var text = Option("connect_timeout");
+        if (text is null)
+            return 15;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds <= 1024
+            ? seconds
+            : throw BadOption($"connect_timeout={text} is not a whole number of seconds from 0 to 1024");
+    }
+
+    /// <summary>A usage error naming this URL (password hidden) and what is wrong with one of its options.</summary>
+    public SwapException BadOption(string what) => new(SwapErrorKind.Usage, $"The database URL {this} is not valid: {what}.");
+
     /// <summary>Parses a URL; throws <see cref="SwapException"/> with a usage error that shows the expected forms.</summary>
     public static DatabaseUrl Parse(string text)
     {
