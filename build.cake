@@ -401,14 +401,21 @@ class Servers
         }
 
         MakeCertificates();
+        System.IO.Directory.CreateDirectory(My("binlog"));
+        if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", My("binlog") });
         var args = new List<string> {
             "--no-defaults", "--datadir=" + My("data"), "--socket=" + My("mysqld.sock"),
             "--ssl-ca=" + My("tls/ca.pem"), "--ssl-cert=" + My("tls/server-cert.pem"), "--ssl-key=" + My("tls/server-key.pem"),
             "--port=" + MySqlPort, "--bind-address=127.0.0.1", "--pid-file=" + My("mariadbd.pid"),
             "--log-error=" + My("mariadb.log"), "--skip-name-resolve", "--max-connections=500",
             "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
-            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--skip-log-bin",
+            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
             "--lock-wait-timeout=60",
+            // Binary logging on, as on every production primary with replicas or point-in-time
+            // recovery: tests then see what a least-privileged user meets there (CREATE TRIGGER
+            // needs SUPER or log_bin_trust_function_creators=1). Row format, as replicas need.
+            "--log-bin=" + My("binlog/mariadb-bin"), "--server-id=1", "--binlog-format=ROW",
+            "--max-binlog-size=64M", "--binlog-expire-logs-seconds=3600",
         };
         // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
         // AUTO-INC lock that would stall every other insert. MariaDB 10.11 still defaults to 1,

@@ -58,8 +58,43 @@ internal sealed partial class MySqlTableEngine
             // Nobody can write the originals now: apply the rest of the change logs.
             await catchUp(connection, null, cancellationToken);
             await CarryAutoIncrementAsync(connection, specs, cancellationToken);
+            // The copies equal the originals and nobody can change either: foreign keys of other
+            // tables are pointed at the copies, and the RENAME carries them to the originals' names.
+            // Both go to the server as one batch from the renamer's session, so once it is sent the
+            // server runs them to the end even if Swap dies: no key is left on a copy by a crash.
+            var children = await ChildForeignKeysAsync(connection, specs, originals, cancellationToken);
+            var repoint = children.Count == 0 ? "" : RepointBatch(children, specs, toCopy: true) + ";\n";
+            Swap.Running.FaultPoints.Hit("cutover-rename");
+            try
+            {
+                await RenameAsync(connection, renamer, renamerId, repoint + Rename(specs), originals, lockers, seconds, cancellationToken);
+            }
+            catch when (children.Count > 0)
+            {
+                // The RENAME did not happen (or the re-pointing failed half-way): the keys go back to
+                // the originals, which the application writes again (released first: pointing a key
+                // at a table needs its metadata lock).
+                foreach (var locker in lockers)
+                    await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
+                await RepairInterruptedCutOverAsync(connection, specs, CancellationToken.None);
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var locker in lockers)
+                await locker.DisposeAsync();
+        }
+        // RENAME commits on its own: the journal says "swapped" right after, and a resumed run
+        // that finds the copy gone and the old table present knows the rename happened.
+        await recordSwapped(null);
+    }
 
-            var rename = renamer.ExecuteAsync(Rename(specs), cancellationToken);
+    /// <summary>Issues the RENAME from the renamer's session, sees it queued, and releases the lockers in name order.</summary>
+    private async Task RenameAsync(DbConnection connection, DbConnection renamer, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
+    {
+        {
+            var rename = renamer.ExecuteAsync(batch, cancellationToken);
             try
             {
                 await WaitForRenameAsync(connection, renamerId, rename, TimeSpan.FromSeconds(seconds * 3), cancellationToken);
@@ -88,14 +123,6 @@ internal sealed partial class MySqlTableEngine
                 }
             }
         }
-        finally
-        {
-            foreach (var locker in lockers)
-                await locker.DisposeAsync();
-        }
-        // RENAME commits on its own: the journal says "swapped" right after, and a resumed run
-        // that finds the copy gone and the old table present knows the rename happened.
-        await recordSwapped(null);
     }
 
     /// <summary>
@@ -192,7 +219,16 @@ internal sealed partial class MySqlTableEngine
         var sql = new List<string> { $"-- locker session per table: SET SESSION lock_wait_timeout = {seconds}" };
         sql.AddRange(specs.Select(s => $"-- locker: LOCK TABLES {D.Quote(s.Original.Name)} READ"));
         sql.Add("-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)");
-        sql.Add("-- renamer session, queued behind the lockers:");
+        var children = specs.SelectMany(s => s.Original.ReferencedBy).ToList();
+        if (children.Count > 0)
+        {
+            sql.Add("-- renamer session, one batch: foreign keys of other tables re-pointed at the copies (in place, metadata only), then the RENAME, queued behind the lockers:");
+            sql.Add(RepointBatch(children, specs, toCopy: true));
+        }
+        else
+        {
+            sql.Add("-- renamer session, queued behind the lockers:");
+        }
         sql.Add(Rename(specs));
         sql.Add("-- lockers: UNLOCK TABLES, in name order (the RENAME goes first)");
         return sql;

@@ -25,14 +25,22 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         var own = original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).ToList();
         if (own.Count > 0)
             yield return $"It has triggers ({string.Join(", ", own.Select(t => t.Name))}); on MySQL they would fire on the copy during the swap and cannot be moved atomically. Drop them for the swap and recreate them after, or change the table with plain ALTER TABLE.";
-        if (original.ForeignKeys.Count > 0)
-            yield return $"It has foreign keys ({string.Join(", ", original.ForeignKeys.Select(f => f.Name))}); MySQL foreign key names are unique per database and cannot be moved to the copy. Drop them for the swap and add them back after, or use plain ALTER TABLE.";
-        if (original.ReferencedBy.Count > 0)
-            yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); MySQL would keep them pointing at the old table after the rename. Drop them for the swap and add them back after, or use plain ALTER TABLE.";
+        if (original.ForeignKeys.FirstOrDefault(f => string.Equals(f.ReferencedTable, original.Name, StringComparison.Ordinal)) is { } self)
+            yield return $"Its foreign key {self.Name} points at the table itself; Swap cannot re-point a key that is both the table's own and a child's. Drop it for the swap and add it back after, or use plain ALTER TABLE.";
         if (original.Extra.GetValueOrDefault("engine") is { } e && !e.Equals("InnoDB", StringComparison.OrdinalIgnoreCase))
             yield return $"It uses the {e} storage engine; Swap needs InnoDB's transactions and row locks to copy it online.";
         if (target is null)
             yield break;
+        // A key of another table needs the referenced columns in the swapped-in table, as they are.
+        foreach (var fk in original.ReferencedBy)
+        {
+            foreach (var column in fk.ReferencedColumns)
+            {
+                var kept = target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, column, StringComparison.OrdinalIgnoreCase));
+                if (kept is null || kept.TypeChanged || !string.Equals(kept.Name, column, StringComparison.Ordinal))
+                    yield return $"Column '{column}' is referenced by the foreign key {fk.Table}.{fk.Name}; keep it with its name and type in this swap (change the key of {fk.Table} first).";
+            }
+        }
     }
 
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
@@ -63,7 +71,8 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         var copy = D.Quote(spec.Names.Copy);
         var key = copy + "." + D.Quote((spec.TargetPrimaryKey.Count > 0 ? spec.TargetPrimaryKey : spec.CopyKey)[0]);
         var from = D.Quote(spec.Original.Name) + (alias.Length > 0 ? " " + alias : "");
-        return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {from} WHERE {range} ON DUPLICATE KEY UPDATE {key} = {key}";
+        var unchecked_ = CopyWritesUnchecked(spec) ? "SET STATEMENT foreign_key_checks = 0 FOR " : "";
+        return $"{unchecked_}INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {from} WHERE {range} ON DUPLICATE KEY UPDATE {key} = {key}";
     }
 
     /// <summary>

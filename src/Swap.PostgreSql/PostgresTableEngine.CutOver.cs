@@ -90,10 +90,16 @@ internal sealed partial class PostgresTableEngine
         sql.Add($"ALTER TABLE {orig} RENAME TO {D.Quote(spec.Names.Old)}");
         sql.Add($"ALTER TABLE {Q(spec.Names.Copy)} RENAME TO {D.Quote(spec.Original.Name)}");
         if (spec.TargetPrimaryKey.Count > 0)
-            sql.Add($"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+        {
+            sql.Add(IsPartitioned(spec.Copy)
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(now)))} TO {D.Quote(PrimaryKeyName(now))}"
+                : $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+        }
         foreach (var index in spec.TargetIndexes)
         {
-            sql.Add(index.IsConstraint && index.Unique
+            sql.Add(IsExclusion(index)
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(index.Name))} TO {D.Quote(index.Name)}"
+                : index.IsConstraint && index.Unique
                 ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}"
                 : $"ALTER INDEX {Q(TempIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
         }
@@ -167,10 +173,12 @@ internal sealed partial class PostgresTableEngine
         var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
             .Concat(spec.Original.ReferencedBy.Select(f => (f.Table, f.Name)));
         var table = Q(spec.Original.Name);
-        // The copy was made with autovacuum off (see CreateCopy): give the table the original's setting back, and statistics.
+        // The copy was made with autovacuum off (see CreateCopy): give the table (or each partition
+        // of a partitioned one) the original's setting back, and statistics.
+        var storage = IsPartitioned(spec.Copy) ? Partitions(spec.Copy).Select(Q).ToList() : [table];
         string[] autovacuum =
         [
-            OwnAutovacuum(spec.Original) is { } own ? $"ALTER TABLE {table} SET ({own})" : $"ALTER TABLE {table} RESET (autovacuum_enabled)",
+            .. storage.Select(t => OwnAutovacuum(spec.Original) is { } own ? $"ALTER TABLE {t} SET ({own})" : $"ALTER TABLE {t} RESET (autovacuum_enabled)"),
             $"ANALYZE {table}",
         ];
         return validations.Select(v =>

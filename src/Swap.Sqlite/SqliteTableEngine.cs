@@ -43,6 +43,8 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
                 extra["ddl.type"] = def.Type;
             if (def is not null)
                 extra["ddl.rest"] = def.Rest;
+            if (hidden is 2 or 3)
+                extra["generated"] = hidden == 2 ? "virtual" : "stored";
             columns.Add(new ColumnSchema(
                 name,
                 row.String("type") ?? "",

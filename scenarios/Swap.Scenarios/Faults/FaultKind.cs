@@ -48,13 +48,27 @@ public enum FaultKind
     LockAtCutOverHeld,
 }
 
+/// <summary>What the trial's table is like besides its rows.</summary>
+public enum TableShape
+{
+    /// <summary>A plain table.</summary>
+    Plain,
+
+    /// <summary>MySQL/MariaDB: a child table's foreign key (ON DELETE/UPDATE CASCADE) points at it.</summary>
+    ForeignKeys,
+
+    /// <summary>PostgreSQL: the migration converts it into a table partitioned by range of <c>grp</c>.</summary>
+    Partitioned,
+}
+
 /// <summary>One trial: an engine, a fault, a seed.</summary>
 /// <param name="Point">For <see cref="FaultKind.KillAtPoint"/>: the fault point (<c>phase:copied</c>, <c>chunk:3</c>, <c>cutover</c>...).</param>
 /// <param name="Rows">Rows in the table before the trial.</param>
 /// <param name="Table">The table's name (a reserved word or unicode name works the same).</param>
-public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed, string? Point = null, int Rows = 8_000, string Table = "items")
+/// <param name="Shape">Foreign keys or a partition conversion around the plain swap.</param>
+public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed, string? Point = null, int Rows = 8_000, string Table = "items", TableShape Shape = TableShape.Plain)
 {
-    public override string ToString() => $"{Engine} {Fault}{(Point is null ? "" : " " + Point)} seed {Seed}";
+    public override string ToString() => $"{Engine} {Fault}{(Point is null ? "" : " " + Point)}{(Shape == TableShape.Plain ? "" : " " + Shape)} seed {Seed}";
 
     /// <summary>Whether the fault applies to the engine (server-side faults need a server).</summary>
     public static bool Applies(DatabaseEngine engine, FaultKind fault) =>

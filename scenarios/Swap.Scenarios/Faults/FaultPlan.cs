@@ -47,5 +47,13 @@ public static class FaultPlan
         yield return Make(FaultKind.CrashMidCopy);
         yield return Make(FaultKind.LockAtCutOverReleased);
         yield return Make(FaultKind.LockAtCutOverHeld);
+        // Tables as production has them: kills mid-copy and around the cut-over of a table with a
+        // child's foreign key (MariaDB) and of a conversion to a partitioned table (PostgreSQL).
+        var (shape, points) = engine == DatabaseEngine.MySql
+            ? (TableShape.ForeignKeys, new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover-rename", "cutover", "phase:capture-removed" })
+            : (TableShape.Partitioned, new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover", "phase:swapped" });
+        foreach (var point in points)
+            yield return Make(FaultKind.KillAtPoint, point) with { Shape = shape };
+        yield return Make(FaultKind.KillAtRandom) with { Shape = shape };
     }
 }

@@ -36,7 +36,7 @@ public static partial class FaultTrial
         OracleWriter? writer = null;
         try
         {
-            var table = new ItemsTable(target, spec.Table);
+            var table = new ItemsTable(target, spec.Table, spec.Shape);
             var model = await table.CreateAsync(spec.Rows, spec.Seed);
             table.WriteMigration();
             var pinned = (long)Math.Max(1, spec.Rows - 3);
@@ -65,7 +65,10 @@ public static partial class FaultTrial
                 result.Problems.Add(fatal);
             result.Problems.AddRange(writer.Stats.Anomalies.Select(a => "writer: " + a));
             if (last?.ExitCode == 0)
+            {
                 result.Problems.AddRange(await TargetChecks.AfterSuccessAsync(target, table, model));
+                result.Problems.AddRange(await table.ShapeProblemsAsync());
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -67,6 +67,8 @@ internal sealed partial class SwapOperation
             await SaveAsync(SwapStage.CopyCreated);
         }
         specs = await BuildSpecsAsync();
+        if (engine.Online && Stage < SwapStage.Swapped)
+            await engine.RepairInterruptedCutOverAsync(Connection, specs, Token);
 
         if (engine.Online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
             await RecoverLostCaptureAsync();
@@ -102,9 +104,12 @@ internal sealed partial class SwapOperation
         }
         if (Stage < SwapStage.Indexed)
         {
-            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0))
+            // Every engine is asked, also without deferred indexes: MySQL adds the copy's own
+            // foreign keys here, once the indexes they rest on exist.
+            foreach (var spec in specs)
             {
-                Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
+                if (spec.DeferredIndexes.Count > 0)
+                    Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
                 try
                 {
                     FaultPoints.Hit("index");

@@ -63,7 +63,7 @@ internal static class SwapPlanner
             c.Nullable,
             c.DefaultSql,
             c.Original?.AutoIncrement ?? false,
-            c.Original?.Generated,
+            c.GeneratedExpression,
             c.Original?.Collation)).ToList();
         var indexes = model.Indexes.Select(i => new IndexSchema(
             i.Name,

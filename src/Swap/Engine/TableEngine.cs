@@ -34,6 +34,15 @@ public abstract class TableEngine(SwapDatabase database)
     /// <summary>Why this engine cannot make these changes (types it lacks, triggers or foreign keys it cannot carry over); empty when it can.</summary>
     public abstract IEnumerable<string> Refusals(TableSchema original, DbTable? target);
 
+    /// <summary>
+    /// What the server or the connected user lacks to swap this table (privileges, ownership,
+    /// settings such as MySQL's <c>log_bin_trust_function_creators</c>, features of the server
+    /// version), each with the statement or setting that gives it; empty when nothing is missing.
+    /// Reads only.
+    /// </summary>
+    public virtual Task<IReadOnlyList<string>> ServerRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable? target, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>The statements that create the empty copy with the target's structure (or an exact clone when <paramref name="target"/> is null).</summary>
     public abstract IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names);
 
@@ -106,6 +115,13 @@ public abstract class TableEngine(SwapDatabase database)
 
     /// <summary>True when an error of a cut-over attempt means "could not take the lock in time": retry later.</summary>
     public bool IsLockTimeout(Exception error) => Database.IsLockTimeout(error);
+
+    /// <summary>
+    /// Before a swap resumes (and before each cut-over attempt): undoes what an interrupted cut-over
+    /// attempt changed outside the tables being swapped and could not roll back (MySQL: foreign keys
+    /// of other tables re-pointed at the copy). Must be safe to run when there is nothing to undo.
+    /// </summary>
+    public virtual Task RepairInterruptedCutOverAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>After an interruption: did the cut-over of this table already happen?</summary>
     public abstract Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken);
