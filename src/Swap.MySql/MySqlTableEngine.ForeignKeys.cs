@@ -71,20 +71,24 @@ internal sealed partial class MySqlTableEngine
     private IReadOnlyList<string> RestoreForeignKeyNames(SwapSpec spec)
     {
         var carried = CarriedForeignKeys(spec).ToList();
-        if (carried.Count == 0)
+        var children = RestoreChildKeyNames(spec).ToList();
+        if (carried.Count == 0 && children.Count == 0)
             return [];
-        var original = spec.Original.ForeignKeys;
-        return
-        [
-            $"ALTER TABLE {D.Quote(spec.Names.Old)} {string.Join(", ", original.Select(f => $"DROP FOREIGN KEY IF EXISTS {D.Quote(f.Name)}"))}",
-            "SET SESSION foreign_key_checks = 0",
-            $"ALTER TABLE {D.Quote(spec.Original.Name)} " + string.Join(", ", carried.SelectMany(f => new[]
+        var sql = new List<string>();
+        if (spec.Original.ForeignKeys.Count > 0)
+            sql.Add($"ALTER TABLE {D.Quote(spec.Names.Old)} {string.Join(", ", spec.Original.ForeignKeys.Select(f => $"DROP FOREIGN KEY IF EXISTS {D.Quote(f.Name)}"))}");
+        sql.Add("SET SESSION foreign_key_checks = 0");
+        if (carried.Count > 0)
+        {
+            sql.Add($"ALTER TABLE {D.Quote(spec.Original.Name)} " + string.Join(", ", carried.SelectMany(f => new[]
             {
                 $"DROP FOREIGN KEY IF EXISTS {D.Quote(CopyForeignKeyName(f.Name))}",
                 "ADD " + Constraint(f.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate).Replace(" FOREIGN KEY (", " FOREIGN KEY IF NOT EXISTS (", StringComparison.Ordinal),
-            })),
-            "SET SESSION foreign_key_checks = 1",
-        ];
+            })) + ", ALGORITHM=INPLACE");
+        }
+        sql.AddRange(children);
+        sql.Add("SET SESSION foreign_key_checks = 1");
+        return sql;
     }
 
     public override IReadOnlyList<string> AfterCutOver(SwapSpec spec) => RestoreForeignKeyNames(spec);
@@ -143,16 +147,32 @@ internal sealed partial class MySqlTableEngine
 
     private string Repoint(string child, IEnumerable<ForeignKeySchema> keys, IReadOnlyList<SwapSpec> specs, bool toCopy)
     {
+        // MariaDB refuses to drop and add a key of the same name in one ALTER (error 1826): on the
+        // copy it goes under the temporary name, which AfterCutOver (or a repair) gives back.
         var clauses = keys.SelectMany(k =>
         {
             var spec = specs.First(s => s.Original.Name == k.ReferencedTable || s.Names.Copy == k.ReferencedTable);
             var table = toCopy ? spec.Names.Copy : spec.Original.Name;
+            var name = toCopy ? CopyForeignKeyName(k.Name) : OwnName(spec, k);
             // Referenced columns as named in the copy (a script may rename them) or in the original.
             var columns = k.ReferencedColumns.Select(c => toCopy ? CopyColumn(spec, c) : OriginalColumn(spec, c)).ToList();
-            return new[] { $"DROP FOREIGN KEY {D.Quote(k.Name)}", "ADD " + Constraint(k.Name, k.Columns, table, columns, k.OnDelete, k.OnUpdate) };
+            return new[] { $"DROP FOREIGN KEY {D.Quote(k.Name)}", "ADD " + Constraint(name, k.Columns, table, columns, k.OnDelete, k.OnUpdate) };
         });
         return $"ALTER TABLE {D.Quote(child)} {string.Join(", ", clauses)}, ALGORITHM=INPLACE";
     }
+
+    /// <summary>A child key's own name, from its temporary one.</summary>
+    private static string OwnName(SwapSpec spec, ForeignKeySchema key) =>
+        spec.Original.ReferencedBy.FirstOrDefault(f => f.Table == key.Table && CopyForeignKeyName(f.Name) == key.Name)?.Name ?? key.Name;
+
+    /// <summary>After the swap, the children's keys (pointing at the swapped-in table under temporary names) get their own names back. Safe to run again.</summary>
+    private IEnumerable<string> RestoreChildKeyNames(SwapSpec spec) =>
+        spec.Original.ReferencedBy.GroupBy(f => f.Table, StringComparer.Ordinal).Select(child =>
+            $"ALTER TABLE {D.Quote(child.Key)} " + string.Join(", ", child.SelectMany(f => new[]
+            {
+                $"DROP FOREIGN KEY IF EXISTS {D.Quote(CopyForeignKeyName(f.Name))}",
+                "ADD " + Constraint(f.Name, f.Columns, spec.Original.Name, f.ReferencedColumns.Select(c => CopyColumn(spec, c)).ToList(), f.OnDelete, f.OnUpdate).Replace(" FOREIGN KEY (", " FOREIGN KEY IF NOT EXISTS (", StringComparison.Ordinal),
+            })) + ", ALGORITHM=INPLACE");
 
     private string CopyColumn(SwapSpec spec, string original) =>
         spec.Mapping.FirstOrDefault(x => x.Source == D.Quote(original))?.CopyColumn ?? original;
