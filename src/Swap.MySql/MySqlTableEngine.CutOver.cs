@@ -39,6 +39,7 @@ internal sealed partial class MySqlTableEngine
         // The order RENAME takes its metadata locks in: by name.
         var originals = specs.Select(s => s.Original.Name).Order(StringComparer.Ordinal).ToList();
         var lockers = new List<DbConnection>();
+        var triggersAdded = false;
         await using var renamer = await database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -58,6 +59,10 @@ internal sealed partial class MySqlTableEngine
             // Nobody can write the originals now: apply the rest of the change logs.
             await catchUp(connection, null, cancellationToken);
             await CarryAutoIncrementAsync(connection, specs, cancellationToken);
+            // Nothing writes the copies any more: they take the originals' own triggers now, under
+            // temporary names, so the first write after the rename fires them.
+            triggersAdded = true;
+            await triggers.AddToCopiesAsync(connection, specs, cancellationToken);
             // The copies equal the originals and nobody can change either: foreign keys of other
             // tables are pointed at the copies, and the RENAME carries them to the originals' names.
             // Both go to the server as one batch from the renamer's session, so once it is sent the
@@ -76,9 +81,16 @@ internal sealed partial class MySqlTableEngine
                 // at a table needs its metadata lock).
                 foreach (var locker in lockers)
                     await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
-                await RepairInterruptedCutOverAsync(connection, specs, CancellationToken.None);
+                await RepointStrayKeysAsync(connection, specs, CancellationToken.None);
                 throw;
             }
+        }
+        catch (Exception) when (triggersAdded)
+        {
+            // No rename: the applier writes the copies again before the next attempt, and must not
+            // fire the triggers there (a lost connection leaves them to the resumed run's cleanup).
+            await IgnoreAsync(() => triggers.RemoveFromCopiesAsync(connection, specs, CancellationToken.None));
+            throw;
         }
         finally
         {
@@ -219,6 +231,7 @@ internal sealed partial class MySqlTableEngine
         var sql = new List<string> { $"-- locker session per table: SET SESSION lock_wait_timeout = {seconds}" };
         sql.AddRange(specs.Select(s => $"-- locker: LOCK TABLES {D.Quote(s.Original.Name)} READ"));
         sql.Add("-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)");
+        sql.AddRange(specs.SelectMany(s => MySqlTriggerMover.Own(s.Original).Select(t => MySqlTriggerMover.Create(t, s.Names.UserTrigger(t.Name), s.Names.Copy))));
         var children = specs.SelectMany(s => s.Original.ReferencedBy).ToList();
         if (children.Count > 0)
         {

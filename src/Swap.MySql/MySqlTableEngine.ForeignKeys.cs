@@ -54,6 +54,8 @@ internal sealed partial class MySqlTableEngine
         return adds.Count == 0 ? null : $"ALTER TABLE {D.Quote(spec.Names.Copy)} {string.Join(", ", adds)}, ALGORITHM=INPLACE";
     }
 
+    public override bool BuildsAfterCopy(SwapSpec spec) => CarriedForeignKeys(spec).Any();
+
     private async Task AddCarriedForeignKeysAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
     {
         if (!CarriedForeignKeys(spec).Any())
@@ -202,7 +204,7 @@ internal sealed partial class MySqlTableEngine
     }
 
     /// <summary>Foreign keys of other tables left pointing at a copy by an interrupted cut-over point back at the original.</summary>
-    public override async Task RepairInterruptedCutOverAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
+    private async Task RepointStrayKeysAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
     {
         var stray = await ChildForeignKeysAsync(connection, specs, specs.Select(s => s.Names.Copy).ToList(), cancellationToken);
         if (stray.Count > 0)

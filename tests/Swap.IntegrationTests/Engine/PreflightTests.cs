@@ -104,7 +104,7 @@ public class PreflightTests
     }
 
     [Fact]
-    public async Task MySql_tables_with_triggers_a_key_to_themselves_or_a_changed_referenced_column_are_refused_with_what_to_do()
+    public async Task MySql_tables_with_a_key_to_themselves_or_a_changed_referenced_column_are_refused_with_what_to_do()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await EngineKit.CreateItemsAsync(target, 300);
@@ -116,10 +116,5 @@ public class PreflightTests
         await target.ExecuteAsync("ALTER TABLE items ADD COLUMN parent_id BIGINT NULL, ADD CONSTRAINT fk_items_parent FOREIGN KEY (parent_id) REFERENCES items(id)");
         var self = await RefusedAsync(target, "items.AddColumn(DbColumn.Int(\"x\"));");
         Assert.Contains("Its foreign key fk_items_parent points at the table itself", self.Message, StringComparison.Ordinal);
-        await target.ExecuteAsync("ALTER TABLE items DROP FOREIGN KEY fk_items_parent, DROP COLUMN parent_id");
-
-        await target.ExecuteAsync("CREATE TRIGGER items_audit BEFORE INSERT ON items FOR EACH ROW SET NEW.n = NEW.n + 0");
-        var t = await RefusedAsync(target, "items.AddColumn(DbColumn.Int(\"x\"));");
-        Assert.Contains("It has triggers (items_audit)", t.Message, StringComparison.Ordinal);
     }
 }
