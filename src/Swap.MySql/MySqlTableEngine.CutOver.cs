@@ -105,34 +105,32 @@ internal sealed partial class MySqlTableEngine
     /// <summary>Issues the RENAME from the renamer's session, sees it queued, and releases the lockers in name order.</summary>
     private async Task RenameAsync(DbConnection connection, DbConnection renamer, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
     {
+        var rename = renamer.ExecuteAsync(batch, cancellationToken);
+        try
         {
-            var rename = renamer.ExecuteAsync(batch, cancellationToken);
+            await WaitForRenameAsync(connection, renamerId, rename, TimeSpan.FromSeconds(seconds * 3), cancellationToken);
+            for (var i = 0; i < lockers.Count; i++)
+            {
+                if (i > 0)
+                    await WaitUntilRenameHoldsAsync(originals[i - 1], rename, cancellationToken);
+                await lockers[i].ExecuteAsync("UNLOCK TABLES", cancellationToken);
+            }
+        }
+        finally
+        {
+            // Whatever happened, the rename was issued after the catch-up: once the locks go it
+            // either runs, and is right, or times out and nothing changed.
+            foreach (var locker in lockers)
+                await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
             try
             {
-                await WaitForRenameAsync(connection, renamerId, rename, TimeSpan.FromSeconds(seconds * 3), cancellationToken);
-                for (var i = 0; i < lockers.Count; i++)
-                {
-                    if (i > 0)
-                        await WaitUntilRenameHoldsAsync(originals[i - 1], rename, cancellationToken);
-                    await lockers[i].ExecuteAsync("UNLOCK TABLES", cancellationToken);
-                }
+                await rename;
             }
-            finally
+            catch (Exception e) when (database.IsDatabaseError(e) && !IsLockTimeout(e))
             {
-                // Whatever happened, the rename was issued after the catch-up: once the locks go it
-                // either runs, and is right, or times out and nothing changed.
-                foreach (var locker in lockers)
-                    await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
-                try
-                {
-                    await rename;
-                }
-                catch (Exception e) when (database.IsDatabaseError(e) && !IsLockTimeout(e))
-                {
-                    // The renamer's session was killed or lost: nothing was renamed (a RENAME is
-                    // atomic); like a lock timeout, the attempt is retried.
-                    throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
-                }
+                // The renamer's session was killed or lost: nothing was renamed (a RENAME is
+                // atomic); like a lock timeout, the attempt is retried.
+                throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
             }
         }
     }
