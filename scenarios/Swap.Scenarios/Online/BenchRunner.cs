@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Swap.Connections;
 using Swap.Scenarios.Online.Contenders;
 using Swap.Scenarios.Online.Data;
 using Swap.Scenarios.Online.Engines;
@@ -230,8 +229,8 @@ internal sealed class BenchRunner(BenchSettings settings)
         shape.Columns.Contains(table.Change.Added.Name, StringComparer.OrdinalIgnoreCase)
         && shape.Indexes.Contains(table.Change.Index.Name, StringComparer.OrdinalIgnoreCase);
 
-    private static List<PhaseSpan> Spans(IReadOnlyList<PhaseMark> marks, double end) =>
-        marks.Select((m, i) => new PhaseSpan(m.Phase, m.T, i + 1 < marks.Count ? marks[i + 1].T : end)).ToList();
+    private static List<BenchPhase> Spans(IReadOnlyList<PhaseMark> marks, double end) =>
+        marks.Select((m, i) => new BenchPhase(m.Phase, m.T, i + 1 < marks.Count ? marks[i + 1].T : end)).ToList();
 
     private static void Summarize(ContenderResult result, Writer writer, double origin)
     {

@@ -83,7 +83,7 @@ public class BenchSmokeTests(ITestOutputHelper output)
     }
 
     /// <summary>The server URL with its password (TestServers fails clearly when the variable is missing).</summary>
-    private static string Url(string variable, Func<Connections.DatabaseUrl> check)
+    private static string Url(string variable, Func<DatabaseUrl> check)
     {
         check();
         return Environment.GetEnvironmentVariable(variable)!;

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Swap.Connections;
 using Swap.MySql;
 using MySqlConnector;
 using Swap.Scenarios.Online.Contenders;

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using Swap.Connections;
 using Swap.Scenarios.Online.Contenders;
 using Swap.Scenarios.Online.Data;
 

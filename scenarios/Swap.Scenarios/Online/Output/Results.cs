@@ -32,7 +32,7 @@ internal sealed record GroupReport(string Table, long Rows, string Load, int Rou
 }
 
 /// <summary>A phase of a contender's run: from <see cref="Start"/> to <see cref="End"/> seconds after it started.</summary>
-internal sealed record PhaseSpan(string Phase, double Start, double End);
+internal sealed record BenchPhase(string Phase, double Start, double End);
 
 internal sealed record ContenderResult(string Id, string Title)
 {
@@ -61,7 +61,7 @@ internal sealed record ContenderResult(string Id, string Title)
     public double? LongestStallMs { get; set; }
 
     /// <summary>The cut-over phase (rename) as seen by the tool, when it reports one.</summary>
-    public PhaseSpan? CutOver { get; set; }
+    public BenchPhase? CutOver { get; set; }
 
     /// <summary>The longest a write meant to start during the cut-over (or up to 100 ms before it) waited (ms).</summary>
     public double? CutOverStallMs { get; set; }
@@ -80,7 +80,7 @@ internal sealed record ContenderResult(string Id, string Title)
 
     public TableShape? Shape { get; set; }
 
-    public List<PhaseSpan> Phases { get; set; } = [];
+    public List<BenchPhase> Phases { get; set; } = [];
 
     public List<ProgressPoint> Progress { get; set; } = [];
 

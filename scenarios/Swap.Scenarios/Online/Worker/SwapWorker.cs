@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Swap.Connections;
 using Swap.Dialects;
 using Swap.Discovery;
 using Swap.Engine;
