@@ -21,7 +21,7 @@ internal static class BenchCommand
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine("Usage: bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users|attachments|all] [--load idle|write|both] [--rate 500] [--baseline 10] [--repeat 1] [--contenders ids] [--chunk-ms 500] [--out DIR] [--keep]");
+            Console.Error.WriteLine("Usage: bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users|attachments|all] [--load idle|write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders ids] [--chunk-ms 500] [--out DIR] [--keep]");
             return 2;
         }
         using var cancel = new CancellationTokenSource();

@@ -108,7 +108,7 @@ internal sealed class BenchRunner(BenchSettings settings)
     {
         var log = settings.Log;
         var loaded = load != "idle";
-        var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []);
+        var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []) { Writers = loaded ? settings.Writers : 0 };
         var contenders = engine.Contenders
             .Where(c => settings.Contenders.Count == 0 || settings.Contenders.Contains(c.Id))
             .Where(c => !loaded || c.KeepsWrites)
@@ -132,6 +132,8 @@ internal sealed class BenchRunner(BenchSettings settings)
                 (result.PeakRssMb is { } m ? FormattableString.Invariant($", peak RSS {m:F0} MB") : "") +
                 (result.WriterDuring is { } w ? FormattableString.Invariant($", writer p99 {result.WriterBefore!.P99:F1} -> {w.P99:F1} ms, max {w.Max:F0} ms") : "") +
                 (result.CutOverStallMs is { } cs ? FormattableString.Invariant($", cut-over stall {cs:F0} ms") : "") +
+                (result.CutOverLockMs is { } lk ? FormattableString.Invariant($", cut-over lock held {lk:F0} ms") : "") +
+                (result.BacklogPeak is { } bp ? FormattableString.Invariant($", backlog peak {bp:N0} (at cut-over {result.BacklogAtCutOver?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"})") : "") +
                 (result.Error is { } err ? "  ERROR " + err : ""));
         }
 
@@ -177,7 +179,10 @@ internal sealed class BenchRunner(BenchSettings settings)
         Writer? writer = null;
         if (load != "idle")
         {
-            writer = new Writer(engine, table, await engine.OpenAsync(workspace, ct), rows, settings.Rate, clock);
+            var connections = new List<System.Data.Common.DbConnection>();
+            for (var i = 0; i < settings.Writers; i++)
+                connections.Add(await engine.OpenAsync(workspace, ct));
+            writer = new Writer(engine, table, connections, rows, settings.Rate, clock);
             writer.Start();
             await Task.Delay(TimeSpan.FromSeconds(settings.BaselineSeconds), ct);
         }
@@ -194,6 +199,13 @@ internal sealed class BenchRunner(BenchSettings settings)
             result.Version = outcome.Version;
             result.Chunks = outcome.Chunks;
             result.Notes = outcome.Notes;
+            result.CutOverAttempts = outcome.CutOverAttempts;
+            result.CutOverLockMs = outcome.CutOverAttempts?.LastOrDefault(a => a.Succeeded)?.Ms;
+            if (outcome.Backlog is { } backlog)
+            {
+                result.Backlog = backlog.Select(p => new[] { p.T, p.Rows }).ToList();
+                result.BacklogPeak = backlog.Count > 0 ? backlog.Max(p => p.Rows) : null;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -205,6 +217,8 @@ internal sealed class BenchRunner(BenchSettings settings)
         result.Phases = Spans(context.Phases, result.WallSeconds);
         result.Progress = [new ProgressPoint(0, 0), .. context.Progress, new ProgressPoint(result.WallSeconds, result.Error is null ? 1 : context.Progress.LastOrDefault()?.Fraction ?? 0)];
         result.CutOver = result.Phases.FirstOrDefault(p => p.Phase is "CuttingOver" or "cutover");
+        if (result.Backlog is { } series && result.CutOver is { } cutOver)
+            result.BacklogAtCutOver = series.LastOrDefault(p => p[0] <= cutOver.Start) is { } at ? (long)at[1] : null;
         long completed = 0;
         if (writer is not null)
         {
