@@ -159,13 +159,47 @@ internal sealed class BenchRunner(BenchSettings settings)
                 result.Error ??= "content check: " + e.Message;
             }
         }
+        if (loaded && settings.Oracle && target > 0)
+        {
+            try
+            {
+                group.OracleHash = await OracleHashAsync(engine, table, rows, target, ct);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+            {
+                log($"   [{load} #{round}] oracle failed, contenders compared with each other only: {e.Message}");
+            }
+        }
         var hashes = group.Contenders.Where(r => r.Hash is not null).Select(r => r.Hash).ToList();
-        var reference = hashes.GroupBy(h => h).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
+        var reference = group.OracleHash ?? hashes.GroupBy(h => h).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
         foreach (var result in group.Contenders.Where(r => r.Hash is not null))
             result.SameContent = result.Hash == reference;
         group.ContentMatch = group.Contenders.All(r => r.SameContent == true);
-        log($"   [{load} #{round}] content after {target:N0} writes: {(group.ContentMatch ? "identical in every contender" : "DIFFERENT: " + string.Join(", ", group.Contenders.Select(r => $"{r.Id}={r.Hash?[..12] ?? "failed"}")))}");
+        log($"   [{load} #{round}] content after {target:N0} writes: {(group.ContentMatch ? "identical in every contender" + (group.OracleHash is null ? "" : " and the oracle") : "DIFFERENT: " + (group.OracleHash is null ? "" : $"oracle={group.OracleHash[..12]}, ") + string.Join(", ", group.Contenders.Select(r => $"{r.Id}={r.Hash?[..12] ?? "failed"}")))}");
         return group;
+    }
+
+    /// <summary>
+    /// The oracle for a loaded group: a fresh clone changed by the engine's native ALTER with no
+    /// writer running, then writes 0 to <paramref name="writes"/> applied in order on one connection
+    /// (the top-up path). Every contender must end with this content whatever the writer's
+    /// connections and the tool did.
+    /// </summary>
+    private async Task<string?> OracleHashAsync(BenchEngine engine, TableModel table, long rows, long writes, CancellationToken ct)
+    {
+        var workspace = $"{settings.Prefix}_oracle";
+        var native = engine.Contenders.Single(c => c.Id == "native");
+        try
+        {
+            await engine.CloneAsync(table, rows, workspace, ct);
+            await native.RunAsync(new RunContext(engine, table, workspace, settings, Stopwatch.StartNew(), 0), ct);
+            await TopUp.RunAsync(engine, table, workspace, rows, 0, writes, ct);
+            return (await engine.HashAsync(workspace, table, ct)).Hash;
+        }
+        finally
+        {
+            await engine.DropWorkspaceAsync(workspace, ct);
+        }
     }
 
     /// <summary>One contender on a fresh clone, with the writer around it when loaded; returns the writes the writer completed.</summary>

@@ -6,7 +6,7 @@ namespace Swap.Scenarios.Online;
 /// Options of the online-change benchmark. Command line:
 /// <c>bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users,attachments]
 /// [--load idle,write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
-/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc]</c>.
+/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
 /// Server URLs default to SWAP_TEST_MYSQL and SWAP_TEST_POSTGRES.
 /// </summary>
 internal sealed class BenchSettings
@@ -24,6 +24,9 @@ internal sealed class BenchSettings
 
     /// <summary>Connections the writer spreads its writes over (the total rate stays <see cref="Rate"/>).</summary>
     public int Writers { get; set; } = 1;
+
+    /// <summary>Under load, also build the oracle table (native change, then every write in order on one connection) and compare every contender with it.</summary>
+    public bool Oracle { get; set; } = true;
 
     /// <summary>Seconds the writer runs before the change starts, to measure its own baseline.</summary>
     public double BaselineSeconds { get; set; } = 10;
@@ -105,6 +108,7 @@ internal sealed class BenchSettings
                 case "--drop-templates": s.DropTemplates = true; break;
                 case "--no-install": s.InstallPeers = false; break;
                 case "--no-charts": s.Charts = false; break;
+                case "--no-oracle": s.Oracle = false; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }

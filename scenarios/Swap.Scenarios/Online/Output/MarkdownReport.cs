@@ -141,12 +141,14 @@ internal static class MarkdownReport
     }
 
     /// <summary>Whether every contender that finished ends with the same content (failures are named, not compared).</summary>
-    private static bool Identical(GroupReport g) => g.Contenders.Where(c => c.Hash is not null).Select(c => c.Hash).Distinct().Count() == 1;
+    private static bool Identical(GroupReport g) =>
+        g.Contenders.Where(c => c.Hash is not null).Select(c => c.Hash).Distinct().Count() == 1
+        && (g.OracleHash is null || g.Contenders.Where(c => c.Hash is not null).All(c => c.Hash == g.OracleHash));
 
     private static string Content(GroupReport g)
     {
         var failed = g.Contenders.Where(c => c.Hash is null).Select(c => c.Id).ToList();
-        var text = Identical(g) ? "identical in every contender that finished" : "DIFFERENT";
+        var text = Identical(g) ? "identical in every contender that finished" + (g.OracleHash is null ? "" : " and the oracle") : "DIFFERENT";
         return failed.Count == 0 ? text : $"{text} ({string.Join(", ", failed)} failed)";
     }
 

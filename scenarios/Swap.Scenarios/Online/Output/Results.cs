@@ -30,7 +30,13 @@ internal sealed record GroupReport(string Table, long Rows, string Load, int Rou
     /// <summary>Writes every table received before hashing (the writer's count, topped up to the longest run's).</summary>
     public long WritesCompared { get; set; }
 
-    /// <summary>True when every contender that finished ends with the same content hash.</summary>
+    /// <summary>
+    /// Loaded groups: the content of a clone changed natively with no writer, then given writes 0 to
+    /// <see cref="WritesCompared"/> in order on one connection (null when not computed: idle, or <c>--no-oracle</c>).
+    /// </summary>
+    public string? OracleHash { get; set; }
+
+    /// <summary>True when every contender that finished ends with the same content hash (the oracle's, when there is one).</summary>
     public bool ContentMatch { get; set; }
 }
 
