@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Swap.Connections;
 using Swap.Dialects;
 using Swap.MySql;
 using Swap.PostgreSql;
@@ -8,7 +7,7 @@ using Swap.Sqlite;
 namespace Swap.Cli;
 
 /// <summary>Opens the Swap target a database URL names, on the right dialect.</summary>
-public static class Databases
+internal static class Databases
 {
     /// <param name="mustExist">For SQLite: refuse a missing file instead of creating an empty database.</param>
     public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null, bool mustExist = false)

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Swap.Connections;
 using Swap.Dialects;
 
 namespace Swap.MySql;
 
 /// <summary>Opens MySQL/MariaDB targets from URLs.</summary>
-public static class MySqlDatabaseFactory
+internal static class MySqlDatabaseFactory
 {
     public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null) => new MySqlDatabase(url, loggerFactory);
 }

@@ -46,7 +46,7 @@ public sealed class MigratorOptions
     public long OnlineChangeMinRows { get; set; } = 100_000;
 
     /// <summary>Settings of the online copy-and-swap engine (chunk time, cut-over lock wait, keep old tables...).</summary>
-    public Engine.OnlineSwapOptions Swap { get; } = new();
+    public OnlineSwapOptions Swap { get; } = new();
 
     /// <summary>The clock for lock timeouts, retry delays, budgets and recorded times.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,4 +1,4 @@
-namespace Swap.Engine;
+namespace Swap;
 
 /// <summary>How a partitioned table splits its rows.</summary>
 public enum PartitionMethod

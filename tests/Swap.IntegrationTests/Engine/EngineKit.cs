@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Discovery;
 using Swap.Engine;
@@ -25,8 +24,6 @@ public static class EngineKit
 {
     /// <summary>The migration every swap test applies: a filled column at a position, an index, a new default.</summary>
     public const string SwapScript = """
-        using Swap.Engine;
-
         public sealed class MigrateItems : Migration
         {
             public override async Task UpAsync(MigrationContext db)
@@ -80,7 +77,7 @@ public static class EngineKit
     }
 
     /// <summary>A migrator over the target's migrations folder with small chunks, so copies span many chunks.</summary>
-    public static Migrator Migrator(TestTarget target, Action<MigratorOptions>? configure = null, Swap.Dialects.SwapDatabase? database = null)
+    public static Migrator Migrator(TestTarget target, Action<MigratorOptions>? configure = null, SwapDatabase? database = null)
     {
         var options = new MigratorOptions();
         options.Sources.Add(MigrationSource.Folder(Path.Combine(target.Folder, "migrations")));

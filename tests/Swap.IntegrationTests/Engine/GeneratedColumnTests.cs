@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Engine;
@@ -18,7 +17,7 @@ public class GeneratedColumnTests
             {
                 var items = await db.UseTableForAlterAsync("items");
                 items.AddColumn(DbColumn.String("flag", 10).FillWith("CASE WHEN k % 2 = 0 THEN 'even' ELSE 'odd' END"), after: "k");
-                items.AddColumn(DbColumn.BigInt("k3").GeneratedAs("k * 3", stored: items.Engine == Swap.Connections.DatabaseEngine.PostgreSql));
+                items.AddColumn(DbColumn.BigInt("k3").GeneratedAs("k * 3", stored: items.Engine == DatabaseEngine.PostgreSql));
                 items.AddIndex(DbIndex.Create("k2"));
                 await db.DoneUsingTablesAsync("items");
             }
@@ -72,7 +71,7 @@ public class GeneratedColumnTests
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
         await EngineKit.CreateItemsAsync(target, 100);
-        EngineKit.WriteSwapScript(target, AddScript.Replace("stored: items.Engine == Swap.Connections.DatabaseEngine.PostgreSql", "stored: false", StringComparison.Ordinal).Replace("items.AddIndex(DbIndex.Create(\"k2\"));", "", StringComparison.Ordinal));
+        EngineKit.WriteSwapScript(target, AddScript.Replace("stored: items.Engine == DatabaseEngine.PostgreSql", "stored: false", StringComparison.Ordinal).Replace("items.AddIndex(DbIndex.Create(\"k2\"));", "", StringComparison.Ordinal));
         var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
         Assert.Equal(SwapErrorKind.Refused, e.Kind);
         Assert.Contains("Column 'k3' is a virtual generated column; PostgreSQL 15 has stored generated columns only. Use GeneratedAs(\"...\", stored: true).", e.Message, StringComparison.Ordinal);

@@ -1,7 +1,5 @@
 using System.Data.Common;
-using Swap.Connections;
 using Swap.Data;
-using Swap.Reports;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Engine;

@@ -1,6 +1,4 @@
-using Swap.Connections;
 using Swap.Engine;
-using Swap.Reports;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Engine;
