@@ -7,6 +7,7 @@ namespace Swap.IntegrationTests.Engine;
 /// preflight naming what is missing before anything is written. The test MariaDB runs with
 /// binary logging on (build.cake), as production primaries do.
 /// </summary>
+[Collection(MariaDbGlobalSettings.Name)]
 public class LeastPrivilegeTests
 {
     [Theory]
