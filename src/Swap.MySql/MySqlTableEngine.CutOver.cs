@@ -39,6 +39,8 @@ internal sealed partial class MySqlTableEngine
         // The order RENAME takes its metadata locks in: by name.
         var originals = specs.Select(s => s.Original.Name).Order(StringComparer.Ordinal).ToList();
         var lockers = new List<DbConnection>();
+        // Read before the locks, which the application's writes wait behind: the catalog query is not free.
+        var children = await ChildForeignKeysAsync(connection, specs, originals, cancellationToken);
         var triggersAdded = false;
         await using var renamer = await database.OpenConnectionAsync(cancellationToken);
         try
@@ -67,7 +69,6 @@ internal sealed partial class MySqlTableEngine
             // tables are pointed at the copies, and the RENAME carries them to the originals' names.
             // Both go to the server as one batch from the renamer's session, so once it is sent the
             // server runs them to the end even if Swap dies: no key is left on a copy by a crash.
-            var children = await ChildForeignKeysAsync(connection, specs, originals, cancellationToken);
             var repoint = children.Count == 0 ? "" : RepointBatch(children, specs, toCopy: true) + ";\n";
             Swap.Running.FaultPoints.Hit("cutover-rename");
             try
