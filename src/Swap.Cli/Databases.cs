@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Swap.Dialects;
-using Swap.MySql;
-using Swap.PostgreSql;
 using Swap.Sqlite;
 
 namespace Swap.Cli;
@@ -13,12 +11,9 @@ internal static class Databases
     public static SwapDatabase Open(DatabaseUrl url, ILoggerFactory? loggerFactory = null, bool mustExist = false)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return url.Engine switch
-        {
-            DatabaseEngine.Sqlite => new SqliteDatabase(url, loggerFactory) { MustExist = mustExist },
-            DatabaseEngine.PostgreSql => new PostgresDatabase(url, loggerFactory),
-            DatabaseEngine.MySql => MySqlDatabaseFactory.Open(url, loggerFactory),
-            _ => throw new SwapException(SwapErrorKind.Usage, $"Unsupported engine {url.Engine}."),
-        };
+        // SQLite's "must exist" is the command's own rule (a mistyped path must not create a file).
+        return url.Engine == DatabaseEngine.Sqlite
+            ? new SqliteDatabase(url, loggerFactory) { MustExist = mustExist }
+            : SwapDatabase.Open(url, loggerFactory);
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class Migrator
         ArgumentNullException.ThrowIfNull(options);
         this.database = database;
         this.options = options;
-        logger = database.LoggerFactory.CreateLogger("Swap.Migrator");
+        logger = (options.LoggerFactory ?? database.LoggerFactory).CreateLogger("Swap.Migrator");
         history = new HistoryStore(database, options.Tables);
         foreach (var table in options.Tables.All)
             Identifiers.Validate(table, "history table", database.Dialect.MaxIdentifierLength);
@@ -47,6 +47,7 @@ public sealed partial class Migrator
             OnProgress = p =>
             {
                 Progress = p;
+                options.OnProgress?.Invoke(p);
                 options.Swap.Progress?.Report(p);
             },
         };

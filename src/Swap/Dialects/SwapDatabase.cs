@@ -10,7 +10,7 @@ namespace Swap;
 /// reads the catalog and turns driver errors into <see cref="SwapException"/>s that carry the
 /// server's code and say whether a retry may help. SQL text comes from <see cref="Dialect"/>.
 /// </summary>
-public abstract class SwapDatabase
+public abstract partial class SwapDatabase
 {
     protected SwapDatabase(ILoggerFactory? loggerFactory)
     {
