@@ -70,7 +70,9 @@ public class RevertWindowTests
         var extras = (await target.QueryAsync("SELECT id, extra FROM items")).ToDictionary(r => r.Int64("id")!.Value, r => r.String("extra"));
         foreach (var (id, extra) in extras)
         {
-            if (writer.Inserted.Contains(id))
+            // A row inserted, or moved to a new key (ids from 100,000,000), after the cut-over comes
+            // back as a new row with the script's value; before it, it has the column's default.
+            if (writer.Inserted.Contains(id) || id >= 100_000_000)
                 Assert.Contains(extra, new[] { "x", "new" });
             else
                 Assert.True(extra == "x", $"row {id} existed before the swap and must keep its dropped-column value 'x', not '{extra}'");
