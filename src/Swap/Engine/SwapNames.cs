@@ -17,7 +17,11 @@ public sealed record SwapNames(string Table, string Copy, string Old, string Ins
     public static SwapNames For(string table, int maxLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
-        return new SwapNames(table, Make(table, "new", maxLength), Make(table, "old", maxLength), Make(table, "ins", maxLength), Make(table, "upd", maxLength), Make(table, "del", maxLength), Make(table, "fn", maxLength)) { Log = Make(table, "log", maxLength) };
+        return new SwapNames(table, Make(table, "new", maxLength), Make(table, "old", maxLength), Make(table, "ins", maxLength), Make(table, "upd", maxLength), Make(table, "del", maxLength), Make(table, "fn", maxLength))
+        {
+            Log = Make(table, "log", maxLength),
+            UserTriggerPrefix = Make(table, "t00000000", maxLength)[..^8],
+        };
     }
 
     /// <summary>
@@ -29,7 +33,12 @@ public sealed record SwapNames(string Table, string Copy, string Old, string Ins
     public static SwapNames Reverse(string table, int maxLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
-        return new SwapNames(table, Make(table, "old", maxLength), Make(table, "new", maxLength), Make(table, "rins", maxLength), Make(table, "rupd", maxLength), Make(table, "rdel", maxLength), Make(table, "rfn", maxLength)) { Log = Make(table, "rlog", maxLength) };
+        return new SwapNames(table, Make(table, "old", maxLength), Make(table, "new", maxLength), Make(table, "rins", maxLength), Make(table, "rupd", maxLength), Make(table, "rdel", maxLength), Make(table, "rfn", maxLength))
+        {
+            Log = Make(table, "rlog", maxLength),
+            // The forward swap gave its temporary trigger names back before the window opened.
+            UserTriggerPrefix = Make(table, "t00000000", maxLength)[..^8],
+        };
     }
 
     private static string Make(string table, string suffix, int maxLength)
@@ -47,9 +56,31 @@ public sealed record SwapNames(string Table, string Copy, string Old, string Ins
     /// <summary>The change-log table: one row (id, operation, key) per captured write, deleted once applied to the copy.</summary>
     public string Log { get; init; } = "";
 
+    /// <summary>
+    /// The temporary name under which the table's own trigger <paramref name="trigger"/> is created on
+    /// the copy at the cut-over (engines whose trigger names are unique per schema, MySQL/MariaDB),
+    /// before it gets its own name back on the swapped table: the copy's name with <c>t</c> and a
+    /// hash of the trigger's name instead of <c>new</c>.
+    /// </summary>
+    public string UserTrigger(string trigger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(trigger);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(trigger)))[..8];
+        return UserTriggerPrefix + hash;
+    }
+
+    /// <summary>Where <see cref="UserTrigger"/> names start (made to fit the engine's name limit with the hash).</summary>
+    public string UserTriggerPrefix { get; init; } = "";
+
+    private static bool IsUserTriggerName(string name)
+    {
+        var at = name.LastIndexOf(Marker + "t", StringComparison.Ordinal);
+        return at > 0 && name.Length - at - Marker.Length - 1 == 8 && name[(at + Marker.Length + 1)..].All(char.IsAsciiHexDigitLower);
+    }
+
     /// <summary>True for names Swap makes, so they are never taken for the user's own objects.</summary>
     public static bool IsSwapName(string name) =>
-        name.StartsWith('_') && Suffixes.Any(s => name.EndsWith(Marker + s, StringComparison.Ordinal));
+        name.StartsWith('_') && (IsUserTriggerName(name) || Suffixes.Any(s => name.EndsWith(Marker + s, StringComparison.Ordinal)));
 
     /// <summary>True for the reverse capture of a revert window (<c>_t_swap_rins</c> ... <c>_t_swap_rlog</c>).</summary>
     public static bool IsReverseCaptureName(string name) =>

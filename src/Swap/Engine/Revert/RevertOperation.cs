@@ -38,6 +38,9 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
             else
             {
                 var specs = await ReverseSpecsAsync();
+                // A killed attempt may have left the table's own triggers on the old tables: the applier must not fire them.
+                await engine.UndoCutOverAttemptAsync(connection, specs, Token);
+                window.Tables = window.Tables.Zip(specs, (t, s) => t with { Current = SchemaJson.Write(s.Original) }).ToList();
                 await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog));
                 await CutOverAsync(specs);
             }
@@ -48,6 +51,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
             {
                 await ExecAllAsync(engine.RemoveCapture(spec), $"remove the reverse capture of {spec.Original.Name}");
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish the revert of {spec.Original.Name}");
+                await engine.AfterSwapAsync(connection, spec, options, run.Time, Token);
             }
             await SaveAsync(RevertStage.CaptureRemoved);
         }
@@ -78,7 +82,11 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
         return specs;
     }
 
-    /// <summary>After the swap back only names matter (and the former original's foreign keys, validated after).</summary>
+    /// <summary>
+    /// After the swap back only names matter, the former original's foreign keys (validated after),
+    /// and the triggers the swapped-in table had, which the engine may still have to give their
+    /// names back on the table (MySQL).
+    /// </summary>
     private async Task<List<SwapSpec>> SwappedBackSpecsAsync()
     {
         var specs = new List<SwapSpec>();
@@ -86,7 +94,12 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
         {
             var original = SchemaJson.Read(table.Original);
             var live = await engine.LoadTableAsync(connection, null, table.Table, Token) ?? original;
-            specs.Add(Probe(table.Table, live) with { TargetForeignKeys = original.ForeignKeys });
+            // Killed right after a rename that commits on its own, before recording it: the table that
+            // went back to _t_swap_new still has them (until it is dropped).
+            var triggers = table.Current is { } current
+                ? SchemaJson.Read(current).Triggers
+                : (await engine.LoadTableAsync(connection, null, SwapNames.Reverse(table.Table, engine.Dialect.MaxIdentifierLength).Old, Token))?.Triggers ?? [];
+            specs.Add(Probe(table.Table, live with { Triggers = triggers }) with { TargetForeignKeys = original.ForeignKeys });
         }
         return specs;
     }

@@ -24,7 +24,8 @@ internal enum RevertStage
 /// <param name="Original">The original's schema as the swap first saw it (JSON, <see cref="Schema.SchemaJson"/>).</param>
 /// <param name="Columns">Old column, new column: the columns the swap kept (perhaps renamed or retyped).</param>
 /// <param name="Values">Old columns the swap dropped that the script gave a value for rows inserted during the window (SQL over the new row).</param>
-internal sealed record RevertTable(string Table, string Original, IReadOnlyList<(string Old, string New)> Columns, IReadOnlyDictionary<string, string> Values);
+/// <param name="Current">The swapped-in table's schema (JSON) as the revert found it before swapping back, recorded with the swap back, so a resumed revert moves the same triggers.</param>
+internal sealed record RevertTable(string Table, string Original, IReadOnlyList<(string Old, string New)> Columns, IReadOnlyDictionary<string, string> Values, string? Current = null);
 
 /// <summary>
 /// An open revert window: the tables one swap (<c>DoneUsingTablesAsync</c>) swapped in together,
@@ -46,7 +47,7 @@ internal sealed class RevertWindow
 
     public required DateTime ExpiresUtc { get; init; }
 
-    public required IReadOnlyList<RevertTable> Tables { get; init; }
+    public required IReadOnlyList<RevertTable> Tables { get; set; }
 
     public IEnumerable<string> TableNames => Tables.Select(t => t.Table);
 
@@ -80,7 +81,10 @@ internal sealed class RevertWindow
             var values = new JsonObject();
             foreach (var (column, sql) in t.Values)
                 values[column] = sql;
-            tables.Add(new JsonObject { ["table"] = t.Table, ["original"] = t.Original, ["columns"] = columns, ["values"] = values });
+            var node = new JsonObject { ["table"] = t.Table, ["original"] = t.Original, ["columns"] = columns, ["values"] = values };
+            if (t.Current is not null)
+                node["current"] = t.Current;
+            tables.Add(node);
         }
         return new JsonObject
         {
@@ -98,7 +102,7 @@ internal sealed class RevertWindow
         {
             var columns = node!["columns"]!.AsArray().Select(c => (c![0]!.GetValue<string>(), c[1]!.GetValue<string>())).ToList();
             var values = node["values"]!.AsObject().ToDictionary(v => v.Key, v => v.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
-            tables.Add(new RevertTable(node["table"]!.GetValue<string>(), node["original"]!.GetValue<string>(), columns, values));
+            tables.Add(new RevertTable(node["table"]!.GetValue<string>(), node["original"]!.GetValue<string>(), columns, values, node["current"]?.GetValue<string>()));
         }
         return new RevertWindow
         {
