@@ -269,6 +269,41 @@ public class RevertWindowTests
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateBoth"));
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task The_tables_own_trigger_fires_once_per_write_through_the_window_and_comes_back_with_the_revert(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("CREATE TABLE audit (id BIGINT NOT NULL)");
+        if (engine == DatabaseEngine.MySql)
+        {
+            await target.ExecuteAsync("CREATE TRIGGER items_audit AFTER INSERT ON items FOR EACH ROW INSERT INTO audit (id) VALUES (NEW.id)");
+        }
+        else
+        {
+            await target.ExecuteAsync("CREATE FUNCTION items_audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (id) VALUES (NEW.id); RETURN NULL; END $$");
+            await target.ExecuteAsync("CREATE TRIGGER items_audit AFTER INSERT ON items FOR EACH ROW EXECUTE FUNCTION items_audit_fn()");
+        }
+        EngineKit.WriteSwapScript(target);
+        var migrator = EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24));
+        await migrator.UpAsync();
+        await target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (9001, 1, 'window', 0)");
+
+        // The revert replays 9001 into the old table: a trigger left there would fire a second time.
+        await migrator.RevertAsync("MigrateItems");
+        await target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (9002, 1, 'after', 0)");
+
+        var audit = (await target.QueryAsync("SELECT id FROM audit ORDER BY id")).Select(r => r.Int64("id")!.Value).ToList();
+        Assert.Equal([9001L, 9002L], audit);
+        var database = target.Database();
+        await using var c = await database.OpenConnectionAsync(default);
+        var items = await database.TableEngine.LoadTableAsync(c, null, "items", default);
+        Assert.Equal(["items_audit"], items!.Triggers.Select(t => t.Name));
+        Assert.Contains(new ItemRow(9001, 1, "window", 0), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     private static async Task WritesAsync(OracleWriter writer, int more)
     {
         var until = writer.Acknowledged + more;
