@@ -304,6 +304,26 @@ public class RevertWindowTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task An_old_table_changed_behind_swaps_back_fails_verification_and_nothing_is_swapped_back(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        var folder = EngineKit.WriteSwapScript(target);
+        await EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24)).UpAsync();
+        await target.ExecuteAsync("UPDATE _items_swap_old SET v = 'tampered' WHERE id = 5");
+
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["revert", "MigrateItems", "--db", target.UrlText, "--migrations", folder], new StringWriter(), stderr, _ => null, target.Folder, TimeProvider.System, default);
+
+        Assert.Equal(ExitCodes.VerificationFailed, code);
+        Assert.Contains("does not match 'items' through the reverse mapping at key (5)", stderr.ToString(), StringComparison.Ordinal);
+        Assert.True(await HasColumnAsync(target, "flag"), "nothing may be swapped back");
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Single((await EngineKit.Migrator(target).StatusAsync()).RevertWindows);
+    }
+
     private static async Task WritesAsync(OracleWriter writer, int more)
     {
         var until = writer.Acknowledged + more;

@@ -42,6 +42,8 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                 await engine.UndoCutOverAttemptAsync(connection, specs, Token);
                 window.Tables = window.Tables.Zip(specs, (t, s) => t with { Current = SchemaJson.Write(s.Original) }).ToList();
                 await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog));
+                foreach (var spec in specs)
+                    await RevertVerifier.VerifyAsync(run, connection, spec, window.ScriptId);
                 await CutOverAsync(specs);
             }
         }
