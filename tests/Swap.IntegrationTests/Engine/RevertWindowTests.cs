@@ -130,6 +130,43 @@ public class RevertWindowTests
     }
 
     [Theory]
+    [InlineData(DatabaseEngine.PostgreSql, "reverse-capture")]
+    [InlineData(DatabaseEngine.MySql, "phase:swapped")]
+    public async Task A_swap_with_a_window_killed_around_its_cut_over_resumes_opens_the_window_and_reverts_to_the_oracle(DatabaseEngine engine, string point)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, Rows);
+        var folder = EngineKit.WriteSwapScript(target);
+        var writer = new OracleWriter(target, EngineKit.InitialItems(Rows), seed: 29);
+        using var stop = new CancellationTokenSource();
+        var writing = Task.Run(() => writer.RunAsync(stop.Token));
+        await WritesAsync(writer, 50);
+
+        var (exit, output) = await CliProcess.RunAsync(
+            target.Folder,
+            new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = point },
+            TimeSpan.FromMinutes(2),
+            "up", "--revert-window", "24h", "--db", target.UrlText, "--migrations", folder, "--chunk-time", "10ms", "--chunk-size", "200", "-q");
+        Assert.True(exit == 137, $"the swap should have been killed at {point} (exit 137), but exited {exit}: {output}");
+        await WritesAsync(writer, 100);
+
+        // The resumed run keeps the window the swap started with, without being told again.
+        var migrator = EngineKit.Migrator(target);
+        Assert.Equal(["MigrateItems"], (await migrator.UpAsync()).Applied.Select(a => a.Id));
+        Assert.Single((await migrator.StatusAsync()).RevertWindows);
+        await WritesAsync(writer, 200);
+        await migrator.RevertAsync("MigrateItems");
+        await WritesAsync(writer, 50);
+        stop.Cancel();
+        await writing;
+
+        Assert.Empty(writer.Errors);
+        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.False(await HasColumnAsync(target, "flag"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
     [InlineData(DatabaseEngine.PostgreSql, "from integer to bigint")]
     [InlineData(DatabaseEngine.MySql, "from int(11) to bigint")]
     [InlineData(DatabaseEngine.Sqlite, "not available on SQLite")]
