@@ -5,7 +5,6 @@ using Swap.Engine;
 using Swap.Engine.Revert;
 using Swap.Engine.Schema;
 using Swap.History;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;

@@ -1,4 +1,4 @@
-namespace Swap.Engine;
+namespace Swap;
 
 public sealed partial class DbTable
 {

@@ -1,4 +1,4 @@
-namespace Swap.Reports;
+namespace Swap;
 
 /// <summary>An open revert window, as <c>status</c> shows it.</summary>
 /// <param name="ScriptId">The script whose swap it can take back.</param>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Swap.Cli;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.Engine.Schema;
 
 namespace Swap.Engine.Revert;
