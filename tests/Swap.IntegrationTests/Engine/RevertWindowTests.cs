@@ -15,6 +15,12 @@ public class RevertWindowTests
 {
     private const int Rows = 2000;
 
+    private static Task WritesAsync(OracleWriter writer, int more) => RevertKit.WritesAsync(writer, more);
+
+    private static void AssertSameRows(IReadOnlyDictionary<long, ItemRow> oracle, IReadOnlyList<ItemRow> actual) => RevertKit.AssertSameRows(oracle, actual);
+
+    private static Task<bool> HasColumnAsync(TestTarget target, string column, string table = "items") => RevertKit.HasColumnAsync(target, column, table);
+
     /// <summary>Drops a column (existing rows keep its values in the old table; rows inserted during the window get 'new'), adds one, indexes it.</summary>
     private const string ReshapeScript = """
         using Swap.Engine;
@@ -80,89 +86,6 @@ public class RevertWindowTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "ReshapeItems"));
         Assert.Empty((await migrator.StatusAsync()).RevertWindows);
-    }
-
-    public static TheoryData<DatabaseEngine, string> KillPoints() => new()
-    {
-        { DatabaseEngine.PostgreSql, "revert-cutover" },
-        { DatabaseEngine.PostgreSql, "revert:capture-removed" },
-        { DatabaseEngine.MySql, "revert-cutover" },
-        { DatabaseEngine.MySql, "revert:swapped-back" },
-    };
-
-    [Theory]
-    [MemberData(nameof(KillPoints))]
-    public async Task A_revert_killed_under_writes_resumes_and_the_table_matches_the_oracle(DatabaseEngine engine, string point)
-    {
-        await using var target = await TestTarget.CreateAsync(engine);
-        await EngineKit.CreateItemsAsync(target, Rows);
-        var folder = EngineKit.WriteSwapScript(target);
-        var writer = new OracleWriter(target, EngineKit.InitialItems(Rows), seed: 23);
-        using var stop = new CancellationTokenSource();
-        var writing = Task.Run(() => writer.RunAsync(stop.Token));
-        await WritesAsync(writer, 50);
-        await EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24)).UpAsync();
-        await WritesAsync(writer, 200);
-
-        var (exit, output) = await CliProcess.RunAsync(
-            target.Folder,
-            new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = point },
-            TimeSpan.FromMinutes(2),
-            "revert", "MigrateItems", "--db", target.UrlText, "--migrations", folder, "-q");
-        Assert.True(exit == 137, $"the revert should have been killed at {point} (exit 137), but exited {exit}: {output}");
-        await WritesAsync(writer, 50);
-
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(["revert", "MigrateItems", "--db", target.UrlText, "--migrations", folder], stdout, stderr, _ => null, target.Folder, TimeProvider.System, default);
-        Assert.True(code == 0, $"the resumed revert failed ({code}): {stdout}{stderr}");
-        Assert.Contains("MigrateItems is pending again", stdout.ToString(), StringComparison.Ordinal);
-        await WritesAsync(writer, 50);
-        stop.Cancel();
-        await writing;
-
-        Assert.Empty(writer.Errors);
-        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
-        Assert.False(await HasColumnAsync(target, "flag"));
-        Assert.Empty(await EngineKit.LeftoversAsync(target));
-        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
-    }
-
-    [Theory]
-    [InlineData(DatabaseEngine.PostgreSql, "reverse-capture")]
-    [InlineData(DatabaseEngine.MySql, "phase:swapped")]
-    public async Task A_swap_with_a_window_killed_around_its_cut_over_resumes_opens_the_window_and_reverts_to_the_oracle(DatabaseEngine engine, string point)
-    {
-        await using var target = await TestTarget.CreateAsync(engine);
-        await EngineKit.CreateItemsAsync(target, Rows);
-        var folder = EngineKit.WriteSwapScript(target);
-        var writer = new OracleWriter(target, EngineKit.InitialItems(Rows), seed: 29);
-        using var stop = new CancellationTokenSource();
-        var writing = Task.Run(() => writer.RunAsync(stop.Token));
-        await WritesAsync(writer, 50);
-
-        var (exit, output) = await CliProcess.RunAsync(
-            target.Folder,
-            new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = point },
-            TimeSpan.FromMinutes(2),
-            "up", "--revert-window", "24h", "--db", target.UrlText, "--migrations", folder, "--chunk-time", "10ms", "--chunk-size", "200", "-q");
-        Assert.True(exit == 137, $"the swap should have been killed at {point} (exit 137), but exited {exit}: {output}");
-        await WritesAsync(writer, 100);
-
-        // The resumed run keeps the window the swap started with, without being told again.
-        var migrator = EngineKit.Migrator(target);
-        Assert.Equal(["MigrateItems"], (await migrator.UpAsync()).Applied.Select(a => a.Id));
-        Assert.Single((await migrator.StatusAsync()).RevertWindows);
-        await WritesAsync(writer, 200);
-        await migrator.RevertAsync("MigrateItems");
-        await WritesAsync(writer, 50);
-        stop.Cancel();
-        await writing;
-
-        Assert.Empty(writer.Errors);
-        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
-        Assert.False(await HasColumnAsync(target, "flag"));
-        Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
     [Theory]
@@ -358,30 +281,6 @@ public class RevertWindowTests
         Assert.True(await HasColumnAsync(target, "flag"), "nothing may be swapped back");
         Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
         Assert.Single((await EngineKit.Migrator(target).StatusAsync()).RevertWindows);
-    }
-
-    private static async Task WritesAsync(OracleWriter writer, int more)
-    {
-        var until = writer.Acknowledged + more;
-        while (writer.Acknowledged < until && writer.Errors.Count == 0)
-            await Task.Delay(10);
-    }
-
-    private static void AssertSameRows(IReadOnlyDictionary<long, ItemRow> oracle, IReadOnlyList<ItemRow> actual)
-    {
-        var expected = oracle.Values.OrderBy(r => r.Id).Select(r => (r.Id, r.K, r.V, r.N)).ToList();
-        var got = actual.Select(r => (r.Id, r.K, r.V, r.N)).ToList();
-        var missing = expected.Except(got).Take(5).ToList();
-        var extra = got.Except(expected).Take(5).ToList();
-        Assert.True(missing.Count == 0 && extra.Count == 0, $"The reverted table differs from the oracle ({expected.Count} expected, {got.Count} found). Missing or stale: {string.Join("; ", missing)}. Unexpected: {string.Join("; ", extra)}");
-    }
-
-    private static async Task<bool> HasColumnAsync(TestTarget target, string column, string table = "items")
-    {
-        var database = target.Database();
-        await using var c = await database.OpenConnectionAsync(default);
-        var schema = await database.TableEngine.LoadTableAsync(c, null, table, default);
-        return schema!.Column(column) is not null;
     }
 
     /// <summary>The clock of a later moment: what the next command sees once a window has run out.</summary>
