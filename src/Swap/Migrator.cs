@@ -47,6 +47,7 @@ public sealed partial class Migrator
             OnProgress = p =>
             {
                 Progress = p;
+                options.OnProgress?.Invoke(p);
                 options.Swap.Progress?.Report(p);
             },
         };

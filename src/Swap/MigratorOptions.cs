@@ -57,6 +57,14 @@ public sealed class MigratorOptions
     /// </summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Called with every progress snapshot of a table swap, synchronously and in order, on the
+    /// run's own flow (keep it short: the swap waits for it). <see cref="OnlineSwapOptions.Progress"/>
+    /// gets the same snapshots through <see cref="IProgress{T}"/>; a <see cref="Progress{T}"/> posts
+    /// them to the thread pool, where they may arrive out of order.
+    /// </summary>
+    public Action<SwapProgress>? OnProgress { get; set; }
+
     /// <summary>Copy every changed table, even where the engine could change it instantly or in place (<c>up --always-copy</c>).</summary>
     public bool AlwaysCopy { get; set; }
 

@@ -49,6 +49,23 @@ public class LibraryApiTests
         Assert.Contains(logs.Lines, l => l.StartsWith("Swap.Migrator Information Applied 20260101000000_MigrateCreateNotes", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Progress_given_to_the_migrator_arrives_in_order()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await Engine.EngineKit.CreateItemsAsync(target, 3000);
+        Engine.EngineKit.WriteSwapScript(target);
+        var seen = new List<SwapProgress>();
+        await Engine.EngineKit.Migrator(target, o => o.OnProgress = seen.Add).UpAsync();
+
+        // Phases only move forward, and within the copy the rows copied never go back.
+        Assert.Equal(seen.Select(p => p.Phase).Order(), seen.Select(p => p.Phase));
+        var copied = seen.Where(p => p.Phase == SwapPhase.Copying).Select(p => p.RowsCopied).ToList();
+        Assert.True(copied.Count > 3, "the copy must have reported several chunks, or this test proves nothing");
+        Assert.Equal(copied.Order(), copied);
+        Assert.Equal(SwapPhase.Done, seen[^1].Phase);
+    }
+
     private sealed class ListLoggerFactory : ILoggerFactory
     {
         public ConcurrentQueue<string> Lines { get; } = new();
