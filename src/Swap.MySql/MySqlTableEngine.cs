@@ -78,6 +78,20 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     public override string ApplyRows(SwapSpec spec, int keys) =>
         CopyRows(spec, "", KeyRange.In(D, D.Quote(spec.Original.Name), spec.Key, keys, "a"));
 
+    /// <summary>The in-place re-sync of a revert window's old table: mapped columns updated, insert-only ones kept.</summary>
+    public override string UpsertRows(SwapSpec spec, int keys)
+    {
+        var copy = D.Quote(spec.Names.Copy);
+        var range = KeyRange.In(D, D.Quote(spec.Original.Name), spec.Key, keys, "a");
+        var set = spec.Mapping
+            .Where(m => !spec.InsertOnly.Contains(m.CopyColumn) && !spec.CopyKey.Contains(m.CopyColumn, StringComparer.OrdinalIgnoreCase))
+            .Select(m => $"{D.Quote(m.CopyColumn)} = VALUES({D.Quote(m.CopyColumn)})")
+            .ToList();
+        if (set.Count == 0)
+            set.Add($"{D.Quote(spec.CopyKey[0])} = {D.Quote(spec.CopyKey[0])}");
+        return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {D.Quote(spec.Original.Name)} WHERE {range} ON DUPLICATE KEY UPDATE {string.Join(", ", set)}";
+    }
+
     private string CopyRows(SwapSpec spec, string alias, string range)
     {
         var copy = D.Quote(spec.Names.Copy);

@@ -39,6 +39,8 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var engine = database.TableEngine;
+        if (!cleanup.DryRun)
+            await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection);
         var recordedRows = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
         if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => j.ScriptId.Split('@')[0] != only))
@@ -79,6 +81,14 @@ public sealed partial class Migrator
 
     private async Task<LeftoverSort> ClassifyLeftoversAsync(System.Data.Common.DbConnection connection, IReadOnlyList<HistoryEntry> history, IReadOnlyList<JournalEntry> journal, string? abandon, bool dropOld, CancellationToken cancellationToken)
     {
+        // Revert windows live in the journal but are no script's progress: their old tables and
+        // reverse capture stay until 'swap finish' or 'swap revert' (or the window's end).
+        var windows = Engine.Revert.RevertWindowStore.FromJournal(journal);
+        journal = journal.Where(j => !Engine.Revert.RevertWindow.IsKey(j.ScriptId)).ToList();
+        string? WindowOf(Leftover leftover) => windows
+            .Where(w => w.TableNames.Any(t => WindowNames(t).Contains(leftover.Name, StringComparer.Ordinal)))
+            .Select(w => w.ScriptId)
+            .FirstOrDefault();
         var recorded = history.ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
         // Tables each unfinished script is swapping, from its journaled "use table" steps.
         var tablesOf = journal
@@ -97,6 +107,11 @@ public sealed partial class Migrator
         var sort = new LeftoverSort([], [], [], []);
         foreach (var leftover in await database.TableEngine.FindLeftoversAsync(connection, cancellationToken))
         {
+            if (WindowOf(leftover) is { } windowScript)
+            {
+                sort.Owned.Add((leftover, $"kept by the open revert window of {windowScript}; 'swap finish {windowScript}' or 'swap revert {windowScript}' ends it"));
+                continue;
+            }
             var owner = Owner(leftover);
             var isOld = leftover.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) && leftover.Kind == "table";
             if (isOld && !dropOld && (owner is null || !unfinished.Contains(owner)))
@@ -117,6 +132,12 @@ public sealed partial class Migrator
             "swap" => SwapJournalData.Read(StepData.Result(j.Data)).Schemas.Keys,
             _ => [],
         };
+
+        IEnumerable<string> WindowNames(string table)
+        {
+            var n = SwapNames.Reverse(table, database.Dialect.MaxIdentifierLength);
+            return [n.Copy, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log];
+        }
 
         IEnumerable<string> NamesOf(string table)
         {

@@ -36,6 +36,7 @@ public sealed partial class Migrator
         var connection = await OpenAsync(cancellationToken);
         try
         {
+            await CloseExpiredWindowsAsync(run, connection);
             // Read (which never creates a table) and refuse before Swap's tables are created.
             var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
             if (!options.AllowChangedScripts)

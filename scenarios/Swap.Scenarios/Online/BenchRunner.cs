@@ -109,7 +109,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         var loaded = load != "idle";
         var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []) { Writers = loaded ? settings.Writers : 0 };
         var contenders = engine.Contenders
-            .Where(c => settings.Contenders.Count == 0 || settings.Contenders.Contains(c.Id))
+            .Where(c => settings.Contenders.Count == 0 ? !c.OnRequest : settings.Contenders.Contains(c.Id))
             .Where(c => !loaded || c.KeepsWrites)
             .ToList();
         var writes = new Dictionary<string, long>();

@@ -45,8 +45,18 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
         var tx = ownTransaction ? await engine.Database.BeginTransactionAsync(connection, cancellationToken) : transaction;
         try
         {
-            await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
-            await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            if (spec.UpdateInPlace)
+            {
+                // The copy keeps values of its own (a revert window's old table keeps the columns the
+                // swap dropped): delete only the keys gone from the original, update the rest in place.
+                await connection.ExecuteAsync(SwapQueries.DeleteVanished(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                await connection.ExecuteAsync(engine.UpsertRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            }
+            else
+            {
+                await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            }
             FaultPoints.Hit("apply-mid");
             await connection.ExecuteAsync(SwapQueries.DeleteLog(engine, spec, runs.Count), runParameters, tx, cancellationToken);
             if (ownTransaction)

@@ -41,6 +41,13 @@ public sealed class OnlineSwapOptions
     /// <summary>Keep the original tables (renamed <c>_t_swap_old</c>) after the swap, for a rollback window.</summary>
     public bool KeepOldTables { get; set; }
 
+    /// <summary>
+    /// Keep a revert window this long after each cut-over (<c>up --revert-window 24h</c>): the old
+    /// table stays and a reverse capture keeps it in sync with the new one, so <c>swap revert</c> can
+    /// swap it back until <c>swap finish</c> or the window's end. Null (the default) opens none.
+    /// </summary>
+    public TimeSpan? RevertWindow { get; set; }
+
     /// <summary>Decides whether to pause between chunks (replication lag, load). The default never pauses.</summary>
     public IThrottler Throttler { get; set; } = NoThrottler.Instance;
 

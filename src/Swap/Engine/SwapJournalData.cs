@@ -15,6 +15,9 @@ internal sealed class SwapJournalData
 
     public string? Failure { get; set; }
 
+    /// <summary>The revert window this swap keeps after its cut-over, decided when it starts; null for none.</summary>
+    public TimeSpan? RevertWindow { get; set; }
+
     public TableProgress Table(string name)
     {
         if (!Tables.TryGetValue(name, out var p))
@@ -40,6 +43,8 @@ internal sealed class SwapJournalData
         var root = new JsonObject { ["tables"] = tables, ["schemas"] = schemas };
         if (Failure is not null)
             root["failure"] = Failure;
+        if (RevertWindow is { } window)
+            root["revertWindowSeconds"] = (long)window.TotalSeconds;
         return root.ToJsonString();
     }
 
@@ -50,6 +55,8 @@ internal sealed class SwapJournalData
             return data;
         var root = JsonNode.Parse(json)!.AsObject();
         data.Failure = root["failure"]?.GetValue<string>();
+        if (root["revertWindowSeconds"]?.GetValue<long>() is { } seconds)
+            data.RevertWindow = TimeSpan.FromSeconds(seconds);
         if (root["schemas"] is JsonObject schemas)
         {
             foreach (var (name, node) in schemas)

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Polly;
-using Polly.Retry;
 
 namespace Swap.Engine;
 
@@ -24,22 +22,7 @@ internal sealed partial class SwapOperation
         await CatchUpBeforeCutOverAsync();
 
         var attempts = 0;
-        var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
-                Delay = options.CutOverRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                MaxDelay = TimeSpan.FromSeconds(10),
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(Retryable),
-                OnRetry = args =>
-                {
-                    EngineLog.CutOverRetry(logger, string.Join(", ", TableNames), args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var pipeline = CutOverRetry.Build(options, engine, session.Run.Time, logger, string.Join(", ", TableNames));
         try
         {
             await pipeline.ExecuteAsync(
@@ -105,8 +88,5 @@ internal sealed partial class SwapOperation
         return true;
     }
 
-    /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
-    private bool Retryable(Exception e) =>
-        engine.IsLockTimeout(e) || e is CutOverInterruptedException
-        || (e is SwapException { InnerException: { } inner } && (engine.IsLockTimeout(inner) || inner is CutOverInterruptedException));
+    private bool Retryable(Exception e) => CutOverRetry.IsRetryable(engine, e);
 }

@@ -24,6 +24,7 @@ internal sealed partial class SwapOperation
     private SwapJournalData data = new();
     private List<SwapSpec> specs = [];
     private readonly ChangeLogApplier applier;
+    private readonly Revert.RevertWindowOpener windows;
 
     public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses)
     {
@@ -33,6 +34,7 @@ internal sealed partial class SwapOperation
         options = session.Run.Options.Swap;
         logger = (session.Run.Options.LoggerFactory ?? session.Database.LoggerFactory).CreateLogger("Swap.Engine");
         applier = new ChangeLogApplier(engine, options.ApplyBatchSize);
+        windows = new Revert.RevertWindowOpener(session, engine);
     }
 
     private CancellationToken Token => session.CancellationToken;
@@ -63,7 +65,12 @@ internal sealed partial class SwapOperation
 
         if (Stage < SwapStage.CopyCreated)
         {
+            // Decided once, when the swap starts: a resumed run keeps the window it started with.
+            data.RevertWindow = session.RevertWindow ?? options.RevertWindow;
+            await windows.RefuseTablesInWindowsAsync(TableNames, data.RevertWindow is not null);
             await CreateCopiesAsync();
+            if (data.RevertWindow is not null)
+                await windows.RefuseUnlessRevertibleAsync(uses, await BuildSpecsAsync());
             await SaveAsync(SwapStage.CopyCreated);
         }
         specs = await BuildSpecsAsync();
@@ -122,7 +129,11 @@ internal sealed partial class SwapOperation
             await SaveAsync(SwapStage.Verified);
         }
         if (Stage < SwapStage.Swapped)
+        {
+            if (data.RevertWindow is not null)
+                await windows.InstallReverseCaptureAsync(uses, specs);
             await CutOverAsync();
+        }
         if (Stage < SwapStage.CaptureRemoved)
         {
             foreach (var spec in specs)
@@ -133,6 +144,8 @@ internal sealed partial class SwapOperation
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
                 await engine.AfterSwapAsync(Connection, spec, options, session.Run.Time, Token);
             }
+            if (data.RevertWindow is { } window)
+                await windows.OpenAsync(uses, specs, window);
             await SaveAsync(SwapStage.CaptureRemoved);
         }
         if (Stage < SwapStage.OldDropped)
@@ -140,7 +153,8 @@ internal sealed partial class SwapOperation
             foreach (var spec in specs)
             {
                 Report(spec, SwapPhase.DroppingOld, 0, 0);
-                if (!options.KeepOldTables)
+                // An open revert window keeps the old table until 'swap finish' or 'swap revert'.
+                if (!options.KeepOldTables && data.RevertWindow is null)
                     await ExecAllAsync(engine.DropOld(spec), $"drop {spec.Names.Old}");
             }
             await SaveAsync(SwapStage.OldDropped);

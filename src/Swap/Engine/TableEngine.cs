@@ -120,6 +120,21 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual string ApplyRows(SwapSpec spec, int keys) => CopyChunk(spec, KeyRange.In(Dialect, "o", spec.Key, keys, "a"));
 
+    /// <summary>
+    /// The applier's in-place re-sync for a copy with <see cref="SwapSpec.InsertOnly"/> columns (the old
+    /// table of a revert window): inserts the current rows of a batch's keys (<c>@a{row}_{column}</c>)
+    /// and, for keys already in the copy, updates only the mapped columns that are not insert-only.
+    /// </summary>
+    public virtual string UpsertRows(SwapSpec spec, int keys) =>
+        throw new SwapException(SwapErrorKind.Refused, $"A revert window is not available on {Dialect.Engine}.");
+
+    /// <summary>
+    /// When a revert window opens: statements that stop the old table (<see cref="SwapNames.Old"/>)
+    /// from holding the application back while it is kept (PostgreSQL: its own foreign keys, which
+    /// would refuse deleting a parent row). The revert puts them back from <see cref="SwapSpec.TargetForeignKeys"/>.
+    /// </summary>
+    public virtual IReadOnlyList<string> DetachOld(SwapSpec spec) => [];
+
     /// <summary>True when the engine can verify a chunk with one FULL OUTER JOIN instead of two queries.</summary>
     public virtual bool FullOuterJoin => false;
 
@@ -167,8 +182,10 @@ internal abstract class TableEngine(SwapDatabase database)
         found.Where(f => SwapNames.IsSwapName(f.Name))
             .Select(f => new Leftover(f.Kind, f.Name, f.Kind switch
             {
-                "trigger" => "a capture trigger of an interrupted swap",
+                "trigger" when !SwapNames.IsReverseCaptureName(f.Name) => "a capture trigger of an interrupted swap",
+                "function" when SwapNames.IsReverseCaptureName(f.Name) => "the reverse capture function (and its triggers) of a revert window",
                 "function" => "capture function (and its triggers) of an interrupted swap",
+                _ when SwapNames.IsReverseCaptureName(f.Name) => f.Kind == "trigger" ? "a reverse capture trigger of a revert window" : "the reverse change log of a revert window",
                 _ when f.Name.EndsWith(SwapNames.Marker + "log", StringComparison.Ordinal) => "the change log of an interrupted swap",
                 _ when f.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) => "the original of a swapped table, kept for rollback",
                 _ => "a copy from an interrupted swap",
