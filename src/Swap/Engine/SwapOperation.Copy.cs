@@ -105,6 +105,7 @@ internal sealed partial class SwapOperation
             copiedThisRun += engine.CopiedRows(affected);
             // Between chunks the applier keeps the copy's backlog short.
             await CatchUpAsync();
+            await LetWritersInAsync(time.GetElapsedTime(chunkStart));
 
             var elapsed = time.GetElapsedTime(chunkStart);
             chunkSize = NextChunkSize(chunkSize, elapsed);
@@ -142,7 +143,24 @@ internal sealed partial class SwapOperation
     {
         if (elapsed <= TimeSpan.Zero)
             return Math.Min(options.MaxChunkSize, size * 2);
-        var factor = Math.Clamp(options.ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        var factor = Math.Clamp(ChunkTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
         return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
+    }
+
+    /// <summary>The time a chunk should take: the option, or the engine's default.</summary>
+    private TimeSpan ChunkTime => options.ChunkTargetTime ?? engine.DefaultChunkTime;
+
+    /// <summary>
+    /// After a write transaction of the online path that held the lock for <paramref name="held"/>:
+    /// pauses as long as the engine asks, so the application's writers waiting for the same lock
+    /// (SQLite has one writer at a time) get in before the next chunk or batch.
+    /// </summary>
+    private async Task LetWritersInAsync(TimeSpan held)
+    {
+        if (state.InTransaction)
+            return;
+        var pause = engine.WritersTurn(held);
+        if (pause > TimeSpan.Zero)
+            await Task.Delay(pause, session.Run.Time, Token);
     }
 }

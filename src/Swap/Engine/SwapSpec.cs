@@ -39,6 +39,9 @@ public sealed record SwapSpec
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 
+    /// <summary>True when capture logs the writes to the original (an online swap): verification then skips logged keys.</summary>
+    public bool Captured { get; init; }
+
     /// <summary>True when a capture write could fail where a plain copy would not (casts, fills, new unique keys, new NOT NULL).</summary>
     public bool CaptureMayFail { get; init; }
 }
