@@ -24,7 +24,7 @@ internal static class SwapWorker
     public static async Task<int> RunAsync(string[] args)
     {
         var table = "users";
-        var chunkMs = 500;
+        int? chunkMs = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -50,7 +50,8 @@ internal static class SwapWorker
         var clock = Stopwatch.StartNew();
         var options = new MigratorOptions();
         options.Sources.Add(MigrationSource.Types("bench", table == "users" ? typeof(BenchChangeUsers) : typeof(BenchChangeAttachments)));
-        options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(chunkMs);
+        if (chunkMs is { } ms)
+            options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(ms);
         options.Swap.Progress = new JsonLines(clock);
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
