@@ -49,9 +49,8 @@ internal static class DemoWriteCommand
         var median = waits.Count == 0 ? 0 : waits[waits.Count / 2];
         var slowest = waits.Count == 0 ? 0 : waits[^1];
         var landed = after - before == waits.Count;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"demo-write: {waits.Count:N0} orders recorded while 'swap up' ran (median {median:0.0} ms, slowest {slowest:0} ms); " +
-            (landed ? "all of them are in the swapped table." : $"but the table counts {after - before:N0} more orders: some were lost!")));
+        var verdict = landed ? "all of them are in the swapped table." : FormattableString.Invariant($"but the table counts {after - before:N0} more orders: some were lost!");
+        Console.WriteLine(FormattableString.Invariant($"demo-write: {waits.Count:N0} orders recorded while 'swap up' ran (median {median:0.0} ms, slowest {slowest:0} ms); {verdict}"));
         return landed ? 0 : 1;
     }
 

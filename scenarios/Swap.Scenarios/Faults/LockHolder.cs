@@ -81,7 +81,7 @@ public sealed class LockHolder : IAsyncDisposable
             await LockTableAsync(table);
             return;
         }
-        transaction ??= await ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransactionAsync(deferred: true);
+        transaction ??= ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
         await Db.QueryAsync(connection, $"SELECT id FROM {target.Quote(table)} ORDER BY id LIMIT 1", transaction, default);
     }
 

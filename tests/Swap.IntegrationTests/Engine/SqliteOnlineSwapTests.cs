@@ -36,11 +36,24 @@ public class SqliteOnlineSwapTests
         }));
         var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 21) { Watching = () => phase == SwapPhase.Copying };
 
+        // In WAL mode a long read transaction is in nobody's way: it keeps its snapshot (the old
+        // table) through the whole swap, the cut-over included.
+        await using var reader = (Microsoft.Data.Sqlite.SqliteConnection)await target.OpenAsync();
+        await using var snapshot = journalMode == "wal" ? reader.BeginTransaction(deferred: true) : null;
+        if (snapshot is not null)
+            Assert.Equal((long)rows, await reader.ScalarAsync("SELECT count(*) FROM items", null, snapshot, default));
+
         using var stop = new CancellationTokenSource();
         var writing = Task.Run(() => writer.RunAsync(stop.Token));
         while (writer.Acknowledged < 30)
             await Task.Delay(10);
         var result = await migrator.UpAsync();
+        if (snapshot is not null)
+        {
+            Assert.Equal((long)rows, await reader.ScalarAsync("SELECT count(*) FROM items", null, snapshot, default));
+            Assert.Equal(0L, await reader.ScalarAsync("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'flag'", null, snapshot, default));
+            await snapshot.RollbackAsync();
+        }
         var atSwap = writer.Acknowledged;
         while (writer.Acknowledged < atSwap + 30)
             await Task.Delay(10);
