@@ -105,9 +105,9 @@ internal sealed partial class SwapOperation
             copiedThisRun += engine.CopiedRows(affected);
             // Between chunks the applier keeps the copy's backlog short.
             await CatchUpAsync();
-            await LetWritersInAsync(time.GetElapsedTime(chunkStart));
-
+            // Sized by the time up to here; the pause for the application's writers is not the chunk's.
             var elapsed = time.GetElapsedTime(chunkStart);
+            await LetWritersInAsync(elapsed);
             chunkSize = NextChunkSize(chunkSize, elapsed);
             var rate = copiedThisRun / Math.Max(0.001, time.GetElapsedTime(started).TotalSeconds);
             Report(spec, SwapPhase.Copying, progress.Copied, rate, chunkSize);
