@@ -103,8 +103,10 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
-            // Between chunks the applier keeps the copy's backlog short.
-            await CatchUpAsync();
+            // Between chunks the applier keeps the copy's backlog short, unless a copy is being filled
+            // without its key: then the log waits until the copies are indexed.
+            if (!specs.Any(s => s.KeyDeferred))
+                await CatchUpAsync();
             // Sized by the time up to here; the pause for the application's writers is not the chunk's.
             var elapsed = time.GetElapsedTime(chunkStart);
             await LetWritersInAsync(elapsed);
