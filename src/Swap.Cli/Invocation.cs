@@ -43,7 +43,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var report = await migrator.StatusAsync(cts.Token);
-            var interrupted = report.Scripts.Where(s => s.Status == Reports.ScriptStatus.Interrupted).ToList();
+            var interrupted = report.Scripts.Where(s => s.Status == ScriptStatus.Interrupted).ToList();
             if (interrupted.Count == 0)
                 return ["Interrupted between scripts; nothing was left half-done. 'swap up' continues with what is pending."];
             return interrupted.Select(s => $"Interrupted {s.Id}: {s.Note![(s.Note!.IndexOf(';', StringComparison.Ordinal) + 2)..]}.").ToList();

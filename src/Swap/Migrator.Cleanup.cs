@@ -3,7 +3,6 @@ using Swap.Engine;
 using Swap.Engine.Schema;
 using Swap.History;
 using Swap.Journal;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;

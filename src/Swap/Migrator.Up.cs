@@ -3,7 +3,6 @@ using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
 using Swap.Locking;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;

@@ -2,7 +2,6 @@
 // the country name, a spending band, the "updated on / by" audit columns (a composite helper),
 // a new default and an index. It runs online, under live writes, on every engine (on SQLite from
 // 10,000 rows; smaller tables are rebuilt in one transaction). DownAsync swaps it back.
-using Swap.Engine;
 
 public sealed class MigrateCustomersTable : Migration
 {

@@ -44,7 +44,7 @@ internal sealed class SwapRunOptions
         {
             o.Swap.OneTransactionBelowRows = online.ToLowerInvariant() switch
             {
-                "auto" => new Engine.OnlineSwapOptions().OneTransactionBelowRows,
+                "auto" => new OnlineSwapOptions().OneTransactionBelowRows,
                 "always" => 0,
                 "never" => long.MaxValue,
                 _ => throw new SwapException(SwapErrorKind.Usage, $"--sqlite-online takes auto, always or never, not '{online}'."),

@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>Settings of the online copy-and-swap engine.</summary>
 public sealed class OnlineSwapOptions
 {

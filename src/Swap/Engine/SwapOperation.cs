@@ -35,7 +35,7 @@ internal sealed partial class SwapOperation
         this.online = online;
         engine = session.Database.TableEngine;
         options = session.Run.Options.Swap;
-        logger = session.Database.LoggerFactory.CreateLogger("Swap.Engine");
+        logger = (session.Run.Options.LoggerFactory ?? session.Database.LoggerFactory).CreateLogger("Swap.Engine");
         applier = new ChangeLogApplier(engine, options.ApplyBatchSize);
     }
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Engine;
 using Swap.IntegrationTests.Infrastructure;
