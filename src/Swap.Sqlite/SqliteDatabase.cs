@@ -62,14 +62,20 @@ public sealed partial class SqliteDatabase : SwapDatabase
 
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000", cancellationToken);
+        await ApplyLockTimeoutAsync(connection, TimeSpan.FromSeconds(10), cancellationToken);
         // SQLite reads the file lazily: read the schema now, so that a file that is not a database
         // fails here, as a connection error that names the file, not at the first statement.
         await connection.ExecuteAsync("SELECT count(*) FROM sqlite_master", cancellationToken);
     }
 
-    public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
+    public override async Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
+        // Microsoft.Data.Sqlite retries a busy statement (and BEGIN) by itself until the command
+        // timeout, 30 s unless set: keep that to the same bound (whole seconds; 0 would be forever).
+        if (connection is SqliteConnection sqlite)
+            sqlite.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+    }
 
     /// <summary>SQLite has one level: every transaction is serializable.</summary>
     public override System.Data.IsolationLevel DefaultIsolation => System.Data.IsolationLevel.Serializable;

@@ -182,7 +182,7 @@ public sealed partial class Migrator
             await history.MarkFailedAsync(connection, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);
             return connection;
         }
-        catch (Exception) when (!cts.IsCancellationRequested)
+        catch (Exception e) when (CannotRecord(e) && !cts.IsCancellationRequested)
         {
             try
             {
@@ -193,16 +193,22 @@ public sealed partial class Migrator
                 await history.MarkFailedAsync(fresh, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);
                 return fresh;
             }
-            catch (Exception) when (!cts.IsCancellationRequested)
+            catch (Exception again) when (CannotRecord(again))
             {
                 return connection;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (CannotRecord(e))
         {
+            // Out of time: on SQLite another writer may hold the database's write lock all along
+            // (the very reason a cut-over timed out); the original error is what the user needs.
             return connection;
         }
     }
+
+    /// <summary>An error of recording a failure, which must never replace the failure itself.</summary>
+    private bool CannotRecord(Exception e) =>
+        e is OperationCanceledException or SwapException or InvalidOperationException || database.IsDatabaseError(e);
 
     private static void RefuseChanged(IReadOnlyList<MigrationScript> scripts, Dictionary<string, HistoryEntry> recorded)
     {

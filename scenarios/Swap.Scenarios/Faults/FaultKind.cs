@@ -45,6 +45,16 @@ public enum FaultKind
 
     /// <summary>A long transaction holds the table through every cut-over attempt: exit 9 with the original in place, then <c>swap up</c>.</summary>
     LockAtCutOverHeld,
+
+    /// <summary>
+    /// SQLite: a long read transaction is open at the cut-over and ends while the cut-over retries.
+    /// In rollback-journal mode (the harness's) its shared lock keeps the cut-over from committing;
+    /// in WAL mode it would not be in the way.
+    /// </summary>
+    ReaderAtCutOver,
+
+    /// <summary>SQLite: another connection holds the write lock when the swap starts, and lets go after a seeded delay.</summary>
+    LockAtStart,
 }
 
 /// <summary>What the trial's table is like besides its rows.</summary>
@@ -71,5 +81,7 @@ public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed,
 
     /// <summary>Whether the fault applies to the engine (server-side faults need a server).</summary>
     public static bool Applies(DatabaseEngine engine, FaultKind fault) =>
-        engine != DatabaseEngine.Sqlite || fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.KillTwiceAtRandom or FaultKind.LockAtCutOverReleased;
+        engine == DatabaseEngine.Sqlite
+            ? fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.KillTwiceAtRandom or FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver or FaultKind.LockAtStart
+            : fault is not (FaultKind.ReaderAtCutOver or FaultKind.LockAtStart);
 }

@@ -98,7 +98,8 @@ public static partial class FaultTrial
         FaultKind.KillLockSessionMidCopy => KillLockSessionMidCopyAsync(c),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => RestartMidCopyAsync(c),
         FaultKind.RowLockDuringCopy => RowLockDuringCopyAsync(c),
-        FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld => c.Spec.Engine == DatabaseEngine.Sqlite ? LockSqliteAsync(c) : LockAtCutOverAsync(c),
+        FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver => LockAtCutOverAsync(c),
+        FaultKind.LockAtStart => LockSqliteAsync(c),
         _ => throw new ArgumentOutOfRangeException(nameof(c), c.Spec.Fault, null),
     };
 

@@ -32,7 +32,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             var engineReport = new EngineReport(name, server, PeerVersions(name), [])
             {
                 Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : ""),
-                ChunkMs = settings.ChunkMs,
+                ChunkMs = name == "sqlite" && !settings.ChunkMsGiven ? 50 : settings.ChunkMs,
             };
             engines.Add(engineReport);
             try

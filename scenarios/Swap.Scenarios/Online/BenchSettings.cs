@@ -43,8 +43,11 @@ internal sealed class BenchSettings
     /// <summary>Seconds the <c>swap-window</c> contender keeps its revert window open under the writer before finishing it.</summary>
     public double RevertWindowSeconds { get; set; } = 30;
 
-    /// <summary>Chunk target time for Swap and pt-online-schema-change (both default to 500 ms).</summary>
+    /// <summary>Chunk target time for Swap and pt-online-schema-change (both default to 500 ms; Swap on SQLite to 50 ms unless <c>--chunk-ms</c> is given).</summary>
     public int ChunkMs { get; set; } = 500;
+
+    /// <summary>True when <c>--chunk-ms</c> was given: Swap on SQLite then uses it instead of its own default.</summary>
+    public bool ChunkMsGiven { get; set; }
 
     public string OutDir { get; set; } = Path.Combine("artifacts", "bench");
 
@@ -100,7 +103,7 @@ internal sealed class BenchSettings
                 case "--repeat": s.Repeat = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--contenders": s.Contenders = List(Value()); break;
                 case "--window-seconds": s.RevertWindowSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
-                case "--chunk-ms": s.ChunkMs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--chunk-ms": s.ChunkMs = int.Parse(Value(), CultureInfo.InvariantCulture); s.ChunkMsGiven = true; break;
                 case "--out": s.OutDir = Value(); break;
                 case "--work": s.WorkDir = Value(); break;
                 case "--mysql": s.MySqlUrl = Value(); break;

@@ -7,7 +7,8 @@ internal sealed class SwapRunOptions
 {
     public Option<string?> TimeBudget { get; } = new("--time-budget") { HelpName = "duration", Description = "Stop cleanly once this much time is spent (e.g. 10m): between scripts, or inside a table swap after the chunk in progress; run again to continue." };
     public Option<bool> KeepOld { get; } = new("--keep-old") { Description = "Keep the original of each swapped table (renamed _<table>_swap_old) for a rollback window; 'swap cleanup --drop-old' drops them." };
-    public Option<string?> ChunkTime { get; } = new("--chunk-time") { HelpName = "duration", Description = "Target time per copy chunk (default 500ms); the chunk size adapts to it." };
+    public Option<string?> ChunkTime { get; } = new("--chunk-time") { HelpName = "duration", Description = "Target time per copy chunk (default 500ms; 50ms on SQLite); the chunk size adapts to it." };
+    public Option<string?> SqliteOnline { get; } = new("--sqlite-online") { HelpName = "auto|always|never", Description = "SQLite: swap online (writes continue) from 10,000 rows and rebuild smaller tables in one transaction (auto, the default), or always online, or never." };
     public Option<int?> ChunkSize { get; } = new("--chunk-size") { HelpName = "rows", Description = "Rows in the first copy chunk (default 1000); later chunks adapt to --chunk-time." };
     public Option<int?> MaxChunkSize { get; } = new("--max-chunk-size") { HelpName = "rows", Description = "The largest a copy chunk may grow (default 200000)." };
     public Option<string?> CutOverWait { get; } = new("--cut-over-lock-wait") { HelpName = "duration", Description = "Longest lock wait per cut-over attempt (default 1s)." };
@@ -17,7 +18,7 @@ internal sealed class SwapRunOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { TimeBudget, KeepOld, AlwaysCopy, ChunkTime, ChunkSize, MaxChunkSize, CutOverWait, CutOverRetries })
+        foreach (var option in new Option[] { TimeBudget, KeepOld, AlwaysCopy, ChunkTime, ChunkSize, MaxChunkSize, CutOverWait, CutOverRetries, SqliteOnline })
             command.Options.Add(option);
     }
 
@@ -39,6 +40,16 @@ internal sealed class SwapRunOptions
         }
         if (parse.GetValue(CutOverWait) is { } w)
             o.Swap.CutOverLockTimeout = Durations.Parse(w, "--cut-over-lock-wait");
+        if (parse.GetValue(SqliteOnline) is { } online)
+        {
+            o.Swap.OneTransactionBelowRows = online.ToLowerInvariant() switch
+            {
+                "auto" => new OnlineSwapOptions().OneTransactionBelowRows,
+                "always" => 0,
+                "never" => long.MaxValue,
+                _ => throw new SwapException(SwapErrorKind.Usage, $"--sqlite-online takes auto, always or never, not '{online}'."),
+            };
+        }
         if (parse.GetValue(CutOverRetries) is { } r)
             o.Swap.CutOverRetries = r >= 0 ? r : throw new SwapException(SwapErrorKind.Usage, "--cut-over-retries must be 0 or more.");
     }

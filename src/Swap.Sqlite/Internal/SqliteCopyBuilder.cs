@@ -53,17 +53,20 @@ internal static class SqliteCopyBuilder
     }
 
     /// <summary>CREATE INDEX statements for the swapped-in table (named as the original's).</summary>
-    public static IEnumerable<string> Indexes(SqliteDialect d, SwapSpec spec)
+    public static IEnumerable<string> Indexes(SqliteDialect d, SwapSpec spec) => IndexDefinitions(d, spec).Select(i => i.Definition);
+
+    /// <summary>The swapped-in table's secondary indexes (not those of its constraints), each with its CREATE INDEX on the original's name.</summary>
+    public static IEnumerable<(IndexSchema Index, string Definition)> IndexDefinitions(SqliteDialect d, SwapSpec spec)
     {
         foreach (var index in spec.TargetIndexes.Where(i => !i.IsConstraint))
         {
             if (index.Definition is not null)
             {
-                yield return index.Definition;
+                yield return (index, index.Definition);
                 continue;
             }
             var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Name) + (c.Descending ? " DESC" : "")));
-            yield return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ON {d.Quote(spec.Original.Name)} ({cols})";
+            yield return (index, $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ON {d.Quote(spec.Original.Name)} ({cols})");
         }
     }
 

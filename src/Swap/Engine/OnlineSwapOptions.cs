@@ -3,8 +3,20 @@ namespace Swap;
 /// <summary>Settings of the online copy-and-swap engine.</summary>
 public sealed class OnlineSwapOptions
 {
-    /// <summary>The time one chunk should take; the chunk size adapts to it (default 500 ms).</summary>
-    public TimeSpan ChunkTargetTime { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// The time one chunk should take; the chunk size adapts to it. Unset, the engine's default:
+    /// 500 ms on MySQL and PostgreSQL, 50 ms on SQLite, where a chunk holds the database's only
+    /// write lock and the application's writers wait for it.
+    /// </summary>
+    public TimeSpan? ChunkTargetTime { get; set; }
+
+    /// <summary>
+    /// On SQLite, which can also rebuild a table in one transaction: a swap whose tables all have
+    /// fewer rows than this runs as that one transaction (faster, and its write lock lasts about as
+    /// long as one online chunk); a larger one runs online. 0 makes every SQLite swap online,
+    /// <see cref="long.MaxValue"/> none. Default 10,000. MySQL and PostgreSQL always swap online.
+    /// </summary>
+    public long OneTransactionBelowRows { get; set; } = 10_000;
 
     /// <summary>Rows in the first chunk (default 1,000).</summary>
     public int InitialChunkSize { get; set; } = 1000;

@@ -107,8 +107,9 @@ internal sealed partial class SwapOperation
             // without its key: then the log waits until the copies are indexed.
             if (!specs.Any(s => s.KeyDeferred))
                 await CatchUpAsync();
-
+            // Sized by the time up to here; the pause for the application's writers is not the chunk's.
             var elapsed = time.GetElapsedTime(chunkStart);
+            await LetWritersInAsync(elapsed);
             chunkSize = NextChunkSize(chunkSize, elapsed);
             var rate = copiedThisRun / Math.Max(0.001, time.GetElapsedTime(started).TotalSeconds);
             Report(spec, SwapPhase.Copying, progress.Copied, rate, chunkSize);
@@ -144,7 +145,24 @@ internal sealed partial class SwapOperation
     {
         if (elapsed <= TimeSpan.Zero)
             return Math.Min(options.MaxChunkSize, size * 2);
-        var factor = Math.Clamp(options.ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        var factor = Math.Clamp(ChunkTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
         return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
+    }
+
+    /// <summary>The time a chunk should take: the option, or the engine's default.</summary>
+    private TimeSpan ChunkTime => options.ChunkTargetTime ?? engine.DefaultChunkTime;
+
+    /// <summary>
+    /// After a write transaction of the online path that held the lock for <paramref name="held"/>:
+    /// pauses as long as the engine asks, so the application's writers waiting for the same lock
+    /// (SQLite has one writer at a time) get in before the next chunk or batch.
+    /// </summary>
+    private async Task LetWritersInAsync(TimeSpan held)
+    {
+        if (state.InTransaction)
+            return;
+        var pause = engine.WritersTurn(held);
+        if (pause > TimeSpan.Zero)
+            await Task.Delay(pause, session.Run.Time, Token);
     }
 }

@@ -19,7 +19,12 @@ internal sealed partial class SwapOperation
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
         await EnsureRunLockAsync();
-        await CatchUpBeforeCutOverAsync();
+        if (!engine.OneWriterAtATime)
+            await CatchUpBeforeCutOverAsync();
+        var statementWait = session.Run.Options.StatementLockTimeout;
+        var bounded = engine.OneWriterAtATime && online && !state.InTransaction;
+        if (bounded)
+            await session.Database.ApplyLockTimeoutAsync(Connection, options.CutOverLockTimeout, Token);
 
         var attempts = 0;
         var pipeline = CutOverRetry.Build(options, engine, session.Run.Time, logger, string.Join(", ", TableNames));
@@ -33,11 +38,15 @@ internal sealed partial class SwapOperation
                     {
                         // An attempt that failed after a rename that commits on its own (MySQL) may
                         // still have swapped: then only the journal is behind.
-                        if (engine.Online && await AllSwappedAsync())
+                        if (online && await AllSwappedAsync())
                         {
                             await SaveAsync(SwapStage.Swapped);
                             return;
                         }
+                        await CatchUpBeforeCutOverAsync();
+                    }
+                    else if (bounded)
+                    {
                         await CatchUpBeforeCutOverAsync();
                     }
                     var attemptStarted = session.Run.Time.GetTimestamp();
@@ -71,6 +80,11 @@ internal sealed partial class SwapOperation
         catch (Exception e) when (session.Database.IsDatabaseError(e))
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
+        }
+        finally
+        {
+            if (bounded)
+                await RestoreLockWaitAsync(statementWait);
         }
         EngineLog.Swapped(logger, string.Join(", ", TableNames), attempts);
         // Engines that record "swapped" inside the cut-over's transaction never pass this point in

@@ -18,7 +18,7 @@ internal sealed partial class SwapOperation
     private readonly List<(SwapSpec Spec, long Rows)> verifiedRows = [];
 
     private bool CanVerifyWhileIndexing =>
-        engine.Online && !state.InTransaction
+        online && !state.InTransaction
         && specs.Any(HasIndexWork)
         // A deferred key that is not the primary key comes with the secondary indexes: verification would walk an unindexed copy.
         && !specs.Any(s => s.KeyDeferred && s.TargetPrimaryKey.Count == 0);

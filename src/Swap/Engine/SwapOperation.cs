@@ -26,10 +26,14 @@ internal sealed partial class SwapOperation
     private readonly ChangeLogApplier applier;
     private readonly Revert.RevertWindowOpener windows;
 
-    public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses)
+    /// <summary>True for the online path (capture, chunks in their own transactions, applier, short cut-over); false for one rebuild transaction.</summary>
+    private readonly bool online;
+
+    public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses, bool online)
     {
         this.session = session;
         this.uses = uses;
+        this.online = online;
         engine = session.Database.TableEngine;
         options = session.Run.Options.Swap;
         logger = (session.Run.Options.LoggerFactory ?? session.Database.LoggerFactory).CreateLogger("Swap.Engine");
@@ -75,13 +79,13 @@ internal sealed partial class SwapOperation
         }
         specs = await BuildSpecsAsync();
 
-        if (engine.Online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
+        if (online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
             await RecoverLostCaptureAsync();
-        if (engine.Online && Stage == SwapStage.Verified)
+        if (online && Stage == SwapStage.Verified)
             await engine.UndoCutOverAttemptAsync(Connection, specs, Token);
         if (Stage < SwapStage.CaptureInstalled)
         {
-            if (engine.Online)
+            if (online)
             {
                 Report(specs[0], SwapPhase.InstallingCapture, 0, 0);
                 foreach (var spec in specs)
@@ -139,7 +143,7 @@ internal sealed partial class SwapOperation
             foreach (var spec in specs)
             {
                 Report(spec, SwapPhase.RemovingCapture, 0, 0);
-                if (engine.Online)
+                if (online)
                     await ExecAllAsync(engine.RemoveCapture(spec), $"remove capture of {spec.Original.Name}");
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
                 await engine.AfterSwapAsync(Connection, spec, options, session.Run.Time, Token);
@@ -186,7 +190,7 @@ internal sealed partial class SwapOperation
         var built = new List<SwapSpec>();
         // Killed between a cut-over that commits on its own (MySQL RENAME) and its journal row:
         // the copy is gone and the old table is there, so the swap did happen.
-        if (engine.Online && Stage >= SwapStage.Verified && Stage < SwapStage.Swapped)
+        if (online && Stage >= SwapStage.Verified && Stage < SwapStage.Swapped)
         {
             var swappedAll = true;
             foreach (var use in uses)
@@ -209,7 +213,7 @@ internal sealed partial class SwapOperation
                     SwapErrorKind.Failure,
                     $"The copy {use.Names.Copy} of '{use.Original.Name}' is missing, though the journal says it was made. Run 'swap cleanup --script {session.Script.Id}' to start this swap over.")
                 { ScriptId = session.Script.Id };
-            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }));
+            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }) with { Captured = online });
         }
         return built;
     }

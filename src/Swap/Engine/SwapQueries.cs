@@ -66,7 +66,7 @@ internal static class SwapQueries
     /// </summary>
     private static string NotLogged(TableEngine engine, SwapSpec spec, IReadOnlyList<string> keys)
     {
-        if (!engine.Online)
+        if (!spec.Captured)
             return "";
         var d = engine.Dialect;
         var match = string.Join(" AND ", keys.Select((k, i) => $"l.{d.Quote(LogKey(i))} = {k}"));

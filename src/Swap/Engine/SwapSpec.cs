@@ -64,6 +64,9 @@ internal sealed record SwapSpec
     /// <summary>True when the applier must update rows of the copy in place (see <see cref="InsertOnly"/>).</summary>
     public bool UpdateInPlace => Revert && Copy.Columns.Any(c => c.Generated is null && (InsertOnly.Contains(c.Name) || !Mapping.Any(m => string.Equals(m.CopyColumn, c.Name, StringComparison.OrdinalIgnoreCase))));
 
+    /// <summary>True when capture logs the writes to the original (an online swap): verification then skips logged keys.</summary>
+    public bool Captured { get; init; }
+
     /// <summary>True when a capture write could fail where a plain copy would not (casts, fills, new unique keys, new NOT NULL).</summary>
     public bool CaptureMayFail { get; init; }
 }

@@ -22,10 +22,37 @@ internal abstract class TableEngine(SwapDatabase database)
     protected static string Sources(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => m.Source));
 
     /// <summary>
-    /// True when the application keeps writing during the copy and triggers capture its writes
-    /// (MySQL, PostgreSQL). False when the whole rebuild runs in one transaction (SQLite).
+    /// True when the engine can swap online: the application keeps writing during the copy and
+    /// triggers capture its writes (all engines now; SQLite also rebuilds small tables in one
+    /// transaction, see <see cref="SwapsOnline"/>).
     /// </summary>
     public abstract bool Online { get; }
+
+    /// <summary>
+    /// Whether a swap of <paramref name="original"/> runs online (capture, chunks, applier, a short
+    /// cut-over) rather than as one rebuild transaction. <paramref name="original"/> is null before
+    /// the table is read: true only when the engine swaps every table online. Engines with a
+    /// one-transaction rebuild (SQLite) keep it for small tables, where it is faster.
+    /// </summary>
+    public virtual bool SwapsOnline(TableSchema? original, OnlineSwapOptions options) => Online;
+
+    /// <summary>The time a chunk should take when <see cref="OnlineSwapOptions.ChunkTargetTime"/> is unset.</summary>
+    public virtual TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long the online engine pauses after a write transaction that held the lock for
+    /// <paramref name="held"/>, so that writers waiting for the same lock get their turn. Zero where
+    /// the application's writes never wait for Swap's (row locks: MySQL, PostgreSQL); on SQLite,
+    /// with one writer at a time, a waiting writer polls with growing sleeps and must find the lock free.
+    /// </summary>
+    public virtual TimeSpan WritersTurn(TimeSpan held) => TimeSpan.Zero;
+
+    /// <summary>
+    /// True when the database has one write lock that the application's writers and every write
+    /// transaction of Swap take in turn (SQLite): the catch-up before the cut-over waits for the
+    /// same lock as the cut-over, so it is part of each (bounded, retried) cut-over attempt.
+    /// </summary>
+    public virtual bool OneWriterAtATime => false;
 
     /// <summary>Reads a table's schema, or null when there is no such table.</summary>
     public abstract Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);

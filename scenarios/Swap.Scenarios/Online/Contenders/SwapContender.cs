@@ -26,7 +26,10 @@ internal class SwapContender : Contender
         double? selfHwm = null;
         string? notes = null;
         var env = new Dictionary<string, string> { [SwapWorker.UrlVariable] = context.Engine.UrlText(context.Workspace) };
-        var args = new List<string> { "swap-worker", "--table", context.Table.Name, "--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { "swap-worker", "--table", context.Table.Name };
+        // On SQLite Swap's own default (50 ms: a chunk holds the only write lock) unless --chunk-ms says otherwise.
+        if (context.Settings.ChunkMsGiven || context.Engine.Name != "sqlite")
+            args.AddRange(["--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(WorkerArguments(context));
         var (file, prefix) = WorkerCommand();
         context.Mark("start");

@@ -25,7 +25,7 @@ internal static class SwapWorker
     public static async Task<int> RunAsync(string[] args)
     {
         var table = "users";
-        var chunkMs = 500;
+        int? chunkMs = null;
         double? windowSeconds = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -62,7 +62,8 @@ internal static class SwapWorker
         }));
         if (windowSeconds is not null)
             options.Swap.RevertWindow = TimeSpan.FromHours(24);
-        options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(chunkMs);
+        if (chunkMs is { } ms)
+            options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(ms);
         options.Swap.Progress = new JsonLines(clock);
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
