@@ -18,7 +18,10 @@ internal sealed partial class SwapOperation
             while (true)
             {
                 if (!drain)
+                {
                     session.Run.ThrowIfBudgetSpent();
+                    await ControlPointAsync();
+                }
                 var applied = await session.Run.RetryTransientAsync($"apply the change log of {spec.Original.Name}", async ct =>
                 {
                     await EnsureRunLockAsync();
@@ -50,6 +53,7 @@ internal sealed partial class SwapOperation
             while (true)
             {
                 session.Run.ThrowIfBudgetSpent();
+                await ControlPointAsync();
                 await EnsureRunLockAsync();
                 int applied;
                 try

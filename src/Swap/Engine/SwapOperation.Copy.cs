@@ -59,6 +59,7 @@ internal sealed partial class SwapOperation
         while (true)
         {
             await options.Throttler.WaitAsync(Token);
+            await ControlPointAsync();
             if (!state.InTransaction)
                 session.Run.ThrowIfBudgetSpent();
             var lower = progress.Watermark;
@@ -103,6 +104,8 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
+            Metrics.SwapMetrics.RowsCopied.Add(engine.CopiedRows(affected), Metrics.SwapMetrics.Table(spec.Original.Name));
+            Metrics.SwapMetrics.ChunkTime.Record(time.GetElapsedTime(chunkStart).TotalMilliseconds, Metrics.SwapMetrics.Table(spec.Original.Name));
             // Between chunks the applier keeps the copy's backlog short.
             await CatchUpAsync();
 
@@ -142,7 +145,7 @@ internal sealed partial class SwapOperation
     {
         if (elapsed <= TimeSpan.Zero)
             return Math.Min(options.MaxChunkSize, size * 2);
-        var factor = Math.Clamp(options.ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        var factor = Math.Clamp(ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
         return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
     }
 }
