@@ -94,7 +94,7 @@ public class MetricsTests
         Assert.Contains("# TYPE swap_throttled_time_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE swap_chunk_time summary", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE swap_cutover_attempts_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("swap_backlog{script=\"20260101000000_MigrateItems\"} 0", text, StringComparison.Ordinal);
+        Assert.Contains("swap_backlog{script=\"MigrateItems\"} 0", text, StringComparison.Ordinal);
 
         await OperatorKit.Control(target).ResumeAsync();
         Assert.Equal(0, await runner.WaitAsync(TimeSpan.FromMinutes(2)));

@@ -11,11 +11,10 @@ namespace Swap.IntegrationTests.Control;
 /// </summary>
 public class OperatorCommandTests
 {
-    [Theory]
-    [MemberData(nameof(OperatorKit.Online), MemberType = typeof(OperatorKit))]
-    public async Task Pause_set_and_resume_from_another_process_steer_a_running_swap(DatabaseEngine engine)
+    [Fact]
+    public async Task Pause_set_and_resume_from_another_process_steer_a_running_swap()
     {
-        await using var target = await TestTarget.CreateAsync(engine);
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await OperatorKit.ArrangeAsync(target);
 
         // Paused before it starts: the runner stops at its first chunk boundary, nothing copied.
@@ -71,6 +70,7 @@ public class OperatorCommandTests
         await OperatorKit.Control(target).PauseAsync();
         using var runner = OperatorKit.StartUp(target);
         await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        Assert.Equal("running", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
 
         var abort = await ChildSwap.RunAsync(target, "abort");
         Assert.True(abort.ExitCode == 0, abort.Output);
@@ -82,12 +82,13 @@ public class OperatorCommandTests
         Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
         Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
-        Assert.Null(await EngineKit.HistoryStatusAsync(target, "20260101000000_MigrateItems"));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
 
         // The next run (pause lifted) starts the script over and finishes it.
         await OperatorKit.Control(target).ResumeAsync();
         var up = await ChildSwap.RunAsync(target, ["up", .. OperatorKit.SmallChunks]);
         Assert.True(up.ExitCode == 0, up.Output);
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
         OracleWriter.AssertMatches(EngineKit.InitialItems(OperatorKit.Rows), new HashSet<long>(), await EngineKit.ReadItemsAsync(target));
     }
 

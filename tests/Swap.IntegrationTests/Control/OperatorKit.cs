@@ -10,7 +10,7 @@ namespace Swap.IntegrationTests.Control;
 /// <summary>What the operator tests share: a swap slow enough to catch (20-row chunks), its runner in a child process, and reads of the live status.</summary>
 internal static class OperatorKit
 {
-    public const int Rows = 2000;
+    public const int Rows = 300;
 
     /// <summary>The options that make the runner copy in many small chunks.</summary>
     public static readonly string[] SmallChunks = ["--chunk-size", "20", "--max-chunk-size", "20"];

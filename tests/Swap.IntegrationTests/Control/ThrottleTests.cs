@@ -9,10 +9,11 @@ namespace Swap.IntegrationTests.Control;
 /// <summary>The load, critical-load and query throttles on the real servers: the swap waits and says why, then goes on and finishes equal to the oracle.</summary>
 public class ThrottleTests
 {
-    [Theory]
-    [MemberData(nameof(OperatorKit.Online), MemberType = typeof(OperatorKit))]
-    public async Task Max_load_throttles_and_a_live_set_lifts_it(DatabaseEngine engine)
+    [Fact]
+    public async Task Max_load_throttles_and_a_live_set_lifts_it()
     {
+        // MariaDB's Threads_running here; the critical-load test below reads PostgreSQL's active backends.
+        const DatabaseEngine engine = DatabaseEngine.MySql;
         await using var target = await TestTarget.CreateAsync(engine);
         await OperatorKit.ArrangeAsync(target);
         await using var load = await BusySessions.StartAsync(target, 2);
@@ -20,7 +21,7 @@ public class ThrottleTests
         using var runner = OperatorKit.StartUp(target, "--max-load", "1");
         var throttled = await OperatorKit.WaitForAsync(target, runner, s => s.Throttled, "throttled");
         Assert.StartsWith("load: ", throttled.ThrottleReason, StringComparison.Ordinal);
-        Assert.Contains(engine == DatabaseEngine.MySql ? "Threads_running" : "active backends", throttled.ThrottleReason, StringComparison.Ordinal);
+        Assert.Contains("Threads_running", throttled.ThrottleReason, StringComparison.Ordinal);
         Assert.NotNull(throttled.ThrottledSinceUtc);
         Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
 
@@ -42,7 +43,9 @@ public class ThrottleTests
         Assert.StartsWith("swap (critical load: active backends ", paused.PausedBy, StringComparison.Ordinal);
         // The pause is recorded like an operator's and waits for a person even once the load is gone.
         await load.DisposeAsync();
-        Assert.True((await OperatorKit.StatusJsonAsync(target)).GetProperty("swaps")[0].GetProperty("paused").GetBoolean());
+        var status = (await OperatorKit.StatusJsonAsync(target)).GetProperty("swaps")[0];
+        Assert.True(status.GetProperty("paused").GetBoolean());
+        Assert.Equal(0, status.GetProperty("rows").GetInt64());
 
         Assert.Equal(0, (await ChildSwap.RunAsync(target, "set", "critical-load", "off")).ExitCode);
         var resume = await ChildSwap.RunAsync(target, "resume");
