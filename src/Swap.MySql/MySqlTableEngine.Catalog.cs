@@ -83,11 +83,7 @@ internal sealed partial class MySqlTableEngine
                 g.First().String("UPDATE_RULE")))
             .ToList();
 
-        var triggers = await connection.QueryAsync(
-            "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @name",
-            new { name = table },
-            transaction,
-            cancellationToken);
+        var triggers = await MySqlTriggerMover.LoadAsync(connection, transaction, table, cancellationToken);
 
         return new TableSchema
         {
@@ -98,7 +94,7 @@ internal sealed partial class MySqlTableEngine
             Indexes = indexes.Where(i => i.Name != "PRIMARY").ToList(),
             ForeignKeys = foreignKeys.Where(f => string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
             ReferencedBy = foreignKeys.Where(f => !string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
-            Triggers = triggers.Select(t => new TriggerSchema(t.String("TRIGGER_NAME")!, "", t.String("ACTION_TIMING"), t.String("EVENT_MANIPULATION"))).ToList(),
+            Triggers = triggers,
             EstimatedRows = head[0].Int64("TABLE_ROWS") ?? 0,
             Extra = new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl },
         };

@@ -39,6 +39,7 @@ internal sealed partial class MySqlTableEngine
         // The order RENAME takes its metadata locks in: by name.
         var originals = specs.Select(s => s.Original.Name).Order(StringComparer.Ordinal).ToList();
         var lockers = new List<DbConnection>();
+        var triggersAdded = false;
         await using var renamer = await database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -58,6 +59,10 @@ internal sealed partial class MySqlTableEngine
             // Nobody can write the originals now: apply the rest of the change logs.
             await catchUp(connection, null, cancellationToken);
             await CarryAutoIncrementAsync(connection, specs, cancellationToken);
+            // Nothing writes the copies any more: they take the originals' own triggers now, under
+            // temporary names, so the first write after the rename fires them.
+            triggersAdded = true;
+            await triggers.AddToCopiesAsync(connection, specs, cancellationToken);
 
             var rename = renamer.ExecuteAsync(Rename(specs), cancellationToken);
             try
@@ -87,6 +92,13 @@ internal sealed partial class MySqlTableEngine
                     throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
                 }
             }
+        }
+        catch (Exception) when (triggersAdded)
+        {
+            // No rename: the applier writes the copies again before the next attempt, and must not
+            // fire the triggers there (a lost connection leaves them to the resumed run's cleanup).
+            await IgnoreAsync(() => triggers.RemoveFromCopiesAsync(connection, specs, CancellationToken.None));
+            throw;
         }
         finally
         {
@@ -192,6 +204,7 @@ internal sealed partial class MySqlTableEngine
         var sql = new List<string> { $"-- locker session per table: SET SESSION lock_wait_timeout = {seconds}" };
         sql.AddRange(specs.Select(s => $"-- locker: LOCK TABLES {D.Quote(s.Original.Name)} READ"));
         sql.Add("-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)");
+        sql.AddRange(specs.SelectMany(s => MySqlTriggerMover.Own(s.Original).Select(t => MySqlTriggerMover.Create(t, s.Names.UserTrigger(t.Name), s.Names.Copy))));
         sql.Add("-- renamer session, queued behind the lockers:");
         sql.Add(Rename(specs));
         sql.Add("-- lockers: UNLOCK TABLES, in name order (the RENAME goes first)");

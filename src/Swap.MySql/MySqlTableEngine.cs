@@ -18,13 +18,12 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
 {
     private MySqlDialect D => MySqlDialect.Instance;
 
+    private readonly MySqlTriggerMover triggers = new(database);
+
     public override bool Online => true;
 
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {
-        var own = original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).ToList();
-        if (own.Count > 0)
-            yield return $"It has triggers ({string.Join(", ", own.Select(t => t.Name))}); on MySQL they would fire on the copy during the swap and cannot be moved atomically. Drop them for the swap and recreate them after, or change the table with plain ALTER TABLE.";
         if (original.ForeignKeys.Count > 0)
             yield return $"It has foreign keys ({string.Join(", ", original.ForeignKeys.Select(f => f.Name))}); MySQL foreign key names are unique per database and cannot be moved to the copy. Drop them for the swap and add them back after, or use plain ALTER TABLE.";
         if (original.ReferencedBy.Count > 0)
@@ -37,6 +36,16 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
 
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
         MySqlCopyBuilder.Build(D, original, target, names);
+
+    /// <summary>The table's own triggers must compile on the copy: see <see cref="MySqlTriggerMover"/>.</summary>
+    public override Task CheckCopyAsync(DbConnection connection, TableSchema original, SwapNames names, CancellationToken cancellationToken) =>
+        triggers.CheckOnCopyAsync(connection, original, names, cancellationToken);
+
+    public override Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken) =>
+        triggers.RemoveFromCopiesAsync(connection, specs, cancellationToken);
+
+    public override Task AfterSwapAsync(DbConnection connection, SwapSpec spec, OnlineSwapOptions options, TimeProvider time, CancellationToken cancellationToken) =>
+        triggers.RestoreNamesAsync(connection, spec, options, time, cancellationToken);
 
     public override string SameValue(string original, string copy, ColumnMapping mapping) =>
         MySqlColumnText.IsText(mapping.CopyType) || mapping.CopyType.StartsWith("json", StringComparison.OrdinalIgnoreCase)

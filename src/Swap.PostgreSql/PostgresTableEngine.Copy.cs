@@ -75,10 +75,11 @@ internal sealed partial class PostgresTableEngine
         }
         sql.AddRange(checks);
 
-        // The key first: capture's upserts need it from the start.
-        var key = target?.PrimaryKey.Select(k => CreateName(target, k)).ToList() ?? original.PrimaryKey.ToList();
-        if (key.Count > 0)
-            sql.Add($"CREATE UNIQUE INDEX {D.Quote(TempIndexName(PrimaryKeyName(original)))} ON {copy} ({string.Join(", ", key.Select(D.Quote))})");
+        // A copy built from the script's changes is filled as a bare heap and gets its key with the
+        // other indexes (DefersKey); an exact clone for SQL on the copy gets it now, as chunks and
+        // the applier then take turns from the start and skip keys already copied.
+        if (target is null && original.PrimaryKey.Count > 0)
+            sql.Add(KeyIndexDef(original, original.PrimaryKey, copy));
         // A copy built from the script's changes gets its secondary indexes once it is filled
         // (BuildIndexesAsync); an exact clone for SQL on the copy gets them now.
         if (target is null)
@@ -101,6 +102,10 @@ internal sealed partial class PostgresTableEngine
             sql.Add($"GRANT {grant[1]} ON {copy} TO {(grant[0] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[0]))}");
         return sql;
     }
+
+    /// <summary>The unique index on the copy's key, under the name the cut-over turns into the primary key.</summary>
+    private string KeyIndexDef(TableSchema original, IEnumerable<string> key, string copy) =>
+        $"CREATE UNIQUE INDEX {D.Quote(TempIndexName(PrimaryKeyName(original)))} ON {copy} ({string.Join(", ", key.Select(D.Quote))})";
 
     private static string CreateName(DbTable target, string column) => target.GetColumn(column) is var c && c.OriginalName is not null ? c.OriginalName : c.Name;
 

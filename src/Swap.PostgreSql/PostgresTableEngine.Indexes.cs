@@ -16,23 +16,42 @@ internal sealed partial class PostgresTableEngine
     /// build and the build waits for no one's old transaction. Each build is one transaction, so an
     /// interrupted one leaves no index behind; indexes already built are kept.
     /// </summary>
-    public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    public override Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) =>
+        BuildAsync(connection, Builds(spec), cancellationToken);
+
+    public override Task BuildKeyIndexAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) =>
+        BuildAsync(connection, Builds(spec).Take(spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0 ? 1 : 0), cancellationToken);
+
+    private async Task BuildAsync(DbConnection connection, IEnumerable<(string Name, string Sql)> builds, CancellationToken cancellationToken)
     {
-        foreach (var index in spec.DeferredIndexes)
+        foreach (var (name, sql) in builds)
         {
             var exists = await connection.ScalarAsync(
                 """
                 SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = @schema AND c.relname = @name
                 """,
-                new { schema = database.Schema, name = TempIndexName(index.Name) },
+                new { schema = database.Schema, name },
                 null,
                 cancellationToken);
             if (exists is null)
-                await connection.ExecuteAsync(IndexDef(index, spec.Names), cancellationToken);
+                await connection.ExecuteAsync(sql, cancellationToken);
         }
     }
 
-    public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) =>
-        spec.DeferredIndexes.Select(i => IndexDef(i, spec.Names)).ToList();
+    /// <summary>
+    /// The copy was filled as a bare heap (<see cref="DefersKey"/>): the key's unique index comes
+    /// first (the applier needs it), then the secondary indexes.
+    /// </summary>
+    public override bool DefersKey => true;
+
+    public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => Builds(spec).Select(b => b.Sql).ToList();
+
+    private IEnumerable<(string Name, string Sql)> Builds(SwapSpec spec)
+    {
+        if (spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0)
+            yield return (TempIndexName(PrimaryKeyName(spec.Original)), KeyIndexDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy)));
+        foreach (var index in spec.DeferredIndexes)
+            yield return (TempIndexName(index.Name), IndexDef(index, spec.Names));
+    }
 }

@@ -10,7 +10,7 @@ namespace Swap.PostgreSql;
 /// <summary>
 /// The online copy-and-swap on PostgreSQL: row triggers append changed keys to a change log,
 /// chunks are copied with plain reads (no <c>FOR SHARE</c>: it would write every tuple header of
-/// the original) and <c>ON CONFLICT DO NOTHING</c>, and the cut-over locks the originals, applies
+/// the original) into a copy without indexes, which get built once it is filled, and the cut-over locks the originals, applies
 /// the rest of the log and renames all tables in one transaction under <c>lock_timeout</c>, moving what binds to the
 /// table by identity: views, referencing foreign keys (re-added NOT VALID, then validated),
 /// sequences and identity, index and constraint names, and the user's own triggers.
@@ -37,8 +37,12 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
             ? $"(CAST({original} AS {mapping.CopyType}))::text IS NOT DISTINCT FROM ({copy})::text"
             : $"CAST({original} AS {mapping.CopyType}) IS NOT DISTINCT FROM {copy}";
 
+    /// <summary>
+    /// A plain insert of the range into the bare copy when its key is deferred (no chunk can meet a
+    /// key already copied: the applier waits); otherwise keys already in the copy are skipped.
+    /// </summary>
     public override string CopyChunk(SwapSpec spec, string range) =>
-        $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range} ON CONFLICT DO NOTHING";
+        $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range}{(spec.KeyDeferred ? "" : " ON CONFLICT DO NOTHING")}";
 
     public override IReadOnlyList<string> DropOld(SwapSpec spec) => [$"DROP TABLE IF EXISTS {Q(spec.Names.Old)}"];
 

@@ -27,15 +27,37 @@ public sealed record SwapNames(string Table, string Copy, string Old, string Ins
             return "_" + table[..Math.Max(1, room)] + "_" + hash + Marker + suffix;
         }
 
-        return new SwapNames(table, Make("new"), Make("old"), Make("ins"), Make("upd"), Make("del"), Make("fn")) { Log = Make("log") };
+        return new SwapNames(table, Make("new"), Make("old"), Make("ins"), Make("upd"), Make("del"), Make("fn")) { Log = Make("log"), UserTriggerPrefix = Make("t00000000")[..^8] };
     }
 
     /// <summary>The change-log table: one row (id, operation, key) per captured write, deleted once applied to the copy.</summary>
     public string Log { get; init; } = "";
 
+    /// <summary>
+    /// The temporary name under which the table's own trigger <paramref name="trigger"/> is created on
+    /// the copy at the cut-over (engines whose trigger names are unique per schema, MySQL/MariaDB),
+    /// before it gets its own name back on the swapped table: the copy's name with <c>t</c> and a
+    /// hash of the trigger's name instead of <c>new</c>.
+    /// </summary>
+    public string UserTrigger(string trigger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(trigger);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(trigger)))[..8];
+        return UserTriggerPrefix + hash;
+    }
+
+    /// <summary>Where <see cref="UserTrigger"/> names start (made to fit the engine's name limit with the hash).</summary>
+    public string UserTriggerPrefix { get; init; } = "";
+
+    private static bool IsUserTriggerName(string name)
+    {
+        var at = name.LastIndexOf(Marker + "t", StringComparison.Ordinal);
+        return at > 0 && name.Length - at - Marker.Length - 1 == 8 && name[(at + Marker.Length + 1)..].All(char.IsAsciiHexDigitLower);
+    }
+
     /// <summary>True for names Swap makes, so they are never taken for the user's own objects.</summary>
     public static bool IsSwapName(string name) =>
-        name.StartsWith('_') && (name.EndsWith(Marker + "new", StringComparison.Ordinal) || name.EndsWith(Marker + "old", StringComparison.Ordinal)
+        name.StartsWith('_') && (IsUserTriggerName(name) || name.EndsWith(Marker + "new", StringComparison.Ordinal) || name.EndsWith(Marker + "old", StringComparison.Ordinal)
             || name.EndsWith(Marker + "ins", StringComparison.Ordinal) || name.EndsWith(Marker + "upd", StringComparison.Ordinal)
             || name.EndsWith(Marker + "del", StringComparison.Ordinal) || name.EndsWith(Marker + "fn", StringComparison.Ordinal)
             || name.EndsWith(Marker + "log", StringComparison.Ordinal));

@@ -71,6 +71,8 @@ internal sealed partial class SwapOperation
 
         if (engine.Online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
             await RecoverLostCaptureAsync();
+        if (engine.Online && Stage == SwapStage.Verified)
+            await engine.UndoCutOverAttemptAsync(Connection, specs, Token);
         if (Stage < SwapStage.CaptureInstalled)
         {
             if (engine.Online)
@@ -98,25 +100,18 @@ internal sealed partial class SwapOperation
         {
             foreach (var spec in specs)
                 await CopyTableAsync(spec);
-            await CatchUpAsync();
+            if (!specs.Any(s => s.KeyDeferred))
+                await CatchUpAsync();
             await SaveAsync(SwapStage.Copied);
+        }
+        if (Stage < SwapStage.Indexed && CanVerifyWhileIndexing)
+        {
+            await IndexAndVerifyAsync();
         }
         if (Stage < SwapStage.Indexed)
         {
-            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0))
-            {
-                Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
-                try
-                {
-                    FaultPoints.Hit("index");
-                    await engine.BuildIndexesAsync(Connection, spec, Token);
-                    FaultPoints.Hit("index-built");
-                }
-                catch (Exception e) when (session.Database.IsDatabaseError(e))
-                {
-                    throw session.Database.Translate(e, $"{session.Script.Id}: build the indexes of the copy of {spec.Original.Name}");
-                }
-            }
+            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred))
+                await BuildIndexesAsync(Connection, spec, Token);
             await SaveAsync(SwapStage.Indexed);
         }
         if (Stage < SwapStage.Verified)
@@ -139,6 +134,7 @@ internal sealed partial class SwapOperation
                 if (engine.Online)
                     await ExecAllAsync(engine.RemoveCapture(spec), $"remove capture of {spec.Original.Name}");
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
+                await engine.AfterSwapAsync(Connection, spec, options, session.Run.Time, Token);
             }
             await SaveAsync(SwapStage.CaptureRemoved);
         }
@@ -170,6 +166,7 @@ internal sealed partial class SwapOperation
             // A copy left by an interrupted attempt before this phase was recorded is empty: start it afresh.
             await ExecAsync($"DROP TABLE IF EXISTS {engine.Dialect.Quote(use.Names.Copy)}", "drop stale copy");
             await ExecAllAsync(engine.CreateCopy(use.Original, use.Model, use.Names), $"create copy of {use.Original.Name}");
+            await engine.CheckCopyAsync(Connection, use.Original, use.Names, Token);
         }
     }
 

@@ -29,7 +29,11 @@ internal static class SwapPlanner
                 $"copy rows in key-range chunks ({options.InitialChunkSize} rows first, then sized to ~{Durations.Format(options.ChunkTargetTime)} each); each chunk commits with its watermark",
                 [SwapQueries.Boundary(engine, spec, hasLower: true, options.InitialChunkSize), engine.CopyChunk(spec, KeyRange.Between(engine.Dialect, "o", spec.Key, true, true))]));
             if (engine.BuildIndexesPlan(spec) is { Count: > 0 } indexes)
-                session.Plan.Add(new PlannedStep($"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, without blocking capture", indexes));
+                session.Plan.Add(new PlannedStep(
+                    spec.KeyDeferred
+                        ? $"build the key and {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, then apply the change log kept since capture started"
+                        : $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, without blocking capture",
+                    indexes));
             session.Plan.Add(new PlannedStep(
                 "verify the copy against the original through the mapping, chunk by chunk",
                 engine.FullOuterJoin

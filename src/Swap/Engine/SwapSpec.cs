@@ -36,6 +36,14 @@ public sealed record SwapSpec
     /// </summary>
     public IReadOnlyList<IndexSchema> DeferredIndexes { get; init; } = [];
 
+    /// <summary>
+    /// The copy is filled as a bare heap, without the index on its key, which is built with the
+    /// other indexes once the rows are in (much faster on PostgreSQL). Chunks then must never meet
+    /// a key already in the copy, so the applier does not run until the copy is filled and indexed:
+    /// the change log keeps every write of the copy phase until then, as in pg_repack.
+    /// </summary>
+    public bool KeyDeferred { get; init; }
+
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 

@@ -82,6 +82,7 @@ internal static class SwapSpecBuilder
             TargetPrimaryKey = targetKey,
             TargetIndexes = targetIndexes,
             DeferredIndexes = model is null ? [] : targetIndexes.Where(engine.CanDeferIndex).ToList(),
+            KeyDeferred = model is not null && engine.DefersKey,
             TargetForeignKeys = model is null
                 ? original.ForeignKeys
                 : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition)).ToList(),

@@ -37,6 +37,22 @@ public abstract class TableEngine(SwapDatabase database)
     /// <summary>The statements that create the empty copy with the target's structure (or an exact clone when <paramref name="target"/> is null).</summary>
     public abstract IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names);
 
+    /// <summary>
+    /// Right after the copy is created: checks on the empty copy what the cut-over will need of it
+    /// (MySQL: that the table's own triggers can be recreated on it), so a swap that would fail at
+    /// the cut-over fails before any row is copied.
+    /// </summary>
+    public virtual Task CheckCopyAsync(DbConnection connection, TableSchema original, SwapNames names, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>On a resumed run, before the applier writes the copies: undoes what a killed cut-over attempt may have left on them.</summary>
+    public virtual Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// After the swap, under short locks of its own: moves what the rename could not carry
+    /// (MySQL: the table's own triggers take their names back on the swapped table).
+    /// </summary>
+    public virtual Task AfterSwapAsync(DbConnection connection, SwapSpec spec, OnlineSwapOptions options, TimeProvider time, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>An expression converting <paramref name="source"/> to the copy column's type where the engine needs it spelled out.</summary>
     public virtual string Convert(string source, ColumnSchema from, ColumnSchema to) => source;
 
@@ -47,11 +63,21 @@ public abstract class TableEngine(SwapDatabase database)
     public virtual bool CanDeferIndex(IndexSchema index) => false;
 
     /// <summary>
+    /// True when a copy built from the script's changes is filled without the index on its key and
+    /// gets it with the deferred indexes (<see cref="SwapSpec.KeyDeferred"/>): chunks are then plain
+    /// inserts, and the applier starts once the copy is indexed.
+    /// </summary>
+    public virtual bool DefersKey => false;
+
+    /// <summary>
     /// Builds <see cref="SwapSpec.DeferredIndexes"/> on the filled copy. Nobody but the applier
     /// writes to the copy, and it pauses meanwhile, so a plain build will do. Must be safe to run
     /// again after an interruption.
     /// </summary>
     public virtual Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Builds only the copy's deferred key index (<see cref="SwapSpec.KeyDeferred"/>), for what must walk the copy by its key before the other indexes exist.</summary>
+    public virtual Task BuildKeyIndexAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The index-building statements, for <c>plan</c>.</summary>
     public virtual IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => [];

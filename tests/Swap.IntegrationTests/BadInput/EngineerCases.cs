@@ -158,12 +158,12 @@ public class EngineerCases
     }
 
     [Fact]
-    public async Task A_mysql_table_with_its_own_trigger_is_refused()
+    public async Task A_mysql_trigger_that_uses_a_dropped_column_is_refused_before_any_row_is_copied()
     {
         await using var t = await CreateAsync(DatabaseEngine.MySql);
-        await t.Target.ExecuteAsync("CREATE TRIGGER items_audit BEFORE UPDATE ON items FOR EACH ROW SET NEW.note = NEW.note");
-        var run = await SwapAsync(t, "MigrateTriggered", "table.AddColumn(DbColumn.Int(\"c\"));");
-        AssertFails(run, 7, "error: Swap cannot change 'items' on MySql: It has triggers (items_audit); on MySQL they would fire on the copy during the swap and cannot be moved atomically. Drop them for the swap and recreate them after, or change the table with plain ALTER TABLE.\n");
+        await t.Target.ExecuteAsync("CREATE TRIGGER items_audit BEFORE UPDATE ON items FOR EACH ROW SET NEW.note = UPPER(NEW.note)");
+        var run = await SwapAsync(t, "MigrateTriggered", "table.DropColumn(\"note\").ForceCopy();");
+        AssertFails(run, 7, "error: Swap cannot change 'items' on MySql: its trigger 'items_audit' cannot be recreated on the new table (Unknown column 'note' in 'NEW'). Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
         await t.AssertUnchangedAsync("MigrateTriggered");
     }
 

@@ -104,7 +104,7 @@ public class PreflightTests
     }
 
     [Fact]
-    public async Task MySql_tables_with_triggers_or_foreign_keys_are_refused_with_what_to_do()
+    public async Task MySql_tables_with_foreign_keys_are_refused_with_what_to_do()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await EngineKit.CreateItemsAsync(target, 300);
@@ -113,9 +113,5 @@ public class PreflightTests
         Assert.Contains("Foreign keys of other tables point at it", e.Message, StringComparison.Ordinal);
         Assert.Contains("Drop them for the swap and add them back after", e.Message, StringComparison.Ordinal);
 
-        await target.ExecuteAsync("DROP TABLE notes");
-        await target.ExecuteAsync("CREATE TRIGGER items_audit BEFORE INSERT ON items FOR EACH ROW SET NEW.n = NEW.n + 0");
-        var t = await RefusedAsync(target, "items.AddColumn(DbColumn.Int(\"x\"));");
-        Assert.Contains("It has triggers (items_audit)", t.Message, StringComparison.Ordinal);
     }
 }

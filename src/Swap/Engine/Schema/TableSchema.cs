@@ -98,8 +98,25 @@ public sealed record ForeignKeySchema(
     string? OnUpdate = null,
     string? Definition = null);
 
-/// <summary>A trigger: its name, timing and event, and the engine's full definition.</summary>
-public sealed record TriggerSchema(string Name, string Definition, string? Timing = null, string? Event = null);
+/// <summary>
+/// A trigger: its name, timing and event, and the engine's full definition. On MySQL/MariaDB, where
+/// a trigger is recreated from its parts, also its body, the sql_mode it was created under, its
+/// definer and its place among the triggers of the same timing and event.
+/// </summary>
+public sealed record TriggerSchema(string Name, string Definition, string? Timing = null, string? Event = null)
+{
+    /// <summary>The statement the trigger runs (MySQL <c>ACTION_STATEMENT</c>).</summary>
+    public string? Body { get; init; }
+
+    /// <summary>The sql_mode the trigger was created under; it runs under it.</summary>
+    public string? SqlMode { get; init; }
+
+    /// <summary>The account the trigger runs as, <c>user@host</c>.</summary>
+    public string? Definer { get; init; }
+
+    /// <summary>Its place among the table's triggers of the same timing and event (1 first).</summary>
+    public int Order { get; init; }
+}
 
 /// <summary>A CHECK constraint.</summary>
 public sealed record CheckSchema(string Name, string Expression, string? Definition = null);

@@ -1,0 +1,80 @@
+using System.Data.Common;
+
+namespace Swap.Engine;
+
+internal sealed partial class SwapOperation
+{
+    /// <summary>
+    /// Online, outside a script transaction, the deferred indexes are built on a second connection
+    /// while this one verifies the copies: both only read what the other writes (an index build
+    /// reads the copy, verification reads the copy and the original), the applier pauses for both,
+    /// and with it paused every key without a change-log row is current in the copy, which is all
+    /// verification relies on. Two cores do both at once, in the time of the longer.
+    /// </summary>
+    private bool CanVerifyWhileIndexing =>
+        engine.Online && !state.InTransaction
+        && specs.Any(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred)
+        // A deferred key that is not the primary key comes with the secondary indexes: verification would walk an unindexed copy.
+        && !specs.Any(s => s.KeyDeferred && s.TargetPrimaryKey.Count == 0);
+
+    /// <summary>
+    /// Builds each copy's key first where it was deferred (verification walks the copy by it), then
+    /// the other indexes on a connection of their own while the copies are verified here; records
+    /// <see cref="SwapStage.Indexed"/>, then <see cref="SwapStage.Verified"/> after a catch-up. A
+    /// failure of either stops the other; nothing is recorded that did not finish.
+    /// </summary>
+    private async Task IndexAndVerifyAsync()
+    {
+        foreach (var spec in specs.Where(s => s.KeyDeferred))
+            await BuildIndexesAsync(Connection, spec, Token, keyOnly: true);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var indexing = Task.Run(async () =>
+        {
+            await using var builder = await session.Database.OpenConnectionAsync(stop.Token);
+            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred))
+                await BuildIndexesAsync(builder, spec, stop.Token);
+        }, stop.Token);
+        try
+        {
+            foreach (var spec in specs)
+                await VerifyTableAsync(spec);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await indexing;
+            }
+            catch (Exception e) when (e is OperationCanceledException || session.Database.IsDatabaseError(e) || e is SwapException)
+            {
+                // Verification's failure is the one to report; the build was stopped because of it.
+            }
+            throw;
+        }
+        await indexing;
+        await SaveAsync(SwapStage.Indexed);
+        await CatchUpAsync();
+        await SaveAsync(SwapStage.Verified);
+    }
+
+    /// <summary>Builds the deferred indexes of one copy (with <paramref name="keyOnly"/>, only its deferred key).</summary>
+    private async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false)
+    {
+        Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
+        try
+        {
+            Running.FaultPoints.Hit("index");
+            if (keyOnly)
+                await engine.BuildKeyIndexAsync(connection, spec, cancellationToken);
+            else
+                await engine.BuildIndexesAsync(connection, spec, cancellationToken);
+            Running.FaultPoints.Hit("index-built");
+        }
+        catch (Exception e) when (session.Database.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw session.Database.Translate(e, $"{session.Script.Id}: build the indexes of the copy of {spec.Original.Name}");
+        }
+    }
+}
