@@ -424,7 +424,7 @@ class Servers
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
             // The binary log feeds the replica (the replica-lag throttle tests). It costs every write
             // a little (row images appended to the log, no fsync per commit: sync_binlog=0).
-            "--server-id=1", "--log-bin=" + My("binlog/mariadb-bin"), "--binlog-format=ROW", "--sync-binlog=0",
+            "--server-id=1", "--log-bin=" + My("binlog/mariadb-bin"), "--binlog-format=ROW", "--sync-binlog=0", "--log-bin-trust-function-creators=1",
             "--max-binlog-size=256M", "--binlog-expire-logs-seconds=7200",
             "--lock-wait-timeout=60",
         };
@@ -465,7 +465,10 @@ class Servers
             // A user that may only connect over TLS: the test that a plain connection is refused.
             $"CREATE USER IF NOT EXISTS '{User}_tls'@'{h}' IDENTIFIED BY '{Password}' REQUIRE SSL;",
             $"GRANT ALL PRIVILEGES ON `{Database}`.* TO '{User}_tls'@'{h}';" }))
-            + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;";
+            + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;"
+            // With the binary log on, a user without SUPER (swap_tls) may create triggers only so;
+            // set at run time too, for a server started before this line existed.
+            + "\nSET GLOBAL log_bin_trust_function_creators = 1;";
         Sh.Check("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-e", sql });
     }
 

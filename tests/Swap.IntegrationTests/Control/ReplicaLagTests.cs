@@ -57,6 +57,32 @@ public class ReplicaLagTests
         }
     }
 
+    [Fact]
+    public async Task A_replica_that_cannot_be_read_throttles_rather_than_being_ignored()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await OperatorKit.ArrangeAsync(target);
+        var server = TestServers.Postgres;
+        var unreachable = $"postgres://{server.User}:{server.Password}@127.0.0.1:{ClosedPort()}/{server.Database}?schema={target.Name}&connect_timeout=2";
+
+        using var runner = OperatorKit.StartUp(target, "--replica", unreachable);
+        var throttled = await OperatorKit.WaitForAsync(target, runner, s => s.Throttled, "throttled by the unreachable replica");
+        Assert.Matches("^replica .+ cannot be read: ", throttled.ThrottleReason);
+        Assert.Equal(0, throttled.Rows);
+
+        Assert.Equal(0, (await ChildSwap.RunAsync(target, "abort")).ExitCode);
+        Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+    }
+
+    /// <summary>A loopback port nothing listens on.</summary>
+    private static int ClosedPort()
+    {
+        using var socket = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        socket.Start();
+        return ((System.Net.IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
     private static string ReplicaUrl(TestTarget target) => target.Engine == DatabaseEngine.MySql
         ? $"{Variable("SWAP_TEST_MYSQL_REPLICA")}/{target.Name}"
         : $"{Variable("SWAP_TEST_POSTGRES_STANDBY")}?schema={target.Name}";
