@@ -152,10 +152,10 @@ Task("Bench")
     .Does(() =>
 {
     // Options pass through: --rows=1000000,5000000 --engine=mariadb,postgres,sqlite --scenario=users|attachments
-    // --load=idle,write --rate=500 --repeat=1 --baseline=10 --contenders=swap,ptosc --chunk-ms=500.
+    // --load=idle,write --rate=500 --writers=1 --repeat=1 --baseline=10 --contenders=swap,swap-cli,ptosc --chunk-ms=500.
     var args = new List<string> { System.IO.Path.Combine(root, "scenarios", "Swap.Scenarios", "bin", configuration, "net10.0", "Swap.Scenarios.dll"), "bench",
         "--out", System.IO.Path.Combine(artifacts, "bench") };
-    foreach (var option in new[] { "rows", "engine", "scenario", "load", "rate", "repeat", "baseline", "contenders", "chunk-ms" })
+    foreach (var option in new[] { "rows", "engine", "scenario", "load", "rate", "writers", "repeat", "baseline", "contenders", "chunk-ms" })
     {
         var value = Argument(option, "");
         if (!string.IsNullOrEmpty(value)) { args.Add("--" + option); args.Add(value); }

@@ -7,7 +7,7 @@ using Swap.Cli.Commands;
 namespace Swap.Cli;
 
 /// <summary>The <c>swap</c> command. <see cref="RunAsync"/> is the whole program, with its streams and environment passed in.</summary>
-public static class CliApp
+internal static class CliApp
 {
     public static async Task<int> Main(string[] args)
     {

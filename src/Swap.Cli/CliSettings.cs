@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Swap.Connections;
 
 namespace Swap.Cli;
 

@@ -4,7 +4,7 @@ namespace Swap.Cli;
 /// The exit codes of <c>swap</c> (documented in docs/cli.md). They are the numeric values of
 /// <see cref="SwapErrorKind"/>, plus success.
 /// </summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Success = 0;
     public const int Failure = (int)SwapErrorKind.Failure;

@@ -43,7 +43,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var report = await migrator.StatusAsync(cts.Token);
-            var interrupted = report.Scripts.Where(s => s.Status == Reports.ScriptStatus.Interrupted).ToList();
+            var interrupted = report.Scripts.Where(s => s.Status == ScriptStatus.Interrupted).ToList();
             if (interrupted.Count == 0)
                 return ["Interrupted between scripts; nothing was left half-done. 'swap up' continues with what is pending."];
             return interrupted.Select(s => $"Interrupted {s.Id}: {s.Note![(s.Note!.IndexOf(';', StringComparison.Ordinal) + 2)..]}.").ToList();
@@ -105,14 +105,14 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     }
 
     /// <summary>Opens the target for operator control (no migrations needed: any host with the URL can send commands).</summary>
-    public global::Swap.Control.SwapControl Control(ParseResult parse)
+    public global::Swap.SwapControl Control(ParseResult parse)
     {
         var settings = Settings(parse);
         var url = settings.RequireDb();
         Out.AddSecretValue(settings.Db, url.ToString());
         Err.AddSecretValue(settings.Db, url.ToString());
         var database = Databases.Open(url, Logging(parse), mustExist: true);
-        return new global::Swap.Control.SwapControl(database, RunnerTables.FromPrefix(settings.HistoryPrefix), Time);
+        return new global::Swap.SwapControl(database, RunnerTables.FromPrefix(settings.HistoryPrefix), Time);
     }
 
     private static int TerminalWidth()

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Swap.Connections;
 
 namespace Swap.Cli;
 

@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Dialects;
 using Swap.Locking;
@@ -53,7 +52,7 @@ public sealed partial class MySqlDatabase : SwapDatabase
 
     public override DatabaseEngine Engine => DatabaseEngine.MySql;
 
-    public override SqlDialect Dialect => MySqlDialect.Instance;
+    internal override SqlDialect Dialect => MySqlDialect.Instance;
 
     public override string DisplayName { get; }
 
@@ -61,7 +60,7 @@ public sealed partial class MySqlDatabase : SwapDatabase
 
     public override bool TransactionalDdl => false;
 
-    public override Swap.Engine.TableEngine TableEngine => tableEngine ??= new MySqlTableEngine(this);
+    internal override Swap.Engine.TableEngine TableEngine => tableEngine ??= new MySqlTableEngine(this);
 
     private MySqlTableEngine? tableEngine;
 

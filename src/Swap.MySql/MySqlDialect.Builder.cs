@@ -2,7 +2,7 @@ using Swap.Engine;
 
 namespace Swap.MySql;
 
-public sealed partial class MySqlDialect
+internal sealed partial class MySqlDialect
 {
     protected override string IdentitySql => "AUTO_INCREMENT";
 

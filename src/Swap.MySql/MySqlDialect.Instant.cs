@@ -10,7 +10,7 @@ namespace Swap.MySql;
 /// <c>ALGORITHM=INPLACE, LOCK=NONE</c>. The server itself refuses an algorithm it cannot honour
 /// (older versions, a table format without instant columns), and Swap then copies.
 /// </summary>
-public sealed partial class MySqlDialect
+internal sealed partial class MySqlDialect
 {
     internal override ChangePlan PlanChange(TableDiff diff)
     {

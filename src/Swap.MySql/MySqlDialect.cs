@@ -1,11 +1,10 @@
-using Swap.Connections;
 using Swap.Dialects;
 using Swap.Engine;
 
 namespace Swap.MySql;
 
 /// <summary>SQL text for MySQL 8 and MariaDB 10.x.</summary>
-public sealed partial class MySqlDialect : SqlDialect
+internal sealed partial class MySqlDialect : SqlDialect
 {
     private static readonly HashSet<string> Ddl = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -3,7 +3,6 @@ using System.Globalization;
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
-using Swap.Reports;
 
 namespace Swap.MySql;
 

@@ -1,12 +1,11 @@
 using Npgsql;
-using Swap.Connections;
 using Swap.Data;
 using Swap.PostgreSql.Internal;
 
 namespace Swap.PostgreSql;
 
 /// <summary>A staging database made with <c>CREATE DATABASE ... TEMPLATE</c> on the server that holds the source.</summary>
-public static class PostgresClone
+internal static class PostgresClone
 {
     /// <summary>The SQLSTATE of "source database is being accessed by other users".</summary>
     private const string ObjectInUse = "55006";

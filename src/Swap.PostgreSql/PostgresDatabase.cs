@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Dialects;
 using Swap.Locking;
@@ -48,7 +47,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
 
     public override DatabaseEngine Engine => DatabaseEngine.PostgreSql;
 
-    public override SqlDialect Dialect => PostgresDialect.Instance;
+    internal override SqlDialect Dialect => PostgresDialect.Instance;
 
     public override string DisplayName => display;
 
@@ -96,7 +95,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "PostgreSQL " + await connection.ScalarAsync("SHOW server_version", cancellationToken);
 
-    public override Swap.Engine.TableEngine TableEngine => tableEngine ??= new PostgresTableEngine(this);
+    internal override Swap.Engine.TableEngine TableEngine => tableEngine ??= new PostgresTableEngine(this);
 
     private PostgresTableEngine? tableEngine;
 

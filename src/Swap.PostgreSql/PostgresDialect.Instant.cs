@@ -7,7 +7,7 @@ namespace Swap.PostgreSql;
 /// renaming a column, setting or dropping a default and dropping NOT NULL are catalog updates;
 /// non-unique indexes are built and dropped CONCURRENTLY. Everything else is copied.
 /// </summary>
-public sealed partial class PostgresDialect
+internal sealed partial class PostgresDialect
 {
     internal override ChangePlan PlanChange(TableDiff diff)
     {

@@ -2,7 +2,7 @@ using Swap.Engine;
 
 namespace Swap.PostgreSql;
 
-public sealed partial class PostgresDialect
+internal sealed partial class PostgresDialect
 {
     public override string TypeSql(ColumnType type)
     {

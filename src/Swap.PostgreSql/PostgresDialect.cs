@@ -1,11 +1,10 @@
 using System.Text.RegularExpressions;
-using Swap.Connections;
 using Swap.Dialects;
 
 namespace Swap.PostgreSql;
 
 /// <summary>SQL text for PostgreSQL.</summary>
-public sealed partial class PostgresDialect : SqlDialect
+internal sealed partial class PostgresDialect : SqlDialect
 {
     public static PostgresDialect Instance { get; } = new();
 

@@ -3,7 +3,6 @@ using Npgsql;
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
-using Swap.Reports;
 
 namespace Swap.PostgreSql;
 

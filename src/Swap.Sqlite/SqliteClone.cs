@@ -1,10 +1,9 @@
 using Microsoft.Data.Sqlite;
-using Swap.Connections;
 
 namespace Swap.Sqlite;
 
 /// <summary>A consistent copy of a SQLite database file, made with SQLite's online backup API.</summary>
-public static class SqliteClone
+internal static class SqliteClone
 {
     /// <summary>
     /// Copies <paramref name="source"/> (opened read-only) into a new file at <paramref name="target"/>.

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Dialects;
 using Swap.Locking;
@@ -35,7 +34,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
 
     public override DatabaseEngine Engine => DatabaseEngine.Sqlite;
 
-    public override SqlDialect Dialect => SqliteDialect.Instance;
+    internal override SqlDialect Dialect => SqliteDialect.Instance;
 
     public override string DisplayName => "sqlite:" + Path;
 
@@ -87,7 +86,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "SQLite " + await connection.ScalarAsync("SELECT sqlite_version()", cancellationToken);
 
-    public override Swap.Engine.TableEngine TableEngine => tableEngine ??= new SqliteTableEngine(this);
+    internal override Swap.Engine.TableEngine TableEngine => tableEngine ??= new SqliteTableEngine(this);
 
     private SqliteTableEngine? tableEngine;
 

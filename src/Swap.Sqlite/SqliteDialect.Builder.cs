@@ -1,9 +1,8 @@
-using Swap.Builder;
 using Swap.Engine;
 
 namespace Swap.Sqlite;
 
-public sealed partial class SqliteDialect
+internal sealed partial class SqliteDialect
 {
     protected override string IdentitySql => "PRIMARY KEY AUTOINCREMENT";
 

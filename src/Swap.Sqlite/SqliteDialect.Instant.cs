@@ -8,7 +8,7 @@ namespace Swap.Sqlite;
 /// one write lock, as everything on SQLite). Dropping a column, defaults, and the rest go through
 /// the rebuild.
 /// </summary>
-public sealed partial class SqliteDialect
+internal sealed partial class SqliteDialect
 {
     internal override ChangePlan PlanChange(TableDiff diff)
     {

@@ -2,7 +2,7 @@ using Swap.Engine;
 
 namespace Swap.Sqlite;
 
-public sealed partial class SqliteDialect
+internal sealed partial class SqliteDialect
 {
     public override string TypeSql(ColumnType type)
     {

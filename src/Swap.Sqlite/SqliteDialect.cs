@@ -1,10 +1,9 @@
-using Swap.Connections;
 using Swap.Dialects;
 
 namespace Swap.Sqlite;
 
 /// <summary>SQL text for SQLite.</summary>
-public sealed partial class SqliteDialect : SqlDialect
+internal sealed partial class SqliteDialect : SqlDialect
 {
     public static SqliteDialect Instance { get; } = new();
 

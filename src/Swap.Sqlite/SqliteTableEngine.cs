@@ -2,7 +2,6 @@ using System.Data.Common;
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
-using Swap.Reports;
 using Swap.Sqlite.Internal;
 
 namespace Swap.Sqlite;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Swap;
 
 /// <summary>Durations as people type them: <c>90s</c>, <c>5m</c>, <c>1h30m</c>, <c>250ms</c>, or a plain number of seconds.</summary>
-public static partial class Durations
+internal static partial class Durations
 {
     [GeneratedRegex(@"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m(?!s))?(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+)ms)?$", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();

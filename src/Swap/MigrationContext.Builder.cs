@@ -1,4 +1,3 @@
-using Swap.Builder;
 using Swap.Dialects;
 using Swap.Engine;
 using Swap.Running;
@@ -95,7 +94,7 @@ public sealed partial class MigrationContext
         Identifiers.Validate(name, "foreign key", dialect.MaxIdentifierLength);
         Identifiers.Validate(foreignKey.ReferencedTable, "table", dialect.MaxIdentifierLength);
         var inPlace = dialect.AddForeignKeySql(table, foreignKey, name);
-        if (inPlace is null || (session.Database.Engine != Connections.DatabaseEngine.PostgreSql && await NeedsOnlineChangeAsync(table)))
+        if (inPlace is null || (session.Database.Engine != DatabaseEngine.PostgreSql && await NeedsOnlineChangeAsync(table)))
         {
             if (IsDryRun && createdTables.Contains(table))
             {

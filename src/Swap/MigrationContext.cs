@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Running;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Swap.History;
 using Swap.Locking;
-using Swap.Reports;
 
 namespace Swap;
 

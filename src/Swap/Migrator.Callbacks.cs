@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Swap.Callbacks;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;

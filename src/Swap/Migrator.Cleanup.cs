@@ -4,7 +4,6 @@ using Swap.Engine.Schema;
 using Swap.History;
 using Swap.Journal;
 using Swap.Locking;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;

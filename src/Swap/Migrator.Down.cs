@@ -1,5 +1,4 @@
 using Swap.History;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;
@@ -94,7 +93,7 @@ public sealed partial class Migrator
             }
             if (!script.HasDown)
             {
-                var how = script.Kind == Discovery.ScriptKind.Sql ? "add a '-- swap:down' section (or a .down.sql file)" : "override DownAsync";
+                var how = script.Kind == ScriptKind.Sql ? "add a '-- swap:down' section (or a .down.sql file)" : "override DownAsync";
                 throw new SwapException(SwapErrorKind.Refused, $"{script.Id} has no down, so it cannot be reverted; nothing was reverted. To make it revertible, {how}; or undo it with a new forward migration.") { ScriptId = script.Id };
             }
         }

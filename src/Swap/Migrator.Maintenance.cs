@@ -1,6 +1,5 @@
 using Swap.Data;
 using Swap.History;
-using Swap.Reports;
 
 namespace Swap;
 

@@ -1,6 +1,5 @@
 using Swap.Callbacks;
 using Swap.History;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;

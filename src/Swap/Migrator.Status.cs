@@ -1,7 +1,6 @@
 using Swap.Discovery;
 using Swap.History;
 using Swap.Journal;
-using Swap.Reports;
 
 namespace Swap;
 

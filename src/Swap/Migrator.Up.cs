@@ -3,7 +3,6 @@ using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
 using Swap.Locking;
-using Swap.Reports;
 using Swap.Running;
 
 namespace Swap;
@@ -127,7 +126,7 @@ public sealed partial class Migrator
         {
             return (connection, null);
         }
-        catch (Control.SwapAbortedException e)
+        catch (SwapAbortedException e)
         {
             Log.ScriptFailed(logger, script.Id, e.Message);
             run.Listener?.ScriptFinished(script.Id, options.TimeProvider.GetElapsedTime(started), e);

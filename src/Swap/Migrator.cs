@@ -29,14 +29,14 @@ public sealed partial class Migrator
         ArgumentNullException.ThrowIfNull(options);
         this.database = database;
         this.options = options;
-        logger = database.LoggerFactory.CreateLogger("Swap.Migrator");
+        logger = (options.LoggerFactory ?? database.LoggerFactory).CreateLogger("Swap.Migrator");
         history = new HistoryStore(database, options.Tables);
         foreach (var table in options.Tables.All)
             Identifiers.Validate(table, "history table", database.Dialect.MaxIdentifierLength);
     }
 
     /// <summary>The migrations, loaded and checked once per <see cref="Migrator"/>.</summary>
-    public MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);
+    internal MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);
 
     private RunContext Context(CancellationToken cancellationToken) =>
         new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken)
@@ -47,6 +47,7 @@ public sealed partial class Migrator
             OnProgress = p =>
             {
                 Progress = p;
+                options.OnProgress?.Invoke(p);
                 options.Swap.Progress?.Report(p);
             },
         };
@@ -55,7 +56,7 @@ public sealed partial class Migrator
     internal IRunListener? Listener { get; set; }
 
     /// <summary>The latest snapshot of the table swap in progress (phase, rows, rate, ETA), or null.</summary>
-    public Engine.SwapProgress? Progress { get; private set; }
+    public SwapProgress? Progress { get; private set; }
 
     /// <summary>Opens a connection with the run's session settings (bounded lock waits).</summary>
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -46,10 +46,24 @@ public sealed class MigratorOptions
     public long OnlineChangeMinRows { get; set; } = 100_000;
 
     /// <summary>Settings of the online copy-and-swap engine (chunk time, cut-over lock wait, keep old tables...).</summary>
-    public Engine.OnlineSwapOptions Swap { get; } = new();
+    public OnlineSwapOptions Swap { get; } = new();
 
     /// <summary>The clock for lock timeouts, retry delays, budgets and recorded times.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the migrator, its runs and the online engine log (categories <c>Swap.Migrator</c>,
+    /// <c>Swap.Engine</c>, ...); when null, the database object's logger factory.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Called with every progress snapshot of a table swap, synchronously and in order, on the
+    /// run's own flow (keep it short: the swap waits for it). <see cref="OnlineSwapOptions.Progress"/>
+    /// gets the same snapshots through <see cref="IProgress{T}"/>; a <see cref="Progress{T}"/> posts
+    /// them to the thread pool, where they may arrive out of order.
+    /// </summary>
+    public Action<SwapProgress>? OnProgress { get; set; }
 
     /// <summary>Copy every changed table, even where the engine could change it instantly or in place (<c>up --always-copy</c>).</summary>
     public bool AlwaysCopy { get; set; }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Swap.Connections;
 using Swap.Dialects;
 using Swap.MySql;
 using Swap.PostgreSql;

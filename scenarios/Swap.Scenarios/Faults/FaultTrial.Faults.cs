@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 
@@ -86,14 +85,14 @@ public static partial class FaultTrial
     /// (the swap pauses there until the row is locked), because there any open transaction on the
     /// table would block the creation of the capture triggers.
     /// </summary>
-    private sealed class CopyHold(Context c, LockHolder row) : IAsyncDisposable
+    private sealed class CopyHold(Context c, TableLocker row) : IAsyncDisposable
     {
         // The copy exists (and is empty) once capture is installed: hold one of its keys then.
         private readonly FaultPause pause = new("phase:capture-installed");
 
         public IReadOnlyDictionary<string, string>? Environment => pause.Environment;
 
-        public static Task<CopyHold> CreateAsync(Context c, LockHolder row) => Task.FromResult(new CopyHold(c, row));
+        public static Task<CopyHold> CreateAsync(Context c, TableLocker row) => Task.FromResult(new CopyHold(c, row));
 
         /// <summary>After the start: holds the pinned key of the copy while the swap pauses. False when the run ended before that.</summary>
         public async Task<bool> EngageAsync(SwapProcess process)
@@ -114,7 +113,7 @@ public static partial class FaultTrial
         var all = c.Spec.Fault == FaultKind.KillAllSessionsMidChunk;
         await using var sessions = new Sessions(c.Target);
         await using var probe = new JournalProbe(c.Target, ItemsTable.ScriptId);
-        await using var row = await LockHolder.OpenAsync(c.Target);
+        await using var row = await TableLocker.OpenAsync(c.Target);
         await using var hold = await CopyHold.CreateAsync(c, row);
         var watch = Stopwatch.StartNew();
         using var process = c.Start(UpArgs, hold.Environment);
@@ -153,7 +152,7 @@ public static partial class FaultTrial
     private static async Task KillLockSessionMidCopyAsync(Context c)
     {
         await using var sessions = new Sessions(c.Target);
-        await using var row = await LockHolder.OpenAsync(c.Target);
+        await using var row = await TableLocker.OpenAsync(c.Target);
         await using var hold = await CopyHold.CreateAsync(c, row);
         var watch = Stopwatch.StartNew();
         using var first = c.Start(UpArgs, hold.Environment);
@@ -188,7 +187,7 @@ public static partial class FaultTrial
     private static async Task KillSessionMidCutOverAsync(Context c)
     {
         await using var sessions = new Sessions(c.Target);
-        await using var table = await LockHolder.OpenAsync(c.Target);
+        await using var table = await TableLocker.OpenAsync(c.Target);
         var watch = Stopwatch.StartNew();
         await using var pause = FaultPause.BeforeCutOver();
         using var process = c.Start([.. UpArgs, "--cut-over-lock-wait", "10s"], pause.Environment);
@@ -244,7 +243,7 @@ public static partial class FaultTrial
     {
         var crash = c.Spec.Fault == FaultKind.CrashMidCopy;
         await using var probe = new JournalProbe(c.Target, ItemsTable.ScriptId);
-        await using var row = await LockHolder.OpenAsync(c.Target);
+        await using var row = await TableLocker.OpenAsync(c.Target);
         await using var hold = await CopyHold.CreateAsync(c, row);
         var watch = Stopwatch.StartNew();
         using var process = c.Start(UpArgs, hold.Environment);
@@ -280,7 +279,7 @@ public static partial class FaultTrial
     {
         var holdMs = c.Random.Next(2000, 4000);
         await using var sessions = new Sessions(c.Target);
-        await using var row = await LockHolder.OpenAsync(c.Target);
+        await using var row = await TableLocker.OpenAsync(c.Target);
         await using var hold = await CopyHold.CreateAsync(c, row);
         var watch = Stopwatch.StartNew();
         using var process = c.Start(UpArgs, hold.Environment);
@@ -303,7 +302,7 @@ public static partial class FaultTrial
     private static async Task LockAtCutOverAsync(Context c)
     {
         var held = c.Spec.Fault == FaultKind.LockAtCutOverHeld;
-        await using var table = await LockHolder.OpenAsync(c.Target);
+        await using var table = await TableLocker.OpenAsync(c.Target);
         var watch = Stopwatch.StartNew();
         string[] args = [.. UpArgs, "--cut-over-lock-wait", held ? "200ms" : "300ms", "--cut-over-retries", held ? "2" : "6"];
         await using var pause = FaultPause.BeforeCutOver();
@@ -347,7 +346,7 @@ public static partial class FaultTrial
     {
         var delay = c.Random.Next(500, 2500);
         var watch = Stopwatch.StartNew();
-        await using var holder = await LockHolder.TableAsync(c.Target, c.Table.Name);
+        await using var holder = await TableLocker.TableAsync(c.Target, c.Table.Name);
         using var process = c.Start(UpArgs);
         await Task.WhenAny(process.Exited, Task.Delay(delay));
         var waited = !process.Exited.IsCompleted;

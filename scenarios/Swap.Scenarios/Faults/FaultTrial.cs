@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 

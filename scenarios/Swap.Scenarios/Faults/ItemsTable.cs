@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 
@@ -62,7 +61,6 @@ public sealed class ItemsTable(FaultTarget target, string name = "items")
 
     /// <summary>The C# migration: add grp_label (FillWith over grp) and an index on name, swapped in online.</summary>
     public string Migration() => $$"""
-        using Swap.Connections;
         using Swap.Engine;
 
         public sealed class {{ScriptId}} : Migration

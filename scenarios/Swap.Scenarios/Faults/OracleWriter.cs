@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 

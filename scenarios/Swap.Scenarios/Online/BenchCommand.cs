@@ -21,7 +21,7 @@ internal static class BenchCommand
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine("Usage: bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users|attachments|all] [--load idle|write|both] [--rate 500] [--baseline 10] [--repeat 1] [--contenders ids] [--chunk-ms 500] [--out DIR] [--keep]");
+            Console.Error.WriteLine("Usage: bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users|attachments|all] [--load idle|write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders ids] [--chunk-ms 500] [--out DIR] [--keep]");
             return 2;
         }
         using var cancel = new CancellationTokenSource();
@@ -59,7 +59,7 @@ internal static class BenchCommand
         return folder;
     }
 
-    /// <summary>mariadb-users-1000000-write.svg; the engine's note (e.g. no AUTO_INCREMENT) and chunk time make it unique across runs.</summary>
+    /// <summary>mariadb-users-1000000-write.svg (-write-2000x4 for another rate or several connections); the engine's note (e.g. no AUTO_INCREMENT) and chunk time make it unique across runs.</summary>
     public static string ChartName(EngineReport engine, GroupReport g) =>
-        string.Create(CultureInfo.InvariantCulture, $"{engine.Engine}{engine.Variant}-{g.Table}-{g.Rows}-{g.Load}{(g.Round > 1 ? "-r" + g.Round : "")}.svg");
+        string.Create(CultureInfo.InvariantCulture, $"{engine.Engine}{engine.Variant}-{g.Table}-{g.Rows}-{g.Load}{(g.Load != "idle" && (g.Rate != 500 || g.Writers > 1) ? $"-{g.Rate}x{g.Writers}" : "")}{(g.Round > 1 ? "-r" + g.Round : "")}.svg");
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Swap.Connections;
 using Swap.Scenarios.Online.Contenders;
 using Swap.Scenarios.Online.Data;
 using Swap.Scenarios.Online.Engines;
@@ -108,7 +107,7 @@ internal sealed class BenchRunner(BenchSettings settings)
     {
         var log = settings.Log;
         var loaded = load != "idle";
-        var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []);
+        var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []) { Writers = loaded ? settings.Writers : 0 };
         var contenders = engine.Contenders
             .Where(c => settings.Contenders.Count == 0 || settings.Contenders.Contains(c.Id))
             .Where(c => !loaded || c.KeepsWrites)
@@ -132,6 +131,8 @@ internal sealed class BenchRunner(BenchSettings settings)
                 (result.PeakRssMb is { } m ? FormattableString.Invariant($", peak RSS {m:F0} MB") : "") +
                 (result.WriterDuring is { } w ? FormattableString.Invariant($", writer p99 {result.WriterBefore!.P99:F1} -> {w.P99:F1} ms, max {w.Max:F0} ms") : "") +
                 (result.CutOverStallMs is { } cs ? FormattableString.Invariant($", cut-over stall {cs:F0} ms") : "") +
+                (result.CutOverLockMs is { } lk ? FormattableString.Invariant($", cut-over lock held {lk:F0} ms") : "") +
+                (result.BacklogPeak is { } bp ? FormattableString.Invariant($", backlog peak {bp:N0} (at cut-over {result.BacklogAtCutOver?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"})") : "") +
                 (result.Error is { } err ? "  ERROR " + err : ""));
         }
 
@@ -157,13 +158,47 @@ internal sealed class BenchRunner(BenchSettings settings)
                 result.Error ??= "content check: " + e.Message;
             }
         }
+        if (loaded && settings.Oracle && target > 0)
+        {
+            try
+            {
+                group.OracleHash = await OracleHashAsync(engine, table, rows, target, ct);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+            {
+                log($"   [{load} #{round}] oracle failed, contenders compared with each other only: {e.Message}");
+            }
+        }
         var hashes = group.Contenders.Where(r => r.Hash is not null).Select(r => r.Hash).ToList();
-        var reference = hashes.GroupBy(h => h).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
+        var reference = group.OracleHash ?? hashes.GroupBy(h => h).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
         foreach (var result in group.Contenders.Where(r => r.Hash is not null))
             result.SameContent = result.Hash == reference;
         group.ContentMatch = group.Contenders.All(r => r.SameContent == true);
-        log($"   [{load} #{round}] content after {target:N0} writes: {(group.ContentMatch ? "identical in every contender" : "DIFFERENT: " + string.Join(", ", group.Contenders.Select(r => $"{r.Id}={r.Hash?[..12] ?? "failed"}")))}");
+        log($"   [{load} #{round}] content after {target:N0} writes: {(group.ContentMatch ? "identical in every contender" + (group.OracleHash is null ? "" : " and the oracle") : "DIFFERENT: " + (group.OracleHash is null ? "" : $"oracle={group.OracleHash[..12]}, ") + string.Join(", ", group.Contenders.Select(r => $"{r.Id}={r.Hash?[..12] ?? "failed"}")))}");
         return group;
+    }
+
+    /// <summary>
+    /// The oracle for a loaded group: a fresh clone changed by the engine's native ALTER with no
+    /// writer running, then writes 0 to <paramref name="writes"/> applied in order on one connection
+    /// (the top-up path). Every contender must end with this content whatever the writer's
+    /// connections and the tool did.
+    /// </summary>
+    private async Task<string?> OracleHashAsync(BenchEngine engine, TableModel table, long rows, long writes, CancellationToken ct)
+    {
+        var workspace = $"{settings.Prefix}_oracle";
+        var native = engine.Contenders.Single(c => c.Id == "native");
+        try
+        {
+            await engine.CloneAsync(table, rows, workspace, ct);
+            await native.RunAsync(new RunContext(engine, table, workspace, settings, Stopwatch.StartNew(), 0), ct);
+            await TopUp.RunAsync(engine, table, workspace, rows, 0, writes, ct);
+            return (await engine.HashAsync(workspace, table, ct)).Hash;
+        }
+        finally
+        {
+            await engine.DropWorkspaceAsync(workspace, ct);
+        }
     }
 
     /// <summary>One contender on a fresh clone, with the writer around it when loaded; returns the writes the writer completed.</summary>
@@ -177,7 +212,10 @@ internal sealed class BenchRunner(BenchSettings settings)
         Writer? writer = null;
         if (load != "idle")
         {
-            writer = new Writer(engine, table, await engine.OpenAsync(workspace, ct), rows, settings.Rate, clock);
+            var connections = new List<System.Data.Common.DbConnection>();
+            for (var i = 0; i < settings.Writers; i++)
+                connections.Add(await engine.OpenAsync(workspace, ct));
+            writer = new Writer(engine, table, connections, rows, settings.Rate, clock);
             writer.Start();
             await Task.Delay(TimeSpan.FromSeconds(settings.BaselineSeconds), ct);
         }
@@ -194,6 +232,13 @@ internal sealed class BenchRunner(BenchSettings settings)
             result.Version = outcome.Version;
             result.Chunks = outcome.Chunks;
             result.Notes = outcome.Notes;
+            result.CutOverAttempts = outcome.CutOverAttempts;
+            result.CutOverLockMs = outcome.CutOverAttempts?.LastOrDefault(a => a.Succeeded)?.Ms;
+            if (outcome.Backlog is { } backlog)
+            {
+                result.Backlog = backlog.Select(p => new[] { p.T, p.Rows }).ToList();
+                result.BacklogPeak = backlog.Count > 0 ? backlog.Max(p => p.Rows) : null;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -205,6 +250,8 @@ internal sealed class BenchRunner(BenchSettings settings)
         result.Phases = Spans(context.Phases, result.WallSeconds);
         result.Progress = [new ProgressPoint(0, 0), .. context.Progress, new ProgressPoint(result.WallSeconds, result.Error is null ? 1 : context.Progress.LastOrDefault()?.Fraction ?? 0)];
         result.CutOver = result.Phases.FirstOrDefault(p => p.Phase is "CuttingOver" or "cutover");
+        if (result.Backlog is { } series && result.CutOver is { } cutOver)
+            result.BacklogAtCutOver = series.LastOrDefault(p => p[0] <= cutOver.Start) is { } at ? (long)at[1] : null;
         long completed = 0;
         if (writer is not null)
         {
@@ -230,8 +277,8 @@ internal sealed class BenchRunner(BenchSettings settings)
         shape.Columns.Contains(table.Change.Added.Name, StringComparer.OrdinalIgnoreCase)
         && shape.Indexes.Contains(table.Change.Index.Name, StringComparer.OrdinalIgnoreCase);
 
-    private static List<PhaseSpan> Spans(IReadOnlyList<PhaseMark> marks, double end) =>
-        marks.Select((m, i) => new PhaseSpan(m.Phase, m.T, i + 1 < marks.Count ? marks[i + 1].T : end)).ToList();
+    private static List<BenchPhase> Spans(IReadOnlyList<PhaseMark> marks, double end) =>
+        marks.Select((m, i) => new BenchPhase(m.Phase, m.T, i + 1 < marks.Count ? marks[i + 1].T : end)).ToList();
 
     private static void Summarize(ContenderResult result, Writer writer, double origin)
     {

@@ -5,8 +5,8 @@ namespace Swap.Scenarios.Online;
 /// <summary>
 /// Options of the online-change benchmark. Command line:
 /// <c>bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users,attachments]
-/// [--load idle,write|both] [--rate 500] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
-/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc]</c>.
+/// [--load idle,write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
+/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
 /// Server URLs default to SWAP_TEST_MYSQL and SWAP_TEST_POSTGRES.
 /// </summary>
 internal sealed class BenchSettings
@@ -19,8 +19,14 @@ internal sealed class BenchSettings
 
     public IReadOnlyList<string> Loads { get; set; } = ["idle", "write"];
 
-    /// <summary>Writes per second of the concurrent writer.</summary>
+    /// <summary>Writes per second of the concurrent writer, in total over its connections.</summary>
     public int Rate { get; set; } = 500;
+
+    /// <summary>Connections the writer spreads its writes over (the total rate stays <see cref="Rate"/>).</summary>
+    public int Writers { get; set; } = 1;
+
+    /// <summary>Under load, also build the oracle table (native change, then every write in order on one connection) and compare every contender with it.</summary>
+    public bool Oracle { get; set; } = true;
 
     /// <summary>Seconds the writer runs before the change starts, to measure its own baseline.</summary>
     public double BaselineSeconds { get; set; } = 10;
@@ -85,6 +91,7 @@ internal sealed class BenchSettings
                 case "--scenario": s.Scenarios = Expand(List(Value()), ["all"], ["users", "attachments"]); break;
                 case "--load": s.Loads = Expand(Expand(List(Value()), ["both"], ["idle", "write"]), ["all"], ["idle", "write"]); break;
                 case "--rate": s.Rate = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--writers": s.Writers = int.Parse(Value(), CultureInfo.InvariantCulture) is > 0 and var w ? w : throw new ArgumentException("--writers must be 1 or more."); break;
                 case "--baseline": s.BaselineSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--tail": s.TailSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--repeat": s.Repeat = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -101,6 +108,7 @@ internal sealed class BenchSettings
                 case "--drop-templates": s.DropTemplates = true; break;
                 case "--no-install": s.InstallPeers = false; break;
                 case "--no-charts": s.Charts = false; break;
+                case "--no-oracle": s.Oracle = false; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }

@@ -2,7 +2,6 @@
 // the country name, a spending band, the "updated on / by" audit columns (a composite helper),
 // a new default and an index. On SQLite the whole rebuild is one transaction; the same script
 // runs online, under live writes, on MySQL/MariaDB and PostgreSQL. DownAsync swaps it back.
-using Swap.Engine;
 
 public sealed class MigrateCustomersTable : Migration
 {

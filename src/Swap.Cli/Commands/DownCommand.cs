@@ -40,7 +40,7 @@ internal sealed class DownCommand : ICommand
         return command;
     }
 
-    private static string Summary(Reports.DownResult result, int? asked)
+    private static string Summary(DownResult result, int? asked)
     {
         var done = result.Reverted.Count;
         if (result.BudgetSpent)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Swap.Cli.Output;
-using Swap.Connections;
 using Swap.Discovery;
 using Swap.History;
 using Swap.PostgreSql;

@@ -41,7 +41,7 @@ internal sealed class SwapRunOptions
         Apply(parse, o);
         foreach (var text in parse.GetValue(Replicas) ?? [])
         {
-            if (!Connections.DatabaseUrl.TryParse(text, out var url) || url is null)
+            if (!DatabaseUrl.TryParse(text, out var url) || url is null)
                 throw new SwapException(SwapErrorKind.Usage, "--replica takes a database URL like mysql://user:password@replica:3306/db or postgres://user:password@standby:5432/db?schema=s.");
             invocation.Out.AddSecretValue(text, url.ToString());
             invocation.Err.AddSecretValue(text, url.ToString());

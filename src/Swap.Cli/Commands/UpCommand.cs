@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Swap.Cli.Output;
-using Swap.Reports;
 
 namespace Swap.Cli.Commands;
 

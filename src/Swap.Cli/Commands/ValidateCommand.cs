@@ -14,7 +14,7 @@ internal sealed class ValidateCommand : ICommand
             var report = await migrator.ValidateAsync(ct);
             if (invocation.Json(parse))
             {
-                Json.Write(invocation.Out, new { valid = report.IsValid, problems = report.Problems, warnings = report.Warnings });
+                Json.Write(invocation.Out, new { isValid = report.IsValid, problems = report.Problems, warnings = report.Warnings });
             }
             else
             {

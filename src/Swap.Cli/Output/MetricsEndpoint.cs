@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Swap.Metrics;
 
 namespace Swap.Cli.Output;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Spectre.Console;
-using Swap.Reports;
 
 namespace Swap.Cli.Output;
 
@@ -96,7 +95,7 @@ internal static class StatusView
             module = s.Module,
             group = s.Group,
             status = Name(s.Status),
-            kind = s.Script is null ? s.History?.Kind : s.Script.Kind == Discovery.ScriptKind.Sql ? "sql" : "cs",
+            kind = s.Script is null ? s.History?.Kind : s.Script.Kind == ScriptKind.Sql ? "sql" : "cs",
             source = s.Script?.Source,
             tags = s.Script is { Tags.Count: > 0 } ? s.Script.Tags : null,
             checksum = s.Script?.Checksum,

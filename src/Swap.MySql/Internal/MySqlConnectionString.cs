@@ -1,6 +1,5 @@
 using System.Globalization;
 using MySqlConnector;
-using Swap.Connections;
 
 namespace Swap.MySql.Internal;
 

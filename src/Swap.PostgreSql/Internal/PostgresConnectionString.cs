@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using Swap.Connections;
 
 namespace Swap.PostgreSql.Internal;
 

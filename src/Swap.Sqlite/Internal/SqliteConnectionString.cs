@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Swap.Connections;
 
 namespace Swap.Sqlite.Internal;
 

@@ -9,9 +9,9 @@ namespace Swap.Sqlite.Internal;
 /// </summary>
 internal static partial class SqliteCreateTable
 {
-    public sealed record Parsed(IReadOnlyList<ColumnDef> Columns, IReadOnlyList<string> Constraints, string Options);
+    internal sealed record Parsed(IReadOnlyList<ColumnDef> Columns, IReadOnlyList<string> Constraints, string Options);
 
-    public sealed record ColumnDef(string Name, string Type, string Rest)
+    internal sealed record ColumnDef(string Name, string Type, string Rest)
     {
         public string Text(Func<string, string> quote) => (quote(Name) + " " + Type + " " + Rest).Trim();
     }

@@ -1,8 +1,7 @@
 using Swap.Dialects;
 using Swap.Engine;
 
-namespace Swap.Builder;
-
+namespace Swap;
 /// <summary>
 /// A new table, as <see cref="MigrationContext.CreateTableAsync"/> builds it: columns with portable
 /// types (<see cref="DbColumn"/>), a primary key, indexes (<see cref="DbIndex"/>), foreign keys

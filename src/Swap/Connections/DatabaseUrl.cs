@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Swap.Connections;
-
+namespace Swap;
 /// <summary>The database engines Swap targets.</summary>
 public enum DatabaseEngine
 {

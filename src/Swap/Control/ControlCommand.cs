@@ -1,4 +1,4 @@
-namespace Swap.Control;
+namespace Swap;
 
 /// <summary>What an operator can tell a running swap through Swap's control table.</summary>
 public enum ControlCommand

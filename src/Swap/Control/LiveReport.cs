@@ -1,4 +1,4 @@
-namespace Swap.Control;
+namespace Swap;
 
 /// <summary>The answer to <c>swap status --live</c>.</summary>
 /// <param name="Target">The database, without its password.</param>

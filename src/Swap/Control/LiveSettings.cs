@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Swap.Control;
+namespace Swap;
 
 /// <summary>
 /// The settings <c>swap set</c> changes while a swap runs. A running swap starts from its options
@@ -21,7 +21,7 @@ public sealed class LiveSettings
     /// <summary>Null: no critical-load pause.</summary>
     public long? CriticalLoad { get; private set; }
 
-    internal static LiveSettings From(Engine.OnlineSwapOptions options) => new()
+    internal static LiveSettings From(OnlineSwapOptions options) => new()
     {
         ChunkTargetTime = options.ChunkTargetTime,
         MaxReplicaLag = options.Throttle.MaxReplicaLag,

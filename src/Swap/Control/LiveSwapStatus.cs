@@ -1,4 +1,4 @@
-namespace Swap.Control;
+namespace Swap;
 
 /// <summary>
 /// What a running swap publishes about itself, about once a second, in Swap's live-status table:
@@ -14,7 +14,7 @@ public sealed record LiveSwapStatus
     /// <summary>The table being worked on now.</summary>
     public required string Table { get; init; }
 
-    /// <summary>The phase (<see cref="Engine.SwapPhase"/>'s name).</summary>
+    /// <summary>The phase (<see cref="SwapPhase"/>'s name).</summary>
     public required string Phase { get; init; }
 
     /// <summary>Rows copied (or verified) so far in this phase, for this table.</summary>

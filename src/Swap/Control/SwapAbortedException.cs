@@ -1,4 +1,4 @@
-namespace Swap.Control;
+namespace Swap;
 
 /// <summary>An operator's <c>swap abort</c> reached the running swap; the runner removes what the swap made and leaves the script pending.</summary>
 public sealed class SwapAbortedException : SwapException

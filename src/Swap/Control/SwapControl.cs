@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Control;
 using Swap.Dialects;
 using Swap.Engine;
 using Swap.History;
@@ -6,7 +7,7 @@ using Swap.Journal;
 using Swap.Locking;
 using Swap.Running;
 
-namespace Swap.Control;
+namespace Swap;
 
 /// <summary>
 /// Operators' hand on a running swap, from any host that can reach the database: commands go in

@@ -4,7 +4,6 @@ using Swap.Dialects;
 using Swap.Engine;
 using Swap.History;
 using Swap.Locking;
-using Swap.Metrics;
 using Swap.Throttling;
 
 namespace Swap.Control;

@@ -1,6 +1,7 @@
+using Swap.Data;
 using System.Globalization;
 
-namespace Swap.Data;
+namespace Swap;
 
 /// <summary>One row of a small query result, read by column name (case-insensitive).</summary>
 public sealed class Row

@@ -6,7 +6,7 @@ namespace Swap.Dialects;
 /// tools, logs and scripts): quote characters, semicolons, control characters, and edge spaces.
 /// Unicode letters and reserved words are fine.
 /// </summary>
-public static class Identifiers
+internal static class Identifiers
 {
     /// <summary>Throws a <see cref="SwapException"/> (<see cref="SwapErrorKind.Refused"/>) that says what is wrong and what to do.</summary>
     public static string Validate(string? name, string what, int maxLength)

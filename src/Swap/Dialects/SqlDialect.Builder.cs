@@ -1,10 +1,9 @@
-using Swap.Builder;
 using Swap.Engine;
 
 namespace Swap.Dialects;
 
 /// <summary>The schema builder's DDL: pure SQL text, one shared shape, each dialect overriding only where its engine differs.</summary>
-public abstract partial class SqlDialect
+internal abstract partial class SqlDialect
 {
     /// <summary><c>CREATE TABLE</c> with its columns, key, foreign keys and checks, then one <c>CREATE INDEX</c> per index.</summary>
     public IReadOnlyList<string> CreateTableSql(TableBuilder table)

@@ -1,7 +1,7 @@
 namespace Swap.Dialects;
 
 /// <summary>The tables operators and runners talk through (control, live status, heartbeat) and the server-load signal.</summary>
-public abstract partial class SqlDialect
+internal abstract partial class SqlDialect
 {
     /// <summary>What follows a <c>CREATE TABLE</c> of Swap's own tables (MySQL: engine and character set).</summary>
     protected virtual string OwnTableOptions => "";

@@ -3,7 +3,7 @@ using Swap.Engine;
 
 namespace Swap.Dialects;
 
-public abstract partial class SqlDialect
+internal abstract partial class SqlDialect
 {
     /// <summary>The engine's type for a portable type; a clear refusal for types the engine lacks.</summary>
     public abstract string TypeSql(ColumnType type);

@@ -1,4 +1,3 @@
-using Swap.Connections;
 
 namespace Swap.Dialects;
 
@@ -6,7 +5,7 @@ namespace Swap.Dialects;
 /// The pure half of a dialect: it only returns SQL text and never touches a connection, so every
 /// dialect passes one shared set of generation tests. The I/O half is <see cref="SwapDatabase"/>.
 /// </summary>
-public abstract partial class SqlDialect
+internal abstract partial class SqlDialect
 {
     public abstract DatabaseEngine Engine { get; }
 

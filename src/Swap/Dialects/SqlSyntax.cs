@@ -9,7 +9,7 @@ namespace Swap.Dialects;
 /// <param name="TriggerBodies"><c>CREATE TRIGGER … BEGIN … END</c> bodies hold semicolons (SQLite).</param>
 /// <param name="NestedBlockComments">Block comments nest (PostgreSQL).</param>
 /// <param name="EscapeStrings"><c>E'…'</c> strings take backslash escapes even where plain strings do not (PostgreSQL).</param>
-public sealed record SqlSyntax(
+internal sealed record SqlSyntax(
     bool BackslashEscapes,
     bool HashComments,
     bool DollarQuotes,

@@ -1,17 +1,16 @@
+using Swap.Dialects;
 using System.Data;
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Swap.Connections;
 
-namespace Swap.Dialects;
-
+namespace Swap;
 /// <summary>
 /// The I/O half of a dialect: one target database. It opens connections, takes the run lock,
 /// reads the catalog and turns driver errors into <see cref="SwapException"/>s that carry the
 /// server's code and say whether a retry may help. SQL text comes from <see cref="Dialect"/>.
 /// </summary>
-public abstract class SwapDatabase
+public abstract partial class SwapDatabase
 {
     protected SwapDatabase(ILoggerFactory? loggerFactory)
     {
@@ -22,7 +21,7 @@ public abstract class SwapDatabase
 
     public abstract DatabaseEngine Engine { get; }
 
-    public abstract SqlDialect Dialect { get; }
+    internal abstract SqlDialect Dialect { get; }
 
     /// <summary>A description safe to print: the URL without its password.</summary>
     public abstract string DisplayName { get; }
@@ -100,13 +99,13 @@ public abstract class SwapDatabase
     public abstract Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Who holds the run lock, without taking it; null when nobody does.</summary>
-    internal abstract Task<Locking.LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken);
+    internal abstract Task<LockHolder?> PeekLockHolderAsync(DbConnection connection, string lockInfoTable, CancellationToken cancellationToken);
 
     /// <summary>The online copy-and-swap engine of this dialect.</summary>
-    public abstract Engine.TableEngine TableEngine { get; }
+    internal abstract Engine.TableEngine TableEngine { get; }
 
     /// <summary>Copies, triggers and functions left by interrupted table swaps.</summary>
-    internal Task<IReadOnlyList<Reports.Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    internal Task<IReadOnlyList<Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken) =>
         TableEngine.FindLeftoversAsync(connection, cancellationToken);
 
     /// <summary>A run lock bound to its own connection, released when that connection ends.</summary>

@@ -27,6 +27,7 @@ internal static class CSharpScriptCompiler
         global using System.Threading;
         global using System.Threading.Tasks;
         global using Swap;
+        global using Microsoft.Extensions.Logging;
         """;
 
     /// <summary>Compiles the files, or loads their compilation from <see cref="CompiledScriptCache"/> when nothing changed since.</summary>
@@ -159,6 +160,7 @@ internal static class CSharpScriptCompiler
                 paths.TryAdd(Path.GetFileNameWithoutExtension(a.Location), a.Location);
         }
         paths.TryAdd("Swap", typeof(Migration).Assembly.Location);
+        paths.TryAdd("Microsoft.Extensions.Logging.Abstractions", typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location);
         references = paths.Values.Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         return references;
     }

@@ -14,9 +14,9 @@ internal static partial class FolderScanner
     [GeneratedRegex(@"^(?<stem>[^.]+)(?<down>\.(up|down))?\.sql$", RegexOptions.IgnoreCase)]
     private static partial Regex AnySql();
 
-    public sealed record SqlFile(string Module, string? Group, string Stem, string UpPath, string? DownPath);
+    internal sealed record SqlFile(string Module, string? Group, string Stem, string UpPath, string? DownPath);
 
-    public sealed record CsFile(string Module, string? Group, string Path);
+    internal sealed record CsFile(string Module, string? Group, string Path);
 
     public static (List<SqlFile> Sql, List<CsFile> CSharp) Scan(FolderSource source) => Scan(source, []);
 

@@ -6,7 +6,7 @@ namespace Swap.Discovery;
 /// All migrations from all sources, checked (unique ids, known dependencies, no cycles, SQL that
 /// splits cleanly) and in run order: group date, then dependencies, then name.
 /// </summary>
-public sealed class MigrationCatalog
+internal sealed class MigrationCatalog
 {
     private readonly Dictionary<string, MigrationScript> byId;
 

@@ -1,4 +1,6 @@
-namespace Swap.Discovery;
+using Swap.Discovery;
+
+namespace Swap;
 
 /// <summary>
 /// One discovered migration script, SQL or C#, with what ordering, history and the runner need.

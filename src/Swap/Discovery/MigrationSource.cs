@@ -1,7 +1,7 @@
+using Swap.Discovery;
 using System.Reflection;
 
-namespace Swap.Discovery;
-
+namespace Swap;
 /// <summary>Where migrations come from: module folders, compiled assemblies, or explicit types.</summary>
 public abstract class MigrationSource
 {

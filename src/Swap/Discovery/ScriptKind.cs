@@ -1,5 +1,5 @@
-namespace Swap.Discovery;
-
+using Swap.Discovery;
+namespace Swap;
 /// <summary>What a migration script is written in.</summary>
 public enum ScriptKind
 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace Swap.Discovery;
 
 /// <summary>Writes correctly named stubs for new scripts (<c>swap create</c>).</summary>
-public static class ScriptTemplates
+internal static class ScriptTemplates
 {
     /// <summary>
     /// Creates a SQL or C# stub in <paramref name="migrationsFolder"/> (or in its group folder

@@ -4,7 +4,7 @@ using Swap.Dialects;
 namespace Swap.Discovery;
 
 /// <summary>One statement of a SQL script, with the line it starts on.</summary>
-public sealed record SqlStatement(string Text, int Line);
+internal sealed record SqlStatement(string Text, int Line);
 
 /// <summary>
 /// Splits a script into statements the way the engine's own client would: terminators inside

@@ -61,7 +61,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
                 await tx!.DisposeAsync();
         }
         Applied += rows.Count;
-        Metrics.SwapMetrics.RowsApplied.Add(rows.Count, Metrics.SwapMetrics.Table(spec.Original.Name));
+        SwapMetrics.RowsApplied.Add(rows.Count, SwapMetrics.Table(spec.Original.Name));
         if (ownTransaction)
             KeysApplied?.Invoke(spec, keys);
         FaultPoints.Hit("apply");

@@ -7,4 +7,4 @@ namespace Swap.Engine;
 /// <param name="CopyColumn">The column's name in the copy.</param>
 /// <param name="Source">The expression, evaluated over the original row.</param>
 /// <param name="CopyType">The copy column's type in the engine's words, for exact comparisons.</param>
-public sealed record ColumnMapping(string CopyColumn, string Source, string CopyType);
+internal sealed record ColumnMapping(string CopyColumn, string Source, string CopyType);

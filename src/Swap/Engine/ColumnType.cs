@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>The portable column types; each dialect maps them to its own (see docs/writing-migrations.md).</summary>
 public enum ColumnKind
 {

@@ -1,8 +1,8 @@
+using Swap.Engine;
 using System.Globalization;
 using Swap.Engine.Schema;
 
-namespace Swap.Engine;
-
+namespace Swap;
 /// <summary>
 /// A column of a table being changed: an existing column (reached with <see cref="DbTable.GetColumn"/>)
 /// or a new one (made with the factories, e.g. <see cref="Enum"/>, and added with

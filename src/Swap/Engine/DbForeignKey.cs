@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>A foreign key to add: <c>DbForeignKey.Create(["user_id"], "users", ["id"]).OnDelete("CASCADE")</c>.</summary>
 public sealed class DbForeignKey
 {

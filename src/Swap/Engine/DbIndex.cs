@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>An index to add to a table: <see cref="Create"/> or <see cref="Unique"/>, then optionally <see cref="Named"/> and <see cref="WithPrefix"/>.</summary>
 public sealed class DbIndex
 {

@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 public sealed partial class DbTable
 {
     /// <summary>True once <see cref="ForceCopy"/> was called.</summary>

@@ -1,9 +1,8 @@
-using Swap.Connections;
+using Swap.Engine;
 using Swap.Dialects;
 using Swap.Engine.Schema;
 
-namespace Swap.Engine;
-
+namespace Swap;
 /// <summary>
 /// A table being changed through its copy: the engineer. Every change is checked when it is made
 /// (unknown or duplicate columns, indexes on missing columns) and applied to the empty copy when

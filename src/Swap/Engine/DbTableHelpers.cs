@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>
 /// Composite helpers built only from the public engineer API, to show that helpers compose.
 /// </summary>

@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>Settings of the online copy-and-swap engine.</summary>
 public sealed class OnlineSwapOptions
 {
@@ -52,7 +52,7 @@ public sealed class OnlineSwapOptions
     public TimeSpan PostponedVerifyInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Replica lag, server load and query throttles, asked at every chunk and applier-batch boundary.</summary>
-    public Throttling.ThrottleOptions Throttle { get; } = new();
+    public ThrottleOptions Throttle { get; } = new();
 
     /// <summary>Decides whether to pause between chunks (replication lag, load). The default never pauses.</summary>
     public IThrottler Throttler { get; set; } = NoThrottler.Instance;

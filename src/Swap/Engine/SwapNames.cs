@@ -9,7 +9,7 @@ namespace Swap.Engine;
 /// shortened with a hash so they fit the engine's limit and stay unique. <see cref="Log"/> is the
 /// change log (<c>_t_swap_log</c>) the capture triggers append changed keys to.
 /// </summary>
-public sealed record SwapNames(string Table, string Copy, string Old, string InsertTrigger, string UpdateTrigger, string DeleteTrigger, string Function)
+internal sealed record SwapNames(string Table, string Copy, string Old, string InsertTrigger, string UpdateTrigger, string DeleteTrigger, string Function)
 {
     /// <summary>Every name Swap's own objects start with, for finding leftovers.</summary>
     public const string Marker = "_swap_";

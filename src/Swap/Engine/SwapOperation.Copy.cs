@@ -104,8 +104,8 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
-            Metrics.SwapMetrics.RowsCopied.Add(engine.CopiedRows(affected), Metrics.SwapMetrics.Table(spec.Original.Name));
-            Metrics.SwapMetrics.ChunkTime.Record(time.GetElapsedTime(chunkStart).TotalMilliseconds, Metrics.SwapMetrics.Table(spec.Original.Name));
+            SwapMetrics.RowsCopied.Add(engine.CopiedRows(affected), SwapMetrics.Table(spec.Original.Name));
+            SwapMetrics.ChunkTime.Record(time.GetElapsedTime(chunkStart).TotalMilliseconds, SwapMetrics.Table(spec.Original.Name));
             // Between chunks the applier keeps the copy's backlog short, unless a copy is being filled
             // without its key: then the log waits until the copies are indexed.
             if (!specs.Any(s => s.KeyDeferred))

@@ -11,6 +11,12 @@ internal sealed partial class SwapOperation
     /// and with it paused every key without a change-log row is current in the copy, which is all
     /// verification relies on. Two cores do both at once, in the time of the longer.
     /// </summary>
+    /// <summary>While set and running, verification reports nothing (the indexes are still being built).</summary>
+    private Task? silentWhile;
+
+    /// <summary>Rows each verification covered, reported once the indexes are built.</summary>
+    private readonly List<(SwapSpec Spec, long Rows)> verifiedRows = [];
+
     private bool CanVerifyWhileIndexing =>
         engine.Online && !state.InTransaction
         && specs.Any(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred)
@@ -29,12 +35,16 @@ internal sealed partial class SwapOperation
             await BuildIndexesAsync(Connection, spec, Token, keyOnly: true);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        // Progress says "building indexes" until they are built, then "verifying": the verifier
+        // stays silent while the build runs, and the builder never reports from its thread.
+        Report(specs[0], SwapPhase.BuildingIndexes, data.Table(specs[0].Original.Name).Copied, 0);
         var indexing = Task.Run(async () =>
         {
             await using var builder = await session.Database.OpenConnectionAsync(stop.Token);
             foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred))
-                await BuildIndexesAsync(builder, spec, stop.Token);
+                await BuildIndexesAsync(builder, spec, stop.Token, report: false);
         }, stop.Token);
+        silentWhile = indexing;
         try
         {
             foreach (var spec in specs)
@@ -53,16 +63,23 @@ internal sealed partial class SwapOperation
             }
             throw;
         }
+        finally
+        {
+            silentWhile = null;
+        }
         await indexing;
+        foreach (var (spec, verified) in verifiedRows)
+            Report(spec, SwapPhase.Verifying, verified, 0, VerifyChunk);
         await SaveAsync(SwapStage.Indexed);
         await CatchUpAsync();
         await SaveAsync(SwapStage.Verified);
     }
 
     /// <summary>Builds the deferred indexes of one copy (with <paramref name="keyOnly"/>, only its deferred key).</summary>
-    private async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false)
+    private async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false, bool report = true)
     {
-        Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
+        if (report)
+            Report(spec, SwapPhase.BuildingIndexes, data.Table(spec.Original.Name).Copied, 0);
         try
         {
             Running.FaultPoints.Hit("index");

@@ -43,9 +43,16 @@ internal sealed partial class SwapOperation
             // A chunk spans VerifyChunk rows except the last, which ends the table.
             verified = upper is null ? Math.Max(verified, spec.Original.EstimatedRows) : verified + VerifyChunk;
             var rate = verified / Math.Max(0.001, session.Run.Time.GetElapsedTime(started).TotalSeconds);
-            Report(spec, SwapPhase.Verifying, upper is null ? verified : Math.Min(verified, spec.Original.EstimatedRows), rate, VerifyChunk);
+            var rows = upper is null ? verified : Math.Min(verified, spec.Original.EstimatedRows);
+            var silent = silentWhile is { IsCompleted: false };
+            if (!silent)
+                Report(spec, SwapPhase.Verifying, rows, rate, VerifyChunk);
             if (upper is null)
+            {
+                if (silent)
+                    verifiedRows.Add((spec, rows));
                 return;
+            }
             lower = upper;
         }
     }

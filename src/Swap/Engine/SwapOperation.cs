@@ -31,7 +31,7 @@ internal sealed partial class SwapOperation
         this.uses = uses;
         engine = session.Database.TableEngine;
         options = session.Run.Options.Swap;
-        logger = session.Database.LoggerFactory.CreateLogger("Swap.Engine");
+        logger = (session.Run.Options.LoggerFactory ?? session.Database.LoggerFactory).CreateLogger("Swap.Engine");
         applier = new ChangeLogApplier(engine, options.ApplyBatchSize);
     }
 

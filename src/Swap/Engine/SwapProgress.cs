@@ -1,5 +1,5 @@
-namespace Swap.Engine;
-
+using Swap.Engine;
+namespace Swap;
 /// <summary>The phases of an online swap, in order.</summary>
 public enum SwapPhase
 {

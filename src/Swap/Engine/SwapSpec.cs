@@ -6,7 +6,7 @@ namespace Swap.Engine;
 /// Everything the copy engine needs about one table being swapped: both schemas, the names of
 /// Swap's objects, the key that walks the table in chunks and how each copy column is filled.
 /// </summary>
-public sealed record SwapSpec
+internal sealed record SwapSpec
 {
     public required TableSchema Original { get; init; }
 

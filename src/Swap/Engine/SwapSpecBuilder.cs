@@ -92,10 +92,10 @@ internal static class SwapSpecBuilder
     private static bool SameColumns(IndexSchema a, IndexSchema b) =>
         a.Columns.Select(c => c.Name.ToLowerInvariant()).SequenceEqual(b.Columns.Select(c => c.Name.ToLowerInvariant()));
 
-    public static SwapException NoKey(string table, Connections.DatabaseEngine engine) => new(
+    public static SwapException NoKey(string table, DatabaseEngine engine) => new(
         SwapErrorKind.Refused,
         $"Table '{table}' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. "
-        + (engine == Connections.DatabaseEngine.Sqlite
+        + (engine == DatabaseEngine.Sqlite
             // SQLite has no ALTER TABLE ... ADD PRIMARY KEY.
             ? $"SQLite cannot add a primary key to an existing table: add a unique index over NOT NULL columns (for example CREATE UNIQUE INDEX {table}_key ON {table} (id)), or rebuild the table with a primary key (CREATE TABLE {table}_new (... PRIMARY KEY (id)), copy the rows, drop {table}, rename {table}_new to {table}), then run again."
             : $"Add a primary key first (for example ALTER TABLE {table} ADD PRIMARY KEY (id)), then run again."));

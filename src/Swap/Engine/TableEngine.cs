@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Swap.Dialects;
 using Swap.Engine.Schema;
-using Swap.Reports;
 
 namespace Swap.Engine;
 
@@ -10,7 +9,7 @@ namespace Swap.Engine;
 /// copy, the capture triggers, the chunk copy and the cut-over, and finds leftovers. The phases,
 /// chunking, verification, journaling and retries live in the core and are the same everywhere.
 /// </summary>
-public abstract class TableEngine(SwapDatabase database)
+internal abstract class TableEngine(SwapDatabase database)
 {
     public SwapDatabase Database { get; } = database;
 

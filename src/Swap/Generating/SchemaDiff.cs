@@ -77,10 +77,10 @@ internal static partial class SchemaDiff
     {
         var t = IntegerWidth().Replace(type.Trim().ToLowerInvariant(), "$1").Replace(", ", ",", StringComparison.Ordinal);
         // MariaDB stores JSON as LONGTEXT (with a json_valid check).
-        if (dialect.Engine == Connections.DatabaseEngine.MySql)
+        if (dialect.Engine == DatabaseEngine.MySql)
             return t == "json" ? "longtext" : t;
         // PostgreSQL reports its own spelling of an alias a native type was written with.
-        return dialect.Engine == Connections.DatabaseEngine.PostgreSql ? PostgresAlias().Replace(t, m => PostgresAliases[m.Groups[1].Value]) : t;
+        return dialect.Engine == DatabaseEngine.PostgreSql ? PostgresAlias().Replace(t, m => PostgresAliases[m.Groups[1].Value]) : t;
     }
 
     private static readonly Dictionary<string, string> PostgresAliases = new(StringComparer.Ordinal)

@@ -1,5 +1,5 @@
-namespace Swap.History;
-
+using Swap.History;
+namespace Swap;
 /// <summary>The recorded state of one script in the history table.</summary>
 public enum HistoryStatus
 {

@@ -1,4 +1,5 @@
-namespace Swap.History;
+using Swap.History;
+namespace Swap;
 
 /// <summary>Names of the tables Swap keeps in the target database.</summary>
 /// <param name="History">One row per script: status, checksum, batch, times, errors.</param>

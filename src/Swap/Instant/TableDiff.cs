@@ -4,7 +4,7 @@ using Swap.Engine.Schema;
 namespace Swap.Instant;
 
 /// <summary>How a table's change set is made.</summary>
-public enum ChangeMethod
+internal enum ChangeMethod
 {
     /// <summary>Metadata only: a catalog update under a short, bounded lock.</summary>
     Instant,
@@ -17,7 +17,7 @@ public enum ChangeMethod
 }
 
 /// <summary>The method chosen for one table, why, and (unless it is a copy) the statements that make the change.</summary>
-public sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyList<string> Statements)
+internal sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyList<string> Statements)
 {
     public static ChangePlan Copy(string reason) => new(ChangeMethod.Copy, reason, []);
 

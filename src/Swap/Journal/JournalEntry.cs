@@ -5,7 +5,7 @@ namespace Swap.Journal;
 /// finished step, <c>started</c> for a statement that cannot share a transaction with its journal
 /// row, or a phase name for a multi-phase table operation.
 /// </summary>
-public sealed record JournalEntry(string ScriptId, int Seq, string Op, string Fingerprint, string State, string? Data, DateTime UpdatedAtUtc)
+internal sealed record JournalEntry(string ScriptId, int Seq, string Op, string Fingerprint, string State, string? Data, DateTime UpdatedAtUtc)
 {
     public const string Done = "done";
     public const string Started = "started";

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Swap.Metrics;
+namespace Swap;
 
 /// <summary>
 /// The <see cref="Meter"/> named <c>Swap</c> and its instruments (documented in

@@ -1,5 +1,4 @@
 using Swap.Rehearsal;
-using Swap.Reports;
 
 namespace Swap;
 
@@ -62,7 +61,7 @@ public sealed partial class Migrator
             scripts.Add(new ScriptRehearsal
             {
                 Id = state.Id,
-                Kind = state.Script?.Kind == Discovery.ScriptKind.Sql ? "sql" : "cs",
+                Kind = state.Script?.Kind == ScriptKind.Sql ? "sql" : "cs",
                 Outcome = "not-run",
                 Start = duration,
                 Verdict = "not rehearsed: an earlier script failed",

@@ -1,7 +1,7 @@
 namespace Swap.Rehearsal;
 
 /// <summary>Writes the report as <c>rehearsal.md</c>, <c>rehearsal.json</c> and <c>rehearsal.html</c> into a folder.</summary>
-public static class RehearsalFiles
+internal static class RehearsalFiles
 {
     public static async Task<IReadOnlyList<string>> WriteAsync(RehearsalReport report, string directory, CancellationToken cancellationToken = default)
     {

@@ -8,7 +8,7 @@ namespace Swap.Rehearsal;
 /// The report as one self-contained HTML page: inline CSS and an inline SVG timeline of the
 /// steps and their phases; no script, font or image is fetched from anywhere.
 /// </summary>
-public static class RehearsalHtml
+internal static class RehearsalHtml
 {
     private const int LabelWidth = 300;
     private const int ChartWidth = 640;

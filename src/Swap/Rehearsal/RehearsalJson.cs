@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Swap.Rehearsal;
 
 /// <summary>The report as JSON: camelCase, durations in milliseconds, absent values left out.</summary>
-public static class RehearsalJson
+internal static class RehearsalJson
 {
     private static readonly JsonSerializerOptions Options = new()
     {

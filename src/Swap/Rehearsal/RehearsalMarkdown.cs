@@ -4,7 +4,7 @@ using System.Text;
 namespace Swap.Rehearsal;
 
 /// <summary>The report as markdown, for a pull request or a change ticket.</summary>
-public static class RehearsalMarkdown
+internal static class RehearsalMarkdown
 {
     public static string Write(RehearsalReport report)
     {

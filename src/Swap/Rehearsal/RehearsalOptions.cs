@@ -1,7 +1,7 @@
+using Swap.Rehearsal;
 using Swap.Dialects;
 
-namespace Swap.Rehearsal;
-
+namespace Swap;
 /// <summary>What a rehearsal reads besides the staging target.</summary>
 public sealed record RehearsalOptions
 {

@@ -1,5 +1,5 @@
-namespace Swap.Rehearsal;
-
+using Swap.Rehearsal;
+namespace Swap;
 /// <summary>
 /// What a rehearsal on a staging database found: every pending script run there by the real
 /// engine, step by step, with a verdict per script and, when production was read, a projection

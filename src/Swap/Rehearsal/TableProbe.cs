@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Dialects;
 

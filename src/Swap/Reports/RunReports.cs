@@ -1,7 +1,6 @@
 using Swap.Running;
 
-namespace Swap.Reports;
-
+namespace Swap;
 /// <summary>Why an <c>up</c> run stopped.</summary>
 public enum StopReason
 {

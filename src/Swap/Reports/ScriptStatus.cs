@@ -1,5 +1,4 @@
-namespace Swap.Reports;
-
+namespace Swap;
 /// <summary>Where a script stands, comparing the migration folders with the history table.</summary>
 public enum ScriptStatus
 {

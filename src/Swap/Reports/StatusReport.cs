@@ -2,8 +2,7 @@ using Swap.Discovery;
 using Swap.History;
 using Swap.Locking;
 
-namespace Swap.Reports;
-
+namespace Swap;
 /// <summary>One script's line in <c>status</c>.</summary>
 public sealed record ScriptState(
     string Id,

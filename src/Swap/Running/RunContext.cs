@@ -22,7 +22,7 @@ internal sealed record RunContext(
     public IReadOnlyDictionary<string, string> Placeholders { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Receives progress snapshots of table swaps.</summary>
-    public Action<Engine.SwapProgress>? OnProgress { get; init; }
+    public Action<SwapProgress>? OnProgress { get; init; }
 
     /// <summary>Hears scripts, steps and cut-over attempts (a rehearsal's recorder), or null.</summary>
     public IRunListener? Listener { get; init; }

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Swap.Callbacks;
 using Swap.Discovery;
 using Swap.History;
-using Swap.Reports;
 
 namespace Swap.Running;
 

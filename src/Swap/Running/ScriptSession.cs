@@ -77,7 +77,7 @@ internal sealed class ScriptSession
     }
 
     /// <summary>What an earlier, interrupted run of this script left in the journal, or null when there was nothing.</summary>
-    public Reports.Resumption? Resumed { get; private set; }
+    public Resumption? Resumed { get; private set; }
 
     public async Task BeginAsync()
     {
@@ -94,7 +94,7 @@ internal sealed class ScriptSession
         if (journal.Count > 0)
         {
             Mode = ExecutionMode.Journaled;
-            Resumed = new Reports.Resumption(journal.Values.Count(e => e.IsDone), journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault());
+            Resumed = new Resumption(journal.Values.Count(e => e.IsDone), journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault());
         }
         if (Mode == ExecutionMode.Transactional)
             Transaction = await Database.BeginTransactionAsync(Connection, CancellationToken);

@@ -1,6 +1,6 @@
 using Swap.Dialects;
 
-namespace Swap.Throttling;
+namespace Swap;
 
 /// <summary>
 /// When a swap slows down: replica lag, server load, a query of your own. Consulted at every chunk
@@ -18,7 +18,7 @@ public sealed class ThrottleOptions
     /// <summary>Throttle while a replica lags more than this (default 1 s).</summary>
     public TimeSpan MaxReplicaLag { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Throttle while the server's load signal (see <see cref="SqlDialect.ServerLoadQuery"/>) is above this; null: never.</summary>
+    /// <summary>Throttle while the server's load signal (MariaDB/MySQL Threads_running less Swap's session, PostgreSQL active client backends other than Swap's) is above this; null: never.</summary>
     public long? MaxLoad { get; set; }
 
     /// <summary>Pause (until <c>swap resume</c>) when the load signal is above this; null: never.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Authoring;

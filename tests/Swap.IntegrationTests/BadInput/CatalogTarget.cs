@@ -1,6 +1,5 @@
 using System.Globalization;
 using Swap.Cli;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
 
@@ -66,7 +65,6 @@ public sealed class CatalogTarget : IAsyncDisposable
 
     /// <summary>A C# migration class <paramref name="name"/> whose UpAsync body is <paramref name="body"/>.</summary>
     public string CSharp(string timestamp, string name, string body, string members = "") => Write($"{timestamp}_{name}.cs", $$"""
-        using Swap.Connections;
         using Swap.Engine;
 
         public sealed class {{name}} : Migration

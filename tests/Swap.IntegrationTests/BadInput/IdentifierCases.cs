@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.Data;
 using static Swap.IntegrationTests.BadInput.CatalogTarget;
 

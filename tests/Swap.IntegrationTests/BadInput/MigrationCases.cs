@@ -1,4 +1,3 @@
-using Swap.Connections;
 using static Swap.IntegrationTests.BadInput.CatalogTarget;
 
 namespace Swap.IntegrationTests.BadInput;

@@ -1,10 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
-using Swap.Connections;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;
-using Swap.Metrics;
 
 namespace Swap.IntegrationTests.Control;
 
@@ -59,7 +57,7 @@ public class MetricsTests
         var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
         {
             // One application write while the copy runs, for the applier to apply.
-            if (p.Phase == Swap.Engine.SwapPhase.Copying && p.RowsCopied > 0 && Interlocked.Exchange(ref written, 1) == 0)
+            if (p.Phase == SwapPhase.Copying && p.RowsCopied > 0 && Interlocked.Exchange(ref written, 1) == 0)
                 target.ExecuteAsync($"UPDATE {table} SET n = 1 WHERE id = 1").GetAwaiter().GetResult();
         }));
         await migrator.UpAsync();
@@ -72,9 +70,9 @@ public class MetricsTests
     }
 
     /// <summary>Reports on the copier's own thread, so the write lands while the copy runs.</summary>
-    private sealed class SyncProgress(Action<Swap.Engine.SwapProgress> report) : IProgress<Swap.Engine.SwapProgress>
+    private sealed class SyncProgress(Action<SwapProgress> report) : IProgress<SwapProgress>
     {
-        public void Report(Swap.Engine.SwapProgress value) => report(value);
+        public void Report(SwapProgress value) => report(value);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Swap.Connections;
 using Swap.Control;
 using Swap.Data;
 using Swap.IntegrationTests.Engine;

@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Swap.Cli;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;
@@ -104,7 +103,7 @@ public class ReplicaLagTests
     }
 
     /// <summary>Waits until the replica answers <paramref name="sql"/> with <paramref name="expected"/> (the table and rows were replicated); returns an open connection to it.</summary>
-    private static async Task<System.Data.Common.DbConnection> WaitForReplicaAsync(Dialects.SwapDatabase replica, string sql, long expected)
+    private static async Task<System.Data.Common.DbConnection> WaitForReplicaAsync(SwapDatabase replica, string sql, long expected)
     {
         System.Data.Common.DbConnection? connection = null;
         string last = "";

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;

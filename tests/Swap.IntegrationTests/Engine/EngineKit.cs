@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Discovery;
 using Swap.Engine;
@@ -25,8 +24,6 @@ public static class EngineKit
 {
     /// <summary>The migration every swap test applies: a filled column at a position, an index, a new default.</summary>
     public const string SwapScript = """
-        using Swap.Engine;
-
         public sealed class MigrateItems : Migration
         {
             public override async Task UpAsync(MigrationContext db)

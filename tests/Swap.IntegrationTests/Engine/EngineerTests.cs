@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.Engine;
 using Swap.IntegrationTests.Infrastructure;
 
@@ -37,7 +36,7 @@ public class EngineerTests
                 people.AddColumn(DbColumn.Boolean("active").SetDefault(true).NotNull());
                 people.AddIndex(DbIndex.Unique("email"));
                 people.AddIndex(DbIndex.Create("last_name", "given_name").Named("ix_people_names"));
-                if (db.Engine == Swap.Connections.DatabaseEngine.MySql)
+                if (db.Engine == Swap.DatabaseEngine.MySql)
                     people.AddIndex(DbIndex.Create("notes").WithPrefix("notes", 10));
                 await db.DoneUsingTablesAsync("people");
             }

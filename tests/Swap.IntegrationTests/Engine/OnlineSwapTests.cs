@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.Engine;
 using Swap.IntegrationTests.Infrastructure;
 

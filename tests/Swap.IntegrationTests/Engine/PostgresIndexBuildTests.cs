@@ -1,5 +1,4 @@
 using Npgsql;
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 using Swap.PostgreSql.Internal;
 

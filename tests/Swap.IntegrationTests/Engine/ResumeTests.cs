@@ -1,5 +1,4 @@
 using Swap.Cli;
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Engine;
@@ -76,7 +75,7 @@ public class ResumeTests
         var chunkStarts = new List<long>();
         var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
         {
-            if (p.Phase == Swap.Engine.SwapPhase.Copying)
+            if (p.Phase == Swap.SwapPhase.Copying)
                 chunkStarts.Add(p.RowsCopied);
         }));
         var result = await migrator.UpAsync();

@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.Scenarios.Faults;
 
 namespace Swap.IntegrationTests.Faults;
@@ -14,7 +13,7 @@ namespace Swap.IntegrationTests.Faults;
 /// </summary>
 public abstract class ConcurrentRunners
 {
-    protected sealed record Setup(FaultTarget Target, ItemsTable Table, ItemsModel Model, LockHolder Holder) : IAsyncDisposable
+    protected sealed record Setup(FaultTarget Target, ItemsTable Table, ItemsModel Model, TableLocker Holder) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -31,8 +30,8 @@ public abstract class ConcurrentRunners
         table.WriteMigration();
         target.WriteMigration("20261202000000_after_swap.sql", "CREATE TABLE after_swap (id INT NOT NULL PRIMARY KEY);\n");
         var holder = engine == DatabaseEngine.Sqlite
-            ? await LockHolder.TableAsync(target, table.Name)
-            : await LockHolder.RowAsync(target, table.Name, 1_500);
+            ? await TableLocker.TableAsync(target, table.Name)
+            : await TableLocker.RowAsync(target, table.Name, 1_500);
         return new Setup(target, table, model, holder);
     }
 

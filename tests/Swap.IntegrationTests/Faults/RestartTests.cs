@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.Scenarios.Faults;
 using Xunit.Abstractions;
 

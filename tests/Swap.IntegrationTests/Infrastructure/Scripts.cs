@@ -1,4 +1,3 @@
-using Swap.Connections;
 
 namespace Swap.IntegrationTests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Swap.Connections;
 using Swap.Data;
 
 namespace Swap.IntegrationTests.Infrastructure;

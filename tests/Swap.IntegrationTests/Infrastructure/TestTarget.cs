@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Swap.Cli;
-using Swap.Connections;
 using Swap.Data;
 using Swap.Dialects;
 using Swap.PostgreSql;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
 using Swap.MySql;

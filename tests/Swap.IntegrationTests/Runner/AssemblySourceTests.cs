@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Runner;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Runner;

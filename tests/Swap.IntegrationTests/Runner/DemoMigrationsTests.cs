@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Runner;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Swap.Connections;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
 using Swap.MySql;

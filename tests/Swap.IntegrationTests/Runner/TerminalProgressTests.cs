@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using Swap.Connections;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Runner;

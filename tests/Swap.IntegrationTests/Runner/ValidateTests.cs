@@ -1,4 +1,3 @@
-using Swap.Connections;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Runner;
@@ -51,7 +50,7 @@ public class ValidateTests
 
         Assert.Equal(4, run.ExitCode);
         using var doc = System.Text.Json.JsonDocument.Parse(run.Out);
-        Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
+        Assert.False(doc.RootElement.GetProperty("isValid").GetBoolean());
         var problem = Assert.Single(doc.RootElement.GetProperty("problems").EnumerateArray());
         Assert.Equal("missing", problem.GetProperty("kind").GetString());
         Assert.Equal("20261118000000_a is in the history but no migrations folder or assembly has it", problem.GetProperty("message").GetString());

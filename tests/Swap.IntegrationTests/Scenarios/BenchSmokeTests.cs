@@ -29,6 +29,7 @@ public class BenchSmokeTests(ITestOutputHelper output)
             Rows = [20_000],
             Scenarios = ["users"],
             Loads = ["idle", "write"],
+            Contenders = [.. Expected.Values.SelectMany(ids => ids).Distinct()],
             Rate = 500,
             BaselineSeconds = 1,
             TailSeconds = 0.3,
@@ -82,8 +83,74 @@ public class BenchSmokeTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The heavier load's shape (several writer connections) and Swap as a user runs it (the swap
+    /// command with a C# script, compiled at start): every table ends equal to the oracle, a clone
+    /// given the same writes in order on one connection; Swap reports its cut-over lock, backlog and phases.
+    /// </summary>
+    [Fact]
+    public async Task Four_writers_and_the_swap_command_end_with_the_oracle_table()
+    {
+        var work = Directory.CreateTempSubdirectory("swap-bench-smoke-").FullName;
+        var settings = new BenchSettings
+        {
+            Engines = ["mariadb", "postgres"],
+            Rows = [20_000],
+            Scenarios = ["users"],
+            Loads = ["write"],
+            Contenders = ["swap", "swap-cli"],
+            Rate = 1000,
+            Writers = 4,
+            BaselineSeconds = 0.5,
+            TailSeconds = 0.3,
+            MySqlUrl = Url(TestServers.MySqlVariable, () => TestServers.MySql),
+            PostgresUrl = Url(TestServers.PostgresVariable, () => TestServers.Postgres),
+            Prefix = UniqueName.Next("benchw"),
+            DropTemplates = true,
+            WorkDir = work,
+            OutDir = work,
+            Charts = false,
+            Log = output.WriteLine,
+        };
+        try
+        {
+            var report = await new BenchRunner(settings).RunAsync(CancellationToken.None);
+            output.WriteLine(MarkdownReport.Render(report));
+            Assert.Equal(["mariadb", "postgres"], report.Engines.Select(e => e.Engine).Order());
+            foreach (var engine in report.Engines)
+            {
+                var group = Assert.Single(engine.Groups);
+                Assert.Equal(4, group.Writers);
+                Assert.Equal(["swap", "swap-cli"], group.Contenders.Select(c => c.Id).Order());
+                Assert.True(group.WritesCompared > 0, "the writer wrote nothing");
+                Assert.NotNull(group.OracleHash);
+                foreach (var c in group.Contenders)
+                {
+                    Assert.True(c.Error is null, $"{engine.Engine}/{c.Id}: {c.Error}");
+                    Assert.Equal(group.OracleHash, c.Hash);
+                    Assert.True(c.WriterDuring is { Count: > 0 } && c.WriterBefore is { Count: > 0 }, $"{c.Id}: no writer samples");
+                }
+                Assert.True(group.ContentMatch);
+                foreach (var swap in group.Contenders.Where(c => c.Id is "swap" or "swap-cli"))
+                {
+                    Assert.True(swap.PeakRssMb > 0, $"{swap.Id}: no peak memory");
+                    Assert.True(swap.Backlog is { Count: > 0 }, $"{engine.Engine}/{swap.Id}: no change-log backlog samples");
+                    Assert.Contains(swap.Phases, p => p.Phase == "Copying");
+                    Assert.Contains(swap.Phases, p => p.Phase == "CuttingOver");
+                }
+                var worker = group.Contenders.Single(c => c.Id == "swap");
+                Assert.Contains(worker.CutOverAttempts!, a => a.Succeeded);
+                Assert.NotNull(worker.CutOverLockMs);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     /// <summary>The server URL with its password (TestServers fails clearly when the variable is missing).</summary>
-    private static string Url(string variable, Func<Connections.DatabaseUrl> check)
+    private static string Url(string variable, Func<DatabaseUrl> check)
     {
         check();
         return Environment.GetEnvironmentVariable(variable)!;

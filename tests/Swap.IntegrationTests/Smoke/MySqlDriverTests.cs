@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using MySqlConnector;
-using Swap.Connections;
 using Swap.Data;
 using Swap.IntegrationTests.Engine;
 using Swap.IntegrationTests.Infrastructure;
@@ -159,7 +158,7 @@ public class MySqlDriverTests
         await using (var probe = await database.OpenConnectionAsync(default))
             Assert.Contains("NO_BACKSLASH_ESCAPES", (string)(await probe.ScalarAsync("SELECT @@SESSION.sql_mode", default))!, StringComparison.Ordinal);
         var options = new MigratorOptions();
-        options.Sources.Add(Swap.Discovery.MigrationSource.Folder(Path.Combine(target.Folder, "migrations")));
+        options.Sources.Add(Swap.MigrationSource.Folder(Path.Combine(target.Folder, "migrations")));
         options.Swap.InitialChunkSize = 50;
         options.Swap.MaxChunkSize = 50;
 

@@ -1,4 +1,3 @@
-using Swap.Builder;
 using Swap.Dialects;
 using Swap.Engine;
 using Swap.MySql;

@@ -2,7 +2,6 @@ using Swap.Cli;
 using Swap.Cli.Output;
 using Swap.Discovery;
 using Swap.History;
-using Swap.Reports;
 
 namespace Swap.Tests.Cli;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using Swap.Connections;
 using Swap.PostgreSql.Internal;
 
 namespace Swap.Tests.PostgreSql;

@@ -36,6 +36,18 @@ internal sealed record ContenderOutcome
     public IReadOnlyList<ChunkRecord>? Chunks { get; init; }
 
     public string? Notes { get; init; }
+
+    /// <summary>Swap's cut-over attempts, as it reported them (the library's run listener).</summary>
+    public IReadOnlyList<CutOverAttemptRecord>? CutOverAttempts { get; init; }
+
+    /// <summary>Swap's change-log backlog over time.</summary>
+    public IReadOnlyList<BacklogPoint>? Backlog { get; init; }
 }
 
 internal sealed record ChunkRecord(double T, long Rows, int ChunkSize);
+
+/// <summary>
+/// One cut-over attempt: its number, how long it ran (from asking for the write locks to the
+/// rename and the journal record, or to giving up), and whether it swapped.
+/// </summary>
+internal sealed record CutOverAttemptRecord(int Attempt, double Ms, bool Succeeded);

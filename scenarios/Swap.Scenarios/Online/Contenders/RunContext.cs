@@ -52,5 +52,15 @@ internal sealed class RunContext(BenchEngine engine, TableModel table, string wo
         }
     }
 
+    /// <summary>Records that a phase began at <paramref name="t"/> seconds (known only afterwards, from a tool's output); marks stay in time order.</summary>
+    public void MarkAt(string phase, double t)
+    {
+        lock (gate)
+        {
+            var at = Phases.FindLastIndex(m => m.T <= t) + 1;
+            Phases.Insert(at, new PhaseMark(Math.Max(0, t), phase));
+        }
+    }
+
     public void Log(string message) => Settings.Log($"    [{Engine.Name}/{Workspace} {Now,7:F2}s] {message}");
 }

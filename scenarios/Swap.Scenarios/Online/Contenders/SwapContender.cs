@@ -7,7 +7,8 @@ namespace Swap.Scenarios.Online.Contenders;
 /// <summary>
 /// Swap, through its library API, in a child process of its own (<c>swap-worker</c>): the harness
 /// reads its progress snapshots as they come and takes its peak RSS from GNU time (and from the
-/// worker's own VmHWM, which must agree).
+/// worker's own VmHWM, which must agree), its cut-over attempts from the worker's run listener,
+/// and the change-log backlog from a poll of its own.
 /// </summary>
 internal sealed class SwapContender : Contender
 {
@@ -18,12 +19,14 @@ internal sealed class SwapContender : Contender
     public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
     {
         var chunks = new List<ChunkRecord>();
+        var attempts = new List<CutOverAttemptRecord>();
         double? selfHwm = null;
         string? notes = null;
         var env = new Dictionary<string, string> { [SwapWorker.UrlVariable] = context.Engine.UrlText(context.Workspace) };
         var args = new List<string> { "swap-worker", "--table", context.Table.Name, "--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) };
         var (file, prefix) = WorkerCommand();
         context.Mark("start");
+        await using var backlog = ChangeLogBacklog.Start(context, ct);
         var exit = await ToolProcess.RunAsync(file, [.. prefix, .. args], env, line =>
         {
             if (!line.StartsWith('{'))
@@ -35,6 +38,12 @@ internal sealed class SwapContender : Contender
                 selfHwm = root.GetProperty("hwm_mb").GetDouble();
                 notes = string.Create(CultureInfo.InvariantCulture,
                     $"VmHWM {selfHwm:F0} MB, GC heap at end {root.GetProperty("gc_heap_mb").GetDouble():F0} MB, allocated {root.GetProperty("allocated_mb").GetDouble():F0} MB in total, {root.GetProperty("gcs").GetInt32()} gen0 GCs");
+                return;
+            }
+            if (root.TryGetProperty("cutover", out var attempt))
+            {
+                lock (attempts)
+                    attempts.Add(new CutOverAttemptRecord(attempt.GetInt32(), Math.Round(root.GetProperty("ms").GetDouble(), 2), root.GetProperty("ok").GetBoolean()));
                 return;
             }
             var phase = root.GetProperty("phase").GetString()!;
@@ -62,6 +71,8 @@ internal sealed class SwapContender : Contender
             Version = typeof(Migrator).Assembly.GetName().Version?.ToString(),
             Chunks = chunks,
             Notes = notes,
+            CutOverAttempts = attempts,
+            Backlog = backlog?.Points,
         };
     }
 

@@ -14,10 +14,12 @@ internal static class ToolProcess
 {
     private const string Time = "/usr/bin/time";
 
-    public static async Task<ToolExit> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env, Action<string> onLine, CancellationToken ct)
+    public static async Task<ToolExit> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env, Action<string> onLine, CancellationToken ct, string? workingDirectory = null)
     {
         var timeFile = Path.GetTempFileName();
         var psi = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (workingDirectory is not null)
+            psi.WorkingDirectory = workingDirectory;
         var timed = File.Exists(Time);
         if (timed)
         {

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Swap.Connections;
 using Swap.MySql;
 using MySqlConnector;
 using Swap.Scenarios.Online.Contenders;
@@ -22,7 +21,7 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
     public override string Name => "mariadb";
 
     public override IReadOnlyList<Contender> Contenders { get; } =
-        [new MariaDbNativeAlter(), new PtOnlineSchemaChange(), new SwapContender(), new MariaDbLimit()];
+        [new MariaDbNativeAlter(), new PtOnlineSchemaChange(), new SwapContender(), new SwapCliContender(), new MariaDbLimit()];
 
     public DatabaseUrl Server => server;
 

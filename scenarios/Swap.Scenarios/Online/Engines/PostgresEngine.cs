@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
-using Swap.Connections;
 using Swap.Scenarios.Online.Contenders;
 using Swap.Scenarios.Online.Data;
 
@@ -25,7 +24,7 @@ internal sealed class PostgresEngine(DatabaseUrl server, string prefix, bool tra
     public override string Name => "postgres";
 
     public override IReadOnlyList<Contender> Contenders { get; } =
-        [new PostgresNativeAlter(), new PgRepack(), new SwapContender(), new PostgresLimit()];
+        [new PostgresNativeAlter(), new PgRepack(), new SwapContender(), new SwapCliContender(), new PostgresLimit()];
 
     public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -9,120 +9,191 @@ namespace Swap.Scenarios.Online.Load;
 internal readonly record struct WriteSample(double Intended, double LatencyMs, WriteKind Kind, int Attempts);
 
 /// <summary>
-/// The concurrent application: one connection issuing the deterministic write sequence at a fixed
-/// rate on its own thread. Each write's latency is measured from the moment the schedule meant to
-/// send it, not from when it was sent, so a write stuck behind a lock also charges the writes that
-/// queued behind it (no coordinated omission). A write that fails with a transient error (deadlock,
-/// lock wait timeout) is retried, as an application would; its latency includes the retries.
+/// The concurrent application: the deterministic write sequence at a fixed total rate, spread over
+/// one or more connections, each on its own thread. Write <c>i</c> is meant to start at
+/// <c>i / rate</c> seconds and is sent by the connection that owns its row (row id modulo the
+/// number of connections), so every write number is sent exactly once and the writes to one row
+/// keep their order whichever connection is slow: the end state is the same function of the
+/// write count as with one connection. Each write's latency is measured from the moment the
+/// schedule meant to send it, not from when it was sent, so a write stuck behind a lock also
+/// charges the writes that queued behind it on its connection (no coordinated omission). A write
+/// that fails with a transient error (deadlock, lock wait timeout) is retried, as an application
+/// would; its latency includes the retries.
 /// </summary>
 internal sealed class Writer
 {
-    private readonly BenchEngine engine;
-    private readonly DbConnection connection;
-    private readonly WriteSequence sequence;
-    private readonly IWriteApplier applier;
+    /// <summary>How far ahead of now the stop is placed, so no connection is already waiting to send a write past it.</summary>
+    private const double StopMargin = 0.05;
+
+    private readonly Lane[] lanes;
     private readonly int rate;
     private readonly Stopwatch clock;
-    private readonly List<WriteSample> samples = new(1 << 16);
-    private Thread? thread;
-    private volatile bool stop;
+    private double start;
     private double stopAt = double.PositiveInfinity;
-    private Exception? failure;
+    private volatile bool stop;
 
-    public Writer(BenchEngine engine, TableModel table, DbConnection connection, long loadedRows, int rate, Stopwatch clock)
+    public Writer(BenchEngine engine, TableModel table, IReadOnlyList<DbConnection> connections, long loadedRows, int rate, Stopwatch clock)
     {
-        this.engine = engine;
-        this.connection = connection;
+        ArgumentOutOfRangeException.ThrowIfZero(connections.Count);
         this.rate = rate;
         this.clock = clock;
-        sequence = new WriteSequence(table, loadedRows);
-        applier = engine.WriterApplier(table, connection);
+        lanes = connections.Select((c, i) => new Lane(this, i, connections.Count, engine, c, new WriteSequence(table, loadedRows), engine.WriterApplier(table, c))).ToArray();
     }
 
-    /// <summary>Writes completed (the next write's number).</summary>
+    /// <summary>Writes completed: every write numbered below this was applied once, none above.</summary>
     public long Completed { get; private set; }
 
-    public int Retries { get; private set; }
+    public int Retries => lanes.Sum(l => l.Retries);
 
-    public IReadOnlyList<WriteSample> Samples => samples;
+    public int Connections => lanes.Length;
+
+    /// <summary>Every connection's writes, in the order each was meant to start.</summary>
+    public IReadOnlyList<WriteSample> Samples => lanes.Length == 1 ? lanes[0].Samples : lanes.SelectMany(l => l.Samples).OrderBy(s => s.Intended).ToList();
 
     public void Start()
     {
-        thread = new Thread(Loop) { IsBackground = true, Name = "bench-writer", Priority = ThreadPriority.AboveNormal };
-        thread.Start();
+        start = clock.Elapsed.TotalSeconds;
+        foreach (var lane in lanes)
+            lane.Start();
     }
 
     /// <summary>
     /// Stops the schedule now, but first sends every write the schedule meant to send before now:
-    /// a writer that fell behind (blocked by a lock) still measures the writes queued behind it.
+    /// a connection that fell behind (blocked by a lock) still measures the writes queued behind it.
     /// </summary>
     public async Task StopAsync()
     {
-        Volatile.Write(ref stopAt, clock.Elapsed.TotalSeconds);
-        if (thread is not null && !await Task.Run(() => thread.Join(TimeSpan.FromMinutes(10))))
+        var at = clock.Elapsed.TotalSeconds + StopMargin;
+        Volatile.Write(ref stopAt, at);
+        foreach (var lane in lanes)
         {
-            // Still blocked ten minutes on: give up on the queued writes.
-            stop = true;
-            await Task.Run(thread.Join);
-        }
-        applier.Dispose();
-        await connection.DisposeAsync();
-        if (failure is not null)
-            throw new InvalidOperationException($"The writer failed after {Completed} writes: {failure.Message}", failure);
-    }
-
-    private void Loop()
-    {
-        var start = clock.Elapsed.TotalSeconds;
-        var period = 1.0 / rate;
-        try
-        {
-            for (long i = 0; !stop; i++)
+            if (!await Task.Run(() => lane.Join(TimeSpan.FromMinutes(10))))
             {
-                var intended = start + (i * period);
-                if (intended >= Volatile.Read(ref stopAt))
-                    break;
-                WaitUntil(intended);
-                if (stop)
-                    break;
-                var op = sequence.Next();
-                var attempts = 0;
-                while (true)
-                {
-                    attempts++;
-                    try
-                    {
-                        applier.Apply(op);
-                        break;
-                    }
-                    catch (DbException e) when (engine.IsTransient(e) && attempts < 1000)
-                    {
-                        Thread.Sleep(5);
-                    }
-                }
-                if (attempts > 1)
-                    Retries += attempts - 1;
-                samples.Add(new WriteSample(intended, (clock.Elapsed.TotalSeconds - intended) * 1000, op.Kind, attempts));
-                Completed = op.Index + 1;
+                // Still blocked ten minutes on: give up on the queued writes.
+                stop = true;
+                await Task.Run(() => lane.Join(Timeout.InfiniteTimeSpan));
             }
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
-        {
-            failure = e;
-        }
+        foreach (var lane in lanes)
+            await lane.DisposeAsync();
+        if (lanes.FirstOrDefault(l => l.Failure is not null) is { } failed)
+            throw new InvalidOperationException($"The writer failed after {failed.Applied} writes on connection {failed.Number + 1}: {failed.Failure!.Message}", failed.Failure);
+
+        // Each connection applied its own writes below the point where it stopped. Content is
+        // comparable when all of them together are one prefix of the sequence.
+        var boundary = FirstAtOrAfter(at);
+        var prefix = lanes.Min(l => Math.Min(l.StoppedAt, boundary));
+        if (lanes.Any(l => l.LastApplied >= prefix))
+            throw new InvalidOperationException($"The writer's connections stopped at different writes ({string.Join(", ", lanes.Select(l => l.StoppedAt))}, last applied {string.Join(", ", lanes.Select(l => l.LastApplied))}): the applied writes are not one prefix, so content cannot be compared.");
+        Completed = prefix;
     }
 
-    private void WaitUntil(double t)
+    private double Intended(long i) => start + ((double)i / rate);
+
+    /// <summary>The first write number meant to start at or after <paramref name="t"/>.</summary>
+    private long FirstAtOrAfter(double t)
     {
-        while (!stop)
+        var i = Math.Max(0, (long)Math.Floor((t - start) * rate) - 1);
+        while (Intended(i) < t)
+            i++;
+        return i;
+    }
+
+    /// <summary>One connection and its thread: sends the writes whose rows it owns, in sequence order.</summary>
+    private sealed class Lane(Writer owner, int number, int lanes, BenchEngine engine, DbConnection connection, WriteSequence sequence, IWriteApplier applier) : IAsyncDisposable
+    {
+        private readonly List<WriteSample> samples = new(1 << 16);
+        private Thread? thread;
+
+        public int Number => number;
+
+        public List<WriteSample> Samples => samples;
+
+        public int Retries { get; private set; }
+
+        public long Applied { get; private set; }
+
+        /// <summary>The number of the last write this connection applied (-1: none).</summary>
+        public long LastApplied { get; private set; } = -1;
+
+        /// <summary>The write number at which this connection stopped: all its own writes below it were applied.</summary>
+        public long StoppedAt { get; private set; }
+
+        public Exception? Failure { get; private set; }
+
+        public void Start()
         {
-            var left = t - clock.Elapsed.TotalSeconds;
-            if (left <= 0)
-                return;
-            if (left > 0.002)
-                Thread.Sleep(TimeSpan.FromSeconds(left - 0.001));
-            else
-                Thread.SpinWait(50);
+            thread = new Thread(Loop) { IsBackground = true, Name = $"bench-writer-{number}", Priority = ThreadPriority.AboveNormal };
+            thread.Start();
+        }
+
+        public bool Join(TimeSpan timeout) => thread is null || thread.Join(timeout);
+
+        public async ValueTask DisposeAsync()
+        {
+            applier.Dispose();
+            await connection.DisposeAsync();
+        }
+
+        private bool Mine(in WriteOp op) => lanes == 1 || op.Id % lanes == number;
+
+        private void Loop()
+        {
+            long i = 0;
+            try
+            {
+                for (; !owner.stop; i++)
+                {
+                    var intended = owner.Intended(i);
+                    if (intended >= Volatile.Read(ref owner.stopAt))
+                        break;
+                    var op = sequence.Next();
+                    if (!Mine(op))
+                        continue;
+                    WaitUntil(intended);
+                    // The stop may have come while waiting: a write meant after it is not sent.
+                    if (owner.stop || intended >= Volatile.Read(ref owner.stopAt))
+                        break;
+                    var attempts = 0;
+                    while (true)
+                    {
+                        attempts++;
+                        try
+                        {
+                            applier.Apply(op);
+                            break;
+                        }
+                        catch (DbException e) when (engine.IsTransient(e) && attempts < 1000)
+                        {
+                            Thread.Sleep(5);
+                        }
+                    }
+                    if (attempts > 1)
+                        Retries += attempts - 1;
+                    samples.Add(new WriteSample(intended, (owner.clock.Elapsed.TotalSeconds - intended) * 1000, op.Kind, attempts));
+                    LastApplied = op.Index;
+                    Applied++;
+                }
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException)
+            {
+                Failure = e;
+            }
+            StoppedAt = i;
+        }
+
+        private void WaitUntil(double t)
+        {
+            while (!owner.stop)
+            {
+                var left = t - owner.clock.Elapsed.TotalSeconds;
+                if (left <= 0)
+                    return;
+                if (left > 0.002)
+                    Thread.Sleep(TimeSpan.FromSeconds(left - 0.001));
+                else
+                    Thread.SpinWait(50);
+            }
         }
     }
 }

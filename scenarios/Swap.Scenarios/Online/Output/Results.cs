@@ -24,15 +24,24 @@ internal sealed record EngineReport(string Engine, string Server, IReadOnlyList<
 /// <summary>All contenders on the same data under the same load, in one round.</summary>
 internal sealed record GroupReport(string Table, long Rows, string Load, int Round, double TemplateLoadSeconds, int Rate, List<ContenderResult> Contenders)
 {
+    /// <summary>Connections the writer spread its <see cref="Rate"/> over (0 when idle).</summary>
+    public int Writers { get; init; }
+
     /// <summary>Writes every table received before hashing (the writer's count, topped up to the longest run's).</summary>
     public long WritesCompared { get; set; }
 
-    /// <summary>True when every contender that finished ends with the same content hash.</summary>
+    /// <summary>
+    /// Loaded groups: the content of a clone changed natively with no writer, then given writes 0 to
+    /// <see cref="WritesCompared"/> in order on one connection (null when not computed: idle, or <c>--no-oracle</c>).
+    /// </summary>
+    public string? OracleHash { get; set; }
+
+    /// <summary>True when every contender that finished ends with the same content hash (the oracle's, when there is one).</summary>
     public bool ContentMatch { get; set; }
 }
 
 /// <summary>A phase of a contender's run: from <see cref="Start"/> to <see cref="End"/> seconds after it started.</summary>
-internal sealed record PhaseSpan(string Phase, double Start, double End);
+internal sealed record BenchPhase(string Phase, double Start, double End);
 
 internal sealed record ContenderResult(string Id, string Title)
 {
@@ -61,10 +70,25 @@ internal sealed record ContenderResult(string Id, string Title)
     public double? LongestStallMs { get; set; }
 
     /// <summary>The cut-over phase (rename) as seen by the tool, when it reports one.</summary>
-    public PhaseSpan? CutOver { get; set; }
+    public BenchPhase? CutOver { get; set; }
 
     /// <summary>The longest a write meant to start during the cut-over (or up to 100 ms before it) waited (ms).</summary>
     public double? CutOverStallMs { get; set; }
+
+    /// <summary>Swap's cut-over attempts (the library worker reports them; the CLI does not print them).</summary>
+    public IReadOnlyList<CutOverAttemptRecord>? CutOverAttempts { get; set; }
+
+    /// <summary>How long the successful cut-over attempt ran with the write locks requested or held (ms).</summary>
+    public double? CutOverLockMs { get; set; }
+
+    /// <summary>Swap's change-log backlog: [seconds since start, rows in the log], polled every ~200 ms.</summary>
+    public List<double[]>? Backlog { get; set; }
+
+    /// <summary>The largest backlog seen.</summary>
+    public long? BacklogPeak { get; set; }
+
+    /// <summary>The backlog at the last poll before the cut-over phase began.</summary>
+    public long? BacklogAtCutOver { get; set; }
 
     public long Writes { get; set; }
 
@@ -80,7 +104,7 @@ internal sealed record ContenderResult(string Id, string Title)
 
     public TableShape? Shape { get; set; }
 
-    public List<PhaseSpan> Phases { get; set; } = [];
+    public List<BenchPhase> Phases { get; set; } = [];
 
     public List<ProgressPoint> Progress { get; set; } = [];
 

@@ -5,7 +5,8 @@ namespace Swap.Scenarios.Online.Output;
 
 /// <summary>
 /// One SVG per engine, table size and load: a row per contender with copy progress (%) and the
-/// writer's worst latency per 100 ms (log scale) over the same time axis; phases shaded.
+/// writer's worst latency per 100 ms (log scale) over the same time axis; phases shaded. For Swap
+/// the change-log backlog is drawn over the progress, scaled to its own peak.
 /// </summary>
 internal static class SvgChart
 {
@@ -28,7 +29,7 @@ internal static class SvgChart
         var svg = new StringBuilder();
         svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">\n"));
         svg.Append(Inv($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n"));
-        svg.Append(Inv($"<text x=\"{Left}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{Escape(engine)}: {Escape(group.Table)}, {group.Rows:N0} rows, {(loaded ? $"writer at {group.Rate}/s" : "idle")}: copy progress{(loaded ? " and writer latency" : "")} over time (s)</text>\n"));
+        svg.Append(Inv($"<text x=\"{Left}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{Escape(engine)}: {Escape(group.Table)}, {group.Rows:N0} rows, {(loaded ? $"writer at {group.Rate}/s{(group.Writers > 1 ? $" from {group.Writers} connections" : "")}" : "idle")}: copy progress{(loaded ? " and writer latency" : "")} over time (s)</text>\n"));
         double X(double t) => Left + ((t - tMin) / (tMax - tMin) * (Width - Left - Right));
         for (var i = 0; i < rows.Count; i++)
         {
@@ -53,6 +54,12 @@ internal static class SvgChart
             Frame(svg, progressTop, progressHeight, "copy progress 0-100%");
             var points = r.Progress.Select(p => Inv($"{X(p.T):F1},{progressTop + progressHeight - (p.Fraction * progressHeight):F1}"));
             svg.Append(Inv($"<polyline fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"1.5\" points=\"{string.Join(' ', points)}\"/>\n"));
+            if (r.Backlog is { Count: > 0 } backlog && backlog.Max(b => b[1]) is var peak and > 0)
+            {
+                var curve = backlog.Select(b => Inv($"{X(b[0]):F1},{progressTop + progressHeight - (b[1] / peak * progressHeight):F1}"));
+                svg.Append(Inv($"<polyline fill=\"none\" stroke=\"#2da44e\" stroke-width=\"1\" points=\"{string.Join(' ', curve)}\"/>\n"));
+                svg.Append(Inv($"<text x=\"{Width - Right - 4}\" y=\"{progressTop + 21:F1}\" text-anchor=\"end\" font-size=\"9\" fill=\"#2da44e\">change-log backlog, 0-{peak:N0} rows</text>\n"));
+            }
             svg.Append(Inv($"<line x1=\"{X(0):F1}\" y1=\"{progressTop}\" x2=\"{X(0):F1}\" y2=\"{(loaded ? latencyTop + latencyHeight : progressTop + progressHeight)}\" stroke=\"#999\" stroke-dasharray=\"3,3\"/>\n"));
             if (!loaded)
                 continue;

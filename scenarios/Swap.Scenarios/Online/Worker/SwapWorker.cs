@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Swap.Connections;
 using Swap.Dialects;
 using Swap.Discovery;
 using Swap.Engine;
 using Swap.MySql;
 using Swap.PostgreSql;
+using Swap.Running;
 using Swap.Sqlite;
 
 namespace Swap.Scenarios.Online.Worker;
@@ -15,7 +15,8 @@ namespace Swap.Scenarios.Online.Worker;
 /// <c>swap-worker --table users [--chunk-ms 500]</c>, target URL in <c>SWAP_BENCH_URL</c>: runs the
 /// benchmark change through the Swap library in a process of its own, so the harness can measure
 /// Swap's peak memory without its own (data generation, the writer, charts). Prints one JSON line
-/// per progress snapshot and a last line with its peak RSS (VmHWM) and CPU time.
+/// per progress snapshot, one per cut-over attempt (how long it ran with its locks requested or
+/// held, and whether it swapped) and a last line with its peak RSS (VmHWM) and CPU time.
 /// </summary>
 internal static class SwapWorker
 {
@@ -58,7 +59,8 @@ internal static class SwapWorker
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = await new Migrator(db, options).UpAsync(new UpOptions(), cancel.Token);
+        var migrator = new Migrator(db, options) { Listener = new CutOverLines(clock) };
+        var result = await migrator.UpAsync(new UpOptions(), cancel.Token);
         var process = Process.GetCurrentProcess();
         Emit(new
         {
@@ -88,6 +90,30 @@ internal static class SwapWorker
                 return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
         }
         return null;
+    }
+
+    /// <summary>Writes each cut-over attempt as it ends; the rest of the run is in the progress snapshots.</summary>
+    private sealed class CutOverLines(Stopwatch clock) : IRunListener
+    {
+        public void ScriptStarted(string scriptId, ScriptKind kind, ExecutionMode mode)
+        {
+        }
+
+        public void ScriptFinished(string scriptId, TimeSpan duration, Exception? error)
+        {
+        }
+
+        public void StepFinished(string scriptId, int step, string op, string description, ExecutionMode mode, TimeSpan duration, Exception? error)
+        {
+        }
+
+        public void CutOverAttempted(string scriptId, IReadOnlyList<string> tables, int attempt, TimeSpan duration, bool succeeded) => Emit(new
+        {
+            t = clock.Elapsed.TotalSeconds,
+            cutover = attempt,
+            ms = duration.TotalMilliseconds,
+            ok = succeeded,
+        });
     }
 
     /// <summary>Writes each snapshot as it comes (synchronously, unlike <see cref="Progress{T}"/>).</summary>

@@ -4,7 +4,7 @@ namespace Swap.Engine.Schema;
 /// What the catalog says about a table: columns in order, keys, indexes, foreign keys and
 /// triggers. Serializable, so a resumed run rebuilds the same model from the journal.
 /// </summary>
-public sealed record TableSchema
+internal sealed record TableSchema
 {
     public required string Name { get; init; }
 
@@ -57,7 +57,7 @@ public sealed record TableSchema
 /// <param name="Default">The default as an SQL expression, or null.</param>
 /// <param name="AutoIncrement">MySQL AUTO_INCREMENT, PostgreSQL identity or serial, SQLite INTEGER PRIMARY KEY AUTOINCREMENT.</param>
 /// <param name="Generated">The expression of a generated column, or null.</param>
-public sealed record ColumnSchema(
+internal sealed record ColumnSchema(
     string Name,
     string NativeType,
     bool Nullable,
@@ -75,7 +75,7 @@ public sealed record ColumnSchema(
 /// <param name="IsConstraint">True for a UNIQUE constraint (PostgreSQL distinguishes it from a unique index).</param>
 /// <param name="Predicate">A partial index's WHERE clause, or null.</param>
 /// <param name="Definition">The engine's own definition text, to recreate it faithfully.</param>
-public sealed record IndexSchema(
+internal sealed record IndexSchema(
     string Name,
     IReadOnlyList<IndexColumn> Columns,
     bool Unique,
@@ -85,10 +85,10 @@ public sealed record IndexSchema(
     string? Definition = null);
 
 /// <summary>A column of an index, with its prefix length (MySQL) or an expression.</summary>
-public sealed record IndexColumn(string Name, int? PrefixLength = null, bool Descending = false, string? Expression = null);
+internal sealed record IndexColumn(string Name, int? PrefixLength = null, bool Descending = false, string? Expression = null);
 
 /// <summary>A foreign key.</summary>
-public sealed record ForeignKeySchema(
+internal sealed record ForeignKeySchema(
     string Name,
     string Table,
     IReadOnlyList<string> Columns,
@@ -103,7 +103,7 @@ public sealed record ForeignKeySchema(
 /// a trigger is recreated from its parts, also its body, the sql_mode it was created under, its
 /// definer and its place among the triggers of the same timing and event.
 /// </summary>
-public sealed record TriggerSchema(string Name, string Definition, string? Timing = null, string? Event = null)
+internal sealed record TriggerSchema(string Name, string Definition, string? Timing = null, string? Event = null)
 {
     /// <summary>The statement the trigger runs (MySQL <c>ACTION_STATEMENT</c>).</summary>
     public string? Body { get; init; }
@@ -119,4 +119,4 @@ public sealed record TriggerSchema(string Name, string Definition, string? Timin
 }
 
 /// <summary>A CHECK constraint.</summary>
-public sealed record CheckSchema(string Name, string Expression, string? Definition = null);
+internal sealed record CheckSchema(string Name, string Expression, string? Definition = null);

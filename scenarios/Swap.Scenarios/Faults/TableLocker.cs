@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Swap.Connections;
 
 namespace Swap.Scenarios.Faults;
 
@@ -8,23 +7,23 @@ namespace Swap.Scenarios.Faults;
 /// reaches the row waits inside its transaction) or a table lock (a long transaction that read
 /// the table: the cut-over cannot take its exclusive lock while it lives).
 /// </summary>
-public sealed class LockHolder : IAsyncDisposable
+public sealed class TableLocker : IAsyncDisposable
 {
     private readonly FaultTarget target;
     private readonly DbConnection connection;
     private DbTransaction? transaction;
 
-    private LockHolder(FaultTarget target, DbConnection connection)
+    private TableLocker(FaultTarget target, DbConnection connection)
     {
         this.target = target;
         this.connection = connection;
     }
 
     /// <summary>Opens the holder's connection ahead of time, so taking the lock later is one statement.</summary>
-    public static async Task<LockHolder> OpenAsync(FaultTarget target) => new(target, await target.OpenAsync());
+    public static async Task<TableLocker> OpenAsync(FaultTarget target) => new(target, await target.OpenAsync());
 
     /// <summary>Locks one row for update (PostgreSQL, MariaDB) until released.</summary>
-    public static async Task<LockHolder> RowAsync(FaultTarget target, string table, long id)
+    public static async Task<TableLocker> RowAsync(FaultTarget target, string table, long id)
     {
         var holder = await OpenAsync(target);
         await holder.LockRowAsync(table, id);
@@ -35,7 +34,7 @@ public sealed class LockHolder : IAsyncDisposable
     /// A long transaction that has read the table (PostgreSQL ACCESS SHARE, MariaDB shared metadata
     /// lock) or, on SQLite, holds the database's write lock.
     /// </summary>
-    public static async Task<LockHolder> TableAsync(FaultTarget target, string table)
+    public static async Task<TableLocker> TableAsync(FaultTarget target, string table)
     {
         var holder = await OpenAsync(target);
         await holder.LockTableAsync(table);
@@ -49,15 +48,21 @@ public sealed class LockHolder : IAsyncDisposable
     }
 
     /// <summary>
-    /// Holds one key of the swap's copy: inserts that row into <c>_t_swap_new</c> and leaves the
-    /// transaction open. Chunks read the original without locks, so a lock on the original no
-    /// longer stops them; the chunk that copies this key waits on the copy's unique key instead,
-    /// inside its transaction, until the holder ends.
+    /// Makes the next chunk wait inside its transaction until the holder ends. Chunks read the
+    /// original without locks, so a lock on the original no longer stops them. MariaDB: the holder
+    /// inserts one key into the copy <c>_t_swap_new</c> and the chunk that copies it waits on the
+    /// copy's primary key. PostgreSQL fills a copy without indexes (nothing for a chunk to wait on
+    /// row by row): the holder takes a SHARE lock on the copy, which every insert waits for.
     /// </summary>
     public async Task HoldCopyKeyAsync(string table, long id)
     {
         transaction ??= await connection.BeginTransactionAsync();
         var copy = Swap.Engine.SwapNames.For(table, 63).Copy;
+        if (target.Engine == DatabaseEngine.PostgreSql)
+        {
+            await Db.ExecAsync(connection, $"LOCK TABLE {target.Quote(copy)} IN SHARE MODE", transaction, default);
+            return;
+        }
         await Db.ExecAsync(connection, $"INSERT INTO {target.Quote(copy)} (id, grp, name, qty, note) SELECT id, grp, name, qty, note FROM {target.Quote(table)} WHERE id = @id", transaction, default, ("id", id));
     }
 
