@@ -3,6 +3,7 @@ using Swap.Engine;
 using Swap.Engine.Schema;
 using Swap.History;
 using Swap.Journal;
+using Swap.Locking;
 using Swap.Running;
 
 namespace Swap;
@@ -144,5 +145,46 @@ public sealed partial class Migrator
             var n = SwapNames.For(table, database.Dialect.MaxIdentifierLength);
             return [n.Copy, n.Old, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log];
         }
+    }
+}
+
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// After <c>swap abort</c> reached a swap: remove its copies, capture and change logs, forget
+    /// the script's journal and history row, so the original is as it was and the script is pending.
+    /// Never throws over the abort (a failure leaves what 'swap cleanup --script' removes).
+    /// </summary>
+    private async Task<System.Data.Common.DbConnection> AbandonAbortedSwapAsync(RunLock runLock, System.Data.Common.DbConnection connection, string scriptId, IReadOnlyList<string> tables)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            if (!await runLock.StillHeldAsync(cts.Token))
+                return connection;
+            var engine = database.TableEngine;
+            var names = tables.Select(t => SwapNames.For(t, database.Dialect.MaxIdentifierLength))
+                .SelectMany(n => new[] { n.Copy, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log })
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var leftover in await engine.FindLeftoversAsync(connection, cts.Token))
+            {
+                if (!names.Contains(leftover.Name))
+                    continue;
+                foreach (var sql in engine.Remove(leftover))
+                    await connection.ExecuteAsync(sql, cts.Token);
+            }
+            var store = new JournalStore(database, options.Tables);
+            var keys = (await store.ReadAllAsync(connection, cts.Token)).Select(j => j.ScriptId).Where(id => id.Split('@')[0] == scriptId).Distinct(StringComparer.Ordinal).ToList();
+            await using var tx = await database.BeginTransactionAsync(connection, cts.Token);
+            foreach (var key in keys)
+                await store.DeleteAsync(connection, tx, key, cts.Token);
+            await history.DeleteAsync(connection, tx, scriptId, cts.Token);
+            await tx.CommitAsync(cts.Token);
+        }
+        catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException or SwapException)
+        {
+            Log.ScriptFailed(logger, scriptId, "the aborted swap could not be removed completely (" + e.Message + "); 'swap cleanup --script " + scriptId + "' removes the rest");
+        }
+        return connection;
     }
 }

@@ -127,6 +127,13 @@ public sealed partial class Migrator
         {
             return (connection, null);
         }
+        catch (SwapAbortedException e)
+        {
+            Log.ScriptFailed(logger, script.Id, e.Message);
+            run.Listener?.ScriptFinished(script.Id, options.TimeProvider.GetElapsedTime(started), e);
+            connection = await AbandonAbortedSwapAsync(runLock, connection, script.Id, e.Tables);
+            throw;
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var error = e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";

@@ -27,10 +27,11 @@ internal sealed class UpCommand : ICommand
             };
             if (up.Steps is <= 0)
                 throw new SwapException(SwapErrorKind.Usage, $"--steps must be 1 or more, not {up.Steps}.");
+            await using var metrics = swap.StartMetrics(parse);
             var (_, migrator) = invocation.Migrator(parse, o =>
             {
                 o.AllowChangedScripts = parse.GetValue(allowChanged);
-                swap.Apply(parse, o);
+                swap.Apply(parse, o, invocation);
                 PlaceholderOption.Apply(parse, placeholders, o);
                 if (parse.GetValue(revertWindow) is { } window)
                 {

@@ -17,6 +17,9 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
 {
     public int BatchSize { get; } = Math.Max(1, batchSize);
 
+    /// <summary>Hears the keys of each committed batch (a postponed swap re-verifies them).</summary>
+    public Action<SwapSpec, IReadOnlyList<object?[]>>? KeysApplied { get; set; }
+
     /// <summary>Log rows applied since this applier was made, for progress.</summary>
     public long Applied { get; private set; }
 
@@ -68,6 +71,9 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
                 await tx!.DisposeAsync();
         }
         Applied += rows.Count;
+        SwapMetrics.RowsApplied.Add(rows.Count, SwapMetrics.Table(spec.Original.Name));
+        if (ownTransaction)
+            KeysApplied?.Invoke(spec, keys);
         FaultPoints.Hit("apply");
         return rows.Count;
     }

@@ -60,6 +60,19 @@ public sealed class OnlineSwapOptions
     /// </summary>
     public TimeSpan? RevertWindow { get; set; }
 
+    /// <summary>
+    /// Run everything up to the cut-over, then keep capture and the applier running (re-verifying
+    /// recently changed keys every <see cref="PostponedVerifyInterval"/>) until an operator's
+    /// <c>swap cut-over</c>. Recorded in the journal: a resumed run keeps waiting.
+    /// </summary>
+    public bool PostponeCutOver { get; set; }
+
+    /// <summary>How often a postponed swap re-verifies the keys the applier changed since the last check (default 10 s; only those keys are read).</summary>
+    public TimeSpan PostponedVerifyInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Replica lag, server load and query throttles, asked at every chunk and applier-batch boundary.</summary>
+    public ThrottleOptions Throttle { get; } = new();
+
     /// <summary>Decides whether to pause between chunks (replication lag, load). The default never pauses.</summary>
     public IThrottler Throttler { get; set; } = NoThrottler.Instance;
 

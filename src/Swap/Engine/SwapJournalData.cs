@@ -17,6 +17,11 @@ internal sealed class SwapJournalData
 
     /// <summary>The revert window this swap keeps after its cut-over, decided when it starts; null for none.</summary>
     public TimeSpan? RevertWindow { get; set; }
+    /// <summary>The swap waits for <c>swap cut-over</c> before its cut-over (<c>up --postpone-cut-over</c>); a resumed run keeps waiting.</summary>
+    public bool PostponeCutOver { get; set; }
+
+    /// <summary>An operator's <c>swap cut-over</c> reached the postponed swap: a resumed run cuts over without waiting again.</summary>
+    public bool CutOverApproved { get; set; }
 
     public TableProgress Table(string name)
     {
@@ -45,6 +50,10 @@ internal sealed class SwapJournalData
             root["failure"] = Failure;
         if (RevertWindow is { } window)
             root["revertWindowSeconds"] = (long)window.TotalSeconds;
+        if (PostponeCutOver)
+            root["postponeCutOver"] = true;
+        if (CutOverApproved)
+            root["cutOverApproved"] = true;
         return root.ToJsonString();
     }
 
@@ -57,6 +66,8 @@ internal sealed class SwapJournalData
         data.Failure = root["failure"]?.GetValue<string>();
         if (root["revertWindowSeconds"]?.GetValue<long>() is { } seconds)
             data.RevertWindow = TimeSpan.FromSeconds(seconds);
+        data.PostponeCutOver = root["postponeCutOver"]?.GetValue<bool>() ?? false;
+        data.CutOverApproved = root["cutOverApproved"]?.GetValue<bool>() ?? false;
         if (root["schemas"] is JsonObject schemas)
         {
             foreach (var (name, node) in schemas)

@@ -18,7 +18,10 @@ internal sealed partial class SwapOperation
             while (true)
             {
                 if (!drain)
+                {
                     session.Run.ThrowIfBudgetSpent();
+                    await ControlPointAsync();
+                }
                 var batchStart = session.Run.Time.GetTimestamp();
                 var applied = await session.Run.RetryTransientAsync($"apply the change log of {spec.Original.Name}", async ct =>
                 {
@@ -52,6 +55,7 @@ internal sealed partial class SwapOperation
             while (true)
             {
                 session.Run.ThrowIfBudgetSpent();
+                await ControlPointAsync();
                 await EnsureRunLockAsync();
                 var batchStart = session.Run.Time.GetTimestamp();
                 int applied;

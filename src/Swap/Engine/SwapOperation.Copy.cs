@@ -59,6 +59,7 @@ internal sealed partial class SwapOperation
         while (true)
         {
             await options.Throttler.WaitAsync(Token);
+            await ControlPointAsync();
             if (!state.InTransaction)
                 session.Run.ThrowIfBudgetSpent();
             var lower = progress.Watermark;
@@ -103,6 +104,8 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
+            SwapMetrics.RowsCopied.Add(engine.CopiedRows(affected), SwapMetrics.Table(spec.Original.Name));
+            SwapMetrics.ChunkTime.Record(time.GetElapsedTime(chunkStart).TotalMilliseconds, SwapMetrics.Table(spec.Original.Name));
             // Between chunks the applier keeps the copy's backlog short, unless a copy is being filled
             // without its key: then the log waits until the copies are indexed.
             if (!specs.Any(s => s.KeyDeferred))
@@ -145,12 +148,9 @@ internal sealed partial class SwapOperation
     {
         if (elapsed <= TimeSpan.Zero)
             return Math.Min(options.MaxChunkSize, size * 2);
-        var factor = Math.Clamp(ChunkTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        var factor = Math.Clamp(ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
         return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
     }
-
-    /// <summary>The time a chunk should take: the option, or the engine's default.</summary>
-    private TimeSpan ChunkTime => options.ChunkTargetTime ?? engine.DefaultChunkTime;
 
     /// <summary>
     /// After a write transaction of the online path that held the lock for <paramref name="held"/>:

@@ -62,6 +62,7 @@ internal sealed partial class SwapOperation
                     }
                     finally
                     {
+                        SwapMetrics.CutOverAttempts.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : "failed"));
                         session.Run.Listener?.CutOverAttempted(session.Script.Id, TableNames, attempts, session.Run.Time.GetElapsedTime(attemptStarted), succeeded);
                     }
                 },

@@ -66,6 +66,7 @@ internal sealed partial class SwapOperation
         }
         if (Stage > SwapStage.Started)
             EngineLog.Resuming(logger, session.Script.Id, string.Join(", ", TableNames), state.Phase);
+        await using var control = await StartControllerAsync();
 
         if (Stage < SwapStage.CopyCreated)
         {
@@ -132,6 +133,8 @@ internal sealed partial class SwapOperation
                 await VerifyTableAsync(spec);
             await SaveAsync(SwapStage.Verified);
         }
+        if (Stage < SwapStage.Swapped)
+            await WaitForCutOverAsync();
         if (Stage < SwapStage.Swapped)
         {
             if (data.RevertWindow is not null)
@@ -289,13 +292,19 @@ internal sealed partial class SwapOperation
         }
     }
 
-    private void Report(string table, SwapPhase phase) =>
-        session.Run.OnProgress?.Invoke(new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0));
+    private void Report(string table, SwapPhase phase)
+    {
+        var progress = new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0);
+        controller?.Observe(progress);
+        session.Run.OnProgress?.Invoke(progress);
+    }
 
     private void Report(SwapSpec spec, SwapPhase phase, long rows, double rate, int chunkSize = 0)
     {
         var estimated = Math.Max(spec.Original.EstimatedRows, rows);
         TimeSpan? eta = rate > 0 && estimated > rows ? TimeSpan.FromSeconds((estimated - rows) / rate) : null;
-        session.Run.OnProgress?.Invoke(new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize));
+        var progress = new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize);
+        controller?.Observe(progress);
+        session.Run.OnProgress?.Invoke(progress);
     }
 }

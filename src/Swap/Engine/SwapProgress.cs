@@ -9,6 +9,8 @@ public enum SwapPhase
     Copying,
     BuildingIndexes,
     Verifying,
+    /// <summary>Everything up to the cut-over is done; capture and the applier keep the copy current until <c>swap cut-over</c> (<c>up --postpone-cut-over</c>).</summary>
+    WaitingForCutOver,
     CuttingOver,
     RemovingCapture,
     DroppingOld,

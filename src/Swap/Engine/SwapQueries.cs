@@ -64,7 +64,7 @@ internal static class SwapQueries
     /// yet, and a key without one is current in the copy in any consistent snapshot (the applier
     /// deletes a log row in the transaction that re-syncs its key). Empty on engines without a log.
     /// </summary>
-    private static string NotLogged(TableEngine engine, SwapSpec spec, IReadOnlyList<string> keys)
+    internal static string NotLogged(TableEngine engine, SwapSpec spec, IReadOnlyList<string> keys)
     {
         if (!spec.Captured)
             return "";

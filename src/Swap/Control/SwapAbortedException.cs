@@ -1,0 +1,23 @@
+namespace Swap;
+
+/// <summary>An operator's <c>swap abort</c> reached the running swap; the runner removes what the swap made and leaves the script pending.</summary>
+public sealed class SwapAbortedException : SwapException
+{
+    public SwapAbortedException(string message)
+        : base(SwapErrorKind.Aborted, message)
+    {
+    }
+
+    public SwapAbortedException()
+        : this("The swap was aborted.")
+    {
+    }
+
+    /// <summary>The tables of the aborted swap, whose copies, capture and logs the runner removes.</summary>
+    public IReadOnlyList<string> Tables { get; init; } = [];
+
+    public SwapAbortedException(string message, Exception inner)
+        : base(SwapErrorKind.Aborted, message, inner)
+    {
+    }
+}
