@@ -11,7 +11,8 @@ public sealed class LiveSettings
     /// <summary>The names <c>swap set</c> takes.</summary>
     public static IReadOnlyList<string> Names { get; } = ["chunk-time", "max-replica-lag", "max-load", "critical-load"];
 
-    public TimeSpan ChunkTargetTime { get; private set; }
+    /// <summary>Null: the engine's default (500 ms; 50 ms on SQLite).</summary>
+    public TimeSpan? ChunkTargetTime { get; private set; }
 
     public TimeSpan MaxReplicaLag { get; private set; }
 
@@ -87,7 +88,7 @@ public sealed class LiveSettings
     /// <summary>The current values, for status.</summary>
     public IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["chunk-time"] = Durations.Format(ChunkTargetTime),
+        ["chunk-time"] = ChunkTargetTime is { } chunk ? Durations.Format(chunk) : "engine default",
         ["max-replica-lag"] = Durations.Format(MaxReplicaLag),
         ["max-load"] = MaxLoad?.ToString(CultureInfo.InvariantCulture) ?? "off",
         ["critical-load"] = CriticalLoad?.ToString(CultureInfo.InvariantCulture) ?? "off",
