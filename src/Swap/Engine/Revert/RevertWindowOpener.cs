@@ -26,7 +26,9 @@ internal sealed class RevertWindowOpener(ScriptSession session, TableEngine engi
     {
         if (windowWanted && ReverseMapping.Unsupported(engine) is { } why)
             throw new SwapException(SwapErrorKind.Refused, $"{session.Script.Id}: {why}. Run without --revert-window; nothing was changed.") { ScriptId = session.Script.Id };
-        if (!engine.Online)
+        // An engine without revert windows (SQLite) has none open; and its swap may be running in
+        // one transaction on this connection, which a read outside it must not touch.
+        if (!engine.Online || ReverseMapping.Unsupported(engine) is not null)
             return;
         var windows = await store.ReadAllAsync(Connection, Token);
         foreach (var table in tables)
