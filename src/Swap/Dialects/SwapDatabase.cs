@@ -12,13 +12,19 @@ namespace Swap;
 /// </summary>
 public abstract partial class SwapDatabase
 {
+    /// <summary>Sets where this database logs; with null it logs nothing.</summary>
     protected SwapDatabase(ILoggerFactory? loggerFactory)
     {
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
+    /// <summary>
+    /// Where this database and its online engine log, and a <see cref="Migrator"/> too when its
+    /// <see cref="MigratorOptions.LoggerFactory"/> is not set; <see cref="NullLoggerFactory"/> when none was given.
+    /// </summary>
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The engine this target runs on.</summary>
     public abstract DatabaseEngine Engine { get; }
 
     internal abstract SqlDialect Dialect { get; }

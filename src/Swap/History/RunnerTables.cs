@@ -7,10 +7,12 @@ namespace Swap;
 /// <param name="LockInfo">Who holds the run lock, since when.</param>
 public sealed record RunnerTables(string History, string Journal, string LockInfo)
 {
+    /// <summary><c>swap_history</c>, <c>swap_journal</c> and <c>swap_lock</c>.</summary>
     public static RunnerTables Default { get; } = FromPrefix("swap");
 
     /// <summary><c>prefix_history</c>, <c>prefix_journal</c>, <c>prefix_lock</c>.</summary>
     public static RunnerTables FromPrefix(string prefix) => new(prefix + "_history", prefix + "_journal", prefix + "_lock");
 
+    /// <summary>The three names: history, journal, lock info.</summary>
     public IEnumerable<string> All => [History, Journal, LockInfo];
 }
