@@ -39,7 +39,8 @@ public sealed class DbIndex
 
     /// <summary>
     /// Names the index instead of the generated <c>ix_&lt;table&gt;_&lt;columns&gt;</c> (<c>ux_</c> when unique).
-    /// A name longer than the engine allows is shortened the same way as a generated one.
+    /// <see cref="DbTable.AddIndex"/> shortens a name longer than the engine allows with a hash; the
+    /// schema builder refuses it.
     /// </summary>
     public DbIndex Named(string name)
     {

@@ -5,7 +5,7 @@ public enum SwapPhase
 {
     /// <summary>Read-only checks before anything is written: what the engine refuses, NULLs and duplicates the change would reject.</summary>
     Preflight,
-    /// <summary>Creating the empty copy (<c>_t_swap_new</c>) with the new structure.</summary>
+    /// <summary>Creating the empty copy (<c>_&lt;table&gt;_swap_new</c>) with the new structure.</summary>
     CreatingCopy,
     /// <summary>Installing the triggers that log the application's writes to the original (MySQL, PostgreSQL; SQLite copies without them).</summary>
     InstallingCapture,
@@ -19,7 +19,7 @@ public enum SwapPhase
     CuttingOver,
     /// <summary>Removing the capture triggers and change log, and finishing the swapped table.</summary>
     RemovingCapture,
-    /// <summary>Dropping the original (now <c>_t_swap_old</c>); kept with <see cref="OnlineSwapOptions.KeepOldTables"/>.</summary>
+    /// <summary>Dropping the original (now <c>_&lt;table&gt;_swap_old</c>); kept with <see cref="OnlineSwapOptions.KeepOldTables"/>.</summary>
     DroppingOld,
     /// <summary>The table is swapped.</summary>
     Done,
