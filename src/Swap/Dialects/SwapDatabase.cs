@@ -19,8 +19,9 @@ public abstract partial class SwapDatabase
     }
 
     /// <summary>
-    /// Where this database and its online engine log, and a <see cref="Migrator"/> too when its
-    /// <see cref="MigratorOptions.LoggerFactory"/> is not set; <see cref="NullLoggerFactory"/> when none was given.
+    /// Where this database logs, and where a <see cref="Migrator"/>, its runs and the online engine
+    /// log when <see cref="MigratorOptions.LoggerFactory"/> is not set; <see cref="NullLoggerFactory"/>
+    /// when none was given.
     /// </summary>
     public ILoggerFactory LoggerFactory { get; }
 
