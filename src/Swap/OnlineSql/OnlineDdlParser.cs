@@ -184,7 +184,7 @@ internal sealed class OnlineDdlParser
                 if (Accept("DEFAULT"))
                 {
                     var value = Expression();
-                    return table => table.GetColumn(name).SetDefaultSql(value);
+                    return table => SetDefault(table.GetColumn(name), value);
                 }
                 if (Accept("NOT"))
                 {
@@ -233,7 +233,7 @@ internal sealed class OnlineDdlParser
         {
             var column = DbColumn.Of(name, ColumnType.NativeType(type)).SetNullable(nullable ?? true);
             if (defaultSql is not null)
-                column.SetDefaultSql(defaultSql);
+                SetDefault(column, defaultSql);
             table.AddColumn(column, after, first);
         };
     }
@@ -251,8 +251,28 @@ internal sealed class OnlineDdlParser
             if (defaultSql is null)
                 column.DropDefault();
             else
-                column.SetDefaultSql(defaultSql);
+                SetDefault(column, defaultSql);
         };
+    }
+
+    /// <summary>
+    /// A DEFAULT written as a plain literal ('text', 42, -1.5, TRUE, FALSE) becomes the value it
+    /// is, exactly as <c>SetDefault(value)</c> in C#, so the planner treats both scripts alike (a
+    /// constant default can be instant); anything else stays an SQL expression.
+    /// </summary>
+    internal static void SetDefault(DbColumn column, string sql)
+    {
+        var text = sql.Trim();
+        if (text.Length >= 2 && text[0] == '\'' && text[^1] == '\'' && !text[1..^1].Replace("''", "", StringComparison.Ordinal).Contains('\'') && !text.Contains('\\'))
+            column.SetDefault(text[1..^1].Replace("''", "'", StringComparison.Ordinal));
+        else if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var whole))
+            column.SetDefault(whole);
+        else if (decimal.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            column.SetDefault(number);
+        else if (text.Equals("TRUE", StringComparison.OrdinalIgnoreCase) || text.Equals("FALSE", StringComparison.OrdinalIgnoreCase))
+            column.SetDefault(text.Equals("TRUE", StringComparison.OrdinalIgnoreCase));
+        else
+            column.SetDefaultSql(text);
     }
 
     private (bool? Nullable, string? Default, string? After, bool First) ColumnOptions(int start, bool allowPosition)

@@ -79,6 +79,67 @@ public class OnlineSqlTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task The_same_change_from_an_online_sql_script_and_from_a_csharp_script_gives_identical_tables(DatabaseEngine engine)
+    {
+        await using var fromSql = await TestTarget.CreateAsync(engine);
+        await using var fromCs = await TestTarget.CreateAsync(engine);
+        foreach (var t in new[] { fromSql, fromCs })
+            await EngineKit.CreateItemsAsync(t, 1_000);
+        fromSql.Sql("20261201000000_items_flag", """
+            -- swap:online
+            ALTER TABLE items ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT 'none', RENAME COLUMN v TO label;
+            CREATE INDEX idx_items_flag ON items (flag);
+            """);
+        EngineKit.WriteSwapScript(fromCs, """
+            public sealed class MigrateItemsFlag : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddColumn(DbColumn.String("flag", 10).NotNull().SetDefault("none"));
+                    items.RenameColumn("v", "label");
+                    items.AddIndex(DbIndex.Create("flag").Named("idx_items_flag"));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20261201000000_MigrateItemsFlag.cs");
+
+        string? method = null;
+        foreach (var t in new[] { fromSql, fromCs })
+        {
+            var plan = await SwapCli.RunAsync(t, "plan");
+            Assert.True(plan.ExitCode == 0, plan.ToString());
+            // Both go through the same planner and get the same method for items.
+            var line = plan.Out.Split('\n').FirstOrDefault(l => l.Contains("items:", StringComparison.Ordinal) && (l.Contains("instant", StringComparison.Ordinal) || l.Contains("copy", StringComparison.Ordinal) || l.Contains("in place", StringComparison.Ordinal)));
+            method ??= line;
+            Assert.Equal(method, line);
+            var run = await SwapCli.RunAsync(t, "up", "--chunk-size", "100");
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        async Task<(string Columns, string Indexes, string Rows)> ShapeAsync(TestTarget t)
+        {
+            var database = t.Database();
+            await using var connection = await database.OpenConnectionAsync(default);
+            var schema = (await database.TableEngine.LoadTableAsync(connection, null, "items", default))!;
+            var columns = string.Join("; ", schema.Columns.Select(c => $"{c.Name} {c.NativeType} {(c.Nullable ? "null" : "not null")} default {c.Default}"));
+            var indexes = string.Join("; ", schema.Indexes.OrderBy(i => i.Name, StringComparer.Ordinal).Select(i => $"{i.Name} {i.Unique} ({string.Join(", ", i.Columns.Select(c => c.Name))})"));
+            var rows = string.Join("\n", (await t.QueryAsync("SELECT id, k, label, n, flag FROM items ORDER BY id")).Select(r => $"{r.Int64("id")} {r.Int64("k")} {r.String("label")} {r.Int64("n")} {r.String("flag")}"));
+            return (columns, indexes, rows);
+        }
+
+        var a = await ShapeAsync(fromSql);
+        var b = await ShapeAsync(fromCs);
+        Assert.Equal(a.Columns, b.Columns);
+        Assert.Equal(a.Indexes, b.Indexes);
+        Assert.Equal(a.Rows, b.Rows);
+        Assert.Contains("flag", a.Columns, StringComparison.Ordinal);
+        Assert.Contains("idx_items_flag", a.Indexes, StringComparison.Ordinal);
+        Assert.Equal(1_000, a.Rows.Split('\n').Length);
+    }
+
     private static async Task<DbTable> LoadAsync(TestTarget target, string table)
     {
         var database = target.Database();
