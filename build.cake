@@ -42,6 +42,7 @@ Task("Databases")
     servers.StartAll();
     Information("MariaDB    : {0}", Servers.Redact(servers.MySqlUrl));
     Information("PostgreSQL : {0}", Servers.Redact(servers.PostgresUrl));
+    Information("Replicas   : MariaDB replica on 127.0.0.1:{0} (databases swapr*), PostgreSQL standby on 127.0.0.1:{1}", servers.ReplicaPort, servers.StandbyPort);
     Information("Environment for manual runs: source {0}", servers.EnvFile);
 });
 
@@ -127,12 +128,33 @@ Task("Demo")
     }
 
     Show("before");
-    // 'up' prints each step of the table swap with what it did and how long it took.
+    // 'up' prints each step of the table swap with what it did and how long it took. Meanwhile the
+    // demo's application records orders: SQLite swaps the 10,000-row table online, so its writes
+    // go on during the swap and all of them end up in the new table.
     foreach (var verb in new[] { "status", "plan", "up", "status" })
     {
         Information("");
         Information("$ swap --db sqlite:demo.db {0}", verb);
-        Sh.Run("dotnet", new[] { swap, "--db", "sqlite:demo.db", verb }, workingDirectory: demo, timeoutSeconds: 300);
+        if (verb != "up" || Argument("demo-writer", "on") == "off")
+        {
+            Sh.Run("dotnet", new[] { swap, "--db", "sqlite:demo.db", verb }, workingDirectory: demo, timeoutSeconds: 300);
+            continue;
+        }
+        var stop = System.IO.Path.Combine(demo, "demo-write.stop");
+        var writer = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet") { ArgumentList = { seeder, "demo-write", "demo.db", "--until", stop }, WorkingDirectory = demo, UseShellExecute = false });
+        try
+        {
+            System.Threading.Thread.Sleep(1000);
+            Sh.Run("dotnet", new[] { swap, "--db", "sqlite:demo.db", verb }, workingDirectory: demo, timeoutSeconds: 300);
+            System.Threading.Thread.Sleep(500);
+        }
+        finally
+        {
+            System.IO.File.WriteAllText(stop, "");
+            writer.WaitForExit(30_000);
+            System.IO.File.Delete(stop);
+        }
+        if (writer.ExitCode != 0) throw new Exception("demo-write found writes missing from the swapped table.");
     }
     Show("after");
 
@@ -295,6 +317,8 @@ class Servers
     public string EnvFile => System.IO.Path.Combine(dir, "servers.env");
     public int MySqlPort { get; private set; }
     public int PostgresPort { get; private set; }
+    public int ReplicaPort { get; private set; }
+    public int StandbyPort { get; private set; }
     public string MySqlUrl => $"mysql://{User}:{Password}@127.0.0.1:{MySqlPort}/{Database}";
     public string PostgresUrl => $"postgres://{User}:{Password}@127.0.0.1:{PostgresPort}/{Database}";
     static string ServiceUser(string name) => Sh.IsRoot ? name : null;
@@ -310,6 +334,11 @@ class Servers
         ["SWAP_TEST_MYSQL_CA"] = My("tls/ca.pem"),
         ["SWAP_TEST_MYSQL_TLS_USER"] = User + "_tls",
         ["SWAP_TEST_POSTGRES_SOCKET_DIR"] = Pg(""),
+        // Replicas for the throttle tests: the MariaDB replica replicates databases named swapr*;
+        // the PostgreSQL standby is a physical (pg_basebackup) standby of the whole cluster.
+        ["SWAP_TEST_MYSQL_REPLICA"] = $"mysql://{User}:{Password}@127.0.0.1:{ReplicaPort}",
+        ["SWAP_TEST_MYSQL_REPLICA_SOCKET"] = My("replica/mysqld.sock"),
+        ["SWAP_TEST_POSTGRES_STANDBY"] = $"postgres://{User}:{Password}@127.0.0.1:{StandbyPort}/{Database}",
     };
 
     // ---- install -----------------------------------------------------------------------------
@@ -365,7 +394,9 @@ class Servers
         System.IO.Directory.CreateDirectory(dir);
         Sh.Run("chmod", new[] { "0755", dir });
         StartMariaDb();
+        StartMariaDbReplica();
         StartPostgres();
+        StartPostgresStandby();
         System.IO.File.WriteAllLines(EnvFile, Environment().Select(kv => $"export {kv.Key}='{kv.Value}'"));
     }
 
@@ -375,14 +406,16 @@ class Servers
         if (MariaDbAlive(out var port))
         {
             MySqlPort = port;
-            if (System.IO.File.Exists(My("tls/server-cert.pem")))
+            var binlog = Sh.Capture("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-N", "-e", "SELECT @@log_bin" }, timeoutSeconds: 10).Output.Trim() == "1";
+            if (System.IO.File.Exists(My("tls/server-cert.pem")) && binlog)
             {
                 Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
                 EnsureMariaDbUser();
                 return;
             }
-            // Started by an older build without TLS: restart it on the same data and port, with certificates.
-            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS; restarting it with a test certificate");
+            // Started by an older build without TLS or without the binary log the replica reads:
+            // restart it on the same data and port, with certificates and the binary log.
+            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS or binary log; restarting it");
             var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());
             Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
             WaitExit(pid, 60);
@@ -401,14 +434,25 @@ class Servers
         }
 
         MakeCertificates();
+        System.IO.Directory.CreateDirectory(My("binlog"));
+        if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", My("binlog") });
         var args = new List<string> {
             "--no-defaults", "--datadir=" + My("data"), "--socket=" + My("mysqld.sock"),
             "--ssl-ca=" + My("tls/ca.pem"), "--ssl-cert=" + My("tls/server-cert.pem"), "--ssl-key=" + My("tls/server-key.pem"),
             "--port=" + MySqlPort, "--bind-address=127.0.0.1", "--pid-file=" + My("mariadbd.pid"),
             "--log-error=" + My("mariadb.log"), "--skip-name-resolve", "--max-connections=500",
             "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
-            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--skip-log-bin",
+            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
             "--lock-wait-timeout=60",
+            // Binary logging on, as on every production primary with replicas or point-in-time
+            // recovery: tests then see what a least-privileged user meets there (CREATE TRIGGER
+            // needs SUPER or log_bin_trust_function_creators=1). Row format, as replicas need.
+            // It also feeds the replica (the replica-lag throttle tests); no fsync per commit (sync_binlog=0).
+            "--log-bin=" + My("binlog/mariadb-bin"), "--server-id=1", "--binlog-format=ROW", "--sync-binlog=0",
+            "--max-binlog-size=256M", "--binlog-expire-logs-seconds=7200",
+            // What managed clouds set in their parameter groups for trigger-based tools; tests that
+            // check the refusal without it turn it off for a moment (LeastPrivilegeTests).
+            "--log-bin-trust-function-creators=1",
         };
         // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
         // AUTO-INC lock that would stall every other insert. MariaDB 10.11 still defaults to 1,
@@ -447,8 +491,99 @@ class Servers
             // A user that may only connect over TLS: the test that a plain connection is refused.
             $"CREATE USER IF NOT EXISTS '{User}_tls'@'{h}' IDENTIFIED BY '{Password}' REQUIRE SSL;",
             $"GRANT ALL PRIVILEGES ON `{Database}`.* TO '{User}_tls'@'{h}';" }))
-            + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;";
+            + $"\nCREATE DATABASE IF NOT EXISTS `{Database}` CHARACTER SET utf8mb4;\nFLUSH PRIVILEGES;"
+            // With the binary log on, a user without SUPER (swap_tls) may create triggers only so;
+            // set at run time too, for a server started before this line existed.
+            + "\nSET GLOBAL log_bin_trust_function_creators = 1;";
         Sh.Check("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-e", sql });
+    }
+
+    string Rep(string f) => My(System.IO.Path.Combine("replica", f));
+    string Sb(string f) => Pg(System.IO.Path.Combine("standby", f));
+
+    /// <summary>
+    /// A MariaDB replica of the primary on its own port and data folder. It applies only databases
+    /// named swapr* (the replica tests create theirs so), so the rest of the suite's writes cost it
+    /// no more than reading them from the primary's binary log.
+    /// </summary>
+    void StartMariaDbReplica()
+    {
+        var runAs = ServiceUser("mysql");
+        string[] Root(string sock) => new[] { "--no-defaults", "--socket=" + sock, "-uroot" };
+        if (System.IO.File.Exists(Rep("port")) && OwnProcessAlive(Rep("mariadbd.pid"), Rep("data"))
+            && Sh.Capture("mariadb-admin", Root(Rep("mysqld.sock")).Concat(new[] { "ping" }), timeoutSeconds: 10).Code == 0)
+        {
+            ReplicaPort = int.Parse(System.IO.File.ReadAllText(Rep("port")).Trim());
+            // A test that stopped the SQL thread and died before starting it again must not leave the replica behind.
+            Sh.Check("mariadb", Root(Rep("mysqld.sock")).Concat(new[] { "-e", "START SLAVE" }));
+            Console.WriteLine($"MariaDB replica already running on 127.0.0.1:{ReplicaPort}; reusing it");
+            return;
+        }
+        var home = Rep("");
+        if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
+        System.IO.Directory.CreateDirectory(Rep("data"));
+        if (runAs != null) Sh.Run("chown", new[] { "-R", "mysql:mysql", home });
+        ReplicaPort = FreePort(33406);
+        var install = new List<string> { "--no-defaults", "--datadir=" + Rep("data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
+        if (runAs != null) install.Add("--user=mysql");
+        Sh.Check("mariadb-install-db", install, timeoutSeconds: 300);
+        var args = new List<string> {
+            "--no-defaults", "--datadir=" + Rep("data"), "--socket=" + Rep("mysqld.sock"),
+            "--port=" + ReplicaPort, "--bind-address=127.0.0.1", "--pid-file=" + Rep("mariadbd.pid"),
+            "--log-error=" + Rep("mariadb.log"), "--skip-name-resolve", "--max-connections=100",
+            "--innodb-buffer-pool-size=128M", "--innodb-flush-log-at-trx-commit=2",
+            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--skip-log-bin",
+            "--server-id=2", "--relay-log=" + Rep("relay"), "--replicate-wild-do-table=swapr%.%", "--skip-slave-start",
+        };
+        if (runAs != null) args.Add("--user=mysql");
+        Detach("/usr/sbin/mariadbd", args, Rep("mariadb.console.log"));
+        System.IO.File.WriteAllText(Rep("port"), ReplicaPort.ToString());
+        WaitFor("MariaDB replica", Rep("mariadb.log"), () => Sh.Capture("mariadb-admin", Root(Rep("mysqld.sock")).Concat(new[] { "ping" }), timeoutSeconds: 10).Code == 0);
+        // Replicate from the primary's current position: the replica tests create their databases afterwards.
+        var status = Sh.Check("mariadb", Root(My("mysqld.sock")).Concat(new[] { "-N", "-e", "SHOW MASTER STATUS" })).Trim().Split('\t');
+        var users = string.Join("\n", new[] { "127.0.0.1", "localhost" }.SelectMany(h => new[] {
+            $"CREATE USER IF NOT EXISTS '{User}'@'{h}' IDENTIFIED BY '{Password}';",
+            $"GRANT ALL PRIVILEGES ON *.* TO '{User}'@'{h}' WITH GRANT OPTION;" }));
+        Sh.Check("mariadb", Root(Rep("mysqld.sock")).Concat(new[] { "-e",
+            users + "\nFLUSH PRIVILEGES;\n" +
+            $"CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT={MySqlPort}, MASTER_USER='{User}', MASTER_PASSWORD='{Password}', " +
+            $"MASTER_LOG_FILE='{status[0]}', MASTER_LOG_POS={status[1]}, MASTER_CONNECT_RETRY=1;\nSTART SLAVE;" }));
+    }
+
+    /// <summary>A PostgreSQL hot standby of the primary (pg_basebackup, streaming replication) on its own port and data folder.</summary>
+    void StartPostgresStandby()
+    {
+        var runAs = ServiceUser("postgres");
+        var isReady = System.IO.Path.Combine(PgBin, "pg_isready");
+        if (System.IO.File.Exists(Sb("port")) && System.IO.File.Exists(Sb("data/postmaster.pid")))
+        {
+            var port = int.Parse(System.IO.File.ReadAllText(Sb("port")).Trim());
+            if (Sh.Capture(isReady, new[] { "-h", "127.0.0.1", "-p", port.ToString() }, timeoutSeconds: 10).Code == 0)
+            {
+                StandbyPort = port;
+                // A test that paused replay and died before resuming it must not leave the standby behind.
+                Sh.Check("psql", new[] { "-X", "-q", "-h", Sb("").TrimEnd('/'), "-p", port.ToString(), "-U", "postgres", "-d", "postgres", "-c", "SELECT pg_wal_replay_resume()" }, runAs: runAs);
+                Console.WriteLine($"PostgreSQL standby already running on 127.0.0.1:{port}; reusing it");
+                return;
+            }
+            Sh.Capture(System.IO.Path.Combine(PgBin, "pg_ctl"), new[] { "stop", "-D", Sb("data"), "-m", "immediate", "-w", "-t", "30" }, timeoutSeconds: 60, runAs: runAs);
+        }
+        var home = Sb("");
+        if (System.IO.Directory.Exists(home)) System.IO.Directory.Delete(home, true);
+        System.IO.Directory.CreateDirectory(home);
+        if (runAs != null) Sh.Run("chown", new[] { "-R", "postgres:postgres", home });
+        StandbyPort = FreePort(55532);
+        Sh.Check(System.IO.Path.Combine(PgBin, "pg_basebackup"), new[] {
+            "-d", $"host=127.0.0.1 port={PostgresPort} user={User} password={Password}",
+            "-D", Sb("data"), "-R", "-X", "stream", "-c", "fast" }, timeoutSeconds: 600, runAs: runAs);
+        var options = string.Join(" ", new[] {
+            "-c port=" + StandbyPort, "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=" + home.TrimEnd('/'),
+            "-c max_connections=300", "-c shared_buffers=128MB", "-c hot_standby=on",
+            "-c max_locks_per_transaction=256", "-c max_standby_streaming_delay=5s" });
+        Sh.Check(System.IO.Path.Combine(PgBin, "pg_ctl"), new[] {
+            "start", "-D", Sb("data"), "-l", Sb("postgres.log"), "-w", "-t", "60", "-o", options }, timeoutSeconds: 90, runAs: runAs);
+        System.IO.File.WriteAllText(Sb("port"), StandbyPort.ToString());
+        WaitFor("PostgreSQL standby", Sb("postgres.log"), () => Sh.Capture(isReady, new[] { "-h", "127.0.0.1", "-p", StandbyPort.ToString() }, timeoutSeconds: 10).Code == 0);
     }
 
     bool MariaDbAlive(out int port)
@@ -517,6 +652,18 @@ class Servers
 
     public void StopAll()
     {
+        if (OwnProcessAlive(Rep("mariadbd.pid"), Rep("data")))
+        {
+            var pid = int.Parse(System.IO.File.ReadAllText(Rep("mariadbd.pid")).Trim());
+            Console.WriteLine($"Stopping the MariaDB replica (pid {pid})");
+            Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
+            WaitExit(pid, 60);
+        }
+        if (System.IO.File.Exists(Sb("data/postmaster.pid")))
+        {
+            Console.WriteLine("Stopping the PostgreSQL standby");
+            Sh.Capture(System.IO.Path.Combine(PgBin, "pg_ctl"), new[] { "stop", "-D", Sb("data"), "-m", "fast", "-w", "-t", "60" }, timeoutSeconds: 90, runAs: ServiceUser("postgres"));
+        }
         if (OwnProcessAlive(My("mariadbd.pid"), My("data")))
         {
             var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());

@@ -21,8 +21,15 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
             "swap --db postgres://deploy:s3cret@db:5432/shop up",
             "swap create \"Add user roles\" --cs",
         ],
-        ["status"] = ["swap --db sqlite:app.db status", "swap status --json | jq .next"],
-        ["up"] = ["swap --db mysql://deploy:s3cret@db:3306/shop up", "swap up --to 20261121083005_add_roles --time-budget 30m --chunk-time 200ms"],
+        ["status"] = ["swap --db sqlite:app.db status", "swap status --json | jq .next", "swap status --live --watch   # the swap running now, from any host"],
+        ["up"] = ["swap --db mysql://deploy:s3cret@db:3306/shop up", "swap up --to 20261121083005_add_roles --time-budget 30m --chunk-time 200ms", "swap up --postpone-cut-over --replica mysql://deploy:s3cret@replica:3306/shop --max-replica-lag 1s --metrics 127.0.0.1:9464", "swap up --revert-window 24h   # 'swap revert <script>' can take the swaps back"],
+        ["revert"] = ["swap revert MigrateAttachments   # within its revert window: swap the old table back", "swap status                      # lists the open windows"],
+        ["finish"] = ["swap finish MigrateAttachments   # keep the change, drop the old table"],
+        ["pause"] = ["swap pause           # copying stops at the next chunk; 'swap resume' goes on"],
+        ["resume"] = ["swap resume"],
+        ["set"] = ["swap set chunk-time 200ms", "swap set max-load off"],
+        ["cut-over"] = ["swap cut-over        # a swap started with 'up --postpone-cut-over' cuts over now"],
+        ["abort"] = ["swap abort           # the running swap removes its copy; the original stays, the script is pending"],
         ["down"] = ["swap down            # revert the last applied script", "swap down --batch 7 --keep-old"],
         ["plan"] = ["swap --db sqlite:app.db plan", "swap plan --steps 1 --json"],
         ["sync"] = ["swap sync --dry-run", "swap -m modules/billing sync"],
@@ -35,7 +42,8 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
     private const string ExitCodesText = """
         Exit codes:
           0 success   1 failure   2 usage   3 lock held   4 validation failed   5 connection
-          6 invalid migration   7 refused   8 verification failed   9 cut-over timed out   130 cancelled
+          6 invalid migration   7 refused   8 verification failed   9 cut-over timed out
+          10 aborted   11 no swap running   130 cancelled
         """;
 
     public override int Invoke(ParseResult parseResult)

@@ -16,5 +16,7 @@ internal static class ExitCodes
     public const int Refused = (int)SwapErrorKind.Refused;
     public const int VerificationFailed = (int)SwapErrorKind.VerificationFailed;
     public const int CutOverTimedOut = (int)SwapErrorKind.CutOverTimedOut;
+    public const int Aborted = (int)SwapErrorKind.Aborted;
+    public const int NoSwapRunning = (int)SwapErrorKind.NoSwapRunning;
     public const int Cancelled = (int)SwapErrorKind.Cancelled;
 }

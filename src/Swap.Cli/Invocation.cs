@@ -104,6 +104,17 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         return (database, migrator);
     }
 
+    /// <summary>Opens the target for operator control (no migrations needed: any host with the URL can send commands).</summary>
+    public global::Swap.SwapControl Control(ParseResult parse)
+    {
+        var settings = Settings(parse);
+        var url = settings.RequireDb();
+        Out.AddSecretValue(settings.Db, url.ToString());
+        Err.AddSecretValue(settings.Db, url.ToString());
+        var database = Databases.Open(url, Logging(parse), mustExist: true);
+        return new global::Swap.SwapControl(database, RunnerTables.FromPrefix(settings.HistoryPrefix), Time);
+    }
+
     private static int TerminalWidth()
     {
         try

@@ -40,6 +40,12 @@ internal sealed partial class MySqlDialect : SqlDialect
 
     protected override string TimestampType => "DATETIME(6)";
 
+    protected override string OwnTableOptions => " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+
+    public override string? ServerLoadQuery => "SELECT CAST(VARIABLE_VALUE AS SIGNED) - 1 FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_RUNNING'";
+
+    public override string ServerLoadName => "Threads_running";
+
     public override string CreateHistoryTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{HistoryColumns()}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
     public override string CreateJournalTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{JournalColumns()}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";

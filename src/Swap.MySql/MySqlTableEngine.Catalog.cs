@@ -41,7 +41,11 @@ internal sealed partial class MySqlTableEngine
                     Generated: generated is { Length: > 0 } ? generated : null,
                     Collation: r.String("COLLATION_NAME"),
                     Comment: r.String("COLUMN_COMMENT"))
-                { Extra = new Dictionary<string, string> { ["ddl"] = def } };
+                {
+                    Extra = generated is { Length: > 0 }
+                        ? new Dictionary<string, string> { ["ddl"] = def, ["generated"] = extra.Contains("VIRTUAL", StringComparison.OrdinalIgnoreCase) ? "virtual" : "stored" }
+                        : new Dictionary<string, string> { ["ddl"] = def },
+                };
             }).ToList();
 
         var stats = await connection.QueryAsync(

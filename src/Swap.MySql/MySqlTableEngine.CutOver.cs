@@ -39,6 +39,8 @@ internal sealed partial class MySqlTableEngine
         // The order RENAME takes its metadata locks in: by name.
         var originals = specs.Select(s => s.Original.Name).Order(StringComparer.Ordinal).ToList();
         var lockers = new List<DbConnection>();
+        // Read before the locks, which the application's writes wait behind: the catalog query is not free.
+        var children = await ChildForeignKeysAsync(connection, specs, originals, cancellationToken);
         var triggersAdded = false;
         await using var renamer = await database.OpenConnectionAsync(cancellationToken);
         try
@@ -63,34 +65,25 @@ internal sealed partial class MySqlTableEngine
             // temporary names, so the first write after the rename fires them.
             triggersAdded = true;
             await triggers.AddToCopiesAsync(connection, specs, cancellationToken);
-
-            var rename = renamer.ExecuteAsync(Rename(specs), cancellationToken);
+            // The copies equal the originals and nobody can change either: foreign keys of other
+            // tables are pointed at the copies, and the RENAME carries them to the originals' names.
+            // Both go to the server as one batch from the renamer's session, so once it is sent the
+            // server runs them to the end even if Swap dies: no key is left on a copy by a crash.
+            var repoint = children.Count == 0 ? "" : RepointBatch(children, specs, toCopy: true) + ";\n";
+            Swap.Running.FaultPoints.Hit("cutover-rename");
             try
             {
-                await WaitForRenameAsync(connection, renamerId, rename, TimeSpan.FromSeconds(seconds * 3), cancellationToken);
-                for (var i = 0; i < lockers.Count; i++)
-                {
-                    if (i > 0)
-                        await WaitUntilRenameHoldsAsync(originals[i - 1], rename, cancellationToken);
-                    await lockers[i].ExecuteAsync("UNLOCK TABLES", cancellationToken);
-                }
+                await RenameAsync(connection, renamer, renamerId, repoint + Rename(specs), originals, lockers, seconds, cancellationToken);
             }
-            finally
+            catch when (children.Count > 0)
             {
-                // Whatever happened, the rename was issued after the catch-up: once the locks go it
-                // either runs, and is right, or times out and nothing changed.
+                // The RENAME did not happen (or the re-pointing failed half-way): the keys go back to
+                // the originals, which the application writes again (released first: pointing a key
+                // at a table needs its metadata lock).
                 foreach (var locker in lockers)
                     await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
-                try
-                {
-                    await rename;
-                }
-                catch (Exception e) when (database.IsDatabaseError(e) && !IsLockTimeout(e))
-                {
-                    // The renamer's session was killed or lost: nothing was renamed (a RENAME is
-                    // atomic); like a lock timeout, the attempt is retried.
-                    throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
-                }
+                await RepointStrayKeysAsync(connection, specs, CancellationToken.None);
+                throw;
             }
         }
         catch (Exception) when (triggersAdded)
@@ -108,6 +101,39 @@ internal sealed partial class MySqlTableEngine
         // RENAME commits on its own: the journal says "swapped" right after, and a resumed run
         // that finds the copy gone and the old table present knows the rename happened.
         await recordSwapped(null);
+    }
+
+    /// <summary>Issues the RENAME from the renamer's session, sees it queued, and releases the lockers in name order.</summary>
+    private async Task RenameAsync(DbConnection connection, DbConnection renamer, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
+    {
+        var rename = renamer.ExecuteAsync(batch, cancellationToken);
+        try
+        {
+            await WaitForRenameAsync(connection, renamerId, rename, TimeSpan.FromSeconds(seconds * 3), cancellationToken);
+            for (var i = 0; i < lockers.Count; i++)
+            {
+                if (i > 0)
+                    await WaitUntilRenameHoldsAsync(originals[i - 1], rename, cancellationToken);
+                await lockers[i].ExecuteAsync("UNLOCK TABLES", cancellationToken);
+            }
+        }
+        finally
+        {
+            // Whatever happened, the rename was issued after the catch-up: once the locks go it
+            // either runs, and is right, or times out and nothing changed.
+            foreach (var locker in lockers)
+                await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
+            try
+            {
+                await rename;
+            }
+            catch (Exception e) when (database.IsDatabaseError(e) && !IsLockTimeout(e))
+            {
+                // The renamer's session was killed or lost: nothing was renamed (a RENAME is
+                // atomic); like a lock timeout, the attempt is retried.
+                throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
+            }
+        }
     }
 
     /// <summary>
@@ -205,7 +231,16 @@ internal sealed partial class MySqlTableEngine
         sql.AddRange(specs.Select(s => $"-- locker: LOCK TABLES {D.Quote(s.Original.Name)} READ"));
         sql.Add("-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)");
         sql.AddRange(specs.SelectMany(s => MySqlTriggerMover.Own(s.Original).Select(t => MySqlTriggerMover.Create(t, s.Names.UserTrigger(t.Name), s.Names.Copy))));
-        sql.Add("-- renamer session, queued behind the lockers:");
+        var children = specs.SelectMany(s => s.Original.ReferencedBy).ToList();
+        if (children.Count > 0)
+        {
+            sql.Add("-- renamer session, one batch: foreign keys of other tables re-pointed at the copies (in place, metadata only), then the RENAME, queued behind the lockers:");
+            sql.Add(RepointBatch(children, specs, toCopy: true));
+        }
+        else
+        {
+            sql.Add("-- renamer session, queued behind the lockers:");
+        }
         sql.Add(Rename(specs));
         sql.Add("-- lockers: UNLOCK TABLES, in name order (the RENAME goes first)");
         return sql;

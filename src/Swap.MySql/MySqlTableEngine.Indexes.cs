@@ -28,10 +28,14 @@ internal sealed partial class MySqlTableEngine
         var missing = spec.DeferredIndexes.Where(i => !existing.Contains(i.Name)).ToList();
         if (missing.Count > 0)
             await connection.ExecuteAsync(AddIndexes(spec, missing), cancellationToken);
+        await AddCarriedForeignKeysAsync(connection, spec, cancellationToken);
     }
 
     public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) =>
-        spec.DeferredIndexes.Count == 0 ? [] : [AddIndexes(spec, spec.DeferredIndexes)];
+        [
+            .. spec.DeferredIndexes.Count == 0 ? [] : new[] { AddIndexes(spec, spec.DeferredIndexes) },
+            .. AddCarriedForeignKeys(spec, new HashSet<string>()) is { } fks ? new[] { "SET SESSION foreign_key_checks = 0", fks, "SET SESSION foreign_key_checks = 1" } : [],
+        ];
 
     private string AddIndexes(SwapSpec spec, IReadOnlyList<IndexSchema> indexes)
     {

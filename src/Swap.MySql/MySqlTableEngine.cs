@@ -23,14 +23,22 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
 
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {
-        if (original.ForeignKeys.Count > 0)
-            yield return $"It has foreign keys ({string.Join(", ", original.ForeignKeys.Select(f => f.Name))}); MySQL foreign key names are unique per database and cannot be moved to the copy. Drop them for the swap and add them back after, or use plain ALTER TABLE.";
-        if (original.ReferencedBy.Count > 0)
-            yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); MySQL would keep them pointing at the old table after the rename. Drop them for the swap and add them back after, or use plain ALTER TABLE.";
+        if (original.ForeignKeys.FirstOrDefault(f => string.Equals(f.ReferencedTable, original.Name, StringComparison.Ordinal)) is { } self)
+            yield return $"Its foreign key {self.Name} points at the table itself; Swap cannot re-point a key that is both the table's own and a child's. Drop it for the swap and add it back after, or use plain ALTER TABLE.";
         if (original.Extra.GetValueOrDefault("engine") is { } e && !e.Equals("InnoDB", StringComparison.OrdinalIgnoreCase))
             yield return $"It uses the {e} storage engine; Swap needs InnoDB's transactions and row locks to copy it online.";
         if (target is null)
             yield break;
+        // A key of another table needs the referenced columns in the swapped-in table, as they are.
+        foreach (var fk in original.ReferencedBy)
+        {
+            foreach (var column in fk.ReferencedColumns)
+            {
+                var kept = target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, column, StringComparison.OrdinalIgnoreCase));
+                if (kept is null || kept.TypeChanged || !string.Equals(kept.Name, column, StringComparison.Ordinal))
+                    yield return $"Column '{column}' is referenced by the foreign key {fk.Table}.{fk.Name}; keep it with its name and type in this swap (change the key of {fk.Table} first).";
+            }
+        }
     }
 
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
@@ -40,8 +48,12 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     public override Task CheckCopyAsync(DbConnection connection, TableSchema original, SwapNames names, CancellationToken cancellationToken) =>
         triggers.CheckOnCopyAsync(connection, original, names, cancellationToken);
 
-    public override Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken) =>
-        triggers.RemoveFromCopiesAsync(connection, specs, cancellationToken);
+    /// <summary>An interrupted cut-over may have left the original's triggers on the copies and other tables' foreign keys pointing at them.</summary>
+    public override async Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
+    {
+        await triggers.RemoveFromCopiesAsync(connection, specs, cancellationToken);
+        await RepointStrayKeysAsync(connection, specs, cancellationToken);
+    }
 
     public override Task AfterSwapAsync(DbConnection connection, SwapSpec spec, OnlineSwapOptions options, TimeProvider time, CancellationToken cancellationToken) =>
         triggers.RestoreNamesAsync(connection, spec, options, time, cancellationToken);
@@ -66,12 +78,27 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     public override string ApplyRows(SwapSpec spec, int keys) =>
         CopyRows(spec, "", KeyRange.In(D, D.Quote(spec.Original.Name), spec.Key, keys, "a"));
 
+    /// <summary>The in-place re-sync of a revert window's old table: mapped columns updated, insert-only ones kept.</summary>
+    public override string UpsertRows(SwapSpec spec, int keys)
+    {
+        var copy = D.Quote(spec.Names.Copy);
+        var range = KeyRange.In(D, D.Quote(spec.Original.Name), spec.Key, keys, "a");
+        var set = spec.Mapping
+            .Where(m => !spec.InsertOnly.Contains(m.CopyColumn) && !spec.CopyKey.Contains(m.CopyColumn, StringComparer.OrdinalIgnoreCase))
+            .Select(m => $"{D.Quote(m.CopyColumn)} = VALUES({D.Quote(m.CopyColumn)})")
+            .ToList();
+        if (set.Count == 0)
+            set.Add($"{D.Quote(spec.CopyKey[0])} = {D.Quote(spec.CopyKey[0])}");
+        return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {D.Quote(spec.Original.Name)} WHERE {range} ON DUPLICATE KEY UPDATE {string.Join(", ", set)}";
+    }
+
     private string CopyRows(SwapSpec spec, string alias, string range)
     {
         var copy = D.Quote(spec.Names.Copy);
         var key = copy + "." + D.Quote((spec.TargetPrimaryKey.Count > 0 ? spec.TargetPrimaryKey : spec.CopyKey)[0]);
         var from = D.Quote(spec.Original.Name) + (alias.Length > 0 ? " " + alias : "");
-        return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {from} WHERE {range} ON DUPLICATE KEY UPDATE {key} = {key}";
+        var unchecked_ = CopyWritesUnchecked(spec) ? "SET STATEMENT foreign_key_checks = 0 FOR " : "";
+        return $"{unchecked_}INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {from} WHERE {range} ON DUPLICATE KEY UPDATE {key} = {key}";
     }
 
     /// <summary>

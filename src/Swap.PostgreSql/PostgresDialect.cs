@@ -34,6 +34,10 @@ internal sealed partial class PostgresDialect : SqlDialect
 
     protected override string TimestampType => "TIMESTAMP(6) WITH TIME ZONE";
 
+    public override string? ServerLoadQuery => "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+
+    public override string ServerLoadName => "active backends";
+
     public override string CreateHistoryTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{HistoryColumns()}\n)";
 
     public override string CreateJournalTable(string table) => $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n{JournalColumns()}\n)";

@@ -25,12 +25,17 @@ internal sealed partial class PostgresTableEngine
             var c = spec.Original.Column(k)!;
             return $"{D.Quote(SwapQueries.LogKey(i))} {c.NativeType}{(c.Collation is { } coll ? " COLLATE " + D.Quote(coll) : "")} NOT NULL";
         });
+        // A reverse capture is installed on the copy before the cut-over, when the old table does not
+        // exist yet under its name (a TRUNCATE of the original reaches the copy through the forward capture).
+        var truncate = spec.Revert
+            ? $"IF to_regclass({D.Literal(copy)}) IS NOT NULL THEN TRUNCATE {copy}; END IF;"
+            : $"TRUNCATE {copy};";
         var function = $"""
             CREATE OR REPLACE FUNCTION {Q(n.Function)}() RETURNS trigger
             LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
             BEGIN
               IF TG_OP = 'TRUNCATE' THEN
-                TRUNCATE {copy};
+                {truncate}
                 RETURN NULL;
               END IF;
               IF TG_OP <> 'INSERT' THEN

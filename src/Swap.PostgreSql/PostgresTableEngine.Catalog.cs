@@ -14,10 +14,9 @@ internal sealed partial class PostgresTableEngine
         var head = await connection.QueryAsync(
             """
             SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, c.relkind::text AS kind, c.relpersistence::text AS persistence,
-                   c.relrowsecurity AS rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
+                   c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
-                   EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid OR i.inhrelid = c.oid) AS inherits,
-                   EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+                   EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid OR i.inhrelid = c.oid) AS inherits
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = @schema AND c.relname = @name AND c.relkind IN ('r', 'p')
             """,
@@ -34,7 +33,7 @@ internal sealed partial class PostgresTableEngine
             SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
                    pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-                   col_description(a.attrelid, a.attnum) AS comment
+                   col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats
             FROM pg_attribute a
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -52,6 +51,8 @@ internal sealed partial class PostgresTableEngine
                 var extra = new Dictionary<string, string>();
                 if (identity.Length > 0)
                     extra["identity"] = identity == "a" ? "ALWAYS" : "BY DEFAULT";
+                if (r.Int64("stats") is >= 0 and var stats)
+                    extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(
                     r.String("name")!,
                     r.String("type")!,
@@ -142,6 +143,26 @@ internal sealed partial class PostgresTableEngine
             transaction,
             cancellationToken);
 
+        var policies = await connection.QueryAsync(
+            """
+            SELECT p.polname AS name, CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END AS kind,
+                   CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END AS cmd,
+                   CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE (SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_roles r WHERE r.oid = ANY (p.polroles)) END AS roles,
+                   pg_get_expr(p.polqual, p.polrelid) AS qual, pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
+            FROM pg_policy p WHERE p.polrelid = @oid ORDER BY p.polname
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
+        var partitions = h.String("kind") == "p"
+            ? await connection.QueryAsync(
+                "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = @oid ORDER BY c.relname",
+                new { oid },
+                transaction,
+                cancellationToken)
+            : [];
+
         var pk = constraints.FirstOrDefault(c => c.String("type") == "p");
         var dependentViews = await connection.QueryAsync(
             """
@@ -159,7 +180,10 @@ internal sealed partial class PostgresTableEngine
             ["owner"] = h.String("owner") ?? "",
             ["kind"] = h.String("kind") ?? "r",
             ["persistence"] = h.String("persistence") ?? "p",
-            ["rls"] = h.Bool("rls") || h.Bool("policies") ? "true" : "false",
+            ["rls"] = h.Bool("rls") ? "true" : "false",
+            ["force_rls"] = h.Bool("force_rls") ? "true" : "false",
+            ["partitions"] = JsonSerializer.Serialize(partitions.Select(p => p.String("name")!)),
+            ["policies"] = JsonSerializer.Serialize(policies.Select(p => new[] { p.String("name")!, p.String("kind")!, p.String("cmd")!, p.String("roles")!, p.String("qual") ?? "", p.String("with_check") ?? "" })),
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
             ["comment"] = h.String("comment") ?? "",
@@ -214,6 +238,11 @@ internal sealed partial class PostgresTableEngine
         System.Convert.ToInt64(
             await connection.ScalarAsync($"SELECT count(*) FROM (SELECT 1 FROM {Q(table)} LIMIT 10000000) t", null, transaction, cancellationToken),
             System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static bool IsPartitioned(TableSchema table) => table.Extra.GetValueOrDefault("kind") == "p";
+
+    /// <summary>The partitions of a partitioned table, by name.</summary>
+    internal static List<string> Partitions(TableSchema table) => Json(table.Extra.GetValueOrDefault("partitions"));
 
     private static List<string> Json(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];

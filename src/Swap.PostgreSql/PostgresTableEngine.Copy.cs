@@ -13,17 +13,39 @@ internal sealed partial class PostgresTableEngine
             yield return "It is a partitioned table; change the partitions one by one, or use plain ALTER TABLE.";
         if (x.GetValueOrDefault("inherits") == "true")
             yield return "It takes part in table inheritance; Swap cannot move inheritance links. Use plain ALTER TABLE.";
-        if (x.GetValueOrDefault("rls") == "true")
-            yield return "It has row-level security policies, which Swap does not copy yet. Disable and drop the policies for the swap and recreate them after, or use plain ALTER TABLE.";
         foreach (var view in JsonSerializer.Deserialize<List<string[]>>(x.GetValueOrDefault("views") ?? "[]") ?? [])
         {
             if (view[1] == "m")
                 yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
         }
-        if (original.Indexes.Any(i => i.Definition?.Contains(" EXCLUDE ", StringComparison.Ordinal) == true) || Constraints(original).Any(c => c[1].StartsWith("EXCLUDE", StringComparison.Ordinal)))
-            yield return "It has an exclusion constraint, which Swap does not carry over yet.";
         if (target is null)
             yield break;
+        var droppedColumns = original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
+        foreach (var policy in Policies(original))
+        {
+            if (droppedColumns.FirstOrDefault(d => (policy[4] + " " + policy[5]).Contains(d, StringComparison.OrdinalIgnoreCase)) is { } used)
+                yield return $"The row-level security policy '{policy[0]}' names the column '{used}', which this swap drops. Drop or change the policy first.";
+        }
+        foreach (var exclusion in original.Indexes.Where(IsExclusion))
+        {
+            if (!target.Indexes.Any(i => i.Original == exclusion))
+                yield return $"The exclusion constraint '{exclusion.Name}' cannot be dropped by a swap; drop it with plain ALTER TABLE ... DROP CONSTRAINT.";
+        }
+        foreach (var c in target.Columns.Where(c => c.NewGenerated is not null && !c.GeneratedStored))
+            yield return $"Column '{c.Name}' is a virtual generated column; PostgreSQL 15 has stored generated columns only. Use GeneratedAs(\"...\", stored: true).";
+        if (target.Partitioning is { } partitioning)
+        {
+            var missing = partitioning.Columns.Where(c => !target.PrimaryKey.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (target.PrimaryKey.Count > 0 && missing.Count > 0)
+            {
+                yield return $"The primary key ({string.Join(", ", target.PrimaryKey)}) does not include the partition key column(s) {string.Join(", ", missing)}: PostgreSQL checks a partitioned table's unique keys per partition, so each must contain the whole partition key. " +
+                    $"Make the key ({string.Join(", ", target.PrimaryKey.Concat(missing))}) with SetPrimaryKey(...) in the same script, or partition by columns of the key.";
+            }
+            foreach (var index in target.Indexes.Where(i => i.Unique && partitioning.Columns.Any(c => !i.Columns.Any(ic => string.Equals(ic.Column, c, StringComparison.OrdinalIgnoreCase)))))
+                yield return $"The unique index '{index.Name}' does not include the partition key ({string.Join(", ", partitioning.Columns)}), which a partitioned table requires. Drop it, or add the partition key's columns to it.";
+            if (original.ReferencedBy.Count > 0)
+                yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); they reference its primary key, which partitioning changes. Drop them for the conversion and add them back after.";
+        }
         foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
     }
@@ -38,7 +60,7 @@ internal sealed partial class PostgresTableEngine
 
         if (target is null)
         {
-            defs.AddRange(original.Columns.Select(c => ColumnDef(c.Name, c.NativeType, c, c.Nullable, c.Default)));
+            defs.AddRange(original.Columns.Select(c => ColumnDef(c.Name, c.NativeType, c, c.Nullable, c.Default, c.Generated)));
         }
         else
         {
@@ -46,12 +68,12 @@ internal sealed partial class PostgresTableEngine
             {
                 if (c.OriginalName is null)
                 {
-                    defs.Add(ColumnDef(c.Name, D.TypeSql(c.Type!), null, c.Nullable, D.DefaultSql(c)));
+                    defs.Add(ColumnDef(c.Name, D.TypeSql(c.Type!), null, c.Nullable, D.DefaultSql(c), c.GeneratedExpression));
                 }
                 else
                 {
                     var o = c.Original!;
-                    defs.Add(ColumnDef(o.Name, c.Type is null ? o.NativeType : D.TypeSql(c.Type), o, c.Nullable, c.DefaultChanged ? D.DefaultSql(c) : o.Default));
+                    defs.Add(ColumnDef(o.Name, c.Type is null ? o.NativeType : D.TypeSql(c.Type), o, c.Nullable, c.DefaultChanged ? D.DefaultSql(c) : o.Default, c.GeneratedExpression));
                     if (!string.Equals(o.Name, c.Name, StringComparison.Ordinal))
                         renames.Add($"ALTER TABLE {copy} RENAME COLUMN {D.Quote(o.Name)} TO {D.Quote(c.Name)}");
                 }
@@ -64,16 +86,44 @@ internal sealed partial class PostgresTableEngine
         // cut-over asks for its lock makes every attempt wait out lock_timeout with the application's
         // writes queued behind it. AfterCutOver restores the original's setting and analyzes the table.
         var options = $" WITH ({string.Join(", ", OwnOptions(original).Append(AutovacuumOff))})";
-        sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n){options}");
+        if (target?.Partitioning is { } partitioning)
+        {
+            // A partitioned table has no storage of its own: the options go to each partition.
+            var partitionKey = string.Join(", ", partitioning.Columns.Select(c => D.Quote(CreateName(target, c))));
+            sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n) PARTITION BY {partitioning.Method.ToString().ToUpperInvariant()} ({partitionKey})");
+            foreach (var (name, clause) in partitioning.Declared(names.Table))
+                sql.Add($"CREATE {unlogged}TABLE {D.Quote(name)} PARTITION OF {copy} {clause}{options}");
+        }
+        else
+        {
+            sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n){options}");
+        }
 
         var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var con in Constraints(original))
         {
             if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)))
                 continue;
-            sql.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(con[0])} {con[1]}");
+            // An exclusion constraint has an index, and index names are per schema: the copy's goes
+            // under a temporary name, which the cut-over renames (with the constraint).
+            var name = con[1].StartsWith("EXCLUDE", StringComparison.Ordinal) ? TempIndexName(con[0]) : con[0];
+            sql.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(name)} {con[1]}");
         }
         sql.AddRange(checks);
+
+        // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
+        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
+        // Row-level security and its policies, before the renames (PostgreSQL follows them in the expressions).
+        if (original.Extra.GetValueOrDefault("rls") == "true")
+            sql.Add($"ALTER TABLE {copy} ENABLE ROW LEVEL SECURITY");
+        if (original.Extra.GetValueOrDefault("force_rls") == "true")
+            sql.Add($"ALTER TABLE {copy} FORCE ROW LEVEL SECURITY");
+        foreach (var p in Policies(original))
+        {
+            sql.Add($"CREATE POLICY {D.Quote(p[0])} ON {copy} AS {p[1]} FOR {p[2]} TO {p[3]}"
+                + (p[4].Length > 0 ? $" USING ({p[4]})" : "") + (p[5].Length > 0 ? $" WITH CHECK ({p[5]})" : ""));
+        }
 
         // A copy built from the script's changes is filled as a bare heap and gets its key with the
         // other indexes (DefersKey); an exact clone for SQL on the copy gets it now, as chunks and
@@ -84,7 +134,7 @@ internal sealed partial class PostgresTableEngine
         // (BuildIndexesAsync); an exact clone for SQL on the copy gets them now.
         if (target is null)
         {
-            foreach (var index in original.Indexes)
+            foreach (var index in original.Indexes.Where(i => !IsExclusion(i)))
                 sql.Add(IndexDef(index, names));
         }
 
@@ -109,12 +159,12 @@ internal sealed partial class PostgresTableEngine
 
     private static string CreateName(DbTable target, string column) => target.GetColumn(column) is var c && c.OriginalName is not null ? c.OriginalName : c.Name;
 
-    private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql)
+    private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql, string? generated)
     {
         var parts = new List<string> { D.Quote(name), type };
         if (original?.Collation is { } collation)
             parts.Add("COLLATE " + D.Quote(collation));
-        if (original?.Generated is { } generated)
+        if (generated is not null)
             parts.Add($"GENERATED ALWAYS AS ({generated}) STORED");
         else if (original?.Extra.GetValueOrDefault("identity") is { } identity)
             parts.Add($"GENERATED {identity} AS IDENTITY");
@@ -158,6 +208,13 @@ internal sealed partial class PostgresTableEngine
             .FirstOrDefault(o => o.StartsWith("autovacuum_enabled=", StringComparison.OrdinalIgnoreCase));
 
     private static string Truncate(string name) => name.Length <= 63 ? name : name[..63];
+
+    /// <summary>An exclusion constraint's index: a constraint's, but not unique.</summary>
+    internal static bool IsExclusion(IndexSchema index) => index.IsConstraint && !index.Unique;
+
+    /// <summary>Row-level security policies: name, PERMISSIVE|RESTRICTIVE, command, roles, USING, WITH CHECK.</summary>
+    private static List<string[]> Policies(TableSchema original) =>
+        JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("policies") ?? "[]") ?? [];
 
     private static List<string[]> Constraints(TableSchema original) =>
         JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("constraints") ?? "[]") ?? [];

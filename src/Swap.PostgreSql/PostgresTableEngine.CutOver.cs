@@ -70,30 +70,55 @@ internal sealed partial class PostgresTableEngine
         return sql;
     }
 
-    /// <summary>Frees the original's names (constraints, indexes, triggers, referencing keys) and swaps the table names.</summary>
+    /// <summary>
+    /// Frees the original's names (constraints, indexes, triggers, referencing keys) and swaps the table names.
+    /// A revert (<see cref="SwapSpec.Revert"/>) moves the table's index names to the copy names
+    /// (it goes back to <c>_t_swap_new</c>) and gives the former original's keys and indexes, renamed
+    /// away by the forward cut-over, their names back.
+    /// </summary>
     private List<string> Renames(SwapSpec spec, TableSchema now)
     {
         var orig = Q(spec.Original.Name);
+        Func<string, string> away = spec.Revert ? TempIndexName : OldIndexName;
         var sql = new List<string>();
         foreach (var fk in now.ReferencedBy)
             sql.Add($"ALTER TABLE {Q(fk.Table)} DROP CONSTRAINT {D.Quote(fk.Name)}");
         foreach (var trigger in now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
             sql.Add($"DROP TRIGGER {D.Quote(trigger.Name)} ON {orig}");
         if (now.PrimaryKey.Count > 0)
-            sql.Add($"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(PrimaryKeyName(now))} TO {D.Quote(OldIndexName(PrimaryKeyName(now)))}");
+            sql.Add($"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(PrimaryKeyName(now))} TO {D.Quote(away(PrimaryKeyName(now)))}");
         foreach (var index in now.Indexes)
         {
             sql.Add(index.IsConstraint
-                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(index.Name)} TO {D.Quote(OldIndexName(index.Name))}"
-                : $"ALTER INDEX {Q(index.Name)} RENAME TO {D.Quote(OldIndexName(index.Name))}");
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(index.Name)} TO {D.Quote(away(index.Name))}"
+                : $"ALTER INDEX {Q(index.Name)} RENAME TO {D.Quote(away(index.Name))}");
         }
         sql.Add($"ALTER TABLE {orig} RENAME TO {D.Quote(spec.Names.Old)}");
         sql.Add($"ALTER TABLE {Q(spec.Names.Copy)} RENAME TO {D.Quote(spec.Original.Name)}");
+        if (spec.Revert)
+        {
+            // The former original still has its key and unique constraints, under their old-table names.
+            if (spec.Copy.PrimaryKeyName is { } key)
+                sql.Add($"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(key)} TO {D.Quote(now.PrimaryKey.Count > 0 ? PrimaryKeyName(now) : Truncate(spec.Original.Name + "_pkey"))}");
+            foreach (var index in spec.TargetIndexes.Where(i => spec.Copy.Indexes.Any(c => c.Name == OldIndexName(i.Name))))
+            {
+                sql.Add(index.IsConstraint
+                    ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(OldIndexName(index.Name))} TO {D.Quote(index.Name)}"
+                    : $"ALTER INDEX {Q(OldIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
+            }
+            return sql;
+        }
         if (spec.TargetPrimaryKey.Count > 0)
-            sql.Add($"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+        {
+            sql.Add(IsPartitioned(spec.Copy)
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(now)))} TO {D.Quote(PrimaryKeyName(now))}"
+                : $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+        }
         foreach (var index in spec.TargetIndexes)
         {
-            sql.Add(index.IsConstraint && index.Unique
+            sql.Add(IsExclusion(index)
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(index.Name))} TO {D.Quote(index.Name)}"
+                : index.IsConstraint && index.Unique
                 ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}"
                 : $"ALTER INDEX {Q(TempIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
         }
@@ -148,7 +173,9 @@ internal sealed partial class PostgresTableEngine
             }
             if (newColumn is null)
                 continue;
-            var oldName = OldIndexName(name);
+            // A revert sends the table's sequence away under the copy's name: the former original's own
+            // sequence holds the old-table name.
+            var oldName = spec.Revert ? TempIndexName(name) : OldIndexName(name);
             await connection.ExecuteAsync($"ALTER SEQUENCE {Q(name)} RENAME TO {D.Quote(oldName)}", null, tx, cancellationToken);
             var fresh = await connection.ScalarAsync("SELECT pg_get_serial_sequence(@table, @column)", new { table = Q(spec.Original.Name), column = newColumn }, tx, cancellationToken) as string;
             if (fresh is null)
@@ -167,10 +194,12 @@ internal sealed partial class PostgresTableEngine
         var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
             .Concat(spec.Original.ReferencedBy.Select(f => (f.Table, f.Name)));
         var table = Q(spec.Original.Name);
-        // The copy was made with autovacuum off (see CreateCopy): give the table the original's setting back, and statistics.
+        // The copy was made with autovacuum off (see CreateCopy): give the table (or each partition
+        // of a partitioned one) the original's setting back, and statistics.
+        var storage = IsPartitioned(spec.Copy) ? Partitions(spec.Copy).Select(Q).ToList() : [table];
         string[] autovacuum =
         [
-            OwnAutovacuum(spec.Original) is { } own ? $"ALTER TABLE {table} SET ({own})" : $"ALTER TABLE {table} RESET (autovacuum_enabled)",
+            .. storage.Select(t => OwnAutovacuum(spec.Original) is { } own ? $"ALTER TABLE {t} SET ({own})" : $"ALTER TABLE {t} RESET (autovacuum_enabled)"),
             $"ANALYZE {table}",
         ];
         return validations.Select(v =>

@@ -7,8 +7,8 @@ namespace Swap.PostgreSql;
 
 internal sealed partial class PostgresTableEngine
 {
-    /// <summary>Every secondary index is built on the filled copy; exclusion constraints are refused earlier.</summary>
-    public override bool CanDeferIndex(IndexSchema index) => true;
+    /// <summary>Every secondary index is built on the filled copy, except an exclusion constraint's, which comes with the copy (see CreateCopy).</summary>
+    public override bool CanDeferIndex(IndexSchema index) => !IsExclusion(index);
 
     /// <summary>
     /// Plain CREATE INDEX on the copy (parallel maintenance workers where the server allows):
@@ -49,8 +49,14 @@ internal sealed partial class PostgresTableEngine
 
     private IEnumerable<(string Name, string Sql)> Builds(SwapSpec spec)
     {
+        // PRIMARY KEY USING INDEX does not work on a partitioned table: a partitioned copy gets its
+        // key as a constraint under the temporary name, which the cut-over renames.
         if (spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0)
-            yield return (TempIndexName(PrimaryKeyName(spec.Original)), KeyIndexDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy)));
+        {
+            yield return (TempIndexName(PrimaryKeyName(spec.Original)), IsPartitioned(spec.Copy)
+                ? $"ALTER TABLE {D.Quote(spec.Names.Copy)} ADD CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(spec.Original)))} PRIMARY KEY ({string.Join(", ", spec.TargetPrimaryKey.Select(D.Quote))})"
+                : KeyIndexDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy)));
+        }
         foreach (var index in spec.DeferredIndexes)
             yield return (TempIndexName(index.Name), IndexDef(index, spec.Names));
     }

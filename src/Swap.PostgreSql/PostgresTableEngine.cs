@@ -41,7 +41,28 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     /// key already copied: the applier waits); otherwise keys already in the copy are skipped.
     /// </summary>
     public override string CopyChunk(SwapSpec spec, string range) =>
-        $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range}{(spec.KeyDeferred ? "" : " ON CONFLICT DO NOTHING")}";
+        $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range}{(spec.KeyDeferred && !spec.Original.Indexes.Any(IsExclusion) ? "" : " ON CONFLICT DO NOTHING")}";
+
+    /// <summary>The in-place re-sync of a revert window's old table: mapped columns updated, insert-only ones kept.</summary>
+    public override string UpsertRows(SwapSpec spec, int keys)
+    {
+        var set = spec.Mapping
+            .Where(m => !spec.InsertOnly.Contains(m.CopyColumn) && !spec.CopyKey.Contains(m.CopyColumn, StringComparer.OrdinalIgnoreCase))
+            .Select(m => $"{D.Quote(m.CopyColumn)} = EXCLUDED.{D.Quote(m.CopyColumn)}")
+            .ToList();
+        var action = set.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", set);
+        var range = KeyRange.In(D, "o", spec.Key, keys, "a");
+        return $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range} " +
+            $"ON CONFLICT ({string.Join(", ", spec.CopyKey.Select(D.Quote))}) {action}";
+    }
+
+    /// <summary>
+    /// The old table's own foreign keys go while the window is open: deleting a parent row whose
+    /// child the application already deleted in the new table would fail on the stale old row.
+    /// The revert adds them back (NOT VALID, then validated).
+    /// </summary>
+    public override IReadOnlyList<string> DetachOld(SwapSpec spec) =>
+        spec.Original.ForeignKeys.Select(f => $"ALTER TABLE {Q(spec.Names.Old)} DROP CONSTRAINT IF EXISTS {D.Quote(f.Name)}").ToList();
 
     public override IReadOnlyList<string> DropOld(SwapSpec spec) => [$"DROP TABLE IF EXISTS {Q(spec.Names.Old)}"];
 
@@ -54,10 +75,10 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
         var rows = await connection.QueryAsync(
             """
             SELECT 'table' AS kind, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = @schema AND c.relkind = 'r' AND c.relname LIKE '\_%\_swap\_%'
+             WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND c.relname LIKE '\_%\_swap\_%'
             UNION ALL
             SELECT 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-             WHERE n.nspname = @schema AND p.proname LIKE '\_%\_swap\_fn'
+             WHERE n.nspname = @schema AND p.proname LIKE '\_%\_swap\_%fn'
             """,
             new { schema = database.Schema },
             cancellationToken);

@@ -70,18 +70,28 @@ public sealed partial class SqliteDatabase : SwapDatabase
 
     private bool warnedMissing;
 
-    /// <summary>Sets a 10 s <c>busy_timeout</c> and reads the schema, so that a file that is not a database fails here with a connection error.</summary>
+    /// <summary>Applies a 10 s lock timeout (<see cref="ApplyLockTimeoutAsync"/>) and reads the schema, so that a file that is not a database fails here with a connection error.</summary>
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000", cancellationToken);
+        await ApplyLockTimeoutAsync(connection, TimeSpan.FromSeconds(10), cancellationToken);
         // SQLite reads the file lazily: read the schema now, so that a file that is not a database
         // fails here, as a connection error that names the file, not at the first statement.
         await connection.ExecuteAsync("SELECT count(*) FROM sqlite_master", cancellationToken);
     }
 
-    /// <summary>Sets <c>PRAGMA busy_timeout</c> to <paramref name="timeout"/> in milliseconds: how long a statement waits for another connection's write lock.</summary>
-    public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
+    /// <summary>
+    /// Sets <c>PRAGMA busy_timeout</c> to <paramref name="timeout"/> in milliseconds (how long a statement
+    /// waits for another connection's write lock), and Microsoft.Data.Sqlite's command timeout to the
+    /// same bound in whole seconds, at least 1.
+    /// </summary>
+    public override async Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
+        // Microsoft.Data.Sqlite retries a busy statement (and BEGIN) by itself until the command
+        // timeout, 30 s unless set: keep that to the same bound (whole seconds; 0 would be forever).
+        if (connection is SqliteConnection sqlite)
+            sqlite.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+    }
 
     /// <summary>SQLite has one level: every transaction is serializable.</summary>
     public override System.Data.IsolationLevel DefaultIsolation => System.Data.IsolationLevel.Serializable;

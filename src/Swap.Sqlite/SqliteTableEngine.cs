@@ -7,15 +7,18 @@ using Swap.Sqlite.Internal;
 namespace Swap.Sqlite;
 
 /// <summary>
-/// The copy-and-swap on SQLite: SQLite has one writer at a time, so the whole rebuild is the
-/// documented table-rebuild procedure inside one transaction: create the copy, copy the rows,
-/// verify, drop (or keep) the original, rename the copy, recreate indexes and triggers.
+/// The copy-and-swap on SQLite, which has one writer at a time. A large table swaps online: capture
+/// triggers log the written keys in the writer's own transaction, chunks and applier batches are
+/// short <c>BEGIN IMMEDIATE</c> transactions with a pause after each for the application's
+/// writers, and the cut-over is one short transaction following SQLite's documented table-rebuild
+/// procedure. A small table (<see cref="OnlineSwapOptions.OneTransactionBelowRows"/>) is rebuilt by
+/// the same procedure inside one transaction.
 /// </summary>
 internal sealed partial class SqliteTableEngine(SqliteDatabase database) : TableEngine(database)
 {
     private SqliteDialect D => SqliteDialect.Instance;
 
-    public override bool Online => false;
+    public override bool Online => true;
 
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
@@ -42,6 +45,8 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
                 extra["ddl.type"] = def.Type;
             if (def is not null)
                 extra["ddl.rest"] = def.Rest;
+            if (hidden is 2 or 3)
+                extra["generated"] = hidden == 2 ? "virtual" : "stored";
             columns.Add(new ColumnSchema(
                 name,
                 row.String("type") ?? "",
@@ -123,75 +128,35 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
         SqliteCopyBuilder.Build(D, original, target, names);
 
-    public override IReadOnlyList<string> InstallCapture(SwapSpec spec) => [];
-
-    public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) => [];
-
-    public override Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.FromResult(true);
-
+    /// <summary>
+    /// Skips keys already in the copy (the applier put them there, newer than this read) and only
+    /// those: <c>ON CONFLICT DO NOTHING</c> handles uniqueness conflicts, unlike <c>OR IGNORE</c>,
+    /// which would also drop a row that breaks NOT NULL or CHECK without a word.
+    /// </summary>
     public override string CopyChunk(SwapSpec spec, string range) =>
         $"INSERT INTO {D.Quote(spec.Names.Copy)} ({string.Join(", ", spec.Mapping.Select(m => D.Quote(m.CopyColumn)))}) " +
-        $"SELECT {string.Join(", ", spec.Mapping.Select(m => m.Source))} FROM {D.Quote(spec.Original.Name)} o WHERE {range}";
+        $"SELECT {string.Join(", ", spec.Mapping.Select(m => m.Source))} FROM {D.Quote(spec.Original.Name)} o WHERE {range} ON CONFLICT DO NOTHING";
 
     public override string SameValue(string original, string copy, ColumnMapping mapping) => $"{original} IS {copy}";
 
-    public override Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
-
-    public override IReadOnlyList<string> DropOld(SwapSpec spec) => [];
-
-    public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
-    {
-        foreach (var sql in CutOverStatements(specs, options.KeepOldTables))
-            await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
-        foreach (var spec in specs.Where(s => s.Original.ForeignKeys.Count > 0 || s.Copy.ForeignKeys.Count > 0))
-        {
-            var violations = await connection.QueryAsync($"PRAGMA foreign_key_check({D.Quote(spec.Original.Name)})", null, transaction, cancellationToken);
-            if (violations.Count > 0)
-            {
-                throw new SwapException(
-                    SwapErrorKind.VerificationFailed,
-                    $"After the rebuild, {violations.Count} row(s) of '{spec.Original.Name}' break a foreign key (first: rowid {violations[0]["rowid"]} references {violations[0]["parent"]}). The rebuild was rolled back.");
-            }
-        }
-        await recordSwapped(transaction);
-    }
-
-    public override IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options) => CutOverStatements(specs, options.KeepOldTables);
-
-    private List<string> CutOverStatements(IReadOnlyList<SwapSpec> specs, bool keepOld)
-    {
-        var keep = keepOld;
-        var sql = new List<string> { "PRAGMA legacy_alter_table = ON" };
-        foreach (var spec in specs)
-        {
-            var table = D.Quote(spec.Original.Name);
-            if (keep)
-            {
-                sql.Add($"ALTER TABLE {table} RENAME TO {D.Quote(spec.Names.Old)}");
-                sql.AddRange(spec.Original.Triggers.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t.Name)}"));
-                sql.AddRange(spec.Original.Indexes.Where(i => !i.IsConstraint && i.Definition is not null).Select(i => $"DROP INDEX IF EXISTS {D.Quote(i.Name)}"));
-            }
-            else
-            {
-                sql.Add($"DROP TABLE {table}");
-            }
-            sql.Add($"ALTER TABLE {D.Quote(spec.Names.Copy)} RENAME TO {table}");
-            sql.AddRange(SqliteCopyBuilder.Indexes(D, spec));
-            sql.AddRange(spec.Original.Triggers.Select(t => t.Definition));
-        }
-        sql.Add("PRAGMA legacy_alter_table = OFF");
-        return sql;
-    }
 
     public override async Task<IReadOnlyList<Leftover>> FindLeftoversAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_%\\_swap\\_%' ESCAPE '\\'", null, cancellationToken);
-        return Leftovers(rows.Select(r => ("table", r.String("name")!)));
+        var rows = await connection.QueryAsync("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE '\\_%\\_swap\\_%' ESCAPE '\\' ORDER BY type = 'table', name", null, cancellationToken);
+        // Triggers first: removing a change log before its triggers would fail the application's writes in between.
+        return Leftovers(rows.Select(r => (r.String("type")!, r.String("name")!)));
     }
 
     public override IReadOnlyList<string> Remove(Leftover leftover)
     {
         ArgumentNullException.ThrowIfNull(leftover);
-        return leftover.Kind == "table" && SwapNames.IsSwapName(leftover.Name) ? [$"DROP TABLE IF EXISTS {D.Quote(leftover.Name)}"] : [];
+        if (!SwapNames.IsSwapName(leftover.Name))
+            return [];
+        return leftover.Kind switch
+        {
+            "table" => [$"DROP TABLE IF EXISTS {D.Quote(leftover.Name)}"],
+            "trigger" => [$"DROP TRIGGER IF EXISTS {D.Quote(leftover.Name)}"],
+            _ => [],
+        };
     }
 }

@@ -113,7 +113,7 @@ public sealed partial class MigrationContext
     /// <summary>True when a change to <paramref name="table"/> should go through the online copy-and-swap rather than one statement.</summary>
     private async Task<bool> NeedsOnlineChangeAsync(string table)
     {
-        if (createdTables.Contains(table) || !session.Database.TableEngine.Online)
+        if (createdTables.Contains(table) || !session.Database.TableEngine.SwapsOnline(null, session.Run.Options.Swap))
             return false;
         var schema = await session.Database.TableEngine.LoadTableAsync(session.Connection, session.Transaction, table, CancellationToken)
             ?? throw MissingTable(table);

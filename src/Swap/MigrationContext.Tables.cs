@@ -94,14 +94,15 @@ public sealed partial class MigrationContext
                 use.Finished = true;
             return;
         }
-        var engine = session.Database.TableEngine;
         var identity = string.Join("\n", uses.Select(u => u.Identity));
+        // Tables swapped together go the same way: online when one of them must.
+        var online = uses.Any(u => u.Online);
         await session.OperationAsync(
             "swap",
             "swap in " + string.Join(", ", uses.Select(u => u.Original.Name)),
             identity,
-            atomic: !engine.Online,
-            run: state => new SwapOperation(session, uses).RunAsync(state),
+            atomic: !online,
+            run: state => new SwapOperation(session, uses, online).RunAsync(state),
             encode: journalData => journalData,
             decode: journalData => journalData ?? "");
         foreach (var use in uses)
@@ -124,7 +125,8 @@ public sealed partial class MigrationContext
                 throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' is already in use through {(existing.CopyExists ? "UseTableAsync" : "UseTableForAlterAsync")}; use one or the other for a table.") { ScriptId = ScriptId };
             return existing;
         }
-        if (engine.Online)
+        var options = session.Run.Options.Swap;
+        if (engine.SwapsOnline(null, options))
             await session.SwitchToJournalAsync();
 
         var names = SwapNames.For(name, dialect.MaxIdentifierLength);
@@ -159,12 +161,17 @@ public sealed partial class MigrationContext
                         await session.Connection.ExecuteTranslatedAsync(sql, tx, CancellationToken, database, ScriptId);
                     return SchemaJson.Write(schema);
                 },
-                atomic: !engine.Online || dialect.CanShareTransaction("CREATE TABLE t (a INT)"),
+                atomic: !engine.SwapsOnline(null, options) || dialect.CanShareTransaction("CREATE TABLE t (a INT)"),
                 encode: s => s,
                 decode: s => s ?? throw new SwapException(SwapErrorKind.Failure, $"{ScriptId}: the journal lost the schema of '{name}'; run 'swap cleanup --script {ScriptId}'."));
             original = SchemaJson.Read(schemaJson);
         }
-        var use = new TableUse(original, names, eager ? null : new DbTable(original, names.Copy, dialect, readOnly: false), eager);
+        // An online swap commits step by step; the size that decides it is the one recorded in the
+        // journal on a resumed run, so a resumed swap keeps the way it started.
+        var online = engine.SwapsOnline(original, options);
+        if (online)
+            await session.SwitchToJournalAsync();
+        var use = new TableUse(original, names, eager ? null : new DbTable(original, names.Copy, dialect, readOnly: false), eager) { Online = online };
         session.Tables[name] = use;
         return use;
     }

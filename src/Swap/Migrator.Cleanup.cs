@@ -3,6 +3,7 @@ using Swap.Engine;
 using Swap.Engine.Schema;
 using Swap.History;
 using Swap.Journal;
+using Swap.Locking;
 using Swap.Running;
 
 namespace Swap;
@@ -39,6 +40,8 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var engine = database.TableEngine;
+        if (!cleanup.DryRun)
+            await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection);
         var recordedRows = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
         if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => j.ScriptId.Split('@')[0] != only))
@@ -79,6 +82,14 @@ public sealed partial class Migrator
 
     private async Task<LeftoverSort> ClassifyLeftoversAsync(System.Data.Common.DbConnection connection, IReadOnlyList<HistoryEntry> history, IReadOnlyList<JournalEntry> journal, string? abandon, bool dropOld, CancellationToken cancellationToken)
     {
+        // Revert windows live in the journal but are no script's progress: their old tables and
+        // reverse capture stay until 'swap finish' or 'swap revert' (or the window's end).
+        var windows = Engine.Revert.RevertWindowStore.FromJournal(journal);
+        journal = journal.Where(j => !Engine.Revert.RevertWindow.IsKey(j.ScriptId)).ToList();
+        string? WindowOf(Leftover leftover) => windows
+            .Where(w => w.TableNames.Any(t => WindowNames(t).Contains(leftover.Name, StringComparer.Ordinal)))
+            .Select(w => w.ScriptId)
+            .FirstOrDefault();
         var recorded = history.ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
         // Tables each unfinished script is swapping, from its journaled "use table" steps.
         var tablesOf = journal
@@ -97,6 +108,11 @@ public sealed partial class Migrator
         var sort = new LeftoverSort([], [], [], []);
         foreach (var leftover in await database.TableEngine.FindLeftoversAsync(connection, cancellationToken))
         {
+            if (WindowOf(leftover) is { } windowScript)
+            {
+                sort.Owned.Add((leftover, $"kept by the open revert window of {windowScript}; 'swap finish {windowScript}' or 'swap revert {windowScript}' ends it"));
+                continue;
+            }
             var owner = Owner(leftover);
             var isOld = leftover.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) && leftover.Kind == "table";
             if (isOld && !dropOld && (owner is null || !unfinished.Contains(owner)))
@@ -118,10 +134,57 @@ public sealed partial class Migrator
             _ => [],
         };
 
+        IEnumerable<string> WindowNames(string table)
+        {
+            var n = SwapNames.Reverse(table, database.Dialect.MaxIdentifierLength);
+            return [n.Copy, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log];
+        }
+
         IEnumerable<string> NamesOf(string table)
         {
             var n = SwapNames.For(table, database.Dialect.MaxIdentifierLength);
             return [n.Copy, n.Old, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log];
         }
+    }
+}
+
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// After <c>swap abort</c> reached a swap: remove its copies, capture and change logs, forget
+    /// the script's journal and history row, so the original is as it was and the script is pending.
+    /// Never throws over the abort (a failure leaves what 'swap cleanup --script' removes).
+    /// </summary>
+    private async Task<System.Data.Common.DbConnection> AbandonAbortedSwapAsync(RunLock runLock, System.Data.Common.DbConnection connection, string scriptId, IReadOnlyList<string> tables)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            if (!await runLock.StillHeldAsync(cts.Token))
+                return connection;
+            var engine = database.TableEngine;
+            var names = tables.Select(t => SwapNames.For(t, database.Dialect.MaxIdentifierLength))
+                .SelectMany(n => new[] { n.Copy, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log })
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var leftover in await engine.FindLeftoversAsync(connection, cts.Token))
+            {
+                if (!names.Contains(leftover.Name))
+                    continue;
+                foreach (var sql in engine.Remove(leftover))
+                    await connection.ExecuteAsync(sql, cts.Token);
+            }
+            var store = new JournalStore(database, options.Tables);
+            var keys = (await store.ReadAllAsync(connection, cts.Token)).Select(j => j.ScriptId).Where(id => id.Split('@')[0] == scriptId).Distinct(StringComparer.Ordinal).ToList();
+            await using var tx = await database.BeginTransactionAsync(connection, cts.Token);
+            foreach (var key in keys)
+                await store.DeleteAsync(connection, tx, key, cts.Token);
+            await history.DeleteAsync(connection, tx, scriptId, cts.Token);
+            await tx.CommitAsync(cts.Token);
+        }
+        catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException or SwapException)
+        {
+            Log.ScriptFailed(logger, scriptId, "the aborted swap could not be removed completely (" + e.Message + "); 'swap cleanup --script " + scriptId + "' removes the rest");
+        }
+        return connection;
     }
 }

@@ -23,9 +23,14 @@ public sealed partial class Migrator
             BudgetEnds = down.TimeBudget is { } limit ? started + (long)(limit.TotalSeconds * options.TimeProvider.TimestampFrequency) : null,
         };
         await using var runLock = await LockAsync(cancellationToken);
+        run = run with { RunLockHeld = runLock.StillHeldAsync };
         var connection = await OpenAsync(cancellationToken);
         try
         {
+            await CloseExpiredWindowsAsync(run, connection);
+            // A script whose revert window is open is taken back through it: no copy, no down.
+            var windowed = (await Windows.ReadAllAsync(connection, cancellationToken)).GroupBy(w => w.ScriptId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<Engine.Revert.RevertWindow>)g.OrderBy(w => w.Seq).ToList(), StringComparer.Ordinal);
             var applied = (await history.ReadAsync(connection, cancellationToken))
                 .Where(h => h.Status == HistoryStatus.Applied)
                 .OrderByDescending(h => h.ApplyOrder)
@@ -39,7 +44,7 @@ public sealed partial class Migrator
                     throw new SwapException(SwapErrorKind.Usage, $"No applied script belongs to batch {b}. Run 'swap status' to see the batches.");
                 return new DownResult([]);
             }
-            CheckRevertible(targets, applied);
+            CheckRevertible(targets.Where(t => !windowed.ContainsKey(t.ScriptId)).ToList(), applied, targets);
 
             var reverted = new List<ScriptOutcome>();
             foreach (var entry in targets)
@@ -52,6 +57,14 @@ public sealed partial class Migrator
                 }
                 await EnsureStillLockedAsync(runLock, cancellationToken);
                 var scriptStarted = options.TimeProvider.GetTimestamp();
+                if (windowed.TryGetValue(entry.ScriptId, out var windows))
+                {
+                    await RevertWindowsAsync(run, connection, entry.ScriptId, windows);
+                    var took = options.TimeProvider.GetElapsedTime(scriptStarted);
+                    Log.ScriptReverted(logger, entry.ScriptId, Durations.Format(took));
+                    reverted.Add(new ScriptOutcome(entry.ScriptId, took, null));
+                    continue;
+                }
                 var attempt = 0;
                 try
                 {
@@ -81,7 +94,10 @@ public sealed partial class Migrator
         }
     }
 
-    private void CheckRevertible(List<HistoryEntry> targets, List<HistoryEntry> applied)
+    /// <param name="targets">The scripts that need a down (those with an open revert window do not).</param>
+    /// <param name="applied">Every applied script.</param>
+    /// <param name="leavingAll">Every script this down takes back.</param>
+    private void CheckRevertible(List<HistoryEntry> targets, List<HistoryEntry> applied, List<HistoryEntry> leavingAll)
     {
         foreach (var entry in targets)
         {
@@ -97,7 +113,7 @@ public sealed partial class Migrator
                 throw new SwapException(SwapErrorKind.Refused, $"{script.Id} has no down, so it cannot be reverted; nothing was reverted. To make it revertible, {how}; or undo it with a new forward migration.") { ScriptId = script.Id };
             }
         }
-        var leaving = targets.Select(t => t.ScriptId).ToHashSet(StringComparer.Ordinal);
+        var leaving = leavingAll.Select(t => t.ScriptId).ToHashSet(StringComparer.Ordinal);
         foreach (var remaining in applied.Where(a => !leaving.Contains(a.ScriptId)))
         {
             var script = Catalog.Find(remaining.ScriptId);

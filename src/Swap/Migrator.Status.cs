@@ -34,7 +34,7 @@ public sealed partial class Migrator
             leftovers = sorted.Removed.Concat(sorted.OldTables).ToList();
         }
         var shown = tags is { Count: > 0 } ? states.Where(s => s.Script is not null && s.Script.HasAnyTag(tags)).ToList() : states;
-        return new StatusReport(database.DisplayName, shown, holder, leftovers);
+        return new StatusReport(database.DisplayName, shown, holder, leftovers) { RevertWindows = await ReadWindowsAsync(connection, cancellationToken) };
     }
 
     internal static List<ScriptState> Compare(IReadOnlyList<MigrationScript> scripts, IReadOnlyList<HistoryEntry> recorded, IReadOnlyList<JournalEntry> journal, bool lockHeld)

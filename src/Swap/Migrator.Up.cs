@@ -36,6 +36,7 @@ public sealed partial class Migrator
         var connection = await OpenAsync(cancellationToken);
         try
         {
+            await CloseExpiredWindowsAsync(run, connection);
             // Read (which never creates a table) and refuse before Swap's tables are created.
             var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
             if (!options.AllowChangedScripts)
@@ -126,6 +127,13 @@ public sealed partial class Migrator
         {
             return (connection, null);
         }
+        catch (SwapAbortedException e)
+        {
+            Log.ScriptFailed(logger, script.Id, e.Message);
+            run.Listener?.ScriptFinished(script.Id, options.TimeProvider.GetElapsedTime(started), e);
+            connection = await AbandonAbortedSwapAsync(runLock, connection, script.Id, e.Tables);
+            throw;
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var error = e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";
@@ -181,7 +189,7 @@ public sealed partial class Migrator
             await history.MarkFailedAsync(connection, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);
             return connection;
         }
-        catch (Exception) when (!cts.IsCancellationRequested)
+        catch (Exception e) when (CannotRecord(e) && !cts.IsCancellationRequested)
         {
             try
             {
@@ -192,16 +200,22 @@ public sealed partial class Migrator
                 await history.MarkFailedAsync(fresh, scriptId, UtcNow(options.TimeProvider), elapsed, error, cts.Token);
                 return fresh;
             }
-            catch (Exception) when (!cts.IsCancellationRequested)
+            catch (Exception again) when (CannotRecord(again))
             {
                 return connection;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (CannotRecord(e))
         {
+            // Out of time: on SQLite another writer may hold the database's write lock all along
+            // (the very reason a cut-over timed out); the original error is what the user needs.
             return connection;
         }
     }
+
+    /// <summary>An error of recording a failure, which must never replace the failure itself.</summary>
+    private bool CannotRecord(Exception e) =>
+        e is OperationCanceledException or SwapException or InvalidOperationException || database.IsDatabaseError(e);
 
     private static void RefuseChanged(IReadOnlyList<MigrationScript> scripts, Dictionary<string, HistoryEntry> recorded)
     {

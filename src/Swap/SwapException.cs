@@ -24,6 +24,10 @@ public enum SwapErrorKind
     VerificationFailed = 8,
     /// <summary>The cut-over could not take its lock within the retry budget; the original is in place.</summary>
     CutOverTimedOut = 9,
+    /// <summary>An operator aborted the running swap (<c>swap abort</c>); the original is untouched and the script is pending.</summary>
+    Aborted = 10,
+    /// <summary>A control command (<c>abort</c>, <c>set</c>, <c>cut-over</c>) found no running or postponed swap to take it.</summary>
+    NoSwapRunning = 11,
     /// <summary>The run was cancelled.</summary>
     Cancelled = 130,
 }

@@ -58,7 +58,8 @@ internal static class DemoSeedCommand
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using (var create = connection.CreateCommand())
         {
-            create.CommandText = CreateTable;
+            // WAL, as docs/operating-online-swaps.md recommends: readers and the swap never wait for each other.
+            create.CommandText = "PRAGMA journal_mode = WAL; " + CreateTable;
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);

@@ -45,17 +45,43 @@ public enum FaultKind
 
     /// <summary>A long transaction holds the table through every cut-over attempt: exit 9 with the original in place, then <c>swap up</c>.</summary>
     LockAtCutOverHeld,
+
+    /// <summary>
+    /// SQLite: a long read transaction is open at the cut-over and ends while the cut-over retries.
+    /// In rollback-journal mode (the harness's) its shared lock keeps the cut-over from committing;
+    /// in WAL mode it would not be in the way.
+    /// </summary>
+    ReaderAtCutOver,
+
+    /// <summary>SQLite: another connection holds the write lock when the swap starts, and lets go after a seeded delay.</summary>
+    LockAtStart,
+}
+
+/// <summary>What the trial's table is like besides its rows.</summary>
+public enum TableShape
+{
+    /// <summary>A plain table.</summary>
+    Plain,
+
+    /// <summary>MySQL/MariaDB: a child table's foreign key (ON DELETE/UPDATE CASCADE) points at it.</summary>
+    ForeignKeys,
+
+    /// <summary>PostgreSQL: the migration converts it into a table partitioned by range of <c>grp</c>.</summary>
+    Partitioned,
 }
 
 /// <summary>One trial: an engine, a fault, a seed.</summary>
 /// <param name="Point">For <see cref="FaultKind.KillAtPoint"/>: the fault point (<c>phase:copied</c>, <c>chunk:3</c>, <c>cutover</c>...).</param>
 /// <param name="Rows">Rows in the table before the trial.</param>
 /// <param name="Table">The table's name (a reserved word or unicode name works the same).</param>
-public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed, string? Point = null, int Rows = 8_000, string Table = "items")
+/// <param name="Shape">Foreign keys or a partition conversion around the plain swap.</param>
+public sealed record TrialSpec(DatabaseEngine Engine, FaultKind Fault, int Seed, string? Point = null, int Rows = 8_000, string Table = "items", TableShape Shape = TableShape.Plain)
 {
-    public override string ToString() => $"{Engine} {Fault}{(Point is null ? "" : " " + Point)} seed {Seed}";
+    public override string ToString() => $"{Engine} {Fault}{(Point is null ? "" : " " + Point)}{(Shape == TableShape.Plain ? "" : " " + Shape)} seed {Seed}";
 
     /// <summary>Whether the fault applies to the engine (server-side faults need a server).</summary>
     public static bool Applies(DatabaseEngine engine, FaultKind fault) =>
-        engine != DatabaseEngine.Sqlite || fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.KillTwiceAtRandom or FaultKind.LockAtCutOverReleased;
+        engine == DatabaseEngine.Sqlite
+            ? fault is FaultKind.None or FaultKind.KillAtPoint or FaultKind.KillAtRandom or FaultKind.KillTwiceAtRandom or FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver or FaultKind.LockAtStart
+            : fault is not (FaultKind.ReaderAtCutOver or FaultKind.LockAtStart);
 }

@@ -5,11 +5,13 @@ namespace Swap.Scenarios.Faults;
 public static class FaultPlan
 {
     /// <summary>
-    /// Fault points the product's hook offers on an engine. SQLite rebuilds in one transaction, so
-    /// it has no chunk or journaled-step points; its phase points fire inside that transaction.
+    /// Fault points the product's hook offers on an engine. SQLite swaps tables from
+    /// <see cref="Swap.Engine.OnlineSwapOptions.OneTransactionBelowRows"/> rows online like the
+    /// servers (the harness's tables are larger), but builds every index with the copy, so it has
+    /// no index-build point.
     /// </summary>
     public static IReadOnlyList<string> Points(DatabaseEngine engine) => engine == DatabaseEngine.Sqlite
-        ? ["phase:copy-created", "phase:capture-installed", "phase:copied", "phase:indexed", "phase:verified", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"]
+        ? ["step:1", "phase:copy-created", "capture:1", "phase:capture-installed", "chunk:1", "chunk-mid:1", "chunk:3", "chunk-mid:4", "apply-mid:1", "apply:2", "phase:copied", "phase:indexed", "phase:verified", "cutover-catchup", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"]
         : ["step:1", "phase:copy-created", "capture:1", "phase:capture-installed", "chunk:1", "chunk-mid:1", "chunk:3", "chunk-mid:4", "apply-mid:1", "apply:2", "phase:copied", "index", "phase:indexed", "phase:verified", "cutover-catchup", "cutover", "phase:swapped", "phase:capture-removed", "phase:old-dropped"];
 
     /// <summary>
@@ -31,8 +33,12 @@ public static class FaultPlan
             yield return Make(FaultKind.KillTwiceAtRandom);
         if (engine == DatabaseEngine.Sqlite)
         {
+            // A long writer (the database's write lock) and a long reader at the cut-over, then a
+            // writer that outlasts every attempt; a writer already in the way when the swap starts.
             yield return Make(FaultKind.LockAtCutOverReleased);
-            yield return Make(FaultKind.LockAtCutOverReleased);
+            yield return Make(FaultKind.ReaderAtCutOver);
+            yield return Make(FaultKind.LockAtCutOverHeld);
+            yield return Make(FaultKind.LockAtStart);
             yield break;
         }
         yield return Make(FaultKind.KillSessionMidChunk);
@@ -46,5 +52,13 @@ public static class FaultPlan
         yield return Make(FaultKind.CrashMidCopy);
         yield return Make(FaultKind.LockAtCutOverReleased);
         yield return Make(FaultKind.LockAtCutOverHeld);
+        // Tables as production has them: kills mid-copy and around the cut-over of a table with a
+        // child's foreign key (MariaDB) and of a conversion to a partitioned table (PostgreSQL).
+        var (shape, points) = engine == DatabaseEngine.MySql
+            ? (TableShape.ForeignKeys, new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover-rename", "cutover", "phase:capture-removed" })
+            : (TableShape.Partitioned, new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover", "phase:swapped" });
+        foreach (var point in points)
+            yield return Make(FaultKind.KillAtPoint, point) with { Shape = shape };
+        yield return Make(FaultKind.KillAtRandom) with { Shape = shape };
     }
 }

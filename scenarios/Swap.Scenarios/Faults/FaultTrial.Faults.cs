@@ -308,10 +308,13 @@ public static partial class FaultTrial
         await using var pause = FaultPause.BeforeCutOver();
         using var process = c.Start(args, pause.Environment);
         var locked = await pause.WaitAsync(process);
-        if (locked)
+        var reader = c.Spec.Fault == FaultKind.ReaderAtCutOver;
+        if (locked && reader)
+            await table.ReadTableAsync(c.Table.Name);
+        else if (locked)
             await table.LockTableAsync(c.Table.Name);
         pause.Resume();
-        c.Result.Where = held ? "cut-over (lock held through every attempt)" : "cut-over (lock released after a failed attempt)";
+        c.Result.Where = (reader ? "cut-over (a reader" : "cut-over (") + (held ? "lock held through every attempt)" : "lock released after a failed attempt)");
         if (!locked)
         {
             c.Result.Problems.Add("the swap never paused before its cut-over, so no lock was held at it");
@@ -341,7 +344,7 @@ public static partial class FaultTrial
             c.Result.Problems.Add("after a failed cut-over capture is gone, so the copy goes stale");
     }
 
-    /// <summary>SQLite: another connection holds the write lock when the swap starts, and lets go after a seeded delay.</summary>
+    /// <summary>SQLite: another connection holds the write lock when the swap starts (a long writer), and lets go after a seeded delay.</summary>
     private static async Task LockSqliteAsync(Context c)
     {
         var delay = c.Random.Next(500, 2500);
@@ -352,7 +355,7 @@ public static partial class FaultTrial
         var waited = !process.Exited.IsCompleted;
         await holder.ReleaseAsync();
         c.Expect(await c.FinishAsync(process, watch), 0);
-        c.Result.Where = $"whole rebuild (write lock held {delay} ms{(waited ? "" : ", but the run ended first")})";
+        c.Result.Where = $"start (write lock held {delay} ms{(waited ? "" : ", but the run ended first")})";
         c.Result.Landed = waited;
     }
 }

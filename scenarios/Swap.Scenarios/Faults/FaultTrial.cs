@@ -35,7 +35,7 @@ public static partial class FaultTrial
         OracleWriter? writer = null;
         try
         {
-            var table = new ItemsTable(target, spec.Table);
+            var table = new ItemsTable(target, spec.Table, spec.Shape);
             var model = await table.CreateAsync(spec.Rows, spec.Seed);
             table.WriteMigration();
             var pinned = (long)Math.Max(1, spec.Rows - 3);
@@ -64,7 +64,10 @@ public static partial class FaultTrial
                 result.Problems.Add(fatal);
             result.Problems.AddRange(writer.Stats.Anomalies.Select(a => "writer: " + a));
             if (last?.ExitCode == 0)
+            {
                 result.Problems.AddRange(await TargetChecks.AfterSuccessAsync(target, table, model));
+                result.Problems.AddRange(await table.ShapeProblemsAsync());
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -95,7 +98,8 @@ public static partial class FaultTrial
         FaultKind.KillLockSessionMidCopy => KillLockSessionMidCopyAsync(c),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => RestartMidCopyAsync(c),
         FaultKind.RowLockDuringCopy => RowLockDuringCopyAsync(c),
-        FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld => c.Spec.Engine == DatabaseEngine.Sqlite ? LockSqliteAsync(c) : LockAtCutOverAsync(c),
+        FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver => LockAtCutOverAsync(c),
+        FaultKind.LockAtStart => LockSqliteAsync(c),
         _ => throw new ArgumentOutOfRangeException(nameof(c), c.Spec.Fault, null),
     };
 

@@ -9,8 +9,12 @@ namespace Swap.Scenarios.Faults;
 /// <c>grp_label</c> filled from <c>grp</c> (which the writer never changes) and an index on
 /// <c>name</c>, through a copy-and-swap.
 /// </summary>
-public sealed class ItemsTable(FaultTarget target, string name = "items")
+public sealed class ItemsTable(FaultTarget target, string name = "items", TableShape shape = TableShape.Plain)
 {
+    public TableShape Shape { get; } = shape;
+
+    private string Child => target.Quote(Name + "_notes");
+
     public const string ScriptId = "FaultSwapItems";
 
     private static readonly string[] Names = ["item", "O'Brien", "back\\slash", "Überweisung", "emoji 🚀", "semi;colon", "quote\"d", "tab\there", "order", "trailing "];
@@ -42,7 +46,40 @@ public sealed class ItemsTable(FaultTarget target, string name = "items")
             await Db.ExecAsync(connection, $"INSERT INTO {Q} (id, grp, name, qty, note) VALUES {values}", tx, cancellationToken, parameters);
             await tx.CommitAsync(cancellationToken);
         }
+        if (Shape == TableShape.ForeignKeys)
+        {
+            await Db.ExecAsync(connection, $"CREATE TABLE {Child} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, item_id BIGINT NOT NULL, CONSTRAINT fk_notes_item FOREIGN KEY (item_id) REFERENCES {Q} (id) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB", cancellationToken);
+            await Db.ExecAsync(connection, $"INSERT INTO {Child} (item_id) SELECT id FROM {Q} WHERE id % 3 = 0", cancellationToken);
+        }
         return model;
+    }
+
+    /// <summary>
+    /// What the shape adds to the checks after a successful run: the child's key points at the
+    /// table under its name and no note lost its item (cascades went to the live table); the
+    /// table is partitioned with both partitions.
+    /// </summary>
+    public async Task<List<string>> ShapeProblemsAsync(CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        await using var connection = await target.OpenAsync(cancellationToken);
+        if (Shape == TableShape.ForeignKeys)
+        {
+            var referenced = await Db.ScalarAsync(connection, "SELECT REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'fk_notes_item'", cancellationToken) as string;
+            if (referenced != Name)
+                problems.Add($"the child's foreign key fk_notes_item points at {referenced ?? "nothing"}, not {Name}");
+            var orphans = Convert.ToInt64(await Db.ScalarAsync(connection, $"SELECT COUNT(*) FROM {Child} n LEFT JOIN {Q} i ON i.id = n.item_id WHERE i.id IS NULL", cancellationToken), CultureInfo.InvariantCulture);
+            if (orphans > 0)
+                problems.Add($"{orphans} note(s) point at items that are gone (a cascade went to the old table)");
+        }
+        if (Shape == TableShape.Partitioned)
+        {
+            var partitions = await Db.QueryAsync(connection, "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = (SELECT oid FROM pg_class WHERE relname = @t AND relnamespace = current_schema()::regnamespace) ORDER BY 1", cancellationToken, ("t", Name));
+            var names = string.Join(", ", partitions.Select(r => (string)r[0]!));
+            if (names != $"{Name}_high, {Name}_low")
+                problems.Add($"the table's partitions are [{names}]; expected {Name}_high, {Name}_low");
+        }
+        return problems;
     }
 
     /// <summary>A row with seeded, deliberately awkward values.</summary>
@@ -70,6 +107,7 @@ public sealed class ItemsTable(FaultTarget target, string name = "items")
                 var table = await db.UseTableForAlterAsync("{{Name}}");
                 table.AddColumn(DbColumn.String("grp_label", 40).FillWith(db.Engine == DatabaseEngine.MySql ? "CONCAT('g', grp)" : "'g' || grp"));
                 table.AddIndex(DbIndex.Create("name").Named("ix_fault_name"));
+                {{(Shape == TableShape.Partitioned ? $"table.SetPrimaryKey(\"id\", \"grp\"); table.PartitionBy(DbPartitioning.Range(\"grp\").Partition(\"{Name}_low\", \"FROM (MINVALUE) TO (25)\").Partition(\"{Name}_high\", \"FROM (25) TO (MAXVALUE)\"));" : "")}}
                 await db.DoneUsingTablesAsync("{{Name}}");
             }
         }

@@ -75,6 +75,21 @@ public sealed class TableLocker : IAsyncDisposable
             await Db.QueryAsync(connection, $"SELECT id FROM {target.Quote(table)} ORDER BY id LIMIT 1", transaction, default);
     }
 
+    /// <summary>
+    /// A long read transaction that has read the table: on SQLite in rollback-journal mode its
+    /// shared lock keeps any writer from committing until it ends; elsewhere the same as <see cref="LockTableAsync"/>.
+    /// </summary>
+    public async Task ReadTableAsync(string table)
+    {
+        if (target.Engine != DatabaseEngine.Sqlite)
+        {
+            await LockTableAsync(table);
+            return;
+        }
+        transaction ??= ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
+        await Db.QueryAsync(connection, $"SELECT id FROM {target.Quote(table)} ORDER BY id LIMIT 1", transaction, default);
+    }
+
     /// <summary>Ends the transaction (rollback); safe when the server already ended it.</summary>
     public async Task ReleaseAsync()
     {

@@ -32,7 +32,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             var engineReport = new EngineReport(name, server, PeerVersions(name), [])
             {
                 Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : ""),
-                ChunkMs = settings.ChunkMs,
+                ChunkMs = name == "sqlite" && !settings.ChunkMsGiven ? 50 : settings.ChunkMs,
             };
             engines.Add(engineReport);
             try
@@ -109,7 +109,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         var loaded = load != "idle";
         var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []) { Writers = loaded ? settings.Writers : 0 };
         var contenders = engine.Contenders
-            .Where(c => settings.Contenders.Count == 0 || settings.Contenders.Contains(c.Id))
+            .Where(c => settings.Contenders.Count == 0 ? !c.OnRequest : settings.Contenders.Contains(c.Id))
             .Where(c => !loaded || c.KeepsWrites)
             .ToList();
         var writes = new Dictionary<string, long>();

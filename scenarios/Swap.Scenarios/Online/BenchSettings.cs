@@ -6,7 +6,7 @@ namespace Swap.Scenarios.Online;
 /// Options of the online-change benchmark. Command line:
 /// <c>bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users,attachments]
 /// [--load idle,write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
-/// [--chunk-ms 500] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
+/// [--chunk-ms 500] [--window-seconds 30] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
 /// Server URLs default to SWAP_TEST_MYSQL and SWAP_TEST_POSTGRES.
 /// </summary>
 internal sealed class BenchSettings
@@ -40,8 +40,14 @@ internal sealed class BenchSettings
     /// <summary>Only these contender ids (empty: all).</summary>
     public IReadOnlyList<string> Contenders { get; set; } = [];
 
-    /// <summary>Chunk target time for Swap and pt-online-schema-change (both default to 500 ms).</summary>
+    /// <summary>Seconds the <c>swap-window</c> contender keeps its revert window open under the writer before finishing it.</summary>
+    public double RevertWindowSeconds { get; set; } = 30;
+
+    /// <summary>Chunk target time for Swap and pt-online-schema-change (both default to 500 ms; Swap on SQLite to 50 ms unless <c>--chunk-ms</c> is given).</summary>
     public int ChunkMs { get; set; } = 500;
+
+    /// <summary>True when <c>--chunk-ms</c> was given: Swap on SQLite then uses it instead of its own default.</summary>
+    public bool ChunkMsGiven { get; set; }
 
     public string OutDir { get; set; } = Path.Combine("artifacts", "bench");
 
@@ -96,7 +102,8 @@ internal sealed class BenchSettings
                 case "--tail": s.TailSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--repeat": s.Repeat = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--contenders": s.Contenders = List(Value()); break;
-                case "--chunk-ms": s.ChunkMs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--window-seconds": s.RevertWindowSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--chunk-ms": s.ChunkMs = int.Parse(Value(), CultureInfo.InvariantCulture); s.ChunkMsGiven = true; break;
                 case "--out": s.OutDir = Value(); break;
                 case "--work": s.WorkDir = Value(); break;
                 case "--mysql": s.MySqlUrl = Value(); break;

@@ -1,7 +1,7 @@
 // Reshapes customers through a copy that is swapped in: a two-letter country code filled from
 // the country name, a spending band, the "updated on / by" audit columns (a composite helper),
-// a new default and an index. On SQLite the whole rebuild is one transaction; the same script
-// runs online, under live writes, on MySQL/MariaDB and PostgreSQL. DownAsync swaps it back.
+// a new default and an index. It runs online, under live writes, on every engine (on SQLite from
+// 10,000 rows; smaller tables are rebuilt in one transaction). DownAsync swaps it back.
 
 public sealed class MigrateCustomersTable : Migration
 {

@@ -19,9 +19,10 @@ internal sealed class DownCommand : ICommand
             var b = parse.GetValue(batch);
             if (b is null && n <= 0)
                 throw new SwapException(SwapErrorKind.Usage, $"down takes a count of 1 or more, not {n}.");
+            await using var metrics = swap.StartMetrics(parse);
             var (_, migrator) = invocation.Migrator(parse, o =>
             {
-                swap.Apply(parse, o);
+                swap.Apply(parse, o, invocation);
                 PlaceholderOption.Apply(parse, placeholders, o);
             });
             var result = await migrator.DownAsync(new DownOptions { Count = n, Batch = b, TimeBudget = swap.Budget(parse) }, ct);

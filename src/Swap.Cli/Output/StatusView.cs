@@ -25,6 +25,11 @@ internal static class StatusView
             else
                 RenderLines(w, module.Key, module.ToList());
         }
+        foreach (var window in report.RevertWindows)
+        {
+            var backlog = window.Backlog is { } b ? b.ToString("N0", CultureInfo.InvariantCulture) + " write(s) to apply" : "reverse log missing";
+            w.WriteLine($"revert window\t{window.ScriptId}\t{string.Join(", ", window.Tables)}\topen {Durations.Format(window.Age)} (until {window.ExpiresAtUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)})\t{backlog}\t{window.Command}");
+        }
         foreach (var leftover in report.Leftovers)
             w.WriteLine($"leftover\t{leftover.Kind}\t{leftover.Name}\t{leftover.Detail}{(leftover.Detail.Contains("swap cleanup", StringComparison.Ordinal) ? "" : " (remove with 'swap cleanup')")}");
         w.WriteLine(report.Next is { } next ? $"next: {next.Id} ({Name(next.Status)})" : "next: nothing pending");
@@ -110,5 +115,17 @@ internal static class StatusView
             note = s.Note,
         }),
         leftovers = report.Leftovers,
+        revertWindows = report.RevertWindows.Select(r => new
+        {
+            script = r.ScriptId,
+            tables = r.Tables,
+            openedAt = r.OpenedAtUtc,
+            expiresAt = r.ExpiresAtUtc,
+            ageSeconds = (long)r.Age.TotalSeconds,
+            backlog = r.Backlog,
+            stage = r.Stage,
+            expired = r.Expired,
+            command = r.Command,
+        }),
     };
 }

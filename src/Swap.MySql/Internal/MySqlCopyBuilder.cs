@@ -29,7 +29,7 @@ internal static class MySqlCopyBuilder
         if (pkChanged && original.PrimaryKey.Count > 0)
             first.Add("DROP PRIMARY KEY");
         first.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)).Select(c => $"DROP COLUMN {d.Quote(c.Name)}"));
-        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged)))
+        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged)))
             first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c)}");
         if (first.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", first)}");
@@ -50,6 +50,12 @@ internal static class MySqlCopyBuilder
         }
         if (adds.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", adds)}");
+
+        // A changed generation expression last: it may name columns the script adds or renames.
+        var regenerated = target.Columns.Where(c => c.OriginalName is not null && c.GeneratedChanged)
+            .Select(c => $"MODIFY COLUMN {d.Quote(c.Name)} {Definition(d, c)}").ToList();
+        if (regenerated.Count > 0)
+            sql.Add($"ALTER TABLE {copy} {string.Join(", ", regenerated)}");
 
         var keys = new List<string>();
         if (pkChanged && target.PrimaryKey.Count > 0)
@@ -75,6 +81,14 @@ internal static class MySqlCopyBuilder
         var o = c.Original;
         var type = c.Type is null ? o!.NativeType : d.TypeSql(c.Type);
         var parts = new List<string> { type };
+        if (c.GeneratedExpression is { } generated)
+        {
+            // No NULL / NOT NULL and no DEFAULT: MariaDB takes neither on a generated column.
+            parts.Add($"GENERATED ALWAYS AS ({generated}) {(c.GeneratedStored ? "STORED" : "VIRTUAL")}");
+            if (MySqlColumnText.Comment(o?.Extra.GetValueOrDefault("ddl") ?? "") is { } note)
+                parts.Add(note);
+            return string.Join(' ', parts);
+        }
         if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType))
             parts.Add("COLLATE " + collation);
         parts.Add(c.Nullable ? "NULL" : "NOT NULL");

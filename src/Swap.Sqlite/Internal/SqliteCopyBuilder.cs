@@ -53,17 +53,20 @@ internal static class SqliteCopyBuilder
     }
 
     /// <summary>CREATE INDEX statements for the swapped-in table (named as the original's).</summary>
-    public static IEnumerable<string> Indexes(SqliteDialect d, SwapSpec spec)
+    public static IEnumerable<string> Indexes(SqliteDialect d, SwapSpec spec) => IndexDefinitions(d, spec).Select(i => i.Definition);
+
+    /// <summary>The swapped-in table's secondary indexes (not those of its constraints), each with its CREATE INDEX on the original's name.</summary>
+    public static IEnumerable<(IndexSchema Index, string Definition)> IndexDefinitions(SqliteDialect d, SwapSpec spec)
     {
         foreach (var index in spec.TargetIndexes.Where(i => !i.IsConstraint))
         {
             if (index.Definition is not null)
             {
-                yield return index.Definition;
+                yield return (index, index.Definition);
                 continue;
             }
             var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Name) + (c.Descending ? " DESC" : "")));
-            yield return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ON {d.Quote(spec.Original.Name)} ({cols})";
+            yield return (index, $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ON {d.Quote(spec.Original.Name)} ({cols})");
         }
     }
 
@@ -72,7 +75,9 @@ internal static class SqliteCopyBuilder
         var parts = new List<string> { d.Quote(c.Name), typeSql(c.Type!) };
         if (!c.Nullable)
             parts.Add("NOT NULL");
-        if (d.DefaultSql(c) is { } def)
+        if (c.NewGenerated is { } generated)
+            parts.Add(Generated(generated, c.GeneratedStored));
+        else if (d.DefaultSql(c) is { } def)
             parts.Add("DEFAULT " + Wrap(def, c.DefaultIsValue));
         if (d.TypeCheck(c.Name, c.Type) is { } check)
             parts.Add(check);
@@ -95,7 +100,33 @@ internal static class SqliteCopyBuilder
         }
         if (c.Type is not null && d.TypeCheck(def.Name, c.Type) is { } check)
             rest += " " + check;
+        if (c.GeneratedChanged)
+            rest = WithoutGenerated(rest) + " " + Generated(c.NewGenerated!, c.GeneratedStored);
         return (d.Quote(def.Name) + " " + type + " " + rest.Trim()).Trim();
+    }
+
+    private static string Generated(string expression, bool stored) => $"GENERATED ALWAYS AS ({expression}) {(stored ? "STORED" : "VIRTUAL")}";
+
+    /// <summary>A column's clauses without its <c>[GENERATED ALWAYS] AS (...) [STORED|VIRTUAL]</c>.</summary>
+    internal static string WithoutGenerated(string rest)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(rest, @"(GENERATED\s+ALWAYS\s+)?\bAS\s*\(", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (!m.Success)
+            return rest;
+        var depth = 0;
+        var i = m.Index + m.Length - 1;
+        for (; i < rest.Length; i++)
+        {
+            if (rest[i] == '(')
+                depth++;
+            else if (rest[i] == ')' && --depth == 0)
+                break;
+            else if (rest[i] == '\'')
+                i = rest.IndexOf('\'', i + 1) is var close and >= 0 ? close : rest.Length;
+        }
+        var after = rest[Math.Min(rest.Length, i + 1)..];
+        var kind = System.Text.RegularExpressions.Regex.Match(after, @"^\s*(STORED|VIRTUAL)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        return (rest[..m.Index] + after[kind.Length..]).Trim();
     }
 
     /// <summary>Expressions go in parentheses (SQLite requires it for anything but a literal).</summary>

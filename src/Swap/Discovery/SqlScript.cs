@@ -41,6 +41,12 @@ internal sealed partial class SqlScript
     /// </summary>
     public bool Online { get; internal set; }
 
+    /// <summary>
+    /// With <c>-- swap:revert-window 24h</c> (an online script): the tables it swaps keep a revert
+    /// window this long (see <c>swap revert</c>), whatever the run's <c>--revert-window</c> says.
+    /// </summary>
+    public TimeSpan? RevertWindow { get; private set; }
+
     public IReadOnlyList<SqlStatement> UpStatements(SqlSyntax syntax) => SqlSplitter.Split(Up, syntax, Path, UpLine);
 
     public IReadOnlyList<SqlStatement> DownStatements(SqlSyntax syntax) =>
@@ -103,8 +109,13 @@ internal sealed partial class SqlScript
                 case "online":
                     script.Online = true;
                     break;
+                case "revert-window":
+                    if (!Durations.TryParse(arg, out var window) || window <= TimeSpan.Zero)
+                        throw Bad(path, line, $"has '-- swap:revert-window {arg}', which is not a duration; write for example '-- swap:revert-window 24h'");
+                    script.RevertWindow = window;
+                    break;
                 default:
-                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction and swap:online");
+                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction, swap:online and swap:revert-window");
             }
         }
         if (string.IsNullOrWhiteSpace(StripComments(up)))

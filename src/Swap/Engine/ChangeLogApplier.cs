@@ -17,6 +17,9 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
 {
     public int BatchSize { get; } = Math.Max(1, batchSize);
 
+    /// <summary>Hears the keys of each committed batch (a postponed swap re-verifies them).</summary>
+    public Action<SwapSpec, IReadOnlyList<object?[]>>? KeysApplied { get; set; }
+
     /// <summary>Log rows applied since this applier was made, for progress.</summary>
     public long Applied { get; private set; }
 
@@ -45,8 +48,18 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
         var tx = ownTransaction ? await engine.Database.BeginTransactionAsync(connection, cancellationToken) : transaction;
         try
         {
-            await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
-            await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            if (spec.UpdateInPlace)
+            {
+                // The copy keeps values of its own (a revert window's old table keeps the columns the
+                // swap dropped): delete only the keys gone from the original, update the rest in place.
+                await connection.ExecuteAsync(SwapQueries.DeleteVanished(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                await connection.ExecuteAsync(engine.UpsertRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            }
+            else
+            {
+                await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            }
             FaultPoints.Hit("apply-mid");
             await connection.ExecuteAsync(SwapQueries.DeleteLog(engine, spec, runs.Count), runParameters, tx, cancellationToken);
             if (ownTransaction)
@@ -58,6 +71,9 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
                 await tx!.DisposeAsync();
         }
         Applied += rows.Count;
+        SwapMetrics.RowsApplied.Add(rows.Count, SwapMetrics.Table(spec.Original.Name));
+        if (ownTransaction)
+            KeysApplied?.Invoke(spec, keys);
         FaultPoints.Hit("apply");
         return rows.Count;
     }

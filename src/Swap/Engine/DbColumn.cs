@@ -60,6 +60,24 @@ public sealed class DbColumn
     /// <summary>An SQL expression over the original row that fills this column, or null.</summary>
     public string? Fill { get; private set; }
 
+    /// <summary>
+    /// The expression of a generated column: the one given to <see cref="GeneratedAs"/>, else the
+    /// original column's; null for a plain column.
+    /// </summary>
+    public string? GeneratedExpression => NewGenerated ?? Original?.Generated;
+
+    /// <summary>True for a stored generated column, false for a virtual one (meaningless for a plain column).</summary>
+    public bool GeneratedStored => NewGenerated is not null ? newGeneratedStored : Original?.Extra.GetValueOrDefault("generated") != "virtual";
+
+    /// <summary>The expression given to <see cref="GeneratedAs"/> in this script, or null.</summary>
+    internal string? NewGenerated { get; private set; }
+
+    private bool newGeneratedStored;
+
+    /// <summary>True when this script makes the column generated or changes its expression (the engine computes every row again).</summary>
+    internal bool GeneratedChanged => NewGenerated is not null
+        && (Original is null || !string.Equals(NewGenerated, Original.Generated, StringComparison.Ordinal) || newGeneratedStored != (Original.Extra.GetValueOrDefault("generated") != "virtual"));
+
     internal bool TypeChanged => Original is not null && Type is not null;
 
     internal bool NullabilityChanged => Original is not null && Original.Nullable != Nullable;
@@ -183,10 +201,32 @@ public sealed class DbColumn
         return this;
     }
 
+    /// <summary>
+    /// Makes a new column generated, or changes the expression of an existing generated column: the
+    /// engine computes its value from the row's other columns (<paramref name="expression"/>, SQL
+    /// naming the columns as the copy has them), on every write when <paramref name="stored"/>, on
+    /// every read when not (virtual: MySQL/MariaDB and SQLite; PostgreSQL 15 has stored ones only).
+    /// Swap never copies a generated column's values: the copy computes them, so a changed
+    /// expression rebuilds every row.
+    /// </summary>
+    public DbColumn GeneratedAs(string expression, bool stored = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(expression);
+        if (Original is not null && Original.Generated is null)
+            throw new SwapException(SwapErrorKind.Refused, $"'{Name}' is a plain column with stored values; making it generated would throw them away. Add a new generated column (AddColumn(DbColumn....GeneratedAs(...))) and drop this one, or leave it plain.");
+        if (Fill is not null)
+            throw new SwapException(SwapErrorKind.Refused, $"Column '{Name}' has a FillWith; a generated column is computed by the engine and takes no fill. Remove one of the two.");
+        NewGenerated = expression;
+        newGeneratedStored = stored;
+        return this;
+    }
+
     /// <summary>Fills the column from an SQL expression over the original row (column names as in the original table).</summary>
     public DbColumn FillWith(string sql)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        if (GeneratedExpression is not null)
+            throw new SwapException(SwapErrorKind.Refused, $"Column '{Name}' is generated ({GeneratedExpression}); the engine computes it and it takes no FillWith. Change its expression with GeneratedAs(...) instead.");
         Fill = sql;
         return this;
     }

@@ -101,7 +101,7 @@ public sealed partial class DbTable
         else if (first)
             position = 0;
         columns.Insert(position, column);
-        changes.Add($"add column {column.Name} {column.Type}{(after is not null ? " after " + after : first ? " first" : "")}");
+        changes.Add($"add column {column.Name} {column.Type}{(column.NewGenerated is { } g ? $" generated as ({g}) {(column.GeneratedStored ? "stored" : "virtual")}" : "")}{(after is not null ? " after " + after : first ? " first" : "")}");
         return this;
     }
 
@@ -212,6 +212,41 @@ public sealed partial class DbTable
             throw Refuse($"Table '{Name}' already has a foreign key '{name}'.");
         foreignKeys.Add(new ForeignKeyModel(name, cols, foreignKey.ReferencedTable, foreignKey.ReferencedColumns.ToList(), foreignKey.DeleteAction, foreignKey.UpdateAction, null));
         changes.Add($"add foreign key {name} ({string.Join(", ", cols)}) references {foreignKey.ReferencedTable} ({string.Join(", ", foreignKey.ReferencedColumns)})");
+        return this;
+    }
+
+    /// <summary>The partitioning the table is converted to (PostgreSQL), or null.</summary>
+    public DbPartitioning? Partitioning { get; private set; }
+
+    /// <summary>
+    /// Converts the table into a partitioned one (PostgreSQL): the copy is created partitioned,
+    /// with the declared partitions, filled online and swapped in. PostgreSQL enforces a primary
+    /// key per partition, so the primary key must include the partition key's columns (change it
+    /// with <see cref="SetPrimaryKey"/> in the same script); a key without them is refused at
+    /// <c>DoneUsingTablesAsync</c>. Every existing row must fall in a partition (declare a default
+    /// one to be sure).
+    /// </summary>
+    public DbTable PartitionBy(DbPartitioning partitioning)
+    {
+        ArgumentNullException.ThrowIfNull(partitioning);
+        Writable();
+        if (Dialect.Engine != DatabaseEngine.PostgreSql)
+            throw Refuse($"PartitionBy converts tables on PostgreSQL only so far; '{Name}' is on {Dialect.Engine}.");
+        if (Original.Extra.GetValueOrDefault("kind") == "p")
+            throw Refuse($"'{Name}' is partitioned already.");
+        if (Partitioning is not null)
+            throw Refuse($"PartitionBy was already called for '{Name}' in this script.");
+        foreach (var column in partitioning.Columns)
+            GetColumn(column);
+        var declared = partitioning.Declared(Name).ToList();
+        if (declared.Count == 0)
+            throw Refuse($"The partitioning of '{Name}' declares no partition; add them with .Partition(name, bounds) (and .Default(name)).");
+        foreach (var (partition, _) in declared)
+            ValidateName(partition, "partition");
+        if (declared.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw Refuse($"The partition '{twice.Key}' is declared twice.");
+        Partitioning = partitioning;
+        changes.Add(partitioning.Describe(Name));
         return this;
     }
 

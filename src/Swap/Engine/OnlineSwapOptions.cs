@@ -3,8 +3,20 @@ namespace Swap;
 /// <summary>Settings of the online copy-and-swap engine.</summary>
 public sealed class OnlineSwapOptions
 {
-    /// <summary>The time one chunk should take; the chunk size adapts to it (default 500 ms).</summary>
-    public TimeSpan ChunkTargetTime { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// The time one chunk should take; the chunk size adapts to it. Unset, the engine's default:
+    /// 500 ms on MySQL and PostgreSQL, 50 ms on SQLite, where a chunk holds the database's only
+    /// write lock and the application's writers wait for it.
+    /// </summary>
+    public TimeSpan? ChunkTargetTime { get; set; }
+
+    /// <summary>
+    /// On SQLite, which can also rebuild a table in one transaction: a swap whose tables all have
+    /// fewer rows than this runs as that one transaction (faster, and its write lock lasts about as
+    /// long as one online chunk); a larger one runs online. 0 makes every SQLite swap online,
+    /// <see cref="long.MaxValue"/> none. Default 10,000. MySQL and PostgreSQL always swap online.
+    /// </summary>
+    public long OneTransactionBelowRows { get; set; } = 10_000;
 
     /// <summary>Rows in the first chunk (default 1,000).</summary>
     public int InitialChunkSize { get; set; } = 1000;
@@ -42,6 +54,26 @@ public sealed class OnlineSwapOptions
 
     /// <summary>Keep the original tables (renamed <c>_t_swap_old</c>) after the swap, for a rollback window.</summary>
     public bool KeepOldTables { get; set; }
+
+    /// <summary>
+    /// Keep a revert window this long after each cut-over (<c>up --revert-window 24h</c>): the old
+    /// table stays and a reverse capture keeps it in sync with the new one, so <c>swap revert</c> can
+    /// swap it back until <c>swap finish</c> or the window's end. Null (the default) opens none.
+    /// </summary>
+    public TimeSpan? RevertWindow { get; set; }
+
+    /// <summary>
+    /// Run everything up to the cut-over, then keep capture and the applier running (re-verifying
+    /// recently changed keys every <see cref="PostponedVerifyInterval"/>) until an operator's
+    /// <c>swap cut-over</c>. Recorded in the journal: a resumed run keeps waiting.
+    /// </summary>
+    public bool PostponeCutOver { get; set; }
+
+    /// <summary>How often a postponed swap re-verifies the keys the applier changed since the last check (default 10 s; only those keys are read).</summary>
+    public TimeSpan PostponedVerifyInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Replica lag, server load and query throttles, asked at every chunk and applier-batch boundary.</summary>
+    public ThrottleOptions Throttle { get; } = new();
 
     /// <summary>Decides whether to pause between chunks (replication lag, load). The default never pauses.</summary>
     public IThrottler Throttler { get; set; } = NoThrottler.Instance;

@@ -15,6 +15,14 @@ internal sealed class SwapJournalData
 
     public string? Failure { get; set; }
 
+    /// <summary>The revert window this swap keeps after its cut-over, decided when it starts; null for none.</summary>
+    public TimeSpan? RevertWindow { get; set; }
+    /// <summary>The swap waits for <c>swap cut-over</c> before its cut-over (<c>up --postpone-cut-over</c>); a resumed run keeps waiting.</summary>
+    public bool PostponeCutOver { get; set; }
+
+    /// <summary>An operator's <c>swap cut-over</c> reached the postponed swap: a resumed run cuts over without waiting again.</summary>
+    public bool CutOverApproved { get; set; }
+
     public TableProgress Table(string name)
     {
         if (!Tables.TryGetValue(name, out var p))
@@ -40,6 +48,12 @@ internal sealed class SwapJournalData
         var root = new JsonObject { ["tables"] = tables, ["schemas"] = schemas };
         if (Failure is not null)
             root["failure"] = Failure;
+        if (RevertWindow is { } window)
+            root["revertWindowSeconds"] = (long)window.TotalSeconds;
+        if (PostponeCutOver)
+            root["postponeCutOver"] = true;
+        if (CutOverApproved)
+            root["cutOverApproved"] = true;
         return root.ToJsonString();
     }
 
@@ -50,6 +64,10 @@ internal sealed class SwapJournalData
             return data;
         var root = JsonNode.Parse(json)!.AsObject();
         data.Failure = root["failure"]?.GetValue<string>();
+        if (root["revertWindowSeconds"]?.GetValue<long>() is { } seconds)
+            data.RevertWindow = TimeSpan.FromSeconds(seconds);
+        data.PostponeCutOver = root["postponeCutOver"]?.GetValue<bool>() ?? false;
+        data.CutOverApproved = root["cutOverApproved"]?.GetValue<bool>() ?? false;
         if (root["schemas"] is JsonObject schemas)
         {
             foreach (var (name, node) in schemas)

@@ -17,18 +17,41 @@ internal sealed record SwapNames(string Table, string Copy, string Old, string I
     public static SwapNames For(string table, int maxLength)
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
-        string Make(string suffix)
+        return new SwapNames(table, Make(table, "new", maxLength), Make(table, "old", maxLength), Make(table, "ins", maxLength), Make(table, "upd", maxLength), Make(table, "del", maxLength), Make(table, "fn", maxLength))
         {
-            var name = "_" + table + Marker + suffix;
-            if (name.Length <= maxLength)
-                return name;
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(table)))[..8];
-            var room = maxLength - (2 + hash.Length + Marker.Length + suffix.Length);
-            return "_" + table[..Math.Max(1, room)] + "_" + hash + Marker + suffix;
-        }
-
-        return new SwapNames(table, Make("new"), Make("old"), Make("ins"), Make("upd"), Make("del"), Make("fn")) { Log = Make("log"), UserTriggerPrefix = Make("t00000000")[..^8] };
+            Log = Make(table, "log", maxLength),
+            UserTriggerPrefix = Make(table, "t00000000", maxLength)[..^8],
+        };
     }
+
+    /// <summary>
+    /// The names of a revert: the copy is the former original (<c>_t_swap_old</c>), the table goes
+    /// back to <c>_t_swap_new</c>, and the reverse capture has its own triggers, function and log
+    /// (<c>_t_swap_rins</c> ... <c>_t_swap_rlog</c>), so it can be installed before the forward
+    /// capture is removed.
+    /// </summary>
+    public static SwapNames Reverse(string table, int maxLength)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        return new SwapNames(table, Make(table, "old", maxLength), Make(table, "new", maxLength), Make(table, "rins", maxLength), Make(table, "rupd", maxLength), Make(table, "rdel", maxLength), Make(table, "rfn", maxLength))
+        {
+            Log = Make(table, "rlog", maxLength),
+            // The forward swap gave its temporary trigger names back before the window opened.
+            UserTriggerPrefix = Make(table, "t00000000", maxLength)[..^8],
+        };
+    }
+
+    private static string Make(string table, string suffix, int maxLength)
+    {
+        var name = "_" + table + Marker + suffix;
+        if (name.Length <= maxLength)
+            return name;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(table)))[..8];
+        var room = maxLength - (2 + hash.Length + Marker.Length + suffix.Length);
+        return "_" + table[..Math.Max(1, room)] + "_" + hash + Marker + suffix;
+    }
+
+    private static readonly string[] Suffixes = ["new", "old", "ins", "upd", "del", "fn", "log", "rins", "rupd", "rdel", "rfn", "rlog"];
 
     /// <summary>The change-log table: one row (id, operation, key) per captured write, deleted once applied to the copy.</summary>
     public string Log { get; init; } = "";
@@ -57,8 +80,9 @@ internal sealed record SwapNames(string Table, string Copy, string Old, string I
 
     /// <summary>True for names Swap makes, so they are never taken for the user's own objects.</summary>
     public static bool IsSwapName(string name) =>
-        name.StartsWith('_') && (IsUserTriggerName(name) || name.EndsWith(Marker + "new", StringComparison.Ordinal) || name.EndsWith(Marker + "old", StringComparison.Ordinal)
-            || name.EndsWith(Marker + "ins", StringComparison.Ordinal) || name.EndsWith(Marker + "upd", StringComparison.Ordinal)
-            || name.EndsWith(Marker + "del", StringComparison.Ordinal) || name.EndsWith(Marker + "fn", StringComparison.Ordinal)
-            || name.EndsWith(Marker + "log", StringComparison.Ordinal));
+        name.StartsWith('_') && (IsUserTriggerName(name) || Suffixes.Any(s => name.EndsWith(Marker + s, StringComparison.Ordinal)));
+
+    /// <summary>True for the reverse capture of a revert window (<c>_t_swap_rins</c> ... <c>_t_swap_rlog</c>).</summary>
+    public static bool IsReverseCaptureName(string name) =>
+        name.StartsWith('_') && Suffixes.Where(s => s[0] == 'r').Any(s => name.EndsWith(Marker + s, StringComparison.Ordinal));
 }

@@ -11,14 +11,18 @@ internal sealed partial class SwapOperation
     /// </summary>
     private async Task CatchUpAsync(bool drain = false)
     {
-        if (!engine.Online || state.InTransaction)
+        if (!online || state.InTransaction)
             return;
         foreach (var spec in specs)
         {
             while (true)
             {
                 if (!drain)
+                {
                     session.Run.ThrowIfBudgetSpent();
+                    await ControlPointAsync();
+                }
+                var batchStart = session.Run.Time.GetTimestamp();
                 var applied = await session.Run.RetryTransientAsync($"apply the change log of {spec.Original.Name}", async ct =>
                 {
                     await EnsureRunLockAsync();
@@ -33,6 +37,7 @@ internal sealed partial class SwapOperation
                 });
                 if (applied == 0 || (!drain && applied < applier.BatchSize))
                     break;
+                await LetWritersInAsync(session.Run.Time.GetElapsedTime(batchStart));
             }
         }
     }
@@ -43,14 +48,16 @@ internal sealed partial class SwapOperation
     /// </summary>
     private async Task CatchUpBeforeCutOverAsync()
     {
-        if (!engine.Online || state.InTransaction)
+        if (!online || state.InTransaction)
             return;
         foreach (var spec in specs)
         {
             while (true)
             {
                 session.Run.ThrowIfBudgetSpent();
+                await ControlPointAsync();
                 await EnsureRunLockAsync();
+                var batchStart = session.Run.Time.GetTimestamp();
                 int applied;
                 try
                 {
@@ -62,6 +69,7 @@ internal sealed partial class SwapOperation
                 }
                 if (applied < Math.Min(applier.BatchSize, Math.Max(1, options.CutOverBacklog)))
                     break;
+                await LetWritersInAsync(session.Run.Time.GetElapsedTime(batchStart));
             }
         }
     }

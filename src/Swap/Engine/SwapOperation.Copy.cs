@@ -59,6 +59,7 @@ internal sealed partial class SwapOperation
         while (true)
         {
             await options.Throttler.WaitAsync(Token);
+            await ControlPointAsync();
             if (!state.InTransaction)
                 session.Run.ThrowIfBudgetSpent();
             var lower = progress.Watermark;
@@ -103,12 +104,15 @@ internal sealed partial class SwapOperation
                 });
             }
             copiedThisRun += engine.CopiedRows(affected);
+            SwapMetrics.RowsCopied.Add(engine.CopiedRows(affected), SwapMetrics.Table(spec.Original.Name));
+            SwapMetrics.ChunkTime.Record(time.GetElapsedTime(chunkStart).TotalMilliseconds, SwapMetrics.Table(spec.Original.Name));
             // Between chunks the applier keeps the copy's backlog short, unless a copy is being filled
             // without its key: then the log waits until the copies are indexed.
             if (!specs.Any(s => s.KeyDeferred))
                 await CatchUpAsync();
-
+            // Sized by the time up to here; the pause for the application's writers is not the chunk's.
             var elapsed = time.GetElapsedTime(chunkStart);
+            await LetWritersInAsync(elapsed);
             chunkSize = NextChunkSize(chunkSize, elapsed);
             var rate = copiedThisRun / Math.Max(0.001, time.GetElapsedTime(started).TotalSeconds);
             Report(spec, SwapPhase.Copying, progress.Copied, rate, chunkSize);
@@ -144,7 +148,21 @@ internal sealed partial class SwapOperation
     {
         if (elapsed <= TimeSpan.Zero)
             return Math.Min(options.MaxChunkSize, size * 2);
-        var factor = Math.Clamp(options.ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        var factor = Math.Clamp(ChunkTargetTime.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
         return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
+    }
+
+    /// <summary>
+    /// After a write transaction of the online path that held the lock for <paramref name="held"/>:
+    /// pauses as long as the engine asks, so the application's writers waiting for the same lock
+    /// (SQLite has one writer at a time) get in before the next chunk or batch.
+    /// </summary>
+    private async Task LetWritersInAsync(TimeSpan held)
+    {
+        if (state.InTransaction)
+            return;
+        var pause = engine.WritersTurn(held);
+        if (pause > TimeSpan.Zero)
+            await Task.Delay(pause, session.Run.Time, Token);
     }
 }

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Polly;
-using Polly.Retry;
 
 namespace Swap.Engine;
 
@@ -21,25 +19,15 @@ internal sealed partial class SwapOperation
         foreach (var spec in specs)
             Report(spec, SwapPhase.CuttingOver, data.Table(spec.Original.Name).Copied, 0);
         await EnsureRunLockAsync();
-        await CatchUpBeforeCutOverAsync();
+        if (!engine.OneWriterAtATime)
+            await CatchUpBeforeCutOverAsync();
+        var statementWait = session.Run.Options.StatementLockTimeout;
+        var bounded = engine.OneWriterAtATime && online && !state.InTransaction;
+        if (bounded)
+            await session.Database.ApplyLockTimeoutAsync(Connection, options.CutOverLockTimeout, Token);
 
         var attempts = 0;
-        var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
-                Delay = options.CutOverRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                MaxDelay = TimeSpan.FromSeconds(10),
-                UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(Retryable),
-                OnRetry = args =>
-                {
-                    EngineLog.CutOverRetry(logger, string.Join(", ", TableNames), args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var pipeline = CutOverRetry.Build(options, engine, session.Run.Time, logger, string.Join(", ", TableNames));
         try
         {
             await pipeline.ExecuteAsync(
@@ -50,11 +38,15 @@ internal sealed partial class SwapOperation
                     {
                         // An attempt that failed after a rename that commits on its own (MySQL) may
                         // still have swapped: then only the journal is behind.
-                        if (engine.Online && await AllSwappedAsync())
+                        if (online && await AllSwappedAsync())
                         {
                             await SaveAsync(SwapStage.Swapped);
                             return;
                         }
+                        await CatchUpBeforeCutOverAsync();
+                    }
+                    else if (bounded)
+                    {
                         await CatchUpBeforeCutOverAsync();
                     }
                     var attemptStarted = session.Run.Time.GetTimestamp();
@@ -70,6 +62,7 @@ internal sealed partial class SwapOperation
                     }
                     finally
                     {
+                        SwapMetrics.CutOverAttempts.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : "failed"));
                         session.Run.Listener?.CutOverAttempted(session.Script.Id, TableNames, attempts, session.Run.Time.GetElapsedTime(attemptStarted), succeeded);
                     }
                 },
@@ -89,6 +82,11 @@ internal sealed partial class SwapOperation
         {
             throw session.Database.Translate(e, $"{session.Script.Id}: cut-over of {string.Join(", ", TableNames)}");
         }
+        finally
+        {
+            if (bounded)
+                await RestoreLockWaitAsync(statementWait);
+        }
         EngineLog.Swapped(logger, string.Join(", ", TableNames), attempts);
         // Engines that record "swapped" inside the cut-over's transaction never pass this point in
         // SaveAsync; a kill right after the commit must be testable there too.
@@ -105,8 +103,5 @@ internal sealed partial class SwapOperation
         return true;
     }
 
-    /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
-    private bool Retryable(Exception e) =>
-        engine.IsLockTimeout(e) || e is CutOverInterruptedException
-        || (e is SwapException { InnerException: { } inner } && (engine.IsLockTimeout(inner) || inner is CutOverInterruptedException));
+    private bool Retryable(Exception e) => CutOverRetry.IsRetryable(engine, e);
 }

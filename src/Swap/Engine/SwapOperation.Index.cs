@@ -18,8 +18,8 @@ internal sealed partial class SwapOperation
     private readonly List<(SwapSpec Spec, long Rows)> verifiedRows = [];
 
     private bool CanVerifyWhileIndexing =>
-        engine.Online && !state.InTransaction
-        && specs.Any(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred)
+        online && !state.InTransaction
+        && specs.Any(HasIndexWork)
         // A deferred key that is not the primary key comes with the secondary indexes: verification would walk an unindexed copy.
         && !specs.Any(s => s.KeyDeferred && s.TargetPrimaryKey.Count == 0);
 
@@ -41,7 +41,7 @@ internal sealed partial class SwapOperation
         var indexing = Task.Run(async () =>
         {
             await using var builder = await session.Database.OpenConnectionAsync(stop.Token);
-            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred))
+            foreach (var spec in specs.Where(HasIndexWork))
                 await BuildIndexesAsync(builder, spec, stop.Token, report: false);
         }, stop.Token);
         silentWhile = indexing;
@@ -74,6 +74,9 @@ internal sealed partial class SwapOperation
         await CatchUpAsync();
         await SaveAsync(SwapStage.Verified);
     }
+
+    /// <summary>True when the copy has something to build once filled: deferred indexes, its key, or what the engine adds then (MySQL: the copy's own foreign keys).</summary>
+    private bool HasIndexWork(SwapSpec spec) => spec.DeferredIndexes.Count > 0 || spec.KeyDeferred || engine.BuildsAfterCopy(spec);
 
     /// <summary>Builds the deferred indexes of one copy (with <paramref name="keyOnly"/>, only its deferred key).</summary>
     private async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false, bool report = true)

@@ -21,6 +21,7 @@ internal sealed partial class SwapOperation
         {
             if (!state.InTransaction)
                 session.Run.ThrowIfBudgetSpent();
+            await ControlPointAsync();
             await EnsureRunLockAsync();
             var upper = await BoundaryAsync(spec, lower, VerifyChunk);
             var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();

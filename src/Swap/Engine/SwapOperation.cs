@@ -24,15 +24,21 @@ internal sealed partial class SwapOperation
     private SwapJournalData data = new();
     private List<SwapSpec> specs = [];
     private readonly ChangeLogApplier applier;
+    private readonly Revert.RevertWindowOpener windows;
 
-    public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses)
+    /// <summary>True for the online path (capture, chunks in their own transactions, applier, short cut-over); false for one rebuild transaction.</summary>
+    private readonly bool online;
+
+    public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses, bool online)
     {
         this.session = session;
         this.uses = uses;
+        this.online = online;
         engine = session.Database.TableEngine;
         options = session.Run.Options.Swap;
         logger = (session.Run.Options.LoggerFactory ?? session.Database.LoggerFactory).CreateLogger("Swap.Engine");
         applier = new ChangeLogApplier(engine, options.ApplyBatchSize);
+        windows = new Revert.RevertWindowOpener(session, engine);
     }
 
     private CancellationToken Token => session.CancellationToken;
@@ -60,21 +66,27 @@ internal sealed partial class SwapOperation
         }
         if (Stage > SwapStage.Started)
             EngineLog.Resuming(logger, session.Script.Id, string.Join(", ", TableNames), state.Phase);
+        await using var control = await StartControllerAsync();
 
         if (Stage < SwapStage.CopyCreated)
         {
+            // Decided once, when the swap starts: a resumed run keeps the window it started with.
+            data.RevertWindow = session.RevertWindow ?? options.RevertWindow;
+            await windows.RefuseTablesInWindowsAsync(TableNames, data.RevertWindow is not null);
             await CreateCopiesAsync();
+            if (data.RevertWindow is not null)
+                await windows.RefuseUnlessRevertibleAsync(uses, await BuildSpecsAsync());
             await SaveAsync(SwapStage.CopyCreated);
         }
         specs = await BuildSpecsAsync();
 
-        if (engine.Online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
+        if (online && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
             await RecoverLostCaptureAsync();
-        if (engine.Online && Stage == SwapStage.Verified)
+        if (online && Stage == SwapStage.Verified)
             await engine.UndoCutOverAttemptAsync(Connection, specs, Token);
         if (Stage < SwapStage.CaptureInstalled)
         {
-            if (engine.Online)
+            if (online)
             {
                 Report(specs[0], SwapPhase.InstallingCapture, 0, 0);
                 foreach (var spec in specs)
@@ -109,7 +121,7 @@ internal sealed partial class SwapOperation
         }
         if (Stage < SwapStage.Indexed)
         {
-            foreach (var spec in specs.Where(s => s.DeferredIndexes.Count > 0 || s.KeyDeferred))
+            foreach (var spec in specs.Where(HasIndexWork))
                 await BuildIndexesAsync(Connection, spec, Token);
             await SaveAsync(SwapStage.Indexed);
         }
@@ -122,17 +134,25 @@ internal sealed partial class SwapOperation
             await SaveAsync(SwapStage.Verified);
         }
         if (Stage < SwapStage.Swapped)
+            await WaitForCutOverAsync();
+        if (Stage < SwapStage.Swapped)
+        {
+            if (data.RevertWindow is not null)
+                await windows.InstallReverseCaptureAsync(uses, specs);
             await CutOverAsync();
+        }
         if (Stage < SwapStage.CaptureRemoved)
         {
             foreach (var spec in specs)
             {
                 Report(spec, SwapPhase.RemovingCapture, 0, 0);
-                if (engine.Online)
+                if (online)
                     await ExecAllAsync(engine.RemoveCapture(spec), $"remove capture of {spec.Original.Name}");
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
                 await engine.AfterSwapAsync(Connection, spec, options, session.Run.Time, Token);
             }
+            if (data.RevertWindow is { } window)
+                await windows.OpenAsync(uses, specs, window);
             await SaveAsync(SwapStage.CaptureRemoved);
         }
         if (Stage < SwapStage.OldDropped)
@@ -140,7 +160,8 @@ internal sealed partial class SwapOperation
             foreach (var spec in specs)
             {
                 Report(spec, SwapPhase.DroppingOld, 0, 0);
-                if (!options.KeepOldTables)
+                // An open revert window keeps the old table until 'swap finish' or 'swap revert'.
+                if (!options.KeepOldTables && data.RevertWindow is null)
                     await ExecAllAsync(engine.DropOld(spec), $"drop {spec.Names.Old}");
             }
             await SaveAsync(SwapStage.OldDropped);
@@ -172,7 +193,7 @@ internal sealed partial class SwapOperation
         var built = new List<SwapSpec>();
         // Killed between a cut-over that commits on its own (MySQL RENAME) and its journal row:
         // the copy is gone and the old table is there, so the swap did happen.
-        if (engine.Online && Stage >= SwapStage.Verified && Stage < SwapStage.Swapped)
+        if (online && Stage >= SwapStage.Verified && Stage < SwapStage.Swapped)
         {
             var swappedAll = true;
             foreach (var use in uses)
@@ -195,7 +216,7 @@ internal sealed partial class SwapOperation
                     SwapErrorKind.Failure,
                     $"The copy {use.Names.Copy} of '{use.Original.Name}' is missing, though the journal says it was made. Run 'swap cleanup --script {session.Script.Id}' to start this swap over.")
                 { ScriptId = session.Script.Id };
-            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }));
+            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }) with { Captured = online });
         }
         return built;
     }
@@ -271,13 +292,19 @@ internal sealed partial class SwapOperation
         }
     }
 
-    private void Report(string table, SwapPhase phase) =>
-        session.Run.OnProgress?.Invoke(new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0));
+    private void Report(string table, SwapPhase phase)
+    {
+        var progress = new SwapProgress(session.Script.Id, TableNames, table, phase, 0, 0, 0, null, 0);
+        controller?.Observe(progress);
+        session.Run.OnProgress?.Invoke(progress);
+    }
 
     private void Report(SwapSpec spec, SwapPhase phase, long rows, double rate, int chunkSize = 0)
     {
         var estimated = Math.Max(spec.Original.EstimatedRows, rows);
         TimeSpan? eta = rate > 0 && estimated > rows ? TimeSpan.FromSeconds((estimated - rows) / rate) : null;
-        session.Run.OnProgress?.Invoke(new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize));
+        var progress = new SwapProgress(session.Script.Id, TableNames, spec.Original.Name, phase, rows, estimated, rate, eta, chunkSize);
+        controller?.Observe(progress);
+        session.Run.OnProgress?.Invoke(progress);
     }
 }

@@ -14,7 +14,8 @@ internal static class SwapPlanner
     {
         var engine = session.Database.TableEngine;
         var options = session.Run.Options.Swap;
-        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u))).ToList();
+        var online = uses.Any(u => u.Online);
+        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u)) with { Captured = online }).ToList();
         foreach (var (use, spec) in uses.Zip(specs))
         {
             var changes = use.Model?.Changes ?? [];
@@ -23,10 +24,10 @@ internal static class SwapPlanner
                 []));
             if (!use.CopyExists)
                 session.Plan.Add(new PlannedStep($"create the copy {use.Names.Copy}", engine.CreateCopy(use.Original, use.Model, use.Names)));
-            if (engine.Online)
+            if (online)
                 session.Plan.Add(new PlannedStep($"capture writes to {use.Original.Name} into the copy", engine.InstallCapture(spec)));
             session.Plan.Add(new PlannedStep(
-                $"copy rows in key-range chunks ({options.InitialChunkSize} rows first, then sized to ~{Durations.Format(options.ChunkTargetTime)} each); each chunk commits with its watermark",
+                $"copy rows in key-range chunks ({options.InitialChunkSize} rows first, then sized to ~{Durations.Format(options.ChunkTargetTime ?? engine.DefaultChunkTime)} each); each chunk commits with its watermark",
                 [SwapQueries.Boundary(engine, spec, hasLower: true, options.InitialChunkSize), engine.CopyChunk(spec, KeyRange.Between(engine.Dialect, "o", spec.Key, true, true))]));
             if (engine.BuildIndexesPlan(spec) is { Count: > 0 } indexes)
                 session.Plan.Add(new PlannedStep(
@@ -45,7 +46,7 @@ internal static class SwapPlanner
             engine.CutOverPlan(specs, options)));
         foreach (var spec in specs)
         {
-            var finish = (engine.Online ? engine.RemoveCapture(spec) : []).Concat(engine.AfterCutOver(spec)).ToList();
+            var finish = (online ? engine.RemoveCapture(spec) : []).Concat(engine.AfterCutOver(spec)).ToList();
             if (finish.Count > 0)
                 session.Plan.Add(new PlannedStep($"stop capture on {spec.Original.Name}", finish));
             session.Plan.Add(options.KeepOldTables
@@ -67,7 +68,7 @@ internal static class SwapPlanner
             c.Nullable,
             c.DefaultSql,
             c.Original?.AutoIncrement ?? false,
-            c.Original?.Generated,
+            c.GeneratedExpression,
             c.Original?.Collation)).ToList();
         var indexes = model.Indexes.Select(i => new IndexSchema(
             i.Name,

@@ -36,6 +36,7 @@ internal static class SwapPreflight
         if (original.ChunkKey() is null)
             throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
         var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
+        refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
         if (use.Model is not { } model)
@@ -62,7 +63,30 @@ internal static class SwapPreflight
             }
         }
 
-        foreach (var c in model.Columns)
+        // A generated expression the engine cannot evaluate would fail the copy's creation: try it
+        // over no rows first (when no column is renamed, the copy's names are the original's).
+        if (!model.Columns.Any(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal)))
+        {
+            foreach (var c in model.Columns.Where(c => c.NewGenerated is not null))
+            {
+                var others = model.Columns.Where(o => o.OriginalName is null && o != c).Select(o => o.Name).ToList();
+                if (others.Any(o => c.NewGenerated!.Contains(o, StringComparison.OrdinalIgnoreCase)))
+                    continue;
+                try
+                {
+                    await connection.QueryAsync($"SELECT ({c.NewGenerated}) AS v FROM {d.Quote(original.Name)} WHERE 1 = 0", null, transaction, cancellationToken);
+                }
+                catch (Exception e) when (engine.Database.IsDatabaseError(e))
+                {
+                    throw new SwapException(
+                        SwapErrorKind.Refused,
+                        $"The generated expression of column '{c.Name}' of '{model.Name}' cannot be evaluated on the table: {e.Message}. Fix the expression (SQL over the row's columns); nothing was changed.",
+                        e);
+                }
+            }
+        }
+
+        foreach (var c in model.Columns.Where(c => c.GeneratedExpression is null))
         {
             if (c.OriginalName is null && c.Fill is null && !c.Nullable && c.DefaultSql is null)
             {

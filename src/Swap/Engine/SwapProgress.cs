@@ -15,6 +15,8 @@ public enum SwapPhase
     BuildingIndexes,
     /// <summary>Comparing the copy with the original, chunk by chunk.</summary>
     Verifying,
+    /// <summary>Everything up to the cut-over is done; capture and the applier keep the copy current until <c>swap cut-over</c> (<c>up --postpone-cut-over</c>).</summary>
+    WaitingForCutOver,
     /// <summary>Taking the table locks and renaming: the copy takes the original's name.</summary>
     CuttingOver,
     /// <summary>Removing the capture triggers and change log, and finishing the swapped table.</summary>

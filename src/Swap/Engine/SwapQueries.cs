@@ -64,9 +64,9 @@ internal static class SwapQueries
     /// yet, and a key without one is current in the copy in any consistent snapshot (the applier
     /// deletes a log row in the transaction that re-syncs its key). Empty on engines without a log.
     /// </summary>
-    private static string NotLogged(TableEngine engine, SwapSpec spec, IReadOnlyList<string> keys)
+    internal static string NotLogged(TableEngine engine, SwapSpec spec, IReadOnlyList<string> keys)
     {
-        if (!engine.Online)
+        if (!spec.Captured)
             return "";
         var d = engine.Dialect;
         var match = string.Join(" AND ", keys.Select((k, i) => $"l.{d.Quote(LogKey(i))} = {k}"));
@@ -96,4 +96,17 @@ internal static class SwapQueries
     /// <summary>Deletes the rows of a batch's keys (<c>@a{r}_{i}</c>) from the copy.</summary>
     public static string DeleteFromCopy(TableEngine engine, SwapSpec spec, int count) =>
         $"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)} WHERE {KeyRange.In(engine.Dialect, "", spec.CopyKey, count, "a")}";
+
+    /// <summary>
+    /// Deletes from the copy the rows of a batch's keys (<c>@a{r}_{i}</c>) that no longer exist in the
+    /// original: the first half of an in-place re-sync (<see cref="SwapSpec.UpdateInPlace"/>).
+    /// </summary>
+    public static string DeleteVanished(TableEngine engine, SwapSpec spec, int count)
+    {
+        var d = engine.Dialect;
+        var copy = d.Quote(spec.Names.Copy);
+        var original = d.Quote(spec.Original.Name);
+        var match = string.Join(" AND ", spec.Key.Select((k, i) => $"{original}.{d.Quote(k)} = {copy}.{d.Quote(spec.CopyKey[i])}"));
+        return $"DELETE FROM {copy} WHERE {KeyRange.In(d, "", spec.CopyKey, count, "a")} AND NOT EXISTS (SELECT 1 FROM {original} WHERE {match})";
+    }
 }

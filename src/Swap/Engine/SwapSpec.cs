@@ -47,6 +47,26 @@ internal sealed record SwapSpec
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 
+    /// <summary>
+    /// True for the revert of a swap (<see cref="SwapNames.Reverse"/>): the original is the swapped-in
+    /// table, the copy is the former original with its own indexes and constraints under their
+    /// old-table names, and the cut-over gives them their names back.
+    /// </summary>
+    public bool Revert { get; init; }
+
+    /// <summary>
+    /// Columns of the copy the applier fills only in rows it inserts and never overwrites: the
+    /// columns a swap dropped keep their values in the old table of a revert window. When any is
+    /// given, the applier updates rows in place instead of replacing them.
+    /// </summary>
+    public IReadOnlySet<string> InsertOnly { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when the applier must update rows of the copy in place (see <see cref="InsertOnly"/>).</summary>
+    public bool UpdateInPlace => Revert && Copy.Columns.Any(c => c.Generated is null && (InsertOnly.Contains(c.Name) || !Mapping.Any(m => string.Equals(m.CopyColumn, c.Name, StringComparison.OrdinalIgnoreCase))));
+
+    /// <summary>True when capture logs the writes to the original (an online swap): verification then skips logged keys.</summary>
+    public bool Captured { get; init; }
+
     /// <summary>True when a capture write could fail where a plain copy would not (casts, fills, new unique keys, new NOT NULL).</summary>
     public bool CaptureMayFail { get; init; }
 }

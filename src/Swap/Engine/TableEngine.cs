@@ -22,16 +22,52 @@ internal abstract class TableEngine(SwapDatabase database)
     protected static string Sources(SwapSpec spec) => string.Join(", ", spec.Mapping.Select(m => m.Source));
 
     /// <summary>
-    /// True when the application keeps writing during the copy and triggers capture its writes
-    /// (MySQL, PostgreSQL). False when the whole rebuild runs in one transaction (SQLite).
+    /// True when the engine can swap online: the application keeps writing during the copy and
+    /// triggers capture its writes (all engines now; SQLite also rebuilds small tables in one
+    /// transaction, see <see cref="SwapsOnline"/>).
     /// </summary>
     public abstract bool Online { get; }
+
+    /// <summary>
+    /// Whether a swap of <paramref name="original"/> runs online (capture, chunks, applier, a short
+    /// cut-over) rather than as one rebuild transaction. <paramref name="original"/> is null before
+    /// the table is read: true only when the engine swaps every table online. Engines with a
+    /// one-transaction rebuild (SQLite) keep it for small tables, where it is faster.
+    /// </summary>
+    public virtual bool SwapsOnline(TableSchema? original, OnlineSwapOptions options) => Online;
+
+    /// <summary>The time a chunk should take when <see cref="OnlineSwapOptions.ChunkTargetTime"/> is unset.</summary>
+    public virtual TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long the online engine pauses after a write transaction that held the lock for
+    /// <paramref name="held"/>, so that writers waiting for the same lock get their turn. Zero where
+    /// the application's writes never wait for Swap's (row locks: MySQL, PostgreSQL); on SQLite,
+    /// with one writer at a time, a waiting writer polls with growing sleeps and must find the lock free.
+    /// </summary>
+    public virtual TimeSpan WritersTurn(TimeSpan held) => TimeSpan.Zero;
+
+    /// <summary>
+    /// True when the database has one write lock that the application's writers and every write
+    /// transaction of Swap take in turn (SQLite): the catch-up before the cut-over waits for the
+    /// same lock as the cut-over, so it is part of each (bounded, retried) cut-over attempt.
+    /// </summary>
+    public virtual bool OneWriterAtATime => false;
 
     /// <summary>Reads a table's schema, or null when there is no such table.</summary>
     public abstract Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);
 
     /// <summary>Why this engine cannot make these changes (types it lacks, triggers or foreign keys it cannot carry over); empty when it can.</summary>
     public abstract IEnumerable<string> Refusals(TableSchema original, DbTable? target);
+
+    /// <summary>
+    /// What the server or the connected user lacks to swap this table (privileges, ownership,
+    /// settings such as MySQL's <c>log_bin_trust_function_creators</c>, features of the server
+    /// version), each with the statement or setting that gives it; empty when nothing is missing.
+    /// Reads only.
+    /// </summary>
+    public virtual Task<IReadOnlyList<string>> ServerRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable? target, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>The statements that create the empty copy with the target's structure (or an exact clone when <paramref name="target"/> is null).</summary>
     public abstract IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names);
@@ -78,6 +114,12 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>Builds only the copy's deferred key index (<see cref="SwapSpec.KeyDeferred"/>), for what must walk the copy by its key before the other indexes exist.</summary>
     public virtual Task BuildKeyIndexAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// True when <see cref="BuildIndexesAsync"/> has work for this copy beyond its deferred indexes
+    /// and key (MySQL: the copy's own foreign keys, added once the indexes they rest on exist).
+    /// </summary>
+    public virtual bool BuildsAfterCopy(SwapSpec spec) => false;
+
     /// <summary>The index-building statements, for <c>plan</c>.</summary>
     public virtual IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => [];
 
@@ -104,6 +146,21 @@ internal abstract class TableEngine(SwapDatabase database)
     /// copy, skipping keys already there: by default <see cref="CopyChunk"/> over the key list.
     /// </summary>
     public virtual string ApplyRows(SwapSpec spec, int keys) => CopyChunk(spec, KeyRange.In(Dialect, "o", spec.Key, keys, "a"));
+
+    /// <summary>
+    /// The applier's in-place re-sync for a copy with <see cref="SwapSpec.InsertOnly"/> columns (the old
+    /// table of a revert window): inserts the current rows of a batch's keys (<c>@a{row}_{column}</c>)
+    /// and, for keys already in the copy, updates only the mapped columns that are not insert-only.
+    /// </summary>
+    public virtual string UpsertRows(SwapSpec spec, int keys) =>
+        throw new SwapException(SwapErrorKind.Refused, $"A revert window is not available on {Dialect.Engine}.");
+
+    /// <summary>
+    /// When a revert window opens: statements that stop the old table (<see cref="SwapNames.Old"/>)
+    /// from holding the application back while it is kept (PostgreSQL: its own foreign keys, which
+    /// would refuse deleting a parent row). The revert puts them back from <see cref="SwapSpec.TargetForeignKeys"/>.
+    /// </summary>
+    public virtual IReadOnlyList<string> DetachOld(SwapSpec spec) => [];
 
     /// <summary>True when the engine can verify a chunk with one FULL OUTER JOIN instead of two queries.</summary>
     public virtual bool FullOuterJoin => false;
@@ -152,8 +209,10 @@ internal abstract class TableEngine(SwapDatabase database)
         found.Where(f => SwapNames.IsSwapName(f.Name))
             .Select(f => new Leftover(f.Kind, f.Name, f.Kind switch
             {
-                "trigger" => "a capture trigger of an interrupted swap",
+                "trigger" when !SwapNames.IsReverseCaptureName(f.Name) => "a capture trigger of an interrupted swap",
+                "function" when SwapNames.IsReverseCaptureName(f.Name) => "the reverse capture function (and its triggers) of a revert window",
                 "function" => "capture function (and its triggers) of an interrupted swap",
+                _ when SwapNames.IsReverseCaptureName(f.Name) => f.Kind == "trigger" ? "a reverse capture trigger of a revert window" : "the reverse change log of a revert window",
                 _ when f.Name.EndsWith(SwapNames.Marker + "log", StringComparison.Ordinal) => "the change log of an interrupted swap",
                 _ when f.Name.EndsWith(SwapNames.Marker + "old", StringComparison.Ordinal) => "the original of a swapped table, kept for rollback",
                 _ => "a copy from an interrupted swap",

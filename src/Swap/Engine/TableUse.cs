@@ -17,6 +17,9 @@ internal sealed class TableUse(TableSchema original, SwapNames names, DbTable? m
 
     public bool Finished { get; set; }
 
+    /// <summary>True when the engine swaps this table online (see <see cref="TableEngine.SwapsOnline"/>); false for a one-transaction rebuild.</summary>
+    public bool Online { get; set; }
+
     /// <summary>What identifies this table's part of a swap in the journal.</summary>
     public string Identity => Names.Table + "|" + (CopyExists ? "sql" : "model") + "|" + string.Join(";", Model?.Changes ?? []);
 }

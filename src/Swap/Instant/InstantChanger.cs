@@ -35,6 +35,11 @@ internal static class InstantChanger
             whyCopy = "--keep-old keeps the old table, which only a copy has";
             return null;
         }
+        if ((session.RevertWindow ?? session.Run.Options.Swap.RevertWindow) is not null)
+        {
+            whyCopy = "a revert window keeps the old table in sync, which only a copy has";
+            return null;
+        }
         var plans = new List<(TableUse, ChangePlan)>();
         foreach (var use in uses)
         {

@@ -76,11 +76,15 @@ internal sealed class TableDiff
             {
                 if (c.Fill is not null)
                     diff.NeedsCopy ??= $"column {c.Name} is filled from the existing rows (FillWith)";
+                if (c.GeneratedExpression is not null)
+                    diff.NeedsCopy ??= $"generated column {c.Name} is computed for every existing row";
                 diff.Added.Add((c, i == 0 ? null : target.Columns[i - 1].Name));
                 continue;
             }
             if (c.TypeChanged)
                 diff.NeedsCopy ??= $"changing the type of {c.OriginalName} rewrites every row";
+            if (c.GeneratedChanged)
+                diff.NeedsCopy ??= $"the expression of generated column {c.OriginalName} changes, so every row is computed again";
             if (c.NullabilityChanged && !c.Nullable)
                 diff.NeedsCopy ??= $"making {c.OriginalName} NOT NULL checks every row";
             if (c.NullabilityChanged && c.Nullable)
@@ -101,6 +105,8 @@ internal sealed class TableDiff
             diff.NeedsCopy ??= "the primary key changes";
         if (target.ForeignKeys.Any(f => f.Original is null) || original.ForeignKeys.Count != target.ForeignKeys.Count(f => f.Original is not null))
             diff.NeedsCopy ??= "foreign keys change";
+        if (target.Partitioning is not null)
+            diff.NeedsCopy ??= "the table becomes partitioned";
         diff.IndexesAdded.AddRange(target.Indexes.Where(i => i.Original is null));
         diff.IndexesDropped.AddRange(original.Indexes.Where(i => !target.Indexes.Any(t => t.Original == i)));
         // An index of the original whose columns were renamed keeps working; one that names a dropped column cannot exist (the engineer refuses it).

@@ -106,7 +106,7 @@ public sealed partial class Migrator
             Start = s.Start,
             Duration = s.Duration,
             Steps = s.Steps.ToList(),
-            Verdict = RehearsalVerdict.For(s, outcome, message, database.TableEngine.Online),
+            Verdict = RehearsalVerdict.For(s, outcome, message, s.Steps.Any(st => st.Op == "swap" && st.Method == RehearsalRecorder.OnlineMethod)),
         };
     }
 }

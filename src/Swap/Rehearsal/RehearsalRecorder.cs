@@ -10,6 +10,9 @@ namespace Swap.Rehearsal;
 /// </summary>
 internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IProgress<SwapProgress>? forward) : IRunListener, IProgress<SwapProgress>
 {
+    /// <summary>The method of a swap step that ran online (SQLite rebuilds small tables in one transaction instead).</summary>
+    public const string OnlineMethod = "online copy-and-swap";
+
     private readonly long origin = time.GetTimestamp();
     private readonly List<Script> scripts = [];
     private readonly List<PhaseSpan> phases = [];
@@ -62,7 +65,7 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
             Op = op,
             Description = description,
             Method = isSwap
-                ? onlineEngine ? "online copy-and-swap" : "table rebuild in one transaction"
+                ? onlineEngine && mode == ExecutionMode.Journaled ? OnlineMethod : "table rebuild in one transaction"
                 : mode == ExecutionMode.Transactional ? "SQL in the script's transaction" : "plain SQL (journaled step)",
             Start = Now - duration,
             Duration = duration,

@@ -42,6 +42,9 @@ public sealed record StatusReport(
     LockHolder? Lock,
     IReadOnlyList<Leftover> Leftovers)
 {
+    /// <summary>Open revert windows (and interrupted reverts), each with its age, backlog and the command that ends it.</summary>
+    public IReadOnlyList<RevertWindowReport> RevertWindows { get; init; } = [];
+
     /// <summary>The script the next <c>up</c> starts with, or null when nothing is pending.</summary>
     public ScriptState? Next => Scripts.FirstOrDefault(s => s.Status is ScriptStatus.Pending or ScriptStatus.Failed or ScriptStatus.Running or ScriptStatus.Interrupted);
 

@@ -64,7 +64,7 @@ internal static class ScriptRunner
         {
             await RunBodyAsync(session, Direction.Up);
             session.CheckTablesFinished();
-            return (session.Plan, session.Tables.Count > 0 && run.Database.TableEngine.Online);
+            return (session.Plan, session.Tables.Values.Any(t => t.Online));
         }
         finally
         {

@@ -27,7 +27,14 @@ internal sealed class ScriptSession
         Connection = connection;
         Mode = mode;
         journalStore = new JournalStore(run.Database, run.Tables);
+        RevertWindow = script.Sql?.RevertWindow;
     }
+
+    /// <summary>
+    /// How long the tables this script swaps keep a revert window (<c>-- swap:revert-window</c>,
+    /// <see cref="MigrationContext.KeepRevertWindow"/>); null leaves it to the run's option.
+    /// </summary>
+    public TimeSpan? RevertWindow { get; set; }
 
     public RunContext Run { get; }
     public SwapDatabase Database => Run.Database;

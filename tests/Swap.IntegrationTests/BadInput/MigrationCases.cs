@@ -75,7 +75,7 @@ public class MigrationCases
 
         var run = await t.RunAsync("up");
 
-        AssertFails(run, 6, $"error: {file}(4): the migration MigrateNeedsArgs needs a public constructor without parameters.");
+        AssertFails(run, 6, $"error: {file}(3): the migration MigrateNeedsArgs needs a public constructor without parameters.");
         Assert.Equal("", run.Out);
         await t.AssertUnchangedAsync();
     }

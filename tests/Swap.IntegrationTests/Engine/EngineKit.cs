@@ -77,7 +77,7 @@ public static class EngineKit
     }
 
     /// <summary>A migrator over the target's migrations folder with small chunks, so copies span many chunks.</summary>
-    public static Migrator Migrator(TestTarget target, Action<MigratorOptions>? configure = null)
+    public static Migrator Migrator(TestTarget target, Action<MigratorOptions>? configure = null, SwapDatabase? database = null)
     {
         var options = new MigratorOptions();
         options.Sources.Add(MigrationSource.Folder(Path.Combine(target.Folder, "migrations")));
@@ -87,7 +87,7 @@ public static class EngineKit
         options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(20);
         options.RetryDelay = TimeSpan.FromMilliseconds(50);
         configure?.Invoke(options);
-        return new Migrator(target.Database(), options);
+        return new Migrator(database ?? target.Database(), options);
     }
 
     /// <summary>Objects of Swap's own naming left in the target (copies, old tables, triggers, functions) and journal rows.</summary>

@@ -28,6 +28,16 @@ public sealed class OracleWriter(TestTarget target, Dictionary<long, ItemRow> in
     /// <summary>A pause between writes. SQLite has one writer at a time and no fairness: a writer that never pauses starves every other one, so on SQLite the test application pauses as real ones do.</summary>
     public TimeSpan ThinkTime { get; init; } = target.Engine == DatabaseEngine.Sqlite ? TimeSpan.FromMilliseconds(2) : TimeSpan.Zero;
 
+    /// <summary>Added to the ids this writer inserts and moves rows to, so a second writer on the same table does not reuse the first one's.</summary>
+    public long IdOffset
+    {
+        init
+        {
+            nextId += value;
+            nextKey += value;
+        }
+    }
+
     public IReadOnlyDictionary<long, ItemRow> Oracle => oracle;
 
     /// <summary>Ids the writer inserted (or moved to by a key update): they may lack the swapped-in fill.</summary>

@@ -103,14 +103,17 @@ public class PreflightTests
     }
 
     [Fact]
-    public async Task MySql_tables_with_foreign_keys_are_refused_with_what_to_do()
+    public async Task MySql_tables_with_a_key_to_themselves_or_a_changed_referenced_column_are_refused_with_what_to_do()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await EngineKit.CreateItemsAsync(target, 300);
-        await target.ExecuteAsync("CREATE TABLE notes (id INT PRIMARY KEY, item_id BIGINT, FOREIGN KEY (item_id) REFERENCES items(id)) ENGINE=InnoDB");
-        var e = await RefusedAsync(target, "items.AddColumn(DbColumn.Int(\"x\"));");
-        Assert.Contains("Foreign keys of other tables point at it", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Drop them for the swap and add them back after", e.Message, StringComparison.Ordinal);
+        await target.ExecuteAsync("CREATE TABLE notes (id INT PRIMARY KEY, item_id BIGINT, CONSTRAINT fk_notes_item FOREIGN KEY (item_id) REFERENCES items(id)) ENGINE=InnoDB");
+        var e = await RefusedAsync(target, "items.GetColumn(\"id\").SetType(ColumnType.Int);");
+        Assert.Contains("Column 'id' is referenced by the foreign key notes.fk_notes_item; keep it with its name and type in this swap", e.Message, StringComparison.Ordinal);
+        await target.ExecuteAsync("DROP TABLE notes");
 
+        await target.ExecuteAsync("ALTER TABLE items ADD COLUMN parent_id BIGINT NULL, ADD CONSTRAINT fk_items_parent FOREIGN KEY (parent_id) REFERENCES items(id)");
+        var self = await RefusedAsync(target, "items.AddColumn(DbColumn.Int(\"x\"));");
+        Assert.Contains("Its foreign key fk_items_parent points at the table itself", self.Message, StringComparison.Ordinal);
     }
 }

@@ -21,8 +21,22 @@ public class SigkillTests(ITestOutputHelper output)
         { DatabaseEngine.MySql, "capture:1" },
         // Between RENAME, which commits on its own, and the journal record (once "the copy is missing" forever).
         { DatabaseEngine.MySql, "cutover" },
+        // SQLite below the online threshold: one rebuild transaction, rolled back by the kill.
         { DatabaseEngine.Sqlite, "phase:copied" },
         { DatabaseEngine.Sqlite, "cutover" },
+    };
+
+    /// <summary>Rows of a SQLite trial that swaps online (above <see cref="Swap.Engine.OnlineSwapOptions.OneTransactionBelowRows"/>).</summary>
+    public const int SqliteOnlineRows = 12_000;
+
+    public static TheoryData<string> SqliteOnlinePoints => new()
+    {
+        // Inside a chunk's transaction, with the watermark: resumes from the last committed chunk.
+        "chunk-mid:2",
+        // Between the applier's re-sync of a batch and the deletion of its log rows.
+        "apply-mid:1",
+        // Under the cut-over's write lock, after the journal row, before the commit.
+        "cutover",
     };
 
     [Theory]
@@ -38,6 +52,17 @@ public class SigkillTests(ITestOutputHelper output)
         // Every point here is inside the swap step, so the resumed run continued that step from its journal.
         if (engine != DatabaseEngine.Sqlite)
             Assert.Contains("resumed after 0 step(s), then the interrupted 'swap' step where it stopped", result.Runs[1].Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(SqliteOnlinePoints))]
+    public async Task A_sqlite_online_swap_killed_at_a_fault_point_resumes_from_its_journal_and_equals_the_oracle(string point)
+    {
+        var result = await Trials.RunAsync(new TrialSpec(DatabaseEngine.Sqlite, FaultKind.KillAtPoint, Seed: 111, Point: point, Rows: SqliteOnlineRows), output);
+
+        Assert.True(result.Landed, $"the process was not killed at {point}:\n{result.Describe()}");
+        Assert.Equal([137, 0], result.Runs.Select(r => r.ExitCode));
+        Assert.Contains("resumed after 0 step(s), then the interrupted 'swap' step where it stopped", result.Runs[1].Output, StringComparison.Ordinal);
     }
 
     [Theory]

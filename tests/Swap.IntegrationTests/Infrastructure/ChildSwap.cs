@@ -42,6 +42,33 @@ public sealed class ChildSwap : IDisposable
             return $"child exited: {process.HasExited}\n{output}";
     }
 
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Waits for the process to end (killing it after <paramref name="timeout"/>) and returns its exit code.</summary>
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"swap did not end within {timeout}:\n{Output()}");
+        }
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>Runs <c>swap --db &lt;target&gt; args...</c> in a child process to its end: exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TestTarget target, params string[] args)
+    {
+        using var child = Start(target, args);
+        var code = await child.WaitAsync(TimeSpan.FromSeconds(120));
+        return (code, child.Output());
+    }
+
     /// <summary>SIGKILL: the process gets no chance to release anything.</summary>
     public void Kill()
     {

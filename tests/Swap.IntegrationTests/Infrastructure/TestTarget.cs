@@ -44,9 +44,13 @@ public sealed class TestTarget : IAsyncDisposable
 
     public SwapDatabase Database() => Databases.Open(Url);
 
-    public static async Task<TestTarget> CreateAsync(DatabaseEngine engine)
+    public static Task<TestTarget> CreateAsync(DatabaseEngine engine) => CreateAsync(engine, UniqueName.Next("s"));
+
+    /// <summary>A target the test replica applies: the MariaDB replica replicates only databases named swapr* (the PostgreSQL standby replicates everything).</summary>
+    public static Task<TestTarget> CreateReplicatedAsync(DatabaseEngine engine) => CreateAsync(engine, UniqueName.Next("swapr"));
+
+    private static async Task<TestTarget> CreateAsync(DatabaseEngine engine, string name)
     {
-        var name = UniqueName.Next("s");
         switch (engine)
         {
             case DatabaseEngine.Sqlite:

@@ -21,7 +21,7 @@ public class HelpTests
         Assert.Contains("  --lock-timeout <duration> ", run.Out, StringComparison.Ordinal);
         Assert.Contains("postgres://user@host:port/db?schema=s or mysql://user@host:port/db (a password goes after the user, as user:password@)", run.Out, StringComparison.Ordinal);
         Assert.Contains("Examples:\n  swap --db sqlite:app.db status\n", run.Out, StringComparison.Ordinal);
-        Assert.Contains("Exit codes:\n  0 success   1 failure   2 usage   3 lock held   4 validation failed   5 connection\n  6 invalid migration   7 refused   8 verification failed   9 cut-over timed out   130 cancelled\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:\n  0 success   1 failure   2 usage   3 lock held   4 validation failed   5 connection\n  6 invalid migration   7 refused   8 verification failed   9 cut-over timed out\n  10 aborted   11 no swap running   130 cancelled\n", run.Out, StringComparison.Ordinal);
         Assert.EndsWith("Reference: docs/cli.md in the Swap repository.\n", run.Out, StringComparison.Ordinal);
     }
 

@@ -15,6 +15,9 @@ internal abstract class Contender
     /// </summary>
     public virtual bool KeepsWrites => true;
 
+    /// <summary>True for a variant that runs only when <c>--contenders</c> names it (not in the default set).</summary>
+    public virtual bool OnRequest => false;
+
     public abstract Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct);
 }
 

@@ -10,11 +10,14 @@ namespace Swap.Scenarios.Online.Contenders;
 /// worker's own VmHWM, which must agree), its cut-over attempts from the worker's run listener,
 /// and the change-log backlog from a poll of its own.
 /// </summary>
-internal sealed class SwapContender : Contender
+internal class SwapContender : Contender
 {
     public override string Id => "swap";
 
     public override string Title => "Swap (library, own process)";
+
+    /// <summary>Extra arguments of the worker (the revert-window variant's).</summary>
+    protected virtual IEnumerable<string> WorkerArguments(RunContext context) => [];
 
     public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
     {
@@ -23,7 +26,11 @@ internal sealed class SwapContender : Contender
         double? selfHwm = null;
         string? notes = null;
         var env = new Dictionary<string, string> { [SwapWorker.UrlVariable] = context.Engine.UrlText(context.Workspace) };
-        var args = new List<string> { "swap-worker", "--table", context.Table.Name, "--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { "swap-worker", "--table", context.Table.Name };
+        // On SQLite Swap's own default (50 ms: a chunk holds the only write lock) unless --chunk-ms says otherwise.
+        if (context.Settings.ChunkMsGiven || context.Engine.Name != "sqlite")
+            args.AddRange(["--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(WorkerArguments(context));
         var (file, prefix) = WorkerCommand();
         context.Mark("start");
         await using var backlog = ChangeLogBacklog.Start(context, ct);
@@ -56,7 +63,7 @@ internal sealed class SwapContender : Contender
                 lock (chunks)
                     chunks.Add(new ChunkRecord(context.Now, rows, root.GetProperty("chunk").GetInt32()));
             }
-            else if (phase is "Verifying" or "CuttingOver" or "RemovingCapture" or "DroppingOld" or "Done")
+            else if (phase is "Verifying" or "CuttingOver" or "RemovingCapture" or "DroppingOld" or "Done" or "WindowOpen" or "FinishingWindow")
             {
                 context.Report(1);
             }
@@ -85,4 +92,24 @@ internal sealed class SwapContender : Contender
             host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
         return (host, ["exec", dll]);
     }
+}
+
+/// <summary>
+/// Swap with a revert window (<c>--contenders swap-window</c>): the same change without the
+/// widening (which cannot be taken back), then the window stays open for
+/// <see cref="BenchSettings.RevertWindowSeconds"/> while the writer keeps writing, so the writer's
+/// latency in the <c>WindowOpen</c> phase shows what the reverse capture costs each write; then
+/// <c>finish</c> closes it. Compare its WindowOpen latency with the writer's baseline and with
+/// <c>swap</c>'s during-copy latency (one capture each).
+/// </summary>
+internal sealed class SwapRevertWindowContender : SwapContender
+{
+    public override string Id => "swap-window";
+
+    public override string Title => "Swap with --revert-window (no widening), window open then finished";
+
+    public override bool OnRequest => true;
+
+    protected override IEnumerable<string> WorkerArguments(RunContext context) =>
+        ["--revert-window-seconds", context.Settings.RevertWindowSeconds.ToString(CultureInfo.InvariantCulture)];
 }

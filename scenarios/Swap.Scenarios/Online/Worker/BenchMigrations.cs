@@ -8,13 +8,17 @@ public abstract class BenchChangeMigration : Migration
 {
     internal abstract TableModel Table { get; }
 
+    /// <summary>False for the revert-window variant: a widened column cannot be taken back exactly.</summary>
+    internal virtual bool Widen => true;
+
     public override async Task UpAsync(MigrationContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
         var change = Table.Change;
         var t = await db.UseTableForAlterAsync(Table.Name);
         t.AddColumn(DbColumn.String(change.Added.Name, change.Added.Length).NotNull().SetDefault(change.Default), after: change.After);
-        t.GetColumn(change.Widened).SetType(ColumnType.BigInt);
+        if (Widen)
+            t.GetColumn(change.Widened).SetType(ColumnType.BigInt);
         t.AddIndex(DbIndex.Create([.. change.Index.Columns]).Named(change.Index.Name));
         await db.DoneUsingTablesAsync(Table.Name);
     }
@@ -30,4 +34,20 @@ public sealed class BenchChangeUsers : BenchChangeMigration
 public sealed class BenchChangeAttachments : BenchChangeMigration
 {
     internal override TableModel Table { get; } = new AttachmentsTable();
+}
+
+/// <summary>users, for the revert-window variant: the same change without the widening.</summary>
+public sealed class BenchChangeUsersRevertible : BenchChangeMigration
+{
+    internal override TableModel Table { get; } = new UsersTable();
+
+    internal override bool Widen => false;
+}
+
+/// <summary>attachments, for the revert-window variant: the same change without the widening.</summary>
+public sealed class BenchChangeAttachmentsRevertible : BenchChangeMigration
+{
+    internal override TableModel Table { get; } = new AttachmentsTable();
+
+    internal override bool Widen => false;
 }

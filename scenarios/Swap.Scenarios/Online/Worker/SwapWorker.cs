@@ -25,13 +25,15 @@ internal static class SwapWorker
     public static async Task<int> RunAsync(string[] args)
     {
         var table = "users";
-        var chunkMs = 500;
+        int? chunkMs = null;
+        double? windowSeconds = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--table" when i + 1 < args.Length: table = args[++i]; break;
                 case "--chunk-ms" when i + 1 < args.Length: chunkMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--revert-window-seconds" when i + 1 < args.Length: windowSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"swap-worker: unknown argument '{args[i]}'"); return 2;
             }
         }
@@ -50,8 +52,18 @@ internal static class SwapWorker
         };
         var clock = Stopwatch.StartNew();
         var options = new MigratorOptions();
-        options.Sources.Add(MigrationSource.Types("bench", table == "users" ? typeof(BenchChangeUsers) : typeof(BenchChangeAttachments)));
-        options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(chunkMs);
+        // A widening cannot be taken back exactly, so the revert-window variant keeps the column's type.
+        options.Sources.Add(MigrationSource.Types("bench", (table, windowSeconds) switch
+        {
+            ("users", null) => typeof(BenchChangeUsers),
+            ("users", _) => typeof(BenchChangeUsersRevertible),
+            (_, null) => typeof(BenchChangeAttachments),
+            _ => typeof(BenchChangeAttachmentsRevertible),
+        }));
+        if (windowSeconds is not null)
+            options.Swap.RevertWindow = TimeSpan.FromHours(24);
+        if (chunkMs is { } ms)
+            options.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(ms);
         options.Swap.Progress = new JsonLines(clock);
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -61,6 +73,14 @@ internal static class SwapWorker
         };
         var migrator = new Migrator(db, options) { Listener = new CutOverLines(clock) };
         var result = await migrator.UpAsync(new UpOptions(), cancel.Token);
+        if (windowSeconds is { } open && result.Applied.Count == 1)
+        {
+            // The window is open: every write to the table now also pays the reverse capture.
+            Emit(new { t = clock.Elapsed.TotalSeconds, phase = "WindowOpen", rows = 0L, est = 0L, chunk = 0, rate = 0.0, rss_mb = Environment.WorkingSet / 1048576.0 });
+            await Task.Delay(TimeSpan.FromSeconds(open), cancel.Token);
+            Emit(new { t = clock.Elapsed.TotalSeconds, phase = "FinishingWindow", rows = 0L, est = 0L, chunk = 0, rate = 0.0, rss_mb = Environment.WorkingSet / 1048576.0 });
+            await migrator.FinishAsync(result.Applied[0].Id, cancel.Token);
+        }
         var process = Process.GetCurrentProcess();
         Emit(new
         {

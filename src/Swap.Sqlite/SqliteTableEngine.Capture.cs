@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using Swap.Data;
+using Swap.Engine;
+using Swap.Engine.Schema;
+using Swap.Sqlite.Internal;
+
+namespace Swap.Sqlite;
+
+internal sealed partial class SqliteTableEngine
+{
+    /// <summary>
+    /// Online below nothing, one transaction below <see cref="OnlineSwapOptions.OneTransactionBelowRows"/>:
+    /// a small table is rebuilt faster in one transaction than copied in chunks, and its write lock
+    /// lasts about as long as one chunk would. Before the table is read (null) the answer is "not
+    /// necessarily online".
+    /// </summary>
+    public override bool SwapsOnline(TableSchema? original, OnlineSwapOptions options) =>
+        original is not null && original.EstimatedRows >= options.OneTransactionBelowRows;
+
+    /// <summary>A chunk holds the database's only write lock: the application's writers wait for it.</summary>
+    public override TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(50);
+
+    public override bool OneWriterAtATime => true;
+
+    /// <summary>
+    /// Half the time the lock was held, between 10 and 100 ms: a writer that waited (SQLite's busy
+    /// handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between tries, at most 100) tries again inside
+    /// that window and gets the lock before the next chunk.
+    /// </summary>
+    public override TimeSpan WritersTurn(TimeSpan held) =>
+        TimeSpan.FromTicks(Math.Clamp(held.Ticks / 2, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(100).Ticks));
+
+    /// <summary>
+    /// The copy's secondary indexes under temporary names (index names are per database; the
+    /// cut-over gives them the original names), made on the empty copy so that every chunk keeps
+    /// them current: a build on the filled copy would hold the write lock for the whole build.
+    /// Then the change log and the triggers that append each written key to it, in the writer's
+    /// own transaction.
+    /// </summary>
+    public override IReadOnlyList<string> InstallCapture(SwapSpec spec)
+    {
+        var n = spec.Names;
+        var log = D.Quote(n.Log);
+        var original = D.Quote(spec.Original.Name);
+        var logColumns = string.Join(", ", spec.Key.Select((_, i) => D.Quote(SwapQueries.LogKey(i))));
+        string Append(string op, string row) => $"INSERT INTO {log} (\"op\", {logColumns}) VALUES ('{op}', {string.Join(", ", spec.Key.Select(k => $"{row}.{D.Quote(k)}"))})";
+        var keyChanged = string.Join(" OR ", spec.Key.Select(k => $"NOT (OLD.{D.Quote(k)} IS NEW.{D.Quote(k)})"));
+        var newKey = $"INSERT INTO {log} (\"op\", {logColumns}) SELECT 'u', {string.Join(", ", spec.Key.Select(k => $"NEW.{D.Quote(k)}"))} WHERE {keyChanged}";
+        // The log's key columns take the key's declared type, so they compare with the key by the same affinity.
+        var keyDefs = spec.Key.Select((k, i) => $"{D.Quote(SwapQueries.LogKey(i))} {spec.Original.Column(k)!.NativeType}".TrimEnd());
+        var sql = new List<string>();
+        foreach (var (index, definition) in SqliteCopyBuilder.IndexDefinitions(D, spec))
+        {
+            var temp = D.Quote(CopyIndexName(index.Name));
+            sql.Add($"DROP INDEX IF EXISTS {temp}");
+            sql.Add(SqliteIndexSql.Retarget(definition, temp, D.Quote(n.Copy)));
+        }
+        sql.AddRange(
+        [
+            $"DROP TABLE IF EXISTS {log}",
+            $"CREATE TABLE {log} (\"id\" INTEGER PRIMARY KEY, \"op\" TEXT NOT NULL, {string.Join(", ", keyDefs)})",
+            $"CREATE INDEX {D.Quote(n.Log + "_k")} ON {log} ({logColumns})",
+            $"CREATE TRIGGER {D.Quote(n.InsertTrigger)} AFTER INSERT ON {original} BEGIN {Append("i", "NEW")}; END",
+            $"CREATE TRIGGER {D.Quote(n.UpdateTrigger)} AFTER UPDATE ON {original} BEGIN {Append("u", "OLD")}; {newKey}; END",
+            $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER DELETE ON {original} BEGIN {Append("d", "OLD")}; END",
+        ]);
+        return sql;
+    }
+
+    /// <summary>Drops the capture triggers, the change log and the copy's temporarily named indexes (none are left after the cut-over).</summary>
+    public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
+    [
+        .. new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}"),
+        $"DROP TABLE IF EXISTS {D.Quote(spec.Names.Log)}",
+        .. SqliteCopyBuilder.IndexDefinitions(D, spec).Select(i => $"DROP INDEX IF EXISTS {D.Quote(CopyIndexName(i.Index.Name))}"),
+    ];
+
+    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    {
+        var count = await connection.ScalarAsync(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table AND name IN (@ins, @upd, @del)",
+            new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger },
+            null,
+            cancellationToken);
+        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 3
+            && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
+    }
+
+    /// <summary>The name of an index on the copy until the cut-over renames it.</summary>
+    internal string CopyIndexName(string index) => SwapNames.For(index, D.MaxIdentifierLength).Copy;
+
+    /// <summary>The name an original's index takes when the original is renamed away.</summary>
+    internal string OldIndexName(string index) => SwapNames.For(index, D.MaxIdentifierLength).Old;
+}

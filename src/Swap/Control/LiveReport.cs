@@ -1,0 +1,12 @@
+namespace Swap;
+
+/// <summary>The answer to <c>swap status --live</c>.</summary>
+/// <param name="Target">The database, without its password.</param>
+/// <param name="Swaps">The live rows; each was written by its runner about once a second while it ran.</param>
+/// <param name="LockHolder">Who holds the run lock; null when no run does, and then every live row is the last word of a run that stopped (killed).</param>
+/// <param name="RecentCommands">The newest commands, newest first.</param>
+public sealed record LiveReport(string Target, IReadOnlyList<LiveSwapStatus> Swaps, string? LockHolder, IReadOnlyList<ControlRecord> RecentCommands)
+{
+    /// <summary>The swaps that run now (a run holds the lock).</summary>
+    public IReadOnlyList<LiveSwapStatus> Running => LockHolder is null ? [] : Swaps;
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// The retry discipline of every cut-over, forward or back (a revert): each attempt waits at most
+/// <see cref="OnlineSwapOptions.CutOverLockTimeout"/> for its locks; an attempt that could not take
+/// them, or whose rename session ended before the rename, is retried with exponential backoff and
+/// jitter, <see cref="OnlineSwapOptions.CutOverRetries"/> times.
+/// </summary>
+internal static class CutOverRetry
+{
+    public static ResiliencePipeline Build(OnlineSwapOptions options, TableEngine engine, TimeProvider time, ILogger logger, string tables) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
+                Delay = options.CutOverRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                MaxDelay = TimeSpan.FromSeconds(10),
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsRetryable(engine, e)),
+                OnRetry = args =>
+                {
+                    EngineLog.CutOverRetry(logger, tables, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
+    public static bool IsRetryable(TableEngine engine, Exception e) =>
+        engine.IsLockTimeout(e) || e is CutOverInterruptedException
+        || (e is SwapException { InnerException: { } inner } && (engine.IsLockTimeout(inner) || inner is CutOverInterruptedException));
+}

@@ -1,0 +1,149 @@
+using Swap.Engine.Schema;
+
+namespace Swap.Engine.Revert;
+
+/// <summary>
+/// The way back of a swap: which old column each new column returns to, whether every value the
+/// application may write to the new table while a revert window is open can go back into the old
+/// table unchanged (preflight refuses the window with the reasons when not), and the reverse
+/// <see cref="SwapSpec"/> that the capture, the applier and the cut-over run with.
+/// </summary>
+internal static class ReverseMapping
+{
+    /// <summary>The old column each kept column of the copy came from, and the script's values for dropped columns.</summary>
+    public static RevertTable Describe(TableUse use, SwapSpec forward)
+    {
+        var pairs = new List<(string Old, string New)>();
+        foreach (var c in forward.Copy.Columns)
+        {
+            if (Origin(use, c.Name) is { } origin)
+                pairs.Add((origin, c.Name));
+        }
+        var values = use.Model?.RevertValues.Where(v => !pairs.Any(p => string.Equals(p.Old, v.Key, StringComparison.OrdinalIgnoreCase)))
+            .ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase) ?? [];
+        return new RevertTable(use.Original.Name, SchemaJson.Write(use.Original), pairs, values);
+    }
+
+    /// <summary>The original column a copy column is filled from unchanged (renamed or retyped at most); null for new or filled columns.</summary>
+    private static string? Origin(TableUse use, string copyColumn)
+    {
+        if (use.Model is not { } model)
+            return use.Original.Column(copyColumn)?.Name;
+        var m = model.Columns.FirstOrDefault(c => string.Equals(c.Name, copyColumn, StringComparison.OrdinalIgnoreCase));
+        return m is { OriginalName: { } o, Fill: null } ? o : null;
+    }
+
+    /// <summary>Why this engine cannot keep a revert window at all, or null.</summary>
+    public static string? Unsupported(TableEngine engine) =>
+        engine.Dialect.Engine == DatabaseEngine.Sqlite || !engine.Online
+            ? $"a revert window needs the online engine (triggers that capture the writes after the cut-over), and swaps on {engine.Dialect.Engine} run as one rebuild transaction: it is not available on SQLite yet"
+            : null;
+
+    /// <summary>Why the old table could not be kept in sync with the new one; empty when it can.</summary>
+    public static IReadOnlyList<string> Refusals(TableEngine engine, TableUse use, SwapSpec forward)
+    {
+        if (Unsupported(engine) is { } why)
+            return [why];
+        var reasons = new List<string>();
+        var original = use.Original;
+        var table = Describe(use, forward);
+        var mySql = engine.Dialect.Engine == DatabaseEngine.MySql;
+        foreach (var c in use.Model?.Columns.Where(x => x.OriginalName is not null && x.Fill is not null) ?? [])
+            reasons.Add($"column '{c.OriginalName}' is rewritten by FillWith, so its old value cannot be computed back from the new table");
+        foreach (var (oldName, newName) in table.Columns)
+        {
+            var o = original.Column(oldName)!;
+            var n = forward.Copy.Column(newName)!;
+            if (o.Generated is not null)
+                continue;
+            if (!ExactConversion.Holds(n.NativeType, o.NativeType, mySql))
+                reasons.Add($"column '{newName}' changes type from {o.NativeType} to {n.NativeType}, and a {n.NativeType} the application writes while the window is open may not fit {o.NativeType} (the conversion back narrows and would lose data)");
+            if (n.Nullable && !o.Nullable)
+                reasons.Add($"column '{newName}' becomes nullable, and a NULL written while the window is open cannot go back into the old NOT NULL column '{oldName}'");
+        }
+        foreach (var o in original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))))
+        {
+            if (!o.Nullable && o.Default is null && !o.AutoIncrement && !table.Values.ContainsKey(o.Name))
+                reasons.Add($"column '{o.Name}' is dropped and is NOT NULL without a default, so rows inserted while the window is open would have no value for it in the old table; give one with SetRevertValue(\"{o.Name}\", \"<sql>\")");
+        }
+        var dropped = original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
+        var key = original.ChunkKey()!;
+        // Keeping a dropped column's values means updating the old rows in place; a second unique key
+        // could make one row's update collide with another row's old value (two rows trading values).
+        if (dropped.Count > 0 && original.Indexes.FirstOrDefault(i => i.Unique && !i.Columns.Select(c => c.Name).SequenceEqual(key, StringComparer.OrdinalIgnoreCase)) is { } unique)
+            reasons.Add($"the swap drops {string.Join(", ", dropped.Select(k => "'" + k + "'"))}, whose values the old table keeps by updating its rows in place, and the table also has the unique index '{unique.Name}', which two rows trading values would make such an update break; keep the column for now, or drop the index in an earlier migration");
+        if (!UniqueIn(forward, key.Select(k => NewName(table, k)).ToList()))
+            reasons.Add($"the key ({string.Join(", ", key)}) is not unique in the new table, so its rows cannot be matched back to the old ones");
+        var uniques = original.Indexes.Where(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null)).Select(i => (i.Name, Columns: i.Columns.Select(c => c.Name).ToList())).ToList();
+        if (original.PrimaryKey.Count > 0)
+            uniques.Add(("primary key", original.PrimaryKey.ToList()));
+        foreach (var (name, columns) in uniques)
+        {
+            var mapped = columns.Select(c => NewName(table, c)).ToList();
+            if (mapped.Any(m => m is null) || !UniqueIn(forward, mapped))
+                reasons.Add($"the new table drops the uniqueness of {(name == "primary key" ? "the primary key" : "index '" + name + "'")} ({string.Join(", ", columns)}), so writes made while the window is open could break it in the old table");
+        }
+        return reasons;
+    }
+
+    private static string? NewName(RevertTable table, string oldColumn) =>
+        table.Columns.FirstOrDefault(p => string.Equals(p.Old, oldColumn, StringComparison.OrdinalIgnoreCase)).New;
+
+    /// <summary>True when the swapped-in table has a unique key over some of <paramref name="columns"/> (names in the copy).</summary>
+    private static bool UniqueIn(SwapSpec forward, IReadOnlyList<string?> columns)
+    {
+        if (columns.Any(c => c is null))
+            return false;
+        bool Within(IEnumerable<string> key) => key.Any() && key.All(k => columns.Contains(k, StringComparer.OrdinalIgnoreCase));
+        return Within(forward.TargetPrimaryKey)
+            || forward.TargetIndexes.Any(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null) && Within(i.Columns.Select(c => c.Name)));
+    }
+
+    /// <summary>
+    /// The reverse spec: from <paramref name="now"/> (the swapped-in table, or its copy before the
+    /// cut-over) back into <paramref name="old"/> (the former original), through the kept columns.
+    /// </summary>
+    public static SwapSpec Build(TableEngine engine, RevertTable table, TableSchema now, TableSchema old)
+    {
+        var d = engine.Dialect;
+        var original = SchemaJson.Read(table.Original);
+        var oldKey = original.ChunkKey() ?? throw SwapSpecBuilder.NoKey(original.Name, d.Engine);
+        string NewColumn(string oldColumn) =>
+            NewName(table, oldColumn) is { } n && now.Column(n) is { } c
+                ? c.Name
+                : throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"The revert of '{table.Table}' needs its column '{NewName(table, oldColumn) ?? oldColumn}', which the table no longer has (a later change dropped it). Nothing was changed; 'swap finish' closes the window, and a new migration can change the table back.");
+
+        var mapping = new List<ColumnMapping>();
+        var insertOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var o in old.Columns.Where(c => c.Generated is null))
+        {
+            if (NewName(table, o.Name) is not null)
+            {
+                var n = now.Column(NewColumn(o.Name))!;
+                mapping.Add(new ColumnMapping(o.Name, engine.Convert(d.Quote(n.Name), n, o), o.NativeType));
+            }
+            else if (table.Values.TryGetValue(o.Name, out var value))
+            {
+                mapping.Add(new ColumnMapping(o.Name, "(" + value + ")", o.NativeType));
+                insertOnly.Add(o.Name);
+            }
+        }
+        var names = SwapNames.Reverse(table.Table, d.MaxIdentifierLength);
+        return new SwapSpec
+        {
+            Original = now,
+            Copy = old,
+            Names = names,
+            Key = oldKey.Select(NewColumn).ToList(),
+            CopyKey = oldKey.Select(k => old.Column(k)?.Name ?? k).ToList(),
+            Mapping = mapping,
+            InsertOnly = insertOnly,
+            Revert = true,
+            TargetPrimaryKey = original.PrimaryKey,
+            TargetIndexes = original.Indexes,
+            TargetForeignKeys = original.ForeignKeys,
+        };
+    }
+}

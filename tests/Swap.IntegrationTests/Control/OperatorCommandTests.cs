@@ -1,0 +1,116 @@
+using Swap.Control;
+using Swap.IntegrationTests.Engine;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Control;
+
+/// <summary>
+/// pause, set, resume, abort and their refusals, each sent by a second <c>swap</c> process to a
+/// swap that runs in a first one, through Swap's control table.
+/// </summary>
+public class OperatorCommandTests
+{
+    [Fact]
+    public async Task Pause_set_and_resume_from_another_process_steer_a_running_swap()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await OperatorKit.ArrangeAsync(target);
+
+        // Paused before it starts: the runner stops at its first chunk boundary, nothing copied.
+        var pause = await ChildSwap.RunAsync(target, "pause", "--wait", "0");
+        Assert.True(pause.ExitCode == 0, pause.Output);
+        Assert.Contains("pause: recorded, not taken yet", pause.Output, StringComparison.Ordinal);
+        using var runner = OperatorKit.StartUp(target);
+        var paused = await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        Assert.Equal(0, paused.Rows);
+        // Sent by the 'swap pause' child: user@host pid N, not this test process and not the runner.
+        Assert.Matches(@"^.+@.+ pid \d+$", paused.PausedBy);
+        Assert.DoesNotContain($" pid {Environment.ProcessId}", paused.PausedBy, StringComparison.Ordinal);
+        Assert.DoesNotContain($" pid {runner.Id}", paused.PausedBy, StringComparison.Ordinal);
+
+        // Status from a third process: phase, rows, paused and by whom, the runner's host and pid.
+        var status = await OperatorKit.StatusJsonAsync(target);
+        Assert.True(status.GetProperty("running").GetBoolean());
+        var swap = status.GetProperty("swaps")[0];
+        Assert.Equal("Copying", swap.GetProperty("phase").GetString());
+        Assert.True(swap.GetProperty("paused").GetBoolean());
+        Assert.Equal(runner.Id, swap.GetProperty("pid").GetInt32());
+        Assert.Equal(Environment.MachineName, swap.GetProperty("host").GetString());
+        Assert.Equal(0, swap.GetProperty("rows").GetInt64());
+        Assert.InRange(swap.GetProperty("percent").GetDouble(), 0, 100);
+
+        var set = await ChildSwap.RunAsync(target, "set", "chunk-time", "200ms");
+        Assert.True(set.ExitCode == 0, set.Output);
+        Assert.Contains("set chunk-time 200ms: chunk-time = 200ms", set.Output, StringComparison.Ordinal);
+        await OperatorKit.WaitForAsync(target, runner, s => s.Settings["chunk-time"] == "200 ms", "showing the new chunk time");
+        Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
+
+        var resume = await ChildSwap.RunAsync(target, "resume");
+        Assert.True(resume.ExitCode == 0, resume.Output);
+        Assert.Contains("resume: resumed", resume.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await runner.WaitAsync(TimeSpan.FromMinutes(2)));
+
+        var items = await EngineKit.ReadItemsAsync(target);
+        OracleWriter.AssertMatches(EngineKit.InitialItems(OperatorKit.Rows), new HashSet<long>(), items);
+        // Every command is journaled with its sender, time and outcome; the live row is gone.
+        var report = await OperatorKit.Control(target).ReportAsync(10);
+        Assert.Empty(report.Swaps);
+        Assert.Equal(["resume", "set", "pause"], report.RecentCommands.Select(c => c.Command.Name()));
+        Assert.All(report.RecentCommands, c => Assert.True(c.Handled && c.SentBy.Contains('@', StringComparison.Ordinal), c.ToString()));
+        Assert.StartsWith("resumed", report.RecentCommands[0].Outcome, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(OperatorKit.Online), MemberType = typeof(OperatorKit))]
+    public async Task Abort_from_another_process_removes_the_swap_and_leaves_the_original_and_the_script_pending(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await OperatorKit.ArrangeAsync(target);
+        await OperatorKit.Control(target).PauseAsync();
+        using var runner = OperatorKit.StartUp(target);
+        await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        Assert.Equal("running", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+
+        var abort = await ChildSwap.RunAsync(target, "abort");
+        Assert.True(abort.ExitCode == 0, abort.Output);
+        Assert.Contains("abort: aborting", abort.Output, StringComparison.Ordinal);
+        Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("was aborted by", runner.Output(), StringComparison.Ordinal);
+
+        // Original untouched, no copy, capture or log left, the script pending.
+        Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
+        Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+
+        // The next run (pause lifted) starts the script over and finishes it.
+        await OperatorKit.Control(target).ResumeAsync();
+        var up = await ChildSwap.RunAsync(target, ["up", .. OperatorKit.SmallChunks]);
+        Assert.True(up.ExitCode == 0, up.Output);
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        OracleWriter.AssertMatches(EngineKit.InitialItems(OperatorKit.Rows), new HashSet<long>(), await EngineKit.ReadItemsAsync(target));
+    }
+
+    [Fact]
+    public async Task Commands_that_need_a_running_swap_are_refused_when_none_runs_and_bad_settings_are_usage_errors()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+
+        var abort = await ChildSwap.RunAsync(target, "abort");
+        Assert.True(abort.ExitCode == 11, abort.Output);
+        Assert.Contains("No swap is running", abort.Output, StringComparison.Ordinal);
+        var set = await ChildSwap.RunAsync(target, "set", "chunk-time", "200ms");
+        Assert.True(set.ExitCode == 11, set.Output);
+        var cutOver = await ChildSwap.RunAsync(target, "cut-over");
+        Assert.True(cutOver.ExitCode == 11, cutOver.Output);
+        Assert.Contains("waiting for a cut-over", cutOver.Output, StringComparison.Ordinal);
+        var bad = await ChildSwap.RunAsync(target, "set", "chunk-size", "5");
+        Assert.True(bad.ExitCode == 2, bad.Output);
+        Assert.Contains("Live settings: chunk-time, max-replica-lag, max-load, critical-load", bad.Output, StringComparison.Ordinal);
+        var badValue = await ChildSwap.RunAsync(target, "set", "max-load", "lots");
+        Assert.True(badValue.ExitCode == 2, badValue.Output);
+
+        // Nothing was recorded by the refusals.
+        Assert.Empty(await OperatorKit.Control(target).RecentCommandsAsync());
+    }
+}

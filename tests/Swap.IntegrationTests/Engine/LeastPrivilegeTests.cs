@@ -1,0 +1,116 @@
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// A swap run as a user with only the privileges docs/operating-online-swaps.md lists, and
+/// preflight naming what is missing before anything is written. The test MariaDB runs with
+/// binary logging on (build.cake), as production primaries do.
+/// </summary>
+[Collection(MariaDbGlobalSettings.Name)]
+public class LeastPrivilegeTests
+{
+    [Theory]
+    [MemberData(nameof(EngineData.ServerEngines), MemberType = typeof(EngineData))]
+    public async Task A_user_with_only_the_documented_privileges_swaps_a_table_under_concurrent_writes(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await using var user = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 3000);
+        if (engine == DatabaseEngine.PostgreSql)
+            await target.ExecuteAsync($"ALTER TABLE items OWNER TO \"{user.Name}\"");
+        EngineKit.WriteSwapScript(target);
+
+        await using var trust = engine == DatabaseEngine.MySql ? await TrustFunctionCreators.SetAsync(target, true) : null;
+        var (result, writer) = await WritesDuringSwap.RunAsync(target, 3000, c => EngineKit.Migrator(target, c, user.Database()));
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
+    public async Task MySql_names_the_missing_privileges_and_the_grant_before_writing_anything()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await using var user = await LeastPrivilegedUser.CreateAsync(target, "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX");
+        await EngineKit.CreateItemsAsync(target, 300);
+        EngineKit.WriteSwapScript(target);
+        await using var trust = await TrustFunctionCreators.SetAsync(target, true);
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, database: user.Database()).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains($"The user '{user.Name}'@'%' lacks TRIGGER, LOCK TABLES on the database `{target.Name}`", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, TRIGGER, LOCK TABLES ON `{target.Name}`.* TO '{user.Name}'@'%';", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("log_bin_trust_function_creators", e.Message, StringComparison.Ordinal);
+        await AssertUntouchedAsync(target, 300);
+    }
+
+    [Fact]
+    public async Task MySql_with_binary_logging_and_no_SUPER_asks_for_log_bin_trust_function_creators_then_swaps_once_it_is_set()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        Assert.Equal(1L, Convert.ToInt64(await target.ScalarAsync("SELECT @@GLOBAL.log_bin")));
+        await using var user = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 300);
+        EngineKit.WriteSwapScript(target);
+
+        await using (await TrustFunctionCreators.SetAsync(target, false))
+        {
+            var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, database: user.Database()).UpAsync());
+            Assert.Equal(SwapErrorKind.Refused, e.Kind);
+            Assert.Contains($"Binary logging is on and log_bin_trust_function_creators is OFF, so the server refuses CREATE TRIGGER from '{user.Name}'@'%', which does not have SUPER", e.Message, StringComparison.Ordinal);
+            Assert.Contains("SET GLOBAL log_bin_trust_function_creators = 1", e.Message, StringComparison.Ordinal);
+            Assert.Contains("on Amazon RDS and Aurora in the DB parameter group", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Google Cloud SQL as a database flag", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Azure Database for MySQL as a server parameter", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("lacks", e.Message, StringComparison.Ordinal);
+            await AssertUntouchedAsync(target, 300);
+        }
+
+        await using (await TrustFunctionCreators.SetAsync(target, true))
+            await EngineKit.Migrator(target, database: user.Database()).UpAsync();
+        var rows = await EngineKit.ReadItemsAsync(target);
+        Assert.Equal(300, rows.Count);
+        Assert.All(rows, r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
+    }
+
+    [Fact]
+    public async Task Postgres_names_the_owner_when_the_user_does_not_own_the_table()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await using var user = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync($"GRANT SELECT, INSERT, UPDATE, DELETE, TRIGGER ON items TO \"{user.Name}\"");
+        var owner = (string)(await target.ScalarAsync("SELECT tableowner FROM pg_tables WHERE tablename = 'items' AND schemaname = current_schema()"))!;
+        EngineKit.WriteSwapScript(target);
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, database: user.Database()).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains($"The user \"{user.Name}\" does not own 'items' (its owner is \"{owner}\")", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"GRANT \"{owner}\" TO \"{user.Name}\";", e.Message, StringComparison.Ordinal);
+        await AssertUntouchedAsync(target, 300);
+    }
+
+    private static async Task AssertUntouchedAsync(TestTarget target, int rows)
+    {
+        Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.Contains("_swap_", StringComparison.Ordinal));
+        Assert.Equal(rows, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+    }
+
+    /// <summary>Sets MariaDB's global log_bin_trust_function_creators for one test, and puts the old value back.</summary>
+    private sealed class TrustFunctionCreators(TestTarget target, long before) : IAsyncDisposable
+    {
+        public static async Task<TrustFunctionCreators> SetAsync(TestTarget target, bool on)
+        {
+            var before = Convert.ToInt64(await target.ScalarAsync("SELECT @@GLOBAL.log_bin_trust_function_creators"));
+            await target.ExecuteAsync($"SET GLOBAL log_bin_trust_function_creators = {(on ? 1 : 0)}");
+            return new TrustFunctionCreators(target, before);
+        }
+
+        public async ValueTask DisposeAsync() => await target.ExecuteAsync($"SET GLOBAL log_bin_trust_function_creators = {before}");
+    }
+}

@@ -1,0 +1,217 @@
+using System.Data.Common;
+using System.Globalization;
+using Swap.Data;
+using Swap.Engine;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// The online swap on SQLite: from <see cref="OnlineSwapOptions.OneTransactionBelowRows"/> rows
+/// the application keeps writing during the copy (in WAL and in rollback-journal mode), every
+/// write lands, and foreign keys (both ways), triggers, views and index names come through the
+/// cut-over as SQLite's table-rebuild procedure requires.
+/// </summary>
+public class SqliteOnlineSwapTests
+{
+    [Theory]
+    [InlineData("wal")]
+    [InlineData("delete")]
+    public async Task Writes_continue_during_the_swap_and_every_one_lands(string journalMode)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        Assert.Equal(journalMode, await target.ScalarAsync($"PRAGMA journal_mode = {journalMode}"));
+        // Above the default threshold (10,000 rows): online without being asked.
+        const int rows = 12_000;
+        await EngineKit.CreateItemsAsync(target, rows);
+        EngineKit.WriteSwapScript(target);
+        var phase = SwapPhase.Preflight;
+        var phases = new List<SwapPhase>();
+        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
+        {
+            phase = p.Phase;
+            if (phases.Count == 0 || phases[^1] != p.Phase)
+                phases.Add(p.Phase);
+        }));
+        var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 21) { Watching = () => phase == SwapPhase.Copying };
+
+        // In WAL mode a long read transaction is in nobody's way: it keeps its snapshot (the old
+        // table) through the whole swap, the cut-over included.
+        await using var reader = (Microsoft.Data.Sqlite.SqliteConnection)await target.OpenAsync();
+        await using var snapshot = journalMode == "wal" ? reader.BeginTransaction(deferred: true) : null;
+        if (snapshot is not null)
+            Assert.Equal((long)rows, await reader.ScalarAsync("SELECT count(*) FROM items", null, snapshot, default));
+
+        using var stop = new CancellationTokenSource();
+        var writing = Task.Run(() => writer.RunAsync(stop.Token));
+        while (writer.Acknowledged < 30)
+            await Task.Delay(10);
+        var result = await migrator.UpAsync();
+        if (snapshot is not null)
+        {
+            Assert.Equal((long)rows, await reader.ScalarAsync("SELECT count(*) FROM items", null, snapshot, default));
+            Assert.Equal(0L, await reader.ScalarAsync("SELECT count(*) FROM pragma_table_info('items') WHERE name = 'flag'", null, snapshot, default));
+            await snapshot.RollbackAsync();
+        }
+        var atSwap = writer.Acknowledged;
+        while (writer.Acknowledged < atSwap + 30)
+            await Task.Delay(10);
+        stop.Cancel();
+        await writing;
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Empty(writer.Errors);
+        Assert.Contains(SwapPhase.InstallingCapture, phases);
+        Assert.True(writer.DuringWatch > 0, "the writer's writes must have committed between the chunks, or the copy held the write lock throughout");
+        OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(journalMode, await target.ScalarAsync("PRAGMA journal_mode"));
+        Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
+        // The index built with the copy under a temporary name carries the name the script gave it.
+        Assert.Equal(["ix_items_flag"], (await target.QueryAsync("SELECT name FROM pragma_index_list('items') ORDER BY name")).Select(r => r.String("name")));
+        Assert.Equal(["flag"], (await target.QueryAsync("SELECT name FROM pragma_index_info('ix_items_flag')")).Select(r => r.String("name")));
+    }
+
+    private const string KindsItemsNotes = """
+        CREATE TABLE kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+        INSERT INTO kinds (id, name) VALUES (1, 'tool'), (2, 'part');
+        CREATE TABLE items (id INTEGER PRIMARY KEY, kind_id INTEGER NOT NULL REFERENCES kinds (id), v TEXT, n INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX items_kind ON items (kind_id);
+        CREATE TABLE notes (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE, body TEXT);
+        CREATE INDEX notes_item ON notes (item_id);
+        CREATE TABLE audit (item_id INTEGER, what TEXT);
+        CREATE TRIGGER items_audit AFTER UPDATE OF v ON items BEGIN INSERT INTO audit (item_id, what) VALUES (NEW.id, 'v:' || NEW.v); END;
+        CREATE VIEW item_view AS SELECT i.id, i.v, k.name AS kind FROM items i JOIN kinds k ON k.id = i.kind_id;
+        WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO items (id, kind_id, v) SELECT i, 1 + i % 2, 'v' || i FROM s;
+        WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) INSERT INTO notes (item_id, body) SELECT i, 'note ' || i FROM s;
+        """;
+
+    private const string AddFlagAndIndex = """
+        using Swap.Engine;
+
+        public sealed class MigrateItems : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var items = await db.UseTableForAlterAsync("items");
+                items.AddColumn(DbColumn.String("flag", 10).FillWith("'k' || kind_id"));
+                items.AddIndex(DbIndex.Create("v"));
+                await db.DoneUsingTablesAsync("items");
+            }
+        }
+        """;
+
+    private static async Task<DbConnection> ApplicationAsync(TestTarget target)
+    {
+        var c = await target.OpenAsync();
+        await c.ExecuteAsync("PRAGMA foreign_keys = ON", default);
+        return c;
+    }
+
+    [Fact]
+    public async Task Foreign_keys_both_ways_triggers_views_and_index_names_survive_the_online_cut_over()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await target.ExecuteAsync(KindsItemsNotes);
+        EngineKit.WriteSwapScript(target, AddFlagAndIndex);
+        await using var app = await ApplicationAsync(target);
+        var wrote = false;
+        // Between two chunks the application (foreign keys on) writes through its own connection.
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                if (p.Phase != SwapPhase.Copying || p.RowsCopied == 0 || wrote)
+                    return;
+                wrote = true;
+                app.ExecuteAsync("UPDATE items SET v = 'during' WHERE id = 5", default).GetAwaiter().GetResult();
+                app.ExecuteAsync("INSERT INTO notes (item_id, body) VALUES (6, 'during')", default).GetAwaiter().GetResult();
+                app.ExecuteAsync("DELETE FROM items WHERE id = 7", default).GetAwaiter().GetResult();
+            });
+        });
+
+        await migrator.UpAsync();
+
+        Assert.True(wrote, "the application must have written during the copy");
+        Assert.Equal("during", await target.ScalarAsync("SELECT v FROM items WHERE id = 5"));
+        Assert.Null(await target.ScalarAsync("SELECT id FROM items WHERE id = 7"));
+        Assert.Equal(2999L, await target.ScalarAsync("SELECT count(*) FROM items"));
+        Assert.Equal(0L, await target.ScalarAsync("SELECT count(*) FROM items WHERE flag IS NOT 'k' || kind_id"));
+        // The child's key binds to the new table by name: a missing parent is refused, a delete cascades.
+        await Assert.ThrowsAnyAsync<DbException>(() => app.ExecuteAsync("INSERT INTO notes (item_id, body) VALUES (999999, 'orphan')", default));
+        await app.ExecuteAsync("DELETE FROM items WHERE id = 8", default);
+        Assert.Equal(0L, await target.ScalarAsync("SELECT count(*) FROM notes WHERE item_id = 8"));
+        Assert.Equal(2L, await target.ScalarAsync("SELECT count(*) FROM notes WHERE item_id = 6"));
+        // The new table's own key to its parent holds.
+        await Assert.ThrowsAnyAsync<DbException>(() => app.ExecuteAsync("INSERT INTO items (id, kind_id, v) VALUES (900000, 99, 'x')", default));
+        // The user's trigger is back on the new table (and fired during the copy on the original).
+        await app.ExecuteAsync("UPDATE items SET v = 'after' WHERE id = 9", default);
+        Assert.Equal(["5 v:during", "9 v:after"], (await target.QueryAsync("SELECT item_id || ' ' || what AS a FROM audit ORDER BY rowid")).Select(r => r.String("a")));
+        Assert.Equal(["items_audit"], (await target.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'trigger'")).Select(r => r.String("name")));
+        // The view reads the new table.
+        Assert.Equal("during", await target.ScalarAsync("SELECT v FROM item_view WHERE id = 5"));
+        Assert.Equal(2998L, await target.ScalarAsync("SELECT count(*) FROM item_view"));
+        Assert.Equal(["items_kind", "ix_items_v"], (await target.QueryAsync("SELECT name FROM pragma_index_list('items') ORDER BY name")).Select(r => r.String("name")));
+        Assert.Empty(await target.QueryAsync("PRAGMA foreign_key_check"));
+        Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
+    public async Task A_view_the_new_table_would_break_stops_the_cut_over_with_the_original_and_capture_in_place()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await EngineKit.CreateItemsAsync(target, 500);
+        await target.ExecuteAsync("CREATE VIEW item_n AS SELECT id, n FROM items");
+        EngineKit.WriteSwapScript(target, """
+            using Swap.Engine;
+
+            public sealed class MigrateItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.DropColumn("n");
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.AlwaysCopy = true;
+        }).UpAsync());
+
+        Assert.Contains("The view 'item_n' does not work with the new 'items'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("the original is in place", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(500L, await target.ScalarAsync("SELECT count(n) FROM item_n"));
+        Assert.Equal(3L, await target.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'items'"));
+        // Capture still keeps the copy current for the next attempt.
+        await target.ExecuteAsync("UPDATE items SET v = 'later' WHERE id = 3");
+        Assert.Equal(1L, await target.ScalarAsync("SELECT count(*) FROM _items_swap_log WHERE k0 = 3"));
+        Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
+    }
+
+    [Theory]
+    [InlineData(100, 10_000L, false)]
+    [InlineData(100, 0L, true)]
+    [InlineData(10_000, 10_000L, true)]
+    public async Task The_plan_says_one_transaction_below_the_threshold_and_online_from_it(int rows, long threshold, bool online)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await EngineKit.CreateItemsAsync(target, rows);
+        EngineKit.WriteSwapScript(target);
+
+        var plan = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = threshold).PlanAsync();
+
+        var sql = string.Join("\n", plan.Scripts.Single().Steps.SelectMany(s => s.Sql));
+        Assert.Equal(online, sql.Contains("CREATE TRIGGER \"_items_swap_ins\" AFTER INSERT ON \"items\"", StringComparison.Ordinal));
+        Assert.Equal(online, sql.Contains("BEGIN IMMEDIATE", StringComparison.Ordinal));
+        Assert.Equal(!online, sql.Contains("DROP TABLE \"items\"", StringComparison.Ordinal));
+        Assert.Contains("ON CONFLICT DO NOTHING", sql, StringComparison.Ordinal);
+        Assert.Equal(rows, Convert.ToInt32(await target.ScalarAsync("SELECT count(*) FROM items"), CultureInfo.InvariantCulture));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}

@@ -1,0 +1,25 @@
+using Swap.Scenarios.Faults;
+using Xunit.Abstractions;
+
+namespace Swap.IntegrationTests.Faults;
+
+/// <summary>
+/// Tables as production has them, killed at the cut-over: a MariaDB table a child's foreign key
+/// points at (killed right before the batch that re-points the key and renames is sent), and a
+/// PostgreSQL table being converted to a partitioned one (killed in the cut-over's catch-up).
+/// The resumed run must finish identical to the oracle, with the key on the live table and the
+/// partitions in place. The full matrix of these shapes is in <c>dotnet cake --target=Faults</c>.
+/// </summary>
+public class ShapeFaultTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, TableShape.ForeignKeys, "cutover-rename")]
+    [InlineData(DatabaseEngine.PostgreSql, TableShape.Partitioned, "cutover-catchup")]
+    public async Task A_swap_killed_at_the_cut_over_resumes_and_equals_the_oracle(DatabaseEngine engine, TableShape shape, string point)
+    {
+        var result = await Trials.RunAsync(new TrialSpec(engine, FaultKind.KillAtPoint, Seed: 301, Point: point, Rows: 3000, Shape: shape), output);
+
+        Assert.True(result.Landed, $"the process was not killed at {point}:\n{result.Describe()}");
+        Assert.Equal([137, 0], result.Runs.Select(r => r.ExitCode));
+    }
+}
