@@ -7,7 +7,7 @@ public enum SwapPhase
     Preflight,
     /// <summary>Creating the empty copy (<c>_&lt;table&gt;_swap_new</c>) with the new structure.</summary>
     CreatingCopy,
-    /// <summary>Installing the triggers that log the application's writes to the original (MySQL, PostgreSQL; SQLite copies without them).</summary>
+    /// <summary>Installing the triggers that log the application's writes to the original in a change log.</summary>
     InstallingCapture,
     /// <summary>Copying rows in key-range chunks; <see cref="SwapProgress.RowsCopied"/> grows.</summary>
     Copying,
