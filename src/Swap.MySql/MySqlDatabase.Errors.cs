@@ -66,6 +66,11 @@ public sealed partial class MySqlDatabase
     /// <summary>The error number as an integer, for <see cref="SwapException.ServerCode"/>.</summary>
     internal static int? Number(Exception? error) => Code(error) is { } code ? (int)code : null;
 
+    /// <summary>
+    /// Says what to check for refused credentials (1045), an unknown database (1049), a database the
+    /// user may not use (1044), too many connections (1040), an unreachable host (1042) and TLS failures.
+    /// Too many connections and a server shutting down are transient.
+    /// </summary>
     protected override SwapException TranslateConnectError(Exception error)
     {
         var code = Code(error);
@@ -87,6 +92,10 @@ public sealed partial class MySqlDatabase
         };
     }
 
+    /// <summary>
+    /// Keeps the error number and SQL state, and adds a hint for lock wait timeouts (1205), deadlocks
+    /// (1213), missing privileges and lost connections. A <see cref="SwapException"/> is returned as is.
+    /// </summary>
     public override SwapException Translate(Exception error, string context)
     {
         if (error is SwapException s)
@@ -111,14 +120,20 @@ public sealed partial class MySqlDatabase
         };
     }
 
+    /// <summary>A <see cref="DbException"/>, or a lost connection (which MySqlConnector may report as an <see cref="IOException"/> or <see cref="MySqlEndOfStreamException"/>).</summary>
     public override bool IsDatabaseError(Exception error) => error is DbException || IsConnectionLost(error);
 
+    /// <summary>
+    /// A lost connection, too many connections (1040), a lock wait timeout (1205) or a deadlock (1213,
+    /// 1614); for a <see cref="SwapException"/>, its <see cref="SwapException.IsTransient"/>.
+    /// </summary>
     public override bool IsTransient(Exception error) => error switch
     {
         SwapException s => s.IsTransient,
         _ => IsConnectionLost(error) || Code(error) is { } c && TransientCodes.Contains(c),
     };
 
+    /// <summary>Error 1205: a row or metadata lock was not granted within the lock wait timeout.</summary>
     public override bool IsLockTimeout(Exception error) => Code(error) == MySqlErrorCode.LockWaitTimeout;
 
     /// <summary>
@@ -141,6 +156,10 @@ public sealed partial class MySqlDatabase
         return false;
     }
 
+    /// <summary>
+    /// Table exists or unknown (1050, 1051), duplicate column, key or foreign key name (1060, 1061, 1826),
+    /// multiple primary key (1068), cannot drop (1091), trigger exists or does not (1359, 1360).
+    /// </summary>
     public override bool IsAlreadyDone(Exception error) => Code(error) is { } c && AlreadyDoneCodes.Contains(c);
 
     private static bool IsTlsFailure(Exception error) =>

@@ -48,16 +48,21 @@ public sealed partial class MySqlDatabase : SwapDatabase
         dataSource = new MySqlDataSource(settings.ConnectionString);
     }
 
+    /// <summary>The database Swap works in, from the URL or the settings; the run lock is per database.</summary>
     public string DatabaseName { get; }
 
+    /// <summary><see cref="DatabaseEngine.MySql"/>, for MariaDB too.</summary>
     public override DatabaseEngine Engine => DatabaseEngine.MySql;
 
     internal override SqlDialect Dialect => MySqlDialect.Instance;
 
+    /// <summary><c>mysql://user@host:port/db</c> (<c>?socket=</c> for a Unix socket), or the URL given; never the password.</summary>
     public override string DisplayName { get; }
 
+    /// <summary>The database name: one runner at a time per database.</summary>
     public override string LockScope => DatabaseName;
 
+    /// <summary>False: MySQL and MariaDB commit each DDL statement on its own, so a script's DDL cannot roll back with it.</summary>
     public override bool TransactionalDdl => false;
 
     internal override Swap.Engine.TableEngine TableEngine => tableEngine ??= new MySqlTableEngine(this);
@@ -79,6 +84,7 @@ public sealed partial class MySqlDatabase : SwapDatabase
             ? $"mysql://{b.UserID}@localhost/{b.Database}?socket={b.Server}"
             : $"mysql://{b.UserID}@{b.Server}:{b.Port}/{b.Database}";
 
+    /// <summary>A new connection from Swap's own unpooled data source.</summary>
     protected override DbConnection CreateConnection() => dataSource.CreateConnection();
 
     /// <summary>
@@ -92,12 +98,20 @@ public sealed partial class MySqlDatabase : SwapDatabase
             await connection.ExecuteAsync(init, cancellationToken);
     }
 
+    /// <summary>
+    /// Sets the session's <c>lock_wait_timeout</c> (metadata locks) and <c>innodb_lock_wait_timeout</c>
+    /// (row locks) to <paramref name="timeout"/> in whole seconds, rounded up, at least 1.
+    /// </summary>
     public override async Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var seconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalSeconds));
         await connection.ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds}, SESSION innodb_lock_wait_timeout = {seconds}", cancellationToken);
     }
 
+    /// <summary>
+    /// A read-only transaction at REPEATABLE READ: changes to data in it fail. It does not stop DDL,
+    /// which MySQL commits on its own.
+    /// </summary>
     public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((MySqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, isReadOnly: true, cancellationToken);
 
@@ -107,6 +121,7 @@ public sealed partial class MySqlDatabase : SwapDatabase
     /// </summary>
     public override IsolationLevel DefaultIsolation => IsolationLevel.ReadCommitted;
 
+    /// <summary>Looks the name up in <c>information_schema.TABLES</c> of the current database (views included).</summary>
     public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
         await connection.ScalarAsync(
             "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name",
@@ -114,6 +129,7 @@ public sealed partial class MySqlDatabase : SwapDatabase
             null,
             cancellationToken) is not null;
 
+    /// <summary>The result of <c>SELECT VERSION()</c>, e.g. <c>8.0.36</c> or <c>10.11.6-MariaDB</c>.</summary>
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         (string)(await connection.ScalarAsync("SELECT VERSION()", cancellationToken))!;
 

@@ -139,7 +139,8 @@ internal sealed partial class MySqlTableEngine
 
     /// <summary>
     /// One in-place ALTER per child table: each key dropped and added again under its own name,
-    /// pointing at <paramref name="to"/>'s table (columns renamed by the script mapped), checks off.
+    /// pointing at each table's copy when <paramref name="toCopy"/> is set, else at its original
+    /// (columns renamed by the script mapped), checks off.
     /// </summary>
     private async Task RepointAsync(DbConnection connection, IReadOnlyList<ForeignKeySchema> keys, IReadOnlyList<SwapSpec> specs, bool toCopy, CancellationToken cancellationToken)
     {

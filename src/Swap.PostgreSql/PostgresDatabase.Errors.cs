@@ -9,6 +9,11 @@ public sealed partial class PostgresDatabase
     /// <summary>SQLSTATE class 08: connection exceptions.</summary>
     private const string ConnectionExceptionClass = "08";
 
+    /// <summary>
+    /// Says what to check for refused credentials (28P01, 28000), a missing database (3D000), too many
+    /// connections (53300), a server starting or stopping (57P03), an unreachable host and a timeout.
+    /// Too many connections and a server starting or stopping are transient.
+    /// </summary>
     protected override SwapException TranslateConnectError(Exception error)
     {
         var state = (error as PostgresException)?.SqlState;
@@ -29,6 +34,11 @@ public sealed partial class PostgresDatabase
         };
     }
 
+    /// <summary>
+    /// Keeps the SQLSTATE and the error's position, and adds a hint for statements that cannot run in a
+    /// transaction (25001), lock timeouts (55P03), deadlocks (40P01) and missing privileges (42501).
+    /// A <see cref="SwapException"/> is returned as is.
+    /// </summary>
     public override SwapException Translate(Exception error, string context)
     {
         if (error is SwapException s)
@@ -53,6 +63,11 @@ public sealed partial class PostgresDatabase
         return new SwapException(SwapErrorKind.Failure, $"{context} failed: {error.Message}", error) { IsTransient = IsTransient(error) };
     }
 
+    /// <summary>
+    /// Deadlocks (40P01), serialization failures (40001), lock timeouts (55P03), server shutdown or
+    /// startup (57P01, 57P02, 57P03), too many connections (53300), connection errors (class 08), and
+    /// what Npgsql marks transient; for a <see cref="SwapException"/>, its <see cref="SwapException.IsTransient"/>.
+    /// </summary>
     public override bool IsTransient(Exception error) => error switch
     {
         SwapException s => s.IsTransient,
@@ -62,6 +77,7 @@ public sealed partial class PostgresDatabase
         _ => false,
     };
 
+    /// <summary>Connection errors (class 08), an administrator or crash shutdown (57P01, 57P02), an Npgsql I/O failure, or a connection that is no longer open.</summary>
     public override bool IsConnectionLost(Exception error) => error switch
     {
         PostgresException pg => pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown || pg.SqlState.StartsWith(ConnectionExceptionClass, StringComparison.Ordinal),
@@ -70,6 +86,7 @@ public sealed partial class PostgresDatabase
         _ => false,
     };
 
+    /// <summary>SQLSTATE 55P03 (<c>lock_not_available</c>): <c>lock_timeout</c> expired.</summary>
     public override bool IsLockTimeout(Exception error) => error switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.LockNotAvailable,
@@ -77,6 +94,10 @@ public sealed partial class PostgresDatabase
         _ => false,
     };
 
+    /// <summary>
+    /// Duplicate table, column or object (42P07, 42701, 42710), or undefined object, table or column
+    /// (42704, 42P01, 42703) when dropping.
+    /// </summary>
     public override bool IsAlreadyDone(Exception error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateColumn or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UndefinedObject or PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn };
 

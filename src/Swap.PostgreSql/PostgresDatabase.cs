@@ -41,22 +41,33 @@ public sealed partial class PostgresDatabase : SwapDatabase
     private static NpgsqlDataSource Shared(string connectionString) =>
         DataSources.GetOrAdd(connectionString, cs => new NpgsqlDataSourceBuilder(cs).Build());
 
+    /// <summary>The schema Swap works in (the URL's <c>schema</c> option, default <c>public</c>); set as <c>search_path</c> on each connection.</summary>
     public string Schema { get; }
 
+    /// <summary>The database name from the connection string (<c>postgres</c> when it names none).</summary>
     public string Database { get; }
 
+    /// <summary><see cref="DatabaseEngine.PostgreSql"/>.</summary>
     public override DatabaseEngine Engine => DatabaseEngine.PostgreSql;
 
     internal override SqlDialect Dialect => PostgresDialect.Instance;
 
+    /// <summary><c>postgres://user@host:port/db</c>, with <c>?schema=</c> when not <c>public</c>, or the name given; never the password.</summary>
     public override string DisplayName => display;
 
+    /// <summary><c>database/schema</c>: one runner at a time per schema.</summary>
     public override string LockScope => Database + "/" + Schema;
 
+    /// <summary>True: DDL runs in the script's transaction and rolls back with it.</summary>
     public override bool TransactionalDdl => true;
 
+    /// <summary>A connection from the data source: the one given, or one pool shared by every target with the same connection string.</summary>
     protected override DbConnection CreateConnection() => dataSource.CreateConnection();
 
+    /// <summary>
+    /// Sets <c>search_path</c> to <see cref="Schema"/>. On the first connection it also checks that the
+    /// schema exists, and fails with <see cref="SwapErrorKind.Connection"/> saying so when it does not.
+    /// </summary>
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync($"SET search_path TO {Dialect.Quote(Schema)}", cancellationToken);
@@ -75,9 +86,11 @@ public sealed partial class PostgresDatabase : SwapDatabase
 
     private bool schemaExists;
 
+    /// <summary>Sets the session's <c>lock_timeout</c> to <paramref name="timeout"/> in milliseconds.</summary>
     public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"SET lock_timeout = '{(long)timeout.TotalMilliseconds}ms'", cancellationToken);
 
+    /// <summary>A transaction with <c>SET TRANSACTION READ ONLY</c>: writes and DDL in it fail.</summary>
     public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -85,6 +98,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
         return tx;
     }
 
+    /// <summary>Looks for a table, partitioned table, view or materialized view of that name in <see cref="Schema"/>.</summary>
     public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
         await connection.ScalarAsync(
             "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relname = @name AND c.relkind IN ('r', 'p', 'v', 'm')",
@@ -92,6 +106,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
             null,
             cancellationToken) is not null;
 
+    /// <summary><c>PostgreSQL</c> and <c>server_version</c>, e.g. <c>PostgreSQL 16.2</c>.</summary>
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "PostgreSQL " + await connection.ScalarAsync("SHOW server_version", cancellationToken);
 

@@ -11,6 +11,10 @@ public sealed partial class SqliteDatabase
     private const int NotADatabase = 26;
     private const int ReadOnly = 8;
 
+    /// <summary>
+    /// Says what is wrong when the file cannot be opened or created (14), is not a database (26) or is
+    /// read-only (8). Busy (5) and locked (6) are transient.
+    /// </summary>
     protected override SwapException TranslateConnectError(Exception error)
     {
         var code = (error as SqliteException)?.SqliteErrorCode;
@@ -24,6 +28,10 @@ public sealed partial class SqliteDatabase
         return new SwapException(SwapErrorKind.Connection, $"Could not open {DisplayName}: {what.TrimEnd('.')}.", error) { ServerCode = code, IsTransient = code is Busy or Locked };
     }
 
+    /// <summary>
+    /// Keeps the SQLite error code as <see cref="SwapException.ServerCode"/>, and adds a hint for busy (5)
+    /// and locked (6), which are transient. A <see cref="SwapException"/> is returned as is.
+    /// </summary>
     public override SwapException Translate(Exception error, string context)
     {
         if (error is SwapException s)
@@ -37,6 +45,7 @@ public sealed partial class SqliteDatabase
         };
     }
 
+    /// <summary>Busy (5) or locked (6): another connection holds the write lock. For a <see cref="SwapException"/>, its <see cref="SwapException.IsTransient"/>.</summary>
     public override bool IsTransient(Exception error) => error switch
     {
         SqliteException e => e.SqliteErrorCode is Busy or Locked,
@@ -44,8 +53,10 @@ public sealed partial class SqliteDatabase
         _ => false,
     };
 
+    /// <summary>Always false: a file has no connection to lose.</summary>
     public override bool IsConnectionLost(Exception error) => false;
 
+    /// <summary>Busy (5) or locked (6): the busy timeout expired.</summary>
     public override bool IsLockTimeout(Exception error) => error switch
     {
         SqliteException e => e.SqliteErrorCode is Busy or Locked,
@@ -53,6 +64,7 @@ public sealed partial class SqliteDatabase
         _ => false,
     };
 
+    /// <summary>A message that says <c>already exists</c>, <c>duplicate column name</c>, <c>no such index</c> or <c>no such table</c>.</summary>
     public override bool IsAlreadyDone(Exception error) =>
         error is SqliteException e && (
             e.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase)

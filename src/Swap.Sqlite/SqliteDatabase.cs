@@ -13,6 +13,10 @@ public sealed partial class SqliteDatabase : SwapDatabase
 {
     private readonly string connectionString;
 
+    /// <summary>
+    /// The database file at <paramref name="path"/>, made absolute (<c>:memory:</c> is kept as is). The
+    /// file is created by the first connection unless <see cref="MustExist"/> is set.
+    /// </summary>
     public SqliteDatabase(string path, ILoggerFactory? loggerFactory = null)
         : base(loggerFactory)
     {
@@ -21,6 +25,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
         connectionString = SqliteConnectionString.From(Path);
     }
 
+    /// <summary>From a <c>sqlite:path/to.db</c> URL.</summary>
     public SqliteDatabase(DatabaseUrl url, ILoggerFactory? loggerFactory = null)
         : this(url?.Database ?? throw new ArgumentNullException(nameof(url)), loggerFactory)
     {
@@ -32,16 +37,21 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>When true, a missing file is read as an empty database and never created (for verbs that only read).</summary>
     public bool MustExist { get; init; }
 
+    /// <summary><see cref="DatabaseEngine.Sqlite"/>.</summary>
     public override DatabaseEngine Engine => DatabaseEngine.Sqlite;
 
     internal override SqlDialect Dialect => SqliteDialect.Instance;
 
+    /// <summary><c>sqlite:</c> and the file's full path.</summary>
     public override string DisplayName => "sqlite:" + Path;
 
+    /// <summary>The file's full path: one runner at a time per file.</summary>
     public override string LockScope => Path;
 
+    /// <summary>True: DDL runs in the script's transaction and rolls back with it.</summary>
     public override bool TransactionalDdl => true;
 
+    /// <summary>A new unpooled connection to the file; with <see cref="MustExist"/> and no file, to an empty in-memory database (logged once).</summary>
     protected override DbConnection CreateConnection()
     {
         if (MustExist && Path != ":memory:" && !File.Exists(Path))
@@ -60,6 +70,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
 
     private bool warnedMissing;
 
+    /// <summary>Applies a 10 s lock timeout (<see cref="ApplyLockTimeoutAsync"/>) and reads the schema, so that a file that is not a database fails here with a connection error.</summary>
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await ApplyLockTimeoutAsync(connection, TimeSpan.FromSeconds(10), cancellationToken);
@@ -68,6 +79,11 @@ public sealed partial class SqliteDatabase : SwapDatabase
         await connection.ExecuteAsync("SELECT count(*) FROM sqlite_master", cancellationToken);
     }
 
+    /// <summary>
+    /// Sets <c>PRAGMA busy_timeout</c> to <paramref name="timeout"/> in milliseconds (how long a statement
+    /// waits for another connection's write lock), and Microsoft.Data.Sqlite's command timeout to the
+    /// same bound in whole seconds, at least 1.
+    /// </summary>
     public override async Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);
@@ -80,15 +96,21 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>SQLite has one level: every transaction is serializable.</summary>
     public override System.Data.IsolationLevel DefaultIsolation => System.Data.IsolationLevel.Serializable;
 
+    /// <summary>
+    /// A deferred transaction that Swap always rolls back. SQLite has no read-only transaction: writes in
+    /// it succeed until the rollback undoes them.
+    /// </summary>
     public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // A deferred transaction that is always rolled back: a dry run leaves nothing behind.
         return await Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
     }
 
+    /// <summary>Looks for a table or view of that name in <c>sqlite_master</c>.</summary>
     public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
         await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = @name", new { name = table }, null, cancellationToken) is not null;
 
+    /// <summary><c>SQLite</c> and <c>sqlite_version()</c>, e.g. <c>SQLite 3.46.1</c>.</summary>
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         "SQLite " + await connection.ScalarAsync("SELECT sqlite_version()", cancellationToken);
 

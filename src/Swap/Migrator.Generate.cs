@@ -7,6 +7,7 @@ namespace Swap;
 /// <summary>The answer to <c>generate</c>: the file written (null when nothing changed) and the changes, in words.</summary>
 public sealed record GenerateResult(string? Path, IReadOnlyList<string> Changes)
 {
+    /// <summary>True when the database already matched the entities and nothing was written.</summary>
     public bool NoChanges => Path is null;
 }
 

@@ -23,6 +23,11 @@ public sealed partial class Migrator
     private readonly HistoryStore history;
     private MigrationCatalog? catalog;
 
+    /// <summary>
+    /// A migrator for <paramref name="database"/>. It reads nothing until a verb runs; the migrations in
+    /// <see cref="MigratorOptions.Sources"/> are loaded and checked once, by the first verb that needs them.
+    /// </summary>
+    /// <exception cref="SwapException">A name in <see cref="MigratorOptions.Tables"/> is not a valid table name on this engine (<see cref="SwapErrorKind.Refused"/>).</exception>
     public Migrator(SwapDatabase database, MigratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(database);

@@ -97,8 +97,10 @@ public sealed record UpOptions
 /// <summary>What one <c>down</c> run reverts: the last <see cref="Count"/> applied scripts, or a whole batch.</summary>
 public sealed record DownOptions
 {
+    /// <summary>How many applied scripts to revert, newest first (default 1; 1 or more). Ignored when <see cref="Batch"/> is set.</summary>
     public int Count { get; init; } = 1;
 
+    /// <summary>Reverts every applied script of this batch (the number <c>status</c> shows) instead of the last <see cref="Count"/>.</summary>
     public int? Batch { get; init; }
 
     /// <summary>Stop cleanly once this much time is spent: between scripts, or inside a table swap after the chunk in progress (the next <c>down</c> continues).</summary>

@@ -38,27 +38,32 @@ public enum SwapErrorKind
 /// </summary>
 public class SwapException : Exception
 {
+    /// <summary>An error of <paramref name="kind"/> with a message that says what is wrong and what to do.</summary>
     public SwapException(SwapErrorKind kind, string message, Exception? inner = null)
         : base(message, inner)
     {
         Kind = kind;
     }
 
+    /// <summary>A <see cref="SwapErrorKind.Failure"/> with a generic message; prefer a constructor that says what failed.</summary>
     public SwapException()
         : this(SwapErrorKind.Failure, "Swap failed.")
     {
     }
 
+    /// <summary>A <see cref="SwapErrorKind.Failure"/> with <paramref name="message"/>.</summary>
     public SwapException(string message)
         : this(SwapErrorKind.Failure, message)
     {
     }
 
+    /// <summary>A <see cref="SwapErrorKind.Failure"/> with <paramref name="message"/>, caused by <paramref name="inner"/>.</summary>
     public SwapException(string message, Exception inner)
         : this(SwapErrorKind.Failure, message, inner)
     {
     }
 
+    /// <summary>What went wrong; its number is the CLI's exit code.</summary>
     public SwapErrorKind Kind { get; }
 
     /// <summary>The server's error number (MySQL) or null.</summary>

@@ -8,6 +8,7 @@ namespace Swap;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
 public sealed class TagsAttribute : Attribute
 {
+    /// <summary>Tags the script with <paramref name="tags"/> (matched case-sensitively by <c>up --tags</c>).</summary>
     public TagsAttribute(params string[] tags)
     {
         Tags = tags ?? [];

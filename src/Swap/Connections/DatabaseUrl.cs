@@ -31,10 +31,22 @@ public sealed class DatabaseUrl
         Options = options;
     }
 
+    /// <summary>
+    /// The engine the scheme names: <c>mysql://</c> and <c>mariadb://</c> are <see cref="DatabaseEngine.MySql"/>,
+    /// <c>postgres://</c>, <c>postgresql://</c> and <c>pg://</c> are <see cref="DatabaseEngine.PostgreSql"/>,
+    /// <c>sqlite:</c> is <see cref="DatabaseEngine.Sqlite"/>.
+    /// </summary>
     public DatabaseEngine Engine { get; }
+    /// <summary>
+    /// The server's host name or address (an IPv6 address without its brackets); <c>localhost</c> when the
+    /// URL names none, empty for a <c>socket</c> URL without a host, null for SQLite.
+    /// </summary>
     public string? Host { get; }
+    /// <summary>The port, or null when the URL gives none (the driver's default: 3306 for MySQL, 5432 for PostgreSQL); null for SQLite.</summary>
     public int? Port { get; }
+    /// <summary>The user name, percent-decoded; null when the URL has no credentials, and for SQLite.</summary>
     public string? User { get; }
+    /// <summary>The password, percent-decoded; null when the URL has none. <see cref="ToString"/> shows it as <c>***</c>.</summary>
     public string? Password { get; }
 
     /// <summary>The database name, or for SQLite the file path.</summary>
@@ -43,6 +55,10 @@ public sealed class DatabaseUrl
     /// <summary>Query-string options such as <c>schema</c>, <c>sslmode</c>, <c>socket</c>.</summary>
     public IReadOnlyDictionary<string, string> Options { get; }
 
+    /// <summary>
+    /// The value of the query-string option <paramref name="name"/> (case-insensitive), or null when the
+    /// URL does not give it. An option written without <c>=</c> reads <c>true</c>.
+    /// </summary>
     public string? Option(string name) => Options.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>The <c>connect_timeout</c> option in seconds (0 to 1024), 15 when absent; a usage error otherwise.</summary>
@@ -78,6 +94,10 @@ public sealed class DatabaseUrl
         };
     }
 
+    /// <summary>
+    /// Parses like <see cref="Parse"/>, but returns false (and a null <paramref name="url"/>) instead of
+    /// throwing when <paramref name="text"/> is not a valid database URL.
+    /// </summary>
     public static bool TryParse(string text, out DatabaseUrl? url)
     {
         try

@@ -18,6 +18,7 @@ public enum ControlCommand
 /// <summary>The names commands have in the control table and on the command line.</summary>
 public static class ControlCommands
 {
+    /// <summary>The command's name: <c>pause</c>, <c>resume</c>, <c>set</c>, <c>cut-over</c> or <c>abort</c>.</summary>
     public static string Name(this ControlCommand command) => command switch
     {
         ControlCommand.Pause => "pause",
@@ -38,5 +39,6 @@ public static class ControlCommands
 /// <param name="Outcome">What the swap did (<c>paused</c>, <c>chunk-time = 200ms</c>, <c>aborting</c>...).</param>
 public sealed record ControlRecord(string Id, ControlCommand Command, string? Argument, string SentBy, DateTime SentAtUtc, DateTime? HandledAtUtc, string? Outcome)
 {
+    /// <summary>True once a running swap took the command (<see cref="HandledAtUtc"/> is set).</summary>
     public bool Handled => HandledAtUtc is not null;
 }

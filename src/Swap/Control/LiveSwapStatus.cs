@@ -6,6 +6,7 @@ namespace Swap;
 /// </summary>
 public sealed record LiveSwapStatus
 {
+    /// <summary>The script whose swap this is.</summary>
     public required string ScriptId { get; init; }
 
     /// <summary>The tables swapped together.</summary>
@@ -38,16 +39,22 @@ public sealed record LiveSwapStatus
     /// <summary>Change-log rows not applied yet (all tables of the swap).</summary>
     public long? Backlog { get; init; }
 
+    /// <summary>True while a throttle holds the copy back (replica lag, load, your query).</summary>
     public bool Throttled { get; init; }
 
+    /// <summary>Why it is throttled, in words; null when it is not.</summary>
     public string? ThrottleReason { get; init; }
 
+    /// <summary>When the current throttling started (UTC); null when not throttled.</summary>
     public DateTime? ThrottledSinceUtc { get; init; }
 
+    /// <summary>True while paused, by <c>swap pause</c> or by critical load, until <c>swap resume</c>.</summary>
     public bool Paused { get; init; }
 
+    /// <summary>Who paused it: the sender of <c>swap pause</c>, or <c>swap (reason)</c> for critical load; null when not paused.</summary>
     public string? PausedBy { get; init; }
 
+    /// <summary>When the pause started (UTC); null when not paused.</summary>
     public DateTime? PausedSinceUtc { get; init; }
 
     /// <summary>The swap waits for <c>swap cut-over</c> (<c>up --postpone-cut-over</c>).</summary>
@@ -65,6 +72,7 @@ public sealed record LiveSwapStatus
     /// <summary>user@host pid N, as the run lock records it.</summary>
     public required string Runner { get; init; }
 
+    /// <summary>When this runner started the swap (UTC, by the runner's clock).</summary>
     public DateTime StartedAtUtc { get; init; }
 
     /// <summary>When the runner last wrote this (by the runner's clock).</summary>

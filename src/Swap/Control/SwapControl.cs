@@ -22,6 +22,11 @@ public sealed class SwapControl
     private readonly RunnerTables tables;
     private readonly TimeProvider time;
 
+    /// <summary>
+    /// Control of the swaps on <paramref name="database"/>, through the control and live-status tables of
+    /// <paramref name="tables"/> (default <see cref="RunnerTables.Default"/>: use the runner's own names);
+    /// <paramref name="time"/> stamps the commands (default the system clock).
+    /// </summary>
     public SwapControl(SwapDatabase database, RunnerTables? tables = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -37,6 +42,7 @@ public sealed class SwapControl
     /// <summary>Pauses copying and applying at the next chunk boundary; lasts until <see cref="ResumeAsync"/>, also for swaps that start later.</summary>
     public Task<ControlRecord> PauseAsync(CancellationToken cancellationToken = default) => SendAsync(ControlCommand.Pause, null, cancellationToken);
 
+    /// <summary>Ends a pause, also one that critical load made; the swap continues at its next check.</summary>
     public Task<ControlRecord> ResumeAsync(CancellationToken cancellationToken = default) => SendAsync(ControlCommand.Resume, null, cancellationToken);
 
     /// <summary>Changes a live setting of the running swap (<see cref="LiveSettings.Names"/>), e.g. <c>("chunk-time", "200ms")</c>.</summary>

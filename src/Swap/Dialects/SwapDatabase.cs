@@ -12,13 +12,20 @@ namespace Swap;
 /// </summary>
 public abstract partial class SwapDatabase
 {
+    /// <summary>Sets where this database logs; with null it logs nothing.</summary>
     protected SwapDatabase(ILoggerFactory? loggerFactory)
     {
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
+    /// <summary>
+    /// Where this database logs, and where a <see cref="Migrator"/>, its runs and the online engine
+    /// log when <see cref="MigratorOptions.LoggerFactory"/> is not set; <see cref="NullLoggerFactory"/>
+    /// when none was given.
+    /// </summary>
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The engine this target runs on.</summary>
     public abstract DatabaseEngine Engine { get; }
 
     internal abstract SqlDialect Dialect { get; }

@@ -20,18 +20,25 @@ public sealed class MigrationScript
     /// <summary>Unique across all sources: a C# class name, or a SQL file name without extension.</summary>
     public string Id { get; }
 
+    /// <summary>
+    /// The module the script belongs to: the module folder's name (or the name given to
+    /// <see cref="MigrationSource.Folder"/>), or for an assembly its name unless one was given.
+    /// </summary>
     public string Module { get; }
 
     /// <summary>The group folder (<c>YYYY-MM-DD-name</c>) holding the script, or null.</summary>
     public string? Group { get; }
 
+    /// <summary>The date that starts the <see cref="Group"/> folder's name, or null; scripts are ordered by it first.</summary>
     public DateOnly? GroupDate { get; }
 
+    /// <summary>Whether the script is a SQL file or a C# <see cref="Migration"/>.</summary>
     public ScriptKind Kind { get; }
 
     /// <summary>SHA-256 (hex) of the script's content.</summary>
     public string Checksum { get; }
 
+    /// <summary>Ids of the scripts that must be applied first: <c>-- swap:after</c> in SQL, <c>ExecuteAfter</c> in C#.</summary>
     public IReadOnlyList<string> Dependencies { get; init; } = [];
 
     /// <summary>Tags from <c>-- swap:tags</c> or <c>[Tags(...)]</c>; <c>up --tags</c> selects by them.</summary>
@@ -46,8 +53,16 @@ public sealed class MigrationScript
     /// <summary>The name ties are broken by: the file name for files, the class name for assemblies.</summary>
     public required string OrderName { get; init; }
 
+    /// <summary>
+    /// True when the script can be reverted: a SQL script with a down section (<c>-- DOWN</c> or a
+    /// <c>.down.sql</c> file), a C# script that overrides <see cref="Migration.DownAsync"/>.
+    /// </summary>
     public bool HasDown { get; init; }
 
+    /// <summary>
+    /// False when the script runs without a surrounding transaction (<c>-- swap:no-transaction</c>, or
+    /// <c>NoTransaction()</c> in C#); its statements are then journaled one by one, so an interrupted run resumes.
+    /// </summary>
     public bool Transactional { get; init; } = true;
 
     /// <summary>Set for SQL scripts.</summary>
@@ -67,5 +82,6 @@ public sealed class MigrationScript
         return null;
     }
 
+    /// <summary>The script's <see cref="Id"/>.</summary>
     public override string ToString() => Id;
 }

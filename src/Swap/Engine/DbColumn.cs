@@ -34,6 +34,7 @@ public sealed class DbColumn
     /// <summary>The original's type in the engine's words, for existing columns.</summary>
     public string? NativeType => Original?.NativeType;
 
+    /// <summary>Whether the column allows NULL: as the original for an existing column; true for a new one until <see cref="NotNull"/> or <see cref="Identity"/>.</summary>
     public bool Nullable { get; private set; }
 
     /// <summary>The default as an SQL expression, or null.</summary>
@@ -83,23 +84,41 @@ public sealed class DbColumn
 
     internal static DbColumn FromSchema(ColumnSchema column) => new(column.Name, null, column);
 
+    /// <summary>A new nullable column of type <see cref="ColumnType.SmallInt"/>, without a default.</summary>
     public static DbColumn SmallInt(string name) => New(name, ColumnType.SmallInt);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Int"/>, without a default.</summary>
     public static DbColumn Int(string name) => New(name, ColumnType.Int);
+    /// <summary>A new nullable column of type <see cref="ColumnType.BigInt"/>, without a default.</summary>
     public static DbColumn BigInt(string name) => New(name, ColumnType.BigInt);
+    /// <summary>A new nullable column of type <see cref="ColumnType.UnsignedBigInt"/> (MySQL only), without a default.</summary>
     public static DbColumn UnsignedBigInt(string name) => New(name, ColumnType.UnsignedBigInt);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Decimal"/>: precision 1 to 65, scale 0 to precision.</summary>
     public static DbColumn Decimal(string name, int precision, int scale) => New(name, ColumnType.Decimal(precision, scale));
+    /// <summary>A new nullable column of type <see cref="ColumnType.Float"/>, without a default.</summary>
     public static DbColumn Float(string name) => New(name, ColumnType.Float);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Double"/>, without a default.</summary>
     public static DbColumn Double(string name) => New(name, ColumnType.Double);
+    /// <summary>A new nullable column of type <see cref="ColumnType.String"/>: at most <paramref name="length"/> characters (1 to 65,535).</summary>
     public static DbColumn String(string name, int length) => New(name, ColumnType.String(length));
+    /// <summary>A new nullable column of type <see cref="ColumnType.Text"/>, without a default.</summary>
     public static DbColumn Text(string name) => New(name, ColumnType.Text);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Boolean"/>, without a default.</summary>
     public static DbColumn Boolean(string name) => New(name, ColumnType.Boolean);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Date"/>, without a default.</summary>
     public static DbColumn Date(string name) => New(name, ColumnType.Date);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Time"/>, without a default.</summary>
     public static DbColumn Time(string name) => New(name, ColumnType.Time);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Timestamp"/>, without a default; see <see cref="DefaultCurrentTimestamp"/>.</summary>
     public static DbColumn Timestamp(string name) => New(name, ColumnType.Timestamp);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Enum"/>: native ENUM on MySQL, a CHECK constraint elsewhere.</summary>
     public static DbColumn Enum(string name, params string[] values) => New(name, ColumnType.Enum(values));
+    /// <summary>A new nullable column of type <see cref="ColumnType.Json"/>, without a default.</summary>
     public static DbColumn Json(string name) => New(name, ColumnType.Json);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Binary"/>; the length matters on MySQL only.</summary>
     public static DbColumn Binary(string name, int? length = null) => New(name, ColumnType.Binary(length));
+    /// <summary>A new nullable column of type <see cref="ColumnType.Uuid"/>, without a default.</summary>
     public static DbColumn Uuid(string name) => New(name, ColumnType.Uuid);
+    /// <summary>A new nullable column of type <see cref="ColumnType.Interval"/> (PostgreSQL only), without a default.</summary>
     public static DbColumn Interval(string name) => New(name, ColumnType.Interval);
 
     /// <summary>A new column of any portable type, or <see cref="ColumnType.NativeType"/>.</summary>
@@ -136,6 +155,7 @@ public sealed class DbColumn
         return this;
     }
 
+    /// <summary>Removes the default (as <c>SetDefault(null)</c>); existing values are kept.</summary>
     public DbColumn DropDefault() => SetDefault(null);
 
     /// <summary>Defaults to the current date and time, written the way each engine needs it (MySQL <c>CURRENT_TIMESTAMP(6)</c> for a timestamp).</summary>
@@ -168,6 +188,10 @@ public sealed class DbColumn
         return this;
     }
 
+    /// <summary>
+    /// Forbids NULL (as <c>SetNullable(false)</c>). The preflight refuses the change when a row would
+    /// get NULL, and a new NOT NULL column needs a default or <see cref="FillWith"/>.
+    /// </summary>
     public DbColumn NotNull() => SetNullable(false);
 
     /// <summary>Changes the type. Existing values are converted by the engine when they are copied.</summary>
@@ -207,5 +231,6 @@ public sealed class DbColumn
         return this;
     }
 
+    /// <summary>The column's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 }

@@ -14,8 +14,10 @@ public sealed class DbIndex
     /// <summary>The index name; made from the table and column names when not given.</summary>
     public string? Name { get; private set; }
 
+    /// <summary>True for an index made with <see cref="Unique"/>.</summary>
     public bool IsUnique { get; }
 
+    /// <summary>The indexed columns in order, each with its prefix length (<see cref="WithPrefix"/>) or null.</summary>
     public IReadOnlyList<(string Column, int? Prefix)> Columns => columns;
 
     /// <summary>An index over one or more columns.</summary>
@@ -35,6 +37,11 @@ public sealed class DbIndex
         return new DbIndex(columns, unique);
     }
 
+    /// <summary>
+    /// Names the index instead of the generated <c>ix_&lt;table&gt;_&lt;columns&gt;</c> (<c>ux_</c> when unique).
+    /// <see cref="DbTable.AddIndex"/> shortens a name longer than the engine allows with a hash; the
+    /// schema builder refuses it.
+    /// </summary>
     public DbIndex Named(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -33,6 +33,7 @@ public sealed class DbPartitioning
         HashPartitions = hashPartitions;
     }
 
+    /// <summary>Range, list or hash.</summary>
     public PartitionMethod Method { get; }
 
     /// <summary>The partition key's columns, named as in the changed table.</summary>
@@ -44,8 +45,10 @@ public sealed class DbPartitioning
     /// <summary>The declared partitions: name and the bounds after <c>FOR VALUES</c> (null for the default partition).</summary>
     public IReadOnlyList<(string Name, string? Bounds)> Partitions => partitions;
 
+    /// <summary>Partitions by ranges of <paramref name="columns"/>; declare them with <see cref="Partition"/>.</summary>
     public static DbPartitioning Range(params string[] columns) => new(PartitionMethod.Range, columns, 0);
 
+    /// <summary>Partitions by lists of values of <paramref name="columns"/>; declare them with <see cref="Partition"/>.</summary>
     public static DbPartitioning List(params string[] columns) => new(PartitionMethod.List, columns, 0);
 
     /// <summary><paramref name="partitions"/> hash partitions, named <c>table_p0</c>, <c>table_p1</c>, ...</summary>

@@ -35,6 +35,7 @@ public sealed partial class DbTable
     /// <summary>The name of the copy while it is being built.</summary>
     public string CopyName { get; }
 
+    /// <summary>The engine the table lives on, for scripts that differ by engine.</summary>
     public DatabaseEngine Engine => Dialect.Engine;
 
     /// <summary>The columns the table will have, in order.</summary>
@@ -62,6 +63,7 @@ public sealed partial class DbTable
     /// <summary>What the script asked for, in words and in order; also the change set's identity in the journal.</summary>
     public IReadOnlyList<string> Changes => changes;
 
+    /// <summary>True when the table, as changed so far, has a column of that name (case-insensitive).</summary>
     public bool HasColumn(string name) => Find(name) is not null;
 
     /// <summary>The column of that name; a clear error if there is none.</summary>
@@ -164,6 +166,11 @@ public sealed partial class DbTable
         return this;
     }
 
+    /// <summary>
+    /// Drops an index by name (case-insensitive). Indexes added with <see cref="AddIndex"/> are named
+    /// <c>ix_&lt;table&gt;_&lt;columns&gt;</c> or <c>ux_&lt;table&gt;_&lt;columns&gt;</c> unless named
+    /// (see docs/writing-migrations.md); the error lists the table's indexes when the name is unknown.
+    /// </summary>
     public DbTable DropIndex(string name)
     {
         Writable();
@@ -189,6 +196,10 @@ public sealed partial class DbTable
         return this;
     }
 
+    /// <summary>
+    /// Adds a foreign key; its columns must exist in the table as changed so far. Named
+    /// <c>fk_&lt;table&gt;_&lt;columns&gt;</c> unless <see cref="DbForeignKey.Named"/> gives a name.
+    /// </summary>
     public DbTable AddForeignKey(DbForeignKey foreignKey)
     {
         ArgumentNullException.ThrowIfNull(foreignKey);
@@ -239,6 +250,7 @@ public sealed partial class DbTable
         return this;
     }
 
+    /// <summary>Drops a foreign key by name (case-insensitive); SQLite refuses it. The error lists the table's keys when the name is unknown.</summary>
     public DbTable DropForeignKey(string name)
     {
         Writable();

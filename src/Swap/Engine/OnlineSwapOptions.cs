@@ -21,8 +21,10 @@ public sealed class OnlineSwapOptions
     /// <summary>Rows in the first chunk (default 1,000).</summary>
     public int InitialChunkSize { get; set; } = 1000;
 
+    /// <summary>The fewest rows the adaptive chunk size goes down to (default 50).</summary>
     public int MinChunkSize { get; set; } = 50;
 
+    /// <summary>The most rows the adaptive chunk size goes up to (default 200,000); it at most doubles from one chunk to the next.</summary>
     public int MaxChunkSize { get; set; } = 200_000;
 
     /// <summary>
@@ -83,13 +85,19 @@ public sealed class OnlineSwapOptions
 /// <summary>Pauses the copy when the database needs relief. Called before each chunk.</summary>
 public interface IThrottler
 {
+    /// <summary>
+    /// Completes when the next chunk may run: at once when the database is fine, later when it needs
+    /// relief. Stop waiting when <paramref name="cancellationToken"/> is cancelled (the run was).
+    /// </summary>
     ValueTask WaitAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The default: never pauses.</summary>
 public sealed class NoThrottler : IThrottler
 {
+    /// <summary>The shared instance.</summary>
     public static NoThrottler Instance { get; } = new();
 
+    /// <summary>Completes at once.</summary>
     public ValueTask WaitAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

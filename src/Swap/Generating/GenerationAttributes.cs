@@ -7,13 +7,16 @@ namespace Swap;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = true)]
 public sealed class TableIndexAttribute : Attribute
 {
+    /// <summary>An index over <paramref name="columns"/>, in order (column names, or property names).</summary>
     public TableIndexAttribute(params string[] columns)
     {
         Columns = columns ?? [];
     }
 
+    /// <summary>The indexed columns, in order, as given.</summary>
     public IReadOnlyList<string> Columns { get; }
 
+    /// <summary>Makes the index unique; its generated name then starts with <c>ux_</c>.</summary>
     public bool Unique { get; set; }
 
     /// <summary>The index name; <c>ix_&lt;table&gt;_&lt;columns&gt;</c> (<c>ux_</c> when unique) when not given.</summary>
@@ -27,5 +30,6 @@ public sealed class TableIndexAttribute : Attribute
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = true)]
 public sealed class RenamedFromAttribute(string oldName) : Attribute
 {
+    /// <summary>The column's name before the rename.</summary>
     public string OldName { get; } = oldName;
 }

@@ -5,7 +5,9 @@ public enum HistoryStatus
 {
     /// <summary>Started and not finished: in progress, or interrupted (it resumes on the next <c>up</c>).</summary>
     Running,
+    /// <summary>Finished successfully.</summary>
     Applied,
+    /// <summary>Stopped with an error (see <see cref="HistoryEntry.Error"/>); the next <c>up</c> runs it again.</summary>
     Failed,
 }
 

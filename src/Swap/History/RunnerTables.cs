@@ -7,6 +7,7 @@ namespace Swap;
 /// <param name="LockInfo">Who holds the run lock, since when.</param>
 public sealed record RunnerTables(string History, string Journal, string LockInfo)
 {
+    /// <summary>The tables with the prefix <c>swap</c>: <c>swap_history</c>, <c>swap_journal</c>, <c>swap_lock</c>, <c>swap_control</c>, <c>swap_live</c>, <c>swap_heartbeat</c>.</summary>
     public static RunnerTables Default { get; } = FromPrefix("swap");
 
     /// <summary>Operators' commands to a running swap (pause, resume, set, cut-over, abort), who sent each, when, and what became of it.</summary>
@@ -26,5 +27,6 @@ public sealed record RunnerTables(string History, string Journal, string LockInf
         Heartbeat = prefix + "_heartbeat",
     };
 
+    /// <summary>All six names: history, journal, lock info, control, live status, heartbeat.</summary>
     public IEnumerable<string> All => [History, Journal, LockInfo, Control, LiveStatus, Heartbeat];
 }

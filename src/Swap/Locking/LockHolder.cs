@@ -6,6 +6,7 @@ namespace Swap;
 /// <param name="Session">The engine's view of the holding session, if it could be read.</param>
 public sealed record LockHolder(string? Holder, DateTime? SinceUtc, string? Session)
 {
+    /// <summary>In words: the holder, <c>since yyyy-MM-dd HH:mm:ss UTC</c>, then the engine's session in parentheses; parts that could not be read are left out.</summary>
     public override string ToString()
     {
         var who = Holder ?? "an unknown holder";

@@ -12,6 +12,7 @@ namespace Swap;
 /// </summary>
 public static class SwapMetrics
 {
+    /// <summary>The meter's name, <c>Swap</c>: what <c>AddMeter</c> and <c>dotnet-counters</c> take.</summary>
     public const string MeterName = "Swap";
 
     private static readonly ConcurrentDictionary<string, long> Backlogs = new(StringComparer.Ordinal);

@@ -16,17 +16,22 @@ public sealed record RehearsalReport
     /// <summary>What the staging database was cloned from by this rehearsal, or null.</summary>
     public string? ClonedFrom { get; init; }
 
+    /// <summary>The engine's name: <c>MySql</c>, <c>PostgreSql</c> or <c>Sqlite</c>.</summary>
     public required string Engine { get; init; }
 
+    /// <summary>The staging server's version string, or null when it could not be read.</summary>
     public string? StagingVersion { get; init; }
 
+    /// <summary>The production server's version string, or null without production.</summary>
     public string? ProductionVersion { get; init; }
 
+    /// <summary>When the rehearsal started, from the migrator's clock.</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
     /// <summary>Wall time of the scripts on staging.</summary>
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>Every pending script in the order it ran; after a failure, the rest with the outcome <c>not-run</c>.</summary>
     public required IReadOnlyList<ScriptRehearsal> Scripts { get; init; }
 
     /// <summary>Production sizes of the tables the scripts touched (empty without production).</summary>
@@ -48,6 +53,7 @@ public sealed record RehearsalReport
 /// <summary>How one script went on staging.</summary>
 public sealed record ScriptRehearsal
 {
+    /// <summary>The script's id.</summary>
     public required string Id { get; init; }
 
     /// <summary><c>sql</c> or <c>cs</c>.</summary>
@@ -62,13 +68,16 @@ public sealed record ScriptRehearsal
     /// <summary>The failure's kind (<see cref="SwapErrorKind"/>), when it failed.</summary>
     public string? ErrorKind { get; init; }
 
+    /// <summary>The error message when the script failed or was refused, else null.</summary>
     public string? Error { get; init; }
 
     /// <summary>When the script started, from the start of the rehearsal.</summary>
     public TimeSpan Start { get; init; }
 
+    /// <summary>How long the script ran on staging.</summary>
     public TimeSpan Duration { get; init; }
 
+    /// <summary>The script's steps in order; empty for a script that was not run.</summary>
     public IReadOnlyList<StepRehearsal> Steps { get; init; } = [];
 
     /// <summary>The projected duration in production, or null without production.</summary>
@@ -81,18 +90,22 @@ public sealed record ScriptRehearsal
 /// <summary>One step of a script: a statement, or a table swap with its phases.</summary>
 public sealed record StepRehearsal
 {
+    /// <summary>The step's number in the script, from 1, as in the journal.</summary>
     public required int Step { get; init; }
 
     /// <summary><c>execute</c> or <c>swap</c>.</summary>
     public required string Op { get; init; }
 
+    /// <summary>What the step did: the statement (shortened), or <c>swap in</c> and the tables swapped.</summary>
     public required string Description { get; init; }
 
     /// <summary>online copy-and-swap, table rebuild in one transaction, SQL in the script's transaction, plain SQL (journaled step).</summary>
     public required string Method { get; init; }
 
+    /// <summary>When the step started, from the start of the rehearsal.</summary>
     public required TimeSpan Start { get; init; }
 
+    /// <summary>How long the step took on staging.</summary>
     public required TimeSpan Duration { get; init; }
 
     /// <summary>Tables the step works on (swapped, or named by its statement).</summary>
@@ -104,12 +117,16 @@ public sealed record StepRehearsal
     /// <summary>Rows copied per second of copying (swaps only).</summary>
     public double? RowsPerSecond { get; init; }
 
+    /// <summary>The swap's phases per table, in order (swaps only).</summary>
     public IReadOnlyList<PhaseSpan> Phases { get; init; } = [];
 
+    /// <summary>Every attempt to cut over, failed ones included (swaps only).</summary>
     public IReadOnlyList<CutOverAttempt> CutOverAttempts { get; init; } = [];
 
+    /// <summary>The error message when the step failed, else null.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The step's projected duration in production, or null without production.</summary>
     public TimeSpan? ProjectedDuration { get; init; }
 
     /// <summary>What the step's projection rests on.</summary>

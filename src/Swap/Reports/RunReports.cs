@@ -65,6 +65,7 @@ public sealed record ValidationProblem(string ScriptId, string Kind, string Mess
 /// <summary>The answer to <c>validate</c>.</summary>
 public sealed record ValidationReport(IReadOnlyList<ValidationProblem> Problems)
 {
+    /// <summary>True when <c>validate</c> found no problem (<c>isValid</c> in JSON); warnings do not count.</summary>
     public bool IsValid => Problems.Count == 0;
 
     /// <summary>Pending SQL scripts' ALTERs that run as written on large tables; they do not make the report invalid.</summary>

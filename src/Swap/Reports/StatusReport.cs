@@ -48,5 +48,6 @@ public sealed record StatusReport(
     /// <summary>The script the next <c>up</c> starts with, or null when nothing is pending.</summary>
     public ScriptState? Next => Scripts.FirstOrDefault(s => s.Status is ScriptStatus.Pending or ScriptStatus.Failed or ScriptStatus.Running or ScriptStatus.Interrupted);
 
+    /// <summary>How many scripts have <paramref name="status"/>.</summary>
     public int Count(ScriptStatus status) => Scripts.Count(s => s.Status == status);
 }
