@@ -141,6 +141,8 @@ internal static class ReverseMapping
             Mapping = mapping,
             InsertOnly = insertOnly,
             Revert = true,
+            // The reverse capture logs every write to the new table: verification leaves logged keys to the applier.
+            Captured = true,
             TargetPrimaryKey = original.PrimaryKey,
             TargetIndexes = original.Indexes,
             TargetForeignKeys = original.ForeignKeys,
