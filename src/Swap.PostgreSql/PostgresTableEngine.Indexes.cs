@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Data.Common;
 using Swap.Data;
 using Swap.Engine;
@@ -17,12 +18,12 @@ internal sealed partial class PostgresTableEngine
     /// interrupted one leaves no index behind; indexes already built are kept.
     /// </summary>
     public override Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) =>
-        BuildAsync(connection, Builds(spec), cancellationToken);
+        BuildAsync(connection, spec, Builds(spec), cancellationToken);
 
     public override Task BuildKeyIndexAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) =>
-        BuildAsync(connection, Builds(spec).Take(spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0 ? 1 : 0), cancellationToken);
+        BuildAsync(connection, spec, Builds(spec).Take(spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0 ? 1 : 0), cancellationToken);
 
-    private async Task BuildAsync(DbConnection connection, IEnumerable<(string Name, string Sql)> builds, CancellationToken cancellationToken)
+    private async Task BuildAsync(DbConnection connection, SwapSpec spec, IEnumerable<(string Name, string Sql)> builds, CancellationToken cancellationToken)
     {
         foreach (var (name, sql) in builds)
         {
@@ -35,7 +36,22 @@ internal sealed partial class PostgresTableEngine
                 null,
                 cancellationToken);
             if (exists is null)
-                await connection.ExecuteAsync(sql, cancellationToken);
+            {
+                try
+                {
+                    await connection.ExecuteAsync(sql, cancellationToken);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && spec.KeyDeferred && name == TempIndexName(PrimaryKeyName(spec.Original)))
+                {
+                    // A bare copy can hold a key twice when two runners copied the same range (a runner
+                    // that lost its run lock committed one more chunk after another had resumed). Every
+                    // write since capture started is in the change log, which the applier replays once
+                    // the key exists: the copies of a key are equal unless the key is logged, and then
+                    // the applier replaces them all. Keep one of each and build the key again.
+                    await connection.ExecuteAsync(DedupeKeys(spec), cancellationToken);
+                    await connection.ExecuteAsync(sql, cancellationToken);
+                }
+            }
         }
     }
 
@@ -44,6 +60,14 @@ internal sealed partial class PostgresTableEngine
     /// first (the applier needs it), then the secondary indexes.
     /// </summary>
     public override bool DefersKey => true;
+
+    /// <summary>Deletes all but one row of each key of a bare copy.</summary>
+    private string DedupeKeys(SwapSpec spec)
+    {
+        var copy = D.Quote(spec.Names.Copy);
+        var key = string.Join(", ", spec.TargetPrimaryKey.Select(D.Quote));
+        return $"DELETE FROM {copy} c USING (SELECT ctid, row_number() OVER (PARTITION BY {key}) AS n FROM {copy}) d WHERE c.ctid = d.ctid AND d.n > 1";
+    }
 
     public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => Builds(spec).Select(b => b.Sql).ToList();
 
