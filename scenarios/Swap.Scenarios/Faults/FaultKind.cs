@@ -76,6 +76,18 @@ public enum TableShape
 
     /// <summary>PostgreSQL: the migration converts it into a table partitioned by range of <c>grp</c>.</summary>
     Partitioned,
+
+    /// <summary>
+    /// The primary key is <c>(grp, id)</c>: chunks walk a two-column key, and the writer also moves
+    /// rows to another <c>grp</c> (a key column), so a row can jump between copied and uncopied ranges.
+    /// </summary>
+    CompositeKey,
+
+    /// <summary>
+    /// One migration swaps two tables at once (<c>UseTableForAlterAsync</c> on both, one
+    /// <c>DoneUsingTablesAsync</c>): the table and <c>&lt;table&gt;_b</c>, the writer writing both.
+    /// </summary>
+    TwoTables,
 }
 
 /// <summary>One trial: an engine, a fault, a seed.</summary>

@@ -39,6 +39,8 @@ public static class FaultPlan
             yield return Make(FaultKind.ReaderAtCutOver);
             yield return Make(FaultKind.LockAtCutOverHeld);
             yield return Make(FaultKind.LockAtStart);
+            foreach (var trial in KeyAndPairTrials(Make))
+                yield return trial;
             yield break;
         }
         yield return Make(FaultKind.KillSessionMidChunk);
@@ -62,5 +64,22 @@ public static class FaultPlan
         foreach (var point in points)
             yield return Make(FaultKind.KillAtPoint, point) with { Shape = shape };
         yield return Make(FaultKind.KillAtRandom) with { Shape = shape };
+        foreach (var trial in KeyAndPairTrials(Make))
+            yield return trial;
+    }
+
+    /// <summary>
+    /// A composite-key table whose writer also moves rows between groups, and a migration that
+    /// swaps two tables at once: kills mid-copy, after the index build, in the cut-over's catch-up
+    /// and at the cut-over, and one at a random moment, on every engine.
+    /// </summary>
+    private static IEnumerable<TrialSpec> KeyAndPairTrials(Func<FaultKind, string?, string, TrialSpec> make)
+    {
+        foreach (var shape in new[] { TableShape.CompositeKey, TableShape.TwoTables })
+        {
+            foreach (var point in new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover" })
+                yield return make(FaultKind.KillAtPoint, point, "items") with { Shape = shape };
+            yield return make(FaultKind.KillAtRandom, null, "items") with { Shape = shape };
+        }
     }
 }

@@ -83,7 +83,22 @@ public static class FaultReport
         return s.ToString();
     }
 
-    private static (FaultKind Fault, string Where) Row(TrialResult r) => r.Spec.Fault switch
+    private static (FaultKind Fault, string Where) Row(TrialResult r)
+    {
+        var (fault, where) = PlainRow(r);
+        return r.Spec.Shape == TableShape.Plain ? (fault, where) : (fault, $"{where}, {Describe(r.Spec.Shape)}");
+    }
+
+    private static string Describe(TableShape shape) => shape switch
+    {
+        TableShape.ForeignKeys => "a child's foreign key on the table",
+        TableShape.Partitioned => "converted to a partitioned table",
+        TableShape.CompositeKey => "composite key (grp, id), rows moved between groups",
+        TableShape.TwoTables => "two tables in one swap",
+        _ => shape.ToString(),
+    };
+
+    private static (FaultKind Fault, string Where) PlainRow(TrialResult r) => r.Spec.Fault switch
     {
         FaultKind.KillAtPoint => (r.Spec.Fault, "`" + r.Spec.Point + "`"),
         FaultKind.KillAtRandom => (r.Spec.Fault, "seeded random moments"),

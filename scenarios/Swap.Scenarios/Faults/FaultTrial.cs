@@ -37,10 +37,13 @@ public static partial class FaultTrial
         {
             var table = new ItemsTable(target, spec.Table, spec.Shape);
             var model = await table.CreateAsync(spec.Rows, spec.Seed);
+            var sides = new List<OracleTable> { new(table, model) };
+            if (table.Partner is { } partner)
+                sides.Add(new OracleTable(partner, await partner.CreateAsync(spec.Rows, spec.Seed + 2)));
             table.WriteMigration();
             var pinned = (long)Math.Max(1, spec.Rows - 3);
             model.Pin(pinned);
-            writer = new OracleWriter(target, table, model, spec.Seed + 1);
+            writer = new OracleWriter(target, sides, spec.Seed + 1);
             writer.Start();
             await writer.WaitForWritesAsync(20, WaitTimeout);
 
@@ -67,6 +70,8 @@ public static partial class FaultTrial
             {
                 result.Problems.AddRange(await TargetChecks.AfterSuccessAsync(target, table, model));
                 result.Problems.AddRange(await table.ShapeProblemsAsync());
+                foreach (var side in sides.Skip(1))
+                    result.Problems.AddRange((await TargetChecks.TableProblemsAsync(target, side.Table, side.Model)).Select(p => $"{side.Table.Name}: {p}"));
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -5,7 +5,7 @@ namespace Swap.Scenarios.Faults;
 
 /// <summary>
 /// <c>faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault]
-/// [--point P] [--out folder]</c>: the full fault-injection run. For each engine: every fault point, N kills
+/// [--point P] [--shape Shape] [--out folder]</c>: the full fault-injection run. For each engine: every fault point, N kills
 /// at seeded random moments, server-side connection kills, a server restart and crash, and a
 /// long transaction at cut-over, each under a concurrent writer and checked against the oracle.
 /// Writes faults.json and faults.md (the matrix for docs/reliability.md). Exit 0 when every
@@ -23,6 +23,7 @@ public static class FaultsCommand
         var rows = 30_000;
         FaultKind? only = null;
         string? point = null;
+        TableShape? shape = null;
         var output = Path.Combine(FaultEnvironment.RepositoryRoot, "artifacts", "faults");
         for (var i = 0; i < args.Length; i++)
         {
@@ -37,14 +38,15 @@ public static class FaultsCommand
                 case "--rows": rows = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--only": only = Enum.Parse<FaultKind>(Value(), ignoreCase: true); break;
                 case "--point": point = Value(); break;
+                case "--shape": shape = Enum.Parse<TableShape>(Value(), ignoreCase: true); break;
                 case "--out": output = Path.GetFullPath(Value()); break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault] [--point P] [--out folder]");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault] [--point P] [--shape Shape] [--out folder]");
                     return 2;
             }
         }
 
-        var plan = engines.SelectMany(e => FaultPlan.Full(e, random, seed, rows)).Where(t => (only is null || t.Fault == only) && (point is null || t.Point == point)).ToList();
+        var plan = engines.SelectMany(e => FaultPlan.Full(e, random, seed, rows)).Where(t => (only is null || t.Fault == only) && (point is null || t.Point == point) && (shape is null || t.Shape == shape)).ToList();
         var command = "faults " + string.Join(' ', args);
         Console.WriteLine($"{plan.Count} trials on {string.Join(", ", engines)} (seed {seed}, {rows} rows, {random} random kills per engine); summary in {output}");
         var watch = Stopwatch.StartNew();
@@ -58,7 +60,7 @@ public static class FaultsCommand
         }
         // A random kill that came after the run had finished proves nothing: top up until every
         // engine has as many kills that landed as asked for (at most as many extra trials again).
-        if (only is null or FaultKind.KillAtRandom && point is null)
+        if (only is null or FaultKind.KillAtRandom && point is null && shape is null)
         {
             foreach (var engine in engines)
             {

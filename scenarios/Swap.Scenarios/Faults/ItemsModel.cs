@@ -2,7 +2,11 @@ namespace Swap.Scenarios.Faults;
 
 /// <summary>One row of the harness table as the oracle knows it.</summary>
 /// <param name="FromWriter">Inserted by the writer during the trial: its <c>grp_label</c> may be NULL when the insert came after the cut-over.</param>
-public sealed record ItemRow(long Id, int Grp, string Name, int Qty, string? Note, bool FromWriter);
+/// <param name="FormerGrps">
+/// The groups the writer moved the row out of (<see cref="TableShape.CompositeKey"/> only): a move
+/// after the cut-over leaves <c>grp_label</c> at the group the row had then.
+/// </param>
+public sealed record ItemRow(long Id, int Grp, string Name, int Qty, string? Note, bool FromWriter, int[]? FormerGrps = null);
 
 /// <summary>
 /// The oracle: the table's known initial content with every acknowledged write applied, in

@@ -28,27 +28,46 @@ public sealed class WriterStats
     public List<string> Anomalies { get; } = [];
 }
 
+/// <summary>One table the writer writes, with its oracle.</summary>
+public sealed record OracleTable(ItemsTable Table, ItemsModel Model);
+
 /// <summary>
 /// The application during a trial: one connection of its own (never the one a fault kills)
-/// applying inserts, updates, increments, deletes and key changes to the table, and recording
-/// each acknowledged write in the oracle. A write that fails is resolved by re-reading its rows on
-/// a healthy connection: applied or not, never guessed.
+/// applying inserts, updates, increments, deletes and key changes to the table (or to each of
+/// several tables, picked at random per write), and recording each acknowledged write in the
+/// oracle. On a <see cref="TableShape.CompositeKey"/> table every write finds its row by the
+/// whole key, and some move the row to another <c>grp</c>. A write that fails is resolved by
+/// re-reading its rows on a healthy connection: applied or not, never guessed.
 /// </summary>
-public sealed class OracleWriter(FaultTarget target, ItemsTable table, ItemsModel model, int seed, TimeSpan? pause = null)
+public sealed class OracleWriter
 {
     private const long FirstWriterId = 1_000_000;
-    private readonly Random random = new(seed);
+    private readonly FaultTarget target;
+    private readonly IReadOnlyList<OracleTable> tables;
+    private readonly Random random;
     private readonly CancellationTokenSource stop = new();
-    private readonly TimeSpan pause = pause ?? TimeSpan.FromMilliseconds(2);
+    private readonly TimeSpan pause;
     private long nextId = FirstWriterId;
     private Task? loop;
+
+    public OracleWriter(FaultTarget target, ItemsTable table, ItemsModel model, int seed, TimeSpan? pause = null)
+        : this(target, [new OracleTable(table, model)], seed, pause)
+    {
+    }
+
+    /// <param name="tables">The tables to write; ids the writer inserts are unique across them.</param>
+    public OracleWriter(FaultTarget target, IReadOnlyList<OracleTable> tables, int seed, TimeSpan? pause = null)
+    {
+        this.target = target;
+        this.tables = tables;
+        random = new Random(seed);
+        this.pause = pause ?? TimeSpan.FromMilliseconds(2);
+    }
 
     public WriterStats Stats { get; } = new();
 
     /// <summary>True when the writer gave up (it could not reconnect); the trial fails.</summary>
     public string? Fatal { get; private set; }
-
-    private string Q => target.Quote(table.Name);
 
     public void Start() => loop = Task.Run(RunAsync);
 
@@ -79,7 +98,7 @@ public sealed class OracleWriter(FaultTarget target, ItemsTable table, ItemsMode
 
     private sealed record Change(long Id, ItemRow? Before, ItemRow? After);
 
-    private sealed record Write(string Kind, string Sql, (string, object?)[] Parameters, Change[] Changes);
+    private sealed record Write(OracleTable Side, string Kind, string Sql, (string, object?)[] Parameters, Change[] Changes);
 
     private async Task RunAsync()
     {
@@ -130,7 +149,7 @@ public sealed class OracleWriter(FaultTarget target, ItemsTable table, ItemsMode
                 if (affected != 1)
                 {
                     lock (Stats)
-                        Stats.Anomalies.Add($"{write.Kind} of row {write.Changes[0].Id} was acknowledged with {affected} rows affected; the oracle expected 1");
+                        Stats.Anomalies.Add($"{Where(write)}{write.Kind} of row {write.Changes[0].Id} was acknowledged with {affected} rows affected; the oracle expected 1");
                     await ResolveAsync(connection, write, lost: false);
                     continue;
                 }
@@ -157,33 +176,47 @@ public sealed class OracleWriter(FaultTarget target, ItemsTable table, ItemsMode
 
     private Write? Next()
     {
+        // One table draws nothing here, so a one-table trial's writes stay what its seed gave before.
+        var side = tables.Count == 1 ? tables[0] : tables[random.Next(tables.Count)];
+        var (table, model) = side;
+        var q = target.Quote(table.Name);
+        var composite = table.Shape == TableShape.CompositeKey;
         var roll = random.Next(100);
         if (roll < 25 || model.Count < 10)
         {
             var row = ItemsTable.NewRow(random, nextId++, fromWriter: true);
-            return new Write("insert", $"INSERT INTO {Q} (id, grp, name, qty, note) VALUES (@id, @grp, @name, @qty, @note)",
+            return new Write(side, "insert", $"INSERT INTO {q} (id, grp, name, qty, note) VALUES (@id, @grp, @name, @qty, @note)",
                 [("id", row.Id), ("grp", row.Grp), ("name", row.Name), ("qty", row.Qty), ("note", row.Note)], [new Change(row.Id, null, row)]);
         }
         var pick = model.PickUnpinned(random);
         if (pick is null)
             return null;
+        (string, object?)[] Key() => composite ? [("kgrp", pick.Grp), ("id", pick.Id)] : [("id", pick.Id)];
+        var where = table.KeyWhere;
         if (roll < 50)
         {
             var fresh = ItemsTable.NewRow(random, pick.Id, pick.FromWriter);
             var after = pick with { Name = fresh.Name + " u", Qty = fresh.Qty, Note = fresh.Note };
-            return new Write("update", $"UPDATE {Q} SET name = @name, qty = @qty, note = @note WHERE id = @id",
-                [("name", after.Name), ("qty", after.Qty), ("note", after.Note), ("id", pick.Id)], [new Change(pick.Id, pick, after)]);
+            return new Write(side, "update", $"UPDATE {q} SET name = @name, qty = @qty, note = @note WHERE {where}",
+                [("name", after.Name), ("qty", after.Qty), ("note", after.Note), .. Key()], [new Change(pick.Id, pick, after)]);
         }
         if (roll < 70)
         {
-            return new Write("increment", $"UPDATE {Q} SET qty = qty + 1 WHERE id = @id",
-                [("id", pick.Id)], [new Change(pick.Id, pick, pick with { Qty = pick.Qty + 1 })]);
+            return new Write(side, "increment", $"UPDATE {q} SET qty = qty + 1 WHERE {where}",
+                Key(), [new Change(pick.Id, pick, pick with { Qty = pick.Qty + 1 })]);
         }
         if (roll < 85)
-            return new Write("delete", $"DELETE FROM {Q} WHERE id = @id", [("id", pick.Id)], [new Change(pick.Id, pick, null)]);
+            return new Write(side, "delete", $"DELETE FROM {q} WHERE {where}", Key(), [new Change(pick.Id, pick, null)]);
+        if (composite && roll < 93)
+        {
+            // The first key column changes: the row leaves its key range for another group's.
+            var grp = (pick.Grp + 1 + random.Next(49)) % 50;
+            return new Write(side, "move-group", $"UPDATE {q} SET grp = @grp WHERE {where}",
+                [("grp", grp), .. Key()], [new Change(pick.Id, pick, pick with { Grp = grp, FormerGrps = [.. pick.FormerGrps ?? [], pick.Grp] })]);
+        }
         var moved = nextId++;
-        return new Write("move-key", $"UPDATE {Q} SET id = @moved WHERE id = @id",
-            [("moved", moved), ("id", pick.Id)], [new Change(pick.Id, pick, null), new Change(moved, null, pick with { Id = moved })]);
+        return new Write(side, "move-key", $"UPDATE {q} SET id = @moved WHERE {where}",
+            [("moved", moved), .. Key()], [new Change(pick.Id, pick, null), new Change(moved, null, pick with { Id = moved })]);
     }
 
     private void Apply(Write write)
@@ -191,18 +224,21 @@ public sealed class OracleWriter(FaultTarget target, ItemsTable table, ItemsMode
         foreach (var c in write.Changes)
         {
             if (c.After is null)
-                model.Remove(c.Id);
+                write.Side.Model.Remove(c.Id);
             else
-                model.Put(c.After);
+                write.Side.Model.Put(c.After);
         }
     }
+
+    /// <summary>The table a write went to, for messages, when there are several.</summary>
+    private string Where(Write write) => tables.Count == 1 ? "" : write.Side.Table.Name + ": ";
 
     /// <summary>After a failed write: re-read its rows; they must show it wholly applied or wholly not.</summary>
     private async Task ResolveAsync(DbConnection connection, Write write, bool lost)
     {
         var actual = new List<ItemRow?>();
         foreach (var c in write.Changes)
-            actual.Add(await table.ReadAsync(connection, c.Id, CancellationToken.None));
+            actual.Add(await write.Side.Table.ReadAsync(connection, c.Id, CancellationToken.None));
         var applied = write.Changes.Select((c, i) => ItemsTable.SameValues(c.After, actual[i])).All(x => x);
         var notApplied = write.Changes.Select((c, i) => ItemsTable.SameValues(c.Before, actual[i])).All(x => x);
         lock (Stats)
@@ -224,15 +260,15 @@ public sealed class OracleWriter(FaultTarget target, ItemsTable table, ItemsMode
             }
             else
             {
-                Stats.Anomalies.Add($"{write.Kind} of row {write.Changes[0].Id}: the table shows neither the row before the write nor after it: " +
+                Stats.Anomalies.Add($"{Where(write)}{write.Kind} of row {write.Changes[0].Id}: the table shows neither the row before the write nor after it: " +
                     string.Join("; ", write.Changes.Select((c, i) => $"id {c.Id}: before {Show(c.Before)}, after {Show(c.After)}, found {Show(actual[i])}")));
                 // Follow the table so one anomaly is reported once, not again at the end.
                 foreach (var (c, i) in write.Changes.Select((c, i) => (c, i)))
                 {
                     if (actual[i] is { } found)
-                        model.Put(found with { FromWriter = c.Before?.FromWriter ?? c.After?.FromWriter ?? true });
+                        write.Side.Model.Put(found with { FromWriter = c.Before?.FromWriter ?? c.After?.FromWriter ?? true, FormerGrps = c.Before?.FormerGrps });
                     else
-                        model.Remove(c.Id);
+                        write.Side.Model.Remove(c.Id);
                 }
             }
         }

@@ -82,6 +82,18 @@ public static class TargetChecks
         return Convert.ToInt64(await Db.ScalarAsync(c, "SELECT COUNT(*) FROM swap_journal", default), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>One swapped table after a successful run: it equals the oracle and has the new column and index.</summary>
+    public static async Task<List<string>> TableProblemsAsync(FaultTarget target, ItemsTable table, ItemsModel model)
+    {
+        var problems = await table.CompareAsync(model, expectLabel: true);
+        var columns = await ColumnsAsync(target, table.Name);
+        if (!columns.SequenceEqual(["id", "grp", "name", "qty", "note", "grp_label"]))
+            problems.Add($"the table's columns are {string.Join(", ", columns)}; expected id, grp, name, qty, note, grp_label");
+        if (!(await IndexesAsync(target, table.Name)).Contains(table.IndexName))
+            problems.Add($"the new index {table.IndexName} is missing");
+        return problems;
+    }
+
     /// <summary>
     /// The full check after a successful run: the table equals the oracle (see
     /// <see cref="ItemsTable.CompareAsync"/>), has the new column and index, nothing Swap made is
@@ -90,12 +102,7 @@ public static class TargetChecks
     public static async Task<List<string>> AfterSuccessAsync(FaultTarget target, ItemsTable table, ItemsModel model, IReadOnlyList<string>? scripts = null)
     {
         scripts ??= [ItemsTable.ScriptId];
-        var problems = await table.CompareAsync(model, expectLabel: true);
-        var columns = await ColumnsAsync(target, table.Name);
-        if (!columns.SequenceEqual(["id", "grp", "name", "qty", "note", "grp_label"]))
-            problems.Add($"the table's columns are {string.Join(", ", columns)}; expected id, grp, name, qty, note, grp_label");
-        if (!(await IndexesAsync(target, table.Name)).Contains("ix_fault_name"))
-            problems.Add("the new index ix_fault_name is missing");
+        var problems = await TableProblemsAsync(target, table, model);
         var leftovers = await LeftoversAsync(target);
         if (leftovers.Count > 0)
             problems.Add("left behind after success: " + string.Join(", ", leftovers));
