@@ -34,7 +34,7 @@ public static partial class FaultTrial
         await using var probe = new JournalProbe(c.Target, ItemsTable.ScriptId);
         using var process = c.Start(UpArgs);
         if (anchor != "start")
-            await process.WaitForLineAsync(l => l.StartsWith("swap ", StringComparison.Ordinal) && l.Contains(": " + anchor, StringComparison.Ordinal), WaitTimeout);
+            await process.WaitForLineAsync(l => PhaseBegins(l, anchor), WaitTimeout);
         await Task.WhenAny(process.Exited, Task.Delay(delay));
         process.Kill();
         var code = await c.FinishAsync(process, watch);
@@ -55,10 +55,46 @@ public static partial class FaultTrial
                 "removing" => "removing capture",
                 "dropping" => "dropping the old table",
                 "done" => "recording the script",
+                // A line that ends a phase: the next one was under way.
+                "checked" => "creating the copy",
+                "created" => "installing capture",
+                "installed" => "copying",
+                "copied" => "building indexes",
+                "built" => "verifying",
+                "verified" => "cutting over",
+                "cut" => "removing capture",
+                "removed" => "dropping the old table",
+                "dropped" => "recording the script",
                 var other => other,
             }
             : "startup";
         c.Result.Where = $"{phase} (aimed at '{anchor}' +{delay} ms)";
+    }
+
+    /// <summary>
+    /// Whether an output line shows that the phase <paramref name="anchor"/> has begun. Piped, the
+    /// <c>swap</c> command prints no line when a phase starts, only when one ends
+    /// (<c>swap items: installed capture in 0.1 s</c>) and, while copying or verifying, every few
+    /// seconds; so a phase has begun when the one before it says it ended. The phase's own line
+    /// (a terminal's, or a copy's progress line) counts too.
+    /// </summary>
+    private static bool PhaseBegins(string line, string anchor)
+    {
+        if (!line.StartsWith("swap ", StringComparison.Ordinal))
+            return anchor == "checking" && line.Contains("Applying " + ItemsTable.ScriptId, StringComparison.Ordinal);
+        var ended = anchor switch
+        {
+            "creating the copy" => ": checked in ",
+            "installing capture" => ": created the copy in ",
+            "copying" => ": installed capture in ",
+            "building indexes" => ": copied ",
+            "verifying" => ": built indexes on the copy in ",
+            "cutting over" => ": verified ",
+            "removing capture" => ": cut over in ",
+            "dropping the old table" => ": removed capture in ",
+            _ => null,
+        };
+        return line.Contains(": " + anchor, StringComparison.Ordinal) || (ended is not null && line.Contains(ended, StringComparison.Ordinal));
     }
 
     /// <summary>A random kill, then another of the run that resumes it: right after it says where it resumes, plus a seeded delay.</summary>
