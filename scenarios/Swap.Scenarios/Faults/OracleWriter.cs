@@ -21,6 +21,9 @@ public sealed class WriterStats
 
     public Dictionary<string, int> ByKind { get; } = [];
 
+    /// <summary>Acknowledged writes per table, when the writer writes several.</summary>
+    public Dictionary<string, int> ByTable { get; } = [];
+
     /// <summary>The longest a single write took (informational: how long capture or the cut-over held the writer).</summary>
     public TimeSpan LongestWrite { get; set; }
 
@@ -158,6 +161,8 @@ public sealed class OracleWriter
                 {
                     Stats.Acknowledged++;
                     Stats.ByKind[write.Kind] = Stats.ByKind.GetValueOrDefault(write.Kind) + 1;
+                    if (tables.Count > 1)
+                        Stats.ByTable[write.Side.Table.Name] = Stats.ByTable.GetValueOrDefault(write.Side.Table.Name) + 1;
                 }
                 if (pause > TimeSpan.Zero)
                     await Task.Delay(pause);

@@ -42,7 +42,7 @@ public sealed class TrialResult
             $"{Spec}: {(Passed ? "passed" : "FAILED")} in {Seconds:0.0}s; fault at {Where}{(Landed ? "" : " (did not land)")}; exits {ExitCodes}; finished by {FinishedBy}",
         };
         if (w is not null)
-            lines.Add($"  writer: {w.Acknowledged} acknowledged ({string.Join(", ", w.ByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}), {w.Failed} failed cleanly, {w.AmbiguousApplied + w.AmbiguousNotApplied} ambiguous resolved ({w.AmbiguousApplied} applied), {w.Reconnects} reconnects, longest write {w.LongestWrite.TotalMilliseconds:0} ms");
+            lines.Add($"  writer: {w.Acknowledged} acknowledged ({string.Join(", ", w.ByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}), {w.Failed} failed cleanly, {w.AmbiguousApplied + w.AmbiguousNotApplied} ambiguous resolved ({w.AmbiguousApplied} applied), {w.Reconnects} reconnects, longest write {w.LongestWrite.TotalMilliseconds:0} ms{(w.ByTable.Count > 0 ? "; by table: " + string.Join(", ", w.ByTable.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Value}")) : "")}");
         lines.AddRange(Problems.Select(p => "  problem: " + p));
         if (!Passed || Environment.GetEnvironmentVariable("SWAP_FAULT_VERBOSE") is { Length: > 0 })
         {

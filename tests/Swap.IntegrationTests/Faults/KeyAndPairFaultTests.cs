@@ -25,5 +25,7 @@ public class KeyAndPairFaultTests(ITestOutputHelper output)
         Assert.Equal([137, 0], result.Runs.Select(r => r.ExitCode));
         if (shape == TableShape.CompositeKey)
             Assert.True(result.Writes!.ByKind.GetValueOrDefault("move-group") > 0, $"the writer never moved a row to another group:\n{result.Describe()}");
+        if (shape == TableShape.TwoTables)
+            Assert.Equal(["items", "items_b"], result.Writes!.ByTable.Where(t => t.Value > 0).Select(t => t.Key).Order(StringComparer.Ordinal));
     }
 }
