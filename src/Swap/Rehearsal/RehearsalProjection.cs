@@ -85,6 +85,8 @@ internal static class RehearsalProjection
 
     private static StepRehearsal Project(StepRehearsal step, List<string> found, long prodRows, long stageRows)
     {
+        if (step.Method == RehearsalRecorder.InstantMethod)
+            return step with { ProjectedDuration = step.Duration, ProjectionBasis = "as on staging: an instant change touches the catalog, not the rows" };
         if (found.Count == 0)
             return step with { ProjectedDuration = step.Duration, ProjectionBasis = "as on staging: it names no table that production has" };
         if (stageRows == 0)
@@ -92,7 +94,7 @@ internal static class RehearsalProjection
         var ratio = (double)prodRows / stageRows;
         var basis = $"{string.Join(", ", found)}: {prodRows.ToString("N0", CultureInfo.InvariantCulture)} production rows / {stageRows.ToString("N0", CultureInfo.InvariantCulture)} staging rows = x{ratio.ToString("0.##", CultureInfo.InvariantCulture)}";
         if (step.Op != "swap")
-            return step with { ProjectedDuration = step.Duration * ratio, ProjectionBasis = "statement scaled by " + basis };
+            return step with { ProjectedDuration = step.Duration * ratio, ProjectionBasis = (step.Op == "instant" ? "in-place change scaled by " : "statement scaled by ") + basis };
         var rowBound = Sum(step.Phases.Where(p => RowBound.Contains(p.Phase)).Select(p => p.Duration));
         return step with
         {
