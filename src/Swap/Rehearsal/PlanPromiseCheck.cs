@@ -38,18 +38,28 @@ internal static class PlanPromiseCheck
                 continue;
             }
             var actual = await staging.TableEngine.LoadTableAsync(connection, null, name, cancellationToken);
-            var differences = actual is null ? ["the table is missing on staging"] : Differences(promised, actual, staging.Dialect);
+            var differences = actual is null ? new List<string> { "the table is missing on staging" } : Differences(promised, actual, staging.Dialect);
             checks.Add(new SchemaCheck(name, scriptId, differences.Count == 0 ? SchemaCheck.Matches : SchemaCheck.Differs, differences));
         }
         return checks;
     }
 
-    /// <summary>The first script after the promise whose statements name the table, or null.</summary>
-    private static string? LaterStatement(IReadOnlyList<ScriptRehearsal> scripts, int after, string table) =>
-        scripts.Skip(after + 1)
-            .Where(s => s.Outcome == "applied" && s.Steps.Any(st => st.Op == "execute" && TableProbe.Named(st.Description, [table]).Count > 0))
+    /// <summary>
+    /// The script whose statement names the table after the step that made the promised change (later
+    /// in the same script, or in a later one), or null: plan promised no shape for what SQL does.
+    /// </summary>
+    private static string? LaterStatement(IReadOnlyList<ScriptRehearsal> scripts, int promisedBy, string table)
+    {
+        bool Names(StepRehearsal step) => TableProbe.Named(step.Description, [table]).Count > 0;
+        var own = scripts[promisedBy].Steps;
+        var change = own.ToList().FindLastIndex(st => st.Op == "swap" ? st.Tables.Contains(table, StringComparer.OrdinalIgnoreCase) : st.Op == "instant" && Names(st));
+        if (own.Skip(change + 1).Any(st => st.Op == "execute" && Names(st)))
+            return scripts[promisedBy].Id;
+        return scripts.Skip(promisedBy + 1)
+            .Where(s => s.Outcome == "applied" && s.Steps.Any(st => st.Op == "execute" && Names(st)))
             .Select(s => s.Id)
             .FirstOrDefault();
+    }
 
     internal static List<string> Differences(TableSchema promised, TableSchema actual, Dialects.SqlDialect dialect)
     {
