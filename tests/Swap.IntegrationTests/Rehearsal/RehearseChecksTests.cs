@@ -133,3 +133,67 @@ public class RehearseChecksTests
         Assert.Equal(["id", "name", "note", "flag", "extra"], await staging.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' ORDER BY ordinal_position"));
     }
 }
+
+/// <summary>The HTML report as a browser shows it: Debian's Chromium, headless.</summary>
+public class RehearsalHtmlInChromiumTests
+{
+    /// <summary>Measures the laid-out page in the browser and writes what it found into the DOM.</summary>
+    private const string LayoutProbe = """
+        <script>
+        const rects = [...document.querySelectorAll('svg rect')];
+        const svg = document.querySelector('svg').getBoundingClientRect();
+        const found = {
+          bars: rects.length,
+          drawn: rects.filter(x => { const b = x.getBoundingClientRect(); return b.width > 0 && b.height > 0 && b.right <= svg.right + 1; }).length,
+          headings: [...document.querySelectorAll('h2')].map(h => h.textContent),
+          verdicts: [...document.querySelectorAll('ul.verdict li')].map(li => li.textContent),
+          fetched: performance.getEntriesByType('resource').length,
+          overflows: document.documentElement.scrollWidth > window.innerWidth,
+        };
+        const pre = document.createElement('pre');
+        pre.id = 'layout-probe';
+        pre.textContent = JSON.stringify(found);
+        document.body.appendChild(pre);
+        </script>
+        """;
+
+    [Fact]
+    public async Task The_report_opens_in_headless_chromium_with_every_bar_of_the_timeline_drawn_and_nothing_fetched()
+    {
+        using var scratch = RehearsalKit.Migrations();
+        var folder = scratch.Path;
+        await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "prod.db")))
+            await RehearsalKit.FillItemsAsync(c, 200);
+        var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--clone-from", "sqlite:prod.db", "--db", "sqlite:prod.db", "--report", "out", "--load", "30"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var report = RehearsalKit.ReadJson(Path.Combine(folder, "out"));
+        var html = File.ReadAllText(Path.Combine(folder, "out", "rehearsal.html"));
+        var probed = Path.Combine(folder, "out", "probed.html");
+        File.WriteAllText(probed, html.Replace("</body>", LayoutProbe + "</body>", StringComparison.Ordinal));
+
+        var dom = await HeadlessChromium.DumpDomAsync(probed);
+
+        var text = System.Text.RegularExpressions.Regex.Match(dom, "<pre id=\"layout-probe\">(.*?)</pre>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(text.Success, dom);
+        var found = JsonDocument.Parse(System.Net.WebUtility.HtmlDecode(text.Groups[1].Value)).RootElement;
+        // One bar per phase of a swap, one per other step.
+        var bars = report.GetProperty("scripts").EnumerateArray().SelectMany(s => s.GetProperty("steps").EnumerateArray()).Sum(st => Math.Max(1, st.GetProperty("phases").GetArrayLength()));
+        Assert.True(bars > 3, report.ToString());
+        Assert.Equal((bars, bars), (found.GetProperty("bars").GetInt32(), found.GetProperty("drawn").GetInt32()));
+        Assert.Equal(
+            ["Timeline", "20261201000000_add_note", "MigrateIndexNote", "Production tables (read only)", "What the projection rests on", "Under load", "Staging against the plan", "Verdict"],
+            found.GetProperty("headings").EnumerateArray().Select(h => h.GetString()));
+        Assert.Equal(
+            report.GetProperty("scripts").EnumerateArray().Select(s => $"{s.GetProperty("id").GetString()}: {s.GetProperty("verdict").GetString()}"),
+            found.GetProperty("verdicts").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(0, found.GetProperty("fetched").GetInt32());
+        Assert.False(found.GetProperty("overflows").GetBoolean(), "the page is wider than the window");
+
+        var png = Path.Combine(folder, "out", "report.png");
+        await HeadlessChromium.ScreenshotAsync(Path.Combine(folder, "out", "rehearsal.html"), png, 1100, 1500);
+        var bytes = await File.ReadAllBytesAsync(png);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        // The IHDR chunk: width and height, big-endian.
+        Assert.Equal((1100, 1500), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))));
+    }
+}
