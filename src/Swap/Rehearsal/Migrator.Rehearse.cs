@@ -39,13 +39,14 @@ public sealed partial class Migrator
             ? ((await StatusAsync(cancellationToken)).Scripts, "staging's history before the rehearsal")
             : (await ProductionStatusAsync(production, cancellationToken), "production's history");
 
-        var recorder = new RehearsalRecorder(time, database.TableEngine.Online, options.Swap.Progress);
         StagingWriter? writer = null;
         if (rehearsal.LoadRate is { } rate)
         {
             writer = await StagingWriter.StartAsync(database, options.Tables, time, rate, cancellationToken);
             await Task.Delay(rehearsal.LoadBaseline, time, cancellationToken);
         }
+        // The report's times count from here: the load's baseline writes come before (negative starts).
+        var recorder = new RehearsalRecorder(time, database.TableEngine.Online, options.Swap.Progress);
         var started = time.GetTimestamp();
         var forward = options.Swap.Progress;
         options.Swap.Progress = recorder;

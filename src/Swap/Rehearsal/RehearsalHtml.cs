@@ -68,7 +68,7 @@ internal static class RehearsalHtml
                 var attempts = string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
                 h.Append(CultureInfo.InvariantCulture,
                     $"<tr><td class=\"n\">{s.Step}</td><td>{E(s.Description)}{(s.Error is null ? "" : $"<br><span class=\"bad\">{E(s.Error)}</span>")}</td><td>{E(s.Method)}</td><td class=\"n\">{E(Durations.Format(s.Duration))}</td>" +
-                    $"<td class=\"n\">{s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)}</td><td>{E(attempts)}</td><td>{E(RehearsalMarkdown.LoadCell(s.Load))}</td>" +
+                    $"<td class=\"n\">{s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)}</td><td>{E(attempts)}</td><td class=\"n\">{E(RehearsalMarkdown.StepLoadCell(s.Load))}</td>" +
                     $"<td class=\"n\">{(s.ProjectedDuration is { } pd ? E(Durations.Format(pd)) : "")}</td><td class=\"muted\">{E(s.ProjectionBasis)}</td></tr>\n");
             }
             h.Append("</table>\n");

@@ -36,7 +36,7 @@ internal static class RehearsalMarkdown
             {
                 var attempts = s.CutOverAttempts.Count == 0 ? "" : string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {LoadCell(s.Load)} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
+                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {StepLoadCell(s.Load)} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
             }
             md.AppendLine();
             foreach (var s in script.Steps.Where(s => s.Phases.Count > 0))
@@ -93,7 +93,14 @@ internal static class RehearsalMarkdown
     /// <summary>"p99 12 ms (p50 3 ms, max 40 ms) over 57 writes, 1 failed", or empty without writes.</summary>
     internal static string LoadCell(WriteLatency? w) => w is null
         ? ""
-        : $"p99 {Latency(w.P99)} (p50 {Latency(w.P50)}, max {Latency(w.Max)}) over {w.Writes.ToString("N0", CultureInfo.InvariantCulture)} writes{(w.Failed > 0 ? $", {w.Failed.ToString("N0", CultureInfo.InvariantCulture)} failed" : "")}";
+        : $"p99 {Latency(w.P99)} (p50 {Latency(w.P50)}, max {Latency(w.Max)}) over {Writes(w.Writes)}{(w.Failed > 0 ? $", {w.Failed.ToString("N0", CultureInfo.InvariantCulture)} failed" : "")}";
+
+    /// <summary>A step's cell: "843 ms, 2 writes" (the p99), with failures.</summary>
+    internal static string StepLoadCell(WriteLatency? w) => w is null
+        ? ""
+        : $"{Latency(w.P99)}, {Writes(w.Writes)}{(w.Failed > 0 ? $", {w.Failed.ToString("N0", CultureInfo.InvariantCulture)} failed" : "")}";
+
+    private static string Writes(int n) => n.ToString("N0", CultureInfo.InvariantCulture) + (n == 1 ? " write" : " writes");
 
     /// <summary>A write's latency: tenths of a millisecond below 10 ms.</summary>
     private static string Latency(TimeSpan t) =>
