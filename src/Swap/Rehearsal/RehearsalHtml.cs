@@ -62,13 +62,13 @@ internal static class RehearsalHtml
                 h.Append(CultureInfo.InvariantCulture, $"<p class=\"bad\">{E(script.Error)}</p>\n");
             if (script.Steps.Count == 0)
                 continue;
-            h.Append("<table><tr><th>step</th><th>what</th><th>method</th><th>took</th><th>rows copied</th><th>rows/s</th><th>cut-over attempts</th><th>writes p99</th><th>projected</th><th>projection rests on</th></tr>\n");
+            h.Append("<table><tr><th>step</th><th>what</th><th>method</th><th>took</th><th>rows copied</th><th>rows/s</th><th>log applied</th><th>cut-over attempts</th><th>writes p99</th><th>projected</th><th>projection rests on</th></tr>\n");
             foreach (var s in script.Steps)
             {
                 var attempts = string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
                 h.Append(CultureInfo.InvariantCulture,
                     $"<tr><td class=\"n\">{s.Step}</td><td>{E(s.Description)}{(s.Error is null ? "" : $"<br><span class=\"bad\">{E(s.Error)}</span>")}</td><td>{E(s.Method)}</td><td class=\"n\">{E(Durations.Format(s.Duration))}</td>" +
-                    $"<td class=\"n\">{s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)}</td><td>{E(attempts)}</td><td class=\"n\">{E(RehearsalMarkdown.StepLoadCell(s.Load))}</td>" +
+                    $"<td class=\"n\">{s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.LogRowsApplied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td>{E(attempts)}</td><td class=\"n\">{E(RehearsalMarkdown.StepLoadCell(s.Load))}</td>" +
                     $"<td class=\"n\">{(s.ProjectedDuration is { } pd ? E(Durations.Format(pd)) : "")}</td><td class=\"muted\">{E(s.ProjectionBasis)}</td></tr>\n");
             }
             h.Append("</table>\n");

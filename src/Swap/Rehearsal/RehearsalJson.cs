@@ -55,6 +55,7 @@ internal static class RehearsalJson
                 durationMs = Ms(st.Duration),
                 tables = st.Tables,
                 rowsCopied = st.RowsCopied,
+                logRowsApplied = st.LogRowsApplied,
                 rowsPerSecond = st.RowsPerSecond is { } rate ? Math.Round(rate) : (double?)null,
                 phases = st.Phases.Select(p => new { phase = p.Phase, table = p.Table, startMs = Ms(p.Start), durationMs = Ms(p.Duration) }),
                 cutOverAttempts = st.CutOverAttempts.Select(a => new { attempt = a.Attempt, durationMs = Ms(a.Duration), succeeded = a.Succeeded }),

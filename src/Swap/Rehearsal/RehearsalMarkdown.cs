@@ -30,13 +30,13 @@ internal static class RehearsalMarkdown
                 md.AppendLine(CultureInfo.InvariantCulture, $"> {Cell(script.Error)}").AppendLine();
             if (script.Steps.Count == 0)
                 continue;
-            md.AppendLine("| step | what | method | took | rows copied | rows/s | cut-over attempts | writes p99 | projected | projection rests on |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| step | what | method | took | rows copied | rows/s | log applied | cut-over attempts | writes p99 | projected | projection rests on |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var s in script.Steps)
             {
                 var attempts = s.CutOverAttempts.Count == 0 ? "" : string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {StepLoadCell(s.Load)} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
+                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {s.LogRowsApplied?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {StepLoadCell(s.Load)} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
             }
             md.AppendLine();
             foreach (var s in script.Steps.Where(s => s.Phases.Count > 0))

@@ -30,6 +30,7 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
     private readonly Dictionary<string, long> rowsCopied = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> swapTables = [];
     private (SwapPhase Phase, string Table, TimeSpan Start)? openPhase;
+    private long? logApplied;
 
     public IReadOnlyList<Script> Scripts => scripts;
 
@@ -99,11 +100,15 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
             RowsPerSecond = isSwap && rows > 0 && copyTime > 0 ? rows / copyTime : null,
             Phases = isSwap ? phases.ToList() : [],
             CutOverAttempts = isSwap ? attempts.ToList() : [],
+            // A rebuild in one transaction captures nothing.
+            LogRowsApplied = isSwap && onlineEngine && mode == ExecutionMode.Journaled ? logApplied : null,
             Error = error is null ? null : Message(error),
         });
         if (isSwap)
             ResetSwap();
     }
+
+    public void LogApplied(string scriptId, long rows) => logApplied = rows;
 
     public void CutOverAttempted(string scriptId, IReadOnlyList<string> tables, int attempt, TimeSpan duration, bool succeeded) =>
         attempts.Add(new CutOverAttempt(attempt, duration, succeeded));
@@ -138,6 +143,7 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
         attempts.Clear();
         rowsCopied.Clear();
         swapTables.Clear();
+        logApplied = null;
     }
 
     internal static string Message(Exception e) => e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";

@@ -129,6 +129,9 @@ public sealed record StepRehearsal
     /// <summary>Rows copied per second of copying (swaps only).</summary>
     public double? RowsPerSecond { get; init; }
 
+    /// <summary>Change-log rows (writes captured during the copy) applied to the copies (online swaps only).</summary>
+    public long? LogRowsApplied { get; init; }
+
     /// <summary>The swap's phases per table, in order (swaps only).</summary>
     public IReadOnlyList<PhaseSpan> Phases { get; init; } = [];
 

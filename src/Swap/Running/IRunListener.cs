@@ -28,6 +28,11 @@ internal interface IRunListener
     /// <summary>One step of the script API ended (an <c>execute</c>, a <c>swap</c>); failed when <paramref name="error"/> is set.</summary>
     void StepFinished(string scriptId, int step, string op, string description, ExecutionMode mode, TimeSpan duration, Exception? error);
 
+    /// <summary>A swap of the script finished, having applied <paramref name="rows"/> change-log rows to its copies (in this process).</summary>
+    void LogApplied(string scriptId, long rows)
+    {
+    }
+
     /// <summary>One attempt of a cut-over ended, with or without its locks.</summary>
     void CutOverAttempted(string scriptId, IReadOnlyList<string> tables, int attempt, TimeSpan duration, bool succeeded);
 }

@@ -45,6 +45,7 @@ public class RehearseTests
         var swap = Assert.Single(scripts[1].GetProperty("steps").EnumerateArray());
         Assert.Equal(("swap", "table rebuild in one transaction", 250L), (swap.GetProperty("op").GetString(), swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64()));
         Assert.Equal(["items"], swap.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(swap.TryGetProperty("logRowsApplied", out _), "a rebuild in one transaction captures nothing");
         Assert.Contains("Copying", swap.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
         Assert.True(Assert.Single(swap.GetProperty("cutOverAttempts").EnumerateArray()).GetProperty("succeeded").GetBoolean());
         Assert.StartsWith("will rebuild items in one transaction; other writers wait for it (", scripts[1].GetProperty("verdict").GetString(), StringComparison.Ordinal);
@@ -102,7 +103,7 @@ public class RehearseTests
             var report = RehearsalKit.ReadJson(Path.Combine(folder, "out"));
             Assert.Equal(["20261201000000_add_note:applied", "MigrateIndexNote:applied"], RehearsalKit.Ids(report));
             var swap = Assert.Single(report.GetProperty("scripts")[1].GetProperty("steps").EnumerateArray());
-            Assert.Equal(("online copy-and-swap", 300L), (swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64()));
+            Assert.Equal(("online copy-and-swap", 300L, 0L), (swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64(), swap.GetProperty("logRowsApplied").GetInt64()));
             Assert.True(swap.GetProperty("cutOverAttempts").EnumerateArray().Last().GetProperty("succeeded").GetBoolean());
             Assert.Matches("^will run online; needs a lock of [0-9,]+ ms at cut-over", report.GetProperty("scripts")[1].GetProperty("verdict").GetString());
             var table = Assert.Single(report.GetProperty("productionTables").EnumerateArray());
