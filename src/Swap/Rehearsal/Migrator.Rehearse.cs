@@ -39,12 +39,9 @@ public sealed partial class Migrator
             ? ((await StatusAsync(cancellationToken)).Scripts, "staging's history before the rehearsal")
             : (await ProductionStatusAsync(production, cancellationToken), "production's history");
 
-        StagingWriter? writer = null;
-        if (rehearsal.LoadRate is { } rate)
-        {
-            writer = await StagingWriter.StartAsync(database, options.Tables, time, rate, cancellationToken);
+        await using var writer = rehearsal.LoadRate is { } rate ? await StagingWriter.StartAsync(database, options.Tables, time, rate, cancellationToken) : null;
+        if (writer is not null)
             await Task.Delay(rehearsal.LoadBaseline, time, cancellationToken);
-        }
         // The report's times count from here: the load's baseline writes come before (negative starts).
         var recorder = new RehearsalRecorder(time, database.TableEngine.Online, options.Swap.Progress);
         var started = time.GetTimestamp();
@@ -65,7 +62,7 @@ public sealed partial class Migrator
             options.Swap.Progress = forward;
             Listener = null;
             if (writer is not null)
-                await writer.DisposeAsync();
+                await writer.StopAsync();
         }
         var duration = time.GetElapsedTime(started);
 
