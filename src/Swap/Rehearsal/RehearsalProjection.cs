@@ -69,7 +69,7 @@ internal static class RehearsalProjection
                 "the copy, index build and verification of a table swap, and a statement that names a table.",
                 "Creating the copy, installing capture, the cut-over and clean-up, and statements on tables that are new or empty on staging, are taken as they were on staging.",
                 "Production rows are catalog estimates for tables of 100,000 rows or more, COUNT(*) below; staging rows are the rows a swap copied, else read the same way after the rehearsal.",
-                "It assumes production's hardware and load are like staging's: application writes during the copy (capture) slow it, so read the projection as a lower bound.",
+                "It assumes production's hardware and load are like staging's: application writes during the copy (capture) slow it. A much smaller staging copy also pays the copy's first, small chunks for more of its rows, which the scaling carries over: at large ratios it can run over (see docs/operating-online-swaps.md).",
             };
             if (report.StagingVersion != report.ProductionVersion)
                 notes.Add($"Staging runs {report.StagingVersion} and production {report.ProductionVersion}: the same methods apply, their speed may differ.");

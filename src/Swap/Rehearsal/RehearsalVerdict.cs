@@ -16,7 +16,7 @@ internal static class RehearsalVerdict
         var took = Ms(script.Duration);
         var inPlace = script.Steps.Where(s => s.Op == "instant").ToList();
         if (swaps.Count == 0 && inPlace.Count > 0)
-            return $"will change {string.Join("; ", inPlace.Select(s => s.Description))} without a copy, under a bounded lock wait ({took} on staging)";
+            return $"will change {string.Join("; ", inPlace.Select(s => s.Description))}: no copy, a bounded lock wait ({took} on staging)";
         if (swaps.Count == 0)
         {
             return script.Mode == ExecutionMode.Transactional

@@ -129,7 +129,7 @@ public class RehearseChecksTests
         var report = RehearsalKit.ReadJson(Path.Combine(folder, "out"));
         var instant = Assert.Single(report.GetProperty("scripts")[1].GetProperty("steps").EnumerateArray());
         Assert.Equal(("instant", "instant"), (instant.GetProperty("op").GetString(), instant.GetProperty("method").GetString()));
-        Assert.StartsWith("will change items instant without a copy, under a bounded lock wait (", report.GetProperty("scripts")[1].GetProperty("verdict").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("will change items instant: no copy, a bounded lock wait (", report.GetProperty("scripts")[1].GetProperty("verdict").GetString(), StringComparison.Ordinal);
         var check = Assert.Single(report.GetProperty("schemaChecks").EnumerateArray());
         Assert.Equal(("items", "MigrateIndexNote", "not compared"), (check.GetProperty("table").GetString(), check.GetProperty("script").GetString(), check.GetProperty("outcome").GetString()));
         Assert.Equal(["20261201000002_later changed it with its own SQL after the plan's promise"], check.GetProperty("differences").EnumerateArray().Select(d => d.GetString()));
