@@ -74,8 +74,7 @@ public sealed partial class MigrationContext
         {
             foreach (var (use, plan) in instant)
                 session.Plan.Add(new PlannedStep($"{use.Original.Name}: {plan}", plan.Statements));
-            foreach (var use in uses)
-                use.Finished = true;
+            Promise(uses);
             return;
         }
         if (instant is not null && await Instant.InstantChanger.RunAsync(session, instant))
@@ -90,8 +89,7 @@ public sealed partial class MigrationContext
         {
             session.Plan.Add(new PlannedStep($"copy-and-swap: {whyCopy ?? "the engine cannot make these changes in place"}", []));
             SwapPlanner.Plan(session, uses);
-            foreach (var use in uses)
-                use.Finished = true;
+            Promise(uses);
             return;
         }
         var identity = string.Join("\n", uses.Select(u => u.Identity));
@@ -174,6 +172,20 @@ public sealed partial class MigrationContext
         var use = new TableUse(original, names, eager ? null : new DbTable(original, names.Copy, dialect, readOnly: false), eager) { Online = online };
         session.Tables[name] = use;
         return use;
+    }
+
+    /// <summary>
+    /// A dry run's promise: each table as the plan predicts it after the swap (a rehearsal compares
+    /// staging with it). A table the script changes with its own SQL on the copy has no prediction.
+    /// </summary>
+    private void Promise(IReadOnlyList<TableUse> uses)
+    {
+        foreach (var use in uses)
+        {
+            if (use.Model is not null)
+                session.Promised.Add(SwapPlanner.Predict(session.Database.TableEngine, use) with { Name = use.Original.Name });
+            use.Finished = true;
+        }
     }
 
     private SwapException MissingTable(string name) => new(

@@ -33,7 +33,7 @@ public sealed partial class Migrator
             var mode = ScriptRunner.ModeFor(run, script) == ExecutionMode.Transactional ? "one transaction" : "journaled steps";
             try
             {
-                var (steps, online) = await ScriptRunner.PlanAsync(run, script, connection);
+                var (steps, online, _) = await ScriptRunner.PlanAsync(run, script, connection);
                 var warnings = await OnlineSql.DdlLinter.WarningsAsync(database, connection, script, options.LargeTableRows, cancellationToken);
                 plans.Add(new ScriptPlan(script.Id, script.Module, online ? "journaled steps (online swap)" : mode, steps, null) { Warnings = warnings });
             }

@@ -78,6 +78,7 @@ public sealed partial class Migrator
                     break;
                 }
                 await EnsureStillLockedAsync(runLock, cancellationToken);
+                await PlanAheadAsync(run, script, connection);
                 (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
                 if (outcome is null)
                 {
@@ -101,6 +102,25 @@ public sealed partial class Migrator
         finally
         {
             await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// For a rehearsal: the script's dry run on the database as the scripts before it left it (what
+    /// <c>plan</c> would say then), told to the listener. A plan that fails does not stop the run.
+    /// </summary>
+    private async Task PlanAheadAsync(RunContext run, MigrationScript script, DbConnection connection)
+    {
+        if (run.Listener is not { PlansAhead: true } listener)
+            return;
+        try
+        {
+            var dryRun = await ScriptRunner.PlanAsync(run with { Listener = null, OnProgress = null }, script, connection);
+            listener.ScriptPlanned(script.Id, dryRun.Promised, null);
+        }
+        catch (Exception e) when (e is SwapException || database.IsDatabaseError(e))
+        {
+            listener.ScriptPlanned(script.Id, [], e.Message);
         }
     }
 

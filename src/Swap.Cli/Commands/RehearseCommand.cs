@@ -20,7 +20,8 @@ internal sealed class RehearseCommand : ICommand
         var on = new Option<string>("--on") { HelpName = "url", Description = "The staging database to run the pending scripts on (it is changed; production never is).", Required = true };
         var cloneFrom = new Option<string?>("--clone-from") { HelpName = "url", Description = "First make --on as a copy of this database: SQLite backup API, or PostgreSQL CREATE DATABASE ... TEMPLATE on the same server (nothing may be connected to it)." };
         var reportDir = new Option<string?>("--report") { HelpName = "folder", Description = "Folder for rehearsal.md, rehearsal.json and rehearsal.html (default swap-rehearsals/<UTC time>)." };
-        var command = new Command("rehearse", "Run every pending script on a staging database with the real engine and report each step; with --db, read production (never write) and project the durations there.") { on, cloneFrom, reportDir };
+        var load = new Option<double?>("--load") { HelpName = "rate", Description = "During the rehearsal, update rows of the staging tables at this many writes per second (one connection) and report the writes' p99 during each step." };
+        var command = new Command("rehearse", "Run every pending script on a staging database with the real engine and report each step; with --db, read production (never write) and project the durations there.") { on, cloneFrom, reportDir, load };
         // The same engine settings as 'up', so the rehearsal runs as production will; not --time-budget: a rehearsal runs everything.
         var swap = new SwapRunOptions();
         foreach (var option in new Option[] { swap.KeepOld, swap.ChunkTime, swap.ChunkSize, swap.MaxChunkSize, swap.CutOverWait, swap.CutOverRetries, swap.SqliteOnline })
@@ -37,6 +38,8 @@ internal sealed class RehearseCommand : ICommand
                 invocation.Err.AddSecretValue(raw, url?.ToString() ?? "***");
             }
             settings.RequireMigrations();
+            if (parse.GetValue(load) is { } rate && !(rate > 0 && rate <= StagingWriter.MaxRate))
+                throw new SwapException(SwapErrorKind.Usage, $"--load {rate.ToString(CultureInfo.InvariantCulture)}: give the writes per second of the load, more than 0 and at most {StagingWriter.MaxRate:N0}.");
             if (production is not null && SameDatabase(staging, production))
                 throw new SwapException(SwapErrorKind.Usage, $"--on {staging} is the production database (--db); a rehearsal runs on a staging copy and only reads production.");
             if (production is not null)
@@ -65,7 +68,7 @@ internal sealed class RehearseCommand : ICommand
             if (source is not null)
                 await CloneAsync(invocation, source, staging, ct);
             RequireFile(staging, "--on");
-            var report = await migrator.RehearseAsync(new RehearsalOptions { Production = productionDb, ClonedFrom = source?.ToString() }, ct);
+            var report = await migrator.RehearseAsync(new RehearsalOptions { Production = productionDb, ClonedFrom = source?.ToString(), LoadRate = parse.GetValue(load) }, ct);
             var folderPath = parse.GetValue(reportDir) is { } d
                 ? Path.GetFullPath(d, invocation.WorkingDirectory)
                 : Path.Combine(invocation.WorkingDirectory, "swap-rehearsals", invocation.Time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));

@@ -166,6 +166,7 @@ internal sealed partial class SwapOperation
             }
             await SaveAsync(SwapStage.OldDropped);
         }
+        session.Run.Listener?.LogApplied(session.Script.Id, applier.Applied);
         foreach (var spec in specs)
             Report(spec, SwapPhase.Done, data.Table(spec.Original.Name).Copied, spec.Original.EstimatedRows);
         return data.Write();

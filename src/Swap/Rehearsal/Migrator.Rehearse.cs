@@ -17,6 +17,8 @@ public sealed partial class Migrator
         var time = options.TimeProvider;
         var startedAt = time.GetUtcNow();
         var production = rehearsal.Production;
+        if (rehearsal.LoadRate is { } asked && !(asked > 0 && asked <= StagingWriter.MaxRate))
+            throw new SwapException(SwapErrorKind.Usage, $"--load {asked}: give the writes per second of the load, more than 0 and at most {StagingWriter.MaxRate:N0}.");
         if (production is not null && production.Engine != database.Engine)
             throw new SwapException(SwapErrorKind.Usage, $"Staging ({database.DisplayName}) and production ({production.DisplayName}) run different engines; a rehearsal on one says little about the other.");
 
@@ -32,7 +34,15 @@ public sealed partial class Migrator
         string stagingVersion;
         await using (var c = await database.OpenConnectionAsync(cancellationToken))
             stagingVersion = await database.ServerVersionAsync(c, cancellationToken);
+        // What 'status' says before 'up': on production when it is given (read only), else on staging.
+        var (before, basis) = production is null
+            ? ((await StatusAsync(cancellationToken)).Scripts, "staging's history before the rehearsal")
+            : (await ProductionStatusAsync(production, cancellationToken), "production's history");
 
+        await using var writer = rehearsal.LoadRate is { } rate ? await StagingWriter.StartAsync(database, options.Tables, time, rate, cancellationToken) : null;
+        if (writer is not null)
+            await Task.Delay(rehearsal.LoadBaseline, time, cancellationToken);
+        // The report's times count from here: the load's baseline writes come before (negative starts).
         var recorder = new RehearsalRecorder(time, database.TableEngine.Online, options.Swap.Progress);
         var started = time.GetTimestamp();
         var forward = options.Swap.Progress;
@@ -51,6 +61,8 @@ public sealed partial class Migrator
         {
             options.Swap.Progress = forward;
             Listener = null;
+            if (writer is not null)
+                await writer.StopAsync();
         }
         var duration = time.GetElapsedTime(started);
 
@@ -67,6 +79,9 @@ public sealed partial class Migrator
                 Verdict = "not rehearsed: an earlier script failed",
             });
         }
+        LoadSummary? load = null;
+        if (writer is not null)
+            (scripts, load) = LoadLatency.Attach(scripts, writer, recorder.Origin, time, rehearsal.LoadRate!.Value);
         var report = new RehearsalReport
         {
             Staging = database.DisplayName,
@@ -78,9 +93,20 @@ public sealed partial class Migrator
             StartedAt = startedAt,
             Duration = duration,
             Scripts = scripts,
+            SchemaChecks = await PlanPromiseCheck.CompareAsync(database, recorder.Plans, scripts, cancellationToken),
+            Status = StatusAfterUpCheck.Compare(before, basis, scripts, status),
+            Load = load,
             ExitCode = failure is null ? 0 : (int)failure.Kind,
         };
         return production is null ? report : await RehearsalProjection.ProjectAsync(report, database, production, cancellationToken);
+    }
+
+    /// <summary>Production's scripts as 'status' there sees them, read in a read-only session (nothing is created when it has no history).</summary>
+    private async Task<IReadOnlyList<ScriptState>> ProductionStatusAsync(SwapDatabase production, CancellationToken cancellationToken)
+    {
+        await using var connection = await TableProbe.OpenReadOnlySessionAsync(production, cancellationToken);
+        var recorded = await new History.HistoryStore(production, options.Tables).ReadAsync(connection, cancellationToken);
+        return Compare(Catalog.Scripts, recorded, [], lockHeld: false);
     }
 
     private ScriptRehearsal Rehearsed(RehearsalRecorder.Script s, SwapException? failure)

@@ -62,13 +62,13 @@ internal static class RehearsalHtml
                 h.Append(CultureInfo.InvariantCulture, $"<p class=\"bad\">{E(script.Error)}</p>\n");
             if (script.Steps.Count == 0)
                 continue;
-            h.Append("<table><tr><th>step</th><th>what</th><th>method</th><th>took</th><th>rows copied</th><th>rows/s</th><th>cut-over attempts</th><th>projected</th><th>projection rests on</th></tr>\n");
+            h.Append("<table><tr><th>step</th><th>what</th><th>method</th><th>took</th><th>rows copied</th><th>rows/s</th><th>log applied</th><th>cut-over attempts</th><th>writes p99</th><th>projected</th><th>projection rests on</th></tr>\n");
             foreach (var s in script.Steps)
             {
                 var attempts = string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
                 h.Append(CultureInfo.InvariantCulture,
                     $"<tr><td class=\"n\">{s.Step}</td><td>{E(s.Description)}{(s.Error is null ? "" : $"<br><span class=\"bad\">{E(s.Error)}</span>")}</td><td>{E(s.Method)}</td><td class=\"n\">{E(Durations.Format(s.Duration))}</td>" +
-                    $"<td class=\"n\">{s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)}</td><td>{E(attempts)}</td>" +
+                    $"<td class=\"n\">{s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)}</td><td class=\"n\">{s.LogRowsApplied?.ToString("N0", CultureInfo.InvariantCulture)}</td><td>{E(attempts)}</td><td class=\"n\">{E(RehearsalMarkdown.StepLoadCell(s.Load))}</td>" +
                     $"<td class=\"n\">{(s.ProjectedDuration is { } pd ? E(Durations.Format(pd)) : "")}</td><td class=\"muted\">{E(s.ProjectionBasis)}</td></tr>\n");
             }
             h.Append("</table>\n");
@@ -89,6 +89,33 @@ internal static class RehearsalHtml
             foreach (var note in report.ProjectionNotes)
                 Li(h, E(note));
             h.Append("</ul>\n");
+        }
+        if (report.Load is { } load)
+        {
+            h.Append(CultureInfo.InvariantCulture, $"<h2>Under load</h2>\n<p>A writer updated one row at a time at {load.Rate:0.#} writes/s on {E(load.Tables.Count == 0 ? "no table" : string.Join(", ", load.Tables))}{E(load.Skipped.Count == 0 ? "" : $" (left alone: {string.Join("; ", load.Skipped)})")}.</p>\n<ul>");
+            Li(h, "before the first script: " + E(RehearsalMarkdown.LoadCell(load.Baseline)));
+            Li(h, "during the rehearsal: " + E(RehearsalMarkdown.LoadCell(load.During)));
+            h.Append("</ul>\n");
+        }
+        h.Append("<h2>Staging against the plan</h2>\n<ul>");
+        if (report.SchemaChecks.Count == 0)
+            Li(h, "<span class=\"muted\">No script changed a table through the table API, so the plan promised no table's shape.</span>");
+        foreach (var check in report.SchemaChecks)
+        {
+            var css = check.Outcome == SchemaCheck.Matches ? "ok" : check.Outcome == SchemaCheck.Differs ? "bad" : "muted";
+            Li(h, $"{E(check.Table)} (promised by {E(check.Script)}): <b class=\"{css}\">{E(check.Outcome)}</b>{(check.Differences.Count == 0 ? "" : ": " + E(string.Join("; ", check.Differences)))}");
+        }
+        h.Append("</ul>\n");
+        if (report.Status is { } status)
+        {
+            h.Append(CultureInfo.InvariantCulture, $"<p><code>status</code> on staging: {E(string.Join(", ", status.Staging))}. ");
+            h.Append(status.Differences.Count == 0
+                ? $"<span class=\"ok\">It is what <code>status</code> on production will be after <code>up</code></span> (from {E(status.Basis)}).</p>\n"
+                : $"<span class=\"bad\">It differs from what <code>status</code> on production will be after <code>up</code></span> (from {E(status.Basis)}):</p>\n<ul>");
+            foreach (var difference in status.Differences)
+                Li(h, E(difference));
+            if (status.Differences.Count > 0)
+                h.Append("</ul>\n");
         }
         h.Append("<h2>Verdict</h2>\n<ul class=\"verdict\">");
         foreach (var script in report.Scripts)

@@ -30,13 +30,13 @@ internal static class RehearsalMarkdown
                 md.AppendLine(CultureInfo.InvariantCulture, $"> {Cell(script.Error)}").AppendLine();
             if (script.Steps.Count == 0)
                 continue;
-            md.AppendLine("| step | what | method | took | rows copied | rows/s | cut-over attempts | projected | projection rests on |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| step | what | method | took | rows copied | rows/s | log applied | cut-over attempts | writes p99 | projected | projection rests on |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var s in script.Steps)
             {
                 var attempts = s.CutOverAttempts.Count == 0 ? "" : string.Join(", ", s.CutOverAttempts.Select(a => $"{RehearsalVerdict.Ms(a.Duration)} {(a.Succeeded ? "ok" : "no lock")}"));
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
+                    $"| {s.Step} | {Cell(s.Description)}{(s.Error is null ? "" : " **failed:** " + Cell(s.Error))} | {s.Method} | {Durations.Format(s.Duration)} | {s.RowsCopied?.ToString("N0", CultureInfo.InvariantCulture)} | {s.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture)} | {s.LogRowsApplied?.ToString("N0", CultureInfo.InvariantCulture)} | {attempts} | {StepLoadCell(s.Load)} | {(s.ProjectedDuration is { } pd ? Durations.Format(pd) : "")} | {Cell(s.ProjectionBasis ?? "")} |");
             }
             md.AppendLine();
             foreach (var s in script.Steps.Where(s => s.Phases.Count > 0))
@@ -62,11 +62,49 @@ internal static class RehearsalMarkdown
                 md.AppendLine("- " + note);
             md.AppendLine();
         }
+        if (report.Load is { } load)
+        {
+            md.AppendLine("## Under load").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"A writer updated one row at a time at {load.Rate:0.#} writes/s on {(load.Tables.Count == 0 ? "no table" : string.Join(", ", load.Tables))}{(load.Skipped.Count == 0 ? "" : $" (left alone: {string.Join("; ", load.Skipped)})")}.").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"- before the first script: {LoadCell(load.Baseline)}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- during the rehearsal: {LoadCell(load.During)}").AppendLine();
+        }
+        md.AppendLine("## Staging against the plan").AppendLine();
+        if (report.SchemaChecks.Count == 0)
+            md.AppendLine("No script changed a table through the table API, so the plan promised no table's shape.").AppendLine();
+        foreach (var check in report.SchemaChecks)
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {check.Table} (promised by {check.Script}): **{check.Outcome}**{(check.Differences.Count == 0 ? "" : ": " + Cell(string.Join("; ", check.Differences)))}");
+        if (report.Status is { } status)
+        {
+            var verdict = status.Differences.Count == 0
+                ? $"It is what `status` on production will be after `up` (from {status.Basis})."
+                : $"It differs from what `status` on production will be after `up` (from {status.Basis}):";
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"`status` on staging: {string.Join(", ", status.Staging)}. {verdict}");
+            foreach (var difference in status.Differences)
+                md.AppendLine("- " + Cell(difference));
+        }
+        md.AppendLine();
         md.AppendLine("## Verdict").AppendLine();
         foreach (var script in report.Scripts)
             md.AppendLine(CultureInfo.InvariantCulture, $"- **{script.Id}**: {Cell(script.Verdict)}");
         return md.ToString();
     }
+
+    /// <summary>"p99 12 ms (p50 3 ms, max 40 ms) over 57 writes, 1 failed", or empty without writes.</summary>
+    internal static string LoadCell(WriteLatency? w) => w is null
+        ? ""
+        : $"p99 {Latency(w.P99)} (p50 {Latency(w.P50)}, max {Latency(w.Max)}) over {Writes(w.Writes)}{(w.Failed > 0 ? $", {w.Failed.ToString("N0", CultureInfo.InvariantCulture)} failed" : "")}";
+
+    /// <summary>A step's cell: "843 ms, 2 writes" (the p99), with failures.</summary>
+    internal static string StepLoadCell(WriteLatency? w) => w is null
+        ? ""
+        : $"{Latency(w.P99)}, {Writes(w.Writes)}{(w.Failed > 0 ? $", {w.Failed.ToString("N0", CultureInfo.InvariantCulture)} failed" : "")}";
+
+    private static string Writes(int n) => n.ToString("N0", CultureInfo.InvariantCulture) + (n == 1 ? " write" : " writes");
+
+    /// <summary>A write's latency: tenths of a millisecond below 10 ms.</summary>
+    private static string Latency(TimeSpan t) =>
+        (t.TotalMilliseconds < 10 ? t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : Math.Round(t.TotalMilliseconds).ToString("N0", CultureInfo.InvariantCulture)) + " ms";
 
     internal static string Bytes(long? bytes) => bytes switch
     {

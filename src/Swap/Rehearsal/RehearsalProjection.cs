@@ -69,7 +69,7 @@ internal static class RehearsalProjection
                 "the copy, index build and verification of a table swap, and a statement that names a table.",
                 "Creating the copy, installing capture, the cut-over and clean-up, and statements on tables that are new or empty on staging, are taken as they were on staging.",
                 "Production rows are catalog estimates for tables of 100,000 rows or more, COUNT(*) below; staging rows are the rows a swap copied, else read the same way after the rehearsal.",
-                "It assumes production's hardware and load are like staging's: application writes during the copy (capture) slow it, so read the projection as a lower bound.",
+                "It assumes production's hardware and load are like staging's: application writes during the copy (capture) slow it. A much smaller staging copy also pays the copy's first, small chunks for more of its rows, which the scaling carries over: at large ratios it can run over (see docs/operating-online-swaps.md).",
             };
             if (report.StagingVersion != report.ProductionVersion)
                 notes.Add($"Staging runs {report.StagingVersion} and production {report.ProductionVersion}: the same methods apply, their speed may differ.");
@@ -85,6 +85,8 @@ internal static class RehearsalProjection
 
     private static StepRehearsal Project(StepRehearsal step, List<string> found, long prodRows, long stageRows)
     {
+        if (step.Method == RehearsalRecorder.InstantMethod)
+            return step with { ProjectedDuration = step.Duration, ProjectionBasis = "as on staging: an instant change touches the catalog, not the rows" };
         if (found.Count == 0)
             return step with { ProjectedDuration = step.Duration, ProjectionBasis = "as on staging: it names no table that production has" };
         if (stageRows == 0)
@@ -92,7 +94,7 @@ internal static class RehearsalProjection
         var ratio = (double)prodRows / stageRows;
         var basis = $"{string.Join(", ", found)}: {prodRows.ToString("N0", CultureInfo.InvariantCulture)} production rows / {stageRows.ToString("N0", CultureInfo.InvariantCulture)} staging rows = x{ratio.ToString("0.##", CultureInfo.InvariantCulture)}";
         if (step.Op != "swap")
-            return step with { ProjectedDuration = step.Duration * ratio, ProjectionBasis = "statement scaled by " + basis };
+            return step with { ProjectedDuration = step.Duration * ratio, ProjectionBasis = (step.Op == "instant" ? "in-place change scaled by " : "statement scaled by ") + basis };
         var rowBound = Sum(step.Phases.Where(p => RowBound.Contains(p.Phase)).Select(p => p.Duration));
         return step with
         {

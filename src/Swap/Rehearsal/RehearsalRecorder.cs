@@ -1,5 +1,6 @@
 using Swap.Discovery;
 using Swap.Engine;
+using Swap.Engine.Schema;
 using Swap.Running;
 
 namespace Swap.Rehearsal;
@@ -13,15 +14,36 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
     /// <summary>The method of a swap step that ran online (SQLite rebuilds small tables in one transaction instead).</summary>
     public const string OnlineMethod = "online copy-and-swap";
 
+    /// <summary>The method of a catalog-only change under a short, bounded lock.</summary>
+    public const string InstantMethod = "instant";
+
+    /// <summary>The method of a change made in place without blocking writes (an index build).</summary>
+    public const string InPlaceMethod = "in place";
+
     private readonly long origin = time.GetTimestamp();
+
+    /// <summary>When the recording started (a <see cref="TimeProvider"/> timestamp): every start in the report counts from it.</summary>
+    public long Origin => origin;
     private readonly List<Script> scripts = [];
     private readonly List<PhaseSpan> phases = [];
     private readonly List<CutOverAttempt> attempts = [];
     private readonly Dictionary<string, long> rowsCopied = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> swapTables = [];
     private (SwapPhase Phase, string Table, TimeSpan Start)? openPhase;
+    private long? logApplied;
 
     public IReadOnlyList<Script> Scripts => scripts;
+
+    /// <summary>What the plan promised, per script in the order they were planned: predicted tables, or why it could not plan.</summary>
+    public List<(string ScriptId, IReadOnlyList<TableSchema> Promised, string? Error)> Plans { get; } = [];
+
+    public bool PlansAhead => true;
+
+    public void ScriptPlanned(string scriptId, IReadOnlyList<TableSchema> promised, string? error)
+    {
+        Plans.RemoveAll(p => p.ScriptId == scriptId);
+        Plans.Add((scriptId, promised, error));
+    }
 
     /// <summary>The last script that failed, if one did.</summary>
     public Script? Failed => scripts.LastOrDefault(s => s.Error is not null);
@@ -64,9 +86,13 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
             Step = step,
             Op = op,
             Description = description,
-            Method = isSwap
-                ? onlineEngine && mode == ExecutionMode.Journaled ? OnlineMethod : "table rebuild in one transaction"
-                : mode == ExecutionMode.Transactional ? "SQL in the script's transaction" : "plain SQL (journaled step)",
+            Method = op switch
+            {
+                "swap" => onlineEngine && mode == ExecutionMode.Journaled ? OnlineMethod : "table rebuild in one transaction",
+                // Its description names each table and method: "items instant; orders in place".
+                "instant" => description.Contains("in place", StringComparison.Ordinal) ? InPlaceMethod : InstantMethod,
+                _ => mode == ExecutionMode.Transactional ? "SQL in the script's transaction" : "plain SQL (journaled step)",
+            },
             Start = Now - duration,
             Duration = duration,
             Tables = isSwap ? swapTables.ToList() : [],
@@ -74,11 +100,15 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
             RowsPerSecond = isSwap && rows > 0 && copyTime > 0 ? rows / copyTime : null,
             Phases = isSwap ? phases.ToList() : [],
             CutOverAttempts = isSwap ? attempts.ToList() : [],
+            // A rebuild in one transaction captures nothing.
+            LogRowsApplied = isSwap && onlineEngine && mode == ExecutionMode.Journaled ? logApplied : null,
             Error = error is null ? null : Message(error),
         });
         if (isSwap)
             ResetSwap();
     }
+
+    public void LogApplied(string scriptId, long rows) => logApplied = rows;
 
     public void CutOverAttempted(string scriptId, IReadOnlyList<string> tables, int attempt, TimeSpan duration, bool succeeded) =>
         attempts.Add(new CutOverAttempt(attempt, duration, succeeded));
@@ -113,6 +143,7 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
         attempts.Clear();
         rowsCopied.Clear();
         swapTables.Clear();
+        logApplied = null;
     }
 
     internal static string Message(Exception e) => e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";

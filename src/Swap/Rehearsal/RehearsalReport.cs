@@ -43,6 +43,18 @@ public sealed record RehearsalReport
     /// <summary>What the projection rests on, in words.</summary>
     public IReadOnlyList<string> ProjectionNotes { get; init; } = [];
 
+    /// <summary>Each table staging has after the rehearsal against what <c>plan</c> promised for it just before its script ran.</summary>
+    public IReadOnlyList<SchemaCheck> SchemaChecks { get; init; } = [];
+
+    /// <summary><c>status</c> on staging after the rehearsal against what it will be on production after <c>up</c>.</summary>
+    public StatusCheck? Status { get; init; }
+
+    /// <summary>
+    /// With <c>--load</c>: the writer's rate, and its writes' latency before the rehearsal and during each step
+    /// (<see cref="StepRehearsal.Load"/>); null without a load.
+    /// </summary>
+    public LoadSummary? Load { get; init; }
+
     /// <summary>The exit code of the rehearsal: 0 when every script ran, else the failing script's (see docs/cli.md).</summary>
     public int ExitCode { get; init; }
 
@@ -117,6 +129,9 @@ public sealed record StepRehearsal
     /// <summary>Rows copied per second of copying (swaps only).</summary>
     public double? RowsPerSecond { get; init; }
 
+    /// <summary>Change-log rows (writes captured during the copy) applied to the copies (online swaps only).</summary>
+    public long? LogRowsApplied { get; init; }
+
     /// <summary>The swap's phases per table, in order (swaps only).</summary>
     public IReadOnlyList<PhaseSpan> Phases { get; init; } = [];
 
@@ -128,6 +143,9 @@ public sealed record StepRehearsal
 
     /// <summary>The step's projected duration in production, or null without production.</summary>
     public TimeSpan? ProjectedDuration { get; init; }
+
+    /// <summary>With <c>--load</c>: the writes that ran during the step (started in it, or still waiting when it began) and their latency.</summary>
+    public WriteLatency? Load { get; init; }
 
     /// <summary>What the step's projection rests on.</summary>
     public string? ProjectionBasis { get; init; }
@@ -145,4 +163,72 @@ public sealed record TableSize(string Table, long Rows, string RowsBasis, long? 
 {
     /// <summary>The same table's rows on staging when the step ran (rows copied, or read the same way).</summary>
     public long? StagingRows { get; init; }
+}
+
+/// <summary>One table staging has after the rehearsal, compared with what <c>plan</c> promised for it.</summary>
+/// <param name="Table">The table (<c>-</c> for a script that could not be planned).</param>
+/// <param name="Script">The script whose plan promised it.</param>
+/// <param name="Outcome"><see cref="Matches"/>, <see cref="Differs"/> or <see cref="NotCompared"/>.</param>
+/// <param name="Differences">Each difference in words, or why it was not compared.</param>
+public sealed record SchemaCheck(string Table, string Script, string Outcome, IReadOnlyList<string> Differences)
+{
+    /// <summary>Columns, types, nullability, key and indexes are as promised.</summary>
+    public const string Matches = "matches";
+
+    /// <summary>Something differs; see <see cref="Differences"/>.</summary>
+    public const string Differs = "differs";
+
+    /// <summary>No promise to compare with (see <see cref="Differences"/> for why).</summary>
+    public const string NotCompared = "not compared";
+}
+
+/// <summary><c>status</c> on staging after the rehearsal, against what it will be on production after <c>up</c>.</summary>
+public sealed record StatusCheck
+{
+    /// <summary>What the expectation starts from: production's history, or staging's before the rehearsal.</summary>
+    public required string Basis { get; init; }
+
+    /// <summary>Each script's status on staging now, <c>id: status</c>.</summary>
+    public required IReadOnlyList<string> Staging { get; init; }
+
+    /// <summary>Each way staging's status differs from production's after <c>up</c>; empty when they are the same.</summary>
+    public required IReadOnlyList<string> Differences { get; init; }
+}
+
+/// <summary>The latency of the load's writes over a span of the rehearsal.</summary>
+/// <param name="Writes">Writes started in the span.</param>
+/// <param name="Failed">Of those, writes that failed (a lock timeout, a lost connection...).</param>
+/// <param name="P50">The median latency.</param>
+/// <param name="P99">The 99th percentile latency (nearest rank: with fewer than 100 writes, the slowest).</param>
+/// <param name="Max">The slowest write.</param>
+public sealed record WriteLatency(int Writes, int Failed, TimeSpan P50, TimeSpan P99, TimeSpan Max)
+{
+    /// <summary>The latency of <paramref name="writes"/>, or null when there are none.</summary>
+    internal static WriteLatency? Of(IReadOnlyCollection<(TimeSpan Latency, bool Failed)> writes)
+    {
+        if (writes.Count == 0)
+            return null;
+        var sorted = writes.Select(w => w.Latency).Order().ToList();
+        TimeSpan Rank(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        return new WriteLatency(writes.Count, writes.Count(w => w.Failed), Rank(0.50), Rank(0.99), sorted[^1]);
+    }
+}
+
+/// <summary>What <c>rehearse --load</c> ran: a writer on the staging tables and what its writes felt.</summary>
+public sealed record LoadSummary
+{
+    /// <summary>The writes per second asked for.</summary>
+    public required double Rate { get; init; }
+
+    /// <summary>The tables written to (one-column primary key, some rows).</summary>
+    public required IReadOnlyList<string> Tables { get; init; }
+
+    /// <summary>Tables not written to, each with why.</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
+    /// <summary>The writes before the first script started: what the application feels without Swap.</summary>
+    public WriteLatency? Baseline { get; init; }
+
+    /// <summary>Every write from the start of the first script to the end of the rehearsal.</summary>
+    public WriteLatency? During { get; init; }
 }

@@ -14,6 +14,9 @@ internal static class RehearsalVerdict
             return "fails on staging: " + message;
         var swaps = script.Steps.Where(s => s.Op == "swap").ToList();
         var took = Ms(script.Duration);
+        var inPlace = script.Steps.Where(s => s.Op == "instant").ToList();
+        if (swaps.Count == 0 && inPlace.Count > 0)
+            return $"will change {string.Join("; ", inPlace.Select(s => s.Description))}: no copy, a bounded lock wait ({took} on staging)";
         if (swaps.Count == 0)
         {
             return script.Mode == ExecutionMode.Transactional

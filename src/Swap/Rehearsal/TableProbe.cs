@@ -32,6 +32,29 @@ internal sealed class TableProbe(SwapDatabase database, DbConnection connection,
         }
     }
 
+    /// <summary>A connection whose session only reads (no transaction held open), for readers that take no transaction, such as the history's.</summary>
+    public static async Task<DbConnection> OpenReadOnlySessionAsync(SwapDatabase database, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(
+                database.Engine switch
+                {
+                    DatabaseEngine.Sqlite => "PRAGMA query_only = ON",
+                    DatabaseEngine.PostgreSql => "SET default_transaction_read_only = on",
+                    _ => "SET SESSION TRANSACTION READ ONLY",
+                },
+                cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The names of the user tables of the target (not Swap's own work tables).</summary>
     public async Task<IReadOnlyList<string>> TablesAsync(CancellationToken cancellationToken)
     {

@@ -55,8 +55,8 @@ internal static class ScriptRunner
         }
     }
 
-    /// <summary>Records what the script would do, without writing anything; <c>Online</c> tells whether it swaps tables online (and so runs as journaled steps).</summary>
-    public static async Task<(IReadOnlyList<PlannedStep> Steps, bool Online)> PlanAsync(RunContext run, MigrationScript script, DbConnection connection)
+    /// <summary>Records what the script would do, without writing anything.</summary>
+    public static async Task<ScriptDryRun> PlanAsync(RunContext run, MigrationScript script, DbConnection connection)
     {
         var session = new ScriptSession(run, script, JournalKey(script, Direction.Up), connection, ExecutionMode.DryRun);
         await session.BeginAsync();
@@ -64,7 +64,7 @@ internal static class ScriptRunner
         {
             await RunBodyAsync(session, Direction.Up);
             session.CheckTablesFinished();
-            return (session.Plan, session.Tables.Values.Any(t => t.Online));
+            return new ScriptDryRun(session.Plan, session.Tables.Values.Any(t => t.Online), session.Promised);
         }
         finally
         {

@@ -47,6 +47,9 @@ internal sealed class ScriptSession
     public ILogger Logger => Run.Logger;
     public List<PlannedStep> Plan { get; } = [];
 
+    /// <summary>In a dry run, each table the script changes through the table API as the plan predicts it afterwards.</summary>
+    public List<Engine.Schema.TableSchema> Promised { get; } = [];
+
     /// <summary>Tables the script asked for, by name.</summary>
     public Dictionary<string, Engine.TableUse> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
 

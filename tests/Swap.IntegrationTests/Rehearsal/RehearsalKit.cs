@@ -93,6 +93,18 @@ internal static class RehearsalKit
     public static string AllReportText(string reportFolder) =>
         string.Concat(new[] { "rehearsal.md", "rehearsal.json", "rehearsal.html" }.Select(f => File.ReadAllText(Path.Combine(reportFolder, f))));
 
+    /// <summary>The two scripts ran: items is as plan promised, and status on staging is what it will be on production after up.</summary>
+    public static void AssertAsPlannedAndAsProductionWillBe(JsonElement report, string basis)
+    {
+        var check = Assert.Single(report.GetProperty("schemaChecks").EnumerateArray());
+        Assert.Equal(("items", "MigrateIndexNote", "matches"), (check.GetProperty("table").GetString(), check.GetProperty("script").GetString(), check.GetProperty("outcome").GetString()));
+        Assert.Empty(check.GetProperty("differences").EnumerateArray());
+        var status = report.GetProperty("status");
+        Assert.Equal(basis, status.GetProperty("basis").GetString());
+        Assert.Equal(["20261201000000_add_note: applied", "MigrateIndexNote: applied"], status.GetProperty("staging").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(status.GetProperty("differences").EnumerateArray());
+    }
+
     public static string[] Ids(JsonElement report) =>
         report.GetProperty("scripts").EnumerateArray().Select(s => s.GetProperty("id").GetString()! + ":" + s.GetProperty("outcome").GetString()).ToArray();
 

@@ -45,6 +45,7 @@ public class RehearseTests
         var swap = Assert.Single(scripts[1].GetProperty("steps").EnumerateArray());
         Assert.Equal(("swap", "table rebuild in one transaction", 250L), (swap.GetProperty("op").GetString(), swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64()));
         Assert.Equal(["items"], swap.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(swap.TryGetProperty("logRowsApplied", out _), "a rebuild in one transaction captures nothing");
         Assert.Contains("Copying", swap.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
         Assert.True(Assert.Single(swap.GetProperty("cutOverAttempts").EnumerateArray()).GetProperty("succeeded").GetBoolean());
         Assert.StartsWith("will rebuild items in one transaction; other writers wait for it (", scripts[1].GetProperty("verdict").GetString(), StringComparison.Ordinal);
@@ -52,6 +53,7 @@ public class RehearseTests
         Assert.Equal(("items", 250L, "count", 250L), (table.GetProperty("table").GetString(), table.GetProperty("rows").GetInt64(), table.GetProperty("rowsBasis").GetString(), table.GetProperty("stagingRows").GetInt64()));
         Assert.True(report.TryGetProperty("projectedDurationMs", out _));
         Assert.NotEmpty(report.GetProperty("projectionNotes").EnumerateArray());
+        RehearsalKit.AssertAsPlannedAndAsProductionWillBe(report, "production's history");
 
         var html = File.ReadAllText(Path.Combine(folder, "out", "rehearsal.html"));
         Assert.Contains("<svg", html, StringComparison.Ordinal);
@@ -101,7 +103,7 @@ public class RehearseTests
             var report = RehearsalKit.ReadJson(Path.Combine(folder, "out"));
             Assert.Equal(["20261201000000_add_note:applied", "MigrateIndexNote:applied"], RehearsalKit.Ids(report));
             var swap = Assert.Single(report.GetProperty("scripts")[1].GetProperty("steps").EnumerateArray());
-            Assert.Equal(("online copy-and-swap", 300L), (swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64()));
+            Assert.Equal(("online copy-and-swap", 300L, 0L), (swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64(), swap.GetProperty("logRowsApplied").GetInt64()));
             Assert.True(swap.GetProperty("cutOverAttempts").EnumerateArray().Last().GetProperty("succeeded").GetBoolean());
             Assert.Matches("^will run online; needs a lock of [0-9,]+ ms at cut-over", report.GetProperty("scripts")[1].GetProperty("verdict").GetString());
             var table = Assert.Single(report.GetProperty("productionTables").EnumerateArray());
@@ -109,6 +111,7 @@ public class RehearseTests
             Assert.True(table.GetProperty("tableBytes").GetInt64() > 0);
             Assert.StartsWith("copy, index build and verification scaled by items: 300 production rows / 300 staging rows", swap.GetProperty("projectionBasis").GetString(), StringComparison.Ordinal);
             Assert.StartsWith("PostgreSQL", report.GetProperty("productionVersion").GetString(), StringComparison.Ordinal);
+            RehearsalKit.AssertAsPlannedAndAsProductionWillBe(report, "production's history");
 
             var text = RehearsalKit.AllReportText(Path.Combine(folder, "out")) + run.All;
             Assert.DoesNotContain(rolePassword, text, StringComparison.Ordinal);
@@ -188,6 +191,7 @@ public class RehearseTests
         Assert.Equal(("online copy-and-swap", 200L), (swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64()));
         Assert.Matches("^will run online; needs a lock of [0-9,]+ ms at cut-over", scripts[1].GetProperty("verdict").GetString());
         Assert.Equal(["items"], report.GetProperty("productionTables").EnumerateArray().Select(t => t.GetProperty("table").GetString()));
+        RehearsalKit.AssertAsPlannedAndAsProductionWillBe(report, "production's history");
         Assert.DoesNotContain(TestServers.MySql.Password!, RehearsalKit.AllReportText(Path.Combine(folder, "out")) + run.All, StringComparison.Ordinal);
     }
 
@@ -260,6 +264,13 @@ public class RehearseTests
         var cloneOver = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--clone-from", "sqlite:prod.db"]);
         Assert.True(cloneOver.ExitCode == 7, cloneOver.ToString());
         Assert.Contains("the file exists already; a clone never overwrites a database", cloneOver.Err, StringComparison.Ordinal);
+
+        foreach (var rate in new[] { "0", "20000" })
+        {
+            var badLoad = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--load", rate]);
+            Assert.True(badLoad.ExitCode == 2, badLoad.ToString());
+            Assert.Contains($"--load {rate}: give the writes per second of the load, more than 0 and at most 10,000.", badLoad.Err, StringComparison.Ordinal);
+        }
 
         var missingStaging = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:nowhere.db"]);
         Assert.True(missingStaging.ExitCode == 5, missingStaging.ToString());
