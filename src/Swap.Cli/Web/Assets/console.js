@@ -40,10 +40,12 @@ function duration(ms) {
   return `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
+// Times come as UTC, with or without a zone suffix.
+const ts = (iso) => Date.parse(/(Z|[+-]\d\d:\d\d)$/.test(iso) ? iso : iso + 'Z');
+
 function when(iso) {
   if (!iso) return '–';
-  const d = new Date(iso.endsWith('Z') || iso.includes('+') ? iso : iso + 'Z');
-  return d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  return new Date(ts(iso)).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 }
 
 async function api(path, options = {}) {
@@ -346,7 +348,7 @@ function renderLive() {
   const live = state.live;
   if (!live) return;
   $('live-dot').hidden = !live.running;
-  $('live-updated').textContent = live.lockHolder ? `run lock: ${live.lockHolder}` : 'no run holds the lock';
+  $('live-updated').textContent = live.lockHolder ? `Run lock held by ${live.lockHolder}` : 'No run holds the run lock.';
   $('live-empty').hidden = live.swaps.length > 0;
   $('swaps').replaceChildren(...live.swaps.map(swapCard));
   renderChart();
@@ -373,7 +375,7 @@ function swapCard(s) {
       ? el('button', { type: 'button', class: 'primary', 'data-testid': 'resume', onclick: () => control('resume') }, 'Resume')
       : el('button', { type: 'button', 'data-testid': 'pause', onclick: () => control('pause') }, 'Pause'));
     if (s.postponed) controls.append(el('button', { type: 'button', class: 'primary', 'data-testid': 'cut-over', onclick: () => control('cut-over') }, 'Release the cut-over'));
-    const chunk = el('input', { type: 'text', size: 6, placeholder: s.settings['chunk-time'] || '500ms', 'data-testid': 'chunk-time' });
+    const chunk = el('input', { type: 'text', size: 6, placeholder: '200ms', 'data-testid': 'chunk-time' });
     controls.append(el('label', { class: 'inline' }, 'chunk time', chunk),
       el('button', { type: 'button', onclick: () => chunk.value && control('set', { setting: 'chunk-time', value: chunk.value }) }, 'Set'));
     controls.append(el('button', { type: 'button', class: 'danger', 'data-testid': 'abort', onclick: () => control('abort') }, 'Abort'));
@@ -391,8 +393,8 @@ function swapCard(s) {
       stat('rows/s', num(s.rowsPerSecond), 'rate'),
       stat('ETA', s.etaSeconds !== undefined && s.etaSeconds !== null ? duration(s.etaSeconds * 1000) : '–', 'eta'),
       stat('change-log backlog', s.backlog !== undefined && s.backlog !== null ? num(s.backlog) : '–', 'backlog'),
-      stat('throttle', s.throttled ? 'throttled' : 'clear', 'throttle'),
-      stat('settings', Object.entries(s.settings).map(([k, v]) => `${k} ${v}`).join(', ') || '–', 'settings')),
+      stat('throttle', s.throttled ? 'throttled' : 'clear', 'throttle')),
+    el('p', { class: 'muted settings', 'data-testid': 'settings' }, 'Settings: ' + (Object.entries(s.settings).map(([k, v]) => `${k} ${v}`).join(' · ') || '–')),
     controls);
 }
 
@@ -409,9 +411,9 @@ function renderChart() {
   const W = 1000, H = 220, L = 44, R = 56, T = 10, B = 26;
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.setAttribute('preserveAspectRatio', 'none');
-  const t0 = Date.parse(points[0].at + 'Z'), t1 = Math.max(t0 + 1000, Date.parse(points[points.length - 1].at + 'Z'));
+  const t0 = ts(points[0].at), t1 = Math.max(t0 + 1000, ts(points[points.length - 1].at));
   const maxRate = Math.max(1, ...points.map((p) => p.rowsPerSecond));
-  const x = (p) => L + (W - L - R) * (Date.parse(p.at + 'Z') - t0) / (t1 - t0);
+  const x = (p) => L + (W - L - R) * (ts(p.at) - t0) / (t1 - t0);
   const line = (cls, y) => {
     const pl = document.createElementNS(ns, 'polyline');
     pl.setAttribute('class', cls);
