@@ -43,6 +43,8 @@ internal sealed class ServeCommand : ICommand
             var url = cli.RequireDb();
             invocation.Out.AddSecretValue(cli.Db, url.ToString());
             invocation.Err.AddSecretValue(cli.Db, url.ToString());
+            if (url.Engine == DatabaseEngine.Sqlite && url.Database != ":memory:" && !File.Exists(url.Database))
+                throw new SwapException(SwapErrorKind.Connection, $"{url}: the SQLite file does not exist. Check the path, or create it with 'swap up' first.");
             var database = Databases.Open(url, invocation.Logging(parse), mustExist: true);
             var target = new ConsoleTarget(
                 database,

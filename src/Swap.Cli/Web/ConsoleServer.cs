@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Swap.Cli.Web;
@@ -33,7 +34,9 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
     public static async Task<ConsoleServer> StartAsync(ConsoleSettings settings, ConsoleTarget target, ILoggerProvider logs, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ConsoleServer).Assembly.GetName().Name });
-        builder.Logging.ClearProviders().AddProvider(logs).AddFilter("Microsoft", LogLevel.Warning);
+        // The command owns Ctrl+C (and SIGTERM keeps its default): the host must not swallow them.
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
+        builder.Logging.ClearProviders().AddProvider(logs).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -129,6 +132,14 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
         {
             // The run ends with the process; what it left is resumable.
         }
+    }
+
+    /// <summary>A host lifetime that registers no signal handler.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

@@ -71,6 +71,8 @@ public class ConsoleApiTests
     public async Task A_browser_session_needs_the_csrf_header_and_its_own_origin_to_act()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        // The console serves an existing database; a SQLite file that is not there is refused (exit 5).
+        await target.ExecuteAsync("PRAGMA user_version = 1");
         target.WriteFile("migrations/20250101000000_create_notes.sql", CreateNotes);
         await using var console = await ConsoleHost.StartAsync(target);
         var origin = console.Url.GetLeftPart(UriPartial.Authority);
@@ -129,6 +131,8 @@ public class ConsoleApiTests
     public async Task Read_only_serves_the_data_and_no_action()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        // The console serves an existing database; a SQLite file that is not there is refused (exit 5).
+        await target.ExecuteAsync("PRAGMA user_version = 1");
         target.WriteFile("migrations/20250101000000_create_notes.sql", CreateNotes);
         await using var console = await ConsoleHost.StartAsync(target, "--read-only");
         using var client = console.Client();
@@ -193,6 +197,35 @@ public class ConsoleApiTests
         var overview = await ConsoleHost.JsonAsync(await client.GetAsync(new Uri("api/overview", UriKind.Relative)));
         Assert.Equal(2, overview.GetProperty("counts").GetProperty("applied").GetInt32());
         Assert.Equal(0, overview.GetProperty("counts").GetProperty("pending").GetInt32());
+    }
+
+    [Fact]
+    public async Task Bad_serve_options_are_usage_errors_that_say_what_to_do()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        // The console serves an existing database; a SQLite file that is not there is refused (exit 5).
+        await target.ExecuteAsync("PRAGMA user_version = 1");
+        target.WriteFile("migrations/20250101000000_create_notes.sql", CreateNotes);
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var cases = new (string[] Args, string Message)[]
+        {
+            (["serve", "--listen", "localhost"], "--listen takes host:port"),
+            (["serve", "--listen", "example.com:8080"], "--listen takes an IP address"),
+            (["serve", "--token", "short"], "at least 16 characters"),
+            (["serve", "--listen", $"127.0.0.1:{port}", "--token", ConsoleHost.Token], "cannot listen there"),
+        };
+        foreach (var (args, message) in cases)
+        {
+            var run = await SwapCli.RunAsync(target, args);
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains(message, run.Err, StringComparison.Ordinal);
+        }
+        // A database that is not there: the connection error's code, before anything listens.
+        var missing = await SwapCli.RunRawAsync(target.Folder, ["--db", "sqlite:" + Path.Combine(target.Folder, "nope.db"), "serve", "--listen", "127.0.0.1:0"]);
+        Assert.True(missing.ExitCode == 5, missing.ToString());
+        Assert.DoesNotContain("Press Ctrl+C", missing.Out, StringComparison.Ordinal);
     }
 
     /// <summary>A script's history status on SQLite, null when it (or the history table) is not there.</summary>
