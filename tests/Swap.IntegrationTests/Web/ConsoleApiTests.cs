@@ -200,6 +200,47 @@ public class ConsoleApiTests
     }
 
     [Fact]
+    public async Task The_next_group_runs_as_one_and_a_postponed_cut_over_waits_for_its_release()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await OperatorKit.ArrangeAsync(target);
+        target.WriteFile("migrations/2025-01-01-notes/a_create_notes.sql", CreateNotes);
+        target.WriteFile("migrations/2025-01-01-notes/b_add_author.sql", "ALTER TABLE notes ADD COLUMN author VARCHAR(50) NULL;");
+        await using var console = await ConsoleHost.StartAsync(target, OperatorKit.SmallChunks);
+        using var client = console.Client();
+
+        var plan = await ConsoleHost.JsonAsync(await client.GetAsync(new Uri("api/plan?what=group", UriKind.Relative)));
+        Assert.Equal(2, plan.GetProperty("steps").GetInt32());
+        var planned = plan.GetProperty("scripts").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, planned.Count);
+        Assert.DoesNotContain("MigrateItems", planned);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri("api/actions/up", UriKind.Relative), ConsoleHost.Body(new { what = "group" }))).StatusCode);
+        var run = await console.WaitForRunAsync(client);
+        Assert.StartsWith("Applied 2 script(s) as batch 1:", run.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1L, await OperatorKit.CountAsync(target, "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'notes' AND column_name = 'author' AND table_schema = current_schema()"));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+
+        // The swap with its cut-over postponed: it waits, the copy kept current, until the release.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri("api/actions/up", UriKind.Relative), ConsoleHost.Body(new { what = "step", postponeCutOver = true }))).StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var live = (await ConsoleHost.JsonAsync(await client.GetAsync(new Uri("api/live", UriKind.Relative)))).GetProperty("live");
+            if (live.GetProperty("swaps").EnumerateArray().Any(s => s.GetProperty("postponed").GetBoolean() && s.GetProperty("phase").GetString() == "WaitingForCutOver"))
+                break;
+            Assert.True(DateTime.UtcNow < deadline, $"not waiting for the cut-over: {live}\n{console.Output}");
+            await Task.Delay(100);
+        }
+        Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
+        var release = await client.PostAsync(new Uri("api/actions/cut-over", UriKind.Relative), ConsoleHost.Body(new { }));
+        Assert.Equal(HttpStatusCode.OK, release.StatusCode);
+        run = await console.WaitForRunAsync(client);
+        Assert.StartsWith("Applied 1 script(s) as batch 2: MigrateItems.", run.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        OracleWriter.AssertMatches(EngineKit.InitialItems(OperatorKit.Rows), new HashSet<long>(), await EngineKit.ReadItemsAsync(target));
+    }
+
+    [Fact]
     public async Task Bad_serve_options_are_usage_errors_that_say_what_to_do()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
