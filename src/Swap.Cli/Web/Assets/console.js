@@ -189,7 +189,7 @@ function renderOverview() {
     }
     cards.push(el('div', { class: 'card' },
       el('h2', {}, `Module ${module}`),
-      el('table', {}, el('thead', {}, el('tr', {}, ['Status', 'Script', 'Kind', 'Batch', 'Finished', 'Took', 'Note'].map((h) => el('th', {}, h)))), body)));
+      el('table', {}, el('thead', {}, el('tr', {}, ['Status', 'Script', 'Kind', 'Batch', 'Finished', 'Took', 'Note'].map((h, i) => el('th', { class: i >= 3 && i <= 5 ? 'num' : null }, h)))), body)));
   }
   if (cards.length === 0) cards.push(el('div', { class: 'card empty' }, 'No scripts found.'));
   $('modules').replaceChildren(...cards);
