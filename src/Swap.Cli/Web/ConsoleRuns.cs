@@ -60,9 +60,16 @@ internal sealed class ConsoleRuns(ILogger logger, TimeProvider time, Cancellatio
         {
             done = run with { Error = new ConsoleError((int)SwapErrorKind.Cancelled, "cancelled", "The console was stopped; 'swap up' (or the console's next run) resumes where it stopped.") };
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException)
         {
             done = run with { Error = new ConsoleError((int)SwapErrorKind.Failure, "failure", "the database reported: " + e.Message) };
+        }
+#pragma warning disable CA1031 // A background run has no caller: anything else is recorded as its failure (and logged), or the console would show it running forever.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            WebLog.RunCrashed(logger, run.What, e);
+            done = run with { Error = new ConsoleError((int)SwapErrorKind.Failure, "failure", $"{e.GetType().Name}: {e.Message}") };
         }
         done = done with { FinishedAtUtc = time.GetUtcNow().UtcDateTime };
         lock (gate)

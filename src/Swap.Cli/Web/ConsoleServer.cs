@@ -33,7 +33,13 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
 
     public static async Task<ConsoleServer> StartAsync(ConsoleSettings settings, ConsoleTarget target, ILoggerProvider logs, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ConsoleServer).Assembly.GetName().Name });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(ConsoleServer).Assembly.GetName().Name,
+            // Never the developer exception page (it would show stack traces), whatever ASPNETCORE_ENVIRONMENT says.
+            EnvironmentName = Environments.Production,
+        });
         // The command owns Ctrl+C (and SIGTERM keeps its default): the host must not swallow them.
         builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         builder.Logging.ClearProviders().AddProvider(logs).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);

@@ -33,7 +33,7 @@ internal sealed record ConsoleSettings
             "localhost" => IPAddress.Loopback,
             "*" or "0.0.0.0" => IPAddress.Any,
             _ when IPAddress.TryParse(host, out var ip) => ip,
-            _ => throw new SwapException(SwapErrorKind.Usage, $"--listen takes an IP address (or localhost, or *) before the port, not '{host}'."),
+            _ => throw new SwapException(SwapErrorKind.Usage, $"--listen takes an IP address (or localhost, or *) before the port, like 127.0.0.1:8080, not '{host}'."),
         };
         return (address, port);
     }

@@ -13,6 +13,7 @@ internal static partial class WebLog
         public const int Refused = 3003;
         public const int RunFinished = 3004;
         public const int LoggedIn = 3005;
+        public const int RunCrashed = 3006;
     }
 
     [LoggerMessage(EventId = Ids.Listening, Level = LogLevel.Information, Message = "Console for {Target} on {Url} ({Mode})")]
@@ -29,6 +30,9 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = Ids.RunFinished, Level = LogLevel.Information, Message = "Run {What} started by {Remote} ended: {Outcome}")]
     public static partial void RunFinished(ILogger logger, string what, string remote, string outcome);
+
+    [LoggerMessage(EventId = Ids.RunCrashed, Level = LogLevel.Error, Message = "Run {What} failed unexpectedly")]
+    public static partial void RunCrashed(ILogger logger, string what, Exception exception);
 
     [LoggerMessage(EventId = Ids.LoggedIn, Level = LogLevel.Information, Message = "Signed in from {Remote} at {AtUtc:u}")]
     public static partial void LoggedIn(ILogger logger, string remote, DateTime atUtc);

@@ -116,6 +116,10 @@ public class ConsoleApiTests
         Assert.Matches(@"^.+@.+ pid \d+ \(web console, 127\.0\.0\.1:\d+\)$", sentBy);
         Assert.Matches(@"Action pause .*by 127\.0\.0\.1:\d+ at ", console.Output);
         Assert.Equal(HttpStatusCode.Accepted, (await Post("api/actions/resume", new { wait = "0s" }, csrf, origin)).StatusCode);
+        // Cleanup runs as 'swap cleanup' does, under the run lock; here there is nothing to remove.
+        Assert.Equal(HttpStatusCode.Accepted, (await Post("api/actions/cleanup", new { }, csrf, origin)).StatusCode);
+        var cleanup = await console.WaitForRunAsync(browser);
+        Assert.Equal("Nothing to clean up.", cleanup.GetProperty("summary").GetString());
 
         // Bad input: a clear message and the CLI's exit code, nothing done.
         var bad = await Post("api/actions/up", new { what = "everything" }, csrf, origin);
