@@ -357,8 +357,11 @@ class Servers
         if (Sh.Capture("perl", new[] { "-MDBD::mysql", "-e", "1" }).Code != 0) missing.Add("libdbd-mysql-perl");
         if (!System.IO.File.Exists("/usr/bin/pg_repack") || !System.IO.File.Exists("/usr/share/postgresql/15/extension/pg_repack.control")) missing.Add("postgresql-15-repack");
         if (!System.IO.File.Exists("/usr/bin/time")) missing.Add("time");
-        // The rehearsal report's test opens the HTML page in headless Chromium.
+        // The rehearsal report's test and the web console's browser tests drive Debian's chromium
+        // headless (Microsoft.Playwright's driver with the system browser; nothing is downloaded),
+        // with a font for the screenshots.
         if (!System.IO.File.Exists("/usr/bin/chromium")) missing.Add("chromium");
+        if (!System.IO.Directory.Exists("/usr/share/fonts/truetype/dejavu")) missing.Add("fonts-dejavu-core");
         if (missing.Count == 0) return;
         if (!Sh.IsRoot)
             throw new Exception($"Missing packages: {string.Join(", ", missing)}. Run this target as root, or install them: sudo apt-get install -y {string.Join(" ", missing)}");

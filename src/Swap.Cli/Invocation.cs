@@ -66,14 +66,20 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
 
     public bool Json(ParseResult parse) => parse.GetValue(Globals.Json);
 
+    /// <summary>The value of an environment variable, as this invocation sees the environment.</summary>
+    public string? Environment(string name) => environment(name);
+
     public ILoggerFactory Logging(ParseResult parse)
     {
         if (loggerFactory is not null)
             return loggerFactory;
-        var level = parse.GetValue(Globals.Verbose) ? LogLevel.Debug : parse.GetValue(Globals.Quiet) || Json(parse) ? LogLevel.Warning : LogLevel.Information;
-        loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CliLoggerProvider(Progress, level, Time)));
+        loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(LogProvider(parse)));
         return loggerFactory;
     }
+
+    /// <summary>A provider writing log lines to stderr at the level -v / -q / --json ask for (the web console's host logs through one).</summary>
+    public ILoggerProvider LogProvider(ParseResult parse) =>
+        new CliLoggerProvider(Progress, parse.GetValue(Globals.Verbose) ? LogLevel.Debug : parse.GetValue(Globals.Quiet) || Json(parse) ? LogLevel.Warning : LogLevel.Information, Time);
 
     /// <summary>Opens the target and a migrator over the configured sources.</summary>
     public (SwapDatabase Database, Migrator Migrator) Migrator(ParseResult parse, Action<MigratorOptions>? configure = null)

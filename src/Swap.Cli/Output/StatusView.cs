@@ -88,7 +88,7 @@ internal static class StatusView
         _ => "blue",
     };
 
-    private static object ToJson(StatusReport report) => new
+    internal static object ToJson(StatusReport report) => new
     {
         target = report.Target,
         next = report.Next?.Id,
