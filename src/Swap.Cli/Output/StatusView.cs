@@ -50,6 +50,8 @@ internal static class StatusView
             }
             if (s.Note is not null)
                 fields.Add(s.Note);
+            if (s.Methods.Count > 0)
+                fields.Add("method: " + string.Join("; ", s.Methods));
             w.WriteLine(string.Join('\t', fields));
         }
     }
@@ -58,7 +60,7 @@ internal static class StatusView
     {
         var console = Terminal.Over(invocation);
         var table = new Table().Border(TableBorder.Rounded).Title($"module [bold]{Markup.Escape(module)}[/]");
-        foreach (var column in new[] { "status", "script", "group", "batch", "applied (UTC)", "took", "note" })
+        foreach (var column in new[] { "status", "script", "group", "batch", "applied (UTC)", "took", "note", "method" })
             table.AddColumn(column);
         foreach (var s in scripts)
         {
@@ -70,7 +72,8 @@ internal static class StatusView
                 h?.Batch.ToString(CultureInfo.InvariantCulture) ?? "",
                 h is null ? "" : (h.FinishedAtUtc ?? h.StartedAtUtc).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 h?.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
-                Markup.Escape(s.Note ?? ""));
+                Markup.Escape(s.Note ?? ""),
+                Markup.Escape(string.Join("\n", s.Methods)));
         }
         console.Write(table);
     }
@@ -111,7 +114,8 @@ internal static class StatusView
             appliedBy = s.History?.AppliedBy,
             error = s.History?.Error,
             journaledSteps = s.JournaledSteps,
-            resumesAt = s.ResumesAt is { } r ? new { step = r.Step, tables = r.Tables, phase = r.Phase, rowsCopied = r.RowsCopied } : null,
+            resumesAt = s.ResumesAt is { } r ? new { step = r.Step, tables = r.Tables, phase = r.Phase, rowsCopied = r.RowsCopied, method = r.Method } : null,
+            methods = s.Methods,
             note = s.Note,
         }),
         leftovers = report.Leftovers,

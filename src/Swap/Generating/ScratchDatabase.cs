@@ -31,7 +31,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     /// </summary>
     public static async Task<ScratchDatabase> CreateAsync(DatabaseEngine engine, DatabaseUrl? shadow, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
-        var name = "swap_generate_" + time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "_" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var name = "swap_generate_" + time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N")[..8];
         if (shadow is null)
         {
             if (engine != DatabaseEngine.Sqlite)
@@ -71,7 +71,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     {
         if (file is not null)
         {
-            foreach (var f in new[] { file, file + "-wal", file + "-shm", file + "-journal" })
+            foreach (var f in new[] { file, file + "-wal", file + "-shm", file + "-journal", file + ".swap-lock" })
                 File.Delete(f);
             return;
         }
