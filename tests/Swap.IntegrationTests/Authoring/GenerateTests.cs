@@ -201,6 +201,44 @@ public class GenerateTests
         Assert.Contains("does not exist. Build it, or fix the path in --from.", missing.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Swap_generate_without_a_database_compares_with_the_written_migrations_and_writes_sql()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        var migrations = Path.Combine(target.Folder, "migrations");
+        Directory.CreateDirectory(migrations);
+        var dll = Compile(target.Folder, "Tags.Entities", """
+            using System.ComponentModel.DataAnnotations;
+            using System.ComponentModel.DataAnnotations.Schema;
+
+            [Table("tags")]
+            public sealed class Tag
+            {
+                [Column("id")] public int Id { get; set; }
+                [Column("label"), MaxLength(30), Required] public string Label { get; set; } = "";
+            }
+            """);
+
+        var run = await SwapCli.RunRawAsync(target.Folder, ["generate", "Create tags", "--from", dll, "--sql"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("change\tcreate table tags (id, label)", run.OutLines[0]);
+        Assert.Matches(@"^migrations/\d{14}_create_tags\.up\.sql$", run.OutLines[1]);
+        Assert.Matches(@"^migrations/\d{14}_create_tags\.down\.sql$", run.OutLines[2]);
+        Assert.Contains("CREATE TABLE \"tags\"", File.ReadAllText(Path.Combine(target.Folder, run.OutLines[1])), StringComparison.Ordinal);
+        Assert.Equal("\nDROP TABLE \"tags\";\n", File.ReadAllText(Path.Combine(target.Folder, run.OutLines[2])).Split('\n', 2)[1]);
+        var again = await SwapCli.RunRawAsync(target.Folder, ["generate", "Again", "--from", dll, "--sql"]);
+        Assert.Equal(["No changes: the migrations already written create what the entities describe."], again.OutLines);
+
+        var noDb = await SwapCli.RunRawAsync(target.Folder, ["generate", "x", "--from", dll, "--against", "db"]);
+        Assert.Equal(2, noDb.ExitCode);
+        Assert.Contains("No database given.", noDb.Err, StringComparison.Ordinal);
+        var noShadow = await SwapCli.RunRawAsync(target.Folder, ["--db", Environment.GetEnvironmentVariable("SWAP_TEST_POSTGRES")!, "generate", "x", "--from", dll, "--against", "migrations"]);
+        Assert.Equal(2, noShadow.ExitCode);
+        Assert.Contains("needs a server to replay them on: give --shadow <url>", noShadow.Err, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(migrations).Length);
+    }
+
     /// <summary>The generated keys hold: a badge of no member and a member of no team are refused; deleting a member cascades to its badges.</summary>
     private static async Task AssertForeignKeysAsync(TestTarget target)
     {
