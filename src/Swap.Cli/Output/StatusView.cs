@@ -60,12 +60,15 @@ internal static class StatusView
     {
         var console = Terminal.Over(invocation);
         var table = new Table().Border(TableBorder.Rounded).Title($"module [bold]{Markup.Escape(module)}[/]");
-        foreach (var column in new[] { "status", "script", "group", "batch", "applied (UTC)", "took", "note", "method" })
+        // The method column only when a script of the module changed a table: it is wide.
+        var methods = scripts.Any(s => s.Methods.Count > 0);
+        foreach (var column in methods ? ["status", "script", "group", "batch", "applied (UTC)", "took", "note", "method"] : new[] { "status", "script", "group", "batch", "applied (UTC)", "took", "note" })
             table.AddColumn(column);
         foreach (var s in scripts)
         {
             var h = s.History;
-            table.AddRow(
+            var cells = new List<string>
+            {
                 $"[{Colour(s.Status)}]{Name(s.Status)}[/]",
                 Markup.Escape(s.Id),
                 Markup.Escape(s.Group ?? ""),
@@ -73,7 +76,10 @@ internal static class StatusView
                 h is null ? "" : (h.FinishedAtUtc ?? h.StartedAtUtc).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 h?.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
                 Markup.Escape(s.Note ?? ""),
-                Markup.Escape(string.Join("\n", s.Methods)));
+            };
+            if (methods)
+                cells.Add(Markup.Escape(string.Join("\n", s.Methods)));
+            table.AddRow(cells.ToArray());
         }
         console.Write(table);
     }
