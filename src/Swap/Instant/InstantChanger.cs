@@ -62,7 +62,7 @@ internal static class InstantChanger
             ChangePlan plan;
             try
             {
-                plan = session.Database.Dialect.PlanChange(TableDiff.Of(model));
+                plan = session.Database.Dialect.PlanChange(TableDiff.Of(model, session.Database.Dialect));
             }
             catch (SwapException)
             {
