@@ -17,14 +17,18 @@ namespace Swap.MySql;
 /// <item>The swap's own session applies the rest of the change log (reading an original is
 /// compatible with the READ lock; the copy and the log are not locked).</item>
 /// <item>Only then a renamer session issues the multi-table <c>RENAME TABLE original TO old, copy
-/// TO original</c>, which queues for the lockers' locks; the locker sees it waiting.</item>
-/// <item>The lockers unlock, in the order the rename takes its locks (by name): the rename holds
-/// each original before the next one is released, so no queued write slips into an original
-/// after the catch-up.</item>
+/// TO original</c>. It takes its metadata locks one at a time in name order, so it may first wait
+/// for a copy that another session holds (InnoDB's purge and statistics threads take shared
+/// metadata locks on a table just written).</item>
+/// <item>Each locker unlocks only once the RENAME is queued for its original's exclusive lock (a
+/// probe session that may not wait is refused by a queued exclusive request, not by the READ
+/// lock), so the RENAME goes before every write waiting for that original and none lands in it
+/// after the catch-up. A RENAME not queued in time is killed before any lock goes: nothing was
+/// renamed, and the attempt is retried.</item>
 /// </list>
 /// gh-ost's sentry table (a table under the <c>_old</c> name that fails the rename if the locker
-/// dies) is not needed here, because the rename is issued only after the catch-up: if the process
-/// dies after that, the lockers' sessions end, and the rename that runs is correct. It would also
+/// dies) is not used: the rename is issued only after the catch-up, so if the process dies once
+/// the RENAME is queued for the originals, the lockers' sessions end and the rename runs first. It would also
 /// be harmful on MariaDB: a multi-table RENAME takes its metadata locks one at a time in name
 /// order, so with the sentry (<c>_t_swap_old</c> sorts before <c>t</c>) locked it waits there
 /// before it has even queued for the original, and the application's queued writes win.
@@ -103,36 +107,120 @@ internal sealed partial class MySqlTableEngine
         await recordSwapped(null);
     }
 
-    /// <summary>Issues the RENAME from the renamer's session, sees it queued, and releases the lockers in name order.</summary>
+    /// <summary>
+    /// Issues the RENAME from the renamer's session and hands each original over to it: a locker
+    /// unlocks only once the RENAME is queued for that original's exclusive lock, and so goes
+    /// before every write waiting for it. The RENAME takes its locks one at a time in name order,
+    /// and the copies' names (<c>_t_swap_new</c>) usually sort before the originals': it may be
+    /// waiting for a copy that another session holds (InnoDB's purge and statistics threads take
+    /// shared metadata locks on a table that was just written), not yet queued for the original.
+    /// Releasing the original then would let the application's writes in after the catch-up, into
+    /// the table about to become <c>_t_swap_old</c>: lost. When the RENAME cannot be handed every
+    /// original in time, it is stopped before any lock goes, and nothing was renamed.
+    /// </summary>
     private async Task RenameAsync(DbConnection connection, DbConnection renamer, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
     {
+        await using var probe = await database.OpenConnectionAsync(cancellationToken);
+        // Zero: a probe that finds a queued exclusive request fails at once instead of joining the queue (MariaDB; MySQL's minimum is 1 second).
+        await probe.ExecuteAsync("SET SESSION lock_wait_timeout = 0", cancellationToken);
         var rename = renamer.ExecuteAsync(batch, cancellationToken);
+        var locked = Enumerable.Range(0, lockers.Count).ToList();
+        Exception? failure = null;
         try
         {
-            await WaitForRenameAsync(connection, renamerId, rename, TimeSpan.FromSeconds(seconds * 3), cancellationToken);
-            for (var i = 0; i < lockers.Count; i++)
+            var limit = TimeSpan.FromSeconds(seconds * 3);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // Order-free: whichever original the RENAME is queued for is released, then the next.
+            while (locked.Count > 0 && !rename.IsCompleted)
             {
-                if (i > 0)
-                    await WaitUntilRenameHoldsAsync(originals[i - 1], rename, cancellationToken);
-                await lockers[i].ExecuteAsync("UNLOCK TABLES", cancellationToken);
+                var queued = await FirstQueuedAsync(probe, locked.Select(i => originals[i]).ToList(), cancellationToken);
+                // With other tables' foreign keys to re-point, the batch's ALTERs come first and may queue for an original too.
+                if (queued >= 0 && await RenameRunningAsync(connection, renamerId, cancellationToken))
+                {
+                    await lockers[locked[queued]].ExecuteAsync("UNLOCK TABLES", cancellationToken);
+                    locked.RemoveAt(queued);
+                    continue;
+                }
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > limit)
+                    throw new TimeoutException($"The cut-over's RENAME TABLE was not queued for the lock on {string.Join(", ", locked.Select(i => originals[i]))} within {limit.TotalSeconds:0} s (another session holds one of the tables it renames).");
+                await Task.Delay(PollMilliseconds, cancellationToken);
             }
         }
-        finally
+        catch (Exception e)
         {
-            // Whatever happened, the rename was issued after the catch-up: once the locks go it
-            // either runs, and is right, or times out and nothing changed.
-            foreach (var locker in lockers)
-                await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
+            failure = e;
+        }
+        if (locked.Count > 0 && !rename.IsCompleted)
+        {
+            // The RENAME holds or waits for some of the tables but not the rest: stop it while every
+            // original it was not handed is still locked. It has renamed nothing (it renames only
+            // once it holds every table), and whatever it held goes back to the application.
+            await StopRenameAsync(connection, renamerId, rename);
+        }
+        foreach (var locker in lockers)
+            await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
+        try
+        {
+            await rename;
+        }
+        catch (Exception e) when (database.IsDatabaseError(e) && failure is null && !IsLockTimeout(e))
+        {
+            // The renamer's session was killed or lost: nothing was renamed (a RENAME is
+            // atomic); like a lock timeout, the attempt is retried.
+            throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
+        }
+        catch (Exception e) when (failure is not null && (database.IsDatabaseError(e) || e is OperationCanceledException))
+        {
+            // Stopped above: the failure that stopped it is the one to report.
+        }
+        if (failure is TimeoutException timeout)
+            throw new CutOverInterruptedException(timeout.Message, timeout);
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>
+    /// The index of the first of <paramref name="tables"/> the RENAME is queued for, or -1. A probe
+    /// that may not wait reads each: the lockers' READ locks let it in, but a queued exclusive
+    /// request (the RENAME's, which nothing else asks for under the cut-over) goes before it.
+    /// </summary>
+    private async Task<int> FirstQueuedAsync(DbConnection probe, IReadOnlyList<string> tables, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < tables.Count; i++)
+        {
             try
             {
-                await rename;
+                await probe.ExecuteAsync($"SELECT 1 FROM {D.Quote(tables[i])} LIMIT 0", cancellationToken);
             }
-            catch (Exception e) when (database.IsDatabaseError(e) && !IsLockTimeout(e))
+            catch (Exception e) when (database.IsDatabaseError(e) && IsLockTimeout(e))
             {
-                // The renamer's session was killed or lost: nothing was renamed (a RENAME is
-                // atomic); like a lock timeout, the attempt is retried.
-                throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
+                return i;
             }
+        }
+        return -1;
+    }
+
+    /// <summary>True while the renamer's session runs the RENAME (not the ALTERs of its batch).</summary>
+    private static async Task<bool> RenameRunningAsync(DbConnection connection, long renamerId, CancellationToken cancellationToken) =>
+        System.Convert.ToInt64(
+            await connection.ScalarAsync(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = @id AND INFO LIKE 'RENAME%'",
+                new { id = renamerId },
+                null,
+                cancellationToken),
+            CultureInfo.InvariantCulture) > 0;
+
+    /// <summary>Kills the RENAME's statement (it is still acquiring its locks) and waits until it has ended.</summary>
+    private async Task StopRenameAsync(DbConnection connection, long renamerId, Task rename)
+    {
+        await IgnoreAsync(() => connection.ExecuteAsync($"KILL QUERY {renamerId.ToString(CultureInfo.InvariantCulture)}", CancellationToken.None));
+        try
+        {
+            await rename.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException or TimeoutException)
+        {
+            // Interrupted, as asked (or ended on its own with an error): nothing was renamed.
         }
     }
 
@@ -167,50 +255,6 @@ internal sealed partial class MySqlTableEngine
             $"{D.Quote(s.Original.Name)} TO {D.Quote(s.Names.Old)}",
             $"{D.Quote(s.Names.Copy)} TO {D.Quote(s.Original.Name)}",
         }));
-
-    /// <summary>Waits until the renamer's RENAME waits for the lockers' locks (so it is next in line), or fails.</summary>
-    private static async Task WaitForRenameAsync(DbConnection connection, long renamerId, Task rename, TimeSpan limit, CancellationToken cancellationToken)
-    {
-        var polls = (int)Math.Max(1, limit.TotalMilliseconds / PollMilliseconds);
-        for (var poll = 0; ; poll++)
-        {
-            if (rename.IsCompleted)
-                return;
-            var waiting = await connection.ScalarAsync(
-                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = @id AND STATE LIKE 'Waiting for table%' AND INFO LIKE 'RENAME%'",
-                new { id = renamerId },
-                null,
-                cancellationToken);
-            if (System.Convert.ToInt64(waiting, CultureInfo.InvariantCulture) > 0)
-                return;
-            if (poll >= polls)
-                throw new TimeoutException("The cut-over's RENAME TABLE was not seen waiting for the locks in time.");
-            await Task.Delay(PollMilliseconds, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Several tables: before the next original is unlocked, the rename must hold the previous one
-    /// (and so be queued for the next). A probe that may not wait tells: it cannot read a table the
-    /// rename holds exclusively.
-    /// </summary>
-    private async Task WaitUntilRenameHoldsAsync(string table, Task rename, CancellationToken cancellationToken)
-    {
-        await using var probe = await database.OpenConnectionAsync(cancellationToken);
-        await probe.ExecuteAsync("SET SESSION lock_wait_timeout = 0", cancellationToken);
-        while (!rename.IsCompleted)
-        {
-            try
-            {
-                await probe.ExecuteAsync($"SELECT 1 FROM {D.Quote(table)} LIMIT 0", cancellationToken);
-            }
-            catch (Exception e) when (database.IsDatabaseError(e) && IsLockTimeout(e))
-            {
-                return;
-            }
-            await Task.Delay(PollMilliseconds, cancellationToken);
-        }
-    }
 
     private static async Task IgnoreAsync(Func<Task> action)
     {

@@ -52,6 +52,8 @@ public static class FaultPlan
         yield return Make(FaultKind.CrashMidCopy);
         yield return Make(FaultKind.LockAtCutOverReleased);
         yield return Make(FaultKind.LockAtCutOverHeld);
+        if (engine == DatabaseEngine.MySql)
+            yield return Make(FaultKind.CopyHeldAtRename);
         // Tables as production has them: kills mid-copy and around the cut-over of a table with a
         // child's foreign key (MariaDB) and of a conversion to a partitioned table (PostgreSQL).
         var (shape, points) = engine == DatabaseEngine.MySql

@@ -93,7 +93,7 @@ public static class FaultReport
         FaultKind.KillLockSessionMidCopy => (r.Spec.Fault, "inside a chunk"),
         FaultKind.RestartMidCopy or FaultKind.CrashMidCopy => (r.Spec.Fault, "inside a chunk"),
         FaultKind.RowLockDuringCopy => (r.Spec.Fault, "a chunk waits 2-4 s for a row"),
-        FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver => (r.Spec.Fault, "cut-over"),
+        FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver or FaultKind.CopyHeldAtRename => (r.Spec.Fault, "cut-over"),
         FaultKind.LockAtStart => (r.Spec.Fault, "start"),
         _ => (r.Spec.Fault, "-"),
     };
@@ -123,6 +123,7 @@ public static class FaultReport
         FaultKind.LockAtCutOverReleased => "long transaction at cut-over, ends during retries",
         FaultKind.LockAtCutOverHeld => "long transaction at cut-over, held throughout",
         FaultKind.ReaderAtCutOver => "long read transaction at cut-over (SQLite), ends during retries",
+        FaultKind.CopyHeldAtRename => "copy held by another session when the RENAME is issued (MariaDB)",
         FaultKind.LockAtStart => "long write transaction when the swap starts (SQLite)",
         _ => fault.ToString(),
     };

@@ -344,6 +344,36 @@ public static partial class FaultTrial
             c.Result.Problems.Add("after a failed cut-over capture is gone, so the copy goes stale");
     }
 
+    /// <summary>
+    /// MySQL/MariaDB: the cut-over pauses with the originals locked and the change log applied,
+    /// right before its RENAME; a session of the "application" then holds a shared metadata lock on
+    /// the copy (a read in an open transaction, as InnoDB's purge takes one) for a seeded 300 to
+    /// 800 ms. The RENAME waits for the copy first; the writer keeps writing; the result must still
+    /// equal the oracle (a write let into the original before the RENAME queued for it is lost).
+    /// </summary>
+    private static async Task CopyHeldAtRenameAsync(Context c)
+    {
+        var holdMs = c.Random.Next(300, 800);
+        await using var copy = await TableLocker.OpenAsync(c.Target);
+        var watch = Stopwatch.StartNew();
+        await using var pause = new FaultPause("cutover-rename");
+        using var process = c.Start([.. UpArgs, "--cut-over-lock-wait", "2s"], pause.Environment);
+        var paused = await pause.WaitAsync(process);
+        if (paused)
+            await copy.LockTableAsync(Swap.Engine.SwapNames.For(c.Table.Name, 64).Copy);
+        pause.Resume();
+        if (paused)
+            await Task.WhenAny(process.Exited, Task.Delay(holdMs));
+        await copy.ReleaseAsync();
+        c.Result.Where = paused ? $"cut-over (copy held {holdMs} ms when the RENAME was issued)" : "never paused before the RENAME";
+        if (!paused)
+        {
+            c.Result.Problems.Add("the swap never paused before its RENAME, so the copy was not held");
+            c.Result.Landed = false;
+        }
+        c.Expect(await c.FinishAsync(process, watch), 0);
+    }
+
     /// <summary>SQLite: another connection holds the write lock when the swap starts (a long writer), and lets go after a seeded delay.</summary>
     private static async Task LockSqliteAsync(Context c)
     {

@@ -100,6 +100,7 @@ public static partial class FaultTrial
         FaultKind.RowLockDuringCopy => RowLockDuringCopyAsync(c),
         FaultKind.LockAtCutOverReleased or FaultKind.LockAtCutOverHeld or FaultKind.ReaderAtCutOver => LockAtCutOverAsync(c),
         FaultKind.LockAtStart => LockSqliteAsync(c),
+        FaultKind.CopyHeldAtRename => CopyHeldAtRenameAsync(c),
         _ => throw new ArgumentOutOfRangeException(nameof(c), c.Spec.Fault, null),
     };
 
