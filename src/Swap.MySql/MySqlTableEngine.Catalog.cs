@@ -76,16 +76,7 @@ internal sealed partial class MySqlTableEngine
             new { name = table },
             transaction,
             cancellationToken);
-        var foreignKeys = fks.GroupBy(f => (f.String("TABLE_NAME")!, f.String("CONSTRAINT_NAME")!))
-            .Select(g => new ForeignKeySchema(
-                g.Key.Item2,
-                g.Key.Item1,
-                g.Select(f => f.String("COLUMN_NAME")!).ToList(),
-                g.First().String("REFERENCED_TABLE_NAME")!,
-                g.Select(f => f.String("REFERENCED_COLUMN_NAME")!).ToList(),
-                g.First().String("DELETE_RULE"),
-                g.First().String("UPDATE_RULE")))
-            .ToList();
+        var foreignKeys = Group(fks);
 
         var triggers = await MySqlTriggerMover.LoadAsync(connection, transaction, table, cancellationToken);
 

@@ -46,24 +46,27 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     /// <summary>Marks a script as started (insert, or update a failed/interrupted row).</summary>
     public async Task BeginAsync(DbConnection connection, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, bool exists, CancellationToken cancellationToken)
     {
-        var p = new
-        {
-            id = script.Id,
-            module = script.Module,
-            grp = script.Group,
-            kind = KindName(script.Kind),
-            checksum = script.Checksum,
-            batch,
-            apply_order = applyOrder,
-            status = "running",
-            now = nowUtc,
-            by = Truncate(appliedBy, 255),
-        };
+        var p = Row(script, batch, applyOrder, "running", nowUtc, appliedBy);
         var sql = exists
             ? $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @now, finished_at = NULL, duration_ms = NULL, error_text = NULL, applied_by = @by WHERE script_id = @id"
             : $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by)";
         await connection.ExecuteAsync(sql, p, null, cancellationToken);
     }
+
+    /// <summary>The parameters of a script's history row (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by).</summary>
+    private static object Row(MigrationScript script, int batch, long applyOrder, string status, DateTime nowUtc, string appliedBy) => new
+    {
+        id = script.Id,
+        module = script.Module,
+        grp = script.Group,
+        kind = KindName(script.Kind),
+        checksum = script.Checksum,
+        batch,
+        apply_order = applyOrder,
+        status,
+        now = nowUtc,
+        by = Truncate(appliedBy, 255),
+    };
 
     /// <summary>
     /// Records a script as applied without running it (<c>swap baseline</c>). Its duration stays
@@ -72,19 +75,7 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     public Task RecordBaselineAsync(DbConnection connection, DbTransaction transaction, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
             $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, finished_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @now, @by)",
-            new
-            {
-                id = script.Id,
-                module = script.Module,
-                grp = script.Group,
-                kind = KindName(script.Kind),
-                checksum = script.Checksum,
-                batch,
-                apply_order = applyOrder,
-                status = "applied",
-                now = nowUtc,
-                by = Truncate(appliedBy, 255),
-            },
+            Row(script, batch, applyOrder, "applied", nowUtc, appliedBy),
             transaction,
             cancellationToken);
 

@@ -45,7 +45,11 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
         var pool = await c.ScalarAsync("SELECT @@innodb_buffer_pool_size", ct);
         var flush = await c.ScalarAsync("SELECT @@innodb_flush_log_at_trx_commit", ct);
         var autoinc = await c.ScalarAsync("SELECT @@innodb_autoinc_lock_mode", ct);
-        return string.Create(CultureInfo.InvariantCulture, $"MariaDB {version} (innodb_buffer_pool_size {Convert.ToInt64(pool, CultureInfo.InvariantCulture) >> 20} MB, innodb_flush_log_at_trx_commit {flush}, innodb_autoinc_lock_mode {autoinc}, binlog off)");
+        // Read, not assumed: the build's servers run with the binary log on (row format, sync_binlog=0), as replicas need.
+        var binlog = Convert.ToInt64(await c.ScalarAsync("SELECT @@log_bin", ct), CultureInfo.InvariantCulture) == 1
+            ? $"binlog {await c.ScalarAsync("SELECT @@binlog_format", ct)}, sync_binlog {await c.ScalarAsync("SELECT @@sync_binlog", ct)}"
+            : "binlog off";
+        return string.Create(CultureInfo.InvariantCulture, $"MariaDB {version} (innodb_buffer_pool_size {Convert.ToInt64(pool, CultureInfo.InvariantCulture) >> 20} MB, innodb_flush_log_at_trx_commit {flush}, innodb_autoinc_lock_mode {autoinc}, {binlog})");
     }
 
     public override string TypeSql(BenchColumn column, bool widened) => column.Type switch
