@@ -155,7 +155,7 @@ internal sealed partial class MySqlTableEngine
             // The RENAME holds or waits for some of the tables but not the rest: stop it while every
             // original it was not handed is still locked. It has renamed nothing (it renames only
             // once it holds every table), and whatever it held goes back to the application.
-            await StopRenameAsync(connection, renamerId, rename);
+            await StopRenameAsync([probe, connection], renamerId, rename);
         }
         foreach (var locker in lockers)
             await IgnoreAsync(() => locker.ExecuteAsync("UNLOCK TABLES", CancellationToken.None));
@@ -210,17 +210,29 @@ internal sealed partial class MySqlTableEngine
                 cancellationToken),
             CultureInfo.InvariantCulture) > 0;
 
-    /// <summary>Kills the RENAME's statement (it is still acquiring its locks) and waits until it has ended.</summary>
-    private async Task StopRenameAsync(DbConnection connection, long renamerId, Task rename)
+    /// <summary>
+    /// Kills the RENAME's statement (it is still acquiring its locks) from the first of
+    /// <paramref name="sessions"/> that can, and waits until it has ended.
+    /// </summary>
+    private async Task StopRenameAsync(IReadOnlyList<DbConnection> sessions, long renamerId, Task rename)
     {
-        await IgnoreAsync(() => connection.ExecuteAsync($"KILL QUERY {renamerId.ToString(CultureInfo.InvariantCulture)}", CancellationToken.None));
-        try
+        foreach (var session in sessions)
         {
-            await rename.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException or TimeoutException)
-        {
-            // Interrupted, as asked (or ended on its own with an error): nothing was renamed.
+            await IgnoreAsync(() => session.ExecuteAsync($"KILL QUERY {renamerId.ToString(CultureInfo.InvariantCulture)}", CancellationToken.None));
+            try
+            {
+                await rename.WaitAsync(TimeSpan.FromSeconds(10));
+                return;
+            }
+            catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException)
+            {
+                // Interrupted, as asked (or ended on its own with an error): nothing was renamed.
+                return;
+            }
+            catch (TimeoutException)
+            {
+                // This session could not kill it (gone with the failure): try the next.
+            }
         }
     }
 

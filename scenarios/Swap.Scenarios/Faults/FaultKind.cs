@@ -48,9 +48,10 @@ public enum FaultKind
 
     /// <summary>
     /// MySQL/MariaDB: when the cut-over issues its RENAME, another session holds a shared metadata
-    /// lock on the copy for a seeded 300 to 800 ms, as InnoDB's purge and statistics threads do on a
-    /// table just written. The RENAME waits there before it queues for the original; the original
-    /// must stay locked until it does, or the application's writes land in it after the catch-up.
+    /// lock on the copy for a seeded 3.5 to 4.5 s (longer than one attempt may wait), as InnoDB's
+    /// purge and statistics threads do on a table just written. The RENAME waits there before it
+    /// queues for the original; the original must stay locked until it does (or the application's
+    /// writes land in it after the catch-up), and an attempt that gives up must stop the RENAME first.
     /// </summary>
     CopyHeldAtRename,
 

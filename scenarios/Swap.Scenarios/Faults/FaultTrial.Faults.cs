@@ -347,17 +347,20 @@ public static partial class FaultTrial
     /// <summary>
     /// MySQL/MariaDB: the cut-over pauses with the originals locked and the change log applied,
     /// right before its RENAME; a session of the "application" then holds a shared metadata lock on
-    /// the copy (a read in an open transaction, as InnoDB's purge takes one) for a seeded 300 to
-    /// 800 ms. The RENAME waits for the copy first; the writer keeps writing; the result must still
-    /// equal the oracle (a write let into the original before the RENAME queued for it is lost).
+    /// the copy (a read in an open transaction, as InnoDB's purge takes one) for a seeded 3.5 to
+    /// 4.5 s. The RENAME waits for the copy first, so it is never queued for the original within the
+    /// first attempt's hand-over limit (three times the 1 s lock wait): that attempt must stop the
+    /// RENAME before it lets the original go, and a later one swaps once the copy is free. The writer
+    /// keeps writing throughout; the result must equal the oracle (a write let into the original
+    /// before the RENAME queued for it is lost).
     /// </summary>
     private static async Task CopyHeldAtRenameAsync(Context c)
     {
-        var holdMs = c.Random.Next(300, 800);
+        var holdMs = c.Random.Next(3500, 4500);
         await using var copy = await TableLocker.OpenAsync(c.Target);
         var watch = Stopwatch.StartNew();
         await using var pause = new FaultPause("cutover-rename");
-        using var process = c.Start([.. UpArgs, "--cut-over-lock-wait", "2s"], pause.Environment);
+        using var process = c.Start([.. UpArgs, "--cut-over-lock-wait", "1s", "--cut-over-retries", "6"], pause.Environment);
         var paused = await pause.WaitAsync(process);
         if (paused)
             await copy.LockTableAsync(Swap.Engine.SwapNames.For(c.Table.Name, 64).Copy);
@@ -372,6 +375,8 @@ public static partial class FaultTrial
             c.Result.Landed = false;
         }
         c.Expect(await c.FinishAsync(process, watch), 0);
+        if (paused && !c.Result.Runs[^1].Output.Contains("could not take its locks; attempt", StringComparison.Ordinal))
+            c.Result.Problems.Add("the first cut-over attempt did not give up on the RENAME that never queued for the original");
     }
 
     /// <summary>SQLite: another connection holds the write lock when the swap starts (a long writer), and lets go after a seeded delay.</summary>

@@ -47,8 +47,10 @@ public class CutOverLockTests(ITestOutputHelper output)
     /// The RENAME takes its locks in name order and the copy's name sorts first: when another
     /// session holds the copy (InnoDB's purge does, after the applier's writes) the RENAME waits
     /// there before it queues for the original. The original stays locked until it does, so no
-    /// write of the application lands in it after the catch-up (before the fix: 40-60 lost writes
-    /// in 1 of about 20 runs of the bench, and in every run of this trial).
+    /// write of the application lands in it after the catch-up; here the copy is held longer than
+    /// an attempt may wait, so the first attempt kills the RENAME before it lets the original go,
+    /// and a retry swaps (before the fix: 40-60 lost writes in 1 of about 20 runs of the bench,
+    /// and lost writes in every run of this trial).
     /// </summary>
     [Fact]
     public async Task A_copy_held_when_the_rename_is_issued_loses_no_write()
