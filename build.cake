@@ -166,6 +166,53 @@ Task("Demo")
     Information("  swap --help                              # every verb, with examples");
 });
 
+Task("GenerateDemo")
+    .Description("The 'swap generate' demo: a migration written from entity classes, applied, then the next version's as SQL.")
+    .Does(() =>
+{
+    var bin = System.IO.Path.Combine("bin", configuration, "net10.0");
+    var swap = System.IO.Path.Combine(root, "src", "Swap.Cli", bin, "Swap.Cli.dll");
+    Sh.Run("dotnet", new[] { "build", System.IO.Path.Combine(root, "src", "Swap.Cli", "Swap.Cli.csproj"), "-c", configuration, "-nodeReuse:false", "-v", "minimal" }, timeoutSeconds: 900);
+    var demo = System.IO.Path.Combine(artifacts, "generate-demo");
+    if (System.IO.Directory.Exists(demo)) System.IO.Directory.Delete(demo, true);
+    System.IO.Directory.CreateDirectory(System.IO.Path.Combine(demo, "migrations"));
+    // The application's entity classes, as they are (v1) and in their next version (v2).
+    var entities = System.IO.Path.Combine(root, "scenarios", "Shop.Entities", "Shop.Entities.csproj");
+    foreach (var version in new[] { "1", "2" })
+        Sh.Run("dotnet", new[] { "build", entities, "-c", configuration, "-nodeReuse:false", "-v", "minimal", "-p:ShopVersion=" + version, "-o", System.IO.Path.Combine(demo, "v" + version) }, timeoutSeconds: 900);
+
+    void Swap(string shown, params string[] args)
+    {
+        Information("");
+        Information("$ swap {0}", shown);
+        Sh.Run("dotnet", new[] { swap }.Concat(args).ToArray(), workingDirectory: demo, timeoutSeconds: 300);
+    }
+    void Show(string file)
+    {
+        Information("");
+        Information("--- {0}", file);
+        Information("{0}", System.IO.File.ReadAllText(System.IO.Path.Combine(demo, file)));
+    }
+    string Newest(string pattern) => System.IO.Path.GetRelativePath(demo, System.IO.Directory.GetFiles(System.IO.Path.Combine(demo, "migrations"), pattern).OrderBy(f => f, StringComparer.Ordinal).Last());
+
+    // No database yet: generate compares the entities with what the (no) migrations create, in a scratch SQLite file.
+    Swap("generate \"Create shop\" --from v1/Shop.Entities.dll", "generate", "Create shop", "--from", "v1/Shop.Entities.dll");
+    Show(Newest("*.cs"));
+    Swap("--db sqlite:shop.db up", "--db", "sqlite:shop.db", "up");
+    Swap("--db sqlite:shop.db generate \"Again\" --from v1/Shop.Entities.dll", "--db", "sqlite:shop.db", "generate", "Again", "--from", "v1/Shop.Entities.dll");
+    // A second apart, so the next migration's timestamp sorts after the first.
+    System.Threading.Thread.Sleep(1100);
+    // The next version: a new column and a new table with a foreign key, written as SQL that runs online.
+    Swap("--db sqlite:shop.db generate \"Shop v2\" --from v2/Shop.Entities.dll --sql", "--db", "sqlite:shop.db", "generate", "Shop v2", "--from", "v2/Shop.Entities.dll", "--sql");
+    Show(Newest("*.up.sql"));
+    Show(Newest("*.down.sql"));
+    Swap("--db sqlite:shop.db up", "--db", "sqlite:shop.db", "up");
+    Swap("--db sqlite:shop.db status", "--db", "sqlite:shop.db", "status");
+    Swap("--db sqlite:shop.db generate \"Again\" --from v2/Shop.Entities.dll", "--db", "sqlite:shop.db", "generate", "Again", "--from", "v2/Shop.Entities.dll");
+    Information("");
+    Information("The files are in {0}; see 'Generating migrations from entity classes' in docs/writing-migrations.md.", demo);
+});
+
 Task("Bench")
     .Description("Online schema change benchmark in scenarios/ against native ALTER, pt-online-schema-change, pg_repack (on demand, not part of Test).")
     .IsDependentOn("Build")
@@ -357,8 +404,11 @@ class Servers
         if (Sh.Capture("perl", new[] { "-MDBD::mysql", "-e", "1" }).Code != 0) missing.Add("libdbd-mysql-perl");
         if (!System.IO.File.Exists("/usr/bin/pg_repack") || !System.IO.File.Exists("/usr/share/postgresql/15/extension/pg_repack.control")) missing.Add("postgresql-15-repack");
         if (!System.IO.File.Exists("/usr/bin/time")) missing.Add("time");
-        // The rehearsal report's test opens the HTML page in headless Chromium.
+        // The rehearsal report's test and the web console's browser tests drive Debian's chromium
+        // headless (Microsoft.Playwright's driver with the system browser; nothing is downloaded),
+        // with a font for the screenshots.
         if (!System.IO.File.Exists("/usr/bin/chromium")) missing.Add("chromium");
+        if (!System.IO.Directory.Exists("/usr/share/fonts/truetype/dejavu")) missing.Add("fonts-dejavu-core");
         if (missing.Count == 0) return;
         if (!Sh.IsRoot)
             throw new Exception($"Missing packages: {string.Join(", ", missing)}. Run this target as root, or install them: sudo apt-get install -y {string.Join(" ", missing)}");

@@ -32,7 +32,7 @@ internal static class CliApp
         root.Options.Add(new HelpOption { Action = new CliHelp(new HelpAction()), Recursive = true });
         root.Options.Add(new VersionOption { Action = new CliVersion() });
         globals.AddTo(root);
-        foreach (var command in new ICommand[] { new StatusCommand(), new UpCommand(), new DownCommand(), new PlanCommand(), new SyncCommand(), new ValidateCommand(), new CreateCommand(), new CleanupCommand(), new RevertCommand(), new FinishCommand(), new RehearseCommand(), new BaselineCommand(), new GenerateCommand(), new PauseCommand(), new ResumeCommand(), new SetCommand(), new CutOverCommand(), new AbortCommand() })
+        foreach (var command in new ICommand[] { new StatusCommand(), new UpCommand(), new DownCommand(), new PlanCommand(), new SyncCommand(), new ValidateCommand(), new CreateCommand(), new CleanupCommand(), new RevertCommand(), new FinishCommand(), new RehearseCommand(), new BaselineCommand(), new GenerateCommand(), new PauseCommand(), new ResumeCommand(), new SetCommand(), new CutOverCommand(), new AbortCommand(), new ServeCommand() })
             root.Subcommands.Add(command.Build(invocation));
 
         var parse = root.Parse(args);

@@ -36,6 +36,7 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
         ["validate"] = ["swap validate        # in CI: exit 4 when scripts and history disagree"],
         ["create"] = ["swap create \"Add user roles\"", "swap create \"Fill roles\" --cs --group \"user roles\" -m modules/users"],
         ["cleanup"] = ["swap cleanup --dry-run", "swap cleanup --script MigrateAttachments --drop-old"],
+        ["serve"] = ["swap --db postgres://deploy:s3cret@db:5432/shop serve   # http://127.0.0.1:8080/, token printed at start", "swap serve --read-only --listen 127.0.0.1:9000", "SWAP_CONSOLE_TOKEN=... swap serve --chunk-time 200ms --rehearsals /srv/app/swap-rehearsals"],
         ["rehearse"] = ["swap rehearse --on sqlite:staging.db --clone-from sqlite:app.db --db sqlite:app.db", "swap rehearse --on postgres://deploy:s3cret@staging:5432/shop --db postgres://reader:s3cret@db:5432/shop --report rehearsal"],
     };
 

@@ -66,24 +66,30 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
 
     public bool Json(ParseResult parse) => parse.GetValue(Globals.Json);
 
+    /// <summary>The value of an environment variable, as this invocation sees the environment.</summary>
+    public string? Environment(string name) => environment(name);
+
     public ILoggerFactory Logging(ParseResult parse)
     {
         if (loggerFactory is not null)
             return loggerFactory;
-        var level = parse.GetValue(Globals.Verbose) ? LogLevel.Debug : parse.GetValue(Globals.Quiet) || Json(parse) ? LogLevel.Warning : LogLevel.Information;
-        loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new CliLoggerProvider(Progress, level, Time)));
+        loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(LogProvider(parse)));
         return loggerFactory;
     }
 
-    /// <summary>Opens the target and a migrator over the configured sources.</summary>
-    public (SwapDatabase Database, Migrator Migrator) Migrator(ParseResult parse, Action<MigratorOptions>? configure = null)
+    /// <summary>A provider writing log lines to stderr at the level -v / -q / --json ask for (the web console's host logs through one).</summary>
+    public ILoggerProvider LogProvider(ParseResult parse) =>
+        new CliLoggerProvider(Progress, parse.GetValue(Globals.Verbose) ? LogLevel.Debug : parse.GetValue(Globals.Quiet) || Json(parse) ? LogLevel.Warning : LogLevel.Information, Time);
+
+    /// <summary>Opens the target and a migrator over the configured sources; <paramref name="withoutDb"/> stands in when no database is configured (generate against the written migrations).</summary>
+    public (SwapDatabase Database, Migrator Migrator) Migrator(ParseResult parse, Action<MigratorOptions>? configure = null, DatabaseUrl? withoutDb = null)
     {
         var settings = Settings(parse);
-        var url = settings.RequireDb();
+        var url = withoutDb is not null && string.IsNullOrWhiteSpace(settings.Db) ? withoutDb : settings.RequireDb();
         Out.AddSecretValue(settings.Db, url.ToString());
         Err.AddSecretValue(settings.Db, url.ToString());
         // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
-        var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up");
+        var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up" && url != withoutDb);
         settings.RequireMigrations();
         var options = new MigratorOptions
         {

@@ -4,11 +4,39 @@ namespace Swap.PostgreSql;
 
 /// <summary>
 /// PostgreSQL 11+: adding a column that is nullable or has a constant default, dropping or
-/// renaming a column, setting or dropping a default and dropping NOT NULL are catalog updates;
+/// renaming a column, setting or dropping a default, dropping NOT NULL and widening a varchar (or
+/// making it text) are catalog updates;
 /// non-unique indexes are built and dropped CONCURRENTLY. Everything else is copied.
 /// </summary>
 internal sealed partial class PostgresDialect
 {
+    /// <summary>
+    /// <c>varchar(n)</c> to <c>varchar(m)</c> with m ≥ n, or <c>varchar</c> to <c>text</c>: binary-coercible, so
+    /// PostgreSQL changes only its catalog (no row and no index is rewritten). Not when something else
+    /// names the column's type (a view, a policy, a generated column, a foreign key), nor with a
+    /// collation of its own (ALTER TYPE would reset it): those are copied.
+    /// </summary>
+    internal override string? RetypeInPlaceClause(Swap.Engine.Schema.TableSchema original, Swap.Engine.Schema.ColumnSchema old, DbColumn column)
+    {
+        if (column.Type is not { } type || TypeCheck(column.Name, type) is not null || old.Collation is not null || old.Generated is not null)
+            return null;
+        if (original.Columns.Any(c => c.Generated is not null)
+            || original.Extra.GetValueOrDefault("views", "[]") != "[]"
+            || original.Extra.GetValueOrDefault("policies", "[]") != "[]"
+            || original.ForeignKeys.Concat(original.ReferencedBy).Any(f => f.Columns.Concat(f.ReferencedColumns).Contains(old.Name, StringComparer.OrdinalIgnoreCase)))
+            return null;
+        var m = Varchar().Match(old.NativeType);
+        if (!m.Success)
+            return null;
+        int? length = m.Groups[1].Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var widens = type.Kind == ColumnKind.Text
+            || (type.Kind == ColumnKind.String && length is { } n && type.Length >= n);
+        return widens ? $"ALTER COLUMN {Quote(column.OriginalName!)} TYPE {TypeSql(type)}" : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^character varying(?:\((\d+)\))?$")]
+    private static partial System.Text.RegularExpressions.Regex Varchar();
+
     internal override ChangePlan PlanChange(TableDiff diff)
     {
         if (diff.NeedsCopy is { } why)
@@ -32,6 +60,7 @@ internal sealed partial class PostgresDialect
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         clauses.AddRange(diff.DefaultChanged.Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
         clauses.AddRange(diff.NullDropped.Select(c => $"ALTER COLUMN {Quote(c.OriginalName!)} DROP NOT NULL"));
+        clauses.AddRange(diff.Retyped.Select(r => r.Clause));
         var statements = new List<string>();
         if (clauses.Count > 0)
             statements.Add($"ALTER TABLE {t} {string.Join(", ", clauses)}");

@@ -46,6 +46,9 @@ public sealed partial class MigrationContext
         return new DbTable(schema, SwapNames.For(name, dialect.MaxIdentifierLength).Copy, dialect, readOnly: true);
     }
 
+    /// <summary>How many table changes (<see cref="DoneUsingTablesAsync"/>) the script has made so far: each one's method is recorded under its number.</summary>
+    private int changesMade;
+
     /// <summary>
     /// Finishes the given tables and swaps them in together: applies the changes to the empty
     /// copies, captures the application's writes on the originals, copies the rows in chunks,
@@ -77,8 +80,10 @@ public sealed partial class MigrationContext
             Promise(uses);
             return;
         }
+        var ordinal = ++changesMade;
         if (instant is not null && await Instant.InstantChanger.RunAsync(session, instant))
         {
+            await Instant.ChangeMethodRecords.RecordAsync(session, ordinal, string.Join("; ", instant.Select(p => $"{p.Use.Original.Name}: {p.Plan}")));
             foreach (var use in uses)
                 use.Finished = true;
             return;
@@ -103,6 +108,7 @@ public sealed partial class MigrationContext
             run: state => new SwapOperation(session, uses, online).RunAsync(state),
             encode: journalData => journalData,
             decode: journalData => journalData ?? "");
+        await Instant.ChangeMethodRecords.RecordAsync(session, ordinal, $"copy-and-swap of {string.Join(", ", uses.Select(u => u.Original.Name))}: {whyCopy ?? "the engine cannot make these changes in place"}");
         foreach (var use in uses)
             use.Finished = true;
     }

@@ -85,7 +85,8 @@ public sealed partial class Migrator
         // Revert windows live in the journal but are no script's progress: their old tables and
         // reverse capture stay until 'swap finish' or 'swap revert' (or the window's end).
         var windows = Engine.Revert.RevertWindowStore.FromJournal(journal);
-        journal = journal.Where(j => !Engine.Revert.RevertWindow.IsKey(j.ScriptId)).ToList();
+        // The methods applied scripts used stay for status, like windows.
+        journal = journal.Where(j => !Engine.Revert.RevertWindow.IsKey(j.ScriptId) && !Instant.ChangeMethodRecords.IsKey(j.ScriptId)).ToList();
         string? WindowOf(Leftover leftover) => windows
             .Where(w => w.TableNames.Any(t => WindowNames(t).Contains(leftover.Name, StringComparer.Ordinal)))
             .Select(w => w.ScriptId)

@@ -28,7 +28,7 @@ public sealed partial class Migrator
             foreach (var id in gone)
             {
                 await history.DeleteAsync(connection, tx, id, cancellationToken);
-                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(options.Tables.Journal)} WHERE script_id = @id OR script_id = @down", new { id, down = id + "@down" }, tx, cancellationToken);
+                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(options.Tables.Journal)} WHERE script_id = @id OR script_id = @down OR script_id = @methods", new { id, down = id + "@down", methods = Instant.ChangeMethodRecords.Key(id) }, tx, cancellationToken);
                 Log.HistorySynced(logger, id);
             }
             await tx.CommitAsync(cancellationToken);

@@ -69,6 +69,7 @@ public sealed partial class Migrator
         await using var tx = await database.BeginTransactionAsync(connection, run.CancellationToken);
         await history.DeleteAsync(connection, tx, scriptId, run.CancellationToken);
         await store.DeleteAsync(connection, tx, scriptId, run.CancellationToken);
+        await new Journal.JournalStore(database, options.Tables).DeleteAsync(connection, tx, Instant.ChangeMethodRecords.Key(scriptId), run.CancellationToken);
         await tx.CommitAsync(run.CancellationToken);
         FaultPoints.Hit("revert:recorded");
     }

@@ -33,6 +33,8 @@ public sealed partial class Migrator
             var sorted = await ClassifyLeftoversAsync(connection, recorded, journal, abandon: null, dropOld: false, cancellationToken);
             leftovers = sorted.Removed.Concat(sorted.OldTables).ToList();
         }
+        var methods = Instant.ChangeMethodRecords.FromJournal(journal);
+        states = states.Select(s => methods.TryGetValue(s.Id, out var m) ? s with { Methods = m } : s).ToList();
         var shown = tags is { Count: > 0 } ? states.Where(s => s.Script is not null && s.Script.HasAnyTag(tags)).ToList() : states;
         return new StatusReport(database.DisplayName, shown, holder, leftovers) { RevertWindows = await ReadWindowsAsync(connection, cancellationToken) };
     }
@@ -89,9 +91,14 @@ public sealed partial class Migrator
     /// <summary>The table swap a script stopped inside, from its journal: the unfinished swap step with its last recorded phase and rows copied.</summary>
     private static ResumePoint? ResumePointOf(string scriptId, IReadOnlyList<JournalEntry> journal)
     {
-        var entry = journal.LastOrDefault(j => j.ScriptId == scriptId && j.Op == "swap" && !j.IsDone);
+        var entry = journal.LastOrDefault(j => j.ScriptId == scriptId && j.Op is "swap" or "instant" && !j.IsDone);
         if (entry is null)
             return null;
+        if (entry.Op == "instant")
+        {
+            var schemas = Running.StepData.Result(entry.Data) is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
+            return new ResumePoint(entry.Seq, schemas?.Keys.ToList() ?? [], entry.State, 0) { Method = Running.StepData.Description(entry.Data) };
+        }
         var data = Engine.SwapJournalData.Read(Running.StepData.Result(entry.Data));
         var tables = data.Schemas.Keys.Concat(data.Tables.Keys).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return new ResumePoint(entry.Seq, tables, entry.State, data.Tables.Values.Sum(t => t.Copied));

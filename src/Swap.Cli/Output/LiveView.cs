@@ -56,7 +56,7 @@ internal static class LiveView
         return text;
     }
 
-    private static object ToJson(LiveReport report) => new
+    internal static object ToJson(LiveReport report) => new
     {
         target = report.Target,
         lockHolder = report.LockHolder,

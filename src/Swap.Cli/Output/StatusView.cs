@@ -50,6 +50,8 @@ internal static class StatusView
             }
             if (s.Note is not null)
                 fields.Add(s.Note);
+            if (s.Methods.Count > 0)
+                fields.Add("method: " + string.Join("; ", s.Methods));
             w.WriteLine(string.Join('\t', fields));
         }
     }
@@ -58,19 +60,26 @@ internal static class StatusView
     {
         var console = Terminal.Over(invocation);
         var table = new Table().Border(TableBorder.Rounded).Title($"module [bold]{Markup.Escape(module)}[/]");
-        foreach (var column in new[] { "status", "script", "group", "batch", "applied (UTC)", "took", "note" })
+        // The method column only when a script of the module changed a table: it is wide.
+        var methods = scripts.Any(s => s.Methods.Count > 0);
+        foreach (var column in methods ? ["status", "script", "group", "batch", "applied (UTC)", "took", "note", "method"] : new[] { "status", "script", "group", "batch", "applied (UTC)", "took", "note" })
             table.AddColumn(column);
         foreach (var s in scripts)
         {
             var h = s.History;
-            table.AddRow(
+            var cells = new List<string>
+            {
                 $"[{Colour(s.Status)}]{Name(s.Status)}[/]",
                 Markup.Escape(s.Id),
                 Markup.Escape(s.Group ?? ""),
                 h?.Batch.ToString(CultureInfo.InvariantCulture) ?? "",
                 h is null ? "" : (h.FinishedAtUtc ?? h.StartedAtUtc).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 h?.DurationMs is { } ms ? Durations.Format(TimeSpan.FromMilliseconds(ms)) : "",
-                Markup.Escape(s.Note ?? ""));
+                Markup.Escape(s.Note ?? ""),
+            };
+            if (methods)
+                cells.Add(Markup.Escape(string.Join("\n", s.Methods)));
+            table.AddRow(cells.ToArray());
         }
         console.Write(table);
     }
@@ -88,7 +97,7 @@ internal static class StatusView
         _ => "blue",
     };
 
-    private static object ToJson(StatusReport report) => new
+    internal static object ToJson(StatusReport report) => new
     {
         target = report.Target,
         next = report.Next?.Id,
@@ -111,7 +120,8 @@ internal static class StatusView
             appliedBy = s.History?.AppliedBy,
             error = s.History?.Error,
             journaledSteps = s.JournaledSteps,
-            resumesAt = s.ResumesAt is { } r ? new { step = r.Step, tables = r.Tables, phase = r.Phase, rowsCopied = r.RowsCopied } : null,
+            resumesAt = s.ResumesAt is { } r ? new { step = r.Step, tables = r.Tables, phase = r.Phase, rowsCopied = r.RowsCopied, method = r.Method } : null,
+            methods = s.Methods,
             note = s.Note,
         }),
         leftovers = report.Leftovers,

@@ -199,6 +199,13 @@ public sealed class DatabaseUrl
         SwapErrorKind.Usage,
         $"The database URL '{Redact(text)}' is not valid: {why}. Use mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:path/to.db.");
 
+    /// <summary>The same server and credentials, another database (MySQL) or SQLite file.</summary>
+    internal DatabaseUrl WithDatabase(string database) => new(Engine, Host, Port, User, Password, database, Options);
+
+    /// <summary>The same URL with one query-string option set (PostgreSQL <c>schema</c>, say).</summary>
+    internal DatabaseUrl WithOption(string name, string value) =>
+        new(Engine, Host, Port, User, Password, Database, new Dictionary<string, string>(Options, StringComparer.OrdinalIgnoreCase) { [name] = value });
+
     /// <summary>
     /// Replaces the password part of anything that looks like a URL with <c>***</c>: from the first
     /// ':' after the scheme to the last '@' of the URL (a password may hold '@', '/' or ':').

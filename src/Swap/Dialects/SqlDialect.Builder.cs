@@ -68,6 +68,9 @@ internal abstract partial class SqlDialect
     /// <summary>True when the identity column carries the primary key itself (SQLite), so no table-level key is written.</summary>
     protected virtual bool IdentityIsInlineKey(TableBuilder table) => false;
 
+    /// <summary>The CHECK a column's portable type needs on this engine (an enum's values, say), or null.</summary>
+    public string? TypeCheckSql(DbColumn column) => ColumnCheckSql(column);
+
     /// <summary>A column constraint the portable type needs (an enum's allowed values, say), or null.</summary>
     protected virtual string? ColumnCheckSql(DbColumn column) => null;
 

@@ -42,6 +42,13 @@ internal abstract partial class SqlDialect
     /// <summary>True when a failed instant or in-place statement means "the engine cannot do this without a copy" (then Swap copies).</summary>
     internal virtual bool IsUnsupportedInstant(Exception error) => false;
 
+    /// <summary>
+    /// The <c>ALTER TABLE</c> clause that gives an existing column its new type without touching a row
+    /// (PostgreSQL: a longer <c>varchar</c>, or <c>text</c>), or null when the change rewrites rows or
+    /// the planner is unsure: then the table is copied.
+    /// </summary>
+    internal virtual string? RetypeInPlaceClause(Engine.Schema.TableSchema original, Engine.Schema.ColumnSchema old, DbColumn column) => null;
+
     /// <summary>The default expression for "now" on a column of that type.</summary>
     public virtual string CurrentTimestampSql(ColumnType? type) => "CURRENT_TIMESTAMP";
 

@@ -43,6 +43,24 @@ internal static class ScriptTemplates
         return path;
     }
 
+    /// <summary>Writes <c>&lt;timestamp&gt;_&lt;title&gt;.up.sql</c> and its <c>.down.sql</c> (<c>swap generate --sql</c>); returns both paths.</summary>
+    internal static (string Up, string Down) CreateSqlPair(string migrationsFolder, string title, DateTimeOffset now, string up, string down)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(migrationsFolder);
+        var words = Words(title);
+        if (words.Count == 0)
+            throw new SwapException(SwapErrorKind.Usage, $"The title '{title}' has no letters or digits to name a script with. Use something like \"Add user roles\".");
+        Directory.CreateDirectory(migrationsFolder);
+        var stem = now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + string.Join('_', words.Select(w => w.ToLowerInvariant()));
+        var upPath = Path.Combine(migrationsFolder, stem + ".up.sql");
+        var downPath = Path.Combine(migrationsFolder, stem + ".down.sql");
+        if (File.Exists(upPath) || File.Exists(downPath) || File.Exists(Path.Combine(migrationsFolder, stem + ".sql")))
+            throw new SwapException(SwapErrorKind.Usage, $"{upPath} already exists. Wait a second and try again, or pick another title.");
+        File.WriteAllText(upPath, up);
+        File.WriteAllText(downPath, down);
+        return (upPath, downPath);
+    }
+
     private static string GroupFolderFor(string migrationsFolder, string group, DateTimeOffset now)
     {
         if (GroupFolder.IsGroup(group))

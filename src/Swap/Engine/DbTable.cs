@@ -13,6 +13,9 @@ public sealed partial class DbTable
 {
     private readonly List<DbColumn> columns;
     private readonly List<IndexModel> indexes;
+
+    /// <summary>Keys this change dropped (their implicit MySQL indexes may follow the columns).</summary>
+    private readonly List<ForeignKeyModel> droppedForeignKeys = [];
     private readonly List<ForeignKeyModel> foreignKeys;
     private readonly List<string> changes = [];
     private List<string> primaryKey;
@@ -112,6 +115,13 @@ public sealed partial class DbTable
         var column = GetColumn(name);
         if (primaryKey.Contains(column.Name, StringComparer.OrdinalIgnoreCase))
             throw Refuse($"Column '{name}' is part of the primary key of '{Name}'; change the key first with SetPrimaryKey(...).");
+        // InnoDB gives a foreign key without a covering index one of its own, named after the key: once
+        // this change dropped that key, the index goes with the last of its columns, as MySQL drops it.
+        foreach (var implicitIndex in indexes.Where(i => droppedForeignKeys.Any(f => Same(f.Name, i.Name) && i.Columns.All(c => f.Columns.Contains(c.Column, StringComparer.OrdinalIgnoreCase))) && i.Columns.Any(c => Same(c.Column, column.Name))).ToList())
+        {
+            indexes.Remove(implicitIndex);
+            changes.Add($"drop index {implicitIndex.Name}");
+        }
         var index = indexes.FirstOrDefault(i => i.Columns.Any(c => string.Equals(c.Column, column.Name, StringComparison.OrdinalIgnoreCase)));
         if (index is not null)
             throw Refuse($"Column '{name}' is used by index '{index.Name}'; drop it first with DropIndex(\"{index.Name}\").");
@@ -257,6 +267,7 @@ public sealed partial class DbTable
         var fk = foreignKeys.FirstOrDefault(f => Same(f.Name, name))
             ?? throw Refuse($"Table '{Name}' has no foreign key '{name}'. Its foreign keys are: {(foreignKeys.Count == 0 ? "none" : string.Join(", ", foreignKeys.Select(f => f.Name)))}.");
         foreignKeys.Remove(fk);
+        droppedForeignKeys.Add(fk);
         changes.Add($"drop foreign key {fk.Name}");
         return this;
     }

@@ -33,3 +33,19 @@ public sealed class RenamedFromAttribute(string oldName) : Attribute
     /// <summary>The column's name before the rename.</summary>
     public string OldName { get; } = oldName;
 }
+
+/// <summary>
+/// The action of the foreign key <c>swap generate</c> makes for a navigation property (or its key
+/// property): <c>[OnDelete("CASCADE")]</c>, optionally with <see cref="OnUpdate"/>. Actions are
+/// <c>CASCADE</c>, <c>SET NULL</c>, <c>SET DEFAULT</c>, <c>RESTRICT</c> and <c>NO ACTION</c>; without the
+/// attribute the key has the engine's default (<c>NO ACTION</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = true)]
+public sealed class OnDeleteAttribute(string action) : Attribute
+{
+    /// <summary>What deleting the referenced row does.</summary>
+    public string Action { get; } = action;
+
+    /// <summary>What changing the referenced key does; null for the engine's default.</summary>
+    public string? OnUpdate { get; set; }
+}

@@ -17,12 +17,15 @@ internal sealed class TableDiff(EntityTable entity, TableSchema live)
     public List<(ColumnSchema Old, EntityColumn New)> Renulled { get; } = [];
     public List<EntityIndex> AddedIndexes { get; } = [];
 
+    /// <summary>Foreign keys of the entity the live table lacks.</summary>
+    public List<EntityForeignKey> AddedForeignKeys { get; } = [];
+
     /// <summary>Live indexes that use a dropped column: dropped first, or the engineer refuses the drop.</summary>
     public List<IndexSchema> DroppedIndexes { get; } = [];
 
     public bool ChangesColumns => Added.Count + Dropped.Count + Renamed.Count + Retyped.Count + Renulled.Count > 0;
 
-    public bool IsEmpty => !ChangesColumns && AddedIndexes.Count == 0;
+    public bool IsEmpty => !ChangesColumns && AddedIndexes.Count == 0 && AddedForeignKeys.Count == 0;
 }
 
 /// <summary>
@@ -65,6 +68,15 @@ internal static partial class SchemaDiff
                 || (i.Unique == index.Unique && i.Columns.Select(c => c.Name).SequenceEqual(index.Columns, StringComparer.OrdinalIgnoreCase)));
             if (!present)
                 diff.AddedIndexes.Add(index);
+        }
+        foreach (var key in entity.ForeignKeys)
+        {
+            // SQLite keeps no names for keys: the columns and the table they point at identify one too.
+            var present = live.ForeignKeys.Any(f =>
+                f.Name.Equals(key.Name, StringComparison.OrdinalIgnoreCase)
+                || (f.ReferencedTable.Equals(key.ReferencedTable, StringComparison.OrdinalIgnoreCase) && f.Columns.SequenceEqual(key.Columns, StringComparer.OrdinalIgnoreCase)));
+            if (!present)
+                diff.AddedForeignKeys.Add(key);
         }
         return diff;
     }

@@ -62,7 +62,7 @@ internal static class InstantChanger
             ChangePlan plan;
             try
             {
-                plan = session.Database.Dialect.PlanChange(TableDiff.Of(model));
+                plan = session.Database.Dialect.PlanChange(TableDiff.Of(model, session.Database.Dialect));
             }
             catch (SwapException)
             {
@@ -159,6 +159,8 @@ internal static class InstantChanger
                     {
                         throw database.Translate(e, $"{session.Script.Id}: {MigrationContext.Shorten(sql)}");
                     }
+                    // Between statements of one change: a crash here leaves the first ones done (they commit on their own on MySQL).
+                    FaultPoints.Hit("instant-statement");
                 }
             }
         }

@@ -51,6 +51,9 @@ internal sealed class TableDiff
 
     public List<DbColumn> DefaultChanged { get; } = [];
 
+    /// <summary>Existing columns whose new type the engine takes in its catalog, with the clause that does it.</summary>
+    public List<(DbColumn Column, string Clause)> Retyped { get; } = [];
+
     /// <summary>Existing columns that become nullable.</summary>
     public List<DbColumn> NullDropped { get; } = [];
 
@@ -61,11 +64,11 @@ internal sealed class TableDiff
     /// <summary>Why no instant or in-place method applies whatever the engine, or null.</summary>
     public string? NeedsCopy { get; private set; }
 
-    public bool HasColumnChanges => Added.Count + Dropped.Count + Renamed.Count + DefaultChanged.Count + NullDropped.Count > 0;
+    public bool HasColumnChanges => Added.Count + Dropped.Count + Renamed.Count + DefaultChanged.Count + NullDropped.Count + Retyped.Count > 0;
 
     public bool HasIndexChanges => IndexesAdded.Count + IndexesDropped.Count > 0;
 
-    public static TableDiff Of(DbTable target)
+    public static TableDiff Of(DbTable target, Dialects.SqlDialect dialect)
     {
         var original = target.Original;
         var diff = new TableDiff { Original = original, Target = target };
@@ -81,7 +84,9 @@ internal sealed class TableDiff
                 diff.Added.Add((c, i == 0 ? null : target.Columns[i - 1].Name));
                 continue;
             }
-            if (c.TypeChanged)
+            if (c.TypeChanged && dialect.RetypeInPlaceClause(original, c.Original!, c) is { } clause)
+                diff.Retyped.Add((c, clause));
+            else if (c.TypeChanged)
                 diff.NeedsCopy ??= $"changing the type of {c.OriginalName} rewrites every row";
             if (c.GeneratedChanged)
                 diff.NeedsCopy ??= $"the expression of generated column {c.OriginalName} changes, so every row is computed again";

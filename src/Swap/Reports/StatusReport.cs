@@ -18,15 +18,27 @@ public sealed record ScriptState(
 
     /// <summary>For a script that stopped inside a table swap: where the next <c>up</c> resumes it.</summary>
     public ResumePoint? ResumesAt { get; init; }
+
+    /// <summary>
+    /// How the script's table changes were made, one entry per change in order, with the reason:
+    /// "items: instant: ...", "items: in place: ...", "copy-and-swap of items: ...". Empty for scripts
+    /// that changed no table this way (or ran before Swap recorded it).
+    /// </summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
 }
 
 /// <summary>Where an interrupted table swap resumes: the step, its tables, the last phase it recorded and the rows it had copied.</summary>
 public sealed record ResumePoint(int Step, IReadOnlyList<string> Tables, string Phase, long RowsCopied)
 {
-    /// <summary>For output: "step 2 (swap of items) after phase capture-installed, 12,000 rows copied".</summary>
-    public override string ToString() => string.Create(
-        System.Globalization.CultureInfo.InvariantCulture,
-        $"step {Step} (swap of {string.Join(", ", Tables)}) after phase {Phase}, {RowsCopied:N0} rows copied");
+    /// <summary>For a script that stopped inside an instant or in-place change (no copy): the tables and their methods, "items in place"; null inside a swap.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>For output: "step 2 (swap of items) after phase capture-installed, 12,000 rows copied", or "step 1 (instant/in-place change: items in place)".</summary>
+    public override string ToString() => Method is { } method
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"step {Step} (instant/in-place change: {method})")
+        : string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"step {Step} (swap of {string.Join(", ", Tables)}) after phase {Phase}, {RowsCopied:N0} rows copied");
 }
 
 /// <summary>Something an interrupted run left in the database, with the command that removes it.</summary>

@@ -7,7 +7,7 @@ namespace Swap.Running;
 /// <list type="bullet">
 /// <item><c>SWAP_FAULT_KILL_AT</c> names a point (for example <c>phase:capture-installed</c>,
 /// <c>capture:1</c> (after the first capture statement), <c>chunk:3</c>, <c>chunk-mid:3</c>,
-/// <c>cutover</c>): the process kills itself with SIGKILL when it gets there, exactly as an
+/// <c>cutover</c>, <c>instant-statement:1</c> (after the first statement of an instant or in-place change)): the process kills itself with SIGKILL when it gets there, exactly as an
 /// operator's <c>kill -9</c> or an OOM kill would.</item>
 /// <item><c>SWAP_FAULT_PAUSE_AT</c> names a point and <c>SWAP_FAULT_RESUME_FILE</c> a file: at the
 /// point the process says <c>fault injection: paused at ...</c> on standard error and waits until

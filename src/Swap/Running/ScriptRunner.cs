@@ -128,5 +128,6 @@ internal static class ScriptRunner
         {
             await history.DeleteAsync(session.Connection, tx, session.Script.Id, run.CancellationToken);
             await session.DeleteJournalAsync(tx);
+            await new Journal.JournalStore(run.Database, run.Tables).DeleteAsync(session.Connection, tx, Instant.ChangeMethodRecords.Key(session.Script.Id), run.CancellationToken);
         };
 }

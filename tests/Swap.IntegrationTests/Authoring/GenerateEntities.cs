@@ -33,6 +33,18 @@ namespace Swap.IntegrationTests.Authoring.GenerateV1
         [NotMapped]
         public string Display => Name ?? Email;
     }
+
+    [Table("teams")]
+    public sealed class Team
+    {
+        [Column("id")]
+        public int Id { get; set; }
+
+        [Required]
+        [MaxLength(40)]
+        [Column("name")]
+        public string Name { get; set; } = "";
+    }
 }
 
 namespace Swap.IntegrationTests.Authoring.GenerateV2
@@ -72,6 +84,24 @@ namespace Swap.IntegrationTests.Authoring.GenerateV2
 
         [Column("score")]
         public int Score { get; set; }
+
+        /// <summary>A new key column and its navigation: a foreign key added to an existing table.</summary>
+        [Column("team_id")]
+        public int? TeamId { get; set; }
+
+        public Team? Team { get; set; }
+    }
+
+    [Table("teams")]
+    public sealed class Team
+    {
+        [Column("id")]
+        public int Id { get; set; }
+
+        [Required]
+        [MaxLength(40)]
+        [Column("name")]
+        public string Name { get; set; } = "";
     }
 
     [Table("badges")]
@@ -91,5 +121,10 @@ namespace Swap.IntegrationTests.Authoring.GenerateV2
 
         [Column("note", TypeName = "VARCHAR(30)")]
         public string? Note { get; set; }
+
+        /// <summary>A navigation named by [ForeignKey] on the key property: a foreign key in a new table.</summary>
+        [ForeignKey(nameof(MemberId))]
+        [OnDelete("CASCADE")]
+        public Member Owner { get; set; } = null!;
     }
 }

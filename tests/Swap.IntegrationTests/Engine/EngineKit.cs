@@ -98,7 +98,7 @@ public static class EngineKit
         var found = (await database.TableEngine.FindLeftoversAsync(c, default)).Select(l => $"{l.Kind} {l.Name}").ToList();
         if (await database.TableExistsAsync(c, "swap_journal", default))
         {
-            var journal = System.Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM swap_journal", default), CultureInfo.InvariantCulture);
+            var journal = System.Convert.ToInt64(await c.ScalarAsync("SELECT COUNT(*) FROM swap_journal WHERE script_id NOT LIKE '%@methods'", default), CultureInfo.InvariantCulture);
             if (journal > 0)
                 found.Add($"{journal} journal row(s)");
         }

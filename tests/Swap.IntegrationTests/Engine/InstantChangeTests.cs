@@ -67,6 +67,7 @@ public class InstantChangeTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("copy-and-swap, because items: the script asks for a copy (ForceCopy)", run.Err, StringComparison.Ordinal);
+        Assert.Contains("\tmethod: copy-and-swap of items: items: the script asks for a copy (ForceCopy)", (await SwapCli.RunAsync(target, "status")).Out, StringComparison.Ordinal);
         Assert.NotEqual(storage, await StorageAsync(target));
         Assert.Equal(500, await target.CountAsync("items", "note IS NULL"));
     }

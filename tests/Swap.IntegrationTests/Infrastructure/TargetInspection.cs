@@ -68,7 +68,7 @@ public static class TargetInspection
     public static async Task<List<string?>> ColumnAsync(this TestTarget target, string sql) =>
         (await target.QueryAsync(sql)).Select(r => Convert.ToString(r[0], CultureInfo.InvariantCulture)).ToList();
 
-    /// <summary>Rows of the target's journal table (steps of interrupted scripts).</summary>
+    /// <summary>Rows of the target's journal table (steps of interrupted scripts), without the methods applied scripts used (kept for status).</summary>
     public static async Task<long> JournalCountAsync(this TestTarget target) =>
-        (await target.TablesAsync()).Contains("swap_journal") ? await target.CountAsync("swap_journal") : 0;
+        (await target.TablesAsync()).Contains("swap_journal") ? await target.CountAsync("swap_journal", "script_id NOT LIKE '%@methods'") : 0;
 }

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace Swap.Cli.Web;
+
+/// <summary>The web console's log messages: every action with who sent it (remote address) and when, and refused requests.</summary>
+internal static partial class WebLog
+{
+    public static class Ids
+    {
+        public const int Listening = 3000;
+        public const int ActionTaken = 3001;
+        public const int ActionFailed = 3002;
+        public const int Refused = 3003;
+        public const int RunFinished = 3004;
+        public const int LoggedIn = 3005;
+        public const int RunCrashed = 3006;
+    }
+
+    [LoggerMessage(EventId = Ids.Listening, Level = LogLevel.Information, Message = "Console for {Target} on {Url} ({Mode})")]
+    public static partial void Listening(ILogger logger, string target, string url, string mode);
+
+    [LoggerMessage(EventId = Ids.ActionTaken, Level = LogLevel.Information, Message = "Action {Action} {Detail} by {Remote} at {AtUtc:u}")]
+    public static partial void ActionTaken(ILogger logger, string action, string detail, string remote, DateTime atUtc);
+
+    [LoggerMessage(EventId = Ids.ActionFailed, Level = LogLevel.Warning, Message = "Action {Action} by {Remote} failed: {Message}")]
+    public static partial void ActionFailed(ILogger logger, string action, string remote, string message);
+
+    [LoggerMessage(EventId = Ids.Refused, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Remote}: {Reason}")]
+    public static partial void Refused(ILogger logger, string method, string path, string remote, string reason);
+
+    [LoggerMessage(EventId = Ids.RunFinished, Level = LogLevel.Information, Message = "Run {What} started by {Remote} ended: {Outcome}")]
+    public static partial void RunFinished(ILogger logger, string what, string remote, string outcome);
+
+    [LoggerMessage(EventId = Ids.RunCrashed, Level = LogLevel.Error, Message = "Run {What} failed unexpectedly")]
+    public static partial void RunCrashed(ILogger logger, string what, Exception exception);
+
+    [LoggerMessage(EventId = Ids.LoggedIn, Level = LogLevel.Information, Message = "Signed in from {Remote} at {AtUtc:u}")]
+    public static partial void LoggedIn(ILogger logger, string remote, DateTime atUtc);
+}
