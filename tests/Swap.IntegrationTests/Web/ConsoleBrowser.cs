@@ -32,6 +32,9 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         });
         var context = await b.browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         context.SetDefaultTimeout(30_000);
+        // The page follows server-side state (server-sent events about once a second, control commands
+        // taken at chunk boundaries); on a loaded CI machine that can take longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(30_000);
         b.Page = await context.NewPageAsync();
         return b;
     }

@@ -25,7 +25,10 @@ public class ConsoleBrowserTests
         await EngineKit.CreateItemsAsync(target, Rows);
         EngineKit.WriteSwapScript(target);
         target.WriteFile("migrations/20250101000000_create_notes.sql", "CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(50) NULL);");
-        await using var console = await ConsoleHost.StartAsync(target, "--chunk-size", "10", "--max-chunk-size", "10");
+        // A row in 'hold' throttles the copy, so it cannot finish between the page showing progress and
+        // the pause arriving, however loaded the machine is.
+        await target.ExecuteAsync("CREATE TABLE hold (id INT NOT NULL PRIMARY KEY)");
+        await using var console = await ConsoleHost.StartAsync(target, "--chunk-size", "10", "--max-chunk-size", "10", "--throttle-query", "SELECT COUNT(*) FROM hold");
         await using var browser = await ConsoleBrowser.LaunchAsync(target.Folder);
         var page = browser.Page;
 
@@ -54,6 +57,7 @@ public class ConsoleBrowserTests
         await Expect(page).ToHaveURLAsync(new Regex("#live$"));
         var rows = page.GetByTestId("rows");
         await Expect(rows).ToHaveTextAsync(new Regex(@"^[1-9][\d,]* / ~"), new() { Timeout = 60_000 });
+        await target.ExecuteAsync("INSERT INTO hold (id) VALUES (1)");
         var seen = Parse(await rows.TextContentAsync());
         Assert.InRange(seen, 1, Rows - 1);
 
@@ -71,6 +75,7 @@ public class ConsoleBrowserTests
         await browser.ShotAsync("console-live");
 
         // Resume from the page: the copy goes on from where it stopped, and the swap finishes.
+        await target.ExecuteAsync("DELETE FROM hold");
         await page.GetByTestId("resume").ClickAsync();
         await page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(page.GetByTestId("run-banner")).ToContainTextAsync("Applied 1 script(s) as batch 2: MigrateItems.", new() { Timeout = 120_000 });
