@@ -37,7 +37,7 @@ Task("Databases")
     .Description("Install if missing, then start (or reuse) private MariaDB and PostgreSQL servers on loopback.")
     .Does(() =>
 {
-    servers = new Servers(serversDir) { MariaDbDefaults = HasArgument("mariadb-defaults") };
+    servers = new Servers(serversDir) { AutoIncInterleaved = HasArgument("mariadb-autoinc-interleaved") };
     servers.EnsureInstalled();
     servers.StartAll();
     Information("MariaDB    : {0}", Servers.Redact(servers.MySqlUrl));
@@ -356,8 +356,14 @@ class Servers
     readonly string dir;
     public Servers(string dir) { this.dir = dir; }
 
-    /// <summary>Start MariaDB with its own defaults where the test servers deviate (innodb_autoinc_lock_mode). Applies when the server is started, not to one already running.</summary>
-    public bool MariaDbDefaults { get; set; }
+    /// <summary>
+    /// Start MariaDB with <c>innodb_autoinc_lock_mode=2</c> (MySQL 8's default) instead of MariaDB 10.11's
+    /// own default, 1, which the tests and benchmarks use unless <c>--mariadb-autoinc-interleaved</c> is given.
+    /// A running server in the other mode is restarted.
+    /// </summary>
+    public bool AutoIncInterleaved { get; set; }
+
+    int AutoIncMode => AutoIncInterleaved ? 2 : 1;
 
     string My(string f) => System.IO.Path.Combine(dir, "mariadb", f);
     string Pg(string f) => System.IO.Path.Combine(dir, "postgres", f);
@@ -458,16 +464,16 @@ class Servers
         if (MariaDbAlive(out var port))
         {
             MySqlPort = port;
-            var binlog = Sh.Capture("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-N", "-e", "SELECT @@log_bin" }, timeoutSeconds: 10).Output.Trim() == "1";
-            if (System.IO.File.Exists(My("tls/server-cert.pem")) && binlog)
+            var settings = Sh.Capture("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-N", "-e", "SELECT CONCAT(@@log_bin, ' ', @@innodb_autoinc_lock_mode)" }, timeoutSeconds: 10).Output.Trim();
+            if (System.IO.File.Exists(My("tls/server-cert.pem")) && settings == "1 " + AutoIncMode)
             {
                 Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
                 EnsureMariaDbUser();
                 return;
             }
-            // Started by an older build without TLS or without the binary log the replica reads:
-            // restart it on the same data and port, with certificates and the binary log.
-            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS or binary log; restarting it");
+            // Started by an older build without TLS or without the binary log the replica reads, or in
+            // the other innodb_autoinc_lock_mode: restart it on the same data and port.
+            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS, without binary log or in another innodb_autoinc_lock_mode ({settings}); restarting it with innodb_autoinc_lock_mode={AutoIncMode}");
             var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());
             Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
             WaitExit(pid, 60);
@@ -506,10 +512,10 @@ class Servers
             // check the refusal without it turn it off for a moment (LeastPrivilegeTests).
             "--log-bin-trust-function-creators=1",
         };
-        // MySQL 8's default (interleaved): an INSERT ... SELECT does not hold a table-level
-        // AUTO-INC lock that would stall every other insert. MariaDB 10.11 still defaults to 1,
-        // which is what most MariaDB users run: --mariadb-defaults starts the server with that.
-        if (!MariaDbDefaults) args.Add("--innodb-autoinc-lock-mode=2");
+        // MariaDB 10.11's default is 1 ("consecutive": an INSERT ... SELECT holds a table-level AUTO-INC
+        // lock on its target for the statement), which is what most MariaDB users run, so the tests and
+        // benchmarks run that. --mariadb-autoinc-interleaved starts MySQL 8's default, 2, to compare.
+        args.Add("--innodb-autoinc-lock-mode=" + AutoIncMode);
         if (runAs != null) args.Add("--user=mysql");
         Detach("/usr/sbin/mariadbd", args, My("mariadb.console.log"));
         System.IO.File.WriteAllText(My("port"), MySqlPort.ToString());
