@@ -12,6 +12,10 @@ internal static class SwapQueries
         return $"SELECT {order} FROM {d.Quote(spec.Original.Name)} o{where} ORDER BY {order} LIMIT 1 OFFSET {size - 1}";
     }
 
+    /// <summary>The key a <see cref="Boundary"/> query returned; null when fewer rows were left (the last range is open-ended).</summary>
+    public static object?[]? BoundaryKey(IReadOnlyList<Row> rows, SwapSpec spec) =>
+        rows.Count == 0 ? null : Enumerable.Range(0, spec.Key.Count).Select(i => rows[0][i]).ToArray();
+
     /// <summary>Keys of original rows whose mapped values are missing from, or differ in, the copy.</summary>
     public static string MissingOrDifferent(TableEngine engine, SwapSpec spec, bool hasLower, bool hasUpper)
     {

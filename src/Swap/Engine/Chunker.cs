@@ -1,0 +1,132 @@
+
+namespace Swap.Engine;
+
+/// <summary>
+/// Copies each original into its copy in key ranges (last key, next boundary], each range one
+/// plain consistent read (the dialect's <c>CopyChunk</c>: no row locks on the original). Each chunk
+/// and the table's new watermark commit together, so a resumed copy goes on after the last
+/// committed chunk; the chunk size adapts so a chunk takes about the target time. Between chunks
+/// the <see cref="CatchUp"/> keeps the change log short and the controller may pause or throttle.
+/// </summary>
+internal sealed class Chunker(SwapContext swap, CatchUp catchUp)
+{
+    /// <summary>
+    /// Copies a table with the session's lock wait cut to <see cref="OnlineSwapOptions.ChunkLockTimeout"/>:
+    /// a chunk that waits for a lock (a DDL, a long transaction holding the table) is retried with
+    /// backoff rather than left to queue the application's statements behind it.
+    /// </summary>
+    public async Task CopyAsync(SwapSpec spec)
+    {
+        var statementWait = swap.Run.Options.StatementLockTimeout;
+        var shorter = !swap.InTransaction && swap.Options.ChunkLockTimeout < statementWait;
+        if (shorter)
+            await swap.Session.Database.ApplyLockTimeoutAsync(swap.Connection, swap.Options.ChunkLockTimeout, swap.Token);
+        try
+        {
+            await CopyChunksAsync(spec);
+        }
+        finally
+        {
+            if (shorter)
+                await swap.RestoreLockWaitAsync(statementWait);
+        }
+    }
+
+    private async Task CopyChunksAsync(SwapSpec spec)
+    {
+        var progress = swap.Data.Table(spec.Original.Name);
+        if (progress.Done)
+            return;
+        var options = swap.Options;
+        var chunkSize = Math.Clamp(options.InitialChunkSize, options.MinChunkSize, options.MaxChunkSize);
+        var time = swap.Run.Time;
+        var started = time.GetTimestamp();
+        var copiedThisRun = 0L;
+        var what = $"copy a chunk of {spec.Original.Name}";
+        swap.Report(spec, SwapPhase.Copying, progress.Copied, 0, chunkSize);
+
+        while (true)
+        {
+            await options.Throttler.WaitAsync(swap.Token);
+            await swap.ControlPointAsync();
+            if (!swap.InTransaction)
+                swap.Run.ThrowIfBudgetSpent();
+            var lower = progress.Watermark;
+            var upper = SwapQueries.BoundaryKey(
+                await swap.QueryAsync(SwapQueries.Boundary(swap.Engine, spec, lower is not null, chunkSize), KeyRange.Parameters("l", lower).ToList(), $"find the next chunk of {spec.Original.Name}"),
+                spec);
+            var range = KeyRange.Between(swap.Engine.Dialect, "o", spec.Key, lower is not null, upper is not null);
+            var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();
+            var sql = swap.Engine.CopyChunk(spec, range);
+            var chunkStart = time.GetTimestamp();
+
+            int affected;
+            if (swap.InTransaction)
+            {
+                affected = await swap.ExecAsync(sql, what, parameters);
+                Running.FaultPoints.Hit("chunk-mid");
+                Advance(progress, upper, affected);
+                Running.FaultPoints.Hit("chunk");
+            }
+            else
+            {
+                affected = await swap.Run.RetryTransientAsync(what, async ct =>
+                {
+                    await swap.EnsureRunLockAsync();
+                    // READ COMMITTED, set explicitly (DefaultIsolation): a consistent non-locking read of the
+                    // original (MySQL's REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
+                    await using var tx = await swap.Session.Database.BeginTransactionAsync(swap.Connection, ct);
+                    var n = await swap.ExecAsync(sql, what, parameters, tx);
+                    Running.FaultPoints.Hit("chunk-mid");
+                    var before = (progress.Watermark, progress.Copied, progress.Done);
+                    Advance(progress, upper, n);
+                    try
+                    {
+                        // The watermark commits with the chunk: the journal row is written in its transaction.
+                        await swap.SaveAsync(swap.Stage, tx);
+                        await tx.CommitAsync(ct);
+                    }
+                    catch
+                    {
+                        (progress.Watermark, progress.Copied, progress.Done) = before;
+                        throw;
+                    }
+                    Running.FaultPoints.Hit("chunk");
+                    return n;
+                });
+            }
+            var copied = swap.Engine.CopiedRows(affected);
+            copiedThisRun += copied;
+            SwapMetrics.RowsCopied.Add(copied, SwapMetrics.Table(spec.Original.Name));
+            SwapMetrics.ChunkTime.Record(time.GetElapsedTime(chunkStart).TotalMilliseconds, SwapMetrics.Table(spec.Original.Name));
+            // Between chunks the applier keeps the copy's backlog short, unless a copy is being filled
+            // without its key: then the log waits until the copies are indexed.
+            if (!swap.Specs.Any(s => s.KeyDeferred))
+                await catchUp.RunAsync();
+            // Sized by the time up to here; the pause for the application's writers is not the chunk's.
+            var elapsed = time.GetElapsedTime(chunkStart);
+            await swap.LetWritersInAsync(elapsed);
+            chunkSize = NextChunkSize(chunkSize, elapsed, swap.ChunkTargetTime, options);
+            var rate = copiedThisRun / Math.Max(0.001, time.GetElapsedTime(started).TotalSeconds);
+            swap.Report(spec, SwapPhase.Copying, progress.Copied, rate, chunkSize);
+            if (upper is null)
+                break;
+        }
+    }
+
+    private void Advance(SwapJournalData.TableProgress progress, object?[]? upper, int affected)
+    {
+        progress.Copied += swap.Engine.CopiedRows(affected);
+        progress.Watermark = upper ?? progress.Watermark;
+        progress.Done = upper is null;
+    }
+
+    /// <summary>The next chunk's size: scaled toward <paramref name="target"/> by at most 2x either way, within the options' bounds.</summary>
+    internal static int NextChunkSize(int size, TimeSpan elapsed, TimeSpan target, OnlineSwapOptions options)
+    {
+        if (elapsed <= TimeSpan.Zero)
+            return Math.Min(options.MaxChunkSize, size * 2);
+        var factor = Math.Clamp(target.TotalMilliseconds / elapsed.TotalMilliseconds, 0.5, 2.0);
+        return (int)Math.Clamp(size * factor, options.MinChunkSize, options.MaxChunkSize);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Data.Common;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// Builds what each copy defers until its rows are in: the secondary indexes, on PostgreSQL the
+/// key itself, on MySQL the copy's own foreign keys (the dialect's <c>BuildKeyIndexAsync</c> /
+/// <c>BuildIndexesAsync</c>). The applier pauses meanwhile; the indexes are built plainly, since
+/// nothing but the applier writes a copy.
+/// </summary>
+internal sealed class IndexBuilder(SwapContext swap)
+{
+    /// <summary>True when the copy has something to build once filled: deferred indexes, its key, or what the engine adds then (MySQL: the copy's own foreign keys).</summary>
+    public bool HasWork(SwapSpec spec) => spec.DeferredIndexes.Count > 0 || spec.KeyDeferred || swap.Engine.BuildsAfterCopy(spec);
+
+    /// <summary>
+    /// True when the indexes can be built on a second connection while this one verifies: online,
+    /// outside a script transaction, with something to build, and no deferred key that is not the
+    /// primary key (that comes with the secondary indexes, and verification would walk an
+    /// unindexed copy).
+    /// </summary>
+    public bool CanBuildWhileVerifying =>
+        swap.Online && !swap.InTransaction
+        && swap.Specs.Any(HasWork)
+        && !swap.Specs.Any(s => s.KeyDeferred && s.TargetPrimaryKey.Count == 0);
+
+    /// <summary>Builds the deferred indexes of one copy (with <paramref name="keyOnly"/>, only its deferred key).</summary>
+    public async Task BuildAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false, bool report = true)
+    {
+        if (report)
+            swap.Report(spec, SwapPhase.BuildingIndexes, swap.Copied(spec), 0);
+        try
+        {
+            Running.FaultPoints.Hit("index");
+            if (keyOnly)
+                await swap.Engine.BuildKeyIndexAsync(connection, spec, cancellationToken);
+            else
+                await swap.Engine.BuildIndexesAsync(connection, spec, cancellationToken);
+            Running.FaultPoints.Hit("index-built");
+        }
+        catch (Exception e) when (swap.Session.Database.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw swap.Session.Database.Translate(e, $"{swap.ScriptId}: build the indexes of the copy of {spec.Original.Name}");
+        }
+    }
+
+    /// <summary>Builds every copy's deferred indexes on the swap's own connection, one after the other.</summary>
+    public async Task BuildAllAsync()
+    {
+        foreach (var spec in swap.Specs.Where(HasWork))
+            await BuildAsync(swap.Connection, spec, swap.Token);
+    }
+
+    /// <summary>
+    /// Builds each copy's deferred key first (verification walks the copy by it), then the other
+    /// indexes on a connection of their own while <paramref name="verifyAll"/> runs on this one:
+    /// both only read what the other writes, and with the applier paused every key without a
+    /// change-log row is current in the copy, which is all verification relies on. Two cores do
+    /// both at once, in the time of the longer. A failure of either stops the other.
+    /// </summary>
+    public async Task BuildWhileAsync(Verifier verifier, Func<Task> verifyAll)
+    {
+        foreach (var spec in swap.Specs.Where(s => s.KeyDeferred))
+            await BuildAsync(swap.Connection, spec, swap.Token, keyOnly: true);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(swap.Token);
+        // Progress says "building indexes" until they are built, then "verifying": the verifier
+        // stays silent while the build runs, and the builder never reports from its thread.
+        swap.Report(swap.Specs[0], SwapPhase.BuildingIndexes, swap.Copied(swap.Specs[0]), 0);
+        var indexing = Task.Run(async () =>
+        {
+            await using var builder = await swap.Session.Database.OpenConnectionAsync(stop.Token);
+            foreach (var spec in swap.Specs.Where(HasWork))
+                await BuildAsync(builder, spec, stop.Token, report: false);
+        }, stop.Token);
+        verifier.SilentWhile = indexing;
+        try
+        {
+            await verifyAll();
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await indexing;
+            }
+            catch (Exception e) when (e is OperationCanceledException || swap.Session.Database.IsDatabaseError(e) || e is SwapException)
+            {
+                // Verification's failure is the one to report; the build was stopped because of it.
+            }
+            throw;
+        }
+        finally
+        {
+            verifier.SilentWhile = null;
+        }
+        await indexing;
+        verifier.ReportSilentProgress();
+    }
+}

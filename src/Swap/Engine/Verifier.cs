@@ -1,0 +1,107 @@
+namespace Swap.Engine;
+
+/// <summary>
+/// Checks that each copy equals the mapping of its original before anything is swapped: the whole
+/// table chunk by chunk (<see cref="TableComparer"/>) once copied, indexed and caught up, and while a
+/// cut-over is postponed, the keys the applier changed since the last check. A difference removes
+/// capture, records <see cref="SwapStage.VerifyFailed"/> and stops with the original intact.
+/// </summary>
+internal sealed class Verifier(SwapContext swap, Capture capture)
+{
+    private const int MaxRecentKeys = 10_000;
+
+    private readonly TableComparer comparer = new(swap.Engine, (sql, parameters) => swap.QueryAsync(sql, parameters, "verify the copy"));
+    private readonly Dictionary<string, List<object?[]>> recentKeys = new(StringComparer.Ordinal);
+    private readonly List<(SwapSpec Spec, long Rows)> verifiedRows = [];
+
+    /// <summary>While set and running, verification reports nothing (the indexes are still being built).</summary>
+    public Task? SilentWhile { get; set; }
+
+    public static int Chunk => TableComparer.Chunk;
+
+    /// <summary>Compares the copy of <paramref name="spec"/>'s table with the original, range by range.</summary>
+    public async Task VerifyAsync(SwapSpec spec)
+    {
+        long verified = 0;
+        var started = swap.Run.Time.GetTimestamp();
+        var difference = await comparer.FirstDifferenceAsync(
+            spec,
+            async () =>
+            {
+                if (!swap.InTransaction)
+                    swap.Run.ThrowIfBudgetSpent();
+                await swap.ControlPointAsync();
+                await swap.EnsureRunLockAsync();
+            },
+            last =>
+            {
+                // A range spans Chunk rows except the last, which ends the table.
+                verified = last ? Math.Max(verified, spec.Original.EstimatedRows) : verified + Chunk;
+                var rate = verified / Math.Max(0.001, swap.Run.Time.GetElapsedTime(started).TotalSeconds);
+                var rows = last ? verified : Math.Min(verified, spec.Original.EstimatedRows);
+                var silent = SilentWhile is { IsCompleted: false };
+                if (!silent)
+                    swap.Report(spec, SwapPhase.Verifying, rows, rate, Chunk);
+                else if (last)
+                    verifiedRows.Add((spec, rows));
+            });
+        if (difference is not null)
+            await FailAsync(spec, difference);
+    }
+
+    /// <summary>Reports the rows each verification covered while it was silent (the indexes were being built).</summary>
+    public void ReportSilentProgress()
+    {
+        foreach (var (spec, verified) in verifiedRows)
+            swap.Report(spec, SwapPhase.Verifying, verified, 0, Chunk);
+        verifiedRows.Clear();
+    }
+
+    /// <summary>Remembers the keys a committed applier batch re-synced, for <see cref="ReverifyRecentKeysAsync"/>.</summary>
+    public void RememberKeys(SwapSpec spec, IReadOnlyList<object?[]> keys)
+    {
+        if (!recentKeys.TryGetValue(spec.Original.Name, out var list))
+            recentKeys[spec.Original.Name] = list = [];
+        foreach (var key in keys)
+        {
+            if (list.Count >= MaxRecentKeys)
+                list.RemoveAt(0);
+            list.Add(key);
+        }
+    }
+
+    /// <summary>Compares the copy with the original for the keys applied since the last check; a difference stops before the swap, like verification.</summary>
+    public async Task ReverifyRecentKeysAsync()
+    {
+        foreach (var spec in swap.Specs)
+        {
+            if (!recentKeys.Remove(spec.Original.Name, out var keys) || keys.Count == 0)
+                continue;
+            if (await comparer.FirstDifferenceAsync(spec, keys) is { } difference)
+                await FailAsync(spec, difference);
+            ControlLog.Reverified(swap.Logger, swap.ScriptId, spec.Original.Name, keys.Count);
+        }
+    }
+
+    private async Task FailAsync(SwapSpec spec, KeyDifference difference)
+    {
+        var what = difference.Missing is not null
+            ? $"the original row with key {KeyValues.Show(difference.Missing)} is missing from the copy or differs from it"
+            : $"the copy has a row with key {KeyValues.Show(difference.Key)} that the original does not have";
+        var hint = spec.CaptureMayFail
+            ? " A new unique index, a NOT NULL column or a FillWith expression may have rejected a write the application made during the copy."
+            : "";
+        swap.Data.Failure = $"{spec.Original.Name}: {what}";
+        if (!swap.InTransaction)
+        {
+            // Stop adding work to the application's writes; the copy stays for inspection.
+            await capture.RemoveAsync("remove capture after a failed verification");
+            await swap.SaveAsync(SwapStage.VerifyFailed);
+        }
+        throw new SwapException(
+            SwapErrorKind.VerificationFailed,
+            $"{swap.ScriptId}: the copy of '{spec.Original.Name}' does not match the original: {what}.{hint} Nothing was swapped; the original is intact. " +
+            (swap.InTransaction ? "The rebuild was rolled back." : $"The copy {spec.Names.Copy} is kept for inspection; 'swap cleanup --script {swap.ScriptId}' removes it and lets the swap start over."))
+        { ScriptId = swap.ScriptId };
+    }
+}
