@@ -39,6 +39,9 @@ internal abstract class ApprovalDialect
 
     protected virtual TableSchema WithCatalogFacts(CaseTable table, TableSchema schema) => schema;
 
+    /// <summary>The original as the catalog shows it once the forward cut-over renamed it away (its key and index names, where the cut-over renames them).</summary>
+    public virtual TableSchema AfterForwardCutOver(TableSchema old) => old;
+
     private sealed class MySqlCatalog : ApprovalDialect
     {
         public override string Name => "mysql";
@@ -75,6 +78,12 @@ internal abstract class ApprovalDialect
 
         protected override TableSchema WithCatalogFacts(CaseTable table, TableSchema schema) =>
             schema with { PrimaryKeyName = table.Name + "_pkey" };
+
+        public override TableSchema AfterForwardCutOver(TableSchema old) => old with
+        {
+            PrimaryKeyName = PostgresTableEngine.OldIndexName(PostgresTableEngine.PrimaryKeyName(old)),
+            Indexes = old.Indexes.Select(i => i with { Name = PostgresTableEngine.OldIndexName(i.Name) }).ToList(),
+        };
     }
 
     private sealed class SqliteCatalog : ApprovalDialect

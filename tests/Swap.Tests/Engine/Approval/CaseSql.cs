@@ -14,6 +14,7 @@ internal static class CaseSql
     private const int Keys = 3;
     private const int Runs = 2;
     private const int LogBatch = 100;
+    private const int RevertChunk = 20_000;
 
     private static readonly OnlineSwapOptions Options = new();
 
@@ -26,7 +27,7 @@ internal static class CaseSql
         @case.Change(model);
         var use = new TableUse(original, names, model, copyExists: false) { Online = true };
         var forward = SwapSpecBuilder.Build(engine, use, SwapPlanner.Predict(engine, use)) with { Captured = true };
-        return SqlDocument.Write(@case.Revert ? Reverse(engine, use, forward) : Forward(engine, model, forward));
+        return SqlDocument.Write(@case.Revert ? Reverse(dialect, use, forward) : Forward(engine, model, forward));
     }
 
     private static IEnumerable<(string, IReadOnlyList<string>)> Forward(TableEngine engine, DbTable model, SwapSpec spec)
@@ -55,10 +56,11 @@ internal static class CaseSql
     /// <summary>
     /// A revert window on the forward swap: the reverse capture installed on the copy before the
     /// cut-over, the old table detached; then the revert, from the swapped-in table (under the
-    /// table's name) back into the old one.
+    /// table's name) back into the old one (as the catalog shows it after the forward cut-over).
     /// </summary>
-    private static IEnumerable<(string, IReadOnlyList<string>)> Reverse(TableEngine engine, TableUse use, SwapSpec forward)
+    private static IEnumerable<(string, IReadOnlyList<string>)> Reverse(ApprovalDialect dialect, TableUse use, SwapSpec forward)
     {
+        var engine = dialect.Engine;
         if (ReverseMapping.Unsupported(engine) is { } why)
         {
             yield return ("RevertWindow", ["-- refused: " + why]);
@@ -70,11 +72,13 @@ internal static class CaseSql
         var atOpening = ReverseMapping.Build(engine, table, forward.Copy, old);
         yield return ("InstallCapture(window)", engine.InstallCapture(atOpening));
         yield return ("DetachOld", engine.DetachOld(forward));
-        var spec = ReverseMapping.Build(engine, table, forward.Copy with { Name = use.Original.Name }, old);
+        var spec = ReverseMapping.Build(engine, table, forward.Copy with { Name = use.Original.Name }, dialect.AfterForwardCutOver(old));
         foreach (var group in Apply(engine, spec))
             yield return group;
-        yield return ("Boundary(next)", [SwapQueries.Boundary(engine, spec, hasLower: true, Options.InitialChunkSize)]);
-        foreach (var group in Verify(engine, spec))
+        // RevertVerifier leaves out the columns the old table keeps on its own.
+        var verified = spec with { Mapping = spec.Mapping.Where(m => !spec.InsertOnly.Contains(m.CopyColumn)).ToList() };
+        yield return ("Boundary(next)", [SwapQueries.Boundary(engine, verified, hasLower: true, RevertChunk)]);
+        foreach (var group in Verify(engine, verified))
             yield return group;
         yield return ("CutOverPlan", engine.CutOverPlan([spec], Options));
         yield return ("RemoveCapture", engine.RemoveCapture(spec));

@@ -20,12 +20,16 @@ internal static partial class SqlDocument
                 throw new ArgumentException($"'{group}' is not a group header: a capital letter, then letters, then optional (arguments).", nameof(groups));
             text.Append("-- ").Append(group).Append('\n');
             foreach (var statement in statements)
-                text.Append(statement).Append(statement.StartsWith("--", StringComparison.Ordinal) ? "" : ";").Append("\n\n");
+                text.Append(statement).Append(EndsInComment(statement) ? "" : ";").Append("\n\n");
             if (statements.Count == 0)
                 text.Append('\n');
         }
         return text.ToString();
     }
+
+    /// <summary>A comment line, or a plan line ending in a comment (<c>PRAGMA foreign_keys = ON -- if it was on</c>): no terminator after it.</summary>
+    private static bool EndsInComment(string statement) =>
+        statement[(statement.LastIndexOf('\n') + 1)..].Contains("--", StringComparison.Ordinal);
 
     /// <summary>The document's groups in order, each with its text.</summary>
     public static IReadOnlyList<(string Group, string Text)> Groups(string document)
