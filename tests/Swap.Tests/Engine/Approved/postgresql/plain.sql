@@ -1,0 +1,118 @@
+-- Planner
+-- copy: changing the type of amount rewrites every row
+
+-- Refusals
+
+-- CreateCopy
+CREATE TABLE "_orders_swap_new" (
+  "id" integer NOT NULL,
+  "customer" character varying(100) NOT NULL,
+  "amount" numeric(12,2) NOT NULL,
+  "status" character varying(20) DEFAULT 'new' NOT NULL
+) WITH (autovacuum_enabled = false);
+
+-- InstallCapture
+DROP TABLE IF EXISTS "public"."_orders_swap_log";
+
+CREATE TABLE "public"."_orders_swap_log" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, op "char" NOT NULL, "k0" integer NOT NULL);
+
+CREATE INDEX ON "public"."_orders_swap_log" ("k0");
+
+CREATE OR REPLACE FUNCTION "public"."_orders_swap_fn"() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE "public"."_orders_swap_new";
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO "public"."_orders_swap_log" (op, "k0") VALUES (lower(left(TG_OP, 1)), OLD."id");
+  END IF;
+  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (OLD."id" IS DISTINCT FROM NEW."id")) THEN
+    INSERT INTO "public"."_orders_swap_log" (op, "k0") VALUES (lower(left(TG_OP, 1)), NEW."id");
+  END IF;
+  RETURN NULL;
+END
+$swap$;
+
+CREATE TRIGGER "_orders_swap_ins" AFTER INSERT OR UPDATE OR DELETE ON "public"."orders" FOR EACH ROW EXECUTE FUNCTION "public"."_orders_swap_fn"();
+
+CREATE TRIGGER "_orders_swap_del" AFTER TRUNCATE ON "public"."orders" FOR EACH STATEMENT EXECUTE FUNCTION "public"."_orders_swap_fn"();
+
+-- Boundary(first)
+SELECT o."id" FROM "orders" o ORDER BY o."id" LIMIT 1 OFFSET 999;
+
+-- Boundary(next)
+SELECT o."id" FROM "orders" o WHERE o."id" > @l0 ORDER BY o."id" LIMIT 1 OFFSET 999;
+
+-- CopyChunk(first)
+INSERT INTO "public"."_orders_swap_new" ("id", "customer", "amount") SELECT "id", "customer", CAST("amount" AS numeric(12,2)) FROM "public"."orders" o WHERE (o."id" <= @u0);
+
+-- CopyChunk(middle)
+INSERT INTO "public"."_orders_swap_new" ("id", "customer", "amount") SELECT "id", "customer", CAST("amount" AS numeric(12,2)) FROM "public"."orders" o WHERE (o."id" > @l0) AND (o."id" <= @u0);
+
+-- CopyChunk(last)
+INSERT INTO "public"."_orders_swap_new" ("id", "customer", "amount") SELECT "id", "customer", CAST("amount" AS numeric(12,2)) FROM "public"."orders" o WHERE (o."id" > @l0);
+
+-- BuildIndexesPlan
+CREATE UNIQUE INDEX "_orders_pkey_swap_new" ON "_orders_swap_new" ("id");
+
+CREATE INDEX "_ix_orders_customer_swap_new" ON "_orders_swap_new" USING btree ("customer");
+
+CREATE INDEX "_ix_orders_status_swap_new" ON "_orders_swap_new" ("status");
+
+-- ReadLog(100)
+SELECT "id", "k0" FROM "_orders_swap_log" ORDER BY "id" LIMIT 100;
+
+-- DeleteFromCopy(3)
+DELETE FROM "_orders_swap_new" WHERE "id" IN (@a0_0, @a1_0, @a2_0);
+
+-- ApplyRows(3)
+INSERT INTO "public"."_orders_swap_new" ("id", "customer", "amount") SELECT "id", "customer", CAST("amount" AS numeric(12,2)) FROM "public"."orders" o WHERE o."id" IN (@a0_0, @a1_0, @a2_0);
+
+-- DeleteLog(2)
+DELETE FROM "_orders_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETWEEN @r1a AND @r1b;
+
+-- Compare
+SELECT CASE WHEN c."id" IS NULL THEN 'missing' WHEN s."k0" IS NULL THEN 'extra' ELSE 'different' END, COALESCE(s."k0", c."id") FROM (SELECT o."id" AS "k0", "id" AS "m0", "customer" AS "m1", CAST("amount" AS numeric(12,2)) AS "m2" FROM "orders" o WHERE (o."id" > @l0) AND (o."id" <= @u0)) s FULL OUTER JOIN (SELECT * FROM "_orders_swap_new" c WHERE (c."id" > @l0) AND (c."id" <= @u0)) c ON c."id" = s."k0" WHERE (c."id" IS NULL OR s."k0" IS NULL OR NOT (CAST(s."m0" AS integer) IS NOT DISTINCT FROM c."id" AND CAST(s."m1" AS character varying(100)) IS NOT DISTINCT FROM c."customer" AND CAST(s."m2" AS numeric(12,2)) IS NOT DISTINCT FROM c."amount")) AND NOT EXISTS (SELECT 1 FROM "_orders_swap_log" l WHERE l."k0" = COALESCE(s."k0", c."id")) LIMIT 1;
+
+-- CutOverPlan
+BEGIN;
+
+SET LOCAL lock_timeout = '1000ms';
+
+LOCK TABLE "public"."orders", "public"."_orders_swap_new" IN ACCESS EXCLUSIVE MODE;
+
+-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)
+
+ALTER TABLE "public"."orders" RENAME CONSTRAINT "orders_pkey" TO "_orders_pkey_swap_old";
+
+ALTER INDEX "public"."ix_orders_customer" RENAME TO "_ix_orders_customer_swap_old";
+
+ALTER TABLE "public"."orders" RENAME TO "_orders_swap_old";
+
+ALTER TABLE "public"."_orders_swap_new" RENAME TO "orders";
+
+ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "_orders_pkey_swap_new";
+
+ALTER INDEX "public"."_ix_orders_customer_swap_new" RENAME TO "ix_orders_customer";
+
+ALTER INDEX "public"."_ix_orders_status_swap_new" RENAME TO "ix_orders_status";
+
+-- move serial sequences to the new table, carry identity values over
+
+COMMIT;
+
+-- RemoveCapture
+DROP FUNCTION IF EXISTS "public"."_orders_swap_fn"() CASCADE;
+
+DROP TABLE IF EXISTS "public"."_orders_swap_log";
+
+-- AfterCutOver
+ALTER TABLE "public"."orders" RESET (autovacuum_enabled);
+
+ANALYZE "public"."orders";
+
+-- DropOld
+DROP TABLE IF EXISTS "public"."_orders_swap_old";
+
