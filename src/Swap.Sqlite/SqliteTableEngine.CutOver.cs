@@ -202,8 +202,8 @@ internal sealed partial class SqliteTableEngine
         sql.Add("PRAGMA writable_schema = ON");
         foreach (var spec in specs)
         {
-            sql.AddRange(spec.Original.Indexes.Where(i => !i.IsConstraint && i.Definition is not null).Select(i => $"UPDATE sqlite_master SET name = '{OldIndexName(i.Name)}', sql = <its definition on {spec.Names.Old}> WHERE type = 'index' AND name = '{i.Name}'"));
-            sql.AddRange(Internal.SqliteCopyBuilder.IndexDefinitions(D, spec).Select(i => $"UPDATE sqlite_master SET name = '{i.Index.Name}', sql = '{i.Definition}' WHERE type = 'index' AND name = '{CopyIndexName(i.Index.Name)}'"));
+            sql.AddRange(spec.Original.Indexes.Where(i => !i.IsConstraint && i.Definition is not null).Select(i => $"UPDATE sqlite_master SET name = {D.Literal(OldIndexName(i.Name))}, sql = <its definition on {spec.Names.Old}> WHERE type = 'index' AND name = {D.Literal(i.Name)}"));
+            sql.AddRange(Internal.SqliteCopyBuilder.IndexDefinitions(D, spec).Select(i => $"UPDATE sqlite_master SET name = {D.Literal(i.Index.Name)}, sql = {D.Literal(i.Definition)} WHERE type = 'index' AND name = {D.Literal(CopyIndexName(i.Index.Name))}"));
         }
         sql.Add("PRAGMA schema_version = <current + 1>");
         sql.Add("PRAGMA writable_schema = OFF");
