@@ -6,9 +6,11 @@ namespace Swap.MySql;
 
 /// <summary>
 /// MariaDB 10.4+ and MySQL 8.0.29+ add (at any position), drop and rename columns and change
-/// defaults with <c>ALGORITHM=INSTANT</c>; indexes are added and dropped with
+/// defaults with <c>ALGORITHM=INSTANT</c>; MariaDB also widens a VARCHAR within its length-byte
+/// class and appends ENUM values. Indexes are added and dropped with
 /// <c>ALGORITHM=INPLACE, LOCK=NONE</c>. The server itself refuses an algorithm it cannot honour
-/// (older versions, a table format without instant columns), and Swap then copies.
+/// (older versions, MySQL for a VARCHAR widening, which it does in place only, a table format
+/// without instant columns), and Swap then copies.
 /// </summary>
 internal sealed partial class MySqlDialect
 {
@@ -18,6 +20,8 @@ internal sealed partial class MySqlDialect
             return ChangePlan.Copy(why);
         if (diff.NullDropped.Count > 0)
             return ChangePlan.Copy("MySQL rebuilds the table to make a column nullable");
+        if (diff.ForeignKeysAdded.Count > 0)
+            return ChangePlan.Copy("MySQL/MariaDB check a new foreign key over every row under a lock (or not at all, with foreign_key_checks off); the copy gets it and is verified");
         var t = Quote(diff.Original.Name);
         var clauses = new List<string>();
         foreach (var (c, after) in diff.Added)
@@ -30,6 +34,7 @@ internal sealed partial class MySqlDialect
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         clauses.AddRange(diff.DefaultChanged.Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
         clauses.AddRange(diff.Renamed.Select(c => $"RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
+        clauses.AddRange(diff.Retyped.Select(r => r.Clause));
         var statements = new List<string>();
         if (clauses.Count > 0)
             statements.Add($"ALTER TABLE {t} {string.Join(", ", clauses)}, ALGORITHM=INSTANT");
@@ -46,8 +51,111 @@ internal sealed partial class MySqlDialect
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "MySQL/MariaDB changes these columns instantly and builds or drops indexes in place (LOCK=NONE), without blocking writes"
                 : "MySQL/MariaDB builds or drops indexes in place (ALGORITHM=INPLACE, LOCK=NONE), without blocking writes", statements)
-            : new ChangePlan(ChangeMethod.Instant, "MariaDB 10.4+ / MySQL 8.0.29+ add, drop and rename columns and change defaults with ALGORITHM=INSTANT", statements);
+            : new ChangePlan(ChangeMethod.Instant, diff.Retyped.Count > 0
+                ? "MariaDB 10.4+ widens a VARCHAR within its length-byte class and appends ENUM values with ALGORITHM=INSTANT (with any other column changes)"
+                : "MariaDB 10.4+ / MySQL 8.0.29+ add, drop and rename columns and change defaults with ALGORITHM=INSTANT", statements);
     }
+
+    /// <summary>
+    /// A type change InnoDB makes in its catalog: a VARCHAR widened within its length-byte class
+    /// (its maximum in bytes stays at most 255, or was already more: the row format keeps its
+    /// length prefix), or ENUM values appended at the end of the list (the stored numbers keep
+    /// their meaning and their size). The clause is <c>MODIFY COLUMN</c> with the column's own
+    /// definition as <c>SHOW CREATE TABLE</c> gives it and only the type replaced, so its character
+    /// set, collation, nullability, default, comment and ON UPDATE stay (the catalog keeps that
+    /// definition, after the column's name, as <c>ddl</c>). Not when the same column is
+    /// also renamed or its default or nullability changes, nor for a generated column: those copy.
+    /// </summary>
+    internal override string? RetypeInPlaceClause(Swap.Engine.Schema.TableSchema original, Swap.Engine.Schema.ColumnSchema old, DbColumn column)
+    {
+        if (column.Type is not { } type || old.Generated is not null || column.DefaultChanged || column.NullabilityChanged
+            || !string.Equals(column.OriginalName, column.Name, StringComparison.Ordinal))
+            return null;
+        var prefix = old.NativeType;
+        if (old.Extra.GetValueOrDefault("ddl") is not { } ddl || !ddl.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+            || (ddl.Length > prefix.Length && ddl[prefix.Length] != ' '))
+            return null;
+        var widened = type.Kind switch
+        {
+            ColumnKind.String => WidenedVarchar(old, type),
+            ColumnKind.Enum => AppendedEnum(old, type),
+            _ => null,
+        };
+        return widened is null ? null : $"MODIFY COLUMN {Quote(old.Name)} {widened}{ddl[prefix.Length..]}";
+    }
+
+    private string? WidenedVarchar(Swap.Engine.Schema.ColumnSchema old, ColumnType type)
+    {
+        var m = VarcharType().Match(old.NativeType);
+        if (!m.Success || type.Length is not { } to || CharsetMaxBytes(old.Collation) is not { } bytes)
+            return null;
+        var from = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var sameClass = (from * bytes <= 255) == (to * bytes <= 255);
+        return to >= from && sameClass ? TypeSql(type) : null;
+    }
+
+    private string? AppendedEnum(Swap.Engine.Schema.ColumnSchema old, ColumnType type)
+    {
+        if (EnumValues(old.NativeType) is not { } values || type.Values is not { } wanted)
+            return null;
+        var appended = wanted.Count >= values.Count
+            && wanted.Take(values.Count).SequenceEqual(values, StringComparer.Ordinal)
+            && (values.Count <= 255) == (wanted.Count <= 255);
+        return appended ? TypeSql(type) : null;
+    }
+
+    /// <summary>The values of an <c>enum('a','b')</c> column type as information_schema writes it (quotes doubled inside values).</summary>
+    internal static IReadOnlyList<string>? EnumValues(string nativeType)
+    {
+        if (!nativeType.StartsWith("enum(", StringComparison.OrdinalIgnoreCase) || !nativeType.EndsWith(')'))
+            return null;
+        var values = new List<string>();
+        var body = nativeType[5..^1];
+        var i = 0;
+        while (i < body.Length)
+        {
+            if (body[i] != '\'')
+                return null;
+            var value = new System.Text.StringBuilder();
+            i++;
+            while (true)
+            {
+                if (i >= body.Length)
+                    return null;
+                if (body[i] == '\'' && i + 1 < body.Length && body[i + 1] == '\'')
+                {
+                    value.Append('\'');
+                    i += 2;
+                }
+                else if (body[i] == '\'')
+                {
+                    i++;
+                    break;
+                }
+                else
+                {
+                    value.Append(body[i++]);
+                }
+            }
+            values.Add(value.ToString());
+            if (i < body.Length && body[i++] != ',')
+                return null;
+        }
+        return values;
+    }
+
+    /// <summary>The most bytes one character takes in the column's character set (from its collation's name); null when unknown (then it is copied).</summary>
+    internal static int? CharsetMaxBytes(string? collation) => collation?.Split('_')[0].ToLowerInvariant() switch
+    {
+        "utf8mb4" or "utf16" or "utf16le" or "utf32" or "gb18030" => 4,
+        "utf8mb3" or "utf8" or "ujis" or "eucjpms" => 3,
+        "ucs2" or "big5" or "gbk" or "gb2312" or "sjis" or "cp932" or "euckr" => 2,
+        "latin1" or "latin2" or "latin5" or "latin7" or "ascii" or "binary" or "cp1250" or "cp1251" or "cp1256" or "cp1257" or "cp850" or "cp852" or "cp866" or "greek" or "hebrew" or "koi8r" or "koi8u" or "swe7" or "tis620" or "armscii8" or "dec8" or "hp8" or "keybcs2" or "macce" or "macroman" or "geostd8" => 1,
+        _ => null,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^varchar\((\d+)\)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex VarcharType();
 
     /// <summary>ER_ALTER_OPERATION_NOT_SUPPORTED(_REASON): the server cannot honour the algorithm asked for.</summary>
     internal override bool IsUnsupportedInstant(Exception error)

@@ -5,8 +5,9 @@ namespace Swap.PostgreSql;
 /// <summary>
 /// PostgreSQL 11+: adding a column that is nullable or has a constant default, dropping or
 /// renaming a column, setting or dropping a default, dropping NOT NULL and widening a varchar (or
-/// making it text) are catalog updates;
-/// non-unique indexes are built and dropped CONCURRENTLY. Everything else is copied.
+/// making it text) are catalog updates; non-unique indexes are built and dropped CONCURRENTLY; a
+/// foreign key is added <c>NOT VALID</c> (a brief lock on both tables) and then validated, which
+/// reads the table without blocking writes. Everything else is copied.
 /// </summary>
 internal sealed partial class PostgresDialect
 {
@@ -75,8 +76,22 @@ internal sealed partial class PostgresDialect
             statements.Add($"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}");
             statements.Add($"CREATE INDEX CONCURRENTLY {Quote(i.Name)} ON {t} ({string.Join(", ", i.Columns.Select(c => Quote(c.Column)))})");
         }
+        var undo = new List<string>();
+        foreach (var fk in diff.ForeignKeysAdded)
+        {
+            // A resumed run finds the constraint there (duplicate_object counts as done) and validates it.
+            statements.Add($"ALTER TABLE {t} ADD CONSTRAINT {Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(Quote))}) REFERENCES {Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(Quote))})"
+                + (fk.OnDelete is null ? "" : " ON DELETE " + fk.OnDelete) + (fk.OnUpdate is null ? "" : " ON UPDATE " + fk.OnUpdate) + " NOT VALID");
+            statements.Add($"ALTER TABLE {t} VALIDATE CONSTRAINT {Quote(fk.Name)}");
+            undo.Add($"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {Quote(fk.Name)}");
+        }
         if (statements.Count == 0)
             return ChangePlan.Copy("nothing changes in the table's definition");
+        if (diff.ForeignKeysAdded.Count > 0)
+        {
+            return new ChangePlan(ChangeMethod.InPlace, "PostgreSQL adds the foreign key NOT VALID (a brief lock) and validates the existing rows without blocking writes"
+                + (diff.HasColumnChanges || diff.HasIndexChanges ? ", with the other changes made in its catalog or CONCURRENTLY" : ""), statements) { Undo = undo };
+        }
         return diff.HasIndexChanges
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "PostgreSQL changes these columns in its catalog and builds or drops indexes CONCURRENTLY, without blocking writes"

@@ -16,6 +16,8 @@ internal sealed partial class SqliteDialect
             return ChangePlan.Copy(why);
         if (diff.Dropped.Count > 0)
             return ChangePlan.Copy("SQLite rewrites every row to drop a column");
+        if (diff.ForeignKeysAdded.Count > 0)
+            return ChangePlan.Copy("SQLite adds a foreign key only by rebuilding the table");
         if (diff.DefaultChanged.Count > 0 || diff.NullDropped.Count > 0)
             return ChangePlan.Copy("SQLite changes a column's default or nullability only by rebuilding the table");
         var t = Quote(diff.Original.Name);

@@ -30,6 +30,7 @@ internal static partial class Log
         public const int InstantUnsupported = 1402;
         public const int InstantAlreadyDone = 1403;
         public const int ChangeMethod = 1404;
+        public const int InstantUndoFailed = 1405;
         public const int CallbackRunning = 1500;
     }
 
@@ -101,6 +102,9 @@ internal static partial class Log
 
     [LoggerMessage(Events.InstantAlreadyDone, LogLevel.Warning, "{ScriptId}: an interrupted change had already taken effect ({Error}); counting it as done")]
     public static partial void InstantAlreadyDone(ILogger logger, string scriptId, string error);
+
+    [LoggerMessage(Events.InstantUndoFailed, LogLevel.Warning, "{ScriptId}: could not take back '{Sql}' after the change failed ({Error}); run it by hand")]
+    public static partial void InstantUndoFailed(ILogger logger, string scriptId, string sql, string error);
 
     [LoggerMessage(Events.ChangeMethod, LogLevel.Information, "{ScriptId}: copy-and-swap, because {Why}")]
     public static partial void CopyChosen(ILogger logger, string scriptId, string why);

@@ -31,7 +31,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             log($"== {name}: {server}");
             var engineReport = new EngineReport(name, server, PeerVersions(name), [])
             {
-                Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : ""),
+                Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : "") + (settings.AddColumnOnly ? "-addcolumn" : ""),
                 ChunkMs = name == "sqlite" && !settings.ChunkMsGiven ? 50 : settings.ChunkMs,
             };
             engines.Add(engineReport);
@@ -39,7 +39,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             {
                 foreach (var scenario in settings.Scenarios)
                 {
-                    var table = TableModel.ByName(scenario);
+                    var table = TableModel.ByName(scenario, settings.AddColumnOnly);
                     foreach (var rows in settings.Rows)
                     {
                         log($"-- {name} {table.Name} {rows:N0} rows: template");
@@ -275,7 +275,7 @@ internal sealed class BenchRunner(BenchSettings settings)
 
     private static bool Changed(TableShape shape, TableModel table) =>
         shape.Columns.Contains(table.Change.Added.Name, StringComparer.OrdinalIgnoreCase)
-        && shape.Indexes.Contains(table.Change.Index.Name, StringComparer.OrdinalIgnoreCase);
+        && (table.Change.AddOnly || shape.Indexes.Contains(table.Change.Index.Name, StringComparer.OrdinalIgnoreCase));
 
     private static List<BenchPhase> Spans(IReadOnlyList<PhaseMark> marks, double end) =>
         marks.Select((m, i) => new BenchPhase(m.Phase, m.T, i + 1 < marks.Count ? marks[i + 1].T : end)).ToList();

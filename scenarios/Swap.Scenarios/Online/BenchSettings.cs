@@ -6,7 +6,7 @@ namespace Swap.Scenarios.Online;
 /// Options of the online-change benchmark. Command line:
 /// <c>bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users,attachments]
 /// [--load idle,write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
-/// [--chunk-ms 500] [--window-seconds 30] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
+/// [--change full|add-column] [--chunk-ms 500] [--window-seconds 30] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
 /// Server URLs default to SWAP_TEST_MYSQL and SWAP_TEST_POSTGRES.
 /// </summary>
 internal sealed class BenchSettings
@@ -36,6 +36,13 @@ internal sealed class BenchSettings
 
     /// <summary>Rounds of all contenders, interleaved (A B C, A B C...).</summary>
     public int Repeat { get; set; } = 1;
+
+    /// <summary>
+    /// <c>--change add-column</c>: the change is only a new nullable column at the end (instant on
+    /// every engine), to compare Swap's instant path with a forced copy (<c>swap-copy</c>), the
+    /// native ALTER and the same change from a SQL script (<c>swap-sql</c>). Default: the full change.
+    /// </summary>
+    public bool AddColumnOnly { get; set; }
 
     /// <summary>Only these contender ids (empty: all).</summary>
     public IReadOnlyList<string> Contenders { get; set; } = [];
@@ -102,6 +109,7 @@ internal sealed class BenchSettings
                 case "--tail": s.TailSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--repeat": s.Repeat = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--contenders": s.Contenders = List(Value()); break;
+                case "--change": s.AddColumnOnly = Value() switch { "full" => false, "add-column" => true, var v => throw new ArgumentException($"--change takes full or add-column, not '{v}'.") }; break;
                 case "--window-seconds": s.RevertWindowSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--chunk-ms": s.ChunkMs = int.Parse(Value(), CultureInfo.InvariantCulture); s.ChunkMsGiven = true; break;
                 case "--out": s.OutDir = Value(); break;

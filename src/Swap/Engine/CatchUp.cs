@@ -7,10 +7,16 @@ namespace Swap.Engine;
 /// (until the backlog is below one batch), before the cut-over (until it is below
 /// <see cref="OnlineSwapOptions.CutOverBacklog"/>) and under the cut-over's locks (to the end).
 /// Each batch is its own transaction, retried when transient, at a control point, and followed by
-/// the writers' turn where the engine has one writer at a time.
+/// the writers' turn where the engine has one writer at a time. While a backlog lasts, batches grow
+/// (up to <see cref="MaxKeyParameters"/> key values) as long as one takes less than half the chunk
+/// target time, and shrink back when one takes longer than it: under a heavy write load the
+/// applier's round trips, not its rows, would otherwise bound how fast the log drains.
 /// </summary>
 internal sealed class CatchUp(SwapContext swap)
 {
+    /// <summary>Key values one batch may bind (PostgreSQL allows 65,535 parameters per statement; the log deletion binds two per run of ids).</summary>
+    internal const int MaxKeyParameters = 20_000;
+
     private ChangeLogApplier Applier => swap.Applier;
 
     /// <summary>
@@ -32,14 +38,17 @@ internal sealed class CatchUp(SwapContext swap)
                     await swap.ControlPointAsync();
                 }
                 var batchStart = swap.Run.Time.GetTimestamp();
+                var size = Applier.BatchSize;
                 var applied = await swap.Run.RetryTransientAsync($"apply the change log of {spec.Original.Name}", async ct =>
                 {
                     await swap.EnsureRunLockAsync();
                     return await ApplyBatchAsync(spec, ct);
                 });
-                if (applied == 0 || (!drain && applied < Applier.BatchSize))
+                var elapsed = swap.Run.Time.GetElapsedTime(batchStart);
+                Resize(applied, size, elapsed);
+                if (applied == 0 || (!drain && applied < size))
                     break;
-                await swap.LetWritersInAsync(swap.Run.Time.GetElapsedTime(batchStart));
+                await swap.LetWritersInAsync(elapsed);
             }
         }
     }
@@ -60,10 +69,13 @@ internal sealed class CatchUp(SwapContext swap)
                 await swap.ControlPointAsync();
                 await swap.EnsureRunLockAsync();
                 var batchStart = swap.Run.Time.GetTimestamp();
+                var size = Applier.BatchSize;
                 var applied = await ApplyBatchAsync(spec, swap.Token);
-                if (applied < Math.Min(Applier.BatchSize, Math.Max(1, swap.Options.CutOverBacklog)))
+                var elapsed = swap.Run.Time.GetElapsedTime(batchStart);
+                Resize(applied, size, elapsed);
+                if (applied < Math.Min(size, Math.Max(1, swap.Options.CutOverBacklog)))
                     break;
-                await swap.LetWritersInAsync(swap.Run.Time.GetElapsedTime(batchStart));
+                await swap.LetWritersInAsync(elapsed);
             }
         }
     }
@@ -83,6 +95,29 @@ internal sealed class CatchUp(SwapContext swap)
         }
         Running.FaultPoints.Hit("cutover-catchup");
     }
+
+    /// <summary>
+    /// After a batch of <paramref name="size"/> that applied <paramref name="applied"/> log rows in
+    /// <paramref name="elapsed"/>: doubles the next batch when this one was full and took less than
+    /// half the chunk target time, halves it (never below the options' size) when it took longer.
+    /// </summary>
+    private void Resize(int applied, int size, TimeSpan elapsed) =>
+        Applier.BatchSize = NextBatchSize(size, applied, elapsed, swap.ChunkTargetTime, swap.Options.ApplyBatchSize, MaxBatchSize(swap.Specs));
+
+    /// <summary>The next batch size (see <see cref="Resize"/>), between <paramref name="floor"/> and <paramref name="max"/> (the floor wins).</summary>
+    internal static int NextBatchSize(int size, int applied, TimeSpan elapsed, TimeSpan target, int floor, int max)
+    {
+        floor = Math.Max(1, floor);
+        if (applied >= size && elapsed < target / 2)
+            return Math.Max(floor, Math.Min(max, size * 2));
+        if (elapsed > target)
+            return Math.Max(floor, size / 2);
+        return Math.Max(floor, size);
+    }
+
+    /// <summary>The largest batch whose keys stay within <see cref="MaxKeyParameters"/> for the widest key of the swap.</summary>
+    internal static int MaxBatchSize(IReadOnlyList<SwapSpec> specs) =>
+        MaxKeyParameters / Math.Max(1, specs.Count == 0 ? 1 : specs.Max(s => s.Key.Count));
 
     private async Task<int> ApplyBatchAsync(SwapSpec spec, CancellationToken cancellationToken)
     {

@@ -15,7 +15,8 @@ namespace Swap.Engine;
 /// </summary>
 internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
 {
-    public int BatchSize { get; } = Math.Max(1, batchSize);
+    /// <summary>Log rows per batch: the options' size, raised by <see cref="CatchUp"/> while a backlog lasts and batches are quick.</summary>
+    public int BatchSize { get; set; } = Math.Max(1, batchSize);
 
     /// <summary>Hears the keys of each committed batch (a postponed swap re-verifies them).</summary>
     public Action<SwapSpec, IReadOnlyList<object?[]>>? KeysApplied { get; set; }

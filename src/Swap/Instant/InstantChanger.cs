@@ -138,6 +138,7 @@ internal static class InstantChanger
                     }
                     catch (Exception e) when (database.IsLockTimeout(e))
                     {
+                        await UndoAsync(session, plan);
                         throw new SwapException(
                             SwapErrorKind.CutOverTimedOut,
                             $"{session.Script.Id}: the {ChangePlan.Name(plan.Method)} change of {use.Original.Name} could not get its lock within {Durations.Format(options.CutOverLockTimeout)} in {options.CutOverRetries + 1} attempt(s): " +
@@ -157,7 +158,8 @@ internal static class InstantChanger
                     }
                     catch (Exception e) when (database.IsDatabaseError(e))
                     {
-                        throw database.Translate(e, $"{session.Script.Id}: {MigrationContext.Shorten(sql)}");
+                        await UndoAsync(session, plan);
+                        throw database.Translate(e, $"{session.Script.Id}: {MigrationContext.Shorten(sql)}" + (plan.Undo.Count > 0 ? " (what it had added is dropped again)" : ""));
                     }
                     // Between statements of one change: a crash here leaves the first ones done (they commit on their own on MySQL).
                     FaultPoints.Hit("instant-statement");
@@ -171,6 +173,22 @@ internal static class InstantChanger
         }
         FaultPoints.Hit("instant");
         return Done;
+    }
+
+    /// <summary>Takes back what a failed plan must not leave behind (<see cref="ChangePlan.Undo"/>); a failure here is logged, the first error is the one reported.</summary>
+    private static async Task UndoAsync(ScriptSession session, ChangePlan plan)
+    {
+        foreach (var sql in plan.Undo)
+        {
+            try
+            {
+                await session.Connection.ExecuteAsync(sql, null, null, CancellationToken.None);
+            }
+            catch (Exception e) when (session.Database.IsDatabaseError(e))
+            {
+                Log.InstantUndoFailed(session.Logger, session.Script.Id, sql, e.Message);
+            }
+        }
     }
 
     /// <summary>The schema a resumed instant change recorded before it ran, or null.</summary>

@@ -19,6 +19,13 @@ internal enum ChangeMethod
 /// <summary>The method chosen for one table, why, and (unless it is a copy) the statements that make the change.</summary>
 internal sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyList<string> Statements)
 {
+    /// <summary>
+    /// Statements that take back what must not outlive a failed change (PostgreSQL: a foreign key
+    /// added NOT VALID, which would already check every new write, when its VALIDATE fails or waits
+    /// too long). Run once, best effort, when a statement of the plan fails.
+    /// </summary>
+    public IReadOnlyList<string> Undo { get; init; } = [];
+
     public static ChangePlan Copy(string reason) => new(ChangeMethod.Copy, reason, []);
 
     public override string ToString() => $"{Name(Method)}: {Reason}";
@@ -60,6 +67,9 @@ internal sealed class TableDiff
     public List<DbTable.IndexModel> IndexesAdded { get; } = [];
 
     public List<IndexSchema> IndexesDropped { get; } = [];
+
+    /// <summary>Foreign keys the script adds; the original's all stay as they are (dropping one is a copy).</summary>
+    public List<DbTable.ForeignKeyModel> ForeignKeysAdded { get; } = [];
 
     /// <summary>Why no instant or in-place method applies whatever the engine, or null.</summary>
     public string? NeedsCopy { get; private set; }
@@ -108,8 +118,9 @@ internal sealed class TableDiff
         if (!target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase)
             && !target.PrimaryKey.SequenceEqual(original.PrimaryKey.Select(k => target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name ?? k), StringComparer.OrdinalIgnoreCase))
             diff.NeedsCopy ??= "the primary key changes";
-        if (target.ForeignKeys.Any(f => f.Original is null) || original.ForeignKeys.Count != target.ForeignKeys.Count(f => f.Original is not null))
-            diff.NeedsCopy ??= "foreign keys change";
+        if (original.ForeignKeys.Count != target.ForeignKeys.Count(f => f.Original is not null))
+            diff.NeedsCopy ??= "foreign keys are dropped";
+        diff.ForeignKeysAdded.AddRange(target.ForeignKeys.Where(f => f.Original is null));
         if (target.Partitioning is not null)
             diff.NeedsCopy ??= "the table becomes partitioned";
         diff.IndexesAdded.AddRange(target.Indexes.Where(i => i.Original is null));

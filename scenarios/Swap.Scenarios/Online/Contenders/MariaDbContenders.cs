@@ -9,11 +9,13 @@ internal sealed class MariaDbNativeAlter : Contender
 {
     public override string Id => "native";
 
-    public override string Title => "ALTER TABLE ... ALGORITHM=COPY";
+    public override string Title => "ALTER TABLE ... ALGORITHM=COPY (--change add-column: the server's choice, INSTANT)";
 
     public static string AlterClause(BenchEngine e, Data.TableModel t)
     {
         var ch = t.Change;
+        if (ch.AddOnly)
+            return $"ADD COLUMN {e.ColumnSql(ch.Added, false, null)} AFTER {e.Quote(ch.After)}";
         var widened = t.Columns.Single(c => c.Name == ch.Widened);
         return $"ADD COLUMN {e.ColumnSql(ch.Added, false, ch.Default)} AFTER {e.Quote(ch.After)}, " +
                $"MODIFY COLUMN {e.ColumnSql(widened, true, null)}, " +
@@ -38,7 +40,8 @@ internal sealed class MariaDbNativeAlter : Contender
             TimeSpan.FromMilliseconds(200),
             ct))
         {
-            await c.ExecAsync($"ALTER TABLE {e.Quote(context.Table.Name)} {AlterClause(e, context.Table)}, ALGORITHM=COPY, LOCK=SHARED", ct);
+            var algorithm = context.Table.Change.AddOnly ? "" : ", ALGORITHM=COPY, LOCK=SHARED";
+            await c.ExecAsync($"ALTER TABLE {e.Quote(context.Table.Name)} {AlterClause(e, context.Table)}{algorithm}", ct);
         }
         context.Report(1);
         return new ContenderOutcome();
@@ -154,7 +157,7 @@ internal sealed class MariaDbLimit : Contender
         await c.ExecAsync($"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {name}", ct);
         context.Report(1);
         context.Mark("indexes");
-        await c.ExecAsync($"ALTER TABLE {copy} {string.Join(", ", t.Indexes.Append(t.Change.Index).Select(e.AddIndex))}", ct);
+        await c.ExecAsync($"ALTER TABLE {copy} {string.Join(", ", (t.Change.AddOnly ? t.Indexes : t.Indexes.Append(t.Change.Index)).Select(e.AddIndex))}", ct);
         context.Mark("cutover");
         await c.ExecAsync($"RENAME TABLE {name} TO {old}, {copy} TO {name}", ct);
         context.Mark("drop-old");

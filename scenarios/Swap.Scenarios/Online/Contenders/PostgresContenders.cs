@@ -11,7 +11,7 @@ internal sealed class PostgresNativeAlter : Contender
 {
     public override string Id => "native";
 
-    public override string Title => "ALTER TABLE (rewrite) + CREATE INDEX";
+    public override string Title => "ALTER TABLE (rewrite) + CREATE INDEX (--change add-column: ADD COLUMN, a catalog change)";
 
     public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
     {
@@ -20,6 +20,12 @@ internal sealed class PostgresNativeAlter : Contender
         var ch = t.Change;
         await using var c = await e.OpenAsync(context.Workspace, ct);
         context.Mark("alter");
+        if (ch.AddOnly)
+        {
+            await c.ExecAsync($"ALTER TABLE {e.Quote(t.Name)} ADD COLUMN {e.ColumnSql(ch.Added, false, null)}", ct);
+            context.Report(1);
+            return new ContenderOutcome();
+        }
         await c.ExecAsync($"ALTER TABLE {e.Quote(t.Name)} ADD COLUMN {e.ColumnSql(ch.Added, false, ch.Default)}, ALTER COLUMN {e.Quote(ch.Widened)} TYPE bigint", ct);
         context.Report(1);
         context.Mark("index");
@@ -51,7 +57,7 @@ internal sealed class PgRepack : Contender
         var oid = Convert.ToInt64(await c.ScalarAsync("SELECT format('%I.%I', @s::text, @t::text)::regclass::oid::bigint", ct, ("@s", context.Workspace), ("@t", t.Name)), CultureInfo.InvariantCulture);
         var size = Math.Max(1, await PostgresEngine.RelationSizeAsync(c, context.Workspace, t.Name, ct));
         context.Mark("add-column");
-        await c.ExecAsync($"ALTER TABLE {e.Quote(t.Name)} ADD COLUMN {e.ColumnSql(ch.Added, false, ch.Default)}", ct);
+        await c.ExecAsync($"ALTER TABLE {e.Quote(t.Name)} ADD COLUMN {e.ColumnSql(ch.Added, false, ch.DefaultValue)}", ct);
 
         context.Mark("repack");
         await using var probe = await e.OpenAsync(context.Workspace, ct);
@@ -74,7 +80,8 @@ internal sealed class PgRepack : Contender
             throw new InvalidOperationException($"pg_repack exited with {exit.Code}:\n{string.Join('\n', exit.Tail)}");
         context.Report(1);
         context.Mark("index");
-        await c.ExecAsync($"CREATE INDEX CONCURRENTLY {e.Quote(ch.Index.Name)} ON {e.Quote(t.Name)} ({string.Join(", ", ch.Index.Columns.Select(e.Quote))})", ct);
+        if (!ch.AddOnly)
+            await c.ExecAsync($"CREATE INDEX CONCURRENTLY {e.Quote(ch.Index.Name)} ON {e.Quote(t.Name)} ({string.Join(", ", ch.Index.Columns.Select(e.Quote))})", ct);
         return new ContenderOutcome
         {
             PeakRssMb = exit.PeakRssMb,
@@ -113,7 +120,7 @@ internal sealed class PostgresLimit : Contender
         context.Report(1);
         context.Mark("indexes");
         await c.ExecAsync($"ALTER TABLE {copy} ADD CONSTRAINT {e.Quote(t.Name + "_limit_pkey")} PRIMARY KEY (id)", ct);
-        var indexes = t.Indexes.Append(t.Change.Index).ToList();
+        var indexes = (t.Change.AddOnly ? t.Indexes : t.Indexes.Append(t.Change.Index)).ToList();
         foreach (var index in indexes)
             await c.ExecAsync(e.IndexSql(index, copy, index.Name + "_l"), ct);
         context.Mark("cutover");

@@ -20,8 +20,10 @@ internal sealed class SqliteNativeAlter : Contender
         var ch = t.Change;
         await using var c = await e.OpenAsync(context.Workspace, ct);
         context.Mark("alter");
-        await c.ExecAsync($"ALTER TABLE {e.Quote(t.Name)} ADD COLUMN {e.ColumnSql(ch.Added, false, ch.Default)}", ct);
+        await c.ExecAsync($"ALTER TABLE {e.Quote(t.Name)} ADD COLUMN {e.ColumnSql(ch.Added, false, ch.DefaultValue)}", ct);
         context.Report(1);
+        if (ch.AddOnly)
+            return new ContenderOutcome();
         context.Mark("index");
         await c.ExecAsync(e.IndexSql(ch.Index, e.Quote(t.Name)), ct);
         return new ContenderOutcome();
@@ -55,7 +57,7 @@ internal sealed class SqliteRebuild : Contender
         await Exec($"DROP TABLE {name}");
         await Exec($"ALTER TABLE {copy} RENAME TO {name}");
         context.Mark("indexes");
-        foreach (var index in t.Indexes.Append(t.Change.Index))
+        foreach (var index in t.Change.AddOnly ? t.Indexes : t.Indexes.Append(t.Change.Index))
             await Exec(e.IndexSql(index, name));
         await tx.CommitAsync(ct);
         return new ContenderOutcome();

@@ -16,7 +16,7 @@ namespace Swap.Scenarios.Online.Contenders;
 /// copy lines; the change-log backlog from a poll of its own. The command does not print its
 /// cut-over attempts' durations, so the lock time stays empty for this contender.
 /// </summary>
-internal sealed partial class SwapCliContender : Contender
+internal partial class SwapCliContender : Contender
 {
     private static readonly (string Text, string Phase)[] Endings =
     [
@@ -35,6 +35,11 @@ internal sealed partial class SwapCliContender : Contender
 
     public override string Title => "Swap (swap up, C# script)";
 
+    /// <summary>Runs only when <c>--contenders</c> names it (on SQLite, where it is not in the default set).</summary>
+    public bool OnRequestOnly { get; init; }
+
+    public override bool OnRequest => OnRequestOnly;
+
     public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
     {
         var folder = Path.GetFullPath(Path.Combine(context.Settings.WorkDir, context.Workspace + "-cli"));
@@ -42,8 +47,7 @@ internal sealed partial class SwapCliContender : Contender
             Directory.Delete(folder, recursive: true);
         var migrations = Directory.CreateDirectory(Path.Combine(folder, "migrations")).FullName;
         var cache = Directory.CreateDirectory(Path.Combine(folder, "compiled-cache")).FullName;
-        var className = "BenchChange" + char.ToUpperInvariant(context.Table.Name[0]) + context.Table.Name[1..];
-        await File.WriteAllTextAsync(Path.Combine(migrations, $"20261201000000_{className}.cs"), Script(context.Table, className), ct);
+        await WriteMigrationAsync(migrations, context.Table, ct);
 
         var env = new Dictionary<string, string>
         {
@@ -109,10 +113,35 @@ internal sealed partial class SwapCliContender : Contender
         }
     }
 
+    /// <summary>Writes the change into the migrations folder: a C# script here, a SQL script in <see cref="SwapSqlContender"/>.</summary>
+    protected virtual Task WriteMigrationAsync(string migrations, TableModel table, CancellationToken ct)
+    {
+        var className = "BenchChange" + char.ToUpperInvariant(table.Name[0]) + table.Name[1..];
+        return File.WriteAllTextAsync(Path.Combine(migrations, $"20261201000000_{className}.cs"), Script(table, className), ct);
+    }
+
     /// <summary>The benchmark's change as a user writes it in a migrations folder (the same calls as <see cref="Worker.BenchChangeMigration"/>).</summary>
     internal static string Script(TableModel table, string className)
     {
         var change = table.Change;
+        if (change.AddOnly)
+        {
+            return $$"""
+                // The benchmark's change (--change add-column), written by the harness as a user writes a migration script.
+                using Swap.Engine;
+
+                public sealed class {{className}} : Migration
+                {
+                    public override async Task UpAsync(MigrationContext db)
+                    {
+                        var t = await db.UseTableForAlterAsync({{Literal(table.Name)}});
+                        t.AddColumn(DbColumn.String({{Literal(change.Added.Name)}}, {{change.Added.Length.ToString(CultureInfo.InvariantCulture)}}));
+                        await db.DoneUsingTablesAsync({{Literal(table.Name)}});
+                    }
+                }
+
+                """;
+        }
         var s = new StringBuilder();
         s.AppendLine("// The benchmark's change, written by the harness as a user writes a migration script.");
         s.AppendLine("using Swap.Engine;");
@@ -160,4 +189,27 @@ internal sealed partial class SwapCliContender : Contender
 
     [GeneratedRegex(@"Swapped in .+ \(cut-over attempts: (?<n>\d+)\)")]
     private static partial Regex Swapped();
+}
+
+/// <summary>
+/// The <c>swap</c> command over a SQL migration marked <c>-- swap:online</c> (<c>--contenders swap-sql</c>):
+/// the same change as <see cref="SwapCliContender"/>'s C# script, as plain <c>ALTER TABLE</c> that Swap
+/// parses into the same change set and plans the same way. With <c>--change add-column</c> only.
+/// </summary>
+internal sealed class SwapSqlContender : SwapCliContender
+{
+    public override string Id => "swap-sql";
+
+    public override string Title => "Swap (swap up, -- swap:online SQL script)";
+
+    public override bool OnRequest => true;
+
+    protected override Task WriteMigrationAsync(string migrations, TableModel table, CancellationToken ct)
+    {
+        var change = table.Change;
+        if (!change.AddOnly)
+            throw new InvalidOperationException("swap-sql runs with --change add-column only.");
+        var sql = $"-- swap:online\nALTER TABLE {table.Name} ADD COLUMN {change.Added.Name} VARCHAR({change.Added.Length.ToString(CultureInfo.InvariantCulture)}) NULL;\n";
+        return File.WriteAllTextAsync(Path.Combine(migrations, "20261201000000_bench_add_column.sql"), sql, ct);
+    }
 }

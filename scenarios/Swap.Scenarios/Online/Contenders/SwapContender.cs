@@ -30,6 +30,8 @@ internal class SwapContender : Contender
         // On SQLite Swap's own default (50 ms: a chunk holds the only write lock) unless --chunk-ms says otherwise.
         if (context.Settings.ChunkMsGiven || context.Engine.Name != "sqlite")
             args.AddRange(["--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture)]);
+        if (context.Table.Change.AddOnly)
+            args.Add("--add-column");
         args.AddRange(WorkerArguments(context));
         var (file, prefix) = WorkerCommand();
         context.Mark("start");
@@ -112,4 +114,20 @@ internal sealed class SwapRevertWindowContender : SwapContender
 
     protected override IEnumerable<string> WorkerArguments(RunContext context) =>
         ["--revert-window-seconds", context.Settings.RevertWindowSeconds.ToString(CultureInfo.InvariantCulture)];
+}
+
+/// <summary>
+/// Swap with every change copied (<c>--contenders swap-copy</c>; <c>MigratorOptions.AlwaysCopy</c>,
+/// what <c>up --always-copy</c> sets): with <c>--change add-column</c>, the online copy-and-swap of a
+/// change the planner would otherwise make instantly.
+/// </summary>
+internal sealed class SwapAlwaysCopyContender : SwapContender
+{
+    public override string Id => "swap-copy";
+
+    public override string Title => "Swap (library) with --always-copy";
+
+    public override bool OnRequest => true;
+
+    protected override IEnumerable<string> WorkerArguments(RunContext context) => ["--always-copy"];
 }

@@ -30,7 +30,7 @@ internal sealed class AttachmentsTable : TableModel
         new("ix_attachments_sha256", ["sha256"]),
     ];
 
-    public override BenchChange Change { get; } = new(
+    protected override BenchChange FullChange { get; } = new(
         new BenchColumn("scan_status", BenchType.String, 16),
         "pending",
         "byte_size",

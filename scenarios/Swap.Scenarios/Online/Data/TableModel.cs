@@ -20,7 +20,20 @@ internal sealed record BenchIndex(string Name, IReadOnlyList<string> Columns, bo
 /// index on the new column. The result of every later write is the same whichever tool made the
 /// change and whenever it finished, so the final tables can be compared exactly.
 /// </summary>
-internal sealed record BenchChange(BenchColumn Added, string Default, string After, string Widened, BenchIndex Index);
+internal sealed record BenchChange(BenchColumn Added, string Default, string After, string Widened, BenchIndex Index)
+{
+    /// <summary>
+    /// <c>bench --change add-column</c>: only the new column, nullable without a default and at the
+    /// end of the table, the change every engine can make instantly (issue 14's measurement:
+    /// instant against a forced copy and the native ALTER). No widening, no index.
+    /// </summary>
+    public bool AddOnly { get; init; }
+
+    /// <summary>The new column's default, or null when it has none (<see cref="AddOnly"/>).</summary>
+    public string? DefaultValue => AddOnly ? null : Default;
+
+    public BenchChange AsAddOnly(string lastColumn) => this with { AddOnly = true, Added = Added with { Nullable = true }, After = lastColumn };
+}
 
 /// <summary>What one write of the concurrent writer does, generated from its index alone.</summary>
 internal enum WriteKind
@@ -45,7 +58,14 @@ internal abstract class TableModel
     /// <summary>Secondary indexes (the key is <c>id</c>).</summary>
     public abstract IReadOnlyList<BenchIndex> Indexes { get; }
 
-    public abstract BenchChange Change { get; }
+    /// <summary>The change the contenders make: the full one, or with <see cref="AddOnly"/> only the new column.</summary>
+    public BenchChange Change => AddOnly ? FullChange.AsAddOnly(Columns[^1].Name) : FullChange;
+
+    /// <summary><c>--change add-column</c>: see <see cref="BenchChange.AddOnly"/>.</summary>
+    public bool AddOnly { get; init; }
+
+    /// <summary>Add a NOT NULL column with a default, widen an INT, add an index.</summary>
+    protected abstract BenchChange FullChange { get; }
 
     /// <summary>The SET list of the writer's updates, with parameters <c>@u0</c>, <c>@u1</c>...</summary>
     public abstract string UpdateSet { get; }
@@ -59,10 +79,10 @@ internal abstract class TableModel
     /// <summary>The columns after the change, in a fixed order: the content hash reads them by name.</summary>
     public IReadOnlyList<string> FinalColumns => [.. Columns.Select(c => c.Name), Change.Added.Name];
 
-    public static TableModel ByName(string name) => name switch
+    public static TableModel ByName(string name, bool addOnly = false) => name switch
     {
-        "users" => new UsersTable(),
-        "attachments" => new AttachmentsTable(),
+        "users" => new UsersTable { AddOnly = addOnly },
+        "attachments" => new AttachmentsTable { AddOnly = addOnly },
         _ => throw new ArgumentException($"Unknown scenario '{name}': use users or attachments."),
     };
 

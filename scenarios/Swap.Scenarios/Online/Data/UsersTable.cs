@@ -35,7 +35,7 @@ internal sealed class UsersTable : TableModel
         new("ix_users_created", ["created_at"]),
     ];
 
-    public override BenchChange Change { get; } = new(
+    protected override BenchChange FullChange { get; } = new(
         new BenchColumn("kind", BenchType.String, 16),
         "user",
         "email",

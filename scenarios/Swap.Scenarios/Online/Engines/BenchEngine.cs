@@ -63,9 +63,9 @@ internal abstract class BenchEngine : IAsyncDisposable
         var defs = new List<string>();
         foreach (var c in table.Columns)
         {
-            defs.Add(ColumnSql(c, changed && c.Name == table.Change.Widened, null));
+            defs.Add(ColumnSql(c, changed && !table.Change.AddOnly && c.Name == table.Change.Widened, null));
             if (changed && c.Name == table.Change.After)
-                defs.Add(ColumnSql(table.Change.Added, false, table.Change.Default));
+                defs.Add(ColumnSql(table.Change.Added, false, table.Change.DefaultValue));
         }
         if (primaryKey)
             defs.Add("PRIMARY KEY (id)");

@@ -24,7 +24,7 @@ internal sealed class PostgresEngine(DatabaseUrl server, string prefix, bool tra
     public override string Name => "postgres";
 
     public override IReadOnlyList<Contender> Contenders { get; } =
-        [new PostgresNativeAlter(), new PgRepack(), new SwapContender(), new SwapCliContender(), new SwapRevertWindowContender(), new PostgresLimit()];
+        [new PostgresNativeAlter(), new PgRepack(), new SwapContender(), new SwapCliContender(), new SwapRevertWindowContender(), new SwapAlwaysCopyContender(), new SwapSqlContender(), new PostgresLimit()];
 
     public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -16,6 +16,13 @@ public abstract class BenchChangeMigration : Migration
         ArgumentNullException.ThrowIfNull(db);
         var change = Table.Change;
         var t = await db.UseTableForAlterAsync(Table.Name);
+        if (change.AddOnly)
+        {
+            // bench --change add-column: a nullable column at the end, which every engine adds instantly.
+            t.AddColumn(DbColumn.String(change.Added.Name, change.Added.Length));
+            await db.DoneUsingTablesAsync(Table.Name);
+            return;
+        }
         t.AddColumn(DbColumn.String(change.Added.Name, change.Added.Length).NotNull().SetDefault(change.Default), after: change.After);
         if (Widen)
             t.GetColumn(change.Widened).SetType(ColumnType.BigInt);
@@ -50,4 +57,16 @@ public sealed class BenchChangeAttachmentsRevertible : BenchChangeMigration
     internal override TableModel Table { get; } = new AttachmentsTable();
 
     internal override bool Widen => false;
+}
+
+/// <summary>users, <c>bench --change add-column</c>: only <c>kind</c>, nullable, at the end.</summary>
+public sealed class BenchAddColumnUsers : BenchChangeMigration
+{
+    internal override TableModel Table { get; } = new UsersTable { AddOnly = true };
+}
+
+/// <summary>attachments, <c>bench --change add-column</c>: only <c>scan_status</c>, nullable, at the end.</summary>
+public sealed class BenchAddColumnAttachments : BenchChangeMigration
+{
+    internal override TableModel Table { get; } = new AttachmentsTable { AddOnly = true };
 }

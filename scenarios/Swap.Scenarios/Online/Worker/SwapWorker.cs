@@ -12,7 +12,7 @@ using Swap.Sqlite;
 namespace Swap.Scenarios.Online.Worker;
 
 /// <summary>
-/// <c>swap-worker --table users [--chunk-ms 500]</c>, target URL in <c>SWAP_BENCH_URL</c>: runs the
+/// <c>swap-worker --table users [--chunk-ms 500] [--add-column] [--always-copy]</c>, target URL in <c>SWAP_BENCH_URL</c>: runs the
 /// benchmark change through the Swap library in a process of its own, so the harness can measure
 /// Swap's peak memory without its own (data generation, the writer, charts). Prints one JSON line
 /// per progress snapshot, one per cut-over attempt (how long it ran with its locks requested or
@@ -27,6 +27,8 @@ internal static class SwapWorker
         var table = "users";
         int? chunkMs = null;
         double? windowSeconds = null;
+        var addColumn = false;
+        var alwaysCopy = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +36,8 @@ internal static class SwapWorker
                 case "--table" when i + 1 < args.Length: table = args[++i]; break;
                 case "--chunk-ms" when i + 1 < args.Length: chunkMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--revert-window-seconds" when i + 1 < args.Length: windowSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--add-column": addColumn = true; break;
+                case "--always-copy": alwaysCopy = true; break;
                 default: Console.Error.WriteLine($"swap-worker: unknown argument '{args[i]}'"); return 2;
             }
         }
@@ -55,11 +59,14 @@ internal static class SwapWorker
         // A widening cannot be taken back exactly, so the revert-window variant keeps the column's type.
         options.Sources.Add(MigrationSource.Types("bench", (table, windowSeconds) switch
         {
+            ("users", _) when addColumn => typeof(BenchAddColumnUsers),
+            (_, _) when addColumn => typeof(BenchAddColumnAttachments),
             ("users", null) => typeof(BenchChangeUsers),
             ("users", _) => typeof(BenchChangeUsersRevertible),
             (_, null) => typeof(BenchChangeAttachments),
             _ => typeof(BenchChangeAttachmentsRevertible),
         }));
+        options.AlwaysCopy = alwaysCopy;
         if (windowSeconds is not null)
             options.Swap.RevertWindow = TimeSpan.FromHours(24);
         if (chunkMs is { } ms)
