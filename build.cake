@@ -507,7 +507,7 @@ class Servers
             // needs SUPER or log_bin_trust_function_creators=1). Row format, as replicas need.
             // It also feeds the replica (the replica-lag throttle tests); no fsync per commit (sync_binlog=0).
             "--log-bin=" + My("binlog/mariadb-bin"), "--server-id=1", "--binlog-format=ROW", "--sync-binlog=0",
-            "--max-binlog-size=256M", "--binlog-expire-logs-seconds=7200",
+            "--max-binlog-size=256M", "--binlog-expire-logs-seconds=3600",
             // What managed clouds set in their parameter groups for trigger-based tools; tests that
             // check the refusal without it turn it off for a moment (LeastPrivilegeTests).
             "--log-bin-trust-function-creators=1",
