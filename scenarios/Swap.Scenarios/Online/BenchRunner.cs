@@ -208,6 +208,9 @@ internal sealed class BenchRunner(BenchSettings settings)
         var workspace = $"{settings.Prefix}_{contender.Id}";
         log($"   [{load} #{round}] {contender.Id}: cloning {rows:N0} rows into {workspace}");
         await engine.CloneAsync(table, rows, workspace, ct);
+        var settled = await engine.SettleAsync(ct);
+        if (settled > 0)
+            log(FormattableString.Invariant($"   [{load} #{round}] {contender.Id}: server settled in {settled:F1} s (clone's pages written out)"));
         var clock = Stopwatch.StartNew();
         Writer? writer = null;
         if (load != "idle")

@@ -40,6 +40,13 @@ internal abstract class BenchEngine : IAsyncDisposable
 
     public abstract Task DropWorkspaceAsync(string workspace, CancellationToken ct);
 
+    /// <summary>
+    /// After a clone, before the contender's writer starts: writes the clone's dirty pages out
+    /// (PostgreSQL <c>CHECKPOINT</c>; MariaDB flushes the buffer pool), so no contender pays for
+    /// the clone made before it. Returns the seconds it took.
+    /// </summary>
+    public virtual Task<double> SettleAsync(CancellationToken ct) => Task.FromResult(0.0);
+
     public abstract Task<TableShape> DescribeAsync(string workspace, TableModel table, CancellationToken ct);
 
     public abstract IReadOnlyList<Contender> Contenders { get; }

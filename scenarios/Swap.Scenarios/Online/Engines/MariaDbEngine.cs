@@ -140,6 +140,30 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
         await c.ColumnAsync($"ANALYZE TABLE {target}", ct);
     }
 
+    /// <summary>Lets InnoDB flush every dirty page (max dirty pages 0 for the while), up to 120 s, then puts the setting back.</summary>
+    public override async Task<double> SettleAsync(CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var c = await OpenAsync(null, ct);
+        var pct = Convert.ToString(await c.ScalarAsync("SELECT @@innodb_max_dirty_pages_pct", ct), CultureInfo.InvariantCulture);
+        await c.ExecAsync("SET GLOBAL innodb_max_dirty_pages_pct = 0", ct);
+        try
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                var dirty = Convert.ToInt64(await c.ScalarAsync("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'", ct), CultureInfo.InvariantCulture);
+                if (dirty < 100)
+                    break;
+                await Task.Delay(250, ct);
+            }
+        }
+        finally
+        {
+            await c.ExecAsync($"SET GLOBAL innodb_max_dirty_pages_pct = {pct}", CancellationToken.None);
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
     public override async Task DropWorkspaceAsync(string workspace, CancellationToken ct)
     {
         await using var c = await OpenAsync(null, ct);

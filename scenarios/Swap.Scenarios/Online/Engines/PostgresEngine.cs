@@ -155,6 +155,14 @@ internal sealed class PostgresEngine(DatabaseUrl server, string prefix, bool tra
             await c.ExecAsync(IndexSql(index, target), ct);
     }
 
+    public override async Task<double> SettleAsync(CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var c = await OpenAsync(null, ct);
+        await c.ExecAsync("CHECKPOINT", ct);
+        return clock.Elapsed.TotalSeconds;
+    }
+
     public override async Task CloneAsync(TableModel table, long rows, string workspace, CancellationToken ct)
     {
         await using var c = await OpenAsync(null, ct);
