@@ -35,9 +35,14 @@ public static class FaultPlan
         {
             // A long writer (the database's write lock) and a long reader at the cut-over, then a
             // writer that outlasts every attempt; a writer already in the way when the swap starts.
-            yield return Make(FaultKind.LockAtCutOverReleased);
-            yield return Make(FaultKind.ReaderAtCutOver);
-            yield return Make(FaultKind.LockAtCutOverHeld);
+            // Below OneTransactionBelowRows SQLite swaps in one rebuild transaction: there is no
+            // cut-over of its own to hold a lock at (the trials would hold the rebuild itself).
+            if (rows >= new OnlineSwapOptions().OneTransactionBelowRows)
+            {
+                yield return Make(FaultKind.LockAtCutOverReleased);
+                yield return Make(FaultKind.ReaderAtCutOver);
+                yield return Make(FaultKind.LockAtCutOverHeld);
+            }
             yield return Make(FaultKind.LockAtStart);
             foreach (var trial in KeyAndPairTrials(Make))
                 yield return trial;

@@ -20,7 +20,15 @@ public sealed class TableLocker : IAsyncDisposable
     }
 
     /// <summary>Opens the holder's connection ahead of time, so taking the lock later is one statement.</summary>
-    public static async Task<TableLocker> OpenAsync(FaultTarget target) => new(target, await target.OpenAsync());
+    public static async Task<TableLocker> OpenAsync(FaultTarget target)
+    {
+        var connection = await target.OpenAsync();
+        // SQLite: the application's writer may hold the only write lock for a moment when the holder
+        // begins; wait for it as an application would, instead of failing the trial with SQLITE_BUSY.
+        if (target.Engine == DatabaseEngine.Sqlite)
+            await Db.ExecAsync(connection, "PRAGMA busy_timeout = 10000", null, default);
+        return new(target, connection);
+    }
 
     /// <summary>Locks one row for update (PostgreSQL, MariaDB) until released.</summary>
     public static async Task<TableLocker> RowAsync(FaultTarget target, string table, long id)
