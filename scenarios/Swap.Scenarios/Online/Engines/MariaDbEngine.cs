@@ -140,7 +140,7 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
         await c.ColumnAsync($"ANALYZE TABLE {target}", ct);
     }
 
-    /// <summary>Lets InnoDB flush every dirty page (max dirty pages 0 for the while), up to 120 s, then puts the setting back.</summary>
+    /// <summary>Lets InnoDB flush the clone's dirty pages (max dirty pages 0 for the while), then puts the setting back.</summary>
     public override async Task<double> SettleAsync(CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -149,11 +149,24 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
         await c.ExecAsync("SET GLOBAL innodb_max_dirty_pages_pct = 0", ct);
         try
         {
-            while (clock.Elapsed < TimeSpan.FromSeconds(120))
+            // Until the clone's pages are out: fewer than 1,000 dirty pages, or no progress for 3 s
+            // (background work keeps a few pages dirty), at most 60 s.
+            var lowest = long.MaxValue;
+            var lastProgress = clock.Elapsed;
+            while (clock.Elapsed < TimeSpan.FromSeconds(60))
             {
                 var dirty = Convert.ToInt64(await c.ScalarAsync("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'", ct), CultureInfo.InvariantCulture);
-                if (dirty < 100)
+                if (dirty < 1000)
                     break;
+                if (dirty < lowest - 100)
+                {
+                    lowest = dirty;
+                    lastProgress = clock.Elapsed;
+                }
+                else if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
+                {
+                    break;
+                }
                 await Task.Delay(250, ct);
             }
         }
