@@ -10,14 +10,14 @@ internal sealed record BacklogPoint(double T, long Rows);
 
 /// <summary>
 /// Watches Swap's change log (<c>_&lt;table&gt;_swap_log</c>) on a connection of its own: its row
-/// count every ~200 ms, which is the backlog of captured writes the applier has not replayed yet.
+/// count every ~100 ms, which is the backlog of captured writes the applier has not replayed yet.
 /// Before capture is installed and after it is removed the table does not exist; those polls are
 /// skipped. The session's lock waits are short so the probe never queues behind (or in front of)
 /// Swap's own locks for long.
 /// </summary>
 internal sealed class ChangeLogBacklog : IAsyncDisposable
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private readonly List<BacklogPoint> points = [];
     private readonly Poller poller;
     private DbConnection? connection;
