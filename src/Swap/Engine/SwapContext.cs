@@ -53,6 +53,9 @@ internal sealed class SwapContext
 
     public string ScriptId => Session.Script.Id;
 
+    /// <summary>The dialect's settings for the online path's write transactions (<see cref="WriteSession.None"/> outside it).</summary>
+    public WriteSession WriteSession { get; set; } = WriteSession.None;
+
     /// <summary>The script's journal row for this swap.</summary>
     public OperationState State { get; set; } = null!;
 
@@ -172,7 +175,8 @@ internal sealed class SwapContext
     {
         if (InTransaction)
             return;
-        var pause = Engine.WritersTurn(held);
+        var housekeeping = await WriteSession.AfterWriteAsync(held, Token);
+        var pause = Engine.WritersTurn(held) - housekeeping;
         if (pause > TimeSpan.Zero)
             await Task.Delay(pause, Run.Time, Token);
     }
