@@ -149,6 +149,8 @@ public class PostgresPartitionedSwapTests
     [InlineData("drop-key-column", "Column 'k' is in the partition key (RANGE (k)) and cannot be dropped: the partitions are kept as they are. Keep the column, or re-partition the table with plain SQL.")]
     [InlineData("key-without-partition-column", "The primary key (id) does not include the partition key column(s) k: PostgreSQL checks a partitioned table's unique keys per partition")]
     [InlineData("partition-by", "'items' is partitioned already")]
+    [InlineData("own-foreign-key", "Its foreign key 'items_rid_fkey' cannot be carried to a partitioned table online: PostgreSQL cannot add a foreign key NOT VALID to a partitioned table, and a validated one would check every row while the cut-over holds the table. Drop it for the swap (DropForeignKey) and add it back after with plain ALTER TABLE.")]
+    [InlineData("revert-window", "the table is partitioned (or becomes partitioned), and a revert does not swap partitions back yet; swap it without a revert window")]
     [InlineData("swap-a-partition", "It is a partition of 'items'; swap the partitioned table 'items' (its partitions come with it), or use plain ALTER TABLE.")]
     public async Task What_a_partitioned_table_cannot_carry_is_refused_before_anything_is_written(string shape, string message)
     {
@@ -162,6 +164,11 @@ public class PostgresPartitionedSwapTests
         await target.ExecuteAsync("CREATE TABLE items_b PARTITION OF items FOR VALUES FROM (500) TO (MAXVALUE)");
         if (shape == "own-index")
             await target.ExecuteAsync("CREATE INDEX items_b_v_idx ON items_b (v)");
+        if (shape == "own-foreign-key")
+        {
+            await target.ExecuteAsync("CREATE TABLE regions (id INT PRIMARY KEY)");
+            await target.ExecuteAsync("ALTER TABLE items ADD COLUMN rid INT REFERENCES regions (id)");
+        }
         await target.ExecuteAsync("INSERT INTO items (id, k, v, n) SELECT g, g * 7 % 1000, 'v' || g, 0 FROM generate_series(1, 100) g");
         var change = shape switch
         {
@@ -184,7 +191,7 @@ public class PostgresPartitionedSwapTests
             """);
         var partitioning = await PartitioningAsync(target);
 
-        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.Swap.RevertWindow = shape == "revert-window" ? TimeSpan.FromHours(1) : null).UpAsync());
 
         Assert.Equal(SwapErrorKind.Refused, e.Kind);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
