@@ -31,6 +31,8 @@ internal sealed partial class PostgresTableEngine
         }
         if (!partitioned && target?.Partitioning is null)
             yield break;
+        foreach (var wrong in target?.Partitioning?.WrongBounds(DatabaseEngine.PostgreSql) ?? [])
+            yield return wrong;
         // PostgreSQL 15 adds a partitioned table's foreign keys valid only, scanning every row: under the cut-over's lock.
         foreach (var fk in target is null ? original.ForeignKeys.Select(f => f.Name) : target.ForeignKeys.Select(f => f.Name))
             yield return $"Its foreign key '{fk}' cannot be carried to a partitioned table online: PostgreSQL cannot add a foreign key NOT VALID to a partitioned table, and a validated one would check every row while the cut-over holds the table. Drop it for the swap (DropForeignKey) and add it back after with plain ALTER TABLE.";
