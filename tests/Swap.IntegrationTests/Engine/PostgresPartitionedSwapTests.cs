@@ -61,6 +61,10 @@ public class PostgresPartitionedSwapTests
             WHERE pt.inhparent = 'items'::regclass ORDER BY 1
             """)).Select(r => r.String("i")!).ToList();
 
+    /// <summary>Swap's triggers on the test's tables (pg_trigger spans the database, where other tests swap at the same time).</summary>
+    private static async Task<long> SwapTriggersAsync(TestTarget target) =>
+        Convert.ToInt64(await target.ScalarAsync(@"SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = current_schema()::regnamespace AND t.tgname LIKE '%\_swap\_%'"));
+
     private static async Task<long> SwapObjectsAsync(TestTarget target) =>
         Convert.ToInt64(await target.ScalarAsync(@"SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relname LIKE '%\_swap\_%'"));
 
@@ -103,7 +107,7 @@ public class PostgresPartitionedSwapTests
         await target.ExecuteAsync($"DELETE FROM {partitionNames[0]} WHERE id = (SELECT min(id) FROM {partitionNames[0]})");
         Assert.Equal(writer.Oracle.Count - 1, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM items")));
         Assert.Equal(0L, await SwapObjectsAsync(target));
-        Assert.Empty(await target.QueryAsync("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%\\_swap\\_%'"));
+        Assert.Equal(0L, await SwapTriggersAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
@@ -197,7 +201,7 @@ public class PostgresPartitionedSwapTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Equal(partitioning, await PartitioningAsync(target));
         Assert.Equal(0L, await SwapObjectsAsync(target));
-        Assert.Empty(await target.QueryAsync("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%\\_swap\\_%'"));
+        Assert.Equal(0L, await SwapTriggersAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 }
