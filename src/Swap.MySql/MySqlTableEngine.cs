@@ -29,6 +29,8 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             yield return $"It uses the {e} storage engine; Swap needs InnoDB's transactions and row locks to copy it online.";
         if (target is null)
             yield break;
+        foreach (var reason in MySqlPartitioning.Refusals(original, target))
+            yield return reason;
         // A key of another table needs the referenced columns in the swapped-in table, as they are.
         foreach (var fk in original.ReferencedBy)
         {

@@ -30,6 +30,14 @@ internal sealed partial class PostgresTableEngine
         var truncate = spec.Revert
             ? $"IF to_regclass({D.Literal(copy)}) IS NOT NULL THEN TRUNCATE {copy}; END IF;"
             : $"TRUNCATE {copy};";
+        // A partition truncated on its own fires its own statement trigger (the table's does not):
+        // it empties the copy's partition of the same bound.
+        var partitions = SwapsPartitions(spec) ? PartitionBounds(spec.Original).Select(p => p.Name).ToList() : [];
+        if (partitions.Count > 0)
+        {
+            truncate = string.Concat(partitions.Select((p, i) => $"{(i == 0 ? "IF" : "ELSIF")} TG_TABLE_NAME = {D.Literal(p)} THEN TRUNCATE {Q(TempIndexName(p))};\n    "))
+                + $"ELSE TRUNCATE {copy};\n    END IF;";
+        }
         var function = $"""
             CREATE OR REPLACE FUNCTION {Q(n.Function)}() RETURNS trigger
             LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
@@ -56,6 +64,7 @@ internal sealed partial class PostgresTableEngine
             function,
             $"CREATE TRIGGER {D.Quote(n.InsertTrigger)} AFTER INSERT OR UPDATE OR DELETE ON {Q(spec.Original.Name)} FOR EACH ROW EXECUTE FUNCTION {Q(n.Function)}()",
             $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER TRUNCATE ON {Q(spec.Original.Name)} FOR EACH STATEMENT EXECUTE FUNCTION {Q(n.Function)}()",
+            .. partitions.Select(p => $"CREATE TRIGGER {D.Quote(n.DeleteTrigger)} AFTER TRUNCATE ON {Q(p)} FOR EACH STATEMENT EXECUTE FUNCTION {Q(n.Function)}()"),
         ];
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Swap.Data;
 using Swap.Engine.Schema;
+using Swap.PostgreSql.Internal;
 
 namespace Swap.PostgreSql;
 
@@ -16,7 +17,11 @@ internal sealed partial class PostgresTableEngine
             SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, c.relkind::text AS kind, c.relpersistence::text AS persistence,
                    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
-                   EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid OR i.inhrelid = c.oid) AS inherits
+                   EXISTS (SELECT 1 FROM pg_inherits i WHERE (i.inhparent = c.oid AND c.relkind <> 'p') OR (i.inhrelid = c.oid AND NOT c.relispartition)) AS inherits,
+                   CASE WHEN c.relispartition THEN (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) END AS partition_of,
+                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+                   CASE WHEN c.relkind = 'p' THEN (SELECT json_agg(COALESCE(a.attname, '') ORDER BY k.ord) FROM pg_partitioned_table pt CROSS JOIN LATERAL unnest(pt.partattrs) WITH ORDINALITY k(attnum, ord)
+                      LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.attnum WHERE pt.partrelid = c.oid)::text END AS partition_columns
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = @schema AND c.relname = @name AND c.relkind IN ('r', 'p')
             """,
@@ -84,8 +89,8 @@ internal sealed partial class PostgresTableEngine
         var indexes = await connection.QueryAsync(
             """
             SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim,
-                   CASE WHEN strpos(pg_get_indexdef(ix.indexrelid), ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
-                        THEN substr(pg_get_indexdef(ix.indexrelid), strpos(pg_get_indexdef(ix.indexrelid), ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
+                   CASE WHEN strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
+                        THEN substr(d.def, strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
                    pg_get_expr(ix.indpred, ix.indrelid) AS pred, am.amname AS method,
                    (SELECT con.conname FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid) AS constraint_name,
@@ -96,6 +101,8 @@ internal sealed partial class PostgresTableEngine
             JOIN pg_class c ON c.oid = ix.indrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_am am ON am.oid = ic.relam
+            -- A partitioned table's index is defined ON ONLY the table.
+            CROSS JOIN LATERAL (SELECT replace(pg_get_indexdef(ix.indexrelid), ' ON ONLY ', ' ON ') AS def) d
             WHERE ix.indrelid = @oid
             ORDER BY ic.relname
             """,
@@ -157,7 +164,36 @@ internal sealed partial class PostgresTableEngine
 
         var partitions = h.String("kind") == "p"
             ? await connection.QueryAsync(
-                "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = @oid ORDER BY c.relname",
+                """
+                SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, c.relkind::text AS kind, c.relpersistence::text AS persistence,
+                       array_to_string(c.reloptions, ', ') AS options
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = @oid ORDER BY c.relname
+                """,
+                new { oid },
+                transaction,
+                cancellationToken)
+            : [];
+        // What a partition has of its own rather than from the partitioned table: a swap recreates only the latter.
+        var partitionOwn = h.String("kind") == "p"
+            ? await connection.QueryAsync(
+                """
+                SELECT 'index' AS kind, ic.relname AS name, c.relname AS partition
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_index ix ON ix.indrelid = c.oid JOIN pg_class ic ON ic.oid = ix.indexrelid
+                WHERE i.inhparent = @oid AND NOT EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = ix.indexrelid)
+                UNION ALL
+                SELECT 'trigger', t.tgname, c.relname
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_trigger t ON t.tgrelid = c.oid
+                WHERE i.inhparent = @oid AND NOT t.tgisinternal AND t.tgparentid = 0
+                UNION ALL
+                SELECT 'constraint', con.conname, c.relname
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_constraint con ON con.conrelid = c.oid
+                WHERE i.inhparent = @oid AND con.conislocal AND con.contype IN ('c', 'f', 'x')
+                UNION ALL
+                SELECT 'policy', p.polname, c.relname
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_policy p ON p.polrelid = c.oid
+                WHERE i.inhparent = @oid
+                ORDER BY 3, 1, 2
+                """,
                 new { oid },
                 transaction,
                 cancellationToken)
@@ -183,6 +219,11 @@ internal sealed partial class PostgresTableEngine
             ["rls"] = h.Bool("rls") ? "true" : "false",
             ["force_rls"] = h.Bool("force_rls") ? "true" : "false",
             ["partitions"] = JsonSerializer.Serialize(partitions.Select(p => p.String("name")!)),
+            ["partition_bounds"] = JsonSerializer.Serialize(partitions.Select(p => new[] { p.String("name")!, p.String("bound") ?? "", p.String("kind")!, p.String("persistence")!, p.String("options") ?? "" })),
+            ["partition_own"] = JsonSerializer.Serialize(partitionOwn.Select(p => $"{p.String("kind")} '{p.String("name")}' of partition '{p.String("partition")}'")),
+            ["partition_key"] = h.String("partition_key") ?? "",
+            ["partition_columns"] = h.String("partition_columns") ?? "[]",
+            ["partition_of"] = h.String("partition_of") ?? "",
             ["policies"] = JsonSerializer.Serialize(policies.Select(p => new[] { p.String("name")!, p.String("kind")!, p.String("cmd")!, p.String("roles")!, p.String("qual") ?? "", p.String("with_check") ?? "" })),
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
@@ -243,6 +284,17 @@ internal sealed partial class PostgresTableEngine
 
     /// <summary>The partitions of a partitioned table, by name.</summary>
     internal static List<string> Partitions(TableSchema table) => Json(table.Extra.GetValueOrDefault("partitions"));
+
+    /// <summary>The partitions of a partitioned table with their bounds (none in schemas journaled before they were recorded).</summary>
+    internal static List<PartitionSchema> PartitionBounds(TableSchema table) =>
+        (JsonSerializer.Deserialize<List<string[]>>(table.Extra.GetValueOrDefault("partition_bounds") ?? "[]") ?? [])
+            .Select(p => new PartitionSchema(p[0], p[1], p[2], p[3], p[4])).ToList();
+
+    /// <summary>The partition key's columns (an empty name for an expression).</summary>
+    internal static List<string> PartitionColumns(TableSchema table) => Json(table.Extra.GetValueOrDefault("partition_columns"));
+
+    /// <summary>Objects a partition has of its own (not from the partitioned table), described.</summary>
+    internal static List<string> PartitionOwn(TableSchema table) => Json(table.Extra.GetValueOrDefault("partition_own"));
 
     private static List<string> Json(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Swap.Engine;
 using Swap.Engine.Schema;
+using Swap.PostgreSql.Internal;
 
 namespace Swap.PostgreSql;
 
@@ -9,8 +10,10 @@ internal sealed partial class PostgresTableEngine
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {
         var x = original.Extra;
-        if (x.GetValueOrDefault("kind") == "p")
-            yield return "It is a partitioned table; change the partitions one by one, or use plain ALTER TABLE.";
+        if (x.GetValueOrDefault("partition_of") is { Length: > 0 } parent)
+            yield return $"It is a partition of '{parent}'; swap the partitioned table '{parent}' (its partitions come with it), or use plain ALTER TABLE.";
+        foreach (var reason in PartitionedRefusals(original, target))
+            yield return reason;
         if (x.GetValueOrDefault("inherits") == "true")
             yield return "It takes part in table inheritance; Swap cannot move inheritance links. Use plain ALTER TABLE.";
         foreach (var view in JsonSerializer.Deserialize<List<string[]>>(x.GetValueOrDefault("views") ?? "[]") ?? [])
@@ -33,19 +36,8 @@ internal sealed partial class PostgresTableEngine
         }
         foreach (var c in target.Columns.Where(c => c.NewGenerated is not null && !c.GeneratedStored))
             yield return $"Column '{c.Name}' is a virtual generated column; PostgreSQL 15 has stored generated columns only. Use GeneratedAs(\"...\", stored: true).";
-        if (target.Partitioning is { } partitioning)
-        {
-            var missing = partitioning.Columns.Where(c => !target.PrimaryKey.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (target.PrimaryKey.Count > 0 && missing.Count > 0)
-            {
-                yield return $"The primary key ({string.Join(", ", target.PrimaryKey)}) does not include the partition key column(s) {string.Join(", ", missing)}: PostgreSQL checks a partitioned table's unique keys per partition, so each must contain the whole partition key. " +
-                    $"Make the key ({string.Join(", ", target.PrimaryKey.Concat(missing))}) with SetPrimaryKey(...) in the same script, or partition by columns of the key.";
-            }
-            foreach (var index in target.Indexes.Where(i => i.Unique && partitioning.Columns.Any(c => !i.Columns.Any(ic => string.Equals(ic.Column, c, StringComparison.OrdinalIgnoreCase)))))
-                yield return $"The unique index '{index.Name}' does not include the partition key ({string.Join(", ", partitioning.Columns)}), which a partitioned table requires. Drop it, or add the partition key's columns to it.";
-            if (original.ReferencedBy.Count > 0)
-                yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); they reference its primary key, which partitioning changes. Drop them for the conversion and add them back after.";
-        }
+        if (target.Partitioning is not null && original.ReferencedBy.Count > 0)
+            yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); they reference its primary key, which partitioning changes. Drop them for the conversion and add them back after.";
         foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
     }
@@ -94,6 +86,17 @@ internal sealed partial class PostgresTableEngine
             foreach (var (name, clause) in partitioning.Declared(names.Table))
                 sql.Add($"CREATE {unlogged}TABLE {D.Quote(name)} PARTITION OF {copy} {clause}{options}");
         }
+        else if (IsPartitioned(original))
+        {
+            // Partitioned the same way: the key as the catalog prints it (column names of the
+            // original, which the copy has until the renames below), each partition with its bound
+            // and storage, under a temporary name that the cut-over swaps with the original partition's.
+            sql.Add($"CREATE TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n) PARTITION BY {original.Extra["partition_key"]}");
+            foreach (var p in PartitionBounds(original))
+            {
+                sql.Add($"CREATE {(p.Persistence == "u" ? "UNLOGGED " : "")}TABLE {D.Quote(TempIndexName(p.Name))} PARTITION OF {copy} {p.Bound} WITH ({string.Join(", ", OwnOptions(p.Options).Append(AutovacuumOff))})");
+            }
+        }
         else
         {
             sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n){options}");
@@ -129,13 +132,13 @@ internal sealed partial class PostgresTableEngine
         // other indexes (DefersKey); an exact clone for SQL on the copy gets it now, as chunks and
         // the applier then take turns from the start and skip keys already copied.
         if (target is null && original.PrimaryKey.Count > 0)
-            sql.Add(KeyIndexDef(original, original.PrimaryKey, copy));
+            sql.Add(IsPartitioned(original) ? KeyConstraintDef(original, original.PrimaryKey, copy) : KeyIndexDef(original, original.PrimaryKey, copy));
         // A copy built from the script's changes gets its secondary indexes once it is filled
         // (BuildIndexesAsync); an exact clone for SQL on the copy gets them now.
         if (target is null)
         {
             foreach (var index in original.Indexes.Where(i => !IsExclusion(i)))
-                sql.Add(IndexDef(index, names));
+                sql.Add(IsPartitioned(original) && IsUniqueConstraint(index) ? UniqueConstraintDef(index, copy) : IndexDef(index, names));
         }
 
         sql.AddRange(renames);
@@ -156,6 +159,27 @@ internal sealed partial class PostgresTableEngine
     /// <summary>The unique index on the copy's key, under the name the cut-over turns into the primary key.</summary>
     private string KeyIndexDef(TableSchema original, IEnumerable<string> key, string copy) =>
         $"CREATE UNIQUE INDEX {D.Quote(TempIndexName(PrimaryKeyName(original)))} ON {copy} ({string.Join(", ", key.Select(D.Quote))})";
+
+    /// <summary>
+    /// PRIMARY KEY USING INDEX does not work on a partitioned table: its key is added as a
+    /// constraint under the temporary name, which the cut-over renames.
+    /// </summary>
+    private string KeyConstraintDef(TableSchema original, IEnumerable<string> key, string copy) =>
+        $"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(original)))} PRIMARY KEY ({string.Join(", ", key.Select(D.Quote))})";
+
+    /// <summary>A unique constraint of a partitioned copy, as a constraint (UNIQUE USING INDEX does not work there either).</summary>
+    private string UniqueConstraintDef(IndexSchema index, string copy)
+    {
+        // The catalog keeps "USING btree (a, b) INCLUDE (c)"; a constraint takes what follows the method.
+        var tail = index.Definition is { } def && def.StartsWith("USING btree ", StringComparison.Ordinal)
+            ? def["USING btree ".Length..]
+            : "(" + string.Join(", ", index.Columns.Select(c => D.Quote(c.Name))) + ")";
+        var nullsNotDistinct = tail.Contains(" NULLS NOT DISTINCT", StringComparison.Ordinal);
+        tail = tail.Replace(" NULLS NOT DISTINCT", "", StringComparison.Ordinal);
+        return $"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(TempIndexName(index.Name))} UNIQUE{(nullsNotDistinct ? " NULLS NOT DISTINCT" : "")} {tail}";
+    }
+
+    private static bool IsUniqueConstraint(IndexSchema index) => index.IsConstraint && index.Unique;
 
     private static string CreateName(DbTable target, string column) => target.GetColumn(column) is var c && c.OriginalName is not null ? c.OriginalName : c.Name;
 
@@ -198,13 +222,18 @@ internal sealed partial class PostgresTableEngine
     private const string AutovacuumOff = "autovacuum_enabled = false";
 
     /// <summary>The original's storage options (<c>fillfactor=90</c>...) without autovacuum_enabled.</summary>
-    private static IEnumerable<string> OwnOptions(TableSchema original) =>
-        (original.Extra.GetValueOrDefault("options") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static IEnumerable<string> OwnOptions(TableSchema original) => OwnOptions(original.Extra.GetValueOrDefault("options"));
+
+    private static IEnumerable<string> OwnOptions(string? options) =>
+        (options ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(o => !o.StartsWith("autovacuum_enabled=", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The original's autovacuum_enabled option (<c>autovacuum_enabled=false</c>), or null when it has none.</summary>
-    private static string? OwnAutovacuum(TableSchema original) =>
-        (original.Extra.GetValueOrDefault("options") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static string? OwnAutovacuum(TableSchema original) => OwnAutovacuum(original.Extra.GetValueOrDefault("options"));
+
+    /// <summary>The autovacuum_enabled option of storage options as the catalog lists them, or null.</summary>
+    private static string? OwnAutovacuum(string? options) =>
+        (options ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(o => o.StartsWith("autovacuum_enabled=", StringComparison.OrdinalIgnoreCase));
 
     private static string Truncate(string name) => name.Length <= 63 ? name : name[..63];

@@ -41,8 +41,10 @@ internal sealed partial class PostgresTableEngine
                 new { oid = long.Parse(now.Extra["oid"], CultureInfo.InvariantCulture) },
                 tx,
                 cancellationToken);
+            CheckPartitionsUnchanged(spec, now);
             foreach (var sql in Renames(spec, now))
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
+            await MovePartitionIndexNamesAsync(connection, tx, spec, cancellationToken);
             await MoveSequencesAsync(connection, tx, spec, now, cancellationToken);
             foreach (var sql in Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("def")!))))
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
@@ -63,6 +65,8 @@ internal sealed partial class PostgresTableEngine
         foreach (var spec in specs)
         {
             sql.AddRange(Renames(spec, spec.Original));
+            if (SwapsPartitions(spec))
+                sql.Add("-- the new partitions' indexes take the names of the old partitions' indexes (renamed away first)");
             sql.Add("-- move serial sequences to the new table, carry identity values over");
             sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (v[0], "<its current definition>"))));
         }
@@ -118,10 +122,13 @@ internal sealed partial class PostgresTableEngine
         {
             sql.Add(IsExclusion(index)
                 ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(index.Name))} TO {D.Quote(index.Name)}"
-                : index.IsConstraint && index.Unique
+                : IsUniqueConstraint(index) && IsPartitioned(spec.Copy)
+                ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(index.Name))} TO {D.Quote(index.Name)}"
+                : IsUniqueConstraint(index)
                 ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}"
                 : $"ALTER INDEX {Q(TempIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
         }
+        sql.AddRange(PartitionRenames(spec));
         return sql;
     }
 
@@ -196,10 +203,10 @@ internal sealed partial class PostgresTableEngine
         var table = Q(spec.Original.Name);
         // The copy was made with autovacuum off (see CreateCopy): give the table (or each partition
         // of a partitioned one) the original's setting back, and statistics.
-        var storage = IsPartitioned(spec.Copy) ? Partitions(spec.Copy).Select(Q).ToList() : [table];
+        var storage = IsPartitioned(spec.Copy) ? FinalPartitions(spec) : [(spec.Original.Name, OwnAutovacuum(spec.Original))];
         string[] autovacuum =
         [
-            .. storage.Select(t => OwnAutovacuum(spec.Original) is { } own ? $"ALTER TABLE {t} SET ({own})" : $"ALTER TABLE {t} RESET (autovacuum_enabled)"),
+            .. storage.Select(t => t.Autovacuum is { } own ? $"ALTER TABLE {Q(t.Name)} SET ({own})" : $"ALTER TABLE {Q(t.Name)} RESET (autovacuum_enabled)"),
             $"ANALYZE {table}",
         ];
         return validations.Select(v =>

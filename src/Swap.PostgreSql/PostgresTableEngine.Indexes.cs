@@ -73,15 +73,17 @@ internal sealed partial class PostgresTableEngine
 
     private IEnumerable<(string Name, string Sql)> Builds(SwapSpec spec)
     {
-        // PRIMARY KEY USING INDEX does not work on a partitioned table: a partitioned copy gets its
-        // key as a constraint under the temporary name, which the cut-over renames.
         if (spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0)
         {
             yield return (TempIndexName(PrimaryKeyName(spec.Original)), IsPartitioned(spec.Copy)
-                ? $"ALTER TABLE {D.Quote(spec.Names.Copy)} ADD CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(spec.Original)))} PRIMARY KEY ({string.Join(", ", spec.TargetPrimaryKey.Select(D.Quote))})"
+                ? KeyConstraintDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy))
                 : KeyIndexDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy)));
         }
         foreach (var index in spec.DeferredIndexes)
-            yield return (TempIndexName(index.Name), IndexDef(index, spec.Names));
+        {
+            yield return (TempIndexName(index.Name), IsPartitioned(spec.Copy) && IsUniqueConstraint(index)
+                ? UniqueConstraintDef(index, D.Quote(spec.Names.Copy))
+                : IndexDef(index, spec.Names));
+        }
     }
 }

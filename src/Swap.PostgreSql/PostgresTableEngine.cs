@@ -75,7 +75,7 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
         var rows = await connection.QueryAsync(
             """
             SELECT 'table' AS kind, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND c.relname LIKE '\_%\_swap\_%'
+             WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname LIKE '\_%\_swap\_%'
             UNION ALL
             SELECT 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
              WHERE n.nspname = @schema AND p.proname LIKE '\_%\_swap\_%fn'

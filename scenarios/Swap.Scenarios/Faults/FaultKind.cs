@@ -75,8 +75,15 @@ public enum TableShape
     /// <summary>MySQL/MariaDB: a child table's foreign key (ON DELETE/UPDATE CASCADE) points at it.</summary>
     ForeignKeys,
 
-    /// <summary>PostgreSQL: the migration converts it into a table partitioned by range of <c>grp</c>.</summary>
+    /// <summary>PostgreSQL, MySQL/MariaDB: the migration converts it into a table partitioned by range of <c>grp</c> (<c>PartitionBy</c>).</summary>
     Partitioned,
+
+    /// <summary>
+    /// PostgreSQL: the table is partitioned already, by range of <c>grp</c> (<c>&lt;table&gt;_low</c>,
+    /// <c>&lt;table&gt;_high</c>), with the key <c>(id, grp)</c>; the migration is the plain one, and
+    /// the copy is partitioned the same way.
+    /// </summary>
+    PartitionedSwap,
 
     /// <summary>
     /// The primary key is <c>(grp, id)</c>: chunks walk a two-column key, and the writer also moves

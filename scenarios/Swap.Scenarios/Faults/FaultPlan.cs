@@ -62,13 +62,25 @@ public static class FaultPlan
         if (engine == DatabaseEngine.MySql)
             yield return Make(FaultKind.CopyHeldAtRename);
         // Tables as production has them: kills mid-copy and around the cut-over of a table with a
-        // child's foreign key (MariaDB) and of a conversion to a partitioned table (PostgreSQL).
-        var (shape, points) = engine == DatabaseEngine.MySql
-            ? (TableShape.ForeignKeys, new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover-rename", "cutover", "phase:capture-removed" })
-            : (TableShape.Partitioned, new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover", "phase:swapped" });
-        foreach (var point in points)
-            yield return Make(FaultKind.KillAtPoint, point) with { Shape = shape };
-        yield return Make(FaultKind.KillAtRandom) with { Shape = shape };
+        // child's foreign key (MariaDB), of a conversion to a partitioned table (both), and of a
+        // table partitioned already (PostgreSQL).
+        (TableShape Shape, string[] Points)[] shapes = engine == DatabaseEngine.MySql
+            ?
+            [
+                (TableShape.ForeignKeys, ["chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover-rename", "cutover", "phase:capture-removed"]),
+                (TableShape.Partitioned, ["chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover-rename"]),
+            ]
+            :
+            [
+                (TableShape.Partitioned, ["chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover", "phase:swapped"]),
+                (TableShape.PartitionedSwap, ["chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover", "phase:swapped"]),
+            ];
+        foreach (var (shape, points) in shapes)
+        {
+            foreach (var point in points)
+                yield return Make(FaultKind.KillAtPoint, point) with { Shape = shape };
+            yield return Make(FaultKind.KillAtRandom) with { Shape = shape };
+        }
         foreach (var trial in KeyAndPairTrials(Make))
             yield return trial;
     }

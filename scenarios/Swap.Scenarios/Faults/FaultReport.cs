@@ -93,6 +93,7 @@ public static class FaultReport
     {
         TableShape.ForeignKeys => "a child's foreign key on the table",
         TableShape.Partitioned => "converted to a partitioned table",
+        TableShape.PartitionedSwap => "a partitioned table swapped",
         TableShape.CompositeKey => "composite key (grp, id), rows moved between groups",
         TableShape.TwoTables => "two tables in one swap",
         _ => shape.ToString(),

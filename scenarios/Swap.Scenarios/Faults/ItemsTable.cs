@@ -70,10 +70,18 @@ public sealed class ItemsTable
 
         var composite = Shape == TableShape.CompositeKey;
         var key = (target.Engine == DatabaseEngine.Sqlite ? "INTEGER NOT NULL" : "BIGINT NOT NULL") + (composite ? "" : " PRIMARY KEY");
-        var compositeKey = composite ? ", PRIMARY KEY (grp, id)" : "";
-        var suffix = target.Engine == DatabaseEngine.MySql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "";
+        var partitioned = Shape == TableShape.PartitionedSwap;
+        if (partitioned)
+            key = "BIGINT NOT NULL";
+        var compositeKey = composite ? ", PRIMARY KEY (grp, id)" : partitioned ? ", PRIMARY KEY (id, grp)" : "";
+        var suffix = target.Engine == DatabaseEngine.MySql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : partitioned ? " PARTITION BY RANGE (grp)" : "";
         await using var connection = await target.OpenAsync(cancellationToken);
         await Db.ExecAsync(connection, $"CREATE TABLE {Q} (id {key}, grp INT NOT NULL, name VARCHAR(64) NOT NULL, qty INT NOT NULL, note VARCHAR(200) NULL{compositeKey}){suffix}", cancellationToken);
+        if (partitioned)
+        {
+            await Db.ExecAsync(connection, $"CREATE TABLE {target.Quote(Name + "_low")} PARTITION OF {Q} FOR VALUES FROM (MINVALUE) TO (25)", cancellationToken);
+            await Db.ExecAsync(connection, $"CREATE TABLE {target.Quote(Name + "_high")} PARTITION OF {Q} FOR VALUES FROM (25) TO (MAXVALUE)", cancellationToken);
+        }
         foreach (var batch in model.Rows.Values.OrderBy(r => r.Id).Chunk(100))
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -93,7 +101,8 @@ public sealed class ItemsTable
     /// <summary>
     /// What the shape adds to the checks after a successful run: the child's key points at the
     /// table under its name and no note lost its item (cascades went to the live table); the
-    /// table is partitioned with both partitions; the composite key is still <c>(grp, id)</c>.
+    /// table is partitioned with both partitions (under their own names after a swap of a partitioned
+    /// table); the composite key is still <c>(grp, id)</c>.
     /// </summary>
     public async Task<List<string>> ShapeProblemsAsync(CancellationToken cancellationToken = default)
     {
@@ -120,9 +129,12 @@ public sealed class ItemsTable
             if (key != string.Join(", ", KeyColumns))
                 problems.Add($"the table's primary key is ({key}); expected ({string.Join(", ", KeyColumns)})");
         }
-        if (Shape == TableShape.Partitioned)
+        if (Shape is TableShape.Partitioned or TableShape.PartitionedSwap)
         {
-            var partitions = await Db.QueryAsync(connection, "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = (SELECT oid FROM pg_class WHERE relname = @t AND relnamespace = current_schema()::regnamespace) ORDER BY 1", cancellationToken, ("t", Name));
+            var sql = target.Engine == DatabaseEngine.MySql
+                ? "SELECT PARTITION_NAME FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @t ORDER BY 1"
+                : "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = (SELECT oid FROM pg_class WHERE relname = @t AND relnamespace = current_schema()::regnamespace) ORDER BY 1";
+            var partitions = await Db.QueryAsync(connection, sql, cancellationToken, ("t", Name));
             var names = string.Join(", ", partitions.Select(r => (string)r[0]!));
             if (names != $"{Name}_high, {Name}_low")
                 problems.Add($"the table's partitions are [{names}]; expected {Name}_high, {Name}_low");
@@ -158,7 +170,7 @@ public sealed class ItemsTable
                 var table = await db.UseTableForAlterAsync("{{Name}}");
                 table.AddColumn(DbColumn.String("grp_label", 40).FillWith(db.Engine == DatabaseEngine.MySql ? "CONCAT('g', grp)" : "'g' || grp"));
                 table.AddIndex(DbIndex.Create("name").Named("{{IndexName}}"));
-                {{(Shape == TableShape.Partitioned ? $"table.SetPrimaryKey(\"id\", \"grp\"); table.PartitionBy(DbPartitioning.Range(\"grp\").Partition(\"{Name}_low\", \"FROM (MINVALUE) TO (25)\").Partition(\"{Name}_high\", \"FROM (25) TO (MAXVALUE)\"));" : "")}}
+                {{(Shape == TableShape.Partitioned ? $"table.SetPrimaryKey(\"id\", \"grp\"); table.PartitionBy(DbPartitioning.Range(\"grp\").Partition(\"{Name}_low\", \"{(target.Engine == DatabaseEngine.MySql ? "LESS THAN (25)" : "FROM (MINVALUE) TO (25)")}\").Partition(\"{Name}_high\", \"{(target.Engine == DatabaseEngine.MySql ? "LESS THAN (MAXVALUE)" : "FROM (25) TO (MAXVALUE)")}\"));" : "")}}
                 {{(Partner is { } p ? $"var partner = await db.UseTableForAlterAsync(\"{p.Name}\");\n        partner.AddColumn(DbColumn.String(\"grp_label\", 40).FillWith(db.Engine == DatabaseEngine.MySql ? \"CONCAT('g', grp)\" : \"'g' || grp\"));\n        partner.AddIndex(DbIndex.Create(\"name\").Named(\"{p.IndexName}\"));" : "")}}
                 await db.DoneUsingTablesAsync({{string.Join(", ", new[] { Name, Partner?.Name }.OfType<string>().Select(n => "\"" + n + "\""))}});
             }

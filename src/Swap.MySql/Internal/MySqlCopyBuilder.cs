@@ -72,6 +72,9 @@ internal static class MySqlCopyBuilder
         }
         if (keys.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", keys)}");
+        // Last, on the empty copy with its final columns and key (a partitioned copy's keys are checked against the partitioning).
+        if (target.Partitioning is { } partitioning)
+            sql.Add($"ALTER TABLE {copy} {MySqlPartitioning.Clause(d, target, partitioning)}");
         return sql;
     }
 

@@ -225,25 +225,26 @@ public sealed partial class DbTable
         return this;
     }
 
-    /// <summary>The partitioning the table is converted to (PostgreSQL), or null.</summary>
+    /// <summary>The partitioning the table is converted to (PostgreSQL, MySQL/MariaDB), or null.</summary>
     public DbPartitioning? Partitioning { get; private set; }
 
     /// <summary>
-    /// Converts the table into a partitioned one (PostgreSQL): the copy is created partitioned,
-    /// with the declared partitions, filled online and swapped in. PostgreSQL enforces a primary
-    /// key per partition, so the primary key must include the partition key's columns (change it
-    /// with <see cref="SetPrimaryKey"/> in the same script); a key without them is refused at
-    /// <c>DoneUsingTablesAsync</c>. Every existing row must fall in a partition (declare a default
-    /// one to be sure).
+    /// Converts the table into a partitioned one (PostgreSQL, MySQL/MariaDB): the copy is created
+    /// partitioned, with the declared partitions, filled online and swapped in. Both engines check
+    /// unique keys per partition, so the primary key and every unique index must include the
+    /// partition key's columns (change the key with <see cref="SetPrimaryKey"/> in the same
+    /// script); a key without them is refused at <c>DoneUsingTablesAsync</c>. Every existing row
+    /// must fall in a partition (declare a default one to be sure). On MySQL/MariaDB a table
+    /// partitioned already is re-partitioned; on PostgreSQL it is refused (a swap keeps its partitions).
     /// </summary>
     public DbTable PartitionBy(DbPartitioning partitioning)
     {
         ArgumentNullException.ThrowIfNull(partitioning);
         Writable();
-        if (Dialect.Engine != DatabaseEngine.PostgreSql)
-            throw Refuse($"PartitionBy converts tables on PostgreSQL only so far; '{Name}' is on {Dialect.Engine}.");
-        if (Original.Extra.GetValueOrDefault("kind") == "p")
-            throw Refuse($"'{Name}' is partitioned already.");
+        if (Dialect.Engine is not (DatabaseEngine.PostgreSql or DatabaseEngine.MySql))
+            throw Refuse($"PartitionBy converts tables on PostgreSQL and MySQL/MariaDB; '{Name}' is on {Dialect.Engine}, which has no partitions.");
+        if (Dialect.Engine == DatabaseEngine.PostgreSql && Original.Extra.GetValueOrDefault("kind") == "p")
+            throw Refuse($"'{Name}' is partitioned already; a swap keeps its partitions as they are, and Swap does not re-partition a PostgreSQL table. Change the partitions with plain SQL (ATTACH/DETACH PARTITION).");
         if (Partitioning is not null)
             throw Refuse($"PartitionBy was already called for '{Name}' in this script.");
         foreach (var column in partitioning.Columns)

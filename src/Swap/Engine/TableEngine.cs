@@ -76,6 +76,9 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual Task<IReadOnlyList<string>> ServerRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable? target, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>Why this engine cannot keep a revert window for this swap (beyond the mapping's own reasons); empty when it can.</summary>
+    public virtual IEnumerable<string> RevertRefusals(SwapSpec forward) => [];
+
     /// <summary>The statements that create the empty copy with the target's structure (or an exact clone when <paramref name="target"/> is null).</summary>
     public abstract IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names);
 

@@ -37,6 +37,23 @@ public static class EngineKit
         }
         """;
 
+    /// <summary>The swap script's filled column and index, an optional key change, and <c>PartitionBy</c>.</summary>
+    public static string PartitionByScript(string partitioning, string key) => $$"""
+        using Swap.Engine;
+        public sealed class MigrateItems : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var items = await db.UseTableForAlterAsync("items");
+                items.AddColumn(DbColumn.String("flag", 10).FillWith("CASE WHEN k % 2 = 0 THEN 'even' ELSE 'odd' END"), after: "k");
+                items.AddIndex(DbIndex.Create("flag"));
+                {{key}}
+                items.PartitionBy({{partitioning}});
+                await db.DoneUsingTablesAsync("items");
+            }
+        }
+        """;
+
     public static string Flag(long k) => k % 2 == 0 ? "even" : "odd";
 
     /// <summary>Creates <c>items</c> with <paramref name="rows"/> rows: id 1..n (step 1), k = id * 7 % 1000, v = 'v' || id, n = 0.</summary>

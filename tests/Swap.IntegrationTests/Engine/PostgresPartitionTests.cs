@@ -9,22 +9,6 @@ namespace Swap.IntegrationTests.Engine;
 /// </summary>
 public class PostgresPartitionTests
 {
-    private static string Script(string partitioning, string key) => $$"""
-        using Swap.Engine;
-        public sealed class MigrateItems : Migration
-        {
-            public override async Task UpAsync(MigrationContext db)
-            {
-                var items = await db.UseTableForAlterAsync("items");
-                items.AddColumn(DbColumn.String("flag", 10).FillWith("CASE WHEN k % 2 = 0 THEN 'even' ELSE 'odd' END"), after: "k");
-                items.AddIndex(DbIndex.Create("flag"));
-                {{key}}
-                items.PartitionBy({{partitioning}});
-                await db.DoneUsingTablesAsync("items");
-            }
-        }
-        """;
-
     [Theory]
     [InlineData("range", "DbPartitioning.Range(\"k\").Partition(\"items_low\", \"FROM (MINVALUE) TO (500)\").Partition(\"items_high\", \"FROM (500) TO (MAXVALUE)\")", "items.SetPrimaryKey(\"id\", \"k\");", "items_high,items_low")]
     [InlineData("list", "DbPartitioning.List(\"k\").Partition(\"items_zero\", \"IN (0, 7, 14)\").Default(\"items_rest\")", "items.SetPrimaryKey(\"id\", \"k\");", "items_rest,items_zero")]
@@ -34,7 +18,7 @@ public class PostgresPartitionTests
         const int rows = 2000;
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
         await EngineKit.CreateItemsAsync(target, rows);
-        EngineKit.WriteSwapScript(target, Script(partitioning, key));
+        EngineKit.WriteSwapScript(target, EngineKit.PartitionByScript(partitioning, key));
 
         var (result, writer) = await WritesDuringSwap.RunAsync(target, rows, c => EngineKit.Migrator(target, c));
 
@@ -59,7 +43,7 @@ public class PostgresPartitionTests
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
         await EngineKit.CreateItemsAsync(target, 100);
-        EngineKit.WriteSwapScript(target, Script("DbPartitioning.Range(\"k\").Partition(\"items_all\", \"FROM (MINVALUE) TO (MAXVALUE)\")", ""));
+        EngineKit.WriteSwapScript(target, EngineKit.PartitionByScript("DbPartitioning.Range(\"k\").Partition(\"items_all\", \"FROM (MINVALUE) TO (MAXVALUE)\")", ""));
 
         var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
 

@@ -44,7 +44,7 @@ internal static class ReverseMapping
     {
         if (Unsupported(engine) is { } why)
             return [why];
-        var reasons = new List<string>();
+        var reasons = engine.RevertRefusals(forward).ToList();
         var original = use.Original;
         var table = Describe(use, forward);
         var mySql = engine.Dialect.Engine == DatabaseEngine.MySql;
