@@ -23,9 +23,6 @@ internal sealed partial class SqliteTableEngine
 
     public override bool OneWriterAtATime => true;
 
-    public override Task<WriteSession> OpenWriteSessionAsync(DbConnection connection, TimeProvider time, CancellationToken cancellationToken) =>
-        SqliteWriteSession.OpenAsync(connection, time, cancellationToken);
-
     /// <summary>
     /// Half the time the lock was held, between 10 and 100 ms: a writer that waited (SQLite's busy
     /// handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between tries, at most 100) tries again inside

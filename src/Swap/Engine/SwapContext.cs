@@ -53,9 +53,6 @@ internal sealed class SwapContext
 
     public string ScriptId => Session.Script.Id;
 
-    /// <summary>The dialect's settings for the online path's write transactions (<see cref="WriteSession.None"/> outside it).</summary>
-    public WriteSession WriteSession { get; set; } = WriteSession.None;
-
     /// <summary>The script's journal row for this swap.</summary>
     public OperationState State { get; set; } = null!;
 
@@ -175,8 +172,7 @@ internal sealed class SwapContext
     {
         if (InTransaction)
             return;
-        var housekeeping = await WriteSession.AfterWriteAsync(held, Token);
-        var pause = Engine.WritersTurn(held) - housekeeping;
+        var pause = Engine.WritersTurn(held);
         if (pause > TimeSpan.Zero)
             await Task.Delay(pause, Run.Time, Token);
     }

@@ -62,7 +62,6 @@ internal sealed class SwapOperation
             await CreateCopiesAsync();
         swap.Specs = await BuildSpecsAsync();
         await RecoverAsync();
-        await using var writes = await OpenWriteSessionAsync();
 
         while (Stage < SwapStage.OldDropped)
         {
@@ -151,15 +150,6 @@ internal sealed class SwapOperation
             default:
                 throw new InvalidOperationException($"No step follows stage '{stage.Name()}'.");
         }
-    }
-
-    /// <summary>The dialect's connection settings for the online path's write transactions, until the run ends.</summary>
-    private async Task<WriteSession> OpenWriteSessionAsync()
-    {
-        if (!swap.Online || swap.InTransaction || Stage >= SwapStage.Swapped)
-            return WriteSession.None;
-        swap.WriteSession = await swap.Engine.OpenWriteSessionAsync(swap.Connection, swap.Run.Time, swap.Token);
-        return swap.WriteSession;
     }
 
     private async Task VerifyAllAsync()

@@ -54,13 +54,6 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual bool OneWriterAtATime => false;
 
-    /// <summary>
-    /// Tunes the swap's connection for the online path's write transactions (SQLite: the
-    /// checkpoints move out of the write lock); called outside any transaction.
-    /// </summary>
-    public virtual Task<WriteSession> OpenWriteSessionAsync(DbConnection connection, TimeProvider time, CancellationToken cancellationToken) =>
-        Task.FromResult(WriteSession.None);
-
     /// <summary>Reads a table's schema, or null when there is no such table.</summary>
     public abstract Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);
 
