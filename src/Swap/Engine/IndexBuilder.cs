@@ -8,7 +8,7 @@ namespace Swap.Engine;
 /// <c>BuildIndexesAsync</c>). The applier pauses meanwhile; the indexes are built plainly, since
 /// nothing but the applier writes a copy.
 /// </summary>
-internal sealed class IndexBuilder(SwapContext swap)
+internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
 {
     /// <summary>True when the copy has something to build once filled: deferred indexes, its key, or what the engine adds then (MySQL: the copy's own foreign keys).</summary>
     public bool HasWork(SwapSpec spec) => spec.DeferredIndexes.Count > 0 || spec.KeyDeferred || swap.Engine.BuildsAfterCopy(spec);
@@ -44,15 +44,33 @@ internal sealed class IndexBuilder(SwapContext swap)
         }
     }
 
-    /// <summary>Builds every copy's deferred indexes on the swap's own connection, one after the other.</summary>
+    /// <summary>Builds every copy's deferred indexes on the swap's own connection, one after the other (a deferred key first, see <see cref="BuildKeysAsync"/>).</summary>
     public async Task BuildAllAsync()
     {
+        await BuildKeysAsync();
         foreach (var spec in swap.Specs.Where(HasWork))
             await BuildAsync(swap.Connection, spec, swap.Token);
     }
 
     /// <summary>
-    /// Builds each copy's deferred key first (verification walks the copy by it), then the other
+    /// Builds each bare copy's deferred key, then applies the change log kept since capture started.
+    /// A bare copy can hold a unique value twice: a row copied with it, and a row copied later that
+    /// took the value after the first row let it go (both writes are logged; the applier had not run
+    /// yet). A unique index built over that would fail; once the log is applied, every row not
+    /// logged since is current, and current rows are unique. Writes after this only reach the log.
+    /// </summary>
+    private async Task BuildKeysAsync()
+    {
+        var keyed = swap.Specs.Where(s => s.KeyDeferred).ToList();
+        foreach (var spec in keyed)
+            await BuildAsync(swap.Connection, spec, swap.Token, keyOnly: true);
+        if (keyed.Count > 0)
+            await catchUp.RunAsync();
+    }
+
+    /// <summary>
+    /// Builds each copy's deferred key first (verification walks the copy by it) and applies the log
+    /// (<see cref="BuildKeysAsync"/>), then the other
     /// indexes on a connection of their own while <paramref name="verifyAll"/> runs on this one:
     /// both only read what the other writes, and with the applier paused every key without a
     /// change-log row is current in the copy, which is all verification relies on. Two cores do
@@ -60,8 +78,7 @@ internal sealed class IndexBuilder(SwapContext swap)
     /// </summary>
     public async Task BuildWhileAsync(Verifier verifier, Func<Task> verifyAll)
     {
-        foreach (var spec in swap.Specs.Where(s => s.KeyDeferred))
-            await BuildAsync(swap.Connection, spec, swap.Token, keyOnly: true);
+        await BuildKeysAsync();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(swap.Token);
         // Progress says "building indexes" until they are built, then "verifying": the verifier

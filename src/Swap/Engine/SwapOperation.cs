@@ -32,7 +32,7 @@ internal sealed class SwapOperation
         capture = new Capture(swap);
         catchUp = new CatchUp(swap);
         chunker = new Chunker(swap, catchUp);
-        indexes = new IndexBuilder(swap);
+        indexes = new IndexBuilder(swap, catchUp);
         verifier = new Verifier(swap, capture);
         cutOver = new CutOver(swap, catchUp, verifier);
         windows = new Revert.RevertWindowOpener(session, swap.Engine);

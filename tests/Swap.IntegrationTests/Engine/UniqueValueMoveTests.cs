@@ -1,0 +1,55 @@
+using Swap.Engine;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// A unique value that moves from a row already copied to a row not copied yet, during the copy:
+/// the copy briefly holds the value twice (the first row's stale version and the second row's
+/// current one) until the applier re-syncs the first row. A unique index built on the copy in
+/// that moment must not fail the swap, and the copy must not drop either row.
+/// </summary>
+public class UniqueValueMoveTests
+{
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_unique_value_moved_to_a_row_not_copied_yet_swaps_and_ends_equal(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        const int rows = 2_000;
+        await EngineKit.CreateItemsAsync(target, rows);
+        await target.ExecuteAsync("CREATE UNIQUE INDEX items_v ON items (v)");
+        EngineKit.WriteSwapScript(target);
+        var moved = false;
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            // Online on SQLite too, in chunks of 50 rows: rows 1-50 are copied first.
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = 50;
+            o.Swap.MaxChunkSize = 50;
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                if (moved || p.Phase != SwapPhase.Copying || p.RowsCopied == 0)
+                    return;
+                moved = true;
+                // On the engine's thread, between the first chunk and the second: 'v1' leaves row 1
+                // (copied) for row 1500 (not copied yet).
+                target.ExecuteAsync("UPDATE items SET v = 'moved' WHERE id = 1").GetAwaiter().GetResult();
+                target.ExecuteAsync("UPDATE items SET v = 'v1' WHERE id = 1500").GetAwaiter().GetResult();
+            });
+        });
+
+        var result = await migrator.UpAsync();
+
+        Assert.True(moved, "the value must have moved during the copy, or this test proves nothing");
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        var expected = EngineKit.InitialItems(rows);
+        expected[1] = expected[1] with { V = "moved" };
+        expected[1500] = expected[1500] with { V = "v1" };
+        var actual = await EngineKit.ReadItemsAsync(target);
+        Assert.Equal(
+            expected.Values.OrderBy(r => r.Id).Select(r => r with { Flag = EngineKit.Flag(r.K) }),
+            actual);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
