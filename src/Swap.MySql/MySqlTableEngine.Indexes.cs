@@ -11,7 +11,7 @@ internal sealed partial class MySqlTableEngine
     internal static bool Deferrable(IndexSchema index) =>
         index.Method is not ("FULLTEXT" or "SPATIAL") && index.Columns.All(c => c.Expression is null);
 
-    public override bool CanDeferIndex(IndexSchema index) => Deferrable(index);
+    public override bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => Deferrable(index);
 
     /// <summary>
     /// One online ALTER (LOCK=NONE: capture keeps writing to the copy) adding the indexes the copy

@@ -9,7 +9,7 @@ namespace Swap.PostgreSql;
 internal sealed partial class PostgresTableEngine
 {
     /// <summary>Every secondary index is built on the filled copy, except an exclusion constraint's, which comes with the copy (see CreateCopy).</summary>
-    public override bool CanDeferIndex(IndexSchema index) => !IsExclusion(index);
+    public override bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => !IsExclusion(index);
 
     /// <summary>
     /// Plain CREATE INDEX on the copy (parallel maintenance workers where the server allows):

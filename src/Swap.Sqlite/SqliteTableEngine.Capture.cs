@@ -23,6 +23,37 @@ internal sealed partial class SqliteTableEngine
 
     public override bool OneWriterAtATime => true;
 
+    /// <summary>Only when asked (<see cref="OnlineSwapOptions.SqliteIndexesAfterCopy"/>), and not the index of a UNIQUE or PRIMARY KEY constraint, which is part of the table.</summary>
+    public override bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => afterCopyAsked && !index.IsConstraint;
+
+    /// <summary>
+    /// One <c>CREATE INDEX</c> per deferred index on the filled copy, each its own write
+    /// transaction under the session's statement lock wait; an index an interrupted run already
+    /// built (found by its temporary name) is kept.
+    /// </summary>
+    public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    {
+        foreach (var (name, sql) in DeferredBuilds(spec))
+        {
+            var exists = await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = @name", new { name }, null, cancellationToken);
+            if (exists is null)
+                await connection.ExecuteAsync(sql, cancellationToken);
+        }
+    }
+
+    public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => DeferredBuilds(spec).Select(b => b.Sql).ToList();
+
+    private IEnumerable<(string Name, string Sql)> DeferredBuilds(SwapSpec spec) =>
+        SqliteCopyBuilder.IndexDefinitions(D, spec)
+            .Where(i => IsDeferred(spec, i.Index))
+            .Select(i => (CopyIndexName(i.Index.Name), CreateCopyIndex(spec, i.Definition, D.Quote(CopyIndexName(i.Index.Name)))));
+
+    private static bool IsDeferred(SwapSpec spec, IndexSchema index) =>
+        spec.DeferredIndexes.Any(d => string.Equals(d.Name, index.Name, StringComparison.OrdinalIgnoreCase));
+
+    private string CreateCopyIndex(SwapSpec spec, string definition, string quotedName) =>
+        SqliteIndexSql.Retarget(definition, quotedName, D.Quote(spec.Names.Copy));
+
     /// <summary>
     /// Half the time the lock was held, between 10 and 100 ms: a writer that waited (SQLite's busy
     /// handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between tries, at most 100) tries again inside
@@ -35,8 +66,9 @@ internal sealed partial class SqliteTableEngine
     /// The copy's secondary indexes under temporary names (index names are per database; the
     /// cut-over gives them the original names), made on the empty copy so that every chunk keeps
     /// them current: a build on the filled copy would hold the write lock for the whole build.
-    /// Then the change log and the triggers that append each written key to it, in the writer's
-    /// own transaction.
+    /// Those the swap builds after the copy (<see cref="OnlineSwapOptions.SqliteIndexesAfterCopy"/>)
+    /// are left out. Then the change log and the triggers that append each written key to it, in
+    /// the writer's own transaction.
     /// </summary>
     public override IReadOnlyList<string> InstallCapture(SwapSpec spec)
     {
@@ -50,11 +82,11 @@ internal sealed partial class SqliteTableEngine
         // The log's key columns take the key's declared type, so they compare with the key by the same affinity.
         var keyDefs = spec.Key.Select((k, i) => $"{D.Quote(SwapQueries.LogKey(i))} {spec.Original.Column(k)!.NativeType}".TrimEnd());
         var sql = new List<string>();
-        foreach (var (index, definition) in SqliteCopyBuilder.IndexDefinitions(D, spec))
+        foreach (var (index, definition) in SqliteCopyBuilder.IndexDefinitions(D, spec).Where(i => !IsDeferred(spec, i.Index)))
         {
             var temp = D.Quote(CopyIndexName(index.Name));
             sql.Add($"DROP INDEX IF EXISTS {temp}");
-            sql.Add(SqliteIndexSql.Retarget(definition, temp, D.Quote(n.Copy)));
+            sql.Add(CreateCopyIndex(spec, definition, temp));
         }
         sql.AddRange(
         [

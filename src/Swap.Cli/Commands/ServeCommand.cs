@@ -23,7 +23,7 @@ internal sealed class ServeCommand : ICommand
         var command = new Command("serve", "Serve the web console: status, the running swap live, the plan, the latest rehearsal report, and (unless --read-only) step-by-step upgrades and the operator's commands, for a browser or scripts (JSON under /api).") { listen, token, readOnly, rehearsals };
         // The engine settings of 'up', for the runs started from the page.
         var swap = new SwapRunOptions();
-        foreach (var option in new Option[] { swap.KeepOld, swap.AlwaysCopy, swap.ChunkTime, swap.ChunkSize, swap.MaxChunkSize, swap.CutOverWait, swap.CutOverRetries, swap.SqliteOnline, swap.Replicas, swap.MaxReplicaLag, swap.MaxLoad, swap.CriticalLoad, swap.ThrottleQuery })
+        foreach (var option in new Option[] { swap.KeepOld, swap.AlwaysCopy, swap.ChunkTime, swap.ChunkSize, swap.MaxChunkSize, swap.CutOverWait, swap.CutOverRetries, swap.SqliteOnline, swap.SqliteIndexesAfterCopy, swap.Replicas, swap.MaxReplicaLag, swap.MaxLoad, swap.CriticalLoad, swap.ThrottleQuery })
             command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {

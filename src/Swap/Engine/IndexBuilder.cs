@@ -15,12 +15,14 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
 
     /// <summary>
     /// True when the indexes can be built on a second connection while this one verifies: online,
-    /// outside a script transaction, with something to build, and no deferred key that is not the
+    /// outside a script transaction, where writers do not take turns with one lock (SQLite: a build
+    /// holds the only write lock, and in rollback-journal mode the verifier's reads keep it from
+    /// committing), with something to build, and no deferred key that is not the
     /// primary key (that comes with the secondary indexes, and verification would walk an
     /// unindexed copy).
     /// </summary>
     public bool CanBuildWhileVerifying =>
-        swap.Online && !swap.InTransaction
+        swap.Online && !swap.InTransaction && !swap.Engine.OneWriterAtATime
         && swap.Specs.Any(HasWork)
         && !swap.Specs.Any(s => s.KeyDeferred && s.TargetPrimaryKey.Count == 0);
 

@@ -17,6 +17,9 @@ internal sealed class SwapJournalData
 
     /// <summary>The revert window this swap keeps after its cut-over, decided when it starts; null for none.</summary>
     public TimeSpan? RevertWindow { get; set; }
+    /// <summary>The copy's secondary indexes are built after its rows are in (<see cref="OnlineSwapOptions.SqliteIndexesAfterCopy"/>), decided when the swap starts.</summary>
+    public bool IndexesAfterCopy { get; set; }
+
     /// <summary>The swap waits for <c>swap cut-over</c> before its cut-over (<c>up --postpone-cut-over</c>); a resumed run keeps waiting.</summary>
     public bool PostponeCutOver { get; set; }
 
@@ -50,6 +53,8 @@ internal sealed class SwapJournalData
             root["failure"] = Failure;
         if (RevertWindow is { } window)
             root["revertWindowSeconds"] = (long)window.TotalSeconds;
+        if (IndexesAfterCopy)
+            root["indexesAfterCopy"] = true;
         if (PostponeCutOver)
             root["postponeCutOver"] = true;
         if (CutOverApproved)
@@ -66,6 +71,7 @@ internal sealed class SwapJournalData
         data.Failure = root["failure"]?.GetValue<string>();
         if (root["revertWindowSeconds"]?.GetValue<long>() is { } seconds)
             data.RevertWindow = TimeSpan.FromSeconds(seconds);
+        data.IndexesAfterCopy = root["indexesAfterCopy"]?.GetValue<bool>() ?? false;
         data.PostponeCutOver = root["postponeCutOver"]?.GetValue<bool>() ?? false;
         data.CutOverApproved = root["cutOverApproved"]?.GetValue<bool>() ?? false;
         if (root["schemas"] is JsonObject schemas)

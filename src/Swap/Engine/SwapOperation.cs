@@ -164,6 +164,7 @@ internal sealed class SwapOperation
         var engine = swap.Engine;
         // Decided once, when the swap starts: a resumed run keeps the window it started with.
         swap.Data.RevertWindow = swap.Session.RevertWindow ?? swap.Options.RevertWindow;
+        swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && swap.Options.SqliteIndexesAfterCopy;
         await windows.RefuseTablesInWindowsAsync(swap.TableNames, swap.Data.RevertWindow is not null);
         foreach (var use in swap.Uses)
         {
@@ -227,7 +228,7 @@ internal sealed class SwapOperation
                     SwapErrorKind.Failure,
                     $"The copy {use.Names.Copy} of '{use.Original.Name}' is missing, though the journal says it was made. Run 'swap cleanup --script {swap.ScriptId}' to start this swap over.")
                 { ScriptId = swap.ScriptId };
-            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }) with { Captured = swap.Online });
+            built.Add(SwapSpecBuilder.Build(engine, use, copy with { Name = use.Names.Copy }, swap.Data.IndexesAfterCopy) with { Captured = swap.Online });
         }
         return built;
     }

@@ -15,7 +15,7 @@ internal static class SwapPlanner
         var engine = session.Database.TableEngine;
         var options = session.Run.Options.Swap;
         var online = uses.Any(u => u.Online);
-        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u)) with { Captured = online }).ToList();
+        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u), online && options.SqliteIndexesAfterCopy) with { Captured = online }).ToList();
         foreach (var (use, spec) in uses.Zip(specs))
         {
             var changes = use.Model?.Changes ?? [];
@@ -33,7 +33,9 @@ internal static class SwapPlanner
                 session.Plan.Add(new PlannedStep(
                     spec.KeyDeferred
                         ? $"build the key and {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, then apply the change log kept since capture started"
-                        : $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, without blocking capture",
+                        : engine.OneWriterAtATime
+                            ? $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, each in one write transaction (the application's writes wait for each), then apply the change log"
+                            : $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, without blocking capture",
                     indexes));
             session.Plan.Add(new PlannedStep(
                 "verify the copy against the original through the mapping, chunk by chunk",

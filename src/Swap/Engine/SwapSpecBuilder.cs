@@ -5,7 +5,7 @@ namespace Swap.Engine;
 /// <summary>Works out how each copy column is filled and which key walks the table.</summary>
 internal static class SwapSpecBuilder
 {
-    public static SwapSpec Build(TableEngine engine, TableUse use, TableSchema copy)
+    public static SwapSpec Build(TableEngine engine, TableUse use, TableSchema copy, bool indexesAfterCopy = false)
     {
         var d = engine.Dialect;
         var original = use.Original;
@@ -81,7 +81,7 @@ internal static class SwapSpecBuilder
             CaptureMayFail = mayFail || newUnique,
             TargetPrimaryKey = targetKey,
             TargetIndexes = targetIndexes,
-            DeferredIndexes = model is null ? [] : targetIndexes.Where(engine.CanDeferIndex).ToList(),
+            DeferredIndexes = model is null ? [] : targetIndexes.Where(i => engine.CanDeferIndex(i, indexesAfterCopy)).ToList(),
             KeyDeferred = model is not null && engine.DefersKey,
             TargetForeignKeys = model is null
                 ? original.ForeignKeys

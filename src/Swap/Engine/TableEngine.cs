@@ -98,7 +98,7 @@ internal abstract class TableEngine(SwapDatabase database)
     /// True for an index the engine builds on the filled copy (after the rows are copied) rather
     /// than with the empty copy. <see cref="CreateCopy"/> leaves such indexes out when it has a target.
     /// </summary>
-    public virtual bool CanDeferIndex(IndexSchema index) => false;
+    public virtual bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => false;
 
     /// <summary>
     /// True when a copy built from the script's changes is filled without the index on its key and

@@ -72,6 +72,68 @@ public class SqliteOnlineSwapTests
         Assert.Equal(["flag"], (await target.QueryAsync("SELECT name FROM pragma_index_info('ix_items_flag')")).Select(r => r.String("name")));
     }
 
+    [Fact]
+    public async Task Indexes_after_the_copy_keep_every_write_and_a_resumed_run_builds_them_as_the_swap_started()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        Assert.Equal("wal", await target.ScalarAsync("PRAGMA journal_mode = wal"));
+        const int rows = 12_000;
+        await EngineKit.CreateItemsAsync(target, rows);
+        var folder = EngineKit.WriteSwapScript(target);
+
+        // Killed in the copy: the copy has its rows so far and none of its secondary indexes.
+        var (exit, output) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "chunk:3" }, TimeSpan.FromMinutes(2),
+            "up", "--db", target.UrlText, "--migrations", folder, "--sqlite-indexes-after-copy", "--chunk-size", "1000", "--max-chunk-size", "1000", "-q");
+        Assert.True(exit == 137, output);
+        Assert.Equal(3000L, await target.ScalarAsync("SELECT count(*) FROM _items_swap_new"));
+        Assert.Equal(0L, await target.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '_items_swap_new'"));
+
+        // Resumed without the option, under writes: the swap keeps the choice it started with and builds the index after the copy.
+        var phase = SwapPhase.Preflight;
+        var phases = new List<SwapPhase>();
+        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
+        {
+            phase = p.Phase;
+            if (phases.Count == 0 || phases[^1] != p.Phase)
+                phases.Add(p.Phase);
+        }));
+        var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 33) { Watching = () => phase is SwapPhase.Copying or SwapPhase.BuildingIndexes };
+        using var stop = new CancellationTokenSource();
+        var writing = Task.Run(() => writer.RunAsync(stop.Token));
+        while (writer.Acknowledged < 30)
+            await Task.Delay(10);
+        var result = await migrator.UpAsync();
+        var atSwap = writer.Acknowledged;
+        while (writer.Acknowledged < atSwap + 30)
+            await Task.Delay(10);
+        stop.Cancel();
+        await writing;
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Empty(writer.Errors);
+        Assert.True(writer.DuringWatch > 0, "the writer's writes must have committed during the copy and the build");
+        Assert.Equal([SwapPhase.Copying, SwapPhase.BuildingIndexes], phases.Where(p => p is SwapPhase.Copying or SwapPhase.BuildingIndexes).Distinct());
+        OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
+        Assert.Equal(["ix_items_flag"], (await target.QueryAsync("SELECT name FROM pragma_index_list('items') ORDER BY name")).Select(r => r.String("name")));
+        Assert.Equal(["flag"], (await target.QueryAsync("SELECT name FROM pragma_index_info('ix_items_flag')")).Select(r => r.String("name")));
+        Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
+    public async Task The_plan_says_the_indexes_are_built_after_the_copy_and_that_writes_wait_for_each()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await EngineKit.CreateItemsAsync(target, 12_000);
+        EngineKit.WriteSwapScript(target);
+        var plan = await EngineKit.Migrator(target, o => o.Swap.SqliteIndexesAfterCopy = true).PlanAsync();
+        var steps = plan.Scripts.SelectMany(s => s.Steps).ToList();
+        var build = Assert.Single(steps, s => s.Description.StartsWith("build 1 secondary index(es) on the filled copy, each in one write transaction", StringComparison.Ordinal));
+        Assert.Equal(["CREATE INDEX \"_ix_items_flag_swap_new\" ON \"_items_swap_new\" (\"flag\")"], build.Sql);
+        // Capture creates no index on the copy: it is built after.
+        Assert.DoesNotContain(steps.Single(s => s.Description.StartsWith("capture writes", StringComparison.Ordinal)).Sql, q => q.Contains("ON \"_items_swap_new\"", StringComparison.Ordinal));
+    }
+
     private const string KindsItemsNotes = """
         CREATE TABLE kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
         INSERT INTO kinds (id, name) VALUES (1, 'tool'), (2, 'part');

@@ -131,3 +131,19 @@ internal sealed class SwapAlwaysCopyContender : SwapContender
 
     protected override IEnumerable<string> WorkerArguments(RunContext context) => ["--always-copy"];
 }
+
+/// <summary>
+/// Swap on SQLite with the copy's secondary indexes built after the copy (<c>--contenders swap-ix</c>;
+/// <c>OnlineSwapOptions.SqliteIndexesAfterCopy</c>, what <c>up --sqlite-indexes-after-copy</c> sets):
+/// a bare copy in key order, then one <c>CREATE INDEX</c> per index, the application waiting for each.
+/// </summary>
+internal sealed class SwapIndexesAfterCopyContender : SwapContender
+{
+    public override string Id => "swap-ix";
+
+    public override string Title => "Swap (library) with --sqlite-indexes-after-copy";
+
+    public override bool OnRequest => true;
+
+    protected override IEnumerable<string> WorkerArguments(RunContext context) => ["--sqlite-indexes-after-copy"];
+}

@@ -26,7 +26,7 @@ internal sealed class SqliteEngine : BenchEngine
 
     public override string Name => "sqlite";
 
-    public override IReadOnlyList<Contender> Contenders { get; } = [new SqliteNativeAlter(), new SqliteRebuild(), new SwapContender(), new SwapAlwaysCopyContender(), new SwapCliContender { OnRequestOnly = true }, new SwapSqlContender()];
+    public override IReadOnlyList<Contender> Contenders { get; } = [new SqliteNativeAlter(), new SqliteRebuild(), new SwapContender(), new SwapAlwaysCopyContender(), new SwapIndexesAfterCopyContender(), new SwapCliContender { OnRequestOnly = true }, new SwapSqlContender()];
 
     public override string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -12,7 +12,7 @@ using Swap.Sqlite;
 namespace Swap.Scenarios.Online.Worker;
 
 /// <summary>
-/// <c>swap-worker --table users [--chunk-ms 500] [--add-column] [--always-copy]</c>, target URL in <c>SWAP_BENCH_URL</c>: runs the
+/// <c>swap-worker --table users [--chunk-ms 500] [--add-column] [--always-copy] [--sqlite-indexes-after-copy]</c>, target URL in <c>SWAP_BENCH_URL</c>: runs the
 /// benchmark change through the Swap library in a process of its own, so the harness can measure
 /// Swap's peak memory without its own (data generation, the writer, charts). Prints one JSON line
 /// per progress snapshot, one per cut-over attempt (how long it ran with its locks requested or
@@ -29,6 +29,7 @@ internal static class SwapWorker
         double? windowSeconds = null;
         var addColumn = false;
         var alwaysCopy = false;
+        var indexesAfterCopy = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,6 +39,7 @@ internal static class SwapWorker
                 case "--revert-window-seconds" when i + 1 < args.Length: windowSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--add-column": addColumn = true; break;
                 case "--always-copy": alwaysCopy = true; break;
+                case "--sqlite-indexes-after-copy": indexesAfterCopy = true; break;
                 default: Console.Error.WriteLine($"swap-worker: unknown argument '{args[i]}'"); return 2;
             }
         }
@@ -67,6 +69,7 @@ internal static class SwapWorker
             _ => typeof(BenchChangeAttachmentsRevertible),
         }));
         options.AlwaysCopy = alwaysCopy;
+        options.Swap.SqliteIndexesAfterCopy = indexesAfterCopy;
         if (windowSeconds is not null)
             options.Swap.RevertWindow = TimeSpan.FromHours(24);
         if (chunkMs is { } ms)
