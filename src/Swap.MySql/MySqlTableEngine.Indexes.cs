@@ -17,7 +17,7 @@ internal sealed partial class MySqlTableEngine
     /// One online ALTER (LOCK=NONE: capture keeps writing to the copy) adding the indexes the copy
     /// does not have yet; indexes an interrupted run already built are left as they are.
     /// </summary>
-    public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, Func<Task> betweenBuilds, CancellationToken cancellationToken)
     {
         var existing = (await connection.QueryAsync(
                 "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @table",

@@ -28,16 +28,19 @@ internal sealed partial class SqliteTableEngine
 
     /// <summary>
     /// One <c>CREATE INDEX</c> per deferred index on the filled copy, each its own write
-    /// transaction under the session's statement lock wait; an index an interrupted run already
-    /// built (found by its temporary name) is kept.
+    /// transaction under the session's statement lock wait, each followed by the writers' turn
+    /// (<paramref name="betweenBuilds"/>); an index an interrupted run already built (found by its
+    /// temporary name) is kept.
     /// </summary>
-    public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, Func<Task> betweenBuilds, CancellationToken cancellationToken)
     {
         foreach (var (name, sql) in DeferredBuilds(spec))
         {
             var exists = await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = @name", new { name }, null, cancellationToken);
-            if (exists is null)
-                await connection.ExecuteAsync(sql, cancellationToken);
+            if (exists is not null)
+                continue;
+            await connection.ExecuteAsync(sql, cancellationToken);
+            await betweenBuilds();
         }
     }
 

@@ -35,9 +35,19 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
         {
             Running.FaultPoints.Hit("index");
             if (keyOnly)
+            {
                 await swap.Engine.BuildKeyIndexAsync(connection, spec, cancellationToken);
+            }
             else
-                await swap.Engine.BuildIndexesAsync(connection, spec, cancellationToken);
+            {
+                // Where writers take turns with one lock (SQLite), each build is followed by their turn.
+                var started = swap.Run.Time.GetTimestamp();
+                await swap.Engine.BuildIndexesAsync(connection, spec, async () =>
+                {
+                    await swap.LetWritersInAsync(swap.Run.Time.GetElapsedTime(started));
+                    started = swap.Run.Time.GetTimestamp();
+                }, cancellationToken);
+            }
             Running.FaultPoints.Hit("index-built");
         }
         catch (Exception e) when (swap.Session.Database.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)

@@ -110,9 +110,10 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>
     /// Builds <see cref="SwapSpec.DeferredIndexes"/> on the filled copy. Nobody but the applier
     /// writes to the copy, and it pauses meanwhile, so a plain build will do. Must be safe to run
-    /// again after an interruption.
+    /// again after an interruption. An engine whose builds make the application's writers wait
+    /// (SQLite: one write lock) calls <paramref name="betweenBuilds"/> after each, their turn.
     /// </summary>
-    public virtual Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
+    public virtual Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, Func<Task> betweenBuilds, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Builds only the copy's deferred key index (<see cref="SwapSpec.KeyDeferred"/>), for what must walk the copy by its key before the other indexes exist.</summary>
     public virtual Task BuildKeyIndexAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;

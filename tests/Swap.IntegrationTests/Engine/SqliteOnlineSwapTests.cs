@@ -85,7 +85,8 @@ public class SqliteOnlineSwapTests
         var (exit, output) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "chunk:3" }, TimeSpan.FromMinutes(2),
             "up", "--db", target.UrlText, "--migrations", folder, "--sqlite-indexes-after-copy", "--chunk-size", "1000", "--max-chunk-size", "1000", "-q");
         Assert.True(exit == 137, output);
-        Assert.Equal(3000L, await target.ScalarAsync("SELECT count(*) FROM _items_swap_new"));
+        var copied = Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM _items_swap_new"), CultureInfo.InvariantCulture);
+        Assert.True(copied is > 0 and < rows, $"after 3 chunks the copy should be partly filled, it has {copied} rows");
         Assert.Equal(0L, await target.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '_items_swap_new'"));
 
         // Resumed without the option, under writes: the swap keeps the choice it started with and builds the index after the copy.
