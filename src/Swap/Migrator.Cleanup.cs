@@ -1,10 +1,8 @@
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
-using Swap.History;
 using Swap.Journal;
 using Swap.Locking;
-using Swap.Running;
 
 namespace Swap;
 
@@ -44,16 +42,14 @@ public sealed partial class Migrator
             await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection);
         var recordedRows = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
-        if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => j.ScriptId.Split('@')[0] != only))
+        if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => JournalCleanup.ScriptOf(j.ScriptId) != only))
             throw new SwapException(SwapErrorKind.Usage, $"'{only}' has no history or journal here; 'swap status' lists the scripts.");
         var abandon = cleanup.Script;
         var sorted = await ClassifyLeftoversAsync(connection, recordedRows, journal, abandon, cleanup.DropOldTables, cancellationToken);
         var removed = sorted.Removed;
         var kept = sorted.OldTables.Select(o => (o, "an old table kept for rollback; pass --drop-old to drop it")).Concat(sorted.Owned).ToList();
         var discard = sorted.Journals;
-        var discardedSteps = discard.Where(j => j.ScriptId.Split('@')[0] == abandon)
-            .Select(j => $"{j.ScriptId} step {j.Seq}: {StepData.Description(j.Data) ?? j.Op} ({j.State})")
-            .ToList();
+        var discardedSteps = JournalCleanup.DiscardedSteps(discard, abandon);
         if (!cleanup.DryRun)
         {
             foreach (var leftover in removed.Where(l => l.Kind != "journal"))
@@ -61,14 +57,7 @@ public sealed partial class Migrator
                 foreach (var sql in engine.Remove(leftover))
                     await connection.ExecuteAsync(sql, cancellationToken);
             }
-            if (discard.Count > 0)
-            {
-                await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
-                var store = new JournalStore(database, options.Tables);
-                foreach (var key in discard.Select(j => j.ScriptId).Distinct(StringComparer.Ordinal))
-                    await store.DeleteAsync(connection, tx, key, cancellationToken);
-                await tx.CommitAsync(cancellationToken);
-            }
+            await new JournalCleanup(database, options.Tables).ForgetAsync(connection, discard, cancellationToken);
         }
         return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun);
     }
@@ -86,7 +75,7 @@ public sealed partial class Migrator
         // reverse capture stay until 'swap finish' or 'swap revert' (or the window's end).
         var windows = Engine.Revert.RevertWindowStore.FromJournal(journal);
         // The methods applied scripts used stay for status, like windows.
-        journal = journal.Where(j => !Engine.Revert.RevertWindow.IsKey(j.ScriptId) && !Instant.ChangeMethodRecords.IsKey(j.ScriptId)).ToList();
+        journal = JournalCleanup.Progress(journal);
         string? WindowOf(Leftover leftover) => windows
             .Where(w => w.TableNames.Any(t => WindowNames(t).Contains(leftover.Name, StringComparer.Ordinal)))
             .Select(w => w.ScriptId)
@@ -94,12 +83,10 @@ public sealed partial class Migrator
         var recorded = history.ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
         // Tables each unfinished script is swapping, from its journaled "use table" steps.
         var tablesOf = journal
-            .SelectMany(j => TablesIn(j).Select(t => (Script: j.ScriptId.Split('@')[0], Table: t)))
+            .SelectMany(j => TablesIn(j).Select(t => (Script: JournalCleanup.ScriptOf(j.ScriptId), Table: t)))
             .GroupBy(x => x.Script, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Table).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        var unfinished = journal.Select(j => j.ScriptId.Split('@')[0]).Distinct(StringComparer.Ordinal)
-            .Where(id => !recorded.TryGetValue(id, out var h) || h.Status != HistoryStatus.Applied)
-            .ToHashSet(StringComparer.Ordinal);
+        var unfinished = JournalCleanup.Unfinished(journal, recorded);
 
         string? Owner(Leftover leftover) => tablesOf
             .Where(kv => kv.Value.Any(t => NamesOf(t).Contains(leftover.Name, StringComparer.Ordinal)))
@@ -123,9 +110,8 @@ public sealed partial class Migrator
             else
                 sort.Removed.Add(leftover);
         }
-        sort.Journals.AddRange(journal.Where(j => (abandon is not null && j.ScriptId.Split('@')[0] == abandon) || !unfinished.Contains(j.ScriptId.Split('@')[0])));
-        foreach (var g in sort.Journals.Where(j => !unfinished.Contains(j.ScriptId.Split('@')[0])).GroupBy(j => j.ScriptId, StringComparer.Ordinal))
-            sort.Removed.Add(new Leftover("journal", g.Key, $"{g.Count()} journaled step(s) of a script that is no longer in progress"));
+        sort.Journals.AddRange(JournalCleanup.Forgotten(journal, unfinished, abandon));
+        sort.Removed.AddRange(JournalCleanup.Leftovers(sort.Journals, unfinished));
         return sort;
 
         static IEnumerable<string> TablesIn(JournalEntry j) => j.Op switch
@@ -174,11 +160,10 @@ public sealed partial class Migrator
                 foreach (var sql in engine.Remove(leftover))
                     await connection.ExecuteAsync(sql, cts.Token);
             }
-            var store = new JournalStore(database, options.Tables);
-            var keys = (await store.ReadAllAsync(connection, cts.Token)).Select(j => j.ScriptId).Where(id => id.Split('@')[0] == scriptId).Distinct(StringComparer.Ordinal).ToList();
+            var journal = new JournalCleanup(database, options.Tables);
+            var keys = await journal.KeysOfAsync(connection, scriptId, cts.Token);
             await using var tx = await database.BeginTransactionAsync(connection, cts.Token);
-            foreach (var key in keys)
-                await store.DeleteAsync(connection, tx, key, cts.Token);
+            await journal.DeleteAsync(connection, tx, keys, cts.Token);
             await history.DeleteAsync(connection, tx, scriptId, cts.Token);
             await tx.CommitAsync(cts.Token);
         }

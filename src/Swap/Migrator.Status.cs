@@ -96,10 +96,10 @@ public sealed partial class Migrator
             return null;
         if (entry.Op == "instant")
         {
-            var schemas = Running.StepData.Result(entry.Data) is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
-            return new ResumePoint(entry.Seq, schemas?.Keys.ToList() ?? [], entry.State, 0) { Method = Running.StepData.Description(entry.Data) };
+            var schemas = StepData.Result(entry.Data) is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
+            return new ResumePoint(entry.Seq, schemas?.Keys.ToList() ?? [], entry.State, 0) { Method = StepData.Description(entry.Data) };
         }
-        var data = Engine.SwapJournalData.Read(Running.StepData.Result(entry.Data));
+        var data = Engine.SwapJournalData.Read(StepData.Result(entry.Data));
         var tables = data.Schemas.Keys.Concat(data.Tables.Keys).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return new ResumePoint(entry.Seq, tables, entry.State, data.Tables.Values.Sum(t => t.Copied));
     }

@@ -5,7 +5,6 @@ using Swap.Engine;
 using Swap.History;
 using Swap.Journal;
 using Swap.Locking;
-using Swap.Running;
 
 namespace Swap;
 

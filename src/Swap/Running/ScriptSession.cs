@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Swap.Dialects;
 using Swap.Discovery;
@@ -9,15 +7,13 @@ using Swap.Journal;
 namespace Swap.Running;
 
 /// <summary>
-/// The state of one script execution: its connection, its transaction or journal, and the
-/// replay position. Every operation of the script API goes through <see cref="StepAsync{T}"/>.
+/// The state of one script execution: its connection, its mode and transaction, and the tables
+/// it asked for. Every operation of the script API goes through <see cref="StepAsync{T}"/>; the
+/// journal (replay position, skipped and recorded steps) is the <see cref="JournalStepper"/>'s.
 /// </summary>
 internal sealed class ScriptSession
 {
-    private readonly JournalStore journalStore;
-    private readonly List<JournalEntry> stepsInTransaction = [];
-    private Dictionary<int, JournalEntry> journal = [];
-    private int seq;
+    private readonly JournalStepper journal;
 
     public ScriptSession(RunContext run, MigrationScript script, string journalKey, DbConnection connection, ExecutionMode mode)
     {
@@ -26,7 +22,7 @@ internal sealed class ScriptSession
         JournalKey = journalKey;
         Connection = connection;
         Mode = mode;
-        journalStore = new JournalStore(run.Database, run.Tables);
+        journal = new JournalStepper(run, script.Id, journalKey, connection);
         RevertWindow = script.Sql?.RevertWindow;
     }
 
@@ -59,12 +55,12 @@ internal sealed class ScriptSession
     /// </summary>
     public Engine.Schema.TableSchema? RecordedSchema(string table)
     {
-        foreach (var entry in journal.Values.Where(e => e.Op == "instant").OrderBy(e => e.Seq))
+        foreach (var entry in journal.RecordedOf("instant"))
         {
             if (Instant.InstantChanger.RecordedSchema(StepData.Result(entry.Data), table) is { } schema)
                 return schema;
         }
-        foreach (var entry in journal.Values.Where(e => e.Op == "swap").OrderBy(e => e.Seq))
+        foreach (var entry in journal.RecordedOf("swap"))
         {
             if (Engine.SwapJournalData.Read(StepData.Result(entry.Data)).Schemas.TryGetValue(table, out var json))
                 return Engine.Schema.SchemaJson.Read(json);
@@ -96,16 +92,12 @@ internal sealed class ScriptSession
             Transaction = await Run.Database.BeginReadOnlyAsync(Connection, CancellationToken);
             return;
         }
-        if (await Database.TableExistsAsync(Connection, Run.Tables.Journal, CancellationToken))
-            journal = await journalStore.ReadAsync(Connection, null, JournalKey, CancellationToken);
+        Resumed = await journal.ReadAsync();
         // A journal means an earlier run committed part of this script step by step (it swapped
         // tables or opted out of the transaction): resume the same way. A fresh transaction would
         // redo its done steps, and ask a swap that was already cut over of the new table.
-        if (journal.Count > 0)
-        {
+        if (Resumed is not null)
             Mode = ExecutionMode.Journaled;
-            Resumed = new Resumption(journal.Values.Count(e => e.IsDone), journal.Values.Where(e => !e.IsDone).OrderBy(e => e.Seq).Select(e => e.Op).FirstOrDefault());
-        }
         if (Mode == ExecutionMode.Transactional)
             Transaction = await Database.BeginTransactionAsync(Connection, CancellationToken);
     }
@@ -143,12 +135,12 @@ internal sealed class ScriptSession
         try
         {
             var result = await work();
-            listener.StepFinished(Script.Id, seq, op, description, mode, Run.Time.GetElapsedTime(started), null);
+            listener.StepFinished(Script.Id, journal.Seq, op, description, mode, Run.Time.GetElapsedTime(started), null);
             return result;
         }
         catch (Exception e)
         {
-            listener.StepFinished(Script.Id, seq, op, description, mode, Run.Time.GetElapsedTime(started), e);
+            listener.StepFinished(Script.Id, journal.Seq, op, description, mode, Run.Time.GetElapsedTime(started), e);
             throw;
         }
     }
@@ -164,49 +156,7 @@ internal sealed class ScriptSession
         Func<Exception, bool>? alreadyDone)
     {
         CancellationToken.ThrowIfCancellationRequested();
-        var fingerprint = Fingerprint(op, identity);
-        var step = ++seq;
-        switch (Mode)
-        {
-            case ExecutionMode.DryRun:
-                throw new InvalidOperationException("Dry runs record steps through the plan, not StepAsync.");
-            case ExecutionMode.Transactional:
-            {
-                var result = await execute(Transaction);
-                stepsInTransaction.Add(new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now));
-                return result;
-            }
-        }
-
-        var recorded = Recorded(step, op, fingerprint, description);
-        if (recorded is { IsDone: true })
-            return decode(StepData.Result(recorded.Data));
-        var resumedFromStart = recorded?.State == JournalEntry.Started;
-
-        if (atomic)
-        {
-            await using var tx = await Database.BeginTransactionAsync(Connection, CancellationToken);
-            var result = await execute(tx);
-            await journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now), CancellationToken);
-            await tx.CommitAsync(CancellationToken);
-            FaultPoints.Hit("step");
-            return result;
-        }
-
-        await journalStore.WriteAsync(Connection, null, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Started, StepData.Encode(description, null), Now), CancellationToken);
-        T value;
-        try
-        {
-            value = await execute(null);
-        }
-        catch (Exception e) when (resumedFromStart && alreadyDone is not null && alreadyDone(e))
-        {
-            Log.DdlAlreadyApplied(Logger, Script.Id, step, e.Message);
-            value = default!;
-        }
-        await journalStore.WriteAsync(Connection, null, new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(value)), Now), CancellationToken);
-        FaultPoints.Hit("step");
-        return value;
+        return await journal.StepAsync(journal.Next(op, description, identity), Mode, Transaction, execute, atomic, encode, decode, alreadyDone);
     }
 
     /// <summary>
@@ -220,53 +170,7 @@ internal sealed class ScriptSession
     private async Task<T> OperationCoreAsync<T>(string op, string description, string identity, bool atomic, Func<OperationState, Task<T>> run, Func<T, string?> encode, Func<string?, T> decode)
     {
         CancellationToken.ThrowIfCancellationRequested();
-        var fingerprint = Fingerprint(op, identity);
-        var step = ++seq;
-        if (Mode == ExecutionMode.Transactional)
-        {
-            var state = new OperationState(JournalEntry.Started, null, Transaction, (_, _, _) => Task.CompletedTask);
-            var result = await run(state);
-            stepsInTransaction.Add(new JournalEntry(JournalKey, step, op, fingerprint, JournalEntry.Done, StepData.Encode(description, encode(result)), Now));
-            return result;
-        }
-        if (Mode == ExecutionMode.DryRun)
-            throw new InvalidOperationException("Dry runs record operations through the plan.");
-
-        var recorded = Recorded(step, op, fingerprint, description);
-        if (recorded is { IsDone: true })
-            return decode(StepData.Result(recorded.Data));
-        var phase = recorded?.State ?? JournalEntry.Started;
-        var data = recorded is null ? null : StepData.Result(recorded.Data);
-
-        Task Save(string newPhase, string? newData, DbTransaction? tx) =>
-            journalStore.WriteAsync(Connection, tx, new JournalEntry(JournalKey, step, op, fingerprint, newPhase, StepData.Encode(description, newData), Now), CancellationToken);
-
-        if (atomic)
-        {
-            await using var tx = await Database.BeginTransactionAsync(Connection, CancellationToken);
-            var result = await run(new OperationState(phase, data, tx, Save));
-            await Save(JournalEntry.Done, encode(result), tx);
-            await tx.CommitAsync(CancellationToken);
-            return result;
-        }
-        // No journal row until the operation records its first phase: an operation that fails
-        // before doing anything (a refused preflight) leaves nothing to resume.
-        var value = await run(new OperationState(phase, data, null, Save));
-        await Save(JournalEntry.Done, encode(value), null);
-        FaultPoints.Hit("step");
-        return value;
-    }
-
-    /// <summary>The journal entry of this step from an earlier run, checked to be the same step; logs a skip when it is done.</summary>
-    private JournalEntry? Recorded(int step, string op, string fingerprint, string description)
-    {
-        if (!journal.TryGetValue(step, out var recorded))
-            return null;
-        if (recorded.Op != op || recorded.Fingerprint != fingerprint)
-            throw ReplayMismatch.Create(Script.Id, step, StepData.Description(recorded.Data) ?? recorded.Op, description);
-        if (recorded.IsDone)
-            Log.StepSkipped(Logger, Script.Id, step, op);
-        return recorded;
+        return await journal.OperationAsync(journal.Next(op, description, identity), Mode, Transaction, atomic, run, encode, decode);
     }
 
     /// <summary>
@@ -277,26 +181,18 @@ internal sealed class ScriptSession
     {
         if (Mode != ExecutionMode.Transactional)
             return;
-        foreach (var entry in stepsInTransaction)
-            await journalStore.WriteAsync(Connection, Transaction, entry, CancellationToken);
-        await Transaction!.CommitAsync(CancellationToken);
-        await Transaction.DisposeAsync();
+        await journal.CommitWithStepsAsync(Transaction!);
+        await Transaction!.DisposeAsync();
         Transaction = null;
-        stepsInTransaction.Clear();
         Mode = ExecutionMode.Journaled;
         Log.SwitchedToJournal(Logger, Script.Id);
     }
 
     /// <summary>Called after the script body returned: more journal rows than replayed steps means the script changed.</summary>
-    public void CheckReplayComplete()
-    {
-        var extra = journal.Keys.Where(k => k > seq).Order().FirstOrDefault();
-        if (extra > 0)
-            throw ReplayMismatch.Create(Script.Id, extra, StepData.Description(journal[extra].Data) ?? journal[extra].Op, "(no step: the script ended)");
-    }
+    public void CheckReplayComplete() => journal.CheckReplayComplete();
 
     /// <summary>The per-step journal of a completed script is no longer needed.</summary>
-    public Task DeleteJournalAsync(DbTransaction? transaction) => journalStore.DeleteAsync(Connection, transaction, JournalKey, CancellationToken);
+    public Task DeleteJournalAsync(DbTransaction? transaction) => journal.DeleteAsync(transaction);
 
     public async Task RollbackAsync()
     {
@@ -323,8 +219,4 @@ internal sealed class ScriptSession
         Transaction = null;
     }
 
-    private DateTime Now => Run.Time.GetUtcNow().UtcDateTime;
-
-    internal static string Fingerprint(string op, string identity) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(op + "\n" + identity)))[..32];
 }

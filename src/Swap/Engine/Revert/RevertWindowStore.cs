@@ -2,7 +2,6 @@ using System.Data.Common;
 using Swap.Dialects;
 using Swap.History;
 using Swap.Journal;
-using Swap.Running;
 
 namespace Swap.Engine.Revert;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Swap.Running;
+namespace Swap.Journal;
 
 /// <summary>The journal's data column: a step's description and its recorded result, as JSON.</summary>
 internal static class StepData
