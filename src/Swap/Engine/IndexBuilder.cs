@@ -70,13 +70,17 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// took the value after the first row let it go (both writes are logged; the applier had not run
     /// yet). A unique index built over that would fail; once the log is applied, every row not
     /// logged since is current, and current rows are unique. Writes after this only reach the log.
+    /// (A copy keyed by a unique index rather than a primary key gets its key with the other
+    /// indexes, and the log is applied after them, as before.)
     /// </summary>
     private async Task BuildKeysAsync()
     {
         var keyed = swap.Specs.Where(s => s.KeyDeferred).ToList();
         foreach (var spec in keyed)
             await BuildAsync(swap.Connection, spec, swap.Token, keyOnly: true);
-        if (keyed.Count > 0)
+        // A key that is not a primary key comes with the secondary indexes (the engine's
+        // BuildKeyIndexAsync builds nothing): without it every applier batch would scan the copy.
+        if (keyed.Count > 0 && keyed.All(s => s.TargetPrimaryKey.Count > 0))
             await catchUp.RunAsync();
     }
 
