@@ -11,6 +11,32 @@ public static class FaultEnvironment
 
     public static DatabaseUrl Postgres => Url("SWAP_TEST_POSTGRES", "PostgreSQL");
 
+    /// <summary>
+    /// Null when the servers of <paramref name="engines"/> and the <c>swap</c> command can be
+    /// found; else what is missing and what to do, before any trial starts.
+    /// </summary>
+    public static string? Missing(IEnumerable<DatabaseEngine> engines)
+    {
+        try
+        {
+            foreach (var engine in engines)
+            {
+                _ = engine switch
+                {
+                    DatabaseEngine.MySql => MySql.ToString(),
+                    DatabaseEngine.PostgreSql => Postgres.ToString(),
+                    _ => "",
+                };
+            }
+            _ = CliDll;
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>The folder of the private servers (data, sockets, logs, pid files).</summary>
     public static string ServersDir =>
         Environment.GetEnvironmentVariable("SWAP_TEST_SERVERS_DIR") is { Length: > 0 } dir

@@ -46,6 +46,11 @@ public static class FaultsCommand
             }
         }
 
+        if (FaultEnvironment.Missing(engines) is { } missing)
+        {
+            Console.Error.WriteLine(missing);
+            return 2;
+        }
         var plan = engines.SelectMany(e => FaultPlan.Full(e, random, seed, rows)).Where(t => (only is null || t.Fault == only) && (point is null || t.Point == point) && (shape is null || t.Shape == shape)).ToList();
         var command = "faults " + string.Join(' ', args);
         Console.WriteLine($"{plan.Count} trials on {string.Join(", ", engines)} (seed {seed}, {rows} rows, {random} random kills per engine); summary in {output}");
