@@ -204,4 +204,36 @@ public class PostgresPartitionedSwapTests
         Assert.Equal(0L, await SwapTriggersAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+    [Fact]
+    public async Task A_nullable_column_added_to_a_partitioned_table_is_instant_and_copies_no_partition()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await CreatePartitionedItemsAsync(target, 3000, "id", "RANGE (id)", "items_a PARTITION OF items FOR VALUES FROM (MINVALUE) TO (1500)", "items_b PARTITION OF items DEFAULT");
+        const string storage = "SELECT string_agg(relname || ':' || relfilenode, ',' ORDER BY relname) FROM pg_class WHERE relname IN ('items_a', 'items_b')";
+        var before = await target.ScalarAsync(storage);
+        target.CSharp("20261201000000_MigrateItems", """
+            using Swap.Engine;
+            public sealed class MigrateItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddColumn(DbColumn.String("note", 20));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("items: instant: ", run.Err, StringComparison.Ordinal);
+        // No partition was rewritten, and every partition has the column.
+        Assert.Equal(before, await target.ScalarAsync(storage));
+        Assert.Equal(2L, await target.ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN ('items_a', 'items_b') AND column_name = 'note'"));
+        Assert.Equal(3000L, await target.ScalarAsync("SELECT count(*) FROM items WHERE note IS NULL"));
+        Assert.Equal(1499L, await target.ScalarAsync("SELECT count(*) FROM items_a"));
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
