@@ -204,6 +204,7 @@ public class PostgresPartitionedSwapTests
         Assert.Equal(0L, await SwapTriggersAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
     [Fact]
     public async Task A_nullable_column_added_to_a_partitioned_table_is_instant_and_copies_no_partition()
     {
