@@ -57,14 +57,8 @@ internal sealed partial class PostgresTableEngine
             foreach (var column in dropped.Where(d => key.Contains(d, StringComparison.OrdinalIgnoreCase)))
                 yield return $"Column '{column}' is in the partition key ({key}) and cannot be dropped: the partitions are kept as they are. Keep the column, or re-partition the table with plain SQL.";
         }
-        var missing = keyColumns.Where(c => !target.PrimaryKey.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-        if (target.PrimaryKey.Count > 0 && missing.Count > 0)
-        {
-            yield return $"The primary key ({string.Join(", ", target.PrimaryKey)}) does not include the partition key column(s) {string.Join(", ", missing)}: PostgreSQL checks a partitioned table's unique keys per partition, so each must contain the whole partition key. " +
-                $"Make the key ({string.Join(", ", target.PrimaryKey.Concat(missing))}) with SetPrimaryKey(...) in the same script, or partition by columns of the key.";
-        }
-        foreach (var index in target.Indexes.Where(i => i.Unique && keyColumns.Any(c => !i.Columns.Any(ic => string.Equals(ic.Column, c, StringComparison.OrdinalIgnoreCase)))))
-            yield return $"The unique index '{index.Name}' does not include the partition key ({string.Join(", ", keyColumns)}), which a partitioned table requires. Drop it, or add the partition key's columns to it.";
+        foreach (var refusal in PartitionKeyRefusals.For(target, keyColumns, "PostgreSQL checks a partitioned table's unique keys per partition, so each must contain the whole partition key."))
+            yield return refusal;
     }
 
     public override IEnumerable<string> RevertRefusals(SwapSpec forward)

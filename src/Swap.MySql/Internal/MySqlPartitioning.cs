@@ -33,14 +33,8 @@ internal static class MySqlPartitioning
         foreach (var wrong in partitioning.WrongBounds(DatabaseEngine.MySql))
             yield return wrong;
         var columns = partitioning.Columns.Select(c => target.GetColumn(c).Name).ToList();
-        var missing = columns.Where(c => !target.PrimaryKey.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-        if (target.PrimaryKey.Count > 0 && missing.Count > 0)
-        {
-            yield return $"The primary key ({string.Join(", ", target.PrimaryKey)}) does not include the partition key column(s) {string.Join(", ", missing)}: MariaDB and MySQL check a partitioned table's unique keys per partition, so each must contain every partition column. " +
-                $"Make the key ({string.Join(", ", target.PrimaryKey.Concat(missing))}) with SetPrimaryKey(...) in the same script, or partition by columns of the key.";
-        }
-        foreach (var index in target.Indexes.Where(i => i.Unique && columns.Any(c => !i.Columns.Any(ic => string.Equals(ic.Column, c, StringComparison.OrdinalIgnoreCase)))))
-            yield return $"The unique index '{index.Name}' does not include the partition key ({string.Join(", ", columns)}), which a partitioned table requires. Drop it, or add the partition key's columns to it.";
+        foreach (var refusal in PartitionKeyRefusals.For(target, columns, "MariaDB and MySQL check a partitioned table's unique keys per partition, so each must contain every partition column."))
+            yield return refusal;
         foreach (var index in target.Indexes.Where(i => i.Original?.Method is "FULLTEXT" or "SPATIAL"))
             yield return $"The {index.Original!.Method} index '{index.Name}' cannot be on a partitioned table (InnoDB has none there). Drop it for the conversion.";
         foreach (var fk in target.ForeignKeys)
