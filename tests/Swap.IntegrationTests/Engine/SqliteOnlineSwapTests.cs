@@ -25,15 +25,9 @@ public class SqliteOnlineSwapTests
         const int rows = 12_000;
         await EngineKit.CreateItemsAsync(target, rows);
         EngineKit.WriteSwapScript(target);
-        var phase = SwapPhase.Preflight;
-        var phases = new List<SwapPhase>();
-        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
-        {
-            phase = p.Phase;
-            if (phases.Count == 0 || phases[^1] != p.Phase)
-                phases.Add(p.Phase);
-        }));
-        var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 21) { Watching = () => phase == SwapPhase.Copying };
+        var phases = new PhaseLog();
+        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = phases);
+        var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 21) { Watching = () => phases.Current == SwapPhase.Copying };
 
         // In WAL mode a long read transaction is in nobody's way: it keeps its snapshot (the old
         // table) through the whole swap, the cut-over included.
@@ -61,7 +55,7 @@ public class SqliteOnlineSwapTests
 
         Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
         Assert.Empty(writer.Errors);
-        Assert.Contains(SwapPhase.InstallingCapture, phases);
+        Assert.Contains(SwapPhase.InstallingCapture, phases.Seen);
         Assert.True(writer.DuringWatch > 0, "the writer's writes must have committed between the chunks, or the copy held the write lock throughout");
         OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
@@ -90,15 +84,9 @@ public class SqliteOnlineSwapTests
         Assert.Equal(0L, await target.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '_items_swap_new'"));
 
         // Resumed without the option, under writes: the swap keeps the choice it started with and builds the index after the copy.
-        var phase = SwapPhase.Preflight;
-        var phases = new List<SwapPhase>();
-        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
-        {
-            phase = p.Phase;
-            if (phases.Count == 0 || phases[^1] != p.Phase)
-                phases.Add(p.Phase);
-        }));
-        var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 33) { Watching = () => phase is SwapPhase.Copying or SwapPhase.BuildingIndexes };
+        var phases = new PhaseLog();
+        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = phases);
+        var writer = new OracleWriter(target, EngineKit.InitialItems(rows), seed: 33) { Watching = () => phases.Current is SwapPhase.Copying or SwapPhase.BuildingIndexes };
         using var stop = new CancellationTokenSource();
         var writing = Task.Run(() => writer.RunAsync(stop.Token));
         while (writer.Acknowledged < 30)
@@ -113,7 +101,7 @@ public class SqliteOnlineSwapTests
         Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
         Assert.Empty(writer.Errors);
         Assert.True(writer.DuringWatch > 0, "the writer's writes must have committed during the copy and the build");
-        Assert.Equal([SwapPhase.Copying, SwapPhase.BuildingIndexes], phases.Where(p => p is SwapPhase.Copying or SwapPhase.BuildingIndexes).Distinct());
+        Assert.Equal([SwapPhase.Copying, SwapPhase.BuildingIndexes], phases.Seen.Where(p => p is SwapPhase.Copying or SwapPhase.BuildingIndexes).Distinct());
         OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
         Assert.Equal(["ix_items_flag"], (await target.QueryAsync("SELECT name FROM pragma_index_list('items') ORDER BY name")).Select(r => r.String("name")));
         Assert.Equal(["flag"], (await target.QueryAsync("SELECT name FROM pragma_index_info('ix_items_flag')")).Select(r => r.String("name")));
@@ -276,5 +264,20 @@ public class SqliteOnlineSwapTests
         Assert.Contains("ON CONFLICT DO NOTHING", sql, StringComparison.Ordinal);
         Assert.Equal(rows, Convert.ToInt32(await target.ScalarAsync("SELECT count(*) FROM items"), CultureInfo.InvariantCulture));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
+
+/// <summary>The phases a swap went through, in order (each once per run of it), reported on the engine's own thread.</summary>
+internal sealed class PhaseLog : IProgress<SwapProgress>
+{
+    public SwapPhase Current { get; private set; } = SwapPhase.Preflight;
+
+    public List<SwapPhase> Seen { get; } = [];
+
+    public void Report(SwapProgress value)
+    {
+        Current = value.Phase;
+        if (Seen.Count == 0 || Seen[^1] != value.Phase)
+            Seen.Add(value.Phase);
     }
 }
