@@ -21,7 +21,7 @@ internal sealed partial class PostgresTableEngine
         BuildAsync(connection, spec, Builds(spec), cancellationToken);
 
     public override Task BuildKeyIndexAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken) =>
-        BuildAsync(connection, spec, Builds(spec).Take(spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0 ? 1 : 0), cancellationToken);
+        BuildAsync(connection, spec, Builds(spec).Take(spec.KeyBuiltFirst ? 1 : 0), cancellationToken);
 
     private async Task BuildAsync(DbConnection connection, SwapSpec spec, IEnumerable<(string Name, string Sql)> builds, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ internal sealed partial class PostgresTableEngine
                 {
                     await connection.ExecuteAsync(sql, cancellationToken);
                 }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && spec.KeyDeferred && name == TempIndexName(PrimaryKeyName(spec.Original)))
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && spec.KeyBuiltFirst && name == KeyIndexName(spec))
                 {
                     // A bare copy can hold a key twice when two runners copied the same range (a runner
                     // that lost its run lock committed one more chunk after another had resumed). Every
@@ -65,12 +65,17 @@ internal sealed partial class PostgresTableEngine
     private string DedupeKeys(SwapSpec spec)
     {
         var copy = D.Quote(spec.Names.Copy);
-        var key = string.Join(", ", spec.TargetPrimaryKey.Select(D.Quote));
+        var key = string.Join(", ", (spec.TargetPrimaryKey.Count > 0 ? spec.TargetPrimaryKey : spec.CopyKey).Select(D.Quote));
         return $"DELETE FROM {copy} c USING (SELECT ctid, row_number() OVER (PARTITION BY {key}) AS n FROM {copy}) d WHERE c.ctid = d.ctid AND d.n > 1";
     }
 
     public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => Builds(spec).Select(b => b.Sql).ToList();
 
+    /// <summary>The name of the deferred key's index on the copy: the primary key's, else the unique index that keys the table.</summary>
+    private string KeyIndexName(SwapSpec spec) =>
+        TempIndexName(spec.TargetPrimaryKey.Count > 0 ? PrimaryKeyName(spec.Original) : spec.DeferredKeyIndex!.Name);
+
+    /// <summary>The deferred key first (a primary key, or the unique index that keys a table without one), then the other deferred indexes.</summary>
     private IEnumerable<(string Name, string Sql)> Builds(SwapSpec spec)
     {
         if (spec.KeyDeferred && spec.TargetPrimaryKey.Count > 0)
@@ -79,7 +84,8 @@ internal sealed partial class PostgresTableEngine
                 ? KeyConstraintDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy))
                 : KeyIndexDef(spec.Original, spec.TargetPrimaryKey, D.Quote(spec.Names.Copy)));
         }
-        foreach (var index in spec.DeferredIndexes)
+        var keyIndex = spec.DeferredKeyIndex;
+        foreach (var index in spec.DeferredIndexes.OrderBy(i => i == keyIndex ? 0 : 1))
         {
             yield return (TempIndexName(index.Name), IsPartitioned(spec.Copy) && IsUniqueConstraint(index)
                 ? UniqueConstraintDef(index, D.Quote(spec.Names.Copy))

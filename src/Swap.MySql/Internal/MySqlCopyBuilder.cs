@@ -21,7 +21,10 @@ internal static class MySqlCopyBuilder
         var kept = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!).ToHashSet(StringComparer.OrdinalIgnoreCase);
         // Secondary indexes the engine builds on the filled copy are dropped from the empty copy
         // (kept ones come back after the rows are copied), with those the script drops.
-        var droppedIndexes = original.Indexes.Where(i => MySqlTableEngine.Deferrable(i) || !target.Indexes.Any(t => t.Original == i)).ToList();
+        // The unique index that keys a table without a primary key stays: chunks skip the keys already
+        // in the copy by it, and the applier finds rows by it (see SwapSpecBuilder).
+        var key = original.ChunkKey() ?? [];
+        var droppedIndexes = original.Indexes.Where(i => (MySqlTableEngine.Deferrable(i) && !i.IsUniqueOver(key)) || !target.Indexes.Any(t => t.Original == i)).ToList();
         var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
 
         var first = new List<string>();

@@ -24,7 +24,7 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     public bool CanBuildWhileVerifying =>
         swap.Online && !swap.InTransaction && !swap.Engine.OneWriterAtATime
         && swap.Specs.Any(HasWork)
-        && !swap.Specs.Any(s => s.KeyDeferred && s.TargetPrimaryKey.Count == 0);
+        && !swap.Specs.Any(s => s.KeyDeferred && !s.KeyBuiltFirst);
 
     /// <summary>Builds the deferred indexes of one copy (with <paramref name="keyOnly"/>, only its deferred key).</summary>
     public async Task BuildAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false, bool report = true)
@@ -70,17 +70,17 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// took the value after the first row let it go (both writes are logged; the applier had not run
     /// yet). A unique index built over that would fail; once the log is applied, every row not
     /// logged since is current, and current rows are unique. Writes after this only reach the log.
-    /// (A copy keyed by a unique index rather than a primary key gets its key with the other
-    /// indexes, and the log is applied after them, as before.)
+    /// The key is the primary key, or the unique index that keys a table without one (a bare copy
+    /// never holds a key twice: chunks cover disjoint key ranges). Only a script that drops that
+    /// index leaves a copy whose key comes with the other indexes, the log applied after them.
     /// </summary>
     private async Task BuildKeysAsync()
     {
         var keyed = swap.Specs.Where(s => s.KeyDeferred).ToList();
         foreach (var spec in keyed)
             await BuildAsync(swap.Connection, spec, swap.Token, keyOnly: true);
-        // A key that is not a primary key comes with the secondary indexes (the engine's
-        // BuildKeyIndexAsync builds nothing): without it every applier batch would scan the copy.
-        if (keyed.Count > 0 && keyed.All(s => s.TargetPrimaryKey.Count > 0))
+        // Without a key index every applier batch would scan the copy.
+        if (keyed.Count > 0 && keyed.All(s => s.KeyBuiltFirst))
             await catchUp.RunAsync();
     }
 

@@ -44,6 +44,17 @@ internal sealed record SwapSpec
     /// </summary>
     public bool KeyDeferred { get; init; }
 
+    /// <summary>
+    /// For a deferred key that is not a primary key (the table is keyed by a unique index over NOT
+    /// NULL columns): that index among <see cref="DeferredIndexes"/>, built first like a primary key.
+    /// Null when the key is a primary key, is not deferred, or the script left no such index.
+    /// </summary>
+    public IndexSchema? DeferredKeyIndex =>
+        KeyDeferred && TargetPrimaryKey.Count == 0 ? DeferredIndexes.FirstOrDefault(i => i.IsUniqueOver(CopyKey)) : null;
+
+    /// <summary>True when the deferred key's index is built on its own before the other indexes (the applier and verification walk the copy by it).</summary>
+    public bool KeyBuiltFirst => KeyDeferred && (TargetPrimaryKey.Count > 0 || DeferredKeyIndex is not null);
+
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 

@@ -81,7 +81,10 @@ internal static class SwapSpecBuilder
             CaptureMayFail = mayFail || newUnique,
             TargetPrimaryKey = targetKey,
             TargetIndexes = targetIndexes,
-            DeferredIndexes = model is null ? [] : targetIndexes.Where(i => engine.CanDeferIndex(i, indexesAfterCopy)).ToList(),
+            // The unique index that keys a table without a primary key comes with the empty copy
+            // where chunks and the applier rely on it as they fill the copy (they skip or find rows
+            // by it); an engine that fills a bare copy (DefersKey) builds it first.
+            DeferredIndexes = model is null ? [] : targetIndexes.Where(i => engine.CanDeferIndex(i, indexesAfterCopy) && (engine.DefersKey || !i.IsUniqueOver(copyKey))).ToList(),
             KeyDeferred = model is not null && engine.DefersKey,
             TargetForeignKeys = model is null
                 ? original.ForeignKeys

@@ -56,8 +56,11 @@ public static class EngineKit
 
     public static string Flag(long k) => k % 2 == 0 ? "even" : "odd";
 
-    /// <summary>Creates <c>items</c> with <paramref name="rows"/> rows: id 1..n (step 1), k = id * 7 % 1000, v = 'v' || id, n = 0.</summary>
-    public static async Task CreateItemsAsync(TestTarget target, int rows, string table = "items")
+    /// <summary>
+    /// Creates <c>items</c> with <paramref name="rows"/> rows: id 1..n (step 1), k = id * 7 % 1000, v = 'v' || id, n = 0.
+    /// Without <paramref name="primaryKey"/>, <c>id</c> is NOT NULL with no index (the caller adds the key it wants).
+    /// </summary>
+    public static async Task CreateItemsAsync(TestTarget target, int rows, string table = "items", bool primaryKey = true)
     {
         var (idType, textType) = target.Engine switch
         {
@@ -65,7 +68,7 @@ public static class EngineKit
             _ => ("BIGINT", "VARCHAR(100)"),
         };
         var engineClause = target.Engine == DatabaseEngine.MySql ? " ENGINE=InnoDB" : "";
-        await target.ExecuteAsync($"CREATE TABLE {table} (id {idType} NOT NULL PRIMARY KEY, k INT NOT NULL, v {textType} NULL, n INT NOT NULL DEFAULT 0){engineClause}");
+        await target.ExecuteAsync($"CREATE TABLE {table} (id {idType} NOT NULL{(primaryKey ? " PRIMARY KEY" : "")}, k INT NOT NULL, v {textType} NULL, n INT NOT NULL DEFAULT 0){engineClause}");
         var insert = target.Engine switch
         {
             DatabaseEngine.MySql => $"INSERT INTO {table} (id, k, v, n) SELECT seq, seq * 7 % 1000, CONCAT('v', seq), 0 FROM seq_1_to_{rows}",

@@ -13,11 +13,33 @@ public class UniqueValueMoveTests
 {
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
-    public async Task A_unique_value_moved_to_a_row_not_copied_yet_swaps_and_ends_equal(DatabaseEngine engine)
+    public Task A_unique_value_moved_to_a_row_not_copied_yet_swaps_and_ends_equal(DatabaseEngine engine) =>
+        MoveDuringCopyAsync(engine, primaryKey: true);
+
+    /// <summary>
+    /// The same on a table keyed by a unique index over NOT NULL columns instead of a primary key: on
+    /// PostgreSQL the copy's key is then that unique index, built on the bare copy like a primary key.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public Task A_unique_value_moved_on_a_table_keyed_by_a_unique_index_swaps_and_ends_equal(DatabaseEngine engine) =>
+        MoveDuringCopyAsync(engine, primaryKey: false);
+
+    /// <summary>
+    /// SQLite building secondary indexes after the copy: the unique index that keys the table still
+    /// comes with the empty copy (chunks skip the keys already there by it), so nothing is copied twice.
+    /// </summary>
+    [Fact]
+    public Task With_sqlite_indexes_after_the_copy_a_table_keyed_by_a_unique_index_swaps_and_ends_equal() =>
+        MoveDuringCopyAsync(DatabaseEngine.Sqlite, primaryKey: false, sqliteIndexesAfterCopy: true);
+
+    private static async Task MoveDuringCopyAsync(DatabaseEngine engine, bool primaryKey, bool sqliteIndexesAfterCopy = false)
     {
         await using var target = await TestTarget.CreateAsync(engine);
         const int rows = 2_000;
-        await EngineKit.CreateItemsAsync(target, rows);
+        await EngineKit.CreateItemsAsync(target, rows, primaryKey: primaryKey);
+        if (!primaryKey)
+            await target.ExecuteAsync("CREATE UNIQUE INDEX items_id ON items (id)");
         await target.ExecuteAsync("CREATE UNIQUE INDEX items_v ON items (v)");
         EngineKit.WriteSwapScript(target);
         var moved = false;
@@ -27,6 +49,7 @@ public class UniqueValueMoveTests
             o.Swap.OneTransactionBelowRows = 0;
             o.Swap.InitialChunkSize = 50;
             o.Swap.MaxChunkSize = 50;
+            o.Swap.SqliteIndexesAfterCopy = sqliteIndexesAfterCopy;
             o.Swap.Progress = new SyncProgress(p =>
             {
                 if (moved || p.Phase != SwapPhase.Copying || p.RowsCopied == 0)
@@ -51,5 +74,15 @@ public class UniqueValueMoveTests
             expected.Values.OrderBy(r => r.Id).Select(r => r with { Flag = EngineKit.Flag(r.K) }),
             actual);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
+        var indexes = await target.ColumnAsync(engine switch
+        {
+            DatabaseEngine.PostgreSql => "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'items' ORDER BY 1",
+            DatabaseEngine.MySql => "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' ORDER BY 1",
+            _ => "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL ORDER BY 1",
+        });
+        Assert.Contains("items_v", indexes);
+        Assert.Equal(!primaryKey, indexes.Contains("items_id"));
+        // The key is still unique after the swap.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO items (id, k, v, n, flag) VALUES (7, 1, 'dup', 0, 'odd')"));
     }
 }

@@ -40,16 +40,18 @@ internal sealed record TableSchema
     public ColumnSchema? Column(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The key used to walk the table in chunks: the primary key, else the first unique index over non-null columns.</summary>
-    public IReadOnlyList<string>? ChunkKey()
-    {
-        if (PrimaryKey.Count > 0)
-            return PrimaryKey;
-        return Indexes
+    public IReadOnlyList<string>? ChunkKey() => PrimaryKey.Count > 0 ? PrimaryKey : KeyIndex()?.Columns.Select(c => c.Name).ToList();
+
+    /// <summary>
+    /// The unique index that is the chunk key of a table without a primary key (the first unique
+    /// index over non-null plain columns, fewest columns first), or null.
+    /// </summary>
+    public IndexSchema? KeyIndex() => PrimaryKey.Count > 0
+        ? null
+        : Indexes
             .Where(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false }))
             .OrderBy(i => i.Columns.Count)
-            .Select(i => i.Columns.Select(c => c.Name).ToList())
             .FirstOrDefault();
-    }
 }
 
 /// <summary>One column as the catalog describes it.</summary>
@@ -82,7 +84,13 @@ internal sealed record IndexSchema(
     bool IsConstraint = false,
     string? Predicate = null,
     string? Method = null,
-    string? Definition = null);
+    string? Definition = null)
+{
+    /// <summary>True for a unique index over exactly <paramref name="key"/>'s plain columns, in order, without a predicate: an index that can serve as that key.</summary>
+    public bool IsUniqueOver(IReadOnlyList<string> key) =>
+        Unique && Predicate is null && Columns.Count == key.Count
+        && Columns.Select((c, i) => c.Expression is null && c.PrefixLength is null && string.Equals(c.Name, key[i], StringComparison.OrdinalIgnoreCase)).All(x => x);
+}
 
 /// <summary>A column of an index, with its prefix length (MySQL) or an expression.</summary>
 internal sealed record IndexColumn(string Name, int? PrefixLength = null, bool Descending = false, string? Expression = null);
