@@ -92,6 +92,13 @@ public enum TableShape
     CompositeKey,
 
     /// <summary>
+    /// No primary key: the table is keyed by a unique index over <c>id</c> (NOT NULL), which
+    /// chunks, capture and the applier walk instead (PostgreSQL builds it first on the bare copy;
+    /// MariaDB and SQLite keep it on the empty copy).
+    /// </summary>
+    UniqueKey,
+
+    /// <summary>
     /// One migration swaps two tables at once (<c>UseTableForAlterAsync</c> on both, one
     /// <c>DoneUsingTablesAsync</c>): the table and <c>&lt;table&gt;_b</c>, the writer writing both.
     /// </summary>

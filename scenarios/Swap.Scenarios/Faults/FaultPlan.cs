@@ -86,13 +86,14 @@ public static class FaultPlan
     }
 
     /// <summary>
-    /// A composite-key table whose writer also moves rows between groups, and a migration that
+    /// A composite-key table whose writer also moves rows between groups, a table keyed by a unique
+    /// index instead of a primary key, and a migration that
     /// swaps two tables at once: kills mid-copy, after the index build, in the cut-over's catch-up
     /// and at the cut-over, and one at a random moment, on every engine.
     /// </summary>
     private static IEnumerable<TrialSpec> KeyAndPairTrials(Func<FaultKind, string?, string, TrialSpec> make)
     {
-        foreach (var shape in new[] { TableShape.CompositeKey, TableShape.TwoTables })
+        foreach (var shape in new[] { TableShape.CompositeKey, TableShape.UniqueKey, TableShape.TwoTables })
         {
             foreach (var point in new[] { "chunk-mid:1", "phase:indexed", "cutover-catchup", "cutover" })
                 yield return make(FaultKind.KillAtPoint, point, "items") with { Shape = shape };

@@ -95,6 +95,7 @@ public static class FaultReport
         TableShape.Partitioned => "converted to a partitioned table",
         TableShape.PartitionedSwap => "a partitioned table swapped",
         TableShape.CompositeKey => "composite key (grp, id), rows moved between groups",
+        TableShape.UniqueKey => "no primary key, keyed by a unique index on id",
         TableShape.TwoTables => "two tables in one swap",
         _ => shape.ToString(),
     };

@@ -39,6 +39,9 @@ public sealed class ItemsTable
     public ItemsTable? Partner { get; }
 
     /// <summary>The primary key's columns, in order.</summary>
+    /// <summary>The unique index that keys a <see cref="TableShape.UniqueKey"/> table.</summary>
+    public string KeyIndex => Name + "_id";
+
     public IReadOnlyList<string> KeyColumns => Shape == TableShape.CompositeKey ? ["grp", "id"] : ["id"];
 
     /// <summary>
@@ -69,7 +72,7 @@ public sealed class ItemsTable
             model.Put(NewRow(random, id, fromWriter: false));
 
         var composite = Shape == TableShape.CompositeKey;
-        var key = (target.Engine == DatabaseEngine.Sqlite ? "INTEGER NOT NULL" : "BIGINT NOT NULL") + (composite ? "" : " PRIMARY KEY");
+        var key = (target.Engine == DatabaseEngine.Sqlite ? "INTEGER NOT NULL" : "BIGINT NOT NULL") + (composite || Shape == TableShape.UniqueKey ? "" : " PRIMARY KEY");
         var partitioned = Shape == TableShape.PartitionedSwap;
         if (partitioned)
             key = "BIGINT NOT NULL";
@@ -90,6 +93,8 @@ public sealed class ItemsTable
             await Db.ExecAsync(connection, $"INSERT INTO {Q} (id, grp, name, qty, note) VALUES {values}", tx, cancellationToken, parameters);
             await tx.CommitAsync(cancellationToken);
         }
+        if (Shape == TableShape.UniqueKey)
+            await Db.ExecAsync(connection, $"CREATE UNIQUE INDEX {target.Quote(KeyIndex)} ON {Q} (id)", cancellationToken);
         if (Shape == TableShape.ForeignKeys)
         {
             await Db.ExecAsync(connection, $"CREATE TABLE {Child} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, item_id BIGINT NOT NULL, CONSTRAINT fk_notes_item FOREIGN KEY (item_id) REFERENCES {Q} (id) ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB", cancellationToken);
@@ -128,6 +133,17 @@ public sealed class ItemsTable
             var key = string.Join(", ", (await Db.QueryAsync(connection, sql, cancellationToken, ("t", Name))).Select(r => (string)r[0]!));
             if (key != string.Join(", ", KeyColumns))
                 problems.Add($"the table's primary key is ({key}); expected ({string.Join(", ", KeyColumns)})");
+        }
+        if (Shape == TableShape.UniqueKey)
+        {
+            var sql = target.Engine switch
+            {
+                DatabaseEngine.PostgreSql => "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = (SELECT oid FROM pg_class WHERE relname = @t AND relnamespace = current_schema()::regnamespace) AND c.relname = @i AND i.indisunique AND NOT i.indisprimary",
+                DatabaseEngine.MySql => "SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @t AND INDEX_NAME = @i AND NON_UNIQUE = 0",
+                _ => "SELECT count(*) FROM pragma_index_list(@t) WHERE name = @i AND \"unique\" = 1",
+            };
+            if (Convert.ToInt64(await Db.ScalarAsync(connection, sql, cancellationToken, ("t", Name), ("i", KeyIndex)), CultureInfo.InvariantCulture) != 1)
+                problems.Add($"the table lost its unique key index {KeyIndex}");
         }
         if (Shape is TableShape.Partitioned or TableShape.PartitionedSwap)
         {
