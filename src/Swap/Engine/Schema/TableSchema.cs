@@ -46,7 +46,7 @@ internal sealed record TableSchema
     /// The unique index that is the chunk key of a table without a primary key (the first unique
     /// index over non-null plain columns, fewest columns first), or null.
     /// </summary>
-    public IndexSchema? KeyIndex() => PrimaryKey.Count > 0
+    private IndexSchema? KeyIndex() => PrimaryKey.Count > 0
         ? null
         : Indexes
             .Where(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false }))
