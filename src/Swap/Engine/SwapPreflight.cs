@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Swap.Data;
+using Swap.Engine.Schema;
 
 namespace Swap.Engine;
 
@@ -41,6 +42,7 @@ internal static class SwapPreflight
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
         if (use.Model is not { } model)
             return;
+        KeepsUniqueKey(original, model);
 
         var d = engine.Dialect;
         string Source(DbColumn c) => c.Fill is not null ? "(" + c.Fill + ")" : d.Quote(c.OriginalName!);
@@ -130,4 +132,27 @@ internal static class SwapPreflight
             }
         }
     }
+
+    /// <summary>
+    /// A table without a primary key is walked, captured and applied by its unique key index (over NOT
+    /// NULL columns): the copy must keep a unique key over the same columns, or a chunk could copy a
+    /// row a second time and verification would not see it (both copies equal the original row).
+    /// </summary>
+    private static void KeepsUniqueKey(TableSchema original, DbTable model)
+    {
+        if (original.PrimaryKey.Count > 0 || original.ChunkKey() is not { } key)
+            return;
+        var copyKey = key.Select(k => model.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name).ToList();
+        if (copyKey.Any(c => c is null))
+            return; // a dropped key column is refused with its own message (SwapSpecBuilder)
+        bool Same(IEnumerable<string> columns) => columns.SequenceEqual(copyKey!, StringComparer.OrdinalIgnoreCase);
+        if (Same(model.PrimaryKey) || model.Indexes.Any(i => i.Unique && i.Original?.Predicate is null && i.Columns.All(c => c.Prefix is null) && Same(i.Columns.Select(c => c.Column))))
+            return;
+        var index = original.Indexes.First(i => i.IsUniqueOver(key)).Name;
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"The copy of '{original.Name}' must keep a unique key over ({string.Join(", ", copyKey)}): the table has no primary key, and Swap walks it, captures its writes and applies them by its unique index '{index}'. " +
+            $"Keep that index in this migration (or make those columns the primary key with SetPrimaryKey), and drop it in a later one.");
+    }
 }
+
