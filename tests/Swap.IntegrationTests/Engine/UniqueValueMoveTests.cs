@@ -41,20 +41,9 @@ public class UniqueValueMoveTests
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task Dropping_the_unique_index_that_keys_a_table_without_primary_key_is_refused_and_changes_nothing(DatabaseEngine engine)
     {
-        await using var target = await TestTarget.CreateAsync(engine);
-        await EngineKit.CreateItemsAsync(target, 300, primaryKey: false);
-        await target.ExecuteAsync("CREATE UNIQUE INDEX items_id ON items (id)");
-        EngineKit.WriteSwapScript(target, """
-            public sealed class MigrateItems : Migration
-            {
-                public override async Task UpAsync(MigrationContext db)
-                {
-                    var items = await db.UseTableForAlterAsync("items");
-                    items.AddColumn(DbColumn.String("flag", 10).FillWith("CASE WHEN k % 2 = 0 THEN 'even' ELSE 'odd' END"));
-                    items.DropIndex("items_id");
-                    await db.DoneUsingTablesAsync("items");
-                }
-            }
+        await using var target = await KeyedByUniqueIndexAsync(engine, 300, """
+            items.AddColumn(DbColumn.String("flag", 10).FillWith("CASE WHEN k % 2 = 0 THEN 'even' ELSE 'odd' END"));
+            items.DropIndex("items_id");
             """);
 
         var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync());
@@ -75,20 +64,9 @@ public class UniqueValueMoveTests
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task The_unique_key_made_the_primary_key_may_drop_its_index_in_the_same_swap(DatabaseEngine engine)
     {
-        await using var target = await TestTarget.CreateAsync(engine);
-        await EngineKit.CreateItemsAsync(target, 300, primaryKey: false);
-        await target.ExecuteAsync("CREATE UNIQUE INDEX items_id ON items (id)");
-        EngineKit.WriteSwapScript(target, """
-            public sealed class MigrateItems : Migration
-            {
-                public override async Task UpAsync(MigrationContext db)
-                {
-                    var items = await db.UseTableForAlterAsync("items");
-                    items.SetPrimaryKey("id");
-                    items.DropIndex("items_id");
-                    await db.DoneUsingTablesAsync("items");
-                }
-            }
+        await using var target = await KeyedByUniqueIndexAsync(engine, 300, """
+            items.SetPrimaryKey("id");
+            items.DropIndex("items_id");
             """);
 
         await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
@@ -96,6 +74,26 @@ public class UniqueValueMoveTests
         Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
         Assert.Equal(EngineKit.InitialItems(300).Values.OrderBy(r => r.Id), await EngineKit.ReadItemsAsync(target, withFlag: false));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>A target whose <c>items</c> has no primary key, keyed by the unique index <c>items_id</c>, and a swap script making <paramref name="change"/> to it.</summary>
+    private static async Task<TestTarget> KeyedByUniqueIndexAsync(DatabaseEngine engine, int rows, string change)
+    {
+        var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, rows, primaryKey: false);
+        await target.ExecuteAsync("CREATE UNIQUE INDEX items_id ON items (id)");
+        EngineKit.WriteSwapScript(target, $$"""
+            public sealed class MigrateItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    {{change}}
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+        return target;
     }
 
     private static async Task MoveDuringCopyAsync(DatabaseEngine engine, bool primaryKey, bool sqliteIndexesAfterCopy = false)
