@@ -79,6 +79,51 @@ public class OnlineSqlTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>
+    /// An online script that adds a column and drops the unique index keying a table without a
+    /// primary key. PostgreSQL and SQLite make both changes in place (no copy needs the key). InnoDB
+    /// clusters such a table by that index and cannot drop it in place, so on MySQL/MariaDB the change
+    /// is a copy, which is refused (the copy would have no key to skip copied rows by) before
+    /// anything changes: the column must not have been added instantly first.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task Dropping_the_unique_index_that_keys_a_table_without_primary_key_is_in_place_or_refused_whole(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300, primaryKey: false);
+        await target.ExecuteAsync("CREATE UNIQUE INDEX items_id ON items (id)");
+        var before = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        target.Sql("20261201000000_drop_key", """
+            -- swap:online
+            ALTER TABLE items ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT 'none';
+            DROP INDEX items_id ON items;
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up", "--chunk-size", "50", "--sqlite-online", "always");
+
+        Assert.Equal(before, await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        var table = await LoadAsync(target, "items");
+        if (engine == DatabaseEngine.MySql)
+        {
+            Assert.True(run.ExitCode == 7, run.ToString());
+            Assert.Contains("InnoDB keys a table without a primary key by a unique index over NOT NULL columns", run.Err, StringComparison.Ordinal);
+            Assert.Contains("The copy of 'items' must keep a unique key over (id): the table has no primary key", run.Err, StringComparison.Ordinal);
+            Assert.Contains("items_id", table.IndexNames);
+            Assert.False(table.HasColumn("flag"), run.ToString());
+            Assert.Empty(await target.HistoryIdsAsync());
+        }
+        else
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("in place", run.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("items_id", table.IndexNames);
+            Assert.Equal(Enumerable.Repeat("none", 300), await target.ColumnAsync("SELECT flag FROM items"));
+            Assert.Equal(["20261201000000_drop_key"], await target.HistoryIdsAsync());
+        }
+    }
+
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task The_same_change_from_an_online_sql_script_and_from_a_csharp_script_gives_identical_tables(DatabaseEngine engine)
