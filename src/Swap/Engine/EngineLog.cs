@@ -22,4 +22,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(2004, LogLevel.Information, "{ScriptId}: {Table}: {Phase} {Rows} of ~{Estimated} rows ({Rate} rows/s)")]
     public static partial void Progress(ILogger logger, string scriptId, string table, string phase, long rows, long estimated, long rate);
+
+    [LoggerMessage(2006, LogLevel.Information, "The application is writing {Tables}: building the copy's indexes, then verifying, one after the other (not beside each other), to leave it the server's other cores")]
+    public static partial void VerifyingAfterIndexes(ILogger logger, string tables);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
@@ -64,30 +63,5 @@ public class LibraryApiTests
         Assert.True(copied.Count > 3, "the copy must have reported several chunks, or this test proves nothing");
         Assert.Equal(copied.Order(), copied);
         Assert.Equal(SwapPhase.Done, seen[^1].Phase);
-    }
-
-    private sealed class ListLoggerFactory : ILoggerFactory
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, Lines);
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class ListLogger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)}");
     }
 }

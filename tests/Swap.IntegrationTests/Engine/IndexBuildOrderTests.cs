@@ -1,0 +1,73 @@
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// After the copy, the indexes build on a second connection while the first verifies, unless the
+/// application is writing the tables (the applier has applied its writes): then the build and
+/// verification run one after the other, leaving the server's other cores to the application.
+/// Either way the swap ends equal to the oracle.
+/// </summary>
+public class IndexBuildOrderTests
+{
+    private const string OneAfterTheOther = "building the copy's indexes, then verifying, one after the other";
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task With_the_application_writing_the_indexes_are_built_then_verified(DatabaseEngine engine)
+    {
+        var (logs, phases, expected, actual) = await SwapAsync(engine, writeDuringCopy: true);
+
+        Assert.Contains(logs, l => l.Contains("The application is writing items: " + OneAfterTheOther, StringComparison.Ordinal));
+        Assert.Equal(expected, actual);
+        // Verification reports its own progress after the build instead of staying silent beside it.
+        var lastBuild = phases.FindLastIndex(p => p == SwapPhase.BuildingIndexes);
+        Assert.Contains(SwapPhase.Verifying, phases.Skip(lastBuild + 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task Without_writes_the_indexes_are_built_beside_verification(DatabaseEngine engine)
+    {
+        var (logs, _, expected, actual) = await SwapAsync(engine, writeDuringCopy: false);
+
+        Assert.DoesNotContain(logs, l => l.Contains(OneAfterTheOther, StringComparison.Ordinal));
+        Assert.Equal(expected, actual);
+    }
+
+    private static async Task<(List<string> Logs, List<SwapPhase> Phases, List<ItemRow> Expected, List<ItemRow> Actual)> SwapAsync(DatabaseEngine engine, bool writeDuringCopy)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        const int rows = 2_000;
+        await EngineKit.CreateItemsAsync(target, rows);
+        await target.ExecuteAsync("CREATE INDEX items_k ON items (k)");
+        EngineKit.WriteSwapScript(target);
+        var logs = new ListLoggerFactory();
+        var phases = new List<SwapPhase>();
+        var wrote = false;
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            o.LoggerFactory = logs;
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                phases.Add(p.Phase);
+                if (!writeDuringCopy || wrote || p.Phase != SwapPhase.Copying || p.RowsCopied == 0)
+                    return;
+                wrote = true;
+                // On the engine's thread, between two chunks: one row already copied, one not yet.
+                target.ExecuteAsync("UPDATE items SET n = 5 WHERE id IN (1, 1900)").GetAwaiter().GetResult();
+            });
+        });
+
+        await migrator.UpAsync();
+
+        Assert.Equal(writeDuringCopy, wrote);
+        var expected = EngineKit.InitialItems(rows);
+        if (writeDuringCopy)
+        {
+            expected[1] = expected[1] with { N = 5 };
+            expected[1900] = expected[1900] with { N = 5 };
+        }
+        return (logs.Lines.ToList(), phases, expected.Values.OrderBy(r => r.Id).Select(r => r with { Flag = EngineKit.Flag(r.K) }).ToList(), await EngineKit.ReadItemsAsync(target));
+    }
+}
