@@ -17,6 +17,8 @@ internal sealed partial class PostgresTableEngine
     /// build and the build waits for no one's old transaction. Each build is one transaction, so an
     /// interrupted one leaves no index behind; indexes already built are kept.
     /// </summary>
+    public override bool IndexBuildsUseParallelWorkers => true;
+
     public override Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, Func<Task> betweenBuilds, CancellationToken cancellationToken) =>
         BuildAsync(connection, spec, Builds(spec), cancellationToken);
 

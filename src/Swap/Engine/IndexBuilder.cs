@@ -88,8 +88,8 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// Builds each copy's deferred key first (verification walks the copy by it) and applies the log
     /// (<see cref="BuildKeysAsync"/>), then the other
     /// indexes on a connection of their own while <paramref name="verifyAll"/> runs on this one
-    /// (one after the other instead when the applier has applied writes of the application, which
-    /// then needs the cores):
+    /// (one after the other instead when the applier has applied writes of the application and
+    /// the engine's builds use parallel workers, <see cref="TableEngine.IndexBuildsUseParallelWorkers"/>):
     /// both only read what the other writes, and with the applier paused every key without a
     /// change-log row is current in the copy, which is all verification relies on. Two cores do
     /// both at once, in the time of the longer. A failure of either stops the other.
@@ -97,12 +97,12 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     public async Task BuildWhileAsync(Verifier verifier, Func<Task> verifyAll)
     {
         await BuildKeysAsync();
-        if (swap.Applier.Applied > 0)
+        if (swap.Applier.Applied > 0 && swap.Engine.IndexBuildsUseParallelWorkers)
         {
             // The application writes these tables: one busy server session at a time (the build,
-            // with the server's own parallel workers, then verification) leaves the other cores to
-            // it. Beside each other they starve the application's sessions on a small server
-            // (docs/benchmarks.md, "Verification beside the index build under writes").
+            // with the server's own parallel workers, then verification) leaves cores to it. Beside
+            // each other they starved its sessions on a small server (docs/benchmarks.md,
+            // "Verification beside the index build under writes").
             EngineLog.VerifyingAfterIndexes(swap.Logger, swap.Tables);
             foreach (var spec in swap.Specs.Where(HasWork))
                 await BuildAsync(swap.Connection, spec, swap.Token);

@@ -54,6 +54,15 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual bool OneWriterAtATime => false;
 
+    /// <summary>
+    /// True when one index build keeps several server processes busy (PostgreSQL's parallel
+    /// maintenance workers): while the application writes, the builds and verification then run
+    /// one after the other rather than beside each other, so that Swap does not take every core
+    /// (see <see cref="IndexBuilder.BuildWhileAsync"/>). MySQL/MariaDB build with one thread, and
+    /// verifying after the build there lengthens the swap and the backlog its cut-over applies.
+    /// </summary>
+    public virtual bool IndexBuildsUseParallelWorkers => false;
+
     /// <summary>Reads a table's schema, or null when there is no such table.</summary>
     public abstract Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);
 
