@@ -11,14 +11,15 @@ internal sealed partial class PostgresTableEngine
     /// <summary>Every secondary index is built on the filled copy, except an exclusion constraint's, which comes with the copy (see CreateCopy).</summary>
     public override bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => !IsExclusion(index);
 
+    /// <summary>A plain CREATE INDEX uses parallel maintenance workers where the server allows (<c>max_parallel_maintenance_workers</c>, 2 by default).</summary>
+    public override bool IndexBuildsUseParallelWorkers => true;
+
     /// <summary>
     /// Plain CREATE INDEX on the copy (parallel maintenance workers where the server allows):
     /// nobody but the applier writes the copy, and it pauses meanwhile, so nothing waits for the
     /// build and the build waits for no one's old transaction. Each build is one transaction, so an
     /// interrupted one leaves no index behind; indexes already built are kept.
     /// </summary>
-    public override bool IndexBuildsUseParallelWorkers => true;
-
     public override Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, Func<Task> betweenBuilds, CancellationToken cancellationToken) =>
         BuildAsync(connection, spec, Builds(spec), cancellationToken);
 
