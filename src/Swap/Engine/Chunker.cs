@@ -6,9 +6,10 @@ namespace Swap.Engine;
 /// plain consistent read (the dialect's <c>CopyChunk</c>: no row locks on the original). Each chunk
 /// and the table's new watermark commit together, so a resumed copy goes on after the last
 /// committed chunk; the chunk size adapts so a chunk takes about the target time. Between chunks
-/// the <see cref="CatchUp"/> keeps the change log short and the controller may pause or throttle.
+/// the <see cref="CatchUp"/> keeps the change log short, the controller may pause or throttle, and
+/// (SQLite, indexes deferred until the application writes) the <see cref="IndexBuilder"/> may build the copy's indexes.
 /// </summary>
-internal sealed class Chunker(SwapContext swap, CatchUp catchUp)
+internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder indexes)
 {
     /// <summary>
     /// Copies a table with the session's lock wait cut to <see cref="OnlineSwapOptions.ChunkLockTimeout"/>:
@@ -103,6 +104,7 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp)
             // without its key: then the log waits until the copies are indexed.
             if (!swap.Specs.Any(s => s.KeyDeferred))
                 await catchUp.RunAsync();
+            await indexes.BuildAtFirstWriteAsync();
             // Sized by the time up to here; the pause for the application's writers is not the chunk's.
             var elapsed = time.GetElapsedTime(chunkStart);
             await swap.LetWritersInAsync(elapsed);

@@ -25,4 +25,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(2006, LogLevel.Information, "The application is writing {Tables}: building the copy's indexes, then verifying, one after the other (not beside each other), to leave it the server's other cores")]
     public static partial void VerifyingAfterIndexes(ILogger logger, string tables);
+
+    [LoggerMessage(2007, LogLevel.Information, "The application is writing {Tables}: building the copy's indexes now, on the rows copied so far, and keeping them current from here on")]
+    public static partial void IndexesAtFirstWrite(ILogger logger, string tables);
 }

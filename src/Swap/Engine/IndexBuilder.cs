@@ -10,6 +10,8 @@ namespace Swap.Engine;
 /// </summary>
 internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
 {
+    private bool builtAtFirstWrite;
+
     /// <summary>True when the copy has something to build once filled: deferred indexes, its key, or what the engine adds then (MySQL: the copy's own foreign keys).</summary>
     public bool HasWork(SwapSpec spec) => spec.DeferredIndexes.Count > 0 || spec.KeyDeferred || swap.Engine.BuildsAfterCopy(spec);
 
@@ -54,6 +56,25 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
         {
             throw swap.Session.Database.Translate(e, $"{swap.ScriptId}: build the indexes of the copy of {spec.Original.Name}");
         }
+    }
+
+    /// <summary>
+    /// Between chunks, when the swap defers the copy's indexes only until the application writes
+    /// (<see cref="SwapJournalData.IndexesAtFirstWrite"/>, SQLite's default) and the applier has
+    /// applied a write: builds them now, on the rows copied so far, each build followed by the
+    /// writers' turn. From then on every chunk and the applier keep them current, so the
+    /// application never waits for a build over the whole table; a table nobody writes keeps its
+    /// fast bare copy and is indexed after it. Builds found already made (an earlier run, or this
+    /// run's earlier call) are skipped by name, so the journal needs no record of it.
+    /// </summary>
+    public async Task BuildAtFirstWriteAsync()
+    {
+        if (builtAtFirstWrite || !swap.Data.IndexesAtFirstWrite || swap.Applier.Applied == 0)
+            return;
+        builtAtFirstWrite = true;
+        EngineLog.IndexesAtFirstWrite(swap.Logger, swap.Tables);
+        foreach (var spec in swap.Specs.Where(s => s.DeferredIndexes.Count > 0))
+            await BuildAsync(swap.Connection, spec, swap.Token, report: false);
     }
 
     /// <summary>Builds every copy's deferred indexes on the swap's own connection, one after the other (a deferred key first, see <see cref="BuildKeysAsync"/>).</summary>

@@ -19,14 +19,20 @@ public sealed class OnlineSwapOptions
     public long OneTransactionBelowRows { get; set; } = 10_000;
 
     /// <summary>
-    /// SQLite: build the copy's secondary indexes after its rows are in, one <c>CREATE INDEX</c>
-    /// each, instead of keeping them current while the chunks copy. The copy is many times faster
-    /// (SQLite inserts into a bare table in key order; kept current, every row dirties a random page
-    /// of each index), but SQLite builds an index under its only write lock: the application's
-    /// writes wait for each build (about a second per index per million rows). Decided when a swap
-    /// starts; a resumed swap keeps it. Default off. MySQL and PostgreSQL always build after the copy.
+    /// SQLite: when the copy's secondary indexes are built. A copy filled bare is many times faster
+    /// (SQLite inserts into a bare table in key order; with the indexes in place every row dirties a
+    /// random page of each index), but SQLite builds an index under its only write lock, so the
+    /// application's writes wait for each build (about a second per index per million rows).
+    /// <list type="bullet">
+    /// <item><c>null</c> (default): bare, until the application writes the table during the copy;
+    /// at the first write seen, the indexes are built on the rows copied so far and kept current
+    /// from then on. A table nobody writes is copied bare and indexed after the copy.</item>
+    /// <item><c>true</c>: always after the copy, one <c>CREATE INDEX</c> each, whatever the writes.</item>
+    /// <item><c>false</c>: always kept current from the empty copy on.</item>
+    /// </list>
+    /// Decided when a swap starts; a resumed swap keeps it. MySQL and PostgreSQL always build after the copy.
     /// </summary>
-    public bool SqliteIndexesAfterCopy { get; set; }
+    public bool? SqliteIndexesAfterCopy { get; set; }
 
     /// <summary>Rows in the first chunk (default 1,000).</summary>
     public int InitialChunkSize { get; set; } = 1000;

@@ -20,6 +20,9 @@ internal sealed class SwapJournalData
     /// <summary>The copy's secondary indexes are built after its rows are in (<see cref="OnlineSwapOptions.SqliteIndexesAfterCopy"/>), decided when the swap starts.</summary>
     public bool IndexesAfterCopy { get; set; }
 
+    /// <summary>With <see cref="IndexesAfterCopy"/>: the indexes are built as soon as the application's writes reach the change log during the copy (<see cref="OnlineSwapOptions.SqliteIndexesAfterCopy"/> unset).</summary>
+    public bool IndexesAtFirstWrite { get; set; }
+
     /// <summary>The swap waits for <c>swap cut-over</c> before its cut-over (<c>up --postpone-cut-over</c>); a resumed run keeps waiting.</summary>
     public bool PostponeCutOver { get; set; }
 
@@ -55,6 +58,8 @@ internal sealed class SwapJournalData
             root["revertWindowSeconds"] = (long)window.TotalSeconds;
         if (IndexesAfterCopy)
             root["indexesAfterCopy"] = true;
+        if (IndexesAtFirstWrite)
+            root["indexesAtFirstWrite"] = true;
         if (PostponeCutOver)
             root["postponeCutOver"] = true;
         if (CutOverApproved)
@@ -72,6 +77,7 @@ internal sealed class SwapJournalData
         if (root["revertWindowSeconds"]?.GetValue<long>() is { } seconds)
             data.RevertWindow = TimeSpan.FromSeconds(seconds);
         data.IndexesAfterCopy = root["indexesAfterCopy"]?.GetValue<bool>() ?? false;
+        data.IndexesAtFirstWrite = root["indexesAtFirstWrite"]?.GetValue<bool>() ?? false;
         data.PostponeCutOver = root["postponeCutOver"]?.GetValue<bool>() ?? false;
         data.CutOverApproved = root["cutOverApproved"]?.GetValue<bool>() ?? false;
         if (root["schemas"] is JsonObject schemas)

@@ -31,8 +31,8 @@ internal sealed class SwapOperation
         swap = new SwapContext(session, uses, online);
         capture = new Capture(swap);
         catchUp = new CatchUp(swap);
-        chunker = new Chunker(swap, catchUp);
         indexes = new IndexBuilder(swap, catchUp);
+        chunker = new Chunker(swap, catchUp, indexes);
         verifier = new Verifier(swap, capture);
         cutOver = new CutOver(swap, catchUp, verifier);
         windows = new Revert.RevertWindowOpener(session, swap.Engine);
@@ -164,7 +164,11 @@ internal sealed class SwapOperation
         var engine = swap.Engine;
         // Decided once, when the swap starts: a resumed run keeps the window it started with.
         swap.Data.RevertWindow = swap.Session.RevertWindow ?? swap.Options.RevertWindow;
-        swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && swap.Options.SqliteIndexesAfterCopy;
+        // Only where writers take turns with one lock (SQLite) does the choice exist: unset, the
+        // copy starts bare and gets its indexes at the application's first write.
+        var atFirstWrite = swap.Options.SqliteIndexesAfterCopy is null && swap.Engine.OneWriterAtATime;
+        swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && (swap.Options.SqliteIndexesAfterCopy == true || atFirstWrite);
+        swap.Data.IndexesAtFirstWrite = swap.Data.IndexesAfterCopy && atFirstWrite;
         await windows.RefuseTablesInWindowsAsync(swap.TableNames, swap.Data.RevertWindow is not null);
         foreach (var use in swap.Uses)
         {

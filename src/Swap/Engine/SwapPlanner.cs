@@ -15,7 +15,7 @@ internal static class SwapPlanner
         var engine = session.Database.TableEngine;
         var options = session.Run.Options.Swap;
         var online = uses.Any(u => u.Online);
-        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u), online && options.SqliteIndexesAfterCopy) with { Captured = online }).ToList();
+        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u), online && (options.SqliteIndexesAfterCopy ?? engine.OneWriterAtATime)) with { Captured = online }).ToList();
         foreach (var (use, spec) in uses.Zip(specs))
         {
             var changes = use.Model?.Changes ?? [];

@@ -109,6 +109,70 @@ public class SqliteOnlineSwapTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>
+    /// By default the copy starts bare. A table nobody writes stays bare through the copy and is
+    /// indexed after it; at the application's first write seen during the copy, the indexes are
+    /// built on the rows copied so far and kept current from then on.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task By_default_the_copy_is_bare_until_the_application_writes(bool write)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        const int rows = 3_000;
+        await EngineKit.CreateItemsAsync(target, rows);
+        EngineKit.WriteSwapScript(target);
+        var logs = new ListLoggerFactory();
+        var copyIndexes = new List<(long Copied, long Indexes)>();
+        var wrote = false;
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            o.LoggerFactory = logs;
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                if (p.Phase != SwapPhase.Copying || p.RowsCopied == 0)
+                    return;
+                // On the engine's thread, between chunks: how many indexes the copy has so far.
+                var n = Convert.ToInt64(target.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '_items_swap_new'").GetAwaiter().GetResult(), CultureInfo.InvariantCulture);
+                copyIndexes.Add((p.RowsCopied, n));
+                if (write && !wrote && p.RowsCopied >= 1_000)
+                {
+                    wrote = true;
+                    target.ExecuteAsync("UPDATE items SET n = 5 WHERE id IN (1, 2900)").GetAwaiter().GetResult();
+                }
+            });
+        });
+
+        await migrator.UpAsync();
+
+        Assert.True(copyIndexes.Count > 4, "the copy must have taken several chunks, or this test proves nothing");
+        var built = logs.Lines.Where(l => l.Contains("building the copy's indexes now, on the rows copied so far", StringComparison.Ordinal)).ToList();
+        if (write)
+        {
+            Assert.Single(built);
+            // Bare before the write; the write is applied after the chunk that reported it, and the index built then.
+            Assert.All(copyIndexes.Where(c => c.Copied <= 1_000), c => Assert.Equal(0L, c.Indexes));
+            Assert.Equal(1L, copyIndexes[^1].Indexes);
+        }
+        else
+        {
+            Assert.Empty(built);
+            Assert.All(copyIndexes, c => Assert.Equal(0L, c.Indexes));
+        }
+        var expected = EngineKit.InitialItems(rows);
+        if (write)
+        {
+            expected[1] = expected[1] with { N = 5 };
+            expected[2900] = expected[2900] with { N = 5 };
+        }
+        Assert.Equal(expected.Values.OrderBy(r => r.Id).Select(r => r with { Flag = EngineKit.Flag(r.K) }), await EngineKit.ReadItemsAsync(target));
+        Assert.Equal(["ix_items_flag"], (await target.QueryAsync("SELECT name FROM pragma_index_list('items') ORDER BY name")).Select(r => r.String("name")));
+        Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task The_plan_says_the_indexes_are_built_after_the_copy_and_that_writes_wait_for_each()
     {

@@ -69,7 +69,7 @@ internal static class SwapWorker
             _ => typeof(BenchChangeAttachmentsRevertible),
         }));
         options.AlwaysCopy = alwaysCopy;
-        options.Swap.SqliteIndexesAfterCopy = indexesAfterCopy;
+        options.Swap.SqliteIndexesAfterCopy = indexesAfterCopy ? true : null;
         if (windowSeconds is not null)
             options.Swap.RevertWindow = TimeSpan.FromHours(24);
         if (chunkMs is { } ms)
