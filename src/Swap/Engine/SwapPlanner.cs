@@ -33,6 +33,8 @@ internal static class SwapPlanner
                 session.Plan.Add(new PlannedStep(
                     spec.KeyDeferred
                         ? $"build the key and {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, then apply the change log kept since capture started"
+                        : engine.OneWriterAtATime && options.SqliteIndexesAfterCopy is null
+                            ? $"build {spec.DeferredIndexes.Count} secondary index(es) at the application's first write during the copy (on the rows copied so far, then kept current), or, if nobody writes, on the filled copy, each in one write transaction (the application's writes wait for each), then apply the change log"
                         : engine.OneWriterAtATime
                             ? $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, each in one write transaction (the application's writes wait for each), then apply the change log"
                             : $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, without blocking capture",

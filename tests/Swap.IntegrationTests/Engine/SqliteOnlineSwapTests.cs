@@ -174,6 +174,19 @@ public class SqliteOnlineSwapTests
     }
 
     [Fact]
+    public async Task By_default_the_plan_says_the_indexes_come_at_the_first_write_or_after_the_copy()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await EngineKit.CreateItemsAsync(target, 12_000);
+        EngineKit.WriteSwapScript(target);
+        var plan = await EngineKit.Migrator(target).PlanAsync();
+        var steps = plan.Scripts.SelectMany(s => s.Steps).ToList();
+        var build = Assert.Single(steps, s => s.Description.StartsWith("build 1 secondary index(es) at the application's first write during the copy (on the rows copied so far, then kept current), or, if nobody writes, on the filled copy", StringComparison.Ordinal));
+        Assert.Equal(["CREATE INDEX \"_ix_items_flag_swap_new\" ON \"_items_swap_new\" (\"flag\")"], build.Sql);
+        Assert.DoesNotContain(steps.Single(s => s.Description.StartsWith("capture writes", StringComparison.Ordinal)).Sql, q => q.Contains("ON \"_items_swap_new\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_plan_says_the_indexes_are_built_after_the_copy_and_that_writes_wait_for_each()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
