@@ -25,8 +25,7 @@ internal sealed partial class MySqlDialect
         // InnoDB clusters a table without a primary key by its first unique index over NOT NULL
         // columns, and refuses to drop that index in place. Planned as a copy here rather than found
         // out after the column changes of this plan have committed.
-        if (diff.Original.PrimaryKey.Count == 0 && diff.IndexesDropped.FirstOrDefault(i => i.Unique && i.Predicate is null
-                && i.Columns.All(c => c.Expression is null && diff.Original.Column(c.Name) is { Nullable: false })) is { } clustering)
+        if (diff.Original.PrimaryKey.Count == 0 && diff.IndexesDropped.FirstOrDefault(diff.Original.CanKey) is { } clustering)
             return ChangePlan.Copy($"InnoDB keys a table without a primary key by a unique index over NOT NULL columns, and dropping such an index ({clustering.Name}) rebuilds the table");
         var t = Quote(diff.Original.Name);
         var clauses = new List<string>();

@@ -81,6 +81,11 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     public async Task BuildAllAsync()
     {
         await BuildKeysAsync();
+        await BuildSecondaryAsync();
+    }
+
+    private async Task BuildSecondaryAsync()
+    {
         foreach (var spec in swap.Specs.Where(HasWork))
             await BuildAsync(swap.Connection, spec, swap.Token);
     }
@@ -125,8 +130,7 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
             // each other they starved its sessions on a small server (docs/benchmarks.md,
             // "Verification beside the index build under writes").
             EngineLog.VerifyingAfterIndexes(swap.Logger, swap.Tables);
-            foreach (var spec in swap.Specs.Where(HasWork))
-                await BuildAsync(swap.Connection, spec, swap.Token);
+            await BuildSecondaryAsync();
             await verifyAll();
             return;
         }

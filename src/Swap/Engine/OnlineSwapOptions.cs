@@ -34,6 +34,17 @@ public sealed class OnlineSwapOptions
     /// </summary>
     public bool? SqliteIndexesAfterCopy { get; set; }
 
+    /// <summary>
+    /// What <see cref="SqliteIndexesAfterCopy"/> means on <paramref name="engine"/>: whether the copy
+    /// is filled without its deferrable indexes, and whether they come at the application's first
+    /// write. Only where writers take turns with one lock (SQLite) does the choice exist.
+    /// </summary>
+    internal (bool AfterCopy, bool AtFirstWrite) IndexTiming(TableEngine engine)
+    {
+        var atFirstWrite = SqliteIndexesAfterCopy is null && engine.OneWriterAtATime;
+        return (SqliteIndexesAfterCopy == true || atFirstWrite, atFirstWrite);
+    }
+
     /// <summary>Rows in the first chunk (default 1,000).</summary>
     public int InitialChunkSize { get; set; } = 1000;
 

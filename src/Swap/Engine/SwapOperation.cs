@@ -164,10 +164,8 @@ internal sealed class SwapOperation
         var engine = swap.Engine;
         // Decided once, when the swap starts: a resumed run keeps the window it started with.
         swap.Data.RevertWindow = swap.Session.RevertWindow ?? swap.Options.RevertWindow;
-        // Only where writers take turns with one lock (SQLite) does the choice exist: unset, the
-        // copy starts bare and gets its indexes at the application's first write.
-        var atFirstWrite = swap.Options.SqliteIndexesAfterCopy is null && swap.Engine.OneWriterAtATime;
-        swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && (swap.Options.SqliteIndexesAfterCopy == true || atFirstWrite);
+        var (afterCopy, atFirstWrite) = swap.Options.IndexTiming(engine);
+        swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && afterCopy;
         swap.Data.IndexesAtFirstWrite = swap.Data.IndexesAfterCopy && atFirstWrite;
         await windows.RefuseTablesInWindowsAsync(swap.TableNames, swap.Data.RevertWindow is not null);
         foreach (var use in swap.Uses)

@@ -15,7 +15,8 @@ internal static class SwapPlanner
         var engine = session.Database.TableEngine;
         var options = session.Run.Options.Swap;
         var online = uses.Any(u => u.Online);
-        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u), online && (options.SqliteIndexesAfterCopy ?? engine.OneWriterAtATime)) with { Captured = online }).ToList();
+        var timing = options.IndexTiming(engine);
+        var specs = uses.Select(u => SwapSpecBuilder.Build(engine, u, Predict(engine, u), online && timing.AfterCopy) with { Captured = online }).ToList();
         foreach (var (use, spec) in uses.Zip(specs))
         {
             var changes = use.Model?.Changes ?? [];
@@ -33,7 +34,7 @@ internal static class SwapPlanner
                 session.Plan.Add(new PlannedStep(
                     spec.KeyDeferred
                         ? $"build the key and {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, then apply the change log kept since capture started"
-                        : engine.OneWriterAtATime && options.SqliteIndexesAfterCopy is null
+                        : timing.AtFirstWrite
                             ? $"build {spec.DeferredIndexes.Count} secondary index(es) at the application's first write during the copy (on the rows copied so far, then kept current), or, if nobody writes, on the filled copy, each in one write transaction (the application's writes wait for each), then apply the change log"
                         : engine.OneWriterAtATime
                             ? $"build {spec.DeferredIndexes.Count} secondary index(es) on the filled copy, each in one write transaction (the application's writes wait for each), then apply the change log"

@@ -49,9 +49,13 @@ internal sealed record TableSchema
     private IndexSchema? KeyIndex() => PrimaryKey.Count > 0
         ? null
         : Indexes
-            .Where(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false }))
+            .Where(CanKey)
             .OrderBy(i => i.Columns.Count)
             .FirstOrDefault();
+
+    /// <summary>A unique index over NOT NULL plain columns, without a predicate: one that can key the table (Swap's chunk key; InnoDB's clustered index when there is no primary key).</summary>
+    public bool CanKey(IndexSchema index) =>
+        index.Unique && index.Predicate is null && index.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false });
 }
 
 /// <summary>One column as the catalog describes it.</summary>
