@@ -799,7 +799,8 @@ class Servers
 class TestSummary
 {
     public int Total, Passed, Failed, Skipped;
-    public List<string> FailedNames = new();
+    /// <summary>Each failure's message and the top of its stack, so a CI log's tail says why.</summary>
+    public List<string> FailedDetails = new();
     public List<(string File, int Total, int Passed, int Failed)> PerFile = new();
 
     public static TestSummary Read(string dir)
@@ -816,9 +817,14 @@ class TestSummary
             s.Total += Get("total"); s.Passed += Get("passed"); s.Failed += Get("failed");
             s.Skipped += Get("notExecuted");
             s.PerFile.Add((System.IO.Path.GetFileNameWithoutExtension(file), Get("total"), Get("passed"), Get("failed")));
-            s.FailedNames.AddRange(doc.Descendants(ns + "UnitTestResult")
-                .Where(r => (string)r.Attribute("outcome") == "Failed")
-                .Select(r => (string)r.Attribute("testName")));
+            foreach (var r in doc.Descendants(ns + "UnitTestResult").Where(r => (string)r.Attribute("outcome") == "Failed"))
+            {
+                var name = (string)r.Attribute("testName");
+                var info = r.Descendants(ns + "ErrorInfo").FirstOrDefault();
+                var message = ((string)info?.Element(ns + "Message") ?? "").Trim();
+                var stack = ((string)info?.Element(ns + "StackTrace") ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6);
+                s.FailedDetails.Add(name + "\n" + string.Join("\n", message.Split('\n').Take(20).Select(l => "      " + l.TrimEnd())) + "\n" + string.Join("\n", stack.Select(l => "      " + l)));
+            }
         }
         return s;
     }
@@ -827,7 +833,7 @@ class TestSummary
     {
         write("");
         foreach (var f in PerFile) write($"  {f.File}: {f.Passed} passed, {f.Failed} failed of {f.Total}");
-        foreach (var name in FailedNames) write("  FAILED " + name);
+        foreach (var detail in FailedDetails) write("  FAILED " + detail);
         write($"{Passed} passed, {Failed} failed" + (Skipped > 0 ? $", {Skipped} skipped" : ""));
     }
 }

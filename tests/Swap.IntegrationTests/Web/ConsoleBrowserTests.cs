@@ -18,6 +18,9 @@ public class ConsoleBrowserTests
     /// <summary>Enough rows, in 10-row chunks, that the copy lasts long enough to watch and pause.</summary>
     private const int Rows = 12_000;
 
+    /// <summary>The copied rows at which the test's throttle query holds the copy.</summary>
+    private const int Gate = 3_000;
+
     [Fact]
     public async Task Step_by_step_upgrade_from_the_page_with_live_progress_pause_and_resume()
     {
@@ -25,10 +28,20 @@ public class ConsoleBrowserTests
         await EngineKit.CreateItemsAsync(target, Rows);
         EngineKit.WriteSwapScript(target);
         target.WriteFile("migrations/20250101000000_create_notes.sql", "CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(50) NULL);");
-        // A row in 'hold' throttles the copy, so it cannot finish between the page showing progress and
-        // the pause arriving, however loaded the machine is.
-        await target.ExecuteAsync("CREATE TABLE hold (id INT NOT NULL PRIMARY KEY)");
-        await using var console = await ConsoleHost.StartAsync(target, "--chunk-size", "10", "--max-chunk-size", "10", "--throttle-query", "SELECT COUNT(*) FROM hold");
+        // The copy is throttled once it holds 3,000 rows (the gate's row), so it stops part-way whatever
+        // the machine's speed and however late the page shows progress; deleting the gate lets it go on.
+        await target.ExecuteAsync("CREATE TABLE hold (at_rows INT NOT NULL PRIMARY KEY)");
+        await target.ExecuteAsync($"INSERT INTO hold (at_rows) VALUES ({Gate})");
+        await target.ExecuteAsync("""
+            CREATE FUNCTION copied_rows() RETURNS bigint LANGUAGE plpgsql AS $$
+            DECLARE n bigint;
+            BEGIN
+              IF to_regclass('_items_swap_new') IS NULL THEN RETURN 0; END IF;
+              EXECUTE 'SELECT count(*) FROM _items_swap_new' INTO n;
+              RETURN n;
+            END $$
+            """);
+        await using var console = await ConsoleHost.StartAsync(target, "--chunk-size", "10", "--max-chunk-size", "10", "--throttle-query", "SELECT COUNT(*) FROM hold WHERE copied_rows() >= hold.at_rows");
         await using var browser = await ConsoleBrowser.LaunchAsync(target.Folder);
         var page = browser.Page;
 
@@ -56,8 +69,8 @@ public class ConsoleBrowserTests
         await page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("#live$"));
         var rows = page.GetByTestId("rows");
-        await Expect(rows).ToHaveTextAsync(new Regex(@"^[1-9][\d,]* / ~"), new() { Timeout = 60_000 });
-        await target.ExecuteAsync("INSERT INTO hold (id) VALUES (1)");
+        await Expect(page.GetByTestId("throttle")).ToHaveTextAsync("throttled", new() { Timeout = 60_000 });
+        await Expect(rows).ToHaveTextAsync(new Regex(@"^[1-9][\d,]* / ~"));
         var seen = Parse(await rows.TextContentAsync());
         Assert.InRange(seen, 1, Rows - 1);
 
@@ -68,6 +81,7 @@ public class ConsoleBrowserTests
         await Expect(page.GetByTestId("resume")).ToBeVisibleAsync();
         var paused = Parse(await rows.TextContentAsync());
         Assert.InRange(paused, seen, Rows - 1);
+        Assert.InRange(await OperatorKit.CountAsync(target, "SELECT COUNT(*) FROM _items_swap_new"), Gate, Rows - 1);
         Assert.Equal("running", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
         Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
         // The chart has the samples so far.
