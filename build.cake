@@ -221,8 +221,12 @@ Task("Bench")
 {
     // Options pass through: --rows=1000000,5000000 --engine=mariadb,postgres,sqlite --scenario=users|attachments
     // --load=idle,write --rate=500 --writers=1 --repeat=1 --baseline=10 --contenders=swap,swap-cli,ptosc --chunk-ms=500.
+    // The swap command as users install it: the linux-x64 tool package is this ReadyToRun publish.
+    var swapCli = System.IO.Path.Combine(artifacts, "swap-cli-r2r");
+    Sh.Run("dotnet", new[] { "publish", System.IO.Path.Combine(root, "src", "Swap.Cli", "Swap.Cli.csproj"), "-c", configuration, "-r", "linux-x64", "--self-contained", "false",
+        "-p:PublishReadyToRun=true", "-o", swapCli, "-nodeReuse:false", "-v", "minimal" }, timeoutSeconds: 900);
     var args = new List<string> { System.IO.Path.Combine(root, "scenarios", "Swap.Scenarios", "bin", configuration, "net10.0", "Swap.Scenarios.dll"), "bench",
-        "--out", System.IO.Path.Combine(artifacts, "bench") };
+        "--out", System.IO.Path.Combine(artifacts, "bench"), "--swap-cli", System.IO.Path.Combine(swapCli, "Swap.Cli.dll") };
     foreach (var option in new[] { "rows", "engine", "scenario", "load", "rate", "writers", "repeat", "baseline", "contenders", "chunk-ms" })
     {
         var value = Argument(option, "");

@@ -6,7 +6,7 @@ namespace Swap.Scenarios.Online;
 /// Options of the online-change benchmark. Command line:
 /// <c>bench [--engine mariadb,postgres,sqlite|all] [--rows 1000000,5000000] [--scenario users,attachments]
 /// [--load idle,write|both] [--rate 500] [--writers 1] [--baseline 10] [--repeat 1] [--contenders swap,ptosc,...]
-/// [--change full|add-column] [--chunk-ms 500] [--window-seconds 30] [--out DIR] [--work DIR] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
+/// [--change full|add-column] [--chunk-ms 500] [--window-seconds 30] [--out DIR] [--work DIR] [--swap-cli Swap.Cli.dll] [--mysql URL] [--postgres URL] [--keep] [--no-install] [--no-autoinc] [--no-oracle]</c>.
 /// Server URLs default to SWAP_TEST_MYSQL and SWAP_TEST_POSTGRES.
 /// </summary>
 internal sealed class BenchSettings
@@ -61,6 +61,14 @@ internal sealed class BenchSettings
     /// <summary>Where SQLite templates and workspaces live.</summary>
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "swap-bench");
 
+    /// <summary>
+    /// The <c>Swap.Cli.dll</c> the <c>swap-cli</c> and <c>swap-sql</c> contenders run (<c>--swap-cli</c>):
+    /// the Bench target passes a ReadyToRun publish, the same files the linux-x64 tool package
+    /// installs. Null: the built one beside the harness (JIT-compiled at every start, about 1 s
+    /// slower to start a C# script than the installed command).
+    /// </summary>
+    public string? SwapCliDll { get; set; }
+
     public string? MySqlUrl { get; set; } = Environment.GetEnvironmentVariable("SWAP_TEST_MYSQL");
 
     public string? PostgresUrl { get; set; } = Environment.GetEnvironmentVariable("SWAP_TEST_POSTGRES");
@@ -114,6 +122,7 @@ internal sealed class BenchSettings
                 case "--chunk-ms": s.ChunkMs = int.Parse(Value(), CultureInfo.InvariantCulture); s.ChunkMsGiven = true; break;
                 case "--out": s.OutDir = Value(); break;
                 case "--work": s.WorkDir = Value(); break;
+                case "--swap-cli": s.SwapCliDll = Path.GetFullPath(Value()) is var dll && File.Exists(dll) ? dll : throw new ArgumentException($"--swap-cli names '{dll}', which does not exist."); break;
                 case "--mysql": s.MySqlUrl = Value(); break;
                 case "--postgres": s.PostgresUrl = Value(); break;
                 case "--prefix": s.Prefix = Value(); break;

@@ -59,7 +59,7 @@ internal partial class SwapCliContender : Contender
         };
         string[] args =
         [
-            "exec", FaultEnvironment.CliDll,
+            "exec", context.Settings.SwapCliDll ?? FaultEnvironment.CliDll,
             "--db", context.Engine.UrlText(context.Workspace),
             "up", "--migrations", migrations,
             "--chunk-time", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) + "ms",
@@ -103,7 +103,8 @@ internal partial class SwapCliContender : Contender
                 MemorySource = exit.PeakRssMb is not null ? "GNU time maxrss of the swap command (dotnet host, runtime, Roslyn compilation)" : null,
                 Version = typeof(Migrator).Assembly.GetName().Version?.ToString(),
                 Backlog = backlog?.Points,
-                Notes = "phases from the command's stderr lines (0.1 s resolution above 1 s)" + (attempts is null ? "" : $"; cut-over attempts: {attempts}"),
+                Notes = (context.Settings.SwapCliDll is null ? "the built Swap.Cli.dll, JIT-compiled (the installed tool is precompiled); " : "the swap command as the linux-x64 tool package installs it (ReadyToRun publish); ")
+                    + "phases from the command's stderr lines (0.1 s resolution above 1 s)" + (attempts is null ? "" : $"; cut-over attempts: {attempts}"),
             };
         }
         finally
