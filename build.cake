@@ -37,7 +37,7 @@ Task("Databases")
     .Description("Install if missing, then start (or reuse) private MariaDB and PostgreSQL servers on loopback.")
     .Does(() =>
 {
-    servers = new Servers(serversDir) { AutoIncInterleaved = HasArgument("mariadb-autoinc-interleaved") };
+    servers = new Servers(serversDir) { AutoIncInterleaved = HasArgument("mariadb-autoinc-interleaved"), Durable = HasArgument("durable") };
     servers.EnsureInstalled();
     servers.StartAll();
     Information("MariaDB    : {0}", Servers.Redact(servers.MySqlUrl));
@@ -369,6 +369,17 @@ class Servers
 
     int AutoIncMode => AutoIncInterleaved ? 2 : 1;
 
+    /// <summary>
+    /// Commit durability as the servers ship (<c>--durable</c>): MariaDB <c>innodb_flush_log_at_trx_commit=1</c>
+    /// and PostgreSQL <c>synchronous_commit=on</c>, so every commit waits for its log flush, as users'
+    /// commits do. Without it the test servers relax both (2 and off) to keep the suite fast; the
+    /// benchmark's load groups are run both ways (docs/benchmarks.md). A running server in the other
+    /// setting is restarted (MariaDB) or refused (PostgreSQL: stop it first, or use another SWAP_SERVERS_DIR).
+    /// </summary>
+    public bool Durable { get; set; }
+
+    int FlushLogAtCommit => Durable ? 1 : 2;
+
     string My(string f) => System.IO.Path.Combine(dir, "mariadb", f);
     string Pg(string f) => System.IO.Path.Combine(dir, "postgres", f);
     public string EnvFile => System.IO.Path.Combine(dir, "servers.env");
@@ -468,8 +479,8 @@ class Servers
         if (MariaDbAlive(out var port))
         {
             MySqlPort = port;
-            var settings = Sh.Capture("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-N", "-e", "SELECT CONCAT(@@log_bin, ' ', @@innodb_autoinc_lock_mode)" }, timeoutSeconds: 10).Output.Trim();
-            if (System.IO.File.Exists(My("tls/server-cert.pem")) && settings == "1 " + AutoIncMode)
+            var settings = Sh.Capture("mariadb", new[] { "--no-defaults", "--socket=" + My("mysqld.sock"), "-uroot", "-N", "-e", "SELECT CONCAT(@@log_bin, ' ', @@innodb_autoinc_lock_mode, ' ', @@innodb_flush_log_at_trx_commit)" }, timeoutSeconds: 10).Output.Trim();
+            if (System.IO.File.Exists(My("tls/server-cert.pem")) && settings == $"1 {AutoIncMode} {FlushLogAtCommit}")
             {
                 Console.WriteLine($"MariaDB already running on 127.0.0.1:{port}; reusing it");
                 EnsureMariaDbUser();
@@ -477,7 +488,7 @@ class Servers
             }
             // Started by an older build without TLS or without the binary log the replica reads, or in
             // the other innodb_autoinc_lock_mode: restart it on the same data and port.
-            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS, without binary log or in another innodb_autoinc_lock_mode ({settings}); restarting it with innodb_autoinc_lock_mode={AutoIncMode}");
+            Console.WriteLine($"MariaDB on 127.0.0.1:{port} runs without TLS, without binary log or with other settings (log_bin, innodb_autoinc_lock_mode, innodb_flush_log_at_trx_commit: {settings}); restarting it with innodb_autoinc_lock_mode={AutoIncMode}, innodb_flush_log_at_trx_commit={FlushLogAtCommit}");
             var pid = int.Parse(System.IO.File.ReadAllText(My("mariadbd.pid")).Trim());
             Sh.Capture("kill", new[] { "-TERM", pid.ToString() });
             WaitExit(pid, 60);
@@ -503,7 +514,7 @@ class Servers
             "--ssl-ca=" + My("tls/ca.pem"), "--ssl-cert=" + My("tls/server-cert.pem"), "--ssl-key=" + My("tls/server-key.pem"),
             "--port=" + MySqlPort, "--bind-address=127.0.0.1", "--pid-file=" + My("mariadbd.pid"),
             "--log-error=" + My("mariadb.log"), "--skip-name-resolve", "--max-connections=500",
-            "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=2",
+            "--innodb-buffer-pool-size=1G", "--innodb-log-file-size=512M", "--innodb-flush-log-at-trx-commit=" + FlushLogAtCommit,
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
             "--lock-wait-timeout=60",
             // Binary logging on, as on every production primary with replicas or point-in-time
@@ -661,6 +672,9 @@ class Servers
         if (PostgresAlive(out var port))
         {
             PostgresPort = port;
+            var commit = Sh.Capture(System.IO.Path.Combine(PgBin, "psql"), new[] { "-h", Pg("").TrimEnd('/'), "-p", port.ToString(), "-U", "postgres", "-At", "-c", "SHOW synchronous_commit" }, timeoutSeconds: 10).Output.Trim();
+            if (commit != (Durable ? "on" : "off"))
+                throw new Exception($"PostgreSQL on 127.0.0.1:{port} runs with synchronous_commit={commit}, and this run asks for {(Durable ? "on (--durable)" : "off")}: stop it first (dotnet cake --target=Stop) or use another SWAP_SERVERS_DIR.");
             Console.WriteLine($"PostgreSQL already running on 127.0.0.1:{port}; reusing it");
             EnsurePostgresUser();
             return;
@@ -677,7 +691,7 @@ class Servers
             "--auth-local=trust", "--auth-host=scram-sha-256" }, timeoutSeconds: 300, runAs: runAs);
         var options = string.Join(" ", new[] {
             "-c port=" + PostgresPort, "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=" + home.TrimEnd('/'),
-            "-c max_connections=300", "-c shared_buffers=512MB", "-c synchronous_commit=off",
+            "-c max_connections=300", "-c shared_buffers=512MB", "-c synchronous_commit=" + (Durable ? "on" : "off"),
             "-c max_wal_size=4GB", "-c max_locks_per_transaction=256" });
         Sh.Check(System.IO.Path.Combine(PgBin, "pg_ctl"), new[] {
             "start", "-D", Pg("data"), "-l", Pg("postgres.log"), "-w", "-t", "60", "-o", options }, timeoutSeconds: 90, runAs: runAs);
