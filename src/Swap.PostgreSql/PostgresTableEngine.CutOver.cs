@@ -196,12 +196,6 @@ internal sealed partial class PostgresTableEngine
         }
     }
 
-    /// <summary>
-    /// <c>ANALYZE</c> of the indexed copy: statistics belong to the table, so they come along when the
-    /// copy takes the original's name. The applier's few changes after it do not move them.
-    /// </summary>
-    public override string? AnalyzeCopy(SwapSpec spec) => $"ANALYZE {Q(spec.Names.Copy)}";
-
     public override IReadOnlyList<string> AfterCutOver(SwapSpec spec)
     {
         var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
@@ -213,7 +207,7 @@ internal sealed partial class PostgresTableEngine
         string[] autovacuum =
         [
             .. storage.Select(t => t.Autovacuum is { } own ? $"ALTER TABLE {Q(t.Name)} SET ({own})" : $"ALTER TABLE {Q(t.Name)} RESET (autovacuum_enabled)"),
-            .. spec.CopyAnalyzed ? Array.Empty<string>() : [$"ANALYZE {table}"],
+            $"ANALYZE {table}",
         ];
         return validations.Select(v =>
             $"DO $swap$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Swap.Data;
 
 namespace Swap.Engine;
 
@@ -145,22 +144,6 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
             await using var builder = await swap.Session.Database.OpenConnectionAsync(stop.Token);
             foreach (var spec in swap.Specs.Where(HasWork))
                 await BuildAsync(builder, spec, stop.Token, report: false);
-            // While verification still runs: the statistics the work after the cut-over would
-            // otherwise gather with the swap waiting for it (PostgreSQL).
-            foreach (var spec in swap.Specs)
-            {
-                if (swap.Engine.AnalyzeCopy(spec) is not { } analyze)
-                    continue;
-                try
-                {
-                    await builder.ExecuteAsync(analyze, stop.Token);
-                }
-                catch (Exception e) when (swap.Session.Database.IsDatabaseError(e) && !stop.Token.IsCancellationRequested)
-                {
-                    throw swap.Session.Database.Translate(e, $"{swap.ScriptId}: gather the statistics of the copy of {spec.Original.Name}");
-                }
-                spec.CopyAnalyzed = true;
-            }
         }, stop.Token);
         verifier.SilentWhile = indexing;
         try

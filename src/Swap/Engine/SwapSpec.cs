@@ -55,12 +55,6 @@ internal sealed record SwapSpec
     /// <summary>True when the deferred key's index is built on its own before the other indexes (the applier and verification walk the copy by it).</summary>
     public bool KeyBuiltFirst => KeyDeferred && (TargetPrimaryKey.Count > 0 || DeferredKeyIndex is not null);
 
-    /// <summary>
-    /// Set once this run gathered the copy's statistics beside verification (<see cref="TableEngine.AnalyzeCopy"/>):
-    /// they stay with the table through the renames, so the work after the cut-over need not gather them again.
-    /// </summary>
-    public bool CopyAnalyzed { get; set; }
-
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 

@@ -208,13 +208,6 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>Work after the swap that does not need the cut-over's locks (e.g. validating foreign keys).</summary>
     public virtual IReadOnlyList<string> AfterCutOver(SwapSpec spec) => [];
 
-    /// <summary>
-    /// The statement that gathers the filled copy's planner statistics where they survive the
-    /// cut-over's renames (PostgreSQL keeps them by table, not by name), run by the index builder
-    /// beside verification; null where the engine gathers none after the swap.
-    /// </summary>
-    public virtual string? AnalyzeCopy(SwapSpec spec) => null;
-
     /// <summary>Drops the original, now named <see cref="SwapNames.Old"/>.</summary>
     public abstract IReadOnlyList<string> DropOld(SwapSpec spec);
 

@@ -37,31 +37,6 @@ public class IndexBuildOrderTests
         Assert.Equal(expected, actual);
     }
 
-    [Fact]
-    public async Task On_postgresql_the_copy_is_analyzed_beside_verification_and_keeps_its_statistics_through_the_cut_over()
-    {
-        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
-        const int rows = 2_000;
-        await EngineKit.CreateItemsAsync(target, rows);
-        await target.ExecuteAsync("CREATE INDEX items_k ON items (k)");
-        EngineKit.WriteSwapScript(target);
-        const string FlagStats = "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = @table AND attname = 'flag'";
-        long? atCutOver = null;
-        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = new SyncProgress(p =>
-        {
-            if (p.Phase == SwapPhase.CuttingOver && atCutOver is null)
-                atCutOver = Convert.ToInt64(target.ScalarAsync(FlagStats, new { table = "_items_swap_new" }).GetAwaiter().GetResult(), System.Globalization.CultureInfo.InvariantCulture);
-        }));
-
-        await migrator.UpAsync();
-
-        // The copy (made with autovacuum off) had its statistics before the cut-over began, and the
-        // swapped-in table has them: they belong to the table, not to its name.
-        Assert.Equal(1L, atCutOver);
-        Assert.Equal(1L, Convert.ToInt64(await target.ScalarAsync(FlagStats, new { table = "items" }), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(EngineKit.InitialItems(rows).Values.OrderBy(r => r.Id).Select(r => r with { Flag = EngineKit.Flag(r.K) }).ToList(), await EngineKit.ReadItemsAsync(target));
-    }
-
     private static async Task<(List<string> Logs, List<SwapPhase> Phases, List<ItemRow> Expected, List<ItemRow> Actual)> SwapAsync(DatabaseEngine engine, bool writeDuringCopy)
     {
         await using var target = await TestTarget.CreateAsync(engine);
