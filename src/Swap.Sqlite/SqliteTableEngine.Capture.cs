@@ -47,7 +47,7 @@ internal sealed partial class SqliteTableEngine
         }
     }
 
-    /// <summary>Helper threads for an index build's sort: the machine's cores, at most 4 (SQLite's sorter gains little beyond).</summary>
+    /// <summary>Helper threads for an index build's sort: the machine's cores, at most 4 (a bound; measured on 2 cores only).</summary>
     private static int SortThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => DeferredBuilds(spec).Select(b => b.Sql).ToList();
