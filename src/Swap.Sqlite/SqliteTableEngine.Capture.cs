@@ -23,6 +23,10 @@ internal sealed partial class SqliteTableEngine
 
     public override bool OneWriterAtATime => true;
 
+    /// <summary>In WAL mode: a reader keeps its snapshot while a writer commits. In rollback-journal mode a reader's shared lock keeps the writer from committing.</summary>
+    public override async Task<bool> ReadsBesideWritesAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        string.Equals(await connection.ScalarAsync("PRAGMA journal_mode", cancellationToken) as string, "wal", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Only when asked (<see cref="OnlineSwapOptions.SqliteIndexesAfterCopy"/>), and not the index of a UNIQUE or PRIMARY KEY constraint, which is part of the table.</summary>
     public override bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => afterCopyAsked && !index.IsConstraint;
 

@@ -17,16 +17,17 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
 
     /// <summary>
     /// True when the indexes can be built on a second connection while this one verifies: online,
-    /// outside a script transaction, where writers do not take turns with one lock (SQLite: a build
-    /// holds the only write lock, and in rollback-journal mode the verifier's reads keep it from
-    /// committing), with something to build, and no deferred key that is not the
-    /// primary key (that comes with the secondary indexes, and verification would walk an
-    /// unindexed copy).
+    /// outside a script transaction, where readers neither wait for a write nor keep it from
+    /// committing (<see cref="TableEngine.ReadsBesideWritesAsync"/>: SQLite in WAL mode, where a
+    /// build holds the only write lock but readers keep their snapshot), with something to build,
+    /// and no deferred key that is not the primary key (that comes with the secondary indexes, and
+    /// verification would walk an unindexed copy).
     /// </summary>
-    public bool CanBuildWhileVerifying =>
-        swap.Online && !swap.InTransaction && !swap.Engine.OneWriterAtATime
+    public async Task<bool> CanBuildWhileVerifyingAsync() =>
+        swap.Online && !swap.InTransaction
         && swap.Specs.Any(HasWork)
-        && !swap.Specs.Any(s => s.KeyDeferred && !s.KeyBuiltFirst);
+        && !swap.Specs.Any(s => s.KeyDeferred && !s.KeyBuiltFirst)
+        && await swap.Engine.ReadsBesideWritesAsync(swap.Connection, swap.Token);
 
     /// <summary>Builds the deferred indexes of one copy (with <paramref name="keyOnly"/>, only its deferred key).</summary>
     public async Task BuildAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken, bool keyOnly = false, bool report = true)
@@ -135,6 +136,7 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
             return;
         }
 
+        EngineLog.IndexesBesideVerification(swap.Logger, swap.Tables);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(swap.Token);
         // Progress says "building indexes" until they are built, then "verifying": the verifier
         // stays silent while the build runs, and the builder never reports from its thread.

@@ -95,17 +95,20 @@ internal sealed class SwapOperation
                 await swap.SaveAsync(SwapStage.Copied);
                 break;
 
-            case SwapStage.Copied when indexes.CanBuildWhileVerifying:
-                // Records both stages: the indexes build on a second connection while this one verifies.
-                await indexes.BuildWhileAsync(verifier, VerifyAllAsync);
-                await swap.SaveAsync(SwapStage.Indexed);
-                await catchUp.RunAsync();
-                await swap.SaveAsync(SwapStage.Verified);
-                break;
-
             case SwapStage.Copied:
-                await indexes.BuildAllAsync();
-                await swap.SaveAsync(SwapStage.Indexed);
+                if (await indexes.CanBuildWhileVerifyingAsync())
+                {
+                    // Records both stages: the indexes build on a second connection while this one verifies.
+                    await indexes.BuildWhileAsync(verifier, VerifyAllAsync);
+                    await swap.SaveAsync(SwapStage.Indexed);
+                    await catchUp.RunAsync();
+                    await swap.SaveAsync(SwapStage.Verified);
+                }
+                else
+                {
+                    await indexes.BuildAllAsync();
+                    await swap.SaveAsync(SwapStage.Indexed);
+                }
                 break;
 
             case SwapStage.Indexed:

@@ -55,6 +55,14 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual bool OneWriterAtATime => false;
 
     /// <summary>
+    /// True when a reader on another connection neither waits for a write transaction nor keeps
+    /// it from committing, so verification can read while the indexes are built: always on the
+    /// servers; on SQLite only in WAL mode (in rollback-journal mode a reader's shared lock keeps
+    /// the build from committing).
+    /// </summary>
+    public virtual Task<bool> ReadsBesideWritesAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>
     /// True when one index build keeps several server processes busy (PostgreSQL's parallel
     /// maintenance workers): while the application writes, the builds and verification then run
     /// one after the other rather than beside each other, so that Swap does not take every core
