@@ -7,6 +7,12 @@ namespace Swap.Scenarios.Faults;
 /// </summary>
 public static class FaultEnvironment
 {
+    /// <summary>
+    /// <c>--sqlite-wal</c>: each SQLite target file is put in WAL mode before its table is made
+    /// (default: SQLite's own rollback journal, the harder case for the cut-over's lock).
+    /// </summary>
+    public static bool SqliteWal { get; set; }
+
     public static DatabaseUrl MySql => Url("SWAP_TEST_MYSQL", "MariaDB");
 
     public static DatabaseUrl Postgres => Url("SWAP_TEST_POSTGRES", "PostgreSQL");

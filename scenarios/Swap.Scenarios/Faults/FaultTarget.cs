@@ -73,7 +73,16 @@ public sealed class FaultTarget : IAsyncDisposable
         switch (engine)
         {
             case DatabaseEngine.Sqlite:
-                return new FaultTarget(engine, name, DatabaseUrl.Parse("sqlite:" + Path.Combine(folder, name + ".db")), folder);
+            {
+                var url = DatabaseUrl.Parse("sqlite:" + Path.Combine(folder, name + ".db"));
+                if (FaultEnvironment.SqliteWal)
+                {
+                    // Persistent in the file: every connection of the trial, Swap's included, uses WAL.
+                    await using var c = await new SqliteDatabase(url).OpenConnectionAsync(cancellationToken);
+                    await Db.ExecAsync(c, "PRAGMA journal_mode = WAL", cancellationToken);
+                }
+                return new FaultTarget(engine, name, url, folder);
+            }
             case DatabaseEngine.PostgreSql:
             {
                 var server = FaultEnvironment.Postgres;

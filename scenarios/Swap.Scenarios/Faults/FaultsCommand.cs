@@ -40,8 +40,9 @@ public static class FaultsCommand
                 case "--point": point = Value(); break;
                 case "--shape": shape = Enum.Parse<TableShape>(Value(), ignoreCase: true); break;
                 case "--out": output = Path.GetFullPath(Value()); break;
+                case "--sqlite-wal": FaultEnvironment.SqliteWal = true; break;
                 default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault] [--point P] [--shape Shape] [--out folder]");
+                    Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: faults [--engines mysql,postgres,sqlite] [--random N] [--seed S] [--rows N] [--only Fault] [--point P] [--shape Shape] [--sqlite-wal] [--out folder]");
                     return 2;
             }
         }
