@@ -81,12 +81,23 @@ public sealed partial class MigrationContext
             return;
         }
         var ordinal = ++changesMade;
-        if (instant is not null && await Instant.InstantChanger.RunAsync(session, instant))
+        var method = "";
+        if (instant is not null)
         {
-            await Instant.ChangeMethodRecords.RecordAsync(session, ordinal, string.Join("; ", instant.Select(p => $"{p.Use.Original.Name}: {p.Plan}")));
-            foreach (var use in uses)
+            var refused = await Instant.InstantChanger.RunAsync(session, instant);
+            var changed = instant.Where(p => !refused.Contains(p.Use.Original.Name)).ToList();
+            method = string.Join("; ", changed.Select(p => $"{p.Use.Original.Name}: {p.Plan}"));
+            foreach (var (use, _) in changed)
                 use.Finished = true;
-            return;
+            if (refused.Count == 0)
+            {
+                await Instant.ChangeMethodRecords.RecordAsync(session, ordinal, method);
+                return;
+            }
+            // The tables changed before the server refused one stay changed; the rest are copied.
+            uses = uses.Where(u => !u.Finished).ToList();
+            whyCopy = $"the server refused the instant change of {refused[0]}";
+            method = method.Length == 0 ? "" : method + "; ";
         }
         if (whyCopy is not null)
             Log.CopyChosen(session.Logger, ScriptId, whyCopy);
@@ -108,7 +119,7 @@ public sealed partial class MigrationContext
             run: state => new SwapOperation(session, uses, online).RunAsync(state),
             encode: journalData => journalData,
             decode: journalData => journalData ?? "");
-        await Instant.ChangeMethodRecords.RecordAsync(session, ordinal, $"copy-and-swap of {string.Join(", ", uses.Select(u => u.Original.Name))}: {whyCopy ?? "the engine cannot make these changes in place"}");
+        await Instant.ChangeMethodRecords.RecordAsync(session, ordinal, $"{method}copy-and-swap of {string.Join(", ", uses.Select(u => u.Original.Name))}: {whyCopy ?? "the engine cannot make these changes in place"}");
         foreach (var use in uses)
             use.Finished = true;
     }

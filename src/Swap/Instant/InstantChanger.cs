@@ -20,6 +20,7 @@ internal static class InstantChanger
 {
     private const string Done = "done";
     private const string FellBack = "copy";
+    private const string FellBackFrom = "copy:";
 
     /// <summary>The plan for each table, or null when the tables must be copied (and why, for the log).</summary>
     public static IReadOnlyList<(TableUse Use, ChangePlan Plan)>? Plans(ScriptSession session, IReadOnlyList<TableUse> uses, out string? whyCopy)
@@ -80,8 +81,13 @@ internal static class InstantChanger
         return plans;
     }
 
-    /// <summary>Runs the plans as one journaled operation; false when the engine refused the algorithm and the tables must be copied after all.</summary>
-    public static async Task<bool> RunAsync(ScriptSession session, IReadOnlyList<(TableUse Use, ChangePlan Plan)> plans)
+    /// <summary>
+    /// Runs the plans as one journaled operation. Returns the tables that must be copied after all
+    /// because the server refused the algorithm (empty when every plan ran): the refused table and
+    /// the ones after it, while the tables changed before the refusal stay changed (on MySQL/MariaDB
+    /// each ALTER commits on its own, so they cannot be copied again).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(ScriptSession session, IReadOnlyList<(TableUse Use, ChangePlan Plan)> plans)
     {
         var names = string.Join(", ", plans.Select(p => p.Use.Original.Name));
         var identity = string.Join("\n", plans.Select(p => p.Use.Identity));
@@ -93,7 +99,13 @@ internal static class InstantChanger
             run: state => RunPlansAsync(session, plans, state, names),
             encode: s => s,
             decode: s => s ?? Done);
-        return outcome == Done;
+        return outcome switch
+        {
+            Done => [],
+            FellBack => plans.Select(p => p.Use.Original.Name).ToList(),
+            _ when outcome.StartsWith(FellBackFrom, StringComparison.Ordinal) => JsonSerializer.Deserialize<List<string>>(outcome[FellBackFrom.Length..]) ?? [],
+            _ => throw new InvalidOperationException($"Unknown outcome '{outcome}' of an instant change in the journal."),
+        };
     }
 
     private static async Task<string> RunPlansAsync(ScriptSession session, IReadOnlyList<(TableUse Use, ChangePlan Plan)> plans, OperationState state, string names)
@@ -127,11 +139,13 @@ internal static class InstantChanger
             await database.ApplyLockTimeoutAsync(connection, options.CutOverLockTimeout, session.CancellationToken);
         try
         {
-            foreach (var (use, plan) in plans)
+            for (var p = 0; p < plans.Count; p++)
             {
+                var (use, plan) = plans[p];
                 Log.InstantChanging(logger, session.Script.Id, use.Original.Name, plan.ToString());
-                foreach (var sql in plan.Statements)
+                for (var s = 0; s < plan.Statements.Count; s++)
                 {
+                    var sql = plan.Statements[s];
                     try
                     {
                         await pipeline.ExecuteAsync(async ct => await connection.ExecuteAsync(sql, null, state.Transaction, ct), session.CancellationToken);
@@ -148,8 +162,11 @@ internal static class InstantChanger
                     }
                     catch (Exception e) when (database.Dialect.IsUnsupportedInstant(e))
                     {
+                        if (s > 0 && bounded)
+                            throw HalfChanged(session, use, plan, s, e);
                         Log.InstantUnsupported(logger, use.Original.Name, e.Message);
-                        return FellBack;
+                        // Inside one transaction nothing has committed yet: everything is copied.
+                        return p == 0 || !bounded ? FellBack : FellBackFrom + JsonSerializer.Serialize(plans.Skip(p).Select(x => x.Use.Original.Name).ToList());
                     }
                     catch (Exception e) when (state.Phase == "changing" && database.IsAlreadyDone(e))
                     {
@@ -174,6 +191,20 @@ internal static class InstantChanger
         FaultPoints.Hit("instant");
         return Done;
     }
+
+    /// <summary>
+    /// The server refused a later statement of one table's change after its first ones had
+    /// committed: a copy would start from a half-changed table, so the run stops and says how to
+    /// finish by hand. The operation stays in its "changing" phase, where a resumed run counts the
+    /// statements already in effect as done.
+    /// </summary>
+    private static SwapException HalfChanged(ScriptSession session, TableUse use, ChangePlan plan, int refused, Exception error) => new(
+        SwapErrorKind.Refused,
+        $"{session.Script.Id}: the server refused '{MigrationContext.Shorten(plan.Statements[refused])}' ({error.Message}) after the earlier part of the change of {use.Original.Name} had taken effect " +
+        $"('{string.Join("; ", plan.Statements.Take(refused).Select(MigrationContext.Shorten))}'), so the table cannot be copied from its original form any more. " +
+        "Nothing was lost. Run the refused statement by hand without its ALGORITHM and LOCK clauses (the server may then block writes to the table while it runs), then run 'swap up' again: it counts the statements already in effect as done.",
+        error)
+    { ScriptId = session.Script.Id };
 
     /// <summary>Takes back what a failed plan must not leave behind (<see cref="ChangePlan.Undo"/>); a failure here is logged, the first error is the one reported.</summary>
     private static async Task UndoAsync(ScriptSession session, ChangePlan plan)

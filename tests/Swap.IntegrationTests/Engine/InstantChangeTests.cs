@@ -120,3 +120,70 @@ public class InstantChangeTests
         Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
     }
 }
+
+/// <summary>
+/// The server refuses an instant change after another table of the same script has already been
+/// changed instantly (MySQL/MariaDB commit each ALTER on its own): MariaDB adds no column
+/// instantly to a ROW_FORMAT=COMPRESSED table.
+/// </summary>
+public class InstantRefusedAfterCommitTests
+{
+    private const string TwoTables = """
+        using Swap.Engine;
+
+        public sealed class MigrateItems : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var items = await db.UseTableForAlterAsync("items");
+                var packed = await db.UseTableForAlterAsync("packed");
+                items.AddColumn(DbColumn.String("note", 20));
+                packed.AddColumn(DbColumn.String("note", 20));
+                await db.DoneUsingTablesAsync("items", "packed");
+            }
+        }
+        """;
+
+    private static async Task<object?> StorageAsync(TestTarget target, string table) =>
+        await target.ScalarAsync($"SELECT TABLE_ID FROM information_schema.INNODB_SYS_TABLES WHERE NAME = CONCAT(DATABASE(), '/{table}')");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_table_the_server_refuses_after_another_was_changed_is_copied_alone_and_both_end_as_asked(bool killedBetween)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await EngineKit.CreateItemsAsync(target, 200, "packed");
+        await target.ExecuteAsync("ALTER TABLE packed ROW_FORMAT=COMPRESSED");
+        var items = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        var packed = await EngineKit.ReadItemsAsync(target, "packed", withFlag: false);
+        var itemsStorage = await StorageAsync(target, "items");
+        var packedStorage = await StorageAsync(target, "packed");
+        target.CSharp("20261201000000_MigrateItems", TwoTables);
+
+        if (killedBetween)
+        {
+            // Killed after items changed, before packed was tried: the resumed run finds items' change in effect.
+            var (exit, output) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "instant-statement:1" }, TimeSpan.FromMinutes(2), "up", "--db", target.UrlText);
+            Assert.True(exit == 137, $"the process should have been killed after the first statement (exit 137), but exited {exit}: {output}");
+            Assert.Equal(300, await target.CountAsync("items", "note IS NULL"));
+        }
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("packed: the server cannot make this change in place", run.Err, StringComparison.Ordinal);
+        Assert.Equal(itemsStorage, await StorageAsync(target, "items"));
+        Assert.NotEqual(packedStorage, await StorageAsync(target, "packed"));
+        Assert.Contains("\tmethod: items: instant: ", (await SwapCli.RunAsync(target, "status")).Out, StringComparison.Ordinal);
+        Assert.Contains("; copy-and-swap of packed: the server refused the instant change of packed", (await SwapCli.RunAsync(target, "status")).Out, StringComparison.Ordinal);
+        foreach (var (table, rows) in new[] { ("items", items), ("packed", packed) })
+        {
+            var after = await target.QueryAsync($"SELECT id, k, v, n, note FROM {table} ORDER BY id");
+            Assert.Equal(rows.Select(r => (r.Id, r.K, r.V, r.N, (string?)null)), after.Select(r => (r.Int64("id")!.Value, r.Int64("k")!.Value, r.String("v"), r.Int64("n")!.Value, r.String("note"))));
+        }
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
