@@ -20,7 +20,14 @@ internal static class InstantChanger
 {
     private const string Done = "done";
     private const string FellBack = "copy";
-    private const string FellBackFrom = "copy:";
+
+    /// <summary>
+    /// What the journal keeps of a finished instant change: the tables the server refused (to be
+    /// copied instead; empty when every plan ran) and the schemas before the change, which a
+    /// resumed run of the script needs to build the same model again after the table changed.
+    /// (Records written before 2026-12-02 hold only "done" or "copy".)
+    /// </summary>
+    private sealed record Outcome(IReadOnlyList<string> Copy, Dictionary<string, string> Schemas);
 
     /// <summary>The plan for each table, or null when the tables must be copied (and why, for the log).</summary>
     public static IReadOnlyList<(TableUse Use, ChangePlan Plan)>? Plans(ScriptSession session, IReadOnlyList<TableUse> uses, out string? whyCopy)
@@ -103,8 +110,7 @@ internal static class InstantChanger
         {
             Done => [],
             FellBack => plans.Select(p => p.Use.Original.Name).ToList(),
-            _ when outcome.StartsWith(FellBackFrom, StringComparison.Ordinal) => JsonSerializer.Deserialize<List<string>>(outcome[FellBackFrom.Length..]) ?? [],
-            _ => throw new InvalidOperationException($"Unknown outcome '{outcome}' of an instant change in the journal."),
+            _ => JsonSerializer.Deserialize<Outcome>(outcome)?.Copy ?? throw new InvalidOperationException($"Unknown outcome '{outcome}' of an instant change in the journal."),
         };
     }
 
@@ -114,8 +120,12 @@ internal static class InstantChanger
         var options = session.Run.Options.Swap;
         var logger = session.Logger;
         // The schemas before the change, for a resumed run: its script must see the table as it was.
+        var schemas = state.Data is { } recorded
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(recorded)!
+            : plans.ToDictionary(p => p.Use.Original.Name, p => SchemaJson.Write(p.Use.Original));
         if (state.Data is null)
-            await state.SaveAsync("changing", JsonSerializer.Serialize(plans.ToDictionary(p => p.Use.Original.Name, p => SchemaJson.Write(p.Use.Original))));
+            await state.SaveAsync("changing", JsonSerializer.Serialize(schemas));
+        string Finished(IEnumerable<string> copy) => JsonSerializer.Serialize(new Outcome(copy.ToList(), schemas));
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -166,7 +176,7 @@ internal static class InstantChanger
                             throw HalfChanged(session, use, plan, s, e);
                         Log.InstantUnsupported(logger, use.Original.Name, e.Message);
                         // Inside one transaction nothing has committed yet: everything is copied.
-                        return p == 0 || !bounded ? FellBack : FellBackFrom + JsonSerializer.Serialize(plans.Skip(p).Select(x => x.Use.Original.Name).ToList());
+                        return Finished((bounded ? plans.Skip(p) : plans).Select(x => x.Use.Original.Name));
                     }
                     catch (Exception e) when (state.Phase == "changing" && database.IsAlreadyDone(e))
                     {
@@ -189,7 +199,7 @@ internal static class InstantChanger
                 await database.ApplyLockTimeoutAsync(connection, session.Run.Options.StatementLockTimeout, CancellationToken.None);
         }
         FaultPoints.Hit("instant");
-        return Done;
+        return Finished([]);
     }
 
     /// <summary>
@@ -222,12 +232,17 @@ internal static class InstantChanger
         }
     }
 
-    /// <summary>The schema a resumed instant change recorded before it ran, or null.</summary>
+    /// <summary>
+    /// The schema an instant change recorded before it ran (while it runs: the schemas alone; once
+    /// finished: in its <see cref="Outcome"/>), or null (none, or a record from before 2026-12-02
+    /// that kept only "done" or "copy").
+    /// </summary>
     public static TableSchema? RecordedSchema(string? data, string table)
     {
-        if (data is null)
+        if (data is null || !data.StartsWith('{'))
             return null;
-        var schemas = JsonSerializer.Deserialize<Dictionary<string, string>>(data);
-        return schemas is not null && schemas.TryGetValue(table, out var json) ? SchemaJson.Read(json) : null;
+        using var document = JsonDocument.Parse(data);
+        var schemas = document.RootElement.TryGetProperty(nameof(Outcome.Schemas), out var inOutcome) && inOutcome.ValueKind == JsonValueKind.Object ? inOutcome : document.RootElement;
+        return schemas.TryGetProperty(table, out var json) && json.ValueKind == JsonValueKind.String ? SchemaJson.Read(json.GetString()!) : null;
     }
 }

@@ -186,4 +186,77 @@ public class InstantRefusedAfterCommitTests
         Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    /// <summary>Killed in the refused table's copy, after the instant change of the other was recorded as done: the resumed run rebuilds the same model from the recorded schemas and finishes.</summary>
+    [Fact]
+    public async Task A_refused_table_copied_alone_resumes_after_a_kill_in_its_copy()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await EngineKit.CreateItemsAsync(target, 200, "packed");
+        await target.ExecuteAsync("ALTER TABLE packed ROW_FORMAT=COMPRESSED");
+        var packed = await EngineKit.ReadItemsAsync(target, "packed", withFlag: false);
+        target.CSharp("20261201000000_MigrateItems", TwoTables);
+
+        var (exit, output) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "phase:capture-installed" }, TimeSpan.FromMinutes(2), "up", "--db", target.UrlText);
+        Assert.True(exit == 137, $"expected the kill in packed's copy (137), got {exit}: {output}");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var after = await target.QueryAsync("SELECT id, k, v, n, note FROM packed ORDER BY id");
+        Assert.Equal(packed.Select(r => (r.Id, r.K, r.V, r.N, (string?)null)), after.Select(r => (r.Int64("id")!.Value, r.Int64("k")!.Value, r.String("v"), r.Int64("n")!.Value, r.String("note"))));
+        Assert.Equal(300, await target.CountAsync("items", "note IS NULL"));
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
+
+/// <summary>
+/// A script whose first change was instant and whose second is a copy, killed in the copy: the
+/// resumed run replays the instant step from the journal (the table already changed, so the
+/// script must see the schema recorded before it) and finishes the copy.
+/// </summary>
+public class InstantThenCopyResumeTests
+{
+    private const string InstantThenCopy = """
+        using Swap.Engine;
+
+        public sealed class MigrateItems : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var items = await db.UseTableForAlterAsync("items");
+                items.AddColumn(DbColumn.String("note", 20));
+                await db.DoneUsingTablesAsync("items");
+                var other = await db.UseTableForAlterAsync("other");
+                other.ForceCopy();
+                other.AddColumn(DbColumn.String("note", 20));
+                await db.DoneUsingTablesAsync("other");
+            }
+        }
+        """;
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task An_instant_step_done_then_a_copy_killed_resumes_and_finishes(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await EngineKit.CreateItemsAsync(target, 12_000, "other");
+        var other = await EngineKit.ReadItemsAsync(target, "other", withFlag: false);
+        target.CSharp("20261201000000_MigrateItems", InstantThenCopy);
+
+        var (exit, output) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "phase:capture-installed" }, TimeSpan.FromMinutes(2), "up", "--db", target.UrlText);
+        Assert.True(exit == 137, $"expected the kill in other's copy (137), got {exit}: {output}");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(300, await target.CountAsync("items", "note IS NULL"));
+        var after = await target.QueryAsync("SELECT id, k, v, n, note FROM other ORDER BY id");
+        Assert.Equal(other.Select(r => (r.Id, r.K, r.V, r.N, (string?)null)), after.Select(r => (r.Int64("id")!.Value, r.Int64("k")!.Value, r.String("v"), r.Int64("n")!.Value, r.String("note"))));
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
