@@ -13,10 +13,20 @@ internal sealed partial class SqliteTableEngine
     /// Online below nothing, one transaction below <see cref="OnlineSwapOptions.OneTransactionBelowRows"/>:
     /// a small table is rebuilt faster in one transaction than copied in chunks, and its write lock
     /// lasts about as long as one chunk would. Before the table is read (null) the answer is "not
-    /// necessarily online".
+    /// necessarily online". A table that foreign keys point at (another table's, or its own) swaps
+    /// online whatever its size, unless one transaction is forced (<c>--sqlite-online never</c>):
+    /// SQLite's rebuild procedure turns foreign keys off first, which cannot be done inside the
+    /// script's transaction, and with them on, dropping the original would run the children's
+    /// ON DELETE actions (or fail on their keys).
     /// </summary>
     public override bool SwapsOnline(TableSchema? original, OnlineSwapOptions options) =>
-        original is not null && original.EstimatedRows >= options.OneTransactionBelowRows;
+        original is not null
+        && (original.EstimatedRows >= options.OneTransactionBelowRows
+            || (IsReferenced(original) && options.OneTransactionBelowRows != long.MaxValue));
+
+    /// <summary>True when foreign keys of other tables, or of the table itself, name it.</summary>
+    internal static bool IsReferenced(TableSchema table) =>
+        table.ReferencedBy.Count > 0 || table.ForeignKeys.Any(f => string.Equals(f.ReferencedTable, table.Name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A chunk holds the database's only write lock: the application's writers wait for it.</summary>
     public override TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(50);

@@ -22,8 +22,19 @@ internal sealed partial class SqliteTableEngine
             await OnlineCutOverAsync(connection, specs, options, catchUp, recordSwapped, cancellationToken);
             return;
         }
+        if (specs.FirstOrDefault(IsReferenced) is { } parent
+            && Number(await connection.ScalarAsync("PRAGMA foreign_keys", null, transaction, cancellationToken)) == 1)
+        {
+            var by = parent.Original.ReferencedBy.Select(f => f.Table).DefaultIfEmpty(parent.Original.Name).Distinct(StringComparer.OrdinalIgnoreCase);
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"'{parent.Original.Name}' is named by foreign keys ({string.Join(", ", by)}), and a one-transaction rebuild (--sqlite-online never) would drop it with foreign keys on, " +
+                "which runs their ON DELETE actions on the referencing rows or fails. Nothing was changed. Run without '--sqlite-online never': such a table swaps online, with foreign keys off for the cut-over.");
+        }
+        var sequences = await SequencesAsync(connection, transaction, specs.Select(s => s.Original.Name), cancellationToken);
         foreach (var sql in RebuildStatements(specs, options.KeepOldTables))
             await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
+        await CarrySequencesAsync(connection, transaction, sequences, cancellationToken);
         foreach (var spec in specs.Where(s => s.Original.ForeignKeys.Count > 0 || s.Copy.ForeignKeys.Count > 0))
         {
             var violations = await connection.QueryAsync($"PRAGMA foreign_key_check({D.Quote(spec.Original.Name)})", null, transaction, cancellationToken);
@@ -73,6 +84,7 @@ internal sealed partial class SqliteTableEngine
                     await connection.ExecuteAsync(sql, null, tx, cancellationToken);
             }
             await RenameIndexesAsync(connection, tx, specs, cancellationToken);
+            await CarrySequencesAsync(connection, tx, await SequencesAsync(connection, tx, specs.Select(s => s.Names.Old), cancellationToken, specs.Select(s => s.Original.Name)), cancellationToken);
             foreach (var sql in triggers)
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
             await connection.ExecuteAsync("PRAGMA legacy_alter_table = OFF", null, tx, cancellationToken);
@@ -135,6 +147,44 @@ internal sealed partial class SqliteTableEngine
         }
         await connection.ExecuteAsync($"PRAGMA schema_version = {(version + 1).ToString(CultureInfo.InvariantCulture)}", null, tx, cancellationToken);
         await connection.ExecuteAsync("PRAGMA writable_schema = OFF", null, tx, cancellationToken);
+    }
+
+    private static bool IsReferenced(SwapSpec spec) => IsReferenced(spec.Original);
+
+    /// <summary>
+    /// The AUTOINCREMENT counters (<c>sqlite_sequence</c>) of <paramref name="tables"/>, keyed by the
+    /// name each belongs to after the swap (<paramref name="targets"/>, by default the same names).
+    /// </summary>
+    private static async Task<Dictionary<string, long>> SequencesAsync(DbConnection connection, DbTransaction? tx, IEnumerable<string> tables, CancellationToken cancellationToken, IEnumerable<string>? targets = null)
+    {
+        var found = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        if (await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'", null, tx, cancellationToken) is null)
+            return found;
+        var names = tables.ToList();
+        var to = (targets ?? names).ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (await connection.ScalarAsync("SELECT seq FROM sqlite_sequence WHERE name = @name", new { name = names[i] }, tx, cancellationToken) is { } seq and not DBNull)
+                found[to[i]] = Number(seq);
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// AUTOINCREMENT promises that a key is never handed out twice: the new table's counter (the
+    /// highest key copied into it) is raised to the original's, which remembers deleted keys too.
+    /// </summary>
+    private static async Task CarrySequencesAsync(DbConnection connection, DbTransaction? tx, Dictionary<string, long> sequences, CancellationToken cancellationToken)
+    {
+        foreach (var (table, seq) in sequences)
+        {
+            var autoincrement = await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @table AND upper(sql) LIKE '%AUTOINCREMENT%'", new { table }, tx, cancellationToken) is not null;
+            if (!autoincrement)
+                continue;
+            var updated = await connection.ExecuteAsync("UPDATE sqlite_sequence SET seq = @seq WHERE name = @table AND seq < @seq", new { table, seq }, tx, cancellationToken);
+            if (updated == 0 && await connection.ScalarAsync("SELECT 1 FROM sqlite_sequence WHERE name = @table", new { table }, tx, cancellationToken) is null)
+                await connection.ExecuteAsync("INSERT INTO sqlite_sequence (name, seq) VALUES (@table, @seq)", new { table, seq }, tx, cancellationToken);
+        }
     }
 
     /// <summary>Views bind by name, so they now read the new table; one that no longer compiles (a column it reads is gone) stops the cut-over.</summary>

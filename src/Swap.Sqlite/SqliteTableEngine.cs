@@ -87,6 +87,25 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
                 g.First().String("on_update")))
             .ToList();
 
+        // Other tables' foreign keys that name this one: a swap must not drop or rename it with foreign keys on.
+        var children = (await connection.QueryAsync(
+                "SELECT m.name AS child, f.id, f.seq, f.\"from\", f.\"to\", f.on_delete, f.on_update FROM sqlite_master m, pragma_foreign_key_list(m.name) f " +
+                "WHERE m.type = 'table' AND f.\"table\" = @name COLLATE NOCASE AND m.name <> @name COLLATE NOCASE",
+                new { name = table },
+                transaction,
+                cancellationToken))
+            .Where(r => !SwapNames.IsSwapName(r.String("child")!))
+            .GroupBy(r => (Child: r.String("child")!, Id: r.Int64("id")))
+            .Select(g => new ForeignKeySchema(
+                $"fk{g.Key.Id}",
+                g.Key.Child,
+                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("from")!).ToList(),
+                table,
+                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("to") ?? "").ToList(),
+                g.First().String("on_delete"),
+                g.First().String("on_update")))
+            .ToList();
+
         var triggers = (await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @name", new { name = table }, transaction, cancellationToken))
             .Select(r => new TriggerSchema(r.String("name")!, r.String("sql")!))
             .ToList();
@@ -99,6 +118,7 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
             PrimaryKey = pk.Values.ToList(),
             Indexes = indexes,
             ForeignKeys = fks,
+            ReferencedBy = children,
             Triggers = triggers,
             EstimatedRows = count,
             Extra = new Dictionary<string, string> { ["sql"] = create },
