@@ -210,8 +210,43 @@ internal sealed partial class PostgresTableEngine
             transaction,
             cancellationToken);
 
+        // Objects a swap cannot carry to the new table: rules on it, and functions bound to it (a
+        // parameter or result of its row type, or a SQL-standard body that reads it), which would
+        // keep the old table from being dropped and go on using it.
+        var rules = await connection.QueryAsync(
+            "SELECT rulename AS name FROM pg_rewrite WHERE ev_class = @oid AND rulename <> '_RETURN' ORDER BY rulename",
+            new { oid },
+            transaction,
+            cancellationToken);
+        var functions = await connection.QueryAsync(
+            """
+            SELECT DISTINCT p.oid::regprocedure::text AS name
+            FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+            WHERE d.classid = 'pg_proc'::regclass
+              AND ((d.refclassid = 'pg_class'::regclass AND d.refobjid = @oid)
+                OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = (SELECT reltype FROM pg_class WHERE oid = @oid)))
+            ORDER BY 1
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+        var columnGrants = await connection.QueryAsync(
+            """
+            SELECT a.attname AS col, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges
+            FROM pg_attribute a, aclexplode(a.attacl) x
+            WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL AND x.grantee <> (SELECT relowner FROM pg_class WHERE oid = @oid)
+            GROUP BY a.attname, x.grantee ORDER BY 1, 2
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+
         var extra = new Dictionary<string, string>
         {
+            ["rules"] = JsonSerializer.Serialize(rules.Select(r => r.String("name")!)),
+            ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
+            ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")! })),
             ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["owner"] = h.String("owner") ?? "",
             ["kind"] = h.String("kind") ?? "r",

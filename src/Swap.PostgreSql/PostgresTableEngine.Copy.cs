@@ -21,6 +21,10 @@ internal sealed partial class PostgresTableEngine
             if (view[1] == "m")
                 yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
         }
+        foreach (var rule in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("rules") ?? "[]") ?? [])
+            yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
+        foreach (var function in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("functions") ?? "[]") ?? [])
+            yield return $"The function {function} is bound to it (a parameter or result of its row type, or a SQL-standard body that reads it): it would keep using the old table, which then could not be dropped. Drop the function in the migration before the swap and create it again after.";
         if (target is null)
             yield break;
         var droppedColumns = original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
@@ -153,6 +157,13 @@ internal sealed partial class PostgresTableEngine
             sql.Add($"ALTER TABLE {copy} OWNER TO {D.Quote(owner)}");
         foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("grants") ?? "[]") ?? [])
             sql.Add($"GRANT {grant[1]} ON {copy} TO {(grant[0] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[0]))}");
+        foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("column_grants") ?? "[]") ?? [])
+        {
+            if (dropped.Contains(grant[0]))
+                continue;
+            var column = target?.Columns.First(t => string.Equals(t.OriginalName, grant[0], StringComparison.OrdinalIgnoreCase)).Name ?? grant[0];
+            sql.Add($"GRANT {grant[2]} ({D.Quote(column)}) ON {copy} TO {(grant[1] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[1]))}");
+        }
         return sql;
     }
 

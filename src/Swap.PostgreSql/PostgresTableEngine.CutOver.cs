@@ -34,7 +34,7 @@ internal sealed partial class PostgresTableEngine
         {
             var views = await connection.QueryAsync(
                 """
-                SELECT DISTINCT v.relname AS name, pg_get_viewdef(v.oid) AS def
+                SELECT DISTINCT v.relname AS name, pg_get_viewdef(v.oid) AS def, coalesce(array_to_string(v.reloptions, ', '), '') AS options
                 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
                 WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid AND v.relkind = 'v'
                 """,
@@ -46,7 +46,7 @@ internal sealed partial class PostgresTableEngine
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
             await MovePartitionIndexNamesAsync(connection, tx, spec, cancellationToken);
             await MoveSequencesAsync(connection, tx, spec, now, cancellationToken);
-            foreach (var sql in Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("def")!))))
+            foreach (var sql in Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("options")!, v.String("def")!))))
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
         }
         await recordSwapped(tx);
@@ -68,7 +68,7 @@ internal sealed partial class PostgresTableEngine
             if (SwapsPartitions(spec))
                 sql.Add("-- the new partitions' indexes take the names of the old partitions' indexes (renamed away first)");
             sql.Add("-- move serial sequences to the new table, carry identity values over");
-            sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (v[0], "<its current definition>"))));
+            sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (v[0], "", "<its current definition>"))));
         }
         sql.Add("COMMIT");
         return sql;
@@ -133,13 +133,14 @@ internal sealed partial class PostgresTableEngine
     }
 
     /// <summary>Puts back what binds by identity: the user's triggers, dependent views, and foreign keys both ways (NOT VALID, validated after).</summary>
-    private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string Name, string Definition)> views)
+    private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string Name, string Options, string Definition)> views)
     {
         var orig = Q(spec.Original.Name);
         var sql = new List<string>();
         sql.AddRange(now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).Select(t => t.Definition));
-        foreach (var (name, definition) in views)
-            sql.Add($"CREATE OR REPLACE VIEW {Q(name)} AS {definition.TrimEnd().TrimEnd(';')}");
+        // With the view's own options (check_option, security_barrier, security_invoker), which a plain replace would reset.
+        foreach (var (name, options, definition) in views)
+            sql.Add($"CREATE OR REPLACE VIEW {Q(name)}{(options.Length > 0 ? $" WITH ({options})" : "")} AS {definition.TrimEnd().TrimEnd(';')}");
         foreach (var fk in spec.TargetForeignKeys)
             sql.Add($"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(fk.Name)} {ForeignKeyDef(fk)} NOT VALID");
         foreach (var fk in now.ReferencedBy)

@@ -1,0 +1,87 @@
+using Swap.Data;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// PostgreSQL objects bound to a swapped table, as a user's database has them: views keep their
+/// options (WITH CHECK OPTION, security_barrier) when they are replaced at the cut-over, column
+/// grants move with the table, and rules and functions bound to its row type, which a swap cannot
+/// carry, are refused before anything is written (exit 7), naming the object.
+/// </summary>
+public class PostgresBoundObjectTests
+{
+    private const string AddNote = """
+        using Swap.Engine;
+
+        public sealed class MigrateItems : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var items = await db.UseTableForAlterAsync("items");
+                items.AddColumn(DbColumn.String("note", 10).FillWith("'x'"));
+                items.RenameColumn("v", "label");
+                await db.DoneUsingTablesAsync("items");
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Views_keep_their_options_and_column_grants_move_with_the_table()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await using var reader = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 200);
+        var role = $"\"{reader.Name}\"";
+        await target.ExecuteAsync($"""
+            CREATE VIEW low_items AS SELECT id, k, n FROM items WHERE k < 500 WITH LOCAL CHECK OPTION;
+            CREATE VIEW barrier_items WITH (security_barrier = true) AS SELECT id, k FROM items WHERE n = 0;
+            GRANT SELECT (id, v) ON items TO {role};
+            GRANT UPDATE (n) ON items TO {role};
+            """);
+        EngineKit.WriteSwapScript(target, AddNote);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(200L, await target.ScalarAsync("SELECT count(*) FROM items WHERE note = 'x'"));
+        Assert.Equal(
+            ["barrier_items security_barrier=true", "low_items check_option=local"],
+            await target.ColumnAsync("SELECT relname || ' ' || array_to_string(reloptions, ',') FROM pg_class WHERE relname IN ('low_items', 'barrier_items') ORDER BY relname"));
+        // The check option still holds on the new table.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO low_items (id, k, n) VALUES (-1, 900, 0)"));
+        Assert.Equal(
+            ["id SELECT", "label SELECT", "n UPDATE"],
+            await target.ColumnAsync($"SELECT column_name || ' ' || privilege_type FROM information_schema.column_privileges WHERE table_name = 'items' AND grantee = '{reader.Name}' ORDER BY 1"));
+        await using (var c = await target.OpenAsync())
+        {
+            await c.ExecuteAsync($"SET ROLE {role}", default);
+            Assert.Equal(200L, Convert.ToInt64(await c.ScalarAsync("SELECT count(label) FROM items", default)));
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => c.ScalarAsync("SELECT count(k) FROM items", default));
+            await c.ExecuteAsync("RESET ROLE", default);
+        }
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [InlineData("CREATE RULE items_soft_delete AS ON DELETE TO items DO INSTEAD UPDATE items SET n = 1 WHERE id = OLD.id", "The rule 'items_soft_delete' is defined on it")]
+    [InlineData("CREATE FUNCTION item_total(i items) RETURNS bigint LANGUAGE sql AS 'SELECT i.k * 2'", "The function item_total(items) is bound to it")]
+    [InlineData("CREATE FUNCTION item_count() RETURNS bigint LANGUAGE sql RETURN (SELECT count(*) FROM items)", "The function item_count() is bound to it")]
+    public async Task A_rule_or_a_function_bound_to_the_table_is_refused_before_anything_is_written(string create, string message)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 200);
+        await target.ExecuteAsync(create);
+        EngineKit.WriteSwapScript(target, AddNote);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains(message, run.Err, StringComparison.Ordinal);
+        Assert.Contains("Drop ", run.Err, StringComparison.Ordinal);
+        Assert.Equal(["id", "k", "n", "v"], await target.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' ORDER BY 1"));
+        Assert.Equal(200L, await target.ScalarAsync("SELECT count(*) FROM items"));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
