@@ -66,12 +66,16 @@ internal sealed class CliSettings
         foreach (var dll in dlls.Where(d => !File.Exists(d)))
             throw new SwapException(SwapErrorKind.Usage, $"The migrations assembly '{dll}' does not exist. Build it, or fix the path in --assembly or swap.json.");
         var timeout = lockTimeout ?? json?.LockTimeout;
+        var prefix = historyPrefix ?? json?.HistoryPrefix ?? "swap";
+        // An empty prefix (an unset shell variable, say) would start a second, empty history and apply every script again.
+        if (string.IsNullOrWhiteSpace(prefix) || prefix != prefix.Trim())
+            throw new SwapException(SwapErrorKind.Usage, $"The history prefix '{prefix}' is empty or has spaces around it; Swap would keep a second history under it and apply every script again. Give the prefix your history tables have (the default is 'swap': swap_history, swap_journal, swap_lock), or leave --history-prefix out.");
         return new CliSettings
         {
             Db = db ?? environment("SWAP_DB") ?? json?.Db,
             Migrations = folders,
             Assemblies = dlls,
-            HistoryPrefix = historyPrefix ?? json?.HistoryPrefix ?? "swap",
+            HistoryPrefix = prefix,
             LockTimeout = timeout is null ? TimeSpan.Zero : Durations.Parse(timeout, "--lock-timeout"),
             WorkingDirectory = workingDirectory,
             ConfigFile = json is null ? null : file,

@@ -93,7 +93,7 @@ internal sealed partial class PostgresTableEngine
                         THEN substr(d.def, strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
                    pg_get_expr(ix.indpred, ix.indrelid) AS pred, am.amname AS method,
-                   (SELECT con.conname FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid) AS constraint_name,
+                   (SELECT con.conname FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_name,
                    (SELECT json_agg(COALESCE(a.attname, '') ORDER BY k.ord) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                       LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum)::text AS cols
             FROM pg_index ix

@@ -120,6 +120,9 @@ public sealed class DatabaseUrl
         path = Uri.UnescapeDataString(path);
         if (path.Length == 0)
             throw Invalid(original, "it names no file");
+        if (path == ":memory:" || path.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase))
+            throw Invalid(original, "an in-memory SQLite database is gone when the command ends, with everything applied to it; name a file");
+        CheckOptions(original, DatabaseEngine.Sqlite, options);
         return new DatabaseUrl(DatabaseEngine.Sqlite, null, null, null, null, path, options);
     }
 
@@ -172,7 +175,27 @@ public sealed class DatabaseUrl
         }
         if (host.Length == 0 && !options.ContainsKey("socket"))
             host = "localhost";
+        CheckOptions(original, engine, options);
         return new DatabaseUrl(engine, Uri.UnescapeDataString(host), port, user, password, database, options);
+    }
+
+    /// <summary>The query-string options each engine's URL takes (docs/cli.md, "Database URLs").</summary>
+    private static readonly IReadOnlyDictionary<DatabaseEngine, string[]> KnownOptions = new Dictionary<DatabaseEngine, string[]>
+    {
+        [DatabaseEngine.MySql] = ["socket", "sslmode", "sslca", "ssl-ca", "sslcert", "ssl-cert", "sslkey", "ssl-key", "allow_public_key_retrieval", "connect_timeout"],
+        [DatabaseEngine.PostgreSql] = ["socket", "schema", "sslmode", "application_name", "connect_timeout"],
+        [DatabaseEngine.Sqlite] = [],
+    };
+
+    /// <summary>A misspelt option (<c>shema=</c>) would otherwise be ignored and the run go elsewhere than meant.</summary>
+    private static void CheckOptions(string original, DatabaseEngine engine, IReadOnlyDictionary<string, string> options)
+    {
+        var known = KnownOptions[engine];
+        var unknown = options.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count == 0)
+            return;
+        var takes = known.Length == 0 ? "a SQLite URL takes no options" : $"a {(engine == DatabaseEngine.MySql ? "mysql" : "postgres")} URL takes {string.Join(", ", known)}";
+        throw Invalid(original, $"it has the option(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which Swap does not know ({takes})");
     }
 
     private static int ParsePort(string original, string text) =>

@@ -31,6 +31,7 @@ public class CliCases
         { DatabaseEngine.PostgreSql, ["up", "--lock-timeout", "soon"], "error: --lock-timeout 'soon' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.MySql, ["up", "--time-budget", "-5m"], "error: --time-budget '-5m' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["cleanup", "--script", "MigrateNoSuch"], "error: 'MigrateNoSuch' has no history or journal here; 'swap status' lists the scripts.\n" },
+        { DatabaseEngine.PostgreSql, ["up", "--history-prefix", ""], "error: The history prefix '' is empty or has spaces around it; Swap would keep a second history under it and apply every script again." },
     };
 
     [Theory]
@@ -50,6 +51,7 @@ public class CliCases
         { "oracle://scott:tiger@db.example:1521/orcl", "error: The database URL 'oracle://scott:***@db.example:1521/orcl' is not valid: the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres." },
         { "postgres://swap:pw@127.0.0.1:99999/swap_test", "error: The database URL 'postgres://swap:***@127.0.0.1:99999/swap_test' is not valid: the port '99999' is not a number from 1 to 65535." },
         { "mysql://swap:pw@127.0.0.1:3306", "error: The database URL 'mysql://swap:***@127.0.0.1:3306' is not valid: it names no database (…/dbname)." },
+        { "postgres://swap:pw@127.0.0.1:55432/swap_test?shema=billing", "error: The database URL 'postgres://swap:***@127.0.0.1:55432/swap_test?shema=billing' is not valid: it has the option(s) 'shema', which Swap does not know" },
     };
 
     [Theory]

@@ -84,4 +84,37 @@ public class PostgresBoundObjectTests
         Assert.Empty(await target.HistoryIdsAsync());
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Fact]
+    public async Task A_table_with_a_foreign_key_to_itself_swaps_and_the_key_points_at_the_new_table()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync("""
+            CREATE TABLE tree (id int NOT NULL PRIMARY KEY, parent_id int NULL, name text, CONSTRAINT fk_tree_parent FOREIGN KEY (parent_id) REFERENCES tree (id) ON DELETE CASCADE);
+            INSERT INTO tree VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 2, 'b'), (4, 1, 'c');
+            """);
+        EngineKit.WriteSwapScript(target, """
+            using Swap.Engine;
+
+            public sealed class MigrateTree : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("tree");
+                    t.AddColumn(DbColumn.String("w", 10).FillWith("'x'"));
+                    await db.DoneUsingTablesAsync("tree");
+                }
+            }
+            """, "20260101000000_MigrateTree.cs");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["1  root x", "2 1 a x", "3 2 b x", "4 1 c x"], await target.ColumnAsync("SELECT concat_ws(' ', id, coalesce(parent_id::text, ''), name, w) FROM tree ORDER BY id"));
+        Assert.Equal(["fk_tree_parent tree"], await target.ColumnAsync("SELECT conname || ' ' || confrelid::regclass::text FROM pg_constraint WHERE conrelid = 'tree'::regclass AND contype = 'f'"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO tree (id, parent_id) VALUES (9, 99)"));
+        await target.ExecuteAsync("DELETE FROM tree WHERE id = 2");
+        Assert.Equal([1L, 4L], (await target.QueryAsync("SELECT id FROM tree ORDER BY id")).Select(r => Convert.ToInt64(r["id"])));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }

@@ -51,6 +51,10 @@ public class DatabaseUrlTests
     [InlineData("mysql://u:p@host/", "names no database")]
     [InlineData("nonsense", "no scheme")]
     [InlineData("sqlite:", "names no file")]
+    [InlineData("postgres://u:p@host/db?shema=billing", "the option(s) 'shema', which Swap does not know (a postgres URL takes socket, schema, sslmode, application_name, connect_timeout)")]
+    [InlineData("mysql://u:p@host/db?sslmod=required&socket=/s", "the option(s) 'sslmod', which Swap does not know (a mysql URL takes socket, sslmode,")]
+    [InlineData("sqlite:ro.db?mode=ro", "the option(s) 'mode', which Swap does not know (a SQLite URL takes no options)")]
+    [InlineData("sqlite::memory:", "an in-memory SQLite database is gone when the command ends")]
     public void Rejects_malformed_urls_with_a_usage_error_that_hides_the_password(string text, string reason)
     {
         var e = Assert.Throws<SwapException>(() => DatabaseUrl.Parse(text));

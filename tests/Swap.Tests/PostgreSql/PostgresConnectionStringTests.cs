@@ -16,7 +16,7 @@ public class PostgresConnectionStringTests
     }
 
     [Theory]
-    [InlineData("sslmode=bogus", "sslmode=bogus is not one of disable, allow, prefer, require, verifyca, verifyfull")]
+    [InlineData("sslmode=bogus", "sslmode=bogus is not one of disable, allow, prefer, require, verify-ca, verify-full")]
     [InlineData("sslmode=2", "sslmode=2 is not one of")]
     [InlineData("connect_timeout=abc", "connect_timeout=abc is not a whole number of seconds")]
     [InlineData("connect_timeout=-1", "connect_timeout=-1 is not a whole number of seconds")]
