@@ -148,11 +148,7 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
                 await BuildAsync(builder, spec, stop.Token, report: false);
         }, stop.Token);
         verifier.SilentWhile = indexing;
-        try
-        {
-            await verifyAll();
-        }
-        catch
+        async Task StopIndexingAsync()
         {
             await stop.CancelAsync();
             try
@@ -163,11 +159,23 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
             {
                 // Verification's failure is the one to report; the build was stopped because of it.
             }
+        }
+        // A difference found while a build holds SQLite's write lock: stop the build first, or
+        // removing capture would wait for that lock and fail instead of recording the difference.
+        verifier.StopBesideAsync = StopIndexingAsync;
+        try
+        {
+            await verifyAll();
+        }
+        catch
+        {
+            await StopIndexingAsync();
             throw;
         }
         finally
         {
             verifier.SilentWhile = null;
+            verifier.StopBesideAsync = null;
         }
         await indexing;
         verifier.ReportSilentProgress();

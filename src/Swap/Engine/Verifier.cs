@@ -17,6 +17,13 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
     /// <summary>While set and running, verification reports nothing (the indexes are still being built).</summary>
     public Task? SilentWhile { get; set; }
 
+    /// <summary>
+    /// Stops whatever runs beside verification before a failure is recorded (the index builds on
+    /// their own connection): removing capture needs the write lock, which on SQLite a running
+    /// <c>CREATE INDEX</c> holds for as long as it runs.
+    /// </summary>
+    public Func<Task>? StopBesideAsync { get; set; }
+
     public static int Chunk => TableComparer.Chunk;
 
     /// <summary>Compares the copy of <paramref name="spec"/>'s table with the original, range by range.</summary>
@@ -32,6 +39,9 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
                     swap.Run.ThrowIfBudgetSpent();
                 await swap.ControlPointAsync();
                 await swap.EnsureRunLockAsync();
+                // A build beside verification failed: its error stops verification too.
+                if (SilentWhile is { IsFaulted: true } failedBeside)
+                    await failedBeside;
             },
             last =>
             {
@@ -92,6 +102,8 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
             ? " A new unique index, a NOT NULL column or a FillWith expression may have rejected a write the application made during the copy."
             : "";
         swap.Data.Failure = $"{spec.Original.Name}: {what}";
+        if (StopBesideAsync is { } stopBeside)
+            await stopBeside();
         if (!swap.InTransaction)
         {
             // Stop adding work to the application's writes; the copy stays for inspection.
