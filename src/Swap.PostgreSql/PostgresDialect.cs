@@ -20,7 +20,8 @@ internal sealed partial class PostgresDialect : SqlDialect
         DelimiterCommand: false,
         TriggerBodies: false,
         NestedBlockComments: true,
-        EscapeStrings: true);
+        EscapeStrings: true,
+        AtomicBodies: true);
 
     public override string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
@@ -28,6 +29,9 @@ internal sealed partial class PostgresDialect : SqlDialect
     private static partial Regex OutsideTransaction();
 
     /// <summary>False for statements PostgreSQL refuses to run inside a transaction block.</summary>
+    /// <summary>Npgsql's SQL rewriting splits text at semicolons, also inside a <c>BEGIN ATOMIC</c> body; a one-command batch is sent as it is.</summary>
+    internal override bool SendsOneStatementAsBatch => true;
+
     public override bool CanShareTransaction(string sql) => !OutsideTransaction().IsMatch(sql);
 
     protected override string TextType => "TEXT";

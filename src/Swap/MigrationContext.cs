@@ -64,7 +64,11 @@ public sealed partial class MigrationContext
             {
                 try
                 {
-                    return await session.Connection.ExecuteAsync(sql, parameters, tx, session.CancellationToken);
+                    // One statement by Swap's own splitter (a SQL file's statements always are) goes
+                    // as a one-command batch where the driver would split it again at its semicolons.
+                    return dialect.SendsOneStatementAsBatch && session.Connection.CanCreateBatch && IsOneStatement(sql, dialect)
+                        ? await session.Connection.ExecuteAsBatchAsync(sql, parameters, tx, session.CancellationToken)
+                        : await session.Connection.ExecuteAsync(sql, parameters, tx, session.CancellationToken);
                 }
                 catch (Exception e) when (session.Database.IsDatabaseError(e))
                 {
@@ -75,6 +79,19 @@ public sealed partial class MigrationContext
             encode: n => n.ToString(CultureInfo.InvariantCulture),
             decode: d => d is null ? 0 : int.Parse(d, CultureInfo.InvariantCulture),
             alreadyDone: e => e is SwapException { InnerException: { } inner } && session.Database.IsAlreadyDone(inner));
+    }
+
+    private static bool IsOneStatement(string sql, Dialects.SqlDialect dialect)
+    {
+        try
+        {
+            return Discovery.SqlSplitter.Split(sql, dialect.Syntax, "statement").Count == 1;
+        }
+        catch (SwapException)
+        {
+            // Text Swap's splitter cannot read (an unclosed quote): the server says what is wrong.
+            return false;
+        }
     }
 
     /// <summary>Runs a query and returns its rows. Reads are not journaled: a resumed script reads again.</summary>

@@ -23,6 +23,19 @@ internal static class DbCommands
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Runs one statement as a one-command batch, which a driver sends without splitting it (see <see cref="Dialects.SqlDialect.SendsOneStatementAsBatch"/>).</summary>
+    public static async Task<int> ExecuteAsBatchAsync(this DbConnection connection, string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        foreach (var p in SqlParameters.Create(command.CreateParameter, SqlParameters.Read(parameters)))
+            command.Parameters.Add(p);
+        batch.BatchCommands.Add(command);
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public static Task<int> ExecuteAsync(this DbConnection connection, string sql, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(sql, null, null, cancellationToken);
 

@@ -28,9 +28,16 @@ internal static class SqlParameters
 
     public static void Bind(DbCommand command, IEnumerable<KeyValuePair<string, object?>> parameters)
     {
+        foreach (var p in Create(command.CreateParameter, parameters))
+            command.Parameters.Add(p);
+    }
+
+    /// <summary>The parameters as the driver's own (<c>@name</c>, null as DBNull, times in UTC, enums by name).</summary>
+    public static IEnumerable<DbParameter> Create(Func<DbParameter> create, IEnumerable<KeyValuePair<string, object?>> parameters)
+    {
         foreach (var (name, value) in parameters)
         {
-            var p = command.CreateParameter();
+            var p = create();
             p.ParameterName = name.StartsWith('@') ? name : "@" + name;
             p.Value = value switch
             {
@@ -39,7 +46,7 @@ internal static class SqlParameters
                 Enum e => e.ToString(),
                 _ => value,
             };
-            command.Parameters.Add(p);
+            yield return p;
         }
     }
 }

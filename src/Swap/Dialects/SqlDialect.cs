@@ -31,6 +31,13 @@ internal abstract partial class SqlDialect
     /// </summary>
     public abstract bool CanShareTransaction(string sql);
 
+    /// <summary>
+    /// True when the driver would split a statement's text at semicolons of its own (Npgsql's SQL
+    /// rewriting cuts a <c>BEGIN ATOMIC</c> body apart): a single statement is then sent as a
+    /// one-command batch, which the driver sends as it is.
+    /// </summary>
+    internal virtual bool SendsOneStatementAsBatch => false;
+
     /// <summary>The first keyword of a statement, upper-case, skipping comments and parentheses.</summary>
     public static string FirstKeyword(string sql) => FirstKeywords(sql, 1).FirstOrDefault() ?? "";
 

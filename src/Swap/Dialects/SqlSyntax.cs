@@ -9,6 +9,7 @@ namespace Swap.Dialects;
 /// <param name="TriggerBodies"><c>CREATE TRIGGER … BEGIN … END</c> bodies hold semicolons (SQLite).</param>
 /// <param name="NestedBlockComments">Block comments nest (PostgreSQL).</param>
 /// <param name="EscapeStrings"><c>E'…'</c> strings take backslash escapes even where plain strings do not (PostgreSQL).</param>
+/// <param name="AtomicBodies"><c>CREATE FUNCTION … BEGIN ATOMIC … END</c> bodies hold semicolons (PostgreSQL 14+).</param>
 internal sealed record SqlSyntax(
     bool BackslashEscapes,
     bool HashComments,
@@ -17,4 +18,5 @@ internal sealed record SqlSyntax(
     bool DelimiterCommand,
     bool TriggerBodies,
     bool NestedBlockComments,
-    bool EscapeStrings = false);
+    bool EscapeStrings = false,
+    bool AtomicBodies = false);

@@ -23,6 +23,8 @@ internal static class SqlSplitter
         var words = new List<string>(); // leading keywords of the current statement (for trigger bodies)
         var blockDepth = 0;
         var sawBegin = false;
+        var inAtomic = false;        // inside a BEGIN ATOMIC … END body (PostgreSQL)
+        string? previousWord = null;
         var i = 0;
 
         void Flush()
@@ -35,6 +37,8 @@ internal static class SqlSplitter
             words.Clear();
             blockDepth = 0;
             sawBegin = false;
+            inAtomic = false;
+            previousWord = null;
         }
 
         SwapException Unclosed(string what, int openedOn) => new(
@@ -200,6 +204,20 @@ internal static class SqlSplitter
                     else if (word.Equals("END", StringComparison.OrdinalIgnoreCase) && blockDepth > 0)
                         blockDepth--;
                 }
+                if (syntax.AtomicBodies)
+                {
+                    // The body's statements end with ';' and the body with END (a CASE inside has its own END).
+                    if (!inAtomic && word.Equals("ATOMIC", StringComparison.OrdinalIgnoreCase) && "BEGIN".Equals(previousWord, StringComparison.OrdinalIgnoreCase) && words.Count > 0 && words[0] == "CREATE")
+                    {
+                        inAtomic = true;
+                        blockDepth++;
+                    }
+                    else if (inAtomic && word.Equals("CASE", StringComparison.OrdinalIgnoreCase))
+                        blockDepth++;
+                    else if (inAtomic && word.Equals("END", StringComparison.OrdinalIgnoreCase) && blockDepth > 0)
+                        blockDepth--;
+                }
+                previousWord = word;
                 current.Append(word);
                 i = j;
                 continue;

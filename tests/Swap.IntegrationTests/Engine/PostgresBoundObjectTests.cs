@@ -118,3 +118,43 @@ public class PostgresBoundObjectTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 }
+
+/// <summary>
+/// A SQL-standard function body (<c>BEGIN ATOMIC ... END</c>, PostgreSQL 14+) holds semicolons of
+/// its own: Swap's splitter keeps it one statement, and it reaches the server whole, from a SQL
+/// file and from <c>db.ExecuteAsync</c> (with a parameter too), while a C# script's text with two
+/// statements still runs both.
+/// </summary>
+public class PostgresAtomicBodyTests
+{
+    [Fact]
+    public async Task Begin_atomic_bodies_reach_the_server_whole_from_sql_files_and_csharp_scripts()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        target.Sql("20260101000000_create", """
+            CREATE TABLE stock (id INT PRIMARY KEY, qty INT NOT NULL);
+            CREATE FUNCTION total_qty() RETURNS bigint LANGUAGE sql
+            BEGIN ATOMIC
+              SELECT sum(qty) FROM stock;
+            END;
+            INSERT INTO stock VALUES (1, 5), (2, 7);
+            """);
+        target.CSharp("20260102000000_MoreFunctions", """
+            public sealed class MoreFunctions : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    await db.ExecuteAsync("CREATE FUNCTION qty_of(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT qty FROM stock WHERE id = i; END");
+                    await db.ExecuteAsync("INSERT INTO stock VALUES (@id, @qty)", new { id = 3, qty = 30 });
+                    await db.ExecuteAsync("UPDATE stock SET qty = qty + 1 WHERE id = 1; UPDATE stock SET qty = qty + 1 WHERE id = 2");
+                }
+            }
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(44L, Convert.ToInt64(await target.ScalarAsync("SELECT total_qty()")));
+        Assert.Equal(30, Convert.ToInt32(await target.ScalarAsync("SELECT qty_of(3)")));
+    }
+}

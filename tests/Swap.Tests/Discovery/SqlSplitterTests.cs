@@ -49,6 +49,17 @@ public class SqlSplitterTests
     }
 
     [Fact]
+    public void Postgres_begin_atomic_bodies_keep_their_semicolons_and_end_at_their_end()
+    {
+        const string body = "CREATE FUNCTION f(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN 1 ELSE 2 END; SELECT i; END";
+        Assert.Equal([body, "SELECT 2", "create procedure p() language sql begin atomic insert into t values (1); end"],
+            Texts(body + ";\nSELECT 2;\ncreate procedure p() language sql begin atomic insert into t values (1); end;", Syntaxes.Postgres));
+        // Elsewhere BEGIN and END are plain words: a transaction block splits as before.
+        Assert.Equal(["BEGIN", "SELECT 1", "END"], Texts("BEGIN;\nSELECT 1;\nEND;", Syntaxes.Postgres));
+        Assert.Equal(["CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1", "END"], Texts("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;\nEND;", Syntaxes.MySql));
+    }
+
+    [Fact]
     public void Postgres_escape_strings_take_backslash_escapes_but_plain_strings_do_not()
     {
         Assert.Equal(["SELECT E'it\\'s; x'", "SELECT e'\\\\'", "SELECT 2"], Texts("SELECT E'it\\'s; x';\nSELECT e'\\\\';\nSELECT 2;", Syntaxes.Postgres));
