@@ -31,7 +31,7 @@ internal sealed partial class SqliteTableEngine
                 $"'{parent.Original.Name}' is named by foreign keys ({string.Join(", ", by)}), and a one-transaction rebuild (--sqlite-online never) would drop it with foreign keys on, " +
                 "which runs their ON DELETE actions on the referencing rows or fails. Nothing was changed. Run without '--sqlite-online never': such a table swaps online, with foreign keys off for the cut-over.");
         }
-        var sequences = await SequencesAsync(connection, transaction, specs.Select(s => s.Original.Name), cancellationToken);
+        var sequences = await SequencesAsync(connection, transaction, specs.Select(s => (s.Original.Name, s.Original.Name)), cancellationToken);
         foreach (var sql in RebuildStatements(specs, options.KeepOldTables))
             await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
         await CarrySequencesAsync(connection, transaction, sequences, cancellationToken);
@@ -84,7 +84,8 @@ internal sealed partial class SqliteTableEngine
                     await connection.ExecuteAsync(sql, null, tx, cancellationToken);
             }
             await RenameIndexesAsync(connection, tx, specs, cancellationToken);
-            await CarrySequencesAsync(connection, tx, await SequencesAsync(connection, tx, specs.Select(s => s.Names.Old), cancellationToken, specs.Select(s => s.Original.Name)), cancellationToken);
+            // The original is now the old table, its counter renamed with it.
+            await CarrySequencesAsync(connection, tx, await SequencesAsync(connection, tx, specs.Select(s => (s.Names.Old, s.Original.Name)), cancellationToken), cancellationToken);
             foreach (var sql in triggers)
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
             await connection.ExecuteAsync("PRAGMA legacy_alter_table = OFF", null, tx, cancellationToken);
@@ -152,20 +153,18 @@ internal sealed partial class SqliteTableEngine
     private static bool IsReferenced(SwapSpec spec) => IsReferenced(spec.Original);
 
     /// <summary>
-    /// The AUTOINCREMENT counters (<c>sqlite_sequence</c>) of <paramref name="tables"/>, keyed by the
-    /// name each belongs to after the swap (<paramref name="targets"/>, by default the same names).
+    /// The AUTOINCREMENT counters (<c>sqlite_sequence</c>) of the tables named <c>From</c>, keyed by
+    /// the name (<c>To</c>) of the table that takes the counter over after the swap.
     /// </summary>
-    private static async Task<Dictionary<string, long>> SequencesAsync(DbConnection connection, DbTransaction? tx, IEnumerable<string> tables, CancellationToken cancellationToken, IEnumerable<string>? targets = null)
+    private static async Task<Dictionary<string, long>> SequencesAsync(DbConnection connection, DbTransaction? tx, IEnumerable<(string From, string To)> tables, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         if (await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'", null, tx, cancellationToken) is null)
             return found;
-        var names = tables.ToList();
-        var to = (targets ?? names).ToList();
-        for (var i = 0; i < names.Count; i++)
+        foreach (var (from, to) in tables)
         {
-            if (await connection.ScalarAsync("SELECT seq FROM sqlite_sequence WHERE name = @name", new { name = names[i] }, tx, cancellationToken) is { } seq and not DBNull)
-                found[to[i]] = Number(seq);
+            if (await connection.ScalarAsync("SELECT seq FROM sqlite_sequence WHERE name = @name", new { name = from }, tx, cancellationToken) is { } seq and not DBNull)
+                found[to] = Number(seq);
         }
         return found;
     }
