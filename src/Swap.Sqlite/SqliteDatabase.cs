@@ -60,7 +60,11 @@ public sealed partial class SqliteDatabase : SwapDatabase
             // database instead, and says so.
             if (!warnedMissing)
             {
-                SqliteLog.MissingFile(LoggerFactory.CreateLogger("Swap.Sqlite"), Path);
+                var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+                if (folder is { Length: > 0 } && !Directory.Exists(folder))
+                    SqliteLog.MissingFolder(LoggerFactory.CreateLogger("Swap.Sqlite"), Path, folder);
+                else
+                    SqliteLog.MissingFile(LoggerFactory.CreateLogger("Swap.Sqlite"), Path);
                 warnedMissing = true;
             }
             return new SqliteConnection(SqliteConnectionString.From(":memory:"));

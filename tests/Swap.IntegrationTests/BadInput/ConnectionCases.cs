@@ -121,6 +121,23 @@ public class ConnectionCases
     }
 
     [Fact]
+    public async Task Status_of_a_sqlite_file_in_a_missing_folder_says_the_folder_is_missing_and_up_names_it()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        SwapScript(t);
+        var folder = Path.Combine(t.Target.Folder, "no-such-folder");
+        var file = Path.Combine(folder, "app.db");
+
+        var status = await t.RunRawAsync(["--db", "sqlite:" + file, "status"]);
+        var up = await t.RunRawAsync(["--db", "sqlite:" + file, "up"]);
+
+        Assert.Contains($"The SQLite database {file} does not exist, nor does its folder {folder}; showing it as empty. 'swap up' creates the file but not the folder", status.Err, StringComparison.Ordinal);
+        Assert.Equal(5, up.Code);
+        Assert.False(Directory.Exists(folder));
+        await t.AssertUnchangedAsync();
+    }
+
+    [Fact]
     public async Task Requiring_tls_from_a_server_without_it_is_a_connection_error()
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
