@@ -28,12 +28,22 @@ internal static class PostgresConnectionString
             PersistSecurityInfo = false,
         };
         if (url.Option("schema") is { } schema)
-            b.SearchPath = schema;
+            b.SearchPath = SearchPath(schema);
         if (url.Option("sslmode") is { } ssl)
             b.SslMode = SslModeOf(url, ssl);
         return b.ConnectionString;
     }
 
+
+    /// <summary>
+    /// The schema as a search path: PostgreSQL reads the setting as a list of names, so a name with
+    /// a space, comma or quote in it is quoted (a plain name is left as it is, folded to lower case
+    /// by the server as before).
+    /// </summary>
+    internal static string SearchPath(string schema) =>
+        schema.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '$')
+            ? schema
+            : "\"" + schema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static SslMode SslModeOf(DatabaseUrl url, string text) =>
         Enum.TryParse<SslMode>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode) && !char.IsDigit(text[0]) && Enum.IsDefined(mode)

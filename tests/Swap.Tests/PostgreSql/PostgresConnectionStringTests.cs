@@ -16,6 +16,18 @@ public class PostgresConnectionStringTests
     }
 
     [Theory]
+    [InlineData("billing", "billing")]
+    [InlineData("Billing", "Billing")]
+    [InlineData("Sales%20Data", "\"Sales Data\"")]
+    [InlineData("a%2Cb", "\"a,b\"")]
+    [InlineData("it%22s", "\"it\"\"s\"")]
+    public void A_schema_name_the_search_path_would_read_as_a_list_is_quoted(string option, string searchPath)
+    {
+        var b = new NpgsqlConnectionStringBuilder(PostgresConnectionString.From(DatabaseUrl.Parse($"postgres://app:pw@db/shop?schema={option}")));
+        Assert.Equal(searchPath, b.SearchPath);
+    }
+
+    [Theory]
     [InlineData("sslmode=bogus", "sslmode=bogus is not one of disable, allow, prefer, require, verify-ca, verify-full")]
     [InlineData("sslmode=2", "sslmode=2 is not one of")]
     [InlineData("connect_timeout=abc", "connect_timeout=abc is not a whole number of seconds")]
