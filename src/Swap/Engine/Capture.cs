@@ -17,6 +17,20 @@ internal sealed class Capture(SwapContext swap)
     public async Task InstallAsync()
     {
         swap.Report(swap.Specs[0], SwapPhase.InstallingCapture, 0, 0);
+        // The copy is filled from the original: rows a script wrote into it (UseTableAsync) would be
+        // emptied away below without a word, so they stop the swap before anything is installed.
+        foreach (var spec in swap.Specs)
+        {
+            if (await swap.QueryAsync($"SELECT 1 FROM {swap.Engine.Dialect.Quote(spec.Names.Copy)} LIMIT 1", [], $"read the copy of {spec.Original.Name}") is { Count: > 0 })
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"{swap.ScriptId}: the script wrote rows into the copy {spec.Names.Copy} of '{spec.Original.Name}' before DoneUsingTablesAsync. A copy is filled from the original, " +
+                    $"so those rows would be lost; nothing was swapped and the original is untouched. Change only the copy's structure with your SQL, and write rows to '{spec.Original.Name}' after DoneUsingTablesAsync; " +
+                    $"then run 'swap cleanup --script {swap.ScriptId}' and 'swap up' again.")
+                { ScriptId = swap.ScriptId };
+            }
+        }
         foreach (var spec in swap.Specs)
         {
             await swap.ExecAllAsync(swap.Engine.RemoveCapture(spec), "remove stale capture");

@@ -1,3 +1,4 @@
+using Swap.IntegrationTests.Infrastructure;
 using static Swap.IntegrationTests.BadInput.CatalogTarget;
 
 namespace Swap.IntegrationTests.BadInput;
@@ -34,6 +35,29 @@ public class MigrationCases
 
         AssertFails(run, 1, "error: MigrateNullRef threw NullReferenceException: Object reference not set to an instance of an object.\n");
         await t.AssertUnchangedAsync("MigrateNullRef");
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.MySql)]
+    public async Task Rows_a_script_writes_into_its_copy_stop_the_online_swap_instead_of_being_emptied_away(DatabaseEngine engine)
+    {
+        await using var t = await CreateAsync(engine);
+        var before = await t.Target.CountAsync("items");
+        t.CSharp("20261120000000", "MigrateOwnRows", """
+            var copy = await db.UseTableAsync("items");
+            await db.ExecuteAsync($"INSERT INTO {copy} (id, grp, name) VALUES (50, 5, 'added by the script')");
+            await db.DoneUsingTablesAsync("items");
+            """);
+
+        var run = await t.RunAsync("up");
+
+        AssertFails(run, 7, "the script wrote rows into the copy _items_swap_new of 'items' before DoneUsingTablesAsync. A copy is filled from the original, so those rows would be lost; nothing was swapped and the original is untouched.");
+        Assert.Equal(before, await t.Target.CountAsync("items"));
+        Assert.Equal(0, await t.Target.CountAsync("items", "id = 50"));
+        var cleanup = await t.RunAsync("cleanup", "--script", "MigrateOwnRows");
+        Assert.True(cleanup.Code == 0, cleanup.ToString());
+        Assert.Empty(await Swap.IntegrationTests.Engine.EngineKit.LeftoversAsync(t.Target));
     }
 
     [Fact]
