@@ -25,8 +25,26 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     /// <summary>A table name qualified with the target schema: triggers run under the application's search_path.</summary>
     private string Q(string table) => D.Quote(database.Schema) + "." + D.Quote(table);
 
+    /// <summary>
+    /// The copy's value of a retyped column. An explicit cast to a bounded character type
+    /// (<c>varchar(n)</c>, <c>char(n)</c>) cuts a longer value off without a word, so the value is
+    /// cast to the unbounded type and the copy's column bounds it on insert, where a value that does
+    /// not fit is an error (22001) that stops the swap, as on MySQL.
+    /// </summary>
     public override string Convert(string source, ColumnSchema from, ColumnSchema to) =>
-        string.Equals(from.NativeType, to.NativeType, StringComparison.Ordinal) ? source : $"CAST({source} AS {to.NativeType})";
+        string.Equals(from.NativeType, to.NativeType, StringComparison.Ordinal) ? source : $"CAST({source} AS {Unbounded(to.NativeType)})";
+
+    private static string Unbounded(string type)
+    {
+        var m = BoundedCharacterType().Match(type);
+        if (!m.Success)
+            return type;
+        var name = m.Groups[1].Value.ToLowerInvariant() is "character varying" or "varchar" ? "character varying" : "bpchar";
+        return name + m.Groups[2].Value;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(character varying|varchar|character|char|bpchar)\(\d+\)((?:\[\])*)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex BoundedCharacterType();
 
     /// <summary>Types without an equality operator are compared through their text form; the rest directly, which is much cheaper.</summary>
     private static readonly string[] NoEquality = ["json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle"];

@@ -52,13 +52,13 @@ SELECT o."k`ey" FROM "we""ird" o ORDER BY o."k`ey" LIMIT 1 OFFSET 999;
 SELECT o."k`ey" FROM "we""ird" o WHERE o."k`ey" > @l0 ORDER BY o."k`ey" LIMIT 1 OFFSET 999;
 
 -- CopyChunk(first)
-INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying(80)), "plain" FROM "public"."we""ird" o WHERE (o."k`ey" <= @u0);
+INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying), "plain" FROM "public"."we""ird" o WHERE (o."k`ey" <= @u0);
 
 -- CopyChunk(middle)
-INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying(80)), "plain" FROM "public"."we""ird" o WHERE (o."k`ey" > @l0) AND (o."k`ey" <= @u0);
+INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying), "plain" FROM "public"."we""ird" o WHERE (o."k`ey" > @l0) AND (o."k`ey" <= @u0);
 
 -- CopyChunk(last)
-INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying(80)), "plain" FROM "public"."we""ird" o WHERE (o."k`ey" > @l0);
+INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying), "plain" FROM "public"."we""ird" o WHERE (o."k`ey" > @l0);
 
 -- BuildIndexesPlan
 CREATE UNIQUE INDEX "_we""ird_pkey_swap_new" ON "_we""ird_swap_new" ("k`ey");
@@ -72,13 +72,13 @@ SELECT "id", "k0" FROM "_we""ird_swap_log" ORDER BY "id" LIMIT 100;
 DELETE FROM "_we""ird_swap_new" WHERE "k`ey" IN (@a0_0, @a1_0, @a2_0);
 
 -- ApplyRows(3)
-INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying(80)), "plain" FROM "public"."we""ird" o WHERE o."k`ey" IN (@a0_0, @a1_0, @a2_0);
+INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying), "plain" FROM "public"."we""ird" o WHERE o."k`ey" IN (@a0_0, @a1_0, @a2_0);
 
 -- DeleteLog(2)
 DELETE FROM "_we""ird_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETWEEN @r1a AND @r1b;
 
 -- Compare
-SELECT CASE WHEN c."k`ey" IS NULL THEN 'missing' WHEN s."k0" IS NULL THEN 'extra' ELSE 'different' END, COALESCE(s."k0", c."k`ey") FROM (SELECT o."k`ey" AS "k0", "k`ey" AS "m0", CAST("sp ace""col" AS character varying(80)) AS "m1", "plain" AS "m2" FROM "we""ird" o WHERE (o."k`ey" > @l0) AND (o."k`ey" <= @u0)) s FULL OUTER JOIN (SELECT * FROM "_we""ird_swap_new" c WHERE (c."k`ey" > @l0) AND (c."k`ey" <= @u0)) c ON c."k`ey" = s."k0" WHERE (c."k`ey" IS NULL OR s."k0" IS NULL OR NOT (CAST(s."m0" AS integer) IS NOT DISTINCT FROM c."k`ey" AND CAST(s."m1" AS character varying(80)) IS NOT DISTINCT FROM c."sp ace""col" AND CAST(s."m2" AS integer) IS NOT DISTINCT FROM c."plain")) AND NOT EXISTS (SELECT 1 FROM "_we""ird_swap_log" l WHERE l."k0" = COALESCE(s."k0", c."k`ey")) LIMIT 1;
+SELECT CASE WHEN c."k`ey" IS NULL THEN 'missing' WHEN s."k0" IS NULL THEN 'extra' ELSE 'different' END, COALESCE(s."k0", c."k`ey") FROM (SELECT o."k`ey" AS "k0", "k`ey" AS "m0", CAST("sp ace""col" AS character varying) AS "m1", "plain" AS "m2" FROM "we""ird" o WHERE (o."k`ey" > @l0) AND (o."k`ey" <= @u0)) s FULL OUTER JOIN (SELECT * FROM "_we""ird_swap_new" c WHERE (c."k`ey" > @l0) AND (c."k`ey" <= @u0)) c ON c."k`ey" = s."k0" WHERE (c."k`ey" IS NULL OR s."k0" IS NULL OR NOT (CAST(s."m0" AS integer) IS NOT DISTINCT FROM c."k`ey" AND CAST(s."m1" AS character varying(80)) IS NOT DISTINCT FROM c."sp ace""col" AND CAST(s."m2" AS integer) IS NOT DISTINCT FROM c."plain")) AND NOT EXISTS (SELECT 1 FROM "_we""ird_swap_log" l WHERE l."k0" = COALESCE(s."k0", c."k`ey")) LIMIT 1;
 
 -- CutOverPlan
 BEGIN;
