@@ -48,6 +48,20 @@ public sealed partial class MySqlDatabase : SwapDatabase
         dataSource = new MySqlDataSource(settings.ConnectionString);
     }
 
+    /// <summary>Named locks belong to the server: a lock this session holds, the other's session sees as used; then the database names decide.</summary>
+    internal override async Task<bool> IsSameDatabaseAsync(SwapDatabase other, CancellationToken cancellationToken)
+    {
+        if (other is not MySqlDatabase o || !string.Equals(DatabaseName, o.DatabaseName, StringComparison.OrdinalIgnoreCase))
+            return false;
+        var name = "swap-same-" + Guid.NewGuid().ToString("N");
+        await using var mine = await OpenConnectionAsync(cancellationToken);
+        await using var theirs = await o.OpenConnectionAsync(cancellationToken);
+        await mine.ScalarAsync("SELECT GET_LOCK(@name, 0)", new { name }, null, cancellationToken);
+        var used = await theirs.ScalarAsync("SELECT IS_USED_LOCK(@name)", new { name }, null, cancellationToken);
+        await mine.ScalarAsync("SELECT RELEASE_LOCK(@name)", new { name }, null, cancellationToken);
+        return used is not null;
+    }
+
     /// <summary>The database Swap works in, from the URL or the settings; the run lock is per database.</summary>
     public string DatabaseName { get; }
 

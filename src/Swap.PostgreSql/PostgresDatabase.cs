@@ -41,6 +41,22 @@ public sealed partial class PostgresDatabase : SwapDatabase
     private static NpgsqlDataSource Shared(string connectionString) =>
         DataSources.GetOrAdd(connectionString, cs => new NpgsqlDataSourceBuilder(cs).Build());
 
+    /// <summary>Advisory locks belong to one database of a server: a lock this session holds, the other's session cannot take.</summary>
+    internal override async Task<bool> IsSameDatabaseAsync(SwapDatabase other, CancellationToken cancellationToken)
+    {
+        if (other is not PostgresDatabase o || !string.Equals(Schema, o.Schema, StringComparison.Ordinal))
+            return false;
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        await using var mine = await OpenConnectionAsync(cancellationToken);
+        await using var theirs = await o.OpenConnectionAsync(cancellationToken);
+        await mine.ExecuteAsync($"SELECT pg_advisory_lock(-{key})", cancellationToken);
+        var taken = Equals(await theirs.ScalarAsync($"SELECT pg_try_advisory_lock(-{key})", cancellationToken), true);
+        if (taken)
+            await theirs.ExecuteAsync($"SELECT pg_advisory_unlock(-{key})", cancellationToken);
+        await mine.ExecuteAsync($"SELECT pg_advisory_unlock(-{key})", cancellationToken);
+        return !taken;
+    }
+
     /// <summary>The schema Swap works in (the URL's <c>schema</c> option, default <c>public</c>); set as <c>search_path</c> on each connection.</summary>
     public string Schema { get; }
 

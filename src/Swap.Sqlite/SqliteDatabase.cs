@@ -45,6 +45,19 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary><c>sqlite:</c> and the file's full path.</summary>
     public override string DisplayName => "sqlite:" + Path;
 
+    internal override Task<bool> IsSameDatabaseAsync(SwapDatabase other, CancellationToken cancellationToken) =>
+        Task.FromResult(other is SqliteDatabase o && string.Equals(RealPath(Path), RealPath(o.Path), StringComparison.Ordinal));
+
+    /// <summary>The file a path leads to, through symbolic links.</summary>
+    private static string RealPath(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(full);
+        var realFolder = folder is null ? null : new DirectoryInfo(folder).ResolveLinkTarget(true)?.FullName ?? folder;
+        var inFolder = realFolder is null ? full : System.IO.Path.Combine(realFolder, System.IO.Path.GetFileName(full));
+        return File.Exists(inFolder) ? new FileInfo(inFolder).ResolveLinkTarget(true)?.FullName ?? inFolder : inFolder;
+    }
+
     /// <summary>The file's full path: one runner at a time per file.</summary>
     public override string LockScope => Path;
 

@@ -68,6 +68,9 @@ internal sealed class RehearseCommand : ICommand
             if (source is not null)
                 await CloneAsync(invocation, source, staging, ct);
             RequireFile(staging, "--on");
+            // The same database under another spelling (localhost for 127.0.0.1, a symbolic link): asked of the databases themselves.
+            if (productionDb is not null && await stagingDb.IsSameDatabaseAsync(productionDb, ct))
+                throw new SwapException(SwapErrorKind.Usage, $"--on {staging} reaches the production database (--db {production}) under another name; a rehearsal runs on a staging copy and only reads production.");
             var report = await migrator.RehearseAsync(new RehearsalOptions { Production = productionDb, ClonedFrom = source?.ToString(), LoadRate = parse.GetValue(load) }, ct);
             var folderPath = parse.GetValue(reportDir) is { } d
                 ? Path.GetFullPath(d, invocation.WorkingDirectory)

@@ -39,6 +39,13 @@ public abstract partial class SwapDatabase
     /// <summary>False on MySQL, where DDL commits implicitly.</summary>
     public abstract bool TransactionalDdl { get; }
 
+    /// <summary>
+    /// True when <paramref name="other"/> reaches the same database as this one, however its URL
+    /// spells the host or path (a rehearsal must never run on production). The servers tell it by a
+    /// lock one session takes and the other sees; SQLite by the file the paths lead to.
+    /// </summary>
+    internal virtual Task<bool> IsSameDatabaseAsync(SwapDatabase other, CancellationToken cancellationToken) => Task.FromResult(false);
+
     /// <summary>Opens a new connection. Failures come back as <see cref="SwapException"/> of kind <see cref="SwapErrorKind.Connection"/>.</summary>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {

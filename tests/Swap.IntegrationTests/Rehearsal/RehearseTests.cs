@@ -241,6 +241,37 @@ public class RehearseTests
             Assert.Equal(["20261201000000_add_note:applied", "MigrateIndexNote:failed"], await RehearsalKit.HistoryAsync(c));
     }
 
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.Sqlite)]
+    public async Task Production_under_another_name_is_refused_as_staging_and_stays_untouched(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await target.ExecuteAsync("CREATE TABLE items (id INT NOT NULL PRIMARY KEY)");
+        target.Sql("20261201000000_drop_items", "DROP TABLE items;");
+        var production = target.UrlText;
+        string staging;
+        if (engine == DatabaseEngine.Sqlite)
+        {
+            var link = Path.Combine(target.Folder, "staging-link.db");
+            File.CreateSymbolicLink(link, target.Url.Database);
+            staging = "sqlite:" + link;
+        }
+        else
+        {
+            staging = production.Replace("@127.0.0.1:", "@localhost:", StringComparison.Ordinal);
+            Assert.NotEqual(production, staging);
+        }
+
+        var run = await SwapCli.RunRawAsync(target.Folder, ["rehearse", "--on", staging, "--db", production]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("reaches the production database (--db", run.Err, StringComparison.Ordinal);
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM items")));
+        Assert.Empty(await target.HistoryIdsAsync());
+    }
+
     [Fact]
     public async Task Bad_input_is_refused_with_its_exit_code_before_anything_is_written()
     {
