@@ -75,36 +75,18 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
                 Definition: sql));
         }
 
-        var fks = (await connection.QueryAsync($"PRAGMA foreign_key_list({q})", null, transaction, cancellationToken))
-            .GroupBy(r => r.Int64("id"))
-            .Select(g => new ForeignKeySchema(
-                $"fk{g.Key}",
-                table,
-                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("from")!).ToList(),
-                g.First().String("table")!,
-                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("to") ?? "").ToList(),
-                g.First().String("on_delete"),
-                g.First().String("on_update")))
-            .ToList();
+        var fks = ForeignKeys(await connection.QueryAsync($"PRAGMA foreign_key_list({q})", null, transaction, cancellationToken), _ => table, r => r.String("table")!);
 
         // Other tables' foreign keys that name this one: a swap must not drop or rename it with foreign keys on.
-        var children = (await connection.QueryAsync(
+        var children = ForeignKeys(
+            (await connection.QueryAsync(
                 "SELECT m.name AS child, f.id, f.seq, f.\"from\", f.\"to\", f.on_delete, f.on_update FROM sqlite_master m, pragma_foreign_key_list(m.name) f " +
                 "WHERE m.type = 'table' AND f.\"table\" = @name COLLATE NOCASE AND m.name <> @name COLLATE NOCASE",
                 new { name = table },
                 transaction,
-                cancellationToken))
-            .Where(r => !SwapNames.IsSwapName(r.String("child")!))
-            .GroupBy(r => (Child: r.String("child")!, Id: r.Int64("id")))
-            .Select(g => new ForeignKeySchema(
-                $"fk{g.Key.Id}",
-                g.Key.Child,
-                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("from")!).ToList(),
-                table,
-                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("to") ?? "").ToList(),
-                g.First().String("on_delete"),
-                g.First().String("on_update")))
-            .ToList();
+                cancellationToken)).Where(r => !SwapNames.IsSwapName(r.String("child")!)),
+            r => r.String("child")!,
+            _ => table);
 
         var triggers = (await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @name", new { name = table }, transaction, cancellationToken))
             .Select(r => new TriggerSchema(r.String("name")!, r.String("sql")!))
@@ -124,6 +106,19 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
             Extra = new Dictionary<string, string> { ["sql"] = create },
         };
     }
+
+    /// <summary>Rows of <c>PRAGMA foreign_key_list</c> (one per column) as keys, numbered per table as SQLite numbers them.</summary>
+    private static List<ForeignKeySchema> ForeignKeys(IEnumerable<Row> rows, Func<Row, string> table, Func<Row, string> referenced) =>
+        rows.GroupBy(r => (Table: table(r), Id: r.Int64("id")))
+            .Select(g => new ForeignKeySchema(
+                $"fk{g.Key.Id}",
+                g.Key.Table,
+                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("from")!).ToList(),
+                referenced(g.First()),
+                g.OrderBy(r => r.Int64("seq")).Select(r => r.String("to") ?? "").ToList(),
+                g.First().String("on_delete"),
+                g.First().String("on_update")))
+            .ToList();
 
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {
