@@ -40,6 +40,7 @@ internal static class SwapPreflight
         refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
+        await NothingInTheWayAsync(engine, use, connection, transaction, cancellationToken);
         if (use.Model is not { } model)
             return;
         KeepsUniqueKey(original, model);
@@ -131,6 +132,21 @@ internal static class SwapPreflight
                     $"The new unique {(name == "primary key" ? "primary key" : "index '" + name + "'")} on ({string.Join(", ", columns.Select(c => c.Column))}) of '{model.Name}' would reject the current data: {example} appears {rows[0].Int64("n")} times. Remove the duplicates first, or make the index non-unique. Nothing was changed.");
             }
         }
+    }
+
+    /// <summary>
+    /// The cut-over renames the original to <c>_t_swap_old</c>: a table of that name kept by an
+    /// earlier swap with <c>--keep-old</c> (an open revert window is refused before this, with its
+    /// own message) would make the rename fail at the very end, after the whole copy.
+    /// </summary>
+    private static async Task NothingInTheWayAsync(TableEngine engine, TableUse use, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (await engine.LoadTableAsync(connection, transaction, use.Names.Old, cancellationToken) is null)
+            return;
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"'{use.Names.Old}' is in the way of swapping '{use.Original.Name}': the cut-over renames the original to that name, and a table of that name is there, " +
+            $"most likely the original kept by an earlier swap with --keep-old. Drop it once you no longer need it ('swap cleanup --drop-old' drops every table kept that way), or rename it, and run again. Nothing was changed.");
     }
 
     /// <summary>

@@ -221,6 +221,43 @@ public class OnlineSwapTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Equal(300, (await EngineKit.ReadItemsAsync(target)).Count);
     }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_table_kept_by_keep_old_is_named_before_a_later_swap_of_the_same_table_writes_anything(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        EngineKit.WriteSwapScript(target);
+        await EngineKit.Migrator(target, o => o.Swap.KeepOldTables = true).UpAsync();
+        EngineKit.WriteSwapScript(target, """
+            public sealed class WidenItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddColumn(DbColumn.String("note", 20).SetDefault("n"));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20260102000000_WidenItems.cs");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains("'_items_swap_old' is in the way of swapping 'items'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("swap cleanup --drop-old", e.Message, StringComparison.Ordinal);
+        Assert.Equal("failed", await EngineKit.HistoryStatusAsync(target, "WidenItems"));
+        Assert.Equal(["_items_swap_old"], (await EngineKit.LeftoversAsync(target)).Select(l => l.Split(' ')[^1]).Distinct());
+        Assert.Equal(300, (await EngineKit.ReadItemsAsync(target, "_items_swap_old", withFlag: false)).Count);
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { DropOldTables = true });
+        var result = await EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync();
+
+        Assert.Equal(["WidenItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(300, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE note = 'n'"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
 
 /// <summary>Reports on the engine's own thread, so a test can act at an exact phase.</summary>
