@@ -87,6 +87,7 @@ public sealed partial class Migrator
             .GroupBy(x => x.Script, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Table).Distinct(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         var unfinished = JournalCleanup.Unfinished(journal, recorded);
+        var downs = journal.Where(j => JournalCleanup.IsDown(j.ScriptId)).Select(j => JournalCleanup.ScriptOf(j.ScriptId)).ToHashSet(StringComparer.Ordinal);
 
         string? Owner(Leftover leftover) => tablesOf
             .Where(kv => kv.Value.Any(t => NamesOf(t).Contains(leftover.Name, StringComparer.Ordinal)))
@@ -106,7 +107,9 @@ public sealed partial class Migrator
             if (isOld && !dropOld && (owner is null || !unfinished.Contains(owner)))
                 sort.OldTables.Add(leftover with { Detail = leftover.Detail + "; 'swap cleanup --drop-old' drops it" });
             else if (owner is not null && unfinished.Contains(owner) && owner != abandon)
-                sort.Owned.Add((leftover, $"{owner} is still in progress and resumes with it; pass --script {owner} to abandon that swap"));
+                sort.Owned.Add((leftover, downs.Contains(owner)
+                    ? $"a 'swap down' of {owner} stopped part-way and 'swap down' resumes it with this; pass --script {owner} to abandon that down"
+                    : $"{owner} is still in progress and resumes with it; pass --script {owner} to abandon that swap"));
             else
                 sort.Removed.Add(leftover);
         }

@@ -49,9 +49,12 @@ public sealed partial class Migrator
             byId.TryGetValue(script.Id, out var h);
             var done = steps.GetValueOrDefault(script.Id);
             var resumesAt = ResumePointOf(script.Id, journal);
+            var downAt = h is { Status: HistoryStatus.Applied } ? DownPointOf(script.Id, journal) : null;
             var (status, note) = h switch
             {
                 null => (ScriptStatus.Pending, (string?)null),
+                { Status: HistoryStatus.Applied } when downAt is not null =>
+                    (ScriptStatus.Applied, $"a 'swap down' of it stopped part-way, at {downAt.Value.At}; 'swap down' resumes it ({downAt.Value.Done} journaled step(s) done), or 'swap cleanup --script {script.Id}' abandons it"),
                 { Status: HistoryStatus.Applied } when h.Checksum != script.Checksum =>
                     (ScriptStatus.Changed, $"changed since it was applied (recorded checksum {h.Checksum[..12]}, now {script.Checksum[..12]})"),
                 { Status: HistoryStatus.Applied, DurationMs: null } => (ScriptStatus.Applied, "baselined: recorded as applied by 'swap baseline', never run here"),
@@ -66,7 +69,7 @@ public sealed partial class Migrator
             states.Add(new ScriptState(script.Id, script.Module, script.Group, status, script, h, done)
             {
                 Note = note,
-                ResumesAt = status is ScriptStatus.Interrupted or ScriptStatus.Failed ? resumesAt : null,
+                ResumesAt = status is ScriptStatus.Interrupted or ScriptStatus.Failed ? resumesAt : downAt?.Point,
             });
         }
         var known = scripts.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
@@ -87,6 +90,18 @@ public sealed partial class Migrator
         at is null
             ? $"interrupted; 'swap up' resumes it after {done} journaled step(s)"
             : $"interrupted; 'swap up' resumes it at {at}";
+
+    /// <summary>Where a down of an applied script stopped (its journal rows outlive it only while it is unfinished), or null.</summary>
+    private static (string At, int Done, ResumePoint? Point)? DownPointOf(string scriptId, IReadOnlyList<JournalEntry> journal)
+    {
+        var key = Running.ScriptRunner.JournalKey(scriptId, Running.Direction.Down);
+        var rows = journal.Where(j => j.ScriptId == key).ToList();
+        if (rows.Count == 0)
+            return null;
+        var point = ResumePointOf(key, journal);
+        var done = rows.Count(r => r.IsDone);
+        return (point?.ToString() ?? $"step {rows.Max(r => r.Seq)}", done, point);
+    }
 
     /// <summary>The table swap a script stopped inside, from its journal: the unfinished swap step with its last recorded phase and rows copied.</summary>
     private static ResumePoint? ResumePointOf(string scriptId, IReadOnlyList<JournalEntry> journal)

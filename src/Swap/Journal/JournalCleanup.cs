@@ -22,10 +22,19 @@ internal sealed class JournalCleanup(SwapDatabase database, RunnerTables tables)
     public static List<JournalEntry> Progress(IEnumerable<JournalEntry> journal) =>
         journal.Where(j => !RevertWindow.IsKey(j.ScriptId) && !ChangeMethodRecords.IsKey(j.ScriptId)).ToList();
 
-    /// <summary>The scripts with progress in the journal that the history does not record as applied.</summary>
+    /// <summary>The journal key suffix of a script's down run (<c>Id@down</c>).</summary>
+    public const string DownSuffix = "@down";
+
+    /// <summary>True for the key of a down run: its rows go with the history row when the down ends, so any left are a down in progress.</summary>
+    public static bool IsDown(string key) => key.EndsWith(DownSuffix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The scripts with progress in the journal that the history does not record as applied, and
+    /// the applied scripts whose down stopped part-way (a later <c>swap down</c> resumes it).
+    /// </summary>
     public static HashSet<string> Unfinished(IEnumerable<JournalEntry> progress, IReadOnlyDictionary<string, HistoryEntry> recorded) =>
-        progress.Select(j => ScriptOf(j.ScriptId)).Distinct(StringComparer.Ordinal)
-            .Where(id => !recorded.TryGetValue(id, out var h) || h.Status != HistoryStatus.Applied)
+        progress.Where(j => IsDown(j.ScriptId) || !recorded.TryGetValue(ScriptOf(j.ScriptId), out var h) || h.Status != HistoryStatus.Applied)
+            .Select(j => ScriptOf(j.ScriptId))
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The rows <c>cleanup</c> forgets: those of scripts no longer in progress, and all of <paramref name="abandon"/>'s.</summary>

@@ -8,8 +8,11 @@ namespace Swap.Running;
 /// <summary>Runs one script, up or down, in the mode its engine and options call for.</summary>
 internal static class ScriptRunner
 {
-    public static string JournalKey(MigrationScript script, Direction direction) =>
-        direction == Direction.Up ? script.Id : script.Id + "@down";
+    public static string JournalKey(MigrationScript script, Direction direction) => JournalKey(script.Id, direction);
+
+    /// <summary>The journal key of a run of the script: its id going up, <c>Id@down</c> going down.</summary>
+    public static string JournalKey(string scriptId, Direction direction) =>
+        direction == Direction.Up ? scriptId : scriptId + Journal.JournalCleanup.DownSuffix;
 
     public static ExecutionMode ModeFor(RunContext run, MigrationScript script) =>
         run.Database.TransactionalDdl && script.Transactional ? ExecutionMode.Transactional : ExecutionMode.Journaled;

@@ -117,4 +117,56 @@ public class ResumeTests
         Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_down_stopped_inside_its_swap_is_shown_by_status_kept_by_cleanup_and_resumed_by_down(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, Rows);
+        var folder = EngineKit.WriteSwapScript(target, """
+            public sealed class MigrateItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddColumn(DbColumn.String("flag", 10).FillWith("CASE WHEN k % 2 = 0 THEN 'even' ELSE 'odd' END"), after: "k");
+                    await db.DoneUsingTablesAsync("items");
+                }
+
+                public override async Task DownAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.DropColumn("flag");
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+        await EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync();
+        var (exit, _) = await CliProcess.RunAsync(target.Folder, new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "phase:copied" }, TimeSpan.FromMinutes(2),
+            "down", "--always-copy", "--db", target.UrlText, "--migrations", folder, "-q");
+        Assert.Equal(137, exit);
+        await target.ExecuteAsync("UPDATE items SET v = 'during-down' WHERE id = 5");
+
+        var status = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["status", "--db", target.UrlText, "--migrations", folder], status, new StringWriter(), _ => null, target.Folder, TimeProvider.System, default));
+        Assert.Contains("a 'swap down' of it stopped part-way, at step 1 (swap of items) after phase copied, 3,000 rows copied; 'swap down' resumes it", status.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("_items_swap_new", status.ToString(), StringComparison.Ordinal);
+
+        // Plain cleanup keeps what the down resumes with: the copy, the capture on the live table and the journal.
+        var plain = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["cleanup", "--db", target.UrlText, "--migrations", folder], plain, new StringWriter(), _ => null, target.Folder, TimeProvider.System, default));
+        Assert.Contains("a 'swap down' of MigrateItems stopped part-way", plain.ToString(), StringComparison.Ordinal);
+        Assert.Contains("_items_swap_new", string.Join(" ", await EngineKit.LeftoversAsync(target)));
+
+        var down = await EngineKit.Migrator(target, o => o.AlwaysCopy = true).DownAsync();
+
+        Assert.Equal(["MigrateItems"], down.Reverted.Select(r => r.Id));
+        var rows = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        Assert.Equal(Rows, rows.Count);
+        Assert.Equal("during-down", rows.Single(r => r.Id == 5).V);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
