@@ -64,10 +64,13 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>True: DDL runs in the script's transaction and rolls back with it.</summary>
     public override bool TransactionalDdl => true;
 
+    /// <summary>With <see cref="MustExist"/> and no file, connections go to an empty in-memory database.</summary>
+    internal override bool ReadsEmptyStandIn => MustExist && Path != ":memory:" && !File.Exists(Path);
+
     /// <summary>A new unpooled connection to the file; with <see cref="MustExist"/> and no file, to an empty in-memory database (logged once).</summary>
     protected override DbConnection CreateConnection()
     {
-        if (MustExist && Path != ":memory:" && !File.Exists(Path))
+        if (ReadsEmptyStandIn)
         {
             // A verb that only reads must not create a file at a mistyped path: it reads an empty
             // database instead, and says so.

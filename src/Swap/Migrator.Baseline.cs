@@ -22,6 +22,12 @@ public sealed partial class Migrator
         if (last < 0)
             throw new SwapException(SwapErrorKind.Usage, $"--to '{to}' is not a known script id. Run 'swap status' to list the ids.");
 
+        if (database.ReadsEmptyStandIn && !dryRun)
+        {
+            throw new SwapException(
+                SwapErrorKind.Connection,
+                $"{database.DisplayName} does not exist, so there is nothing to baseline: baseline records scripts as applied to a database that already has their schema. Check the path in --db or SWAP_DB; nothing was written.");
+        }
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);

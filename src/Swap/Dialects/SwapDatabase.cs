@@ -125,6 +125,12 @@ public abstract partial class SwapDatabase
     /// <summary>A run lock bound to its own connection, released when that connection ends.</summary>
     internal abstract Locking.RunLock CreateRunLock(string lockInfoTable);
 
+    /// <summary>
+    /// True when the database is not there and an empty stand-in is read instead (a SQLite file
+    /// opened by a verb that must not create it): nothing written to it would last.
+    /// </summary>
+    internal virtual bool ReadsEmptyStandIn => false;
+
     /// <summary>Whether a table (or view) of that name exists in the target schema.</summary>
     public abstract Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken);
 

@@ -49,6 +49,29 @@ public class BaselineTests
         Assert.Contains("error: Cannot baseline to 20261118000000_users: the history already has 2 script(s) after it: 20261119000000_roles (applied), 20261120000000_orders (applied).", again.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Baseline_of_a_sqlite_file_that_does_not_exist_is_refused_and_creates_nothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("swap-baseline-missing-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "migrations"));
+            File.WriteAllText(Path.Combine(folder, "migrations", "20261118000000_a.sql"), "CREATE TABLE a (id INTEGER PRIMARY KEY);\n");
+            var db = Path.Combine(folder, "typo.db");
+
+            var run = await SwapCli.RunRawAsync(folder, ["baseline", "--to", "20261118000000_a", "--db", "sqlite://" + db]);
+
+            Assert.Equal(5, run.ExitCode);
+            Assert.Contains($"error: sqlite:{db} does not exist, so there is nothing to baseline: baseline records scripts as applied to a database that already has their schema. Check the path in --db or SWAP_DB; nothing was written.", run.Err, StringComparison.Ordinal);
+            Assert.Empty(run.Out);
+            Assert.Equal(["migrations"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task Bad_baseline_targets_are_refused_and_leave_the_history_untouched(DatabaseEngine engine)
