@@ -67,7 +67,7 @@ public sealed partial class MigrationContext
             if (!session.Tables.TryGetValue(name, out var use))
                 throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: DoneUsingTablesAsync(\"{name}\") names a table the script did not ask for; call UseTableAsync or UseTableForAlterAsync first.") { ScriptId = ScriptId };
             if (use.Finished)
-                throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' was already swapped in by this script.") { ScriptId = ScriptId };
+                throw SwappedTwice(name);
             if (!uses.Contains(use))
                 uses.Add(use);
         }
@@ -135,7 +135,7 @@ public sealed partial class MigrationContext
         if (session.Tables.TryGetValue(name, out var existing))
         {
             if (existing.Finished)
-                throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' was already swapped in by this script; a script changes a table once.") { ScriptId = ScriptId };
+                throw SwappedTwice(name);
             if (existing.CopyExists != eager)
                 throw new SwapException(SwapErrorKind.InvalidMigration, $"{ScriptId}: '{name}' is already in use through {(existing.CopyExists ? "UseTableAsync" : "UseTableForAlterAsync")}; use one or the other for a table.") { ScriptId = ScriptId };
             return existing;
@@ -204,6 +204,16 @@ public sealed partial class MigrationContext
             use.Finished = true;
         }
     }
+
+    /// <summary>
+    /// A script swaps a table once (a resumed run finds each table's recorded schema by its name).
+    /// Moving the later change into a new script is right whether or not the earlier swap stayed:
+    /// a journaled run goes on after it, a transactional one runs it again.
+    /// </summary>
+    private SwapException SwappedTwice(string name) => new(
+        SwapErrorKind.InvalidMigration,
+        $"{ScriptId}: '{name}' was already swapped in by this script, and a script swaps a table once. Move this later change of '{name}' into a new migration script; 'swap up' then goes on after the steps this script has finished.")
+    { ScriptId = ScriptId };
 
     private SwapException MissingTable(string name) => new(
         SwapErrorKind.Refused,

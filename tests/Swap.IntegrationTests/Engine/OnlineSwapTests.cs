@@ -258,6 +258,49 @@ public class OnlineSwapTests
         Assert.Equal(300, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE note = 'n'"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_script_that_swaps_a_table_twice_is_told_to_move_the_later_change_and_goes_on_once_it_has(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        const string first = """
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddColumn(DbColumn.String("a", 10).SetDefault("x"));
+                    await db.DoneUsingTablesAsync("items");
+            """;
+        EngineKit.WriteSwapScript(target, "public sealed class Twice : Migration { public override async Task UpAsync(MigrationContext db) {\n" + first + """
+                    var again = await db.UseTableForAlterAsync("items");
+                    again.AddColumn(DbColumn.String("b", 10).SetDefault("y"));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20260101000000_Twice.cs");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync());
+
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Equal("Twice: 'items' was already swapped in by this script, and a script swaps a table once. Move this later change of 'items' into a new migration script; 'swap up' then goes on after the steps this script has finished.", e.Message);
+
+        EngineKit.WriteSwapScript(target, "public sealed class Twice : Migration { public override async Task UpAsync(MigrationContext db) {\n" + first + "\n} }", "20260101000000_Twice.cs");
+        EngineKit.WriteSwapScript(target, """
+            public sealed class Then : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddColumn(DbColumn.String("b", 10).SetDefault("y"));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20260102000000_Then.cs");
+        var result = await EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync();
+
+        Assert.Equal(["Twice", "Then"], result.Applied.Select(a => a.Id));
+        Assert.Equal(300, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE a = 'x' AND b = 'y'"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
 
 /// <summary>Reports on the engine's own thread, so a test can act at an exact phase.</summary>
