@@ -38,14 +38,30 @@ internal static class CliApp
         var parse = root.Parse(args);
         // With --json, a failure is also a JSON document on stdout, so stdout always parses.
         var json = parse.Errors.Count > 0 ? args.Contains("--json", StringComparer.Ordinal) : parse.GetValue(globals.Json);
-        int Fail(SwapErrorKind kind, params string[] lines)
+        int Fail(SwapErrorKind kind, params string[] lines) => FailAfter(kind, [], lines);
+        int FailAfter(SwapErrorKind kind, IReadOnlyList<ScriptOutcome> finished, params string[] lines)
         {
             invocation.Progress.EndLine();
+            // What up applied (or down reverted) before the error stays so: name it, as a run that ends well would.
+            var verb = parse.CommandResult.Command.Name == "down" ? "reverted" : "applied";
+            if (finished.Count > 0 && !json)
+            {
+                foreach (var f in finished)
+                    output.WriteLine($"{verb}\t{f.Id}\t{Durations.Format(f.Duration)}");
+                output.WriteLine($"{char.ToUpperInvariant(verb[0])}{verb[1..]} {finished.Count} script(s) before the error; they stay {verb}.");
+                output.Flush();
+            }
             foreach (var line in lines)
                 errors.WriteLine(line);
             errors.Flush();
             if (json)
-                Output.Json.Write(output, new { error = new { code = (int)kind, kind, message = string.Join("\n", lines.Select(l => l.StartsWith("error: ", StringComparison.Ordinal) ? l[7..] : l)) } });
+            {
+                var message = string.Join("\n", lines.Select(l => l.StartsWith("error: ", StringComparison.Ordinal) ? l[7..] : l));
+                var done = finished.Count == 0 ? null : finished.Select(f => new { id = f.Id, durationMs = (long)f.Duration.TotalMilliseconds }).ToList();
+                Output.Json.Write(output, verb == "reverted"
+                    ? new { error = new { code = (int)kind, kind, message }, reverted = done }
+                    : (object)new { error = new { code = (int)kind, kind, message }, applied = done });
+            }
             return (int)kind;
         }
 
@@ -57,7 +73,7 @@ internal static class CliApp
         }
         catch (SwapException e)
         {
-            return Fail(e.Kind, "error: " + e.Message);
+            return FailAfter(e.Kind, e.Finished, "error: " + e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

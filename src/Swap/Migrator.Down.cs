@@ -47,44 +47,53 @@ public sealed partial class Migrator
             CheckRevertible(targets.Where(t => !windowed.ContainsKey(t.ScriptId)).ToList(), applied, targets);
 
             var reverted = new List<ScriptOutcome>();
-            foreach (var entry in targets)
+            try
             {
-                var script = Catalog.Find(entry.ScriptId)!;
-                if (down.TimeBudget is { } budget && reverted.Count > 0 && options.TimeProvider.GetElapsedTime(started) >= budget)
+                foreach (var entry in targets)
                 {
-                    Log.BudgetSpent(logger, Durations.Format(budget), reverted[^1].Id);
-                    return new DownResult(reverted) { BudgetSpent = true };
+                    var script = Catalog.Find(entry.ScriptId)!;
+                    if (down.TimeBudget is { } budget && reverted.Count > 0 && options.TimeProvider.GetElapsedTime(started) >= budget)
+                    {
+                        Log.BudgetSpent(logger, Durations.Format(budget), reverted[^1].Id);
+                        return new DownResult(reverted) { BudgetSpent = true };
+                    }
+                    await EnsureStillLockedAsync(runLock, cancellationToken);
+                    var scriptStarted = options.TimeProvider.GetTimestamp();
+                    if (windowed.TryGetValue(entry.ScriptId, out var windows))
+                    {
+                        await RevertWindowsAsync(run, connection, entry.ScriptId, windows);
+                        var took = options.TimeProvider.GetElapsedTime(scriptStarted);
+                        Log.ScriptReverted(logger, entry.ScriptId, Durations.Format(took));
+                        reverted.Add(new ScriptOutcome(entry.ScriptId, took, null));
+                        continue;
+                    }
+                    var attempt = 0;
+                    try
+                    {
+                        await RetryPipeline(script.Id).ExecuteAsync(
+                            async token =>
+                            {
+                                if (attempt++ > 0)
+                                    connection = await ReconnectAsync(runLock, connection, token);
+                                await ScriptRunner.RunAsync(run, script, Direction.Down, connection, ScriptRunner.MarkReverted(history, run));
+                            },
+                            cancellationToken);
+                    }
+                    catch (BudgetSpentException)
+                    {
+                        Log.BudgetSpent(logger, Durations.Format(down.TimeBudget!.Value), script.Id);
+                        return new DownResult(reverted) { BudgetSpent = true };
+                    }
+                    var elapsed = options.TimeProvider.GetElapsedTime(scriptStarted);
+                    Log.ScriptReverted(logger, script.Id, Durations.Format(elapsed));
+                    reverted.Add(new ScriptOutcome(script.Id, elapsed, null));
                 }
-                await EnsureStillLockedAsync(runLock, cancellationToken);
-                var scriptStarted = options.TimeProvider.GetTimestamp();
-                if (windowed.TryGetValue(entry.ScriptId, out var windows))
-                {
-                    await RevertWindowsAsync(run, connection, entry.ScriptId, windows);
-                    var took = options.TimeProvider.GetElapsedTime(scriptStarted);
-                    Log.ScriptReverted(logger, entry.ScriptId, Durations.Format(took));
-                    reverted.Add(new ScriptOutcome(entry.ScriptId, took, null));
-                    continue;
-                }
-                var attempt = 0;
-                try
-                {
-                    await RetryPipeline(script.Id).ExecuteAsync(
-                        async token =>
-                        {
-                            if (attempt++ > 0)
-                                connection = await ReconnectAsync(runLock, connection, token);
-                            await ScriptRunner.RunAsync(run, script, Direction.Down, connection, ScriptRunner.MarkReverted(history, run));
-                        },
-                        cancellationToken);
-                }
-                catch (BudgetSpentException)
-                {
-                    Log.BudgetSpent(logger, Durations.Format(down.TimeBudget!.Value), script.Id);
-                    return new DownResult(reverted) { BudgetSpent = true };
-                }
-                var elapsed = options.TimeProvider.GetElapsedTime(scriptStarted);
-                Log.ScriptReverted(logger, script.Id, Durations.Format(elapsed));
-                reverted.Add(new ScriptOutcome(script.Id, elapsed, null));
+            }
+            catch (SwapException e)
+            {
+                // What this run reverted before the error stays reverted: say which.
+                e.Finished = reverted.ToList();
+                throw;
             }
             return new DownResult(reverted);
         }

@@ -64,38 +64,47 @@ public sealed partial class Migrator
             if (pending.Count > 0)
                 await RunCallbacksAsync(run, connection, CallbackEvent.BeforeMigrate);
 
-            foreach (var script in pending)
+            try
             {
-                if (up.Steps is { } steps && applied.Count >= steps)
+                foreach (var script in pending)
                 {
-                    stopped = StopReason.StepsDone;
-                    break;
+                    if (up.Steps is { } steps && applied.Count >= steps)
+                    {
+                        stopped = StopReason.StepsDone;
+                        break;
+                    }
+                    if (up.TimeBudget is { } budget && applied.Count > 0 && options.TimeProvider.GetElapsedTime(started) >= budget)
+                    {
+                        Log.BudgetSpent(logger, Durations.Format(budget), applied[^1].Id);
+                        stopped = StopReason.BudgetSpent;
+                        break;
+                    }
+                    await EnsureStillLockedAsync(runLock, cancellationToken);
+                    await PlanAheadAsync(run, script, connection);
+                    (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
+                    if (outcome is null)
+                    {
+                        Log.BudgetSpent(logger, Durations.Format(up.TimeBudget!.Value), script.Id);
+                        stopped = StopReason.BudgetSpent;
+                        break;
+                    }
+                    applied.Add(outcome);
+                    if (script.Id == up.To)
+                        stopped = StopReason.ReachedTarget;
                 }
-                if (up.TimeBudget is { } budget && applied.Count > 0 && options.TimeProvider.GetElapsedTime(started) >= budget)
-                {
-                    Log.BudgetSpent(logger, Durations.Format(budget), applied[^1].Id);
-                    stopped = StopReason.BudgetSpent;
-                    break;
-                }
-                await EnsureStillLockedAsync(runLock, cancellationToken);
-                await PlanAheadAsync(run, script, connection);
-                (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
-                if (outcome is null)
-                {
-                    Log.BudgetSpent(logger, Durations.Format(up.TimeBudget!.Value), script.Id);
-                    stopped = StopReason.BudgetSpent;
-                    break;
-                }
-                applied.Add(outcome);
-                if (script.Id == up.To)
+                if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
                     stopped = StopReason.ReachedTarget;
+                if (applied.Count > 0)
+                {
+                    await EnsureStillLockedAsync(runLock, cancellationToken);
+                    await RunCallbacksAsync(run, connection, CallbackEvent.AfterMigrate);
+                }
             }
-            if (stopped == StopReason.Completed && up.To is not null && applied.Count > 0)
-                stopped = StopReason.ReachedTarget;
-            if (applied.Count > 0)
+            catch (SwapException e)
             {
-                await EnsureStillLockedAsync(runLock, cancellationToken);
-                await RunCallbacksAsync(run, connection, CallbackEvent.AfterMigrate);
+                // What this run applied before the error stays applied: say which.
+                e.Finished = applied.ToList();
+                throw;
             }
             return new UpResult(batch, applied, stopped, pendingTotal - applied.Count);
         }

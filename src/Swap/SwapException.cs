@@ -77,4 +77,10 @@ public class SwapException : Exception
 
     /// <summary>The script the error belongs to, when there is one.</summary>
     public string? ScriptId { get; init; }
+
+    /// <summary>
+    /// The scripts this run finished before the error (applied by <c>up</c>, reverted by <c>down</c>),
+    /// in order: they stay finished; the run stopped at the next one.
+    /// </summary>
+    public IReadOnlyList<ScriptOutcome> Finished { get; internal set; } = [];
 }

@@ -39,6 +39,47 @@ public class ErrorOutputTests
         Assert.Equal(Message, error.GetProperty("message").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_run_that_fails_part_way_names_the_scripts_it_finished_before_the_error(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.CreateTable("20261119000000_b", "b");
+        target.Sql("20261120000000_broken", "INSERT INTO no_such_table (id) VALUES (1);\n");
+
+        var up = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal(3, up.OutLines.Length);
+        Assert.StartsWith("applied\t20261118000000_a\t", up.OutLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("applied\t20261119000000_b\t", up.OutLines[1], StringComparison.Ordinal);
+        Assert.Equal("Applied 2 script(s) before the error; they stay applied.", up.OutLines[2]);
+        Assert.Equal(["20261118000000_a", "20261119000000_b"], (await target.HistoryAsync()).Where(h => h.Status == "applied").Select(h => h.ScriptId));
+
+        var json = await SwapCli.RunAsync(target, "up", "--json");
+        using (var doc = JsonDocument.Parse(json.Out))
+        {
+            Assert.Equal(1, doc.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+            Assert.False(doc.RootElement.TryGetProperty("applied", out _), "nothing was applied by this run before its error");
+        }
+
+        // The failed script fixed, with a down that fails; a script after it with a down that works.
+        target.Sql("20261120000000_broken", "CREATE TABLE c (id INT NOT NULL PRIMARY KEY);\n-- swap:down\nDELETE FROM no_such_table;\n");
+        target.Sql("20261121000000_d", "CREATE TABLE d (id INT NOT NULL PRIMARY KEY);\n-- swap:down\nDROP TABLE d;\n");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+
+        var down = await SwapCli.RunAsync(target, "down", "2", "--json");
+
+        Assert.Equal(1, down.ExitCode);
+        using (var doc = JsonDocument.Parse(down.Out))
+        {
+            Assert.Equal(1, doc.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Equal(["20261121000000_d"], doc.RootElement.GetProperty("reverted").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        }
+        Assert.DoesNotContain("d", await target.TablesAsync());
+    }
+
     [Fact]
     public async Task With_json_a_usage_error_is_a_json_document_too()
     {
