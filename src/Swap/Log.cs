@@ -21,6 +21,7 @@ internal static partial class Log
         public const int StepSkipped = 1107;
         public const int StatementRetried = 1108;
         public const int DdlAlreadyApplied = 1109;
+        public const int RevertingChanged = 1110;
         public const int HistoryCreated = 1200;
         public const int HistorySynced = 1201;
         public const int Baselined = 1202;
@@ -54,6 +55,9 @@ internal static partial class Log
 
     [LoggerMessage(Events.ScriptFailed, LogLevel.Error, "{ScriptId} failed: {Error}")]
     public static partial void ScriptFailed(ILogger logger, string scriptId, string error);
+
+    [LoggerMessage(Events.RevertingChanged, LogLevel.Warning, "{ScriptId} changed since it was applied (recorded checksum {Recorded}, now {Now}): running the down it has now, which may not undo what was applied")]
+    public static partial void RevertingChanged(ILogger logger, string scriptId, string recorded, string now);
 
     [LoggerMessage(Events.ScriptReverted, LogLevel.Information, "Reverted {ScriptId} in {Duration}")]
     public static partial void ScriptReverted(ILogger logger, string scriptId, string duration);

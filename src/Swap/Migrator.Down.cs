@@ -67,6 +67,8 @@ public sealed partial class Migrator
                         reverted.Add(new ScriptOutcome(entry.ScriptId, took, null));
                         continue;
                     }
+                    if (entry.Checksum != script.Checksum)
+                        Log.RevertingChanged(logger, script.Id, entry.Checksum[..12], script.Checksum[..12]);
                     var attempt = 0;
                     try
                     {

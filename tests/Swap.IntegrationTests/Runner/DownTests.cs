@@ -47,6 +47,26 @@ public class DownTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_of_a_script_changed_since_it_was_applied_warns_and_runs_the_down_it_has_now(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.CSharp("20261119000000_Seed", RevertibleCSharp);
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        target.CSharp("20261119000000_Seed", RevertibleCSharp.Replace("DELETE FROM a WHERE id = @id", "DELETE FROM a WHERE id = @id OR id = 8", StringComparison.Ordinal));
+        await target.ExecuteAsync("INSERT INTO a (id, name) VALUES (8, 'by hand')");
+
+        var down = await SwapCli.RunAsync(target, "down");
+
+        Assert.Equal(0, down.ExitCode);
+        Assert.Matches(@"warn: MigrateSeed changed since it was applied \(recorded checksum [0-9a-f]{12}, now [0-9a-f]{12}\): running the down it has now, which may not undo what was applied", down.Err);
+        Assert.Empty(await target.ColumnAsync("SELECT name FROM a"));
+        var unchanged = await SwapCli.RunAsync(target, "down");
+        Assert.DoesNotContain("changed since it was applied", unchanged.Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task Down_5_with_3_applied_says_it_reverted_3_and_a_spent_budget_stops_between_scripts(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
