@@ -61,6 +61,14 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     public override string CopyChunk(SwapSpec spec, string range) =>
         $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {range}{(spec.KeyDeferred && !spec.Original.Indexes.Any(IsExclusion) ? "" : " ON CONFLICT DO NOTHING")}";
 
+    /// <summary>
+    /// The applier deleted the batch's keys from the copy first, so a conflict here is with another
+    /// of the copy's unique indexes or exclusion constraints: the row is skipped and its key logged
+    /// again (<see cref="SwapQueries.RelogRefused"/>), also on a copy filled as a bare heap.
+    /// </summary>
+    public override string ApplyRows(SwapSpec spec, int keys) =>
+        $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {KeyRange.In(D, "o", spec.Key, keys, "a")} ON CONFLICT DO NOTHING";
+
     /// <summary>The in-place re-sync of a revert window's old table: mapped columns updated, insert-only ones kept.</summary>
     public override string UpsertRows(SwapSpec spec, int keys)
     {

@@ -46,7 +46,8 @@ internal sealed class CatchUp(SwapContext swap)
                 });
                 var elapsed = swap.Run.Time.GetElapsedTime(batchStart);
                 Resize(applied, size, elapsed);
-                if (applied == 0 || (!drain && applied < size))
+                // A batch the copy refused entirely made no progress: its keys wait at the log's end.
+                if (applied == 0 || (!drain && applied < size) || Applier.LastBatchRefused)
                     break;
                 await swap.LetWritersInAsync(elapsed);
             }
@@ -73,7 +74,7 @@ internal sealed class CatchUp(SwapContext swap)
                 var applied = await ApplyBatchAsync(spec, swap.Token);
                 var elapsed = swap.Run.Time.GetElapsedTime(batchStart);
                 Resize(applied, size, elapsed);
-                if (applied < Math.Min(size, Math.Max(1, swap.Options.CutOverBacklog)))
+                if (applied < Math.Min(size, Math.Max(1, swap.Options.CutOverBacklog)) || Applier.LastBatchRefused)
                     break;
                 await swap.LetWritersInAsync(elapsed);
             }
@@ -88,11 +89,7 @@ internal sealed class CatchUp(SwapContext swap)
     public async Task UnderLockAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         foreach (var spec in swap.Specs)
-        {
-            while (await Applier.ApplyBatchAsync(connection, transaction, ownTransaction: transaction is null, spec, cancellationToken) > 0)
-            {
-            }
-        }
+            await Applier.DrainUnderLockAsync(connection, transaction, spec, swap.ScriptId, cancellationToken);
         Running.FaultPoints.Hit("cutover-catchup");
     }
 

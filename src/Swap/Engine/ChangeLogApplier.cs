@@ -25,6 +25,51 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
     public long Applied { get; private set; }
 
     /// <summary>
+    /// True when the copy refused every key of the last batch (each logged again, see
+    /// <see cref="SwapQueries.RelogRefused"/>): the batch made no progress, so a loop that drains
+    /// the log must stop, and under the cut-over's locks (<see cref="DrainUnderLockAsync"/>) the
+    /// swap cannot complete.
+    /// </summary>
+    public bool LastBatchRefused { get; private set; }
+
+    /// <summary>Consecutive refused batches after which the drain under the locks gives up (each re-logs its keys at the log's end).</summary>
+    private const int RefusedRoundsUnderLock = 50;
+
+    /// <summary>
+    /// Applies <paramref name="spec"/>'s log to its end under the cut-over's locks, where nobody
+    /// else writes the original. Keys the copy keeps refusing, with nothing left in the log that
+    /// could free their values, are rows the copy's unique indexes reject for good: the cut-over
+    /// stops (its transaction or locks are let go by the caller) with the keys named.
+    /// </summary>
+    public async Task DrainUnderLockAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, string scriptId, CancellationToken cancellationToken)
+    {
+        var refusedRounds = 0;
+        while (true)
+        {
+            var size = BatchSize;
+            var applied = await ApplyBatchAsync(connection, transaction, ownTransaction: transaction is null, spec, cancellationToken);
+            if (applied == 0)
+                return;
+            refusedRounds = LastBatchRefused ? refusedRounds + 1 : 0;
+            if (LastBatchRefused && (applied < size || refusedRounds >= RefusedRoundsUnderLock))
+                throw await RefusedAsync(connection, transaction, spec, scriptId, cancellationToken);
+        }
+    }
+
+    private async Task<SwapException> RefusedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, string scriptId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync(SwapQueries.ReadLog(engine, spec, 4), null, transaction, cancellationToken);
+        var keys = DistinctKeys(rows, spec.Key.Count).Select(KeyValues.Show).ToList();
+        var indexes = spec.TargetIndexes.Where(i => i.Unique).Select(i => i.Name).ToList();
+        return new SwapException(
+            SwapErrorKind.Refused,
+            $"{scriptId}: the application wrote rows to '{spec.Original.Name}' that the new table refuses: the row(s) with key {string.Join(", ", keys)} hold a value that another row already has under a unique index of the new table" +
+            (indexes.Count > 0 ? $" ({string.Join(", ", indexes)})" : "") +
+            $". Nothing was swapped; the original is intact and capture keeps the copy current. Remove the duplicate values from '{spec.Original.Name}' and run 'swap up' again, or abandon the swap with 'swap cleanup --script {scriptId}' and drop the unique index from the migration.")
+        { ScriptId = scriptId };
+    }
+
+    /// <summary>
     /// Applies one batch of <paramref name="spec"/>'s log. With <paramref name="ownTransaction"/>
     /// the batch runs in its own READ COMMITTED transaction (set explicitly: consistent
     /// non-locking reads of the original); otherwise in <paramref name="transaction"/> (the
@@ -46,6 +91,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             new KeyValuePair<string, object?>($"r{i}b", r.Last),
         }).ToList();
 
+        var relogged = 0;
         var tx = ownTransaction ? await engine.Database.BeginTransactionAsync(connection, cancellationToken) : transaction;
         try
         {
@@ -60,6 +106,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             {
                 await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
                 await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+                relogged = await connection.ExecuteAsync(SwapQueries.RelogRefused(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
             }
             FaultPoints.Hit("apply-mid");
             await connection.ExecuteAsync(SwapQueries.DeleteLog(engine, spec, runs.Count), runParameters, tx, cancellationToken);
@@ -71,6 +118,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             if (ownTransaction)
                 await tx!.DisposeAsync();
         }
+        LastBatchRefused = relogged > 0 && relogged >= keys.Count;
         Applied += rows.Count;
         SwapMetrics.RowsApplied.Add(rows.Count, SwapMetrics.Table(spec.Original.Name));
         if (ownTransaction)

@@ -97,6 +97,26 @@ internal static class SwapQueries
         return $"DELETE FROM {d.Quote(spec.Names.Log)} WHERE {where}";
     }
 
+    /// <summary>
+    /// Logs again the keys of a batch (<c>@a{r}_{i}</c>) that the original has and the copy, just
+    /// re-synced, does not: the insert skipped them on a conflict with another of the copy's unique
+    /// indexes (a stale row there still holding the value, or a new unique index the original does
+    /// not enforce). Their log rows are deleted with the batch, so without this the change would be
+    /// lost; logged again, a later batch retries them. Tables are named, not aliased (MySQL's lock
+    /// tables need that).
+    /// </summary>
+    public static string RelogRefused(TableEngine engine, SwapSpec spec, int count)
+    {
+        var d = engine.Dialect;
+        var copy = d.Quote(spec.Names.Copy);
+        var original = d.Quote(spec.Original.Name);
+        var logColumns = string.Join(", ", spec.Key.Select((_, i) => d.Quote(LogKey(i))));
+        var keys = string.Join(", ", spec.Key.Select(k => $"{original}.{d.Quote(k)}"));
+        var match = string.Join(" AND ", spec.Key.Select((k, i) => $"{copy}.{d.Quote(spec.CopyKey[i])} = {original}.{d.Quote(k)}"));
+        return $"INSERT INTO {d.Quote(spec.Names.Log)} ({d.Quote("op")}, {logColumns}) SELECT 'u', {keys} FROM {original} " +
+            $"WHERE {KeyRange.In(d, original, spec.Key, count, "a")} AND NOT EXISTS (SELECT 1 FROM {copy} WHERE {match})";
+    }
+
     /// <summary>Deletes the rows of a batch's keys (<c>@a{r}_{i}</c>) from the copy.</summary>
     public static string DeleteFromCopy(TableEngine engine, SwapSpec spec, int count) =>
         $"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)} WHERE {KeyRange.In(engine.Dialect, "", spec.CopyKey, count, "a")}";

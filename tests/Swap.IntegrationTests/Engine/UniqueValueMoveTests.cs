@@ -76,6 +76,113 @@ public class UniqueValueMoveTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>
+    /// After verification, one transaction gives row 10 the value of row 20 under the script's new
+    /// unique index, then moves row 20 away: committed, the table is unique again. With one log row
+    /// per batch the applier meets row 10 while the copy still has row 20's old value, and skips it;
+    /// its log row is gone with the batch, so the key must be logged again or the change is lost.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_key_the_copy_refuses_for_a_moment_is_applied_again_once_the_value_is_free(DatabaseEngine engine)
+    {
+        await using var target = await NewUniqueIndexOnVAsync(engine);
+        var moved = false;
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.ApplyBatchSize = 1;
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                if (moved || p.Phase != SwapPhase.CuttingOver)
+                    return;
+                moved = true;
+                InOneTransactionAsync(target, "UPDATE items SET v = 'v20' WHERE id = 10", "UPDATE items SET v = 'w20' WHERE id = 20").GetAwaiter().GetResult();
+            });
+        });
+
+        var result = await migrator.UpAsync();
+
+        Assert.True(moved);
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        var expected = EngineKit.InitialItems(Rows);
+        expected[10] = expected[10] with { V = "v20" };
+        expected[20] = expected[20] with { V = "w20" };
+        Assert.Equal(expected.Values.OrderBy(r => r.Id), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>
+    /// After verification the application inserts a row whose value the script's new unique index
+    /// rejects (the original does not enforce it): the cut-over stops with the key named, and the
+    /// row is not lost (the swap used to complete without it).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_row_the_new_unique_index_rejects_stops_the_cut_over_and_is_kept(DatabaseEngine engine)
+    {
+        await using var target = await NewUniqueIndexOnVAsync(engine);
+        var inserted = false;
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                if (inserted || p.Phase != SwapPhase.CuttingOver)
+                    return;
+                inserted = true;
+                target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (5000, 1, 'v7', 0)").GetAwaiter().GetResult();
+            });
+        });
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => migrator.UpAsync());
+
+        Assert.True(inserted);
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.StartsWith("MigrateItems: the application wrote rows to 'items' that the new table refuses: the row(s) with key (5000) hold a value that another row already has under a unique index of the new table", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was swapped; the original is intact", e.Message, StringComparison.Ordinal);
+        var rows = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        Assert.Equal(Rows + 1, rows.Count);
+        Assert.Equal("v7", rows.Single(r => r.Id == 5000).V);
+
+        await target.ExecuteAsync("DELETE FROM items WHERE id = 5000");
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(EngineKit.InitialItems(Rows).Values.OrderBy(r => r.Id), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (5001, 1, 'v7', 0)"));
+        Assert.Equal([], await EngineKit.LeftoversAsync(target));
+    }
+
+    private const int Rows = 2_000;
+
+    private static async Task<TestTarget> NewUniqueIndexOnVAsync(DatabaseEngine engine)
+    {
+        var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, Rows);
+        EngineKit.WriteSwapScript(target, """
+            public sealed class MigrateItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.AddIndex(DbIndex.Unique("v"));
+                    items.ForceCopy();
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+        return target;
+    }
+
+    private static async Task InOneTransactionAsync(TestTarget target, params string[] statements)
+    {
+        await using var c = await target.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        foreach (var sql in statements)
+            await Swap.Data.DbCommands.ExecuteAsync(c, sql, null, tx, default);
+        await tx.CommitAsync();
+    }
+
     /// <summary>A target whose <c>items</c> has no primary key, keyed by the unique index <c>items_id</c>, and a swap script making <paramref name="change"/> to it.</summary>
     private static async Task<TestTarget> KeyedByUniqueIndexAsync(DatabaseEngine engine, int rows, string change)
     {

@@ -147,7 +147,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                         throw run.Database.Translate(e, $"{window.ScriptId}: apply the reverse change log of {spec.Original.Name}");
                     }
                 });
-                if (applied < Math.Min(applier.BatchSize, untilBelow))
+                if (applied < Math.Min(applier.BatchSize, untilBelow) || applier.LastBatchRefused)
                     break;
             }
         }
@@ -156,11 +156,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
     private async Task CatchUpUnderLockAsync(IReadOnlyList<SwapSpec> specs, DbConnection lockConnection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         foreach (var spec in specs)
-        {
-            while (await applier.ApplyBatchAsync(lockConnection, transaction, ownTransaction: transaction is null, spec, cancellationToken) > 0)
-            {
-            }
-        }
+            await applier.DrainUnderLockAsync(lockConnection, transaction, spec, window.ScriptId, cancellationToken);
         FaultPoints.Hit("revert-catchup");
     }
 

@@ -70,7 +70,7 @@ SELECT "id", "k0", "k1" FROM "_line_items_swap_log" ORDER BY "id" LIMIT 100;
 DELETE FROM "_line_items_swap_new" WHERE ("tenant", "id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1));
 
 -- ApplyRows(3)
-INSERT INTO "public"."_line_items_swap_new" ("tenant", "id", "product_code", "qty") SELECT "tenant", "id", "sku", "qty" FROM "public"."line_items" o WHERE (o."tenant", o."id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1));
+INSERT INTO "public"."_line_items_swap_new" ("tenant", "id", "product_code", "qty") SELECT "tenant", "id", "sku", "qty" FROM "public"."line_items" o WHERE (o."tenant", o."id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1)) ON CONFLICT DO NOTHING;
 
 -- DeleteLog(2)
 DELETE FROM "_line_items_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETWEEN @r1a AND @r1b;

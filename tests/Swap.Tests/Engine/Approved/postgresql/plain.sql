@@ -68,7 +68,7 @@ SELECT "id", "k0" FROM "_orders_swap_log" ORDER BY "id" LIMIT 100;
 DELETE FROM "_orders_swap_new" WHERE "id" IN (@a0_0, @a1_0, @a2_0);
 
 -- ApplyRows(3)
-INSERT INTO "public"."_orders_swap_new" ("id", "customer", "amount") SELECT "id", "customer", CAST("amount" AS numeric(12,2)) FROM "public"."orders" o WHERE o."id" IN (@a0_0, @a1_0, @a2_0);
+INSERT INTO "public"."_orders_swap_new" ("id", "customer", "amount") SELECT "id", "customer", CAST("amount" AS numeric(12,2)) FROM "public"."orders" o WHERE o."id" IN (@a0_0, @a1_0, @a2_0) ON CONFLICT DO NOTHING;
 
 -- DeleteLog(2)
 DELETE FROM "_orders_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETWEEN @r1a AND @r1b;

@@ -72,7 +72,7 @@ SELECT "id", "k0" FROM "_we""ird_swap_log" ORDER BY "id" LIMIT 100;
 DELETE FROM "_we""ird_swap_new" WHERE "k`ey" IN (@a0_0, @a1_0, @a2_0);
 
 -- ApplyRows(3)
-INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying), "plain" FROM "public"."we""ird" o WHERE o."k`ey" IN (@a0_0, @a1_0, @a2_0);
+INSERT INTO "public"."_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", CAST("sp ace""col" AS character varying), "plain" FROM "public"."we""ird" o WHERE o."k`ey" IN (@a0_0, @a1_0, @a2_0) ON CONFLICT DO NOTHING;
 
 -- DeleteLog(2)
 DELETE FROM "_we""ird_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETWEEN @r1a AND @r1b;
