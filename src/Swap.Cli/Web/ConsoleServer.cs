@@ -104,6 +104,12 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
             await app.DisposeAsync();
             throw new SwapException(SwapErrorKind.Usage, $"--listen {Show(settings.Address, settings.Port)}: cannot listen there ({e.Message}). Pick a free port, like --listen 127.0.0.1:8081.");
         }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // An address this host does not have (EADDRNOTAVAIL) fails in the socket's bind, not as an IOException.
+            await app.DisposeAsync();
+            throw new SwapException(SwapErrorKind.Usage, $"--listen {Show(settings.Address, settings.Port)}: cannot listen there ({e.Message}): the address is not one of this host's. Use 127.0.0.1 (the default), 0.0.0.0 for every address, or an address of this host.");
+        }
         var bound = app.Urls.First();
         server.Url = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal) + "/");
         WebLog.Listening(logger, target.DisplayName, server.Url.ToString(), settings.ReadOnly ? "read-only" : "actions need the token");

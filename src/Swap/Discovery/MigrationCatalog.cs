@@ -132,14 +132,20 @@ internal sealed class MigrationCatalog
         return attribute.Tags.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Ids are unique without regard to case: MySQL/MariaDB's history compares them that way (its
+    /// default collation), and the same folder must mean the same thing on every engine.
+    /// </summary>
     private static void CheckUnique(List<MigrationScript> scripts)
     {
-        var duplicates = scripts.GroupBy(s => s.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        var duplicates = scripts.GroupBy(s => s.Id, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList();
         if (duplicates.Count == 0)
             return;
-        var lines = duplicates.Select(g => $"'{g.Key}' is defined by {string.Join(" and ", g.Select(s => s.Source))}");
+        var lines = duplicates.Select(g => g.Select(s => s.Id).Distinct(StringComparer.Ordinal).Count() == 1
+            ? $"'{g.Key}' is defined by {string.Join(" and ", g.Select(s => s.Source))}"
+            : $"{string.Join(" and ", g.Select(s => $"'{s.Id}' ({s.Source})"))} differ only in case");
         throw new SwapException(
             SwapErrorKind.InvalidMigration,
-            "Two migrations have the same id: " + string.Join("; ", lines) + ". Ids must be unique across all modules; rename one (a C# script's id is its class name, a SQL script's id is its file name without extension).");
+            "Two migrations have the same id: " + string.Join("; ", lines) + ". Ids must be unique across all modules, letter case aside; rename one (a C# script's id is its class name, a SQL script's id is its file name without extension).");
     }
 }

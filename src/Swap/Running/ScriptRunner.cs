@@ -110,7 +110,9 @@ internal static class ScriptRunner
         {
             await (direction == Direction.Up ? migration.UpAsync(context) : migration.DownAsync(context));
         }
-        catch (Exception e) when (e is not SwapException and not OperationCanceledException && !session.Database.IsDatabaseError(e))
+        // Swap's own control flow passes through the script untouched: a spent time budget stops the
+        // run cleanly, as it does for a SQL script, and an interrupted cut-over is handled by the runner.
+        catch (Exception e) when (e is not SwapException and not OperationCanceledException and not BudgetSpentException and not Engine.CutOverInterruptedException && !session.Database.IsDatabaseError(e))
         {
             throw new SwapException(SwapErrorKind.Failure, $"{script.Id} threw {e.GetType().Name}: {e.Message}", e) { ScriptId = script.Id };
         }

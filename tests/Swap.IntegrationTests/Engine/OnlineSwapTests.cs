@@ -223,6 +223,31 @@ public class OnlineSwapTests
     }
 
     [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_time_budget_spent_inside_a_csharp_scripts_swap_stops_cleanly_and_up_resumes(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 3000);
+        EngineKit.WriteSwapScript(target);
+
+        var run = await SwapCli.RunAsync(target, "up", "--json", "--time-budget", "1ms", "--chunk-size", "100", "--max-chunk-size", "100", "--chunk-time", "10ms");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using (var doc = System.Text.Json.JsonDocument.Parse(run.Out))
+            Assert.Equal("budget-spent", doc.RootElement.GetProperty("stopped").GetString());
+        Assert.NotEqual("failed", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Contains("interrupted; 'swap up' resumes it at step 1 (swap of items)", (await SwapCli.RunAsync(target, "status")).Out, StringComparison.Ordinal);
+
+        var rest = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(rest.ExitCode == 0, rest.ToString());
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
+        Assert.Equal(3000, (await EngineKit.ReadItemsAsync(target)).Count);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task A_table_kept_by_keep_old_is_named_before_a_later_swap_of_the_same_table_writes_anything(DatabaseEngine engine)
     {

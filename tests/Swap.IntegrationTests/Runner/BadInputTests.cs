@@ -112,7 +112,25 @@ public class BadInputTests
         var run = await SwapCli.RunAsync(target, "up", "--migrations", "migrations", "--migrations", "other");
 
         Assert.Equal(6, run.ExitCode);
-        Assert.Contains($"error: Two migrations have the same id: '20261119000000_dup' is defined by {mine} and {theirs}. Ids must be unique across all modules;", run.Err, StringComparison.Ordinal);
+        Assert.Contains($"error: Two migrations have the same id: '20261119000000_dup' is defined by {mine} and {theirs}. Ids must be unique across all modules, letter case aside;", run.Err, StringComparison.Ordinal);
+        await AssertUnchangedAsync(target, before);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Two_scripts_whose_ids_differ_only_in_case_are_refused_on_every_engine(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var before = await ArrangeAsync(target);
+        var lower = target.Sql("20261119000000_dup", "SELECT 1;");
+        var upper = target.Sql("20261119000000_DUP", "SELECT 2;");
+
+        var run = await FailsEverywhereAsync(target, 6);
+
+        Assert.Contains("error: Two migrations have the same id: ", run.Err, StringComparison.Ordinal);
+        Assert.Contains($"'20261119000000_DUP' ({upper})", run.Err, StringComparison.Ordinal);
+        Assert.Contains($"'20261119000000_dup' ({lower})", run.Err, StringComparison.Ordinal);
+        Assert.Contains("differ only in case. Ids must be unique across all modules, letter case aside;", run.Err, StringComparison.Ordinal);
         await AssertUnchangedAsync(target, before);
     }
 

@@ -260,6 +260,8 @@ public class ConsoleApiTests
             (["serve", "--listen", "example.com:8080"], "--listen takes an IP address"),
             (["serve", "--token", "short"], "at least 16 characters"),
             (["serve", "--listen", $"127.0.0.1:{port}", "--token", ConsoleHost.Token], "cannot listen there"),
+            // TEST-NET-1 (RFC 5737): well-formed, and never an address of this host.
+            (["serve", "--listen", "192.0.2.1:8080", "--token", ConsoleHost.Token], "the address is not one of this host's"),
         };
         foreach (var (args, message) in cases)
         {
