@@ -161,6 +161,30 @@ public class RevertWindowTests
         Assert.Contains("MigrateItems has no open revert window", again.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_revert_that_would_lose_a_column_a_later_migration_added_is_refused_and_changes_nothing(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        EngineKit.WriteSwapScript(target);
+        var migrator = EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24));
+        await migrator.UpAsync();
+        target.WriteFile("migrations/20260201000000_add_z.sql", "ALTER TABLE items ADD z INT NULL;\n");
+        await EngineKit.Migrator(target).UpAsync();
+        await target.ExecuteAsync("UPDATE items SET z = 7 WHERE id = 1");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => migrator.RevertAsync("MigrateItems"));
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains("The revert of 'items' would lose its column(s) 'z' and their values: a later change added them after the swap", e.Message, StringComparison.Ordinal);
+        Assert.Equal(7L, Convert.ToInt64(await target.ScalarAsync("SELECT z FROM items WHERE id = 1"), CultureInfo.InvariantCulture));
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "20260201000000_add_z"));
+        Assert.Single((await migrator.StatusAsync()).RevertWindows);
+        Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
+    }
+
     [Fact]
     public async Task A_window_past_its_end_is_closed_by_the_next_command_that_takes_the_run_lock()
     {

@@ -21,7 +21,10 @@ internal static class ReverseMapping
         }
         var values = use.Model?.RevertValues.Where(v => !pairs.Any(p => string.Equals(p.Old, v.Key, StringComparison.OrdinalIgnoreCase)))
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase) ?? [];
-        return new RevertTable(use.Original.Name, SchemaJson.Write(use.Original), pairs, values);
+        return new RevertTable(use.Original.Name, SchemaJson.Write(use.Original), pairs, values)
+        {
+            SwappedIn = forward.Copy.Columns.Select(c => c.Name).ToList(),
+        };
     }
 
     /// <summary>The original column a copy column is filled from unchanged (renamed or retyped at most); null for new or filled columns.</summary>
@@ -114,6 +117,18 @@ internal static class ReverseMapping
                 : throw new SwapException(
                     SwapErrorKind.Refused,
                     $"The revert of '{table.Table}' needs its column '{NewName(table, oldColumn) ?? oldColumn}', which the table no longer has (a later change dropped it). Nothing was changed; 'swap finish' closes the window, and a new migration can change the table back.");
+
+        // A column a later change added after the swap has no place in the old table: reverting would drop it with its values.
+        var added = table.SwappedIn is { } swappedIn
+            ? now.Columns.Where(c => !swappedIn.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name).ToList()
+            : [];
+        if (added.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"The revert of '{table.Table}' would lose its column(s) {string.Join(", ", added.Select(c => "'" + c + "'"))} and their values: a later change added them after the swap, and the old table has no place for them. " +
+                "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
+        }
 
         var mapping = new List<ColumnMapping>();
         var insertOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -25,7 +25,11 @@ internal enum RevertStage
 /// <param name="Columns">Old column, new column: the columns the swap kept (perhaps renamed or retyped).</param>
 /// <param name="Values">Old columns the swap dropped that the script gave a value for rows inserted during the window (SQL over the new row).</param>
 /// <param name="Current">The swapped-in table's schema (JSON) as the revert found it before swapping back, recorded with the swap back, so a resumed revert moves the same triggers.</param>
-internal sealed record RevertTable(string Table, string Original, IReadOnlyList<(string Old, string New)> Columns, IReadOnlyDictionary<string, string> Values, string? Current = null);
+internal sealed record RevertTable(string Table, string Original, IReadOnlyList<(string Old, string New)> Columns, IReadOnlyDictionary<string, string> Values, string? Current = null)
+{
+    /// <summary>The columns of the table as the swap left it (null in windows opened by older builds): a column beyond them came from a later change, which a revert would lose.</summary>
+    public IReadOnlyList<string>? SwappedIn { get; init; }
+}
 
 /// <summary>
 /// An open revert window: the tables one swap (<c>DoneUsingTablesAsync</c>) swapped in together,
@@ -84,6 +88,8 @@ internal sealed class RevertWindow
             var node = new JsonObject { ["table"] = t.Table, ["original"] = t.Original, ["columns"] = columns, ["values"] = values };
             if (t.Current is not null)
                 node["current"] = t.Current;
+            if (t.SwappedIn is not null)
+                node["swappedIn"] = new JsonArray(t.SwappedIn.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
             tables.Add(node);
         }
         return new JsonObject
@@ -102,7 +108,10 @@ internal sealed class RevertWindow
         {
             var columns = node!["columns"]!.AsArray().Select(c => (c![0]!.GetValue<string>(), c[1]!.GetValue<string>())).ToList();
             var values = node["values"]!.AsObject().ToDictionary(v => v.Key, v => v.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
-            tables.Add(new RevertTable(node["table"]!.GetValue<string>(), node["original"]!.GetValue<string>(), columns, values, node["current"]?.GetValue<string>()));
+            tables.Add(new RevertTable(node["table"]!.GetValue<string>(), node["original"]!.GetValue<string>(), columns, values, node["current"]?.GetValue<string>())
+            {
+                SwappedIn = node["swappedIn"]?.AsArray().Select(c => c!.GetValue<string>()).ToList(),
+            });
         }
         return new RevertWindow
         {
