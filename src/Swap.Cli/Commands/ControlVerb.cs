@@ -36,6 +36,10 @@ internal abstract class ControlVerb : ICommand
             var waitFor = parse.GetValue(wait) is { } w ? Durations.Parse(w, "--wait") : TimeSpan.FromSeconds(30);
             var control = invocation.Control(parse);
             var sent = await control.SendAsync(Verb, argument, ct);
+            // A command that waits for the next swap (pause, resume) is not waited for when no swap
+            // runs now: it is recorded, and the answer is the same after --wait as at once.
+            if (WhenNotTaken is not null && !await control.IsSwapRunningAsync(ct))
+                waitFor = TimeSpan.Zero;
             var now = await control.WaitHandledAsync(sent, waitFor, ct);
             if (!now.Handled && WhenNotTaken is null)
             {

@@ -149,6 +149,20 @@ public sealed class SwapControl
         return await store.RecentAsync(connection, Math.Max(1, count), cancellationToken);
     }
 
+    /// <summary>True when a run holds the run lock and has published a live swap (one that takes commands at its next chunk).</summary>
+    public async Task<bool> IsSwapRunningAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await RunningAsync(connection, cancellationToken);
+        }
+        catch (Exception e) when (database.IsDatabaseError(e))
+        {
+            throw database.Translate(e, $"Read the running swap from {tables.LiveStatus}");
+        }
+    }
+
     /// <summary>True when a run holds the run lock and has published a live swap.</summary>
     private async Task<bool> RunningAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await database.PeekLockHolderAsync(connection, tables.LockInfo, cancellationToken) is not null

@@ -16,8 +16,10 @@ public class OperatorCommandTests
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await OperatorKit.ArrangeAsync(target);
 
-        // Paused before it starts: the runner stops at its first chunk boundary, nothing copied.
-        var pause = await ChildSwap.RunAsync(target, "pause", "--wait", "0");
+        // Paused before it starts: the runner stops at its first chunk boundary, nothing copied. With
+        // no swap running the command is recorded and answered at once, whatever --wait says (the
+        // child is killed after 2 minutes, so waiting 10 would fail this).
+        var pause = await ChildSwap.RunAsync(target, "pause", "--wait", "10m");
         Assert.True(pause.ExitCode == 0, pause.Output);
         Assert.Contains("pause: recorded, not taken yet", pause.Output, StringComparison.Ordinal);
         using var runner = OperatorKit.StartUp(target);
