@@ -133,6 +133,36 @@ public sealed partial class Migrator
         }
     }
 
+    /// <summary>Journaled steps of the script that are done (they stay applied after a failure); 0 when they cannot be read.</summary>
+    private async Task<int> DoneStepsAsync(DbConnection connection, string scriptId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var journal = await new Journal.JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
+            return journal.Count(j => j.ScriptId == scriptId && j.IsDone);
+        }
+        catch (Exception e) when (database.IsDatabaseError(e))
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// A refusal of a later step of a journaled script: that step wrote nothing, but the steps
+    /// before it did and stay applied; say so instead of "nothing was changed".
+    /// </summary>
+    private static SwapException RefusedAfterSteps(SwapException refused, string scriptId, int done)
+    {
+        var message = refused.Message
+            .Replace("Nothing was changed.", "This step changed nothing.", StringComparison.Ordinal)
+            .Replace("nothing was changed.", "this step changed nothing.", StringComparison.Ordinal);
+        return new SwapException(
+            SwapErrorKind.Refused,
+            message + $" {scriptId} had finished {done} earlier step(s) before this one, and they stay applied ('swap status' lists where it stopped); once this is fixed, 'swap up' goes on after them.",
+            refused)
+        { ScriptId = refused.ScriptId ?? scriptId, ServerCode = refused.ServerCode, SqlState = refused.SqlState };
+    }
+
     /// <summary>Applies one script; a null outcome means the time budget ran out inside it (it resumes on the next run).</summary>
     private async Task<(DbConnection Connection, ScriptOutcome? Outcome)> ApplyAsync(RunContext run, RunLock runLock, DbConnection connection, MigrationScript script, int batch, long order, bool hasRow)
     {
@@ -169,6 +199,8 @@ public sealed partial class Migrator
             Log.ScriptFailed(logger, script.Id, error);
             run.Listener?.ScriptFinished(script.Id, options.TimeProvider.GetElapsedTime(started), e);
             connection = await RecordFailureAsync(runLock, connection, script.Id, started, error);
+            if (e is SwapException { Kind: SwapErrorKind.Refused } refused && await DoneStepsAsync(connection, script.Id, ct) is > 0 and var done)
+                throw RefusedAfterSteps(refused, script.Id, done);
             throw e as SwapException ?? database.Translate(e, script.Id);
         }
         catch (OperationCanceledException)

@@ -21,6 +21,30 @@ public class OnlineSqlTests
         """;
 
     [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_later_statement_refused_says_the_earlier_steps_stay_applied_not_that_nothing_changed(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 1_000);
+        await EngineKit.CreateItemsAsync(target, 100, "orders");
+        target.Sql("20261201000000_two", """
+            -- swap:online
+            ALTER TABLE items ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT 'a';
+            UPDATE items SET flag = 'b' WHERE k % 2 = 0;
+            CREATE UNIQUE INDEX ux_orders_n ON orders (n);
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("would reject the current data", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing was changed", run.Err, StringComparison.Ordinal);
+        Assert.Matches(@"This step changed nothing\. 20261201000000_two had finished \d+ earlier step\(s\) before this one, and they stay applied \('swap status' lists where it stopped\); once this is fixed, 'swap up' goes on after them\.", run.Err);
+        Assert.Equal(500, await target.CountAsync("items", "flag = 'b'"));
+        Assert.Equal("failed", await EngineKit.HistoryStatusAsync(target, "20261201000000_two"));
+    }
+
+    [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task Alter_statements_of_an_online_sql_script_run_as_one_copy_and_swap(DatabaseEngine engine)
     {
