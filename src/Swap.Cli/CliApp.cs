@@ -17,6 +17,13 @@ internal static class CliApp
             e.Cancel = true;
             cts.Cancel();
         };
+        // SIGTERM (systemd, Kubernetes, 'kill') stops a run the way Ctrl+C does: at the next step,
+        // recorded as interrupted, exit 130, resumable; the default would end the process at once.
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cts.Cancel();
+        });
         return await RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory(), TimeProvider.System, cts.Token);
     }
 

@@ -42,6 +42,29 @@ public class InterruptTests
         Assert.DoesNotContain(status.OutLines, l => l.StartsWith("leftover", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Sigterm_stops_a_run_like_ctrl_c_interrupted_and_resumable()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        target.CreateTable("20261118000000_a", "a");
+        var gate = new Gate(target.Folder);
+        target.CSharp("20261119000000_Slow", gate.Script("MigrateSlow", "INSERT INTO a (id, name) VALUES (1, 'x')"));
+        using var child = ChildSwap.Start(target, "up");
+        await gate.WaitStartedAsync(diagnostics: child.Output);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", child.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        var exit = await child.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 130, child.Output());
+        Assert.Contains("Interrupted MigrateSlow: 'swap up' resumes it after 1 journaled step(s).", child.Output(), StringComparison.Ordinal);
+        Assert.Contains("interrupted\t", (await SwapCli.RunAsync(target, "status")).Out, StringComparison.Ordinal);
+        gate.Open();
+        var again = await SwapCli.RunAsync(target, "up");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(["20261118000000_a", "MigrateSlow"], await target.HistoryIdsAsync());
+    }
+
     [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task Ctrl_c_inside_a_copy_names_the_phase_and_rows_and_status_and_cleanup_agree_on_leftovers(DatabaseEngine engine)
