@@ -142,10 +142,12 @@ internal sealed class SwapOperation
             case SwapStage.CaptureRemoved:
                 foreach (var spec in swap.Specs)
                 {
+                    // An open revert window keeps the old table until 'swap finish' or 'swap revert';
+                    // --keep-old keeps it for good: neither reports a drop that does not happen.
+                    if (swap.Options.KeepOldTables || swap.Data.RevertWindow is not null)
+                        continue;
                     swap.Report(spec, SwapPhase.DroppingOld, 0, 0);
-                    // An open revert window keeps the old table until 'swap finish' or 'swap revert'.
-                    if (!swap.Options.KeepOldTables && swap.Data.RevertWindow is null)
-                        await swap.ExecAllAsync(swap.Engine.DropOld(spec), $"drop {spec.Names.Old}");
+                    await swap.ExecAllAsync(swap.Engine.DropOld(spec), $"drop {spec.Names.Old}");
                 }
                 await swap.SaveAsync(SwapStage.OldDropped);
                 break;

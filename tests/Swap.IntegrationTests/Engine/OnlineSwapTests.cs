@@ -254,7 +254,15 @@ public class OnlineSwapTests
         await using var target = await TestTarget.CreateAsync(engine);
         await EngineKit.CreateItemsAsync(target, 300);
         EngineKit.WriteSwapScript(target);
-        await EngineKit.Migrator(target, o => o.Swap.KeepOldTables = true).UpAsync();
+        var phases = new List<SwapPhase>();
+        await EngineKit.Migrator(target, o =>
+        {
+            o.Swap.KeepOldTables = true;
+            o.Swap.Progress = new SyncProgress(p => phases.Add(p.Phase));
+        }).UpAsync();
+        // The old table is kept, so no drop is reported (the command printed "dropped the old table").
+        Assert.Contains(SwapPhase.RemovingCapture, phases);
+        Assert.DoesNotContain(SwapPhase.DroppingOld, phases);
         EngineKit.WriteSwapScript(target, """
             public sealed class WidenItems : Migration
             {
