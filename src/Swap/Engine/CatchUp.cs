@@ -1,3 +1,4 @@
+using Swap.Data;
 using System.Data.Common;
 
 namespace Swap.Engine;
@@ -90,6 +91,17 @@ internal sealed class CatchUp(SwapContext swap)
     {
         foreach (var spec in swap.Specs)
             await Applier.DrainUnderLockAsync(connection, transaction, spec, swap.ScriptId, cancellationToken);
+        // The reverse capture (installed before the cut-over for a revert window) logged the
+        // applier's re-syncs of the copy; everything after this, until the rename, is nobody's.
+        if (swap.Data.RevertWindow is not null)
+        {
+            foreach (var spec in swap.Specs)
+            {
+                var log = SwapNames.Reverse(spec.Original.Name, swap.Engine.Dialect.MaxIdentifierLength).Log;
+                var last = await connection.ScalarAsync($"SELECT MAX({swap.Engine.Dialect.Quote("id")}) FROM {swap.Engine.Dialect.Quote(log)}", null, transaction, cancellationToken);
+                swap.Data.Table(spec.Original.Name).ResyncedUpTo = last is null or DBNull ? 0 : Convert.ToInt64(last, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
         Running.FaultPoints.Hit("cutover-catchup");
     }
 

@@ -98,7 +98,11 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             if (spec.UpdateInPlace)
             {
                 // The copy keeps values of its own (a revert window's old table keeps the columns the
-                // swap dropped): delete only the keys gone from the original, update the rest in place.
+                // swap dropped): delete only the keys gone from the original, and those the
+                // application deleted (a row back under such a key is new: it gets the insert
+                // values, not the deleted row's), and update the rest in place.
+                if (ApplicationDeletes(rows, ids, spec) is { Count: > 0 } deleted)
+                    await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, deleted.Count), KeyRange.InParameters("a", deleted).ToList(), tx, cancellationToken);
                 await connection.ExecuteAsync(SwapQueries.DeleteVanished(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
                 await connection.ExecuteAsync(engine.UpsertRows(spec, keys.Count), keyParameters, tx, cancellationToken);
             }
@@ -125,6 +129,16 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             KeysApplied?.Invoke(spec, keys);
         FaultPoints.Hit("apply");
         return rows.Count;
+    }
+
+    /// <summary>The keys of the batch's deletes logged after <see cref="SwapSpec.ApplicationDeletesAfter"/>, each once.</summary>
+    private static List<object?[]> ApplicationDeletes(IReadOnlyList<Row> rows, IReadOnlyList<long> ids, SwapSpec spec)
+    {
+        if (spec.ApplicationDeletesAfter is not { } after)
+            return [];
+        var op = spec.Key.Count + 1;
+        var deletes = rows.Where((r, i) => ids[i] > after && string.Equals(Convert.ToString(r[op], CultureInfo.InvariantCulture)?.Trim(), "d", StringComparison.Ordinal)).ToList();
+        return DistinctKeys(deletes, spec.Key.Count);
     }
 
     /// <summary>The batch's keys, each once (a hot key is logged many times).</summary>

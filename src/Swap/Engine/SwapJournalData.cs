@@ -47,6 +47,8 @@ internal sealed class SwapJournalData
                 ["copied"] = p.Copied,
                 ["done"] = p.Done,
             };
+            if (p.ResyncedUpTo is { } upTo)
+                tables[name]!["resyncedUpTo"] = upTo;
         }
         var schemas = new JsonObject();
         foreach (var (name, json) in Schemas)
@@ -93,6 +95,7 @@ internal sealed class SwapJournalData
                 p.Watermark = node?["watermark"] is JsonArray w ? KeyValues.Decode(w) : null;
                 p.Copied = node?["copied"]?.GetValue<long>() ?? 0;
                 p.Done = node?["done"]?.GetValue<bool>() ?? false;
+                p.ResyncedUpTo = node?["resyncedUpTo"]?.GetValue<long>();
             }
         }
         return data;
@@ -106,5 +109,12 @@ internal sealed class SwapJournalData
         public long Copied { get; set; }
 
         public bool Done { get; set; }
+
+        /// <summary>
+        /// With a revert window: the reverse change log's last id when the cut-over's catch-up ended
+        /// under the lock. Rows up to it are the applier's re-syncs of the copy, not the
+        /// application's writes (see <see cref="SwapSpec.ApplicationDeletesAfter"/>).
+        /// </summary>
+        public long? ResyncedUpTo { get; set; }
     }
 }

@@ -135,7 +135,7 @@ internal sealed class SwapOperation
                     await swap.Engine.AfterSwapAsync(swap.Connection, spec, swap.Options, swap.Run.Time, swap.Token);
                 }
                 if (swap.Data.RevertWindow is { } window)
-                    await windows.OpenAsync(swap.Uses, swap.Specs, window);
+                    await windows.OpenAsync(swap.Uses, swap.Specs, window, swap.Data);
                 await swap.SaveAsync(SwapStage.CaptureRemoved);
                 break;
 

@@ -80,12 +80,12 @@ internal static class SwapQueries
     /// <summary>The change log's name for the i-th key column.</summary>
     public static string LogKey(int i) => "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The oldest <paramref name="size"/> log rows: id, then the key columns.</summary>
+    /// <summary>The oldest <paramref name="size"/> log rows: id, the key columns, then the operation (i, u or d).</summary>
     public static string ReadLog(TableEngine engine, SwapSpec spec, int size)
     {
         var d = engine.Dialect;
         var keys = string.Join(", ", spec.Key.Select((_, i) => d.Quote(LogKey(i))));
-        return $"SELECT {d.Quote("id")}, {keys} FROM {d.Quote(spec.Names.Log)} ORDER BY {d.Quote("id")} LIMIT {size.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return $"SELECT {d.Quote("id")}, {keys}, {d.Quote("op")} FROM {d.Quote(spec.Names.Log)} ORDER BY {d.Quote("id")} LIMIT {size.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>Deletes the log rows with ids in the given runs (<c>@r{i}a..@r{i}b</c>), exactly the rows one batch read.</summary>

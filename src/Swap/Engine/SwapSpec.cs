@@ -78,6 +78,15 @@ internal sealed record SwapSpec
     /// <summary>True when capture logs the writes to the original (an online swap): verification then skips logged keys.</summary>
     public bool Captured { get; init; }
 
+    /// <summary>
+    /// For a revert (<see cref="UpdateInPlace"/>): log ids above which a logged delete is the
+    /// application's (below, the forward applier re-synced the copy by delete and insert before the
+    /// cut-over). A key the application deleted leaves the old table even if a row came back under
+    /// it, so that row gets the insert values, not the deleted row's. Null: not known (a window
+    /// opened by an older build), deletes are not told apart.
+    /// </summary>
+    public long? ApplicationDeletesAfter { get; init; }
+
     /// <summary>True when a capture write could fail where a plain copy would not (casts, fills, new unique keys, new NOT NULL).</summary>
     public bool CaptureMayFail { get; init; }
 }

@@ -185,6 +185,28 @@ public class RevertWindowTests
         Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_row_deleted_and_inserted_again_during_the_window_comes_back_as_a_new_row_not_with_the_deleted_rows_dropped_value(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        await target.ExecuteAsync("ALTER TABLE items ADD COLUMN extra VARCHAR(10) NOT NULL DEFAULT 'x'");
+        await target.ExecuteAsync($"UPDATE items SET extra = {(engine == DatabaseEngine.MySql ? "CONCAT('old', id)" : "'old' || id")} WHERE id IN (5, 6, 7)");
+        EngineKit.WriteSwapScript(target, ReshapeScript, "20260101000000_ReshapeItems.cs");
+        var migrator = EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24));
+        await migrator.UpAsync();
+        await target.ExecuteAsync("DELETE FROM items WHERE id = 5");
+        await target.ExecuteAsync("INSERT INTO items (id, k, v, n, flag) VALUES (5, 5, 'again', 0, 'odd')");
+        await target.ExecuteAsync("UPDATE items SET v = 'updated' WHERE id = 7");
+
+        await migrator.RevertAsync("ReshapeItems");
+
+        var rows = (await target.QueryAsync("SELECT id, v, extra FROM items WHERE id IN (5, 6, 7) ORDER BY id")).Select(r => (r.Int64("id"), r.String("v"), r.String("extra")));
+        Assert.Equal([(5L, "again", "new"), (6L, "v6", "old6"), (7L, "updated", "old7")], rows.Select(r => (r.Item1!.Value, r.Item2, r.Item3)));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task A_window_past_its_end_is_closed_by_the_next_command_that_takes_the_run_lock()
     {

@@ -158,6 +158,7 @@ internal static class ReverseMapping
             Revert = true,
             // The reverse capture logs every write to the new table: verification leaves logged keys to the applier.
             Captured = true,
+            ApplicationDeletesAfter = table.ResyncedUpTo,
             TargetPrimaryKey = original.PrimaryKey,
             TargetIndexes = original.Indexes,
             TargetForeignKeys = original.ForeignKeys,

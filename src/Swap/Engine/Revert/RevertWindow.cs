@@ -29,6 +29,9 @@ internal sealed record RevertTable(string Table, string Original, IReadOnlyList<
 {
     /// <summary>The columns of the table as the swap left it (null in windows opened by older builds): a column beyond them came from a later change, which a revert would lose.</summary>
     public IReadOnlyList<string>? SwappedIn { get; init; }
+
+    /// <summary>The reverse log's last id written before the cut-over (the forward applier's re-syncs); null when not known.</summary>
+    public long? ResyncedUpTo { get; init; }
 }
 
 /// <summary>
@@ -88,6 +91,8 @@ internal sealed class RevertWindow
             var node = new JsonObject { ["table"] = t.Table, ["original"] = t.Original, ["columns"] = columns, ["values"] = values };
             if (t.Current is not null)
                 node["current"] = t.Current;
+            if (t.ResyncedUpTo is { } upTo)
+                node["resyncedUpTo"] = upTo;
             if (t.SwappedIn is not null)
                 node["swappedIn"] = new JsonArray(t.SwappedIn.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
             tables.Add(node);
@@ -111,6 +116,7 @@ internal sealed class RevertWindow
             tables.Add(new RevertTable(node["table"]!.GetValue<string>(), node["original"]!.GetValue<string>(), columns, values, node["current"]?.GetValue<string>())
             {
                 SwappedIn = node["swappedIn"]?.AsArray().Select(c => c!.GetValue<string>()).ToList(),
+                ResyncedUpTo = node["resyncedUpTo"]?.GetValue<long>(),
             });
         }
         return new RevertWindow

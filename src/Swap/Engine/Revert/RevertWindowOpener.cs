@@ -78,14 +78,16 @@ internal sealed class RevertWindowOpener(ScriptSession session, TableEngine engi
     }
 
     /// <summary>Records the window (opened now, or when an interrupted run first recorded it) and detaches the old tables.</summary>
-    public async Task OpenAsync(IReadOnlyList<TableUse> uses, IReadOnlyList<SwapSpec> specs, TimeSpan length)
+    public async Task OpenAsync(IReadOnlyList<TableUse> uses, IReadOnlyList<SwapSpec> specs, TimeSpan length, SwapJournalData data)
     {
         foreach (var spec in specs)
         {
             foreach (var sql in engine.DetachOld(spec))
                 await ExecAsync(sql, $"detach {spec.Names.Old}");
         }
-        var tables = uses.Zip(specs).Select(p => ReverseMapping.Describe(p.First, p.Second)).ToList();
+        var tables = uses.Zip(specs)
+            .Select(p => ReverseMapping.Describe(p.First, p.Second) with { ResyncedUpTo = data.Tables.GetValueOrDefault(p.Second.Original.Name)?.ResyncedUpTo })
+            .ToList();
         var names = tables.Select(t => t.Table).Order(StringComparer.OrdinalIgnoreCase).ToList();
         var existing = await store.ReadAsync(Connection, null, session.Script.Id, Token);
         var same = existing.FirstOrDefault(w => w.TableNames.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(names, StringComparer.OrdinalIgnoreCase));

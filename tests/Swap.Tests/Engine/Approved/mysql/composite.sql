@@ -41,7 +41,7 @@ INSERT INTO `_line_items_swap_new` (`tenant`, `id`, `product_code`, `qty`) SELEC
 -- BuildIndexesPlan
 
 -- ReadLog(100)
-SELECT `id`, `k0`, `k1` FROM `_line_items_swap_log` ORDER BY `id` LIMIT 100;
+SELECT `id`, `k0`, `k1`, `op` FROM `_line_items_swap_log` ORDER BY `id` LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM `_line_items_swap_new` WHERE (`tenant`, `id`) IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1));

@@ -40,7 +40,7 @@ INSERT INTO `_orders_swap_new` (`id`, `customer`, `amount`) SELECT `id`, `custom
 ALTER TABLE `_orders_swap_new` ADD INDEX `ix_orders_customer` (`customer`), ADD INDEX `ix_orders_status` (`status`), LOCK=NONE;
 
 -- ReadLog(100)
-SELECT `id`, `k0` FROM `_orders_swap_log` ORDER BY `id` LIMIT 100;
+SELECT `id`, `k0`, `op` FROM `_orders_swap_log` ORDER BY `id` LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM `_orders_swap_new` WHERE `id` IN (@a0_0, @a1_0, @a2_0);

@@ -40,7 +40,7 @@ INSERT INTO `_we"ird_swap_new` (`k``ey`, `sp ace"col`, `plain`) SELECT `k``ey`, 
 ALTER TABLE `_we"ird_swap_new` ADD INDEX `ix_weird_space` (`sp ace"col`), LOCK=NONE;
 
 -- ReadLog(100)
-SELECT `id`, `k0` FROM `_we"ird_swap_log` ORDER BY `id` LIMIT 100;
+SELECT `id`, `k0`, `op` FROM `_we"ird_swap_log` ORDER BY `id` LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM `_we"ird_swap_new` WHERE `k``ey` IN (@a0_0, @a1_0, @a2_0);

@@ -62,7 +62,7 @@ CREATE INDEX "_ix_orders_customer_swap_new" ON "_orders_swap_new" USING btree ("
 CREATE INDEX "_ix_orders_status_swap_new" ON "_orders_swap_new" ("status");
 
 -- ReadLog(100)
-SELECT "id", "k0" FROM "_orders_swap_log" ORDER BY "id" LIMIT 100;
+SELECT "id", "k0", "op" FROM "_orders_swap_log" ORDER BY "id" LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM "_orders_swap_new" WHERE "id" IN (@a0_0, @a1_0, @a2_0);

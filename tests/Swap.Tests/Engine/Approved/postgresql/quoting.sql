@@ -66,7 +66,7 @@ CREATE UNIQUE INDEX "_we""ird_pkey_swap_new" ON "_we""ird_swap_new" ("k`ey");
 CREATE INDEX "_ix_weird_space_swap_new" ON "_we""ird_swap_new" ("sp ace""col");
 
 -- ReadLog(100)
-SELECT "id", "k0" FROM "_we""ird_swap_log" ORDER BY "id" LIMIT 100;
+SELECT "id", "k0", "op" FROM "_we""ird_swap_log" ORDER BY "id" LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM "_we""ird_swap_new" WHERE "k`ey" IN (@a0_0, @a1_0, @a2_0);

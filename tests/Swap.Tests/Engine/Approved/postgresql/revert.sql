@@ -31,7 +31,7 @@ CREATE TRIGGER "_line_items_swap_rdel" AFTER TRUNCATE ON "public"."_line_items_s
 -- DetachOld
 
 -- ReadLog(100)
-SELECT "id", "k0", "k1" FROM "_line_items_swap_rlog" ORDER BY "id" LIMIT 100;
+SELECT "id", "k0", "k1", "op" FROM "_line_items_swap_rlog" ORDER BY "id" LIMIT 100;
 
 -- DeleteVanished(3)
 DELETE FROM "_line_items_swap_old" WHERE ("tenant", "id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1)) AND NOT EXISTS (SELECT 1 FROM "line_items" WHERE "line_items"."tenant" = "_line_items_swap_old"."tenant" AND "line_items"."id" = "_line_items_swap_old"."id");

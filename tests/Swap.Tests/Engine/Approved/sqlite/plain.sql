@@ -51,7 +51,7 @@ INSERT INTO "_orders_swap_new" ("id", "customer", "amount") SELECT "id", "custom
 -- BuildIndexesPlan
 
 -- ReadLog(100)
-SELECT "id", "k0" FROM "_orders_swap_log" ORDER BY "id" LIMIT 100;
+SELECT "id", "k0", "op" FROM "_orders_swap_log" ORDER BY "id" LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM "_orders_swap_new" WHERE "id" IN (@a0_0, @a1_0, @a2_0);

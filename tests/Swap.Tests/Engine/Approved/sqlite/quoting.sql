@@ -47,7 +47,7 @@ INSERT INTO "_we""ird_swap_new" ("k`ey", "sp ace""col", "plain") SELECT "k`ey", 
 -- BuildIndexesPlan
 
 -- ReadLog(100)
-SELECT "id", "k0" FROM "_we""ird_swap_log" ORDER BY "id" LIMIT 100;
+SELECT "id", "k0", "op" FROM "_we""ird_swap_log" ORDER BY "id" LIMIT 100;
 
 -- DeleteFromCopy(3)
 DELETE FROM "_we""ird_swap_new" WHERE "k`ey" IN (@a0_0, @a1_0, @a2_0);
