@@ -65,7 +65,7 @@ internal sealed class CliSettings
             : json?.Assemblies?.Select(a => Path.GetFullPath(a, baseDir)).ToList() ?? [];
         foreach (var dll in dlls.Where(d => !File.Exists(d)))
             throw new SwapException(SwapErrorKind.Usage, $"The migrations assembly '{dll}' does not exist. Build it, or fix the path in --assembly or swap.json.");
-        var timeout = lockTimeout ?? json?.LockTimeout;
+        var timeout = lockTimeout ?? json?.LockTimeoutText;
         var prefix = historyPrefix ?? json?.HistoryPrefix ?? "swap";
         // An empty prefix (an unset shell variable, say) would start a second, empty history and apply every script again.
         if (string.IsNullOrWhiteSpace(prefix) || prefix != prefix.Trim())
@@ -76,7 +76,7 @@ internal sealed class CliSettings
             Migrations = folders,
             Assemblies = dlls,
             HistoryPrefix = prefix,
-            LockTimeout = timeout is null ? TimeSpan.Zero : Durations.Parse(timeout, "--lock-timeout"),
+            LockTimeout = timeout is null ? TimeSpan.Zero : Durations.Parse(timeout, lockTimeout is not null ? "--lock-timeout" : $"\"lockTimeout\" in {file}:"),
             WorkingDirectory = workingDirectory,
             ConfigFile = json is null ? null : file,
             Placeholders = ReadPlaceholders(json?.Placeholders, file),
@@ -95,17 +95,61 @@ internal sealed class CliSettings
         return result;
     }
 
+    /// <summary>The keys swap.json may have, as the docs spell them.</summary>
+    private static readonly string[] Keys = ["db", "migrations", "assemblies", "historyPrefix", "lockTimeout", "placeholders"];
+
     private static SwapJson Read(string file)
     {
+        JsonDocument document;
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         try
         {
-            return JsonSerializer.Deserialize<SwapJson>(File.ReadAllText(file), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
-                ?? new SwapJson();
+            document = JsonDocument.Parse(File.ReadAllText(file), options);
         }
         catch (JsonException e)
         {
             throw new SwapException(SwapErrorKind.Usage, $"{file} is not valid JSON: {e.Message}");
         }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new SwapException(SwapErrorKind.Usage, $"{file} must hold one JSON object, like {{ \"db\": \"sqlite:app.db\" }}.");
+            // A misspelt key would silently fall back to a default: a misspelt "historyPrefix" starts
+            // a second history and applies every script again.
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!Keys.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    var near = Keys.FirstOrDefault(k => Distance(k.ToLowerInvariant(), property.Name.ToLowerInvariant()) <= 2);
+                    throw new SwapException(
+                        SwapErrorKind.Usage,
+                        $"{file}: unknown key \"{property.Name}\"{(near is null ? "" : $" (did you mean \"{near}\"?)")}. The keys are {string.Join(", ", Keys.Select(k => "\"" + k + "\""))}; nothing was run.");
+                }
+            }
+            try
+            {
+                return document.RootElement.Deserialize<SwapJson>(new JsonSerializerOptions { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) ?? new SwapJson();
+            }
+            catch (JsonException e)
+            {
+                throw new SwapException(SwapErrorKind.Usage, $"{file}: a value has the wrong type: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Levenshtein distance, for suggesting the key a misspelt one meant.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
     }
 
     private sealed class SwapJson
@@ -114,7 +158,16 @@ internal sealed class CliSettings
         public List<string>? Migrations { get; set; }
         public List<string>? Assemblies { get; set; }
         public string? HistoryPrefix { get; set; }
-        public string? LockTimeout { get; set; }
+        /// <summary>A duration ("2m") or a plain number of seconds (90).</summary>
+        public JsonElement? LockTimeout { get; set; }
         public Dictionary<string, string>? Placeholders { get; set; }
+
+        public string? LockTimeoutText => LockTimeout switch
+        {
+            { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+            { ValueKind: JsonValueKind.String } s => s.GetString(),
+            { ValueKind: JsonValueKind.Null } or null => null,
+            { } other => throw new SwapException(SwapErrorKind.Usage, $"\"lockTimeout\" must be a duration like \"2m\" or a number of seconds, not {other.GetRawText()}."),
+        };
     }
 }

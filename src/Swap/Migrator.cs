@@ -85,10 +85,8 @@ public sealed partial class Migrator
 
     /// <summary>Retries transient failures (deadlocks, lock timeouts, lost connections) with backoff; nothing else.</summary>
     private ResiliencePipeline RetryPipeline(string what) =>
-        new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
-            .AddRetry(new RetryStrategyOptions
+        Retries.Pipeline(options.TimeProvider, options.TransientRetries, new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.TransientRetries),
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -98,8 +96,7 @@ public sealed partial class Migrator
                     Log.Retrying(logger, what, args.AttemptNumber + 1, Durations.Format(args.RetryDelay), args.Outcome.Exception?.Message ?? "");
                     return ValueTask.CompletedTask;
                 },
-            })
-            .Build();
+            });
 
     private bool IsTransient(Exception e) => e switch
     {

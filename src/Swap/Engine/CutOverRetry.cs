@@ -13,10 +13,8 @@ namespace Swap.Engine;
 internal static class CutOverRetry
 {
     public static ResiliencePipeline Build(OnlineSwapOptions options, TableEngine engine, TimeProvider time, ILogger logger, string tables) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        Running.Retries.Pipeline(time, options.CutOverRetries, new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
                 Delay = options.CutOverRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 MaxDelay = TimeSpan.FromSeconds(10),
@@ -27,8 +25,7 @@ internal static class CutOverRetry
                     EngineLog.CutOverRetry(logger, tables, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
                     return ValueTask.CompletedTask;
                 },
-            })
-            .Build();
+            });
 
     /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
     public static bool IsRetryable(TableEngine engine, Exception e) =>

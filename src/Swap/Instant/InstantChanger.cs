@@ -126,10 +126,8 @@ internal static class InstantChanger
         if (state.Data is null)
             await state.SaveAsync("changing", JsonSerializer.Serialize(schemas));
         string Finished(IEnumerable<string> copy) => JsonSerializer.Serialize(new Outcome(copy.ToList(), schemas));
-        var pipeline = new ResiliencePipelineBuilder { TimeProvider = session.Run.Time }
-            .AddRetry(new RetryStrategyOptions
+        var pipeline = Retries.Pipeline(session.Run.Time, options.CutOverRetries, new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.CutOverRetries),
                 Delay = options.CutOverRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -140,8 +138,7 @@ internal static class InstantChanger
                     Log.InstantRetrying(logger, names, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
                     return ValueTask.CompletedTask;
                 },
-            })
-            .Build();
+            });
         var connection = session.Connection;
         // Inside one transaction (SQLite) the statements share its lock, whose wait is already bounded.
         var bounded = state.Transaction is null;

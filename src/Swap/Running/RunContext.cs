@@ -47,10 +47,8 @@ internal sealed record RunContext(
     private static readonly ResiliencePropertyKey<string> WhatKey = new("swap.what");
 
     /// <summary>The run's one retry pipeline for transient errors, built on first use and reused by every step and chunk.</summary>
-    private ResiliencePipeline TransientPipeline => transientPipeline ??= new ResiliencePipelineBuilder { TimeProvider = Time }
-        .AddRetry(new RetryStrategyOptions
+    private ResiliencePipeline TransientPipeline => transientPipeline ??= Retries.Pipeline(Time, Options.TransientRetries, new RetryStrategyOptions
         {
-            MaxRetryAttempts = Math.Max(0, Options.TransientRetries),
             Delay = Options.RetryDelay,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -61,8 +59,7 @@ internal sealed record RunContext(
                 Log.Retrying(Logger, what, args.AttemptNumber + 1, Durations.Format(args.RetryDelay), args.Outcome.Exception?.Message ?? "");
                 return ValueTask.CompletedTask;
             },
-        })
-        .Build();
+        });
 
     private ResiliencePipeline? transientPipeline;
 

@@ -249,6 +249,21 @@ public class OnlineSwapTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task Zero_cut_over_retries_means_one_attempt_and_the_swap_completes(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        EngineKit.WriteSwapScript(target);
+
+        var run = await SwapCli.RunAsync(target, "up", "--cut-over-retries", "0", "--sqlite-online", "always");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task A_table_kept_by_keep_old_is_named_before_a_later_swap_of_the_same_table_writes_anything(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

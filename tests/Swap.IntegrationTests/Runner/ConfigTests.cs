@@ -125,6 +125,24 @@ public class ConfigTests
             var badJson = await SwapCli.RunRawAsync(empty, ["status"]);
             Assert.Equal(2, badJson.ExitCode);
             Assert.Contains("swap.json is not valid JSON", badJson.Err, StringComparison.Ordinal);
+
+            // A misspelt key would fall back to its default (a misspelt historyPrefix: a second history).
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"histroyPrefix\": \"hx\" }");
+            var misspelt = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.Equal(2, misspelt.ExitCode);
+            Assert.Contains("swap.json: unknown key \"histroyPrefix\" (did you mean \"historyPrefix\"?). The keys are \"db\", \"migrations\", \"assemblies\", \"historyPrefix\", \"lockTimeout\", \"placeholders\"; nothing was run.", misspelt.Err, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(empty, "x.db")));
+
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"lockTimeout\": \"5 min\" }");
+            var badFileTimeout = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.Equal(2, badFileTimeout.ExitCode);
+            Assert.Contains("\"lockTimeout\" in " + Path.Combine(empty, "swap.json") + ": '5 min' is not a duration", badFileTimeout.Err, StringComparison.Ordinal);
+
+            // A plain number of seconds is a duration too.
+            Directory.CreateDirectory(Path.Combine(empty, "migrations"));
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"lockTimeout\": 90 }");
+            var seconds = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.True(seconds.ExitCode == 0, seconds.ToString());
         }
         finally
         {
