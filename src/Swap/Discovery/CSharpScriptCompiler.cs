@@ -84,7 +84,8 @@ internal static class CSharpScriptCompiler
             var model = compilation.GetSemanticModel(tree);
             foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>())
             {
-                if (model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol symbol || symbol.IsAbstract || !(DerivesFromMigration(symbol) || IsCallback(symbol)))
+                // An abstract or generic class (SeedMigration<T>) is a base for scripts, not one: it cannot be made.
+                if (model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol symbol || symbol.IsAbstract || IsOpenGeneric(symbol) || !(DerivesFromMigration(symbol) || IsCallback(symbol)))
                     continue;
                 var type = assembly.GetType(MetadataName(symbol), throwOnError: true)!;
                 if (type.GetConstructor(Type.EmptyTypes) is null)
@@ -96,6 +97,17 @@ internal static class CSharpScriptCompiler
             }
         }
         return (image, found);
+    }
+
+    /// <summary>A class with type parameters of its own or of a class it is nested in.</summary>
+    private static bool IsOpenGeneric(INamedTypeSymbol symbol)
+    {
+        for (var t = symbol; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+                return true;
+        }
+        return false;
     }
 
     private static bool DerivesFromMigration(INamedTypeSymbol symbol)

@@ -42,9 +42,10 @@ internal sealed class MigrationCatalog
                     csFiles.AddRange(cs);
                     break;
                 case TypeSource types:
-                    callbackTypes.AddRange(types.MigrationTypes.Where(t => t.IsClass && !t.IsAbstract && typeof(IMigrationCallback).IsAssignableFrom(t)));
+                    callbackTypes.AddRange(types.MigrationTypes.Where(t => t.IsClass && !t.IsAbstract && !t.ContainsGenericParameters && typeof(IMigrationCallback).IsAssignableFrom(t)));
                     scripts.AddRange(types.MigrationTypes
-                        .Where(t => t.IsClass && !t.IsAbstract && typeof(Migration).IsAssignableFrom(t))
+                        // An abstract or generic class (SeedMigration<T>) is a base for scripts, not one.
+                        .Where(t => t.IsClass && !t.IsAbstract && !t.ContainsGenericParameters && typeof(Migration).IsAssignableFrom(t))
                         .Select(t => FromType(t, types.Module, null, $"{types.Origin}: {t.FullName}", t.Name, Checksums.OfType(t))));
                     break;
             }

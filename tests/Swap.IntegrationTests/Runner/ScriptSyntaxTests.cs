@@ -7,6 +7,31 @@ public class ScriptSyntaxTests
 {
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_generic_base_class_of_csharp_migrations_is_a_base_not_a_script(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.CSharp("20261119000000_Seeds", """
+            public class SeedMigration<TName> : Migration
+            {
+                public override Task UpAsync(MigrationContext db) => db.ExecuteAsync("INSERT INTO a (id, name) VALUES (@id, @name)", new { id = typeof(TName).Name.Length, name = typeof(TName).Name });
+            }
+
+            public sealed class MigrateSeedString : SeedMigration<string>
+            {
+                public MigrateSeedString() => ExecuteAfter("20261118000000_a");
+            }
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["20261118000000_a", "MigrateSeedString"], await target.HistoryIdsAsync());
+        Assert.Equal(["String"], await target.ColumnAsync("SELECT name FROM a"));
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task Up_and_down_file_pairs_run_their_own_halves(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
