@@ -26,7 +26,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
 
     /// <summary>
     /// True when the copy refused every key of the last batch (each logged again, see
-    /// <see cref="SwapQueries.RelogRefused"/>): the batch made no progress, so a loop that drains
+    /// <see cref="SwapQueries.RefusedKeys"/>): the batch made no progress, so a loop that drains
     /// the log must stop, and under the cut-over's locks (<see cref="DrainUnderLockAsync"/>) the
     /// swap cannot complete.
     /// </summary>
@@ -110,7 +110,13 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             {
                 await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
                 await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
-                relogged = await connection.ExecuteAsync(SwapQueries.RelogRefused(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                var refused = await connection.QueryAsync(SwapQueries.RefusedKeys(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                if (refused.Count > 0)
+                {
+                    var again = refused.Select(r => Enumerable.Range(0, spec.Key.Count).Select(i => r[i]).ToArray()).ToList();
+                    await connection.ExecuteAsync(SwapQueries.Relog(engine, spec, again.Count), KeyRange.InParameters("g", again).ToList(), tx, cancellationToken);
+                }
+                relogged = refused.Count;
             }
             FaultPoints.Hit("apply-mid");
             await connection.ExecuteAsync(SwapQueries.DeleteLog(engine, spec, runs.Count), runParameters, tx, cancellationToken);

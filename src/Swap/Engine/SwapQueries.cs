@@ -98,23 +98,35 @@ internal static class SwapQueries
     }
 
     /// <summary>
-    /// Logs again the keys of a batch (<c>@a{r}_{i}</c>) that the original has and the copy, just
-    /// re-synced, does not: the insert skipped them on a conflict with another of the copy's unique
-    /// indexes (a stale row there still holding the value, or a new unique index the original does
-    /// not enforce). Their log rows are deleted with the batch, so without this the change would be
-    /// lost; logged again, a later batch retries them. Tables are named, not aliased (MySQL's lock
-    /// tables need that).
+    /// The keys of a batch (<c>@a{r}_{i}</c>) that the original has and the copy, just re-synced,
+    /// does not: the insert skipped them on a conflict with another of the copy's unique indexes (a
+    /// stale row there still holding the value, or a new unique index the original does not
+    /// enforce). Their log rows go with the batch, so the applier logs them again
+    /// (<see cref="Relog"/>) or the change would be lost. A plain read, no locks; tables are named,
+    /// not aliased (MySQL's lock tables need that).
     /// </summary>
-    public static string RelogRefused(TableEngine engine, SwapSpec spec, int count)
+    public static string RefusedKeys(TableEngine engine, SwapSpec spec, int count)
     {
         var d = engine.Dialect;
         var copy = d.Quote(spec.Names.Copy);
         var original = d.Quote(spec.Original.Name);
-        var logColumns = string.Join(", ", spec.Key.Select((_, i) => d.Quote(LogKey(i))));
         var keys = string.Join(", ", spec.Key.Select(k => $"{original}.{d.Quote(k)}"));
         var match = string.Join(" AND ", spec.Key.Select((k, i) => $"{copy}.{d.Quote(spec.CopyKey[i])} = {original}.{d.Quote(k)}"));
-        return $"INSERT INTO {d.Quote(spec.Names.Log)} ({d.Quote("op")}, {logColumns}) SELECT 'u', {keys} FROM {original} " +
-            $"WHERE {KeyRange.In(d, original, spec.Key, count, "a")} AND NOT EXISTS (SELECT 1 FROM {copy} WHERE {match})";
+        return $"SELECT {keys} FROM {original} WHERE {KeyRange.In(d, original, spec.Key, count, "a")} AND NOT EXISTS (SELECT 1 FROM {copy} WHERE {match})";
+    }
+
+    /// <summary>
+    /// Appends <paramref name="count"/> keys (<c>@g{r}_{i}</c>) to the change log as updates. A
+    /// multi-row <c>VALUES</c> insert: on MySQL/MariaDB with <c>innodb_autoinc_lock_mode=1</c> an
+    /// <c>INSERT ... SELECT</c> would hold the log's table-level AUTO-INC lock, which every
+    /// application write's trigger needs, for the whole statement.
+    /// </summary>
+    public static string Relog(TableEngine engine, SwapSpec spec, int count)
+    {
+        var d = engine.Dialect;
+        var logColumns = string.Join(", ", spec.Key.Select((_, i) => d.Quote(LogKey(i))));
+        var rows = Enumerable.Range(0, count).Select(r => "('u', " + string.Join(", ", spec.Key.Select((_, i) => $"@g{r}_{i}")) + ")");
+        return $"INSERT INTO {d.Quote(spec.Names.Log)} ({d.Quote("op")}, {logColumns}) VALUES {string.Join(", ", rows)}";
     }
 
     /// <summary>Deletes the rows of a batch's keys (<c>@a{r}_{i}</c>) from the copy.</summary>
