@@ -47,7 +47,7 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         MySqlCopyBuilder.Build(D, original, target, names);
 
     /// <summary>The table's own triggers must compile on the copy: see <see cref="MySqlTriggerMover"/>.</summary>
-    public override Task CheckCopyAsync(DbConnection connection, TableSchema original, SwapNames names, CancellationToken cancellationToken) =>
+    public override Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken) =>
         triggers.CheckOnCopyAsync(connection, original, names, cancellationToken);
 
     /// <summary>An interrupted cut-over may have left the original's triggers on the copies and other tables' foreign keys pointing at them.</summary>

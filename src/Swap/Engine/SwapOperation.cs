@@ -184,7 +184,7 @@ internal sealed class SwapOperation
             // A copy left by an interrupted attempt before this stage was recorded is empty: start it afresh.
             await swap.ExecAsync($"DROP TABLE IF EXISTS {engine.Dialect.Quote(use.Names.Copy)}", "drop stale copy");
             await swap.ExecAllAsync(engine.CreateCopy(use.Original, use.Model, use.Names), $"create copy of {use.Original.Name}");
-            await engine.CheckCopyAsync(swap.Connection, use.Original, use.Names, swap.Token);
+            await engine.CheckCopyAsync(swap.Connection, swap.Transaction, use.Original, use.Names, swap.Token);
         }
         if (swap.Data.RevertWindow is not null)
             await windows.RefuseUnlessRevertibleAsync(swap.Uses, await BuildSpecsAsync());

@@ -101,7 +101,7 @@ internal abstract class TableEngine(SwapDatabase database)
     /// (MySQL: that the table's own triggers can be recreated on it), so a swap that would fail at
     /// the cut-over fails before any row is copied.
     /// </summary>
-    public virtual Task CheckCopyAsync(DbConnection connection, TableSchema original, SwapNames names, CancellationToken cancellationToken) => Task.CompletedTask;
+    public virtual Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>On a resumed run, before the applier writes the copies: undoes what a killed cut-over attempt may have left on them.</summary>
     public virtual Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken) => Task.CompletedTask;

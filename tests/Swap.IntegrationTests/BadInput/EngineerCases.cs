@@ -1,3 +1,4 @@
+using Swap.IntegrationTests.Infrastructure;
 using static Swap.IntegrationTests.BadInput.CatalogTarget;
 
 namespace Swap.IntegrationTests.BadInput;
@@ -164,6 +165,30 @@ public class EngineerCases
         var run = await SwapAsync(t, "MigrateTriggered", "table.DropColumn(\"note\").ForceCopy();");
         AssertFails(run, 7, "error: Swap cannot change 'items' on MySql: its trigger 'items_audit' cannot be recreated on the new table (Unknown column 'note' in 'NEW'). Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
         await t.AssertUnchangedAsync("MigrateTriggered");
+    }
+
+    /// <summary>SQLite resolves a trigger's columns only when it fires: the trigger is checked on the empty copy, in the one-transaction rebuild and online alike.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("always")]
+    public async Task A_sqlite_trigger_that_uses_a_dropped_column_is_refused_before_any_row_is_copied(string online)
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        await t.Target.ExecuteAsync("CREATE TABLE audit (note TEXT)");
+        await t.Target.ExecuteAsync("CREATE TRIGGER items_audit AFTER UPDATE ON items BEGIN INSERT INTO audit VALUES (new.note); END");
+        t.CSharp("20261120000000", "MigrateTriggered", """
+            var table = await db.UseTableForAlterAsync("items");
+            table.DropColumn("note").ForceCopy();
+            await db.DoneUsingTablesAsync("items");
+            """);
+
+        var run = await t.RunAsync("up", "--sqlite-online", online);
+
+        AssertFails(run, 7, "error: Swap cannot change 'items' on Sqlite: its trigger 'items_audit' would not work on the new table (SQLite Error 1: 'error in trigger items_audit: no such column: new.note'). Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
+        Assert.DoesNotContain(await t.Target.TablesAsync(), n => n.Contains("_swap_", StringComparison.Ordinal));
+        Assert.Equal(["failed"], (await t.Target.HistoryAsync()).Where(h => h.ScriptId == "MigrateTriggered").Select(h => h.Status));
+        await t.Target.ExecuteAsync("UPDATE items SET name = 'z' WHERE id = 1");
+        Assert.Equal(["a-note-less row"], (await t.Target.ColumnAsync("SELECT COALESCE(note, 'a-note-less row') FROM audit")));
     }
 
     public static TheoryData<DatabaseEngine, string, string> BadFills => new()

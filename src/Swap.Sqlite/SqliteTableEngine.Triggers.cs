@@ -1,0 +1,73 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Swap.Data;
+using Swap.Engine;
+using Swap.Engine.Schema;
+
+namespace Swap.Sqlite;
+
+internal sealed partial class SqliteTableEngine
+{
+    /// <summary>
+    /// The table's own triggers come back on the new table at the cut-over as they were written, and
+    /// SQLite resolves a trigger's columns only when it fires: a trigger naming a column the swap
+    /// drops would break every later write of the application. Each trigger is created on the empty
+    /// copy and the copy renamed, which makes SQLite check every trigger on it (as its own
+    /// <c>DROP COLUMN</c> does), in a savepoint rolled back at once: the copy ends as it was.
+    /// </summary>
+    public override async Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
+    {
+        foreach (var trigger in original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
+        {
+            var checkName = names.UserTrigger(trigger.Name);
+            if (OnCopy(trigger.Definition, checkName, names.Copy) is not { } create)
+                continue;
+            await connection.ExecuteAsync("SAVEPOINT swap_trigger_check", null, transaction, cancellationToken);
+            try
+            {
+                await connection.ExecuteAsync(create, null, transaction, cancellationToken);
+                await connection.ExecuteAsync($"ALTER TABLE {D.Quote(names.Copy)} RENAME TO {D.Quote(names.Copy + "_check")}", null, transaction, cancellationToken);
+            }
+            catch (Exception e) when (database.IsDatabaseError(e))
+            {
+                await connection.ExecuteAsync("ROLLBACK TO swap_trigger_check", null, transaction, cancellationToken);
+                await connection.ExecuteAsync("RELEASE swap_trigger_check", null, transaction, cancellationToken);
+                await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", null, transaction, cancellationToken);
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"Swap cannot change '{original.Name}' on Sqlite: its trigger '{trigger.Name}' would not work on the new table ({e.Message.Replace(checkName, trigger.Name, StringComparison.Ordinal).TrimEnd('.')}). " +
+                    "Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), " +
+                    "or keep the columns it uses; nothing was changed.",
+                    e);
+            }
+            await connection.ExecuteAsync("ROLLBACK TO swap_trigger_check", null, transaction, cancellationToken);
+            await connection.ExecuteAsync("RELEASE swap_trigger_check", null, transaction, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="definition"/> (<c>CREATE TRIGGER name ... ON table ...</c>) renamed to
+    /// <paramref name="name"/> and moved onto <paramref name="table"/>; null when its shape is not recognised.
+    /// </summary>
+    internal static string? OnCopy(string definition, string name, string table)
+    {
+        var head = TriggerHead().Match(definition);
+        if (!head.Success)
+            return null;
+        var rest = definition[(head.Index + head.Length)..];
+        var on = OnTarget().Match(rest);
+        if (!on.Success)
+            return null;
+        var q = SqliteDialect.Instance;
+        return definition[..head.Groups["name"].Index] + q.Quote(name) + rest[..on.Groups["table"].Index] + q.Quote(table) + rest[(on.Groups["table"].Index + on.Groups["table"].Length)..];
+    }
+
+    private const string Identifier = """(?:"(?:[^"]|"")*"|\[[^\]]*\]|`(?:[^`]|``)*`|[A-Za-z_][A-Za-z0-9_$]*)""";
+
+    [GeneratedRegex(@"^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:" + Identifier + @"\s*\.\s*)?(?<name>" + Identifier + ")", RegexOptions.IgnoreCase)]
+    private static partial Regex TriggerHead();
+
+    /// <summary>The first <c>ON table</c> after the event (column names of <c>UPDATE OF</c> are skipped as identifiers).</summary>
+    [GeneratedRegex(@"^(?:\s+|" + Identifier + @"|,)*?\s(?:ON|on|On|oN)\s+(?:" + Identifier + @"\s*\.\s*)?(?<table>" + Identifier + ")")]
+    private static partial Regex OnTarget();
+}
