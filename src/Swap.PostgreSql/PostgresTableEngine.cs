@@ -64,7 +64,7 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     /// <summary>
     /// The applier deleted the batch's keys from the copy first, so a conflict here is with another
     /// of the copy's unique indexes or exclusion constraints: the row is skipped and its key logged
-    /// again (<see cref="SwapQueries.RefusedKeys"/>), also on a copy filled as a bare heap.
+    /// again (<see cref="SwapQueries.Relog"/>), also on a copy filled as a bare heap.
     /// </summary>
     public override string ApplyRows(SwapSpec spec, int keys) =>
         $"INSERT INTO {Q(spec.Names.Copy)} ({Columns(spec)}){Overriding(spec)} SELECT {Sources(spec)} FROM {Q(spec.Original.Name)} o WHERE {KeyRange.In(D, "o", spec.Key, keys, "a")} ON CONFLICT DO NOTHING";

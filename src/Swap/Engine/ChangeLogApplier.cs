@@ -26,7 +26,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
 
     /// <summary>
     /// True when the copy refused every key of the last batch (each logged again, see
-    /// <see cref="SwapQueries.RefusedKeys"/>): the batch made no progress, so a loop that drains
+    /// <see cref="SwapQueries.Relog"/>): the batch made no progress, so a loop that drains
     /// the log must stop, and under the cut-over's locks (<see cref="DrainUnderLockAsync"/>) the
     /// swap cannot complete.
     /// </summary>
@@ -110,12 +110,9 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             {
                 await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
                 await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
-                var refused = await connection.QueryAsync(SwapQueries.RefusedKeys(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                var refused = await RefusedAsync(connection, tx, spec, keys, keyParameters, cancellationToken);
                 if (refused.Count > 0)
-                {
-                    var again = refused.Select(r => Enumerable.Range(0, spec.Key.Count).Select(i => r[i]).ToArray()).ToList();
-                    await connection.ExecuteAsync(SwapQueries.Relog(engine, spec, again.Count), KeyRange.InParameters("g", again).ToList(), tx, cancellationToken);
-                }
+                    await connection.ExecuteAsync(SwapQueries.Relog(engine, spec, refused.Count), KeyRange.InParameters("g", refused).ToList(), tx, cancellationToken);
                 relogged = refused.Count;
             }
             FaultPoints.Hit("apply-mid");
@@ -136,6 +133,40 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
         FaultPoints.Hit("apply");
         return rows.Count;
     }
+
+    /// <summary>
+    /// The batch's keys that the original has and the copy, just re-synced, does not: the insert
+    /// skipped them on a conflict with another of the copy's unique indexes (a stale row there still
+    /// holding the value, or a new unique index the original does not enforce). Their log rows go
+    /// with the batch, so they are logged again (<see cref="SwapQueries.Relog"/>) or the change
+    /// would be lost. Two lookups by key; the second only for keys the copy lacks.
+    /// </summary>
+    private async Task<List<object?[]>> RefusedAsync(DbConnection connection, DbTransaction? tx, SwapSpec spec, List<object?[]> keys, List<KeyValuePair<string, object?>> keyParameters, CancellationToken cancellationToken)
+    {
+        var inCopy = (await connection.QueryAsync(SwapQueries.KeysPresent(engine, spec, inOriginal: false, keys.Count, "a"), keyParameters, tx, cancellationToken))
+            .Select(r => Encoded(r, spec.Key.Count)).ToHashSet(StringComparer.Ordinal);
+        if (inCopy.Count >= keys.Count)
+            return [];
+        var missing = keys.Where(k => !inCopy.Contains(Comparable(k))).ToList();
+        var rows = await connection.QueryAsync(SwapQueries.KeysPresent(engine, spec, inOriginal: true, missing.Count, "m"), KeyRange.InParameters("m", missing).ToList(), tx, cancellationToken);
+        return rows.Select(r => Enumerable.Range(0, spec.Key.Count).Select(i => r[i]).ToArray()).ToList();
+    }
+
+    private static string Encoded(Row row, int keyColumns) => Comparable(Enumerable.Range(0, keyColumns).Select(i => row[i]).ToArray());
+
+    /// <summary>
+    /// A key as text that is the same for the log's value and the copy's (a widened key column
+    /// reads as <c>long</c> from the copy and <c>int</c> from the log): numbers by value.
+    /// </summary>
+    private static string Comparable(object?[] key) => string.Join("\u0001", key.Select(v => v switch
+    {
+        null or DBNull => "\u0000",
+        sbyte or byte or short or ushort or int or uint or long or ulong or decimal => "n" + Convert.ToDecimal(v, CultureInfo.InvariantCulture).ToString("G29", CultureInfo.InvariantCulture),
+        byte[] bytes => "b" + Convert.ToBase64String(bytes),
+        DateTime dt => "d" + dt.ToString("O", CultureInfo.InvariantCulture),
+        string s => "s" + s,
+        _ => "o" + Convert.ToString(v, CultureInfo.InvariantCulture),
+    }));
 
     /// <summary>The keys of the batch's deletes logged after <see cref="SwapSpec.ApplicationDeletesAfter"/>, each once.</summary>
     private static List<object?[]> ApplicationDeletes(IReadOnlyList<Row> rows, IReadOnlyList<long> ids, SwapSpec spec)

@@ -98,21 +98,18 @@ internal static class SwapQueries
     }
 
     /// <summary>
-    /// The keys of a batch (<c>@a{r}_{i}</c>) that the original has and the copy, just re-synced,
-    /// does not: the insert skipped them on a conflict with another of the copy's unique indexes (a
-    /// stale row there still holding the value, or a new unique index the original does not
-    /// enforce). Their log rows go with the batch, so the applier logs them again
-    /// (<see cref="Relog"/>) or the change would be lost. A plain read, no locks; tables are named,
-    /// not aliased (MySQL's lock tables need that).
+    /// Which of <paramref name="count"/> keys (<c>@{prefix}{r}_{i}</c>) the copy (or, with
+    /// <paramref name="inOriginal"/>, the original) holds: a lookup by the key's index only. The
+    /// applier asks it after its insert, to find the keys the copy refused (an anti-join of the
+    /// original against the copy would be planned from the new copy's empty statistics, and
+    /// MariaDB then scans the whole copy for every batch). Tables are named, not aliased.
     /// </summary>
-    public static string RefusedKeys(TableEngine engine, SwapSpec spec, int count)
+    public static string KeysPresent(TableEngine engine, SwapSpec spec, bool inOriginal, int count, string prefix)
     {
         var d = engine.Dialect;
-        var copy = d.Quote(spec.Names.Copy);
-        var original = d.Quote(spec.Original.Name);
-        var keys = string.Join(", ", spec.Key.Select(k => $"{original}.{d.Quote(k)}"));
-        var match = string.Join(" AND ", spec.Key.Select((k, i) => $"{copy}.{d.Quote(spec.CopyKey[i])} = {original}.{d.Quote(k)}"));
-        return $"SELECT {keys} FROM {original} WHERE {KeyRange.In(d, original, spec.Key, count, "a")} AND NOT EXISTS (SELECT 1 FROM {copy} WHERE {match})";
+        var table = d.Quote(inOriginal ? spec.Original.Name : spec.Names.Copy);
+        var key = inOriginal ? spec.Key : spec.CopyKey;
+        return $"SELECT {string.Join(", ", key.Select(k => $"{table}.{d.Quote(k)}"))} FROM {table} WHERE {KeyRange.In(d, table, key, count, prefix)}";
     }
 
     /// <summary>
