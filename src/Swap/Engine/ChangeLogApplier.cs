@@ -51,7 +51,10 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             if (applied == 0)
                 return;
             refusedRounds = LastBatchRefused ? refusedRounds + 1 : 0;
-            if (LastBatchRefused && (applied < size || refusedRounds >= RefusedRoundsUnderLock))
+            // Twice in a row before giving up: a refused key is logged again as the original has it,
+            // which can differ from the logged spelling (a case-only change of a key under MySQL's
+            // case-insensitive collation), and the second round then finds it in the copy.
+            if (LastBatchRefused && ((applied < size && refusedRounds >= 2) || refusedRounds >= RefusedRoundsUnderLock))
                 throw await RefusedAsync(connection, transaction, spec, scriptId, cancellationToken);
         }
     }
