@@ -159,7 +159,7 @@ public sealed partial class Migrator
                     backlog = reverting is null ? null : backlog;
                     continue;
                 }
-                backlog += Convert.ToInt64(await connection.ScalarAsync($"SELECT COUNT(*) FROM {database.Dialect.Quote(log)}", cancellationToken), CultureInfo.InvariantCulture);
+                backlog += await ChangeLogSize.RowsAsync(connection, database.Dialect.Quote, log, cancellationToken);
             }
             var expired = reverting is null && expires <= now;
             var command = reverting is not null

@@ -260,7 +260,7 @@ internal sealed class SwapOperation
         return c;
     }
 
-    /// <summary>The change-log rows not applied yet, for the live status (counted on the controller's connection).</summary>
+    /// <summary>The change-log rows not applied yet, for the live status (on the controller's connection; estimated beyond <see cref="ChangeLogSize.CountedUpTo"/>).</summary>
     private async Task<long> CountBacklogAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // The change logs exist from capture's installation until its removal.
@@ -268,7 +268,7 @@ internal sealed class SwapOperation
             return 0;
         var total = 0L;
         foreach (var spec in swap.Specs)
-            total += Convert.ToInt64(await connection.ScalarAsync($"SELECT COUNT(*) FROM {swap.Engine.Dialect.Quote(spec.Names.Log)}", cancellationToken), CultureInfo.InvariantCulture);
+            total += await ChangeLogSize.RowsAsync(connection, swap.Engine.Dialect.Quote, spec.Names.Log, cancellationToken);
         return total;
     }
 }
