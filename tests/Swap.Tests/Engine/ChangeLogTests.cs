@@ -20,6 +20,19 @@ public class ChangeLogTests
     public void No_ids_no_runs() => Assert.Empty(ChangeLogApplier.Runs([]));
 
     [Fact]
+    public void The_refused_check_leaves_out_keys_whose_last_entry_in_the_batch_is_a_delete()
+    {
+        // Log rows: id, k0, op. Key 1 deleted and inserted again (checked), 2 updated then deleted
+        // (left out: an insert after it logs an entry this batch did not read), 3 only updated.
+        static Row Log(long id, long key, string op) => new(["id", "k0", "op"], [id, key, op]);
+        var rows = new[] { Log(1, 1, "d"), Log(2, 2, "u"), Log(3, 1, "i"), Log(4, 2, "d"), Log(5, 3, "u") };
+
+        var keys = ChangeLogApplier.NotLastDeleted(rows, 1);
+
+        Assert.Equal([1L, 3L], keys.Select(k => (long)k[0]!));
+    }
+
+    [Fact]
     public void A_single_column_key_is_an_in_list_of_parameters()
     {
         var sql = KeyRange.In(MySqlDialect.Instance, "o", ["id"], 3, "a");
