@@ -41,6 +41,7 @@ internal static class SwapPreflight
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
         await NothingInTheWayAsync(engine, use, connection, transaction, cancellationToken);
+        await KeyReadableAsync(engine, original, connection, transaction, cancellationToken);
         if (use.Model is not { } model)
             return;
         KeepsUniqueKey(original, model);
@@ -130,6 +131,38 @@ internal static class SwapPreflight
                 throw new SwapException(
                     SwapErrorKind.Refused,
                     $"The new unique {(name == "primary key" ? "primary key" : "index '" + name + "'")} on ({string.Join(", ", columns.Select(c => c.Column))}) of '{model.Name}' would reject the current data: {example} appears {rows[0].Int64("n")} times. Remove the duplicates first, or make the index non-unique. Nothing was changed.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The chunks walk the table by its key, and every chunk's last key is saved in the journal: a
+    /// key whose values .NET cannot hold (a PostgreSQL <c>numeric</c> beyond <c>decimal</c>'s
+    /// 28 digits) or the journal cannot save would fail the swap after capture was installed, on
+    /// every retry. The first and last keys (two reads of the key's index) are read as a chunk
+    /// reads them, before anything is written. Values between them are not read: a composite
+    /// key's later columns could still hold one; the leading column's extremes are covered.
+    /// </summary>
+    private static async Task KeyReadableAsync(TableEngine engine, TableSchema original, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var d = engine.Dialect;
+        var key = original.ChunkKey()!;
+        var columns = string.Join(", ", key.Select(d.Quote));
+        foreach (var direction in new[] { "", " DESC" })
+        {
+            try
+            {
+                var order = string.Join(", ", key.Select(c => d.Quote(c) + direction));
+                var rows = await connection.QueryAsync($"SELECT {columns} FROM {d.Quote(original.Name)} ORDER BY {order} LIMIT 1", null, transaction, cancellationToken);
+                if (rows.Count > 0)
+                    KeyValues.Encode(Enumerable.Range(0, key.Count).Select(i => rows[0][i]).ToList());
+            }
+            catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException or SwapException { Kind: SwapErrorKind.Refused })
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column '{key[0]}' holds values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. Change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.",
+                    e);
             }
         }
     }
