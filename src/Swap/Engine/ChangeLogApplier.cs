@@ -153,6 +153,8 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
         if (inCopy.Count >= keys.Count)
             return [];
         var missing = keys.Where(k => !inCopy.Contains(Comparable(k))).ToList();
+        if (missing.Count == 0)
+            return [];
         var rows = await connection.QueryAsync(SwapQueries.KeysPresent(engine, spec, inOriginal: true, missing.Count, "m"), KeyRange.InParameters("m", missing).ToList(), tx, cancellationToken);
         return rows.Select(r => Enumerable.Range(0, spec.Key.Count).Select(i => r[i]).ToArray()).ToList();
     }
@@ -161,16 +163,19 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
 
     /// <summary>
     /// A key as text that is the same for the log's value and the copy's (a widened key column
-    /// reads as <c>long</c> from the copy and <c>int</c> from the log): numbers by value.
+    /// reads as <c>long</c> from the copy and <c>int</c> from the log): numbers by value, and
+    /// different for any two different keys.
     /// </summary>
     private static string Comparable(object?[] key) => string.Join("\u0001", key.Select(v => v switch
     {
         null or DBNull => "\u0000",
         sbyte or byte or short or ushort or int or uint or long or ulong or decimal => "n" + Convert.ToDecimal(v, CultureInfo.InvariantCulture).ToString("G29", CultureInfo.InvariantCulture),
         byte[] bytes => "b" + Convert.ToBase64String(bytes),
-        DateTime dt => "d" + dt.ToString("O", CultureInfo.InvariantCulture),
         string s => "s" + s,
-        _ => "o" + Convert.ToString(v, CultureInfo.InvariantCulture),
+        // Every other value as the journal saves it, which keeps what tells two keys apart (a
+        // time's fraction, a date's kind): a default ToString() of a TimeOnly drops its seconds,
+        // and two keys of one minute would pass for one, hiding a refused key.
+        _ => "o" + KeyValues.Encode([v]).ToJsonString(),
     }));
 
     /// <summary>

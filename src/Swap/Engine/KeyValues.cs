@@ -5,7 +5,7 @@ namespace Swap.Engine;
 
 /// <summary>
 /// Chunk-key values in the journal: each value with its .NET type, so a resumed copy binds the
-/// exact same parameter values (integers, decimals, strings, GUIDs, dates, bytes).
+/// exact same parameter values (integers, decimals, strings, GUIDs, dates, times, bytes).
 /// </summary>
 internal static class KeyValues
 {
@@ -34,6 +34,7 @@ internal static class KeyValues
                 DateTimeOffset dto => ("dto", dto.ToString("O", CultureInfo.InvariantCulture)),
                 DateOnly d => ("date", d.ToString("O", CultureInfo.InvariantCulture)),
                 TimeSpan ts => ("ts", ts.ToString("c", CultureInfo.InvariantCulture)),
+                TimeOnly t => ("time", t.ToString("O", CultureInfo.InvariantCulture)),
                 byte[] bytes => ("bytes", Convert.ToBase64String(bytes)),
                 bool b => ("bool", b ? "1" : "0"),
                 _ => throw new SwapException(SwapErrorKind.Refused, $"A key column holds {v.GetType().Name} values, which Swap cannot use to walk the table in chunks."),
@@ -68,6 +69,7 @@ internal static class KeyValues
             "dto" => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             "date" => DateOnly.Parse(text, CultureInfo.InvariantCulture),
             "ts" => TimeSpan.Parse(text, CultureInfo.InvariantCulture),
+            "time" => TimeOnly.Parse(text, CultureInfo.InvariantCulture),
             "bytes" => Convert.FromBase64String(text),
             "bool" => text == "1",
             _ => (object?)text,

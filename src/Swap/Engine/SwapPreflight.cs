@@ -156,16 +156,36 @@ internal static class SwapPreflight
                 var rows = await connection.QueryAsync($"SELECT {columns} FROM {d.Quote(original.Name)} ORDER BY {order} LIMIT 1", null, transaction, cancellationToken);
                 if (rows.Count > 0)
                     KeyValues.Encode(Enumerable.Range(0, key.Count).Select(i => rows[0][i]).ToList());
+                if (direction.Length == 0 && rows.Count > 0 && IsMinimumDate(rows[0][0]) && d.Engine == DatabaseEngine.PostgreSql)
+                    await NotMinimumDateAsync(engine, original, key[0], connection, transaction, cancellationToken);
             }
-            catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException or SwapException { Kind: SwapErrorKind.Refused })
+            catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException or ArgumentException or SwapException { Kind: SwapErrorKind.Refused })
             {
+                var described = string.Join(", ", key.Select(k => $"'{k}' ({original.Column(k)?.NativeType})"));
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column '{key[0]}' holds values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. Change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.",
+                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column{(key.Count > 1 ? "s" : "")} {described} {(key.Count > 1 ? "hold" : "holds")} values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. Change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.",
                     e);
             }
         }
     }
+
+    /// <summary>
+    /// Npgsql reads PostgreSQL's <c>-infinity</c> and the real 0001-01-01 00:00 both as
+    /// <see cref="DateTime.MinValue"/> (a date as <see cref="DateOnly.MinValue"/>), and binds that value back as <c>-infinity</c>: a key
+    /// of 0001-01-01 could be copied but never re-synced, and the verification would fail the
+    /// swap after the whole copy. The smallest key read as the minimum is looked at once more
+    /// past <c>-infinity</c>.
+    /// </summary>
+    private static async Task NotMinimumDateAsync(TableEngine engine, TableSchema original, string column, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var c = engine.Dialect.Quote(column);
+        var rows = await connection.QueryAsync($"SELECT {c} FROM {engine.Dialect.Quote(original.Name)} WHERE {c} > '-infinity' ORDER BY {c} LIMIT 1", null, transaction, cancellationToken);
+        if (rows.Count > 0 && IsMinimumDate(rows[0][0]))
+            throw new SwapException(SwapErrorKind.Refused, "a key of 0001-01-01 00:00:00, which .NET reads the same as -infinity and writes back as -infinity");
+    }
+
+    private static bool IsMinimumDate(object? value) => value is DateTime time && time == DateTime.MinValue || value is DateOnly date && date == DateOnly.MinValue;
 
     /// <summary>
     /// The cut-over renames the original to <c>_t_swap_old</c>: a table of that name kept by an

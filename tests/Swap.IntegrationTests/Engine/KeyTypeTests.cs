@@ -1,0 +1,168 @@
+using System.Globalization;
+using Swap.Engine;
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// Keys of the types real tables use, walked in chunks of two while a writer updates, deletes and
+/// re-inserts every key: the chunks bind each key back as a parameter, capture logs it, and the
+/// applier re-syncs it, so each type goes through every path that reads or writes a key.
+/// </summary>
+public class KeyTypeTests
+{
+    public static TheoryData<DatabaseEngine, string, string> Keys => new()
+    {
+        { DatabaseEngine.PostgreSql, "uuid", "'00000000-0000-0000-0000-000000000000'|'ffffffff-ffff-ffff-ffff-ffffffffffff'|'7f000000-0000-0000-0000-000000000001'|'80000000-0000-0000-0000-000000000000'|'0fffffff-ffff-ffff-ffff-fffffffffff0'" },
+        { DatabaseEngine.PostgreSql, "bytea", "'\\x00'::bytea|'\\x0000'::bytea|'\\xff'::bytea|'\\x7f80'::bytea|''::bytea|'\\x00ff00'::bytea" },
+        { DatabaseEngine.PostgreSql, "timestamp", "'-infinity'|'infinity'|'2026-01-01 00:00:00.000001'|'1970-01-01'|'0001-01-01 00:00:00.000001'|'2026-01-01 00:00:00'" },
+        { DatabaseEngine.PostgreSql, "timestamptz", "'-infinity'|'infinity'|'2026-03-29 01:30:00+05:30'|'2026-03-29 01:30:00.5+00'|'1999-12-31 23:59:59.999999-08'" },
+        { DatabaseEngine.PostgreSql, "date", "'-infinity'|'infinity'|'2026-01-01'|'0001-01-02'|'2000-02-29'" },
+        { DatabaseEngine.PostgreSql, "text COLLATE \"C\"", "'a'|'B'|'b'|'A'|'a '|'é'|'e'|'Z'|''|'😀'" },
+        { DatabaseEngine.PostgreSql, "text", "'a'|'B'|'b'|'A'|'a '|'é'|'e'|'Z'|''|'ä'|'-a'|'a-'" },
+        { DatabaseEngine.PostgreSql, "char(4)", "'a  '|'b'|'B'|' a'|'ab'" },
+        { DatabaseEngine.PostgreSql, "numeric(20,5)", "0|-0.00001|0.00001|123456789012345.12345|-123456789012345.12345|1" },
+        { DatabaseEngine.PostgreSql, "float8", "0|-1.5|1e300|-1e-300|'Infinity'|'-Infinity'|3.141592653589793" },
+        { DatabaseEngine.PostgreSql, "smallint", "-32768|32767|0|1|-1" },
+        { DatabaseEngine.PostgreSql, "time", "'00:00:00'|'23:59:59.999999'|'12:00'|'00:00:00.000001'" },
+        { DatabaseEngine.PostgreSql, "boolean", "false|true" },
+                { DatabaseEngine.MySql, "BINARY(16)", "0x00000000000000000000000000000000|0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF|0x7F000000000000000000000000000001|0x80000000000000000000000000000000" },
+        { DatabaseEngine.MySql, "VARBINARY(8)", "0x00|0x0000|0xFF|0x7F80|''|0x00FF00|0x20|0x2020" },
+        { DatabaseEngine.MySql, "ENUM('sad','ok','happy')", "'sad'|'ok'|'happy'" },
+        { DatabaseEngine.MySql, "BIT(8)", "b'0'|b'1'|b'11111111'|b'10000000'" },
+        { DatabaseEngine.MySql, "YEAR", "1901|2155|2026|2000" },
+        { DatabaseEngine.MySql, "CHAR(4)", "'a'|'b '|'ab'|' a'|'a b'" },
+        { DatabaseEngine.MySql, "VARCHAR(10) COLLATE utf8mb4_bin", "'a'|'A'|'b'|'é'|'e'|''|'😀'" },
+        { DatabaseEngine.MySql, "DECIMAL(20,5)", "0|-0.00001|0.00001|123456789012345.12345|-123456789012345.12345" },
+        { DatabaseEngine.MySql, "DOUBLE", "0|-1.5|1e300|-1e-300|3.141592653589793" },
+        { DatabaseEngine.MySql, "TIME(6)", "'-838:59:59'|'838:59:59'|'00:00:00.000001'|'-00:00:01'|'25:00:00'" },
+        { DatabaseEngine.MySql, "DATETIME(6)", "'1000-01-01 00:00:00'|'9999-12-31 23:59:59.999999'|'2026-01-01 00:00:00.5'" },
+        { DatabaseEngine.MySql, "DATE", "'1000-01-01'|'9999-12-31'|'2000-02-29'" },
+        { DatabaseEngine.MySql, "TINYINT", "-128|127|0" },
+        { DatabaseEngine.MySql, "SMALLINT UNSIGNED", "0|65535|32768" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public async Task Every_key_survives_chunks_capture_and_the_applier(DatabaseEngine engine, string type, string literalList)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        if (type == "swap_mood")
+            await target.ExecuteAsync("CREATE TYPE swap_mood AS ENUM ('sad', 'ok', 'happy')");
+        var suffix = engine == DatabaseEngine.MySql ? " ENGINE=InnoDB" : "";
+        await target.ExecuteAsync($"CREATE TABLE t (k {type} NOT NULL PRIMARY KEY, v INT NOT NULL){suffix}");
+        var literals = literalList.Split('|');
+        for (var i = 0; i < literals.Length; i++)
+            await target.ExecuteAsync($"INSERT INTO t (k, v) VALUES ({literals[i]}, {i})");
+        var text = engine == DatabaseEngine.MySql ? "HEX(CAST(k AS BINARY))" : "k::text";
+        var keyOf = (await target.QueryAsync($"SELECT {text} AS kt, v FROM t")).ToDictionary(r => (int)r.Int64("v")!.Value, r => Convert.ToString(r[0], CultureInfo.InvariantCulture)!);
+        Assert.Equal(literals.Length, keyOf.Count);
+
+        EngineKit.WriteSwapScript(target, Script, "20260101000000_MigrateT.cs");
+
+        // The writer's last acknowledged value of each key, or null when its last write deleted it.
+        var expected = Enumerable.Range(0, literals.Length).ToDictionary(i => i, i => (long?)i);
+        using var stop = new CancellationTokenSource();
+        var writes = 0;
+        var writing = Task.Run(async () =>
+        {
+            await using var c = await target.OpenAsync();
+            for (var round = 1; !stop.IsCancellationRequested; round++)
+            {
+                for (var i = 0; i < literals.Length; i++)
+                {
+                    var v = round * 100 + i;
+                    var sql = ((round + i) % 3) switch
+                    {
+                        0 => $"DELETE FROM t WHERE k = {literals[i]}",
+                        _ when expected[i] is null => $"INSERT INTO t (k, v) VALUES ({literals[i]}, {v})",
+                        _ => $"UPDATE t SET v = {v} WHERE k = {literals[i]}",
+                    };
+                    await Swap.Data.DbCommands.ExecuteAsync(c, sql, null, null, default);
+                    expected[i] = sql.StartsWith("DELETE", StringComparison.Ordinal) ? null : v;
+                    writes++;
+                }
+                await Task.Delay(5);
+            }
+        });
+        try
+        {
+            await EngineKit.Migrator(target, o =>
+            {
+                o.AlwaysCopy = true;
+                o.Swap.OneTransactionBelowRows = 0;
+                o.Swap.InitialChunkSize = 2;
+                o.Swap.MinChunkSize = 1;
+                o.Swap.MaxChunkSize = 2;
+                o.Swap.ApplyBatchSize = 2;
+                o.Swap.Throttler = new PausingThrottler(TimeSpan.FromMilliseconds(60));
+            }).UpAsync();
+            await Task.Delay(100);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writing;
+        }
+
+        Assert.True(writes > literals.Length * 3, $"the writer wrote {writes} times; it must have written while the swap ran");
+        var rows = (await target.QueryAsync($"SELECT {text} AS kt, v FROM t")).ToDictionary(r => Convert.ToString(r[0], CultureInfo.InvariantCulture)!, r => r.Int64("v"));
+        var want = expected.Where(e => e.Value is not null).ToDictionary(e => keyOf[e.Key], e => e.Value);
+        Assert.Equal(want.OrderBy(w => w.Key, StringComparer.Ordinal), rows.OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    public static TheoryData<DatabaseEngine, string, string> Unreadable => new()
+    {
+        { DatabaseEngine.PostgreSql, "swap_mood", "'sad'|'ok'|'happy'" },
+        { DatabaseEngine.PostgreSql, "time", "'00:00:00'|'24:00:00'" },
+        { DatabaseEngine.PostgreSql, "timestamp", "'-infinity'|'0001-01-01 00:00:00'|'2026-01-01'" },
+        { DatabaseEngine.PostgreSql, "date", "'-infinity'|'0001-01-01'|'2026-01-01'" },
+        { DatabaseEngine.PostgreSql, "timestamptz", "'0001-01-01 00:00:00+00'|'2026-01-01 00:00:00+00'" },
+        { DatabaseEngine.PostgreSql, "inet", "'10.0.0.1'|'::1'" },
+        { DatabaseEngine.PostgreSql, "numeric", "1|'NaN'" },
+        { DatabaseEngine.MySql, "DATETIME", "'0000-00-00 00:00:00'|'2026-01-01 00:00:00'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unreadable))]
+    public async Task A_key_whose_values_Swap_cannot_read_is_refused_before_anything_is_written(DatabaseEngine engine, string type, string literalList)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        if (type == "swap_mood")
+            await target.ExecuteAsync("CREATE TYPE swap_mood AS ENUM ('sad', 'ok', 'happy')");
+        await target.ExecuteAsync($"CREATE TABLE t (k {type} NOT NULL PRIMARY KEY, v INT NOT NULL)");
+        var literals = literalList.Split('|');
+        for (var i = 0; i < literals.Length; i++)
+            await target.ExecuteAsync($"INSERT INTO t (k, v) VALUES ({literals[i]}, {i})");
+        EngineKit.WriteSwapScript(target, Script, "20260101000000_MigrateT.cs");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync());
+
+        Assert.True(e.Kind == SwapErrorKind.Refused, e.Message);
+        Assert.Contains("its key column 'k' (", e.Message, StringComparison.Ordinal);
+        Assert.Contains("holds values Swap cannot read or save", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(literals.Length, Convert.ToInt32(await target.ScalarAsync("SELECT COUNT(*) FROM t"), CultureInfo.InvariantCulture));
+        Assert.Equal(0, Convert.ToInt32(await target.ScalarAsync($"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{target.Name}' AND table_name = 't' AND column_name = 'note'"), CultureInfo.InvariantCulture));
+    }
+
+    private const string Script = """
+        using Swap.Engine;
+        public sealed class MigrateT : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var t = await db.UseTableForAlterAsync("t");
+                t.AddColumn(DbColumn.BigInt("note"));
+                await db.DoneUsingTablesAsync("t");
+            }
+        }
+        """;
+
+    private sealed class PausingThrottler(TimeSpan pause) : IThrottler
+    {
+        public async ValueTask WaitAsync(CancellationToken cancellationToken) => await Task.Delay(pause, cancellationToken);
+    }
+}
