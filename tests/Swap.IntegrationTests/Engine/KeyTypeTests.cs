@@ -40,6 +40,7 @@ public class KeyTypeTests
         { DatabaseEngine.MySql, "DATE", "'1000-01-01'|'9999-12-31'|'2000-02-29'" },
         { DatabaseEngine.MySql, "TINYINT", "-128|127|0" },
         { DatabaseEngine.MySql, "SMALLINT UNSIGNED", "0|65535|32768" },
+        { DatabaseEngine.MySql, "BIGINT UNSIGNED", "0|18446744073709551615|9223372036854775808|9223372036854775807" },
     };
 
     [Theory]
