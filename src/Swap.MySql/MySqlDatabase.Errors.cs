@@ -103,8 +103,8 @@ public sealed partial class MySqlDatabase
         var code = Code(error);
         var hint = code switch
         {
-            MySqlErrorCode.LockWaitTimeout => " A lock could not be taken in time; the statement is retried.",
-            MySqlErrorCode.LockDeadlock => " Deadlock; the statement is retried.",
+            MySqlErrorCode.LockWaitTimeout => " Another session held a lock this needed beyond the lock wait timeout (SHOW PROCESSLIST shows it)." + RetriedThenRunAgain,
+            MySqlErrorCode.LockDeadlock => " A deadlock with another session." + RetriedThenRunAgain,
             // Capture's triggers on a server with its binary log on (every server with replicas).
             MySqlErrorCode.BinLogCreateRoutineNeedSuper => " The binary log is on, so creating triggers needs the SUPER privilege or log_bin_trust_function_creators=1 on the server (managed services expose it as a parameter); grant one of them.",
             { } c when PrivilegeCodes.Contains(c) => " The database user lacks a privilege this needs; grant it, or run as a user that has it.",

@@ -48,8 +48,8 @@ public sealed partial class PostgresDatabase
             var hint = pg.SqlState switch
             {
                 PostgresErrorCodes.ActiveSqlTransaction => " This statement cannot run inside a transaction: add '-- swap:no-transaction' to the SQL script, or call NoTransaction() in the C# script's constructor.",
-                PostgresErrorCodes.LockNotAvailable => " A lock could not be taken within the lock timeout; the statement is retried.",
-                PostgresErrorCodes.DeadlockDetected => " Deadlock; the statement is retried.",
+                PostgresErrorCodes.LockNotAvailable => " Another session held a lock this needed beyond the lock timeout (pg_stat_activity shows it)." + RetriedThenRunAgain,
+                PostgresErrorCodes.DeadlockDetected => " A deadlock with another session." + RetriedThenRunAgain,
                 PostgresErrorCodes.InsufficientPrivilege => " The database user lacks a privilege this needs; grant it, or run as a user that has it.",
                 _ => "",
             };

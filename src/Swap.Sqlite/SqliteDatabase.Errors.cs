@@ -23,6 +23,7 @@ public sealed partial class SqliteDatabase
             CantOpen => "the file cannot be opened or created (check that the folder exists and is writable)",
             NotADatabase => "the file is not a SQLite database",
             ReadOnly => "the file is read-only",
+            Busy or Locked => "another connection held the database's write lock (an open write transaction, or another process writing) until the busy timeout ran out. Run again once it is done",
             _ => error.Message,
         };
         return new SwapException(SwapErrorKind.Connection, $"Could not open {DisplayName}: {what.TrimEnd('.')}.", error) { ServerCode = code, IsTransient = code is Busy or Locked };
@@ -37,7 +38,7 @@ public sealed partial class SqliteDatabase
         if (error is SwapException s)
             return s;
         var code = (error as SqliteException)?.SqliteErrorCode;
-        var hint = code is Busy or Locked ? " Another connection holds a write lock on the database; the statement is retried." : "";
+        var hint = code is Busy or Locked ? " Another connection held the database's write lock." + RetriedThenRunAgain : "";
         return new SwapException(SwapErrorKind.Failure, $"{context} failed: {error.Message}{hint}", error)
         {
             ServerCode = code,

@@ -78,6 +78,12 @@ public abstract partial class SwapDatabase
     public abstract SwapException Translate(Exception error, string context);
 
     /// <summary>
+    /// The end of a transient error's hint. The same message is kept while the error is retried and
+    /// when it ends the run after the last retry, so it says both.
+    /// </summary>
+    internal const string RetriedThenRunAgain = " Swap retries this; when it ends the run, the retries ran out: run again once the other session is done.";
+
+    /// <summary>
     /// True when <paramref name="error"/> came from the database or its driver: a server error,
     /// and also what a driver throws for a connection lost mid-statement (an <see cref="IOException"/>
     /// on MySqlConnector, for example). The core asks this instead of assuming <see cref="DbException"/>.
