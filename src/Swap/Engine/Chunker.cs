@@ -53,9 +53,7 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder in
             if (!swap.InTransaction)
                 swap.Run.ThrowIfBudgetSpent();
             var lower = progress.Watermark;
-            var upper = SwapQueries.BoundaryKey(
-                await swap.QueryAsync(SwapQueries.Boundary(swap.Engine, spec, lower is not null, chunkSize), KeyRange.Parameters("l", lower).ToList(), $"find the next chunk of {spec.Original.Name}"),
-                spec);
+            var upper = await NextBoundaryAsync(spec, lower, chunkSize);
             var range = KeyRange.Between(swap.Engine.Dialect, "o", spec.Key, lower is not null, upper is not null);
             var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();
             var sql = swap.Engine.CopyChunk(spec, range);
@@ -113,6 +111,33 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder in
             swap.Report(spec, SwapPhase.Copying, progress.Copied, rate, chunkSize);
             if (upper is null)
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The next chunk's last key, checked to be one the journal can save and bind back. The
+    /// preflight reads the first and last keys; a value in between that .NET cannot hold (a later
+    /// column of a composite key) is found here, before the chunk is copied, and stops the swap
+    /// with what to do rather than as a failure of the script.
+    /// </summary>
+    private async Task<object?[]?> NextBoundaryAsync(SwapSpec spec, object?[]? lower, int chunkSize)
+    {
+        try
+        {
+            var upper = SwapQueries.BoundaryKey(
+                await swap.QueryAsync(SwapQueries.Boundary(swap.Engine, spec, lower is not null, chunkSize), KeyRange.Parameters("l", lower).ToList(), $"find the next chunk of {spec.Original.Name}"),
+                spec);
+            if (upper is not null)
+                KeyValues.Encode(upper);
+            return upper;
+        }
+        catch (Exception e) when (KeyValues.IsUnreadable(e))
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"{swap.ScriptId}: Swap cannot walk '{spec.Original.Name}' by its key ({string.Join(", ", spec.Key)}): a key after {(lower is null ? "the first" : KeyValues.Show(lower))} holds a value Swap cannot read or save ({e.Message.TrimEnd('.')}). Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' to remove the copy and capture, then change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.",
+                e)
+            { ScriptId = swap.ScriptId };
         }
     }
 

@@ -9,6 +9,13 @@ namespace Swap.Engine;
 /// </summary>
 internal static class KeyValues
 {
+    /// <summary>
+    /// An error from reading or saving a key value (the driver cannot hold it in a .NET type, or
+    /// <see cref="Encode"/> has no encoding for it), as opposed to an error of the database.
+    /// </summary>
+    public static bool IsUnreadable(Exception e) =>
+        e is InvalidCastException or OverflowException or FormatException or ArgumentException or SwapException { Kind: SwapErrorKind.Refused };
+
     public static JsonArray Encode(IReadOnlyList<object?> values)
     {
         var array = new JsonArray();

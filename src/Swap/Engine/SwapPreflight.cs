@@ -159,7 +159,7 @@ internal static class SwapPreflight
                 if (direction.Length == 0 && rows.Count > 0 && IsMinimumDate(rows[0][0]) && d.Engine == DatabaseEngine.PostgreSql)
                     await NotMinimumDateAsync(engine, original, key[0], connection, transaction, cancellationToken);
             }
-            catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException or ArgumentException or SwapException { Kind: SwapErrorKind.Refused })
+            catch (Exception e) when (KeyValues.IsUnreadable(e))
             {
                 var described = string.Join(", ", key.Select(k => $"'{k}' ({original.Column(k)?.NativeType})"));
                 throw new SwapException(

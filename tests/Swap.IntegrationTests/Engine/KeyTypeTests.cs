@@ -161,6 +161,35 @@ public class KeyTypeTests
         Assert.Equal(0, Convert.ToInt32(await target.ScalarAsync($"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{target.Name}' AND table_name = 't' AND column_name = 'note'"), CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.MySql)]
+    public async Task An_unreadable_value_inside_a_composite_key_stops_the_copy_with_what_to_do(DatabaseEngine engine)
+    {
+        // The preflight reads the first and last keys, (1, 1) and (3, 5); the chunk boundary (2, 10^30) is found by the copy.
+        await using var target = await TestTarget.CreateAsync(engine);
+        await target.ExecuteAsync("CREATE TABLE t (a INT NOT NULL, b DECIMAL(40,0) NOT NULL, v INT NOT NULL, PRIMARY KEY (a, b))");
+        await target.ExecuteAsync("INSERT INTO t VALUES (1, 1, 0), (2, 1000000000000000000000000000000, 1), (2, 7, 2), (3, 5, 3)");
+        EngineKit.WriteSwapScript(target, Script, "20260101000000_MigrateT.cs");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.AlwaysCopy = true;
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = 1;
+            o.Swap.MinChunkSize = 1;
+            o.Swap.MaxChunkSize = 1;
+        }).UpAsync());
+
+        Assert.True(e.Kind == SwapErrorKind.Refused, e.Message);
+        Assert.Contains("Swap cannot walk 't' by its key (a, b): a key after (2, 7) holds a value Swap cannot read or save", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was swapped; the original is intact. Run 'swap cleanup --script MigrateT'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(4, Convert.ToInt32(await target.ScalarAsync("SELECT COUNT(*) FROM t"), CultureInfo.InvariantCulture));
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateT" });
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(0, Convert.ToInt32(await target.ScalarAsync($"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{target.Name}' AND table_name = 't' AND column_name = 'note'"), CultureInfo.InvariantCulture));
+    }
+
     private const string Script = """
         using Swap.Engine;
         public sealed class MigrateT : Migration
