@@ -19,6 +19,7 @@ public class KeyTypeTests
         { DatabaseEngine.PostgreSql, "timestamptz", "'-infinity'|'infinity'|'2026-03-29 01:30:00+05:30'|'2026-03-29 01:30:00.5+00'|'1999-12-31 23:59:59.999999-08'" },
         { DatabaseEngine.PostgreSql, "date", "'-infinity'|'infinity'|'2026-01-01'|'0001-01-02'|'2000-02-29'" },
         { DatabaseEngine.PostgreSql, "text COLLATE \"C\"", "'a'|'B'|'b'|'A'|'a '|'é'|'e'|'Z'|''|'😀'" },
+        { DatabaseEngine.PostgreSql, "text COLLATE swap_ci", "'a'|'B'|'é'|'e'|''|'ß'|'Z'|'a '" },
         { DatabaseEngine.PostgreSql, "text", "'a'|'B'|'b'|'A'|'a '|'é'|'e'|'Z'|''|'ä'|'-a'|'a-'" },
         { DatabaseEngine.PostgreSql, "char(4)", "'a  '|'b'|'B'|' a'|'ab'" },
         { DatabaseEngine.PostgreSql, "numeric(20,5)", "0|-0.00001|0.00001|123456789012345.12345|-123456789012345.12345|1" },
@@ -56,6 +57,8 @@ public class KeyTypeTests
         await using var target = await TestTarget.CreateAsync(engine);
         if (type == "swap_mood")
             await target.ExecuteAsync("CREATE TYPE swap_mood AS ENUM ('sad', 'ok', 'happy')");
+        if (type.Contains("swap_ci", StringComparison.Ordinal))
+            await target.ExecuteAsync("CREATE COLLATION swap_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
         var suffix = engine == DatabaseEngine.MySql ? " ENGINE=InnoDB" : "";
         // A SQLite column without a type holds any storage class: keys of mixed classes compare across them.
         await target.ExecuteAsync($"CREATE TABLE t (k {(type == "ANY_MIXED" ? "" : type)} NOT NULL PRIMARY KEY, v INT NOT NULL){suffix}");
