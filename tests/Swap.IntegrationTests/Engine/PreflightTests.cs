@@ -1,4 +1,3 @@
-using System.Globalization;
 using Swap.IntegrationTests.Infrastructure;
 
 namespace Swap.IntegrationTests.Engine;
@@ -116,39 +115,5 @@ public class PreflightTests
         await target.ExecuteAsync("ALTER TABLE items ADD COLUMN parent_id BIGINT NULL, ADD CONSTRAINT fk_items_parent FOREIGN KEY (parent_id) REFERENCES items(id)");
         var self = await RefusedAsync(target, "items.AddColumn(DbColumn.Int(\"x\"));");
         Assert.Contains("Its foreign key fk_items_parent points at the table itself", self.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(DatabaseEngine.PostgreSql)]
-    [InlineData(DatabaseEngine.MySql)]
-    public async Task A_decimal_key_beyond_dotnet_decimal_is_refused_before_capture(DatabaseEngine engine)
-    {
-        // decimal(40,0) holds 10^30; .NET's decimal stops near 7.9 * 10^28. The first chunk's upper
-        // key could not be read, and every retry failed after capture was installed (probe).
-        await using var target = await TestTarget.CreateAsync(engine);
-        await target.ExecuteAsync("CREATE TABLE big (k decimal(40,0) PRIMARY KEY, v int)");
-        await target.ExecuteAsync("INSERT INTO big VALUES (1, 1), (1000000000000000000000000000000, 2)");
-        EngineKit.WriteSwapScript(target, """
-            using Swap.Engine;
-            public sealed class MigrateBig : Migration
-            {
-                public override async Task UpAsync(MigrationContext db)
-                {
-                    var big = await db.UseTableForAlterAsync("big");
-                    big.AddColumn(DbColumn.Int("extra").NotNull().SetDefault(7));
-                    await db.DoneUsingTablesAsync("big");
-                }
-            }
-            """);
-
-        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync());
-
-        Assert.True(e.Kind == SwapErrorKind.Refused, e.Message);
-        Assert.Contains("its key column 'k' (", e.Message, StringComparison.Ordinal);
-        Assert.Contains("holds values Swap cannot read or save", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Nothing was changed", e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.Contains("_swap_", StringComparison.Ordinal));
-        Assert.Equal(2L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM big"), CultureInfo.InvariantCulture));
-        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + target.Name + "' AND table_name = 'big' AND column_name = 'extra'"), CultureInfo.InvariantCulture));
     }
 }
