@@ -140,8 +140,8 @@ internal static class SwapPreflight
     /// key whose values .NET cannot hold (a PostgreSQL <c>numeric</c> beyond <c>decimal</c>'s
     /// 28 digits) or the journal cannot save would fail the swap after capture was installed, on
     /// every retry. The first and last keys (two reads of the key's index) are read as a chunk
-    /// reads them, before anything is written. Values between them are not read: a composite
-    /// key's later columns could still hold one; the leading column's extremes are covered.
+    /// reads them, before anything is written. Values between them (a later column of a
+    /// composite key) are not read here: the chunker checks each chunk's last key before it copies.
     /// </summary>
     private static async Task KeyReadableAsync(TableEngine engine, TableSchema original, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
