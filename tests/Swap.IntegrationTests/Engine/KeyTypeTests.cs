@@ -69,6 +69,71 @@ public class KeyTypeTests
 
         // The writer's last acknowledged value of each key, or null when its last write deleted it.
         var expected = Enumerable.Range(0, literals.Length).ToDictionary(i => i, i => (long?)i);
+        var writes = await SwapWhileWritingAsync(target, async (c, round) =>
+        {
+            for (var i = 0; i < literals.Length; i++)
+            {
+                var v = round * 100 + i;
+                var sql = ((round + i) % 3) switch
+                {
+                    0 => $"DELETE FROM t WHERE k = {literals[i]}",
+                    _ when expected[i] is null => $"INSERT INTO t (k, v) VALUES ({literals[i]}, {v})",
+                    _ => $"UPDATE t SET v = {v} WHERE k = {literals[i]}",
+                };
+                await Swap.Data.DbCommands.ExecuteAsync(c, sql, null, null, default);
+                expected[i] = sql.StartsWith("DELETE", StringComparison.Ordinal) ? null : v;
+            }
+            return literals.Length;
+        });
+
+        Assert.True(writes > literals.Length * 3, $"the writer wrote {writes} times; it must have written while the swap ran");
+        var rows = (await target.QueryAsync($"SELECT {text} AS kt, v FROM t")).ToDictionary(r => Convert.ToString(r[0], CultureInfo.InvariantCulture)!, r => r.Int64("v"));
+        var want = expected.Where(e => e.Value is not null).ToDictionary(e => keyOf[e.Key], e => e.Value);
+        Assert.Equal(want.OrderBy(w => w.Key, StringComparer.Ordinal), rows.OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql, "text COLLATE swap_ci")]
+    [InlineData(DatabaseEngine.MySql, "VARCHAR(20)")]
+    public async Task A_key_that_changes_only_its_case_under_a_case_insensitive_collation_arrives_as_last_written(DatabaseEngine engine, string type)
+    {
+        // Under the collation 'abc' = 'ABC': the log holds both spellings, the copy's delete and
+        // insert match either, and the row must arrive with the spelling the application wrote last.
+        await using var target = await TestTarget.CreateAsync(engine);
+        var words = new[] { "abc", "straße", "émile", "zed", "mixed" };
+        await CreateTableAsync(target, type, string.Join("|", words.Select(w => "'" + w + "'")));
+        EngineKit.WriteSwapScript(target, Script, "20260101000000_MigrateT.cs");
+        var spelled = words.ToArray();
+        var values = Enumerable.Range(0, words.Length).Select(i => (long)i).ToArray();
+
+        var writes = await SwapWhileWritingAsync(target, async (c, round) =>
+        {
+            for (var i = 0; i < words.Length; i++)
+            {
+                var next = (round + i) % 2 == 0 ? words[i].ToUpperInvariant() : words[i];
+                var v = round * 100 + i;
+                await Swap.Data.DbCommands.ExecuteAsync(c, "UPDATE t SET k = @next, v = @v WHERE k = @now", new { next, v, now = spelled[i] }, null, default);
+                (spelled[i], values[i]) = (next, v);
+            }
+            return words.Length;
+        });
+
+        Assert.True(writes > words.Length * 3, $"the writer wrote {writes} times; it must have written while the swap ran");
+        var rows = await target.QueryAsync("SELECT k, v FROM t");
+        Assert.Equal(
+            spelled.Zip(values).Select(p => (p.First, p.Second)).OrderBy(p => p.Second),
+            rows.Select(r => (r.String("k")!, r.Int64("v")!.Value)).OrderBy(p => p.Item2));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>
+    /// Runs the swap of <c>t</c> in chunks of one or two keys, pausing 60 ms before each, while
+    /// <paramref name="writeRound"/> writes round after round on its own connection; stops the
+    /// writer 100 ms after the swap. Returns the writes made.
+    /// </summary>
+    private static async Task<int> SwapWhileWritingAsync(TestTarget target, Func<System.Data.Common.DbConnection, int, Task<int>> writeRound)
+    {
         using var stop = new CancellationTokenSource();
         var writes = 0;
         var writing = Task.Run(async () =>
@@ -76,19 +141,7 @@ public class KeyTypeTests
             await using var c = await target.OpenAsync();
             for (var round = 1; !stop.IsCancellationRequested; round++)
             {
-                for (var i = 0; i < literals.Length; i++)
-                {
-                    var v = round * 100 + i;
-                    var sql = ((round + i) % 3) switch
-                    {
-                        0 => $"DELETE FROM t WHERE k = {literals[i]}",
-                        _ when expected[i] is null => $"INSERT INTO t (k, v) VALUES ({literals[i]}, {v})",
-                        _ => $"UPDATE t SET v = {v} WHERE k = {literals[i]}",
-                    };
-                    await Swap.Data.DbCommands.ExecuteAsync(c, sql, null, null, default);
-                    expected[i] = sql.StartsWith("DELETE", StringComparison.Ordinal) ? null : v;
-                    writes++;
-                }
+                writes += await writeRound(c, round);
                 await Task.Delay(5);
             }
         });
@@ -111,12 +164,7 @@ public class KeyTypeTests
             await stop.CancelAsync();
             await writing;
         }
-
-        Assert.True(writes > literals.Length * 3, $"the writer wrote {writes} times; it must have written while the swap ran");
-        var rows = (await target.QueryAsync($"SELECT {text} AS kt, v FROM t")).ToDictionary(r => Convert.ToString(r[0], CultureInfo.InvariantCulture)!, r => r.Int64("v"));
-        var want = expected.Where(e => e.Value is not null).ToDictionary(e => keyOf[e.Key], e => e.Value);
-        Assert.Equal(want.OrderBy(w => w.Key, StringComparer.Ordinal), rows.OrderBy(r => r.Key, StringComparer.Ordinal));
-        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        return writes;
     }
 
     public static TheoryData<DatabaseEngine, string, string> Unreadable => new()
