@@ -135,7 +135,7 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder in
         {
             throw new SwapException(
                 SwapErrorKind.Refused,
-                $"{swap.ScriptId}: Swap cannot walk '{spec.Original.Name}' by its key ({string.Join(", ", spec.Key)}): a key after {(lower is null ? "the first" : KeyValues.Show(lower))} holds a value Swap cannot read or save ({e.Message.TrimEnd('.')}). Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' to remove the copy and capture, then change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.",
+                $"{swap.ScriptId}: Swap cannot walk '{spec.Original.Name}' by its key ({string.Join(", ", spec.Key)}): a key after {(lower is null ? "the first" : KeyValues.Show(lower))} holds a value Swap cannot read or save ({e.Message.TrimEnd('.')}). Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' to remove the copy and capture, then: " + KeyValues.UnreadableAdvice,
                 e)
             { ScriptId = swap.ScriptId };
         }

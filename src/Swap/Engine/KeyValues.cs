@@ -16,6 +16,9 @@ internal static class KeyValues
     public static bool IsUnreadable(Exception e) =>
         e is InvalidCastException or OverflowException or FormatException or ArgumentException or SwapException { Kind: SwapErrorKind.Refused };
 
+    /// <summary>What to do about a table whose key holds such a value: the end of both refusals (preflight and chunker).</summary>
+    public const string UnreadableAdvice = "Change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.";
+
     public static JsonArray Encode(IReadOnlyList<object?> values)
     {
         var array = new JsonArray();

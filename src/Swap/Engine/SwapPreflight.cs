@@ -164,7 +164,7 @@ internal static class SwapPreflight
                 var described = string.Join(", ", key.Select(k => $"'{k}' ({original.Column(k)?.NativeType})"));
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column{(key.Count > 1 ? "s" : "")} {described} {(key.Count > 1 ? "hold" : "holds")} values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. Change this table with a native ALTER TABLE, or give it a key of an integer, text, date or binary type.",
+                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column{(key.Count > 1 ? "s" : "")} {described} {(key.Count > 1 ? "hold" : "holds")} values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. " + KeyValues.UnreadableAdvice,
                     e);
             }
         }
