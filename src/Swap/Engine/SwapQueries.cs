@@ -12,6 +12,14 @@ internal static class SwapQueries
         return $"SELECT {order} FROM {d.Quote(spec.Original.Name)} o{where} ORDER BY {order} LIMIT 1 OFFSET {size - 1}";
     }
 
+    /// <summary>The number of rows after the lower bound (<c>@l0..</c>): the last range, which <see cref="Boundary"/> leaves open-ended.</summary>
+    public static string CountAfter(TableEngine engine, SwapSpec spec, bool hasLower)
+    {
+        var d = engine.Dialect;
+        var where = hasLower ? " WHERE " + KeyRange.After(d, "o", spec.Key, "l") : "";
+        return $"SELECT COUNT(*) FROM {d.Quote(spec.Original.Name)} o{where}";
+    }
+
     /// <summary>The key a <see cref="Boundary"/> query returned; null when fewer rows were left (the last range is open-ended).</summary>
     public static object?[]? BoundaryKey(IReadOnlyList<Row> rows, SwapSpec spec) =>
         rows.Count == 0 ? null : Enumerable.Range(0, spec.Key.Count).Select(i => rows[0][i]).ToArray();

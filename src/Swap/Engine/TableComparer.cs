@@ -24,9 +24,10 @@ internal sealed class TableComparer(TableEngine engine, Func<string, List<KeyVal
     /// <summary>
     /// The first difference, or null when the tables agree. <paramref name="beforeRange"/> runs
     /// before each range (control point, run lock); <paramref name="afterRange"/> after each range
-    /// that agreed, with true for the last.
+    /// that agreed, with true for the last and the rows of the original the range held (the last
+    /// one counted, so that the total is the table's rows, not its estimate).
     /// </summary>
-    public async Task<KeyDifference?> FirstDifferenceAsync(SwapSpec spec, Func<Task> beforeRange, Action<bool> afterRange)
+    public async Task<KeyDifference?> FirstDifferenceAsync(SwapSpec spec, Func<Task> beforeRange, Action<bool, long> afterRange)
     {
         object?[]? lower = null;
         while (true)
@@ -49,9 +50,13 @@ internal sealed class TableComparer(TableEngine engine, Func<string, List<KeyVal
             }
             if (difference is not null)
                 return difference;
-            afterRange(upper is null);
             if (upper is null)
+            {
+                var rows = await query(SwapQueries.CountAfter(engine, spec, lower is not null), KeyRange.Parameters("l", lower).ToList());
+                afterRange(true, Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture));
                 return null;
+            }
+            afterRange(false, Chunk);
             lower = upper;
         }
     }

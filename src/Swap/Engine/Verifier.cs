@@ -43,17 +43,15 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
                 if (SilentWhile is { IsFaulted: true } failedBeside)
                     await failedBeside;
             },
-            last =>
+            (last, rangeRows) =>
             {
-                // A range spans Chunk rows except the last, which ends the table.
-                verified = last ? Math.Max(verified, spec.Original.EstimatedRows) : verified + Chunk;
+                verified += rangeRows;
                 var rate = verified / Math.Max(0.001, swap.Run.Time.GetElapsedTime(started).TotalSeconds);
-                var rows = last ? verified : Math.Min(verified, spec.Original.EstimatedRows);
                 var silent = SilentWhile is { IsCompleted: false };
                 if (!silent)
-                    swap.Report(spec, SwapPhase.Verifying, rows, rate, Chunk);
+                    swap.Report(spec, SwapPhase.Verifying, verified, rate, Chunk);
                 else if (last)
-                    verifiedRows.Add((spec, rows));
+                    verifiedRows.Add((spec, verified));
             });
         if (difference is not null)
             await FailAsync(spec, difference);

@@ -95,6 +95,24 @@ public partial class TerminalProgressTests
         Assert.DoesNotContain('\u001b', run.Err);
     }
 
+    [Fact]
+    public async Task The_verified_line_counts_the_rows_compared_not_the_servers_estimate()
+    {
+        // 45,000 rows analyzed, then 2,000 deleted: the server still estimates 45,000. Verification
+        // walks three ranges (20,000, 20,000 and the rest); it used to report the estimate for the last one.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 45_000);
+        await target.ExecuteAsync("ANALYZE items");
+        await target.ExecuteAsync("DELETE FROM items WHERE id % 20 = 0 AND id <= 40000");
+        Assert.Equal(45_000L, Convert.ToInt64(await target.ScalarAsync("SELECT reltuples::bigint FROM pg_class WHERE relname = 'items'")));
+        EngineKit.WriteSwapScript(target);
+        var run = await SwapCli.RunAsync(target, "up");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = Normalize(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList());
+        Assert.Contains("swap items: copied 43,000 rows in D", lines);
+        Assert.Contains("swap items: verified 43,000 rows in D", lines);
+    }
+
     /// <summary>Runs swap on a pseudo-terminal of <see cref="Columns"/> columns; optionally types Ctrl+C once the screen shows a text.</summary>
     private static async Task<(int Exit, string Raw)> OnTerminalAsync(TestTarget target, string[] args, string? interruptWhen)
     {

@@ -17,7 +17,7 @@ internal static class RevertVerifier
     {
         var spec = reverse with { Mapping = reverse.Mapping.Where(m => !reverse.InsertOnly.Contains(m.CopyColumn)).ToList() };
         var comparer = new TableComparer(run.Database.TableEngine, (sql, parameters) => QueryAsync(run, connection, sql, parameters, scriptId));
-        if (await comparer.FirstDifferenceAsync(spec, () => Task.CompletedTask, _ => { }) is { } difference)
+        if (await comparer.FirstDifferenceAsync(spec, () => Task.CompletedTask, (_, _) => { }) is { } difference)
         {
             throw new SwapException(
                 SwapErrorKind.VerificationFailed,
