@@ -38,7 +38,22 @@ internal sealed partial class PostgresTableEngine
             SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
                    pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-                   col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats
+                   col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
+                   -- an identity's own sequence options; bounds only when not the type's defaults, so a
+                   -- copy that widens the column (int to bigint) gets the wider type's range
+                   (SELECT concat_ws(' ', 'START WITH ' || s.seqstart, 'INCREMENT BY ' || s.seqincrement,
+                               CASE WHEN s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1
+                                                          WHEN s.seqtypid = 'int2'::regtype THEN -32768
+                                                          WHEN s.seqtypid = 'int4'::regtype THEN -2147483648
+                                                          ELSE -9223372036854775808 END THEN 'MINVALUE ' || s.seqmin END,
+                               CASE WHEN s.seqmax <> CASE WHEN s.seqincrement < 0 THEN -1
+                                                          WHEN s.seqtypid = 'int2'::regtype THEN 32767
+                                                          WHEN s.seqtypid = 'int4'::regtype THEN 2147483647
+                                                          ELSE 9223372036854775807 END THEN 'MAXVALUE ' || s.seqmax END,
+                               'CACHE ' || s.seqcache, CASE WHEN s.seqcycle THEN 'CYCLE' END)
+                    FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid
+                    WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+                      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i') AS identity_options
             FROM pg_attribute a
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -56,6 +71,8 @@ internal sealed partial class PostgresTableEngine
                 var extra = new Dictionary<string, string>();
                 if (identity.Length > 0)
                     extra["identity"] = identity == "a" ? "ALWAYS" : "BY DEFAULT";
+                if (r.String("identity_options") is { Length: > 0 } options)
+                    extra["identity_options"] = options;
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(

@@ -202,7 +202,7 @@ internal sealed partial class PostgresTableEngine
         if (generated is not null)
             parts.Add($"GENERATED ALWAYS AS ({generated}) STORED");
         else if (original?.Extra.GetValueOrDefault("identity") is { } identity)
-            parts.Add($"GENERATED {identity} AS IDENTITY");
+            parts.Add($"GENERATED {identity} AS IDENTITY" + (original.Extra.GetValueOrDefault("identity_options") is { } options ? $" ({options})" : ""));
         else if (defaultSql is not null)
             parts.Add("DEFAULT " + defaultSql);
         if (!nullable)

@@ -172,7 +172,8 @@ internal sealed partial class PostgresTableEngine
         foreach (var seq in sequences)
         {
             var (name, column, kind) = (seq[0], seq[1], seq[2]);
-            var newColumn = spec.Mapping.FirstOrDefault(m => m.Source == D.Quote(column))?.CopyColumn;
+            // By origin, not by expression: a column whose type the swap changes is filled by a cast.
+            var newColumn = spec.Mapping.FirstOrDefault(m => m.Origin == column)?.CopyColumn;
             if (kind == "a")
             {
                 if (newColumn is not null)
@@ -188,8 +189,15 @@ internal sealed partial class PostgresTableEngine
             var fresh = await connection.ScalarAsync("SELECT pg_get_serial_sequence(@table, @column)", new { table = Q(spec.Original.Name), column = newColumn }, tx, cancellationToken) as string;
             if (fresh is null)
                 continue;
+            // The new sequence goes on where the old one stopped (beyond the table's highest value, or
+            // below its lowest for a descending one); one that never handed out a value still starts
+            // at its start.
+            var quoted = D.Quote(newColumn);
             await connection.ExecuteAsync(
-                $"SELECT setval(@seq, GREATEST((SELECT last_value FROM {Q(oldName)}), COALESCE((SELECT max({D.Quote(newColumn)}) FROM {Q(spec.Original.Name)}), 1)), true)",
+                $"SELECT setval(@seq, x.v, x.v <> o.last_value OR o.is_called) FROM {Q(oldName)} o, " +
+                $"LATERAL (SELECT CASE WHEN s.seqincrement > 0 THEN GREATEST(o.last_value, (SELECT max({quoted}) FROM {Q(spec.Original.Name)})) " +
+                $"ELSE LEAST(o.last_value, (SELECT min({quoted}) FROM {Q(spec.Original.Name)})) END AS v " +
+                $"FROM pg_sequence s WHERE s.seqrelid = {D.Literal(Q(oldName))}::regclass) x",
                 new { seq = fresh },
                 tx,
                 cancellationToken);
