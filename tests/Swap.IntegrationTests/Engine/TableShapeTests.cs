@@ -105,6 +105,26 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task MySql_auto_increment_column_outside_the_primary_key_keeps_its_index_and_counter()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE tickets (code INT NOT NULL PRIMARY KEY, seq INT NOT NULL AUTO_INCREMENT, note VARCHAR(20), KEY ix_tickets_seq (seq)) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO tickets (code, note) SELECT seq, CONCAT('n', seq) FROM seq_1_to_400");
+        // The highest number was handed out and deleted: it must not come back.
+        await target.ExecuteAsync("INSERT INTO tickets (code, seq, note) VALUES (9999, 7000, 'gone')");
+        await target.ExecuteAsync("DELETE FROM tickets WHERE code = 9999");
+
+        await SwapAsync(target, ("tickets", "t.GetColumn(\"seq\").SetType(ColumnType.BigInt);"));
+
+        Assert.Equal("ix_tickets_seq:seq", await target.ScalarAsync("SELECT GROUP_CONCAT(INDEX_NAME, ':', COLUMN_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tickets' AND INDEX_NAME <> 'PRIMARY'"));
+        Assert.Equal("bigint(20)", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tickets' AND COLUMN_NAME = 'seq'"));
+        Assert.Equal("400 80200", await target.ScalarAsync("SELECT CONCAT(COUNT(*), ' ', SUM(seq)) FROM tickets"));
+        await target.ExecuteAsync("INSERT INTO tickets (code, note) VALUES (500, 'new')");
+        Assert.Equal(7001L, Convert.ToInt64(await target.ScalarAsync("SELECT seq FROM tickets WHERE code = 500")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task MySql_system_versioned_table_is_refused_as_such_not_as_missing()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
