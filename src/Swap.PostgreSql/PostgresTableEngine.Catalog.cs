@@ -219,9 +219,12 @@ internal sealed partial class PostgresTableEngine
         var pk = constraints.FirstOrDefault(c => c.String("type") == "p");
         var dependentViews = await connection.QueryAsync(
             """
-            SELECT DISTINCT v.relname AS name, v.relkind::text AS kind
+            SELECT v.relname AS name, v.relkind::text AS kind,
+                   coalesce(json_agg(DISTINCT a.attname) FILTER (WHERE a.attname IS NOT NULL), '[]')::text AS columns
             FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+            LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
             WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid
+            GROUP BY v.relname, v.relkind
             """,
             new { oid },
             transaction,
@@ -282,7 +285,8 @@ internal sealed partial class PostgresTableEngine
             ["comment"] = h.String("comment") ?? "",
             ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")! })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
-            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")! })),
+            // name, kind, and the columns of the table the view reads (a JSON array)
+            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
             ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")! })),
         };
 

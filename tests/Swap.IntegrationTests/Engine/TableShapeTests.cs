@@ -88,6 +88,43 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task PostgreSql_a_copy_that_drops_or_renames_a_column_a_view_reads_is_refused_before_anything_is_written()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("CREATE VIEW items_v AS SELECT id, v FROM items WHERE n = 0");
+
+        foreach (var (change, message) in new[]
+        {
+            ("t.DropColumn(\"v\");", "The view 'items_v' reads the column 'v', which this swap drops. Drop the view in the migration before the swap and create it again after."),
+            ("t.RenameColumn(\"v\", \"label\");", "The view 'items_v' reads the column 'v', which this swap renames to 'label'. Rename the column in a migration of its own"),
+        })
+        {
+            EngineKit.WriteSwapScript(target, Script(("items", change)), "20260101000000_MigrateShape.cs");
+            var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+            Assert.Equal(SwapErrorKind.Refused, e.Kind);
+            Assert.Contains(message, e.Message, StringComparison.Ordinal);
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+        }
+
+        // A rename alone stays instant: PostgreSQL updates the view itself.
+        EngineKit.WriteSwapScript(target, """
+            public sealed class MigrateShape : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("items");
+                    t.RenameColumn("v", "label");
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20260101000000_MigrateShape.cs");
+        await EngineKit.Migrator(target).UpAsync();
+        Assert.Equal("v1", await target.ScalarAsync("SELECT v FROM items_v WHERE id = 1"));
+        Assert.Equal("v1", await target.ScalarAsync("SELECT label FROM items WHERE id = 1"));
+    }
+
+    [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
