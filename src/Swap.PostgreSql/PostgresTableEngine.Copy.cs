@@ -46,28 +46,6 @@ internal sealed partial class PostgresTableEngine
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
     }
 
-    /// <summary>
-    /// The cut-over replaces each view over the table with its definition, which names the columns
-    /// as they were: a column the swap drops or renames would fail it after the whole copy. (An
-    /// instant rename is fine: PostgreSQL updates the views itself.)
-    /// </summary>
-    public override IEnumerable<string> CopyRefusals(TableSchema original, DbTable target)
-    {
-        foreach (var view in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
-        {
-            if (view[1] != "v" || view.Length < 3)
-                continue;
-            foreach (var used in JsonSerializer.Deserialize<List<string>>(view[2]) ?? [])
-            {
-                var kept = target.Columns.FirstOrDefault(t => string.Equals(t.OriginalName, used, StringComparison.Ordinal));
-                if (kept is null)
-                    yield return $"The view '{view[0]}' reads the column '{used}', which this swap drops. Drop the view in the migration before the swap and create it again after.";
-                else if (!string.Equals(kept.Name, used, StringComparison.Ordinal))
-                    yield return $"The view '{view[0]}' reads the column '{used}', which this swap renames to '{kept.Name}'. Rename the column in a migration of its own (ALTER TABLE ... RENAME COLUMN, instant, and it updates the view), or drop the view before the swap and create it again after.";
-            }
-        }
-    }
-
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names)
     {
         var copy = D.Quote(names.Copy);

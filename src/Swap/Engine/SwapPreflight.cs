@@ -36,9 +36,9 @@ internal static class SwapPreflight
         var original = use.Original;
         if (original.ChunkKey() is null)
             throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
-        var refusals = engine.Refusals(original, use.Model)
-            .Concat(use.Model is { } changed ? engine.CopyRefusals(original, changed) : [])
-            .Concat(TypeRefusals(engine, use.Model)).ToList();
+        var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
+        if (use.Model is { } changed)
+            refusals.AddRange(await engine.CopyRefusalsAsync(connection, transaction, original, changed, cancellationToken));
         refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));

@@ -84,9 +84,11 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>
     /// Why a copy of this table cannot take these changes, where the same change made instantly
     /// could (an instant rename updates what the copy's cut-over would have to re-create); only the
-    /// copy's preflight asks, so the change is not sent to the copy for these reasons.
+    /// copy's preflight asks, so the change is not sent to the copy for these reasons. May write
+    /// probes that it rolls back; leaves nothing behind.
     /// </summary>
-    public virtual IEnumerable<string> CopyRefusals(TableSchema original, DbTable target) => [];
+    public virtual Task<IReadOnlyList<string>> CopyRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>
     /// What the server or the connected user lacks to swap this table (privileges, ownership,
