@@ -139,7 +139,13 @@ internal sealed partial class PostgresTableEngine
             cancellationToken);
 
         var triggers = await connection.QueryAsync(
-            "SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t WHERE t.tgrelid = @oid AND NOT t.tgisinternal ORDER BY t.tgname",
+            """
+            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def,
+                   (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
+                    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                    WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns
+            FROM pg_trigger t WHERE t.tgrelid = @oid AND NOT t.tgisinternal ORDER BY t.tgname
+            """,
             new { oid },
             transaction,
             cancellationToken);
@@ -286,6 +292,8 @@ internal sealed partial class PostgresTableEngine
             ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")! })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
             // name, kind, and the columns of the table the view reads (a JSON array)
+            // each user trigger with the columns it names (UPDATE OF, WHEN)
+            ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
             ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
             ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")! })),
         };

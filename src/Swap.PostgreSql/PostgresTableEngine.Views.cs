@@ -8,13 +8,13 @@ namespace Swap.PostgreSql;
 internal sealed partial class PostgresTableEngine
 {
     /// <summary>
-    /// The cut-over replaces each view over the table with its definition (CREATE OR REPLACE VIEW),
-    /// which names the columns as they were and may not change a view column's type: a column the
-    /// swap drops or renames, or a type change that reaches a view's output, would fail it after the
-    /// whole copy. An instant rename is fine (PostgreSQL updates the views itself), so only the copy
-    /// asks. A type change is tried on an empty temporary stand-in of the table under the table's
-    /// name, in a transaction rolled back at once: the view's definition compiled over it must give
-    /// the same column types.
+    /// The cut-over replaces each view over the table with its definition (CREATE OR REPLACE VIEW)
+    /// and re-creates the table's triggers from theirs, both naming the columns as they were, and a
+    /// view may not change a column's type: a column the swap drops or renames, or a type change that
+    /// reaches a view's output, would fail it after the whole copy. An instant rename is fine
+    /// (PostgreSQL updates views and triggers itself), so only the copy asks. A type change is tried
+    /// on an empty temporary stand-in of the table under the table's name, in a transaction rolled
+    /// back at once: the view's definition compiled over it must give the same column types.
     /// </summary>
     public override async Task<IReadOnlyList<string>> CopyRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken)
     {
@@ -33,6 +33,18 @@ internal sealed partial class PostgresTableEngine
                     refusals.Add($"The view '{view[0]}' reads the column '{used}', which this swap renames to '{kept.Name}'. Rename the column in a migration of its own (ALTER TABLE ... RENAME COLUMN, instant, and it updates the view), or drop the view before the swap and create it again after.");
                 else if (kept.TypeChanged && !retyped.Contains(view[0]))
                     retyped.Add(view[0]);
+            }
+        }
+        // The cut-over re-creates the table's own triggers from their definitions too.
+        foreach (var trigger in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("trigger_columns") ?? "[]") ?? [])
+        {
+            foreach (var used in JsonSerializer.Deserialize<List<string>>(trigger[1]) ?? [])
+            {
+                var kept = target.Columns.FirstOrDefault(t => string.Equals(t.OriginalName, used, StringComparison.Ordinal));
+                if (kept is null)
+                    refusals.Add($"The trigger '{trigger[0]}' names the column '{used}' (UPDATE OF or WHEN), which this swap drops. Drop the trigger in the migration before the swap and create it again after.");
+                else if (!string.Equals(kept.Name, used, StringComparison.Ordinal))
+                    refusals.Add($"The trigger '{trigger[0]}' names the column '{used}' (UPDATE OF or WHEN), which this swap renames to '{kept.Name}'. Rename the column in a migration of its own (ALTER TABLE ... RENAME COLUMN, instant, and it updates the trigger), or drop the trigger before the swap and create it again after.");
             }
         }
         if (refusals.Count == 0 && retyped.Count > 0)

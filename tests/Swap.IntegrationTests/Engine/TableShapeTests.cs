@@ -136,6 +136,36 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task PostgreSql_a_copy_that_drops_or_renames_a_column_a_trigger_names_is_refused_before_anything_is_written()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("""
+            CREATE FUNCTION bump_n() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.n := NEW.n + 1; RETURN NEW; END $$;
+            CREATE TRIGGER items_v_changed BEFORE UPDATE OF v ON items FOR EACH ROW EXECUTE FUNCTION bump_n();
+            CREATE TRIGGER items_k_changed BEFORE UPDATE ON items FOR EACH ROW WHEN (OLD.k IS DISTINCT FROM NEW.k) EXECUTE FUNCTION bump_n();
+            """);
+
+        foreach (var (change, message) in new[]
+        {
+            ("t.RenameColumn(\"v\", \"label\");", "The trigger 'items_v_changed' names the column 'v' (UPDATE OF or WHEN), which this swap renames to 'label'."),
+            ("t.DropColumn(\"k\");", "The trigger 'items_k_changed' names the column 'k' (UPDATE OF or WHEN), which this swap drops. Drop the trigger in the migration before the swap and create it again after."),
+        })
+        {
+            EngineKit.WriteSwapScript(target, Script(("items", change)), "20260101000000_MigrateShape.cs");
+            var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+            Assert.Equal(SwapErrorKind.Refused, e.Kind);
+            Assert.True(e.Message.Contains(message, StringComparison.Ordinal), e.Message);
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+        }
+
+        // Other changes swap, and both triggers fire on the swapped-in table.
+        EngineKit.WriteSwapScript(target, Script(("items", "t.AddColumn(DbColumn.Int(\"extra\"));")), "20260101000000_MigrateShape.cs");
+        await EngineKit.Migrator(target).UpAsync();
+        Assert.Equal(2L, Convert.ToInt64(await target.ScalarAsync("UPDATE items SET v = 'x', k = k + 1 WHERE id = 1 RETURNING n")));
+    }
+
+    [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
