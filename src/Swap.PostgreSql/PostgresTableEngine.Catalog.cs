@@ -17,6 +17,8 @@ internal sealed partial class PostgresTableEngine
             SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, c.relkind::text AS kind, c.relpersistence::text AS persistence,
                    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
+                   c.relreplident::text AS replident,
+                   (SELECT ic.relname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid WHERE ix.indrelid = c.oid AND ix.indisreplident) AS replident_index,
                    EXISTS (SELECT 1 FROM pg_inherits i WHERE (i.inhparent = c.oid AND c.relkind <> 'p') OR (i.inhrelid = c.oid AND NOT c.relispartition)) AS inherits,
                    CASE WHEN c.relispartition THEN (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) END AS partition_of,
                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
@@ -39,6 +41,7 @@ internal sealed partial class PostgresTableEngine
                    pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
                    col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
+                   CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
                    -- an identity's own sequence options; bounds only when not the type's defaults, so a
                    -- copy that widens the column (int to bigint) gets the wider type's range
                    (SELECT concat_ws(' ', 'START WITH ' || s.seqstart, 'INCREMENT BY ' || s.seqincrement,
@@ -73,6 +76,8 @@ internal sealed partial class PostgresTableEngine
                     extra["identity"] = identity == "a" ? "ALWAYS" : "BY DEFAULT";
                 if (r.String("identity_options") is { Length: > 0 } options)
                     extra["identity_options"] = options;
+                if (r.String("storage") is { } storage)
+                    extra["storage"] = storage switch { "p" => "PLAIN", "e" => "EXTERNAL", "m" => "MAIN", _ => "EXTENDED" };
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(
@@ -111,6 +116,8 @@ internal sealed partial class PostgresTableEngine
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
                    pg_get_expr(ix.indpred, ix.indrelid) AS pred, am.amname AS method,
                    (SELECT con.conname FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_name,
+                   (SELECT CASE WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END FROM pg_constraint con
+                     WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u') AND con.condeferrable) AS deferrable,
                    (SELECT json_agg(COALESCE(a.attname, '') ORDER BY k.ord) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                       LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum)::text AS cols
             FROM pg_index ix
@@ -274,6 +281,16 @@ internal sealed partial class PostgresTableEngine
             ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
             ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")! })),
             ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // DEFERRABLE [INITIALLY DEFERRED] of the primary key and unique constraints, by constraint name
+            ["deferrable"] = JsonSerializer.Serialize(indexes.Where(i => i.String("deferrable") is not null).ToDictionary(i => i.String("constraint_name")!, i => i.String("deferrable")!)),
+            // REPLICA IDENTITY when not the default: FULL, NOTHING, or the index it uses
+            ["replica_identity"] = h.String("replident") switch
+            {
+                "f" => "FULL",
+                "n" => "NOTHING",
+                "i" when h.String("replident_index") is { } index => "USING INDEX " + D.Quote(index),
+                _ => "",
+            },
             ["owner"] = h.String("owner") ?? "",
             ["kind"] = h.String("kind") ?? "r",
             ["persistence"] = h.String("persistence") ?? "p",

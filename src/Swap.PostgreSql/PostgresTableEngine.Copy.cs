@@ -121,6 +121,10 @@ internal sealed partial class PostgresTableEngine
         // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
         foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
+        // Column storage other than the type's default, where the swap keeps the column's type.
+        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("storage")
+            && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false)))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STORAGE {c.Extra["storage"]}");
         // Row-level security and its policies, before the renames (PostgreSQL follows them in the expressions).
         if (original.Extra.GetValueOrDefault("rls") == "true")
             sql.Add($"ALTER TABLE {copy} ENABLE ROW LEVEL SECURITY");

@@ -116,7 +116,7 @@ internal sealed partial class PostgresTableEngine
         {
             sql.Add(IsPartitioned(spec.Copy)
                 ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(now)))} TO {D.Quote(PrimaryKeyName(now))}"
-                : $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+                : $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}{Deferrable(now, PrimaryKeyName(now))}");
         }
         foreach (var index in spec.TargetIndexes)
         {
@@ -125,12 +125,16 @@ internal sealed partial class PostgresTableEngine
                 : IsUniqueConstraint(index) && IsPartitioned(spec.Copy)
                 ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(index.Name))} TO {D.Quote(index.Name)}"
                 : IsUniqueConstraint(index)
-                ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}"
+                ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}{Deferrable(now, index.Name)}"
                 : $"ALTER INDEX {Q(TempIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
         }
         sql.AddRange(PartitionRenames(spec));
         return sql;
     }
+
+    /// <summary>" DEFERRABLE [INITIALLY DEFERRED]" for a key or unique constraint the table has so, else empty.</summary>
+    private static string Deferrable(TableSchema now, string constraint) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("deferrable") ?? "{}")?.GetValueOrDefault(constraint) is { } clause ? " " + clause : "";
 
     /// <summary>Puts back what binds by identity: the user's triggers, dependent views, and foreign keys both ways (NOT VALID, validated after).</summary>
     private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string Name, string Options, string Definition)> views)
@@ -138,6 +142,12 @@ internal sealed partial class PostgresTableEngine
         var orig = Q(spec.Original.Name);
         var sql = new List<string>();
         sql.AddRange(now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).Select(t => t.Definition));
+        // Logical decoding (CDC) reads the replica identity: FULL, NOTHING, or an index the swap kept.
+        if (now.Extra.GetValueOrDefault("replica_identity") is { Length: > 0 } identity
+            && (!identity.StartsWith("USING INDEX ", StringComparison.Ordinal)
+                || spec.TargetIndexes.Any(i => D.Quote(i.Name) == identity["USING INDEX ".Length..])
+                || (spec.TargetPrimaryKey.Count > 0 && D.Quote(PrimaryKeyName(now)) == identity["USING INDEX ".Length..])))
+            sql.Add($"ALTER TABLE {orig} REPLICA IDENTITY {identity}");
         // With the view's own options (check_option, security_barrier, security_invoker), which a plain replace would reset.
         foreach (var (name, options, definition) in views)
             sql.Add($"CREATE OR REPLACE VIEW {Q(name)}{(options.Length > 0 ? $" WITH ({options})" : "")} AS {definition.TrimEnd().TrimEnd(';')}");
@@ -158,6 +168,9 @@ internal sealed partial class PostgresTableEngine
             def += " ON DELETE " + del;
         if (fk.OnUpdate is { } upd)
             def += " ON UPDATE " + upd;
+        // A key the table had keeps its DEFERRABLE (pg_get_constraintdef prints it after the actions).
+        if (fk.Definition is { } original && original.Contains(" DEFERRABLE", StringComparison.Ordinal))
+            def += original.Contains(" INITIALLY DEFERRED", StringComparison.Ordinal) ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
         return def;
     }
 

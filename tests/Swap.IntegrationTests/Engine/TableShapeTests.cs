@@ -166,6 +166,49 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task PostgreSql_deferrable_keys_replica_identity_and_column_storage_move_with_the_table()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync("""
+            CREATE TABLE parents (id int PRIMARY KEY);
+            INSERT INTO parents SELECT generate_series(1, 50);
+            CREATE TABLE slots (id int NOT NULL, pos int, parent_id int, body text,
+              CONSTRAINT slots_pkey PRIMARY KEY (id) DEFERRABLE,
+              CONSTRAINT slots_pos_key UNIQUE (pos) DEFERRABLE INITIALLY DEFERRED,
+              CONSTRAINT slots_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED);
+            """);
+        await target.ExecuteAsync("INSERT INTO slots SELECT g, g, g % 50 + 1, 'b' || g FROM generate_series(1, 300) g");
+        await target.ExecuteAsync("""
+            ALTER TABLE slots ALTER COLUMN body SET STORAGE EXTERNAL;
+            ALTER TABLE slots REPLICA IDENTITY FULL;
+            CREATE TABLE marks (id int NOT NULL, v text);
+            CREATE UNIQUE INDEX marks_id_idx ON marks (id);
+            ALTER TABLE marks ADD PRIMARY KEY USING INDEX marks_id_idx;
+            CREATE UNIQUE INDEX marks_ident ON marks (id, v);
+            INSERT INTO marks SELECT g, 'v' || g FROM generate_series(1, 100) g;
+            ALTER TABLE marks ALTER COLUMN v SET NOT NULL;
+            ALTER TABLE marks REPLICA IDENTITY USING INDEX marks_ident;
+            """);
+        const string shape = """
+            SELECT string_agg(x, ' | ' ORDER BY x) FROM (
+              SELECT conrelid::regclass::text || '.' || conname || ' ' || condeferrable || ' ' || condeferred AS x FROM pg_constraint WHERE conrelid IN ('slots'::regclass, 'marks'::regclass) AND contype IN ('p', 'u', 'f')
+              UNION ALL SELECT relname || ' replica identity ' || relreplident::text FROM pg_class WHERE oid IN ('slots'::regclass, 'marks'::regclass)
+              UNION ALL SELECT 'marks replica index ' || indexrelid::regclass::text FROM pg_index WHERE indrelid = 'marks'::regclass AND indisreplident
+              UNION ALL SELECT 'slots.body storage ' || attstorage::text FROM pg_attribute WHERE attrelid = 'slots'::regclass AND attname = 'body') s
+            """;
+        var before = (string)(await target.ScalarAsync(shape))!;
+        Assert.Contains("slots.slots_pos_key true true", before, StringComparison.Ordinal);
+
+        await SwapAsync(target, ("slots", "t.AddColumn(DbColumn.Int(\"extra\"));"), ("marks", ""));
+
+        Assert.Equal(before, await target.ScalarAsync(shape));
+        // Deferred: two rows trade positions in one transaction, as the application did before the swap.
+        await target.ExecuteAsync("BEGIN; UPDATE slots SET pos = 2 WHERE id = 1; UPDATE slots SET pos = 1 WHERE id = 2; COMMIT;");
+        Assert.Equal(2L, Convert.ToInt64(await target.ScalarAsync("SELECT pos FROM slots WHERE id = 1")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
