@@ -13,7 +13,9 @@ internal sealed partial class MySqlTableEngine
             new { name = table },
             transaction,
             cancellationToken);
-        if (head.Count == 0 || head[0].String("TABLE_TYPE") != "BASE TABLE")
+        // MariaDB lists a table WITH SYSTEM VERSIONING as "SYSTEM VERSIONED": it is a table (the
+        // preflight refuses to swap it), not a missing one.
+        if (head.Count == 0 || head[0].String("TABLE_TYPE") is not ("BASE TABLE" or SystemVersioned))
             return null;
         var create = await connection.QueryAsync($"SHOW CREATE TABLE {D.Quote(table)}", null, transaction, cancellationToken);
         var ddl = create[0].String("Create Table") ?? create[0][1]?.ToString() ?? "";
@@ -91,9 +93,13 @@ internal sealed partial class MySqlTableEngine
             ReferencedBy = foreignKeys.Where(f => !string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
             Triggers = triggers,
             EstimatedRows = head[0].Int64("TABLE_ROWS") ?? 0,
-            Extra = new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl },
+            Extra = head[0].String("TABLE_TYPE") == SystemVersioned
+                ? new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl, ["system_versioned"] = "1" }
+                : new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl },
         };
     }
+
+    private const string SystemVersioned = "SYSTEM VERSIONED";
 
     /// <summary>Each column's definition text as SHOW CREATE TABLE prints it (everything after the name).</summary>
     internal static Dictionary<string, string> ColumnDefinitions(string ddl)

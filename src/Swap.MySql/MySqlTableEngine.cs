@@ -27,6 +27,8 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
             yield return $"Its foreign key {self.Name} points at the table itself; Swap cannot re-point a key that is both the table's own and a child's. Drop it for the swap and add it back after, or use plain ALTER TABLE.";
         if (original.Extra.GetValueOrDefault("engine") is { } e && !e.Equals("InnoDB", StringComparison.OrdinalIgnoreCase))
             yield return $"It uses the {e} storage engine; Swap needs InnoDB's transactions and row locks to copy it online.";
+        if (original.Extra.GetValueOrDefault("system_versioned") == "1")
+            yield return "It is system-versioned (WITH SYSTEM VERSIONING): a copy would hold only the current rows, and the swap would drop the table's history with the old table. Change it with a native ALTER TABLE (with system_versioning_alter_history = KEEP), or remove the versioning first.";
         if (target is null)
             yield break;
         foreach (var reason in MySqlPartitioning.Refusals(original, target))

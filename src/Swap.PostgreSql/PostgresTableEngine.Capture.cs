@@ -11,6 +11,9 @@ internal sealed partial class PostgresTableEngine
     /// written key to the log (the old key for UPDATE and DELETE, the new key for INSERT and for an
     /// UPDATE that changes the key), and a statement trigger that mirrors TRUNCATE into the copy.
     /// The application's write gains one small insert; the copy is brought up to date by the applier.
+    /// The function runs as its owner, Swap's user (SECURITY DEFINER, with a fixed search_path and
+    /// schema-qualified names): the application's roles have privileges on the table, not on Swap's
+    /// log and copy, and without it every write of theirs would fail for the whole swap.
     /// </summary>
     public override IReadOnlyList<string> InstallCapture(SwapSpec spec)
     {
@@ -40,7 +43,7 @@ internal sealed partial class PostgresTableEngine
         }
         var function = $"""
             CREATE OR REPLACE FUNCTION {Q(n.Function)}() RETURNS trigger
-            LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $swap$
             BEGIN
               IF TG_OP = 'TRUNCATE' THEN
                 {truncate}

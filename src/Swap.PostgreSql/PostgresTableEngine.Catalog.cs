@@ -17,6 +17,8 @@ internal sealed partial class PostgresTableEngine
             SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, c.relkind::text AS kind, c.relpersistence::text AS persistence,
                    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
+                   c.relreplident::text AS replident,
+                   (SELECT ic.relname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid WHERE ix.indrelid = c.oid AND ix.indisreplident) AS replident_index,
                    EXISTS (SELECT 1 FROM pg_inherits i WHERE (i.inhparent = c.oid AND c.relkind <> 'p') OR (i.inhrelid = c.oid AND NOT c.relispartition)) AS inherits,
                    CASE WHEN c.relispartition THEN (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) END AS partition_of,
                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
@@ -38,7 +40,23 @@ internal sealed partial class PostgresTableEngine
             SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
                    pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-                   col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats
+                   col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
+                   CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
+                   -- an identity's own sequence options; bounds only when not the type's defaults, so a
+                   -- copy that widens the column (int to bigint) gets the wider type's range
+                   (SELECT concat_ws(' ', 'START WITH ' || s.seqstart, 'INCREMENT BY ' || s.seqincrement,
+                               CASE WHEN s.seqmin <> CASE WHEN s.seqincrement > 0 THEN 1
+                                                          WHEN s.seqtypid = 'int2'::regtype THEN -32768
+                                                          WHEN s.seqtypid = 'int4'::regtype THEN -2147483648
+                                                          ELSE -9223372036854775808 END THEN 'MINVALUE ' || s.seqmin END,
+                               CASE WHEN s.seqmax <> CASE WHEN s.seqincrement < 0 THEN -1
+                                                          WHEN s.seqtypid = 'int2'::regtype THEN 32767
+                                                          WHEN s.seqtypid = 'int4'::regtype THEN 2147483647
+                                                          ELSE 9223372036854775807 END THEN 'MAXVALUE ' || s.seqmax END,
+                               'CACHE ' || s.seqcache, CASE WHEN s.seqcycle THEN 'CYCLE' END)
+                    FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid
+                    WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+                      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i') AS identity_options
             FROM pg_attribute a
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -56,6 +74,10 @@ internal sealed partial class PostgresTableEngine
                 var extra = new Dictionary<string, string>();
                 if (identity.Length > 0)
                     extra["identity"] = identity == "a" ? "ALWAYS" : "BY DEFAULT";
+                if (r.String("identity_options") is { Length: > 0 } options)
+                    extra["identity_options"] = options;
+                if (r.String("storage") is { } storage)
+                    extra["storage"] = storage switch { "p" => "PLAIN", "e" => "EXTERNAL", "m" => "MAIN", _ => "EXTENDED" };
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(
@@ -94,6 +116,8 @@ internal sealed partial class PostgresTableEngine
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
                    pg_get_expr(ix.indpred, ix.indrelid) AS pred, am.amname AS method,
                    (SELECT con.conname FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_name,
+                   (SELECT CASE WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END FROM pg_constraint con
+                     WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u') AND con.condeferrable) AS deferrable,
                    (SELECT json_agg(COALESCE(a.attname, '') ORDER BY k.ord) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                       LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum)::text AS cols
             FROM pg_index ix
@@ -122,7 +146,13 @@ internal sealed partial class PostgresTableEngine
             cancellationToken);
 
         var triggers = await connection.QueryAsync(
-            "SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t WHERE t.tgrelid = @oid AND NOT t.tgisinternal ORDER BY t.tgname",
+            """
+            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def,
+                   (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
+                    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                    WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns
+            FROM pg_trigger t WHERE t.tgrelid = @oid AND NOT t.tgisinternal ORDER BY t.tgname
+            """,
             new { oid },
             transaction,
             cancellationToken);
@@ -202,9 +232,12 @@ internal sealed partial class PostgresTableEngine
         var pk = constraints.FirstOrDefault(c => c.String("type") == "p");
         var dependentViews = await connection.QueryAsync(
             """
-            SELECT DISTINCT v.relname AS name, v.relkind::text AS kind
+            SELECT v.relname AS name, v.relkind::text AS kind,
+                   coalesce(json_agg(DISTINCT a.attname) FILTER (WHERE a.attname IS NOT NULL), '[]')::text AS columns
             FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+            LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
             WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid
+            GROUP BY v.relname, v.relkind
             """,
             new { oid },
             transaction,
@@ -248,6 +281,16 @@ internal sealed partial class PostgresTableEngine
             ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
             ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")! })),
             ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // DEFERRABLE [INITIALLY DEFERRED] of the primary key and unique constraints, by constraint name
+            ["deferrable"] = JsonSerializer.Serialize(indexes.Where(i => i.String("deferrable") is not null).ToDictionary(i => i.String("constraint_name")!, i => i.String("deferrable")!)),
+            // REPLICA IDENTITY when not the default: FULL, NOTHING, or the index it uses
+            ["replica_identity"] = h.String("replident") switch
+            {
+                "f" => "FULL",
+                "n" => "NOTHING",
+                "i" when h.String("replident_index") is { } index => "USING INDEX " + D.Quote(index),
+                _ => "",
+            },
             ["owner"] = h.String("owner") ?? "",
             ["kind"] = h.String("kind") ?? "r",
             ["persistence"] = h.String("persistence") ?? "p",
@@ -265,7 +308,10 @@ internal sealed partial class PostgresTableEngine
             ["comment"] = h.String("comment") ?? "",
             ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")! })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
-            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")! })),
+            // name, kind, and the columns of the table the view reads (a JSON array)
+            // each user trigger with the columns it names (UPDATE OF, WHEN)
+            ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
+            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
             ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")! })),
         };
 

@@ -121,6 +121,10 @@ internal sealed partial class PostgresTableEngine
         // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
         foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
+        // Column storage other than the type's default, where the swap keeps the column's type.
+        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("storage")
+            && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false)))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STORAGE {c.Extra["storage"]}");
         // Row-level security and its policies, before the renames (PostgreSQL follows them in the expressions).
         if (original.Extra.GetValueOrDefault("rls") == "true")
             sql.Add($"ALTER TABLE {copy} ENABLE ROW LEVEL SECURITY");
@@ -202,7 +206,7 @@ internal sealed partial class PostgresTableEngine
         if (generated is not null)
             parts.Add($"GENERATED ALWAYS AS ({generated}) STORED");
         else if (original?.Extra.GetValueOrDefault("identity") is { } identity)
-            parts.Add($"GENERATED {identity} AS IDENTITY");
+            parts.Add($"GENERATED {identity} AS IDENTITY" + (original.Extra.GetValueOrDefault("identity_options") is { } options ? $" ({options})" : ""));
         else if (defaultSql is not null)
             parts.Add("DEFAULT " + defaultSql);
         if (!nullable)

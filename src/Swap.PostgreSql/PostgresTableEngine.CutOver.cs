@@ -116,7 +116,7 @@ internal sealed partial class PostgresTableEngine
         {
             sql.Add(IsPartitioned(spec.Copy)
                 ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(PrimaryKeyName(now)))} TO {D.Quote(PrimaryKeyName(now))}"
-                : $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}");
+                : $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(PrimaryKeyName(now))} PRIMARY KEY USING INDEX {D.Quote(TempIndexName(PrimaryKeyName(now)))}{Deferrable(now, PrimaryKeyName(now))}");
         }
         foreach (var index in spec.TargetIndexes)
         {
@@ -125,12 +125,16 @@ internal sealed partial class PostgresTableEngine
                 : IsUniqueConstraint(index) && IsPartitioned(spec.Copy)
                 ? $"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(TempIndexName(index.Name))} TO {D.Quote(index.Name)}"
                 : IsUniqueConstraint(index)
-                ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}"
+                ? $"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(index.Name)} UNIQUE USING INDEX {D.Quote(TempIndexName(index.Name))}{Deferrable(now, index.Name)}"
                 : $"ALTER INDEX {Q(TempIndexName(index.Name))} RENAME TO {D.Quote(index.Name)}");
         }
         sql.AddRange(PartitionRenames(spec));
         return sql;
     }
+
+    /// <summary>" DEFERRABLE [INITIALLY DEFERRED]" for a key or unique constraint the table has so, else empty.</summary>
+    private static string Deferrable(TableSchema now, string constraint) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("deferrable") ?? "{}")?.GetValueOrDefault(constraint) is { } clause ? " " + clause : "";
 
     /// <summary>Puts back what binds by identity: the user's triggers, dependent views, and foreign keys both ways (NOT VALID, validated after).</summary>
     private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string Name, string Options, string Definition)> views)
@@ -138,6 +142,12 @@ internal sealed partial class PostgresTableEngine
         var orig = Q(spec.Original.Name);
         var sql = new List<string>();
         sql.AddRange(now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).Select(t => t.Definition));
+        // Logical decoding (CDC) reads the replica identity: FULL, NOTHING, or an index the swap kept.
+        if (now.Extra.GetValueOrDefault("replica_identity") is { Length: > 0 } identity
+            && (!identity.StartsWith("USING INDEX ", StringComparison.Ordinal)
+                || spec.TargetIndexes.Any(i => D.Quote(i.Name) == identity["USING INDEX ".Length..])
+                || (spec.TargetPrimaryKey.Count > 0 && D.Quote(PrimaryKeyName(now)) == identity["USING INDEX ".Length..])))
+            sql.Add($"ALTER TABLE {orig} REPLICA IDENTITY {identity}");
         // With the view's own options (check_option, security_barrier, security_invoker), which a plain replace would reset.
         foreach (var (name, options, definition) in views)
             sql.Add($"CREATE OR REPLACE VIEW {Q(name)}{(options.Length > 0 ? $" WITH ({options})" : "")} AS {definition.TrimEnd().TrimEnd(';')}");
@@ -158,6 +168,9 @@ internal sealed partial class PostgresTableEngine
             def += " ON DELETE " + del;
         if (fk.OnUpdate is { } upd)
             def += " ON UPDATE " + upd;
+        // A key the table had keeps its DEFERRABLE (pg_get_constraintdef prints it after the actions).
+        if (fk.Definition is { } original && original.Contains(" DEFERRABLE", StringComparison.Ordinal))
+            def += original.Contains(" INITIALLY DEFERRED", StringComparison.Ordinal) ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
         return def;
     }
 
@@ -172,7 +185,8 @@ internal sealed partial class PostgresTableEngine
         foreach (var seq in sequences)
         {
             var (name, column, kind) = (seq[0], seq[1], seq[2]);
-            var newColumn = spec.Mapping.FirstOrDefault(m => m.Source == D.Quote(column))?.CopyColumn;
+            // By origin, not by expression: a column whose type the swap changes is filled by a cast.
+            var newColumn = spec.Mapping.FirstOrDefault(m => m.Origin == column)?.CopyColumn;
             if (kind == "a")
             {
                 if (newColumn is not null)
@@ -188,8 +202,15 @@ internal sealed partial class PostgresTableEngine
             var fresh = await connection.ScalarAsync("SELECT pg_get_serial_sequence(@table, @column)", new { table = Q(spec.Original.Name), column = newColumn }, tx, cancellationToken) as string;
             if (fresh is null)
                 continue;
+            // The new sequence goes on where the old one stopped (beyond the table's highest value, or
+            // below its lowest for a descending one); one that never handed out a value still starts
+            // at its start.
+            var quoted = D.Quote(newColumn);
             await connection.ExecuteAsync(
-                $"SELECT setval(@seq, GREATEST((SELECT last_value FROM {Q(oldName)}), COALESCE((SELECT max({D.Quote(newColumn)}) FROM {Q(spec.Original.Name)}), 1)), true)",
+                $"SELECT setval(@seq, x.v, x.v <> o.last_value OR o.is_called) FROM {Q(oldName)} o, " +
+                $"LATERAL (SELECT CASE WHEN s.seqincrement > 0 THEN GREATEST(o.last_value, (SELECT max({quoted}) FROM {Q(spec.Original.Name)})) " +
+                $"ELSE LEAST(o.last_value, (SELECT min({quoted}) FROM {Q(spec.Original.Name)})) END AS v " +
+                $"FROM pg_sequence s WHERE s.seqrelid = {D.Literal(Q(oldName))}::regclass) x",
                 new { seq = fresh },
                 tx,
                 cancellationToken);

@@ -24,7 +24,9 @@ internal static class MySqlCopyBuilder
         // The unique index that keys a table without a primary key stays: chunks skip the keys already
         // in the copy by it, and the applier finds rows by it (see SwapSpecBuilder).
         var key = original.ChunkKey() ?? [];
-        var droppedIndexes = original.Indexes.Where(i => (MySqlTableEngine.Deferrable(i) && !i.IsUniqueOver(key)) || !target.Indexes.Any(t => t.Original == i)).ToList();
+        // So does an index that an AUTO_INCREMENT column outside the primary key leads: InnoDB refuses
+        // a table whose auto column leads no index (1075).
+        var droppedIndexes = original.Indexes.Where(i => (MySqlTableEngine.Deferrable(i) && !i.IsUniqueOver(key) && !LedByAutoIncrement(original, i)) || !target.Indexes.Any(t => t.Original == i)).ToList();
         var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
 
         var first = new List<string>();
@@ -80,6 +82,9 @@ internal static class MySqlCopyBuilder
             sql.Add($"ALTER TABLE {copy} {MySqlPartitioning.Clause(d, target, partitioning)}");
         return sql;
     }
+
+    private static bool LedByAutoIncrement(TableSchema original, IndexSchema index) =>
+        index.Columns.Count > 0 && original.Columns.Any(c => c.AutoIncrement && string.Equals(c.Name, index.Columns[0].Name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, AUTO_INCREMENT, ON UPDATE, COMMENT.</summary>
     private static string Definition(MySqlDialect d, DbColumn c)

@@ -7,4 +7,5 @@ namespace Swap.Engine;
 /// <param name="CopyColumn">The column's name in the copy.</param>
 /// <param name="Source">The expression, evaluated over the original row.</param>
 /// <param name="CopyType">The copy column's type in the engine's words, for exact comparisons.</param>
-internal sealed record ColumnMapping(string CopyColumn, string Source, string CopyType);
+/// <param name="Origin">The original's column whose value this is (as it is, or converted to a new type); null for a FillWith.</param>
+internal sealed record ColumnMapping(string CopyColumn, string Source, string CopyType, string? Origin = null);

@@ -77,7 +77,7 @@ internal static class SwapPlanner
             c.Original?.Collation)).ToList();
         var indexes = model.Indexes.Select(i => new IndexSchema(
             i.Name,
-            i.Columns.Select(c => new IndexColumn(c.Column, c.Prefix)).ToList(),
+            i.SchemaColumns(),
             i.Unique,
             i.Original?.IsConstraint ?? false,
             i.Original?.Predicate,

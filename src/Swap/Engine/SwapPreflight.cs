@@ -37,6 +37,8 @@ internal static class SwapPreflight
         if (original.ChunkKey() is null)
             throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
         var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
+        if (use.Model is { } changed)
+            refusals.AddRange(await engine.CopyRefusalsAsync(connection, transaction, original, changed, cancellationToken));
         refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));
         if (refusals.Count > 0)
             throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));

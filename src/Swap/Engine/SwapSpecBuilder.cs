@@ -40,7 +40,7 @@ internal static class SwapSpecBuilder
             var source = engine.Convert(d.Quote(from.Name), from, c);
             if (!string.Equals(from.NativeType, c.NativeType, StringComparison.OrdinalIgnoreCase) || (from.Nullable && !c.Nullable))
                 mayFail = true;
-            mapping.Add(new ColumnMapping(c.Name, source, c.NativeType));
+            mapping.Add(new ColumnMapping(c.Name, source, c.NativeType, from.Name));
         }
 
         var copyKey = key.Select(k =>
@@ -60,7 +60,7 @@ internal static class SwapSpecBuilder
             ? original.Indexes
             : model.Indexes.Select(i => new IndexSchema(
                 i.Name,
-                i.Columns.Select(c => new IndexColumn(c.Column, c.Prefix)).ToList(),
+                i.SchemaColumns(),
                 i.Unique,
                 i.Original?.IsConstraint ?? false,
                 i.Original?.Predicate,

@@ -82,6 +82,15 @@ internal abstract class TableEngine(SwapDatabase database)
     public abstract IEnumerable<string> Refusals(TableSchema original, DbTable? target);
 
     /// <summary>
+    /// Why a copy of this table cannot take these changes, where the same change made instantly
+    /// could (an instant rename updates what the copy's cut-over would have to re-create); only the
+    /// copy's preflight asks, so the change is not sent to the copy for these reasons. May write
+    /// probes that it rolls back; leaves nothing behind.
+    /// </summary>
+    public virtual Task<IReadOnlyList<string>> CopyRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
     /// What the server or the connected user lacks to swap this table (privileges, ownership,
     /// settings such as MySQL's <c>log_bin_trust_function_creators</c>, features of the server
     /// version), each with the statement or setting that gives it; empty when nothing is missing.

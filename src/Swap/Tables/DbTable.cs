@@ -294,6 +294,16 @@ public sealed partial class DbTable
         public List<(string Column, int? Prefix)> Columns { get; set; } = columns;
         public bool Unique { get; } = unique;
         public IndexSchema? Original { get; } = original;
+
+        /// <summary>
+        /// The columns as the copy's index has them. An original index keeps each column's
+        /// direction (a descending column stays descending); a rename keeps the column's place.
+        /// </summary>
+        public List<IndexColumn> SchemaColumns() =>
+            Columns.Select((c, i) => new IndexColumn(
+                c.Column,
+                c.Prefix,
+                Original is { } o && o.Columns.Count == Columns.Count && o.Columns[i].Descending)).ToList();
     }
 
     internal sealed class ForeignKeyModel(string name, List<string> columns, string referencedTable, List<string> referencedColumns, string? onDelete, string? onUpdate, ForeignKeySchema? original)

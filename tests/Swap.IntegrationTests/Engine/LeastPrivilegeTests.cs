@@ -30,6 +30,37 @@ public class LeastPrivilegeTests
     }
 
     [Fact]
+    public async Task PostgreSql_an_application_role_with_only_its_table_grants_keeps_writing_during_the_swap()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await using var owner = await LeastPrivilegedUser.CreateAsync(target);
+        var app = UniqueName.Next("app");
+        await EngineKit.CreateItemsAsync(target, 3000);
+        await target.ExecuteAsync($"ALTER TABLE items OWNER TO \"{owner.Name}\"");
+        // The application's role: its table's rows, nothing of Swap's log or copy.
+        await target.ExecuteAsync($"CREATE ROLE \"{app}\"");
+        try
+        {
+            await target.ExecuteAsync($"GRANT USAGE ON SCHEMA \"{target.Name}\" TO \"{app}\"");
+            await target.ExecuteAsync($"GRANT SELECT, INSERT, UPDATE, DELETE ON items TO \"{app}\"");
+            EngineKit.WriteSwapScript(target);
+
+            var (result, writer) = await WritesDuringSwap.RunAsync(target, 3000, c => EngineKit.Migrator(target, c, owner.Database()), writerRole: app);
+
+            Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+            OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
+            // The swapped-in table carries the role's grants.
+            Assert.Equal("DELETE, INSERT, SELECT, UPDATE", await target.ScalarAsync($"SELECT string_agg(privilege_type, ', ' ORDER BY privilege_type) FROM information_schema.role_table_grants WHERE table_schema = '{target.Name}' AND table_name = 'items' AND grantee = '{app}'"));
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+        }
+        finally
+        {
+            await target.ExecuteAsync($"DROP OWNED BY \"{app}\"");
+            await target.ExecuteAsync($"DROP ROLE \"{app}\"");
+        }
+    }
+
+    [Fact]
     public async Task MySql_names_the_missing_privileges_and_the_grant_before_writing_anything()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);

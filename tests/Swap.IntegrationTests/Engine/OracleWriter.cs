@@ -38,6 +38,9 @@ public sealed class OracleWriter(TestTarget target, Dictionary<long, ItemRow> in
         }
     }
 
+    /// <summary>A PostgreSQL role the writer's session takes (SET ROLE), to write as an application role with only its grants.</summary>
+    public string? Role { get; init; }
+
     public IReadOnlyDictionary<long, ItemRow> Oracle => oracle;
 
     /// <summary>Ids the writer inserted (or moved to by a key update): they may lack the swapped-in fill.</summary>
@@ -51,6 +54,8 @@ public sealed class OracleWriter(TestTarget target, Dictionary<long, ItemRow> in
     {
         var random = new Random(seed);
         await using var connection = await target.OpenAsync();
+        if (Role is not null)
+            await connection.ExecuteAsync($"SET ROLE \"{Role}\"", default);
         while (!stop.IsCancellationRequested)
         {
             try

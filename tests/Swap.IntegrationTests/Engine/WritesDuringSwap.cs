@@ -12,11 +12,12 @@ public static class WritesDuringSwap
 {
     /// <param name="migrator">Makes the migrator from a configuration that watches the phase.</param>
     /// <param name="initial">The rows the table holds now; by default <see cref="EngineKit.InitialItems"/> of <paramref name="rows"/>.</param>
-    public static async Task<(UpResult Result, OracleWriter Writer)> RunAsync(TestTarget target, int rows, Func<Action<MigratorOptions>, Migrator> migrator, int seed = 7, Dictionary<long, ItemRow>? initial = null, long idOffset = 0)
+    /// <param name="writerRole">A PostgreSQL role the writer writes as (<see cref="OracleWriter.Role"/>).</param>
+    public static async Task<(UpResult Result, OracleWriter Writer)> RunAsync(TestTarget target, int rows, Func<Action<MigratorOptions>, Migrator> migrator, int seed = 7, Dictionary<long, ItemRow>? initial = null, long idOffset = 0, string? writerRole = null)
     {
         var phase = SwapPhase.Preflight;
         var m = migrator(o => o.Swap.Progress = new Progress<SwapProgress>(p => phase = p.Phase));
-        var writer = new OracleWriter(target, initial ?? EngineKit.InitialItems(rows), seed) { Watching = () => phase == SwapPhase.Copying, IdOffset = idOffset };
+        var writer = new OracleWriter(target, initial ?? EngineKit.InitialItems(rows), seed) { Watching = () => phase == SwapPhase.Copying, IdOffset = idOffset, Role = writerRole };
         using var stop = new CancellationTokenSource();
         var writing = Task.Run(() => writer.RunAsync(stop.Token));
         while (writer.Acknowledged < 50 && !writing.IsCompleted)

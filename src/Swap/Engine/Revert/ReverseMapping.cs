@@ -137,7 +137,7 @@ internal static class ReverseMapping
             if (NewName(table, o.Name) is not null)
             {
                 var n = now.Column(NewColumn(o.Name))!;
-                mapping.Add(new ColumnMapping(o.Name, engine.Convert(d.Quote(n.Name), n, o), o.NativeType));
+                mapping.Add(new ColumnMapping(o.Name, engine.Convert(d.Quote(n.Name), n, o), o.NativeType, n.Name));
             }
             else if (table.Values.TryGetValue(o.Name, out var value))
             {

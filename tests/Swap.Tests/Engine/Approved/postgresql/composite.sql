@@ -25,7 +25,7 @@ CREATE TABLE "public"."_line_items_swap_log" (id bigint GENERATED ALWAYS AS IDEN
 CREATE INDEX ON "public"."_line_items_swap_log" ("k0", "k1");
 
 CREATE OR REPLACE FUNCTION "public"."_line_items_swap_fn"() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $swap$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     TRUNCATE "public"."_line_items_swap_new";

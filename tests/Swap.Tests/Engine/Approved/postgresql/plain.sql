@@ -19,7 +19,7 @@ CREATE TABLE "public"."_orders_swap_log" (id bigint GENERATED ALWAYS AS IDENTITY
 CREATE INDEX ON "public"."_orders_swap_log" ("k0");
 
 CREATE OR REPLACE FUNCTION "public"."_orders_swap_fn"() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $swap$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     TRUNCATE "public"."_orders_swap_new";

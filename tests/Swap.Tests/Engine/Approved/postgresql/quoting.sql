@@ -25,7 +25,7 @@ CREATE TABLE "public"."_we""ird_swap_log" (id bigint GENERATED ALWAYS AS IDENTIT
 CREATE INDEX ON "public"."_we""ird_swap_log" ("k0");
 
 CREATE OR REPLACE FUNCTION "public"."_we""ird_swap_fn"() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $swap$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     TRUNCATE "public"."_we""ird_swap_new";

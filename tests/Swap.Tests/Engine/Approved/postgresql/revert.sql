@@ -8,7 +8,7 @@ CREATE TABLE "public"."_line_items_swap_rlog" (id bigint GENERATED ALWAYS AS IDE
 CREATE INDEX ON "public"."_line_items_swap_rlog" ("k0", "k1");
 
 CREATE OR REPLACE FUNCTION "public"."_line_items_swap_rfn"() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $swap$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $swap$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     IF to_regclass('"public"."_line_items_swap_old"') IS NOT NULL THEN TRUNCATE "public"."_line_items_swap_old"; END IF;
