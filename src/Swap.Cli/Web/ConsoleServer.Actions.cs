@@ -71,6 +71,10 @@ internal sealed partial class ConsoleServer
                 try
                 {
                     var sent = await control.SendAsync(command, argument, ct);
+                    // As on the command line: a command that waits for the next swap (pause, resume, the
+                    // cut-over of a postponed swap that is not running) is recorded, and answered at once.
+                    if (command is not (ControlCommand.Set or ControlCommand.Abort) && !await control.IsSwapRunningAsync(ct))
+                        wait = TimeSpan.Zero;
                     now = await control.WaitHandledAsync(sent, wait, ct);
                     // As on the command line: set and abort mean nothing to a swap that is not there.
                     if (!now.Handled && command is ControlCommand.Set or ControlCommand.Abort && await control.WithdrawAsync(sent, $"no running swap took it within {Durations.Format(wait)}", ct))
