@@ -50,6 +50,8 @@ internal sealed partial class ConsoleServer
             {
                 var result = await target.Migrator().CleanupAsync(new CleanupOptions { Script = body.Script, DropOldTables = body.DropOld }, stop);
                 var summary = result.Removed.Count == 0 ? "Nothing to clean up." : $"Removed {result.Removed.Count} leftover(s): {string.Join(", ", result.Removed.Select(r => r.Name))}.";
+                if (result.ClosedWindows.Count > 0)
+                    summary = (result.Removed.Count == 0 ? "" : summary + " ") + $"Closed {result.ClosedWindows.Count} expired revert window(s): {string.Join(", ", result.ClosedWindows.Select(c => c.ScriptId))}.";
                 if (result.Kept.Count > 0)
                     summary += $" Kept {result.Kept.Count}: {string.Join("; ", result.Kept.Select(k => $"{k.Leftover.Name} ({k.Reason})"))}.";
                 return new RunOutcome(summary, new { removed = result.Removed, kept = result.Kept.Select(k => new { k.Leftover.Kind, k.Leftover.Name, reason = k.Reason }), discardedSteps = result.DiscardedSteps });

@@ -230,6 +230,38 @@ public class RevertWindowTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task Cleanup_says_it_closes_an_expired_window_and_its_dry_run_says_it_would(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        var folder = EngineKit.WriteSwapScript(target);
+        await EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(1)).UpAsync();
+        var leftovers = await EngineKit.LeftoversAsync(target);
+        Assert.Contains("table _items_swap_old", leftovers);
+        var later = new ShiftedTime(TimeSpan.FromHours(2));
+
+        var dryOut = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["cleanup", "--dry-run", "--db", target.UrlText, "--migrations", folder], dryOut, new StringWriter(), _ => null, target.Folder, later, default));
+        // Not 'kept ... by the open revert window' and 'Nothing to clean up.': the real run drops them.
+        var dry = dryOut.ToString().TrimEnd('\n').Split('\n');
+        Assert.Equal(2, dry.Length);
+        Assert.StartsWith("would close\tMigrateItems\titems\tits window ended at ", dry[0], StringComparison.Ordinal);
+        Assert.Equal("Would close 1 expired revert window(s), dropping their old tables and reverse capture.", dry[1]);
+        Assert.Equal(leftovers, await EngineKit.LeftoversAsync(target));
+
+        var runOut = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["cleanup", "--db", target.UrlText, "--migrations", folder], runOut, new StringWriter(), _ => null, target.Folder, later, default));
+        var run = runOut.ToString().TrimEnd('\n').Split('\n');
+        Assert.Equal(2, run.Length);
+        Assert.StartsWith("closed\tMigrateItems\titems\tits window ended at ", run[0], StringComparison.Ordinal);
+        Assert.Equal("Closed 1 expired revert window(s); the old tables and the reverse capture are dropped.", run[1]);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Equal(300L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items"), CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task Down_on_a_script_with_an_open_window_reverts_both_tables_of_its_swap_together(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
