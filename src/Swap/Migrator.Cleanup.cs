@@ -151,7 +151,8 @@ public sealed partial class Migrator
     /// the script's journal and history row, so the original is as it was and the script is pending.
     /// Never throws over the abort (a failure leaves what 'swap cleanup --script' removes).
     /// </summary>
-    private async Task<System.Data.Common.DbConnection> AbandonAbortedSwapAsync(RunLock runLock, System.Data.Common.DbConnection connection, string scriptId, IReadOnlyList<string> tables)
+    /// <param name="down">An abort of the script's down: only the down's journal goes, and the script stays applied.</param>
+    private async Task<System.Data.Common.DbConnection> AbandonAbortedSwapAsync(RunLock runLock, System.Data.Common.DbConnection connection, string scriptId, IReadOnlyList<string> tables, bool down = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
@@ -171,9 +172,12 @@ public sealed partial class Migrator
             }
             var journal = new JournalCleanup(database, options.Tables);
             var keys = await journal.KeysOfAsync(connection, scriptId, cts.Token);
+            if (down)
+                keys = keys.Where(k => k == Running.ScriptRunner.JournalKey(scriptId, Running.Direction.Down)).ToList();
             await using var tx = await database.BeginTransactionAsync(connection, cts.Token);
             await journal.DeleteAsync(connection, tx, keys, cts.Token);
-            await history.DeleteAsync(connection, tx, scriptId, cts.Token);
+            if (!down)
+                await history.DeleteAsync(connection, tx, scriptId, cts.Token);
             await tx.CommitAsync(cts.Token);
         }
         catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException or SwapException)
