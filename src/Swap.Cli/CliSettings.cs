@@ -132,9 +132,28 @@ internal sealed class CliSettings
             }
             catch (JsonException e)
             {
-                throw new SwapException(SwapErrorKind.Usage, $"{file}: a value has the wrong type: {e.Message}");
+                throw new SwapException(SwapErrorKind.Usage, WrongType(file, document.RootElement, e));
             }
         }
+    }
+
+    /// <summary>What a key of the wrong type should hold, in the file's own terms rather than .NET's type names.</summary>
+    private static string WrongType(string file, JsonElement root, JsonException e)
+    {
+        var key = e.Path is { } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : null;
+        var expected = key?.ToLowerInvariant() switch
+        {
+            "db" => "a database URL as a string, like \"sqlite:app.db\"",
+            "historyprefix" => "a string, like \"swap\"",
+            "migrations" => "a list of folders, like [\"migrations\"]",
+            "assemblies" => "a list of paths to .dll files, like [\"bin/Shop.Migrations.dll\"]",
+            "placeholders" => "an object of string values, like { \"schema\": \"app\" }",
+            _ => null,
+        };
+        var given = root.EnumerateObject().Where(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)).ToList();
+        return expected is null || given is not [var property]
+            ? $"{file}: a value has the wrong type: {e.Message}"
+            : $"{file}: \"{property.Name}\" must be {expected}, not {property.Value.GetRawText()}; nothing was run.";
     }
 
     /// <summary>Levenshtein distance, for suggesting the key a misspelt one meant.</summary>

@@ -23,7 +23,11 @@ public sealed record CleanupOptions
 /// <param name="Removed">What was (or, in a dry run, would be) removed.</param>
 /// <param name="Kept">Leftovers left alone, with the reason.</param>
 /// <param name="DiscardedSteps">Journaled steps forgotten; a later <c>up</c> runs them again.</param>
-public sealed record CleanupResult(IReadOnlyList<Leftover> Removed, IReadOnlyList<(Leftover Leftover, string Reason)> Kept, IReadOnlyList<string> DiscardedSteps, bool DryRun);
+public sealed record CleanupResult(IReadOnlyList<Leftover> Removed, IReadOnlyList<(Leftover Leftover, string Reason)> Kept, IReadOnlyList<string> DiscardedSteps, bool DryRun)
+{
+    /// <summary>Revert windows whose time was up, closed (in a dry run: that would be closed) first: the change kept, their old tables and reverse capture dropped.</summary>
+    public IReadOnlyList<(string ScriptId, IReadOnlyList<string> Tables, string Why)> ClosedWindows { get; init; } = [];
+}
 
 public sealed partial class Migrator
 {
@@ -38,14 +42,13 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var engine = database.TableEngine;
-        if (!cleanup.DryRun)
-            await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection);
+        var closed = await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection, cleanup.DryRun);
         var recordedRows = await history.ReadAsync(connection, cancellationToken);
         var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
         if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => JournalCleanup.ScriptOf(j.ScriptId) != only))
             throw new SwapException(SwapErrorKind.Usage, $"'{only}' has no history or journal here; 'swap status' lists the scripts.");
         var abandon = cleanup.Script;
-        var sorted = await ClassifyLeftoversAsync(connection, recordedRows, journal, abandon, cleanup.DropOldTables, cancellationToken);
+        var sorted = await ClassifyLeftoversAsync(connection, recordedRows, journal, abandon, cleanup.DropOldTables, cancellationToken, closed.Select(c => c.ScriptId).ToHashSet(StringComparer.Ordinal));
         var removed = sorted.Removed;
         var kept = sorted.OldTables.Select(o => (o, "an old table kept for rollback; pass --drop-old to drop it")).Concat(sorted.Owned).ToList();
         var discard = sorted.Journals;
@@ -59,7 +62,7 @@ public sealed partial class Migrator
             }
             await new JournalCleanup(database, options.Tables).ForgetAsync(connection, discard, cancellationToken);
         }
-        return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun);
+        return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun) { ClosedWindows = closed };
     }
 
     /// <summary>What <c>cleanup</c> does with each leftover; <c>status</c> lists the same <see cref="Removed"/> and <see cref="OldTables"/>.</summary>
@@ -69,7 +72,8 @@ public sealed partial class Migrator
     /// <param name="Journals">Journal rows <c>cleanup</c> forgets.</param>
     private sealed record LeftoverSort(List<Leftover> Removed, List<Leftover> OldTables, List<(Leftover, string)> Owned, List<JournalEntry> Journals);
 
-    private async Task<LeftoverSort> ClassifyLeftoversAsync(System.Data.Common.DbConnection connection, IReadOnlyList<HistoryEntry> history, IReadOnlyList<JournalEntry> journal, string? abandon, bool dropOld, CancellationToken cancellationToken)
+    /// <param name="closing">Scripts whose expired windows a dry run would close: their leftovers go with the window, listed neither as kept nor as removed.</param>
+    private async Task<LeftoverSort> ClassifyLeftoversAsync(System.Data.Common.DbConnection connection, IReadOnlyList<HistoryEntry> history, IReadOnlyList<JournalEntry> journal, string? abandon, bool dropOld, CancellationToken cancellationToken, IReadOnlySet<string>? closing = null)
     {
         // Revert windows live in the journal but are no script's progress: their old tables and
         // reverse capture stay until 'swap finish' or 'swap revert' (or the window's end).
@@ -99,6 +103,8 @@ public sealed partial class Migrator
         {
             if (WindowOf(leftover) is { } windowScript)
             {
+                if (closing?.Contains(windowScript) == true)
+                    continue;
                 sort.Owned.Add((leftover, $"kept by the open revert window of {windowScript}; 'swap finish {windowScript}' or 'swap revert {windowScript}' ends it"));
                 continue;
             }
@@ -145,7 +151,8 @@ public sealed partial class Migrator
     /// the script's journal and history row, so the original is as it was and the script is pending.
     /// Never throws over the abort (a failure leaves what 'swap cleanup --script' removes).
     /// </summary>
-    private async Task<System.Data.Common.DbConnection> AbandonAbortedSwapAsync(RunLock runLock, System.Data.Common.DbConnection connection, string scriptId, IReadOnlyList<string> tables)
+    /// <param name="down">An abort of the script's down: only the down's journal goes, and the script stays applied.</param>
+    private async Task<System.Data.Common.DbConnection> AbandonAbortedSwapAsync(RunLock runLock, System.Data.Common.DbConnection connection, string scriptId, IReadOnlyList<string> tables, bool down = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
@@ -165,9 +172,12 @@ public sealed partial class Migrator
             }
             var journal = new JournalCleanup(database, options.Tables);
             var keys = await journal.KeysOfAsync(connection, scriptId, cts.Token);
+            if (down)
+                keys = keys.Where(k => k == Running.ScriptRunner.JournalKey(scriptId, Running.Direction.Down)).ToList();
             await using var tx = await database.BeginTransactionAsync(connection, cts.Token);
             await journal.DeleteAsync(connection, tx, keys, cts.Token);
-            await history.DeleteAsync(connection, tx, scriptId, cts.Token);
+            if (!down)
+                await history.DeleteAsync(connection, tx, scriptId, cts.Token);
             await tx.CommitAsync(cts.Token);
         }
         catch (Exception e) when (database.IsDatabaseError(e) || e is OperationCanceledException or SwapException)

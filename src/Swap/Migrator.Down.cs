@@ -86,6 +86,20 @@ public sealed partial class Migrator
                         Log.BudgetSpent(logger, Durations.Format(down.TimeBudget!.Value), script.Id);
                         return new DownResult(reverted) { BudgetSpent = true };
                     }
+                    catch (SwapAbortedException e)
+                    {
+                        // The abort reached the down's swap: its copy and capture go, the script stays applied.
+                        Log.ScriptFailed(logger, script.Id, e.Message);
+                        connection = await AbandonAbortedSwapAsync(runLock, connection, script.Id, e.Tables, down: true);
+                        throw new SwapAbortedException(
+                            $"{script.Id}: its 'swap down' was aborted by {e.AbortedBy ?? "an operator"} during the swap of {string.Join(", ", e.Tables)}. The table is as the up left it; the down's copy, capture and change log are removed and the script stays applied ('swap down' starts its down over).",
+                            e)
+                        {
+                            ScriptId = script.Id,
+                            Tables = e.Tables,
+                            AbortedBy = e.AbortedBy,
+                        };
+                    }
                     var elapsed = options.TimeProvider.GetElapsedTime(scriptStarted);
                     Log.ScriptReverted(logger, script.Id, Durations.Format(elapsed));
                     reverted.Add(new ScriptOutcome(script.Id, elapsed, null));

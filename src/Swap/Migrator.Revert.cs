@@ -118,9 +118,9 @@ public sealed partial class Migrator
 
     /// <summary>
     /// Closes every open window whose time is up (any command that takes the run lock asks first):
-    /// the change is kept, the old tables and the reverse capture are dropped.
+    /// the change is kept, the old tables and the reverse capture are dropped. A dry run only lists them.
     /// </summary>
-    private async Task<List<(string ScriptId, IReadOnlyList<string> Tables, string Why)>> CloseExpiredWindowsAsync(RunContext run, DbConnection connection)
+    private async Task<List<(string ScriptId, IReadOnlyList<string> Tables, string Why)>> CloseExpiredWindowsAsync(RunContext run, DbConnection connection, bool dryRun = false)
     {
         var closed = new List<(string, IReadOnlyList<string>, string)>();
         var now = options.TimeProvider.GetUtcNow().UtcDateTime;
@@ -133,7 +133,8 @@ public sealed partial class Migrator
             if (all.Any(w => w.Stage != RevertStage.Open))
                 continue;
             var why = $"its window ended at {all.Max(w => w.ExpiresUtc).ToString("u", CultureInfo.InvariantCulture)}";
-            await FinishWindowsAsync(connection, script.Key, all, why, run.CancellationToken);
+            if (!dryRun)
+                await FinishWindowsAsync(connection, script.Key, all, why, run.CancellationToken);
             closed.Add((script.Key, all.SelectMany(w => w.TableNames).ToList(), why));
         }
         return closed;

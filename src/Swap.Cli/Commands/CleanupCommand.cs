@@ -17,9 +17,11 @@ internal sealed class CleanupCommand : ICommand
             var result = await migrator.CleanupAsync(new CleanupOptions { Script = parse.GetValue(script), DropOldTables = parse.GetValue(dropOld), DryRun = parse.GetValue(dryRun) }, ct);
             if (invocation.Json(parse))
             {
-                Json.Write(invocation.Out, new { removed = result.Removed, kept = result.Kept.Select(k => new { k.Leftover.Kind, k.Leftover.Name, reason = k.Reason }), discardedSteps = result.DiscardedSteps, dryRun = result.DryRun });
+                Json.Write(invocation.Out, new { removed = result.Removed, kept = result.Kept.Select(k => new { k.Leftover.Kind, k.Leftover.Name, reason = k.Reason }), discardedSteps = result.DiscardedSteps, closedWindows = result.ClosedWindows.Select(c => new { script = c.ScriptId, tables = c.Tables, why = c.Why }), dryRun = result.DryRun });
                 return ExitCodes.Success;
             }
+            foreach (var (id, tables, why) in result.ClosedWindows)
+                invocation.Out.WriteLine($"{(result.DryRun ? "would close" : "closed")}\t{id}\t{string.Join(", ", tables)}\t{why}");
             var verb = result.DryRun ? "would remove" : "removed";
             foreach (var r in result.Removed)
                 invocation.Out.WriteLine($"{verb}\t{r.Kind}\t{r.Name}\t{r.Detail}");
@@ -27,7 +29,14 @@ internal sealed class CleanupCommand : ICommand
                 invocation.Out.WriteLine($"kept\t{leftover.Kind}\t{leftover.Name}\t{reason}");
             foreach (var step in result.DiscardedSteps)
                 invocation.Out.WriteLine($"{(result.DryRun ? "would forget" : "forgot")}\t{step}");
-            invocation.Out.WriteLine(result.Removed.Count == 0 && result.DiscardedSteps.Count == 0 ? "Nothing to clean up." : $"{(result.DryRun ? "Would remove" : "Removed")} {result.Removed.Count} object(s).");
+            if (result.ClosedWindows.Count > 0)
+                invocation.Out.WriteLine(result.DryRun
+                    ? $"Would close {result.ClosedWindows.Count} expired revert window(s), dropping their old tables and reverse capture."
+                    : $"Closed {result.ClosedWindows.Count} expired revert window(s); the old tables and the reverse capture are dropped.");
+            if (result.Removed.Count > 0 || result.DiscardedSteps.Count > 0)
+                invocation.Out.WriteLine($"{(result.DryRun ? "Would remove" : "Removed")} {result.Removed.Count} object(s).");
+            else if (result.ClosedWindows.Count == 0)
+                invocation.Out.WriteLine("Nothing to clean up.");
             invocation.Out.Flush();
             return ExitCodes.Success;
         });

@@ -63,9 +63,11 @@ internal sealed class UpCommand : ICommand
         var w = invocation.Out;
         foreach (var a in result.Applied)
             w.WriteLine($"applied\t{a.Id}\t{Durations.Format(a.Duration)}{(a.Resumed is null ? "" : "\t" + a.Resumed)}");
-        w.WriteLine(result.Applied.Count == 0
-            ? "Nothing to apply: the database is up to date."
-            : $"Applied {result.Applied.Count} script(s) as batch {result.Batch}.");
+        // A budget spent inside the first script applied nothing, but the database is not up to date.
+        if (result.Applied.Count > 0)
+            w.WriteLine($"Applied {result.Applied.Count} script(s) as batch {result.Batch}.");
+        else if (result.Stopped != StopReason.BudgetSpent)
+            w.WriteLine("Nothing to apply: the database is up to date.");
         if (result.Stopped == StopReason.BudgetSpent)
             w.WriteLine($"Stopped: the time budget is spent; {result.StillPending} script(s) still pending. Run 'swap up' again to continue.");
         else if (result.StillPending > 0)

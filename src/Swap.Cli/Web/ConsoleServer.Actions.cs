@@ -50,6 +50,8 @@ internal sealed partial class ConsoleServer
             {
                 var result = await target.Migrator().CleanupAsync(new CleanupOptions { Script = body.Script, DropOldTables = body.DropOld }, stop);
                 var summary = result.Removed.Count == 0 ? "Nothing to clean up." : $"Removed {result.Removed.Count} leftover(s): {string.Join(", ", result.Removed.Select(r => r.Name))}.";
+                if (result.ClosedWindows.Count > 0)
+                    summary = (result.Removed.Count == 0 ? "" : summary + " ") + $"Closed {result.ClosedWindows.Count} expired revert window(s): {string.Join(", ", result.ClosedWindows.Select(c => c.ScriptId))}.";
                 if (result.Kept.Count > 0)
                     summary += $" Kept {result.Kept.Count}: {string.Join("; ", result.Kept.Select(k => $"{k.Leftover.Name} ({k.Reason})"))}.";
                 return new RunOutcome(summary, new { removed = result.Removed, kept = result.Kept.Select(k => new { k.Leftover.Kind, k.Leftover.Name, reason = k.Reason }), discardedSteps = result.DiscardedSteps });
@@ -71,6 +73,10 @@ internal sealed partial class ConsoleServer
                 try
                 {
                     var sent = await control.SendAsync(command, argument, ct);
+                    // As on the command line: a command that waits for the next swap (pause, resume, the
+                    // cut-over of a postponed swap that is not running) is recorded, and answered at once.
+                    if (command is not (ControlCommand.Set or ControlCommand.Abort) && !await control.IsSwapRunningAsync(ct))
+                        wait = TimeSpan.Zero;
                     now = await control.WaitHandledAsync(sent, wait, ct);
                     // As on the command line: set and abort mean nothing to a swap that is not there.
                     if (!now.Handled && command is ControlCommand.Set or ControlCommand.Abort && await control.WithdrawAsync(sent, $"no running swap took it within {Durations.Format(wait)}", ct))

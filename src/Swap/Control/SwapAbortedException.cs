@@ -18,6 +18,9 @@ public sealed class SwapAbortedException : SwapException
     /// <summary>The tables of the aborted swap, whose copies, capture and logs the runner removes.</summary>
     public IReadOnlyList<string> Tables { get; init; } = [];
 
+    /// <summary>Who sent <c>swap abort</c> (user@host pid N), when known.</summary>
+    public string? AbortedBy { get; init; }
+
     /// <summary>An abort with <paramref name="message"/>, caused by <paramref name="inner"/>.</summary>
     public SwapAbortedException(string message, Exception inner)
         : base(SwapErrorKind.Aborted, message, inner)

@@ -271,6 +271,7 @@ internal sealed class SwapController : IAsyncDisposable
             {
                 ScriptId = scriptId,
                 Tables = tableNames,
+                AbortedBy = abortBy,
             };
         }
     }

@@ -103,11 +103,14 @@ internal sealed partial class SqlScript
                 case "tags":
                     script.Tags.AddRange(ScriptTags.Parse(arg, t => Bad(path, line, t)).Where(t => !script.Tags.Contains(t, StringComparer.Ordinal)));
                     break;
-                case "no-transaction":
-                    script.NoTransaction = true;
-                    break;
-                case "online":
-                    script.Online = true;
+                case "no-transaction" or "online":
+                    // A switch takes nothing: '-- swap:online off' must not turn the switch on.
+                    if (arg.Length > 0)
+                        throw Bad(path, line, $"has '-- swap:{name} {arg}', but '-- swap:{name}' takes nothing after it; to leave it off, remove the line");
+                    if (name == "online")
+                        script.Online = true;
+                    else
+                        script.NoTransaction = true;
                     break;
                 case "revert-window":
                     if (!Durations.TryParse(arg, out var window) || window <= TimeSpan.Zero)

@@ -168,7 +168,7 @@ internal sealed class SwapOperation
     {
         var engine = swap.Engine;
         // Decided once, when the swap starts: a resumed run keeps the window it started with.
-        swap.Data.RevertWindow = swap.Session.RevertWindow ?? swap.Options.RevertWindow;
+        swap.Data.RevertWindow = swap.Session.KeptRevertWindow;
         var (afterCopy, atFirstWrite) = swap.Options.IndexTiming(engine);
         swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && afterCopy;
         swap.Data.IndexesAtFirstWrite = swap.Data.IndexesAfterCopy && atFirstWrite;

@@ -43,7 +43,7 @@ internal static class InstantChanger
             whyCopy = "--keep-old keeps the old table, which only a copy has";
             return null;
         }
-        if ((session.RevertWindow ?? session.Run.Options.Swap.RevertWindow) is not null)
+        if (session.KeptRevertWindow is not null)
         {
             whyCopy = "a revert window keeps the old table in sync, which only a copy has";
             return null;

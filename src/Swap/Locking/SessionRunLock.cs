@@ -13,6 +13,9 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
 {
     private DbConnection? connection;
 
+    // A runner that was refused the lock has a connection too, but the info row is the holder's.
+    private bool acquired;
+
     /// <summary>The table that holds the holder's description.</summary>
     protected string LockInfoTable { get; } = lockInfoTable;
 
@@ -59,6 +62,7 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
         connection ??= await database.OpenConnectionAsync(cancellationToken);
         if (!await TryTakeAsync(connection, cancellationToken))
             return false;
+        acquired = true;
         await LockInfo.WriteAsync(connection, database.Dialect, LockInfoTable, holder, sinceUtc, cancellationToken);
         return true;
     }
@@ -88,15 +92,21 @@ internal abstract class SessionRunLock(SwapDatabase database, string lockInfoTab
     {
         if (connection is null)
             return;
-        await LockInfo.ClearAsync(database, connection, LockInfoTable);
-        try
+        // Only the holder clears the row: a runner refused the lock, or one that lost it to another
+        // runner, would otherwise erase who holds it now ('held by an unknown holder').
+        if (acquired && await StillHeldAsync(CancellationToken.None))
         {
-            await ReleaseAsync(connection);
+            await LockInfo.ClearAsync(database, connection, LockInfoTable);
+            try
+            {
+                await ReleaseAsync(connection);
+            }
+            catch (Exception e) when (e is InvalidOperationException || database.IsDatabaseError(e))
+            {
+                // Closing the session below releases the lock anyway.
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException || database.IsDatabaseError(e))
-        {
-            // Closing the session below releases the lock anyway.
-        }
+        acquired = false;
         await connection.DisposeAsync();
         connection = null;
     }

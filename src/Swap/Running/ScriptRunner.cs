@@ -23,7 +23,7 @@ internal static class ScriptRunner
     /// </summary>
     public static async Task<Resumption?> RunAsync(RunContext run, MigrationScript script, Direction direction, DbConnection connection, Func<ScriptSession, DbTransaction?, Task> onSuccess)
     {
-        var session = new ScriptSession(run, script, JournalKey(script, direction), connection, ModeFor(run, script));
+        var session = new ScriptSession(run, script, JournalKey(script, direction), connection, ModeFor(run, script), direction);
         await session.BeginAsync();
         // Said after BeginAsync: only the journal tells whether this run resumes step by step.
         if (direction == Direction.Up)

@@ -15,22 +15,33 @@ internal sealed class ScriptSession
 {
     private readonly JournalStepper journal;
 
-    public ScriptSession(RunContext run, MigrationScript script, string journalKey, DbConnection connection, ExecutionMode mode)
+    public ScriptSession(RunContext run, MigrationScript script, string journalKey, DbConnection connection, ExecutionMode mode, Direction direction = Direction.Up)
     {
         Run = run;
         Script = script;
         JournalKey = journalKey;
         Connection = connection;
         Mode = mode;
+        Direction = direction;
         journal = new JournalStepper(run, script.Id, journalKey, connection);
         RevertWindow = script.Sql?.RevertWindow;
     }
+
+    /// <summary>Whether this runs the script's up or its down.</summary>
+    public Direction Direction { get; }
 
     /// <summary>
     /// How long the tables this script swaps keep a revert window (<c>-- swap:revert-window</c>,
     /// <see cref="MigrationContext.KeepRevertWindow"/>); null leaves it to the run's option.
     /// </summary>
     public TimeSpan? RevertWindow { get; set; }
+
+    /// <summary>
+    /// The revert window the swaps of this run keep: the script's, else the run's; none in a down.
+    /// A window takes back an up: one opened by the down would carry the script's name, block the
+    /// script's next up on its table and make <c>swap revert</c> take back the down.
+    /// </summary>
+    public TimeSpan? KeptRevertWindow => Direction == Direction.Down ? null : RevertWindow ?? Run.Options.Swap.RevertWindow;
 
     public RunContext Run { get; }
     public SwapDatabase Database => Run.Database;

@@ -93,6 +93,44 @@ public class OperatorCommandTests
         OracleWriter.AssertMatches(EngineKit.InitialItems(OperatorKit.Rows), new HashSet<long>(), await EngineKit.ReadItemsAsync(target));
     }
 
+    [Theory]
+    [MemberData(nameof(OperatorKit.Online), MemberType = typeof(OperatorKit))]
+    public async Task Abort_of_a_downs_swap_removes_the_downs_copy_and_capture_and_the_script_stays_applied(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, OperatorKit.Rows);
+        target.Sql("20261201000000_widen", """
+            -- swap:online
+            ALTER TABLE items ALTER COLUMN v TYPE VARCHAR(200);
+            -- swap:down
+            ALTER TABLE items ALTER COLUMN v TYPE VARCHAR(100);
+            """);
+        var up = await ChildSwap.RunAsync(target, "up");
+        Assert.True(up.ExitCode == 0, up.Output);
+        await OperatorKit.Control(target).PauseAsync();
+        using var runner = ChildSwap.Start(target, ["down", .. OperatorKit.SmallChunks]);
+        await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the down's copy");
+
+        var abort = await ChildSwap.RunAsync(target, "abort");
+        Assert.True(abort.ExitCode == 0, abort.Output);
+        Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+
+        // Not 'the script is pending again': the down was aborted, the up's change stays, and nothing of the down's swap is left.
+        Assert.Contains("20261201000000_widen: its 'swap down' was aborted by ", runner.Output(), StringComparison.Ordinal);
+        Assert.Contains("the script stays applied ('swap down' starts its down over)", runner.Output(), StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "20261201000000_widen"));
+        var status = await SwapCli.RunAsync(target, "status");
+        Assert.DoesNotContain("stopped part-way", status.Out, StringComparison.Ordinal);
+        Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+
+        await OperatorKit.Control(target).ResumeAsync();
+        var down = await ChildSwap.RunAsync(target, ["down", .. OperatorKit.SmallChunks]);
+        Assert.True(down.ExitCode == 0, down.Output);
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "20261201000000_widen"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task Commands_that_need_a_running_swap_are_refused_when_none_runs_and_bad_settings_are_usage_errors()
     {

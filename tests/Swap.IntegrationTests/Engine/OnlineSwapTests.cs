@@ -248,6 +248,22 @@ public class OnlineSwapTests
     }
 
     [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_time_budget_spent_inside_the_first_swap_does_not_say_the_database_is_up_to_date(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 3000);
+        EngineKit.WriteSwapScript(target);
+
+        var run = await SwapCli.RunAsync(target, "up", "--time-budget", "1ms", "--chunk-size", "100", "--max-chunk-size", "100", "--chunk-time", "10ms");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["Stopped: the time budget is spent; 1 script(s) still pending. Run 'swap up' again to continue."], run.OutLines);
+        Assert.NotEqual("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Contains("table _items_swap_new", await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task Zero_cut_over_retries_means_one_attempt_and_the_swap_completes(DatabaseEngine engine)
     {

@@ -133,6 +133,17 @@ public class ConfigTests
             Assert.Contains("swap.json: unknown key \"histroyPrefix\" (did you mean \"historyPrefix\"?). The keys are \"db\", \"migrations\", \"assemblies\", \"historyPrefix\", \"lockTimeout\", \"placeholders\"; nothing was run.", misspelt.Err, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(empty, "x.db")));
 
+            // A value of the wrong shape is named with the shape it needs, not .NET's type names.
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"migrations\": \"modules/billing\" }");
+            var notAList = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.Equal(2, notAList.ExitCode);
+            Assert.Equal("error: " + Path.Combine(empty, "swap.json") + ": \"migrations\" must be a list of folders, like [\"migrations\"], not \"modules/billing\"; nothing was run.\n", notAList.Err);
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"placeholders\": { \"schema\": 1 } }");
+            var notAString = await SwapCli.RunRawAsync(empty, ["status"]);
+            Assert.Equal(2, notAString.ExitCode);
+            Assert.Contains(": \"placeholders\" must be an object of string values, like { \"schema\": \"app\" }, not { \"schema\": 1 }; nothing was run.", notAString.Err, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(empty, "x.db")));
+
             File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"lockTimeout\": \"5 min\" }");
             var badFileTimeout = await SwapCli.RunRawAsync(empty, ["status"]);
             Assert.Equal(2, badFileTimeout.ExitCode);

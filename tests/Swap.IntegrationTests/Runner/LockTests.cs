@@ -39,6 +39,29 @@ public class LockTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_refused_runner_leaves_the_holders_name_for_the_next_one(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        await using var holder = await RunLocks.HoldAsync(target);
+        var named = $"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId} since ";
+
+        var refused = await SwapCli.RunAsync(target, "up");
+        var waited = await SwapCli.RunAsync(target, "up", "--lock-timeout", "300ms");
+        var again = await SwapCli.RunAsync(target, "up");
+        var status = await SwapCli.RunAsync(target, "status");
+
+        Assert.Equal([3, 3, 3], new[] { refused.ExitCode, waited.ExitCode, again.ExitCode });
+        Assert.Contains(named, refused.Err, StringComparison.Ordinal);
+        Assert.Contains(named, waited.Err, StringComparison.Ordinal);
+        Assert.Contains(named, again.Err, StringComparison.Ordinal);
+        Assert.StartsWith("lock: held by " + named, status.OutLines[1], StringComparison.Ordinal);
+        Assert.Equal([$"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId}"], await target.ColumnAsync("SELECT holder FROM swap_lock"));
+        Assert.Empty(await target.HistoryIdsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task Concurrent_ups_apply_each_script_exactly_once(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

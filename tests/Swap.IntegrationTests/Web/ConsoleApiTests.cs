@@ -132,6 +132,28 @@ public class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Pause_and_resume_with_no_swap_running_are_recorded_and_answered_at_once()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await target.ExecuteAsync("PRAGMA user_version = 1");
+        target.WriteFile("migrations/20250101000000_create_notes.sql", CreateNotes);
+        await using var console = await ConsoleHost.StartAsync(target);
+        using var client = console.Client();
+
+        // The page sends no wait: as 'swap pause' does, the console does not wait for a swap that is not there (default 10s).
+        foreach (var command in new[] { "pause", "resume" })
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var response = await client.PostAsync(new Uri("api/actions/" + command, UriKind.Relative), ConsoleHost.Body(new { }));
+            clock.Stop();
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.False((await ConsoleHost.JsonAsync(response)).GetProperty("taken").GetBoolean());
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{command} took {clock.Elapsed}");
+        }
+        Assert.Equal(["pause", "resume"], await target.ColumnAsync("SELECT command FROM swap_control ORDER BY sent_at"));
+    }
+
+    [Fact]
     public async Task Read_only_serves_the_data_and_no_action()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);

@@ -62,6 +62,8 @@ public class SqlScriptTests
     [InlineData("SELECT 1;\n-- swap:tags seed, de$mo", 2, "has the tag 'de$mo', which is not a tag: tags are letters, digits, '_', '-' and '.', separated by commas")]
     [InlineData("-- swap:before x\nSELECT 1;", 1, "has an unknown directive '-- swap:before'")]
     [InlineData("SELECT 1;\n-- swap:after\n", 2, "has '-- swap:after' without a script id")]
+    [InlineData("-- swap:online off\nSELECT 1;", 1, "has '-- swap:online off', but '-- swap:online' takes nothing after it; to leave it off, remove the line")]
+    [InlineData("-- swap:no-transaction false\nSELECT 1;", 1, "has '-- swap:no-transaction false', but '-- swap:no-transaction' takes nothing after it")]
     [InlineData("-- only a comment\n-- swap:down\nDROP TABLE t;", 1, "has no statements in its up section")]
     public void Malformed_scripts_are_refused_with_file_line_and_what_to_do(string text, int line, string what)
     {
