@@ -14,6 +14,8 @@ internal sealed class StatusCommand : ICommand
         var command = new Command("status", "Show applied, pending, changed, failed, interrupted and missing scripts, by module, and what runs next; with --live, the swap running now.") { tags, live, watch, every };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(every) is not null && !parse.GetValue(watch))
+                throw new SwapException(SwapErrorKind.Usage, "--every says how often --watch shows the status again, and there is no --watch: add it ('swap status --watch --every 5s'), or leave --every out.");
             var interval = parse.GetValue(every) is { } e ? Durations.Parse(e, "--every") : TimeSpan.FromSeconds(2);
             if (interval <= TimeSpan.Zero)
                 throw new SwapException(SwapErrorKind.Usage, "--every must be above zero.");

@@ -98,7 +98,7 @@ internal static class SwapPreflight
             {
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"The new column '{c.Name}' of '{model.Name}' is NOT NULL but has no default and no FillWith, so existing rows have no value for it. Add .SetDefault(...) or .FillWith(\"...\"), or make it nullable.");
+                    $"The new column '{c.Name}' of '{model.Name}' is NOT NULL but has no default and no FillWith, so existing rows have no value for it. Add .SetDefault(...) or .FillWith(\"...\") (in a SQL script, a DEFAULT clause), or make it nullable.");
             }
             var becomesNotNull = !c.Nullable && (c.OriginalName is null ? c.Fill is not null : c.Original!.Nullable || c.Fill is not null);
             if (becomesNotNull && (c.OriginalName is not null || c.Fill is not null))
@@ -113,7 +113,7 @@ internal static class SwapPreflight
                 {
                     throw new SwapException(
                         SwapErrorKind.Refused,
-                        $"Column '{c.Name}' of '{model.Name}' would be NOT NULL, but {n} row(s) would get NULL in it. Give those rows a value with FillWith(\"COALESCE(...)\"), or keep the column nullable.");
+                        $"Column '{c.Name}' of '{model.Name}' would be NOT NULL, but {n} row(s) would get NULL in it. Give those rows a value with FillWith(\"COALESCE(...)\") (in a SQL script, an UPDATE in an earlier script), or keep the column nullable.");
                 }
             }
         }

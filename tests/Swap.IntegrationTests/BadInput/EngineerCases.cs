@@ -81,7 +81,7 @@ public class EngineerCases
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
         var run = await SwapAsync(t, "MigrateNotNullNoValue", "table.AddColumn(DbColumn.Int(\"stock\").NotNull());");
-        AssertFails(run, 7, "error: The new column 'stock' of 'items' is NOT NULL but has no default and no FillWith, so existing rows have no value for it. Add .SetDefault(...) or .FillWith(\"...\"), or make it nullable.\n");
+        AssertFails(run, 7, "error: The new column 'stock' of 'items' is NOT NULL but has no default and no FillWith, so existing rows have no value for it. Add .SetDefault(...) or .FillWith(\"...\") (in a SQL script, a DEFAULT clause), or make it nullable.\n");
         await t.AssertUnchangedAsync("MigrateNotNullNoValue");
     }
 
@@ -90,7 +90,7 @@ public class EngineerCases
     {
         await using var t = await CreateAsync(DatabaseEngine.MySql);
         var run = await SwapAsync(t, "MigrateNoteNotNull", "table.GetColumn(\"note\").NotNull();");
-        AssertFails(run, 7, "error: Column 'note' of 'items' would be NOT NULL, but 3 row(s) would get NULL in it. Give those rows a value with FillWith(\"COALESCE(...)\"), or keep the column nullable.\n");
+        AssertFails(run, 7, "error: Column 'note' of 'items' would be NOT NULL, but 3 row(s) would get NULL in it. Give those rows a value with FillWith(\"COALESCE(...)\") (in a SQL script, an UPDATE in an earlier script), or keep the column nullable.\n");
         await t.AssertUnchangedAsync("MigrateNoteNotNull");
     }
 

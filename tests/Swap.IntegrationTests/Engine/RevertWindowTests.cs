@@ -187,6 +187,32 @@ public class RevertWindowTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_revert_that_would_lose_an_index_a_later_migration_added_is_refused_and_changes_nothing(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        EngineKit.WriteSwapScript(target);
+        var migrator = EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24));
+        await migrator.UpAsync();
+        target.WriteFile("migrations/20260201000000_index_v.sql", "CREATE INDEX ix_v ON items (v);\n");
+        await EngineKit.Migrator(target).UpAsync();
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => migrator.RevertAsync("MigrateItems"));
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains("The revert of 'items' would lose its index(es) 'ix_v': a later change added them after the swap", e.Message, StringComparison.Ordinal);
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.Equal("applied", await EngineKit.HistoryStatusAsync(target, "20260201000000_index_v"));
+        Assert.Single((await migrator.StatusAsync()).RevertWindows);
+        Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));
+        // The window still reverts once the later change is taken back.
+        await target.ExecuteAsync(engine == DatabaseEngine.MySql ? "DROP INDEX ix_v ON items" : "DROP INDEX ix_v");
+        await migrator.RevertAsync("MigrateItems");
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task A_row_deleted_and_inserted_again_during_the_window_comes_back_as_a_new_row_not_with_the_deleted_rows_dropped_value(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

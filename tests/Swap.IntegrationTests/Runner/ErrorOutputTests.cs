@@ -20,6 +20,17 @@ public class ErrorOutputTests
         Assert.StartsWith("error: ", lines.Single(l => l.Contains("no_such_table", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Status_every_without_watch_is_a_usage_error_not_a_silent_single_status()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        target.CreateTable("20261118000000_a", "a");
+        var run = await SwapCli.RunAsync(target, "status", "--every", "1s");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: --every says how often --watch shows the status again, and there is no --watch: add it ('swap status --watch --every 5s'), or leave --every out.\n", run.Err);
+        Assert.Equal("", run.Out);
+    }
+
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task With_json_a_refusal_is_a_json_document_on_stdout_as_well(DatabaseEngine engine)

@@ -24,6 +24,7 @@ internal static class ReverseMapping
         return new RevertTable(use.Original.Name, SchemaJson.Write(use.Original), pairs, values)
         {
             SwappedIn = forward.Copy.Columns.Select(c => c.Name).ToList(),
+            SwappedInIndexes = forward.TargetIndexes.Select(i => i.Name).ToList(),
         };
     }
 
@@ -38,9 +39,11 @@ internal static class ReverseMapping
 
     /// <summary>Why this engine cannot keep a revert window at all, or null.</summary>
     public static string? Unsupported(TableEngine engine) =>
-        engine.Dialect.Engine == DatabaseEngine.Sqlite || !engine.Online
-            ? $"a revert window needs the online engine (triggers that capture the writes after the cut-over), and swaps on {engine.Dialect.Engine} run as one rebuild transaction: it is not available on SQLite yet"
-            : null;
+        engine.Dialect.Engine == DatabaseEngine.Sqlite
+            ? "revert windows are not available on SQLite yet: Swap keeps an old table in step with the new one after the cut-over (reverse capture) only on MySQL/MariaDB and PostgreSQL. Run without --revert-window, and keep a copy of the database file from before the swap if you may want it back"
+            : !engine.Online
+                ? "a revert window needs the online engine (triggers that capture the writes after the cut-over), and this swap runs as one rebuild transaction"
+                : null;
 
     /// <summary>Why the old table could not be kept in sync with the new one; empty when it can.</summary>
     public static IReadOnlyList<string> Refusals(TableEngine engine, TableUse use, SwapSpec forward)
@@ -127,6 +130,19 @@ internal static class ReverseMapping
             throw new SwapException(
                 SwapErrorKind.Refused,
                 $"The revert of '{table.Table}' would lose its column(s) {string.Join(", ", added.Select(c => "'" + c + "'"))} and their values: a later change added them after the swap, and the old table has no place for them. " +
+                "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
+        }
+
+        // Likewise an index a later change added: the old table does not have it, and that change's
+        // down (DROP INDEX) would fail on the table the revert brings back.
+        var addedIndexes = table.SwappedInIndexes is { } swappedInIndexes
+            ? now.Indexes.Where(i => !swappedInIndexes.Contains(i.Name, StringComparer.OrdinalIgnoreCase)).Select(i => i.Name).ToList()
+            : [];
+        if (addedIndexes.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"The revert of '{table.Table}' would lose its index(es) {string.Join(", ", addedIndexes.Select(i => "'" + i + "'"))}: a later change added them after the swap, and the old table does not have them. " +
                 "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
         }
 

@@ -30,6 +30,9 @@ internal sealed record RevertTable(string Table, string Original, IReadOnlyList<
     /// <summary>The columns of the table as the swap left it (null in windows opened by older builds): a column beyond them came from a later change, which a revert would lose.</summary>
     public IReadOnlyList<string>? SwappedIn { get; init; }
 
+    /// <summary>The secondary indexes of the table as the swap left it (null in windows opened by older builds): an index beyond them came from a later change, which a revert would lose.</summary>
+    public IReadOnlyList<string>? SwappedInIndexes { get; init; }
+
     /// <summary>The reverse log's last id written before the cut-over (the forward applier's re-syncs); null when not known.</summary>
     public long? ResyncedUpTo { get; init; }
 }
@@ -95,6 +98,8 @@ internal sealed class RevertWindow
                 node["resyncedUpTo"] = upTo;
             if (t.SwappedIn is not null)
                 node["swappedIn"] = new JsonArray(t.SwappedIn.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
+            if (t.SwappedInIndexes is not null)
+                node["swappedInIndexes"] = new JsonArray(t.SwappedInIndexes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
             tables.Add(node);
         }
         return new JsonObject
@@ -116,6 +121,7 @@ internal sealed class RevertWindow
             tables.Add(new RevertTable(node["table"]!.GetValue<string>(), node["original"]!.GetValue<string>(), columns, values, node["current"]?.GetValue<string>())
             {
                 SwappedIn = node["swappedIn"]?.AsArray().Select(c => c!.GetValue<string>()).ToList(),
+                SwappedInIndexes = node["swappedInIndexes"]?.AsArray().Select(c => c!.GetValue<string>()).ToList(),
                 ResyncedUpTo = node["resyncedUpTo"]?.GetValue<long>(),
             });
         }

@@ -1,3 +1,3 @@
 -- RevertWindow
--- refused: a revert window needs the online engine (triggers that capture the writes after the cut-over), and swaps on Sqlite run as one rebuild transaction: it is not available on SQLite yet
+-- refused: revert windows are not available on SQLite yet: Swap keeps an old table in step with the new one after the cut-over (reverse capture) only on MySQL/MariaDB and PostgreSQL. Run without --revert-window, and keep a copy of the database file from before the swap if you may want it back
 
