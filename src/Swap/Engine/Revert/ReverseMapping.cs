@@ -1,3 +1,4 @@
+using System.Globalization;
 using Swap.Engine.Schema;
 
 namespace Swap.Engine.Revert;
@@ -105,6 +106,18 @@ internal static class ReverseMapping
             || forward.TargetIndexes.Any(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null) && Within(i.Columns.Select(c => c.Name)));
     }
 
+    /// <summary>Refuses the revert when the table has <paramref name="kind"/> beyond those the swap left (<paramref name="swappedIn"/>; null in windows opened by older builds).</summary>
+    private static void RefuseLaterAdditions(string tableName, IReadOnlyList<string>? swappedIn, IEnumerable<string> now, string kind, string oldTable)
+    {
+        var added = swappedIn is null ? [] : now.Where(n => !swappedIn.Contains(n, StringComparer.OrdinalIgnoreCase)).Select(n => "'" + n + "'").ToList();
+        if (added.Count == 0)
+            return;
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"The revert of '{tableName}' would lose its {string.Format(CultureInfo.InvariantCulture, kind, string.Join(", ", added))}: a later change added them after the swap, and the old table {oldTable}. " +
+            "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
+    }
+
     /// <summary>
     /// The reverse spec: from <paramref name="now"/> (the swapped-in table, or its copy before the
     /// cut-over) back into <paramref name="old"/> (the former original), through the kept columns.
@@ -121,30 +134,11 @@ internal static class ReverseMapping
                     SwapErrorKind.Refused,
                     $"The revert of '{table.Table}' needs its column '{NewName(table, oldColumn) ?? oldColumn}', which the table no longer has (a later change dropped it). Nothing was changed; 'swap finish' closes the window, and a new migration can change the table back.");
 
-        // A column a later change added after the swap has no place in the old table: reverting would drop it with its values.
-        var added = table.SwappedIn is { } swappedIn
-            ? now.Columns.Where(c => !swappedIn.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name).ToList()
-            : [];
-        if (added.Count > 0)
-        {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"The revert of '{table.Table}' would lose its column(s) {string.Join(", ", added.Select(c => "'" + c + "'"))} and their values: a later change added them after the swap, and the old table has no place for them. " +
-                "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
-        }
-
-        // Likewise an index a later change added: the old table does not have it, and that change's
-        // down (DROP INDEX) would fail on the table the revert brings back.
-        var addedIndexes = table.SwappedInIndexes is { } swappedInIndexes
-            ? now.Indexes.Where(i => !swappedInIndexes.Contains(i.Name, StringComparer.OrdinalIgnoreCase)).Select(i => i.Name).ToList()
-            : [];
-        if (addedIndexes.Count > 0)
-        {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"The revert of '{table.Table}' would lose its index(es) {string.Join(", ", addedIndexes.Select(i => "'" + i + "'"))}: a later change added them after the swap, and the old table does not have them. " +
-                "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
-        }
+        // A column a later change added after the swap has no place in the old table: reverting would
+        // drop it with its values. Likewise an index: the old table lacks it, and that change's down
+        // (DROP INDEX) would fail on the table the revert brings back.
+        RefuseLaterAdditions(table.Table, table.SwappedIn, now.Columns.Select(c => c.Name), "column(s) {0} and their values", "has no place for them");
+        RefuseLaterAdditions(table.Table, table.SwappedInIndexes, now.Indexes.Select(i => i.Name), "index(es) {0}", "does not have them");
 
         var mapping = new List<ColumnMapping>();
         var insertOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
