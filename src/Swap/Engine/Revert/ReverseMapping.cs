@@ -138,7 +138,10 @@ internal static class ReverseMapping
         // drop it with its values. Likewise an index: the old table lacks it, and that change's down
         // (DROP INDEX) would fail on the table the revert brings back.
         RefuseLaterAdditions(table.Table, table.SwappedIn, now.Columns.Select(c => c.Name), "column(s) {0} and their values", "has no place for them");
-        RefuseLaterAdditions(table.Table, table.SwappedInIndexes, now.Indexes.Select(i => i.Name), "index(es) {0}", "does not have them");
+        // (Only on the swapped-in table: before the cut-over, `now` is the copy, whose indexes may
+        // still carry their build names, on PostgreSQL _t_ix_swap_new.)
+        var swappedIn = string.Equals(now.Name, table.Table, StringComparison.OrdinalIgnoreCase);
+        RefuseLaterAdditions(table.Table, swappedIn ? table.SwappedInIndexes : null, now.Indexes.Select(i => i.Name), "index(es) {0}", "does not have them");
 
         var mapping = new List<ColumnMapping>();
         var insertOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
