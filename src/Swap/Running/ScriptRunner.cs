@@ -110,6 +110,19 @@ internal static class ScriptRunner
         {
             await (direction == Direction.Up ? migration.UpAsync(context) : migration.DownAsync(context));
         }
+        // An error of the table API (GetColumn("nope"), a change Swap refuses) names the script it
+        // came from, as the engine's own errors do: the message may be all a deploy log keeps.
+        catch (SwapException e) when (e.ScriptId is null && e.GetType() == typeof(SwapException))
+        {
+            var message = e.Message.StartsWith(script.Id + ":", StringComparison.Ordinal) ? e.Message : $"{script.Id}: {e.Message}";
+            throw new SwapException(e.Kind, message, e)
+            {
+                ScriptId = script.Id,
+                ServerCode = e.ServerCode,
+                SqlState = e.SqlState,
+                IsTransient = e.IsTransient,
+            };
+        }
         // Swap's own control flow passes through the script untouched: a spent time budget stops the
         // run cleanly, as it does for a SQL script, and an interrupted cut-over is handled by the runner.
         catch (Exception e) when (e is not SwapException and not OperationCanceledException and not BudgetSpentException and not Engine.CutOverInterruptedException && !session.Database.IsDatabaseError(e))

@@ -196,7 +196,7 @@ public partial class SchemaBuilderTests
         var run = await SwapCli.RunAsync(target, "up");
 
         Assert.Equal(7, run.ExitCode);
-        Assert.Contains("error: The index ix_bad_emial of 'bad' names the column 'emial', which the table does not have. Its columns are: id.", run.Err, StringComparison.Ordinal);
+        Assert.Contains("error: MigrateBad: The index ix_bad_emial of 'bad' names the column 'emial', which the table does not have. Its columns are: id.", run.Err, StringComparison.Ordinal);
         var tables = await target.TablesAsync();
         Assert.DoesNotContain("bad", tables);
         // The statements before the refusal: undone with the transaction, or journaled (MySQL) and resumed after the fix.

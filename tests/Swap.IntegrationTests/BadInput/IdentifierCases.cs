@@ -35,7 +35,7 @@ public class IdentifierCases
         await using var t = await CreateAsync(engine);
         var literal = name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
         var run = await ScriptAsync(t, "MigrateHostileTable", $"await db.UseTableForAlterAsync(\"{literal}\");");
-        AssertFails(run, 7, $"error: {message} Rename the table, or pick another name; {Advice}\n");
+        AssertFails(run, 7, $"error: MigrateHostileTable: {message} Rename the table, or pick another name; {Advice}\n");
         await t.AssertUnchangedAsync("MigrateHostileTable");
     }
 
@@ -48,7 +48,7 @@ public class IdentifierCases
             table.AddColumn(DbColumn.Int("o'clock"));
             await db.DoneUsingTablesAsync("items");
             """);
-        AssertFails(run, 7, $"error: The column name 'o'clock' contains a single quote ('). Rename the column, or pick another name; {Advice}\n");
+        AssertFails(run, 7, $"error: MigrateHostileColumn: The column name 'o'clock' contains a single quote ('). Rename the column, or pick another name; {Advice}\n");
         await t.AssertUnchangedAsync("MigrateHostileColumn");
     }
 
@@ -61,7 +61,7 @@ public class IdentifierCases
             table.AddIndex(DbIndex.Create("name").Named("ix_name; DROP TABLE items"));
             await db.DoneUsingTablesAsync("items");
             """);
-        AssertFails(run, 7, $"error: The index name 'ix_name; DROP TABLE items' contains a semicolon (;). Rename the index, or pick another name; {Advice}\n");
+        AssertFails(run, 7, $"error: MigrateHostileIndex: The index name 'ix_name; DROP TABLE items' contains a semicolon (;). Rename the index, or pick another name; {Advice}\n");
         await t.AssertUnchangedAsync("MigrateHostileIndex");
     }
 
@@ -74,7 +74,7 @@ public class IdentifierCases
             table.RenameColumn("note", "no`te");
             await db.DoneUsingTablesAsync("items");
             """);
-        AssertFails(run, 7, $"error: The column name 'no`te' contains a backtick (`). Rename the column, or pick another name; {Advice}\n");
+        AssertFails(run, 7, $"error: MigrateHostileRename: The column name 'no`te' contains a backtick (`). Rename the column, or pick another name; {Advice}\n");
         await t.AssertUnchangedAsync("MigrateHostileRename");
     }
 
