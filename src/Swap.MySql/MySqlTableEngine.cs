@@ -21,15 +21,6 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
 
     public override bool Online => true;
 
-    /// <summary>
-    /// 150 ms rather than 500: with the binary log on, a chunk's commit writes its whole row image
-    /// to the binlog and every application commit waits behind it (group commit), and a replica
-    /// applies the chunk as one transaction. Measured at 500 writes/s on a 1M-row table (MariaDB
-    /// 10.11 defaults, docs/benchmarks.md): writer p99 166-201 ms against 180-291 ms with 500 ms
-    /// chunks, about 6% more time under writes, no measurable cost idle.
-    /// </summary>
-    public override TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(150);
-
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {
         if (original.ForeignKeys.FirstOrDefault(f => string.Equals(f.ReferencedTable, original.Name, StringComparison.Ordinal)) is { } self)

@@ -32,8 +32,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             var engineReport = new EngineReport(name, server, PeerVersions(name), [])
             {
                 Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : "") + (settings.AddColumnOnly ? "-addcolumn" : ""),
-                // Swap's chunk target: its own default for the engine unless --chunk-ms was given (pt-osc keeps --chunk-ms, 500 ms = its own default).
-                ChunkMs = settings.ChunkMsGiven ? settings.ChunkMs : name switch { "sqlite" => 50, "mariadb" => 150, _ => 500 },
+                ChunkMs = name == "sqlite" && !settings.ChunkMsGiven ? 50 : settings.ChunkMs,
             };
             engines.Add(engineReport);
             try

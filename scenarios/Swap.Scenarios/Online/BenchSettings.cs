@@ -50,7 +50,7 @@ internal sealed class BenchSettings
     /// <summary>Seconds the <c>swap-window</c> contender keeps its revert window open under the writer before finishing it.</summary>
     public double RevertWindowSeconds { get; set; } = 30;
 
-    /// <summary>Chunk target time for Swap and pt-online-schema-change when <c>--chunk-ms</c> is given; without it each tool uses its own default (pt-osc 500 ms; Swap 150 ms on MariaDB, 500 ms on PostgreSQL, 50 ms on SQLite).</summary>
+    /// <summary>Chunk target time for Swap and pt-online-schema-change (both default to 500 ms; Swap on SQLite to 50 ms unless <c>--chunk-ms</c> is given).</summary>
     public int ChunkMs { get; set; } = 500;
 
     /// <summary>True when <c>--chunk-ms</c> was given: Swap on SQLite then uses it instead of its own default.</summary>

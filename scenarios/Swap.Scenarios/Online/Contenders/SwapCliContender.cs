@@ -62,8 +62,7 @@ internal partial class SwapCliContender : Contender
             "exec", context.Settings.SwapCliDll ?? FaultEnvironment.CliDll,
             "--db", context.Engine.UrlText(context.Workspace),
             "up", "--migrations", migrations,
-            // Swap's own default for the engine unless --chunk-ms says otherwise, as a user runs it.
-            .. (context.Settings.ChunkMsGiven ? new[] { "--chunk-time", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) + "ms" } : []),
+            "--chunk-time", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) + "ms",
         ];
         var attempts = (string?)null;
         context.Mark("start");
