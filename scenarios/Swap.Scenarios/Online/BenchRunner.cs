@@ -31,8 +31,9 @@ internal sealed class BenchRunner(BenchSettings settings)
             log($"== {name}: {server}");
             var engineReport = new EngineReport(name, server, PeerVersions(name), [])
             {
-                Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMs != 500 ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : "") + (settings.AddColumnOnly ? "-addcolumn" : ""),
-                ChunkMs = name == "sqlite" && !settings.ChunkMsGiven ? 50 : settings.ChunkMs,
+                Variant = (name == "mariadb" && !settings.AutoIncrement ? "-noautoinc" : "") + (settings.ChunkMsGiven ? FormattableString.Invariant($"-chunk{settings.ChunkMs}") : "") + (settings.AddColumnOnly ? "-addcolumn" : ""),
+                ChunkMs = settings.ChunkMsGiven ? settings.ChunkMs : BenchSettings.SwapDefaultChunkMs(name),
+                ChunkMsGiven = settings.ChunkMsGiven,
             };
             engines.Add(engineReport);
             try

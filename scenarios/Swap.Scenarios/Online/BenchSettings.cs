@@ -50,11 +50,23 @@ internal sealed class BenchSettings
     /// <summary>Seconds the <c>swap-window</c> contender keeps its revert window open under the writer before finishing it.</summary>
     public double RevertWindowSeconds { get; set; } = 30;
 
-    /// <summary>Chunk target time for Swap and pt-online-schema-change (both default to 500 ms; Swap on SQLite to 50 ms unless <c>--chunk-ms</c> is given).</summary>
+    /// <summary>
+    /// Chunk target time given with <c>--chunk-ms</c>, then passed to Swap and pt-online-schema-change
+    /// alike. Without it each tool runs with its own default, as a user would run it
+    /// (<see cref="SwapDefaultChunkMs"/>; pt-online-schema-change 0.5 s).
+    /// </summary>
     public int ChunkMs { get; set; } = 500;
 
-    /// <summary>True when <c>--chunk-ms</c> was given: Swap on SQLite then uses it instead of its own default.</summary>
+    /// <summary>True when <c>--chunk-ms</c> was given.</summary>
     public bool ChunkMsGiven { get; set; }
+
+    /// <summary>Swap's own chunk target per engine (its engines' <c>DefaultChunkTime</c>), for the report when <c>--chunk-ms</c> is not given.</summary>
+    public static int SwapDefaultChunkMs(string engine) => engine switch
+    {
+        "mariadb" => 100,
+        "sqlite" => 50,
+        _ => 500,
+    };
 
     public string OutDir { get; set; } = Path.Combine("artifacts", "bench");
 

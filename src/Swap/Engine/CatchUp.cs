@@ -9,16 +9,29 @@ namespace Swap.Engine;
 /// <see cref="OnlineSwapOptions.CutOverBacklog"/>) and under the cut-over's locks (to the end).
 /// Each batch is its own transaction, retried when transient, at a control point, and followed by
 /// the writers' turn where the engine has one writer at a time. While a backlog lasts, batches grow
-/// (up to <see cref="MaxKeyParameters"/> key values) as long as one takes less than half the chunk
-/// target time, and shrink back when one takes longer than it: under a heavy write load the
-/// applier's round trips, not its rows, would otherwise bound how fast the log drains.
+/// (up to <see cref="MaxKeyParameters"/> key values) as long as one takes less than half the
+/// batch target time (<see cref="BatchTargetTime"/>), and shrink back when one takes longer than
+/// it: under a heavy write load the applier's round trips, not its rows, would otherwise bound how
+/// fast the log drains.
 /// </summary>
 internal sealed class CatchUp(SwapContext swap)
 {
     /// <summary>Key values one batch may bind (PostgreSQL allows 65,535 parameters per statement; the log deletion binds two per run of ids).</summary>
     internal const int MaxKeyParameters = 20_000;
 
+    /// <summary>
+    /// The shortest time a batch is sized to (the chunk target when that is longer). A batch's
+    /// target is not the chunk's: short chunks keep the application's commits from queueing
+    /// behind a large one (MySQL writes a transaction's binary log at its commit), but an applier
+    /// held to them could not keep up with a heavy write load (docs/benchmarks.md: at 150 ms, 2,000
+    /// writes/s from 4 connections, the log grew past 170,000 rows and did not drain).
+    /// </summary>
+    internal static readonly TimeSpan MinBatchTargetTime = TimeSpan.FromMilliseconds(500);
+
     private ChangeLogApplier Applier => swap.Applier;
+
+    /// <summary>The time one batch is sized to: the chunk target time, at least <see cref="MinBatchTargetTime"/>.</summary>
+    internal static TimeSpan BatchTargetTime(TimeSpan chunkTarget) => chunkTarget > MinBatchTargetTime ? chunkTarget : MinBatchTargetTime;
 
     /// <summary>
     /// Applies the change logs. With <paramref name="drain"/> it stops at an empty log; otherwise
@@ -108,10 +121,10 @@ internal sealed class CatchUp(SwapContext swap)
     /// <summary>
     /// After a batch of <paramref name="size"/> that applied <paramref name="applied"/> log rows in
     /// <paramref name="elapsed"/>: doubles the next batch when this one was full and took less than
-    /// half the chunk target time, halves it (never below the options' size) when it took longer.
+    /// half the batch target time, halves it (never below the options' size) when it took longer.
     /// </summary>
     private void Resize(int applied, int size, TimeSpan elapsed) =>
-        Applier.BatchSize = NextBatchSize(size, applied, elapsed, swap.ChunkTargetTime, swap.Options.ApplyBatchSize, MaxBatchSize(swap.Specs));
+        Applier.BatchSize = NextBatchSize(size, applied, elapsed, BatchTargetTime(swap.ChunkTargetTime), swap.Options.ApplyBatchSize, MaxBatchSize(swap.Specs));
 
     /// <summary>The next batch size (see <see cref="Resize"/>), between <paramref name="floor"/> and <paramref name="max"/> (the floor wins).</summary>
     internal static int NextBatchSize(int size, int applied, TimeSpan elapsed, TimeSpan target, int floor, int max)

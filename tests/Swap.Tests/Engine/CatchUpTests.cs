@@ -30,6 +30,15 @@ public class CatchUpTests
     }
 
     [Fact]
+    public void Batches_are_sized_to_at_least_half_a_second_whatever_the_chunk_target()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(500), CatchUp.BatchTargetTime(TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(TimeSpan.FromSeconds(2), CatchUp.BatchTargetTime(TimeSpan.FromSeconds(2)));
+        // A 200 ms batch under a 100 ms chunk target still doubles.
+        Assert.Equal(4000, CatchUp.NextBatchSize(2000, 2000, TimeSpan.FromMilliseconds(200), CatchUp.BatchTargetTime(TimeSpan.FromMilliseconds(100)), floor: 1000, max: 20_000));
+    }
+
+    [Fact]
     public void A_composite_key_binds_more_values_per_key_so_its_batches_stay_smaller() =>
         Assert.Equal(CatchUp.MaxKeyParameters / 2, CatchUp.MaxBatchSize([Spec("tenant", "id")]));
 

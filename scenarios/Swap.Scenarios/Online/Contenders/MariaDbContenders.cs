@@ -70,7 +70,8 @@ internal sealed partial class PtOnlineSchemaChange : Contender
             [
                 "--alter", MariaDbNativeAlter.AlterClause(e, context.Table),
                 "--execute", "--noversion-check", "--recursion-method=none", "--progress=time,1",
-                "--chunk-time=" + (context.Settings.ChunkMs / 1000.0).ToString(CultureInfo.InvariantCulture),
+                // Its own default (0.5 s) unless --chunk-ms gives every tool the same.
+                .. context.Settings.ChunkMsGiven ? new[] { "--chunk-time=" + (context.Settings.ChunkMs / 1000.0).ToString(CultureInfo.InvariantCulture) } : [],
                 "--charset=utf8mb4", dsn,
             ];
             context.Mark("start");

@@ -62,7 +62,7 @@ internal partial class SwapCliContender : Contender
             "exec", context.Settings.SwapCliDll ?? FaultEnvironment.CliDll,
             "--db", context.Engine.UrlText(context.Workspace),
             "up", "--migrations", migrations,
-            "--chunk-time", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) + "ms",
+            .. context.Settings.ChunkMsGiven ? new[] { "--chunk-time", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture) + "ms" } : [],
         ];
         var attempts = (string?)null;
         context.Mark("start");

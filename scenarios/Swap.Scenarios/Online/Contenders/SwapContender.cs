@@ -27,8 +27,8 @@ internal class SwapContender : Contender
         string? notes = null;
         var env = new Dictionary<string, string> { [SwapWorker.UrlVariable] = context.Engine.UrlText(context.Workspace) };
         var args = new List<string> { "swap-worker", "--table", context.Table.Name };
-        // On SQLite Swap's own default (50 ms: a chunk holds the only write lock) unless --chunk-ms says otherwise.
-        if (context.Settings.ChunkMsGiven || context.Engine.Name != "sqlite")
+        // Swap's own default per engine (BenchSettings.SwapDefaultChunkMs) unless --chunk-ms says otherwise.
+        if (context.Settings.ChunkMsGiven)
             args.AddRange(["--chunk-ms", context.Settings.ChunkMs.ToString(CultureInfo.InvariantCulture)]);
         if (context.Table.Change.AddOnly)
             args.Add("--add-column");

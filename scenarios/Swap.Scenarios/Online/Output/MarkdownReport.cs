@@ -16,7 +16,10 @@ internal static class MarkdownReport
         foreach (var engine in report.Engines)
         {
             md.AppendLine();
-            md.AppendLine(Inv($"### {engine.Engine}{engine.Variant}: {engine.Server}; chunk target {engine.ChunkMs} ms"));
+            var chunks = engine.ChunkMsGiven ? Inv($"chunk target {engine.ChunkMs} ms for every tool")
+                : engine.Engine == "mariadb" ? Inv($"each tool's own chunk target (Swap {engine.ChunkMs} ms, pt-online-schema-change 0.5 s)")
+                : Inv($"each tool's own chunk target (Swap {engine.ChunkMs} ms)");
+            md.AppendLine(Inv($"### {engine.Engine}{engine.Variant}: {engine.Server}; {chunks}"));
             if (engine.PeerVersions.Count > 0)
                 md.AppendLine().AppendLine("Peers: " + string.Join("; ", engine.PeerVersions));
             foreach (var size in engine.Groups.GroupBy(g => (g.Table, g.Rows)))

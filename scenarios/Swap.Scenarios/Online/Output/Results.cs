@@ -19,6 +19,9 @@ internal sealed record EngineReport(string Engine, string Server, IReadOnlyList<
 
     /// <summary>Chunk target time of Swap and pt-online-schema-change (ms).</summary>
     public int ChunkMs { get; set; } = 500;
+
+    /// <summary>True when every tool ran with the <c>--chunk-ms</c> given; false when each ran its own default (Swap's is <see cref="ChunkMs"/>).</summary>
+    public bool ChunkMsGiven { get; set; } = true;
 }
 
 /// <summary>All contenders on the same data under the same load, in one round.</summary>
