@@ -29,6 +29,9 @@ internal static partial class EngineLog
     [LoggerMessage(2007, LogLevel.Information, "The application is writing {Tables}: building the copy's indexes now, on the rows copied so far, and keeping them current from here on")]
     public static partial void IndexesAtFirstWrite(ILogger logger, string tables);
 
+    [LoggerMessage(2009, LogLevel.Information, "The application is writing {Tables}: building the copy's indexes without the server's parallel workers, to leave it the other cores")]
+    public static partial void SerialIndexBuilds(ILogger logger, string tables);
+
     [LoggerMessage(2008, LogLevel.Debug, "Building the copy's indexes of {Tables} on a second connection while this one verifies")]
     public static partial void IndexesBesideVerification(ILogger logger, string tables);
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Data;
 
 namespace Swap.Engine;
 
@@ -11,6 +12,14 @@ namespace Swap.Engine;
 internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
 {
     private bool builtAtFirstWrite;
+
+    /// <summary>
+    /// True once the application has written a table of the swap since capture began (the applier
+    /// applied a write, or a change log holds one): the builds then run in one server process each
+    /// (<see cref="TableEngine.SetSerialBuildsAsync"/>) and verification comes after them where the
+    /// engine's builds would otherwise use several (<see cref="BuildWhileAsync"/>).
+    /// </summary>
+    private bool besideWrites;
 
     /// <summary>True when the copy has something to build once filled: deferred indexes, its key, or what the engine adds then (MySQL: the copy's own foreign keys).</summary>
     public bool HasWork(SwapSpec spec) => spec.DeferredIndexes.Count > 0 || spec.KeyDeferred || swap.Engine.BuildsAfterCopy(spec);
@@ -37,6 +46,8 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
         try
         {
             Running.FaultPoints.Hit("index");
+            if (besideWrites)
+                await swap.Engine.SetSerialBuildsAsync(connection, true, cancellationToken);
             if (keyOnly)
             {
                 await swap.Engine.BuildKeyIndexAsync(connection, spec, cancellationToken);
@@ -51,6 +62,10 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
                     started = swap.Run.Time.GetTimestamp();
                 }, cancellationToken);
             }
+            // Back to the server's setting for what follows on this connection (after a failure the
+            // connection's session is not reused for builds without setting it again).
+            if (besideWrites)
+                await swap.Engine.SetSerialBuildsAsync(connection, false, cancellationToken);
             Running.FaultPoints.Hit("index-built");
         }
         catch (Exception e) when (swap.Session.Database.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
@@ -81,8 +96,25 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// <summary>Builds every copy's deferred indexes on the swap's own connection, one after the other (a deferred key first, see <see cref="BuildKeysAsync"/>).</summary>
     public async Task BuildAllAsync()
     {
+        await NoteWritesAsync();
         await BuildKeysAsync();
         await BuildSecondaryAsync();
+    }
+
+    /// <summary>Sets <see cref="besideWrites"/> once the application has written (asked before the builds, on the swap's own connection).</summary>
+    private async Task NoteWritesAsync()
+    {
+        if (besideWrites || !swap.Online || swap.InTransaction)
+            return;
+        besideWrites = swap.Applier.Applied > 0;
+        foreach (var spec in swap.Specs)
+        {
+            if (besideWrites)
+                break;
+            besideWrites = await swap.Connection.ScalarAsync($"SELECT 1 FROM {swap.Engine.Dialect.Quote(spec.Names.Log)} LIMIT 1", swap.Token) is not (null or DBNull);
+        }
+        if (besideWrites && swap.Engine.IndexBuildsUseParallelWorkers)
+            EngineLog.SerialIndexBuilds(swap.Logger, swap.Tables);
     }
 
     private async Task BuildSecondaryAsync()
@@ -123,8 +155,10 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// </summary>
     public async Task BuildWhileAsync(Verifier verifier, Func<Task> verifyAll)
     {
+        await NoteWritesAsync();
         await BuildKeysAsync();
-        if (swap.Applier.Applied > 0 && swap.Engine.IndexBuildsUseParallelWorkers)
+        await NoteWritesAsync();
+        if (besideWrites && swap.Engine.IndexBuildsUseParallelWorkers)
         {
             // The application writes these tables: one busy server session at a time (the build,
             // with the server's own parallel workers, then verification) leaves cores to it. Beside

@@ -75,6 +75,15 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual bool IndexBuildsUseParallelWorkers => false;
 
+    /// <summary>
+    /// Makes the index builds that follow on <paramref name="connection"/> run in one server process
+    /// (<paramref name="serial"/>), or again with what the server allows. Asked while the
+    /// application writes the tables (<see cref="IndexBuilder"/>): PostgreSQL's parallel
+    /// maintenance workers then take the cores its sessions need (docs/benchmarks.md: writer p99
+    /// 69 -> 24-42 ms, longest stall 112 -> 48-76 ms on 2 cores). Nothing elsewhere.
+    /// </summary>
+    public virtual Task SetSerialBuildsAsync(DbConnection connection, bool serial, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Reads a table's schema, or null when there is no such table.</summary>
     public abstract Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken);
 

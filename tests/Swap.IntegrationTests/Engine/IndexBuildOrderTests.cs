@@ -6,12 +6,14 @@ namespace Swap.IntegrationTests.Engine;
 /// After the copy, the indexes build on a second connection while the first verifies, unless the
 /// application is writing the tables (the applier has applied its writes) on PostgreSQL, whose
 /// builds use parallel workers: then the build and verification run one after the other, leaving
-/// cores to the application. MySQL/MariaDB build with one thread and keep them beside each other.
+/// cores to the application, and each build runs without parallel workers. MySQL/MariaDB build
+/// with one thread and keep them beside each other.
 /// Either way the swap ends equal to the oracle.
 /// </summary>
 public class IndexBuildOrderTests
 {
     private const string OneAfterTheOther = "building the copy's indexes, then verifying, one after the other";
+    private const string Serial = "building the copy's indexes without the server's parallel workers";
 
     [Fact]
     public async Task With_the_application_writing_postgresql_builds_the_indexes_then_verifies()
@@ -19,6 +21,7 @@ public class IndexBuildOrderTests
         var (logs, phases, expected, actual) = await SwapAsync(DatabaseEngine.PostgreSql, writeDuringCopy: true);
 
         Assert.Contains(logs, l => l.Contains("The application is writing items: " + OneAfterTheOther, StringComparison.Ordinal));
+        Assert.Single(logs, l => l.Contains("The application is writing items: " + Serial, StringComparison.Ordinal));
         Assert.Equal(expected, actual);
         // Verification reports its own progress after the build instead of staying silent beside it.
         var lastBuild = phases.FindLastIndex(p => p == SwapPhase.BuildingIndexes);
@@ -34,6 +37,7 @@ public class IndexBuildOrderTests
         var (logs, _, expected, actual) = await SwapAsync(engine, writeDuringCopy);
 
         Assert.DoesNotContain(logs, l => l.Contains(OneAfterTheOther, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, l => l.Contains(Serial, StringComparison.Ordinal));
         Assert.Equal(expected, actual);
     }
 
