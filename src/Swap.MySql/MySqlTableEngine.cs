@@ -27,7 +27,9 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     /// binary log) held the application's commits for 20-90 ms each (docs/benchmarks.md). The
     /// applier sizes its batches to half a second all the same (<see cref="CatchUp.MinBatchTargetTime"/>).
     /// </summary>
-    public override TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(100);
+
+    public override TimeSpan DefaultChunkTime => ChunkTime;
 
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {

@@ -29,7 +29,9 @@ internal sealed partial class SqliteTableEngine
         table.ReferencedBy.Count > 0 || table.ForeignKeys.Any(f => string.Equals(f.ReferencedTable, table.Name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A chunk holds the database's only write lock: the application's writers wait for it.</summary>
-    public override TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(50);
+    internal static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(50);
+
+    public override TimeSpan DefaultChunkTime => ChunkTime;
 
     public override bool OneWriterAtATime => true;
 

@@ -61,12 +61,12 @@ internal sealed class BenchSettings
     public bool ChunkMsGiven { get; set; }
 
     /// <summary>Swap's own chunk target per engine (its engines' <c>DefaultChunkTime</c>), for the report when <c>--chunk-ms</c> is not given.</summary>
-    public static int SwapDefaultChunkMs(string engine) => engine switch
+    public static int SwapDefaultChunkMs(string engine) => (int)(engine switch
     {
-        "mariadb" => 100,
-        "sqlite" => 50,
-        _ => 500,
-    };
+        "mariadb" => Swap.MySql.MySqlTableEngine.ChunkTime,
+        "sqlite" => Swap.Sqlite.SqliteTableEngine.ChunkTime,
+        _ => Swap.Engine.TableEngine.BaseChunkTime,
+    }).TotalMilliseconds;
 
     public string OutDir { get; set; } = Path.Combine("artifacts", "bench");
 

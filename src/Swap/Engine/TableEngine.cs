@@ -36,8 +36,11 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual bool SwapsOnline(TableSchema? original, OnlineSwapOptions options) => Online;
 
+    /// <summary>The chunk time of an engine that does not say otherwise (PostgreSQL).</summary>
+    internal static readonly TimeSpan BaseChunkTime = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The time a chunk should take when <see cref="OnlineSwapOptions.ChunkTargetTime"/> is unset.</summary>
-    public virtual TimeSpan DefaultChunkTime => TimeSpan.FromMilliseconds(500);
+    public virtual TimeSpan DefaultChunkTime => BaseChunkTime;
 
     /// <summary>
     /// How long the online engine pauses after a write transaction that held the lock for
