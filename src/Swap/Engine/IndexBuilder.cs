@@ -111,7 +111,7 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
         {
             if (besideWrites)
                 break;
-            besideWrites = await swap.Connection.ScalarAsync($"SELECT 1 FROM {swap.Engine.Dialect.Quote(spec.Names.Log)} LIMIT 1", swap.Token) is not (null or DBNull);
+            besideWrites = await swap.Connection.ScalarAsync(SwapQueries.AnyLogged(swap.Engine, spec), swap.Token) is not (null or DBNull);
         }
         if (besideWrites && swap.Engine.IndexBuildsUseParallelWorkers)
             EngineLog.SerialIndexBuilds(swap.Logger, swap.Tables);

@@ -71,6 +71,9 @@ internal static class SwapQueries
         return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}){NotLogged(engine, spec, spec.CopyKey.Select(k => "c." + d.Quote(k)).ToList())} LIMIT 1";
     }
 
+    /// <summary>One row when the spec's change log holds any: the application has written the table since capture began.</summary>
+    public static string AnyLogged(TableEngine engine, SwapSpec spec) => $"SELECT 1 FROM {engine.Dialect.Quote(spec.Names.Log)} LIMIT 1";
+
     /// <summary>
     /// On online engines, leaves out keys with a change-log row: the applier has not re-synced them
     /// yet, and a key without one is current in the copy in any consistent snapshot (the applier
