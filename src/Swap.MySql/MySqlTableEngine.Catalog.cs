@@ -1,11 +1,31 @@
 using System.Data.Common;
 using Swap.Data;
+using Swap.Engine;
 using Swap.Engine.Schema;
 
 namespace Swap.MySql;
 
 internal sealed partial class MySqlTableEngine
 {
+
+    /// <summary>
+    /// The table's definition as the server prints it (<c>SHOW CREATE TABLE</c>: columns, indexes,
+    /// keys, checks, options, comments, partitions) and the user's triggers on it; Swap's capture
+    /// triggers (named with <c>_swap_</c>) are left out. Grants are by name on MySQL and follow the
+    /// name to the swapped table by themselves.
+    /// </summary>
+    public override IReadOnlyList<string> DefinitionQueries(string table) =>
+    [
+        $"SHOW CREATE TABLE {D.Quote(table)}",
+        $"SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @t AND INSTR(TRIGGER_NAME, '{SwapNames.Marker}') = 0 ORDER BY TRIGGER_NAME",
+    ];
+
+    /// <summary>Without the next AUTO_INCREMENT value, which every insert moves.</summary>
+    public override string NormalizeDefinition(string definition) => AutoIncrementOption().Replace(definition, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" AUTO_INCREMENT=\d+")]
+    private static partial System.Text.RegularExpressions.Regex AutoIncrementOption();
+
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
         var head = await connection.QueryAsync(

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Swap.Data;
+using Swap.Engine;
 using Swap.Engine.Schema;
 using Swap.PostgreSql.Internal;
 
@@ -8,6 +9,33 @@ namespace Swap.PostgreSql;
 
 internal sealed partial class PostgresTableEngine
 {
+    /// <summary>
+    /// The table's definition as catalog rows: the table's own settings (kind, persistence, replica
+    /// identity, row security, grants, options) and the row versions (<c>xmin</c>) of its columns,
+    /// defaults, indexes, constraints, the user's triggers, comments, policies and rules, which any
+    /// DDL on them replaces. Swap's capture triggers (named with <c>_swap_</c>) are left out.
+    /// </summary>
+    public override IReadOnlyList<string> DefinitionQueries(string table)
+    {
+        return
+        [
+            $"""
+            WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = {D.Literal(database.Schema)} AND c.relname = @t)
+            SELECT d.part FROM (
+              SELECT 'table ' || c.relkind::text || c.relpersistence::text || c.relreplident::text || c.relrowsecurity::text || c.relforcerowsecurity::text || ' ' || coalesce(c.relacl::text, '') || ' ' || coalesce(array_to_string(c.reloptions, ','), '') AS part FROM pg_class c JOIN t ON c.oid = t.oid
+              UNION ALL SELECT 'column ' || a.attnum || ' ' || a.xmin::text FROM pg_attribute a JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0
+              UNION ALL SELECT 'default ' || f.adnum || ' ' || f.xmin::text FROM pg_attrdef f JOIN t ON f.adrelid = t.oid
+              UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text FROM pg_index i JOIN t ON i.indrelid = t.oid
+              UNION ALL SELECT 'constraint ' || k.oid || ' ' || k.xmin::text FROM pg_constraint k JOIN t ON k.conrelid = t.oid
+              UNION ALL SELECT 'trigger ' || g.oid || ' ' || g.xmin::text FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal AND position('{SwapNames.Marker}' in g.tgname) = 0
+              UNION ALL SELECT 'comment ' || e.objsubid || ' ' || e.xmin::text FROM pg_description e JOIN t ON e.objoid = t.oid WHERE e.classoid = 'pg_class'::regclass
+              UNION ALL SELECT 'policy ' || p.oid || ' ' || p.xmin::text FROM pg_policy p JOIN t ON p.polrelid = t.oid
+              UNION ALL SELECT 'rule ' || r.oid || ' ' || r.xmin::text FROM pg_rewrite r JOIN t ON r.ev_class = t.oid WHERE r.rulename <> '_RETURN'
+            ) d ORDER BY d.part
+            """,
+        ];
+    }
+
     /// <summary>Reads a table from pg_catalog: columns, keys, indexes, constraints, triggers, sequences, grants.</summary>
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
@@ -180,6 +208,20 @@ internal sealed partial class PostgresTableEngine
             transaction,
             cancellationToken);
 
+        // Publications that list the table by name (FOR ALL TABLES / TABLES IN SCHEMA ones take the new table by themselves).
+        var publications = await connection.QueryAsync(
+            await HasPublicationFiltersAsync(connection, transaction, cancellationToken)
+                ? """
+                  SELECT p.pubname AS name, pg_get_userbyid(p.pubowner) AS owner,
+                         COALESCE((SELECT json_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs))::text, '') AS cols,
+                         COALESCE(pg_get_expr(pr.prqual, pr.prrelid), '') AS qual
+                  FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid WHERE pr.prrelid = @oid ORDER BY p.pubname
+                  """
+                : "SELECT p.pubname AS name, pg_get_userbyid(p.pubowner) AS owner, '' AS cols, '' AS qual FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid WHERE pr.prrelid = @oid ORDER BY p.pubname",
+            new { oid },
+            transaction,
+            cancellationToken);
+
         var policies = await connection.QueryAsync(
             """
             SELECT p.polname AS name, CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END AS kind,
@@ -302,6 +344,8 @@ internal sealed partial class PostgresTableEngine
             ["partition_key"] = h.String("partition_key") ?? "",
             ["partition_columns"] = h.String("partition_columns") ?? "[]",
             ["partition_of"] = h.String("partition_of") ?? "",
+            // name, owner, column list (a JSON array, or empty for all columns), row filter (empty for none)
+            ["publications"] = JsonSerializer.Serialize(publications.Select(p => new[] { p.String("name")!, p.String("owner")!, p.String("cols")!, p.String("qual")! })),
             ["policies"] = JsonSerializer.Serialize(policies.Select(p => new[] { p.String("name")!, p.String("kind")!, p.String("cmd")!, p.String("roles")!, p.String("qual") ?? "", p.String("with_check") ?? "" })),
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
@@ -354,6 +398,16 @@ internal sealed partial class PostgresTableEngine
             Extra = extra,
         };
     }
+
+    private bool? publicationFilters;
+
+    /// <summary>PostgreSQL 15 and later give a publication's table a column list and a row filter.</summary>
+    private async Task<bool> HasPublicationFiltersAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        publicationFilters ??= System.Convert.ToInt32(await connection.ScalarAsync("SELECT current_setting('server_version_num')::int", null, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture) >= 150000;
+
+    /// <summary>The publications that list the table by name: name, owner, column list (JSON array or empty), row filter (or empty).</summary>
+    private static List<string[]> Publications(TableSchema table) =>
+        JsonSerializer.Deserialize<List<string[]>>(table.Extra.GetValueOrDefault("publications") ?? "[]") ?? [];
 
     /// <summary>A table never analyzed has no estimate; count it, up to ten million rows.</summary>
     private async Task<long> CountAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>

@@ -33,6 +33,13 @@ internal sealed partial class PostgresTableEngine
             if (droppedColumns.FirstOrDefault(d => (policy[4] + " " + policy[5]).Contains(d, StringComparison.OrdinalIgnoreCase)) is { } used)
                 yield return $"The row-level security policy '{policy[0]}' names the column '{used}', which this swap drops. Drop or change the policy first.";
         }
+        var renamedColumns = target.Columns.Where(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal)).Select(c => c.OriginalName!).ToList();
+        foreach (var publication in Publications(original))
+        {
+            var named = publication[2] + " " + publication[3];
+            if (droppedColumns.Concat(renamedColumns).FirstOrDefault(d => named.Contains(d, StringComparison.OrdinalIgnoreCase)) is { } used)
+                yield return $"The publication '{publication[0]}' names the column '{used}' in its column list or row filter, which this swap drops or renames, so the new table could not take the table's place in it. Change the publication first (ALTER PUBLICATION {D.Quote(publication[0])} SET TABLE ...), or use plain ALTER TABLE.";
+        }
         foreach (var exclusion in original.Indexes.Where(IsExclusion))
         {
             if (!target.Indexes.Any(i => i.Original == exclusion))

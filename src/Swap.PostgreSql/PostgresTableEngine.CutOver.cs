@@ -48,6 +48,8 @@ internal sealed partial class PostgresTableEngine
             await MoveSequencesAsync(connection, tx, spec, now, cancellationToken);
             foreach (var sql in Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("options")!, v.String("def")!))))
                 await connection.ExecuteAsync(sql, null, tx, cancellationToken);
+            foreach (var sql in Republish(spec, now))
+                await connection.ExecuteAsync(sql, null, tx, cancellationToken);
         }
         await recordSwapped(tx);
         await tx.CommitAsync(cancellationToken);
@@ -68,10 +70,28 @@ internal sealed partial class PostgresTableEngine
             if (SwapsPartitions(spec))
                 sql.Add("-- the new partitions' indexes take the names of the old partitions' indexes (renamed away first)");
             sql.Add("-- move serial sequences to the new table, carry identity values over");
+            sql.AddRange(Republish(spec, spec.Original));
             sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (v[0], "", "<its current definition>"))));
         }
         sql.Add("COMMIT");
         return sql;
+    }
+
+    /// <summary>
+    /// The swapped table takes the original's place in each publication that lists it by name, with
+    /// its column list and row filter (the old table, renamed away, leaves it): a publication keeps
+    /// its tables by identity, not by name, so without this logical replication of the table stops.
+    /// </summary>
+    private IEnumerable<string> Republish(SwapSpec spec, TableSchema now)
+    {
+        var old = spec.Revert ? spec.Names.Copy : spec.Names.Old;
+        foreach (var publication in Publications(now))
+        {
+            var columns = publication[2].Length == 0 ? "" : " (" + string.Join(", ", JsonSerializer.Deserialize<List<string>>(publication[2])!.Select(D.Quote)) + ")";
+            var filter = publication[3].Length == 0 ? "" : $" WHERE ({publication[3]})";
+            yield return $"ALTER PUBLICATION {D.Quote(publication[0])} DROP TABLE {Q(old)}";
+            yield return $"ALTER PUBLICATION {D.Quote(publication[0])} ADD TABLE {Q(spec.Original.Name)}{columns}{filter}";
+        }
     }
 
     /// <summary>

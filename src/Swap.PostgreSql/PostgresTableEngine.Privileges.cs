@@ -33,6 +33,13 @@ internal sealed partial class PostgresTableEngine
         if (!head[0].Bool("can_create"))
             refusals.Add($"The user \"{user}\" cannot create tables in the schema \"{database.Schema}\" (Swap creates the copy, a change log and a capture function there). Grant it: GRANT USAGE, CREATE ON SCHEMA {D.Quote(database.Schema)} TO {D.Quote(user)};");
 
+        foreach (var publication in Publications(original))
+        {
+            var owner = publication[1];
+            if (!System.Convert.ToBoolean(await connection.ScalarAsync("SELECT pg_has_role(current_user, @owner, 'MEMBER')", new { owner }, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture))
+                refusals.Add($"'{original.Name}' is in the publication '{publication[0]}', and the cut-over moves the new table into it (ALTER PUBLICATION), which only its owner may do; \"{user}\" does not own it (its owner is \"{owner}\"). Run Swap as \"{owner}\", or GRANT {D.Quote(owner)} TO {D.Quote(user)};");
+        }
+
         var oid = long.Parse(original.Extra["oid"], System.Globalization.CultureInfo.InvariantCulture);
         var lacking = await connection.QueryAsync(
             """

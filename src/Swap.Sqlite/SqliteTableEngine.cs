@@ -20,6 +20,11 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
 
     public override bool Online => true;
 
+
+    /// <summary>The table's definition as SQLite keeps it: the statements that made the table, its indexes and the user's triggers (Swap's, named with <c>_swap_</c>, left out).</summary>
+    public override IReadOnlyList<string> DefinitionQueries(string table) =>
+        [$"SELECT type, name, sql FROM sqlite_master WHERE tbl_name = @t COLLATE NOCASE AND instr(name, '{SwapNames.Marker}') = 0 ORDER BY type, name"];
+
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
         var create = await connection.ScalarAsync("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = @name", new { name = table }, transaction, cancellationToken) as string;

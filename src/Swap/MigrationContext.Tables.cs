@@ -146,10 +146,15 @@ public sealed partial class MigrationContext
 
         var names = SwapNames.For(name, dialect.MaxIdentifierLength);
         TableSchema original;
+        string? definition = null;
         if (!eager)
         {
             // Nothing is written until DoneUsingTablesAsync; a replay takes the schema the swap recorded.
-            original = session.RecordedSchema(name)
+            var recorded = session.RecordedSchema(name);
+            // The definition's fingerprint before the schema is read: a change in between shows at the cut-over.
+            if (recorded is null)
+                definition = await TableDefinition.FingerprintAsync(engine, session.Connection, session.Transaction, name, CancellationToken);
+            original = recorded
                 ?? await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
                 ?? throw MissingTable(name);
             if (original.ChunkKey() is null)
@@ -168,6 +173,7 @@ public sealed partial class MigrationContext
                 name + "|sql",
                 async tx =>
                 {
+                    definition = await TableDefinition.FingerprintAsync(engine, session.Connection, tx, name, CancellationToken);
                     var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
                     if (schema.ChunkKey() is null)
                         throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);
@@ -186,7 +192,7 @@ public sealed partial class MigrationContext
         var online = engine.SwapsOnline(original, options);
         if (online)
             await session.SwitchToJournalAsync();
-        var use = new TableUse(original, names, eager ? null : new DbTable(original, names.Copy, dialect, readOnly: false), eager) { Online = online };
+        var use = new TableUse(original, names, eager ? null : new DbTable(original, names.Copy, dialect, readOnly: false), eager) { Online = online, Definition = definition };
         session.Tables[name] = use;
         return use;
     }

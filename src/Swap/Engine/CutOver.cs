@@ -103,7 +103,7 @@ internal sealed class CutOver(SwapContext swap, CatchUp catchUp, Verifier verifi
                     var succeeded = false;
                     try
                     {
-                        await engine.CutOverAsync(swap.Connection, swap.Transaction, swap.Specs, options, catchUp.UnderLockAsync, async tx =>
+                        await engine.CutOverAsync(swap.Connection, swap.Transaction, swap.Specs, options, CatchUpAndCheckAsync, async tx =>
                         {
                             Running.FaultPoints.Hit("cutover");
                             await swap.SaveAsync(SwapStage.Swapped, tx);
@@ -117,6 +117,12 @@ internal sealed class CutOver(SwapContext swap, CatchUp catchUp, Verifier verifi
                     }
                 },
                 swap.Token);
+        }
+        catch (DefinitionChangedException e)
+        {
+            if (bounded)
+                await swap.RestoreLockWaitAsync(statementWait);
+            await verifier.FailDefinitionChangedAsync(e.Table);
         }
         catch (Exception e) when (CutOverRetry.IsRetryable(engine, e))
         {
@@ -141,6 +147,13 @@ internal sealed class CutOver(SwapContext swap, CatchUp catchUp, Verifier verifi
         // Engines that record "swapped" inside the cut-over's transaction never pass this point in
         // SaveAsync; a kill right after the commit must be testable there too.
         Running.FaultPoints.Hit("phase:swapped");
+    }
+
+    /// <summary>Under the cut-over's locks: the rest of the change log, then the check that no original's definition changed since its copy was made.</summary>
+    private async Task CatchUpAndCheckAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await catchUp.UnderLockAsync(connection, transaction, cancellationToken);
+        await verifier.CheckDefinitionsAsync(connection, transaction, cancellationToken);
     }
 
     /// <summary>True when every table of the swap is already swapped (a rename that committed on its own before its journal row).</summary>

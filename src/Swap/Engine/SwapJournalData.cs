@@ -13,6 +13,9 @@ internal sealed class SwapJournalData
     /// <summary>Each table's schema as the swap first saw it (JSON), for replays.</summary>
     public Dictionary<string, string> Schemas { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Each table's definition fingerprint from when its schema was read (<see cref="TableDefinition"/>), checked at the cut-over.</summary>
+    public Dictionary<string, string> Definitions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string? Failure { get; set; }
 
     /// <summary>The revert window this swap keeps after its cut-over, decided when it starts; null for none.</summary>
@@ -54,6 +57,13 @@ internal sealed class SwapJournalData
         foreach (var (name, json) in Schemas)
             schemas[name] = json;
         var root = new JsonObject { ["tables"] = tables, ["schemas"] = schemas };
+        if (Definitions.Count > 0)
+        {
+            var definitions = new JsonObject();
+            foreach (var (name, fingerprint) in Definitions)
+                definitions[name] = fingerprint;
+            root["definitions"] = definitions;
+        }
         if (Failure is not null)
             root["failure"] = Failure;
         if (RevertWindow is { } window)
@@ -86,6 +96,11 @@ internal sealed class SwapJournalData
         {
             foreach (var (name, node) in schemas)
                 data.Schemas[name] = node!.GetValue<string>();
+        }
+        if (root["definitions"] is JsonObject definitions)
+        {
+            foreach (var (name, node) in definitions)
+                data.Definitions[name] = node!.GetValue<string>();
         }
         if (root["tables"] is JsonObject tables)
         {

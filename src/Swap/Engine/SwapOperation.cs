@@ -178,6 +178,12 @@ internal sealed class SwapOperation
             swap.Report(use.Original.Name, SwapPhase.Preflight);
             await SwapPreflight.CheckAsync(engine, use, swap.Connection, swap.Transaction, swap.Token);
         }
+        foreach (var use in swap.Uses.Where(u => swap.Online && !swap.InTransaction && !swap.Data.Definitions.ContainsKey(u.Original.Name)))
+        {
+            var definition = use.Definition ?? await TableDefinition.FingerprintAsync(engine, swap.Connection, swap.Transaction, use.Original.Name, swap.Token);
+            if (definition is not null)
+                swap.Data.Definitions[use.Original.Name] = definition;
+        }
         foreach (var use in swap.Uses.Where(u => !u.CopyExists))
         {
             swap.Report(use.Original.Name, SwapPhase.CreatingCopy);

@@ -229,6 +229,18 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </remarks>
     public abstract Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Queries (with the table's name as <c>@t</c>) whose results change whenever the table's
+    /// definition does: its columns, indexes, constraints, the user's triggers, and where the engine
+    /// keeps them with the table, its grants, comments and policies; not when only its rows or
+    /// statistics change, nor for Swap's own capture. See <see cref="TableDefinition"/>. Empty where
+    /// the engine has none.
+    /// </summary>
+    public virtual IReadOnlyList<string> DefinitionQueries(string table) => [];
+
+    /// <summary>The text of <see cref="DefinitionQueries"/>' results without what changes with the rows (MySQL: the next AUTO_INCREMENT value).</summary>
+    public virtual string NormalizeDefinition(string definition) => definition;
+
     /// <summary>The cut-over statements, for <c>plan</c>.</summary>
     public abstract IReadOnlyList<string> CutOverPlan(IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options);
 

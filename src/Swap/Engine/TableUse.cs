@@ -17,6 +17,9 @@ internal sealed class TableUse(TableSchema original, SwapNames names, DbTable? m
 
     public bool Finished { get; set; }
 
+    /// <summary>The fingerprint of the original's definition taken just before <see cref="Original"/> was read (<see cref="TableDefinition"/>); null on a replay.</summary>
+    public string? Definition { get; init; }
+
     /// <summary>True when the engine swaps this table online (see <see cref="TableEngine.SwapsOnline"/>); false for a one-transaction rebuild.</summary>
     public bool Online { get; set; }
 

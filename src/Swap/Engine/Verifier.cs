@@ -91,6 +91,40 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         }
     }
 
+    /// <summary>
+    /// Under the cut-over's lock: each original's definition is still the one its copy was made from
+    /// (<see cref="TableDefinition"/>), else <see cref="DefinitionChangedException"/>, which the cut-over
+    /// turns into <see cref="FailDefinitionChangedAsync"/> once its lock is released.
+    /// </summary>
+    public async Task CheckDefinitionsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (!swap.Online || swap.InTransaction)
+            return;
+        foreach (var spec in swap.Specs)
+        {
+            if (!swap.Data.Definitions.TryGetValue(spec.Original.Name, out var before))
+                continue;
+            var now = await TableDefinition.FingerprintAsync(swap.Engine, connection, transaction, spec.Original.Name, cancellationToken);
+            if (now is not null && now != before)
+                throw new DefinitionChangedException(spec.Original.Name);
+        }
+    }
+
+    /// <summary>An original's definition changed during the swap: like a failed verification, capture goes, the copy stays, nothing is swapped.</summary>
+    public async Task FailDefinitionChangedAsync(string table)
+    {
+        var what = "its definition changed while it was being swapped (a column, index, constraint, trigger, grant, comment, policy or rule was added, dropped or altered on it)";
+        swap.Data.Failure = $"{table}: {what}";
+        await capture.RemoveAsync("remove capture after the original's definition changed");
+        await swap.SaveAsync(SwapStage.VerifyFailed);
+        throw new SwapException(
+            SwapErrorKind.VerificationFailed,
+            $"{swap.ScriptId}: the copy of '{table}' no longer matches the original: {what}. The copy was made from the earlier definition, and swapping it in would lose that change. " +
+            $"Nothing was swapped; the original is intact with the change. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over from the table as it is now " +
+            "(and put the change in a migration if it is meant to last).")
+        { ScriptId = swap.ScriptId };
+    }
+
     private async Task FailAsync(SwapSpec spec, KeyDifference difference)
     {
         var what = difference.Missing is not null

@@ -55,4 +55,64 @@ public class PostgresCarryOverTests
         }
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Fact]
+    public async Task The_swapped_table_takes_the_originals_place_in_its_publications_with_their_column_lists_and_row_filters()
+    {
+        const int rows = 3000;
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, rows);
+        var (all, filtered) = ($"pub_all_{Guid.NewGuid():N}"[..20], $"pub_low_{Guid.NewGuid():N}"[..20]);
+        await target.ExecuteAsync($"""
+            CREATE PUBLICATION {all} FOR TABLE items;
+            CREATE PUBLICATION {filtered} FOR TABLE items (id, k, v) WHERE (id < 500);
+            """);
+        try
+        {
+            EngineKit.WriteSwapScript(target);
+
+            var (result, writer) = await WritesDuringSwap.RunAsync(target, rows, c => EngineKit.Migrator(target, c));
+
+            Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+            OracleWriter.AssertMatches(writer.Oracle, writer.Inserted, await EngineKit.ReadItemsAsync(target));
+            var published = await target.QueryAsync(
+                "SELECT p.pubname AS name, c.relname AS rel, COALESCE(pg_get_expr(pr.prqual, pr.prrelid), '') AS qual, " +
+                "COALESCE((SELECT string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)), '') AS cols " +
+                "FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid JOIN pg_class c ON c.oid = pr.prrelid WHERE p.pubname IN (@all, @filtered) ORDER BY p.pubname",
+                new { all, filtered });
+            Assert.Equal(
+                [$"{all} items  ", $"{filtered} items (id < 500) id,k,v"],
+                published.Select(p => $"{p.String("name")} {p.String("rel")} {p.String("qual")} {p.String("cols")}").ToList());
+            Assert.Equal(1L, Convert.ToInt64(await target.ScalarAsync($"SELECT count(*) FROM pg_publication_tables WHERE pubname = '{all}' AND tablename = 'items'")));
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+        }
+        finally
+        {
+            await target.ExecuteAsync($"DROP PUBLICATION IF EXISTS {all}; DROP PUBLICATION IF EXISTS {filtered};");
+        }
+    }
+
+    [Fact]
+    public async Task A_swap_that_drops_a_column_a_publication_filters_on_is_refused_before_anything_is_written()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 100);
+        var publication = $"pub_n_{Guid.NewGuid():N}"[..20];
+        await target.ExecuteAsync($"CREATE PUBLICATION {publication} FOR TABLE items (id, k, n)");
+        try
+        {
+            EngineKit.WriteSwapScript(target, EngineKit.SwapScript.Replace("items.GetColumn(\"v\").SetDefault(\"none\");", "items.DropColumn(\"n\");", StringComparison.Ordinal));
+
+            var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+
+            Assert.Equal(SwapErrorKind.Refused, failure.Kind);
+            Assert.Contains($"The publication '{publication}' names the column 'n'", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(100L, Convert.ToInt64(await target.ScalarAsync("SELECT count(n) FROM items")));
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+        }
+        finally
+        {
+            await target.ExecuteAsync($"DROP PUBLICATION IF EXISTS {publication}");
+        }
+    }
 }

@@ -47,6 +47,7 @@ internal static class CaseSql
             yield return group;
         foreach (var group in Verify(engine, spec))
             yield return group;
+        yield return ("DefinitionQueries", engine.DefinitionQueries(spec.Original.Name));
         yield return ("CutOverPlan", engine.CutOverPlan([spec], Options));
         yield return ("RemoveCapture", engine.RemoveCapture(spec));
         yield return ("AfterCutOver", engine.AfterCutOver(spec));

@@ -58,6 +58,11 @@ SELECT s.`k0`, s.`k1` FROM (SELECT o.`tenant` AS `k0`, o.`id` AS `k1`, `tenant` 
 -- Extra
 SELECT c.`tenant`, c.`id` FROM `_line_items_swap_new` c WHERE (c.`tenant` >= @l0 AND ((c.`tenant` > @l0) OR (c.`tenant` = @l0 AND c.`id` > @l1))) AND (c.`tenant` <= @u0 AND ((c.`tenant` < @u0) OR (c.`tenant` = @u0 AND c.`id` <= @u1))) AND NOT EXISTS (SELECT 1 FROM `line_items` o WHERE c.`tenant` = o.`tenant` AND c.`id` = o.`id`) AND NOT EXISTS (SELECT 1 FROM `_line_items_swap_log` l WHERE l.`k0` = c.`tenant` AND l.`k1` = c.`id`) LIMIT 1;
 
+-- DefinitionQueries
+SHOW CREATE TABLE `line_items`;
+
+SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @t AND INSTR(TRIGGER_NAME, '_swap_') = 0 ORDER BY TRIGGER_NAME;
+
 -- CutOverPlan
 -- locker session per table: SET SESSION lock_wait_timeout = 1
 

@@ -57,6 +57,11 @@ SELECT s.`k0` FROM (SELECT o.`id` AS `k0`, `id` AS `m0`, `customer` AS `m1`, `am
 -- Extra
 SELECT c.`id` FROM `_orders_swap_new` c WHERE (c.`id` > @l0) AND (c.`id` <= @u0) AND NOT EXISTS (SELECT 1 FROM `orders` o WHERE c.`id` = o.`id`) AND NOT EXISTS (SELECT 1 FROM `_orders_swap_log` l WHERE l.`k0` = c.`id`) LIMIT 1;
 
+-- DefinitionQueries
+SHOW CREATE TABLE `orders`;
+
+SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @t AND INSTR(TRIGGER_NAME, '_swap_') = 0 ORDER BY TRIGGER_NAME;
+
 -- CutOverPlan
 -- locker session per table: SET SESSION lock_wait_timeout = 1
 

@@ -57,6 +57,11 @@ SELECT s.`k0` FROM (SELECT o.`k``ey` AS `k0`, `k``ey` AS `m0`, `sp ace"col` AS `
 -- Extra
 SELECT c.`k``ey` FROM `_we"ird_swap_new` c WHERE (c.`k``ey` > @l0) AND (c.`k``ey` <= @u0) AND NOT EXISTS (SELECT 1 FROM `we"ird` o WHERE c.`k``ey` = o.`k``ey`) AND NOT EXISTS (SELECT 1 FROM `_we"ird_swap_log` l WHERE l.`k0` = c.`k``ey`) LIMIT 1;
 
+-- DefinitionQueries
+SHOW CREATE TABLE `we"ird`;
+
+SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @t AND INSTR(TRIGGER_NAME, '_swap_') = 0 ORDER BY TRIGGER_NAME;
+
 -- CutOverPlan
 -- locker session per table: SET SESSION lock_wait_timeout = 1
 

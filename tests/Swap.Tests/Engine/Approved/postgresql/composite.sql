@@ -78,6 +78,20 @@ DELETE FROM "_line_items_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETW
 -- Compare
 SELECT CASE WHEN c."tenant" IS NULL THEN 'missing' WHEN s."k0" IS NULL THEN 'extra' ELSE 'different' END, COALESCE(s."k0", c."tenant"), COALESCE(s."k1", c."id") FROM (SELECT o."tenant" AS "k0", o."id" AS "k1", "tenant" AS "m0", "id" AS "m1", "sku" AS "m2", "qty" AS "m3" FROM "line_items" o WHERE (o."tenant" >= @l0 AND ((o."tenant" > @l0) OR (o."tenant" = @l0 AND o."id" > @l1))) AND (o."tenant" <= @u0 AND ((o."tenant" < @u0) OR (o."tenant" = @u0 AND o."id" <= @u1)))) s FULL OUTER JOIN (SELECT * FROM "_line_items_swap_new" c WHERE (c."tenant" >= @l0 AND ((c."tenant" > @l0) OR (c."tenant" = @l0 AND c."id" > @l1))) AND (c."tenant" <= @u0 AND ((c."tenant" < @u0) OR (c."tenant" = @u0 AND c."id" <= @u1)))) c ON c."tenant" = s."k0" AND c."id" = s."k1" WHERE (c."tenant" IS NULL OR s."k0" IS NULL OR NOT (CAST(s."m0" AS integer) IS NOT DISTINCT FROM c."tenant" AND CAST(s."m1" AS bigint) IS NOT DISTINCT FROM c."id" AND CAST(s."m2" AS character varying(40)) IS NOT DISTINCT FROM c."product_code" AND CAST(s."m3" AS integer) IS NOT DISTINCT FROM c."qty")) AND NOT EXISTS (SELECT 1 FROM "_line_items_swap_log" l WHERE l."k0" = COALESCE(s."k0", c."tenant") AND l."k1" = COALESCE(s."k1", c."id")) LIMIT 1;
 
+-- DefinitionQueries
+WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = @t)
+SELECT d.part FROM (
+  SELECT 'table ' || c.relkind::text || c.relpersistence::text || c.relreplident::text || c.relrowsecurity::text || c.relforcerowsecurity::text || ' ' || coalesce(c.relacl::text, '') || ' ' || coalesce(array_to_string(c.reloptions, ','), '') AS part FROM pg_class c JOIN t ON c.oid = t.oid
+  UNION ALL SELECT 'column ' || a.attnum || ' ' || a.xmin::text FROM pg_attribute a JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0
+  UNION ALL SELECT 'default ' || f.adnum || ' ' || f.xmin::text FROM pg_attrdef f JOIN t ON f.adrelid = t.oid
+  UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text FROM pg_index i JOIN t ON i.indrelid = t.oid
+  UNION ALL SELECT 'constraint ' || k.oid || ' ' || k.xmin::text FROM pg_constraint k JOIN t ON k.conrelid = t.oid
+  UNION ALL SELECT 'trigger ' || g.oid || ' ' || g.xmin::text FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal AND position('_swap_' in g.tgname) = 0
+  UNION ALL SELECT 'comment ' || e.objsubid || ' ' || e.xmin::text FROM pg_description e JOIN t ON e.objoid = t.oid WHERE e.classoid = 'pg_class'::regclass
+  UNION ALL SELECT 'policy ' || p.oid || ' ' || p.xmin::text FROM pg_policy p JOIN t ON p.polrelid = t.oid
+  UNION ALL SELECT 'rule ' || r.oid || ' ' || r.xmin::text FROM pg_rewrite r JOIN t ON r.ev_class = t.oid WHERE r.rulename <> '_RETURN'
+) d ORDER BY d.part;
+
 -- CutOverPlan
 BEGIN;
 

@@ -80,6 +80,20 @@ DELETE FROM "_we""ird_swap_log" WHERE "id" BETWEEN @r0a AND @r0b OR "id" BETWEEN
 -- Compare
 SELECT CASE WHEN c."k`ey" IS NULL THEN 'missing' WHEN s."k0" IS NULL THEN 'extra' ELSE 'different' END, COALESCE(s."k0", c."k`ey") FROM (SELECT o."k`ey" AS "k0", "k`ey" AS "m0", CAST("sp ace""col" AS character varying) AS "m1", "plain" AS "m2" FROM "we""ird" o WHERE (o."k`ey" > @l0) AND (o."k`ey" <= @u0)) s FULL OUTER JOIN (SELECT * FROM "_we""ird_swap_new" c WHERE (c."k`ey" > @l0) AND (c."k`ey" <= @u0)) c ON c."k`ey" = s."k0" WHERE (c."k`ey" IS NULL OR s."k0" IS NULL OR NOT (CAST(s."m0" AS integer) IS NOT DISTINCT FROM c."k`ey" AND CAST(s."m1" AS character varying(80)) IS NOT DISTINCT FROM c."sp ace""col" AND CAST(s."m2" AS integer) IS NOT DISTINCT FROM c."plain")) AND NOT EXISTS (SELECT 1 FROM "_we""ird_swap_log" l WHERE l."k0" = COALESCE(s."k0", c."k`ey")) LIMIT 1;
 
+-- DefinitionQueries
+WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = @t)
+SELECT d.part FROM (
+  SELECT 'table ' || c.relkind::text || c.relpersistence::text || c.relreplident::text || c.relrowsecurity::text || c.relforcerowsecurity::text || ' ' || coalesce(c.relacl::text, '') || ' ' || coalesce(array_to_string(c.reloptions, ','), '') AS part FROM pg_class c JOIN t ON c.oid = t.oid
+  UNION ALL SELECT 'column ' || a.attnum || ' ' || a.xmin::text FROM pg_attribute a JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0
+  UNION ALL SELECT 'default ' || f.adnum || ' ' || f.xmin::text FROM pg_attrdef f JOIN t ON f.adrelid = t.oid
+  UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text FROM pg_index i JOIN t ON i.indrelid = t.oid
+  UNION ALL SELECT 'constraint ' || k.oid || ' ' || k.xmin::text FROM pg_constraint k JOIN t ON k.conrelid = t.oid
+  UNION ALL SELECT 'trigger ' || g.oid || ' ' || g.xmin::text FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal AND position('_swap_' in g.tgname) = 0
+  UNION ALL SELECT 'comment ' || e.objsubid || ' ' || e.xmin::text FROM pg_description e JOIN t ON e.objoid = t.oid WHERE e.classoid = 'pg_class'::regclass
+  UNION ALL SELECT 'policy ' || p.oid || ' ' || p.xmin::text FROM pg_policy p JOIN t ON p.polrelid = t.oid
+  UNION ALL SELECT 'rule ' || r.oid || ' ' || r.xmin::text FROM pg_rewrite r JOIN t ON r.ev_class = t.oid WHERE r.rulename <> '_RETURN'
+) d ORDER BY d.part;
+
 -- CutOverPlan
 BEGIN;
 

@@ -62,6 +62,9 @@ SELECT s."k0", s."k1" FROM (SELECT o."tenant" AS "k0", o."id" AS "k1", "tenant" 
 -- Extra
 SELECT c."tenant", c."id" FROM "_line_items_swap_new" c WHERE (c."tenant" >= @l0 AND ((c."tenant" > @l0) OR (c."tenant" = @l0 AND c."id" > @l1))) AND (c."tenant" <= @u0 AND ((c."tenant" < @u0) OR (c."tenant" = @u0 AND c."id" <= @u1))) AND NOT EXISTS (SELECT 1 FROM "line_items" o WHERE c."tenant" = o."tenant" AND c."id" = o."id") AND NOT EXISTS (SELECT 1 FROM "_line_items_swap_log" l WHERE l."k0" = c."tenant" AND l."k1" = c."id") LIMIT 1;
 
+-- DefinitionQueries
+SELECT type, name, sql FROM sqlite_master WHERE tbl_name = @t COLLATE NOCASE AND instr(name, '_swap_') = 0 ORDER BY type, name;
+
 -- CutOverPlan
 PRAGMA foreign_keys = OFF;
 

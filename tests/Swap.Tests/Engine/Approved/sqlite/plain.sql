@@ -68,6 +68,9 @@ SELECT s."k0" FROM (SELECT o."id" AS "k0", "id" AS "m0", "customer" AS "m1", "am
 -- Extra
 SELECT c."id" FROM "_orders_swap_new" c WHERE (c."id" > @l0) AND (c."id" <= @u0) AND NOT EXISTS (SELECT 1 FROM "orders" o WHERE c."id" = o."id") AND NOT EXISTS (SELECT 1 FROM "_orders_swap_log" l WHERE l."k0" = c."id") LIMIT 1;
 
+-- DefinitionQueries
+SELECT type, name, sql FROM sqlite_master WHERE tbl_name = @t COLLATE NOCASE AND instr(name, '_swap_') = 0 ORDER BY type, name;
+
 -- CutOverPlan
 PRAGMA foreign_keys = OFF;
 

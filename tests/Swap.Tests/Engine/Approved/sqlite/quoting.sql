@@ -64,6 +64,9 @@ SELECT s."k0" FROM (SELECT o."k`ey" AS "k0", "k`ey" AS "m0", "sp ace""col" AS "m
 -- Extra
 SELECT c."k`ey" FROM "_we""ird_swap_new" c WHERE (c."k`ey" > @l0) AND (c."k`ey" <= @u0) AND NOT EXISTS (SELECT 1 FROM "we""ird" o WHERE c."k`ey" = o."k`ey") AND NOT EXISTS (SELECT 1 FROM "_we""ird_swap_log" l WHERE l."k0" = c."k`ey") LIMIT 1;
 
+-- DefinitionQueries
+SELECT type, name, sql FROM sqlite_master WHERE tbl_name = @t COLLATE NOCASE AND instr(name, '_swap_') = 0 ORDER BY type, name;
+
 -- CutOverPlan
 PRAGMA foreign_keys = OFF;
 

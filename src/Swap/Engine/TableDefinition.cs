@@ -1,0 +1,43 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Swap.Data;
+
+namespace Swap.Engine;
+
+/// <summary>
+/// A fingerprint of a table's definition (the dialect's <see cref="TableEngine.DefinitionQueries"/>),
+/// taken when a swap reads the schema its copy is made from and compared by the
+/// <see cref="Verifier"/> under the cut-over's lock: a column, index, constraint, trigger, grant,
+/// comment or policy added to or changed on the original while it was being swapped would
+/// otherwise be lost when the copy takes its place.
+/// </summary>
+internal static class TableDefinition
+{
+    /// <summary>The fingerprint of <paramref name="table"/>'s definition now; null where the engine has no definition queries.</summary>
+    public static async Task<string?> FingerprintAsync(TableEngine engine, DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        var queries = engine.DefinitionQueries(table);
+        if (queries.Count == 0)
+            return null;
+        var text = new StringBuilder();
+        foreach (var sql in queries)
+        {
+            foreach (var row in await connection.QueryAsync(sql, new List<KeyValuePair<string, object?>> { new("t", table) }, transaction, cancellationToken))
+            {
+                for (var i = 0; i < row.Columns.Count; i++)
+                    text.Append(Convert.ToString(row[i], CultureInfo.InvariantCulture)).Append('\u001f');
+                text.Append('\n');
+            }
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(engine.NormalizeDefinition(text.ToString()))));
+    }
+}
+
+/// <summary>Thrown under the cut-over's lock when an original's definition is no longer the one its copy was made from.</summary>
+internal sealed class DefinitionChangedException(string table)
+    : Exception($"The definition of '{table}' changed while it was being swapped.")
+{
+    public string Table { get; } = table;
+}

@@ -1,0 +1,87 @@
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// A change made to the original's definition while it is being swapped (here a column added and
+/// written) is not lost by the cut-over: the copy was made from the earlier definition, so the
+/// cut-over stops under its lock, capture goes, the original keeps the change, and a cleanup and a
+/// new run swap the table as it is now.
+/// </summary>
+public class DefinitionChangeTests
+{
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_column_added_to_the_original_during_the_swap_stops_the_cut_over_and_is_kept(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        var changed = false;
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.OnProgress = p =>
+            {
+                if (p.Phase != SwapPhase.CuttingOver || changed)
+                    return;
+                changed = true;
+                target.ExecuteAsync("ALTER TABLE items ADD COLUMN z INT DEFAULT 5").GetAwaiter().GetResult();
+                target.ExecuteAsync("UPDATE items SET z = 7 WHERE id = 3").GetAwaiter().GetResult();
+            };
+        }).UpAsync());
+
+        Assert.True(changed);
+        Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
+        Assert.Contains("its definition changed while it was being swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("swap cleanup --script MigrateItems", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(7L, Convert.ToInt64(await target.ScalarAsync("SELECT z FROM items WHERE id = 3")));
+        Assert.Equal(5L, Convert.ToInt64(await target.ScalarAsync("SELECT z FROM items WHERE id = 4")));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+        Assert.Equal("failed", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        var leftovers = await EngineKit.LeftoversAsync(target);
+        Assert.DoesNotContain(leftovers, l => l.StartsWith("trigger", StringComparison.Ordinal) || l.StartsWith("function", StringComparison.Ordinal));
+        Assert.Contains("table _items_swap_new", leftovers);
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(7L, Convert.ToInt64(await target.ScalarAsync("SELECT z FROM items WHERE id = 3")));
+        Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE flag IS NOT NULL")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task Rows_written_during_the_swap_leave_the_definition_unchanged(DatabaseEngine engine)
+    {
+        // The fingerprint must not move with the rows (MySQL's next AUTO_INCREMENT value, statistics, capture's own triggers).
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        var wrote = false;
+
+        var result = await EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.OnProgress = p =>
+            {
+                if (p.Phase != SwapPhase.CuttingOver || wrote)
+                    return;
+                wrote = true;
+                target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (5001, 1, 'new', 0)").GetAwaiter().GetResult();
+                target.ExecuteAsync("DELETE FROM items WHERE id = 4").GetAwaiter().GetResult();
+                target.ExecuteAsync(engine == DatabaseEngine.MySql ? "ANALYZE TABLE items" : "ANALYZE items").GetAwaiter().GetResult();
+            };
+        }).UpAsync();
+
+        Assert.True(wrote);
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal("odd", await target.ScalarAsync("SELECT flag FROM items WHERE id = 5001"));
+        Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
