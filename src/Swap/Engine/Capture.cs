@@ -7,6 +7,8 @@ namespace Swap.Engine;
 /// </summary>
 internal sealed class Capture(SwapContext swap)
 {
+    private readonly Polly.ResiliencePipeline lockRetry = LockRetry(swap);
+
     /// <summary>
     /// Installs capture on every original (after removing what an interrupted attempt left), then
     /// empties the copies. Rows capture wrote before it was whole (an interrupted attempt left some
@@ -31,18 +33,73 @@ internal sealed class Capture(SwapContext swap)
                 { ScriptId = swap.ScriptId };
             }
         }
-        foreach (var spec in swap.Specs)
+        // Creating a trigger waits for every transaction that has read the table, and the
+        // application's statements queue behind it: each statement waits as briefly as a cut-over
+        // (CutOverLockTimeout) and is retried with backoff, never the statement lock wait.
+        var statementWait = swap.Run.Options.StatementLockTimeout;
+        var bounded = !swap.InTransaction && swap.Options.CutOverLockTimeout < statementWait;
+        if (bounded)
+            await swap.Session.Database.ApplyLockTimeoutAsync(swap.Connection, swap.Options.CutOverLockTimeout, swap.Token);
+        try
         {
-            await swap.ExecAllAsync(swap.Engine.RemoveCapture(spec), "remove stale capture");
-            foreach (var sql in swap.Engine.InstallCapture(spec))
+            foreach (var spec in swap.Specs)
             {
-                await swap.ExecAsync(sql, $"install capture on {spec.Original.Name}");
-                Running.FaultPoints.Hit("capture");
+                foreach (var sql in swap.Engine.RemoveCapture(spec))
+                    await BoundedAsync(sql, "remove stale capture", spec);
+                foreach (var sql in swap.Engine.InstallCapture(spec))
+                {
+                    await BoundedAsync(sql, $"install capture on {spec.Original.Name}", spec);
+                    Running.FaultPoints.Hit("capture");
+                }
             }
+        }
+        finally
+        {
+            if (bounded)
+                await swap.RestoreLockWaitAsync(statementWait);
         }
         foreach (var spec in swap.Specs)
             await EmptyCopyAsync(spec, $"empty the copy of {spec.Original.Name}");
     }
+
+    /// <summary>One statement of capture's installation, retried with backoff while it cannot take its lock in time.</summary>
+    private async Task BoundedAsync(string sql, string what, SwapSpec spec)
+    {
+        if (swap.InTransaction)
+        {
+            await swap.ExecAsync(sql, what);
+            return;
+        }
+        try
+        {
+            await lockRetry.ExecuteAsync(async _ => await swap.ExecAsync(sql, what), swap.Token);
+        }
+        catch (Exception e) when (CutOverRetry.IsRetryable(swap.Engine, e))
+        {
+            throw new SwapException(
+                SwapErrorKind.CutOverTimedOut,
+                $"{swap.ScriptId}: capture could not be installed on '{spec.Original.Name}': its triggers could not take the table's lock in {swap.Options.CutOverRetries + 1} attempt(s) of {Durations.Format(swap.Options.CutOverLockTimeout)} each, " +
+                "because a long transaction or query holds the table (creating a trigger waits for it, and would make the application's writes wait too). Nothing was copied; the original is untouched. " +
+                "Run 'swap up' again when the table is quieter.",
+                e)
+            { ScriptId = swap.ScriptId };
+        }
+    }
+
+    /// <summary>The retries of a capture statement that could not take its lock in time, built once per swap.</summary>
+    private static Polly.ResiliencePipeline LockRetry(SwapContext swap) => Running.Retries.Pipeline(swap.Run.Time, swap.Options.CutOverRetries, new Polly.Retry.RetryStrategyOptions
+    {
+        Delay = swap.Options.CutOverRetryDelay,
+        BackoffType = Polly.DelayBackoffType.Exponential,
+        UseJitter = true,
+        MaxDelay = TimeSpan.FromSeconds(5),
+        ShouldHandle = new Polly.PredicateBuilder().Handle<Exception>(e => CutOverRetry.IsRetryable(swap.Engine, e)),
+        OnRetry = args =>
+        {
+            EngineLog.CaptureRetry(swap.Logger, swap.Tables, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
+            return ValueTask.CompletedTask;
+        },
+    });
 
     /// <summary>
     /// On resume: if capture was removed behind Swap's back while the copy was being filled, the

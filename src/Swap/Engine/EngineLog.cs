@@ -34,4 +34,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(2008, LogLevel.Debug, "Building the copy's indexes of {Tables} on a second connection while this one verifies")]
     public static partial void IndexesBesideVerification(ILogger logger, string tables);
+
+    [LoggerMessage(2011, LogLevel.Warning, "Capture on {Tables} could not take the table's lock (a long transaction holds it); attempt {Attempt} in {Delay}")]
+    public static partial void CaptureRetry(ILogger logger, string tables, int attempt, string delay);
 }
