@@ -201,8 +201,8 @@ internal sealed partial class PostgresTableEngine
     private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql, string? generated)
     {
         var parts = new List<string> { D.Quote(name), type };
-        if (original?.Collation is { } collation)
-            parts.Add("COLLATE " + D.Quote(collation));
+        if (original?.Collation is not null)
+            parts.Add("COLLATE " + CollationSql(original));
         if (generated is not null)
             parts.Add($"GENERATED ALWAYS AS ({generated}) STORED");
         else if (original?.Extra.GetValueOrDefault("identity") is { } identity)
@@ -213,6 +213,13 @@ internal sealed partial class PostgresTableEngine
             parts.Add("NOT NULL");
         return string.Join(' ', parts);
     }
+
+    /// <summary>
+    /// A column's collation as SQL: with its schema when the catalog gave one (any schema but
+    /// pg_catalog; schemas journaled before it was recorded have none).
+    /// </summary>
+    private string CollationSql(ColumnSchema column) =>
+        (column.Extra.GetValueOrDefault("collation_schema") is { } schema ? D.Quote(schema) + "." : "") + D.Quote(column.Collation!);
 
     /// <summary>An index on the copy under a temporary name (index names are per schema); the cut-over gives it the final name.</summary>
     private string IndexDef(IndexSchema index, SwapNames names, bool concurrently = false)
