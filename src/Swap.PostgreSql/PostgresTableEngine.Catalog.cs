@@ -43,6 +43,8 @@ internal sealed partial class PostgresTableEngine
                    CASE WHEN a.attcollation <> t.typcollation AND con.nspname <> 'pg_catalog' THEN con.nspname END AS collation_schema,
                    col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
                    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
+                   -- COMPRESSION set on the column ('\0' when it follows default_toast_compression; PostgreSQL 14+)
+                   CASE WHEN a.attcompression <> '' THEN a.attcompression::text END AS compression,
                    -- an identity's own sequence options; bounds only when not the type's defaults, so a
                    -- copy that widens the column (int to bigint) gets the wider type's range
                    (SELECT concat_ws(' ', 'START WITH ' || s.seqstart, 'INCREMENT BY ' || s.seqincrement,
@@ -84,6 +86,8 @@ internal sealed partial class PostgresTableEngine
                     extra["collation_schema"] = collationSchema;
                 if (r.String("storage") is { } storage)
                     extra["storage"] = storage switch { "p" => "PLAIN", "e" => "EXTERNAL", "m" => "MAIN", _ => "EXTENDED" };
+                if (r.String("compression") is { } compression)
+                    extra["compression"] = compression switch { "l" => "lz4", _ => "pglz" };
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(

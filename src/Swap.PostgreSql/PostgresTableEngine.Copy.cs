@@ -121,10 +121,13 @@ internal sealed partial class PostgresTableEngine
         // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
         foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
-        // Column storage other than the type's default, where the swap keeps the column's type.
-        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("storage")
-            && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false)))
+        // Column storage other than the type's default, and compression set on the column, where the swap keeps the column's type.
+        bool Kept(ColumnSchema c) => !dropped.Contains(c.Name)
+            && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false);
+        foreach (var c in original.Columns.Where(c => c.Extra.ContainsKey("storage") && Kept(c)))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STORAGE {c.Extra["storage"]}");
+        foreach (var c in original.Columns.Where(c => c.Extra.ContainsKey("compression") && Kept(c)))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET COMPRESSION {c.Extra["compression"]}");
         // Row-level security and its policies, before the renames (PostgreSQL follows them in the expressions).
         if (original.Extra.GetValueOrDefault("rls") == "true")
             sql.Add($"ALTER TABLE {copy} ENABLE ROW LEVEL SECURITY");

@@ -70,6 +70,35 @@ public class PostgresCarryOverTests
     }
 
     [Fact]
+    public async Task Column_compression_moves_with_the_table()
+    {
+        // COMPRESSION set on a column (pg_attribute.attcompression); a column without one keeps
+        // following default_toast_compression.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync("""
+            CREATE TABLE docs (id int PRIMARY KEY, doc text COMPRESSION lz4, body text COMPRESSION pglz, note text);
+            INSERT INTO docs SELECT g, repeat('doc' || g, 2000), repeat('body' || g, 2000), 'n' || g FROM generate_series(1, 100) g;
+            """);
+        const string shape = """
+            SELECT string_agg(attname || ' ' || CASE WHEN attcompression = '' THEN 'default' ELSE attcompression::text END, ', ' ORDER BY attnum)
+            FROM pg_attribute WHERE attrelid = 'docs'::regclass AND attnum > 0 AND NOT attisdropped
+            """;
+        Assert.Equal("id default, doc l, body p, note default", await target.ScalarAsync(shape));
+        EngineKit.WriteSwapScript(target, Script(("docs", "t.AddColumn(DbColumn.Int(\"extra\"));")), "20260101000000_MigrateShape.cs");
+
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Equal(["MigrateShape"], result.Applied.Select(a => a.Id));
+        Assert.Equal("id default, doc l, body p, note default, extra default", await target.ScalarAsync(shape));
+        // A value written after the swap is compressed as the column says (copied values keep the
+        // compression they had: PostgreSQL copies a compressed value as it is).
+        await target.ExecuteAsync("INSERT INTO docs (id, doc, body) VALUES (1000, repeat('new', 3000), repeat('new', 3000))");
+        Assert.Equal("lz4 pglz", await target.ScalarAsync("SELECT pg_column_compression(doc) || ' ' || pg_column_compression(body) FROM docs WHERE id = 1000"));
+        Assert.Equal(100L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM docs WHERE id < 1000 AND doc = repeat('doc' || id, 2000)")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task Policies_exclusion_constraints_grants_comments_and_statistics_targets_move_with_the_table()
     {
         const int rows = 3000;
