@@ -26,7 +26,7 @@ internal sealed partial class PostgresTableEngine
         var keyDefs = spec.Key.Select((k, i) =>
         {
             var c = spec.Original.Column(k)!;
-            return $"{D.Quote(SwapQueries.LogKey(i))} {c.NativeType}{(c.Collation is { } coll ? " COLLATE " + D.Quote(coll) : "")} NOT NULL";
+            return $"{D.Quote(SwapQueries.LogKey(i))} {c.NativeType}{(c.Collation is not null ? " COLLATE " + CollationSql(c) : "")} NOT NULL";
         });
         // A reverse capture is installed on the copy before the cut-over, when the old table does not
         // exist yet under its name (a TRUNCATE of the original reaches the copy through the forward capture).

@@ -68,8 +68,11 @@ internal sealed partial class PostgresTableEngine
             SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
                    pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+                   CASE WHEN a.attcollation <> t.typcollation AND con.nspname <> 'pg_catalog' THEN con.nspname END AS collation_schema,
                    col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
                    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
+                   -- COMPRESSION set on the column ('\0' when it follows default_toast_compression; PostgreSQL 14+)
+                   CASE WHEN a.attcompression <> '' THEN a.attcompression::text END AS compression,
                    -- an identity's own sequence options; bounds only when not the type's defaults, so a
                    -- copy that widens the column (int to bigint) gets the wider type's range
                    (SELECT concat_ws(' ', 'START WITH ' || s.seqstart, 'INCREMENT BY ' || s.seqincrement,
@@ -89,6 +92,7 @@ internal sealed partial class PostgresTableEngine
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_collation co ON co.oid = a.attcollation
+            LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
             WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum
             """,
@@ -104,8 +108,14 @@ internal sealed partial class PostgresTableEngine
                     extra["identity"] = identity == "a" ? "ALWAYS" : "BY DEFAULT";
                 if (r.String("identity_options") is { Length: > 0 } options)
                     extra["identity_options"] = options;
+                // A collation outside pg_catalog is named with its schema: the copy and the change log
+                // are created under search_path (the table's schema), where it may be missing or another.
+                if (r.String("collation_schema") is { } collationSchema)
+                    extra["collation_schema"] = collationSchema;
                 if (r.String("storage") is { } storage)
                     extra["storage"] = storage switch { "p" => "PLAIN", "e" => "EXTERNAL", "m" => "MAIN", _ => "EXTENDED" };
+                if (r.String("compression") is { } compression)
+                    extra["compression"] = compression switch { "l" => "lz4", _ => "pglz" };
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(

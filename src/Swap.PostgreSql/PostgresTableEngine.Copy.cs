@@ -128,10 +128,13 @@ internal sealed partial class PostgresTableEngine
         // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
         foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
-        // Column storage other than the type's default, where the swap keeps the column's type.
-        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("storage")
-            && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false)))
+        // Column storage other than the type's default, and compression set on the column, where the swap keeps the column's type.
+        bool Kept(ColumnSchema c) => !dropped.Contains(c.Name)
+            && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false);
+        foreach (var c in original.Columns.Where(c => c.Extra.ContainsKey("storage") && Kept(c)))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STORAGE {c.Extra["storage"]}");
+        foreach (var c in original.Columns.Where(c => c.Extra.ContainsKey("compression") && Kept(c)))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET COMPRESSION {c.Extra["compression"]}");
         // Row-level security and its policies, before the renames (PostgreSQL follows them in the expressions).
         if (original.Extra.GetValueOrDefault("rls") == "true")
             sql.Add($"ALTER TABLE {copy} ENABLE ROW LEVEL SECURITY");
@@ -208,8 +211,8 @@ internal sealed partial class PostgresTableEngine
     private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql, string? generated)
     {
         var parts = new List<string> { D.Quote(name), type };
-        if (original?.Collation is { } collation)
-            parts.Add("COLLATE " + D.Quote(collation));
+        if (original?.Collation is not null)
+            parts.Add("COLLATE " + CollationSql(original));
         if (generated is not null)
             parts.Add($"GENERATED ALWAYS AS ({generated}) STORED");
         else if (original?.Extra.GetValueOrDefault("identity") is { } identity)
@@ -220,6 +223,13 @@ internal sealed partial class PostgresTableEngine
             parts.Add("NOT NULL");
         return string.Join(' ', parts);
     }
+
+    /// <summary>
+    /// A column's collation as SQL: with its schema when the catalog gave one (any schema but
+    /// pg_catalog; schemas journaled before it was recorded have none).
+    /// </summary>
+    private string CollationSql(ColumnSchema column) =>
+        (column.Extra.GetValueOrDefault("collation_schema") is { } schema ? D.Quote(schema) + "." : "") + D.Quote(column.Collation!);
 
     /// <summary>An index on the copy under a temporary name (index names are per schema); the cut-over gives it the final name.</summary>
     private string IndexDef(IndexSchema index, SwapNames names, bool concurrently = false)

@@ -157,7 +157,7 @@ internal static class SwapPreflight
                 var order = string.Join(", ", key.Select(c => d.Quote(c) + direction));
                 var rows = await connection.QueryAsync($"SELECT {columns} FROM {d.Quote(original.Name)} ORDER BY {order} LIMIT 1", null, transaction, cancellationToken);
                 if (rows.Count > 0)
-                    KeyValues.Encode(Enumerable.Range(0, key.Count).Select(i => rows[0][i]).ToList());
+                    await BindsBackAsync(engine, original, Enumerable.Range(0, key.Count).Select(i => rows[0][i]).ToList(), connection, transaction, cancellationToken);
                 if (direction.Length == 0 && rows.Count > 0 && IsMinimumDate(rows[0][0]) && d.Engine == DatabaseEngine.PostgreSql)
                     await NotMinimumDateAsync(engine, original, key[0], connection, transaction, cancellationToken);
             }
@@ -169,6 +169,32 @@ internal static class SwapPreflight
                     $"Swap cannot change '{original.Name}' on {d.Engine}: its key column{(key.Count > 1 ? "s" : "")} {described} {(key.Count > 1 ? "hold" : "holds")} values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. " + KeyValues.UnreadableAdvice,
                     e);
             }
+        }
+    }
+
+    /// <summary>
+    /// Saves a key as the journal does and binds it back as the chunks (<c>&gt;</c>, <c>&lt;=</c>)
+    /// and the applier (<c>IN</c>) do. A value the driver reads as a .NET type that it writes as
+    /// another database type (PostgreSQL <c>money</c> read as decimal, bound as numeric; <c>jsonb</c>
+    /// as text; <c>timetz</c> as timestamptz) has no comparison with the key, and one it cannot write
+    /// at all (<c>oid</c>, <c>xid8</c>) fails in the driver: either would fail the first chunk, after
+    /// capture was installed. The statement reads no row (<c>1 = 0</c>); its operators and parameters
+    /// are resolved all the same.
+    /// </summary>
+    private static async Task BindsBackAsync(TableEngine engine, TableSchema original, IReadOnlyList<object?> values, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var d = engine.Dialect;
+        var key = original.ChunkKey()!;
+        var saved = KeyValues.Decode(KeyValues.Encode(values));
+        var sql = $"SELECT 1 FROM {d.Quote(original.Name)} o WHERE 1 = 0 AND ({KeyRange.Between(d, "o", key, true, true)} OR {KeyRange.In(d, "o", key, 1, "a")})";
+        var parameters = KeyRange.Parameters("l", saved).Concat(KeyRange.Parameters("u", saved)).Concat(KeyRange.InParameters("a", [saved])).ToList();
+        try
+        {
+            await connection.QueryAsync(sql, parameters, transaction, cancellationToken);
+        }
+        catch (Exception e) when (engine.Database.IsDatabaseError(e) && !engine.Database.IsTransient(e))
+        {
+            throw new SwapException(SwapErrorKind.Refused, $"a key read from it cannot be bound back as a parameter to find its row: {e.Message.TrimEnd('.')}", e);
         }
     }
 

@@ -176,6 +176,13 @@ public class KeyTypeTests
         { DatabaseEngine.PostgreSql, "timestamptz", "'0001-01-01 00:00:00+00'|'2026-01-01 00:00:00+00'" },
         { DatabaseEngine.PostgreSql, "inet", "'10.0.0.1'|'::1'" },
         { DatabaseEngine.PostgreSql, "numeric", "1|'NaN'" },
+        // Read as a .NET value that binds back as another type: decimal (numeric), string (text),
+        // DateTimeOffset (timestamptz) have no comparison with money, jsonb, timetz; uint and ulong bind as nothing.
+        { DatabaseEngine.PostgreSql, "money", "1|2.5|-3" },
+        { DatabaseEngine.PostgreSql, "jsonb", "'1'|'{\"a\": 1}'|'[1, 2]'" },
+        { DatabaseEngine.PostgreSql, "timetz", "'00:00:00+00'|'12:00:00+02'|'23:59:59-05'" },
+        { DatabaseEngine.PostgreSql, "oid", "1|2|4000000000" },
+        { DatabaseEngine.PostgreSql, "xid8", "'1'|'2'|'18000000000000000000'" },
         { DatabaseEngine.MySql, "DATETIME", "'0000-00-00 00:00:00'|'2026-01-01 00:00:00'" },
         // .NET's decimal stops near 7.9 * 10^28 (MySqlConnector throws FormatException, Npgsql InvalidCastException).
         { DatabaseEngine.PostgreSql, "numeric(40,0)", "1|1000000000000000000000000000000" },
@@ -190,13 +197,49 @@ public class KeyTypeTests
         var literals = await CreateTableAsync(target, type, literalList);
         EngineKit.WriteSwapScript(target, Script, "20260101000000_MigrateT.cs");
 
-        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.AlwaysCopy = true).UpAsync());
+        // In chunks of one key, as a large table is copied: the chunks and the applier bind keys back.
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.AlwaysCopy = true;
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = 1;
+            o.Swap.MinChunkSize = 1;
+            o.Swap.MaxChunkSize = 1;
+        }).UpAsync());
 
         Assert.True(e.Kind == SwapErrorKind.Refused, e.Message);
         Assert.Contains("its key column 'k' (", e.Message, StringComparison.Ordinal);
         Assert.Contains("holds values Swap cannot read or save", e.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was changed", e.Message, StringComparison.Ordinal);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(literals.Length, Convert.ToInt32(await target.ScalarAsync("SELECT COUNT(*) FROM t"), CultureInfo.InvariantCulture));
+        Assert.Equal(0, Convert.ToInt32(await target.ScalarAsync($"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{target.Name}' AND table_name = 't' AND column_name = 'note'"), CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("money", "1|2.5|-3", "operator does not exist: money")]
+    [InlineData("jsonb", "'1'|'{\"a\": 1}'", "operator does not exist: jsonb")]
+    [InlineData("oid", "1|4000000000", "System.UInt32")]
+    public async Task Swap_up_refuses_a_key_that_does_not_bind_back_with_its_exit_code_and_writes_nothing(string type, string literalList, string why)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        var literals = await CreateTableAsync(target, type, literalList);
+        var before = Convert.ToString(await target.ScalarAsync("SELECT string_agg(k::text || '=' || v, ',' ORDER BY v) FROM t"), CultureInfo.InvariantCulture);
+        var folder = EngineKit.WriteSwapScript(target, Script, "20260101000000_MigrateT.cs");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await Swap.Cli.CliApp.RunAsync(["up", "--always-copy", "--db", target.UrlText, "--migrations", folder], stdout, stderr, _ => null, target.Folder, TimeProvider.System, default);
+
+        Assert.True(code == Swap.Cli.ExitCodes.Refused, $"exit {code}: {stderr}");
+        var message = stderr.ToString();
+        Assert.Contains($"its key column 'k' ({type}) holds values Swap cannot read or save", message, StringComparison.Ordinal);
+        Assert.Contains(why, message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed", message, StringComparison.Ordinal);
+        Assert.Contains(KeyValues.UnreadableAdvice, message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.NotEqual("applied", await EngineKit.HistoryStatusAsync(target, "MigrateT"));
+        Assert.Equal(before, Convert.ToString(await target.ScalarAsync("SELECT string_agg(k::text || '=' || v, ',' ORDER BY v) FROM t"), CultureInfo.InvariantCulture));
         Assert.Equal(literals.Length, Convert.ToInt32(await target.ScalarAsync("SELECT COUNT(*) FROM t"), CultureInfo.InvariantCulture));
         Assert.Equal(0, Convert.ToInt32(await target.ScalarAsync($"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '{target.Name}' AND table_name = 't' AND column_name = 'note'"), CultureInfo.InvariantCulture));
     }

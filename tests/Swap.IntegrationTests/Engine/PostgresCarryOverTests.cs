@@ -1,5 +1,6 @@
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
+using Swap.PostgreSql;
 
 namespace Swap.IntegrationTests.Engine;
 
@@ -9,6 +10,94 @@ namespace Swap.IntegrationTests.Engine;
 /// </summary>
 public class PostgresCarryOverTests
 {
+    /// <summary>One script that copies the tables together, each with its own change (<c>t</c> is the table).</summary>
+    private static string Script(params (string Table, string Body)[] tables) => $$"""
+        using Swap.Engine;
+        public sealed class MigrateShape : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                {{string.Join("\n", tables.Select(t => $"{{ var t = await db.UseTableForAlterAsync(\"{t.Table}\"); t.ForceCopy(); {t.Body} }}"))}}
+                await db.DoneUsingTablesAsync({{string.Join(", ", tables.Select(t => $"\"{t.Table}\""))}});
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_collation_of_another_schema_stays_that_collation(bool sameNameInTableSchema)
+    {
+        // The table's schema is the connection's search_path; the collation lives in public. Written
+        // without its schema, the copy's column (and the change log's key) would name a collation
+        // that does not exist there, or a different one of the same name.
+        var collation = UniqueName.Next("ci");
+        var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        try
+        {
+            await target.ExecuteAsync($"CREATE COLLATION public.\"{collation}\" (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
+            if (sameNameInTableSchema)
+                await target.ExecuteAsync($"CREATE COLLATION \"{collation}\" (provider = icu, locale = 'und')");
+            await target.ExecuteAsync($"""
+                CREATE TABLE named (id int PRIMARY KEY, name text COLLATE public."{collation}");
+                INSERT INTO named SELECT g, 'Name' || g FROM generate_series(1, 200) g;
+                CREATE TABLE coded (code text COLLATE public."{collation}" PRIMARY KEY, v int);
+                INSERT INTO coded SELECT 'Code' || g, g FROM generate_series(1, 200) g;
+                """);
+            EngineKit.WriteSwapScript(target, Script(("named", "t.AddColumn(DbColumn.Int(\"extra\").FillWith(\"id * 2\"));"), ("coded", "t.AddColumn(DbColumn.Int(\"extra\"));")), "20260101000000_MigrateShape.cs");
+
+            var result = await EngineKit.Migrator(target).UpAsync();
+
+            Assert.Equal(["MigrateShape"], result.Applied.Select(a => a.Id));
+            var collations = await target.QueryAsync("""
+                SELECT c.relname || '.' || a.attname || ' ' || n.nspname || '.' || co.collname AS x
+                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_collation co ON co.oid = a.attcollation JOIN pg_namespace n ON n.oid = co.collnamespace
+                WHERE a.attrelid IN ('named'::regclass, 'coded'::regclass) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1
+                """);
+            Assert.Equal([$"coded.code public.{collation}", $"named.name public.{collation}"], collations.Select(r => r.String("x")));
+            // Case-insensitive, as before the swap: the key rejects a spelling that differs only in case.
+            Assert.Equal(1L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM named WHERE name = 'NAME7'")));
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO coded VALUES ('CODE7', 0)"));
+            Assert.Equal(14L, Convert.ToInt64(await target.ScalarAsync("SELECT extra FROM named WHERE id = 7")));
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+        }
+        finally
+        {
+            await target.DisposeAsync();
+            await using var admin = await new PostgresDatabase(TestServers.Postgres).OpenConnectionAsync(default);
+            await admin.ExecuteAsync($"DROP COLLATION IF EXISTS public.\"{collation}\"", default);
+        }
+    }
+
+    [Fact]
+    public async Task Column_compression_moves_with_the_table()
+    {
+        // COMPRESSION set on a column (pg_attribute.attcompression); a column without one keeps
+        // following default_toast_compression.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync("""
+            CREATE TABLE docs (id int PRIMARY KEY, doc text COMPRESSION lz4, body text COMPRESSION pglz, note text);
+            INSERT INTO docs SELECT g, repeat('doc' || g, 2000), repeat('body' || g, 2000), 'n' || g FROM generate_series(1, 100) g;
+            """);
+        const string shape = """
+            SELECT string_agg(attname || ' ' || CASE WHEN attcompression = '' THEN 'default' ELSE attcompression::text END, ', ' ORDER BY attnum)
+            FROM pg_attribute WHERE attrelid = 'docs'::regclass AND attnum > 0 AND NOT attisdropped
+            """;
+        Assert.Equal("id default, doc l, body p, note default", await target.ScalarAsync(shape));
+        EngineKit.WriteSwapScript(target, Script(("docs", "t.AddColumn(DbColumn.Int(\"extra\"));")), "20260101000000_MigrateShape.cs");
+
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Equal(["MigrateShape"], result.Applied.Select(a => a.Id));
+        Assert.Equal("id default, doc l, body p, note default, extra default", await target.ScalarAsync(shape));
+        // A value written after the swap is compressed as the column says (copied values keep the
+        // compression they had: PostgreSQL copies a compressed value as it is).
+        await target.ExecuteAsync("INSERT INTO docs (id, doc, body) VALUES (1000, repeat('new', 3000), repeat('new', 3000))");
+        Assert.Equal("lz4 pglz", await target.ScalarAsync("SELECT pg_column_compression(doc) || ' ' || pg_column_compression(body) FROM docs WHERE id = 1000"));
+        Assert.Equal(100L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM docs WHERE id < 1000 AND doc = repeat('doc' || id, 2000)")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task Policies_exclusion_constraints_grants_comments_and_statistics_targets_move_with_the_table()
     {
