@@ -136,6 +136,9 @@ public sealed partial class MySqlDatabase
     /// <summary>Error 1205: a row or metadata lock was not granted within the lock wait timeout.</summary>
     public override bool IsLockTimeout(Exception error) => Code(error) == MySqlErrorCode.LockWaitTimeout;
 
+    /// <summary>Error 1062 (<c>ER_DUP_ENTRY</c>), anywhere in the chain.</summary>
+    public override bool IsUniqueViolation(Exception error) => Code(error) == MySqlErrorCode.DuplicateKeyEntry;
+
     /// <summary>
     /// The connection is gone: a lost-connection code anywhere in the chain, or a driver error
     /// without a code that wraps an I/O failure, or the "not open" state a killed session leaves.

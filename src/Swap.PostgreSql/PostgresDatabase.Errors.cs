@@ -86,6 +86,14 @@ public sealed partial class PostgresDatabase
         _ => false,
     };
 
+    /// <summary>SQLSTATE 23505 (<c>unique_violation</c>).</summary>
+    public override bool IsUniqueViolation(Exception error) => error switch
+    {
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        SwapException { InnerException: { } inner } => IsUniqueViolation(inner),
+        _ => false,
+    };
+
     /// <summary>SQLSTATE 55P03 (<c>lock_not_available</c>): <c>lock_timeout</c> expired.</summary>
     public override bool IsLockTimeout(Exception error) => error switch
     {

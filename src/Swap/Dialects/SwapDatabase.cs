@@ -105,6 +105,9 @@ public abstract partial class SwapDatabase
     /// </summary>
     public abstract bool IsAlreadyDone(Exception error);
 
+    /// <summary>A unique index or key met a value twice (PostgreSQL 23505, MySQL 1062), also inside a <see cref="SwapException"/>.</summary>
+    public virtual bool IsUniqueViolation(Exception error) => false;
+
     /// <summary>The isolation level of every transaction Swap begins; set explicitly, never left to the driver.</summary>
     public virtual IsolationLevel DefaultIsolation => IsolationLevel.ReadCommitted;
 

@@ -37,4 +37,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(2011, LogLevel.Warning, "Capture on {Tables} could not take the table's lock (a long transaction holds it); attempt {Attempt} in {Delay}")]
     public static partial void CaptureRetry(ILogger logger, string tables, int attempt, string delay);
+
+    [LoggerMessage(2012, LogLevel.Information, "A unique index of the copy of {Table} met a value twice (attempt {Attempt}: {Reason}); the application moved it between rows and the change log is not all applied yet: catching up and building again")]
+    public static partial void UniqueBuildRetry(ILogger logger, string table, int attempt, string reason);
 }

@@ -117,11 +117,37 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
             EngineLog.SerialIndexBuilds(swap.Logger, swap.Tables);
     }
 
+    /// <summary>
+    /// Builds the secondary indexes after the key, with the log applied down to less than a batch.
+    /// Under writes a unique value can still sit in the copy twice: the application moved it from one
+    /// row to another, and only one of the two rows has been re-synced (the other is in the rest of
+    /// the log). Its unique index then fails on the duplicate; the applier catches up and the build
+    /// is repeated, up to <see cref="UniqueBuildAttempts"/> times. A duplicate the application wrote
+    /// into the original itself (nothing there enforces the new index) fails every attempt and stops
+    /// the swap with the database's error.
+    /// </summary>
     private async Task BuildSecondaryAsync()
     {
         foreach (var spec in swap.Specs.Where(HasWork))
-            await BuildAsync(swap.Connection, spec, swap.Token);
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await BuildAsync(swap.Connection, spec, swap.Token);
+                    break;
+                }
+                catch (SwapException e) when (attempt < UniqueBuildAttempts && swap.Online && !swap.InTransaction && swap.Session.Database.IsUniqueViolation(e))
+                {
+                    EngineLog.UniqueBuildRetry(swap.Logger, spec.Original.Name, attempt, e.Message);
+                    await catchUp.RunAsync();
+                }
+            }
+        }
     }
+
+    /// <summary>How many times a unique index the applier's backlog made fail is built (see <see cref="BuildSecondaryAsync"/>).</summary>
+    internal const int UniqueBuildAttempts = 5;
 
     /// <summary>
     /// Builds each bare copy's deferred key, then applies the change log kept since capture started.
