@@ -36,7 +36,7 @@ internal static class SwapPreflight
         var original = use.Original;
         if (original.ChunkKey() is null)
             throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
-        var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
+        var refusals = engine.Refusals(original, use.Model).Concat(engine.CaptureRefusals(original)).Concat(TypeRefusals(engine, use.Model)).ToList();
         if (use.Model is { } changed)
             refusals.AddRange(await engine.CopyRefusalsAsync(connection, transaction, original, changed, cancellationToken));
         refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));

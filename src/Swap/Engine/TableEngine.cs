@@ -94,6 +94,13 @@ internal abstract class TableEngine(SwapDatabase database)
     public abstract IEnumerable<string> Refusals(TableSchema original, DbTable? target);
 
     /// <summary>
+    /// Why this table cannot be copied while the application writes it, whatever the change: writes
+    /// the capture cannot see (MySQL/MariaDB foreign key actions fire no triggers). An instant
+    /// change copies no row, so only the copy's preflight asks; empty when nothing is in the way.
+    /// </summary>
+    public virtual IEnumerable<string> CaptureRefusals(TableSchema original) => [];
+
+    /// <summary>
     /// Why a copy of this table cannot take these changes, where the same change made instantly
     /// could (an instant rename updates what the copy's cut-over would have to re-create); only the
     /// copy's preflight asks, so the change is not sent to the copy for these reasons. May write
