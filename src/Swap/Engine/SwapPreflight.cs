@@ -149,6 +149,16 @@ internal static class SwapPreflight
     {
         var d = engine.Dialect;
         var key = original.ChunkKey()!;
+        // A type whose values do not find their rows when bound back is refused whatever it holds now.
+        foreach (var k in key)
+        {
+            if (original.Column(k) is { } column && engine.InexactKey(column) is { } why)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column '{k}' ({column.NativeType}) {why}. Swap walks the table in chunks by its key and re-syncs each written row by its key. Nothing was changed. " + KeyValues.UnreadableAdvice);
+            }
+        }
         var columns = string.Join(", ", key.Select(d.Quote));
         foreach (var direction in new[] { "", " DESC" })
         {

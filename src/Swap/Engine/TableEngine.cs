@@ -101,6 +101,12 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual IEnumerable<string> CaptureRefusals(TableSchema original) => [];
 
     /// <summary>
+    /// Why the values of this key column do not find their rows again when read and bound back as
+    /// parameters (the chunks, the journal and the applier all do that); null when they do.
+    /// </summary>
+    public virtual string? InexactKey(ColumnSchema column) => null;
+
+    /// <summary>
     /// Why a copy of this table cannot take these changes, where the same change made instantly
     /// could (an instant rename updates what the copy's cut-over would have to re-create); only the
     /// copy's preflight asks, so the change is not sent to the copy for these reasons. May write
