@@ -54,6 +54,28 @@ internal sealed partial class MySqlTableEngine
         }
     }
 
+    /// <summary>
+    /// A child and its parent in one cut-over: the child's copy gets its key on the parent's
+    /// original, and the RENAME that moves the parent to its old name takes that key with it, so the
+    /// swapped-in child would point at the old parent and the key could not get its name back.
+    /// Each swapped alone is carried over correctly (its own keys, or its children's re-pointed).
+    /// </summary>
+    public override IEnumerable<string> TogetherRefusals(IReadOnlyList<TableSchema> originals)
+    {
+        foreach (var child in originals)
+        {
+            foreach (var fk in child.ForeignKeys)
+            {
+                if (string.Equals(fk.ReferencedTable, child.Name, StringComparison.Ordinal)
+                    || !originals.Any(o => string.Equals(o.Name, fk.ReferencedTable, StringComparison.Ordinal)))
+                    continue;
+                yield return $"the foreign key {child.Name}.{fk.Name} points at '{fk.ReferencedTable}', and Swap cannot carry a key between two tables of the same cut-over on MySQL/MariaDB " +
+                    $"(the child's copy would keep pointing at the parent's old table); swap '{fk.ReferencedTable}' and '{child.Name}' in separate swaps (two DoneUsingTablesAsync calls or two scripts). " +
+                    "In a '-- swap:online' SQL script, any other statement between their ALTER statements separates them.";
+            }
+        }
+    }
+
     /// <summary>The copy's temporary name for an original foreign key (names are per database).</summary>
     internal static string CopyForeignKeyName(string name) => SwapNames.For(name, 64).Copy;
 

@@ -137,6 +137,16 @@ internal static class SwapPreflight
         }
     }
 
+    /// <summary>What keeps these tables from being swapped together, checked before any of them is looked at alone.</summary>
+    public static void CheckTogether(TableEngine engine, IReadOnlyList<TableUse> uses)
+    {
+        if (uses.Count < 2)
+            return;
+        var refusals = engine.TogetherRefusals(uses.Select(u => u.Original).ToList()).ToList();
+        if (refusals.Count > 0)
+            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change {string.Join(" and ", uses.Select(u => $"'{u.Original.Name}'"))} together on {engine.Dialect.Engine}: " + string.Join(" ", refusals) + " Nothing was changed.");
+    }
+
     /// <summary>
     /// The chunks walk the table by its key, and every chunk's last key is saved in the journal: a
     /// key whose values .NET cannot hold (a PostgreSQL <c>numeric</c> beyond <c>decimal</c>'s

@@ -101,6 +101,12 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual IEnumerable<string> CaptureRefusals(TableSchema original) => [];
 
     /// <summary>
+    /// Why these tables cannot be swapped together in one cut-over (each may be on its own); empty
+    /// when they can. Only the copy's preflight asks, before any table's own checks.
+    /// </summary>
+    public virtual IEnumerable<string> TogetherRefusals(IReadOnlyList<TableSchema> originals) => [];
+
+    /// <summary>
     /// Why the values of this key column do not find their rows again when read and bound back as
     /// parameters (the chunks, the journal and the applier all do that); null when they do.
     /// </summary>

@@ -134,6 +134,70 @@ public class MySqlForeignKeyTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>
+    /// A parent and its child in one swap: the child's copy would keep its key on the old parent
+    /// (InnoDB follows the parent's RENAME to its old name), and the cut-over could not give the
+    /// key its name back. Refused before anything is written; two swaps do it.
+    /// </summary>
+    [Theory]
+    [InlineData("sql")]
+    [InlineData("csharp")]
+    public async Task A_parent_and_its_child_in_one_swap_are_refused_and_two_swaps_change_them(string form)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE parent (id BIGINT NOT NULL PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("CREATE TABLE child (id BIGINT NOT NULL PRIMARY KEY, parent_id BIGINT NOT NULL, n INT NOT NULL, CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO parent (id, n) SELECT seq, seq FROM seq_1_to_100");
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) SELECT seq, seq % 100 + 1, seq FROM seq_1_to_300");
+        if (form == "sql")
+            target.Sql("20261201000000_widen", "-- swap:online\nALTER TABLE parent MODIFY COLUMN n BIGINT NOT NULL;\nALTER TABLE child MODIFY COLUMN n BIGINT NOT NULL;\n");
+        else
+            target.CSharp("20261201000000_Widen", WidenScript("await db.DoneUsingTablesAsync(\"parent\", \"child\");"));
+        var before = await SnapshotAsync(target, "parent", "child");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 7, run.ToString());
+        Assert.Contains("Swap cannot change 'parent' and 'child' together on MySql: the foreign key child.fk_child_parent points at 'parent'", run.Err, StringComparison.Ordinal);
+        Assert.Contains("swap 'parent' and 'child' in separate swaps (two DoneUsingTablesAsync calls or two scripts)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync(target, "parent", "child"));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1000, 5, 0)");
+        await Assert.ThrowsAnyAsync<DbException>(() => target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1001, 999, 0)"));
+
+        // What the message says to do: the same change in two swaps.
+        if (form == "sql")
+            target.Sql("20261201000000_widen", "-- swap:online\nALTER TABLE parent MODIFY COLUMN n BIGINT NOT NULL;\nSELECT 1;\nALTER TABLE child MODIFY COLUMN n BIGINT NOT NULL;\n");
+        else
+            target.CSharp("20261201000000_Widen", WidenScript("await db.DoneUsingTablesAsync(\"parent\");\n        await db.DoneUsingTablesAsync(\"child\");"));
+        var again = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(["bigint", "bigint"], await target.ColumnAsync("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'n' ORDER BY TABLE_NAME"));
+        Assert.Equal(["child.fk_child_parent -> parent"], (await target.QueryAsync("SELECT TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"))
+            .Select(r => $"{r.String("TABLE_NAME")}.{r.String("CONSTRAINT_NAME")} -> {r.String("REFERENCED_TABLE_NAME")}"));
+        Assert.Equal(301, await target.CountAsync("child"));
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1002, 7, 0)");
+        await Assert.ThrowsAnyAsync<DbException>(() => target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1003, 999, 0)"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    private static string WidenScript(string done) => $$"""
+        using Swap.Engine;
+        public sealed class Widen : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var parent = await db.UseTableForAlterAsync("parent");
+                var child = await db.UseTableForAlterAsync("child");
+                parent.GetColumn("n").SetType(ColumnType.BigInt);
+                child.GetColumn("n").SetType(ColumnType.BigInt);
+                {{done}}
+            }
+        }
+        """;
+
     private static async Task CreateCustomersAndOrdersAsync(TestTarget target, string actions)
     {
         await target.ExecuteAsync("CREATE TABLE customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL) ENGINE=InnoDB");
