@@ -20,6 +20,8 @@ internal sealed partial class MySqlDialect
             return ChangePlan.Copy(why);
         if (diff.NullDropped.Count > 0)
             return ChangePlan.Copy("MySQL rebuilds the table to make a column nullable");
+        if (TriggerUsingChangedColumn(diff) is { } used)
+            return ChangePlan.Copy(used);
         if (diff.ForeignKeysAdded.Count > 0)
             return ChangePlan.Copy("MySQL/MariaDB check a new foreign key over every row under a lock (or not at all, with foreign_key_checks off); the copy gets it and is verified");
         // InnoDB clusters a table without a primary key by its first unique index over NOT NULL
@@ -59,6 +61,27 @@ internal sealed partial class MySqlDialect
             : new ChangePlan(ChangeMethod.Instant, diff.Retyped.Count > 0
                 ? "MariaDB 10.4+ widens a VARCHAR within its length-byte class and appends ENUM values with ALGORITHM=INSTANT (with any other column changes)"
                 : "MariaDB 10.4+ / MySQL 8.0.29+ add, drop and rename columns and change defaults with ALGORITHM=INSTANT", statements);
+    }
+
+    /// <summary>
+    /// MySQL/MariaDB rename and drop a column in place without looking at the table's triggers, which
+    /// then fail every write they fire for (1054 Unknown column). A trigger whose body names a renamed
+    /// or dropped column (as a word, in any case, quoted or not: a mention in a string or comment
+    /// costs a copy, never a broken trigger) sends the change to the copy, whose check recreates each
+    /// trigger on the new table and refuses, with nothing changed, one the table cannot take.
+    /// </summary>
+    private static string? TriggerUsingChangedColumn(TableDiff diff)
+    {
+        var changed = diff.Renamed.Select(c => c.OriginalName!).Concat(diff.Dropped.Select(c => c.Name)).ToList();
+        foreach (var trigger in MySqlTriggerMover.Own(diff.Original))
+        {
+            foreach (var column in changed)
+            {
+                if (System.Text.RegularExpressions.Regex.IsMatch(trigger.Body!, $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+                    return $"the trigger {trigger.Name} names the column {column}, which MySQL/MariaDB would rename or drop in place without changing the trigger; the copy checks the trigger on the new table first";
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -27,6 +27,55 @@ namespace Swap.MySql;
 /// </summary>
 internal sealed partial class MySqlTableEngine
 {
+    /// <summary>The foreign key actions InnoDB runs itself, on rows of the child, without firing its triggers.</summary>
+    private static readonly string[] SilentActions = ["CASCADE", "SET NULL", "SET DEFAULT"];
+
+    /// <summary>
+    /// InnoDB runs a foreign key's CASCADE, SET NULL and SET DEFAULT inside the storage engine and
+    /// fires no trigger for the rows they change: a delete or key update of the parent during the
+    /// swap would change rows of this table behind the capture, and the copy would keep them as
+    /// they were (rows pointing at a deleted parent). PostgreSQL runs them as row triggers of their
+    /// own, which fire the capture.
+    /// </summary>
+    public override IEnumerable<string> CaptureRefusals(TableSchema original)
+    {
+        foreach (var fk in original.ForeignKeys)
+        {
+            var actions = new[] { ("ON DELETE", fk.OnDelete), ("ON UPDATE", fk.OnUpdate) }
+                .Where(a => a.Item2 is { } action && SilentActions.Contains(action, StringComparer.OrdinalIgnoreCase))
+                .Select(a => $"{a.Item1} {a.Item2!.ToUpperInvariant()}")
+                .ToList();
+            if (actions.Count == 0)
+                continue;
+            yield return $"Its foreign key {fk.Name} to '{fk.ReferencedTable}' is {string.Join(" and ", actions)}: InnoDB runs that on the rows of '{original.Name}' without firing triggers, " +
+                $"so rows that a delete or key update of '{fk.ReferencedTable}' changes during the swap would never reach Swap's change log, and the copy would swap them in as they were. " +
+                $"For the swap, change the key to RESTRICT or NO ACTION and put its actions back after (ALTER TABLE {D.Quote(original.Name)} DROP FOREIGN KEY {D.Quote(fk.Name)}, ADD CONSTRAINT {D.Quote(fk.Name)} FOREIGN KEY ... in a migration before and after this one), " +
+                $"or change the table with a plain ALTER TABLE while nothing deletes or updates rows of '{fk.ReferencedTable}'.";
+        }
+    }
+
+    /// <summary>
+    /// A child and its parent in one cut-over: the child's copy gets its key on the parent's
+    /// original, and the RENAME that moves the parent to its old name takes that key with it, so the
+    /// swapped-in child would point at the old parent and the key could not get its name back.
+    /// Each swapped alone is carried over correctly (its own keys, or its children's re-pointed).
+    /// </summary>
+    public override IEnumerable<string> TogetherRefusals(IReadOnlyList<TableSchema> originals)
+    {
+        foreach (var child in originals)
+        {
+            foreach (var fk in child.ForeignKeys)
+            {
+                if (string.Equals(fk.ReferencedTable, child.Name, StringComparison.Ordinal)
+                    || !originals.Any(o => string.Equals(o.Name, fk.ReferencedTable, StringComparison.Ordinal)))
+                    continue;
+                yield return $"the foreign key {child.Name}.{fk.Name} points at '{fk.ReferencedTable}', and Swap cannot carry a key between two tables of the same cut-over on MySQL/MariaDB " +
+                    $"(the child's copy would keep pointing at the parent's old table); swap '{fk.ReferencedTable}' and '{child.Name}' in separate swaps (two DoneUsingTablesAsync calls or two scripts). " +
+                    "In a '-- swap:online' SQL script, any other statement between their ALTER statements separates them.";
+            }
+        }
+    }
+
     /// <summary>The copy's temporary name for an original foreign key (names are per database).</summary>
     internal static string CopyForeignKeyName(string name) => SwapNames.For(name, 64).Copy;
 

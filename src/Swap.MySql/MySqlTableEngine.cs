@@ -55,6 +55,16 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         }
     }
 
+    /// <summary>
+    /// A FLOAT is read as a .NET float and bound back by its shortest text (0.1), which the server
+    /// compares with the stored single-precision value in double precision (0.10000000149011612):
+    /// no row matches. A DOUBLE comes back exactly.
+    /// </summary>
+    public override string? InexactKey(ColumnSchema column) =>
+        column.NativeType.StartsWith("float", StringComparison.OrdinalIgnoreCase)
+            ? "holds single-precision values, which the server compares with a bound key in double precision: a key read as 0.1 is stored as 0.10000000149011612 and matches no row when bound back, so the writes captured during the swap would never reach the copy (a DOUBLE key does not have this problem)"
+            : null;
+
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
         MySqlCopyBuilder.Build(D, original, target, names);
 

@@ -173,6 +173,7 @@ internal sealed class SwapOperation
         swap.Data.IndexesAfterCopy = swap.Online && !swap.InTransaction && afterCopy;
         swap.Data.IndexesAtFirstWrite = swap.Data.IndexesAfterCopy && atFirstWrite;
         await windows.RefuseTablesInWindowsAsync(swap.TableNames, swap.Data.RevertWindow is not null);
+        SwapPreflight.CheckTogether(engine, swap.Uses);
         foreach (var use in swap.Uses)
         {
             swap.Report(use.Original.Name, SwapPhase.Preflight);

@@ -36,7 +36,7 @@ internal static class SwapPreflight
         var original = use.Original;
         if (original.ChunkKey() is null)
             throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
-        var refusals = engine.Refusals(original, use.Model).Concat(TypeRefusals(engine, use.Model)).ToList();
+        var refusals = engine.Refusals(original, use.Model).Concat(engine.CaptureRefusals(original)).Concat(TypeRefusals(engine, use.Model)).ToList();
         if (use.Model is { } changed)
             refusals.AddRange(await engine.CopyRefusalsAsync(connection, transaction, original, changed, cancellationToken));
         refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));
@@ -137,6 +137,16 @@ internal static class SwapPreflight
         }
     }
 
+    /// <summary>What keeps these tables from being swapped together, checked before any of them is looked at alone.</summary>
+    public static void CheckTogether(TableEngine engine, IReadOnlyList<TableUse> uses)
+    {
+        if (uses.Count < 2)
+            return;
+        var refusals = engine.TogetherRefusals(uses.Select(u => u.Original).ToList()).ToList();
+        if (refusals.Count > 0)
+            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change {string.Join(" and ", uses.Select(u => $"'{u.Original.Name}'"))} together on {engine.Dialect.Engine}: " + string.Join(" ", refusals) + " Nothing was changed.");
+    }
+
     /// <summary>
     /// The chunks walk the table by its key, and every chunk's last key is saved in the journal: a
     /// key whose values .NET cannot hold (a PostgreSQL <c>numeric</c> beyond <c>decimal</c>'s
@@ -149,6 +159,16 @@ internal static class SwapPreflight
     {
         var d = engine.Dialect;
         var key = original.ChunkKey()!;
+        // A type whose values do not find their rows when bound back is refused whatever it holds now.
+        foreach (var k in key)
+        {
+            if (original.Column(k) is { } column && engine.InexactKey(column) is { } why)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column '{k}' ({column.NativeType}) {why}. Swap walks the table in chunks by its key and re-syncs each written row by its key. Nothing was changed. " + KeyValues.UnreadableAdvice);
+            }
+        }
         var columns = string.Join(", ", key.Select(d.Quote));
         foreach (var direction in new[] { "", " DESC" })
         {

@@ -94,6 +94,25 @@ internal abstract class TableEngine(SwapDatabase database)
     public abstract IEnumerable<string> Refusals(TableSchema original, DbTable? target);
 
     /// <summary>
+    /// Why this table cannot be copied while the application writes it, whatever the change: writes
+    /// the capture cannot see (MySQL/MariaDB foreign key actions fire no triggers). An instant
+    /// change copies no row, so only the copy's preflight asks; empty when nothing is in the way.
+    /// </summary>
+    public virtual IEnumerable<string> CaptureRefusals(TableSchema original) => [];
+
+    /// <summary>
+    /// Why these tables cannot be swapped together in one cut-over (each may be on its own); empty
+    /// when they can. Only the copy's preflight asks, before any table's own checks.
+    /// </summary>
+    public virtual IEnumerable<string> TogetherRefusals(IReadOnlyList<TableSchema> originals) => [];
+
+    /// <summary>
+    /// Why the values of this key column do not find their rows again when read and bound back as
+    /// parameters (the chunks, the journal and the applier all do that); null when they do.
+    /// </summary>
+    public virtual string? InexactKey(ColumnSchema column) => null;
+
+    /// <summary>
     /// Why a copy of this table cannot take these changes, where the same change made instantly
     /// could (an instant rename updates what the copy's cut-over would have to re-create); only the
     /// copy's preflight asks, so the change is not sent to the copy for these reasons. May write

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Swap.Data;
 using Swap.IntegrationTests.Infrastructure;
 
@@ -20,7 +21,7 @@ public class MySqlForeignKeyTests
         await target.ExecuteAsync("CREATE TABLE owners (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL) ENGINE=InnoDB");
         await target.ExecuteAsync("INSERT INTO owners (id, name) SELECT seq, CONCAT('o', seq) FROM seq_1_to_50");
         await EngineKit.CreateItemsAsync(target, rows);
-        await target.ExecuteAsync("ALTER TABLE items ADD COLUMN owner_id BIGINT NULL, ADD CONSTRAINT fk_items_owner FOREIGN KEY (owner_id) REFERENCES owners (id) ON DELETE SET NULL");
+        await target.ExecuteAsync("ALTER TABLE items ADD COLUMN owner_id BIGINT NULL, ADD CONSTRAINT fk_items_owner FOREIGN KEY (owner_id) REFERENCES owners (id)");
         await target.ExecuteAsync("UPDATE items SET owner_id = id % 50 + 1");
         await target.ExecuteAsync("""
             CREATE TABLE notes (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, item_id BIGINT NOT NULL,
@@ -81,8 +82,142 @@ public class MySqlForeignKeyTests
         var noted = Convert.ToInt64(await target.ScalarAsync("SELECT item_id FROM notes ORDER BY id LIMIT 1"));
         await target.ExecuteAsync("DELETE FROM items WHERE id = @id", new { id = noted });
         Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM notes WHERE item_id = @id", new { id = noted })));
-        await target.ExecuteAsync("DELETE FROM owners WHERE id = 7");
-        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE owner_id = 7")));
+        await Assert.ThrowsAnyAsync<DbException>(() => target.ExecuteAsync("DELETE FROM owners WHERE id = 7"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>
+    /// InnoDB runs a foreign key's CASCADE / SET NULL / SET DEFAULT actions without firing triggers:
+    /// rows of the swapped table that a change of the parent deletes or updates during the swap
+    /// would never reach the change log, and the copy would swap them in as they were. Refused
+    /// before anything is written, naming the key, the parent and what to do.
+    /// </summary>
+    [Theory]
+    [InlineData("ON DELETE CASCADE", "ON DELETE CASCADE")]
+    [InlineData("ON DELETE SET NULL", "ON DELETE SET NULL")]
+    [InlineData("ON UPDATE CASCADE", "ON UPDATE CASCADE")]
+    [InlineData("ON DELETE RESTRICT ON UPDATE SET NULL", "ON UPDATE SET NULL")]
+    public async Task A_table_whose_own_foreign_key_acts_on_its_rows_is_refused_before_anything_is_written(string actions, string named)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await CreateCustomersAndOrdersAsync(target, actions);
+        target.Sql("20261201000000_orders_n", "-- swap:online\nALTER TABLE orders MODIFY COLUMN n BIGINT NOT NULL;\n");
+        var before = await SnapshotAsync(target, "orders", "customers");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 7, run.ToString());
+        Assert.Contains($"Its foreign key fk_orders_customer to 'customers' is {named}", run.Err, StringComparison.Ordinal);
+        Assert.Contains("without firing triggers", run.Err, StringComparison.Ordinal);
+        Assert.Contains("change the key to RESTRICT or NO ACTION and put its actions back after", run.Err, StringComparison.Ordinal);
+        Assert.Contains("plain ALTER TABLE while nothing deletes or updates rows of 'customers'", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync(target, "orders", "customers"));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>An instant change copies no row, so the same table's instant column add is not refused.</summary>
+    [Fact]
+    public async Task An_instant_change_of_a_table_whose_foreign_key_cascades_runs()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await CreateCustomersAndOrdersAsync(target, "ON DELETE CASCADE");
+        target.Sql("20261201000000_orders_note", "-- swap:online\nALTER TABLE orders ADD COLUMN note VARCHAR(10) NULL;\n");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["20261201000000_orders_note"], await target.HistoryIdsAsync());
+        Assert.Equal(500, await target.CountAsync("orders", "note IS NULL"));
+        await target.ExecuteAsync("DELETE FROM customers WHERE id = 3");
+        Assert.Equal(0, await target.CountAsync("orders", "customer_id = 3"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>
+    /// A parent and its child in one swap: the child's copy would keep its key on the old parent
+    /// (InnoDB follows the parent's RENAME to its old name), and the cut-over could not give the
+    /// key its name back. Refused before anything is written; two swaps do it.
+    /// </summary>
+    [Theory]
+    [InlineData("sql")]
+    [InlineData("csharp")]
+    public async Task A_parent_and_its_child_in_one_swap_are_refused_and_two_swaps_change_them(string form)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE parent (id BIGINT NOT NULL PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("CREATE TABLE child (id BIGINT NOT NULL PRIMARY KEY, parent_id BIGINT NOT NULL, n INT NOT NULL, CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO parent (id, n) SELECT seq, seq FROM seq_1_to_100");
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) SELECT seq, seq % 100 + 1, seq FROM seq_1_to_300");
+        if (form == "sql")
+            target.Sql("20261201000000_widen", "-- swap:online\nALTER TABLE parent MODIFY COLUMN n BIGINT NOT NULL;\nALTER TABLE child MODIFY COLUMN n BIGINT NOT NULL;\n");
+        else
+            target.CSharp("20261201000000_Widen", WidenScript("await db.DoneUsingTablesAsync(\"parent\", \"child\");"));
+        var before = await SnapshotAsync(target, "parent", "child");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 7, run.ToString());
+        Assert.Contains("Swap cannot change 'parent' and 'child' together on MySql: the foreign key child.fk_child_parent points at 'parent'", run.Err, StringComparison.Ordinal);
+        Assert.Contains("swap 'parent' and 'child' in separate swaps (two DoneUsingTablesAsync calls or two scripts)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync(target, "parent", "child"));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1000, 5, 0)");
+        await Assert.ThrowsAnyAsync<DbException>(() => target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1001, 999, 0)"));
+
+        // What the message says to do: the same change in two swaps.
+        if (form == "sql")
+            target.Sql("20261201000000_widen", "-- swap:online\nALTER TABLE parent MODIFY COLUMN n BIGINT NOT NULL;\nSELECT 1;\nALTER TABLE child MODIFY COLUMN n BIGINT NOT NULL;\n");
+        else
+            target.CSharp("20261201000000_Widen", WidenScript("await db.DoneUsingTablesAsync(\"parent\");\n        await db.DoneUsingTablesAsync(\"child\");"));
+        var again = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(["bigint", "bigint"], await target.ColumnAsync("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'n' ORDER BY TABLE_NAME"));
+        Assert.Equal(["child.fk_child_parent -> parent"], (await target.QueryAsync("SELECT TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"))
+            .Select(r => $"{r.String("TABLE_NAME")}.{r.String("CONSTRAINT_NAME")} -> {r.String("REFERENCED_TABLE_NAME")}"));
+        Assert.Equal(301, await target.CountAsync("child"));
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1002, 7, 0)");
+        await Assert.ThrowsAnyAsync<DbException>(() => target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (1003, 999, 0)"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    private static string WidenScript(string done) => $$"""
+        using Swap.Engine;
+        public sealed class Widen : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var parent = await db.UseTableForAlterAsync("parent");
+                var child = await db.UseTableForAlterAsync("child");
+                parent.GetColumn("n").SetType(ColumnType.BigInt);
+                child.GetColumn("n").SetType(ColumnType.BigInt);
+                {{done}}
+            }
+        }
+        """;
+
+    private static async Task CreateCustomersAndOrdersAsync(TestTarget target, string actions)
+    {
+        await target.ExecuteAsync("CREATE TABLE customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO customers (id, name) SELECT seq, CONCAT('c', seq) FROM seq_1_to_10");
+        await target.ExecuteAsync($"CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, customer_id BIGINT NULL, n INT NOT NULL, CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id) {actions}) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO orders (id, customer_id, n) SELECT seq, seq % 10 + 1, seq FROM seq_1_to_500");
+    }
+
+    /// <summary>Each table's definition, row count and content checksum.</summary>
+    internal static async Task<List<string>> SnapshotAsync(TestTarget target, params string[] tables)
+    {
+        var parts = new List<string>();
+        foreach (var table in tables)
+        {
+            parts.Add(Convert.ToString((await target.QueryAsync($"SHOW CREATE TABLE `{table}`"))[0][1], CultureInfo.InvariantCulture)!);
+            parts.Add(Convert.ToString((await target.QueryAsync($"CHECKSUM TABLE `{table}` EXTENDED"))[0][1], CultureInfo.InvariantCulture)!);
+            parts.Add((await target.CountAsync($"`{table}`")).ToString(CultureInfo.InvariantCulture));
+        }
+        parts.AddRange((await target.QueryAsync("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME"))
+            .Select(r => $"{r.String("TRIGGER_NAME")} ON {r.String("EVENT_OBJECT_TABLE")}: {r.String("ACTION_STATEMENT")}"));
+        return parts;
     }
 }

@@ -87,4 +87,81 @@ public class MySqlTriggerTests
         Assert.Null(rows[5003].Flag);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    /// <summary>
+    /// MySQL/MariaDB do not rewrite a trigger's body when a column is renamed or dropped in place:
+    /// an instant change of a column a trigger names would leave every insert (or delete) failing
+    /// with 1054 Unknown column. The change goes to the copy's check instead, which refuses it
+    /// before anything is changed, as it does for the copy (naming the first trigger it checks:
+    /// both use the column, and the delete trigger comes first).
+    /// </summary>
+    [Theory]
+    [InlineData("sql-rename", "t2_bd")]
+    [InlineData("csharp-rename", "t2_bd")]
+    [InlineData("csharp-drop", "t2_bd")]
+    public async Task An_instant_rename_or_drop_of_a_column_a_trigger_uses_is_refused_before_anything_is_written(string form, string trigger)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await CreateT2Async(target);
+        if (form == "sql-rename")
+            target.Sql("20261201000000_t2", "-- swap:online\nALTER TABLE t2 RENAME COLUMN qty TO quantity;\n");
+        else
+            target.CSharp("20261201000000_T2", T2Script(form == "csharp-rename" ? "t2.RenameColumn(\"qty\", \"quantity\");" : "t2.DropColumn(\"qty\");"));
+        var before = await MySqlForeignKeyTests.SnapshotAsync(target, "t2", "items_log");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 7, run.ToString());
+        Assert.True(run.Err.Contains($"its trigger '{trigger}' cannot be recreated on the new table", StringComparison.Ordinal), run.ToString());
+        Assert.Contains("Unknown column 'qty'", run.Err, StringComparison.Ordinal);
+        Assert.Contains("Change or drop the trigger first", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await MySqlForeignKeyTests.SnapshotAsync(target, "t2", "items_log"));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        // The application's writes still work, and the triggers still fire.
+        await target.ExecuteAsync("INSERT INTO t2 (id, qty) VALUES (100, 7)");
+        await target.ExecuteAsync("DELETE FROM t2 WHERE id = 1");
+        Assert.Equal(["100:7", "1:1"], await target.ColumnAsync("SELECT CONCAT(item, ':', q) FROM items_log ORDER BY id"));
+    }
+
+    /// <summary>A column no trigger names is still renamed instantly, and the triggers keep working.</summary>
+    [Fact]
+    public async Task An_instant_rename_of_a_column_no_trigger_uses_stays_instant()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await CreateT2Async(target);
+        target.Sql("20261201000000_t2", "-- swap:online\nALTER TABLE t2 RENAME COLUMN note TO remark;\n");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var options = new MigratorOptions();
+        options.Sources.Add(MigrationSource.Folder(Path.Combine(target.Folder, "migrations")));
+        Assert.StartsWith("t2: instant: ", (await new Migrator(target.Database(), options).StatusAsync()).Scripts.Single().Methods.Single(), StringComparison.Ordinal);
+        await target.ExecuteAsync("INSERT INTO t2 (id, qty, remark) VALUES (100, 7, 'x')");
+        Assert.Equal(["100:7"], await target.ColumnAsync("SELECT CONCAT(item, ':', q) FROM items_log ORDER BY id"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    private static async Task CreateT2Async(TestTarget target)
+    {
+        await target.ExecuteAsync("CREATE TABLE t2 (id BIGINT NOT NULL PRIMARY KEY, qty INT NOT NULL, note VARCHAR(10) NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO t2 (id, qty) SELECT seq, seq FROM seq_1_to_50");
+        await target.ExecuteAsync("CREATE TABLE items_log (id INT AUTO_INCREMENT PRIMARY KEY, item BIGINT NOT NULL, q INT NOT NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("CREATE TRIGGER t2_bi BEFORE INSERT ON t2 FOR EACH ROW INSERT INTO items_log (item, q) VALUES (NEW.id, NEW.qty)");
+        await target.ExecuteAsync("CREATE TRIGGER t2_bd BEFORE DELETE ON t2 FOR EACH ROW INSERT INTO items_log (item, q) VALUES (OLD.id, OLD.qty)");
+    }
+
+    private static string T2Script(string change) => $$"""
+        public sealed class T2 : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var t2 = await db.UseTableForAlterAsync("t2");
+                {{change}}
+                await db.DoneUsingTablesAsync("t2");
+            }
+        }
+        """;
 }
+
