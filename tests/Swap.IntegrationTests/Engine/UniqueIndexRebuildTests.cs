@@ -1,0 +1,48 @@
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// Under writes, PostgreSQL builds the copy's secondary indexes after its key with the change log
+/// applied down to less than a batch. A unique value the application moved between rows can then
+/// still be in the copy twice (one row re-synced, the other still in the log): the unique index's
+/// build fails, the applier catches up, and the build is repeated.
+/// </summary>
+public class UniqueIndexRebuildTests
+{
+    [Fact]
+    public async Task A_unique_index_that_meets_a_duplicate_left_by_the_backlog_is_built_again_after_the_applier_catches_up()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target, EngineKit.SwapScript.Replace("items.AddIndex(DbIndex.Create(\"flag\"));", "items.AddIndex(DbIndex.Unique(\"v\"));", StringComparison.Ordinal));
+        var reports = 0;
+
+        var result = await EngineKit.Migrator(target, o => o.OnProgress = p =>
+        {
+            if (p.Phase != SwapPhase.BuildingIndexes)
+                return;
+            reports++;
+            if (reports == 1)
+            {
+                // Before the key's build: a write of the application, applied after it (so the secondary builds run one after the other, on the swap's connection).
+                target.ExecuteAsync("UPDATE items SET n = n + 1 WHERE id = 10").GetAwaiter().GetResult();
+            }
+            else if (reports == 2)
+            {
+                // Before the secondary builds: row 1 of the copy holds row 2's value, as if the application had moved it and only row 2 had been re-synced; row 1 is still in the log.
+                target.ExecuteAsync("UPDATE _items_swap_new SET v = 'v2' WHERE id = 1").GetAwaiter().GetResult();
+                target.ExecuteAsync("INSERT INTO _items_swap_log (op, k0) VALUES ('u', 1)").GetAwaiter().GetResult();
+            }
+        }).UpAsync();
+
+        Assert.True(reports >= 3, $"the secondary build was reported {reports} time(s); a repeated build reports again");
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        var rows = await EngineKit.ReadItemsAsync(target);
+        Assert.Equal(2000, rows.Count);
+        Assert.Equal("v1", rows.Single(r => r.Id == 1).V);
+        Assert.Equal(1L, rows.Single(r => r.Id == 10).N);
+        Assert.Equal("u", await target.ScalarAsync("SELECT CASE WHEN indisunique THEN 'u' ELSE '-' END FROM pg_index WHERE indrelid = 'items'::regclass AND indkey::text = (SELECT attnum::text FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'v')"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
