@@ -54,6 +54,8 @@ public sealed partial class PostgresDatabase
                 _ => "",
             };
             var where = pg.Position > 0 ? $" (at character {pg.Position})" : "";
+            if (pg.SqlState == PostgresErrorCodes.InsufficientPrivilege && cannotCreate is not null && pg.MessageText.Contains("schema", StringComparison.OrdinalIgnoreCase))
+                return new SwapException(SwapErrorKind.Refused, $"{context} failed: {pg.SqlState}: {pg.MessageText}.{cannotCreate}", error) { SqlState = pg.SqlState };
             return new SwapException(SwapErrorKind.Failure, $"{context} failed: {pg.SqlState}: {pg.MessageText}{where}.{hint}", error)
             {
                 SqlState = pg.SqlState,

@@ -97,10 +97,23 @@ public sealed partial class PostgresDatabase : SwapDatabase
                 SwapErrorKind.Connection,
                 $"Could not connect to {DisplayName}: the schema '{Schema}' does not exist in the database '{Database}'. Create it with CREATE SCHEMA, or fix the schema in the URL.");
         }
+        var rights = await connection.QueryAsync("SELECT current_user AS u, has_schema_privilege(@schema, 'USAGE') AS can_use, has_schema_privilege(@schema, 'CREATE') AS can_create", new { schema = Schema }, null, cancellationToken);
+        var user = rights[0].String("u")!;
+        if (!rights[0].Bool("can_use"))
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"The user \"{user}\" may not use the schema '{Schema}' of {DisplayName} (no USAGE privilege), so Swap can read and create nothing there. Grant it: GRANT USAGE, CREATE ON SCHEMA {Dialect.Quote(Schema)} TO {Dialect.Quote(user)};");
+        }
+        if (!rights[0].Bool("can_create"))
+            cannotCreate = $" The user \"{user}\" may not create tables in the schema '{Schema}' (Swap keeps its history, journal and lock there, and makes copies and change logs there). Grant it: GRANT USAGE, CREATE ON SCHEMA {Dialect.Quote(Schema)} TO {Dialect.Quote(user)};";
         schemaExists = true;
     }
 
     private bool schemaExists;
+
+    /// <summary>Set on the first connection when the user lacks CREATE on the schema: the advice a refused CREATE gets.</summary>
+    private string? cannotCreate;
 
     /// <summary>Sets the session's <c>lock_timeout</c> to <paramref name="timeout"/> in milliseconds.</summary>
     public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>

@@ -125,6 +125,26 @@ public class LeastPrivilegeTests
         await AssertUntouchedAsync(target, 300);
     }
 
+    [Theory]
+    [InlineData("USAGE, CREATE", "may not use the schema")]
+    [InlineData("CREATE", "may not create tables in the schema")]
+    public async Task Postgres_a_user_without_usage_or_create_on_the_schema_is_refused_with_the_grant(string revoked, string expected)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await using var user = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync($"REVOKE {revoked} ON SCHEMA \"{target.Name}\" FROM \"{user.Name}\"");
+        EngineKit.WriteSwapScript(target);
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, database: user.Database()).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains($"The user \"{user.Name}\" {expected} '{target.Name}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"GRANT USAGE, CREATE ON SCHEMA \"{target.Name}\" TO \"{user.Name}\";", e.Message, StringComparison.Ordinal);
+        await AssertUntouchedAsync(target, 300);
+        Assert.False(await target.Database().TableExistsAsync(await target.OpenAsync(), "swap_history", default));
+    }
+
     private static async Task AssertUntouchedAsync(TestTarget target, int rows)
     {
         Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.Contains("_swap_", StringComparison.Ordinal));
