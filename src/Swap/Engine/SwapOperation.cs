@@ -63,12 +63,25 @@ internal sealed class SwapOperation
         swap.Specs = await BuildSpecsAsync();
         await RecoverAsync();
 
-        while (Stage < SwapStage.OldDropped)
+        try
         {
-            var before = Stage;
-            await StepAsync(before);
-            if (Stage <= before)
-                throw new InvalidOperationException($"The swap's step after '{before.Name()}' recorded no later stage ('{Stage.Name()}').");
+            while (Stage < SwapStage.OldDropped)
+            {
+                var before = Stage;
+                await StepAsync(before);
+                if (Stage <= before)
+                    throw new InvalidOperationException($"The swap's step after '{before.Name()}' recorded no later stage ('{Stage.Name()}').");
+            }
+        }
+        catch (SwapException e) when (e.Kind == SwapErrorKind.Failure && !e.IsTransient && swap.Online && !swap.InTransaction && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
+        {
+            // A failure between capture and the cut-over leaves capture working for the application's
+            // writes: say so, and the two ways out.
+            throw new SwapException(
+                e.Kind,
+                e.Message.TrimEnd() + $" The original is in place; capture stays on {swap.Tables} and logs every write until 'swap up' finishes the swap (fix the cause first; it resumes where it stopped) or 'swap cleanup --script {swap.ScriptId}' removes the copy, capture and change log.",
+                e)
+            { ServerCode = e.ServerCode, SqlState = e.SqlState, ScriptId = e.ScriptId ?? swap.ScriptId };
         }
         swap.Run.Listener?.LogApplied(swap.ScriptId, swap.Applier.Applied);
         foreach (var spec in swap.Specs)

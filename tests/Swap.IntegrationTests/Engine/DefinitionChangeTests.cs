@@ -84,4 +84,33 @@ public class DefinitionChangeTests
         Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items")));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Fact]
+    public async Task A_failure_during_the_copy_says_capture_stays_and_how_to_finish_or_remove_it()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target, EngineKit.SwapScript.Replace("items.GetColumn(\"v\").SetDefault(\"none\");", "items.GetColumn(\"v\").NotNull();", StringComparison.Ordinal));
+        var wrote = false;
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.OnProgress = p =>
+        {
+            if (p.Phase != SwapPhase.Copying || wrote)
+                return;
+            wrote = true;
+            // A NULL the preflight could not see: the row is copied after it, and the copy refuses it.
+            target.ExecuteAsync("UPDATE items SET v = NULL WHERE id = 1999").GetAwaiter().GetResult();
+        }).UpAsync());
+
+        Assert.True(wrote);
+        Assert.Equal(SwapErrorKind.Failure, failure.Kind);
+        Assert.Equal("23502", failure.SqlState);
+        Assert.Contains("capture stays on items and logs every write until 'swap up' finishes the swap", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("'swap cleanup --script MigrateItems' removes the copy, capture and change log", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("function _items_swap_fn", await EngineKit.LeftoversAsync(target));
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(2000, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
+    }
 }
