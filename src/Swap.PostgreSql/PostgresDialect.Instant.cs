@@ -35,6 +35,23 @@ internal sealed partial class PostgresDialect
         return widens ? $"ALTER COLUMN {Quote(column.OriginalName!)} TYPE {TypeSql(type)}" : null;
     }
 
+    /// <summary>
+    /// PostgreSQL refuses to drop a column a view reads (2BP01). Such a change goes to the copy,
+    /// whose check refuses it before anything is written and says what to do.
+    /// </summary>
+    private static string? ViewUsingDroppedColumn(TableDiff diff)
+    {
+        foreach (var view in System.Text.Json.JsonSerializer.Deserialize<List<string[]>>(diff.Original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
+        {
+            if (view.Length < 3)
+                continue;
+            var reads = System.Text.Json.JsonSerializer.Deserialize<List<string>>(view[2]) ?? [];
+            if (diff.Dropped.FirstOrDefault(d => reads.Contains(d.Name, StringComparer.Ordinal)) is { } dropped)
+                return $"the view {view[0]} reads the column {dropped.Name}, which PostgreSQL will not drop under it; the copy checks the views first";
+        }
+        return null;
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^character varying(?:\((\d+)\))?$")]
     private static partial System.Text.RegularExpressions.Regex Varchar();
 
@@ -42,6 +59,8 @@ internal sealed partial class PostgresDialect
     {
         if (diff.NeedsCopy is { } why)
             return ChangePlan.Copy(why);
+        if (ViewUsingDroppedColumn(diff) is { } used)
+            return ChangePlan.Copy(used);
         var t = Quote(diff.Original.Name);
         var lastOriginal = diff.Original.Columns.Count == 0 ? null : diff.Target.Columns.LastOrDefault(c => c.OriginalName is not null)?.Name;
         var clauses = new List<string>();
