@@ -82,10 +82,18 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     public override Task AfterSwapAsync(DbConnection connection, SwapSpec spec, OnlineSwapOptions options, TimeProvider time, CancellationToken cancellationToken) =>
         triggers.RestoreNamesAsync(connection, spec, options, time, cancellationToken);
 
-    public override string SameValue(string original, string copy, ColumnMapping mapping) =>
-        MySqlColumnText.IsText(mapping.CopyType) || mapping.CopyType.StartsWith("json", StringComparison.OrdinalIgnoreCase)
-            ? $"BINARY {original} <=> BINARY {copy}"
-            : $"{original} <=> {copy}";
+    public override string SameValue(string original, string copy, ColumnMapping mapping)
+    {
+        if (MySqlColumnText.IsText(mapping.CopyType) || mapping.CopyType.StartsWith("json", StringComparison.OrdinalIgnoreCase))
+            return $"BINARY {original} <=> BINARY {copy}";
+        // A DECIMAL of fewer places rounds what is stored in it: the original's value is compared rounded the same way.
+        if (DecimalType().Match(mapping.CopyType) is { Success: true } d)
+            return $"CAST({original} AS DECIMAL({d.Groups[1].Value},{d.Groups[2].Value})) <=> {copy}";
+        return $"{original} <=> {copy}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^decimal\((\d+),(\d+)\)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DecimalType();
 
     /// <summary>
     /// A plain consistent read of the original: the chunk's transaction is READ COMMITTED (set

@@ -1,0 +1,38 @@
+using Swap.IntegrationTests.Infrastructure;
+
+namespace Swap.IntegrationTests.Engine;
+
+/// <summary>
+/// A DECIMAL of fewer places rounds the values stored in it, as a native ALTER does; verification
+/// compares the original's values rounded the same way, so the swap goes through.
+/// </summary>
+public class MySqlNarrowingTests
+{
+    [Fact]
+    public async Task A_decimal_of_fewer_places_takes_the_rounded_values_and_verifies()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE p (id INT PRIMARY KEY, price DECIMAL(10,4) NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO p VALUES (1, 9.9999), (2, 1.2345), (3, -0.0050), (4, NULL)");
+        target.WriteFile(Path.Combine("migrations", "20260101000000_NarrowPrice.cs"), """
+            public sealed class NarrowPrice : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var p = await db.UseTableForAlterAsync("p");
+                    p.GetColumn("price").SetType(ColumnType.Decimal(10, 2));
+                    p.ForceCopy();
+                    await db.DoneUsingTablesAsync("p");
+                }
+            }
+            """);
+
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["NarrowPrice"], result.Applied.Select(a => a.Id));
+        var rows = await target.QueryAsync("SELECT id, CAST(price AS CHAR) AS price FROM p ORDER BY id");
+        Assert.Equal(["1 10.00", "2 1.23", "3 -0.01", "4 "], rows.Select(r => $"{r.Int64("id")} {r.String("price")}").ToList());
+        Assert.Equal("decimal(10,2)", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'p' AND COLUMN_NAME = 'price'"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+}
