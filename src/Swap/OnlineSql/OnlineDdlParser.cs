@@ -27,6 +27,8 @@ internal sealed class OnlineDdlParser
 
     private readonly List<SqlToken> t;
     private int p;
+    private string? primaryKeyDropped;
+    private bool primaryKeyAdded;
 
     private OnlineDdlParser(List<SqlToken> tokens) => t = tokens;
 
@@ -70,6 +72,10 @@ internal sealed class OnlineDdlParser
         while (Accept(','));
         if (p < t.Count)
             throw Refuse(Text(p, t.Count), "is not understood after the last clause");
+        // DROP PRIMARY KEY is the first half of replacing the key: ADD PRIMARY KEY (...) in the same
+        // statement sets the new one (SetPrimaryKey replaces the old), in either order.
+        if (primaryKeyDropped is { } dropped && !primaryKeyAdded)
+            throw Refuse(dropped, "drops the primary key; an online swap needs a key. Replace it in the same statement with ADD PRIMARY KEY (...)");
         return edits;
     }
 
@@ -89,6 +95,7 @@ internal sealed class OnlineDdlParser
             {
                 Expect("KEY", start);
                 var columns = ColumnList();
+                primaryKeyAdded = true;
                 return table => table.SetPrimaryKey([.. columns.Select(c => c.Name)]);
             }
             if (Accept("CONSTRAINT"))
@@ -106,6 +113,7 @@ internal sealed class OnlineDdlParser
                 {
                     Expect("KEY", start);
                     var columns = ColumnList();
+                    primaryKeyAdded = true;
                     return table => table.SetPrimaryKey([.. columns.Select(c => c.Name)]);
                 }
                 throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "adds a kind of constraint Swap does not run online (it runs UNIQUE, PRIMARY KEY and FOREIGN KEY); use a C# script, or run it without '-- swap:online'");
@@ -141,8 +149,12 @@ internal sealed class OnlineDdlParser
                         table.DropForeignKey(name);
                 };
             }
-            if (Peek("PRIMARY"))
-                throw Refuse(Text(start, p + 2), "drops the primary key; an online swap needs a key. Replace it in the same statement with ADD PRIMARY KEY (...)");
+            if (Accept("PRIMARY"))
+            {
+                Expect("KEY", start);
+                primaryKeyDropped = Text(start, p);
+                return _ => { };
+            }
             _ = Accept("COLUMN");
             if (Peek("IF"))
                 throw Refuse(Text(start, p + 2), "uses IF EXISTS, which an online change cannot honour halfway; remove it");

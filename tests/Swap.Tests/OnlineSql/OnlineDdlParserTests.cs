@@ -12,6 +12,8 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE users RENAME COLUMN a TO b, ADD INDEX idx_email (email), ADD UNIQUE KEY uq_nick (nick(10)), DROP INDEX idx_old", "users", new[] { "RENAME COLUMN a TO b", "ADD INDEX idx_email(email)", "ADD UNIQUE KEY uq_nick(nick(10))", "DROP INDEX idx_old" })]
     [InlineData("ALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE NO ACTION", "orders", new[] { "ADD CONSTRAINT fk_user FOREIGN KEY(user_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE NO ACTION" })]
     [InlineData("ALTER TABLE t ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now(), ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5", "t", new[] { "ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now()", "ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5" })]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, code)", "t", new[] { "DROP PRIMARY KEY", "ADD PRIMARY KEY(id, code)" })]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (id, code), DROP PRIMARY KEY", "t", new[] { "ADD CONSTRAINT pk PRIMARY KEY(id, code)", "DROP PRIMARY KEY" })]
     public void Alter_table_clauses_become_one_edit_each(string sql, string table, string[] clauses)
     {
         var edits = OnlineDdlParser.Parse(sql)!;
@@ -46,6 +48,7 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t RENAME TO u", "'RENAME TO u' renames something other than a column")]
     [InlineData("ALTER TABLE t ALTER COLUMN a TYPE int USING a::int", "converts with USING")]
     [InlineData("ALTER TABLE t DROP PRIMARY KEY", "'DROP PRIMARY KEY' drops the primary key")]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE (id)", "'DROP PRIMARY KEY' drops the primary key")]
     [InlineData("ALTER TABLE s.t ADD COLUMN x INT", "'s.t' is qualified with a schema")]
     [InlineData("ALTER TABLE t ENGINE=InnoDB", "'ENGINE =' is not a clause Swap runs online")]
     [InlineData("CREATE INDEX i ON t (lower(email))", "indexes an expression")]
