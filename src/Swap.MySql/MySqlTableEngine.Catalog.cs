@@ -20,8 +20,24 @@ internal sealed partial class MySqlTableEngine
         $"SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT, DEFINER, SQL_MODE FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @t AND INSTR(TRIGGER_NAME, '{SwapNames.Marker}') = 0 ORDER BY TRIGGER_NAME",
     ];
 
-    /// <summary>Without the next AUTO_INCREMENT value, which every insert moves.</summary>
-    public override string NormalizeDefinition(string definition) => AutoIncrementOption().Replace(definition, "");
+    /// <summary>
+    /// Without the next AUTO_INCREMENT value, which every insert moves, and with the foreign keys in
+    /// name order: the cut-over of a table they point at drops and adds them again, which changes
+    /// only where the server prints them.
+    /// </summary>
+    public override string NormalizeDefinition(string definition)
+    {
+        var lines = AutoIncrementOption().Replace(definition, "").Split('\n');
+        // RESTRICT, NO ACTION and no action at all are one rule in InnoDB; a key pointed at a swapped table comes back with them spelled out.
+        var keys = lines.Where(IsForeignKeyLine).Select(l => DefaultKeyRule().Replace(l.TrimEnd(','), "")).Order(StringComparer.Ordinal).ToList();
+        return string.Join('\n', lines.Select(l => IsForeignKeyLine(l) ? "" : l)) + "\n" + string.Join('\n', keys);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(" ON (?:DELETE|UPDATE) (?:RESTRICT|NO ACTION)")]
+    private static partial System.Text.RegularExpressions.Regex DefaultKeyRule();
+
+    private static bool IsForeignKeyLine(string line) =>
+        line.TrimStart().StartsWith("CONSTRAINT ", StringComparison.Ordinal) && line.Contains(" FOREIGN KEY ", StringComparison.Ordinal);
 
     [System.Text.RegularExpressions.GeneratedRegex(@" AUTO_INCREMENT=\d+")]
     private static partial System.Text.RegularExpressions.Regex AutoIncrementOption();

@@ -153,7 +153,7 @@ public sealed partial class MigrationContext
             var recorded = session.RecordedSchema(name);
             // The definition's fingerprint before the schema is read: a change in between shows at the cut-over.
             if (recorded is null)
-                definition = await TableDefinition.FingerprintAsync(engine, session.Connection, session.Transaction, name, CancellationToken);
+                definition = await TableDefinition.TryFingerprintAsync(engine, session.Connection, session.Transaction, name, CancellationToken);
             original = recorded
                 ?? await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
                 ?? throw MissingTable(name);
@@ -173,7 +173,7 @@ public sealed partial class MigrationContext
                 name + "|sql",
                 async tx =>
                 {
-                    definition = await TableDefinition.FingerprintAsync(engine, session.Connection, tx, name, CancellationToken);
+                    definition = await TableDefinition.TryFingerprintAsync(engine, session.Connection, tx, name, CancellationToken);
                     var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
                     if (schema.ChunkKey() is null)
                         throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);

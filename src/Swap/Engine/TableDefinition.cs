@@ -15,6 +15,22 @@ namespace Swap.Engine;
 /// </summary>
 internal static class TableDefinition
 {
+    /// <summary>
+    /// The fingerprint before the table's schema is first read, or null when it cannot be taken (a
+    /// missing table: the schema read that follows says so in its own words).
+    /// </summary>
+    public static async Task<string?> TryFingerprintAsync(TableEngine engine, DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FingerprintAsync(engine, connection, transaction, table, cancellationToken);
+        }
+        catch (Exception e) when (engine.Database.IsDatabaseError(e) && !engine.Database.IsConnectionLost(e))
+        {
+            return null;
+        }
+    }
+
     /// <summary>The fingerprint of <paramref name="table"/>'s definition now; null where the engine has no definition queries.</summary>
     public static async Task<string?> FingerprintAsync(TableEngine engine, DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {

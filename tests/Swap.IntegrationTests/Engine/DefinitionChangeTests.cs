@@ -113,4 +113,40 @@ public class DefinitionChangeTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Equal(2000, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
     }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_child_whose_key_the_parents_cut_over_pointed_again_is_not_taken_for_changed(DatabaseEngine engine)
+    {
+        // The parent's cut-over re-adds (PostgreSQL) or re-points (MySQL) the child's foreign key;
+        // the child, read before that, must still swap.
+        await using var target = await TestTarget.CreateAsync(engine);
+        var (big, table) = engine switch { DatabaseEngine.Sqlite => ("INTEGER", ""), DatabaseEngine.MySql => ("BIGINT", " ENGINE=InnoDB"), _ => ("BIGINT", "") };
+        await target.ExecuteAsync($"CREATE TABLE parent (id {big} NOT NULL PRIMARY KEY, n INT NOT NULL){table}");
+        await target.ExecuteAsync($"CREATE TABLE child (id {big} NOT NULL PRIMARY KEY, parent_id {big} NOT NULL, n INT NOT NULL, CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id)){table}");
+        await target.ExecuteAsync("INSERT INTO parent (id, n) VALUES (1, 1), (2, 2)");
+        await target.ExecuteAsync("INSERT INTO child (id, parent_id, n) VALUES (10, 1, 1), (11, 2, 2)");
+        target.WriteFile(Path.Combine("migrations", "20260101000000_Fill.cs"), """
+            public sealed class Fill : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var parent = await db.UseTableForAlterAsync("parent");
+                    var child = await db.UseTableForAlterAsync("child");
+                    parent.AddColumn(DbColumn.Int("m").FillWith("n * 2"));
+                    child.AddColumn(DbColumn.Int("m").FillWith("n * 3"));
+                    await db.DoneUsingTablesAsync("parent");
+                    await db.DoneUsingTablesAsync("child");
+                }
+            }
+            """);
+
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["Fill"], result.Applied.Select(a => a.Id));
+        Assert.Equal(6L, Convert.ToInt64(await target.ScalarAsync("SELECT m FROM child WHERE id = 11")));
+        Assert.Equal(4L, Convert.ToInt64(await target.ScalarAsync("SELECT m FROM parent WHERE id = 2")));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO child (id, parent_id, n, m) VALUES (12, 99, 0, 0)"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
