@@ -95,8 +95,8 @@ public class ConnectionCases
         {
             var s = TestServers.Postgres;
             var run = await t.RunRawAsync(["--db", $"postgres://{role}:ro-pw-1@{s.Host}:{s.Port}/{s.Database}?schema={t.Target.Name}", "up"]);
-            AssertFails(run, 1, $"error: Taking the run lock on postgres://{role}:***@{s.Host}:{s.Port}/{s.Database}?schema={t.Target.Name} failed: 42501: permission denied for schema {t.Target.Name}");
-            Assert.EndsWith("The database user lacks a privilege this needs; grant it, or run as a user that has it.\n", run.Err, StringComparison.Ordinal);
+            AssertFails(run, 7, $"error: Taking the run lock on postgres://{role}:***@{s.Host}:{s.Port}/{s.Database}?schema={t.Target.Name} failed: 42501: permission denied for schema {t.Target.Name}");
+            Assert.EndsWith($"The user \"{role}\" may not create tables in the schema '{t.Target.Name}' (Swap keeps its history, journal and lock there, and makes copies and change logs there). Grant it: GRANT USAGE, CREATE ON SCHEMA \"{t.Target.Name}\" TO \"{role}\";\n", run.Err, StringComparison.Ordinal);
             await t.AssertUnchangedAsync();
         }
         finally
