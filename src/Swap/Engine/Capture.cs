@@ -7,7 +7,9 @@ namespace Swap.Engine;
 /// </summary>
 internal sealed class Capture(SwapContext swap)
 {
-    private readonly Polly.ResiliencePipeline lockRetry = LockRetry(swap);
+    /// <summary>The retries of a capture statement that could not take its lock in time (the cut-over's discipline), built once per swap.</summary>
+    private readonly Polly.ResiliencePipeline lockRetry = CutOverRetry.Build(
+        swap.Options, swap.Engine, swap.Run.Time, (attempt, delay) => EngineLog.CaptureRetry(swap.Logger, swap.Tables, attempt, delay));
 
     /// <summary>
     /// Installs capture on every original (after removing what an interrupted attempt left), then
@@ -86,20 +88,6 @@ internal sealed class Capture(SwapContext swap)
         }
     }
 
-    /// <summary>The retries of a capture statement that could not take its lock in time, built once per swap.</summary>
-    private static Polly.ResiliencePipeline LockRetry(SwapContext swap) => Running.Retries.Pipeline(swap.Run.Time, swap.Options.CutOverRetries, new Polly.Retry.RetryStrategyOptions
-    {
-        Delay = swap.Options.CutOverRetryDelay,
-        BackoffType = Polly.DelayBackoffType.Exponential,
-        UseJitter = true,
-        MaxDelay = TimeSpan.FromSeconds(5),
-        ShouldHandle = new Polly.PredicateBuilder().Handle<Exception>(e => CutOverRetry.IsRetryable(swap.Engine, e)),
-        OnRetry = args =>
-        {
-            EngineLog.CaptureRetry(swap.Logger, swap.Tables, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
-            return ValueTask.CompletedTask;
-        },
-    });
 
     /// <summary>
     /// On resume: if capture was removed behind Swap's back while the copy was being filled, the

@@ -13,6 +13,10 @@ namespace Swap.Engine;
 internal static class CutOverRetry
 {
     public static ResiliencePipeline Build(OnlineSwapOptions options, TableEngine engine, TimeProvider time, ILogger logger, string tables) =>
+        Build(options, engine, time, (attempt, delay) => EngineLog.CutOverRetry(logger, tables, attempt, delay));
+
+    /// <summary>The same discipline for another statement that must not wait long for its lock (capture's triggers); <paramref name="onRetry"/> logs each retry (attempt, delay).</summary>
+    public static ResiliencePipeline Build(OnlineSwapOptions options, TableEngine engine, TimeProvider time, Action<int, string> onRetry) =>
         Running.Retries.Pipeline(time, options.CutOverRetries, new RetryStrategyOptions
             {
                 Delay = options.CutOverRetryDelay,
@@ -22,7 +26,7 @@ internal static class CutOverRetry
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsRetryable(engine, e)),
                 OnRetry = args =>
                 {
-                    EngineLog.CutOverRetry(logger, tables, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
+                    onRetry(args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
                     return ValueTask.CompletedTask;
                 },
             });
