@@ -126,11 +126,11 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// into the original itself (nothing there enforces the new index) fails every attempt and stops
     /// the swap with the database's error.
     /// </summary>
-    private async Task BuildSecondaryAsync()
+    private async Task BuildSecondaryAsync(int firstAttempt = 1)
     {
         foreach (var spec in swap.Specs.Where(HasWork))
         {
-            for (var attempt = 1; ; attempt++)
+            for (var attempt = firstAttempt; ; attempt++)
             {
                 try
                 {
@@ -177,7 +177,9 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
     /// the engine's builds use parallel workers, <see cref="TableEngine.IndexBuildsUseParallelWorkers"/>):
     /// both only read what the other writes, and with the applier paused every key without a
     /// change-log row is current in the copy, which is all verification relies on. Two cores do
-    /// both at once, in the time of the longer. A failure of either stops the other.
+    /// both at once, in the time of the longer. A failure of verification stops the build; a build
+    /// that meets a duplicate the backlog left (see <see cref="BuildSecondaryAsync"/>) is repeated
+    /// after verification, once the applier has caught up, one build after the other.
     /// </summary>
     public async Task BuildWhileAsync(Verifier verifier, Func<Task> verifyAll)
     {
@@ -237,7 +239,16 @@ internal sealed class IndexBuilder(SwapContext swap, CatchUp catchUp)
             verifier.SilentWhile = null;
             verifier.StopBesideAsync = null;
         }
-        await indexing;
+        try
+        {
+            await indexing;
+        }
+        catch (SwapException e) when (swap.Session.Database.IsUniqueViolation(e))
+        {
+            EngineLog.UniqueBuildRetry(swap.Logger, swap.Tables, 1, e.Message);
+            await catchUp.RunAsync();
+            await BuildSecondaryAsync(firstAttempt: 2);
+        }
         verifier.ReportSilentProgress();
     }
 }
