@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
@@ -126,19 +124,8 @@ internal static class InstantChanger
         if (state.Data is null)
             await state.SaveAsync("changing", JsonSerializer.Serialize(schemas));
         string Finished(IEnumerable<string> copy) => JsonSerializer.Serialize(new Outcome(copy.ToList(), schemas));
-        var pipeline = Retries.Pipeline(session.Run.Time, options.CutOverRetries, new RetryStrategyOptions
-            {
-                Delay = options.CutOverRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                MaxDelay = TimeSpan.FromSeconds(5),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(database.IsLockTimeout),
-                OnRetry = args =>
-                {
-                    Log.InstantRetrying(logger, names, args.AttemptNumber + 1, Durations.Format(args.RetryDelay));
-                    return ValueTask.CompletedTask;
-                },
-            });
+        // The cut-over's discipline: each attempt waits at most CutOverLockTimeout, retried with backoff.
+        var pipeline = CutOverRetry.Build(options, database.TableEngine, session.Run.Time, (attempt, delay) => Log.InstantRetrying(logger, names, attempt, delay));
         var connection = session.Connection;
         // Inside one transaction (SQLite) the statements share its lock, whose wait is already bounded.
         var bounded = state.Transaction is null;
