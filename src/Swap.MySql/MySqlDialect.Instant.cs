@@ -22,6 +22,8 @@ internal sealed partial class MySqlDialect
             return ChangePlan.Copy("MySQL rebuilds the table to make a column nullable");
         if (TriggerUsingChangedColumn(diff) is { } used)
             return ChangePlan.Copy(used);
+        if (ViewUsingChangedColumn(diff) is { } read)
+            return ChangePlan.Copy(read);
         if (diff.ForeignKeysAdded.Count > 0)
             return ChangePlan.Copy("MySQL/MariaDB check a new foreign key over every row under a lock (or not at all, with foreign_key_checks off); the copy gets it and is verified");
         // InnoDB clusters a table without a primary key by its first unique index over NOT NULL
@@ -72,10 +74,9 @@ internal sealed partial class MySqlDialect
     /// </summary>
     private static string? TriggerUsingChangedColumn(TableDiff diff)
     {
-        var changed = diff.Renamed.Select(c => c.OriginalName!).Concat(diff.Dropped.Select(c => c.Name)).ToList();
         foreach (var trigger in MySqlTriggerMover.Own(diff.Original))
         {
-            foreach (var column in changed)
+            foreach (var column in ChangedColumns(diff))
             {
                 if (System.Text.RegularExpressions.Regex.IsMatch(trigger.Body!, $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant))
                     return $"the trigger {trigger.Name} names the column {column}, which MySQL/MariaDB would rename or drop in place without changing the trigger; the copy checks the trigger on the new table first";
@@ -83,6 +84,28 @@ internal sealed partial class MySqlDialect
         }
         return null;
     }
+
+    /// <summary>
+    /// The same for a view: MySQL/MariaDB keep its definition as text and check it only when it is
+    /// read, so a column renamed or dropped in place leaves the view failing every query (1356). A
+    /// view whose stored definition names such a column (quoted, as the server stores it) sends the
+    /// change to the copy, which compiles each view against the new table first (<see cref="MySqlViewCheck"/>).
+    /// </summary>
+    private string? ViewUsingChangedColumn(TableDiff diff)
+    {
+        foreach (var view in MySqlViewCheck.Views(diff.Original))
+        {
+            foreach (var column in ChangedColumns(diff))
+            {
+                if (view.Definition.Contains(Quote(column), StringComparison.OrdinalIgnoreCase))
+                    return $"the view {view.Name} names the column {column}, which MySQL/MariaDB would rename or drop in place without changing the view; the copy checks the view against the new table first";
+            }
+        }
+        return null;
+    }
+
+    private static IEnumerable<string> ChangedColumns(TableDiff diff) =>
+        diff.Renamed.Select(c => c.OriginalName!).Concat(diff.Dropped.Select(c => c.Name));
 
     /// <summary>
     /// A type change InnoDB makes in its catalog: a VARCHAR widened within its length-byte class

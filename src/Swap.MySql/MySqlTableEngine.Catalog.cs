@@ -117,6 +117,11 @@ internal sealed partial class MySqlTableEngine
         var foreignKeys = Group(fks);
 
         var triggers = await MySqlTriggerMover.LoadAsync(connection, transaction, table, cancellationToken);
+        var views = await MySqlViewCheck.LoadAsync(connection, transaction, table, cancellationToken);
+        var extra = head[0].String("TABLE_TYPE") == SystemVersioned
+            ? new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl, ["system_versioned"] = "1" }
+            : new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl };
+        MySqlViewCheck.Keep(extra, views);
 
         return new TableSchema
         {
@@ -129,9 +134,7 @@ internal sealed partial class MySqlTableEngine
             ReferencedBy = foreignKeys.Where(f => !string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
             Triggers = triggers,
             EstimatedRows = head[0].Int64("TABLE_ROWS") ?? 0,
-            Extra = head[0].String("TABLE_TYPE") == SystemVersioned
-                ? new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl, ["system_versioned"] = "1" }
-                : new Dictionary<string, string> { ["engine"] = head[0].String("ENGINE") ?? "", ["ddl"] = ddl },
+            Extra = extra,
         };
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     private MySqlDialect D => MySqlDialect.Instance;
 
     private readonly MySqlTriggerMover triggers = new(database);
+    private readonly MySqlViewCheck views = new(database);
 
     public override bool Online => true;
 
@@ -68,9 +69,12 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names) =>
         MySqlCopyBuilder.Build(D, original, target, names);
 
-    /// <summary>The table's own triggers must compile on the copy: see <see cref="MySqlTriggerMover"/>.</summary>
-    public override Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken) =>
-        triggers.CheckOnCopyAsync(connection, original, names, cancellationToken);
+    /// <summary>The table's own triggers must compile on the copy (<see cref="MySqlTriggerMover"/>), and the views over it must read it (<see cref="MySqlViewCheck"/>).</summary>
+    public override async Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
+    {
+        await triggers.CheckOnCopyAsync(connection, original, names, cancellationToken);
+        await views.CheckOnCopyAsync(connection, original, names, cancellationToken);
+    }
 
     /// <summary>An interrupted cut-over may have left the original's triggers on the copies and other tables' foreign keys pointing at them.</summary>
     public override async Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
