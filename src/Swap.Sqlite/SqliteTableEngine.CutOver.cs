@@ -186,27 +186,6 @@ internal sealed partial class SqliteTableEngine
         }
     }
 
-    /// <summary>Views bind by name, so they now read the new table; one that no longer compiles (a column it reads is gone) stops the cut-over.</summary>
-    private async Task CheckViewsAsync(DbConnection connection, DbTransaction tx, SwapSpec spec, CancellationToken cancellationToken)
-    {
-        var views = await connection.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'view' AND instr(lower(sql), lower(@table)) > 0", new { table = spec.Original.Name }, tx, cancellationToken);
-        foreach (var view in views.Select(v => v.String("name")!))
-        {
-            try
-            {
-                await connection.QueryAsync($"SELECT * FROM {D.Quote(view)} LIMIT 0", null, tx, cancellationToken);
-            }
-            catch (SqliteException e)
-            {
-                throw new SwapException(
-                    SwapErrorKind.Refused,
-                    $"The view '{view}' does not work with the new '{spec.Original.Name}' ({e.Message}); nothing was swapped, the original is in place and capture keeps the copy current. " +
-                    "Drop the view in the migration before the swap and create it again after, then run 'swap up' again.",
-                    e);
-            }
-        }
-    }
-
     /// <summary>Step 11 of the procedure: the new table's own foreign keys, and those of the tables that reference it.</summary>
     private async Task CheckForeignKeysAsync(DbConnection connection, DbTransaction tx, SwapSpec spec, CancellationToken cancellationToken)
     {

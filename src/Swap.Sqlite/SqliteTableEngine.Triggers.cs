@@ -13,7 +13,8 @@ internal sealed partial class SqliteTableEngine
     /// SQLite resolves a trigger's columns only when it fires: a trigger naming a column the swap
     /// drops would break every later write of the application. Each trigger is created on the empty
     /// copy and the copy renamed, which makes SQLite check every trigger on it (as its own
-    /// <c>DROP COLUMN</c> does), in a savepoint rolled back at once: the copy ends as it was.
+    /// <c>DROP COLUMN</c> does), in a savepoint rolled back at once: the copy ends as it was. Then
+    /// the views over the table (<see cref="CheckViewsOnCopyAsync"/>).
     /// </summary>
     public override async Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
     {
@@ -43,6 +44,7 @@ internal sealed partial class SqliteTableEngine
             await connection.ExecuteAsync("ROLLBACK TO swap_trigger_check", null, transaction, cancellationToken);
             await connection.ExecuteAsync("RELEASE swap_trigger_check", null, transaction, cancellationToken);
         }
+        await CheckViewsOnCopyAsync(connection, transaction, original, names, cancellationToken);
     }
 
     /// <summary>
