@@ -20,7 +20,7 @@ public sealed partial class MigrationContext
         {
             try
             {
-                parsed.Add((statement, OnlineDdlParser.Parse(statement.Text)));
+                parsed.Add((statement, OnlineDdlParser.Parse(statement.Text, Engine)));
             }
             catch (OnlineDdlException e)
             {
