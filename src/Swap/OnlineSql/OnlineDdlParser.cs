@@ -175,7 +175,8 @@ internal sealed class OnlineDdlParser
         }
         if (Accept("RENAME"))
         {
-            if (Accept("COLUMN"))
+            // PostgreSQL's RENAME [COLUMN] a TO b; without COLUMN, MySQL renames the table.
+            if (Accept("COLUMN") || (engine == DatabaseEngine.PostgreSql && p + 1 < t.Count && t[p].IsName && !t[p].Is("TO") && !t[p].Is("CONSTRAINT") && t[p + 1].Is("TO")))
             {
                 var from = Name("the column");
                 Expect("TO", start);
@@ -495,10 +496,15 @@ internal sealed class OnlineDdlParser
                 SkipParens();
             while (p < t.Count && t[p].IsPunct(':') && p + 1 < t.Count && t[p + 1].IsPunct(':'))
             {
-                // PostgreSQL casts in defaults: 'x'::text
+                // PostgreSQL casts in defaults: 'x'::text, 'x'::character varying, '...'::timestamp(6) without time zone
                 p += 2;
-                if (p < t.Count)
+                var type = p;
+                while (p < t.Count && t[p].IsName && (p == type || !ColumnClauseEnd.Contains(t[p].Text, StringComparer.OrdinalIgnoreCase)))
+                {
                     p++;
+                    if (p < t.Count && t[p].IsPunct('('))
+                        SkipParens();
+                }
             }
         }
         return Text(from, p);

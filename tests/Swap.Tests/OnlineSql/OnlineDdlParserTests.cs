@@ -15,6 +15,8 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now(), ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5", "t", new[] { "ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now()", "ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5" })]
     [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, code)", "t", new[] { "DROP PRIMARY KEY", "ADD PRIMARY KEY(id, code)" })]
     [InlineData("ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (id, code), DROP PRIMARY KEY", "t", new[] { "ADD CONSTRAINT pk PRIMARY KEY(id, code)", "DROP PRIMARY KEY" })]
+    [InlineData("ALTER TABLE t ADD COLUMN c VARCHAR(10) NOT NULL DEFAULT 'none'::character varying, ALTER COLUMN d SET DEFAULT '2026-01-01'::timestamp(6) without time zone", "t", new[] { "ADD COLUMN c VARCHAR(10) NOT NULL DEFAULT 'none'::character varying", "ALTER COLUMN d SET DEFAULT '2026-01-01'::timestamp(6) without time zone" })]
+    [InlineData("ALTER TABLE t ADD COLUMN c text DEFAULT 'x'::text NOT NULL AFTER b", "t", new[] { "ADD COLUMN c text DEFAULT 'x'::text NOT NULL AFTER b" })]
     public void Alter_table_clauses_become_one_edit_each(string sql, string table, string[] clauses)
     {
         var edits = OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!;
@@ -60,6 +62,27 @@ public class OnlineDdlParserTests
         var error = Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, DatabaseEngine.MySql));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME a TO b", null)]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t RENAME a TO b", "'RENAME a TO' renames something other than a column")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME TO u", "'RENAME TO u' renames something other than a column")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME CONSTRAINT a TO b", "'RENAME CONSTRAINT a' renames something other than a column")]
+    public void PostgreSQLs_rename_without_column_renames_a_column_there_only(DatabaseEngine engine, string sql, string? refusal)
+    {
+        if (refusal is not null)
+        {
+            Assert.Contains(refusal, Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, engine)).Message, StringComparison.Ordinal);
+            return;
+        }
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(engine), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, engine)!).Apply(model);
+
+        Assert.Equal(["id", "b"], model.Columns.Select(c => c.Name));
     }
 
     [Theory]
