@@ -60,6 +60,8 @@ internal sealed partial class PostgresTableEngine
         var defs = new List<string>();
         var renames = new List<string>();
         var checks = new List<string>();
+        // The original's CHECKs that a changed type's own CHECK replaces (an enum given other values).
+        var replacedChecks = new HashSet<string>(StringComparer.Ordinal);
 
         if (target is null)
         {
@@ -81,7 +83,15 @@ internal sealed partial class PostgresTableEngine
                         renames.Add($"ALTER TABLE {copy} RENAME COLUMN {D.Quote(o.Name)} TO {D.Quote(c.Name)}");
                 }
                 if (D.TypeCheck(c.OriginalName ?? c.Name, c.Type) is { } check)
-                    checks.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(Truncate(names.Table + "_" + c.Name + "_check"))} {check}");
+                {
+                    var checkName = Truncate(names.Table + "_" + c.Name + "_check");
+                    checks.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(checkName)} {check}");
+                    if (c.TypeChanged)
+                    {
+                        replacedChecks.Add(checkName);
+                        replacedChecks.Add(Truncate(names.Table + "_" + c.Original!.Name + "_check"));
+                    }
+                }
             }
         }
         var unlogged = original.Extra.GetValueOrDefault("persistence") == "u" ? "UNLOGGED " : "";
@@ -116,7 +126,7 @@ internal sealed partial class PostgresTableEngine
         var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var con in Constraints(original))
         {
-            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)))
+            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]))
                 continue;
             // An exclusion constraint has an index, and index names are per schema: the copy's goes
             // under a temporary name, which the cut-over renames (with the constraint).

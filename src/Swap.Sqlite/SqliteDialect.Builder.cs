@@ -19,6 +19,18 @@ internal sealed partial class SqliteDialect
 
     protected override string? ColumnCheckSql(DbColumn column) => TypeCheck(column.Name, column.Type);
 
+    /// <summary>
+    /// A date or time column gets SQLite's date or time alone (<c>CURRENT_DATE</c>, <c>CURRENT_TIME</c>),
+    /// as the other engines store only that part of <c>CURRENT_TIMESTAMP</c> in such a column;
+    /// SQLite would store the whole timestamp text.
+    /// </summary>
+    public override string CurrentTimestampSql(ColumnType? type) => type?.Kind switch
+    {
+        ColumnKind.Date => "CURRENT_DATE",
+        ColumnKind.Time => "CURRENT_TIME",
+        _ => "CURRENT_TIMESTAMP",
+    };
+
     /// <summary>SQLite cannot add a foreign key to an existing table: the table is rebuilt instead.</summary>
     public override IReadOnlyList<string>? AddForeignKeySql(string table, DbForeignKey foreignKey, string name) => null;
 }

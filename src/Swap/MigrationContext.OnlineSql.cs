@@ -20,7 +20,7 @@ public sealed partial class MigrationContext
         {
             try
             {
-                parsed.Add((statement, OnlineDdlParser.Parse(statement.Text)));
+                parsed.Add((statement, OnlineDdlParser.Parse(statement.Text, Engine)));
             }
             catch (OnlineDdlException e)
             {
@@ -42,6 +42,7 @@ public sealed partial class MigrationContext
             }
             var tables = new Dictionary<string, DbTable>(StringComparer.OrdinalIgnoreCase);
             var order = new List<string>();
+            var firstLine = statement.Line;
             for (; i < parsed.Count && parsed[i].Edits is { } run; i++)
             {
                 foreach (var edit in run)
@@ -63,7 +64,22 @@ public sealed partial class MigrationContext
                     }
                 }
             }
-            await DoneUsingTablesAsync([.. order]);
+            try
+            {
+                await DoneUsingTablesAsync([.. order]);
+            }
+            // A refusal of the swap's preflight (NOT NULL over NULLs, a duplicate under a new unique
+            // index...) names the file and the line of the statements, as an error of the engine does.
+            catch (SwapException e) when (e.ScriptId is null && e.GetType() == typeof(SwapException))
+            {
+                throw new SwapException(e.Kind, $"{ScriptId}: {Path.GetFileName(file)}({firstLine}): {e.Message}", e)
+                {
+                    ScriptId = ScriptId,
+                    ServerCode = e.ServerCode,
+                    SqlState = e.SqlState,
+                    IsTransient = e.IsTransient,
+                };
+            }
         }
     }
 

@@ -31,7 +31,8 @@ public sealed partial class Migrator
             // A script whose revert window is open is taken back through it: no copy, no down.
             var windowed = (await Windows.ReadAllAsync(connection, cancellationToken)).GroupBy(w => w.ScriptId, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<Engine.Revert.RevertWindow>)g.OrderBy(w => w.Seq).ToList(), StringComparer.Ordinal);
-            var applied = (await history.ReadAsync(connection, cancellationToken))
+            var recorded = await history.ReadAsync(connection, cancellationToken);
+            var applied = recorded
                 .Where(h => h.Status == HistoryStatus.Applied)
                 .OrderByDescending(h => h.ApplyOrder)
                 .ToList();
@@ -45,6 +46,7 @@ public sealed partial class Migrator
                 return new DownResult([]);
             }
             CheckRevertible(targets.Where(t => !windowed.ContainsKey(t.ScriptId)).ToList(), applied, targets);
+            await RefuseWhileUnfinishedAsync(connection, recorded, cancellationToken);
 
             var reverted = new List<ScriptOutcome>();
             try
@@ -116,6 +118,31 @@ public sealed partial class Migrator
         finally
         {
             await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A script that failed or was interrupted after some of its journaled steps stays part-way
+    /// applied, and its journal says which steps are done: reverting a script before it would take
+    /// away what those steps changed (a table dropped with their columns in it) while the journal
+    /// still counts them done, so the next 'up' would skip them. Finish or abandon it first.
+    /// </summary>
+    private async Task RefuseWhileUnfinishedAsync(System.Data.Common.DbConnection connection, IReadOnlyList<HistoryEntry> recorded, CancellationToken cancellationToken)
+    {
+        var unfinished = recorded.Where(h => h.Status != HistoryStatus.Applied).ToList();
+        if (unfinished.Count == 0)
+            return;
+        var journal = await new Journal.JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
+        foreach (var entry in unfinished)
+        {
+            var steps = journal.Count(j => j.ScriptId == entry.ScriptId);
+            if (steps == 0)
+                continue;
+            var done = journal.Count(j => j.ScriptId == entry.ScriptId && j.IsDone);
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"{entry.ScriptId} {(entry.Status == HistoryStatus.Failed ? "failed" : "stopped")} part-way ({done} journaled step(s) done, which stay in the database); nothing was reverted, since a down before it would undo what those steps changed while its journal still counts them done. Finish it first with 'swap up', or abandon it with 'swap cleanup --script {entry.ScriptId}' (its done steps stay: undo them by hand), then run 'swap down' again.")
+            { ScriptId = entry.ScriptId };
         }
     }
 

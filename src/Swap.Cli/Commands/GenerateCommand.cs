@@ -51,6 +51,9 @@ internal sealed class GenerateCommand : ICommand
             }
             // Without --db the target engine is the shadow's (else SQLite); the migrator's database is then never opened.
             var standIn = shadowUrl ?? DatabaseUrl.Parse("sqlite:" + Path.Combine(Path.GetTempPath(), "swap-generate-target.db"));
+            // The first migration of a project: make ./migrations as 'swap create' does, so it is found as the module.
+            if (settings.Migrations.Count == 0 && settings.Assemblies.Count == 0)
+                Directory.CreateDirectory(folder);
             var (_, migrator) = invocation.Migrator(parse, withoutDb: standIn);
             var options = new GenerateOptions { AgainstMigrations = againstMigrations, Shadow = shadowUrl, Sql = parse.GetValue(sql) };
             var result = await migrator.GenerateAsync(parse.GetValue(title)!, types, folder, options, ct);

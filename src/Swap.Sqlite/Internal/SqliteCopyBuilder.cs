@@ -99,10 +99,50 @@ internal static class SqliteCopyBuilder
                 rest += " DEFAULT " + Wrap(value, c.DefaultIsValue);
         }
         if (c.Type is not null && d.TypeCheck(def.Name, c.Type) is { } check)
-            rest += " " + check;
+            rest = WithoutTypeCheck(rest, def.Name) + " " + check;
         if (c.GeneratedChanged)
             rest = WithoutGenerated(rest) + " " + Generated(c.NewGenerated!, c.GeneratedStored);
         return (d.Quote(def.Name) + " " + type + " " + rest.Trim()).Trim();
+    }
+
+    /// <summary>
+    /// A column's clauses without the unnamed CHECK that a type of its own carries (an enum's
+    /// <c>CHECK ("c" IN (...))</c>, a boolean's, JSON's <c>json_valid</c>): the new type's CHECK
+    /// replaces it, so an enum given more values takes them.
+    /// </summary>
+    internal static string WithoutTypeCheck(string rest, string column)
+    {
+        var owned = new System.Text.RegularExpressions.Regex(
+            $@"^\(\s*(""{System.Text.RegularExpressions.Regex.Escape(column.Replace("\"", "\"\"", StringComparison.Ordinal))}""|{System.Text.RegularExpressions.Regex.Escape(column)})\s+(IN\s*\(|IS\s+NULL\s+OR\s+json_valid\s*\()",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var search = 0;
+        while (System.Text.RegularExpressions.Regex.Match(rest[search..], @"(?<![\w""])CHECK\s*\(", System.Text.RegularExpressions.RegexOptions.IgnoreCase) is { Success: true } m)
+        {
+            var start = search + m.Index;
+            var open = start + m.Length - 1;
+            var depth = 0;
+            var i = open;
+            for (; i < rest.Length; i++)
+            {
+                if (rest[i] == '(')
+                    depth++;
+                else if (rest[i] == ')' && --depth == 0)
+                    break;
+                else if (rest[i] is '\'' or '"')
+                    i = rest.IndexOf(rest[i], i + 1) is var close and >= 0 ? close : rest.Length;
+            }
+            var end = Math.Min(rest.Length, i + 1);
+            if (owned.IsMatch(rest[open..end]))
+            {
+                rest = (rest[..start].TrimEnd() + " " + rest[end..].TrimStart()).Trim();
+                search = Math.Min(start, rest.Length);
+            }
+            else
+            {
+                search = end;
+            }
+        }
+        return rest;
     }
 
     private static string Generated(string expression, bool stored) => $"GENERATED ALWAYS AS ({expression}) {(stored ? "STORED" : "VIRTUAL")}";

@@ -16,9 +16,13 @@ internal static class ScriptOrdering
             {
                 if (!byId.ContainsKey(dependency))
                 {
+                    // Ids are unique regardless of case, but a dependency names one exactly: point at the one meant.
+                    var fix = scripts.FirstOrDefault(s => string.Equals(s.Id, dependency, StringComparison.OrdinalIgnoreCase)) is { } meant
+                        ? $"Dependencies name ids exactly, letter case included: write '{meant.Id}' in ExecuteAfter / -- swap:after."
+                        : "Fix the name in ExecuteAfter / -- swap:after, or add the missing script.";
                     throw new SwapException(
                         SwapErrorKind.InvalidMigration,
-                        $"{script.Id} ({script.Source}) runs after '{dependency}', but no migration has that id. Fix the name in ExecuteAfter / -- swap:after, or add the missing script.")
+                        $"{script.Id} ({script.Source}) runs after '{dependency}', but no migration has that id. {fix}")
                     { ScriptId = script.Id };
                 }
                 if (dependency == script.Id)

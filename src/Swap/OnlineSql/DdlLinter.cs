@@ -24,7 +24,7 @@ internal static partial class DdlLinter
             string? table;
             try
             {
-                var edits = OnlineDdlParser.Parse(statement.Text);
+                var edits = OnlineDdlParser.Parse(statement.Text, database.Engine);
                 table = edits?.Select(e => e.Table).FirstOrDefault(t => t is not null);
                 if (edits is not null && table is null && edits[0].IndexName is { } index)
                     table = await database.TableOfIndexAsync(connection, null, index, cancellationToken);

@@ -26,14 +26,24 @@ internal sealed class OnlineDdlParser
     private static readonly string[] ColumnClauseEnd = ["NOT", "NULL", "DEFAULT", "FIRST", "AFTER", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "COLLATE", "AUTO_INCREMENT", "GENERATED", "COMMENT", "CONSTRAINT", "AS", "CHARACTER", "ON"];
 
     private readonly List<SqlToken> t;
+    private readonly DatabaseEngine engine;
     private int p;
     private string? primaryKeyDropped;
     private bool primaryKeyAdded;
 
-    private OnlineDdlParser(List<SqlToken> tokens) => t = tokens;
+    private OnlineDdlParser(List<SqlToken> tokens, DatabaseEngine engine)
+    {
+        t = tokens;
+        this.engine = engine;
+    }
 
-    /// <summary>The edits of one statement, or null when it is not a statement Swap runs online.</summary>
-    public static IReadOnlyList<TableEdit>? Parse(string sql)
+    /// <summary>
+    /// The edits of one statement, or null when it is not a statement Swap runs online. Names are
+    /// read as <paramref name="engine"/> reads them: PostgreSQL folds an unquoted name to lower case
+    /// (<c>ALTER TABLE Items ADD NewCol int</c> adds <c>newcol</c> to <c>items</c>), as it would
+    /// run without <c>-- swap:online</c>.
+    /// </summary>
+    public static IReadOnlyList<TableEdit>? Parse(string sql, DatabaseEngine engine)
     {
         List<SqlToken> tokens;
         try
@@ -46,7 +56,7 @@ internal sealed class OnlineDdlParser
         }
         while (tokens.Count > 0 && tokens[^1].IsPunct(';'))
             tokens.RemoveAt(tokens.Count - 1);
-        var parser = new OnlineDdlParser(tokens);
+        var parser = new OnlineDdlParser(tokens, engine);
         if (parser.Peek("ALTER") && parser.Peek("TABLE", 1))
             return parser.AlterTable();
         if (parser.Peek("CREATE") && (parser.Peek("INDEX", 1) || (parser.Peek("UNIQUE", 1) && parser.Peek("INDEX", 2))))
@@ -165,7 +175,8 @@ internal sealed class OnlineDdlParser
         }
         if (Accept("RENAME"))
         {
-            if (Accept("COLUMN"))
+            // PostgreSQL's RENAME [COLUMN] a TO b; without COLUMN, MySQL renames the table.
+            if (Accept("COLUMN") || (engine == DatabaseEngine.PostgreSql && p + 1 < t.Count && t[p].IsName && !t[p].Is("TO") && !t[p].Is("CONSTRAINT") && t[p + 1].Is("TO")))
             {
                 var from = Name("the column");
                 Expect("TO", start);
@@ -485,10 +496,15 @@ internal sealed class OnlineDdlParser
                 SkipParens();
             while (p < t.Count && t[p].IsPunct(':') && p + 1 < t.Count && t[p + 1].IsPunct(':'))
             {
-                // PostgreSQL casts in defaults: 'x'::text
+                // PostgreSQL casts in defaults: 'x'::text, 'x'::character varying, '...'::timestamp(6) without time zone
                 p += 2;
-                if (p < t.Count)
+                var type = p;
+                while (p < t.Count && t[p].IsName && (p == type || !ColumnClauseEnd.Contains(t[p].Text, StringComparer.OrdinalIgnoreCase)))
+                {
                     p++;
+                    if (p < t.Count && t[p].IsPunct('('))
+                        SkipParens();
+                }
             }
         }
         return Text(from, p);
@@ -527,12 +543,21 @@ internal sealed class OnlineDdlParser
     {
         if (p >= t.Count || !t[p].IsName)
             throw Refuse(p < t.Count ? t[p].Raw : "the end of the statement", $"stands where {what} was expected");
-        var name = t[p++].Text;
+        var token = t[p++];
+        var name = token.Kind == SqlTokenKind.Word && engine == DatabaseEngine.PostgreSql ? FoldPostgres(token.Text) : token.Text;
         // schema.table: Swap works in the connection's schema.
         if (p < t.Count && t[p].IsPunct('.'))
             throw Refuse(name + "." + (p + 1 < t.Count ? t[p + 1].Raw : ""), "is qualified with a schema; Swap changes tables of the database (or schema) in --db, so write the name alone");
         return name;
     }
+
+    /// <summary>PostgreSQL's folding of an unquoted identifier: ASCII letters to lower case, nothing else.</summary>
+    private static string FoldPostgres(string name) =>
+        string.Create(name.Length, name, (span, n) =>
+        {
+            for (var i = 0; i < n.Length; i++)
+                span[i] = n[i] is >= 'A' and <= 'Z' ? (char)(n[i] + ('a' - 'A')) : n[i];
+        });
 
     private bool Peek(string word, int ahead = 0) => p + ahead < t.Count && t[p + ahead].Is(word);
 

@@ -265,6 +265,9 @@ public sealed partial class DbTable
     public DbTable DropForeignKey(string name)
     {
         Writable();
+        // SQLite has no names for foreign keys in its catalog (they read as fk0, fk1...), and no way to drop one: say that, not that the name is unknown.
+        if (Engine == DatabaseEngine.Sqlite)
+            throw Refuse($"Table '{Name}': dropping a foreign key ('{name}') is not supported on SQLite yet; rebuild the table with plain SQL instead.");
         var fk = foreignKeys.FirstOrDefault(f => Same(f.Name, name))
             ?? throw Refuse($"Table '{Name}' has no foreign key '{name}'. Its foreign keys are: {(foreignKeys.Count == 0 ? "none" : string.Join(", ", foreignKeys.Select(f => f.Name)))}.");
         foreignKeys.Remove(fk);

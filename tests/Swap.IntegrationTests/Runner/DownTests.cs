@@ -149,6 +149,48 @@ public class DownTests
         Assert.Equal(1, await target.CountAsync("a"));
     }
 
+    /// <summary>
+    /// A script that failed after some of its journaled steps (a no-transaction script; every script
+    /// on MySQL) keeps their changes and counts them done. Reverting the script before it would drop
+    /// those changes with its table while the journal still counts them, so the next 'up' would
+    /// skip them: refused, nothing reverted. Once it is finished, the down runs.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Down_refuses_while_a_later_script_stopped_part_way_after_journaled_steps(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_a", "a");
+        target.Sql("20261119000000_b", """
+            -- swap:no-transaction
+            ALTER TABLE a ADD COLUMN x INT;
+            INSERT INTO nosuch VALUES (1);
+            -- swap:down
+            ALTER TABLE a DROP COLUMN x;
+            """);
+        Assert.Equal(1, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        var before = await target.HistoryAsync();
+
+        var run = await SwapCli.RunAsync(target, "down");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("error: 20261119000000_b failed part-way (1 journaled step(s) done, which stay in the database); nothing was reverted, since a down before it would undo what those steps changed while its journal still counts them done. Finish it first with 'swap up', or abandon it with 'swap cleanup --script 20261119000000_b' (its done steps stay: undo them by hand), then run 'swap down' again.", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await target.HistoryAsync());
+        Assert.Contains("a", await target.TablesAsync());
+
+        target.Sql("20261119000000_b", """
+            -- swap:no-transaction
+            ALTER TABLE a ADD COLUMN x INT;
+            INSERT INTO a (id, name, x) VALUES (1, 'one', 1);
+            -- swap:down
+            ALTER TABLE a DROP COLUMN x;
+            """);
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        var down = await SwapCli.RunAsync(target, "down", "2");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Empty(await target.HistoryAsync());
+    }
+
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_count_below_one_is_a_usage_error(DatabaseEngine engine)

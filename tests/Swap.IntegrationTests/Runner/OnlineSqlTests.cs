@@ -83,6 +83,26 @@ public class OnlineSqlTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_refusal_of_the_swaps_preflight_names_the_script_file_and_line(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 50);
+        await target.ExecuteAsync("UPDATE items SET v = NULL WHERE id <= 3");
+        target.Sql("20261201000000_strict", """
+            -- swap:online
+
+            ALTER TABLE items ALTER COLUMN v SET NOT NULL;
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("error: 20261201000000_strict: 20261201000000_strict.sql(3): Column 'v' of 'items' would be NOT NULL, but 3 row(s) would get NULL in it.", run.Err, StringComparison.Ordinal);
+        Assert.Equal(3, await target.CountAsync("items", "v IS NULL"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task A_clause_outside_the_grammar_refuses_the_script_before_anything_runs(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

@@ -105,6 +105,24 @@ public class SchemaBuilderSqlTests
         Assert.Contains(expected, d.CreateTableSql(t)[0], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sqlite", "\"d\" DATE NULL DEFAULT CURRENT_DATE,\n  \"t\" TIME NULL DEFAULT CURRENT_TIME,\n  \"ts\" DATETIME NULL DEFAULT CURRENT_TIMESTAMP")]
+    [InlineData("postgres", "\"d\" date NULL DEFAULT CURRENT_TIMESTAMP,\n  \"t\" time(6) without time zone NULL DEFAULT CURRENT_TIMESTAMP,\n  \"ts\" timestamp(6) without time zone NULL DEFAULT CURRENT_TIMESTAMP")]
+    [InlineData("mysql", "`d` DATE NULL DEFAULT CURRENT_TIMESTAMP,\n  `t` TIME(6) NULL DEFAULT CURRENT_TIMESTAMP(6),\n  `ts` DATETIME(6) NULL DEFAULT CURRENT_TIMESTAMP(6)")]
+    public void The_current_timestamp_default_of_a_date_or_time_column_stores_only_the_date_or_time(string dialect, string expected)
+    {
+        var d = Dialect(dialect);
+        var t = new TableBuilder("stamps", d)
+            .Column(DbColumn.Int("id"))
+            .Column(DbColumn.Date("d").DefaultCurrentTimestamp())
+            .Column(DbColumn.Time("t").DefaultCurrentTimestamp())
+            .Column(DbColumn.Timestamp("ts").DefaultCurrentTimestamp())
+            .PrimaryKey("id");
+        t.Complete();
+
+        Assert.Contains(expected, d.CreateTableSql(t)[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_prefix_index_is_mysql_only()
     {

@@ -70,6 +70,14 @@ public class ScriptOrderingTests
     }
 
     [Fact]
+    public void A_dependency_that_differs_only_in_letter_case_names_the_id_meant()
+    {
+        var e = Assert.Throws<SwapException>(() => Order(Sql("MigrateB"), Sql("20260102000000_a", null, "migrateb")));
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Equal("20260102000000_a (20260102000000_a.sql) runs after 'migrateb', but no migration has that id. Dependencies name ids exactly, letter case included: write 'MigrateB' in ExecuteAfter / -- swap:after.", e.Message);
+    }
+
+    [Fact]
     public void A_cycle_names_every_script_in_it_and_leaves_others_out()
     {
         var e = Assert.Throws<SwapException>(() => Order(

@@ -1,3 +1,4 @@
+using Swap.Engine.Schema;
 using Swap.OnlineSql;
 
 namespace Swap.Tests.OnlineSql;
@@ -14,9 +15,11 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now(), ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5", "t", new[] { "ADD COLUMN created TIMESTAMP WITH TIME ZONE DEFAULT now()", "ADD COLUMN d DOUBLE PRECISION DEFAULT -1.5" })]
     [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, code)", "t", new[] { "DROP PRIMARY KEY", "ADD PRIMARY KEY(id, code)" })]
     [InlineData("ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (id, code), DROP PRIMARY KEY", "t", new[] { "ADD CONSTRAINT pk PRIMARY KEY(id, code)", "DROP PRIMARY KEY" })]
+    [InlineData("ALTER TABLE t ADD COLUMN c VARCHAR(10) NOT NULL DEFAULT 'none'::character varying, ALTER COLUMN d SET DEFAULT '2026-01-01'::timestamp(6) without time zone", "t", new[] { "ADD COLUMN c VARCHAR(10) NOT NULL DEFAULT 'none'::character varying", "ALTER COLUMN d SET DEFAULT '2026-01-01'::timestamp(6) without time zone" })]
+    [InlineData("ALTER TABLE t ADD COLUMN c text DEFAULT 'x'::text NOT NULL AFTER b", "t", new[] { "ADD COLUMN c text DEFAULT 'x'::text NOT NULL AFTER b" })]
     public void Alter_table_clauses_become_one_edit_each(string sql, string table, string[] clauses)
     {
-        var edits = OnlineDdlParser.Parse(sql)!;
+        var edits = OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!;
 
         Assert.All(edits, e => Assert.Equal(table, e.Table));
         Assert.Equal(clauses, edits.Select(e => e.Clause));
@@ -29,7 +32,7 @@ public class OnlineDdlParserTests
     [InlineData("DROP INDEX CONCURRENTLY idx_a", null, "idx_a")]
     public void Index_statements_name_their_table_or_leave_it_to_be_looked_up(string sql, string? table, string? index)
     {
-        var edit = Assert.Single(OnlineDdlParser.Parse(sql)!);
+        var edit = Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!);
 
         Assert.Equal(table, edit.Table);
         Assert.Equal(index, edit.IndexName);
@@ -40,7 +43,7 @@ public class OnlineDdlParserTests
     [InlineData("CREATE TABLE t (id INT PRIMARY KEY)")]
     [InlineData("UPDATE users SET a = 1")]
     [InlineData("DROP TABLE t")]
-    public void Other_statements_run_as_written(string sql) => Assert.Null(OnlineDdlParser.Parse(sql));
+    public void Other_statements_run_as_written(string sql) => Assert.Null(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql));
 
     [Theory]
     [InlineData("ALTER TABLE t ADD COLUMN id2 INT AUTO_INCREMENT", "'AUTO_INCREMENT' in 'ADD COLUMN id2 INT AUTO_INCREMENT' is a column option Swap does not run online")]
@@ -56,8 +59,59 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)", "adds a kind of constraint Swap does not run online")]
     public void Clauses_outside_the_grammar_are_refused_naming_the_clause(string sql, string message)
     {
-        var error = Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql));
+        var error = Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, DatabaseEngine.MySql));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME a TO b", null)]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t RENAME a TO b", "'RENAME a TO' renames something other than a column")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME TO u", "'RENAME TO u' renames something other than a column")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME CONSTRAINT a TO b", "'RENAME CONSTRAINT a' renames something other than a column")]
+    public void PostgreSQLs_rename_without_column_renames_a_column_there_only(DatabaseEngine engine, string sql, string? refusal)
+    {
+        if (refusal is not null)
+        {
+            Assert.Contains(refusal, Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, engine)).Message, StringComparison.Ordinal);
+            return;
+        }
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(engine), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, engine)!).Apply(model);
+
+        Assert.Equal(["id", "b"], model.Columns.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql, "items", "idx_flag", "newcol", "ix_items_newcol")]
+    [InlineData(DatabaseEngine.MySql, "Items", "IDX_Flag", "NewCol", "ix_Items_NewCol")]
+    [InlineData(DatabaseEngine.Sqlite, "Items", "IDX_Flag", "NewCol", "ix_Items_NewCol")]
+    public void Unquoted_names_are_read_as_the_engine_reads_them_and_quoted_ones_as_written(DatabaseEngine engine, string table, string index, string column, string indexOfColumn)
+    {
+        var alter = OnlineDdlParser.Parse("ALTER TABLE Items ADD COLUMN NewCol INT, ADD INDEX (NewCol), ADD COLUMN \"Quoted\" INT", engine)!;
+        var drop = Assert.Single(OnlineDdlParser.Parse("DROP INDEX CONCURRENTLY IDX_Flag", engine)!);
+        var create = Assert.Single(OnlineDdlParser.Parse("CREATE INDEX IDX_Flag ON \"Items\" (Flag)", engine)!);
+        var model = new DbTable(
+            new TableSchema { Name = table, Columns = [new ColumnSchema("id", "int", false)], PrimaryKey = ["id"] },
+            "_items_swap_new", Dialect(engine), readOnly: false);
+
+        foreach (var edit in alter)
+            edit.Apply(model);
+
+        Assert.All(alter, e => Assert.Equal(table, e.Table));
+        Assert.Equal(index, drop.IndexName);
+        Assert.Equal("Items", create.Table);
+        Assert.Equal(["id", column, "Quoted"], model.Columns.Select(c => c.Name));
+        Assert.Equal([indexOfColumn], model.IndexNames);
+    }
+
+    private static Swap.Dialects.SqlDialect Dialect(DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.PostgreSql => new Swap.PostgreSql.PostgresDatabase(DatabaseUrl.Parse("postgres://swap@localhost/app")).Dialect,
+        DatabaseEngine.MySql => new Swap.MySql.MySqlDatabase(DatabaseUrl.Parse("mysql://swap@localhost/app")).Dialect,
+        _ => new Swap.Sqlite.SqliteDatabase(DatabaseUrl.Parse("sqlite:app.db")).Dialect,
+    };
 }
