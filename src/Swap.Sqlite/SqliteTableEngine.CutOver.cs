@@ -109,10 +109,12 @@ internal sealed partial class SqliteTableEngine
     }
 
     /// <summary>The original renamed away (renaming never touches its pages; dropping it would free every one under the lock), the copy renamed in.</summary>
-    private IEnumerable<string> Renames(SwapSpec spec)
+    private IEnumerable<string> Renames(SwapSpec spec) => Renames(spec.Original.Name, spec.Names);
+
+    private IEnumerable<string> Renames(string table, SwapNames names)
     {
-        yield return $"ALTER TABLE {D.Quote(spec.Original.Name)} RENAME TO {D.Quote(spec.Names.Old)}";
-        yield return $"ALTER TABLE {D.Quote(spec.Names.Copy)} RENAME TO {D.Quote(spec.Original.Name)}";
+        yield return $"ALTER TABLE {D.Quote(table)} RENAME TO {D.Quote(names.Old)}";
+        yield return $"ALTER TABLE {D.Quote(names.Copy)} RENAME TO {D.Quote(table)}";
     }
 
     /// <summary>
@@ -189,22 +191,32 @@ internal sealed partial class SqliteTableEngine
     /// <summary>Views bind by name, so they now read the new table; one that no longer compiles (a column it reads is gone) stops the cut-over.</summary>
     private async Task CheckViewsAsync(DbConnection connection, DbTransaction tx, SwapSpec spec, CancellationToken cancellationToken)
     {
-        var views = await connection.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'view' AND instr(lower(sql), lower(@table)) > 0", new { table = spec.Original.Name }, tx, cancellationToken);
+        if (await FirstBrokenViewAsync(connection, tx, spec.Original.Name, cancellationToken) is { } broken)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"The view '{broken.View}' does not work with the new '{spec.Original.Name}' ({broken.Error.Message}); nothing was swapped, the original is in place and capture keeps the copy current. " +
+                "Drop the view in the migration before the swap and create it again after, then run 'swap up' again.",
+                broken.Error);
+        }
+    }
+
+    /// <summary>The first view naming <paramref name="table"/> that does not compile against what the name now stands for; null when all do.</summary>
+    private async Task<(string View, SqliteException Error)?> FirstBrokenViewAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        var views = await connection.QueryAsync("SELECT name FROM sqlite_master WHERE type = 'view' AND instr(lower(sql), lower(@table)) > 0", new { table }, transaction, cancellationToken);
         foreach (var view in views.Select(v => v.String("name")!))
         {
             try
             {
-                await connection.QueryAsync($"SELECT * FROM {D.Quote(view)} LIMIT 0", null, tx, cancellationToken);
+                await connection.QueryAsync($"SELECT * FROM {D.Quote(view)} LIMIT 0", null, transaction, cancellationToken);
             }
             catch (SqliteException e)
             {
-                throw new SwapException(
-                    SwapErrorKind.Refused,
-                    $"The view '{view}' does not work with the new '{spec.Original.Name}' ({e.Message}); nothing was swapped, the original is in place and capture keeps the copy current. " +
-                    "Drop the view in the migration before the swap and create it again after, then run 'swap up' again.",
-                    e);
+                return (view, e);
             }
         }
+        return null;
     }
 
     /// <summary>Step 11 of the procedure: the new table's own foreign keys, and those of the tables that reference it.</summary>

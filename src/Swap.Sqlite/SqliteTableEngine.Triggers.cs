@@ -17,6 +17,7 @@ internal sealed partial class SqliteTableEngine
     /// </summary>
     public override async Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
     {
+        await CheckViewsOnCopyAsync(connection, transaction, original, names, cancellationToken);
         foreach (var trigger in original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
         {
             var checkName = names.UserTrigger(trigger.Name);
@@ -43,6 +44,42 @@ internal sealed partial class SqliteTableEngine
             await connection.ExecuteAsync("ROLLBACK TO swap_trigger_check", null, transaction, cancellationToken);
             await connection.ExecuteAsync("RELEASE swap_trigger_check", null, transaction, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Views name the table, so after the cut-over they read the new one; a view that reads a column
+    /// the swap drops or renames would stop the cut-over after the whole copy. The empty copy is put
+    /// in the table's place as the cut-over does (<c>legacy_alter_table</c>, so the views keep naming
+    /// the table) and each view compiled, in a savepoint rolled back at once.
+    /// </summary>
+    private async Task CheckViewsOnCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
+    {
+        if (await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type = 'view' AND instr(lower(sql), lower(@table)) > 0", new { table = original.Name }, transaction, cancellationToken) is null)
+            return;
+        (string View, Microsoft.Data.Sqlite.SqliteException Error)? broken;
+        await connection.ExecuteAsync("SAVEPOINT swap_view_check", null, transaction, cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync("PRAGMA legacy_alter_table = ON", null, transaction, cancellationToken);
+            foreach (var sql in Renames(original.Name, names))
+                await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
+            broken = await FirstBrokenViewAsync(connection, transaction, original.Name, cancellationToken);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("ROLLBACK TO swap_view_check", null, transaction, CancellationToken.None);
+            await connection.ExecuteAsync("RELEASE swap_view_check", null, transaction, CancellationToken.None);
+            await connection.ExecuteAsync("PRAGMA legacy_alter_table = OFF", null, transaction, CancellationToken.None);
+        }
+        if (broken is not { } b)
+            return;
+        await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", null, transaction, cancellationToken);
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"Swap cannot change '{original.Name}' on SQLite: the view '{b.View}' would not work with the new table ({b.Error.Message.TrimEnd('.')}). " +
+            "Views read the table by name, so after the swap they read the new one. Drop the view in the migration before the swap and create it again after, " +
+            "or keep the columns it reads; nothing was changed.",
+            b.Error);
     }
 
     /// <summary>
