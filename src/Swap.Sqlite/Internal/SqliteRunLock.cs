@@ -19,6 +19,7 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
     {
         if (database.Path == ":memory:")
             return true;
+        database.RefuseFolder();
         try
         {
             file = new FileStream(LockPath(database), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
