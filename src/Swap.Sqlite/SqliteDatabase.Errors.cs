@@ -31,15 +31,22 @@ public sealed partial class SqliteDatabase
 
     /// <summary>
     /// Keeps the SQLite error code as <see cref="SwapException.ServerCode"/>, and adds a hint for busy (5)
-    /// and locked (6), which are transient. A <see cref="SwapException"/> is returned as is.
+    /// and locked (6), which are transient. Read-only (8) is the file's, not the statement's: SQLite opens a
+    /// file it may not write read-only without a word and refuses the first write, so it is a connection
+    /// error (exit 5) that says so. A <see cref="SwapException"/> is returned as is.
     /// </summary>
     public override SwapException Translate(Exception error, string context)
     {
         if (error is SwapException s)
             return s;
         var code = (error as SqliteException)?.SqliteErrorCode;
-        var hint = code is Busy or Locked ? " Another connection held the database's write lock." + RetriedThenRunAgain : "";
-        return new SwapException(SwapErrorKind.Failure, $"{context} failed: {error.Message}{hint}", error)
+        var hint = code switch
+        {
+            Busy or Locked => " Another connection held the database's write lock." + RetriedThenRunAgain,
+            ReadOnly => $" This user may read {DisplayName} but not write it: run swap as a user that may write the file and its folder (SQLite creates its journal files there).",
+            _ => "",
+        };
+        return new SwapException(code == ReadOnly ? SwapErrorKind.Connection : SwapErrorKind.Failure, $"{context} failed: {error.Message}{hint}", error)
         {
             ServerCode = code,
             IsTransient = IsTransient(error),

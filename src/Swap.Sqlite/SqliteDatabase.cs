@@ -70,6 +70,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>A new unpooled connection to the file; with <see cref="MustExist"/> and no file, to an empty in-memory database (logged once).</summary>
     protected override DbConnection CreateConnection()
     {
+        RefuseFolder();
         if (ReadsEmptyStandIn)
         {
             // A verb that only reads must not create a file at a mistyped path: it reads an empty
@@ -89,6 +90,17 @@ public sealed partial class SqliteDatabase : SwapDatabase
     }
 
     private bool warnedMissing;
+
+    /// <summary>A path that names a folder is no database, and no file can be created there: said as such, not as a missing or unopenable file.</summary>
+    internal void RefuseFolder()
+    {
+        if (Path != ":memory:" && Directory.Exists(Path))
+        {
+            throw new SwapException(
+                SwapErrorKind.Connection,
+                $"Could not open {DisplayName}: it is a folder, not a file. Name the database file, for example sqlite:{System.IO.Path.Combine(Path, "app.db")}.");
+        }
+    }
 
     /// <summary>Applies a 10 s lock timeout (<see cref="ApplyLockTimeoutAsync"/>) and reads the schema, so that a file that is not a database fails here with a connection error.</summary>
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Swap.Data;
 using Swap.Engine;
+using Swap.Engine.Schema;
 
 namespace Swap.Sqlite;
 
@@ -22,15 +23,8 @@ internal sealed partial class SqliteTableEngine
             await OnlineCutOverAsync(connection, specs, options, catchUp, recordSwapped, cancellationToken);
             return;
         }
-        if (specs.FirstOrDefault(IsReferenced) is { } parent
-            && Number(await connection.ScalarAsync("PRAGMA foreign_keys", null, transaction, cancellationToken)) == 1)
-        {
-            var by = parent.Original.ReferencedBy.Select(f => f.Table).DefaultIfEmpty(parent.Original.Name).Distinct(StringComparer.OrdinalIgnoreCase);
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"'{parent.Original.Name}' is named by foreign keys ({string.Join(", ", by)}), and a one-transaction rebuild (--sqlite-online never) would drop it with foreign keys on, " +
-                "which runs their ON DELETE actions on the referencing rows or fails. Nothing was changed. Run without '--sqlite-online never': such a table swaps online, with foreign keys off for the cut-over.");
-        }
+        foreach (var spec in specs)
+            await RefuseReferencedRebuildAsync(connection, transaction, spec.Original, cancellationToken);
         var sequences = await SequencesAsync(connection, transaction, specs.Select(s => (s.Original.Name, s.Original.Name)), cancellationToken);
         foreach (var sql in RebuildStatements(specs, options.KeepOldTables))
             await connection.ExecuteAsync(sql, null, transaction, cancellationToken);
@@ -46,6 +40,22 @@ internal sealed partial class SqliteTableEngine
             }
         }
         await recordSwapped(transaction);
+    }
+
+    /// <summary>
+    /// A table that foreign keys name cannot be rebuilt in the script's transaction: SQLite's procedure
+    /// turns foreign keys off first, which a transaction cannot do, and dropping the original with them
+    /// on runs the children's <c>ON DELETE</c> actions (or fails).
+    /// </summary>
+    private static async Task RefuseReferencedRebuildAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, CancellationToken cancellationToken)
+    {
+        if (!IsReferenced(original) || Number(await connection.ScalarAsync("PRAGMA foreign_keys", null, transaction, cancellationToken)) != 1)
+            return;
+        var by = original.ReferencedBy.Select(f => f.Table).DefaultIfEmpty(original.Name).Distinct(StringComparer.OrdinalIgnoreCase);
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"'{original.Name}' is named by foreign keys ({string.Join(", ", by)}), and a one-transaction rebuild (--sqlite-online never) would drop it with foreign keys on, " +
+            "which runs their ON DELETE actions on the referencing rows or fails. Nothing was changed. Run without '--sqlite-online never': such a table swaps online, with foreign keys off for the cut-over.");
     }
 
     /// <summary>

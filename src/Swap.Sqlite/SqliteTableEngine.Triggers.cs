@@ -18,6 +18,9 @@ internal sealed partial class SqliteTableEngine
     /// </summary>
     public override async Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
     {
+        // In the script's transaction (a rebuild): refused here, before the rows are copied under its write lock.
+        if (transaction is not null)
+            await RefuseReferencedRebuildAsync(connection, transaction, original, cancellationToken);
         foreach (var trigger in original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
         {
             var checkName = names.UserTrigger(trigger.Name);

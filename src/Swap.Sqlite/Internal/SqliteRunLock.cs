@@ -19,6 +19,7 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
     {
         if (database.Path == ":memory:")
             return true;
+        database.RefuseFolder();
         try
         {
             file = new FileStream(LockPath(database), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -26,6 +27,15 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
         catch (DirectoryNotFoundException)
         {
             throw new SwapException(SwapErrorKind.Connection, $"The folder of the SQLite database {database.Path} does not exist. Create it, or fix the path in --db or SWAP_DB.");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not a held lock: this user may not create or write the lock file (a read-only folder, a file of another user).
+            throw new SwapException(
+                SwapErrorKind.Connection,
+                $"Swap cannot create or open its run lock file {LockPath(database)}: access is denied. " +
+                $"Run swap as a user that may write the database and its folder {System.IO.Path.GetDirectoryName(database.Path)} " +
+                "(SQLite creates its journal files there too). Nothing was changed.");
         }
         catch (IOException)
         {
@@ -76,7 +86,8 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
             return null;
         try
         {
-            await using (new FileStream(LockPath(database), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            // Read access is enough to try the exclusive lock, so a user who may only read the database can ask.
+            await using (new FileStream(LockPath(database), FileMode.Open, FileAccess.Read, FileShare.None))
             {
                 return null;
             }
@@ -84,6 +95,11 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // This user cannot open the lock file at all: the info row is all there is to go on.
+            return await ReadInfoAsync(database, connection, lockInfoTable, cancellationToken);
         }
         catch (IOException)
         {

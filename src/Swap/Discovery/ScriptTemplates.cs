@@ -24,7 +24,6 @@ internal static class ScriptTemplates
         var folder = migrationsFolder;
         if (group is not null)
             folder = GroupFolderFor(migrationsFolder, group, now);
-        Directory.CreateDirectory(folder);
 
         var stamp = now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var snake = string.Join('_', words.Select(w => w.ToLowerInvariant()));
@@ -36,11 +35,27 @@ internal static class ScriptTemplates
         var (file, text) = kind == ScriptKind.Sql
             ? ($"{stamp}_{snake}.sql", SqlStub(title))
             : ($"{stamp}_{pascal}.cs", csharp is null ? CSharpStub(title, className) : csharp(className));
+        RefuseLongName(title, file);
+        Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, file);
         if (File.Exists(path))
             throw new SwapException(SwapErrorKind.Usage, $"{path} already exists. Wait a second and try again, or pick another title.");
         File.WriteAllText(path, text);
         return path;
+    }
+
+    /// <summary>Most file systems take names of at most 255 bytes; the script's id, its file name less the extension, is stored in a VARCHAR(255).</summary>
+    private const int MaxFileNameBytes = 255;
+
+    private static void RefuseLongName(string title, string file)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(file);
+        if (bytes > MaxFileNameBytes)
+        {
+            throw new SwapException(
+                SwapErrorKind.Usage,
+                $"The title '{(title.Length > 40 ? title[..40] + "..." : title)}' is too long: the script's file name would be {bytes} bytes, and a file name can have at most {MaxFileNameBytes}. Use a shorter title; nothing was written.");
+        }
     }
 
     /// <summary>Writes <c>&lt;timestamp&gt;_&lt;title&gt;.up.sql</c> and its <c>.down.sql</c> (<c>swap generate --sql</c>); returns both paths.</summary>
@@ -50,8 +65,9 @@ internal static class ScriptTemplates
         var words = Words(title);
         if (words.Count == 0)
             throw new SwapException(SwapErrorKind.Usage, $"The title '{title}' has no letters or digits to name a script with. Use something like \"Add user roles\".");
-        Directory.CreateDirectory(migrationsFolder);
         var stem = now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "_" + string.Join('_', words.Select(w => w.ToLowerInvariant()));
+        RefuseLongName(title, stem + ".down.sql");
+        Directory.CreateDirectory(migrationsFolder);
         var upPath = Path.Combine(migrationsFolder, stem + ".up.sql");
         var downPath = Path.Combine(migrationsFolder, stem + ".down.sql");
         if (File.Exists(upPath) || File.Exists(downPath) || File.Exists(Path.Combine(migrationsFolder, stem + ".sql")))

@@ -138,6 +138,53 @@ public class ConnectionCases
     }
 
     [Fact]
+    public async Task A_sqlite_path_that_is_a_folder_is_named_as_one_by_status_and_up()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        SwapScript(t);
+        var folder = Path.Combine(t.Target.Folder, "data.db");
+        Directory.CreateDirectory(folder);
+
+        var status = await t.RunRawAsync(["--db", "sqlite:" + folder, "status"]);
+        var up = await t.RunRawAsync(["--db", "sqlite:" + folder, "up"]);
+
+        var message = $"error: Could not open sqlite:{folder}: it is a folder, not a file. Name the database file, for example sqlite:{folder}/app.db.\n";
+        AssertFails(status, 5, message);
+        Assert.DoesNotContain("does not exist", status.Err, StringComparison.Ordinal);
+        AssertFails(up, 5, message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+        Assert.False(File.Exists(folder + ".swap-lock"));
+        await t.AssertUnchangedAsync();
+    }
+
+    [Fact]
+    public async Task A_sqlite_run_lock_file_swap_may_not_open_is_a_connection_error_and_status_still_reads()
+    {
+        // Root ignores file modes, so the lock file is made a folder: opening it is the same
+        // "access denied" a user gets from a read-only database folder or another user's lock file.
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        SwapScript(t);
+        var lockPath = t.Target.Name + ".swap-lock";
+        File.Delete(lockPath);
+        Directory.CreateDirectory(lockPath);
+        try
+        {
+            var status = await t.RunAsync("status");
+            var up = await t.RunAsync("up");
+
+            Assert.True(status.Code == 0, status.ToString());
+            Assert.Matches($"(?m)^applied\t[^\t]+\t{BaseScript}\t", status.Out);
+            Assert.Matches("(?m)^pending\t[^\t]+\tMigrateAddStock\t", status.Out);
+            AssertFails(up, 5, $"error: Swap cannot create or open its run lock file {lockPath}: access is denied. Run swap as a user that may write the database and its folder {Path.GetDirectoryName(t.Target.Name)} (SQLite creates its journal files there too). Nothing was changed.\n");
+            await t.AssertUnchangedAsync();
+        }
+        finally
+        {
+            Directory.Delete(lockPath);
+        }
+    }
+
+    [Fact]
     public async Task Requiring_tls_from_a_server_without_it_is_a_connection_error()
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);

@@ -119,6 +119,8 @@ public class RevertWindowTests
         Assert.Contains("revert window", message, StringComparison.Ordinal);
         Assert.Contains(reason, message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Run without --revert-window", message, StringComparison.Ordinal);
+        // Said once: the SQLite message used to say it twice.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message, "Run without --revert-window"));
         Assert.Equal(EngineKit.InitialItems(200).Values, await EngineKit.ReadItemsAsync(target, withFlag: false));
         Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => !l.Contains("journal", StringComparison.Ordinal));
         Assert.NotEqual("applied", await EngineKit.HistoryStatusAsync(target, "WidenK"));

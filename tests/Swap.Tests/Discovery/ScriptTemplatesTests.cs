@@ -97,4 +97,29 @@ public class ScriptTemplatesTests
         Assert.Equal(SwapErrorKind.Usage, e.Kind);
         Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(ScriptKind.Sql, 237)]      // 20261121083005_ + 237 letters + .sql: 256 bytes
+    [InlineData(ScriptKind.CSharp, 238)]   // 20261121083005_ + 238 letters + .cs: 256 bytes
+    public void A_title_too_long_for_a_file_name_is_a_usage_error_and_writes_nothing(ScriptKind kind, int letters)
+    {
+        using var temp = new TempFolder();
+        var folder = Path.Combine(temp.Path, "migrations");
+        var e = Assert.Throws<SwapException>(() => ScriptTemplates.Create(folder, new string('x', letters), kind, "long titles", Now));
+        Assert.Equal(SwapErrorKind.Usage, e.Kind);
+        Assert.Equal($"The title '{new string('x', 40)}...' is too long: the script's file name would be 256 bytes, and a file name can have at most 255. Use a shorter title; nothing was written.", e.Message);
+        Assert.False(Directory.Exists(folder));
+        // One letter fewer fits.
+        Assert.Equal(255, Path.GetFileName(ScriptTemplates.Create(folder, new string('x', letters - 1), kind, null, Now)).Length);
+    }
+
+    [Fact]
+    public void A_sql_pair_whose_down_file_name_would_be_too_long_is_a_usage_error_and_writes_nothing()
+    {
+        using var temp = new TempFolder();
+        var e = Assert.Throws<SwapException>(() => ScriptTemplates.CreateSqlPair(temp.Path, new string('y', 232), Now, "SELECT 1;", "SELECT 2;"));
+        Assert.Equal(SwapErrorKind.Usage, e.Kind);
+        Assert.Contains("the script's file name would be 256 bytes", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
 }

@@ -41,7 +41,7 @@ internal static class ReverseMapping
     /// <summary>Why this engine cannot keep a revert window at all, or null.</summary>
     public static string? Unsupported(TableEngine engine) =>
         engine.Dialect.Engine == DatabaseEngine.Sqlite
-            ? "revert windows are not available on SQLite yet: Swap keeps an old table in step with the new one after the cut-over (reverse capture) only on MySQL/MariaDB and PostgreSQL. Run without --revert-window, and keep a copy of the database file from before the swap if you may want it back"
+            ? "revert windows are not available on SQLite yet: Swap keeps an old table in step with the new one after the cut-over (reverse capture) only on MySQL/MariaDB and PostgreSQL; keep a copy of the database file from before the swap if you may want it back"
             : !engine.Online
                 ? "a revert window needs the online engine (triggers that capture the writes after the cut-over), and this swap runs as one rebuild transaction"
                 : null;

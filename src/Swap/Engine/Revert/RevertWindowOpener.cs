@@ -25,7 +25,7 @@ internal sealed class RevertWindowOpener(ScriptSession session, TableEngine engi
     public async Task RefuseTablesInWindowsAsync(IEnumerable<string> tables, bool windowWanted)
     {
         if (windowWanted && ReverseMapping.Unsupported(engine) is { } why)
-            throw new SwapException(SwapErrorKind.Refused, $"{session.Script.Id}: {why}. Run without --revert-window; nothing was changed.") { ScriptId = session.Script.Id };
+            throw new SwapException(SwapErrorKind.Refused, $"{session.Script.Id}: {why}. Run without --revert-window (and without the script's revert window); nothing was changed.") { ScriptId = session.Script.Id };
         // An engine without revert windows (SQLite) has none open; and its swap may be running in
         // one transaction on this connection, which a read outside it must not touch.
         if (!engine.Online || ReverseMapping.Unsupported(engine) is not null)
