@@ -144,4 +144,28 @@ public class RevertResumeTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "20260101000000_add_flag"));
     }
+
+    [Fact]
+    public async Task Up_after_a_revert_killed_once_it_swapped_back_says_so_instead_of_only_nothing_to_apply()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        var folder = EngineKit.WriteSwapScript(target);
+        await EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24)).UpAsync();
+        var (exit, output) = await CliProcess.RunAsync(
+            target.Folder,
+            new Dictionary<string, string> { ["SWAP_FAULT_KILL_AT"] = "revert:swapped-back" },
+            TimeSpan.FromMinutes(2),
+            "revert", "MigrateItems", "--db", target.UrlText, "--migrations", folder, "-q");
+        Assert.True(exit == 137, $"the revert should have been killed (exit 137), but exited {exit}: {output}");
+        Assert.False(await HasColumnAsync(target, "flag"));
+
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["up", "--db", target.UrlText, "--migrations", folder], stdout, stderr, _ => null, target.Folder, TimeProvider.System, default);
+        Assert.True(code == 0, $"{stdout}{stderr}");
+        Assert.Contains("Nothing to apply", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("MigrateItems: a revert of items was interrupted after stage 'swapped-back'", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("run 'swap revert MigrateItems' to complete the revert", stderr.ToString(), StringComparison.Ordinal);
+    }
 }
