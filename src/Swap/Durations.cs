@@ -19,6 +19,20 @@ internal static partial class Durations
 
     public static bool TryParse(string text, out TimeSpan value)
     {
+        try
+        {
+            return TryParseUnchecked(text, out value);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentException)
+        {
+            // Longer than a TimeSpan holds (99999999999h), or NaN / Infinity seconds: not a duration.
+            value = default;
+            return false;
+        }
+    }
+
+    private static bool TryParseUnchecked(string text, out TimeSpan value)
+    {
         value = default;
         if (string.IsNullOrWhiteSpace(text))
             return false;

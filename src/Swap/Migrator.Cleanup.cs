@@ -55,7 +55,7 @@ public sealed partial class Migrator
         var discardedSteps = JournalCleanup.DiscardedSteps(discard, abandon);
         if (!cleanup.DryRun)
         {
-            foreach (var leftover in removed.Where(l => l.Kind != "journal"))
+            foreach (var leftover in TableEngine.InRemovalOrder(removed.Where(l => l.Kind != "journal")))
             {
                 foreach (var sql in engine.Remove(leftover))
                     await connection.ExecuteAsync(sql, cancellationToken);
@@ -163,7 +163,7 @@ public sealed partial class Migrator
             var names = tables.Select(t => SwapNames.For(t, database.Dialect.MaxIdentifierLength))
                 .SelectMany(n => new[] { n.Copy, n.Function, n.InsertTrigger, n.UpdateTrigger, n.DeleteTrigger, n.Log })
                 .ToHashSet(StringComparer.Ordinal);
-            foreach (var leftover in await engine.FindLeftoversAsync(connection, cts.Token))
+            foreach (var leftover in TableEngine.InRemovalOrder(await engine.FindLeftoversAsync(connection, cts.Token)))
             {
                 if (!names.Contains(leftover.Name))
                     continue;

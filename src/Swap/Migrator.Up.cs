@@ -37,6 +37,10 @@ public sealed partial class Migrator
         try
         {
             await CloseExpiredWindowsAsync(run, connection);
+            // An interrupted revert may have swapped the old tables back already: 'up' must not look
+            // like everything is in place ("Nothing to apply") without saying so.
+            foreach (var reverting in (await Windows.ReadAllAsync(connection, cancellationToken)).Where(w => w.Stage != Engine.Revert.RevertStage.Open))
+                Engine.Revert.RevertLog.RevertInterrupted(logger, reverting.ScriptId, string.Join(", ", reverting.TableNames), Engine.Revert.RevertWindow.Name(reverting.Stage));
             // Read (which never creates a table) and refuse before Swap's tables are created.
             var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
             if (!options.AllowChangedScripts)

@@ -23,6 +23,10 @@ public class DurationsTests
     [InlineData("5 minutes")]
     [InlineData("m")]
     [InlineData("1d")]
+    [InlineData("99999999999h")]
+    [InlineData("1e300")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
     public void Anything_else_is_a_usage_error_naming_the_option(string text)
     {
         Assert.False(Durations.TryParse(text, out _));

@@ -24,7 +24,7 @@ internal sealed class RehearseCommand : ICommand
         var command = new Command("rehearse", "Run every pending script on a staging database with the real engine and report each step; with --db, read production (never write) and project the durations there.") { on, cloneFrom, reportDir, load };
         // The same engine settings as 'up', so the rehearsal runs as production will; not --time-budget: a rehearsal runs everything.
         var swap = new SwapRunOptions();
-        foreach (var option in new Option[] { swap.KeepOld, swap.ChunkTime, swap.ChunkSize, swap.MaxChunkSize, swap.CutOverWait, swap.CutOverRetries, swap.SqliteOnline, swap.SqliteIndexesAfterCopy })
+        foreach (var option in new Option[] { swap.KeepOld, swap.AlwaysCopy, swap.ChunkTime, swap.ChunkSize, swap.MaxChunkSize, swap.CutOverWait, swap.CutOverRetries, swap.SqliteOnline, swap.SqliteIndexesAfterCopy })
             command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {

@@ -281,6 +281,14 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>The statements that remove one leftover. Never touches an original table.</summary>
     public abstract IReadOnlyList<string> Remove(Leftover leftover);
 
+    /// <summary>
+    /// Leftovers in an order that is safe while the application writes: triggers and capture
+    /// functions before tables. A change log dropped while its trigger is still on the live table
+    /// fails every application write to that table until the trigger goes.
+    /// </summary>
+    public static IEnumerable<Leftover> InRemovalOrder(IEnumerable<Leftover> leftovers) =>
+        leftovers.OrderBy(l => l.Kind == "table" ? 1 : 0);
+
     /// <summary>Leftovers from catalog rows (kind, name), keeping only names Swap makes, each with what it is.</summary>
     protected static IReadOnlyList<Leftover> Leftovers(IEnumerable<(string Kind, string Name)> found) =>
         found.Where(f => SwapNames.IsSwapName(f.Name))

@@ -30,6 +30,24 @@ internal static class InstantChanger
     /// <summary>The plan for each table, or null when the tables must be copied (and why, for the log).</summary>
     public static IReadOnlyList<(TableUse Use, ChangePlan Plan)>? Plans(ScriptSession session, IReadOnlyList<TableUse> uses, out string? whyCopy)
     {
+        var plans = PlansOfOptions(session, uses, out whyCopy);
+        // A change an earlier run started goes on the way it started: the journal holds its step,
+        // and this run's --always-copy, --keep-old or --revert-window (given or left out) must not
+        // turn a half-done copy into an in-place change, or the reverse.
+        switch (session.NextRecordedOp)
+        {
+            case "swap" when plans is not null:
+                whyCopy = "an earlier run of the script started a copy-and-swap of these tables, and it resumes the same way";
+                return null;
+            case "instant" when plans is null:
+                return PlansOfEngine(session, uses, out whyCopy);
+            default:
+                return plans;
+        }
+    }
+
+    private static IReadOnlyList<(TableUse Use, ChangePlan Plan)>? PlansOfOptions(ScriptSession session, IReadOnlyList<TableUse> uses, out string? whyCopy)
+    {
         whyCopy = null;
         if (session.Run.Options.AlwaysCopy)
         {
@@ -46,6 +64,13 @@ internal static class InstantChanger
             whyCopy = "a revert window keeps the old table in sync, which only a copy has";
             return null;
         }
+        return PlansOfEngine(session, uses, out whyCopy);
+    }
+
+    /// <summary>The plans the engine can make for the tables, whatever the run's options ask for.</summary>
+    private static IReadOnlyList<(TableUse Use, ChangePlan Plan)>? PlansOfEngine(ScriptSession session, IReadOnlyList<TableUse> uses, out string? whyCopy)
+    {
+        whyCopy = null;
         var plans = new List<(TableUse, ChangePlan)>();
         foreach (var use in uses)
         {

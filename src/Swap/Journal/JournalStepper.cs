@@ -55,6 +55,9 @@ internal sealed class JournalStepper
     /// <summary>The entries an earlier run recorded for <paramref name="op"/>, done or not, in step order.</summary>
     public IEnumerable<JournalEntry> RecordedOf(string op) => recorded.Values.Where(e => e.Op == op).OrderBy(e => e.Seq);
 
+    /// <summary>The operation an earlier run recorded for the step that comes next (done or interrupted), or null.</summary>
+    public string? NextRecordedOp => recorded.TryGetValue(Seq + 1, out var entry) ? entry.Op : null;
+
     /// <summary>Begins the next step: numbers it and fingerprints its identity.</summary>
     public JournalStep Next(string op, string description, string identity)
     {

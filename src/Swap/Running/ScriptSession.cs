@@ -93,6 +93,13 @@ internal sealed class ScriptSession
         }
     }
 
+    /// <summary>
+    /// The operation (<c>swap</c>, <c>instant</c>, ...) an earlier run of this script recorded for
+    /// the step that comes next, or null: a resumed table change goes the way it started, whatever
+    /// the options of this run would choose.
+    /// </summary>
+    public string? NextRecordedOp => Mode == ExecutionMode.DryRun ? null : journal.NextRecordedOp;
+
     /// <summary>What an earlier, interrupted run of this script left in the journal, or null when there was nothing.</summary>
     public Resumption? Resumed { get; private set; }
 

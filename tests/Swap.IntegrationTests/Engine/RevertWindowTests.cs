@@ -128,6 +128,33 @@ public class RevertWindowTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_window_longer_than_the_calendar_opens_until_its_last_day_instead_of_failing_after_the_cut_over(DatabaseEngine engine)
+    {
+        // 80,000,000 hours is a TimeSpan but ends after the year 9999: the expiry used to throw after
+        // the cut-over, leaving the script failed with the table swapped and the window unrecorded.
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        var folder = EngineKit.WriteSwapScript(target);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["up", "--revert-window", "80000000h", "--db", target.UrlText, "--migrations", folder], stdout, stderr, _ => null, target.Folder, TimeProvider.System, default);
+        Assert.True(code == 0, $"up failed ({code}): {stdout}{stderr}");
+
+        var migrator = EngineKit.Migrator(target);
+        var window = Assert.Single((await migrator.StatusAsync()).RevertWindows);
+        Assert.Equal(DateTime.MaxValue.Date, window.ExpiresAtUtc.Date);
+        Assert.False(window.Expired);
+        await target.ExecuteAsync("INSERT INTO items (id, k, v, n, flag) VALUES (9001, 2, 'after', 0, 'even')");
+        await migrator.RevertAsync("MigrateItems");
+        var rows = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        Assert.Equal(301, rows.Count);
+        Assert.Equal("after", rows.Single(r => r.Id == 9001).V);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task Finish_keeps_the_change_and_leaves_nothing_behind(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

@@ -196,6 +196,27 @@ public class RehearseTests
     }
 
     [Fact]
+    public async Task Always_copy_rehearses_the_copy_production_will_make_of_a_change_the_engine_could_make_in_place()
+    {
+        // Production runs 'up --always-copy' (or --revert-window, which copies too): the rehearsal must
+        // be able to copy as well, not report an in-place change that production will not make.
+        await using var staging = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await using (var c = await staging.OpenAsync())
+            await RehearsalKit.FillItemsAsync(c, 200);
+        using var scratch = new Scratch(Directory.CreateTempSubdirectory("swap-rehearse-").FullName);
+        Directory.CreateDirectory(Path.Combine(scratch.Path, "migrations"));
+        File.WriteAllText(Path.Combine(scratch.Path, "migrations", "20261201000000_add_flag.sql"), "-- swap:online\nALTER TABLE items ADD COLUMN flag VARCHAR(10) NOT NULL DEFAULT 'none';\n");
+
+        var run = await SwapCli.RunRawAsync(scratch.Path, ["rehearse", "--on", staging.UrlText, "--always-copy", "--report", "out"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var script = Assert.Single(RehearsalKit.ReadJson(Path.Combine(scratch.Path, "out")).GetProperty("scripts").EnumerateArray());
+        var swap = Assert.Single(script.GetProperty("steps").EnumerateArray());
+        Assert.Equal(("online copy-and-swap", 200L), (swap.GetProperty("method").GetString(), swap.GetProperty("rowsCopied").GetInt64()));
+        Assert.Matches("^will run online; needs a lock of [0-9,]+ ms at cut-over", script.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
     public async Task MariaDb_clone_is_refused_with_give_a_staging_url()
     {
         await using var production = await TestTarget.CreateAsync(DatabaseEngine.MySql);

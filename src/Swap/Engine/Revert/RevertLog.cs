@@ -16,4 +16,7 @@ internal static partial class RevertLog
 
     [LoggerMessage(2103, LogLevel.Information, "{ScriptId}: revert window of {Tables} closed ({Why}); the old tables and the reverse capture are dropped")]
     public static partial void WindowClosed(ILogger logger, string scriptId, string tables, string why);
+
+    [LoggerMessage(2110, LogLevel.Warning, "{ScriptId}: a revert of {Tables} was interrupted after stage '{Stage}', so the tables may no longer hold its change although it is recorded as applied; run 'swap revert {ScriptId}' to complete the revert")]
+    public static partial void RevertInterrupted(ILogger logger, string scriptId, string tables, string stage);
 }

@@ -99,7 +99,9 @@ internal sealed class RevertWindowOpener(ScriptSession session, TableEngine engi
             Seq = same?.Seq ?? (existing.Count == 0 ? 1 : existing.Max(w => w.Seq) + 1),
             Stage = RevertStage.Open,
             OpenedUtc = opened,
-            ExpiresUtc = opened + length,
+            // A window longer than the calendar lasts (80000000h) never ends rather than failing the
+            // script after its cut-over.
+            ExpiresUtc = length < DateTime.MaxValue - opened ? opened + length : DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc),
             Tables = tables,
         };
         await store.WriteAsync(Connection, null, window, now, Token);
