@@ -31,6 +31,33 @@ internal sealed partial class MySqlTableEngine
         await AddCarriedForeignKeysAsync(connection, spec, cancellationToken);
     }
 
+    /// <summary>
+    /// Builds the deferred indexes on the empty copy (milliseconds) and drops them again: one the
+    /// server refuses (1170 a TEXT/BLOB column without a prefix length, 1071 a key too long) is
+    /// refused now, the copy dropped, instead of failing the build after the whole copy.
+    /// </summary>
+    public override async Task CheckDeferredIndexesAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.DeferredIndexes.Count == 0)
+            return;
+        try
+        {
+            await connection.ExecuteAsync(AddIndexes(spec, spec.DeferredIndexes), cancellationToken);
+        }
+        catch (Exception e) when (database.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(spec.Names.Copy)}", cancellationToken);
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"Swap cannot change '{spec.Original.Name}' on MySql: the server will not build the new table's index{(spec.DeferredIndexes.Count > 1 ? "es" : "")} " +
+                $"{string.Join(", ", spec.DeferredIndexes.Select(i => i.Name))} ({e.Message.Replace(spec.Names.Copy, spec.Original.Name, StringComparison.Ordinal)}). " +
+                "Change the index in the script (for example give a TEXT column a prefix length, or index a shorter column); nothing was changed.",
+                e)
+            { ServerCode = MySqlDatabase.Number(e) };
+        }
+        await connection.ExecuteAsync($"ALTER TABLE {D.Quote(spec.Names.Copy)} {string.Join(", ", spec.DeferredIndexes.Select(i => "DROP INDEX " + D.Quote(i.Name)))}", cancellationToken);
+    }
+
     public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) =>
         [
             .. spec.DeferredIndexes.Count == 0 ? [] : new[] { AddIndexes(spec, spec.DeferredIndexes) },

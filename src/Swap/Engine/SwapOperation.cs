@@ -198,6 +198,7 @@ internal sealed class SwapOperation
             if (definition is not null)
                 swap.Data.Definitions[use.Original.Name] = definition;
         }
+        var created = new List<TableUse>();
         foreach (var use in swap.Uses.Where(u => !u.CopyExists))
         {
             swap.Report(use.Original.Name, SwapPhase.CreatingCopy);
@@ -205,9 +206,13 @@ internal sealed class SwapOperation
             await swap.ExecAsync($"DROP TABLE IF EXISTS {engine.Dialect.Quote(use.Names.Copy)}", "drop stale copy");
             await swap.ExecAllAsync(engine.CreateCopy(use.Original, use.Model, use.Names), $"create copy of {use.Original.Name}");
             await engine.CheckCopyAsync(swap.Connection, swap.Transaction, use.Original, use.Names, swap.Token);
+            created.Add(use);
         }
+        var specs = await BuildSpecsAsync();
+        foreach (var spec in specs.Where(s => created.Any(u => ReferenceEquals(u.Original, s.Original))))
+            await engine.CheckDeferredIndexesAsync(swap.Connection, swap.Transaction, spec, swap.Token);
         if (swap.Data.RevertWindow is not null)
-            await windows.RefuseUnlessRevertibleAsync(swap.Uses, await BuildSpecsAsync());
+            await windows.RefuseUnlessRevertibleAsync(swap.Uses, specs);
         await swap.SaveAsync(SwapStage.CopyCreated);
     }
 

@@ -143,6 +143,14 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Right after the copy is created, with the swap's plan in hand: checks that the server can
+    /// build the indexes the copy defers until its rows are in (MySQL: each built on the empty copy
+    /// and dropped again), so an index it refuses (a TEXT column without a prefix length, a key
+    /// longer than the row format allows) stops the swap before any row is copied, not after all of them.
+    /// </summary>
+    public virtual Task CheckDeferredIndexesAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>On a resumed run, before the applier writes the copies: undoes what a killed cut-over attempt may have left on them.</summary>
     public virtual Task UndoCutOverAttemptAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken) => Task.CompletedTask;
 
