@@ -12,6 +12,15 @@ public class RevertResumeTests
 
     private static void AssertSameRows(IReadOnlyDictionary<long, ItemRow> oracle, IReadOnlyList<ItemRow> actual) => RevertKit.AssertSameRows(oracle, actual);
 
+    /// <summary>The writer saw no error, every write it made is in the table, the swap's column is gone and nothing of the swap is left.</summary>
+    private static async Task AssertRevertedAsync(TestTarget target, OracleWriter writer)
+    {
+        Assert.Empty(writer.Errors);
+        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.False(await HasColumnAsync(target, "flag"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     private static Task<bool> HasColumnAsync(TestTarget target, string column, string table = "items") => RevertKit.HasColumnAsync(target, column, table);
 
     public static TheoryData<DatabaseEngine, string> KillPoints() => new()
@@ -53,10 +62,7 @@ public class RevertResumeTests
         stop.Cancel();
         await writing;
 
-        Assert.Empty(writer.Errors);
-        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
-        Assert.False(await HasColumnAsync(target, "flag"));
-        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        await AssertRevertedAsync(target, writer);
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
     }
 
@@ -91,10 +97,7 @@ public class RevertResumeTests
         stop.Cancel();
         await writing;
 
-        Assert.Empty(writer.Errors);
-        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
-        Assert.False(await HasColumnAsync(target, "flag"));
-        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        await AssertRevertedAsync(target, writer);
     }
 
     [Theory]
@@ -138,10 +141,7 @@ public class RevertResumeTests
         stop.Cancel();
         await writing;
 
-        Assert.Empty(writer.Errors);
-        AssertSameRows(writer.Oracle, await EngineKit.ReadItemsAsync(target, withFlag: false));
-        Assert.False(await HasColumnAsync(target, "flag"));
-        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        await AssertRevertedAsync(target, writer);
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "20260101000000_add_flag"));
     }
 
