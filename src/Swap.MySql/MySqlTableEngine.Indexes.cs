@@ -19,13 +19,7 @@ internal sealed partial class MySqlTableEngine
     /// </summary>
     public override async Task BuildIndexesAsync(DbConnection connection, SwapSpec spec, Func<Task> betweenBuilds, CancellationToken cancellationToken)
     {
-        var existing = (await connection.QueryAsync(
-                "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @table",
-                new { table = spec.Names.Copy },
-                cancellationToken))
-            .Select(r => r.String("INDEX_NAME")!)
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var missing = spec.DeferredIndexes.Where(i => !existing.Contains(i.Name)).ToList();
+        var missing = await MissingIndexesAsync(connection, spec, cancellationToken);
         if (missing.Count > 0)
             await connection.ExecuteAsync(AddIndexes(spec, missing), cancellationToken);
         await AddCarriedForeignKeysAsync(connection, spec, cancellationToken);
@@ -38,24 +32,38 @@ internal sealed partial class MySqlTableEngine
     /// </summary>
     public override async Task CheckDeferredIndexesAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken)
     {
-        if (spec.DeferredIndexes.Count == 0)
+        // What the copy was made with already (an AUTO_INCREMENT column's index) is neither tried nor dropped.
+        var missing = await MissingIndexesAsync(connection, spec, cancellationToken);
+        if (missing.Count == 0)
             return;
         try
         {
-            await connection.ExecuteAsync(AddIndexes(spec, spec.DeferredIndexes), cancellationToken);
+            await connection.ExecuteAsync(AddIndexes(spec, missing), cancellationToken);
         }
         catch (Exception e) when (database.IsDatabaseError(e) && !cancellationToken.IsCancellationRequested)
         {
             await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(spec.Names.Copy)}", cancellationToken);
             throw new SwapException(
                 SwapErrorKind.Refused,
-                $"Swap cannot change '{spec.Original.Name}' on MySql: the server will not build the new table's index{(spec.DeferredIndexes.Count > 1 ? "es" : "")} " +
-                $"{string.Join(", ", spec.DeferredIndexes.Select(i => i.Name))} ({e.Message.Replace(spec.Names.Copy, spec.Original.Name, StringComparison.Ordinal)}). " +
+                $"Swap cannot change '{spec.Original.Name}' on MySql: the server will not build the new table's index{(missing.Count > 1 ? "es" : "")} " +
+                $"{string.Join(", ", missing.Select(i => i.Name))} ({e.Message.Replace(spec.Names.Copy, spec.Original.Name, StringComparison.Ordinal)}). " +
                 "Change the index in the script (for example give a TEXT column a prefix length, or index a shorter column); nothing was changed.",
                 e)
             { ServerCode = MySqlDatabase.Number(e) };
         }
-        await connection.ExecuteAsync($"ALTER TABLE {D.Quote(spec.Names.Copy)} {string.Join(", ", spec.DeferredIndexes.Select(i => "DROP INDEX " + D.Quote(i.Name)))}", cancellationToken);
+        await connection.ExecuteAsync($"ALTER TABLE {D.Quote(spec.Names.Copy)} {string.Join(", ", missing.Select(i => "DROP INDEX " + D.Quote(i.Name)))}", cancellationToken);
+    }
+
+    /// <summary>The deferred indexes the copy does not have yet (by name).</summary>
+    private static async Task<List<IndexSchema>> MissingIndexesAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    {
+        var existing = (await connection.QueryAsync(
+                "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @table",
+                new { table = spec.Names.Copy },
+                cancellationToken))
+            .Select(r => r.String("INDEX_NAME")!)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return spec.DeferredIndexes.Where(i => !existing.Contains(i.Name)).ToList();
     }
 
     public override IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) =>
