@@ -96,7 +96,7 @@ internal sealed class AbortCommand : ControlVerb
 {
     protected override ControlCommand Verb => ControlCommand.Abort;
 
-    protected override string Description => "Abort the running swap from any host: its copy, capture and change log are removed, the original is untouched, the script stays pending. Its 'swap up' exits with 10.";
+    protected override string Description => "Abort the running swap from any host: its copy, capture and change log are removed, the original is untouched, the script stays pending. Its 'swap up' exits with 10. A running 'swap revert' stops with nothing swapped back and its window open (exit 10).";
 
     protected override string? WhenNotTaken => null;
 }

@@ -21,7 +21,8 @@ internal static class LiveView
         foreach (var s in report.Swaps)
         {
             var running = report.LockHolder is not null;
-            w.WriteLine($"{s.ScriptId}: swap of {string.Join(", ", s.Tables)} {(running ? "running" : "STOPPED (no run holds the lock; 'swap up' resumes it)")} on {s.Host} pid {s.Pid} ({s.Runner}), last update {s.UpdatedAtUtc:yyyy-MM-dd HH:mm:ss} UTC");
+            var resumedBy = s.Operation == "revert" ? $"swap revert {s.ScriptId}" : "swap up";
+            w.WriteLine($"{s.ScriptId}: {s.Operation} of {string.Join(", ", s.Tables)} {(running ? "running" : $"STOPPED (no run holds the lock; '{resumedBy}' resumes it)")} on {s.Host} pid {s.Pid} ({s.Runner}), last update {s.UpdatedAtUtc:yyyy-MM-dd HH:mm:ss} UTC");
             w.WriteLine($"  phase: {Phase(s)}");
             if (s.Backlog is { } backlog)
                 w.WriteLine($"  backlog: {backlog.ToString("N0", CultureInfo.InvariantCulture)} change-log row(s)");
@@ -44,6 +45,8 @@ internal static class LiveView
     {
         var rows = s.Rows.ToString("N0", CultureInfo.InvariantCulture);
         var text = $"{s.Phase} {s.Table}";
+        if (s.Phase == "Reverting")
+            return text + $", {rows} change-log row(s) applied";
         if (s.Phase is "Copying" or "Verifying")
         {
             text += s.EstimateExceeded

@@ -9,6 +9,9 @@ public sealed record LiveSwapStatus
     /// <summary>The script whose swap this is.</summary>
     public required string ScriptId { get; init; }
 
+    /// <summary>What runs: <c>swap</c> (a copy-and-swap of <c>up</c>, <c>down</c> or <c>rehearse</c>) or <c>revert</c> (<c>swap revert</c> taking one back).</summary>
+    public string Operation { get; init; } = "swap";
+
     /// <summary>The tables swapped together.</summary>
     public required IReadOnlyList<string> Tables { get; init; }
 

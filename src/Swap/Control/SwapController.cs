@@ -76,7 +76,24 @@ internal sealed class SwapController : IAsyncDisposable
             budgetCheck = run.ThrowIfBudgetSpent,
         };
 
+    /// <summary>
+    /// A controller for <c>swap revert</c> taking a swap back: the same commands, checks and live
+    /// status, taken between batches of the reverse change log and before the swap back.
+    /// </summary>
+    public static SwapController ForRevert(Running.RunContext run, string scriptId, IReadOnlyList<string> tableNames) =>
+        new(run.Database, run.Tables, run.Options.Swap, run.Time, run.Database.LoggerFactory.CreateLogger("Swap.Control"), scriptId, tableNames, enabled: true)
+        {
+            Operation = "revert",
+            AbortAftermath = $"Nothing was swapped back: the swapped-in table stays in place and its revert window stays open, the old table kept in sync. 'swap revert {scriptId}' starts the revert again; 'swap finish {scriptId}' keeps the change.",
+        };
+
     public bool Enabled { get; }
+
+    /// <summary>What this controller steers, as the live status and the commands' outcomes name it: <c>swap</c> or <c>revert</c>.</summary>
+    public string Operation { get; init; } = "swap";
+
+    /// <summary>What an abort leaves, the sentence after "was aborted by X." in its error.</summary>
+    public string AbortAftermath { get; init; } = "The original is untouched; the copy, capture and change log are removed and the script is pending again ('swap up' starts it over).";
 
     /// <summary>The live settings in force (options, then each <c>swap set</c>).</summary>
     public LiveSettings Settings { get; }
@@ -256,7 +273,7 @@ internal sealed class SwapController : IAsyncDisposable
                 var outcome = Take(command);
                 dirty = true;
                 ControlLog.CommandTaken(logger, scriptId, command.Command.Name() + (command.Argument is null ? "" : " " + command.Argument), command.SentBy, outcome);
-                await store.MarkHandledAsync(c, command.Id, time.GetUtcNow().UtcDateTime, $"{outcome} (by {RunIdentity.Describe()}, swap of {string.Join(", ", tableNames)})", cancellationToken);
+                await store.MarkHandledAsync(c, command.Id, time.GetUtcNow().UtcDateTime, $"{outcome} (by {RunIdentity.Describe()}, {Operation} of {string.Join(", ", tableNames)})", cancellationToken);
             }
         }
         catch (Exception e) when (database.IsDatabaseError(e))
@@ -266,8 +283,7 @@ internal sealed class SwapController : IAsyncDisposable
         if (abortBy is not null)
         {
             ControlLog.Aborting(logger, scriptId, abortBy);
-            throw new SwapAbortedException(
-                $"{scriptId}: the swap of {string.Join(", ", tableNames)} was aborted by {abortBy}. The original is untouched; the copy, capture and change log are removed and the script is pending again ('swap up' starts it over).")
+            throw new SwapAbortedException($"{scriptId}: the {Operation} of {string.Join(", ", tableNames)} was aborted by {abortBy}. {AbortAftermath}")
             {
                 ScriptId = scriptId,
                 Tables = tableNames,
@@ -354,6 +370,7 @@ internal sealed class SwapController : IAsyncDisposable
         return new LiveSwapStatus
         {
             ScriptId = scriptId,
+            Operation = Operation,
             Tables = tableNames,
             Table = p.Table,
             Phase = p.Phase.ToString(),
@@ -443,7 +460,7 @@ internal sealed class SwapController : IAsyncDisposable
                 foreach (var command in await store.PendingAsync(connection, cts.Token))
                 {
                     if (command.Command is ControlCommand.Set or ControlCommand.Abort or ControlCommand.CutOver)
-                        await store.MarkHandledAsync(connection, command.Id, time.GetUtcNow().UtcDateTime, $"not taken: the swap of {string.Join(", ", tableNames)} ended first", cts.Token);
+                        await store.MarkHandledAsync(connection, command.Id, time.GetUtcNow().UtcDateTime, $"not taken: the {Operation} of {string.Join(", ", tableNames)} ended first", cts.Token);
                 }
             }
         }

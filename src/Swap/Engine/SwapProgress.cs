@@ -25,6 +25,12 @@ public enum SwapPhase
     DroppingOld,
     /// <summary>The table is swapped.</summary>
     Done,
+    /// <summary>
+    /// <c>swap revert</c> applies the reverse change log (the writes made to the swapped-in table
+    /// since its cut-over) to the old table, before it compares the two and swaps the old one back
+    /// (shown as <see cref="Verifying"/> and <see cref="CuttingOver"/>).
+    /// </summary>
+    Reverting,
 }
 
 /// <summary>A snapshot of a running swap, for progress bars and hosts; no log parsing needed.</summary>

@@ -382,7 +382,7 @@ function swapCard(s) {
   }
   const copying = s.phase === 'Copying' || s.phase === 'Verifying';
   return el('div', { class: 'card', 'data-testid': 'swap' },
-    el('div', { class: 'row head' }, el('h2', {}, `${s.scriptId}: swap of ${s.tables.join(', ')}`), el('div', { class: 'row' }, badges)),
+    el('div', { class: 'row head' }, el('h2', {}, `${s.scriptId}: ${s.operation || 'swap'} of ${s.tables.join(', ')}`), el('div', { class: 'row' }, badges)),
     el('div', { class: 'muted' }, `on ${s.host} pid ${s.pid} (${s.runner}) · started ${when(s.startedAtUtc)} · updated ${when(s.updatedAtUtc)}`),
     phases,
     bar,

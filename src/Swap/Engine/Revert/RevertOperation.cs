@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Swap.Control;
 using Swap.Data;
 using Swap.Engine.Schema;
 using Swap.Running;
@@ -18,6 +19,9 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
     private readonly TableEngine engine = run.Database.TableEngine;
     private readonly OnlineSwapOptions options = run.Options.Swap;
     private readonly ChangeLogApplier applier = new(run.Database.TableEngine, run.Options.Swap.ApplyBatchSize);
+
+    private SwapController? controller;
+    private long applied;
 
     private CancellationToken Token => run.CancellationToken;
 
@@ -41,10 +45,18 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                 // A killed attempt may have left the table's own triggers on the old tables: the applier must not fire them.
                 await engine.UndoCutOverAttemptAsync(connection, specs, Token);
                 window.Tables = window.Tables.Zip(specs, (t, s) => t with { Current = SchemaJson.Write(s.Original) }).ToList();
-                await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog));
-                foreach (var spec in specs)
-                    await RevertVerifier.VerifyAsync(run, connection, spec, window.ScriptId);
-                await CutOverAsync(specs);
+                // Operators steer the revert like a swap until it swaps back (pause, set, abort, throttling).
+                await using (controller = await StartControllerAsync(specs))
+                {
+                    await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog));
+                    foreach (var spec in specs)
+                    {
+                        await BoundaryAsync(spec, SwapPhase.Verifying);
+                        await RevertVerifier.VerifyAsync(run, connection, spec, window.ScriptId);
+                    }
+                    await CutOverAsync(specs);
+                }
+                controller = null;
             }
         }
         if (window.Stage < RevertStage.CaptureRemoved)
@@ -128,15 +140,50 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
         return true;
     }
 
-    /// <summary>Applies the reverse logs until a batch comes back shorter than <paramref name="untilBelow"/> (the rest goes under the lock).</summary>
-    private async Task CatchUpAsync(IReadOnlyList<SwapSpec> specs, int untilBelow)
+    private async Task<SwapController> StartControllerAsync(IReadOnlyList<SwapSpec> specs)
+    {
+        var c = SwapController.ForRevert(run, window.ScriptId, [.. window.TableNames]);
+        c.Backlog = async (lc, ct) =>
+        {
+            var total = 0L;
+            foreach (var spec in specs)
+                total += await ChangeLogSize.RowsAsync(lc, engine.Dialect.Quote, spec.Names.Log, ct);
+            return total;
+        };
+        try
+        {
+            await c.StartAsync(Token);
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
+        return c;
+    }
+
+    /// <summary>A boundary where the operator's commands are taken: waits while paused or throttled, throws on abort.</summary>
+    private async Task BoundaryAsync(SwapSpec spec, SwapPhase phase)
+    {
+        if (controller is null)
+            return;
+        controller.Observe(new SwapProgress(window.ScriptId, [.. window.TableNames], spec.Original.Name, phase, applied, 0, 0, null, applier.BatchSize));
+        await controller.BoundaryAsync(Token);
+    }
+
+    /// <summary>
+    /// Applies the reverse logs until a batch comes back shorter than <paramref name="untilBelow"/>
+    /// (the rest goes under the lock), taking the operator's commands before each batch.
+    /// </summary>
+    private async Task CatchUpAsync(IReadOnlyList<SwapSpec> specs, int untilBelow, SwapPhase phase = SwapPhase.Reverting)
     {
         foreach (var spec in specs)
         {
             while (true)
             {
+                await BoundaryAsync(spec, phase);
                 await EnsureRunLockAsync();
-                var applied = await run.RetryTransientAsync($"apply the reverse change log of {spec.Original.Name}", async ct =>
+                var batch = await run.RetryTransientAsync($"apply the reverse change log of {spec.Original.Name}", async ct =>
                 {
                     try
                     {
@@ -147,7 +194,8 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                         throw run.Database.Translate(e, $"{window.ScriptId}: apply the reverse change log of {spec.Original.Name}");
                     }
                 });
-                if (applied < Math.Min(applier.BatchSize, untilBelow) || applier.LastBatchRefused)
+                applied += batch;
+                if (batch < Math.Min(applier.BatchSize, untilBelow) || applier.LastBatchRefused)
                     break;
             }
         }
@@ -171,15 +219,14 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                 async ct =>
                 {
                     attempts++;
-                    if (attempts > 1)
+                    if (attempts > 1 && await AllSwappedBackAsync())
                     {
-                        if (await AllSwappedBackAsync())
-                        {
-                            await SaveAsync(RevertStage.SwappedBack);
-                            return;
-                        }
-                        await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog));
+                        await SaveAsync(RevertStage.SwappedBack);
+                        return;
                     }
+                    // Also after a pause or a throttle taken at the boundary before verification: what
+                    // came in meanwhile is applied before the lock, not under it.
+                    await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog), SwapPhase.CuttingOver);
                     await engine.CutOverAsync(connection, null, specs, options, (c, tx, t) => CatchUpUnderLockAsync(specs, c, tx, t), async tx =>
                     {
                         FaultPoints.Hit("revert-cutover");
