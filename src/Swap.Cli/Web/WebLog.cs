@@ -7,13 +7,13 @@ internal static partial class WebLog
 {
     public static class Ids
     {
-        public const int Listening = 3000;
-        public const int ActionTaken = 3001;
-        public const int ActionFailed = 3002;
-        public const int Refused = 3003;
-        public const int RunFinished = 3004;
-        public const int LoggedIn = 3005;
-        public const int RunCrashed = 3006;
+        public const int Listening = 3100;
+        public const int ActionTaken = 3101;
+        public const int ActionFailed = 3102;
+        public const int Refused = 3103;
+        public const int RunFinished = 3104;
+        public const int LoggedIn = 3105;
+        public const int RunCrashed = 3106;
     }
 
     [LoggerMessage(EventId = Ids.Listening, Level = LogLevel.Information, Message = "Console for {Target} on {Url} ({Mode})")]
