@@ -140,7 +140,7 @@ public sealed partial class SqliteDatabase : SwapDatabase
 
     /// <summary>Looks for a table or view of that name in <c>sqlite_master</c>.</summary>
     public override async Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken) =>
-        await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = @name", new { name = table }, null, cancellationToken) is not null;
+        await connection.ScalarAsync("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = @name COLLATE NOCASE", new { name = table }, null, cancellationToken) is not null;
 
     /// <summary><c>SQLite</c> and <c>sqlite_version()</c>, e.g. <c>SQLite 3.46.1</c>.</summary>
     public override async Task<string> ServerVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>

@@ -136,7 +136,7 @@ internal sealed partial class SqliteTableEngine
     public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
     {
         var count = await connection.ScalarAsync(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table AND name IN (@ins, @upd, @del)",
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table COLLATE NOCASE AND name IN (@ins, @upd, @del)",
             new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger },
             null,
             cancellationToken);

@@ -84,7 +84,7 @@ internal sealed partial class SqliteTableEngine
             var triggers = new List<string>();
             foreach (var spec in specs)
             {
-                var own = await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table", new { table = spec.Original.Name }, tx, cancellationToken);
+                var own = await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table COLLATE NOCASE", new { table = spec.Original.Name }, tx, cancellationToken);
                 foreach (var trigger in own.Where(t => !SwapNames.IsSwapName(t.String("name")!)))
                 {
                     await connection.ExecuteAsync($"DROP TRIGGER {D.Quote(trigger.String("name")!)}", null, tx, cancellationToken);

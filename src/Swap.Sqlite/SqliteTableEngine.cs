@@ -27,9 +27,12 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
 
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
-        var create = await connection.ScalarAsync("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = @name", new { name = table }, transaction, cancellationToken) as string;
-        if (create is null)
+        // SQLite's names are case-insensitive ('customers' is the table 'Customers'): the table is found
+        // as SQLite finds it, and everything after uses the name it was created with.
+        var found = (await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = @name COLLATE NOCASE", new { name = table }, transaction, cancellationToken)).FirstOrDefault();
+        if (found?.String("sql") is not { } create)
             return null;
+        table = found.String("name")!;
         var parsed = SqliteCreateTable.Parse(create);
         var q = D.Quote(table);
         var info = await connection.QueryAsync($"PRAGMA table_xinfo({q})", null, transaction, cancellationToken);
@@ -93,7 +96,7 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
             r => r.String("child")!,
             _ => table);
 
-        var triggers = (await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @name", new { name = table }, transaction, cancellationToken))
+        var triggers = (await connection.QueryAsync("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @name COLLATE NOCASE", new { name = table }, transaction, cancellationToken))
             .Select(r => new TriggerSchema(r.String("name")!, r.String("sql")!))
             .ToList();
         var count = System.Convert.ToInt64(await connection.ScalarAsync($"SELECT COUNT(*) FROM {q}", null, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
