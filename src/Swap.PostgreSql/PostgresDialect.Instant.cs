@@ -32,7 +32,11 @@ internal sealed partial class PostgresDialect
         int? length = m.Groups[1].Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
         var widens = type.Kind == ColumnKind.Text
             || (type.Kind == ColumnKind.String && length is { } n && type.Length >= n);
-        return widens ? $"ALTER COLUMN {Quote(column.OriginalName!)} TYPE {TypeSql(type)}" : null;
+        if (!widens)
+            return null;
+        // An enum made a string: its CHECK on the values goes with the old type (a catalog change too).
+        var drop = ValueListCheck(original, old.Name) is { } check ? $", DROP CONSTRAINT {Quote(check)}" : "";
+        return $"ALTER COLUMN {Quote(column.OriginalName!)} TYPE {TypeSql(type)}{drop}";
     }
 
     /// <summary>

@@ -31,6 +31,31 @@ internal sealed partial class PostgresDialect
         };
     }
 
+    /// <summary>
+    /// The CHECK that keeps <paramref name="column"/> to a list of values, named as PostgreSQL names a
+    /// column's CHECK (<c>table_column_check</c>): an enum's (<see cref="TypeCheck"/>), as the catalog
+    /// prints it (<c>CHECK ((status = ANY (ARRAY['a'::text, ...])))</c>, or <c>= 'a'</c> for one
+    /// value). It belongs to the column's type, so a type change drops it with the old type; null
+    /// when the table has none (or that name holds another kind of check, which stays).
+    /// </summary>
+    internal static string? ValueListCheck(Swap.Engine.Schema.TableSchema table, string column)
+    {
+        var name = table.Name + "_" + column + "_check";
+        if (name.Length > 63)
+            name = name[..63];
+        if (table.Checks.FirstOrDefault(c => c.Name == name) is not { } check)
+            return null;
+        var definition = check.Definition ?? check.Expression;
+        var quoted = System.Text.RegularExpressions.Regex.Escape("\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+        var plain = System.Text.RegularExpressions.Regex.Escape(column);
+        var valueList = System.Text.RegularExpressions.Regex.IsMatch(
+            definition,
+            $@"^CHECK \(+(?:{quoted}|{plain})\)?(?:::[a-z ]+)?\s*=\s*(?:ANY\s*\(|')",
+            System.Text.RegularExpressions.RegexOptions.None,
+            TimeSpan.FromSeconds(1));
+        return valueList && !definition.Contains(" AND ", StringComparison.Ordinal) && !definition.Contains(" OR ", StringComparison.Ordinal) ? name : null;
+    }
+
     /// <summary>An enum is a text column with a CHECK constraint on PostgreSQL.</summary>
     internal string? TypeCheck(string column, ColumnType? type) => type?.Kind == ColumnKind.Enum
         ? $"CHECK ({Quote(column)} IN ({string.Join(", ", type.Values!.Select(Literal))}))"

@@ -92,6 +92,11 @@ internal sealed partial class PostgresTableEngine
                         replacedChecks.Add(Truncate(names.Table + "_" + c.Original!.Name + "_check"));
                     }
                 }
+                else if (c.TypeChanged && PostgresDialect.ValueListCheck(original, c.Original!.Name) is { } typeCheck)
+                {
+                    // An enum made another type: its CHECK on the values goes with the old type.
+                    replacedChecks.Add(typeCheck);
+                }
             }
         }
         var unlogged = original.Extra.GetValueOrDefault("persistence") == "u" ? "UNLOGGED " : "";

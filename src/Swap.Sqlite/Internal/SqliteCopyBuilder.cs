@@ -98,8 +98,14 @@ internal static class SqliteCopyBuilder
             if (d.DefaultSql(c) is { } value)
                 rest += " DEFAULT " + Wrap(value, c.DefaultIsValue);
         }
-        if (c.Type is not null && d.TypeCheck(def.Name, c.Type) is { } check)
-            rest = WithoutTypeCheck(rest, def.Name) + " " + check;
+        if (c.Type is not null)
+        {
+            // The old type's CHECK (an enum's values, a boolean's 0/1, JSON's json_valid) goes with
+            // it; the new type's, if it has one, takes its place.
+            rest = WithoutTypeCheck(rest, def.Name);
+            if (d.TypeCheck(def.Name, c.Type) is { } check)
+                rest += " " + check;
+        }
         if (c.GeneratedChanged)
             rest = WithoutGenerated(rest) + " " + Generated(c.NewGenerated!, c.GeneratedStored);
         return (d.Quote(def.Name) + " " + type + " " + rest.Trim()).Trim();

@@ -59,6 +59,57 @@ public class EnumChangeTests
         Assert.Equal(["1|sent", "2|draft"], await RowsAsync(target));
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task An_enum_made_a_string_takes_any_value_and_a_down_limits_it_again(DatabaseEngine engine)
+    {
+        // PostgreSQL and SQLite keep an enum as text with a CHECK on its values: that CHECK is the
+        // type's and goes with it (it stayed, and the string column still refused every new value).
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CSharp("20261201000000_MigrateOrders", """
+            public sealed class MigrateOrders : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    await db.CreateTableAsync("orders", t => t.Column(DbColumn.Int("id")).Column(DbColumn.Enum("status", "draft", "sent")).PrimaryKey("id"));
+                    await db.ExecuteAsync("INSERT INTO orders (id, status) VALUES (1, 'sent'), (2, 'draft')");
+                }
+            }
+            """);
+        target.CSharp("20261202000000_MigrateFreeStatus", """
+            public sealed class MigrateFreeStatus : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var orders = await db.UseTableForAlterAsync("orders");
+                    orders.GetColumn("status").SetType(ColumnType.String(20));
+                    await db.DoneUsingTablesAsync("orders");
+                }
+
+                public override async Task DownAsync(MigrationContext db)
+                {
+                    var orders = await db.UseTableForAlterAsync("orders");
+                    orders.GetColumn("status").SetType(ColumnType.Enum("draft", "sent"));
+                    await db.DoneUsingTablesAsync("orders");
+                }
+            }
+            """);
+
+        var up = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(up.ExitCode == 0, up.ToString());
+        await target.ExecuteAsync("INSERT INTO orders (id, status) VALUES (3, 'refunded')");
+        Assert.Equal(["1|sent", "2|draft", "3|refunded"], await RowsAsync(target));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+
+        await target.ExecuteAsync("DELETE FROM orders WHERE id = 3");
+        var down = await SwapCli.RunAsync(target, "down");
+
+        Assert.True(down.ExitCode == 0, down.ToString());
+        await Assert.ThrowsAnyAsync<Exception>(() => target.ExecuteAsync("INSERT INTO orders (id, status) VALUES (3, 'refunded')"));
+        Assert.Equal(["1|sent", "2|draft"], await RowsAsync(target));
+    }
+
     private static async Task<List<string>> RowsAsync(TestTarget target) =>
         (await target.QueryAsync("SELECT id, status FROM orders ORDER BY id")).Select(r => $"{r.Int64("id")}|{r.String("status")}").ToList();
 }
