@@ -196,6 +196,31 @@ internal sealed partial class SqliteTableEngine
         }
     }
 
+    /// <summary>
+    /// Rows that already break a foreign key of the table, or of a table that references it (an
+    /// application writing with foreign keys off leaves them): the cut-over checks the same
+    /// (<see cref="CheckForeignKeysAsync"/>) and would refuse them only after the whole copy, so
+    /// the copy's preflight refuses them first. Reads only; stops at the first such row of a table.
+    /// </summary>
+    public override async Task<IReadOnlyList<string>> CopyRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken)
+    {
+        var tables = original.ReferencedBy.Select(f => f.Table).Where(t => !SwapNames.IsSwapName(t)).ToList();
+        if (original.ForeignKeys.Count > 0)
+            tables.Insert(0, original.Name);
+        var refusals = new List<string>();
+        foreach (var table in tables.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var first = (await connection.QueryAsync("SELECT rowid, parent FROM pragma_foreign_key_check(@table) LIMIT 1", new { table }, transaction, cancellationToken)).FirstOrDefault();
+            if (first is null)
+                continue;
+            var count = Number(await connection.ScalarAsync("SELECT count(*) FROM pragma_foreign_key_check(@table)", new { table }, transaction, cancellationToken));
+            refusals.Add(
+                $"{count} row(s) of '{table}' already break a foreign key (first: rowid {first["rowid"]} references {first["parent"]}), which the cut-over would refuse after the whole copy. " +
+                $"Nothing was changed: fix those rows (PRAGMA foreign_key_check('{table}') lists them), then run 'swap up' again.");
+        }
+        return refusals;
+    }
+
     /// <summary>Step 11 of the procedure: the new table's own foreign keys, and those of the tables that reference it.</summary>
     private async Task CheckForeignKeysAsync(DbConnection connection, DbTransaction tx, SwapSpec spec, CancellationToken cancellationToken)
     {

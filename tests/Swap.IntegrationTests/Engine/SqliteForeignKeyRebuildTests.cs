@@ -111,4 +111,26 @@ public class SqliteForeignKeyRebuildTests
         Assert.Equal([1L, 2L, 3L, 6L], (await target.QueryAsync("SELECT id FROM events ORDER BY id")).Select(r => r.Int64("id")!.Value));
         Assert.Equal(1L, await target.ScalarAsync("SELECT count(*) FROM sqlite_sequence WHERE name = 'events'"));
     }
+    [Theory]
+    [InlineData("parent")]       // a child of 'parent' holds the orphan
+    [InlineData("plain_child")]  // the swapped table holds it
+    public async Task Rows_that_already_break_a_foreign_key_are_refused_before_the_copy_not_after_it(string table)
+    {
+        // An application writing with foreign keys off leaves such rows; the cut-over checks the
+        // foreign keys (SQLite's step 11) and would stop only after the whole copy.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await target.ExecuteAsync(Tables);
+        await target.ExecuteAsync("PRAGMA foreign_keys = OFF; INSERT INTO plain_child (id, parent_id) VALUES (999, 4242)");
+        EngineKit.WriteSwapScript(target, Script(table), $"20260101000000_Migrate{table}.cs");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 7, run.ToString());
+        Assert.Contains("1 row(s) of 'plain_child' already break a foreign key (first: rowid 999 references parent)", run.Err, StringComparison.Ordinal);
+        Assert.Contains("fix those rows", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("copied", run.Out, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(0L, await target.ScalarAsync($"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'note'"));
+        Assert.Equal("c50 s50 p51 t2", await ChildrenAsync(target));
+    }
 }
