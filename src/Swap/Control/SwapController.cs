@@ -77,6 +77,18 @@ internal sealed class SwapController : IAsyncDisposable
         };
 
     /// <summary>
+    /// A controller for an instant or in-place change (<paramref name="method"/>), consulted once
+    /// before its statement runs: the same commands and checks, and an abort that leaves nothing to remove.
+    /// </summary>
+    public static SwapController ForChange(Running.RunContext run, string scriptId, IReadOnlyList<string> tableNames, string method) =>
+        new(run.Database, run.Tables, run.Options.Swap, run.Time, run.Database.LoggerFactory.CreateLogger("Swap.Control"), scriptId, tableNames, enabled: true)
+        {
+            budgetCheck = run.ThrowIfBudgetSpent,
+            Operation = method + " change",
+            AbortAftermath = "It had not started: the table is untouched and the script is pending again ('swap up' starts it over).",
+        };
+
+    /// <summary>
     /// A controller for <c>swap revert</c> taking a swap back: the same commands, checks and live
     /// status, taken between batches of the reverse change log and before the swap back.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Swap.Control;
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
@@ -146,14 +147,18 @@ internal static class InstantChanger
         var schemas = state.Data is { } recorded
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(recorded)!
             : plans.ToDictionary(p => p.Use.Original.Name, p => SchemaJson.Write(p.Use.Original));
+        // Inside one transaction (SQLite) the statements share its lock, whose wait is already bounded.
+        var bounded = state.Transaction is null;
         if (state.Data is null)
+        {
+            if (bounded)
+                await HoldForOperatorAsync(session, plans);
             await state.SaveAsync("changing", JsonSerializer.Serialize(schemas));
+        }
         string Finished(IEnumerable<string> copy) => JsonSerializer.Serialize(new Outcome(copy.ToList(), schemas));
         // The cut-over's discipline: each attempt waits at most CutOverLockTimeout, retried with backoff.
         var pipeline = CutOverRetry.Build(options, database.TableEngine, session.Run.Time, (attempt, delay) => Log.InstantRetrying(logger, names, attempt, delay));
         var connection = session.Connection;
-        // Inside one transaction (SQLite) the statements share its lock, whose wait is already bounded.
-        var bounded = state.Transaction is null;
         if (bounded)
             await database.ApplyLockTimeoutAsync(connection, options.CutOverLockTimeout, session.CancellationToken);
         try
@@ -209,6 +214,23 @@ internal static class InstantChanger
         }
         FaultPoints.Hit("instant");
         return Finished([]);
+    }
+
+    /// <summary>
+    /// Before the change starts, the operator's commands are taken once, as at a copy's first chunk
+    /// boundary: a pause (or a throttle check: replica lag, load, your query) holds it, an abort
+    /// stops it with nothing changed (<see cref="SwapAbortedException"/>). Once its statement runs,
+    /// it runs to its end: a catalog change takes milliseconds, and an in-place index build is one
+    /// statement the server does not stop half-way.
+    /// </summary>
+    private static async Task HoldForOperatorAsync(ScriptSession session, IReadOnlyList<(TableUse Use, ChangePlan Plan)> plans)
+    {
+        var tables = plans.Select(p => p.Use.Original.Name).ToList();
+        var method = plans.Any(p => p.Plan.Method == ChangeMethod.InPlace) ? ChangeMethod.InPlace : ChangeMethod.Instant;
+        await using var controller = SwapController.ForChange(session.Run, session.Script.Id, tables, ChangePlan.Name(method));
+        await controller.StartAsync(session.CancellationToken);
+        controller.Observe(new SwapProgress(session.Script.Id, tables, tables[0], SwapPhase.Preflight, 0, 0, 0, null, 0));
+        await controller.BoundaryAsync(session.CancellationToken);
     }
 
     /// <summary>
