@@ -67,10 +67,7 @@ public class OperatorCommandTests
     public async Task Abort_from_another_process_removes_the_swap_and_leaves_the_original_and_the_script_pending(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
-        await OperatorKit.ArrangeAsync(target);
-        await OperatorKit.Control(target).PauseAsync();
-        using var runner = OperatorKit.StartUp(target);
-        await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        using var runner = await OperatorKit.StartPausedInTheCopyAsync(target);
         Assert.Equal("running", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
 
         var abort = await ChildSwap.RunAsync(target, "abort");
@@ -100,10 +97,7 @@ public class OperatorCommandTests
         // The abort takes capture off the live table: its triggers (PostgreSQL: their function) must go
         // before the change log they write to, or every write in between fails on a missing table.
         await using var target = await TestTarget.CreateAsync(engine);
-        await OperatorKit.ArrangeAsync(target);
-        await OperatorKit.Control(target).PauseAsync();
-        using var runner = OperatorKit.StartUp(target);
-        await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        using var runner = await OperatorKit.StartPausedInTheCopyAsync(target);
         var writer = new OracleWriter(target, EngineKit.InitialItems(OperatorKit.Rows), seed: 41);
         using var stop = new CancellationTokenSource();
         var writing = Task.Run(() => writer.RunAsync(stop.Token));

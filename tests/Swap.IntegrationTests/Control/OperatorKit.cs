@@ -26,6 +26,19 @@ internal static class OperatorKit
 
     public static SwapControl Control(TestTarget target) => new(target.Database());
 
+    /// <summary>
+    /// items and its swap script, a pause, and <c>swap up</c> started and waited for until it holds
+    /// paused in the copy (nothing copied yet): the start of every abort test.
+    /// </summary>
+    public static async Task<ChildSwap> StartPausedInTheCopyAsync(TestTarget target)
+    {
+        await ArrangeAsync(target);
+        await Control(target).PauseAsync();
+        var runner = StartUp(target);
+        await WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        return runner;
+    }
+
     /// <summary>Waits until the runner's live row satisfies <paramref name="condition"/> (read in-process, through the library).</summary>
     public static async Task<LiveSwapStatus> WaitForAsync(TestTarget target, ChildSwap runner, Func<LiveSwapStatus, bool> condition, string what, int seconds = 90)
     {
