@@ -43,7 +43,7 @@ public sealed partial class MigrationContext
         Identifiers.Validate(name, "table", dialect.MaxIdentifierLength);
         var schema = await session.Database.TableEngine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
             ?? throw MissingTable(name);
-        return new DbTable(schema, SwapNames.For(name, dialect.MaxIdentifierLength).Copy, dialect, readOnly: true);
+        return new DbTable(schema, SwapNames.For(schema.Name, dialect.MaxIdentifierLength).Copy, dialect, readOnly: true);
     }
 
     /// <summary>How many table changes (<see cref="DoneUsingTablesAsync"/>) the script has made so far: each one's method is recorded under its number.</summary>
@@ -163,6 +163,7 @@ public sealed partial class MigrationContext
         else if (session.Mode == ExecutionMode.DryRun)
         {
             original = await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken) ?? throw MissingTable(name);
+            names = SwapNames.For(original.Name, dialect.MaxIdentifierLength);
             session.Plan.Add(new PlannedStep($"create the copy {names.Copy} of {name}", engine.CreateCopy(original, null, names)));
         }
         else
@@ -177,8 +178,10 @@ public sealed partial class MigrationContext
                     var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
                     if (schema.ChunkKey() is null)
                         throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);
-                    await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(names.Copy)}", tx, CancellationToken, database, ScriptId);
-                    foreach (var sql in engine.CreateCopy(schema, null, names))
+                    // Named after the table as the engine has it (SQLite finds 'customers' as 'Customers').
+                    var own = SwapNames.For(schema.Name, dialect.MaxIdentifierLength);
+                    await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(own.Copy)}", tx, CancellationToken, database, ScriptId);
+                    foreach (var sql in engine.CreateCopy(schema, null, own))
                         await session.Connection.ExecuteTranslatedAsync(sql, tx, CancellationToken, database, ScriptId);
                     return SchemaJson.Write(schema);
                 },
@@ -187,6 +190,8 @@ public sealed partial class MigrationContext
                 decode: s => s ?? throw new SwapException(SwapErrorKind.Failure, $"{ScriptId}: the journal lost the schema of '{name}'; run 'swap cleanup --script {ScriptId}'."));
             original = SchemaJson.Read(schemaJson);
         }
+        // The work tables are named after the table as the engine has it: SQLite finds 'customers' as 'Customers'.
+        names = SwapNames.For(original.Name, dialect.MaxIdentifierLength);
         // An online swap commits step by step; the size that decides it is the one recorded in the
         // journal on a resumed run, so a resumed swap keeps the way it started.
         var online = engine.SwapsOnline(original, options);

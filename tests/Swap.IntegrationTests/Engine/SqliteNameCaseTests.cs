@@ -38,6 +38,12 @@ public class SqliteNameCaseTests
             }
             """);
 
+        // Swap's work tables are named after the table as SQLite has it.
+        var plan = await SwapCli.RunAsync(target, "plan");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("_Customers_swap_new", plan.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("_CUSTOMERS_swap", plan.Out, StringComparison.Ordinal);
+
         var run = await SwapCli.RunAsync(target, "up");
 
         Assert.True(run.ExitCode == 0, run.ToString());
