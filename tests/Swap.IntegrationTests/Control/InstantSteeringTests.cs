@@ -15,17 +15,23 @@ public class InstantSteeringTests
         ALTER TABLE items ADD COLUMN note VARCHAR(20);
         """;
 
+    /// <summary>items, the script, a pause, and <c>swap up</c> started and waited for until it holds before the change.</summary>
+    private static async Task<(ChildSwap Runner, Swap.LiveSwapStatus Paused)> StartPausedAsync(TestTarget target)
+    {
+        await EngineKit.CreateItemsAsync(target, OperatorKit.Rows);
+        target.Sql("20261204000000_add_note", Script);
+        await OperatorKit.Control(target).PauseAsync();
+        var runner = ChildSwap.Start(target, "up");
+        return (runner, await OperatorKit.WaitForAsync(target, runner, s => s.Paused, "paused before the change"));
+    }
+
     [Theory]
     [MemberData(nameof(OperatorKit.Online), MemberType = typeof(OperatorKit))]
     public async Task A_pause_holds_an_instant_change_before_it_starts_and_a_resume_lets_it_run(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
-        await EngineKit.CreateItemsAsync(target, OperatorKit.Rows);
-        target.Sql("20261204000000_add_note", Script);
-        await OperatorKit.Control(target).PauseAsync();
-
-        using var runner = ChildSwap.Start(target, "up");
-        var paused = await OperatorKit.WaitForAsync(target, runner, s => s.Paused, "paused before the change");
+        var (runner, paused) = await StartPausedAsync(target);
+        using var _ = runner;
         Assert.Equal("instant change", paused.Operation);
         Assert.Equal(["items"], paused.Tables);
         var (code, live) = await ChildSwap.RunAsync(target, "status", "--live");
@@ -47,11 +53,8 @@ public class InstantSteeringTests
     public async Task An_abort_of_a_held_instant_change_leaves_the_table_untouched_and_the_script_pending(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
-        await EngineKit.CreateItemsAsync(target, OperatorKit.Rows);
-        target.Sql("20261204000000_add_note", Script);
-        await OperatorKit.Control(target).PauseAsync();
-        using var runner = ChildSwap.Start(target, "up");
-        await OperatorKit.WaitForAsync(target, runner, s => s.Paused, "paused before the change");
+        var (runner, _) = await StartPausedAsync(target);
+        using var __ = runner;
 
         var abort = await ChildSwap.RunAsync(target, "abort");
         Assert.True(abort.ExitCode == 0, abort.Output);
