@@ -93,8 +93,18 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         // A DECIMAL of fewer places rounds what is stored in it: the original's value is compared rounded the same way.
         if (DecimalType().Match(mapping.CopyType) is { Success: true } d)
             return $"CAST({original} AS DECIMAL({d.Groups[1].Value},{d.Groups[2].Value})) <=> {copy}";
+        // An integer column stores a DECIMAL or DOUBLE rounded as ROUND does (half away from zero
+        // for a DECIMAL, to even for a DOUBLE), so the original's value is compared rounded.
+        if (IntegerType().IsMatch(mapping.CopyType) && mapping.OriginType is { } from && FractionalType().IsMatch(from))
+            return $"ROUND({original}) <=> {copy}";
         return $"{original} <=> {copy}";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(tinyint|smallint|mediumint|int|integer|bigint)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex IntegerType();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(decimal|numeric|dec|fixed|float|double|real)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FractionalType();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^decimal\((\d+),(\d+)\)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex DecimalType();

@@ -8,4 +8,5 @@ namespace Swap.Engine;
 /// <param name="Source">The expression, evaluated over the original row.</param>
 /// <param name="CopyType">The copy column's type in the engine's words, for exact comparisons.</param>
 /// <param name="Origin">The original's column whose value this is (as it is, or converted to a new type); null for a FillWith.</param>
-internal sealed record ColumnMapping(string CopyColumn, string Source, string CopyType, string? Origin = null);
+/// <param name="OriginType">The original column's type in the engine's words, where the comparison depends on it (a DECIMAL stored in an INT rounds); null for a FillWith.</param>
+internal sealed record ColumnMapping(string CopyColumn, string Source, string CopyType, string? Origin = null, string? OriginType = null);
