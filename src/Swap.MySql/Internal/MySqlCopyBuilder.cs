@@ -9,8 +9,11 @@ namespace Swap.MySql;
 /// column references valid: drops, type/null/default changes, renames, new columns at their
 /// positions, index and key changes, new foreign keys.
 /// </summary>
-internal static class MySqlCopyBuilder
+internal static partial class MySqlCopyBuilder
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(CHARACTER\s+SET|CHARSET|COLLATE)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex NamesCharset();
+
     public static IReadOnlyList<string> Build(MySqlDialect d, TableSchema original, DbTable? target, SwapNames names)
     {
         var copy = d.Quote(names.Copy);
@@ -111,7 +114,8 @@ internal static class MySqlCopyBuilder
                 parts.Add(note);
             return string.Join(' ', parts);
         }
-        if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType))
+        // The column keeps its collation unless the new type names a character set or collation itself.
+        if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType) && !NamesCharset().IsMatch(type))
             parts.Add("COLLATE " + collation);
         parts.Add(c.Nullable ? "NULL" : "NOT NULL");
         var def = c.DefaultChanged || o is null ? d.DefaultSql(c) : o.Default;
