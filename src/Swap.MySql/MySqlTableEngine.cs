@@ -88,12 +88,34 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
 
     public override string SameValue(string original, string copy, ColumnMapping mapping)
     {
+        // A text column moved to another character set holds other bytes for the same characters:
+        // the original's value is converted to the copy's character set first, as storing it does.
+        if (MySqlColumnText.IsText(mapping.CopyType) && Charset(mapping.CopyCollation) is { } to && Charset(mapping.OriginCollation) is { } was
+            && !string.Equals(was, to, StringComparison.OrdinalIgnoreCase))
+            return $"BINARY CONVERT({original} USING {to}) <=> BINARY {copy}";
         if (MySqlColumnText.IsText(mapping.CopyType) || mapping.CopyType.StartsWith("json", StringComparison.OrdinalIgnoreCase))
             return $"BINARY {original} <=> BINARY {copy}";
         // A DECIMAL of fewer places rounds what is stored in it: the original's value is compared rounded the same way.
         if (DecimalType().Match(mapping.CopyType) is { Success: true } d)
             return $"CAST({original} AS DECIMAL({d.Groups[1].Value},{d.Groups[2].Value})) <=> {copy}";
+        // An integer column stores a DECIMAL or DOUBLE rounded as ROUND does (half away from zero
+        // for a DECIMAL, to even for a DOUBLE), so the original's value is compared rounded.
+        if (IntegerType().IsMatch(mapping.CopyType) && mapping.OriginType is { } from && FractionalType().IsMatch(from))
+            return $"ROUND({original}) <=> {copy}";
         return $"{original} <=> {copy}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(tinyint|smallint|mediumint|int|integer|bigint)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex IntegerType();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(decimal|numeric|dec|fixed|float|double|real)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FractionalType();
+
+    /// <summary>The character set a collation belongs to (<c>latin1_swedish_ci</c>: <c>latin1</c>), when it is a plain name.</summary>
+    private static string? Charset(string? collation)
+    {
+        var end = collation?.IndexOf('_', StringComparison.Ordinal) ?? -1;
+        return end <= 0 || !collation![..end].All(char.IsAsciiLetterOrDigit) ? null : collation[..end];
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^decimal\((\d+),(\d+)\)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]

@@ -9,8 +9,11 @@ namespace Swap.MySql;
 /// column references valid: drops, type/null/default changes, renames, new columns at their
 /// positions, index and key changes, new foreign keys.
 /// </summary>
-internal static class MySqlCopyBuilder
+internal static partial class MySqlCopyBuilder
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(CHARACTER\s+SET|CHARSET|COLLATE)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex NamesCharset();
+
     public static IReadOnlyList<string> Build(MySqlDialect d, TableSchema original, DbTable? target, SwapNames names)
     {
         var copy = d.Quote(names.Copy);
@@ -31,8 +34,14 @@ internal static class MySqlCopyBuilder
 
         var first = new List<string>();
         first.AddRange(droppedIndexes.Select(i => $"DROP INDEX {d.Quote(i.Name)}"));
+        // InnoDB refuses an AUTO_INCREMENT column that leads no index (1075), so between dropping the
+        // old primary key here and adding the new one below, a kept auto column holds an index of its own.
+        var autoHold = pkChanged && original.PrimaryKey.Count > 0
+            && original.Columns.FirstOrDefault(c => c.AutoIncrement) is { } auto && kept.Contains(auto.Name) ? auto.Name : null;
         if (pkChanged && original.PrimaryKey.Count > 0)
             first.Add("DROP PRIMARY KEY");
+        if (autoHold is not null)
+            first.Add($"ADD INDEX {d.Quote(AutoIncrementHold)} ({d.Quote(autoHold)})");
         first.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)).Select(c => $"DROP COLUMN {d.Quote(c.Name)}"));
         foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged)))
             first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c)}");
@@ -65,6 +74,8 @@ internal static class MySqlCopyBuilder
         var keys = new List<string>();
         if (pkChanged && target.PrimaryKey.Count > 0)
             keys.Add($"ADD PRIMARY KEY ({string.Join(", ", target.PrimaryKey.Select(d.Quote))})");
+        if (autoHold is not null)
+            keys.Add($"DROP INDEX {d.Quote(AutoIncrementHold)}");
         foreach (var index in target.Indexes.Where(i => i.Original is null && !MySqlTableEngine.Deferrable(new IndexSchema(i.Name, [], i.Unique))))
         {
             var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Column) + (c.Prefix is { } p ? $"({p})" : "")));
@@ -83,6 +94,9 @@ internal static class MySqlCopyBuilder
         return sql;
     }
 
+    /// <summary>The index that holds a kept AUTO_INCREMENT column while the copy's primary key is replaced.</summary>
+    private const string AutoIncrementHold = "_swap_auto_increment";
+
     private static bool LedByAutoIncrement(TableSchema original, IndexSchema index) =>
         index.Columns.Count > 0 && original.Columns.Any(c => c.AutoIncrement && string.Equals(c.Name, index.Columns[0].Name, StringComparison.OrdinalIgnoreCase));
 
@@ -100,7 +114,8 @@ internal static class MySqlCopyBuilder
                 parts.Add(note);
             return string.Join(' ', parts);
         }
-        if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType))
+        // The column keeps its collation unless the new type names a character set or collation itself.
+        if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType) && !NamesCharset().IsMatch(type))
             parts.Add("COLLATE " + collation);
         parts.Add(c.Nullable ? "NULL" : "NOT NULL");
         var def = c.DefaultChanged || o is null ? d.DefaultSql(c) : o.Default;

@@ -40,7 +40,7 @@ internal static class SwapSpecBuilder
             var source = engine.Convert(d.Quote(from.Name), from, c);
             if (!string.Equals(from.NativeType, c.NativeType, StringComparison.OrdinalIgnoreCase) || (from.Nullable && !c.Nullable))
                 mayFail = true;
-            mapping.Add(new ColumnMapping(c.Name, source, c.NativeType, from.Name));
+            mapping.Add(new ColumnMapping(c.Name, source, c.NativeType, from.Name, from.NativeType, from.Collation, c.Collation));
         }
 
         var copyKey = key.Select(k =>

@@ -25,6 +25,9 @@ internal sealed class OnlineDdlParser
 {
     private static readonly string[] ColumnClauseEnd = ["NOT", "NULL", "DEFAULT", "FIRST", "AFTER", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "COLLATE", "AUTO_INCREMENT", "GENERATED", "COMMENT", "CONSTRAINT", "AS", "CHARACTER", "ON"];
 
+    /// <summary>MySQL/MariaDB reserved words that may follow ADD besides a column, an index or a key: FULLTEXT and SPATIAL indexes, partitions.</summary>
+    private static readonly string[] MySqlNotAColumn = ["FULLTEXT", "SPATIAL", "PARTITION"];
+
     private readonly List<SqlToken> t;
     private readonly DatabaseEngine engine;
     private int p;
@@ -94,6 +97,12 @@ internal sealed class OnlineDdlParser
         var start = p;
         if (Accept("ADD"))
         {
+            // Without this, MySQL's ADD FULLTEXT INDEX ft (c) would be read as ADD COLUMN `FULLTEXT` of
+            // type INDEX ft (c). CHECK is reserved everywhere; the others only on MySQL/MariaDB (PostgreSQL
+            // takes a column named fulltext or partition), and MariaDB's PERIOD FOR and SYSTEM VERSIONING
+            // are two words (a column may be named period or system).
+            if (Peek("CHECK") || (engine == DatabaseEngine.MySql && (MySqlNotAColumn.Any(w => Peek(w)) || (Peek("PERIOD") && Peek("FOR", 1)) || (Peek("SYSTEM") && Peek("VERSIONING", 1)))))
+                throw Refuse(Text(start, Peek("PERIOD") || Peek("SYSTEM") ? p + 2 : p + 1), "is not a clause Swap runs online (it runs ADD/DROP/RENAME/MODIFY/CHANGE/ALTER COLUMN, ADD/DROP INDEX, KEY, UNIQUE, PRIMARY KEY, CONSTRAINT and FOREIGN KEY); run it in a script without '-- swap:online', or leave it out");
             if (Accept("INDEX") || Accept("KEY"))
                 return AddIndex(unique: false, start);
             if (Accept("UNIQUE"))

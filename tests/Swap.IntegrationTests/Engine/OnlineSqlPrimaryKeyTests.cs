@@ -22,4 +22,34 @@ public class OnlineSqlPrimaryKeyTests
         Assert.Equal(1000, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    /// <summary>
+    /// The usual way to widen the key of an AUTO_INCREMENT table: the copy dropped the old key in
+    /// one ALTER and added the new one in a later one, and InnoDB refuses an auto column that leads
+    /// no index in between (1075, exit 1). The rows, the counter and the next id must be as a native ALTER leaves them.
+    /// </summary>
+    [Fact]
+    public async Task An_auto_increment_table_gets_a_wider_primary_key_led_by_its_auto_column()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE items (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, v VARCHAR(20) NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO items (k, v) SELECT seq % 10, CONCAT('v', seq) FROM seq_1_to_500");
+        await target.ExecuteAsync("DELETE FROM items WHERE id > 450");
+        var counter = Convert.ToInt64(await target.ScalarAsync("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items'"), System.Globalization.CultureInfo.InvariantCulture);
+        target.WriteFile(Path.Combine("migrations", "20260101000000_Rekey.sql"), "-- swap:online\nALTER TABLE items DROP PRIMARY KEY, ADD PRIMARY KEY (id, k), MODIFY v VARCHAR(40) NULL;\n");
+
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Single(result.Applied);
+        var key = await target.QueryAsync("SELECT COLUMN_NAME AS c FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
+        Assert.Equal(["id", "k"], key.Select(r => r.String("c")).ToList());
+        var indexes = await target.QueryAsync("SELECT DISTINCT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' ORDER BY INDEX_NAME");
+        Assert.Equal(["PRIMARY"], indexes.Select(r => r.String("i")).ToList());
+        Assert.Equal(450, await target.CountAsync("items", "v = CONCAT('v', id) AND k = id % 10"));
+        Assert.Equal(450, await target.CountAsync("items", "1 = 1"));
+        await target.ExecuteAsync("INSERT INTO items (k, v) VALUES (1, 'next')");
+        Assert.True(counter > 500, $"counter {counter}");
+        Assert.Equal(counter, Convert.ToInt64(await target.ScalarAsync("SELECT id FROM items WHERE v = 'next'"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }

@@ -124,6 +124,39 @@ public class OnlineSqlTests
     }
 
     /// <summary>
+    /// MySQL's <c>ADD FULLTEXT</c>, <c>ADD SPATIAL</c>, <c>ADD CHECK</c> and <c>ADD PARTITION</c>
+    /// were read as <c>ADD [COLUMN]</c> of a column named FULLTEXT (...): the server then failed
+    /// on the copy (exit 1, the copy left behind) or on an instant <c>ADD COLUMN `FULLTEXT` INDEX ...</c>.
+    /// They are reserved words, never a column written unquoted: refused like any clause outside the grammar.
+    /// </summary>
+    [Theory]
+    [InlineData("ADD FULLTEXT INDEX ft (v)", "ADD FULLTEXT")]
+    [InlineData("ADD FULLTEXT (v)", "ADD FULLTEXT")]
+    [InlineData("ADD SPATIAL KEY sp (v)", "ADD SPATIAL")]
+    [InlineData("ADD CHECK (k >= 0)", "ADD CHECK")]
+    [InlineData("ADD PARTITION (PARTITION p1 VALUES LESS THAN (10))", "ADD PARTITION")]
+    public async Task A_fulltext_spatial_check_or_partition_clause_is_refused_not_read_as_a_column(string clause, string named)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 50);
+        var before = await EngineKit.ReadItemsAsync(target, withFlag: false);
+        target.Sql("20261201000000_bad", $"""
+            -- swap:online
+            ALTER TABLE items MODIFY k BIGINT NOT NULL, {clause};
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 7, run.ToString());
+        Assert.Contains($"20261201000000_bad.sql(2): '{named}' is not a clause Swap runs online", run.Err, StringComparison.Ordinal);
+        Assert.Contains("without '-- swap:online'", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Equal("int(11)", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' AND COLUMN_NAME = 'k'"));
+        Assert.Empty(await target.HistoryIdsAsync());
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>
     /// An online script that adds a column and drops the unique index keying a table without a
     /// primary key. PostgreSQL and SQLite make both changes in place (no copy needs the key). InnoDB
     /// clusters such a table by that index and cannot drop it in place, so on MySQL/MariaDB the change

@@ -65,6 +65,25 @@ public class OnlineDdlParserTests
     }
 
     [Theory]
+    [InlineData("ALTER TABLE t ADD FULLTEXT INDEX ft (body)", "'ADD FULLTEXT' is not a clause Swap runs online")]
+    [InlineData("ALTER TABLE t ADD SPATIAL (pt)", "'ADD SPATIAL' is not a clause Swap runs online")]
+    [InlineData("ALTER TABLE t ADD CHECK (a > 0)", "'ADD CHECK' is not a clause Swap runs online")]
+    [InlineData("ALTER TABLE t ADD PERIOD FOR p (s, e)", "'ADD PERIOD FOR' is not a clause Swap runs online")]
+    [InlineData("ALTER TABLE t ADD SYSTEM VERSIONING", "'ADD SYSTEM VERSIONING' is not a clause Swap runs online")]
+    public void Mysql_reserved_words_after_add_are_refused_not_read_as_a_column(string sql, string message)
+    {
+        var error = Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, DatabaseEngine.MySql));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE t ADD `fulltext` INT, ADD period INT, ADD system INT", DatabaseEngine.MySql)]
+    [InlineData("ALTER TABLE t ADD fulltext tsvector, ADD partition int", DatabaseEngine.PostgreSql)]
+    public void Columns_named_like_those_words_are_still_columns(string sql, DatabaseEngine engine) =>
+        Assert.Equal(3 - (engine == DatabaseEngine.PostgreSql ? 1 : 0), OnlineDdlParser.Parse(sql, engine)!.Count);
+
+    [Theory]
     [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME a TO b", null)]
     [InlineData(DatabaseEngine.MySql, "ALTER TABLE t RENAME a TO b", "'RENAME a TO' renames something other than a column")]
     [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t RENAME TO u", "'RENAME TO u' renames something other than a column")]
