@@ -95,11 +95,14 @@ internal sealed class MySqlTriggerMover(MySqlDatabase database)
             catch (Exception e) when (database.IsDatabaseError(e))
             {
                 await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", cancellationToken);
+                // 1227: the trigger's definer is another user, and only SUPER or SET USER may create a trigger for another definer.
+                var advice = e is MySqlConnector.MySqlException { ErrorCode: MySqlConnector.MySqlErrorCode.SpecifiedAccessDeniedError }
+                    ? $"The trigger's definer is {trigger.Definer}, and creating a trigger for another user needs the SET USER privilege (MariaDB; SET_USER_ID on MySQL 8.2+, SUPER before) that the connected user lacks: " +
+                      "GRANT SET USER ON *.* TO the user Swap connects as, or recreate the trigger with that user as its definer; nothing was changed."
+                    : "Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.";
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on MySql: its trigger '{trigger.Name}' cannot be recreated on the new table ({e.Message}). " +
-                    "Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), " +
-                    "or keep the columns it uses; nothing was changed.",
+                    $"Swap cannot change '{original.Name}' on MySql: its trigger '{trigger.Name}' cannot be recreated on the new table ({e.Message}). " + advice,
                     e);
             }
         }

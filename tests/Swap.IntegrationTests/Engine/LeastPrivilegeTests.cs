@@ -145,6 +145,28 @@ public class LeastPrivilegeTests
         Assert.False(await target.Database().TableExistsAsync(await target.OpenAsync(), "swap_history", default));
     }
 
+    [Fact]
+    public async Task MySql_names_SET_USER_when_a_trigger_of_another_definer_cannot_be_moved()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await using var user = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 300);
+        // Made by an administrator: its definer is not the user Swap runs as.
+        await target.ExecuteAsync("CREATE DEFINER = 'swap'@'127.0.0.1' TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW SET NEW.n = NEW.n");
+        EngineKit.WriteSwapScript(target);
+        await using var trust = await TrustFunctionCreators.SetAsync(target, true);
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, database: user.Database()).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains("its trigger 'items_touch' cannot be recreated on the new table", e.Message, StringComparison.Ordinal);
+        Assert.Contains("The trigger's definer is swap@127.0.0.1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("GRANT SET USER ON *.*", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("keep the columns it uses", e.Message, StringComparison.Ordinal);
+        await AssertUntouchedAsync(target, 300);
+        Assert.Equal("items_touch", await target.ScalarAsync("SELECT trigger_name FROM information_schema.triggers WHERE event_object_schema = DATABASE() AND event_object_table = 'items'"));
+    }
+
     private static async Task AssertUntouchedAsync(TestTarget target, int rows)
     {
         Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.Contains("_swap_", StringComparison.Ordinal));
