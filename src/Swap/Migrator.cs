@@ -38,7 +38,30 @@ public sealed partial class Migrator
         history = new HistoryStore(database, options.Tables);
         foreach (var table in options.Tables.All)
             Identifiers.Validate(table, "history table", database.Dialect.MaxIdentifierLength);
+        CheckReplicas(database, options.Swap.Throttle.Replicas);
     }
+
+    /// <summary>
+    /// A replica's lag is the age of the heartbeat written on the target, so a replica of another
+    /// engine (or any on SQLite, which has none) could never show it: the swap would throttle forever.
+    /// </summary>
+    private static void CheckReplicas(SwapDatabase database, IEnumerable<SwapDatabase> replicas)
+    {
+        foreach (var replica in replicas)
+        {
+            if (database.Engine == DatabaseEngine.Sqlite)
+                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {EngineName(replica.Engine)} database: SQLite has no replicas to watch; leave out --replica.");
+            if (replica.Engine != database.Engine)
+                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {EngineName(replica.Engine)} database, but the target is {EngineName(database.Engine)}: give a replica (or standby) of the target itself, whose lag Swap reads from the heartbeat it writes on the target.");
+        }
+    }
+
+    private static string EngineName(DatabaseEngine engine) => engine switch
+    {
+        DatabaseEngine.MySql => "MySQL/MariaDB",
+        DatabaseEngine.PostgreSql => "PostgreSQL",
+        _ => "SQLite",
+    };
 
     /// <summary>The migrations, loaded and checked once per <see cref="Migrator"/>.</summary>
     internal MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);

@@ -17,7 +17,11 @@ internal static class LiveView
         }
         var w = invocation.Out;
         if (report.Swaps.Count == 0)
+        {
             w.WriteLine($"{report.Target}: no swap is running");
+            if (report.PauseInForce is { } pause)
+                w.WriteLine($"  paused: a pause sent by {pause.SentBy} at {pause.SentAtUtc:yyyy-MM-dd HH:mm:ss} UTC is in force: the next swap starts paused; 'swap resume' lifts it");
+        }
         foreach (var s in report.Swaps)
         {
             var running = report.LockHolder is not null;
@@ -65,6 +69,7 @@ internal static class LiveView
         lockHolder = report.LockHolder,
         running = report.LockHolder is not null && report.Swaps.Count > 0,
         swaps = report.Swaps,
+        pauseInForce = report.PauseInForce is { } p ? new { sentBy = p.SentBy, sentAt = p.SentAtUtc } : null,
         commands = report.RecentCommands.Select(c => new { id = c.Id, command = c.Command.Name(), argument = c.Argument, sentBy = c.SentBy, sentAt = c.SentAtUtc, takenAt = c.HandledAtUtc, outcome = c.Outcome }),
     };
 }

@@ -9,4 +9,10 @@ public sealed record LiveReport(string Target, IReadOnlyList<LiveSwapStatus> Swa
 {
     /// <summary>The swaps that run now (a run holds the lock).</summary>
     public IReadOnlyList<LiveSwapStatus> Running => LockHolder is null ? [] : Swaps;
+
+    /// <summary>
+    /// The newest pause when no resume came after it (an operator's, or one <c>--critical-load</c> made):
+    /// a swap that starts now starts paused. Null when no pause is in force.
+    /// </summary>
+    public ControlRecord? PauseInForce { get; init; }
 }

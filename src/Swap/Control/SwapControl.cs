@@ -129,10 +129,12 @@ public sealed class SwapControl
         {
             var holder = await database.PeekLockHolderAsync(connection, tables.LockInfo, cancellationToken);
             var swaps = await store.ReadLiveAsync(connection, cancellationToken);
-            var recent = await store.ControlTableExistsAsync(connection, cancellationToken)
+            var controlled = await store.ControlTableExistsAsync(connection, cancellationToken);
+            var recent = controlled
                 ? await store.RecentAsync(connection, Math.Max(1, commands), cancellationToken)
                 : [];
-            return new LiveReport(database.DisplayName, swaps, holder?.ToString(), recent);
+            var pause = controlled && await store.LatestPauseOrResumeAsync(connection, cancellationToken) is { Command: ControlCommand.Pause } p ? p : null;
+            return new LiveReport(database.DisplayName, swaps, holder?.ToString(), recent) { PauseInForce = pause };
         }
         catch (Exception e) when (database.IsDatabaseError(e))
         {

@@ -66,7 +66,14 @@ public sealed partial class Migrator
         }
         var duration = time.GetElapsedTime(started);
 
-        var scripts = recorder.Scripts.Select(s => Rehearsed(s, failure)).ToList();
+        // A staging copy older than production reruns scripts production has applied: 'up' there will not.
+        var appliedInProduction = production is null
+            ? []
+            : before.Where(s => s.Status is ScriptStatus.Applied or ScriptStatus.Changed).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var scripts = recorder.Scripts
+            .Select(s => Rehearsed(s, failure))
+            .Select(s => s.Outcome == "applied" && appliedInProduction.Contains(s.Id) ? s with { Verdict = RehearsalVerdict.AlreadyApplied } : s)
+            .ToList();
         var status = await StatusAsync(cancellationToken);
         foreach (var state in status.Scripts.Where(s => s.Status is ScriptStatus.Pending && scripts.All(r => r.Id != s.Id)))
         {
@@ -98,7 +105,7 @@ public sealed partial class Migrator
             Load = load,
             ExitCode = failure is null ? 0 : (int)failure.Kind,
         };
-        return production is null ? report : await RehearsalProjection.ProjectAsync(report, database, production, cancellationToken);
+        return production is null ? report : await RehearsalProjection.ProjectAsync(report, database, production, appliedInProduction, cancellationToken);
     }
 
     /// <summary>Production's scripts as 'status' there sees them, read in a read-only session (nothing is created when it has no history).</summary>

@@ -13,7 +13,8 @@ internal static class RehearsalProjection
 {
     private static readonly HashSet<string> RowBound = [nameof(SwapPhase.Copying), nameof(SwapPhase.BuildingIndexes), nameof(SwapPhase.Verifying)];
 
-    public static async Task<RehearsalReport> ProjectAsync(RehearsalReport report, SwapDatabase staging, SwapDatabase production, CancellationToken cancellationToken)
+    /// <param name="appliedInProduction">Scripts production has applied already: its 'up' will not run them, so they get no projection.</param>
+    public static async Task<RehearsalReport> ProjectAsync(RehearsalReport report, SwapDatabase staging, SwapDatabase production, IReadOnlySet<string> appliedInProduction, CancellationToken cancellationToken)
     {
         var (sc, stx, _) = await TableProbe.OpenReadOnlyAsync(staging, cancellationToken);
         var (pc, ptx, _) = await TableProbe.OpenReadOnlyAsync(production, cancellationToken);
@@ -31,7 +32,7 @@ internal static class RehearsalProjection
             var scripts = new List<ScriptRehearsal>();
             foreach (var script in report.Scripts)
             {
-                if (script.Outcome == "not-run")
+                if (script.Outcome == "not-run" || appliedInProduction.Contains(script.Id))
                 {
                     scripts.Add(script);
                     continue;

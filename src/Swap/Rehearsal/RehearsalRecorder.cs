@@ -52,9 +52,11 @@ internal sealed class RehearsalRecorder(TimeProvider time, bool onlineEngine, IP
 
     public void ScriptStarted(string scriptId, ScriptKind kind, ExecutionMode mode)
     {
-        // A transient failure runs the script again: keep only the last attempt's steps.
+        // A transient failure, or a script found to swap online, runs it again: keep only the last
+        // attempt's steps, but the first attempt's start, since the duration the runner reports counts from it.
+        var earlier = scripts.LastOrDefault(s => s.Id == scriptId);
         scripts.RemoveAll(s => s.Id == scriptId);
-        scripts.Add(new Script(scriptId, kind == ScriptKind.Sql ? "sql" : "cs", Now) { Mode = mode });
+        scripts.Add(new Script(scriptId, kind == ScriptKind.Sql ? "sql" : "cs", earlier?.Start ?? Now) { Mode = mode });
         ResetSwap();
     }
 

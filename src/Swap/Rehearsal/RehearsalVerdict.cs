@@ -6,6 +6,9 @@ namespace Swap.Rehearsal;
 /// <summary>One sentence per script: what it will do to production, from what it did on staging.</summary>
 internal static class RehearsalVerdict
 {
+    /// <summary>The verdict of a script that ran on staging but production has applied already: production's 'up' skips it.</summary>
+    public const string AlreadyApplied = "already applied in production: 'up' will not run it there (staging is older than production)";
+
     public static string For(RehearsalRecorder.Script script, string outcome, string? message, bool online)
     {
         if (outcome == "refused")

@@ -29,10 +29,16 @@ internal sealed class ReplicaLagCheck(SwapDatabase replica, string table, TimePr
         catch (Exception e) when (replica.IsDatabaseError(e) || e is SwapException)
         {
             LastLag = null;
+            var reason = $"replica {replica.DisplayName} cannot be read: {e.Message}";
             if (connection is not null)
+            {
+                // Reached, but no heartbeat table: the server's "relation does not exist" hides the likely cause.
+                if (!replica.IsConnectionLost(e) && await HasNoHeartbeatTableAsync(connection, cancellationToken))
+                    reason = $"replica {replica.DisplayName} has no heartbeat table {table}: check that its URL names the target's database and schema, and that it replicates them.";
                 await connection.DisposeAsync();
+            }
             connection = null;
-            return new ThrottleVerdict($"replica {replica.DisplayName} cannot be read: {e.Message}");
+            return new ThrottleVerdict(reason);
         }
         if (beat is null or DBNull)
         {
@@ -44,6 +50,18 @@ internal sealed class ReplicaLagCheck(SwapDatabase replica, string table, TimePr
         return lag > settings.MaxReplicaLag
             ? new ThrottleVerdict($"replica {replica.DisplayName} lags {lag.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s > {Durations.Format(settings.MaxReplicaLag)}")
             : null;
+    }
+
+    private async Task<bool> HasNoHeartbeatTableAsync(DbConnection open, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return !await replica.TableExistsAsync(open, table, cancellationToken);
+        }
+        catch (Exception e) when (replica.IsDatabaseError(e))
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -31,6 +31,10 @@ public class CliCases
         { DatabaseEngine.PostgreSql, ["up", "--lock-timeout", "soon"], "error: --lock-timeout 'soon' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.MySql, ["up", "--time-budget", "-5m"], "error: --time-budget '-5m' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["cleanup", "--script", "MigrateNoSuch"], "error: 'MigrateNoSuch' has no history or journal here; 'swap status' lists the scripts.\n" },
+        // A replica of another engine (or any on SQLite) can never show the heartbeat: it would throttle forever.
+        { DatabaseEngine.PostgreSql, ["up", "--replica", "mysql://swap:pw@127.0.0.1:33406/swap_test"], "error: --replica mysql://swap:***@127.0.0.1:33406/swap_test is a MySQL/MariaDB database, but the target is PostgreSQL: give a replica (or standby) of the target itself, whose lag Swap reads from the heartbeat it writes on the target." },
+        { DatabaseEngine.MySql, ["down", "--replica", "postgres://swap:pw@127.0.0.1:55532/swap_test"], "error: --replica postgres://swap:***@127.0.0.1:55532/swap_test is a PostgreSQL database, but the target is MySQL/MariaDB: give a replica (or standby) of the target itself" },
+        { DatabaseEngine.Sqlite, ["up", "--replica", "sqlite:replica.db"], "is a SQLite database: SQLite has no replicas to watch; leave out --replica." },
         { DatabaseEngine.PostgreSql, ["up", "--history-prefix", ""], "error: The history prefix '' is empty or has spaces around it; Swap would keep a second history under it and apply every script again." },
     };
 

@@ -176,4 +176,26 @@ public class OperatorCommandTests
         // Nothing was recorded by the refusals.
         Assert.Empty(await OperatorKit.Control(target).RecentCommandsAsync());
     }
+
+    [Fact]
+    public async Task A_pause_sent_while_no_swap_runs_is_shown_by_status_live_until_resume()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await OperatorKit.ArrangeAsync(target);
+
+        var pause = await ChildSwap.RunAsync(target, "pause");
+        Assert.True(pause.ExitCode == 0, pause.Output);
+        // No swap runs, but the next one starts paused: the live status must say so, in words and in JSON.
+        var text = await ChildSwap.RunAsync(target, "status", "--live");
+        Assert.True(text.ExitCode == 0, text.Output);
+        Assert.Matches(@"(?m)^  paused: a pause sent by .+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC is in force: the next swap starts paused; 'swap resume' lifts it$", text.Output);
+        var json = await OperatorKit.StatusJsonAsync(target);
+        Assert.False(json.GetProperty("running").GetBoolean());
+        Assert.Contains("pid", json.GetProperty("pauseInForce").GetProperty("sentBy").GetString(), StringComparison.Ordinal);
+
+        var resume = await ChildSwap.RunAsync(target, "resume");
+        Assert.True(resume.ExitCode == 0, resume.Output);
+        Assert.DoesNotContain("paused:", (await ChildSwap.RunAsync(target, "status", "--live")).Output, StringComparison.Ordinal);
+        Assert.False((await OperatorKit.StatusJsonAsync(target)).TryGetProperty("pauseInForce", out _));
+    }
 }

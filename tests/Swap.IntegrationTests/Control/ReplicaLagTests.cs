@@ -74,6 +74,25 @@ public class ReplicaLagTests
         Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
     }
 
+    [Fact]
+    public async Task A_replica_without_the_heartbeat_table_says_so_rather_than_quoting_the_server()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await OperatorKit.ArrangeAsync(target);
+        // The standby, but a database the target's heartbeat never reaches (its 'postgres' database).
+        var standby = Variable("SWAP_TEST_POSTGRES_STANDBY");
+        var wrongDatabase = standby[..standby.LastIndexOf('/')] + "/postgres";
+
+        using var runner = OperatorKit.StartUp(target, "--replica", wrongDatabase);
+        var throttled = await OperatorKit.WaitForAsync(target, runner, s => s.Throttled, "throttled by the replica without a heartbeat");
+        Assert.Matches(
+            $"^replica postgres://swap:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/postgres has no heartbeat table swap_heartbeat: check that its URL names the target's database and schema, and that it replicates them\\.$",
+            throttled.ThrottleReason);
+
+        Assert.Equal(0, (await ChildSwap.RunAsync(target, "abort")).ExitCode);
+        Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+    }
+
     /// <summary>A loopback port nothing listens on.</summary>
     private static int ClosedPort()
     {

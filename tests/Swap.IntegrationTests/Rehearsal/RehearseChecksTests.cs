@@ -107,6 +107,16 @@ public class RehearseChecksTests
             ["20261201000000_add_note: ran on staging, but production's history has it applied already: staging is older than production"],
             status.GetProperty("differences").EnumerateArray().Select(d => d.GetString()));
         Assert.Contains("It differs from what `status` on production will be after `up`", File.ReadAllText(Path.Combine(folder, "out", "rehearsal.md")), StringComparison.Ordinal);
+
+        // Production's 'up' will not run the script it has applied: its verdict and the projection say so.
+        const string Verdict = "already applied in production: 'up' will not run it there (staging is older than production)";
+        Assert.EndsWith("\t-\t" + Verdict, run.Out.Split('\n').Single(l => l.Contains("\t20261201000000_add_note\t", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var report = RehearsalKit.ReadJson(Path.Combine(folder, "out"));
+        var scripts = report.GetProperty("scripts").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!);
+        Assert.Equal(Verdict, scripts["20261201000000_add_note"].GetProperty("verdict").GetString());
+        Assert.False(scripts["20261201000000_add_note"].TryGetProperty("projectedDurationMs", out _));
+        Assert.Equal(scripts["MigrateIndexNote"].GetProperty("projectedDurationMs").GetDouble(), report.GetProperty("projectedDurationMs").GetDouble());
+        Assert.Contains("- **20261201000000_add_note**: " + Verdict, File.ReadAllText(Path.Combine(folder, "out", "rehearsal.md")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -350,6 +350,10 @@ function renderLive() {
   $('live-dot').hidden = !live.running;
   $('live-updated').textContent = live.lockHolder ? `Run lock held by ${live.lockHolder}` : 'No run holds the run lock.';
   $('live-empty').hidden = live.swaps.length > 0;
+  // A pause sent while no swap runs holds the next one: say so rather than an idle 'No swap is running.'
+  $('live-empty').textContent = live.pauseInForce
+    ? `No swap is running. A pause sent by ${live.pauseInForce.sentBy} at ${when(live.pauseInForce.sentAt)} is in force: the next swap starts paused until it is resumed.`
+    : 'No swap is running.';
   $('swaps').replaceChildren(...live.swaps.map(swapCard));
   renderChart();
   $('commands').tBodies[0].replaceChildren(...live.commands.map((c) => el('tr', {},
