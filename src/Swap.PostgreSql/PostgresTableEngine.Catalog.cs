@@ -149,7 +149,7 @@ internal sealed partial class PostgresTableEngine
 
         var indexes = await connection.QueryAsync(
             """
-            SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim,
+            SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim, obj_description(ix.indexrelid, 'pg_class') AS comment,
                    CASE WHEN strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
                         THEN substr(d.def, strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
@@ -186,7 +186,7 @@ internal sealed partial class PostgresTableEngine
 
         var triggers = await connection.QueryAsync(
             """
-            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def,
+            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
                    (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                     WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns
@@ -210,12 +210,13 @@ internal sealed partial class PostgresTableEngine
 
         var grants = await connection.QueryAsync(
             """
-            SELECT grantee, string_agg(privilege_type, ', ' ORDER BY privilege_type) AS privileges
-            FROM information_schema.role_table_grants
-            WHERE table_schema = @schema AND table_name = @name AND grantee <> @owner
-            GROUP BY grantee
+            SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable
+            FROM pg_class c, aclexplode(c.relacl) x
+            WHERE c.oid = @oid AND x.grantee <> c.relowner
+            GROUP BY x.grantee, x.is_grantable ORDER BY 1, 3
             """,
-            new { schema, name = table, owner = h.String("owner") },
+            new { oid },
             transaction,
             cancellationToken);
 
@@ -319,10 +320,10 @@ internal sealed partial class PostgresTableEngine
         var columnGrants = await connection.QueryAsync(
             """
             SELECT a.attname AS col, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
-                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable
             FROM pg_attribute a, aclexplode(a.attacl) x
             WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL AND x.grantee <> (SELECT relowner FROM pg_class WHERE oid = @oid)
-            GROUP BY a.attname, x.grantee ORDER BY 1, 2
+            GROUP BY a.attname, x.grantee, x.is_grantable ORDER BY 1, 2, 4
             """,
             new { oid },
             transaction,
@@ -332,7 +333,7 @@ internal sealed partial class PostgresTableEngine
         {
             ["rules"] = JsonSerializer.Serialize(rules.Select(r => r.String("name")!)),
             ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
-            ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")! })),
+            ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
             ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // DEFERRABLE [INITIALLY DEFERRED] of the primary key and unique constraints, by constraint name
             ["deferrable"] = JsonSerializer.Serialize(indexes.Where(i => i.String("deferrable") is not null).ToDictionary(i => i.String("constraint_name")!, i => i.String("deferrable")!)),
@@ -361,13 +362,16 @@ internal sealed partial class PostgresTableEngine
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
             ["comment"] = h.String("comment") ?? "",
-            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")! })),
+            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
             // name, kind, and the columns of the table the view reads (a JSON array)
             // each user trigger with the columns it names (UPDATE OF, WHEN)
+            // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
+            ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
+            ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
             ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
-            ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")! })),
+            ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")!, c.String("cols") ?? "[]" })),
         };
 
         return new TableSchema

@@ -53,6 +53,16 @@ internal sealed partial class PostgresTableEngine
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
     }
 
+    /// <summary>
+    /// The copy skips a row that conflicts with an exclusion constraint (ON CONFLICT DO NOTHING),
+    /// which PostgreSQL refuses for a deferrable one; an instant change copies no row.
+    /// </summary>
+    public override IEnumerable<string> CaptureRefusals(TableSchema original)
+    {
+        foreach (var con in Constraints(original).Where(c => c[1].StartsWith("EXCLUDE", StringComparison.Ordinal) && c[1].Contains(" DEFERRABLE", StringComparison.Ordinal)))
+            yield return $"The exclusion constraint '{con[0]}' is DEFERRABLE, and the copy skips a row that conflicts with it (ON CONFLICT DO NOTHING), which PostgreSQL does not allow with a deferrable constraint. Make it NOT DEFERRABLE for the swap (drop it and add it back without DEFERRABLE) and put it back after, or use plain ALTER TABLE.";
+    }
+
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names)
     {
         var copy = D.Quote(names.Copy);
@@ -126,7 +136,7 @@ internal sealed partial class PostgresTableEngine
         var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var con in Constraints(original))
         {
-            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]))
+            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]) || IsNotValid(con))
                 continue;
             // An exclusion constraint has an index, and index names are per schema: the copy's goes
             // under a temporary name, which the cut-over renames (with the constraint).
@@ -180,16 +190,23 @@ internal sealed partial class PostgresTableEngine
         if (original.Extra.GetValueOrDefault("owner") is { Length: > 0 } owner && !string.Equals(owner, database.UserName, StringComparison.Ordinal))
             sql.Add($"ALTER TABLE {copy} OWNER TO {D.Quote(owner)}");
         foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("grants") ?? "[]") ?? [])
-            sql.Add($"GRANT {grant[1]} ON {copy} TO {(grant[0] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[0]))}");
+            sql.Add($"GRANT {grant[1]} ON {copy} TO {Grantee(grant[0])}{WithGrantOption(grant, 2)}");
         foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("column_grants") ?? "[]") ?? [])
         {
             if (dropped.Contains(grant[0]))
                 continue;
-            var column = target?.Columns.First(t => string.Equals(t.OriginalName, grant[0], StringComparison.OrdinalIgnoreCase)).Name ?? grant[0];
-            sql.Add($"GRANT {grant[2]} ({D.Quote(column)}) ON {copy} TO {(grant[1] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[1]))}");
+            var column = D.Quote(target?.Columns.First(t => string.Equals(t.OriginalName, grant[0], StringComparison.OrdinalIgnoreCase)).Name ?? grant[0]);
+            // Each privilege with its column list: "GRANT SELECT, UPDATE (c)" would grant SELECT on the whole table.
+            var privileges = string.Join(", ", grant[2].Split(", ").Select(p => $"{p} ({column})"));
+            sql.Add($"GRANT {privileges} ON {copy} TO {Grantee(grant[1])}{WithGrantOption(grant, 3)}");
         }
         return sql;
     }
+
+    private string Grantee(string role) => role == "PUBLIC" ? "PUBLIC" : D.Quote(role);
+
+    /// <summary>" WITH GRANT OPTION" when the grant at <paramref name="index"/> was grantable (absent in swaps journaled before it was read).</summary>
+    private static string WithGrantOption(string[] grant, int index) => grant.Length > index && grant[index] == "YES" ? " WITH GRANT OPTION" : "";
 
     /// <summary>The unique index on the copy's key, under the name the cut-over turns into the primary key.</summary>
     private string KeyIndexDef(TableSchema original, IEnumerable<string> key, string copy) =>
@@ -286,6 +303,16 @@ internal sealed partial class PostgresTableEngine
     /// <summary>Row-level security policies: name, PERMISSIVE|RESTRICTIVE, command, roles, USING, WITH CHECK.</summary>
     private static List<string[]> Policies(TableSchema original) =>
         JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("policies") ?? "[]") ?? [];
+
+    /// <summary>
+    /// A CHECK added NOT VALID: old rows may break it, so the copy (which would check every copied
+    /// row) takes it only at the cut-over, NOT VALID again (<see cref="NotValidChecks"/>).
+    /// </summary>
+    private static bool IsNotValid(string[] constraint) => constraint[1].EndsWith(" NOT VALID", StringComparison.Ordinal);
+
+    /// <summary>The columns a constraint names (read since NOT VALID checks were carried; empty before).</summary>
+    private static List<string> ConstraintColumns(string[] constraint) =>
+        constraint.Length > 2 ? JsonSerializer.Deserialize<List<string>>(constraint[2]) ?? [] : [];
 
     private static List<string[]> Constraints(TableSchema original) =>
         JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("constraints") ?? "[]") ?? [];
