@@ -138,7 +138,8 @@ internal sealed partial class PostgresTableEngine
                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text AS cols,
                    (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS refcols,
-                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate
+                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
+                   obj_description(con.oid, 'pg_constraint') AS comment
             FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid
             WHERE con.conrelid = @oid
             ORDER BY con.conname
@@ -368,6 +369,7 @@ internal sealed partial class PostgresTableEngine
             // each user trigger with the columns it names (UPDATE OF, WHEN)
             // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
             ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
+            ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
             ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
             ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),

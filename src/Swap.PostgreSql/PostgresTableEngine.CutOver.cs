@@ -191,6 +191,13 @@ internal sealed partial class PostgresTableEngine
             var def = fk.Definition!.EndsWith(" NOT VALID", StringComparison.Ordinal) ? fk.Definition : fk.Definition + " NOT VALID";
             sql.Add($"ALTER TABLE {Q(fk.Table)} ADD CONSTRAINT {D.Quote(fk.Name)} {def}");
         }
+        // A constraint's comment stays with the new table's constraint of the same name, if the swap kept one.
+        foreach (var (constraint, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("constraint_comments") ?? "{}") ?? [])
+        {
+            var statement = $"COMMENT ON CONSTRAINT {D.Quote(constraint)} ON {orig} IS {D.Literal(comment)}";
+            sql.Add($"DO $swap$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {D.Literal(orig)}::regclass AND conname = {D.Literal(constraint)}) THEN " +
+                $"EXECUTE {D.Literal(statement)}; END IF; END $swap$");
+        }
         return sql;
     }
 
@@ -279,8 +286,10 @@ internal sealed partial class PostgresTableEngine
 
     public override IReadOnlyList<string> AfterCutOver(SwapSpec spec)
     {
-        var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
-            .Concat(spec.Original.ReferencedBy.Select(f => (f.Table, f.Name)));
+        // A key that was NOT VALID on the original (rows older than it may break it) stays so.
+        static bool WasValid(ForeignKeySchema f) => f.Definition is null || !f.Definition.EndsWith(" NOT VALID", StringComparison.Ordinal);
+        var validations = spec.TargetForeignKeys.Where(WasValid).Select(f => (Table: spec.Original.Name, f.Name))
+            .Concat(spec.Original.ReferencedBy.Where(WasValid).Select(f => (f.Table, f.Name)));
         var table = Q(spec.Original.Name);
         // The copy was made with autovacuum off (see CreateCopy): give the table (or each partition
         // of a partitioned one) the original's setting back, and statistics.

@@ -123,7 +123,32 @@ public class PostgresCatalogStateTests
     }
 
     [Fact]
-    public async Task Index_comments_stay()
+    public async Task Foreign_keys_left_not_valid_over_old_rows_stay_not_valid_and_the_swap_finishes()
+    {
+        // Keys added NOT VALID to large tables, with old rows that break them: the table's own key,
+        // and a child's key pointing at the table.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("""
+            CREATE TABLE kinds (k int PRIMARY KEY);
+            INSERT INTO kinds SELECT generate_series(0, 99);
+            ALTER TABLE items ADD CONSTRAINT items_k_fk FOREIGN KEY (k) REFERENCES kinds (k) NOT VALID;
+            CREATE TABLE notes (id int PRIMARY KEY, item_id bigint);
+            INSERT INTO notes SELECT g, g * 10 FROM generate_series(1, 50) g;
+            ALTER TABLE notes ADD CONSTRAINT notes_item_fk FOREIGN KEY (item_id) REFERENCES items (id) NOT VALID;
+            """);
+
+        await SwapAsync(target);
+
+        Assert.Equal("items_k_fk FOREIGN KEY (k) REFERENCES kinds(k) NOT VALID false, notes_item_fk FOREIGN KEY (item_id) REFERENCES items(id) NOT VALID false",
+            await target.ScalarAsync("SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated, ', ' ORDER BY conname) FROM pg_constraint WHERE contype = 'f' AND confrelid IN ('kinds'::regclass, 'items'::regclass)"));
+        Assert.Equal(300, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
+        // New writes are still checked.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO items (id, k, v) VALUES (1000, 900, 'new')"));
+    }
+
+    [Fact]
+    public async Task Index_and_constraint_comments_stay()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
         await EngineKit.CreateItemsAsync(target, 300);
@@ -131,11 +156,15 @@ public class PostgresCatalogStateTests
             CREATE INDEX items_k_idx ON items (k);
             COMMENT ON INDEX items_k_idx IS 'for the report';
             COMMENT ON INDEX items_pkey IS 'the key';
+            ALTER TABLE items ADD CONSTRAINT items_k_positive CHECK (k >= 0);
+            COMMENT ON CONSTRAINT items_k_positive ON items IS 'no negative kinds';
+            COMMENT ON CONSTRAINT items_pkey ON items IS 'the primary key';
             """);
 
         await SwapAsync(target);
 
         Assert.Equal("items_k_idx for the report, items_pkey the key", await target.ScalarAsync("SELECT string_agg(indexrelid::regclass::text || ' ' || obj_description(indexrelid, 'pg_class'), ', ' ORDER BY 1) FROM pg_index WHERE indrelid = 'items'::regclass"));
+        Assert.Equal("items_k_positive no negative kinds, items_pkey the primary key", await target.ScalarAsync("SELECT string_agg(conname || ' ' || obj_description(oid, 'pg_constraint'), ', ' ORDER BY 1) FROM pg_constraint WHERE conrelid = 'items'::regclass"));
     }
 
     [Fact]
