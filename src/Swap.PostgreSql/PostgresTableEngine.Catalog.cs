@@ -306,6 +306,17 @@ internal sealed partial class PostgresTableEngine
             new { oid },
             transaction,
             cancellationToken);
+        // Rules of other tables and views that read or write it (not a view's own _RETURN rule, which the cut-over replaces).
+        var otherRules = await connection.QueryAsync(
+            """
+            SELECT DISTINCT r.rulename AS name, v.relname AS owner_table
+            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+            WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid AND r.rulename <> '_RETURN'
+            ORDER BY 2, 1
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
         var functions = await connection.QueryAsync(
             """
             SELECT DISTINCT p.oid::regprocedure::text AS name
@@ -333,6 +344,7 @@ internal sealed partial class PostgresTableEngine
         var extra = new Dictionary<string, string>
         {
             ["rules"] = JsonSerializer.Serialize(rules.Select(r => r.String("name")!)),
+            ["other_rules"] = JsonSerializer.Serialize(otherRules.Select(r => new[] { r.String("name")!, r.String("owner_table")! })),
             ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
             ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
             ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -167,6 +167,26 @@ public class PostgresCatalogStateTests
         Assert.Equal("items_k_positive no negative kinds, items_pkey the primary key", await target.ScalarAsync("SELECT string_agg(conname || ' ' || obj_description(oid, 'pg_constraint'), ', ' ORDER BY 1) FROM pg_constraint WHERE conrelid = 'items'::regclass"));
     }
 
+    [Theory]
+    [InlineData("CREATE TABLE inbox (id bigint); CREATE RULE inbox_to_items AS ON INSERT TO inbox DO ALSO INSERT INTO items (id, k, v) VALUES (NEW.id, 0, 'inbox')", "inbox_to_items", "inbox")]
+    [InlineData("CREATE VIEW items_entry AS SELECT id, v FROM items; CREATE RULE items_entry_ins AS ON INSERT TO items_entry DO INSTEAD INSERT INTO items (id, k, v) VALUES (NEW.id, 0, NEW.v)", "items_entry_ins", "items_entry")]
+    public async Task A_rule_of_another_table_or_view_that_writes_the_table_is_refused_before_anything_is_written(string ddl, string rule, string owner)
+    {
+        // The rule binds to the table itself: after a swap it would write into the old table, and
+        // the old table could not be dropped.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync(ddl);
+        EngineKit.WriteSwapScript(target, Script(), "20260101000000_MigrateShape.cs");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains($"The rule '{rule}' on '{owner}'", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(300, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
+    }
+
     [Fact]
     public async Task A_deferrable_exclusion_constraint_is_refused_before_anything_is_written()
     {
