@@ -317,6 +317,17 @@ internal sealed partial class PostgresTableEngine
             new { oid },
             transaction,
             cancellationToken);
+        // Columns of other tables (and fields of composite types) whose type is its row type, or an array of it.
+        var rowTypeUsers = await connection.QueryAsync(
+            """
+            SELECT c.relname || '.' || a.attname AS name
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = (SELECT reltype FROM pg_class WHERE oid = @oid)
+            WHERE a.attrelid <> @oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN (t.oid, t.typarray)
+            ORDER BY 1
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
         var functions = await connection.QueryAsync(
             """
             SELECT DISTINCT p.oid::regprocedure::text AS name
@@ -344,6 +355,7 @@ internal sealed partial class PostgresTableEngine
         var extra = new Dictionary<string, string>
         {
             ["rules"] = JsonSerializer.Serialize(rules.Select(r => r.String("name")!)),
+            ["row_type_users"] = JsonSerializer.Serialize(rowTypeUsers.Select(r => r.String("name")!)),
             ["other_rules"] = JsonSerializer.Serialize(otherRules.Select(r => new[] { r.String("name")!, r.String("owner_table")! })),
             ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
             ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),

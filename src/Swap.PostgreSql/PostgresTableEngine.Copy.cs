@@ -55,7 +55,7 @@ internal sealed partial class PostgresTableEngine
 
     /// <summary>
     /// What stops a copy whatever the change (an instant change copies no row and keeps the
-    /// table): rules of other tables bound to it; a deferrable exclusion constraint, as the copy
+    /// table): rules of other tables bound to it, columns of its row type; a deferrable exclusion constraint, as the copy
     /// skips a conflicting row with ON CONFLICT DO NOTHING, which PostgreSQL refuses for one.
     /// </summary>
     public override IEnumerable<string> CaptureRefusals(TableSchema original)
@@ -63,6 +63,8 @@ internal sealed partial class PostgresTableEngine
         // A rule binds to the table itself: after the swap it would go on writing (or reading) the old table.
         foreach (var rule in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("other_rules") ?? "[]") ?? [])
             yield return $"The rule '{rule[0]}' on '{rule[1]}' reads or writes it, and a rule keeps pointing at the old table after a swap (its writes would be lost with it). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
+        foreach (var column in JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("row_type_users") ?? "[]") ?? [])
+            yield return $"The column '{column}' has its row type as type, which is the old table's after a swap (the old table could then not be dropped). Change that column's type, or use plain ALTER TABLE.";
         foreach (var con in Constraints(original).Where(c => c[1].StartsWith("EXCLUDE", StringComparison.Ordinal) && c[1].Contains(" DEFERRABLE", StringComparison.Ordinal)))
             yield return $"The exclusion constraint '{con[0]}' is DEFERRABLE, and the copy skips a row that conflicts with it (ON CONFLICT DO NOTHING), which PostgreSQL does not allow with a deferrable constraint. Make it NOT DEFERRABLE for the swap (drop it and add it back without DEFERRABLE) and put it back after, or use plain ALTER TABLE.";
     }

@@ -188,6 +188,23 @@ public class PostgresCatalogStateTests
     }
 
     [Fact]
+    public async Task A_column_of_another_table_typed_with_its_row_type_is_refused_before_anything_is_written()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("CREATE TABLE history (id int, snap items, snaps items[]); INSERT INTO history SELECT 1, i, ARRAY[i] FROM items i LIMIT 5");
+        EngineKit.WriteSwapScript(target, Script(), "20260101000000_MigrateShape.cs");
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains("The column 'history.snap' has its row type", e.Message, StringComparison.Ordinal);
+        Assert.Contains("The column 'history.snaps' has its row type", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal("items", await target.ScalarAsync("SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = 'history'::regclass AND attname = 'snap'"));
+    }
+
+    [Fact]
     public async Task A_deferrable_exclusion_constraint_is_refused_before_anything_is_written()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
