@@ -71,6 +71,8 @@ internal sealed partial class PostgresTableEngine
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
                    CASE WHEN a.attcollation <> t.typcollation AND con.nspname <> 'pg_catalog' THEN con.nspname END AS collation_schema,
                    col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
+                   -- the planner's n_distinct overrides (ALTER COLUMN ... SET (n_distinct = ...))
+                   (SELECT string_agg(o, ', ') FROM unnest(a.attoptions) o WHERE o LIKE 'n\_distinct%=%') AS attoptions,
                    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
                    -- COMPRESSION set on the column ('\0' when it follows default_toast_compression; PostgreSQL 14+)
                    CASE WHEN a.attcompression <> '' THEN a.attcompression::text END AS compression,
@@ -117,6 +119,8 @@ internal sealed partial class PostgresTableEngine
                     extra["storage"] = storage switch { "p" => "PLAIN", "e" => "EXTERNAL", "m" => "MAIN", _ => "EXTENDED" };
                 if (r.String("compression") is { } compression)
                     extra["compression"] = compression switch { "l" => "lz4", _ => "pglz" };
+                if (r.String("attoptions") is { } attoptions)
+                    extra["attoptions"] = attoptions;
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(

@@ -154,6 +154,8 @@ internal sealed partial class PostgresTableEngine
         // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
         foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
+        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("attoptions")))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET ({c.Extra["attoptions"]})");
         // Column storage other than the type's default, and compression set on the column, where the swap keeps the column's type.
         bool Kept(ColumnSchema c) => !dropped.Contains(c.Name)
             && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false);

@@ -148,6 +148,20 @@ public class PostgresCatalogStateTests
     }
 
     [Fact]
+    public async Task Column_n_distinct_overrides_stay()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("ALTER TABLE items ALTER COLUMN k SET (n_distinct = -0.5), ALTER COLUMN v SET (n_distinct = 1000, n_distinct_inherited = 200)");
+        const string options = "SELECT string_agg(attname || ' ' || o, ', ' ORDER BY attname, o) FROM pg_attribute, unnest(attoptions) o WHERE attrelid = 'items'::regclass AND o LIKE 'n\\_distinct%'";
+        Assert.Equal("k n_distinct=-0.5, v n_distinct=1000, v n_distinct_inherited=200", await target.ScalarAsync(options));
+
+        await SwapAsync(target, "t.RenameColumn(\"v\", \"label\");");
+
+        Assert.Equal("k n_distinct=-0.5, label n_distinct=1000, label n_distinct_inherited=200", await target.ScalarAsync(options));
+    }
+
+    [Fact]
     public async Task Index_and_constraint_comments_stay()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
