@@ -16,11 +16,6 @@ internal sealed partial class PostgresTableEngine
             yield return reason;
         if (x.GetValueOrDefault("inherits") == "true")
             yield return "It takes part in table inheritance; Swap cannot move inheritance links. Use plain ALTER TABLE.";
-        foreach (var view in JsonSerializer.Deserialize<List<string[]>>(x.GetValueOrDefault("views") ?? "[]") ?? [])
-        {
-            if (view[1] == "m")
-                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
-        }
         foreach (var rule in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("rules") ?? "[]") ?? [])
             yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
         foreach (var function in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("functions") ?? "[]") ?? [])
@@ -55,11 +50,17 @@ internal sealed partial class PostgresTableEngine
 
     /// <summary>
     /// What stops a copy whatever the change (an instant change copies no row and keeps the
-    /// table): rules of other tables bound to it, columns of its row type; a deferrable exclusion constraint, as the copy
+    /// table): materialized views over it, rules of other tables bound to it, columns of its row type; a deferrable exclusion constraint, as the copy
     /// skips a conflicting row with ON CONFLICT DO NOTHING, which PostgreSQL refuses for one.
     /// </summary>
     public override IEnumerable<string> CaptureRefusals(TableSchema original)
     {
+        // A materialized view binds to the table (an instant change keeps the table, and PostgreSQL updates the view's catalog).
+        foreach (var view in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
+        {
+            if (view[1] == "m")
+                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
+        }
         // A rule binds to the table itself: after the swap it would go on writing (or reading) the old table.
         foreach (var rule in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("other_rules") ?? "[]") ?? [])
             yield return $"The rule '{rule[0]}' on '{rule[1]}' reads or writes it, and a rule keeps pointing at the old table after a swap (its writes would be lost with it). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";

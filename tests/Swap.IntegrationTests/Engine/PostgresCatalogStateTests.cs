@@ -219,6 +219,42 @@ public class PostgresCatalogStateTests
     }
 
     [Fact]
+    public async Task A_table_with_a_materialized_view_takes_an_instant_change_and_a_copy_is_still_refused()
+    {
+        // Adding a nullable column or renaming one is a catalog change PostgreSQL makes under the
+        // view; only a copy (the view would keep reading the old table) has to be refused.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("CREATE MATERIALIZED VIEW items_by_k AS SELECT k, count(*) AS n FROM items GROUP BY k");
+        EngineKit.WriteSwapScript(target, """
+            using Swap.Engine;
+            public sealed class MigrateInstant : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("items");
+                    t.AddColumn(DbColumn.Int("extra"));
+                    t.RenameColumn("k", "kind");
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20260101000000_MigrateInstant.cs");
+
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Equal(["MigrateInstant"], result.Applied.Select(a => a.Id));
+        Assert.Equal(300L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM items WHERE kind = id * 7 % 1000 AND extra IS NULL")));
+        await target.ExecuteAsync("REFRESH MATERIALIZED VIEW items_by_k");
+        Assert.Equal(300L, Convert.ToInt64(await target.ScalarAsync("SELECT sum(n) FROM items_by_k")));
+
+        EngineKit.WriteSwapScript(target, Script("t.AddColumn(DbColumn.Int(\"more\"));"), "20260102000000_MigrateShape.cs");
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+        Assert.Equal(SwapErrorKind.Refused, e.Kind);
+        Assert.Contains("The materialized view 'items_by_k' depends on it", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task A_deferrable_exclusion_constraint_is_refused_before_anything_is_written()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
