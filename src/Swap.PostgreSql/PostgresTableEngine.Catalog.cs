@@ -71,6 +71,8 @@ internal sealed partial class PostgresTableEngine
                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
                    CASE WHEN a.attcollation <> t.typcollation AND con.nspname <> 'pg_catalog' THEN con.nspname END AS collation_schema,
                    col_description(a.attrelid, a.attnum) AS comment, a.attstattarget::int AS stats,
+                   -- the planner's n_distinct overrides (ALTER COLUMN ... SET (n_distinct = ...))
+                   (SELECT string_agg(o, ', ') FROM unnest(a.attoptions) o WHERE o LIKE 'n\_distinct%=%') AS attoptions,
                    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
                    -- COMPRESSION set on the column ('\0' when it follows default_toast_compression; PostgreSQL 14+)
                    CASE WHEN a.attcompression <> '' THEN a.attcompression::text END AS compression,
@@ -117,6 +119,8 @@ internal sealed partial class PostgresTableEngine
                     extra["storage"] = storage switch { "p" => "PLAIN", "e" => "EXTERNAL", "m" => "MAIN", _ => "EXTENDED" };
                 if (r.String("compression") is { } compression)
                     extra["compression"] = compression switch { "l" => "lz4", _ => "pglz" };
+                if (r.String("attoptions") is { } attoptions)
+                    extra["attoptions"] = attoptions;
                 if (r.Int64("stats") is >= 0 and var stats)
                     extra["statistics"] = stats.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return new ColumnSchema(
@@ -138,7 +142,8 @@ internal sealed partial class PostgresTableEngine
                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text AS cols,
                    (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS refcols,
-                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate
+                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
+                   obj_description(con.oid, 'pg_constraint') AS comment
             FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid
             WHERE con.conrelid = @oid
             ORDER BY con.conname
@@ -149,7 +154,7 @@ internal sealed partial class PostgresTableEngine
 
         var indexes = await connection.QueryAsync(
             """
-            SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim,
+            SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim, obj_description(ix.indexrelid, 'pg_class') AS comment,
                    CASE WHEN strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
                         THEN substr(d.def, strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
@@ -186,7 +191,7 @@ internal sealed partial class PostgresTableEngine
 
         var triggers = await connection.QueryAsync(
             """
-            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def,
+            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
                    (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                     WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns
@@ -210,12 +215,13 @@ internal sealed partial class PostgresTableEngine
 
         var grants = await connection.QueryAsync(
             """
-            SELECT grantee, string_agg(privilege_type, ', ' ORDER BY privilege_type) AS privileges
-            FROM information_schema.role_table_grants
-            WHERE table_schema = @schema AND table_name = @name AND grantee <> @owner
-            GROUP BY grantee
+            SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable
+            FROM pg_class c, aclexplode(c.relacl) x
+            WHERE c.oid = @oid AND x.grantee <> c.relowner
+            GROUP BY x.grantee, x.is_grantable ORDER BY 1, 3
             """,
-            new { schema, name = table, owner = h.String("owner") },
+            new { oid },
             transaction,
             cancellationToken);
 
@@ -304,6 +310,28 @@ internal sealed partial class PostgresTableEngine
             new { oid },
             transaction,
             cancellationToken);
+        // Rules of other tables and views that read or write it (not a view's own _RETURN rule, which the cut-over replaces).
+        var otherRules = await connection.QueryAsync(
+            """
+            SELECT DISTINCT r.rulename AS name, v.relname AS owner_table
+            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+            WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid AND r.rulename <> '_RETURN'
+            ORDER BY 2, 1
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
+        // Columns of other tables (and fields of composite types) whose type is its row type, or an array of it.
+        var rowTypeUsers = await connection.QueryAsync(
+            """
+            SELECT c.relname || '.' || a.attname AS name
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = (SELECT reltype FROM pg_class WHERE oid = @oid)
+            WHERE a.attrelid <> @oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN (t.oid, t.typarray)
+            ORDER BY 1
+            """,
+            new { oid },
+            transaction,
+            cancellationToken);
         var functions = await connection.QueryAsync(
             """
             SELECT DISTINCT p.oid::regprocedure::text AS name
@@ -319,10 +347,10 @@ internal sealed partial class PostgresTableEngine
         var columnGrants = await connection.QueryAsync(
             """
             SELECT a.attname AS col, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
-                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable
             FROM pg_attribute a, aclexplode(a.attacl) x
             WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL AND x.grantee <> (SELECT relowner FROM pg_class WHERE oid = @oid)
-            GROUP BY a.attname, x.grantee ORDER BY 1, 2
+            GROUP BY a.attname, x.grantee, x.is_grantable ORDER BY 1, 2, 4
             """,
             new { oid },
             transaction,
@@ -331,8 +359,10 @@ internal sealed partial class PostgresTableEngine
         var extra = new Dictionary<string, string>
         {
             ["rules"] = JsonSerializer.Serialize(rules.Select(r => r.String("name")!)),
+            ["row_type_users"] = JsonSerializer.Serialize(rowTypeUsers.Select(r => r.String("name")!)),
+            ["other_rules"] = JsonSerializer.Serialize(otherRules.Select(r => new[] { r.String("name")!, r.String("owner_table")! })),
             ["functions"] = JsonSerializer.Serialize(functions.Select(f => f.String("name")!)),
-            ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")! })),
+            ["column_grants"] = JsonSerializer.Serialize(columnGrants.Select(g => new[] { g.String("col")!, g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
             ["oid"] = oid.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // DEFERRABLE [INITIALLY DEFERRED] of the primary key and unique constraints, by constraint name
             ["deferrable"] = JsonSerializer.Serialize(indexes.Where(i => i.String("deferrable") is not null).ToDictionary(i => i.String("constraint_name")!, i => i.String("deferrable")!)),
@@ -361,13 +391,17 @@ internal sealed partial class PostgresTableEngine
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
             ["comment"] = h.String("comment") ?? "",
-            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")! })),
+            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
             // name, kind, and the columns of the table the view reads (a JSON array)
             // each user trigger with the columns it names (UPDATE OF, WHEN)
+            // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
+            ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
+            ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
+            ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
             ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
-            ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")! })),
+            ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")!, c.String("cols") ?? "[]" })),
         };
 
         return new TableSchema

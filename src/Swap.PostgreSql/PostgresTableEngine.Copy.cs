@@ -16,11 +16,6 @@ internal sealed partial class PostgresTableEngine
             yield return reason;
         if (x.GetValueOrDefault("inherits") == "true")
             yield return "It takes part in table inheritance; Swap cannot move inheritance links. Use plain ALTER TABLE.";
-        foreach (var view in JsonSerializer.Deserialize<List<string[]>>(x.GetValueOrDefault("views") ?? "[]") ?? [])
-        {
-            if (view[1] == "m")
-                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
-        }
         foreach (var rule in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("rules") ?? "[]") ?? [])
             yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
         foreach (var function in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("functions") ?? "[]") ?? [])
@@ -51,6 +46,28 @@ internal sealed partial class PostgresTableEngine
             yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); they reference its primary key, which partitioning changes. Drop them for the conversion and add them back after.";
         foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
+    }
+
+    /// <summary>
+    /// What stops a copy whatever the change (an instant change copies no row and keeps the
+    /// table): materialized views over it, rules of other tables bound to it, columns of its row type; a deferrable exclusion constraint, as the copy
+    /// skips a conflicting row with ON CONFLICT DO NOTHING, which PostgreSQL refuses for one.
+    /// </summary>
+    public override IEnumerable<string> CaptureRefusals(TableSchema original)
+    {
+        // A materialized view binds to the table (an instant change keeps the table, and PostgreSQL updates the view's catalog).
+        foreach (var view in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
+        {
+            if (view[1] == "m")
+                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
+        }
+        // A rule binds to the table itself: after the swap it would go on writing (or reading) the old table.
+        foreach (var rule in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("other_rules") ?? "[]") ?? [])
+            yield return $"The rule '{rule[0]}' on '{rule[1]}' reads or writes it, and a rule keeps pointing at the old table after a swap (its writes would be lost with it). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
+        foreach (var column in JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("row_type_users") ?? "[]") ?? [])
+            yield return $"The column '{column}' has its row type as type, which is the old table's after a swap (the old table could then not be dropped). Change that column's type, or use plain ALTER TABLE.";
+        foreach (var con in Constraints(original).Where(c => c[1].StartsWith("EXCLUDE", StringComparison.Ordinal) && c[1].Contains(" DEFERRABLE", StringComparison.Ordinal)))
+            yield return $"The exclusion constraint '{con[0]}' is DEFERRABLE, and the copy skips a row that conflicts with it (ON CONFLICT DO NOTHING), which PostgreSQL does not allow with a deferrable constraint. Make it NOT DEFERRABLE for the swap (drop it and add it back without DEFERRABLE) and put it back after, or use plain ALTER TABLE.";
     }
 
     public override IReadOnlyList<string> CreateCopy(TableSchema original, DbTable? target, SwapNames names)
@@ -131,7 +148,7 @@ internal sealed partial class PostgresTableEngine
         var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var con in Constraints(original))
         {
-            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]))
+            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]) || IsNotValid(con))
                 continue;
             // An exclusion constraint has an index, and index names are per schema: the copy's goes
             // under a temporary name, which the cut-over renames (with the constraint).
@@ -143,6 +160,8 @@ internal sealed partial class PostgresTableEngine
         // Column statistics targets (ALTER COLUMN ... SET STATISTICS), under the original's column names.
         foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("statistics")))
             sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET STATISTICS {c.Extra["statistics"]}");
+        foreach (var c in original.Columns.Where(c => !dropped.Contains(c.Name) && c.Extra.ContainsKey("attoptions")))
+            sql.Add($"ALTER TABLE {copy} ALTER COLUMN {D.Quote(c.Name)} SET ({c.Extra["attoptions"]})");
         // Column storage other than the type's default, and compression set on the column, where the swap keeps the column's type.
         bool Kept(ColumnSchema c) => !dropped.Contains(c.Name)
             && !(target?.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase) && t.TypeChanged) ?? false);
@@ -185,16 +204,23 @@ internal sealed partial class PostgresTableEngine
         if (original.Extra.GetValueOrDefault("owner") is { Length: > 0 } owner && !string.Equals(owner, database.UserName, StringComparison.Ordinal))
             sql.Add($"ALTER TABLE {copy} OWNER TO {D.Quote(owner)}");
         foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("grants") ?? "[]") ?? [])
-            sql.Add($"GRANT {grant[1]} ON {copy} TO {(grant[0] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[0]))}");
+            sql.Add($"GRANT {grant[1]} ON {copy} TO {Grantee(grant[0])}{WithGrantOption(grant, 2)}");
         foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("column_grants") ?? "[]") ?? [])
         {
             if (dropped.Contains(grant[0]))
                 continue;
-            var column = target?.Columns.First(t => string.Equals(t.OriginalName, grant[0], StringComparison.OrdinalIgnoreCase)).Name ?? grant[0];
-            sql.Add($"GRANT {grant[2]} ({D.Quote(column)}) ON {copy} TO {(grant[1] == "PUBLIC" ? "PUBLIC" : D.Quote(grant[1]))}");
+            var column = D.Quote(target?.Columns.First(t => string.Equals(t.OriginalName, grant[0], StringComparison.OrdinalIgnoreCase)).Name ?? grant[0]);
+            // Each privilege with its column list: "GRANT SELECT, UPDATE (c)" would grant SELECT on the whole table.
+            var privileges = string.Join(", ", grant[2].Split(", ").Select(p => $"{p} ({column})"));
+            sql.Add($"GRANT {privileges} ON {copy} TO {Grantee(grant[1])}{WithGrantOption(grant, 3)}");
         }
         return sql;
     }
+
+    private string Grantee(string role) => role == "PUBLIC" ? "PUBLIC" : D.Quote(role);
+
+    /// <summary>" WITH GRANT OPTION" when the grant at <paramref name="index"/> was grantable (absent in swaps journaled before it was read).</summary>
+    private static string WithGrantOption(string[] grant, int index) => grant.Length > index && grant[index] == "YES" ? " WITH GRANT OPTION" : "";
 
     /// <summary>The unique index on the copy's key, under the name the cut-over turns into the primary key.</summary>
     private string KeyIndexDef(TableSchema original, IEnumerable<string> key, string copy) =>
@@ -291,6 +317,16 @@ internal sealed partial class PostgresTableEngine
     /// <summary>Row-level security policies: name, PERMISSIVE|RESTRICTIVE, command, roles, USING, WITH CHECK.</summary>
     private static List<string[]> Policies(TableSchema original) =>
         JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("policies") ?? "[]") ?? [];
+
+    /// <summary>
+    /// A CHECK added NOT VALID: old rows may break it, so the copy (which would check every copied
+    /// row) takes it only at the cut-over, NOT VALID again (<see cref="NotValidChecks"/>).
+    /// </summary>
+    private static bool IsNotValid(string[] constraint) => constraint[1].EndsWith(" NOT VALID", StringComparison.Ordinal);
+
+    /// <summary>The columns a constraint names (read since NOT VALID checks were carried; empty before).</summary>
+    private static List<string> ConstraintColumns(string[] constraint) =>
+        constraint.Length > 2 ? JsonSerializer.Deserialize<List<string>>(constraint[2]) ?? [] : [];
 
     private static List<string[]> Constraints(TableSchema original) =>
         JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("constraints") ?? "[]") ?? [];

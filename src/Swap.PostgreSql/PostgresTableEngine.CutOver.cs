@@ -162,6 +162,19 @@ internal sealed partial class PostgresTableEngine
         var orig = Q(spec.Original.Name);
         var sql = new List<string>();
         sql.AddRange(now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)).Select(t => t.Definition));
+        foreach (var (trigger, state) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("trigger_states") ?? "{}") ?? [])
+        {
+            var enable = state switch { "D" => "DISABLE", "R" => "ENABLE REPLICA", "A" => "ENABLE ALWAYS", _ => null };
+            if (enable is not null && !SwapNames.IsSwapName(trigger))
+                sql.Add($"ALTER TABLE {orig} {enable} TRIGGER {D.Quote(trigger)}");
+        }
+        sql.AddRange(NotValidChecks(spec, now));
+        // An index's comment stays with the index of the same name (the copy's indexes take the names at the rename).
+        foreach (var (index, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("index_comments") ?? "{}") ?? [])
+        {
+            if (spec.TargetIndexes.Any(i => i.Name == index) || (spec.TargetPrimaryKey.Count > 0 && PrimaryKeyName(now) == index))
+                sql.Add($"COMMENT ON INDEX {Q(index)} IS {D.Literal(comment)}");
+        }
         // Logical decoding (CDC) reads the replica identity: FULL, NOTHING, or an index the swap kept.
         if (now.Extra.GetValueOrDefault("replica_identity") is { Length: > 0 } identity
             && (!identity.StartsWith("USING INDEX ", StringComparison.Ordinal)
@@ -178,7 +191,40 @@ internal sealed partial class PostgresTableEngine
             var def = fk.Definition!.EndsWith(" NOT VALID", StringComparison.Ordinal) ? fk.Definition : fk.Definition + " NOT VALID";
             sql.Add($"ALTER TABLE {Q(fk.Table)} ADD CONSTRAINT {D.Quote(fk.Name)} {def}");
         }
+        // A constraint's comment stays with the new table's constraint of the same name, if the swap kept one.
+        foreach (var (constraint, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("constraint_comments") ?? "{}") ?? [])
+        {
+            var statement = $"COMMENT ON CONSTRAINT {D.Quote(constraint)} ON {orig} IS {D.Literal(comment)}";
+            sql.Add($"DO $swap$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {D.Literal(orig)}::regclass AND conname = {D.Literal(constraint)}) THEN " +
+                $"EXECUTE {D.Literal(statement)}; END IF; END $swap$");
+        }
         return sql;
+    }
+
+    /// <summary>
+    /// The table's NOT VALID CHECKs, which the copy did not have while it was filled (old rows may
+    /// break them): added NOT VALID again, a catalog change only. The definition names the
+    /// original's columns, so a column the swap renamed takes its old name for that statement (the
+    /// catalog keeps the expression by column number); a CHECK over a dropped column goes, as with
+    /// DROP COLUMN.
+    /// </summary>
+    private IEnumerable<string> NotValidChecks(SwapSpec spec, TableSchema now)
+    {
+        var table = Q(spec.Original.Name);
+        foreach (var check in Constraints(now).Where(IsNotValid))
+        {
+            var columns = ConstraintColumns(check)
+                .Select(c => (Old: c, New: spec.Mapping.FirstOrDefault(m => m.Origin == c)?.CopyColumn ?? spec.Copy.Columns.FirstOrDefault(k => k.Name == c)?.Name))
+                .ToList();
+            if (columns.Any(c => c.New is null))
+                continue;
+            var renamed = columns.Where(c => c.New != c.Old).Distinct().ToList();
+            foreach (var (old, @new) in renamed)
+                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(@new!)} TO {D.Quote(old)}";
+            yield return $"ALTER TABLE {table} ADD CONSTRAINT {D.Quote(check[0])} {check[1]}";
+            foreach (var (old, @new) in renamed)
+                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(old)} TO {D.Quote(@new!)}";
+        }
     }
 
     private string ForeignKeyDef(ForeignKeySchema fk)
@@ -240,8 +286,10 @@ internal sealed partial class PostgresTableEngine
 
     public override IReadOnlyList<string> AfterCutOver(SwapSpec spec)
     {
-        var validations = spec.TargetForeignKeys.Select(f => (Table: spec.Original.Name, f.Name))
-            .Concat(spec.Original.ReferencedBy.Select(f => (f.Table, f.Name)));
+        // A key that was NOT VALID on the original (rows older than it may break it) stays so.
+        static bool WasValid(ForeignKeySchema f) => f.Definition is null || !f.Definition.EndsWith(" NOT VALID", StringComparison.Ordinal);
+        var validations = spec.TargetForeignKeys.Where(WasValid).Select(f => (Table: spec.Original.Name, f.Name))
+            .Concat(spec.Original.ReferencedBy.Where(WasValid).Select(f => (f.Table, f.Name)));
         var table = Q(spec.Original.Name);
         // The copy was made with autovacuum off (see CreateCopy): give the table (or each partition
         // of a partitioned one) the original's setting back, and statistics.
