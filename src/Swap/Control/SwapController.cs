@@ -271,7 +271,8 @@ internal sealed class SwapController : IAsyncDisposable
             if (!started)
             {
                 await store.EnsureTablesAsync(c, cancellationToken);
-                if (await store.LatestPauseOrResumeAsync(c, cancellationToken) is { Command: ControlCommand.Pause } pause)
+                // A pause an earlier swap took still holds; one not taken yet is taken below, as "paused".
+                if (await store.LatestPauseOrResumeAsync(c, cancellationToken) is { Command: ControlCommand.Pause, Handled: true } pause)
                 {
                     paused = true;
                     pausedBy = pause.SentBy;

@@ -60,6 +60,8 @@ public class OperatorCommandTests
         Assert.Equal(["resume", "set", "pause"], report.RecentCommands.Select(c => c.Command.Name()));
         Assert.All(report.RecentCommands, c => Assert.True(c.Handled && c.SentBy.Contains('@', StringComparison.Ordinal), c.ToString()));
         Assert.StartsWith("resumed", report.RecentCommands[0].Outcome, StringComparison.Ordinal);
+        // The pause sent before the swap started is taken by it as a pause, not as "was already paused".
+        Assert.StartsWith("paused (by ", report.RecentCommands[2].Outcome, StringComparison.Ordinal);
     }
 
     [Theory]
