@@ -80,11 +80,14 @@ internal sealed class OnlineDdlParser
         {
             var start = p;
             var apply = Clause();
-            edits.Add(new TableEdit(table, null, Text(start, p), apply));
+            if (apply != Ignored)
+                edits.Add(new TableEdit(table, null, Text(start, p), apply));
         }
         while (Accept(','));
         if (p < t.Count)
             throw Refuse(Text(p, t.Count), "is not understood after the last clause");
+        if (edits.Count == 0)
+            throw Refuse(Text(0, t.Count), "changes nothing but how MySQL would run it; Swap picks that itself. Remove the statement, or run it without '-- swap:online'");
         // DROP PRIMARY KEY is the first half of replacing the key: ADD PRIMARY KEY (...) in the same
         // statement sets the new one (SetPrimaryKey replaces the old), in either order.
         if (primaryKeyDropped is { } dropped && !primaryKeyAdded)
@@ -92,8 +95,22 @@ internal sealed class OnlineDdlParser
         return edits;
     }
 
+    /// <summary>What a clause that changes nothing returns (MySQL's ALGORITHM= and LOCK=): it makes no edit.</summary>
+    private static readonly Action<DbTable> Ignored = _ => { };
+
     private Action<DbTable> Clause()
     {
+        // MySQL's ALGORITHM= and LOCK= say how the server should run the ALTER; Swap picks that itself
+        // (instant, in place or a copy, never blocking writes beyond its bounded lock), so they are read and left out.
+        if (engine == DatabaseEngine.MySql && (Peek("ALGORITHM") || Peek("LOCK")))
+        {
+            var from = p++;
+            Accept('=');
+            if (p >= t.Count || t[p].Kind != SqlTokenKind.Word)
+                throw Refuse(Text(from, Math.Min(p + 1, t.Count)), "has no value");
+            p++;
+            return Ignored;
+        }
         var start = p;
         if (Accept("ADD"))
         {

@@ -17,6 +17,8 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (id, code), DROP PRIMARY KEY", "t", new[] { "ADD CONSTRAINT pk PRIMARY KEY(id, code)", "DROP PRIMARY KEY" })]
     [InlineData("ALTER TABLE t ADD COLUMN c VARCHAR(10) NOT NULL DEFAULT 'none'::character varying, ALTER COLUMN d SET DEFAULT '2026-01-01'::timestamp(6) without time zone", "t", new[] { "ADD COLUMN c VARCHAR(10) NOT NULL DEFAULT 'none'::character varying", "ALTER COLUMN d SET DEFAULT '2026-01-01'::timestamp(6) without time zone" })]
     [InlineData("ALTER TABLE t ADD COLUMN c text DEFAULT 'x'::text NOT NULL AFTER b", "t", new[] { "ADD COLUMN c text DEFAULT 'x'::text NOT NULL AFTER b" })]
+    [InlineData("ALTER TABLE users ADD COLUMN nick VARCHAR(20), ALGORITHM=INPLACE, LOCK=NONE", "users", new[] { "ADD COLUMN nick VARCHAR(20)" })]
+    [InlineData("ALTER TABLE users ALGORITHM = INSTANT, DROP COLUMN legacy, LOCK DEFAULT", "users", new[] { "DROP COLUMN legacy" })]
     public void Alter_table_clauses_become_one_edit_each(string sql, string table, string[] clauses)
     {
         var edits = OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!;
@@ -57,6 +59,8 @@ public class OnlineDdlParserTests
     [InlineData("CREATE INDEX i ON t (lower(email))", "indexes an expression")]
     [InlineData("CREATE INDEX i ON t (a) WHERE a > 0", "'WHERE a > 0' follows the column list")]
     [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)", "adds a kind of constraint Swap does not run online")]
+    [InlineData("ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE", "changes nothing but how MySQL would run it")]
+    [InlineData("ALTER TABLE t ADD COLUMN x INT, ALGORITHM=", "'ALGORITHM =' has no value")]
     public void Clauses_outside_the_grammar_are_refused_naming_the_clause(string sql, string message)
     {
         var error = Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, DatabaseEngine.MySql));
