@@ -53,6 +53,8 @@ public sealed partial class Migrator
                 throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {EngineName(replica.Engine)} database: SQLite has no replicas to watch; leave out --replica.");
             if (replica.Engine != database.Engine)
                 throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {EngineName(replica.Engine)} database, but the target is {EngineName(database.Engine)}: give a replica (or standby) of the target itself, whose lag Swap reads from the heartbeat it writes on the target.");
+            if (string.Equals(replica.DisplayName, database.DisplayName, StringComparison.Ordinal))
+                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is the target database itself, whose lag always reads 0: give the URL of a replica (or standby) of it.");
         }
     }
 

@@ -337,7 +337,7 @@ internal sealed class SwapController : IAsyncDisposable
                 if (!Postponed)
                     return "nothing to do: this swap does not postpone its cut-over";
                 CutOverApproved = true;
-                return "cut-over approved";
+                return paused ? "cut-over approved; the swap is paused and cuts over after 'swap resume'" : "cut-over approved";
             default:
                 abortBy = command.SentBy;
                 return "aborting";

@@ -49,6 +49,19 @@ public class CliCases
         await t.AssertUnchangedAsync();
     }
 
+    [Theory]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task A_replica_url_that_is_the_target_itself_is_a_usage_error(DatabaseEngine engine)
+    {
+        // Its lag would always read 0: the throttle would never hold the swap.
+        await using var t = await ArrangeAsync(engine);
+        var run = await t.RunAsync("up", "--replica", t.Target.UrlText);
+        AssertFails(run, 2, "is the target database itself, whose lag always reads 0: give the URL of a replica (or standby) of it.");
+        Assert.Equal("", run.Out);
+        await t.AssertUnchangedAsync();
+    }
+
     public static TheoryData<string, string> BadUrls => new()
     {
         { "items.db", "error: The database URL 'items.db' is not valid: it has no scheme." },
