@@ -18,11 +18,14 @@ internal sealed partial class ConsoleServer
         app.MapPost("/api/actions/up", (HttpContext context) => Guard(context, async ct =>
         {
             var body = await ReadBodyAsync<ActionRequest>(context) ?? new ActionRequest();
+            // No default: a request without 'what' (an empty POST) must not apply every pending script.
+            if (string.IsNullOrWhiteSpace(body.What))
+                throw new SwapException(SwapErrorKind.Usage, "Say what to apply: 'what' is step, group or all (for example {\"what\": \"step\"}).");
             var budget = body.TimeBudget is { Length: > 0 } b ? Durations.Parse(b, "timeBudget") : (TimeSpan?)null;
             if (budget <= TimeSpan.Zero)
                 throw new SwapException(SwapErrorKind.Usage, "timeBudget must be longer than 0 (e.g. 10m).");
             var up = await SelectAsync(target, body.What, budget, ct);
-            var what = $"up {body.What ?? "all"}" + (budget is { } t ? $" within {Durations.Format(t)}" : "") + (body.PostponeCutOver ? ", cut-over postponed" : "");
+            var what = $"up {body.What}" + (budget is { } t ? $" within {Durations.Format(t)}" : "") + (body.PostponeCutOver ? ", cut-over postponed" : "");
             await StartAsync(context, target, runs, logger, what, async stop =>
             {
                 var result = await target.Migrator(o => o.Swap.PostponeCutOver = body.PostponeCutOver).UpAsync(up, stop);

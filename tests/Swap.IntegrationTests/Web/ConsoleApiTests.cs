@@ -125,6 +125,12 @@ public class ConsoleApiTests
         var bad = await Post("api/actions/up", new { what = "everything" }, csrf, origin);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("step, group or all", (await ConsoleHost.JsonAsync(bad)).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // An empty body names nothing to apply: refused, not read as 'all'.
+        var empty = await Post("api/actions/up", new { }, csrf, origin);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var emptyError = (await ConsoleHost.JsonAsync(empty)).GetProperty("error");
+        Assert.Equal(2, emptyError.GetProperty("code").GetInt32());
+        Assert.StartsWith("Say what to apply: 'what' is step, group or all", emptyError.GetProperty("message").GetString(), StringComparison.Ordinal);
         var cutOver = await Post("api/actions/cut-over", new { }, csrf, origin);
         Assert.Equal(HttpStatusCode.Conflict, cutOver.StatusCode);
         Assert.Equal(11, (await ConsoleHost.JsonAsync(cutOver)).GetProperty("error").GetProperty("code").GetInt32());
