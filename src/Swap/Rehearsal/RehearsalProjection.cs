@@ -32,7 +32,8 @@ internal static class RehearsalProjection
             var scripts = new List<ScriptRehearsal>();
             foreach (var script in report.Scripts)
             {
-                if (script.Outcome == "not-run" || appliedInProduction.Contains(script.Id))
+                // Production will not run these to their end either: no duration is projected for them.
+                if (script.Outcome is "not-run" or "refused" || appliedInProduction.Contains(script.Id))
                 {
                     scripts.Add(script);
                     continue;

@@ -244,7 +244,13 @@ public class RehearseTests
             await c.ExecuteAsync("CREATE TABLE nokey (name VARCHAR(50), note VARCHAR(50))", default);
         }
 
-        var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--report", "out", "--json"]);
+        await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "production.db")))
+        {
+            await RehearsalKit.FillItemsAsync(c, 5);
+            await c.ExecuteAsync("CREATE TABLE nokey (name VARCHAR(50), note VARCHAR(50))", default);
+        }
+
+        var run = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--db", "sqlite:production.db", "--report", "out", "--json"]);
 
         Assert.True(run.ExitCode == 7, run.ToString());
         var printed = JsonDocument.Parse(run.Out).RootElement;
@@ -257,6 +263,9 @@ public class RehearseTests
         Assert.Equal("Refused", refused.GetProperty("errorKind").GetString());
         Assert.Equal("refused because " + refused.GetProperty("error").GetString(), refused.GetProperty("verdict").GetString());
         Assert.Contains("nokey", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // Production would refuse it too: no duration is projected for it, as none is for the script not run.
+        Assert.True(report.GetProperty("scripts")[0].TryGetProperty("projectedDurationMs", out _));
+        Assert.False(refused.TryGetProperty("projectedDurationMs", out _));
         Assert.Equal("not rehearsed: an earlier script failed", report.GetProperty("scripts")[2].GetProperty("verdict").GetString());
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "staging.db")))
             Assert.Equal(["20261201000000_add_note:applied", "MigrateIndexNote:failed"], await RehearsalKit.HistoryAsync(c));
