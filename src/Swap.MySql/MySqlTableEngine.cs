@@ -102,8 +102,16 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         // for a DECIMAL, to even for a DOUBLE), so the original's value is compared rounded.
         if (IntegerType().IsMatch(mapping.CopyType) && mapping.OriginType is { } from && FractionalType().IsMatch(from))
             return $"ROUND({original}) <=> {copy}";
+        // A FLOAT keeps the nearest single-precision value (about 7 digits), and SQL has no cast to
+        // single precision to round the original's value the same way: they are equal within
+        // FLOAT's precision (2^-23 of the value). NULL-safe: one NULL and one value differ.
+        if (FloatType().IsMatch(mapping.CopyType) && mapping.OriginType is { } source && !FloatType().IsMatch(source))
+            return $"({original} <=> {copy} OR COALESCE(ABS({original} - {copy}) <= ABS({copy}) * 1.2e-7, FALSE))";
         return $"{original} <=> {copy}";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^float\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FloatType();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(tinyint|smallint|mediumint|int|integer|bigint)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex IntegerType();

@@ -37,6 +37,30 @@ public class MySqlNarrowingTests
     }
 
     [Fact]
+    public async Task A_float_column_from_a_decimal_or_double_takes_the_nearest_single_precision_values_and_verifies()
+    {
+        // A FLOAT keeps about 7 digits: 0.14 is stored as 0.14000000059604645, which verification
+        // compared with 0.14 and stopped the swap with exit 8 (a native ALTER simply stores it).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE p (id INT PRIMARY KEY, price DECIMAL(10,2) NULL, ratio DOUBLE NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO p VALUES (1, 0.14, 0.14), (2, 12345678.91, 1e30), (3, -2.50, -1.0000001), (4, 0, 0), (5, NULL, NULL)");
+        target.Sql("20260101000000_price_to_float", """
+            -- swap:online
+            ALTER TABLE p MODIFY price FLOAT NULL, MODIFY ratio FLOAT NULL;
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up", "--always-copy");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // As the server stores them, and as a native ALTER would.
+        await target.ExecuteAsync("CREATE TABLE q (id INT PRIMARY KEY, price FLOAT NULL, ratio FLOAT NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO q VALUES (1, 0.14, 0.14), (2, 12345678.91, 1e30), (3, -2.50, -1.0000001), (4, 0, 0), (5, NULL, NULL)");
+        Assert.Equal(0L, await target.ScalarAsync("SELECT COUNT(*) FROM p JOIN q USING (id) WHERE NOT (p.price <=> q.price AND p.ratio <=> q.ratio)"));
+        Assert.Equal("float", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'p' AND COLUMN_NAME = 'price'"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task An_integer_column_from_a_decimal_or_double_takes_the_rounded_values_and_verifies()
     {
         // Storing 0.14 in an INT stores 0, as a native ALTER does; verification compared 0.14 with 0

@@ -177,8 +177,8 @@ public class PostgresCatalogStateTests
 
         await SwapAsync(target);
 
-        Assert.Equal("items_k_idx for the report, items_pkey the key", await target.ScalarAsync("SELECT string_agg(indexrelid::regclass::text || ' ' || obj_description(indexrelid, 'pg_class'), ', ' ORDER BY 1) FROM pg_index WHERE indrelid = 'items'::regclass"));
-        Assert.Equal("items_k_positive no negative kinds, items_pkey the primary key", await target.ScalarAsync("SELECT string_agg(conname || ' ' || obj_description(oid, 'pg_constraint'), ', ' ORDER BY 1) FROM pg_constraint WHERE conrelid = 'items'::regclass"));
+        Assert.Equal("items_k_idx for the report, items_pkey the key", await target.ScalarAsync("SELECT string_agg(indexrelid::regclass::text || ' ' || obj_description(indexrelid, 'pg_class'), ', ' ORDER BY indexrelid::regclass::text) FROM pg_index WHERE indrelid = 'items'::regclass"));
+        Assert.Equal("items_k_positive no negative kinds, items_pkey the primary key", await target.ScalarAsync("SELECT string_agg(conname || ' ' || obj_description(oid, 'pg_constraint'), ', ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'items'::regclass"));
     }
 
     [Theory]
