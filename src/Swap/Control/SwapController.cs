@@ -47,22 +47,24 @@ internal sealed class SwapController : IAsyncDisposable
     private DateTime? throttledSince;
     private long throttledAt;
     private string? abortBy;
-    private Action budgetCheck = () => { };
+    private readonly Action budgetCheck;
 
-    private SwapController(SwapDatabase database, RunnerTables tables, OnlineSwapOptions options, TimeProvider time, ILogger logger, string scriptId, IReadOnlyList<string> tableNames, bool enabled)
+    /// <summary>A controller of one run's swap, revert or change: its database, options and clock, and its time budget (a paused or throttled swap still stops once 'up --time-budget' is spent).</summary>
+    private SwapController(Running.RunContext run, string scriptId, IReadOnlyList<string> tableNames, bool enabled)
     {
-        this.database = database;
-        this.options = options;
-        this.time = time;
-        this.logger = logger;
+        database = run.Database;
+        options = run.Options.Swap;
+        time = run.Time;
+        logger = run.Database.LoggerFactory.CreateLogger("Swap.Control");
+        budgetCheck = run.ThrowIfBudgetSpent;
         this.scriptId = scriptId;
         this.tableNames = tableNames;
         Enabled = enabled;
-        store = new ControlStore(database, tables);
+        store = new ControlStore(database, run.Tables);
         Settings = LiveSettings.From(options);
         startedAt = time.GetUtcNow().UtcDateTime;
         if (enabled)
-            throttler = new Throttler(database, tables, options.Throttle, time, logger);
+            throttler = new Throttler(database, run.Tables, options.Throttle, time, logger);
     }
 
     /// <summary>
@@ -70,20 +72,15 @@ internal sealed class SwapController : IAsyncDisposable
     /// while the swap runs (SQLite's one-transaction rebuild): then every boundary passes at once.
     /// </summary>
     public static SwapController Create(Running.RunContext run, string scriptId, IReadOnlyList<string> tableNames, bool enabled) =>
-        new(run.Database, run.Tables, run.Options.Swap, run.Time, run.Database.LoggerFactory.CreateLogger("Swap.Control"), scriptId, tableNames, enabled)
-        {
-            // A paused or throttled swap still stops once 'up --time-budget' is spent.
-            budgetCheck = run.ThrowIfBudgetSpent,
-        };
+        new(run, scriptId, tableNames, enabled);
 
     /// <summary>
     /// A controller for an instant or in-place change (<paramref name="method"/>), consulted once
     /// before its statement runs: the same commands and checks, and an abort that leaves nothing to remove.
     /// </summary>
     public static SwapController ForChange(Running.RunContext run, string scriptId, IReadOnlyList<string> tableNames, string method) =>
-        new(run.Database, run.Tables, run.Options.Swap, run.Time, run.Database.LoggerFactory.CreateLogger("Swap.Control"), scriptId, tableNames, enabled: true)
+        new(run, scriptId, tableNames, enabled: true)
         {
-            budgetCheck = run.ThrowIfBudgetSpent,
             Operation = method + " change",
             AbortAftermath = "It had not started: the table is untouched and the script is pending again ('swap up' starts it over).",
         };
@@ -93,7 +90,7 @@ internal sealed class SwapController : IAsyncDisposable
     /// status, taken between batches of the reverse change log and before the swap back.
     /// </summary>
     public static SwapController ForRevert(Running.RunContext run, string scriptId, IReadOnlyList<string> tableNames) =>
-        new(run.Database, run.Tables, run.Options.Swap, run.Time, run.Database.LoggerFactory.CreateLogger("Swap.Control"), scriptId, tableNames, enabled: true)
+        new(run, scriptId, tableNames, enabled: true)
         {
             Operation = "revert",
             AbortAftermath = $"Nothing was swapped back: the swapped-in table stays in place and its revert window stays open, the old table kept in sync. 'swap revert {scriptId}' starts the revert again; 'swap finish {scriptId}' keeps the change.",

@@ -36,14 +36,20 @@ public class MySqlNarrowingTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>Table p: a DECIMAL(10,2) price and a DOUBLE ratio, with these rows.</summary>
+    private static async Task PricesAsync(TestTarget target, string values)
+    {
+        await target.ExecuteAsync("CREATE TABLE p (id INT PRIMARY KEY, price DECIMAL(10,2) NULL, ratio DOUBLE NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO p VALUES " + values);
+    }
+
     [Fact]
     public async Task A_float_column_from_a_decimal_or_double_takes_the_nearest_single_precision_values_and_verifies()
     {
         // A FLOAT keeps about 7 digits: 0.14 is stored as 0.14000000059604645, which verification
         // compared with 0.14 and stopped the swap with exit 8 (a native ALTER simply stores it).
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        await target.ExecuteAsync("CREATE TABLE p (id INT PRIMARY KEY, price DECIMAL(10,2) NULL, ratio DOUBLE NULL) ENGINE=InnoDB");
-        await target.ExecuteAsync("INSERT INTO p VALUES (1, 0.14, 0.14), (2, 12345678.91, 1e30), (3, -2.50, -1.0000001), (4, 0, 0), (5, NULL, NULL)");
+        await PricesAsync(target, "(1, 0.14, 0.14), (2, 12345678.91, 1e30), (3, -2.50, -1.0000001), (4, 0, 0), (5, NULL, NULL)");
         target.Sql("20260101000000_price_to_float", """
             -- swap:online
             ALTER TABLE p MODIFY price FLOAT NULL, MODIFY ratio FLOAT NULL;
@@ -66,8 +72,7 @@ public class MySqlNarrowingTests
         // Storing 0.14 in an INT stores 0, as a native ALTER does; verification compared 0.14 with 0
         // and stopped the swap with exit 8.
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        await target.ExecuteAsync("CREATE TABLE p (id INT PRIMARY KEY, price DECIMAL(10,2) NULL, ratio DOUBLE NULL) ENGINE=InnoDB");
-        await target.ExecuteAsync("INSERT INTO p VALUES (1, 0.14, 0.14), (2, 2.50, 2.5), (3, -2.50, -2.5), (4, 3.50, 3.5), (5, NULL, NULL), (6, 7.00, 7)");
+        await PricesAsync(target, "(1, 0.14, 0.14), (2, 2.50, 2.5), (3, -2.50, -2.5), (4, 3.50, 3.5), (5, NULL, NULL), (6, 7.00, 7)");
         target.WriteFile(Path.Combine("migrations", "20260101000000_PriceToInt.cs"), """
             public sealed class PriceToInt : Migration
             {
