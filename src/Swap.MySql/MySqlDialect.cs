@@ -25,7 +25,8 @@ internal sealed partial class MySqlDialect : SqlDialect
         BacktickIdentifiers: true,
         DelimiterCommand: true,
         TriggerBodies: false,
-        NestedBlockComments: false);
+        NestedBlockComments: false,
+        ExecutableComments: true);
 
     public override string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
 

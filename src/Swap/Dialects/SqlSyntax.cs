@@ -10,6 +10,8 @@ namespace Swap.Dialects;
 /// <param name="NestedBlockComments">Block comments nest (PostgreSQL).</param>
 /// <param name="EscapeStrings"><c>E'…'</c> strings take backslash escapes even where plain strings do not (PostgreSQL).</param>
 /// <param name="AtomicBodies"><c>CREATE FUNCTION … BEGIN ATOMIC … END</c> bodies hold semicolons (PostgreSQL 14+).</param>
+/// <param name="ExecutableComments"><c>/*! … */</c> and <c>/*M! … */</c> are code the server runs, not comments
+/// (MySQL, MariaDB): one that starts a statement is that statement, as in <c>mysqldump</c> output.</param>
 internal sealed record SqlSyntax(
     bool BackslashEscapes,
     bool HashComments,
@@ -19,4 +21,5 @@ internal sealed record SqlSyntax(
     bool TriggerBodies,
     bool NestedBlockComments,
     bool EscapeStrings = false,
-    bool AtomicBodies = false);
+    bool AtomicBodies = false,
+    bool ExecutableComments = false);

@@ -85,6 +85,9 @@ internal static class SqlSplitter
             }
             if (c == '/' && At(sql, i + 1) == '*')
             {
+                // The server runs /*! … */ (and MariaDB's /*M! … */): at the start of a statement it is one.
+                if (startLine < 0 && syntax.ExecutableComments && (At(sql, i + 2) == '!' || (At(sql, i + 2) == 'M' && At(sql, i + 3) == '!')))
+                    startLine = line;
                 var opened = line;
                 var depth = 1;
                 var j = i + 2;

@@ -176,6 +176,20 @@ public class SqlSplitterTests
         Assert.Empty(SqlSplitter.Split("-- nothing\n/* here */\n;\n", Syntaxes.Postgres, "x.sql"));
     }
 
+    [Fact]
+    public void Mysql_executable_comments_are_statements_as_in_mysqldump_output()
+    {
+        const string sql = "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE */;\n-- plain\n/* plain; too */\n/*M!100101 SET NAMES utf8mb4 */;\n"
+            + "CREATE TABLE t (id INT) /*!50100 PARTITION BY HASH (id) */;\n/*!40000 ALTER TABLE t DISABLE KEYS */;";
+        var statements = SqlSplitter.Split(sql, Syntaxes.MySql, "dump.sql");
+        Assert.Equal(
+            ["/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE */", "/*M!100101 SET NAMES utf8mb4 */", "CREATE TABLE t (id INT) /*!50100 PARTITION BY HASH (id) */", "/*!40000 ALTER TABLE t DISABLE KEYS */"],
+            statements.Select(s => s.Text));
+        Assert.Equal([1, 4, 5, 6], statements.Select(s => s.Line));
+        // Elsewhere /*! is an ordinary comment.
+        Assert.Empty(SqlSplitter.Split("/*!40101 SET x = 1 */;", Syntaxes.Postgres, "x.sql"));
+    }
+
     public static TheoryData<string> AllSyntaxes => new() { "sqlite", "postgres", "mysql" };
 
     private static Swap.Dialects.SqlSyntax Syntax(string engine) => engine switch

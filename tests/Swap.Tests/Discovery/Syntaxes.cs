@@ -1,4 +1,5 @@
 using Swap.Dialects;
+using Swap.MySql;
 using Swap.PostgreSql;
 using Swap.Sqlite;
 
@@ -11,13 +12,5 @@ internal static class Syntaxes
 
     public static SqlSyntax Postgres => PostgresDialect.Instance.Syntax;
 
-    /// <summary>The mysql client's rules; the MySQL dialect will expose the same record.</summary>
-    public static SqlSyntax MySql { get; } = new(
-        BackslashEscapes: true,
-        HashComments: true,
-        DollarQuotes: false,
-        BacktickIdentifiers: true,
-        DelimiterCommand: true,
-        TriggerBodies: false,
-        NestedBlockComments: false);
+    public static SqlSyntax MySql => MySqlDialect.Instance.Syntax;
 }
