@@ -159,6 +159,8 @@ internal sealed class OnlineDdlParser
             _ = Accept("COLUMN");
             if (Peek("IF"))
                 throw Refuse(Text(start, p + 3), "uses IF NOT EXISTS, which an online change cannot honour halfway; remove it");
+            if (engine == DatabaseEngine.MySql && Accept('('))
+                return AddColumns(start);
             return AddColumn(start);
         }
         if (Accept("DROP"))
@@ -278,13 +280,34 @@ internal sealed class OnlineDdlParser
         var name = Name("the column");
         var type = TypeText(start);
         var (nullable, defaultSql, after, first) = ColumnOptions(start, allowPosition: true);
-        return table =>
+        return table => AddColumn(table, name, type, nullable, defaultSql, after, first);
+    }
+
+    /// <summary>MySQL's <c>ADD [COLUMN] (a INT, b INT …)</c>: several columns, each added as <c>ADD COLUMN</c> would, in order (no FIRST/AFTER there, as in MySQL).</summary>
+    private Action<DbTable> AddColumns(int start)
+    {
+        var columns = new List<Action<DbTable>>();
+        do
         {
-            var column = DbColumn.Of(name, ColumnType.NativeType(type)).SetNullable(nullable ?? true);
-            if (defaultSql is not null)
-                SetDefault(column, defaultSql);
-            table.AddColumn(column, after, first);
-        };
+            if (Peek("INDEX") || Peek("KEY") || Peek("UNIQUE") || Peek("PRIMARY") || Peek("CONSTRAINT") || Peek("FOREIGN") || Peek("CHECK") || MySqlNotAColumn.Any(w => Peek(w)))
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "puts a key or constraint in the column list; add it in a clause of its own (ADD INDEX ..., ADD CONSTRAINT ...)");
+            var from = p;
+            var name = Name("the column");
+            var type = TypeText(start);
+            var (nullable, defaultSql, _, _) = ColumnOptions(from, allowPosition: false);
+            columns.Add(table => AddColumn(table, name, type, nullable, defaultSql, after: null, first: false));
+        }
+        while (Accept(','));
+        Expect(')', start);
+        return table => columns.ForEach(add => add(table));
+    }
+
+    private static void AddColumn(DbTable table, string name, string type, bool? nullable, string? defaultSql, string? after, bool first)
+    {
+        var column = DbColumn.Of(name, ColumnType.NativeType(type)).SetNullable(nullable ?? true);
+        if (defaultSql is not null)
+            SetDefault(column, defaultSql);
+        table.AddColumn(column, after, first);
     }
 
     /// <summary>MySQL's MODIFY / CHANGE: the whole definition is restated; what it leaves out is gone (a default, NOT NULL).</summary>
@@ -330,7 +353,7 @@ internal sealed class OnlineDdlParser
         string? defaultSql = null;
         string? after = null;
         var first = false;
-        while (p < t.Count && !t[p].IsPunct(','))
+        while (p < t.Count && !t[p].IsPunct(',') && !t[p].IsPunct(')'))
         {
             var at = p;
             if (Accept("NOT"))
@@ -356,7 +379,7 @@ internal sealed class OnlineDdlParser
             }
             else
             {
-                throw Refuse(Text(at, Math.Min(at + 2, t.Count)), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT{(allowPosition ? ", FIRST and AFTER" : "")}); use a C# script with the table engineer");
+                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT{(allowPosition ? ", FIRST and AFTER" : "")}); use a C# script with the table engineer");
             }
         }
         return (nullable, defaultSql, after, first);
@@ -493,7 +516,7 @@ internal sealed class OnlineDdlParser
     private string TypeText(int start)
     {
         var from = p;
-        while (p < t.Count && !t[p].IsPunct(',') && !(t[p].Kind == SqlTokenKind.Word && ColumnClauseEnd.Contains(t[p].Text, StringComparer.OrdinalIgnoreCase) && p > from) && !Peek("USING"))
+        while (p < t.Count && !t[p].IsPunct(',') && !t[p].IsPunct(')') && !(t[p].Kind == SqlTokenKind.Word && ColumnClauseEnd.Contains(t[p].Text, StringComparer.OrdinalIgnoreCase) && p > from) && !Peek("USING"))
         {
             if (t[p].IsPunct('('))
                 SkipParens();
@@ -554,7 +577,7 @@ internal sealed class OnlineDdlParser
     {
         var i = start;
         var depth = 0;
-        while (i < t.Count && !(depth == 0 && t[i].IsPunct(',')))
+        while (i < t.Count && !(depth == 0 && (t[i].IsPunct(',') || t[i].IsPunct(')'))))
         {
             if (t[i].IsPunct('('))
                 depth++;

@@ -82,6 +82,32 @@ public class OnlineDdlParserTests
     }
 
     [Theory]
+    [InlineData("ALTER TABLE t ADD (a INT NOT NULL DEFAULT 7, b VARCHAR(10), c DECIMAL(5,2) NULL), DROP COLUMN old", "ADD(a INT NOT NULL DEFAULT 7, b VARCHAR(10), c DECIMAL(5, 2) NULL)")]
+    [InlineData("ALTER TABLE t ADD COLUMN (a INT NOT NULL DEFAULT 7, b VARCHAR(10), c DECIMAL(5,2)), DROP COLUMN old", "ADD COLUMN(a INT NOT NULL DEFAULT 7, b VARCHAR(10), c DECIMAL(5, 2))")]
+    public void Mysql_adds_a_parenthesized_list_of_columns_in_one_clause(string sql, string clause)
+    {
+        var edits = OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!;
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("old", "int", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Equal([clause, "DROP COLUMN old"], edits.Select(e => e.Clause));
+        foreach (var edit in edits)
+            edit.Apply(model);
+
+        Assert.Equal(["id", "a", "b", "c"], model.Columns.Select(c => c.Name));
+        Assert.False(model.GetColumn("a").Nullable);
+        Assert.True(model.GetColumn("b").Nullable);
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE t ADD (a INT, INDEX (a))", "puts a key or constraint in the column list")]
+    [InlineData("ALTER TABLE t ADD (a INT FIRST)", "'FIRST' in 'a INT FIRST' is a column option Swap does not run online")]
+    [InlineData("ALTER TABLE t ADD (a INT, b INT", "expected ')'")]
+    public void Mysql_column_lists_hold_columns_only(string sql, string message) =>
+        Assert.Contains(message, Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)).Message, StringComparison.Ordinal);
+
+    [Theory]
     [InlineData("ALTER TABLE t ADD `fulltext` INT, ADD period INT, ADD system INT", DatabaseEngine.MySql)]
     [InlineData("ALTER TABLE t ADD fulltext tsvector, ADD partition int", DatabaseEngine.PostgreSql)]
     public void Columns_named_like_those_words_are_still_columns(string sql, DatabaseEngine engine) =>
