@@ -67,7 +67,7 @@ internal sealed partial class PostgresDialect
             return ChangePlan.Copy(used);
         var t = Quote(diff.Original.Name);
         var lastOriginal = diff.Original.Columns.Count == 0 ? null : diff.Target.Columns.LastOrDefault(c => c.OriginalName is not null)?.Name;
-        var clauses = new List<string>();
+        var adds = new List<string>();
         foreach (var (c, after) in diff.Added)
         {
             if (!c.Nullable && c.DefaultSql is null)
@@ -79,17 +79,23 @@ internal sealed partial class PostgresDialect
             var position = diff.Target.Columns.ToList().IndexOf(c);
             if (diff.Target.Columns.Skip(position + 1).Any(o => o.OriginalName is not null))
                 return ChangePlan.Copy($"PostgreSQL adds columns at the end only, and {c.Name} goes {(after is null ? "first" : "after " + after)}");
-            clauses.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)}{(c.Nullable ? "" : " NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}");
+            adds.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)}{(c.Nullable ? "" : " NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}");
         }
+        var clauses = new List<string>();
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         clauses.AddRange(diff.DefaultChanged.Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
         clauses.AddRange(diff.NullDropped.Select(c => $"ALTER COLUMN {Quote(c.OriginalName!)} DROP NOT NULL"));
         clauses.AddRange(diff.Retyped.Select(r => r.Clause));
+        // The other clauses name columns by their old names; RENAME is a statement of its own in
+        // PostgreSQL; a new column may take a name a renamed column leaves, so it comes after the renames.
         var statements = new List<string>();
+        if (diff.Renamed.Count == 0)
+            clauses.InsertRange(0, adds);
         if (clauses.Count > 0)
             statements.Add($"ALTER TABLE {t} {string.Join(", ", clauses)}");
-        // RENAME is a statement of its own in PostgreSQL.
-        statements.AddRange(diff.Renamed.Select(c => $"ALTER TABLE {t} RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
+        statements.AddRange(diff.RenameSteps().Select(r => $"ALTER TABLE {t} RENAME COLUMN {Quote(r.From)} TO {Quote(r.To)}"));
+        if (diff.Renamed.Count > 0 && adds.Count > 0)
+            statements.Add($"ALTER TABLE {t} {string.Join(", ", adds)}");
         if (diff.IndexesAdded.Any(i => i.Unique))
             return ChangePlan.Copy("a unique index is built on the copy, where duplicates are found before anything changes");
         statements.AddRange(diff.IndexesDropped.Select(i => $"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}"));

@@ -88,18 +88,17 @@ internal sealed partial class PostgresTableEngine
         {
             foreach (var c in target.Columns)
             {
+                var created = ColumnRenames.CreateName(target, c);
                 if (c.OriginalName is null)
                 {
-                    defs.Add(ColumnDef(c.Name, D.TypeSql(c.Type!), null, c.Nullable, D.DefaultSql(c), c.GeneratedExpression));
+                    defs.Add(ColumnDef(created, D.TypeSql(c.Type!), null, c.Nullable, D.DefaultSql(c), c.GeneratedExpression));
                 }
                 else
                 {
                     var o = c.Original!;
                     defs.Add(ColumnDef(o.Name, c.Type is null ? o.NativeType : D.TypeSql(c.Type), o, c.Nullable, c.DefaultChanged ? D.DefaultSql(c) : o.Default, c.GeneratedExpression));
-                    if (!string.Equals(o.Name, c.Name, StringComparison.Ordinal))
-                        renames.Add($"ALTER TABLE {copy} RENAME COLUMN {D.Quote(o.Name)} TO {D.Quote(c.Name)}");
                 }
-                if (D.TypeCheck(c.OriginalName ?? c.Name, c.Type) is { } check)
+                if (D.TypeCheck(created, c.Type) is { } check)
                 {
                     var checkName = Truncate(names.Table + "_" + c.Name + "_check");
                     checks.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(checkName)} {check}");
@@ -115,6 +114,7 @@ internal sealed partial class PostgresTableEngine
                     replacedChecks.Add(typeCheck);
                 }
             }
+            renames.AddRange(ColumnRenames.OfCopy(target).Select(r => $"ALTER TABLE {copy} RENAME COLUMN {D.Quote(r.From)} TO {D.Quote(r.To)}"));
         }
         var unlogged = original.Extra.GetValueOrDefault("persistence") == "u" ? "UNLOGGED " : "";
         // Autovacuum stays off on the copy while it is filled: an autovacuum holding the copy when the
@@ -124,7 +124,7 @@ internal sealed partial class PostgresTableEngine
         if (target?.Partitioning is { } partitioning)
         {
             // A partitioned table has no storage of its own: the options go to each partition.
-            var partitionKey = string.Join(", ", partitioning.Columns.Select(c => D.Quote(CreateName(target, c))));
+            var partitionKey = string.Join(", ", partitioning.Columns.Select(c => D.Quote(ColumnRenames.CreateName(target, target.GetColumn(c)))));
             sql.Add($"CREATE {unlogged}TABLE {copy} (\n  {string.Join(",\n  ", defs)}\n) PARTITION BY {partitioning.Method.ToString().ToUpperInvariant()} ({partitionKey})");
             foreach (var (name, clause) in partitioning.Declared(names.Table))
                 sql.Add($"CREATE {unlogged}TABLE {D.Quote(name)} PARTITION OF {copy} {clause}{options}");
@@ -246,8 +246,6 @@ internal sealed partial class PostgresTableEngine
     }
 
     private static bool IsUniqueConstraint(IndexSchema index) => index.IsConstraint && index.Unique;
-
-    private static string CreateName(DbTable target, string column) => target.GetColumn(column) is var c && c.OriginalName is not null ? c.OriginalName : c.Name;
 
     private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql, string? generated)
     {

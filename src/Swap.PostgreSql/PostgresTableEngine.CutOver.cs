@@ -205,8 +205,9 @@ internal sealed partial class PostgresTableEngine
     /// The table's NOT VALID CHECKs, which the copy did not have while it was filled (old rows may
     /// break them): added NOT VALID again, a catalog change only. The definition names the
     /// original's columns, so a column the swap renamed takes its old name for that statement (the
-    /// catalog keeps the expression by column number); a CHECK over a dropped column goes, as with
-    /// DROP COLUMN.
+    /// catalog keeps the expression by column number), and a column that took such an old name in
+    /// the swap (renamed, or added) steps aside meanwhile under a work name; a CHECK over a dropped
+    /// column goes, as with DROP COLUMN.
     /// </summary>
     private IEnumerable<string> NotValidChecks(SwapSpec spec, TableSchema now)
     {
@@ -218,12 +219,24 @@ internal sealed partial class PostgresTableEngine
                 .ToList();
             if (columns.Any(c => c.New is null))
                 continue;
-            var renamed = columns.Where(c => c.New != c.Old).Distinct().ToList();
+            var renamed = columns.Where(c => c.New != c.Old).Distinct().Select(c => (c.Old, New: c.New!)).ToList();
+            // Every column renamed here, and every other column now holding one of their old names,
+            // moves to a work name first, so no rename meets a name in use.
+            var moved = renamed.Select(c => c.New)
+                .Concat(spec.Copy.Columns.Select(c => c.Name).Where(n => renamed.Any(c => c.Old == n)))
+                .Distinct()
+                .Select((name, i) => (Name: name, Work: $"_swap_check_{i}"))
+                .ToList();
+            string WorkName(string name) => moved.First(m => m.Name == name).Work;
+            foreach (var (name, work) in moved)
+                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(name)} TO {D.Quote(work)}";
             foreach (var (old, @new) in renamed)
-                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(@new!)} TO {D.Quote(old)}";
+                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(WorkName(@new))} TO {D.Quote(old)}";
             yield return $"ALTER TABLE {table} ADD CONSTRAINT {D.Quote(check[0])} {check[1]}";
             foreach (var (old, @new) in renamed)
-                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(old)} TO {D.Quote(@new!)}";
+                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(old)} TO {D.Quote(WorkName(@new))}";
+            foreach (var (name, work) in moved)
+                yield return $"ALTER TABLE {table} RENAME COLUMN {D.Quote(work)} TO {D.Quote(name)}";
         }
     }
 

@@ -21,7 +21,8 @@ internal sealed partial class SqliteDialect
         if (diff.DefaultChanged.Count > 0 || diff.NullDropped.Count > 0)
             return ChangePlan.Copy("SQLite changes a column's default or nullability only by rebuilding the table");
         var t = Quote(diff.Original.Name);
-        var statements = new List<string>();
+        // Renamed first: a new column may take a name a renamed column leaves.
+        var statements = diff.RenameSteps().Select(r => $"ALTER TABLE {t} RENAME COLUMN {Quote(r.From)} TO {Quote(r.To)}").ToList();
         foreach (var (c, after) in diff.Added)
         {
             if (!c.Nullable && c.DefaultSql is null)
@@ -35,7 +36,6 @@ internal sealed partial class SqliteDialect
                 return ChangePlan.Copy($"SQLite adds columns at the end only, and {c.Name} goes {(after is null ? "first" : "after " + after)}");
             statements.Add($"ALTER TABLE {t} ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)}{(c.Nullable ? "" : " NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}");
         }
-        statements.AddRange(diff.Renamed.Select(c => $"ALTER TABLE {t} RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
         if (diff.IndexesAdded.Any(i => i.Unique))
             return ChangePlan.Copy("a unique index is built on the copy, where duplicates are found before anything changes");
         statements.AddRange(diff.IndexesDropped.Select(i => $"DROP INDEX {Quote(i.Name)}"));

@@ -31,18 +31,17 @@ internal static class SqliteCopyBuilder
         else
         {
             foreach (var c in target.Columns)
-                items.Add(c.OriginalName is null ? NewColumn(d, c, typeSql) : Existing(d, c, defs[c.OriginalName], pkChanged, typeSql));
-            foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal)))
-                renames.Add($"ALTER TABLE {d.Quote(names.Copy)} RENAME COLUMN {d.Quote(c.OriginalName!)} TO {d.Quote(c.Name)}");
+                items.Add(c.OriginalName is null ? NewColumn(d, c, ColumnRenames.CreateName(target, c), typeSql) : Existing(d, c, defs[c.OriginalName], pkChanged, typeSql));
+            renames.AddRange(ColumnRenames.OfCopy(target).Select(r => $"ALTER TABLE {d.Quote(names.Copy)} RENAME COLUMN {d.Quote(r.From)} TO {d.Quote(r.To)}"));
             if (pkChanged)
             {
                 constraints.RemoveAll(IsPrimaryKeyConstraint);
-                var createNames = target.PrimaryKey.Select(k => target.GetColumn(k)).Select(c => c.OriginalName ?? c.Name);
+                var createNames = target.PrimaryKey.Select(k => ColumnRenames.CreateName(target, target.GetColumn(k)));
                 constraints.Add($"PRIMARY KEY ({string.Join(", ", createNames.Select(d.Quote))})");
             }
             foreach (var fk in target.ForeignKeys.Where(f => f.Original is null))
             {
-                var cols = fk.Columns.Select(c => target.GetColumn(c)).Select(c => c.OriginalName ?? c.Name);
+                var cols = fk.Columns.Select(c => ColumnRenames.CreateName(target, target.GetColumn(c)));
                 var actions = (fk.OnDelete is null ? "" : " ON DELETE " + fk.OnDelete) + (fk.OnUpdate is null ? "" : " ON UPDATE " + fk.OnUpdate);
                 constraints.Add($"CONSTRAINT {d.Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", cols.Select(d.Quote))}) REFERENCES {d.Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(d.Quote))}){actions}");
             }
@@ -70,16 +69,16 @@ internal static class SqliteCopyBuilder
         }
     }
 
-    private static string NewColumn(SqliteDialect d, DbColumn c, Func<ColumnType, string> typeSql)
+    private static string NewColumn(SqliteDialect d, DbColumn c, string name, Func<ColumnType, string> typeSql)
     {
-        var parts = new List<string> { d.Quote(c.Name), typeSql(c.Type!) };
+        var parts = new List<string> { d.Quote(name), typeSql(c.Type!) };
         if (!c.Nullable)
             parts.Add("NOT NULL");
         if (c.NewGenerated is { } generated)
             parts.Add(Generated(generated, c.GeneratedStored));
         else if (d.DefaultSql(c) is { } def)
             parts.Add("DEFAULT " + Wrap(def, c.DefaultIsValue));
-        if (d.TypeCheck(c.Name, c.Type) is { } check)
+        if (d.TypeCheck(name, c.Type) is { } check)
             parts.Add(check);
         return string.Join(' ', parts);
     }

@@ -149,7 +149,9 @@ internal static class InstantChanger
             : plans.ToDictionary(p => p.Use.Original.Name, p => SchemaJson.Write(p.Use.Original));
         // Inside one transaction (SQLite) the statements share its lock, whose wait is already bounded.
         var bounded = state.Transaction is null;
-        if (state.Data is null)
+        // Only a run that finds the change recorded as started may take an error for a statement already done.
+        var resumed = state.Data is not null;
+        if (!resumed)
         {
             if (bounded)
                 await HoldForOperatorAsync(session, plans);
@@ -192,7 +194,7 @@ internal static class InstantChanger
                         // Inside one transaction nothing has committed yet: everything is copied.
                         return Finished((bounded ? plans.Skip(p) : plans).Select(x => x.Use.Original.Name));
                     }
-                    catch (Exception e) when (state.Phase == "changing" && database.IsAlreadyDone(e))
+                    catch (Exception e) when (resumed && database.IsAlreadyDone(e))
                     {
                         // A resumed run: this statement was done before the interruption.
                         Log.InstantAlreadyDone(logger, session.Script.Id, e.Message);

@@ -78,6 +78,9 @@ internal sealed class TableDiff
 
     public bool HasIndexChanges => IndexesAdded.Count + IndexesDropped.Count > 0;
 
+    /// <summary>The renames as steps taken one at a time (<see cref="ColumnRenames.Steps"/>).</summary>
+    public IReadOnlyList<(string From, string To)> RenameSteps() => ColumnRenames.Steps(Renamed.Select(r => (r.OriginalName!, r.Name)));
+
     public static TableDiff Of(DbTable target, Dialects.SqlDialect dialect)
     {
         var original = target.Original;

@@ -86,6 +86,53 @@ public class EngineerTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    public static TheoryData<DatabaseEngine, bool> EnginesCopyOrNot()
+    {
+        var data = new TheoryData<DatabaseEngine, bool>();
+        foreach (var engine in new[] { DatabaseEngine.Sqlite, DatabaseEngine.PostgreSql, DatabaseEngine.MySql })
+        {
+            data.Add(engine, true);
+            data.Add(engine, false);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EnginesCopyOrNot))]
+    public async Task Columns_may_trade_names_and_a_new_column_may_take_a_renamed_ones_name(DatabaseEngine engine, bool copy)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 300);
+        EngineKit.WriteSwapScript(target, $$"""
+            public sealed class MigrateNames : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("items");
+                    {{(copy ? "t.ForceCopy();" : "")}}
+                    t.RenameColumn("k", "tmp");
+                    t.RenameColumn("n", "k");
+                    t.RenameColumn("tmp", "n");
+                    t.RenameColumn("v", "label");
+                    t.AddColumn(DbColumn.String("v", 20));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """, "20260101000000_MigrateNames.cs");
+
+        await EngineKit.Migrator(target).UpAsync();
+
+        // n now holds the old k (id * 7 % 1000), k the old n (0), label the old v, v is new and empty.
+        var rows = await target.QueryAsync("SELECT id, k, n, label, v FROM items ORDER BY id");
+        Assert.Equal(300, rows.Count);
+        Assert.All(rows, r =>
+        {
+            var id = r.Int64("id")!.Value;
+            Assert.Equal((id * 7 % 1000, 0L, "v" + id, null), (r.Int64("n")!.Value, r.Int64("k")!.Value, r.String("label"), r.String("v")));
+        });
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task The_primary_key_can_move_to_another_column(DatabaseEngine engine)

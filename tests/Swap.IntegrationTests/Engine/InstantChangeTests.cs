@@ -56,6 +56,27 @@ public class InstantChangeTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_statement_that_meets_its_result_already_there_on_a_first_run_fails_and_is_not_counted_as_done(DatabaseEngine engine)
+    {
+        // Only a resumed run may take "duplicate column" for its own earlier work: here the column was
+        // added by someone else (with another type) after the script read the table.
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 50);
+        target.CSharp("20261201000000_MigrateItems", Script("""
+            await db.ExecuteAsync("ALTER TABLE items ADD COLUMN note INT");
+            items.AddColumn(DbColumn.String("note", 20));
+            """));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("note", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("counting it as done", run.Err, StringComparison.Ordinal);
+        Assert.Empty(await target.HistoryIdsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task A_script_that_asks_for_a_copy_gets_one(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

@@ -122,6 +122,23 @@ public class PostgresCatalogStateTests
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO items (id, kind, v) VALUES (1000, 900, 'new')"));
     }
 
+    [Theory]
+    // k renamed and a new column takes its name; k and n trade names.
+    [InlineData("t.RenameColumn(\"k\", \"kind\"); t.AddColumn(DbColumn.Int(\"k\"));", "CHECK (((kind < 500) AND (n >= 0))) NOT VALID false", "kind")]
+    [InlineData("t.RenameColumn(\"k\", \"tmp\"); t.RenameColumn(\"n\", \"k\"); t.RenameColumn(\"tmp\", \"n\");", "CHECK (((n < 500) AND (k >= 0))) NOT VALID false", "n")]
+    public async Task A_not_valid_check_follows_renamed_columns_when_their_old_names_are_taken(string change, string definition, string kColumn)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 300);
+        await target.ExecuteAsync("ALTER TABLE items ADD CONSTRAINT items_k_small CHECK (k < 500 AND n >= 0) NOT VALID");
+
+        await SwapAsync(target, change);
+
+        Assert.Equal(definition, await target.ScalarAsync("SELECT pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint WHERE conrelid = 'items'::regclass AND conname = 'items_k_small'"));
+        Assert.Equal(300L, Convert.ToInt64(await target.ScalarAsync($"SELECT count(*) FROM items WHERE {kColumn} = id * 7 % 1000")));
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname LIKE '\\_swap%'")));
+    }
+
     [Fact]
     public async Task Foreign_keys_left_not_valid_over_old_rows_stay_not_valid_and_the_swap_finishes()
     {
