@@ -41,7 +41,8 @@ internal sealed partial class MySqlDialect
             clauses.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)} {(c.Nullable ? "NULL" : "NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}{position}");
         }
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
-        clauses.AddRange(diff.DefaultChanged.Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
+        // A column retyped in place keeps its default in its MODIFY clause (MariaDB refuses ALTER COLUMN and MODIFY of one column in one statement).
+        clauses.AddRange(diff.DefaultChanged.Where(c => !diff.Retyped.Any(r => r.Column == c)).Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
         clauses.AddRange(diff.Renamed.Select(c => $"RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
         clauses.AddRange(diff.Retyped.Select(r => r.Clause));
         var statements = new List<string>();
@@ -119,9 +120,11 @@ internal sealed partial class MySqlDialect
     /// </summary>
     internal override string? RetypeInPlaceClause(Swap.Engine.Schema.TableSchema original, Swap.Engine.Schema.ColumnSchema old, DbColumn column)
     {
-        if (column.Type is not { } type || old.Generated is not null || column.DefaultChanged || column.NullabilityChanged
+        // MODIFY in online SQL restates the default; the same default again is no change.
+        if (column.Type is not { } stated || old.Generated is not null || (column.DefaultChanged && DefaultSql(column) != old.Default) || column.NullabilityChanged
             || !string.Equals(column.OriginalName, column.Name, StringComparison.Ordinal))
             return null;
+        var type = Portable(stated);
         var prefix = old.NativeType;
         if (old.Extra.GetValueOrDefault("ddl") is not { } ddl || !ddl.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             || (ddl.Length > prefix.Length && ddl[prefix.Length] != ' '))
@@ -133,6 +136,18 @@ internal sealed partial class MySqlDialect
             _ => null,
         };
         return widened is null ? null : $"MODIFY COLUMN {Quote(old.Name)} {widened}{ddl[prefix.Length..]}";
+    }
+
+    /// <summary>A native type that is a VARCHAR(n) or an ENUM(...) (as online SQL's MODIFY gives it), as the portable type it is.</summary>
+    private static ColumnType Portable(ColumnType type)
+    {
+        if (type.Kind != ColumnKind.Native)
+            return type;
+        if (EnumValues(type.Native!) is { Count: > 0 } values)
+            return ColumnType.Enum([.. values]);
+        return VarcharType().Match(type.Native!.Replace(" ", "", StringComparison.Ordinal)) is { Success: true } m
+            ? ColumnType.String(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            : type;
     }
 
     private string? WidenedVarchar(Swap.Engine.Schema.ColumnSchema old, ColumnType type)
@@ -165,7 +180,10 @@ internal sealed partial class MySqlDialect
         var i = 0;
         while (i < body.Length)
         {
-            if (body[i] != '\'')
+            // information_schema writes enum('a','b'); a script may write ENUM('a', 'b').
+            while (i < body.Length && body[i] == ' ')
+                i++;
+            if (i >= body.Length || body[i] != '\'')
                 return null;
             var value = new System.Text.StringBuilder();
             i++;
@@ -189,6 +207,8 @@ internal sealed partial class MySqlDialect
                 }
             }
             values.Add(value.ToString());
+            while (i < body.Length && body[i] == ' ')
+                i++;
             if (i < body.Length && body[i++] != ',')
                 return null;
         }

@@ -81,6 +81,29 @@ public class OnlineSqlTests
         Assert.DoesNotContain("idx_items_flag", (await LoadAsync(target, "items")).IndexNames);
     }
 
+    [Fact]
+    public async Task A_mariadb_modify_that_appends_enum_values_or_widens_a_varchar_restating_the_rest_is_instant()
+    {
+        // As people write it: MODIFY restates the whole definition, default and nullability included.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 100);
+        await target.ExecuteAsync("ALTER TABLE items ADD COLUMN state ENUM('new','done') NOT NULL DEFAULT 'new', MODIFY v VARCHAR(100) NULL");
+        await target.ExecuteAsync("UPDATE items SET state = 'done' WHERE id <= 30");
+        target.Sql("20261201000000_state", """
+            -- swap:online
+            ALTER TABLE items MODIFY COLUMN state ENUM('new', 'done', 'archived') NOT NULL DEFAULT 'new', MODIFY v VARCHAR(200) NULL;
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("items: instant: ", run.Err, StringComparison.Ordinal);
+        Assert.Equal("enum('new','done','archived') NO 'new' | varchar(200) YES NULL", await target.ScalarAsync(
+            "SELECT GROUP_CONCAT(CONCAT(COLUMN_TYPE, ' ', IS_NULLABLE, ' ', IFNULL(COLUMN_DEFAULT, '-')) ORDER BY COLUMN_NAME SEPARATOR ' | ') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' AND COLUMN_NAME IN ('state', 'v')"));
+        Assert.Equal(30, await target.CountAsync("items", "state = 'done'"));
+        Assert.Equal(100, await target.CountAsync("items", "v = CONCAT('v', id)"));
+    }
+
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task A_refusal_of_the_swaps_preflight_names_the_script_file_and_line(DatabaseEngine engine)
