@@ -25,7 +25,7 @@ public sealed partial class Migrator
         ArgumentException.ThrowIfNullOrWhiteSpace(scriptId);
         var started = options.TimeProvider.GetTimestamp();
         // No script runs: the migrations are not loaded (nor compiled).
-        var run = new RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken);
+        var run = new RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken) { OnProgress = ReportProgress };
         await using var runLock = await LockAsync(cancellationToken);
         run = run with { RunLockHeld = runLock.StillHeldAsync };
         await using var connection = await OpenAsync(cancellationToken);

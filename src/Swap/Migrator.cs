@@ -74,13 +74,16 @@ public sealed partial class Migrator
             Listener = Listener,
             Callbacks = Catalog.Callbacks,
             Placeholders = new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal),
-            OnProgress = p =>
-            {
-                Progress = p;
-                options.OnProgress?.Invoke(p);
-                options.Swap.Progress?.Report(p);
-            },
+            OnProgress = ReportProgress,
         };
+
+    /// <summary>Where a swap or a revert is: kept as <see cref="Progress"/> and passed to the options' listeners.</summary>
+    private void ReportProgress(SwapProgress progress)
+    {
+        Progress = progress;
+        options.OnProgress?.Invoke(progress);
+        options.Swap.Progress?.Report(progress);
+    }
 
     /// <summary>Hears the scripts, steps and cut-overs of this migrator's runs (a rehearsal's recorder).</summary>
     internal IRunListener? Listener { get; set; }

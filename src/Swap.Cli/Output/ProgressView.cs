@@ -56,7 +56,7 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
             {
                 DrawBar(Bar(value));
             }
-            else if (value.Phase is SwapPhase.Copying or SwapPhase.Verifying && !changed && time.GetElapsedTime(lastLine, now) >= PipedInterval)
+            else if (value.Phase is SwapPhase.Copying or SwapPhase.Verifying or SwapPhase.Reverting && !changed && time.GetElapsedTime(lastLine, now) >= PipedInterval)
             {
                 writer.WriteLine(Line(value));
                 lastLine = now;
@@ -130,7 +130,8 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
             SwapPhase.InstallingCapture => $"installed capture in {t}",
             SwapPhase.Copying => $"copied {rows} rows in {t}",
             SwapPhase.BuildingIndexes => $"built indexes on the copy in {t}",
-            SwapPhase.Verifying => $"verified {rows} rows in {t}",
+            SwapPhase.Verifying => last.RowsCopied > 0 ? $"verified {rows} rows in {t}" : $"verified in {t}",
+            SwapPhase.Reverting => $"applied {rows} write(s) made since the cut-over to the old table in {t}",
             SwapPhase.WaitingForCutOver => $"waited for 'swap cut-over' for {t}",
             SwapPhase.CuttingOver => $"cut over in {t}",
             SwapPhase.RemovingCapture => $"removed capture in {t}",
@@ -143,6 +144,8 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
     internal static string Line(SwapProgress p)
     {
         var phase = Phase(p.Phase);
+        if (p.Phase == SwapPhase.Reverting)
+            return string.Create(CultureInfo.InvariantCulture, $"swap {p.Table}: {phase}, {p.RowsCopied:N0} so far");
         if (p.Phase is not (SwapPhase.Copying or SwapPhase.Verifying))
             return $"swap {p.Table}: {phase}";
         var eta = p.Eta is { } e ? ", ETA " + Durations.Format(e) : "";
@@ -170,6 +173,7 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
         SwapPhase.CuttingOver => "cutting over",
         SwapPhase.RemovingCapture => "removing capture",
         SwapPhase.DroppingOld => "dropping the old table",
+        SwapPhase.Reverting => "applying the writes made since the cut-over to the old table",
         _ => "done",
     };
 

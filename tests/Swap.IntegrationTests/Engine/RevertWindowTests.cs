@@ -430,6 +430,27 @@ public class RevertWindowTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task Swap_revert_prints_a_line_for_each_stage_as_up_does_for_a_swap(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 500);
+        var folder = EngineKit.WriteSwapScript(target);
+        await EngineKit.Migrator(target, o => o.Swap.RevertWindow = TimeSpan.FromHours(24)).UpAsync();
+        await target.ExecuteAsync("UPDATE items SET v = 'after' WHERE id <= 3");
+
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["revert", "MigrateItems", "--db", target.UrlText, "--migrations", folder], stdout, stderr, _ => null, target.Folder, TimeProvider.System, default));
+
+        var lines = stderr.ToString().Split('\n').Where(l => l.StartsWith("swap items: ", StringComparison.Ordinal)).Select(l => System.Text.RegularExpressions.Regex.Replace(l.TrimEnd(), @" in [\d.,]+ (ms|s)$", "")).ToList();
+        Assert.Equal(
+            ["swap items: applied 3 write(s) made since the cut-over to the old table", "swap items: verified", "swap items: cut over", "swap items: removed capture", "swap items: dropped the old table", "swap items: done"],
+            lines);
+        Assert.StartsWith("reverted\tMigrateItems\titems\t", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task An_old_table_changed_behind_swaps_back_fails_verification_and_nothing_is_swapped_back(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

@@ -63,6 +63,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
         {
             foreach (var spec in await SwappedBackSpecsAsync())
             {
+                Report(spec.Original.Name, SwapPhase.RemovingCapture);
                 await ExecAllAsync(engine.RemoveCapture(spec), $"remove the reverse capture of {spec.Original.Name}");
                 await ExecAllAsync(engine.AfterCutOver(spec), $"finish the revert of {spec.Original.Name}");
                 await engine.AfterSwapAsync(connection, spec, options, run.Time, Token);
@@ -72,9 +73,13 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
         if (window.Stage < RevertStage.Reverted)
         {
             foreach (var spec in await SwappedBackSpecsAsync())
+            {
+                Report(spec.Original.Name, SwapPhase.DroppingOld);
                 await ExecAllAsync(engine.DropOld(spec), $"drop {spec.Names.Old}");
+            }
             await SaveAsync(RevertStage.Reverted);
         }
+        Report(window.TableNames.First(), SwapPhase.Done);
     }
 
     /// <summary>Before the swap back: from the live new tables into the live old tables, through the reverse mapping.</summary>
@@ -165,10 +170,17 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
     /// <summary>A boundary where the operator's commands are taken: waits while paused or throttled, throws on abort.</summary>
     private async Task BoundaryAsync(SwapSpec spec, SwapPhase phase)
     {
-        if (controller is null)
-            return;
-        controller.Observe(new SwapProgress(window.ScriptId, [.. window.TableNames], spec.Original.Name, phase, applied, 0, 0, null, applier.BatchSize));
-        await controller.BoundaryAsync(Token);
+        Report(spec.Original.Name, phase);
+        if (controller is not null)
+            await controller.BoundaryAsync(Token);
+    }
+
+    /// <summary>Where the revert is, for the operator's live view and the command's progress lines (the writes applied so far while <see cref="SwapPhase.Reverting"/>).</summary>
+    private void Report(string table, SwapPhase phase)
+    {
+        var progress = new SwapProgress(window.ScriptId, [.. window.TableNames], table, phase, phase == SwapPhase.Reverting ? applied : 0, 0, 0, null, applier.BatchSize);
+        controller?.Observe(progress);
+        run.OnProgress?.Invoke(progress);
     }
 
     /// <summary>
@@ -195,6 +207,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                     }
                 });
                 applied += batch;
+                Report(spec.Original.Name, phase);
                 if (batch < Math.Min(applier.BatchSize, untilBelow) || applier.LastBatchRefused)
                     break;
             }
