@@ -23,6 +23,7 @@ internal sealed partial class PostgresDialect
             return null;
         if (original.Columns.Any(c => c.Generated is not null)
             || original.Extra.GetValueOrDefault("views", "[]") != "[]"
+            || BoundRoutines(original) is not null
             || original.Extra.GetValueOrDefault("policies", "[]") != "[]"
             || original.ForeignKeys.Concat(original.ReferencedBy).Any(f => f.Columns.Concat(f.ReferencedColumns).Contains(old.Name, StringComparer.OrdinalIgnoreCase)))
             return null;
@@ -59,12 +60,25 @@ internal sealed partial class PostgresDialect
     [System.Text.RegularExpressions.GeneratedRegex(@"^character varying(?:\((\d+)\))?$")]
     private static partial System.Text.RegularExpressions.Regex Varchar();
 
+    /// <summary>
+    /// A rule on the table or a function bound to it, which PostgreSQL keeps through an instant
+    /// change (and updates for a rename) but will not let a column it may use be dropped or
+    /// retyped under it; null when there is none.
+    /// </summary>
+    private static string? BoundRoutines(Swap.Engine.Schema.TableSchema original) =>
+        (System.Text.Json.JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("rules") ?? "[]") ?? [])
+            .Select(r => $"the rule '{r}'")
+            .Concat((System.Text.Json.JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("functions") ?? "[]") ?? []).Select(f => $"the function {f}"))
+            .FirstOrDefault();
+
     internal override ChangePlan PlanChange(TableDiff diff)
     {
         if (diff.NeedsCopy is { } why)
             return ChangePlan.Copy(why);
         if (ViewUsingDroppedColumn(diff) is { } used)
             return ChangePlan.Copy(used);
+        if (diff.Dropped.Count > 0 && BoundRoutines(diff.Original) is { } routine)
+            return ChangePlan.Copy($"{routine} is bound to the table and may use the dropped column; the copy checks it first");
         var t = Quote(diff.Original.Name);
         var lastOriginal = diff.Original.Columns.Count == 0 ? null : diff.Target.Columns.LastOrDefault(c => c.OriginalName is not null)?.Name;
         var adds = new List<string>();

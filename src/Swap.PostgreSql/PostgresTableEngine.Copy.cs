@@ -16,10 +16,6 @@ internal sealed partial class PostgresTableEngine
             yield return reason;
         if (x.GetValueOrDefault("inherits") == "true")
             yield return "It takes part in table inheritance; Swap cannot move inheritance links. Use plain ALTER TABLE.";
-        foreach (var rule in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("rules") ?? "[]") ?? [])
-            yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
-        foreach (var function in JsonSerializer.Deserialize<List<string>>(x.GetValueOrDefault("functions") ?? "[]") ?? [])
-            yield return $"The function {function} is bound to it (a parameter or result of its row type, or a SQL-standard body that reads it): it would keep using the old table, which then could not be dropped. Drop the function in the migration before the swap and create it again after.";
         if (target is null)
             yield break;
         var droppedColumns = original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
@@ -50,7 +46,8 @@ internal sealed partial class PostgresTableEngine
 
     /// <summary>
     /// What stops a copy whatever the change (an instant change copies no row and keeps the
-    /// table): materialized views over it, rules of other tables bound to it, columns of its row type; a deferrable exclusion constraint, as the copy
+    /// table, so PostgreSQL keeps these bound to it): materialized views over it, rules on it or of
+    /// other tables bound to it, functions bound to its row type, columns of its row type; a deferrable exclusion constraint, as the copy
     /// skips a conflicting row with ON CONFLICT DO NOTHING, which PostgreSQL refuses for one.
     /// </summary>
     public override IEnumerable<string> CaptureRefusals(TableSchema original)
@@ -61,6 +58,10 @@ internal sealed partial class PostgresTableEngine
             if (view[1] == "m")
                 yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
         }
+        foreach (var rule in JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("rules") ?? "[]") ?? [])
+            yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
+        foreach (var function in JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("functions") ?? "[]") ?? [])
+            yield return $"The function {function} is bound to it (a parameter or result of its row type, or a SQL-standard body that reads it): it would keep using the old table, which then could not be dropped. Drop the function in the migration before the swap and create it again after.";
         // A rule binds to the table itself: after the swap it would go on writing (or reading) the old table.
         foreach (var rule in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("other_rules") ?? "[]") ?? [])
             yield return $"The rule '{rule[0]}' on '{rule[1]}' reads or writes it, and a rule keeps pointing at the old table after a swap (its writes would be lost with it). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";

@@ -85,6 +85,43 @@ public class PostgresBoundObjectTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    [Theory]
+    [InlineData("CREATE RULE items_soft_delete AS ON DELETE TO items DO INSTEAD UPDATE items SET n = 1 WHERE id = OLD.id", "DELETE FROM items WHERE id = 1", "SELECT n FROM items WHERE id = 1", 1L)]
+    [InlineData("CREATE FUNCTION item_total(i items) RETURNS bigint LANGUAGE sql AS 'SELECT i.k * 2'", "SELECT 1", "SELECT item_total(i) FROM items i WHERE id = 1", 14L)]
+    [InlineData("CREATE FUNCTION item_count() RETURNS bigint LANGUAGE sql RETURN (SELECT count(*) FROM items)", "SELECT 1", "SELECT item_count()", 200L)]
+    public async Task A_rule_or_a_function_bound_to_the_table_stays_bound_through_an_instant_change(string create, string act, string read, long expected)
+    {
+        // An instant change keeps the table, so PostgreSQL keeps the rule or function on it (and follows the rename).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 200);
+        await target.ExecuteAsync(create);
+        EngineKit.WriteSwapScript(target, AddNote.Replace(".FillWith(\"'x'\")", "", StringComparison.Ordinal));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("items: instant: ", run.Err, StringComparison.Ordinal);
+        Assert.Equal(["id", "k", "label", "n", "note"], await target.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' ORDER BY 1"));
+        await target.ExecuteAsync(act);
+        Assert.Equal(expected, Convert.ToInt64(await target.ScalarAsync(read)));
+    }
+
+    [Fact]
+    public async Task Dropping_a_column_of_a_table_with_a_rule_goes_to_the_copy_whose_preflight_refuses_it()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 200);
+        await target.ExecuteAsync("CREATE RULE items_soft_delete AS ON DELETE TO items DO INSTEAD UPDATE items SET n = 1 WHERE id = OLD.id");
+        EngineKit.WriteSwapScript(target, AddNote.Replace("items.AddColumn(DbColumn.String(\"note\", 10).FillWith(\"'x'\"));", "items.DropColumn(\"n\");", StringComparison.Ordinal));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("The rule 'items_soft_delete' is defined on it", run.Err, StringComparison.Ordinal);
+        Assert.Equal(["id", "k", "n", "v"], await target.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' ORDER BY 1"));
+        Assert.Empty(await target.HistoryIdsAsync());
+    }
+
     [Fact]
     public async Task A_table_with_a_foreign_key_to_itself_swaps_and_the_key_points_at_the_new_table()
     {
