@@ -43,7 +43,8 @@ public sealed partial class Migrator
                 var why = after
                     ? $"it may need changes of the pending scripts before it, which plan does not apply ({e.Message})"
                     : e.Message;
-                plans.Add(new ScriptPlan(script.Id, script.Module, mode, [], why) { AfterPendingScripts = after });
+                // How it would run is known only once it is planned: a script that swaps tables runs in journaled steps, not in one transaction.
+                plans.Add(new ScriptPlan(script.Id, script.Module, "not planned", [], why) { AfterPendingScripts = after });
             }
         }
         if (pending.Count > 0 && await PlanCallbacksAsync(run, connection, CallbackEvent.AfterMigrate) is { } afterMigrate)

@@ -43,6 +43,35 @@ public class PlanTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_script_that_cannot_be_planned_says_so_instead_of_claiming_a_mode(DatabaseEngine engine)
+    {
+        // The second script swaps a table the first creates: plan applies nothing, so it cannot look at it.
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.Sql("20261118000000_a", "CREATE TABLE a (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL);");
+        target.CSharp("20261119000000_ReshapeA", """
+            public sealed class ReshapeA : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var a = await db.UseTableForAlterAsync("a");
+                    a.GetColumn("name").SetType(ColumnType.String(200));
+                    a.ForceCopy();
+                    await db.DoneUsingTablesAsync("a");
+                }
+            }
+            """);
+        var module = Path.GetFileName(target.Folder);
+
+        var run = await SwapCli.RunAsync(target, "plan");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var at = run.OutLines.ToList().IndexOf($"== ReshapeA ({module}, not planned)");
+        Assert.True(at > 0, run.ToString());
+        Assert.StartsWith("cannot plan in advance: it may need changes of the pending scripts before it, which plan does not apply", run.OutLines[at + 1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task Plan_covers_only_pending_scripts_and_honours_to_and_steps(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
