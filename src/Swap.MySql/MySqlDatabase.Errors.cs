@@ -139,6 +139,12 @@ public sealed partial class MySqlDatabase
     /// <summary>Error 1062 (<c>ER_DUP_ENTRY</c>), anywhere in the chain.</summary>
     public override bool IsUniqueViolation(Exception error) => Code(error) == MySqlErrorCode.DuplicateKeyEntry;
 
+    internal override bool IsUnknownDatabase(Exception error) =>
+        Code(error) == MySqlErrorCode.UnknownDatabase || (error as SwapException)?.ServerCode == (int)MySqlErrorCode.UnknownDatabase;
+
+    internal override bool IsLoginRefused(Exception error) =>
+        (Code(error) ?? (MySqlErrorCode?)(error as SwapException)?.ServerCode) is MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied;
+
     /// <summary>
     /// The connection is gone: a lost-connection code anywhere in the chain, or a driver error
     /// without a code that wraps an I/O failure, or the "not open" state a killed session leaves.

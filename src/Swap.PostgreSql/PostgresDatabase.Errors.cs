@@ -79,6 +79,12 @@ public sealed partial class PostgresDatabase
         _ => false,
     };
 
+    internal override bool IsUnknownDatabase(Exception error) =>
+        (Find<PostgresException>(error)?.SqlState ?? (error as SwapException)?.SqlState) == PostgresErrorCodes.InvalidCatalogName;
+
+    internal override bool IsLoginRefused(Exception error) =>
+        (Find<PostgresException>(error)?.SqlState ?? (error as SwapException)?.SqlState) is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification;
+
     /// <summary>Connection errors (class 08), an administrator or crash shutdown (57P01, 57P02), an Npgsql I/O failure, or a connection that is no longer open.</summary>
     public override bool IsConnectionLost(Exception error) => error switch
     {

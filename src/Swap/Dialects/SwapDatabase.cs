@@ -99,6 +99,12 @@ public abstract partial class SwapDatabase
     /// <summary>True when the error says the connection itself is gone and must be reopened.</summary>
     public abstract bool IsConnectionLost(Exception error);
 
+    /// <summary>True when connecting failed because the URL's database does not exist on the server (MySQL 1049, PostgreSQL 3D000).</summary>
+    internal virtual bool IsUnknownDatabase(Exception error) => false;
+
+    /// <summary>True when connecting failed because the server refused the URL's user or password (MySQL 1045/1044, PostgreSQL 28P01/28000).</summary>
+    internal virtual bool IsLoginRefused(Exception error) => false;
+
     /// <summary>
     /// True when an error from re-running an interrupted DDL statement shows that its work had
     /// already been done (table exists, duplicate column, unknown index on drop...).

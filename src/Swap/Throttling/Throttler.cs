@@ -28,7 +28,14 @@ internal sealed class Throttler : IAsyncDisposable
             heartbeat = new HeartbeatWriter(database, tables.Heartbeat, options.HeartbeatInterval, time, logger);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => heartbeat?.StartAsync(cancellationToken) ?? Task.CompletedTask;
+    /// <summary>Checks that each replica can be reached at all, then starts the heartbeat.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var replica in checks.OfType<ReplicaLagCheck>())
+            await replica.ProbeAsync(cancellationToken);
+        if (heartbeat is not null)
+            await heartbeat.StartAsync(cancellationToken);
+    }
 
     /// <summary>True when some check can hold the swap with these settings (otherwise nothing is asked, and no connection is needed).</summary>
     public bool Active(LiveSettings settings) => checks.Count > 1 || settings.MaxLoad is not null || settings.CriticalLoad is not null;

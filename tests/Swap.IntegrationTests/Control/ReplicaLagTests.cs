@@ -93,6 +93,29 @@ public class ReplicaLagTests
         Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
     }
 
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, "database")]
+    [InlineData(DatabaseEngine.PostgreSql, "database")]
+    [InlineData(DatabaseEngine.MySql, "password")]
+    [InlineData(DatabaseEngine.PostgreSql, "password")]
+    public async Task A_replica_url_that_can_never_work_is_a_usage_error_before_anything_is_copied(DatabaseEngine engine, string wrong)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await OperatorKit.ArrangeAsync(target);
+        var url = ReplicaUrl(target);
+        url = wrong == "database"
+            ? (engine == DatabaseEngine.MySql ? url[..url.LastIndexOf('/')] + "/no_such_db" : url.Replace(url[(url.LastIndexOf('/') + 1)..url.IndexOf('?', StringComparison.Ordinal)], "no_such_db", StringComparison.Ordinal))
+            : url.Replace($":{TestServers.Password(engine)}@", ":not-the-password@", StringComparison.Ordinal);
+
+        using var runner = OperatorKit.StartUp(target, "--replica", url);
+
+        Assert.Equal(2, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains(wrong == "database" ? "has no such database: a replica takes its databases from the primary" : "refused the user name or password of the --replica URL", runner.Output(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Create it", runner.Output(), StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+    }
+
     /// <summary>A loopback port nothing listens on.</summary>
     private static int ClosedPort()
     {
