@@ -180,7 +180,8 @@ internal sealed partial class PostgresTableEngine
 
         var referencedBy = await connection.QueryAsync(
             """
-            SELECT con.conname AS name, c.relname AS child, n.nspname AS child_schema, pg_get_constraintdef(con.oid) AS def, con.convalidated AS valid
+            SELECT con.conname AS name, c.relname AS child, n.nspname AS child_schema, pg_get_constraintdef(con.oid) AS def, con.convalidated AS valid,
+                   obj_description(con.oid, 'pg_constraint') AS comment
             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE con.confrelid = @oid AND con.contype = 'f' AND con.conrelid <> @oid
             ORDER BY c.relname, con.conname
@@ -398,6 +399,8 @@ internal sealed partial class PostgresTableEngine
             // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
             ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
             ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
+            // Other tables' foreign keys to this one with a comment: child table, key name, comment (the cut-over adds the key again).
+            ["referenced_by_comments"] = JsonSerializer.Serialize(referencedBy.Where(r => r.String("comment") is not null).Select(r => new[] { r.String("child")!, r.String("name")!, r.String("comment")! })),
             ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
             ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),

@@ -191,6 +191,9 @@ internal sealed partial class PostgresTableEngine
             var def = fk.Definition!.EndsWith(" NOT VALID", StringComparison.Ordinal) ? fk.Definition : fk.Definition + " NOT VALID";
             sql.Add($"ALTER TABLE {Q(fk.Table)} ADD CONSTRAINT {D.Quote(fk.Name)} {def}");
         }
+        // ... with the comment it had, which went with the key that was dropped.
+        foreach (var key in JsonSerializer.Deserialize<List<string[]>>(now.Extra.GetValueOrDefault("referenced_by_comments") ?? "[]") ?? [])
+            sql.Add($"COMMENT ON CONSTRAINT {D.Quote(key[1])} ON {Q(key[0])} IS {D.Literal(key[2])}");
         // A constraint's comment stays with the new table's constraint of the same name, if the swap kept one.
         foreach (var (constraint, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("constraint_comments") ?? "{}") ?? [])
         {

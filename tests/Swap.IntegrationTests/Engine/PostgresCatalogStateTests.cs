@@ -190,12 +190,16 @@ public class PostgresCatalogStateTests
             ALTER TABLE items ADD CONSTRAINT items_k_positive CHECK (k >= 0);
             COMMENT ON CONSTRAINT items_k_positive ON items IS 'no negative kinds';
             COMMENT ON CONSTRAINT items_pkey ON items IS 'the primary key';
+            CREATE TABLE notes (id int PRIMARY KEY, item_id bigint REFERENCES items (id));
+            COMMENT ON CONSTRAINT notes_item_id_fkey ON notes IS 'each note has its item';
             """);
 
         await SwapAsync(target);
 
         Assert.Equal("items_k_idx for the report, items_pkey the key", await target.ScalarAsync("SELECT string_agg(indexrelid::regclass::text || ' ' || obj_description(indexrelid, 'pg_class'), ', ' ORDER BY indexrelid::regclass::text) FROM pg_index WHERE indrelid = 'items'::regclass"));
         Assert.Equal("items_k_positive no negative kinds, items_pkey the primary key", await target.ScalarAsync("SELECT string_agg(conname || ' ' || obj_description(oid, 'pg_constraint'), ', ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'items'::regclass"));
+        // Another table's key to it is added again at the cut-over, with its comment.
+        Assert.Equal("each note has its item", await target.ScalarAsync("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conrelid = 'notes'::regclass AND conname = 'notes_item_id_fkey'"));
     }
 
     [Theory]
