@@ -99,7 +99,7 @@ internal sealed class Capture(SwapContext swap)
     {
         foreach (var spec in swap.Specs)
         {
-            if (await swap.Engine.CaptureInstalledAsync(swap.Connection, spec, swap.Token))
+            if (await swap.Engine.CaptureInstalledAsync(swap.Connection, swap.Transaction, spec, swap.Token))
                 continue;
             EngineLog.CaptureLost(swap.Logger, spec.Original.Name);
             foreach (var s in swap.Specs)

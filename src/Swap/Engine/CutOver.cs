@@ -122,7 +122,7 @@ internal sealed class CutOver(SwapContext swap, CatchUp catchUp, Verifier verifi
         {
             if (bounded)
                 await swap.RestoreLockWaitAsync(statementWait);
-            await verifier.FailDefinitionChangedAsync(e.Table);
+            await verifier.FailDefinitionChangedAsync(e);
         }
         catch (Exception e) when (CutOverRetry.IsRetryable(engine, e))
         {

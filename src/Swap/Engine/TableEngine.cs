@@ -241,8 +241,8 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>True when the copy's value equals the mapped original value (NULLs equal), as SQL.</summary>
     public abstract string SameValue(string original, string copy, ColumnMapping mapping);
 
-    /// <summary>True while the capture triggers of the table are in place.</summary>
-    public abstract Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken);
+    /// <summary>True while the capture triggers of the table and its change log are in place.</summary>
+    public abstract Task<bool> CaptureInstalledAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken);
 
     /// <summary>
     /// One attempt at the cut-over of all tables: atomic, under a lock wait bounded by
