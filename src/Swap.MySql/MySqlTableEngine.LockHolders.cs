@@ -18,7 +18,7 @@ internal sealed partial class MySqlTableEngine
             SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.COMMAND AS command, p.TIME AS time,
                    DATE_FORMAT(t.trx_started, '%Y-%m-%d %H:%i:%s') AS since, LEFT(REPLACE(p.INFO, '\n', ' '), 200) AS query
             FROM information_schema.PROCESSLIST p LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
-            WHERE p.ID <> CONNECTION_ID() AND p.COMMAND IN ('Query', 'Sleep', 'Execute')
+            WHERE p.ID <> CONNECTION_ID() AND p.DB = DATABASE() AND p.COMMAND IN ('Query', 'Sleep', 'Execute')
               AND (t.trx_id IS NOT NULL OR (p.COMMAND <> 'Sleep' AND p.TIME > 0))
               AND COALESCE(p.STATE, '') NOT LIKE 'Waiting for%lock%'
             ORDER BY COALESCE(t.trx_started, NOW() - INTERVAL p.TIME SECOND), p.ID
