@@ -110,6 +110,41 @@ public class DefinitionChangeTests
     }
 
     [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_change_log_dropped_during_the_copy_is_named_and_the_next_up_copies_again(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        var dropped = false;
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
+            o.OnProgress = p =>
+            {
+                if (p.Phase != SwapPhase.Copying || dropped || p.RowsCopied == 0)
+                    return;
+                dropped = true;
+                target.ExecuteAsync("DROP TABLE _items_swap_log").GetAwaiter().GetResult();
+            };
+        }).UpAsync());
+
+        // Before: the server's bare "relation/table does not exist".
+        Assert.True(dropped);
+        Assert.Equal(SwapErrorKind.Failure, failure.Kind);
+        Assert.Contains("Swap's capture on 'items' was removed outside Swap while it was being swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Run 'swap up' again: it empties the copy and copies the table again", failure.Message, StringComparison.Ordinal);
+
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE flag IS NOT NULL")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task Rows_written_during_the_swap_leave_the_definition_unchanged(DatabaseEngine engine)
     {
