@@ -110,7 +110,7 @@ internal sealed class SwapOperation
                 if (!await swap.Session.Database.TableExistsAsync(swap.Connection, spec.Original.Name, swap.Token))
                 {
                     return $"the table '{spec.Original.Name}' is gone (dropped or renamed outside Swap while it was being swapped); nothing was swapped. " +
-                        $"Put it back under its name and run 'swap up' (its copy is made again), or run 'swap cleanup --script {swap.ScriptId}' to remove the copy, capture and change log.";
+                        $"Put it back under its name and run 'swap up' again (a copy that may have missed writes is made again), or run 'swap cleanup --script {swap.ScriptId}' to remove the copy, capture and change log.";
                 }
                 if (!await swap.Engine.CaptureInstalledAsync(swap.Connection, swap.Transaction, spec, swap.Token))
                 {
