@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using MySqlConnector;
 using Swap.Data;
 using Swap.Engine;
 
@@ -163,10 +164,12 @@ internal sealed partial class MySqlTableEngine
         {
             await rename;
         }
-        catch (Exception e) when (database.IsDatabaseError(e) && failure is null && !IsLockTimeout(e))
+        catch (Exception e) when (failure is null && (database.IsConnectionLost(e) || MySqlDatabase.Code(e) == MySqlErrorCode.QueryInterrupted))
         {
             // The renamer's session was killed or lost: nothing was renamed (a RENAME is
-            // atomic); like a lock timeout, the attempt is retried.
+            // atomic); like a lock timeout, the attempt is retried. Any other error (a privilege
+            // revoked, a table renamed away) is the RENAME's own and stops the cut-over with its
+            // words: retried, it would fail the same way and end as a lock timeout that never was.
             throw new CutOverInterruptedException("The cut-over's RENAME TABLE session ended before the rename: " + e.Message, e);
         }
         catch (Exception e) when (failure is not null && (database.IsDatabaseError(e) || e is OperationCanceledException))

@@ -199,17 +199,18 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
         [.. new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}"), $"DROP TABLE IF EXISTS {D.Quote(spec.Names.Log)}"];
 
-    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken)
     {
         var count = await connection.ScalarAsync(
-            "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @table AND TRIGGER_NAME IN (@ins, @upd, @del)",
-            new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger },
-            null,
+            """
+            SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = @table AND TRIGGER_NAME IN (@ins, @upd, @del))
+                 + (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @log)
+            """,
+            new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger, log = spec.Names.Log },
+            transaction,
             cancellationToken);
-        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 3
-            && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
+        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 4;
     }
-
 
     public override async Task<bool> IsSwappedAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken) =>
         !await database.TableExistsAsync(connection, spec.Names.Copy, cancellationToken)

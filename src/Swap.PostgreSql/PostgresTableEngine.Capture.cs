@@ -75,17 +75,17 @@ internal sealed partial class PostgresTableEngine
     public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
         [$"DROP FUNCTION IF EXISTS {Q(spec.Names.Function)}() CASCADE", $"DROP TABLE IF EXISTS {Q(spec.Names.Log)}"];
 
-    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken)
     {
         var count = await connection.ScalarAsync(
             """
-            SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = @schema AND c.relname = @table AND t.tgname IN (@ins, @del)
+            SELECT (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = @schema AND c.relname = @table AND t.tgname IN (@ins, @del))
+                 + (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema AND c.relname = @log AND c.relkind IN ('r', 'p'))
             """,
-            new { schema = database.Schema, table = spec.Original.Name, ins = spec.Names.InsertTrigger, del = spec.Names.DeleteTrigger },
-            null,
+            new { schema = database.Schema, table = spec.Original.Name, ins = spec.Names.InsertTrigger, del = spec.Names.DeleteTrigger, log = spec.Names.Log },
+            transaction,
             cancellationToken);
-        return System.Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 2
-            && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
+        return System.Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) == 3;
     }
 }

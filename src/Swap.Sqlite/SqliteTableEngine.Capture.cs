@@ -133,15 +133,17 @@ internal sealed partial class SqliteTableEngine
         .. SqliteCopyBuilder.IndexDefinitions(D, spec).Select(i => $"DROP INDEX IF EXISTS {D.Quote(CopyIndexName(i.Index.Name))}"),
     ];
 
-    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken)
+    public override async Task<bool> CaptureInstalledAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken)
     {
         var count = await connection.ScalarAsync(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table COLLATE NOCASE AND name IN (@ins, @upd, @del)",
-            new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger },
-            null,
+            """
+            SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = @table COLLATE NOCASE AND name IN (@ins, @upd, @del))
+                 + (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @log COLLATE NOCASE)
+            """,
+            new { table = spec.Original.Name, ins = spec.Names.InsertTrigger, upd = spec.Names.UpdateTrigger, del = spec.Names.DeleteTrigger, log = spec.Names.Log },
+            transaction,
             cancellationToken);
-        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 3
-            && await database.TableExistsAsync(connection, spec.Names.Log, cancellationToken);
+        return System.Convert.ToInt64(count, CultureInfo.InvariantCulture) == 4;
     }
 
     /// <summary>The name of an index on the copy until the cut-over renames it.</summary>

@@ -78,10 +78,11 @@ internal sealed class Capture(SwapContext swap)
         }
         catch (Exception e) when (CutOverRetry.IsRetryable(swap.Engine, e))
         {
+            var holders = await CutOverRetry.HoldersAsync(swap.Engine, swap.Connection, [spec.Original.Name]);
             throw new SwapException(
                 SwapErrorKind.CutOverTimedOut,
                 $"{swap.ScriptId}: capture could not be installed on '{spec.Original.Name}': its triggers could not take the table's lock in {swap.Options.CutOverRetries + 1} attempt(s) of {Durations.Format(swap.Options.CutOverLockTimeout)} each, " +
-                "because a long transaction or query holds the table (creating a trigger waits for it, and would make the application's writes wait too). Nothing was copied; the original is untouched. " +
+                $"because a long transaction or query holds the table (creating a trigger waits for it, and would make the application's writes wait too).{holders} Nothing was copied; the original is untouched. " +
                 "Run 'swap up' again when the table is quieter.",
                 e)
             { ScriptId = swap.ScriptId };
@@ -99,7 +100,7 @@ internal sealed class Capture(SwapContext swap)
     {
         foreach (var spec in swap.Specs)
         {
-            if (await swap.Engine.CaptureInstalledAsync(swap.Connection, spec, swap.Token))
+            if (await swap.Engine.CaptureInstalledAsync(swap.Connection, swap.Transaction, spec, swap.Token))
                 continue;
             EngineLog.CaptureLost(swap.Logger, spec.Original.Name);
             foreach (var s in swap.Specs)

@@ -122,14 +122,15 @@ internal sealed class CutOver(SwapContext swap, CatchUp catchUp, Verifier verifi
         {
             if (bounded)
                 await swap.RestoreLockWaitAsync(statementWait);
-            await verifier.FailDefinitionChangedAsync(e.Table);
+            await verifier.FailDefinitionChangedAsync(e);
         }
         catch (Exception e) when (CutOverRetry.IsRetryable(engine, e))
         {
+            var holders = await CutOverRetry.HoldersAsync(engine, swap.Connection, swap.TableNames);
             throw new SwapException(
                 SwapErrorKind.CutOverTimedOut,
                 $"{swap.ScriptId}: the cut-over of {swap.Tables} could not take its locks in {attempts} attempt(s) of {Durations.Format(options.CutOverLockTimeout)} each: " +
-                "a long transaction or query holds the table. The original is in place and capture keeps the copy current; run 'swap up' again when the table is quieter, " +
+                $"a long transaction or query holds the table.{holders} The original is in place and capture keeps the copy current; run 'swap up' again when the table is quieter, " +
                 $"or 'swap cleanup --script {swap.ScriptId}' to abandon the swap.",
                 e)
             { ScriptId = swap.ScriptId };

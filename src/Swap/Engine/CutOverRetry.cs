@@ -31,6 +31,26 @@ internal static class CutOverRetry
                 },
             });
 
+    /// <summary>
+    /// " Holding it: ..." with the sessions that hold the tables (<see cref="TableEngine.LockHoldersAsync"/>),
+    /// or "" when there are none to name or they cannot be read: the message must not fail for it.
+    /// </summary>
+    public static async Task<string> HoldersAsync(TableEngine engine, System.Data.Common.DbConnection connection, IReadOnlyList<string> tables)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var holders = await engine.LockHoldersAsync(connection, tables, timeout.Token);
+            if (holders.Count == 0)
+                return "";
+            return (engine.LockHoldersExact ? " Holding it: " : " Sessions with an open transaction or a running statement, one of which holds it: ") + string.Join("; ", holders) + ".";
+        }
+        catch (Exception e) when (engine.Database.IsDatabaseError(e) || e is OperationCanceledException or InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>A cut-over attempt that could not take its locks in time, or whose rename session ended before the rename.</summary>
     public static bool IsRetryable(TableEngine engine, Exception e) =>
         engine.IsLockTimeout(e) || e is CutOverInterruptedException

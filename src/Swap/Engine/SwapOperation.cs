@@ -73,20 +73,57 @@ internal sealed class SwapOperation
                     throw new InvalidOperationException($"The swap's step after '{before.Name()}' recorded no later stage ('{Stage.Name()}').");
             }
         }
-        catch (SwapException e) when (e.Kind == SwapErrorKind.Failure && !e.IsTransient && swap.Online && !swap.InTransaction && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped)
+        catch (Exception e) when (swap.Online && !swap.InTransaction && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped
+            && (e is SwapException { Kind: SwapErrorKind.Failure, IsTransient: false } || (e is not SwapException && swap.Session.Database.IsDatabaseError(e) && !swap.Session.Database.IsConnectionLost(e))))
         {
+            // Someone dropped the table or Swap's capture meanwhile: the server's words ("does not
+            // exist") do not say what happened, nor that the next run starts the copy over.
+            if (await GoneOutsideSwapAsync() is { } gone)
+                throw new SwapException(SwapErrorKind.Failure, $"{swap.ScriptId}: {gone}", e) { ScriptId = swap.ScriptId };
+            if (e is not SwapException failure)
+                throw;
             // A failure between capture and the cut-over leaves capture working for the application's
             // writes: say so, and the two ways out.
             throw new SwapException(
-                e.Kind,
-                e.Message.TrimEnd() + $" The original is in place; capture stays on {swap.Tables} and logs every write until 'swap up' finishes the swap (fix the cause first; it resumes where it stopped) or 'swap cleanup --script {swap.ScriptId}' removes the copy, capture and change log.",
+                failure.Kind,
+                failure.Message.TrimEnd() + $" The original is in place; capture stays on {swap.Tables} and logs every write until 'swap up' finishes the swap (fix the cause first; it resumes where it stopped) or 'swap cleanup --script {swap.ScriptId}' removes the copy, capture and change log.",
                 e)
-            { ServerCode = e.ServerCode, SqlState = e.SqlState, ScriptId = e.ScriptId ?? swap.ScriptId };
+            { ServerCode = failure.ServerCode, SqlState = failure.SqlState, ScriptId = failure.ScriptId ?? swap.ScriptId };
         }
         swap.Run.Listener?.LogApplied(swap.ScriptId, swap.Applier.Applied);
         foreach (var spec in swap.Specs)
             swap.Report(spec, SwapPhase.Done, swap.Copied(spec), spec.Original.EstimatedRows);
         return swap.Data.Write();
+    }
+
+    /// <summary>
+    /// After a failure between capture and the cut-over: what was removed behind Swap's back (an
+    /// original, or its capture triggers or change log), said for an operator, or null when all is
+    /// in place or cannot be read.
+    /// </summary>
+    private async Task<string?> GoneOutsideSwapAsync()
+    {
+        try
+        {
+            foreach (var spec in swap.Specs)
+            {
+                if (!await swap.Session.Database.TableExistsAsync(swap.Connection, spec.Original.Name, swap.Token))
+                {
+                    return $"the table '{spec.Original.Name}' is gone (dropped or renamed outside Swap while it was being swapped); nothing was swapped. " +
+                        $"Put it back under its name and run 'swap up' again (a copy that may have missed writes is made again), or run 'swap cleanup --script {swap.ScriptId}' to remove the copy, capture and change log.";
+                }
+                if (!await swap.Engine.CaptureInstalledAsync(swap.Connection, swap.Transaction, spec, swap.Token))
+                {
+                    return $"Swap's capture on '{spec.Original.Name}' was removed outside Swap while it was being swapped (one of its capture triggers, or the change log {spec.Names.Log}, was dropped), " +
+                        "so the copy may have missed the application's writes. Nothing was swapped; the original is intact. Run 'swap up' again: it empties the copy and copies the table again with capture reinstalled.";
+                }
+            }
+            return null;
+        }
+        catch (Exception e) when (swap.Session.Database.IsDatabaseError(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>One transition: the work that follows <paramref name="stage"/>, ending with the next stage recorded.</summary>

@@ -51,9 +51,15 @@ internal static class TableDefinition
     }
 }
 
-/// <summary>Thrown under the cut-over's lock when an original's definition is no longer the one its copy was made from.</summary>
-internal sealed class DefinitionChangedException(string table)
-    : Exception($"The definition of '{table}' changed while it was being swapped.")
+/// <summary>
+/// Thrown under the cut-over's lock when an original's definition is no longer the one its copy was
+/// made from, or (<see cref="CaptureLost"/>) when Swap's capture on it is no longer whole.
+/// </summary>
+internal sealed class DefinitionChangedException(string table, bool captureLost = false)
+    : Exception(captureLost ? $"The capture on '{table}' was removed while it was being swapped." : $"The definition of '{table}' changed while it was being swapped.")
 {
     public string Table { get; } = table;
+
+    /// <summary>A capture trigger or the change log is gone: writes since then are in no log.</summary>
+    public bool CaptureLost { get; } = captureLost;
 }

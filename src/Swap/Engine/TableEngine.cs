@@ -121,6 +121,9 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual Task<IReadOnlyList<string>> CopyRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>False where <see cref="LockHoldersAsync"/> lists the sessions that may hold the tables, one of which does.</summary>
+    public virtual bool LockHoldersExact => true;
+
     /// <summary>
     /// What the server or the connected user lacks to swap this table (privileges, ownership,
     /// settings such as MySQL's <c>log_bin_trust_function_creators</c>, features of the server
@@ -241,8 +244,17 @@ internal abstract class TableEngine(SwapDatabase database)
     /// <summary>True when the copy's value equals the mapped original value (NULLs equal), as SQL.</summary>
     public abstract string SameValue(string original, string copy, ColumnMapping mapping);
 
-    /// <summary>True while the capture triggers of the table are in place.</summary>
-    public abstract Task<bool> CaptureInstalledAsync(DbConnection connection, SwapSpec spec, CancellationToken cancellationToken);
+    /// <summary>
+    /// When a cut-over or capture gives up on its lock: the sessions that hold (or, where the engine
+    /// cannot tell, may hold) <paramref name="tables"/>, one line each with what an operator needs
+    /// to find and end them (pid or thread id, user, since when, statement), oldest first. Empty
+    /// where the engine cannot tell.
+    /// </summary>
+    public virtual Task<IReadOnlyList<string>> LockHoldersAsync(DbConnection connection, IReadOnlyList<string> tables, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>True while the capture triggers of the table and its change log are in place.</summary>
+    public abstract Task<bool> CaptureInstalledAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken);
 
     /// <summary>
     /// One attempt at the cut-over of all tables: atomic, under a lock wait bounded by

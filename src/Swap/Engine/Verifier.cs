@@ -108,11 +108,24 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
             if (now is not null && now != before)
                 throw new DefinitionChangedException(spec.Original.Name);
         }
+        // The fingerprint leaves Swap's own capture out: a trigger or change log dropped behind
+        // Swap's back since verification lost writes that no check would see after this point.
+        foreach (var spec in swap.Specs)
+        {
+            if (!await swap.Engine.CaptureInstalledAsync(connection, transaction, spec, cancellationToken))
+                throw new DefinitionChangedException(spec.Original.Name, captureLost: true);
+        }
     }
 
     /// <summary>An original's definition changed during the swap: like a failed verification, capture goes, the copy stays, nothing is swapped.</summary>
-    public async Task FailDefinitionChangedAsync(string table)
+    public async Task FailDefinitionChangedAsync(DefinitionChangedException e)
     {
+        if (e.CaptureLost)
+        {
+            await FailCaptureLostAsync(swap.Specs.First(s => s.Original.Name == e.Table));
+            return;
+        }
+        var table = e.Table;
         var what = "its definition changed while it was being swapped (a column, index, constraint, trigger, grant, comment, policy or rule was added, dropped or altered on it)";
         swap.Data.Failure = $"{table}: {what}";
         await capture.RemoveAsync("remove capture after the original's definition changed");
@@ -125,8 +138,31 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         { ScriptId = swap.ScriptId };
     }
 
+    /// <summary>
+    /// Capture was removed outside Swap (a capture trigger or the change log dropped) while the copy
+    /// was being kept current: the writes made since are in no log, so the copy cannot be trusted.
+    /// Like a failed verification: what is left of capture goes, the copy stays, nothing is swapped.
+    /// </summary>
+    private async Task FailCaptureLostAsync(SwapSpec spec)
+    {
+        var what = $"Swap's capture on it was removed outside Swap while it was being swapped (one of its capture triggers _{spec.Original.Name}_swap_..., or the change log {spec.Names.Log}, was dropped)";
+        swap.Data.Failure = $"{spec.Original.Name}: {what}";
+        if (StopBesideAsync is { } stopBeside)
+            await stopBeside();
+        await capture.RemoveAsync("remove capture after it was found incomplete");
+        await swap.SaveAsync(SwapStage.VerifyFailed);
+        throw new SwapException(
+            SwapErrorKind.VerificationFailed,
+            $"{swap.ScriptId}: the copy of '{spec.Original.Name}' cannot be trusted: {what}, so the application's writes since then are not in the copy and swapping it in would lose them. " +
+            $"Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over.")
+        { ScriptId = swap.ScriptId };
+    }
+
     private async Task FailAsync(SwapSpec spec, KeyDifference difference)
     {
+        // A difference because capture was dropped behind Swap's back is said as that, not as a rejected write.
+        if (!swap.InTransaction && swap.Online && !await swap.Engine.CaptureInstalledAsync(swap.Connection, swap.Transaction, spec, swap.Token))
+            await FailCaptureLostAsync(spec);
         var what = difference.Missing is not null
             ? $"the original row with key {KeyValues.Show(difference.Missing)} is missing from the copy or differs from it"
             : $"the copy has a row with key {KeyValues.Show(difference.Key)} that the original does not have";

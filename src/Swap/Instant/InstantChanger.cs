@@ -179,10 +179,11 @@ internal static class InstantChanger
                     catch (Exception e) when (database.IsLockTimeout(e))
                     {
                         await UndoAsync(session, plan);
+                        var holders = state.Transaction is null ? await CutOverRetry.HoldersAsync(database.TableEngine, connection, [use.Original.Name]) : "";
                         throw new SwapException(
                             SwapErrorKind.CutOverTimedOut,
                             $"{session.Script.Id}: the {ChangePlan.Name(plan.Method)} change of {use.Original.Name} could not get its lock within {Durations.Format(options.CutOverLockTimeout)} in {options.CutOverRetries + 1} attempt(s): " +
-                            "a long transaction or query holds the table, and nothing was changed by the statement that waited. Run 'swap up' again when the table is quieter.",
+                            $"a long transaction or query holds the table, and nothing was changed by the statement that waited.{holders} Run 'swap up' again when the table is quieter.",
                             e)
                         { ScriptId = session.Script.Id };
                     }

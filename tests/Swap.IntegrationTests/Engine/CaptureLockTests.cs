@@ -20,6 +20,7 @@ public class CaptureLockTests
         await using var holder = await target.OpenAsync();
         await holder.ExecuteAsync(engine == DatabaseEngine.MySql ? "START TRANSACTION" : "BEGIN", default);
         await holder.ExecuteAsync("UPDATE items SET n = n + 1 WHERE id = 1", default);
+        var holderId = Convert.ToInt64(await holder.ScalarAsync(engine == DatabaseEngine.MySql ? "SELECT CONNECTION_ID()" : "SELECT pg_backend_pid()", default));
 
         var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
         {
@@ -32,6 +33,9 @@ public class CaptureLockTests
         Assert.Equal(SwapErrorKind.CutOverTimedOut, failure.Kind);
         Assert.Contains("capture could not be installed on 'items'", failure.Message, StringComparison.Ordinal);
         Assert.Contains("3 attempt(s) of 300 ms each", failure.Message, StringComparison.Ordinal);
+        // The session in the way is named, with what ends it.
+        Assert.Contains(engine == DatabaseEngine.MySql ? $"thread {holderId} (" : $"Holding it: pid {holderId} (", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(engine == DatabaseEngine.MySql ? $"KILL {holderId})" : $"pg_terminate_backend({holderId})", failure.Message, StringComparison.Ordinal);
         await holder.ExecuteAsync("COMMIT", default);
         Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.StartsWith("trigger", StringComparison.Ordinal));
         Assert.Equal(1L, Convert.ToInt64(await target.ScalarAsync("SELECT n FROM items WHERE id = 1")));

@@ -54,6 +54,96 @@ public class DefinitionChangeTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    public static TheoryData<DatabaseEngine, SwapPhase> CaptureDroppedCases => new()
+    {
+        // After verification: only the check under the cut-over's lock can see it (the row came back before).
+        { DatabaseEngine.Sqlite, SwapPhase.CuttingOver },
+        { DatabaseEngine.PostgreSql, SwapPhase.CuttingOver },
+        { DatabaseEngine.MySql, SwapPhase.CuttingOver },
+        // During the copy: verification finds the row, and says why rather than blaming a rejected write.
+        { DatabaseEngine.PostgreSql, SwapPhase.Copying },
+        { DatabaseEngine.MySql, SwapPhase.Copying },
+    };
+
+    [Theory]
+    [MemberData(nameof(CaptureDroppedCases))]
+    public async Task A_capture_trigger_dropped_during_the_swap_stops_it_before_a_copy_that_missed_writes_is_swapped_in(DatabaseEngine engine, SwapPhase phase)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        var dropped = false;
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
+            o.OnProgress = p =>
+            {
+                // In the copy, once row 3 is copied: a delete then reaches the copy only through capture.
+                if (p.Phase != phase || dropped || (phase == SwapPhase.Copying && p.RowsCopied == 0))
+                    return;
+                dropped = true;
+                // PostgreSQL's row trigger is _ins (insert, update and delete; _del is TRUNCATE's).
+                target.ExecuteAsync(engine == DatabaseEngine.PostgreSql ? "DROP TRIGGER _items_swap_ins ON items" : "DROP TRIGGER _items_swap_del").GetAwaiter().GetResult();
+                target.ExecuteAsync("DELETE FROM items WHERE id = 3").GetAwaiter().GetResult();
+            };
+        }).UpAsync());
+
+        Assert.True(dropped);
+        Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
+        Assert.Contains("Swap's capture on it was removed outside Swap while it was being swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("swap cleanup --script MigrateItems", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE id = 3")));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+        var leftovers = await EngineKit.LeftoversAsync(target);
+        Assert.DoesNotContain(leftovers, l => l.StartsWith("trigger", StringComparison.Ordinal) || l.StartsWith("function", StringComparison.Ordinal));
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE id = 3")));
+        Assert.Equal(1999L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE flag IS NOT NULL")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_change_log_dropped_during_the_copy_is_named_and_the_next_up_copies_again(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        var dropped = false;
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
+            o.OnProgress = p =>
+            {
+                if (p.Phase != SwapPhase.Copying || dropped || p.RowsCopied == 0)
+                    return;
+                dropped = true;
+                target.ExecuteAsync("DROP TABLE _items_swap_log").GetAwaiter().GetResult();
+            };
+        }).UpAsync());
+
+        // Before: the server's bare "relation/table does not exist".
+        Assert.True(dropped);
+        Assert.Equal(SwapErrorKind.Failure, failure.Kind);
+        Assert.Contains("Swap's capture on 'items' was removed outside Swap while it was being swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Run 'swap up' again: it empties the copy and copies the table again", failure.Message, StringComparison.Ordinal);
+
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE flag IS NOT NULL")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task Rows_written_during_the_swap_leave_the_definition_unchanged(DatabaseEngine engine)

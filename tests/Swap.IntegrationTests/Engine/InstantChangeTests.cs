@@ -125,11 +125,15 @@ public class InstantChangeTests
         {
             var tx = await application.BeginTransactionAsync();
             await Swap.Data.DbCommands.ScalarAsync(application, "SELECT count(*) FROM items", null, tx, default);
+            var pid = await Swap.Data.DbCommands.ScalarAsync(application, "SELECT pg_backend_pid()", null, tx, default);
 
             var blocked = await SwapCli.RunAsync(target, "up", "--cut-over-lock-wait", "200ms", "--cut-over-retries", "2");
 
             Assert.Equal(9, blocked.ExitCode);
             Assert.Contains("the instant change of items could not get its lock within 200 ms in 3 attempt(s)", blocked.Err, StringComparison.Ordinal);
+            // The session in the way is named, with what ends it.
+            Assert.Contains($"Holding it: pid {pid} (", blocked.Err, StringComparison.Ordinal);
+            Assert.Contains($"last statement: SELECT pg_backend_pid() (end it with SELECT pg_terminate_backend({pid}))", blocked.Err, StringComparison.Ordinal);
             await tx.RollbackAsync();
         }
         Assert.DoesNotContain("note", await target.ColumnAsync("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items'"));

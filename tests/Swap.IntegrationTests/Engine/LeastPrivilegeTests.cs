@@ -60,6 +60,50 @@ public class LeastPrivilegeTests
         }
     }
 
+    /// <summary>
+    /// A privilege the RENAME needs, revoked during the swap (new sessions see it at once): the
+    /// cut-over stops with the server's words. It was taken for the renamer's session being killed
+    /// and retried as a lock timeout, for a minute, and ended as "could not take its locks" (exit 9).
+    /// </summary>
+    [Fact]
+    public async Task MySql_a_privilege_revoked_before_the_cut_over_stops_it_with_the_servers_error_not_as_a_lock_timeout()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await using var user = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        await using var trust = await TrustFunctionCreators.SetAsync(target, true);
+        var revoked = false;
+
+        var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.CutOverLockTimeout = TimeSpan.FromMilliseconds(300);
+            o.Swap.CutOverRetries = 2;
+            o.OnProgress = p =>
+            {
+                if (p.Phase != SwapPhase.CuttingOver || revoked)
+                    return;
+                revoked = true;
+                target.ExecuteAsync($"REVOKE DROP ON `{target.Name}`.* FROM '{user.Name}'@'%'").GetAwaiter().GetResult();
+            };
+        }, user.Database()).UpAsync());
+
+        Assert.True(revoked);
+        Assert.NotEqual(SwapErrorKind.CutOverTimedOut, e.Kind);
+        Assert.Contains("DROP command denied", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not take its locks", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items")));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+
+        await target.ExecuteAsync($"GRANT DROP ON `{target.Name}`.* TO '{user.Name}'@'%'");
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0, user.Database()).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE flag IS NOT NULL")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task MySql_names_the_missing_privileges_and_the_grant_before_writing_anything()
     {

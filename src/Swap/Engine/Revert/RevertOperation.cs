@@ -94,7 +94,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
             var old = await engine.LoadTableAsync(connection, null, names.Copy, Token)
                 ?? throw Gone($"its old table {names.Copy} is missing (dropped outside Swap?)");
             var spec = ReverseMapping.Build(engine, table, now, old);
-            if (!await engine.CaptureInstalledAsync(connection, spec, Token))
+            if (!await engine.CaptureInstalledAsync(connection, null, spec, Token))
                 throw Gone($"the reverse capture on '{table.Table}' is missing (removed outside Swap?), so the old table may have missed writes");
             specs.Add(spec);
         }
