@@ -208,6 +208,25 @@ public class TableShapeTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_table_whose_name_is_long_in_bytes_but_not_in_characters_swaps(DatabaseEngine engine)
+    {
+        // 44 characters, 54 UTF-8 bytes: within PostgreSQL's 63 bytes, but '_<name>_swap_new' is
+        // not, and PostgreSQL cuts a longer name silently (the copy became '..._swap_ne').
+        const string name = "überblick_bestellungen_größe_café_ääääää_xyz";
+        var table = engine == DatabaseEngine.MySql ? $"`{name}`" : $"\"{name}\"";
+        await using var target = await TestTarget.CreateAsync(engine);
+        await target.ExecuteAsync($"CREATE TABLE {table} (id INT NOT NULL PRIMARY KEY, v VARCHAR(20))");
+        await target.ExecuteAsync($"INSERT INTO {table} (id, v) VALUES (1, 'one'), (2, 'two'), (3, NULL)");
+
+        await SwapAsync(target, (name, "t.GetColumn(\"v\").SetType(ColumnType.String(40));"));
+
+        var rows = await target.QueryAsync($"SELECT id, v FROM {table} ORDER BY id");
+        Assert.Equal(["1 one", "2 two", "3 "], rows.Select(r => $"{Convert.ToInt64(r["id"], System.Globalization.CultureInfo.InvariantCulture)} {r["v"]}"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
