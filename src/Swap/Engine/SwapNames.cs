@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Swap.Dialects;
 
 namespace Swap.Engine;
 
@@ -51,24 +52,7 @@ internal sealed record SwapNames(string Table, string Copy, string Old, string I
             return name;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(table)))[..8];
         var room = maxLength - (2 + hash.Length + Marker.Length + suffix.Length);
-        return "_" + Prefix(table, Math.Max(1, room)) + "_" + hash + Marker + suffix;
-    }
-
-    /// <summary>The longest start of <paramref name="name"/> of at most <paramref name="bytes"/> UTF-8 bytes (at least one character), never splitting a character.</summary>
-    private static string Prefix(string name, int bytes)
-    {
-        var end = 0;
-        var used = 0;
-        while (end < name.Length)
-        {
-            var step = char.IsSurrogatePair(name, end) ? 2 : 1;
-            var size = Encoding.UTF8.GetByteCount(name.AsSpan(end, step));
-            if (used + size > bytes && end > 0)
-                break;
-            used += size;
-            end += step;
-        }
-        return name[..end];
+        return "_" + Identifiers.Prefix(table, Math.Max(1, room)) + "_" + hash + Marker + suffix;
     }
 
     private static readonly string[] Suffixes = ["new", "old", "ins", "upd", "del", "fn", "log", "rins", "rupd", "rdel", "rfn", "rlog"];

@@ -228,6 +228,28 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task PostgreSql_default_index_names_long_in_bytes_keep_their_hash_and_stay_apart()
+    {
+        // Both default names (ix_<table>_größe_der_bestellung_...) are over 63 bytes: shortened by
+        // characters, PostgreSQL cut both to the same 63 bytes, hash and all, and the second
+        // CREATE INDEX failed with 'relation already exists'.
+        const string name = "überblick_bestellungen_größe_café_ääääää_xyz";
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync($"CREATE TABLE \"{name}\" (id int PRIMARY KEY, v text, größe_der_bestellung int)");
+        await target.ExecuteAsync($"INSERT INTO \"{name}\" SELECT g, 'v' || g, g % 7 FROM generate_series(1, 100) g");
+
+        await SwapAsync(target, (name, "t.AddIndex(DbIndex.Create(\"größe_der_bestellung\", \"v\")); t.AddIndex(DbIndex.Create(\"größe_der_bestellung\", \"id\"));"));
+
+        var indexes = (await target.QueryAsync($"SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '{name}' AND indexname LIKE 'ix%' ORDER BY indexdef"))
+            .Select(r => ((string)r["indexname"]!, (string)r["indexdef"]!)).ToList();
+        Assert.Equal(2, indexes.Count);
+        Assert.EndsWith("(\"größe_der_bestellung\", id)", indexes[0].Item2, StringComparison.Ordinal);
+        Assert.EndsWith("(\"größe_der_bestellung\", v)", indexes[1].Item2, StringComparison.Ordinal);
+        Assert.All(indexes, i => Assert.Matches("^ix_überblick_.*_[0-9a-f]{8}$", i.Item1));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
