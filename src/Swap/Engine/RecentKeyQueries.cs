@@ -25,8 +25,7 @@ internal static class RecentKeyQueries
     public static string Extra(TableEngine engine, SwapSpec spec, int count)
     {
         var d = engine.Dialect;
-        var join = KeyRange.Join(d, spec.Key, spec.CopyKey);
         var keyList = string.Join(", ", spec.CopyKey.Select(k => "c." + d.Quote(k)));
-        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.In(d, "c", spec.CopyKey, count, "a")} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}){SwapQueries.NotLogged(engine, spec, spec.CopyKey.Select(k => "c." + d.Quote(k)).ToList())} LIMIT 1";
+        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.In(d, "c", spec.CopyKey, count, "a")} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {SwapQueries.OriginalByCopyKey(engine, spec)}){SwapQueries.NotLogged(engine, spec, SwapQueries.CopyKeysAsOriginal(engine, spec))} LIMIT 1";
     }
 }

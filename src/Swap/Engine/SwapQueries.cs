@@ -66,10 +66,20 @@ internal static class SwapQueries
     public static string Extra(TableEngine engine, SwapSpec spec, bool hasLower, bool hasUpper)
     {
         var d = engine.Dialect;
-        var join = KeyRange.Join(d, spec.Key, spec.CopyKey);
         var keyList = string.Join(", ", spec.CopyKey.Select(k => "c." + d.Quote(k)));
-        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}){NotLogged(engine, spec, spec.CopyKey.Select(k => "c." + d.Quote(k)).ToList())} LIMIT 1";
+        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {OriginalByCopyKey(engine, spec)}){NotLogged(engine, spec, CopyKeysAsOriginal(engine, spec))} LIMIT 1";
     }
+
+    /// <summary>The copy's key columns (alias c), each as the original's key column compares it (<see cref="TableEngine.CopyKeyAsOriginal"/>).</summary>
+    internal static List<string> CopyKeysAsOriginal(TableEngine engine, SwapSpec spec) =>
+        spec.CopyKey.Select((k, i) =>
+            spec.Original.Column(spec.Key[i]) is { } original && spec.Copy.Column(k) is { } copy
+                ? engine.CopyKeyAsOriginal("c." + engine.Dialect.Quote(k), original, copy)
+                : "c." + engine.Dialect.Quote(k)).ToList();
+
+    /// <summary><c>o.k = c.k AND ...</c>: the original's row (alias o) of the copy's row (alias c), found by the original's key index.</summary>
+    internal static string OriginalByCopyKey(TableEngine engine, SwapSpec spec) =>
+        string.Join(" AND ", CopyKeysAsOriginal(engine, spec).Select((c, i) => $"{c} = o.{engine.Dialect.Quote(spec.Key[i])}"));
 
     /// <summary>One row when the spec's change log holds any: the application has written the table since capture began.</summary>
     public static string AnyLogged(TableEngine engine, SwapSpec spec) => $"SELECT 1 FROM {engine.Dialect.Quote(spec.Names.Log)} LIMIT 1";
