@@ -250,6 +250,26 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task PostgreSql_a_column_with_a_collation_of_its_own_made_a_type_without_one_swaps()
+    {
+        // COLLATE "C" went with the column into the copy's integer column: 'collations are not
+        // supported by type integer', and the run stopped at 'create copy' (exit 1).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync("""
+            CREATE TABLE codes (id int PRIMARY KEY, code text COLLATE "C", label varchar(10) COLLATE "C");
+            INSERT INTO codes SELECT g, g::text, 'x' || g FROM generate_series(1, 100) g;
+            """);
+
+        await SwapAsync(target, ("codes", "t.GetColumn(\"code\").SetType(ColumnType.Int); t.GetColumn(\"label\").SetType(ColumnType.String(40));"));
+
+        Assert.Equal(
+            "code integer - label character varying(40) C",
+            await target.ScalarAsync("SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || coalesce((SELECT collname FROM pg_collation WHERE oid = attcollation), '-'), ' ' ORDER BY attname) FROM pg_attribute WHERE attrelid = 'codes'::regclass AND attname IN ('code', 'label')"));
+        Assert.Equal("100 5050", await target.ScalarAsync("SELECT count(*) || ' ' || sum(code) FROM codes WHERE label = 'x' || id"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
