@@ -169,6 +169,13 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual string CopyKeyAsOriginal(string copy, ColumnSchema original, ColumnSchema copyColumn) => copy;
 
+    /// <summary>
+    /// An original's key value (<paramref name="original"/>) as the copy's key column compares it,
+    /// for a join from the original's rows into the copy: PostgreSQL cannot compare two columns of
+    /// different collations and says so ('could not determine which collation to use').
+    /// </summary>
+    public virtual string OriginalKeyAsCopy(string original, ColumnSchema originalColumn, ColumnSchema copy) => original;
+
     /// <summary>An expression converting <paramref name="source"/> to the copy column's type where the engine needs it spelled out.</summary>
     public virtual string Convert(string source, ColumnSchema from, ColumnSchema to) => source;
 

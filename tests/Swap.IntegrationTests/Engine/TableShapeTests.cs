@@ -270,6 +270,28 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task PostgreSql_a_key_and_a_column_moved_to_another_collation_are_verified_and_swap()
+    {
+        // Verification compared the original's "C" values with the copy's ICU ones: 'could not
+        // determine which collation to use' (exit 1); and with the key's order changed, a key range
+        // of the copy held other rows than the original's ('B000001' missing, exit 8). 25,000 rows:
+        // more than one verification range.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await target.ExecuteAsync("""
+            CREATE TABLE names (k text COLLATE "C" PRIMARY KEY, n int, label varchar(20) COLLATE "C");
+            INSERT INTO names SELECT (ARRAY['a', 'B', 'é', 'z', 'Ä'])[1 + g % 5] || lpad(g::text, 6, '0'), g, 'L' || g FROM generate_series(1, 25000) g;
+            """);
+
+        await SwapAsync(target, ("names", "t.GetColumn(\"k\").SetType(ColumnType.NativeType(\"text COLLATE \\\"en-x-icu\\\"\")); t.GetColumn(\"label\").SetType(ColumnType.NativeType(\"varchar(20) COLLATE \\\"en-x-icu\\\"\"));"));
+
+        Assert.Equal(
+            "k en-x-icu label en-x-icu",
+            await target.ScalarAsync("SELECT string_agg(attname || ' ' || (SELECT collname FROM pg_collation WHERE oid = attcollation), ' ' ORDER BY attname) FROM pg_attribute WHERE attrelid = 'names'::regclass AND attname IN ('k', 'label')"));
+        Assert.Equal("25000 312512500", await target.ScalarAsync("SELECT count(*) || ' ' || sum(n) FROM names WHERE label = 'L' || n AND k = (ARRAY['a', 'B', 'é', 'z', 'Ä'])[1 + n % 5] || lpad(n::text, 6, '0')"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task MySql_descending_index_columns_stay_descending()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
