@@ -97,7 +97,12 @@ internal sealed partial class PostgresTableEngine
                 else
                 {
                     var o = c.Original!;
-                    defs.Add(ColumnDef(o.Name, c.Type is null ? o.NativeType : D.TypeSql(c.Type), o, c.Nullable, c.DefaultChanged ? D.DefaultSql(c) : o.Default, c.GeneratedExpression));
+                    // A new type keeps the column's collation only where it takes one: a text column
+                    // with COLLATE "C" made integer (PostgreSQL: 'collations are not supported by
+                    // type integer'), or given a native type with a COLLATE of its own ('multiple
+                    // COLLATE clauses'), stopped the copy with the server's error.
+                    var collated = c.Type is null || KeepsCollation(c.Type, D.TypeSql(c.Type)) ? o : o with { Collation = null };
+                    defs.Add(ColumnDef(o.Name, c.Type is null ? o.NativeType : D.TypeSql(c.Type), collated, c.Nullable, c.DefaultChanged ? D.DefaultSql(c) : o.Default, c.GeneratedExpression));
                 }
                 if (D.TypeCheck(created, c.Type) is { } check)
                 {
@@ -247,6 +252,24 @@ internal sealed partial class PostgresTableEngine
     }
 
     private static bool IsUniqueConstraint(IndexSchema index) => index.IsConstraint && index.Unique;
+
+    /// <summary>
+    /// True when a column changed to <paramref name="type"/> (<paramref name="sql"/> as the copy
+    /// writes it) keeps its collation: a string type, or a native type without a COLLATE of its own
+    /// that is not one of PostgreSQL's types without collations (a domain over text keeps it).
+    /// </summary>
+    internal static bool KeepsCollation(Swap.ColumnType type, string sql)
+    {
+        if (type.Kind is Swap.ColumnKind.String or Swap.ColumnKind.Text or Swap.ColumnKind.Enum)
+            return true;
+        if (type.Kind != Swap.ColumnKind.Native)
+            return false;
+        var native = sql.Trim().ToLowerInvariant();
+        if (System.Text.RegularExpressions.Regex.IsMatch(native, @"\bcollate\b", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+            return false;
+        string[] plain = ["smallint", "integer", "int", "int2", "int4", "int8", "bigint", "numeric", "decimal", "real", "double precision", "float", "float4", "float8", "boolean", "bool", "date", "time", "timetz", "timestamp", "timestamptz", "interval", "uuid", "bytea", "json", "jsonb", "bit", "varbit", "bit varying", "money", "inet", "cidr", "macaddr", "macaddr8", "oid", "tsvector", "tsquery", "point", "box", "xml", "smallserial", "serial", "bigserial"];
+        return !plain.Any(p => native == p || native.StartsWith(p + "(", StringComparison.Ordinal) || native.StartsWith(p + " ", StringComparison.Ordinal) || native.StartsWith(p + "[", StringComparison.Ordinal));
+    }
 
     private string ColumnDef(string name, string type, ColumnSchema? original, bool nullable, string? defaultSql, string? generated)
     {

@@ -49,10 +49,39 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     /// <summary>Types without an equality operator are compared through their text form; the rest directly, which is much cheaper.</summary>
     private static readonly string[] NoEquality = ["json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle"];
 
-    public override string SameValue(string original, string copy, ColumnMapping mapping) =>
-        NoEquality.Any(t => mapping.CopyType.StartsWith(t, StringComparison.OrdinalIgnoreCase) && (mapping.CopyType.Length == t.Length || mapping.CopyType[t.Length] is '[' or ' ' or '('))
-            ? $"(CAST({original} AS {mapping.CopyType}))::text IS NOT DISTINCT FROM ({copy})::text"
+    public override string SameValue(string original, string copy, ColumnMapping mapping)
+    {
+        if (NoEquality.Any(t => mapping.CopyType.StartsWith(t, StringComparison.OrdinalIgnoreCase) && (mapping.CopyType.Length == t.Length || mapping.CopyType[t.Length] is '[' or ' ' or '(')))
+            return $"(CAST({original} AS {mapping.CopyType}))::text IS NOT DISTINCT FROM ({copy})::text";
+        // A column moved to another collation: its cast keeps the original's, and PostgreSQL cannot
+        // compare two collations ('could not determine which collation to use'); the copy holds the
+        // same characters, so both are compared byte by byte.
+        var collations = mapping.OriginType is { } from && Collatable(from, mapping.OriginCollation) && Collatable(mapping.CopyType, mapping.CopyCollation)
+            && !string.Equals(mapping.OriginCollation, mapping.CopyCollation, StringComparison.Ordinal);
+        return collations
+            ? $"CAST({original} AS {mapping.CopyType}) COLLATE \"C\" IS NOT DISTINCT FROM {copy} COLLATE \"C\""
             : $"CAST({original} AS {mapping.CopyType}) IS NOT DISTINCT FROM {copy}";
+    }
+
+    public override string CopyKeyAsOriginal(string copy, ColumnSchema original, ColumnSchema copyColumn) =>
+        KeyCollationDiffers(original, copyColumn) ? $"{copy} COLLATE {KeyCollation(original)}" : copy;
+
+    public override string OriginalKeyAsCopy(string original, ColumnSchema originalColumn, ColumnSchema copy) =>
+        KeyCollationDiffers(originalColumn, copy) ? $"{original} COLLATE {KeyCollation(copy)}" : original;
+
+    private static bool KeyCollationDiffers(ColumnSchema original, ColumnSchema copy) =>
+        !string.Equals(original.Collation, copy.Collation, StringComparison.Ordinal)
+        && Collatable(original.NativeType, original.Collation) && Collatable(copy.NativeType, copy.Collation);
+
+    private string KeyCollation(ColumnSchema column) =>
+        column.Collation is null ? "\"default\"" : (column.Extra.GetValueOrDefault("collation_schema") is { } schema ? D.Quote(schema) + "." : "") + D.Quote(column.Collation);
+
+    /// <summary>A column of this type and collation has a collation (the catalog names it only when it is not the type's default).</summary>
+    private static bool Collatable(string type, string? collation) =>
+        collation is not null || CollatableType().IsMatch(type.Trim());
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(text|character varying|varchar|character|char|bpchar|citext|name)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex CollatableType();
 
     /// <summary>
     /// A plain insert of the range into the bare copy when its key is deferred (no chunk can meet a

@@ -41,6 +41,37 @@ internal static class Identifiers
         return null;
     }
 
+    /// <summary>
+    /// <paramref name="name"/> when it fits <paramref name="maxLength"/> UTF-8 bytes, else its start
+    /// and a hash of the whole name, together that long. Bytes, not characters: PostgreSQL's limit
+    /// (63) is in bytes and it cuts a longer name silently, hash and all; a name that fits in bytes
+    /// also fits MySQL's limit in characters.
+    /// </summary>
+    public static string Shorten(string name, int maxLength)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= maxLength)
+            return name;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        return Prefix(name, maxLength - 9) + "_" + hash;
+    }
+
+    /// <summary>The longest start of <paramref name="name"/> of at most <paramref name="bytes"/> UTF-8 bytes (at least one character), never splitting a character.</summary>
+    public static string Prefix(string name, int bytes)
+    {
+        var end = 0;
+        var used = 0;
+        while (end < name.Length)
+        {
+            var step = char.IsSurrogatePair(name, end) ? 2 : 1;
+            var size = System.Text.Encoding.UTF8.GetByteCount(name.AsSpan(end, step));
+            if (used + size > bytes && end > 0)
+                break;
+            used += size;
+            end += step;
+        }
+        return name[..end];
+    }
+
     /// <summary>The name in quotes, with control characters made visible.</summary>
     public static string Show(string name) =>
         "'" + string.Concat(name.Select(c => c < ' ' ? $"\\u{(int)c:x4}" : c.ToString())) + "'";

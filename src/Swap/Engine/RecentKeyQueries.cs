@@ -13,7 +13,7 @@ internal static class RecentKeyQueries
         var keys = spec.Key.Select((k, i) => $"o.{d.Quote(k)} AS {d.Quote("k" + i)}");
         var values = spec.Mapping.Select((m, i) => $"{m.Source} AS {d.Quote("m" + i)}");
         var inner = $"SELECT {string.Join(", ", keys.Concat(values))} FROM {d.Quote(spec.Original.Name)} o WHERE {KeyRange.In(d, "o", spec.Key, count, "a")}";
-        var join = string.Join(" AND ", spec.CopyKey.Select((k, i) => $"c.{d.Quote(k)} = s.{d.Quote("k" + i)}"));
+        var join = SwapQueries.CopyJoin(engine, spec);
         var same = spec.Mapping.Select((m, i) => engine.SameValue($"s.{d.Quote("m" + i)}", $"c.{d.Quote(m.CopyColumn)}", m)).ToList();
         var differs = same.Count == 0 ? "" : $" OR NOT ({string.Join(" AND ", same)})";
         var keyList = string.Join(", ", spec.Key.Select((_, i) => $"s.{d.Quote("k" + i)}"));
@@ -25,8 +25,7 @@ internal static class RecentKeyQueries
     public static string Extra(TableEngine engine, SwapSpec spec, int count)
     {
         var d = engine.Dialect;
-        var join = KeyRange.Join(d, spec.Key, spec.CopyKey);
         var keyList = string.Join(", ", spec.CopyKey.Select(k => "c." + d.Quote(k)));
-        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.In(d, "c", spec.CopyKey, count, "a")} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}){SwapQueries.NotLogged(engine, spec, spec.CopyKey.Select(k => "c." + d.Quote(k)).ToList())} LIMIT 1";
+        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.In(d, "c", spec.CopyKey, count, "a")} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {SwapQueries.OriginalByCopyKey(engine, spec)}){SwapQueries.NotLogged(engine, spec, SwapQueries.CopyKeysAsOriginal(engine, spec))} LIMIT 1";
     }
 }

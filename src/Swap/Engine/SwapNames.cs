@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Swap.Dialects;
 
 namespace Swap.Engine;
 
@@ -41,14 +42,17 @@ internal sealed record SwapNames(string Table, string Copy, string Old, string I
         };
     }
 
+    // Lengths are counted in UTF-8 bytes: PostgreSQL's limit (63) is in bytes and it cuts a longer
+    // name silently, so a name of 60 characters with a few 'é' would lose its suffix there
+    // (_café…_swap_ne); MySQL's limit is in characters, which a name that fits in bytes also fits.
     private static string Make(string table, string suffix, int maxLength)
     {
         var name = "_" + table + Marker + suffix;
-        if (name.Length <= maxLength)
+        if (Encoding.UTF8.GetByteCount(name) <= maxLength)
             return name;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(table)))[..8];
         var room = maxLength - (2 + hash.Length + Marker.Length + suffix.Length);
-        return "_" + table[..Math.Max(1, room)] + "_" + hash + Marker + suffix;
+        return "_" + Identifiers.Prefix(table, Math.Max(1, room)) + "_" + hash + Marker + suffix;
     }
 
     private static readonly string[] Suffixes = ["new", "old", "ins", "upd", "del", "fn", "log", "rins", "rupd", "rdel", "rfn", "rlog"];

@@ -31,7 +31,7 @@ internal static class SwapQueries
         var keys = spec.Key.Select((k, i) => $"o.{d.Quote(k)} AS {d.Quote("k" + i)}");
         var values = spec.Mapping.Select((m, i) => $"{m.Source} AS {d.Quote("m" + i)}");
         var inner = $"SELECT {string.Join(", ", keys.Concat(values))} FROM {d.Quote(spec.Original.Name)} o WHERE {KeyRange.Between(d, "o", spec.Key, hasLower, hasUpper)}";
-        var join = string.Join(" AND ", spec.CopyKey.Select((k, i) => $"c.{d.Quote(k)} = s.{d.Quote("k" + i)}"));
+        var join = CopyJoin(engine, spec);
         var same = spec.Mapping.Select((m, i) => engine.SameValue($"s.{d.Quote("m" + i)}", $"c.{d.Quote(m.CopyColumn)}", m)).ToList();
         var differs = same.Count == 0 ? "" : $" OR NOT ({string.Join(" AND ", same)})";
         var keyList = string.Join(", ", spec.Key.Select((_, i) => $"s.{d.Quote("k" + i)}"));
@@ -51,7 +51,7 @@ internal static class SwapQueries
         var values = spec.Mapping.Select((m, i) => $"{m.Source} AS {d.Quote("m" + i)}");
         var original = $"SELECT {string.Join(", ", keys.Concat(values))} FROM {d.Quote(spec.Original.Name)} o WHERE {KeyRange.Between(d, "o", spec.Key, hasLower, hasUpper)}";
         var copy = $"SELECT * FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)}";
-        var join = string.Join(" AND ", spec.CopyKey.Select((k, i) => $"c.{d.Quote(k)} = s.{d.Quote("k" + i)}"));
+        var join = CopyJoin(engine, spec);
         var same = spec.Mapping.Select((m, i) => engine.SameValue($"s.{d.Quote("m" + i)}", $"c.{d.Quote(m.CopyColumn)}", m)).ToList();
         var differs = same.Count == 0 ? "" : $" OR NOT ({string.Join(" AND ", same)})";
         var keyList = string.Join(", ", spec.Key.Select((_, i) => $"COALESCE(s.{d.Quote("k" + i)}, c.{d.Quote(spec.CopyKey[i])})"));
@@ -66,10 +66,41 @@ internal static class SwapQueries
     public static string Extra(TableEngine engine, SwapSpec spec, bool hasLower, bool hasUpper)
     {
         var d = engine.Dialect;
-        var join = KeyRange.Join(d, spec.Key, spec.CopyKey);
         var keyList = string.Join(", ", spec.CopyKey.Select(k => "c." + d.Quote(k)));
-        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {join}){NotLogged(engine, spec, spec.CopyKey.Select(k => "c." + d.Quote(k)).ToList())} LIMIT 1";
+        return $"SELECT {keyList} FROM {d.Quote(spec.Names.Copy)} c WHERE {KeyRange.Between(d, "c", spec.CopyKey, hasLower, hasUpper)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(spec.Original.Name)} o WHERE {OriginalByCopyKey(engine, spec)}){NotLogged(engine, spec, CopyKeysAsOriginal(engine, spec))} LIMIT 1";
     }
+
+    /// <summary>
+    /// True when the copy's key compares otherwise than the original's (another collation): a key
+    /// range then holds other rows of the copy than of the original, so the two are not compared
+    /// range against range (<see cref="Compare"/>) but each row against the other table's by key
+    /// (<see cref="MissingOrDifferent"/> and <see cref="Extra"/>).
+    /// </summary>
+    internal static bool KeyComparesOtherwise(TableEngine engine, SwapSpec spec) =>
+        CopyKeysAsOriginal(engine, spec).Where((c, i) => !string.Equals(c, "c." + engine.Dialect.Quote(spec.CopyKey[i]), StringComparison.Ordinal)).Any();
+
+    /// <summary><c>c.k = s.k0 AND ...</c>: the copy's row (alias c) of the original's row (alias s, keys <c>k0</c>...), found by the copy's key index.</summary>
+    internal static string CopyJoin(TableEngine engine, SwapSpec spec)
+    {
+        var d = engine.Dialect;
+        return string.Join(" AND ", spec.CopyKey.Select((k, i) =>
+        {
+            var s = $"s.{d.Quote("k" + i)}";
+            var original = spec.Original.Column(spec.Key[i]) is { } o && spec.Copy.Column(k) is { } c ? engine.OriginalKeyAsCopy(s, o, c) : s;
+            return $"c.{d.Quote(k)} = {original}";
+        }));
+    }
+
+    /// <summary>The copy's key columns (alias c), each as the original's key column compares it (<see cref="TableEngine.CopyKeyAsOriginal"/>).</summary>
+    internal static List<string> CopyKeysAsOriginal(TableEngine engine, SwapSpec spec) =>
+        spec.CopyKey.Select((k, i) =>
+            spec.Original.Column(spec.Key[i]) is { } original && spec.Copy.Column(k) is { } copy
+                ? engine.CopyKeyAsOriginal("c." + engine.Dialect.Quote(k), original, copy)
+                : "c." + engine.Dialect.Quote(k)).ToList();
+
+    /// <summary><c>o.k = c.k AND ...</c>: the original's row (alias o) of the copy's row (alias c), found by the original's key index.</summary>
+    internal static string OriginalByCopyKey(TableEngine engine, SwapSpec spec) =>
+        string.Join(" AND ", CopyKeysAsOriginal(engine, spec).Select((c, i) => $"{c} = o.{engine.Dialect.Quote(spec.Key[i])}"));
 
     /// <summary>One row when the spec's change log holds any: the application has written the table since capture began.</summary>
     public static string AnyLogged(TableEngine engine, SwapSpec spec) => $"SELECT 1 FROM {engine.Dialect.Quote(spec.Names.Log)} LIMIT 1";

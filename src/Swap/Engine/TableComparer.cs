@@ -36,7 +36,7 @@ internal sealed class TableComparer(TableEngine engine, Func<string, List<KeyVal
             var upper = SwapQueries.BoundaryKey(await query(SwapQueries.Boundary(engine, spec, lower is not null, Chunk), KeyRange.Parameters("l", lower).ToList()), spec);
             var parameters = KeyRange.Parameters("l", lower).Concat(KeyRange.Parameters("u", upper)).ToList();
             KeyDifference? difference;
-            if (engine.FullOuterJoin)
+            if (engine.FullOuterJoin && !SwapQueries.KeyComparesOtherwise(engine, spec))
             {
                 var first = await FirstAsync(SwapQueries.Compare(engine, spec, lower is not null, upper is not null), parameters);
                 difference = first is null ? null

@@ -163,6 +163,22 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual Task AfterSwapAsync(DbConnection connection, SwapSpec spec, OnlineSwapOptions options, TimeProvider time, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// A copy key column's value (<paramref name="copy"/>, an expression over the copy) as the
+    /// original's key column compares it, so a lookup of the original (or of the change log, whose
+    /// key columns have the original's types) by a copy's key uses the original's index: MySQL
+    /// compares two strings of different character sets in the wider one, converting the
+    /// original's column, and then scans the whole original for every row of the copy.
+    /// </summary>
+    public virtual string CopyKeyAsOriginal(string copy, ColumnSchema original, ColumnSchema copyColumn) => copy;
+
+    /// <summary>
+    /// An original's key value (<paramref name="original"/>) as the copy's key column compares it,
+    /// for a join from the original's rows into the copy: PostgreSQL cannot compare two columns of
+    /// different collations and says so ('could not determine which collation to use').
+    /// </summary>
+    public virtual string OriginalKeyAsCopy(string original, ColumnSchema originalColumn, ColumnSchema copy) => original;
+
     /// <summary>An expression converting <paramref name="source"/> to the copy column's type where the engine needs it spelled out.</summary>
     public virtual string Convert(string source, ColumnSchema from, ColumnSchema to) => source;
 

@@ -163,8 +163,8 @@ public sealed partial class DbTable
                 throw Refuse($"The index on '{column}' names a column table '{Name}' does not have. {ColumnList()}");
         }
         var name = index.Name ?? index.DefaultName(Name);
-        if (name.Length > Dialect.MaxIdentifierLength)
-            name = name[..(Dialect.MaxIdentifierLength - 9)] + "_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        if (name.Length > Dialect.MaxIdentifierLength || System.Text.Encoding.UTF8.GetByteCount(name) > Dialect.MaxIdentifierLength)
+            name = Identifiers.Shorten(name, Dialect.MaxIdentifierLength);
         ValidateName(name, "index");
         if (indexes.Any(i => Same(i.Name, name)))
             throw Refuse($"Table '{Name}' already has an index '{name}'. Name the new one with .Named(\"...\").");
