@@ -37,6 +37,8 @@ public class HelpTests
             Assert.Contains("  " + option + " ", down.Out, StringComparison.Ordinal);
         }
         Assert.Contains("  --to <id> ", up.Out, StringComparison.Ordinal);
+        // The engines' own defaults, as docs/cli.md states them.
+        Assert.Contains("(default 100ms on MySQL/MariaDB, 500ms on PostgreSQL, 50ms on SQLite)", up.Out, StringComparison.Ordinal);
         Assert.Contains("Examples:\n  swap down            # revert the last applied script\n  swap down --batch 7 --keep-old\n", down.Out, StringComparison.Ordinal);
         Assert.EndsWith("Reference: docs/cli.md in the Swap repository (section 'down').\n", down.Out, StringComparison.Ordinal);
     }
