@@ -43,6 +43,24 @@ public class HelpTests
         Assert.EndsWith("Reference: docs/cli.md in the Swap repository (section 'down').\n", down.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("history")]
+    [InlineData("upp")]
+    public async Task An_unknown_verb_is_named_without_claiming_that_none_was_given(string verb)
+    {
+        var run = await SwapCli.RunRawAsync(Folder, [verb]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: Unrecognized command or argument '{verb}'.\nRun 'swap --help' for usage.\n", run.Err);
+    }
+
+    [Fact]
+    public async Task No_verb_at_all_says_so()
+    {
+        var run = await SwapCli.RunRawAsync(Folder, []);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: Required command was not provided.\nRun 'swap --help' for usage.\n", run.Err);
+    }
+
     [Fact]
     public async Task Version_prints_the_tool_version()
     {
