@@ -72,7 +72,9 @@ internal static class CliApp
             return (int)kind;
         }
 
-        if (parse.Errors.Count > 0)
+        // 'swap create --help' is help, even though create's title is missing: the help action runs
+        // whatever else the command line lacks.
+        if (parse.Errors.Count > 0 && parse.Action is not CliHelp)
         {
             // 'swap histroy': System.CommandLine reports the unknown word and also that no command was
             // given; the second is not what went wrong (a verb was given, just not a known one).

@@ -44,6 +44,23 @@ public class HelpTests
     }
 
     [Theory]
+    [InlineData("create", "Usage:\n  swap create <title> [options]\n")]
+    [InlineData("revert", "Usage:\n  swap revert <script> [options]\n")]
+    [InlineData("finish", "Usage:\n  swap finish <script> [options]\n")]
+    [InlineData("set", "Usage:\n  swap set <setting> <value> [options]\n")]
+    [InlineData("rehearse", "Usage:\n  swap rehearse [options]\n")]
+    [InlineData("baseline", "Usage:\n  swap baseline [options]\n")]
+    [InlineData("generate", "Usage:\n  swap generate <title> [options]\n")]
+    public async Task Help_of_a_verb_with_required_arguments_is_help_not_a_usage_error(string verb, string usage)
+    {
+        var run = await SwapCli.RunRawAsync(Folder, [verb, "--help"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("", run.Err);
+        Assert.Contains(usage, run.Out, StringComparison.Ordinal);
+        Assert.EndsWith($"Reference: docs/cli.md in the Swap repository (section '{verb}').\n", run.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("history")]
     [InlineData("upp")]
     public async Task An_unknown_verb_is_named_without_claiming_that_none_was_given(string verb)
