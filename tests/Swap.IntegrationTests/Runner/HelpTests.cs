@@ -79,6 +79,15 @@ public class HelpTests
     }
 
     [Fact]
+    public async Task A_short_console_token_names_where_it_came_from()
+    {
+        var option = await SwapCli.RunRawAsync(Folder, ["--db", "sqlite:none.db", "serve", "--token", "short"]);
+        Assert.Equal((2, "error: The console token must be at least 16 characters; leave out --token to have one generated.\n"), (option.ExitCode, option.Err));
+        var variable = await SwapCli.RunRawAsync(Folder, ["--db", "sqlite:none.db", "serve"], new Dictionary<string, string> { ["SWAP_CONSOLE_TOKEN"] = "short" });
+        Assert.Equal((2, "error: The console token in SWAP_CONSOLE_TOKEN must be at least 16 characters; unset SWAP_CONSOLE_TOKEN to have one generated.\n"), (variable.ExitCode, variable.Err));
+    }
+
+    [Fact]
     public async Task Version_prints_the_tool_version()
     {
         var run = await SwapCli.RunRawAsync(Folder, ["--version"]);
