@@ -72,8 +72,21 @@ internal static class CliApp
             return (int)kind;
         }
 
-        if (parse.Errors.Count > 0)
-            return Fail(SwapErrorKind.Usage, [.. parse.Errors.Select(e => "error: " + e.Message), "Run 'swap --help' for usage."]);
+        // 'swap create --help' is help, even though create's title is missing: the help action runs
+        // whatever else the command line lacks.
+        if (parse.Errors.Count > 0 && parse.Action is not CliHelp)
+        {
+            // 'swap histroy': System.CommandLine reports the unknown word and also that no command was
+            // given; the second is not what went wrong (a verb was given, just not a known one).
+            var shown = parse.Errors.AsEnumerable();
+            if (parse.CommandResult.Command == root && parse.UnmatchedTokens.Count > 0)
+            {
+                var named = parse.Errors.Where(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))).ToList();
+                if (named.Count > 0)
+                    shown = named;
+            }
+            return Fail(SwapErrorKind.Usage, [.. shown.Select(e => "error: " + e.Message), "Run 'swap --help' for usage."]);
+        }
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false }, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -117,7 +118,13 @@ public sealed partial class PostgresDatabase : SwapDatabase
 
     /// <summary>Sets the session's <c>lock_timeout</c> to <paramref name="timeout"/> in milliseconds.</summary>
     public override Task ApplyLockTimeoutAsync(DbConnection connection, TimeSpan timeout, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync($"SET lock_timeout = '{(long)timeout.TotalMilliseconds}ms'", cancellationToken);
+        connection.ExecuteAsync($"SET lock_timeout = '{LockTimeoutMs(timeout).ToString(CultureInfo.InvariantCulture)}ms'", cancellationToken);
+
+    /// <summary>
+    /// A lock wait in whole milliseconds, at least 1: PostgreSQL reads <c>lock_timeout = 0</c> as no
+    /// timeout at all, so a zero or sub-millisecond wait would make a bounded lock wait unbounded.
+    /// </summary>
+    internal static long LockTimeoutMs(TimeSpan timeout) => Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
 
     /// <summary>A transaction with <c>SET TRANSACTION READ ONLY</c>: writes and DDL in it fail.</summary>
     public override async Task<DbTransaction> BeginReadOnlyAsync(DbConnection connection, CancellationToken cancellationToken)

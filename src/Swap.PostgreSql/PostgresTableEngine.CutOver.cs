@@ -12,7 +12,7 @@ internal sealed partial class PostgresTableEngine
     public override async Task CutOverAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<SwapSpec> specs, OnlineSwapOptions options, Func<DbConnection, DbTransaction?, CancellationToken, Task> catchUp, Func<DbTransaction?, Task> recordSwapped, CancellationToken cancellationToken)
     {
         await using var tx = await Database.BeginTransactionAsync(connection, cancellationToken);
-        var ms = (long)options.CutOverLockTimeout.TotalMilliseconds;
+        var ms = PostgresDatabase.LockTimeoutMs(options.CutOverLockTimeout);
         await connection.ExecuteAsync($"SET LOCAL lock_timeout = '{ms.ToString(CultureInfo.InvariantCulture)}ms'", null, tx, cancellationToken);
 
         var live = new List<(SwapSpec Spec, TableSchema Now)>();
@@ -60,7 +60,7 @@ internal sealed partial class PostgresTableEngine
         var sql = new List<string>
         {
             "BEGIN",
-            $"SET LOCAL lock_timeout = '{(long)options.CutOverLockTimeout.TotalMilliseconds}ms'",
+            $"SET LOCAL lock_timeout = '{PostgresDatabase.LockTimeoutMs(options.CutOverLockTimeout).ToString(CultureInfo.InvariantCulture)}ms'",
             $"LOCK TABLE {string.Join(", ", specs.SelectMany(s => new[] { Q(s.Original.Name), Q(s.Names.Copy) }))} IN ACCESS EXCLUSIVE MODE",
             "-- apply the rest of the change log (batches of: read log, delete keys from the copy, insert current rows, delete the log rows)",
         };

@@ -17,6 +17,13 @@ internal static partial class Durations
         throw new SwapException(SwapErrorKind.Usage, $"{option} '{text}' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.");
     }
 
+    /// <summary>As <see cref="Parse"/>, for a setting where zero means nothing sensible (a chunk time, a lock wait).</summary>
+    public static TimeSpan ParsePositive(string text, string option)
+    {
+        var value = Parse(text, option);
+        return value > TimeSpan.Zero ? value : throw new SwapException(SwapErrorKind.Usage, $"{option} must be above zero, like 200ms or 2s, not '{text}'.");
+    }
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         try

@@ -17,7 +17,7 @@ internal sealed class RevertCommand : ICommand
             var (_, migrator) = invocation.Migrator(parse, o =>
             {
                 if (parse.GetValue(cutOverWait) is { } w)
-                    o.Swap.CutOverLockTimeout = Durations.Parse(w, "--cut-over-lock-wait");
+                    o.Swap.CutOverLockTimeout = Durations.ParsePositive(w, "--cut-over-lock-wait");
                 if (parse.GetValue(cutOverRetries) is { } r)
                     o.Swap.CutOverRetries = r >= 0 ? r : throw new SwapException(SwapErrorKind.Usage, "--cut-over-retries must be 0 or more.");
             });

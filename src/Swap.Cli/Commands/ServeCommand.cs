@@ -28,9 +28,12 @@ internal sealed class ServeCommand : ICommand
         command.SetAction(async (parse, ct) =>
         {
             var (address, port) = ConsoleSettings.ParseListen(parse.GetValue(listen)!);
-            var given = parse.GetValue(token) ?? invocation.Environment(TokenVariable);
+            var fromOption = parse.GetValue(token);
+            var given = fromOption ?? invocation.Environment(TokenVariable);
             if (given is { Length: < 16 })
-                throw new SwapException(SwapErrorKind.Usage, "The console token must be at least 16 characters; leave out --token to have one generated.");
+                throw new SwapException(SwapErrorKind.Usage, fromOption is not null
+                    ? "The console token must be at least 16 characters; leave out --token to have one generated."
+                    : $"The console token in {TokenVariable} must be at least 16 characters; unset {TokenVariable} to have one generated.");
             var settings = new ConsoleSettings
             {
                 Address = address,

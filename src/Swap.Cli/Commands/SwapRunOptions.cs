@@ -7,7 +7,7 @@ internal sealed class SwapRunOptions
 {
     public Option<string?> TimeBudget { get; } = new("--time-budget") { HelpName = "duration", Description = "Stop cleanly once this much time is spent (e.g. 10m): between scripts, or inside a table swap after the chunk in progress; run again to continue." };
     public Option<bool> KeepOld { get; } = new("--keep-old") { Description = "Keep the original of each swapped table (renamed _<table>_swap_old) for a rollback window; 'swap cleanup --drop-old' drops them." };
-    public Option<string?> ChunkTime { get; } = new("--chunk-time") { HelpName = "duration", Description = "Target time per copy chunk (default 500ms; 50ms on SQLite); the chunk size adapts to it." };
+    public Option<string?> ChunkTime { get; } = new("--chunk-time") { HelpName = "duration", Description = "Target time per copy chunk (default 100ms on MySQL/MariaDB, 500ms on PostgreSQL, 50ms on SQLite); the chunk size adapts to it." };
     public Option<string?> SqliteOnline { get; } = new("--sqlite-online") { HelpName = "auto|always|never", Description = "SQLite: swap online (writes continue) from 10,000 rows and rebuild smaller tables in one transaction (auto, the default), or always online, or never." };
     public Option<bool?> SqliteIndexesAfterCopy { get; } = new("--sqlite-indexes-after-copy") { HelpName = "true|false", Description = "SQLite, alone or with true: build the copy's secondary indexes after its rows are in, one CREATE INDEX each, even while the application writes (it waits for each build, about a second per index per million rows); 'false' keeps them current from the empty copy on. Unset: the copy starts bare and gets its indexes at the application's first write during the copy (a table nobody writes is indexed after the copy)." };
     public Option<int?> ChunkSize { get; } = new("--chunk-size") { HelpName = "rows", Description = "Rows in the first copy chunk (default 1000); later chunks adapt to --chunk-time." };
@@ -67,7 +67,7 @@ internal sealed class SwapRunOptions
         o.Swap.SqliteIndexesAfterCopy = parse.GetValue(SqliteIndexesAfterCopy);
         o.AlwaysCopy = parse.GetValue(AlwaysCopy);
         if (parse.GetValue(ChunkTime) is { } t)
-            o.Swap.ChunkTargetTime = Durations.Parse(t, "--chunk-time");
+            o.Swap.ChunkTargetTime = Durations.ParsePositive(t, "--chunk-time");
         if (parse.GetValue(ChunkSize) is { } size)
             o.Swap.InitialChunkSize = size > 0 ? size : throw new SwapException(SwapErrorKind.Usage, "--chunk-size must be 1 or more.");
         if (parse.GetValue(MaxChunkSize) is { } max)
@@ -76,7 +76,7 @@ internal sealed class SwapRunOptions
             o.Swap.MinChunkSize = Math.Min(o.Swap.MinChunkSize, max);
         }
         if (parse.GetValue(CutOverWait) is { } w)
-            o.Swap.CutOverLockTimeout = Durations.Parse(w, "--cut-over-lock-wait");
+            o.Swap.CutOverLockTimeout = Durations.ParsePositive(w, "--cut-over-lock-wait");
         if (parse.GetValue(SqliteOnline) is { } online)
         {
             o.Swap.OneTransactionBelowRows = online.ToLowerInvariant() switch

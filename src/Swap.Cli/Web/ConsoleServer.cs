@@ -94,6 +94,11 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
         MapReads(app, access, settings, target, feed, runs);
         if (!settings.ReadOnly)
             MapActions(app, target, runs, logger);
+        // An unknown route under /api (every action with --read-only) answers in the API's error shape, not with an empty 404.
+        app.MapFallback("/api/{**rest}", (HttpContext context) => Error(context, StatusCodes.Status404NotFound, "not-found",
+            $"No such route: {context.Request.Method} {context.Request.Path}." + (settings.ReadOnly && context.Request.Path.StartsWithSegments("/api/actions", StringComparison.Ordinal)
+                ? " The console runs with --read-only: it takes no action."
+                : " GET /api/session lists the actions this console takes; the routes are in docs/web-console.md.")));
 
         try
         {

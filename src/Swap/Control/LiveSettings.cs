@@ -11,7 +11,7 @@ public sealed class LiveSettings
     /// <summary>The names <c>swap set</c> takes.</summary>
     public static IReadOnlyList<string> Names { get; } = ["chunk-time", "max-replica-lag", "max-load", "critical-load"];
 
-    /// <summary>The time one chunk should take (<c>chunk-time</c>); the chunk size adapts to it. Null: the engine's default (500 ms; 50 ms on SQLite).</summary>
+    /// <summary>The time one chunk should take (<c>chunk-time</c>); the chunk size adapts to it. Null: the engine's default (100 ms on MySQL/MariaDB, 500 ms on PostgreSQL, 50 ms on SQLite).</summary>
     public TimeSpan? ChunkTargetTime { get; private set; }
 
     /// <summary>The swap throttles while a watched replica lags more than this (<c>max-replica-lag</c>).</summary>

@@ -28,6 +28,10 @@ public class CliCases
         { DatabaseEngine.PostgreSql, ["up", "--to", "MigrateAddStok"], "error: --to 'MigrateAddStok' is not a known script id. Run 'swap status' to list the ids.\n" },
         { DatabaseEngine.MySql, ["up", "--chunk-time", "fast"], "error: --chunk-time 'fast' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["up", "--cut-over-retries", "-1"], "error: --cut-over-retries must be 0 or more.\n" },
+        // Zero is no chunk time at all; and PostgreSQL reads lock_timeout = 0 as "wait for ever", the opposite of a bounded cut-over.
+        { DatabaseEngine.MySql, ["up", "--chunk-time", "0"], "error: --chunk-time must be above zero, like 200ms or 2s, not '0'.\n" },
+        { DatabaseEngine.PostgreSql, ["up", "--cut-over-lock-wait", "0"], "error: --cut-over-lock-wait must be above zero, like 200ms or 2s, not '0'.\n" },
+        { DatabaseEngine.Sqlite, ["down", "--cut-over-lock-wait", "0ms"], "error: --cut-over-lock-wait must be above zero, like 200ms or 2s, not '0ms'.\n" },
         { DatabaseEngine.PostgreSql, ["up", "--lock-timeout", "soon"], "error: --lock-timeout 'soon' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.MySql, ["up", "--time-budget", "-5m"], "error: --time-budget '-5m' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["cleanup", "--script", "MigrateNoSuch"], "error: 'MigrateNoSuch' has no history or journal here; 'swap status' lists the scripts.\n" },

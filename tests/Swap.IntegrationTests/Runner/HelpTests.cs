@@ -37,8 +37,54 @@ public class HelpTests
             Assert.Contains("  " + option + " ", down.Out, StringComparison.Ordinal);
         }
         Assert.Contains("  --to <id> ", up.Out, StringComparison.Ordinal);
+        // The engines' own defaults, as docs/cli.md states them.
+        Assert.Contains("(default 100ms on MySQL/MariaDB, 500ms on PostgreSQL, 50ms on SQLite)", up.Out, StringComparison.Ordinal);
         Assert.Contains("Examples:\n  swap down            # revert the last applied script\n  swap down --batch 7 --keep-old\n", down.Out, StringComparison.Ordinal);
         Assert.EndsWith("Reference: docs/cli.md in the Swap repository (section 'down').\n", down.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("create", "Usage:\n  swap create <title> [options]\n")]
+    [InlineData("revert", "Usage:\n  swap revert <script> [options]\n")]
+    [InlineData("finish", "Usage:\n  swap finish <script> [options]\n")]
+    [InlineData("set", "Usage:\n  swap set <setting> <value> [options]\n")]
+    [InlineData("rehearse", "Usage:\n  swap rehearse [options]\n")]
+    [InlineData("baseline", "Usage:\n  swap baseline [options]\n")]
+    [InlineData("generate", "Usage:\n  swap generate <title> [options]\n")]
+    public async Task Help_of_a_verb_with_required_arguments_is_help_not_a_usage_error(string verb, string usage)
+    {
+        var run = await SwapCli.RunRawAsync(Folder, [verb, "--help"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("", run.Err);
+        Assert.Contains(usage, run.Out, StringComparison.Ordinal);
+        Assert.EndsWith($"Reference: docs/cli.md in the Swap repository (section '{verb}').\n", run.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("history")]
+    [InlineData("upp")]
+    public async Task An_unknown_verb_is_named_without_claiming_that_none_was_given(string verb)
+    {
+        var run = await SwapCli.RunRawAsync(Folder, [verb]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: Unrecognized command or argument '{verb}'.\nRun 'swap --help' for usage.\n", run.Err);
+    }
+
+    [Fact]
+    public async Task No_verb_at_all_says_so()
+    {
+        var run = await SwapCli.RunRawAsync(Folder, []);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("error: Required command was not provided.\nRun 'swap --help' for usage.\n", run.Err);
+    }
+
+    [Fact]
+    public async Task A_short_console_token_names_where_it_came_from()
+    {
+        var option = await SwapCli.RunRawAsync(Folder, ["--db", "sqlite:none.db", "serve", "--token", "short"]);
+        Assert.Equal((2, "error: The console token must be at least 16 characters; leave out --token to have one generated.\n"), (option.ExitCode, option.Err));
+        var variable = await SwapCli.RunRawAsync(Folder, ["--db", "sqlite:none.db", "serve"], new Dictionary<string, string> { ["SWAP_CONSOLE_TOKEN"] = "short" });
+        Assert.Equal((2, "error: The console token in SWAP_CONSOLE_TOKEN must be at least 16 characters; unset SWAP_CONSOLE_TOKEN to have one generated.\n"), (variable.ExitCode, variable.Err));
     }
 
     [Fact]

@@ -176,8 +176,16 @@ public class ConsoleApiTests
         foreach (var action in new[] { "up", "pause", "resume", "set", "cut-over", "abort", "cleanup" })
         {
             var response = await client.PostAsync(new Uri("api/actions/" + action, UriKind.Relative), ConsoleHost.Body(new { what = "all" }));
-            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{action}: {response.StatusCode}");
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound, $"{action}: {response.StatusCode}");
+            // As docs/web-console.md says of every error: { "error": { "kind", "message" } }, no code (the command line has no such case).
+            var error = (await ConsoleHost.JsonAsync(response)).GetProperty("error");
+            Assert.Equal("not-found", error.GetProperty("kind").GetString());
+            Assert.Contains($"POST /api/actions/{action}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.False(error.TryGetProperty("code", out _));
         }
+        var unknown = await client.GetAsync(new Uri("api/histroy", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("not-found", (await ConsoleHost.JsonAsync(unknown)).GetProperty("error").GetProperty("kind").GetString());
         Assert.Null(await SqliteHistoryAsync(target, "20250101000000_create_notes"));
         Assert.Equal(0L, await ControlRowsAsync(target));
     }
