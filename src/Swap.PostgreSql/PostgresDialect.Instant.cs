@@ -113,10 +113,14 @@ internal sealed partial class PostgresDialect
         if (diff.IndexesAdded.Any(i => i.Unique))
             return ChangePlan.Copy("a unique index is built on the copy, where duplicates are found before anything changes");
         statements.AddRange(diff.IndexesDropped.Select(i => $"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}"));
+        var beforeRetry = new Dictionary<int, string>();
         foreach (var i in diff.IndexesAdded)
         {
-            // An interrupted CONCURRENTLY build leaves an invalid index behind: a resumed run drops it first.
-            statements.Add($"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}");
+            // An interrupted CONCURRENTLY build leaves an invalid index behind: a resumed run drops it
+            // first, and so does each new attempt after the build gave up waiting for a lock.
+            var drop = $"DROP INDEX CONCURRENTLY IF EXISTS {Quote(i.Name)}";
+            statements.Add(drop);
+            beforeRetry[statements.Count] = drop;
             statements.Add($"CREATE INDEX CONCURRENTLY {Quote(i.Name)} ON {t} ({string.Join(", ", i.Columns.Select(c => Quote(c.Column)))})");
         }
         var undo = new List<string>();
@@ -133,12 +137,12 @@ internal sealed partial class PostgresDialect
         if (diff.ForeignKeysAdded.Count > 0)
         {
             return new ChangePlan(ChangeMethod.InPlace, "PostgreSQL adds the foreign key NOT VALID (a brief lock) and validates the existing rows without blocking writes"
-                + (diff.HasColumnChanges || diff.HasIndexChanges ? ", with the other changes made in its catalog or CONCURRENTLY" : ""), statements) { Undo = undo };
+                + (diff.HasColumnChanges || diff.HasIndexChanges ? ", with the other changes made in its catalog or CONCURRENTLY" : ""), statements) { Undo = undo, BeforeRetry = beforeRetry };
         }
         return diff.HasIndexChanges
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "PostgreSQL changes these columns in its catalog and builds or drops indexes CONCURRENTLY, without blocking writes"
-                : "PostgreSQL builds or drops indexes CONCURRENTLY, without blocking writes", statements)
+                : "PostgreSQL builds or drops indexes CONCURRENTLY, without blocking writes", statements) { BeforeRetry = beforeRetry }
             : new ChangePlan(ChangeMethod.Instant, "PostgreSQL makes these column changes in its catalog, without touching rows", statements);
     }
 }

@@ -172,9 +172,17 @@ internal static class InstantChanger
                 for (var s = 0; s < plan.Statements.Count; s++)
                 {
                     var sql = plan.Statements[s];
+                    var attempts = 0;
                     try
                     {
-                        await pipeline.ExecuteAsync(async ct => await connection.ExecuteAsync(sql, null, state.Transaction, ct), session.CancellationToken);
+                        await pipeline.ExecuteAsync(
+                            async ct =>
+                            {
+                                if (attempts++ > 0 && plan.BeforeRetry.TryGetValue(s, out var cleanup))
+                                    await connection.ExecuteAsync(cleanup, null, state.Transaction, ct);
+                                await connection.ExecuteAsync(sql, null, state.Transaction, ct);
+                            },
+                            session.CancellationToken);
                     }
                     catch (Exception e) when (database.IsLockTimeout(e))
                     {

@@ -26,6 +26,13 @@ internal sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyL
     /// </summary>
     public IReadOnlyList<string> Undo { get; init; } = [];
 
+    /// <summary>
+    /// Statements to run before a statement of the plan (by its index) is tried again after a lock
+    /// wait gave up: PostgreSQL's <c>CREATE INDEX CONCURRENTLY</c> that gives up leaves an invalid
+    /// index of that name behind, which must be dropped before the next attempt.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> BeforeRetry { get; init; } = new Dictionary<int, string>();
+
     public static ChangePlan Copy(string reason) => new(ChangeMethod.Copy, reason, []);
 
     public override string ToString() => $"{Name(Method)}: {Reason}";

@@ -144,10 +144,40 @@ public class InstantChangeTests
         Assert.Equal(100, await target.CountAsync("items", "note IS NULL"));
         Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
     }
+
+    [Fact]
+    public async Task An_index_build_that_gives_up_on_its_lock_is_retried_from_a_clean_slate_and_ends_valid()
+    {
+        // CREATE INDEX CONCURRENTLY that gives up waiting leaves an invalid index of its name behind:
+        // the next attempt drops it first (it failed with 'already exists' before).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 100);
+        target.CSharp("20261201000000_MigrateItems", Script("items.AddIndex(DbIndex.Create(\"k\").Named(\"ix_items_k\"));"));
+        var application = await target.Database().OpenConnectionAsync(default);
+        await using (application)
+        {
+            var tx = await application.BeginTransactionAsync();
+            await Swap.Data.DbCommands.ScalarAsync(application, "SELECT count(*) FROM items", null, tx, default);
+            var ends = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await tx.RollbackAsync();
+            });
+
+            var run = await SwapCli.RunAsync(target, "up", "--cut-over-lock-wait", "200ms", "--cut-over-retries", "10");
+            await ends;
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("waited too long for its lock; retry 1", run.Err, StringComparison.Ordinal);
+        }
+        Assert.Equal(true, await target.ScalarAsync("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_items_k'::regclass"));
+        Assert.Equal(["MigrateItems"], await target.HistoryIdsAsync());
+    }
 }
 
 /// <summary>
 /// The server refuses an instant change after another table of the same script has already been
+
 /// changed instantly (MySQL/MariaDB commit each ALTER on its own): MariaDB adds no column
 /// instantly to a ROW_FORMAT=COMPRESSED table.
 /// </summary>
