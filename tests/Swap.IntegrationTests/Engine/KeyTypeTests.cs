@@ -352,10 +352,9 @@ public class KeyTypeTests
             }
             """, "20260101000000_MigrateNames.cs");
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // How the lookup is written is MySqlKeyLookupTests' (a unit test); here, that it still finds every row.
         await EngineKit.Migrator(target).UpAsync();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"the swap of 30,000 rows took {clock.Elapsed}");
         Assert.Equal("utf8mb4_unicode_ci", await target.ScalarAsync("SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'names' AND COLUMN_NAME = 'k'"));
         Assert.Equal("30000 450015000 5000", await target.ScalarAsync("SELECT CONCAT(COUNT(*), ' ', SUM(n), ' ', SUM(HEX(k) LIKE 'C3A4%')) FROM names"));
         Assert.Equal("ä000001", await target.ScalarAsync("SELECT k FROM names WHERE n = 1"));
