@@ -17,22 +17,15 @@ public class DefinitionChangeTests
         await using var target = await TestTarget.CreateAsync(engine);
         await EngineKit.CreateItemsAsync(target, 2000);
         EngineKit.WriteSwapScript(target);
-        var changed = false;
+        var changed = new Once(target, p => p.Phase == SwapPhase.CuttingOver, "ALTER TABLE items ADD COLUMN z INT DEFAULT 5", "UPDATE items SET z = 7 WHERE id = 3");
 
         var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
         {
             o.Swap.OneTransactionBelowRows = 0;
-            o.OnProgress = p =>
-            {
-                if (p.Phase != SwapPhase.CuttingOver || changed)
-                    return;
-                changed = true;
-                target.ExecuteAsync("ALTER TABLE items ADD COLUMN z INT DEFAULT 5").GetAwaiter().GetResult();
-                target.ExecuteAsync("UPDATE items SET z = 7 WHERE id = 3").GetAwaiter().GetResult();
-            };
+            o.OnProgress = changed.Report;
         }).UpAsync());
 
-        Assert.True(changed);
+        Assert.True(changed.Fired);
         Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
         Assert.Contains("its definition changed while it was being swapped", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was swapped", failure.Message, StringComparison.Ordinal);
@@ -72,25 +65,22 @@ public class DefinitionChangeTests
         await using var target = await TestTarget.CreateAsync(engine);
         await EngineKit.CreateItemsAsync(target, 2000);
         EngineKit.WriteSwapScript(target);
-        var dropped = false;
+        // In the copy, once row 3 is copied: a delete then reaches the copy only through capture.
+        // PostgreSQL's row trigger is _ins (insert, update and delete; _del is TRUNCATE's).
+        var dropped = new Once(
+            target,
+            p => p.Phase == phase && !(phase == SwapPhase.Copying && p.RowsCopied == 0),
+            engine == DatabaseEngine.PostgreSql ? "DROP TRIGGER _items_swap_ins ON items" : "DROP TRIGGER _items_swap_del",
+            "DELETE FROM items WHERE id = 3");
 
         var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
         {
             o.Swap.OneTransactionBelowRows = 0;
             o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
-            o.OnProgress = p =>
-            {
-                // In the copy, once row 3 is copied: a delete then reaches the copy only through capture.
-                if (p.Phase != phase || dropped || (phase == SwapPhase.Copying && p.RowsCopied == 0))
-                    return;
-                dropped = true;
-                // PostgreSQL's row trigger is _ins (insert, update and delete; _del is TRUNCATE's).
-                target.ExecuteAsync(engine == DatabaseEngine.PostgreSql ? "DROP TRIGGER _items_swap_ins ON items" : "DROP TRIGGER _items_swap_del").GetAwaiter().GetResult();
-                target.ExecuteAsync("DELETE FROM items WHERE id = 3").GetAwaiter().GetResult();
-            };
+            o.OnProgress = dropped.Report;
         }).UpAsync());
 
-        Assert.True(dropped);
+        Assert.True(dropped.Fired);
         Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
         Assert.Contains("Swap's capture on it was removed outside Swap while it was being swapped", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was swapped", failure.Message, StringComparison.Ordinal);
@@ -116,23 +106,17 @@ public class DefinitionChangeTests
         await using var target = await TestTarget.CreateAsync(engine);
         await EngineKit.CreateItemsAsync(target, 2000);
         EngineKit.WriteSwapScript(target);
-        var dropped = false;
+        var dropped = new Once(target, p => p.Phase == SwapPhase.Copying && p.RowsCopied > 0, "DROP TABLE _items_swap_log");
 
         var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
         {
             o.Swap.OneTransactionBelowRows = 0;
             o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
-            o.OnProgress = p =>
-            {
-                if (p.Phase != SwapPhase.Copying || dropped || p.RowsCopied == 0)
-                    return;
-                dropped = true;
-                target.ExecuteAsync("DROP TABLE _items_swap_log").GetAwaiter().GetResult();
-            };
+            o.OnProgress = dropped.Report;
         }).UpAsync());
 
         // Before: the server's bare "relation/table does not exist".
-        Assert.True(dropped);
+        Assert.True(dropped.Fired);
         Assert.Equal(SwapErrorKind.Failure, failure.Kind);
         Assert.Contains("Swap's capture on 'items' was removed outside Swap while it was being swapped", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Run 'swap up' again: it empties the copy and copies the table again", failure.Message, StringComparison.Ordinal);
@@ -152,23 +136,20 @@ public class DefinitionChangeTests
         await using var target = await TestTarget.CreateAsync(engine);
         await EngineKit.CreateItemsAsync(target, 2000);
         EngineKit.WriteSwapScript(target);
-        var wrote = false;
+        var wrote = new Once(
+            target,
+            p => p.Phase == SwapPhase.CuttingOver,
+            "INSERT INTO items (id, k, v, n) VALUES (5001, 1, 'new', 0)",
+            "DELETE FROM items WHERE id = 4",
+            engine == DatabaseEngine.MySql ? "ANALYZE TABLE items" : "ANALYZE items");
 
         var result = await EngineKit.Migrator(target, o =>
         {
             o.Swap.OneTransactionBelowRows = 0;
-            o.OnProgress = p =>
-            {
-                if (p.Phase != SwapPhase.CuttingOver || wrote)
-                    return;
-                wrote = true;
-                target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (5001, 1, 'new', 0)").GetAwaiter().GetResult();
-                target.ExecuteAsync("DELETE FROM items WHERE id = 4").GetAwaiter().GetResult();
-                target.ExecuteAsync(engine == DatabaseEngine.MySql ? "ANALYZE TABLE items" : "ANALYZE items").GetAwaiter().GetResult();
-            };
+            o.OnProgress = wrote.Report;
         }).UpAsync();
 
-        Assert.True(wrote);
+        Assert.True(wrote.Fired);
         Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
         Assert.Equal("odd", await target.ScalarAsync("SELECT flag FROM items WHERE id = 5001"));
         Assert.Equal(2000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items")));
@@ -181,18 +162,12 @@ public class DefinitionChangeTests
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
         await EngineKit.CreateItemsAsync(target, 2000);
         EngineKit.WriteSwapScript(target, EngineKit.SwapScript.Replace("items.GetColumn(\"v\").SetDefault(\"none\");", "items.GetColumn(\"v\").NotNull();", StringComparison.Ordinal));
-        var wrote = false;
+        // A NULL the preflight could not see: the row is copied after it, and the copy refuses it.
+        var wrote = new Once(target, p => p.Phase == SwapPhase.Copying, "UPDATE items SET v = NULL WHERE id = 1999");
 
-        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.OnProgress = p =>
-        {
-            if (p.Phase != SwapPhase.Copying || wrote)
-                return;
-            wrote = true;
-            // A NULL the preflight could not see: the row is copied after it, and the copy refuses it.
-            target.ExecuteAsync("UPDATE items SET v = NULL WHERE id = 1999").GetAwaiter().GetResult();
-        }).UpAsync());
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.OnProgress = wrote.Report).UpAsync());
 
-        Assert.True(wrote);
+        Assert.True(wrote.Fired);
         Assert.Equal(SwapErrorKind.Failure, failure.Kind);
         Assert.Equal("23502", failure.SqlState);
         Assert.Contains("capture stays on items and logs every write until 'swap up' finishes the swap", failure.Message, StringComparison.Ordinal);
@@ -238,5 +213,20 @@ public class DefinitionChangeTests
         Assert.Equal(4L, Convert.ToInt64(await target.ScalarAsync("SELECT m FROM parent WHERE id = 2")));
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO child (id, parent_id, n, m) VALUES (12, 99, 0, 0)"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> as the application would, once, at the first progress report <paramref name="at"/> accepts.</summary>
+    private sealed class Once(TestTarget target, Func<SwapProgress, bool> at, params string[] sql)
+    {
+        public bool Fired { get; private set; }
+
+        public void Report(SwapProgress progress)
+        {
+            if (Fired || !at(progress))
+                return;
+            Fired = true;
+            foreach (var statement in sql)
+                target.ExecuteAsync(statement).GetAwaiter().GetResult();
+        }
     }
 }
