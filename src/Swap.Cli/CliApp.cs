@@ -87,6 +87,8 @@ internal static class CliApp
             }
             return Fail(SwapErrorKind.Usage, [.. shown.Select(e => "error: " + e.Message), "Run 'swap --help' for usage."]);
         }
+        if (parse.Action is not CliHelp && parse.GetValue(globals.Quiet) && parse.GetValue(globals.Verbose))
+            return Fail(SwapErrorKind.Usage, "error: --quiet and --verbose ask for opposite amounts of output; give one of them.");
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false }, cancellationToken);

@@ -108,7 +108,7 @@ internal sealed class CliSettings
         }
         catch (JsonException e)
         {
-            throw new SwapException(SwapErrorKind.Usage, $"{file} is not valid JSON: {e.Message}");
+            throw new SwapException(SwapErrorKind.Usage, $"{file} is not valid JSON: {JsonError(e)}");
         }
         using (document)
         {
@@ -135,6 +135,21 @@ internal sealed class CliSettings
                 throw new SwapException(SwapErrorKind.Usage, WrongType(file, document.RootElement, e));
             }
         }
+    }
+
+    /// <summary>
+    /// The parser's message with its place counted as editors count it: System.Text.Json's
+    /// "LineNumber: 2 | BytePositionInLine: 4." is zero-based, so it named the line above the mistake.
+    /// </summary>
+    internal static string JsonError(JsonException e)
+    {
+        var message = e.Message;
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (at >= 0)
+            message = message[..at].TrimEnd();
+        return e.LineNumber is { } line
+            ? $"{message.TrimEnd('.')} (line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1})."
+            : message;
     }
 
     /// <summary>What a key of the wrong type should hold, in the file's own terms rather than .NET's type names.</summary>

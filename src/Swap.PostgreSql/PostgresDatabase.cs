@@ -27,7 +27,7 @@ public sealed partial class PostgresDatabase : SwapDatabase
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         this.dataSource = dataSource;
-        Schema = Identifiers.Validate(schema, "schema", PostgresDialect.Instance.MaxIdentifierLength);
+        Schema = Identifiers.Validate(schema, "schema", PostgresDialect.Instance);
         var b = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         Database = b.Database ?? "postgres";
         UserName = b.Username;

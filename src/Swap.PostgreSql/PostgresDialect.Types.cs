@@ -32,6 +32,30 @@ internal sealed partial class PostgresDialect
     }
 
     /// <summary>
+    /// The name PostgreSQL gives a constraint it names itself (its <c>makeObjectName</c>):
+    /// <c>name1_name2_label</c>, or <c>name1_label</c>; when that is over 63 bytes, the longer of the
+    /// two names is cut a character at a time until it fits, never splitting a character. Cutting the
+    /// whole name at 63 instead (as Swap did) named a long table's key or check otherwise than the
+    /// server, so its check was not found and its key was renamed to a name nothing else used.
+    /// </summary>
+    internal static string DefaultName(string name1, string? name2, string label)
+    {
+        static int Bytes(string s) => System.Text.Encoding.UTF8.GetByteCount(s);
+        var overhead = (name2 is null ? 0 : 1) + Bytes(label) + 1;
+        var available = 63 - overhead;
+        int chars1 = Bytes(name1), chars2 = name2 is null ? 0 : Bytes(name2);
+        while (chars1 + chars2 > available)
+        {
+            if (chars1 > chars2)
+                chars1--;
+            else
+                chars2--;
+        }
+        var first = Swap.Dialects.Identifiers.Prefix(name1, chars1);
+        return name2 is null ? $"{first}_{label}" : $"{first}_{Swap.Dialects.Identifiers.Prefix(name2, chars2)}_{label}";
+    }
+
+    /// <summary>
     /// The CHECK that keeps <paramref name="column"/> to a list of values, named as PostgreSQL names a
     /// column's CHECK (<c>table_column_check</c>): an enum's (<see cref="TypeCheck"/>), as the catalog
     /// prints it (<c>CHECK ((status = ANY (ARRAY['a'::text, ...])))</c>, or <c>= 'a'</c> for one
@@ -40,9 +64,7 @@ internal sealed partial class PostgresDialect
     /// </summary>
     internal static string? ValueListCheck(Swap.Engine.Schema.TableSchema table, string column)
     {
-        var name = table.Name + "_" + column + "_check";
-        if (name.Length > 63)
-            name = name[..63];
+        var name = DefaultName(table.Name, column, "check");
         if (table.Checks.FirstOrDefault(c => c.Name == name) is not { } check)
             return null;
         var definition = check.Definition ?? check.Expression;

@@ -12,6 +12,8 @@ internal sealed partial class PostgresDialect : SqlDialect
 
     public override int MaxIdentifierLength => 63;
 
+    public override bool IdentifierLengthInBytes => true;
+
     public override SqlSyntax Syntax { get; } = new(
         BackslashEscapes: false,
         HashComments: false,

@@ -106,12 +106,12 @@ internal sealed partial class PostgresTableEngine
                 }
                 if (D.TypeCheck(created, c.Type) is { } check)
                 {
-                    var checkName = Truncate(names.Table + "_" + c.Name + "_check");
+                    var checkName = PostgresDialect.DefaultName(names.Table, c.Name, "check");
                     checks.Add($"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(checkName)} {check}");
                     if (c.TypeChanged)
                     {
                         replacedChecks.Add(checkName);
-                        replacedChecks.Add(Truncate(names.Table + "_" + c.Original!.Name + "_check"));
+                        replacedChecks.Add(PostgresDialect.DefaultName(names.Table, c.Original!.Name, "check"));
                     }
                 }
                 else if (c.TypeChanged && PostgresDialect.ValueListCheck(original, c.Original!.Name) is { } typeCheck)
@@ -306,7 +306,7 @@ internal sealed partial class PostgresTableEngine
         return $"{create} ({cols})";
     }
 
-    internal static string PrimaryKeyName(TableSchema original) => original.PrimaryKeyName ?? Truncate(original.Name + "_pkey");
+    internal static string PrimaryKeyName(TableSchema original) => original.PrimaryKeyName ?? PostgresDialect.DefaultName(original.Name, null, "pkey");
 
     /// <summary>The copy's name for an index while the copy is built.</summary>
     internal static string TempIndexName(string name) => SwapNames.For(name, 63).Copy;
@@ -331,7 +331,8 @@ internal sealed partial class PostgresTableEngine
         (options ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(o => o.StartsWith("autovacuum_enabled=", StringComparison.OrdinalIgnoreCase));
 
-    private static string Truncate(string name) => name.Length <= 63 ? name : name[..63];
+    /// <summary>The start of <paramref name="name"/> PostgreSQL keeps: 63 bytes, never splitting a character.</summary>
+    private static string Truncate(string name) => Swap.Dialects.Identifiers.Prefix(name, 63);
 
     /// <summary>An exclusion constraint's index: a constraint's, but not unique.</summary>
     internal static bool IsExclusion(IndexSchema index) => index.IsConstraint && !index.Unique;

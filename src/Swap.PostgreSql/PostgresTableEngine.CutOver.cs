@@ -123,7 +123,7 @@ internal sealed partial class PostgresTableEngine
         {
             // The former original still has its key and unique constraints, under their old-table names.
             if (spec.Copy.PrimaryKeyName is { } key)
-                sql.Add($"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(key)} TO {D.Quote(now.PrimaryKey.Count > 0 ? PrimaryKeyName(now) : Truncate(spec.Original.Name + "_pkey"))}");
+                sql.Add($"ALTER TABLE {orig} RENAME CONSTRAINT {D.Quote(key)} TO {D.Quote(now.PrimaryKey.Count > 0 ? PrimaryKeyName(now) : PostgresDialect.DefaultName(spec.Original.Name, null, "pkey"))}");
             foreach (var index in spec.TargetIndexes.Where(i => spec.Copy.Indexes.Any(c => c.Name == OldIndexName(i.Name))))
             {
                 sql.Add(index.IsConstraint

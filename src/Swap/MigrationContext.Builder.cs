@@ -58,7 +58,7 @@ public sealed partial class MigrationContext
         ValidateTableName(table);
         var dialect = session.Database.Dialect;
         var name = index.Name ?? index.DefaultName(table);
-        Identifiers.Validate(name, "index", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "index", dialect);
         if (await NeedsOnlineChangeAsync(table))
         {
             var model = await UseTableForAlterAsync(table);
@@ -74,7 +74,7 @@ public sealed partial class MigrationContext
     public Task DropIndexAsync(string table, string index)
     {
         ValidateTableName(table);
-        Identifiers.Validate(index, "index", session.Database.Dialect.MaxIdentifierLength);
+        Identifiers.Validate(index, "index", session.Database.Dialect);
         var sql = session.Database.Dialect.DropIndexSql(table, index);
         return ExecuteStatementAsync(sql, null, sql);
     }
@@ -91,8 +91,8 @@ public sealed partial class MigrationContext
         ValidateTableName(table);
         var dialect = session.Database.Dialect;
         var name = foreignKey.Name ?? foreignKey.DefaultName(table);
-        Identifiers.Validate(name, "foreign key", dialect.MaxIdentifierLength);
-        Identifiers.Validate(foreignKey.ReferencedTable, "table", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "foreign key", dialect);
+        Identifiers.Validate(foreignKey.ReferencedTable, "table", dialect);
         var inPlace = dialect.AddForeignKeySql(table, foreignKey, name);
         if (inPlace is null || (session.Database.Engine != DatabaseEngine.PostgreSql && await NeedsOnlineChangeAsync(table)))
         {
@@ -122,7 +122,7 @@ public sealed partial class MigrationContext
 
     private void ValidateTableName(string name)
     {
-        Identifiers.Validate(name, "table", session.Database.Dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "table", session.Database.Dialect);
         if (SwapNames.IsSwapName(name))
             throw new SwapException(SwapErrorKind.Refused, $"'{name}' is one of Swap's own work tables; pick another name.");
     }

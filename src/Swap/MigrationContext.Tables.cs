@@ -40,7 +40,7 @@ public sealed partial class MigrationContext
     public async Task<DbTable> LoadTableAsync(string name)
     {
         var dialect = session.Database.Dialect;
-        Identifiers.Validate(name, "table", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "table", dialect);
         var schema = await session.Database.TableEngine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
             ?? throw MissingTable(name);
         return new DbTable(schema, SwapNames.For(schema.Name, dialect.MaxIdentifierLength).Copy, dialect, readOnly: true);
@@ -129,7 +129,7 @@ public sealed partial class MigrationContext
         var database = session.Database;
         var dialect = database.Dialect;
         var engine = database.TableEngine;
-        Identifiers.Validate(name, "table", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "table", dialect);
         if (SwapNames.IsSwapName(name))
             throw new SwapException(SwapErrorKind.Refused, $"'{name}' is one of Swap's own work tables; use the original table's name.");
         if (session.Tables.TryGetValue(name, out var existing))

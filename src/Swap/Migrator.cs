@@ -37,7 +37,7 @@ public sealed partial class Migrator
         logger = (options.LoggerFactory ?? database.LoggerFactory).CreateLogger("Swap.Migrator");
         history = new HistoryStore(database, options.Tables);
         foreach (var table in options.Tables.All)
-            Identifiers.Validate(table, "history table", database.Dialect.MaxIdentifierLength);
+            Identifiers.Validate(table, "history table", database.Dialect);
         CheckReplicas(database, options.Swap.Throttle.Replicas);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -95,10 +96,21 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
         if (!settings.ReadOnly)
             MapActions(app, target, runs, logger);
         // An unknown route under /api (every action with --read-only) answers in the API's error shape, not with an empty 404.
-        app.MapFallback("/api/{**rest}", (HttpContext context) => Error(context, StatusCodes.Status404NotFound, "not-found",
-            $"No such route: {context.Request.Method} {context.Request.Path}." + (settings.ReadOnly && context.Request.Path.StartsWithSegments("/api/actions", StringComparison.Ordinal)
-                ? " The console runs with --read-only: it takes no action."
-                : " GET /api/session lists the actions this console takes; the routes are in docs/web-console.md.")));
+        // A route asked with the wrong method (GET of an action, POST of a read) is 405 with the methods it takes.
+        app.MapFallback("/api/{**rest}", (HttpContext context) =>
+        {
+            var methods = MethodsOf(app, context.Request.Path);
+            if (methods.Count > 0)
+            {
+                context.Response.Headers.Allow = string.Join(", ", methods);
+                return Error(context, StatusCodes.Status405MethodNotAllowed, "method-not-allowed",
+                    $"{context.Request.Path} takes {string.Join(" or ", methods)}, not {context.Request.Method}.");
+            }
+            return Error(context, StatusCodes.Status404NotFound, "not-found",
+                $"No such route: {context.Request.Method} {context.Request.Path}." + (settings.ReadOnly && context.Request.Path.StartsWithSegments("/api/actions", StringComparison.Ordinal)
+                    ? " The console runs with --read-only: it takes no action."
+                    : " GET /api/session lists the actions this console takes; the routes are in docs/web-console.md."));
+        });
 
         try
         {
@@ -120,6 +132,13 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
         WebLog.Listening(logger, target.DisplayName, server.Url.ToString(), settings.ReadOnly ? "read-only" : "actions need the token");
         return server;
     }
+
+    /// <summary>The methods the console's routes take at <paramref name="path"/> (every route is a literal path); none when no route has it.</summary>
+    private static List<string> MethodsOf(WebApplication app, PathString path) =>
+        [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => string.Equals("/" + e.RoutePattern.RawText?.TrimStart('/'), path.Value, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private static string Show(IPAddress address, int port) =>
         (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString()) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);

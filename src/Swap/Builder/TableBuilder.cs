@@ -56,7 +56,7 @@ public sealed class TableBuilder
         ArgumentNullException.ThrowIfNull(column);
         if (column.OriginalName is not null)
             throw Refuse($"'{column.Name}' is a column of an existing table; make a new one with the DbColumn factories (DbColumn.Int(\"{column.Name}\")...).");
-        Identifiers.Validate(column.Name, "column", dialect.MaxIdentifierLength);
+        Identifiers.Validate(column.Name, "column", dialect);
         if (Find(column.Name) is not null)
             throw Refuse($"Table '{Name}' already has a column '{column.Name}'.");
         if (column.IsIdentity && IdentityColumn is { } other)
@@ -87,7 +87,7 @@ public sealed class TableBuilder
     {
         ArgumentNullException.ThrowIfNull(index);
         var name = index.Name ?? index.DefaultName(Name);
-        Identifiers.Validate(name, "index", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "index", dialect);
         if (indexes.Any(i => Same(i.Name, name)))
             throw Refuse($"Table '{Name}' already has an index '{name}'. Name the new one with .Named(\"...\").");
         var cols = index.Columns.Select(c => (Column(c.Column, $"index {name}").Name, c.Prefix)).ToList();
@@ -100,13 +100,13 @@ public sealed class TableBuilder
     {
         ArgumentNullException.ThrowIfNull(foreignKey);
         var name = foreignKey.Name ?? foreignKey.DefaultName(Name);
-        Identifiers.Validate(name, "foreign key", dialect.MaxIdentifierLength);
-        Identifiers.Validate(foreignKey.ReferencedTable, "table", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "foreign key", dialect);
+        Identifiers.Validate(foreignKey.ReferencedTable, "table", dialect);
         if (foreignKeys.Any(f => Same(f.Name, name)))
             throw Refuse($"Table '{Name}' already has a foreign key '{name}'.");
         var cols = foreignKey.Columns.Select(c => Column(c, $"foreign key {name}").Name).ToList();
         foreach (var c in foreignKey.ReferencedColumns)
-            Identifiers.Validate(c, "column", dialect.MaxIdentifierLength);
+            Identifiers.Validate(c, "column", dialect);
         foreignKeys.Add(new BuiltForeignKey(name, cols, foreignKey.ReferencedTable, foreignKey.ReferencedColumns.ToList(), foreignKey.DeleteAction, foreignKey.UpdateAction));
         return this;
     }
@@ -114,7 +114,7 @@ public sealed class TableBuilder
     /// <summary>Adds a named CHECK constraint; write the expression in SQL every target engine understands.</summary>
     public TableBuilder Check(string name, string expression)
     {
-        Identifiers.Validate(name, "check", dialect.MaxIdentifierLength);
+        Identifiers.Validate(name, "check", dialect);
         ArgumentException.ThrowIfNullOrWhiteSpace(expression);
         if (expression.Contains(';', StringComparison.Ordinal) || expression.Contains("--", StringComparison.Ordinal) || expression.Contains("/*", StringComparison.Ordinal))
             throw Refuse($"The check '{name}' contains ';' or a comment; give one boolean expression.");

@@ -90,7 +90,7 @@ public sealed class DatabaseUrl
             "sqlite" => ParseSqlite(text, rest),
             "mysql" or "mariadb" => ParseServer(text, DatabaseEngine.MySql, rest),
             "postgres" or "postgresql" or "pg" => ParseServer(text, DatabaseEngine.PostgreSql, rest),
-            _ => throw Invalid(text, $"the scheme '{scheme}' is not one of sqlite, mysql, mariadb, postgres"),
+            _ => throw Invalid(text, $"the scheme '{scheme}' is not one of sqlite, mysql, mariadb, postgres, postgresql, pg"),
         };
     }
 

@@ -9,21 +9,31 @@ namespace Swap.Dialects;
 internal static class Identifiers
 {
     /// <summary>Throws a <see cref="SwapException"/> (<see cref="SwapErrorKind.Refused"/>) that says what is wrong and what to do.</summary>
-    public static string Validate(string? name, string what, int maxLength)
+    public static string Validate(string? name, string what, int maxLength) => Validate(name, what, maxLength, bytes: false);
+
+    /// <summary>Validates against the dialect's limit, in bytes where the engine counts bytes (PostgreSQL).</summary>
+    public static string Validate(string? name, string what, SqlDialect dialect) =>
+        Validate(name, what, dialect.MaxIdentifierLength, dialect.IdentifierLengthInBytes);
+
+    /// <summary>Validates against a limit of <paramref name="maxLength"/> characters, or UTF-8 bytes when <paramref name="bytes"/>.</summary>
+    public static string Validate(string? name, string what, int maxLength, bool bytes)
     {
         if (string.IsNullOrEmpty(name))
             throw Refuse($"The {what} name is empty.", "Give a non-empty name.");
-        var problem = Problem(name, maxLength);
+        var problem = Problem(name, maxLength, bytes);
         if (problem is not null)
             throw Refuse($"The {what} name {Show(name)} {problem}.", $"Rename the {what}, or pick another name; Swap accepts letters (any script), digits, '_', '$', '-', spaces inside the name and reserved words.");
         return name;
     }
 
     /// <summary>Null when the name is acceptable, else what is wrong with it.</summary>
-    public static string? Problem(string name, int maxLength)
+    public static string? Problem(string name, int maxLength, bool bytes = false)
     {
         if (name.Length > maxLength)
             return $"is {name.Length} characters long; the engine keeps at most {maxLength}";
+        // PostgreSQL counts bytes and cuts a longer name without a word: the object would get another name than the script's.
+        if (bytes && System.Text.Encoding.UTF8.GetByteCount(name) is var n && n > maxLength)
+            return $"is {n} bytes long in UTF-8 ({name.Length} characters); the engine keeps at most {maxLength} bytes and would cut it";
         foreach (var c in name)
         {
             switch (c)

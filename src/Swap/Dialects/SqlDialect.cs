@@ -12,6 +12,9 @@ internal abstract partial class SqlDialect
     /// <summary>The longest identifier the engine keeps without truncating.</summary>
     public abstract int MaxIdentifierLength { get; }
 
+    /// <summary>True when <see cref="MaxIdentifierLength"/> counts UTF-8 bytes (PostgreSQL's NAMEDATALEN), false when characters (MySQL).</summary>
+    public virtual bool IdentifierLengthInBytes => false;
+
     /// <summary>How the statement splitter reads this dialect's scripts.</summary>
     public abstract SqlSyntax Syntax { get; }
 

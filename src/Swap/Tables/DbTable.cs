@@ -280,7 +280,7 @@ public sealed partial class DbTable
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
-    private void ValidateName(string name, string what) => Identifiers.Validate(name, what, Dialect.MaxIdentifierLength);
+    private void ValidateName(string name, string what) => Identifiers.Validate(name, what, Dialect);
 
     private void Writable()
     {

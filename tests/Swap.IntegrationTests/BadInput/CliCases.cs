@@ -69,7 +69,7 @@ public class CliCases
     public static TheoryData<string, string> BadUrls => new()
     {
         { "items.db", "error: The database URL 'items.db' is not valid: it has no scheme." },
-        { "oracle://scott:tiger@db.example:1521/orcl", "error: The database URL 'oracle://scott:***@db.example:1521/orcl' is not valid: the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres." },
+        { "oracle://scott:tiger@db.example:1521/orcl", "error: The database URL 'oracle://scott:***@db.example:1521/orcl' is not valid: the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres, postgresql, pg." },
         { "postgres://swap:pw@127.0.0.1:99999/swap_test", "error: The database URL 'postgres://swap:***@127.0.0.1:99999/swap_test' is not valid: the port '99999' is not a number from 1 to 65535." },
         { "mysql://swap:pw@127.0.0.1:3306", "error: The database URL 'mysql://swap:***@127.0.0.1:3306' is not valid: it names no database (…/dbname)." },
         { "postgres://swap:pw@127.0.0.1:55432/swap_test?shema=billing", "error: The database URL 'postgres://swap:***@127.0.0.1:55432/swap_test?shema=billing' is not valid: it has the option(s) 'shema', which Swap does not know" },

@@ -100,7 +100,7 @@ public class ConfigTests
 
             var badUrl = await SwapCli.RunRawAsync(empty, ["--db", "oracle://u:topsecret@h/db", "status"]);
             Assert.Equal(2, badUrl.ExitCode);
-            Assert.Contains("the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres", badUrl.Err, StringComparison.Ordinal);
+            Assert.Contains("the scheme 'oracle' is not one of sqlite, mysql, mariadb, postgres, postgresql, pg.", badUrl.Err, StringComparison.Ordinal);
             Assert.DoesNotContain("topsecret", badUrl.All, StringComparison.Ordinal);
 
             var badOption = await SwapCli.RunRawAsync(empty, ["--db", "postgres://u:topsecret@h/db?sslmode=sometimes", "status"]);
@@ -121,10 +121,23 @@ public class ConfigTests
             Assert.Contains("--lock-timeout 'a while' is not a duration", badTimeout.Err, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(empty, "x.db")));
 
-            File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": ");
+            // The place of a JSON mistake is counted as editors count it (the parser counts from 0).
+            File.WriteAllText(Path.Combine(empty, "swap.json"), "{\n  \"db\": \"sqlite:x.db\"\n  \"lockTimeout\": \"5s\"\n}\n");
             var badJson = await SwapCli.RunRawAsync(empty, ["status"]);
             Assert.Equal(2, badJson.ExitCode);
-            Assert.Contains("swap.json is not valid JSON", badJson.Err, StringComparison.Ordinal);
+            Assert.Contains("swap.json is not valid JSON: ", badJson.Err, StringComparison.Ordinal);
+            Assert.EndsWith(" (line 3, column 3).\n", badJson.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("LineNumber", badJson.Err, StringComparison.Ordinal);
+            File.Delete(Path.Combine(empty, "swap.json"));
+
+            // Options that contradict each other are refused, not silently resolved one way.
+            var loudAndQuiet = await SwapCli.RunRawAsync(empty, ["--db", "sqlite:x.db", "status", "--quiet", "--verbose"]);
+            Assert.Equal(2, loudAndQuiet.ExitCode);
+            Assert.Equal("error: --quiet and --verbose ask for opposite amounts of output; give one of them.\n", loudAndQuiet.Err);
+            var chunkAboveMax = await SwapCli.RunRawAsync(empty, ["--db", "sqlite:x.db", "up", "-m", empty, "--chunk-size", "100", "--max-chunk-size", "10"]);
+            Assert.Equal(2, chunkAboveMax.ExitCode);
+            Assert.Equal("error: --chunk-size 100 is above --max-chunk-size 10: a chunk never grows past the largest size, so start at or below it.\n", chunkAboveMax.Err);
+            Assert.False(File.Exists(Path.Combine(empty, "x.db")));
 
             // A misspelt key would fall back to its default (a misspelt historyPrefix: a second history).
             File.WriteAllText(Path.Combine(empty, "swap.json"), "{ \"db\": \"sqlite:x.db\", \"histroyPrefix\": \"hx\" }");

@@ -186,6 +186,13 @@ public class ConsoleApiTests
         var unknown = await client.GetAsync(new Uri("api/histroy", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("not-found", (await ConsoleHost.JsonAsync(unknown)).GetProperty("error").GetProperty("kind").GetString());
+        // A read asked with the wrong method is 405 naming the method it takes, not "no such route".
+        var posted = await client.PostAsync(new Uri("api/overview", UriKind.Relative), ConsoleHost.Body(new { what = "all" }));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
+        Assert.Equal("GET", string.Join(",", posted.Content.Headers.Allow));
+        var wrongMethod = (await ConsoleHost.JsonAsync(posted)).GetProperty("error");
+        Assert.Equal("method-not-allowed", wrongMethod.GetProperty("kind").GetString());
+        Assert.Equal("/api/overview takes GET, not POST.", wrongMethod.GetProperty("message").GetString());
         Assert.Null(await SqliteHistoryAsync(target, "20250101000000_create_notes"));
         Assert.Equal(0L, await ControlRowsAsync(target));
     }
