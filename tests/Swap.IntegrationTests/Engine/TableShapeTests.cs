@@ -329,6 +329,38 @@ public class TableShapeTests
     }
 
     [Fact]
+    public async Task MySql_an_id_handed_out_and_deleted_during_the_swap_is_not_handed_out_again()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE orders (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20)) ENGINE=InnoDB");
+        // Explicit ids: an INSERT ... SELECT would reserve ids in blocks (innodb_autoinc_lock_mode=1) and move the counter past 401.
+        await target.ExecuteAsync("INSERT INTO orders (id, note) SELECT seq, CONCAT('n', seq) FROM seq_1_to_400");
+        EngineKit.WriteSwapScript(target, Script(("orders", "t.AddColumn(DbColumn.Int(\"extra\"));")), "20260101000000_MigrateShape.cs");
+        // Before the cut-over: 401 is inserted (the applier copies it), 402 inserted and deleted
+        // (the copy never sees it): the original's counter, 403, is ahead of the copy's.
+        var fired = false;
+        var result = await EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.OnProgress = p =>
+            {
+                if (fired || p.Phase != SwapPhase.CuttingOver)
+                    return;
+                fired = true;
+                target.ExecuteAsync("INSERT INTO orders (note) VALUES ('kept'), ('gone')").GetAwaiter().GetResult();
+                target.ExecuteAsync("DELETE FROM orders WHERE note = 'gone'").GetAwaiter().GetResult();
+            };
+        }).UpAsync();
+
+        Assert.True(fired);
+        Assert.Single(result.Applied);
+        Assert.Equal("401 401:kept", await target.ScalarAsync("SELECT CONCAT(COUNT(*), ' ', MAX(id), ':', MAX(CASE WHEN id > 400 THEN note END)) FROM orders"));
+        await target.ExecuteAsync("INSERT INTO orders (note) VALUES ('next')");
+        Assert.Equal(403L, Convert.ToInt64(await target.ScalarAsync("SELECT id FROM orders WHERE note = 'next'")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task MySql_system_versioned_table_is_refused_as_such_not_as_missing()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
