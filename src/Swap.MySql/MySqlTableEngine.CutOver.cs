@@ -48,6 +48,10 @@ internal sealed partial class MySqlTableEngine
         var children = await ChildForeignKeysAsync(connection, specs, originals, cancellationToken);
         var triggersAdded = false;
         await using var renamer = await database.OpenConnectionAsync(cancellationToken);
+        // Opened before the locks too: every round trip from here to the rename is the application's wait.
+        await using var probe = await database.OpenConnectionAsync(cancellationToken);
+        // Zero: a probe that finds a queued exclusive request fails at once instead of joining the queue (MariaDB; MySQL's minimum is 1 second).
+        await probe.ExecuteAsync("SET SESSION lock_wait_timeout = 0", cancellationToken);
         try
         {
             var renamerId = System.Convert.ToInt64(await renamer.ScalarAsync("SELECT CONNECTION_ID()", cancellationToken), CultureInfo.InvariantCulture);
@@ -55,13 +59,15 @@ internal sealed partial class MySqlTableEngine
             // long only behind someone else (a long transaction that read the table): as long as
             // any cut-over lock wait, during which the application's statements queue behind it.
             await renamer.ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
-            foreach (var table in originals)
+            // Every session first, then the locks: a two-table swap's first table does not wait on the second's connect.
+            foreach (var _ in originals)
             {
                 var locker = await database.OpenConnectionAsync(cancellationToken);
                 lockers.Add(locker);
                 await locker.ExecuteAsync($"SET SESSION lock_wait_timeout = {seconds.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
-                await locker.ExecuteAsync($"LOCK TABLES {D.Quote(table)} READ", cancellationToken);
             }
+            for (var i = 0; i < originals.Count; i++)
+                await lockers[i].ExecuteAsync($"LOCK TABLES {D.Quote(originals[i])} READ", cancellationToken);
 
             // Nobody can write the originals now: apply the rest of the change logs.
             await catchUp(connection, null, cancellationToken);
@@ -78,7 +84,7 @@ internal sealed partial class MySqlTableEngine
             Swap.Running.FaultPoints.Hit("cutover-rename");
             try
             {
-                await RenameAsync(connection, renamer, renamerId, repoint + Rename(specs), originals, lockers, seconds, cancellationToken);
+                await RenameAsync(connection, renamer, probe, renamerId, repoint + Rename(specs), originals, lockers, seconds, cancellationToken);
             }
             catch when (children.Count > 0)
             {
@@ -119,11 +125,8 @@ internal sealed partial class MySqlTableEngine
     /// the table about to become <c>_t_swap_old</c>: lost. When the RENAME cannot be handed every
     /// original in time, it is stopped before any lock goes, and nothing was renamed.
     /// </summary>
-    private async Task RenameAsync(DbConnection connection, DbConnection renamer, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
+    private async Task RenameAsync(DbConnection connection, DbConnection renamer, DbConnection probe, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
     {
-        await using var probe = await database.OpenConnectionAsync(cancellationToken);
-        // Zero: a probe that finds a queued exclusive request fails at once instead of joining the queue (MariaDB; MySQL's minimum is 1 second).
-        await probe.ExecuteAsync("SET SESSION lock_wait_timeout = 0", cancellationToken);
         var rename = renamer.ExecuteAsync(batch, cancellationToken);
         var locked = Enumerable.Range(0, lockers.Count).ToList();
         Exception? failure = null;
