@@ -42,14 +42,11 @@ internal sealed partial class PostgresTableEngine
                 tx,
                 cancellationToken);
             CheckPartitionsUnchanged(spec, now);
-            foreach (var sql in Renames(spec, now))
-                await connection.ExecuteAsync(sql, null, tx, cancellationToken);
+            // Each list in one round trip: the application's writes wait on the lock meanwhile.
+            await connection.ExecuteAllAsync(Renames(spec, now), tx, cancellationToken);
             await MovePartitionIndexNamesAsync(connection, tx, spec, cancellationToken);
             await MoveSequencesAsync(connection, tx, spec, now, cancellationToken);
-            foreach (var sql in Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("options")!, v.String("def")!))))
-                await connection.ExecuteAsync(sql, null, tx, cancellationToken);
-            foreach (var sql in Republish(spec, now))
-                await connection.ExecuteAsync(sql, null, tx, cancellationToken);
+            await connection.ExecuteAllAsync([.. Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("options")!, v.String("def")!))), .. Republish(spec, now)], tx, cancellationToken);
         }
         await recordSwapped(tx);
         await tx.CommitAsync(cancellationToken);

@@ -36,6 +36,24 @@ internal static class DbCommands
         return await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Runs statements without parameters in one round trip (a batch, in order, stopping at the first
+    /// that fails); for work done while other sessions wait on a lock, where every round trip counts.
+    /// </summary>
+    public static async Task ExecuteAllAsync(this DbConnection connection, IEnumerable<string> statements, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var sql in statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = sql;
+            batch.BatchCommands.Add(command);
+        }
+        if (batch.BatchCommands.Count > 0)
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public static Task<int> ExecuteAsync(this DbConnection connection, string sql, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(sql, null, null, cancellationToken);
 
