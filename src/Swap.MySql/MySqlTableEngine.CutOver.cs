@@ -244,7 +244,8 @@ internal sealed partial class MySqlTableEngine
     /// inserted and deleted before the applier saw it never got there, so the copy would hand out
     /// that id again. The original's counter is carried over (InnoDB never lowers a counter below
     /// the table's largest id + 1). MariaDB reads the counter live in information_schema; MySQL 8
-    /// caches it (information_schema_stats_expiry).
+    /// caches it, so Swap's sessions there set information_schema_stats_expiry to 0 (see
+    /// <see cref="MySqlDatabase"/>'s session set-up).
     /// </summary>
     private async Task CarryAutoIncrementAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
     {
