@@ -108,8 +108,34 @@ public sealed partial class MySqlDatabase : SwapDatabase
     protected override async Task InitializeConnectionAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES', 'NO_ENGINE_SUBSTITUTION')", cancellationToken);
+        if (CachesTableStatistics(connection.ServerVersion))
+        {
+            // MySQL 8 serves information_schema.TABLES' AUTO_INCREMENT and TABLE_ROWS from a cache
+            // kept up to a day (information_schema_stats_expiry); 0 reads them from InnoDB, as
+            // MariaDB always does. The cut-over carries the original's AUTO_INCREMENT to the copy.
+            try
+            {
+                await connection.ExecuteAsync("SET SESSION information_schema_stats_expiry = 0", cancellationToken);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
+            {
+                // A server that says it is MySQL 8 but has no such cache (a proxy or a lookalike).
+            }
+        }
         if (SessionInit is { } init)
             await connection.ExecuteAsync(init, cancellationToken);
+    }
+
+    /// <summary>
+    /// True for MySQL 8.0 and later (not MariaDB, whose version string says so): the servers with
+    /// <c>information_schema_stats_expiry</c>.
+    /// </summary>
+    internal static bool CachesTableStatistics(string? serverVersion)
+    {
+        if (string.IsNullOrEmpty(serverVersion) || serverVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
+            return false;
+        var digits = serverVersion.TakeWhile(char.IsAsciiDigit).ToArray();
+        return digits.Length > 0 && int.TryParse(new string(digits), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var major) && major >= 8;
     }
 
     /// <summary>

@@ -228,14 +228,29 @@ internal sealed partial class MySqlDialect
     [System.Text.RegularExpressions.GeneratedRegex(@"^varchar\((\d+)\)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex VarcharType();
 
-    /// <summary>ER_ALTER_OPERATION_NOT_SUPPORTED(_REASON): the server cannot honour the algorithm asked for.</summary>
+    /// <summary>
+    /// The server cannot honour the algorithm asked for: ER_ALTER_OPERATION_NOT_SUPPORTED(_REASON),
+    /// or MySQL's row-version limit for instant column changes (<see cref="UnsupportedInstantCodes"/>).
+    /// </summary>
     internal override bool IsUnsupportedInstant(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is MySqlException { ErrorCode: ServerErrors.AlterOperationNotSupported or ServerErrors.AlterOperationNotSupportedReason })
+            if (e is MySqlException m && UnsupportedInstantCodes.Contains(m.ErrorCode))
                 return true;
         }
         return false;
     }
+
+    /// <summary>
+    /// The errors of an ALTER whose ALGORITHM the server cannot honour, after which Swap copies:
+    /// 1845 and 1846 (both servers), and MySQL 8.0.29+'s 4092 once a table has used up its row
+    /// versions for instant column adds and drops (the 65th such change fails with it).
+    /// </summary>
+    internal static readonly MySqlErrorCode[] UnsupportedInstantCodes =
+    [
+        ServerErrors.AlterOperationNotSupported,
+        ServerErrors.AlterOperationNotSupportedReason,
+        ServerErrors.InnoDbMaxRowVersion,
+    ];
 }

@@ -43,7 +43,15 @@ internal sealed partial class MySqlDialect : SqlDialect
 
     protected override string OwnTableOptions => " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
-    public override string? ServerLoadQuery => "SELECT CAST(VARIABLE_VALUE AS SIGNED) - 1 FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_RUNNING'";
+    /// <summary>
+    /// <c>SHOW GLOBAL STATUS</c>: MySQL 8.0 removed <c>information_schema.GLOBAL_STATUS</c>, and
+    /// <c>performance_schema.global_status</c> is empty on a MariaDB without the performance schema
+    /// (its default); the SHOW statement answers on both.
+    /// </summary>
+    public override string? ServerLoadQuery => "SHOW GLOBAL STATUS LIKE 'Threads_running'";
+
+    /// <summary>Threads_running counts the session that asks.</summary>
+    public override bool ServerLoadCountsSelf => true;
 
     public override string ServerLoadName => "Threads_running";
 

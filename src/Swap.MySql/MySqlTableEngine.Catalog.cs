@@ -80,9 +80,7 @@ internal sealed partial class MySqlTableEngine
                     Collation: r.String("COLLATION_NAME"),
                     Comment: r.String("COLUMN_COMMENT"))
                 {
-                    Extra = generated is { Length: > 0 }
-                        ? new Dictionary<string, string> { ["ddl"] = def, ["generated"] = extra.Contains("VIRTUAL", StringComparison.OrdinalIgnoreCase) ? "virtual" : "stored" }
-                        : new Dictionary<string, string> { ["ddl"] = def },
+                    Extra = ColumnExtra(def, extra, generated),
                 };
             }).ToList();
 
@@ -139,6 +137,21 @@ internal sealed partial class MySqlTableEngine
     }
 
     private const string SystemVersioned = "SYSTEM VERSIONED";
+
+    /// <summary>
+    /// A column's definition text, whether it is generated (and how), and whether it is invisible
+    /// (MariaDB 10.3+, MySQL 8.0.23+: <c>INVISIBLE</c> in information_schema's EXTRA), which a
+    /// MODIFY of the column must say again or the column becomes visible.
+    /// </summary>
+    private static Dictionary<string, string> ColumnExtra(string definition, string extra, string? generated)
+    {
+        var result = new Dictionary<string, string> { ["ddl"] = definition };
+        if (generated is { Length: > 0 })
+            result["generated"] = extra.Contains("VIRTUAL", StringComparison.OrdinalIgnoreCase) ? "virtual" : "stored";
+        if (extra.Split(' ').Contains("INVISIBLE", StringComparer.OrdinalIgnoreCase))
+            result["invisible"] = "1";
+        return result;
+    }
 
     /// <summary>Each column's definition text as SHOW CREATE TABLE prints it (everything after the name).</summary>
     internal static Dictionary<string, string> ColumnDefinitions(string ddl)

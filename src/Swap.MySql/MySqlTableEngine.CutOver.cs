@@ -249,7 +249,8 @@ internal sealed partial class MySqlTableEngine
     /// the table's largest id + 1) when it is ahead of the copy's: usually it is not (the applier
     /// inserted the same last id), and the ALTER, a DDL statement that syncs the server's logs, cost
     /// 30-50 ms of the cut-over's lock on the benchmark machine for nothing. MariaDB reads both
-    /// counters live in information_schema; MySQL 8 caches them (information_schema_stats_expiry).
+    /// counters live in information_schema; MySQL 8 caches them, so Swap's sessions there set
+    /// information_schema_stats_expiry to 0 (see <see cref="MySqlDatabase"/>'s session set-up).
     /// </summary>
     private async Task CarryAutoIncrementAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
     {

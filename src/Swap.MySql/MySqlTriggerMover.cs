@@ -95,10 +95,10 @@ internal sealed class MySqlTriggerMover(MySqlDatabase database)
             catch (Exception e) when (database.IsDatabaseError(e))
             {
                 await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", cancellationToken);
-                // 1227: the trigger's definer is another user, and only SUPER or SET USER may create a trigger for another definer.
+                // 1227: the trigger's definer is another user, and only SUPER or SET USER (MySQL: SET_USER_ID, from 8.2 SET_ANY_DEFINER) may create a trigger for another definer.
                 var advice = e is MySqlConnector.MySqlException { ErrorCode: MySqlConnector.MySqlErrorCode.SpecifiedAccessDeniedError }
-                    ? $"The trigger's definer is {trigger.Definer}, and creating a trigger for another user needs the SET USER privilege (MariaDB; SET_USER_ID on MySQL 8.2+, SUPER before) that the connected user lacks: " +
-                      "GRANT SET USER ON *.* TO the user Swap connects as, or recreate the trigger with that user as its definer; nothing was changed."
+                    ? $"The trigger's definer is {trigger.Definer}, and creating a trigger for another user needs a privilege the connected user lacks: " +
+                      "GRANT SET USER ON *.* TO the user Swap connects as (MariaDB; on MySQL 8.2 and later, 8.4 included, GRANT SET_ANY_DEFINER ON *.*; on MySQL 8.0 and 8.1, GRANT SET_USER_ID ON *.*), or recreate the trigger with that user as its definer; nothing was changed."
                     : "Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.";
                 throw new SwapException(
                     SwapErrorKind.Refused,

@@ -5,8 +5,17 @@ namespace Swap.MySql;
 /// <summary>Reads and edits a column definition as SHOW CREATE TABLE prints it.</summary>
 internal static partial class MySqlColumnText
 {
-    [GeneratedRegex(@"\bDEFAULT\s+('(?:[^'\\]|\\.|'')*'|b'[01]*'|[-+]?[\w.]+(\(\d*\))?)", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// A literal, a bit string, a parenthesized expression (MySQL 8 prints every expression default
+    /// so: <c>DEFAULT (uuid())</c>, <c>DEFAULT (curdate() + interval 1 year)</c>; MariaDB an operator
+    /// expression: <c>DEFAULT (1 + 2)</c>), or a word with its arguments (MariaDB prints a function
+    /// call bare: <c>DEFAULT concat('a',')')</c>, <c>DEFAULT current_timestamp()</c>). Parentheses
+    /// balance, and those inside quoted strings do not count.
+    /// </summary>
+    [GeneratedRegex(@"\bDEFAULT\s+('(?:[^'\\]|\\.|'')*'|b'[01]*'|" + Parenthesized + @"|[-+]?[\w.]+(?:" + Parenthesized + ")?)", RegexOptions.IgnoreCase)]
     private static partial Regex DefaultClause();
+
+    private const string Parenthesized = @"\((?>[^()']+|'(?:[^'\\]|\\.|'')*'|(?<open>\()|(?<-open>\)))*(?(open)(?!))\)";
 
     [GeneratedRegex(@"\bON\s+UPDATE\s+[\w]+(\(\d*\))?", RegexOptions.IgnoreCase)]
     private static partial Regex OnUpdateClause();

@@ -100,7 +100,7 @@ internal static partial class MySqlCopyBuilder
     private static bool LedByAutoIncrement(TableSchema original, IndexSchema index) =>
         index.Columns.Count > 0 && original.Columns.Any(c => c.AutoIncrement && string.Equals(c.Name, index.Columns[0].Name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, AUTO_INCREMENT, ON UPDATE, COMMENT.</summary>
+    /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT.</summary>
     private static string Definition(MySqlDialect d, DbColumn c)
     {
         var o = c.Original;
@@ -121,6 +121,9 @@ internal static partial class MySqlCopyBuilder
         var def = c.DefaultChanged || o is null ? d.DefaultSql(c) : o.Default;
         if (def is not null)
             parts.Add("DEFAULT " + def);
+        // MODIFY restates the whole column: an invisible one says so again, or it becomes visible (and SELECT * and INSERT without a column list see it).
+        if (o?.Extra.GetValueOrDefault("invisible") == "1")
+            parts.Add("INVISIBLE");
         var text = o?.Extra.GetValueOrDefault("ddl") ?? "";
         if (o?.AutoIncrement == true)
             parts.Add("AUTO_INCREMENT");

@@ -22,4 +22,11 @@ internal static class ServerErrors
 
     /// <summary>ER_ALTER_OPERATION_NOT_SUPPORTED_REASON: the same, with the reason.</summary>
     public const MySqlErrorCode AlterOperationNotSupportedReason = (MySqlErrorCode)1846;
+
+    /// <summary>
+    /// MySQL 8.0.29+'s ER_INNODB_MAX_ROW_VERSION: the table has had its 64 instant column adds and
+    /// drops (255 from MySQL 9.1) and takes no more with <c>ALGORITHM=INSTANT</c> until it is rebuilt.
+    /// (MariaDB numbers its ER_UNKNOWN_VIEW 4092, which an ALTER TABLE of a table never raises.)
+    /// </summary>
+    public const MySqlErrorCode InnoDbMaxRowVersion = (MySqlErrorCode)4092;
 }

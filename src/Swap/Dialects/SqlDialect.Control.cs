@@ -38,11 +38,15 @@ internal abstract partial class SqlDialect
         """;
 
     /// <summary>
-    /// A query returning one number: other sessions running a statement now (MySQL/MariaDB
-    /// <c>Threads_running</c> less this one; PostgreSQL active client backends other than this
-    /// one). Null when the engine has none (SQLite).
+    /// A statement whose first row ends with a number: sessions running a statement now
+    /// (MySQL/MariaDB <c>SHOW GLOBAL STATUS LIKE 'Threads_running'</c>, whose count includes the
+    /// asking session, see <see cref="ServerLoadCountsSelf"/>; PostgreSQL active client backends
+    /// other than this one). Null when the engine has none (SQLite).
     /// </summary>
     public virtual string? ServerLoadQuery => null;
+
+    /// <summary>True when <see cref="ServerLoadQuery"/>'s number counts the session that asks, which the load check then takes off.</summary>
+    public virtual bool ServerLoadCountsSelf => false;
 
     /// <summary>What <see cref="ServerLoadQuery"/> counts, for messages.</summary>
     public virtual string ServerLoadName => "load";

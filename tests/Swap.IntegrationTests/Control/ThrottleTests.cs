@@ -100,9 +100,10 @@ internal sealed class BusySessions : IAsyncDisposable
             }));
         }
         // Both statements running, as the server sees them.
-        var query = target.Database().Dialect.ServerLoadQuery!;
+        var database = target.Database();
+        await using var probe = await database.OpenConnectionAsync(default);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && Convert.ToInt64(await target.ScalarAsync(query), System.Globalization.CultureInfo.InvariantCulture) < count)
+        while (DateTime.UtcNow < deadline && (await Swap.Throttling.ServerLoadCheck.ReadAsync(database, probe, default) ?? 0) < count)
             await Task.Delay(50);
         return busy;
     }

@@ -52,7 +52,7 @@ INSERT INTO `_orders_swap_new` (`id`, `customer`, `amount`) SELECT `id`, `custom
 DELETE FROM `_orders_swap_log` WHERE `id` BETWEEN @r0a AND @r0b OR `id` BETWEEN @r1a AND @r1b;
 
 -- MissingOrDifferent
-SELECT s.`k0` FROM (SELECT o.`id` AS `k0`, `id` AS `m0`, `customer` AS `m1`, `amount` AS `m2` FROM `orders` o WHERE (o.`id` > @l0) AND (o.`id` <= @u0)) s LEFT JOIN `_orders_swap_new` c ON c.`id` = s.`k0` WHERE (c.`id` IS NULL OR NOT (s.`m0` <=> c.`id` AND BINARY s.`m1` <=> BINARY c.`customer` AND CAST(s.`m2` AS DECIMAL(12,2)) <=> c.`amount`)) AND NOT EXISTS (SELECT 1 FROM `_orders_swap_log` l WHERE l.`k0` = s.`k0`) LIMIT 1;
+SELECT s.`k0` FROM (SELECT o.`id` AS `k0`, `id` AS `m0`, `customer` AS `m1`, `amount` AS `m2` FROM `orders` o WHERE (o.`id` > @l0) AND (o.`id` <= @u0)) s LEFT JOIN `_orders_swap_new` c ON c.`id` = s.`k0` WHERE (c.`id` IS NULL OR NOT (s.`m0` <=> c.`id` AND CAST(s.`m1` AS BINARY) <=> CAST(c.`customer` AS BINARY) AND CAST(s.`m2` AS DECIMAL(12,2)) <=> c.`amount`)) AND NOT EXISTS (SELECT 1 FROM `_orders_swap_log` l WHERE l.`k0` = s.`k0`) LIMIT 1;
 
 -- Extra
 SELECT c.`id` FROM `_orders_swap_new` c WHERE (c.`id` > @l0) AND (c.`id` <= @u0) AND NOT EXISTS (SELECT 1 FROM `orders` o WHERE c.`id` = o.`id`) AND NOT EXISTS (SELECT 1 FROM `_orders_swap_log` l WHERE l.`k0` = c.`id`) LIMIT 1;

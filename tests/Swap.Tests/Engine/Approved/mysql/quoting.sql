@@ -52,7 +52,7 @@ INSERT INTO `_we"ird_swap_new` (`k``ey`, `sp ace"col`, `plain`) SELECT `k``ey`, 
 DELETE FROM `_we"ird_swap_log` WHERE `id` BETWEEN @r0a AND @r0b OR `id` BETWEEN @r1a AND @r1b;
 
 -- MissingOrDifferent
-SELECT s.`k0` FROM (SELECT o.`k``ey` AS `k0`, `k``ey` AS `m0`, `sp ace"col` AS `m1`, `plain` AS `m2` FROM `we"ird` o WHERE (o.`k``ey` > @l0) AND (o.`k``ey` <= @u0)) s LEFT JOIN `_we"ird_swap_new` c ON c.`k``ey` = s.`k0` WHERE (c.`k``ey` IS NULL OR NOT (s.`m0` <=> c.`k``ey` AND BINARY s.`m1` <=> BINARY c.`sp ace"col` AND s.`m2` <=> c.`plain`)) AND NOT EXISTS (SELECT 1 FROM `_we"ird_swap_log` l WHERE l.`k0` = s.`k0`) LIMIT 1;
+SELECT s.`k0` FROM (SELECT o.`k``ey` AS `k0`, `k``ey` AS `m0`, `sp ace"col` AS `m1`, `plain` AS `m2` FROM `we"ird` o WHERE (o.`k``ey` > @l0) AND (o.`k``ey` <= @u0)) s LEFT JOIN `_we"ird_swap_new` c ON c.`k``ey` = s.`k0` WHERE (c.`k``ey` IS NULL OR NOT (s.`m0` <=> c.`k``ey` AND CAST(s.`m1` AS BINARY) <=> CAST(c.`sp ace"col` AS BINARY) AND s.`m2` <=> c.`plain`)) AND NOT EXISTS (SELECT 1 FROM `_we"ird_swap_log` l WHERE l.`k0` = s.`k0`) LIMIT 1;
 
 -- Extra
 SELECT c.`k``ey` FROM `_we"ird_swap_new` c WHERE (c.`k``ey` > @l0) AND (c.`k``ey` <= @u0) AND NOT EXISTS (SELECT 1 FROM `we"ird` o WHERE c.`k``ey` = o.`k``ey`) AND NOT EXISTS (SELECT 1 FROM `_we"ird_swap_log` l WHERE l.`k0` = c.`k``ey`) LIMIT 1;
