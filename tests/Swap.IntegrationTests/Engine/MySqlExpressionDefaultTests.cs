@@ -16,19 +16,7 @@ public class MySqlExpressionDefaultTests
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await target.ExecuteAsync("CREATE TABLE d (id INT PRIMARY KEY, n INT NULL DEFAULT (1 + 2), code VARCHAR(20) NULL DEFAULT (concat('a', ')')), note VARCHAR(10) NULL) ENGINE=InnoDB");
         await target.ExecuteAsync("INSERT INTO d (id, n, code, note) VALUES (1, 7, 'x', 'kept'), (2, NULL, NULL, NULL)");
-        target.WriteFile(Path.Combine("migrations", "20260101000000_WidenDefaults.cs"), """
-            public sealed class WidenDefaults : Migration
-            {
-                public override async Task UpAsync(MigrationContext db)
-                {
-                    var d = await db.UseTableForAlterAsync("d");
-                    d.GetColumn("n").SetType(ColumnType.BigInt);
-                    d.GetColumn("code").SetType(ColumnType.String(40));
-                    d.ForceCopy();
-                    await db.DoneUsingTablesAsync("d");
-                }
-            }
-            """);
+        WriteCopy(target, "WidenDefaults", "d", """t.GetColumn("n").SetType(ColumnType.BigInt); t.GetColumn("code").SetType(ColumnType.String(40));""");
 
         var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
 
@@ -50,18 +38,7 @@ public class MySqlExpressionDefaultTests
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
         await target.ExecuteAsync("CREATE TABLE h (id INT PRIMARY KEY, v VARCHAR(10) NULL, secret INT NULL DEFAULT 5 INVISIBLE) ENGINE=InnoDB");
         await target.ExecuteAsync("INSERT INTO h (id, v, secret) VALUES (1, 'a', 10), (2, 'b', NULL)");
-        target.WriteFile(Path.Combine("migrations", "20260101000000_WidenSecret.cs"), """
-            public sealed class WidenSecret : Migration
-            {
-                public override async Task UpAsync(MigrationContext db)
-                {
-                    var h = await db.UseTableForAlterAsync("h");
-                    h.GetColumn("secret").SetType(ColumnType.BigInt);
-                    h.ForceCopy();
-                    await db.DoneUsingTablesAsync("h");
-                }
-            }
-            """);
+        WriteCopy(target, "WidenSecret", "h", """t.GetColumn("secret").SetType(ColumnType.BigInt);""");
 
         await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
 
@@ -73,4 +50,19 @@ public class MySqlExpressionDefaultTests
         Assert.Equal("bigint(20) INVISIBLE", await target.ScalarAsync("SELECT CONCAT(COLUMN_TYPE, ' ', EXTRA) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'h' AND COLUMN_NAME = 'secret'"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    /// <summary>A migration <paramref name="name"/> that changes <paramref name="table"/> (as <c>t</c>) through a copy.</summary>
+    private static void WriteCopy(TestTarget target, string name, string table, string change) =>
+        target.WriteFile(Path.Combine("migrations", $"20260101000000_{name}.cs"), $$"""
+            public sealed class {{name}} : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("{{table}}");
+                    {{change}}
+                    t.ForceCopy();
+                    await db.DoneUsingTablesAsync("{{table}}");
+                }
+            }
+            """);
 }
