@@ -163,6 +163,38 @@ public class DefinitionChangeTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    [Fact]
+    public async Task PostgreSql_an_index_renamed_during_the_swap_stops_the_cut_over_instead_of_being_renamed_back()
+    {
+        // ALTER INDEX ... RENAME changes the index's pg_class row, not its pg_index row: the
+        // fingerprint missed it, and the cut-over gave the copy's index the old name (and dropped
+        // the comment, which follows the index's new name).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        await target.ExecuteAsync("CREATE INDEX items_k_idx ON items (k)");
+        EngineKit.WriteSwapScript(target);
+        var renamed = new Once(target, p => p.Phase == SwapPhase.Copying && p.RowsCopied > 0, "ALTER INDEX items_k_idx RENAME TO items_k_lookup", "COMMENT ON INDEX items_k_lookup IS 'k lookups'");
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
+            o.OnProgress = renamed.Report;
+        }).UpAsync());
+
+        Assert.True(renamed.Fired);
+        Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
+        Assert.Contains("its definition changed while it was being swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("k lookups", await target.ScalarAsync($"SELECT obj_description('\"{target.Name}\".items_k_lookup'::regclass, 'pg_class')"));
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal("k lookups", await target.ScalarAsync($"SELECT obj_description('\"{target.Name}\".items_k_lookup'::regclass, 'pg_class')"));
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync($"SELECT count(*) FROM pg_class WHERE relname = 'items_k_idx' AND relnamespace = '\"{target.Name}\"'::regnamespace")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task A_change_log_dropped_during_the_copy_is_named_and_the_next_up_copies_again(DatabaseEngine engine)
