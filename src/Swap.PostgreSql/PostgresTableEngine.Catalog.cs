@@ -218,10 +218,11 @@ internal sealed partial class PostgresTableEngine
         var grants = await connection.QueryAsync(
             """
             SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
-                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable,
+                   pg_get_userbyid(x.grantor) AS grantor
             FROM pg_class c, aclexplode(c.relacl) x
             WHERE c.oid = @oid AND x.grantee <> c.relowner
-            GROUP BY x.grantee, x.is_grantable ORDER BY 1, 3
+            GROUP BY x.grantee, x.grantor, x.is_grantable ORDER BY 1, 4, 3
             """,
             new { oid },
             transaction,
@@ -393,7 +394,8 @@ internal sealed partial class PostgresTableEngine
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
             ["comment"] = h.String("comment") ?? "",
-            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
+            // grantee, privileges, "YES" when grantable, grantor
+            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "", g.String("grantor") ?? "" })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
             // name, kind, and the columns of the table the view reads (a JSON array)
             // each user trigger with the columns it names (UPDATE OF, WHEN)
