@@ -92,7 +92,18 @@ internal sealed partial class MySqlTableEngine
 
     private string Constraint(string name, IReadOnlyList<string> columns, string referencedTable, IReadOnlyList<string> referencedColumns, string? onDelete, string? onUpdate) =>
         $"CONSTRAINT {D.Quote(name)} FOREIGN KEY ({string.Join(", ", columns.Select(D.Quote))}) REFERENCES {D.Quote(referencedTable)} ({string.Join(", ", referencedColumns.Select(D.Quote))})"
-        + (onDelete is null ? "" : " ON DELETE " + onDelete) + (onUpdate is null ? "" : " ON UPDATE " + onUpdate);
+        + Actions(onDelete, onUpdate);
+
+    /// <summary>
+    /// The key's <c>ON DELETE</c> / <c>ON UPDATE</c> clauses, RESTRICT left out: MariaDB stores a key
+    /// without the clause as RESTRICT, but an in-place <c>ALTER TABLE ... ADD FOREIGN KEY</c> stores
+    /// a written RESTRICT as NO ACTION (10.11: <c>SHOW CREATE TABLE</c> then prints
+    /// <c>ON DELETE NO ACTION</c>, and schema diffs flag a key Swap added again). The same rule in InnoDB.
+    /// </summary>
+    internal static string Actions(string? onDelete, string? onUpdate) =>
+        (onDelete is null || IsRestrict(onDelete) ? "" : " ON DELETE " + onDelete) + (onUpdate is null || IsRestrict(onUpdate) ? "" : " ON UPDATE " + onUpdate);
+
+    private static bool IsRestrict(string action) => string.Equals(action.Trim(), "RESTRICT", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The ALTER that adds the original's own keys to the filled copy, or null.</summary>
     private string? AddCarriedForeignKeys(SwapSpec spec, IReadOnlySet<string> existing)

@@ -210,6 +210,10 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         ];
     }
 
+    /// <summary>InnoDB runs these as DDL (TRUNCATE drops and recreates the table): no row trigger fires, so the change log never hears of the rows they remove.</summary>
+    public override string? UncapturedRemovals =>
+        "TRUNCATE TABLE (or ALTER TABLE ... TRUNCATE PARTITION or EXCHANGE PARTITION), which MySQL/MariaDB run as DDL without firing triggers";
+
     public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
         [.. new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}"), $"DROP TABLE IF EXISTS {D.Quote(spec.Names.Log)}"];
 

@@ -13,7 +13,8 @@ internal sealed partial class PostgresTableEngine
     /// The table's definition as catalog rows: the table's own settings (kind, persistence, replica
     /// identity, row security, grants, options) and the row versions (<c>xmin</c>) of its columns,
     /// defaults, indexes, constraints, the user's triggers, comments, policies and rules, which any
-    /// DDL on them replaces; foreign keys by name and definition instead, since the cut-over of a
+    /// DDL on them replaces, and the indexes' names (ALTER INDEX ... RENAME changes only pg_class,
+    /// and the cut-over would give the copy's index the old name back); foreign keys by name and definition instead, since the cut-over of a
     /// table they point at re-adds them unchanged. Swap's capture triggers (named with <c>_swap_</c>) are left out.
     /// </summary>
     public override IReadOnlyList<string> DefinitionQueries(string table)
@@ -26,7 +27,7 @@ internal sealed partial class PostgresTableEngine
               SELECT 'table ' || c.relkind::text || c.relpersistence::text || c.relreplident::text || c.relrowsecurity::text || c.relforcerowsecurity::text || ' ' || coalesce(c.relacl::text, '') || ' ' || coalesce(array_to_string(c.reloptions, ','), '') AS part FROM pg_class c JOIN t ON c.oid = t.oid
               UNION ALL SELECT 'column ' || a.attnum || ' ' || a.xmin::text FROM pg_attribute a JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0
               UNION ALL SELECT 'default ' || f.adnum || ' ' || f.xmin::text FROM pg_attrdef f JOIN t ON f.adrelid = t.oid
-              UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text FROM pg_index i JOIN t ON i.indrelid = t.oid
+              UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text || ' ' || ic.relname FROM pg_index i JOIN t ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid
               UNION ALL SELECT 'constraint ' || CASE WHEN k.contype = 'f' THEN k.conname || ' ' || pg_get_constraintdef(k.oid) ELSE k.oid || ' ' || k.xmin::text END FROM pg_constraint k JOIN t ON k.conrelid = t.oid
               UNION ALL SELECT 'trigger ' || g.oid || ' ' || g.xmin::text FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal AND position('{SwapNames.Marker}' in g.tgname) = 0
               UNION ALL SELECT 'comment ' || e.objsubid || ' ' || e.xmin::text FROM pg_description e JOIN t ON e.objoid = t.oid WHERE e.classoid = 'pg_class'::regclass
@@ -217,10 +218,11 @@ internal sealed partial class PostgresTableEngine
         var grants = await connection.QueryAsync(
             """
             SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
-                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable
+                   string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type) AS privileges, x.is_grantable AS grantable,
+                   pg_get_userbyid(x.grantor) AS grantor
             FROM pg_class c, aclexplode(c.relacl) x
             WHERE c.oid = @oid AND x.grantee <> c.relowner
-            GROUP BY x.grantee, x.is_grantable ORDER BY 1, 3
+            GROUP BY x.grantee, x.grantor, x.is_grantable ORDER BY 1, 4, 3
             """,
             new { oid },
             transaction,
@@ -392,7 +394,8 @@ internal sealed partial class PostgresTableEngine
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
             ["comment"] = h.String("comment") ?? "",
-            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "" })),
+            // grantee, privileges, "YES" when grantable, grantor
+            ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "", g.String("grantor") ?? "" })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
             // name, kind, and the columns of the table the view reads (a JSON array)
             // each user trigger with the columns it names (UPDATE OF, WHEN)

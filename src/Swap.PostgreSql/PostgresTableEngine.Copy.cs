@@ -209,8 +209,12 @@ internal sealed partial class PostgresTableEngine
             sql.Add($"COMMENT ON TABLE {copy} IS {D.Literal(tableComment)}");
         if (original.Extra.GetValueOrDefault("owner") is { Length: > 0 } owner && !string.Equals(owner, database.UserName, StringComparison.Ordinal))
             sql.Add($"ALTER TABLE {copy} OWNER TO {D.Quote(owner)}");
-        foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("grants") ?? "[]") ?? [])
-            sql.Add($"GRANT {grant[1]} ON {copy} TO {Grantee(grant[0])}{WithGrantOption(grant, 2)}");
+        var tableOwner = original.Extra.GetValueOrDefault("owner") ?? "";
+        foreach (var grant in GrantOrder(JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("grants") ?? "[]") ?? [], tableOwner))
+        {
+            var statement = $"GRANT {grant[1]} ON {copy} TO {Grantee(grant[0])}{WithGrantOption(grant, 2)}";
+            sql.Add(Grantor(grant) is { } grantor && !string.Equals(grantor, tableOwner, StringComparison.Ordinal) ? AsGrantor(grantor, statement) : statement);
+        }
         foreach (var grant in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("column_grants") ?? "[]") ?? [])
         {
             if (dropped.Contains(grant[0]))
@@ -224,6 +228,42 @@ internal sealed partial class PostgresTableEngine
     }
 
     private string Grantee(string role) => role == "PUBLIC" ? "PUBLIC" : D.Quote(role);
+
+    /// <summary>The role that made a grant (absent in swaps journaled before it was read).</summary>
+    private static string? Grantor(string[] grant) => grant.Length > 3 && grant[3].Length > 0 ? grant[3] : null;
+
+    /// <summary>
+    /// Grants the owner made first, then each grant made by a role that held the grant option once
+    /// that role's own grant is in: a role grants on the copy only what it may grant.
+    /// </summary>
+    private static IEnumerable<string[]> GrantOrder(List<string[]> grants, string owner)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal) { owner };
+        var left = grants.ToList();
+        while (left.Count > 0)
+        {
+            var ready = left.Where(g => Grantor(g) is not { } grantor || done.Contains(grantor)).ToList();
+            if (ready.Count == 0)
+                ready = left;
+            foreach (var g in ready)
+            {
+                if (WithGrantOption(g, 2).Length > 0)
+                    done.Add(g[0]);
+                left.Remove(g);
+                yield return g;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A grant another role than the owner made (it held the grant option), made again by that role
+    /// so the copy's privileges keep their grantor (revoking that role's option then revokes them too).
+    /// Swap's user becomes the role for the statement when it may (a superuser, or a member of the
+    /// role); otherwise the grant is made as the owner, as before.
+    /// </summary>
+    private string AsGrantor(string grantor, string statement) =>
+        $"DO $swap$ BEGIN IF pg_has_role({D.Literal(grantor)}, 'MEMBER') THEN EXECUTE {D.Literal("SET ROLE " + D.Quote(grantor))}; EXECUTE {D.Literal(statement)}; EXECUTE 'RESET ROLE'; " +
+        $"ELSE EXECUTE {D.Literal(statement)}; END IF; END $swap$";
 
     /// <summary>" WITH GRANT OPTION" when the grant at <paramref name="index"/> was grantable (absent in swaps journaled before it was read).</summary>
     private static string WithGrantOption(string[] grant, int index) => grant.Length > index && grant[index] == "YES" ? " WITH GRANT OPTION" : "";

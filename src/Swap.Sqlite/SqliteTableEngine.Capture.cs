@@ -104,8 +104,14 @@ internal sealed partial class SqliteTableEngine
         string Append(string op, string row) => $"INSERT INTO {log} (\"op\", {logColumns}) VALUES ('{op}', {string.Join(", ", spec.Key.Select(k => $"{row}.{D.Quote(k)}"))})";
         var keyChanged = string.Join(" OR ", spec.Key.Select(k => $"NOT (OLD.{D.Quote(k)} IS NEW.{D.Quote(k)})"));
         var newKey = $"INSERT INTO {log} (\"op\", {logColumns}) SELECT 'u', {string.Join(", ", spec.Key.Select(k => $"NEW.{D.Quote(k)}"))} WHERE {keyChanged}";
-        // The log's key columns take the key's declared type, so they compare with the key by the same affinity.
-        var keyDefs = spec.Key.Select((k, i) => $"{D.Quote(SwapQueries.LogKey(i))} {spec.Original.Column(k)!.NativeType}".TrimEnd());
+        // The log's key columns take the key's declared type and collation, so they compare with the
+        // key by the same affinity, and a lookup in the original's collation uses the log's index.
+        var keyDefs = spec.Key.Select((k, i) =>
+        {
+            var column = spec.Original.Column(k)!;
+            var collation = SqliteCollation.Of(column);
+            return $"{D.Quote(SwapQueries.LogKey(i))} {column.NativeType}".TrimEnd() + (SqliteCollation.Same(collation, SqliteCollation.Binary) ? "" : $" COLLATE {D.Quote(collation)}");
+        });
         var sql = new List<string>();
         foreach (var (index, definition) in SqliteCopyBuilder.IndexDefinitions(D, spec).Where(i => !IsDeferred(spec, i.Index)))
         {

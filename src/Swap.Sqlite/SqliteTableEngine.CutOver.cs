@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Swap.Data;
 using Swap.Engine;
 using Swap.Engine.Schema;
+using Swap.Sqlite.Internal;
 
 namespace Swap.Sqlite;
 
@@ -217,6 +218,59 @@ internal sealed partial class SqliteTableEngine
             refusals.Add(
                 $"{count} row(s) of '{table}' already break a foreign key (first: rowid {first["rowid"]} references {first["parent"]}), which the cut-over would refuse after the whole copy. " +
                 $"Nothing was changed: fix those rows (PRAGMA foreign_key_check('{table}') lists them), then run 'swap up' again.");
+        }
+        refusals.AddRange(await CollationRefusalsAsync(connection, transaction, original, target, cancellationToken));
+        return refusals;
+    }
+
+    /// <summary>
+    /// A key column moved to another collation (TEXT to TEXT COLLATE NOCASE) can make two values of
+    /// the primary key or of a unique index one value ('a' and 'A'): the copy would keep one of the
+    /// rows (a chunk skips a key the copy already has). Each such key is grouped in the new
+    /// collation over the original; reads only, stops at the first group of two.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> CollationRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken)
+    {
+        var moved = new Dictionary<string, (string Original, string Collation)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && c.Type is not null))
+        {
+            string type;
+            try
+            {
+                type = D.TypeSql(c.Type!);
+            }
+            catch (SwapException)
+            {
+                continue;
+            }
+            var was = SqliteCollation.Of(original.Column(c.OriginalName!)!);
+            if (SqliteCollation.In(type) is { } now && !SqliteCollation.Same(now, was))
+                moved[c.Name] = (c.OriginalName!, now);
+        }
+        if (moved.Count == 0)
+            return [];
+        var uniques = target.Indexes
+            .Where(i => i.Unique && !(i.Original?.Definition?.Contains("COLLATE", StringComparison.OrdinalIgnoreCase) ?? false))
+            .Select(i => ($"unique index '{i.Name}'", i.Columns.Select(x => x.Column).ToList()))
+            .Prepend(("primary key", target.PrimaryKey.ToList()));
+        var refusals = new List<string>();
+        foreach (var (what, columns) in uniques)
+        {
+            var changed = columns.FirstOrDefault(moved.ContainsKey);
+            if (changed is null || columns.Any(c => target.GetColumn(c).OriginalName is null))
+                continue;
+            var sources = columns.Select(c => (Column: D.Quote(target.GetColumn(c).OriginalName!), Collation: moved.TryGetValue(c, out var m) ? m.Collation : null)).ToList();
+            var groups = string.Join(", ", sources.Select(s => s.Collation is null ? s.Column : $"{s.Column} COLLATE {D.Quote(s.Collation)}"));
+            var sql = $"SELECT {string.Join(", ", sources.Select(s => $"min({s.Column})"))}, {string.Join(", ", sources.Select(s => $"max({s.Column})"))}, count(*) AS n " +
+                $"FROM {D.Quote(original.Name)} GROUP BY {groups} HAVING count(*) > 1 LIMIT 1";
+            var row = (await connection.QueryAsync(sql, null, transaction, cancellationToken)).FirstOrDefault();
+            if (row is null)
+                continue;
+            var first = Enumerable.Range(0, columns.Count).Select(i => row[i]).ToList();
+            var second = Enumerable.Range(columns.Count, columns.Count).Select(i => row[i]).ToList();
+            refusals.Add(
+                $"Column '{changed}' of '{original.Name}' would compare with the collation {moved[changed].Collation}, under which the {what} holds {KeyValues.Show(first)} and {KeyValues.Show(second)} as one value ({row.Int64("n")} rows): " +
+                $"the copy would keep only one of those rows. Nothing was changed. Make the values distinct under {moved[changed].Collation} first (an UPDATE in an earlier migration), or keep the column's collation.");
         }
         return refusals;
     }

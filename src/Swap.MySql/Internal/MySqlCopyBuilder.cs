@@ -83,7 +83,7 @@ internal static partial class MySqlCopyBuilder
         }
         foreach (var fk in target.ForeignKeys.Where(f => f.Original is null))
         {
-            var actions = (fk.OnDelete is null ? "" : " ON DELETE " + fk.OnDelete) + (fk.OnUpdate is null ? "" : " ON UPDATE " + fk.OnUpdate);
+            var actions = MySqlTableEngine.Actions(fk.OnDelete, fk.OnUpdate);
             keys.Add($"ADD CONSTRAINT {d.Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(d.Quote))}) REFERENCES {d.Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(d.Quote))}){actions}");
         }
         if (keys.Count > 0)

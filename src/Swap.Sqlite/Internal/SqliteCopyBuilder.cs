@@ -104,6 +104,10 @@ internal static class SqliteCopyBuilder
             rest = WithoutTypeCheck(rest, def.Name);
             if (d.TypeCheck(def.Name, c.Type) is { } check)
                 rest += " " + check;
+            // A new type that names its collation replaces the column's (SQLite keeps the last
+            // COLLATE given, so the old clause after the type would win: NOCASE could never go back to BINARY).
+            if (SqliteCollation.In(type) is not null)
+                rest = SqliteCollation.Without(rest);
         }
         if (c.GeneratedChanged)
             rest = WithoutGenerated(rest) + " " + Generated(c.NewGenerated!, c.GeneratedStored);

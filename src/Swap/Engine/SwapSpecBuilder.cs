@@ -55,6 +55,11 @@ internal static class SwapSpecBuilder
             return copy.Column(name)!.Name;
         }).ToList();
 
+        // A key compared in another collation ('a' and 'A' one key under NOCASE) can refuse a write the original took.
+        if (key.Where((k, i) => original.Column(k) is { } o && copy.Column(copyKey[i]) is { } c
+                && !string.Equals(engine.CopyKeyAsOriginal("k", o, c), "k", StringComparison.Ordinal)).Any())
+            mayFail = true;
+
         var targetKey = model is null ? original.PrimaryKey.ToList() : model.PrimaryKey.ToList();
         var targetIndexes = model is null
             ? original.Indexes

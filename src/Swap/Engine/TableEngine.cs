@@ -101,6 +101,14 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual IEnumerable<string> CaptureRefusals(TableSchema original) => [];
 
     /// <summary>
+    /// The statements that remove rows from a table without firing its row triggers, so without
+    /// reaching the change log (MySQL/MariaDB: TRUNCATE, which InnoDB runs as DDL); null where every
+    /// removal is captured (PostgreSQL mirrors TRUNCATE into the copy; SQLite has none). The
+    /// verifier names them when the copy holds a row the original no longer has.
+    /// </summary>
+    public virtual string? UncapturedRemovals => null;
+
+    /// <summary>
     /// Why these tables cannot be swapped together in one cut-over (each may be on its own); empty
     /// when they can. Only the copy's preflight asks, before any table's own checks.
     /// </summary>

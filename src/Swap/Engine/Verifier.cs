@@ -158,16 +158,45 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         { ScriptId = swap.ScriptId };
     }
 
+    /// <summary>
+    /// The copy holds a row the original no longer has and no logged delete removed it: the rows
+    /// went without firing capture's triggers (<see cref="TableEngine.UncapturedRemovals"/>). Like
+    /// a failed verification: capture goes, the copy stays, nothing is swapped; said as what happened.
+    /// </summary>
+    private async Task FailRemovedUncapturedAsync(SwapSpec spec, KeyDifference difference, string uncaptured)
+    {
+        var table = spec.Original.Name;
+        var empty = (await swap.QueryAsync($"SELECT 1 FROM {swap.Engine.Dialect.Quote(table)} LIMIT 1", [], "look whether the original is empty")).Count == 0;
+        var what = $"the copy has a row with key {KeyValues.Show(difference.Key)} that '{table}' no longer has, and no delete that capture logged removed it: " +
+            $"rows left '{table}' without firing Swap's triggers{(empty ? $" ('{table}' is empty now)" : "")}, which is what {uncaptured} does. " +
+            $"The table was most likely truncated while it was being swapped{(empty ? "" : " (the rows it holds now were written after that)")}";
+        swap.Data.Failure = $"{table}: {what}";
+        if (StopBesideAsync is { } stopBeside)
+            await stopBeside();
+        await capture.RemoveAsync("remove capture after rows were removed without firing its triggers");
+        await swap.SaveAsync(SwapStage.VerifyFailed);
+        throw new SwapException(
+            SwapErrorKind.VerificationFailed,
+            $"{swap.ScriptId}: the copy of '{table}' no longer matches the original: {what}. Swapping the copy in would bring the removed rows back. " +
+            $"Nothing was swapped; '{table}' is as the application left it. Until the copy {spec.Names.Copy} is removed, 'swap up' stops here again with this message. " +
+            $"Run 'swap cleanup --script {swap.ScriptId}' to remove it; the next 'swap up' then starts the swap over and copies '{table}' as it is now. Do not truncate a table while Swap swaps it.")
+        { ScriptId = swap.ScriptId };
+    }
+
     private async Task FailAsync(SwapSpec spec, KeyDifference difference)
     {
         // A difference because capture was dropped behind Swap's back is said as that, not as a rejected write.
         if (!swap.InTransaction && swap.Online && !await swap.Engine.CaptureInstalledAsync(swap.Connection, swap.Transaction, spec, swap.Token))
             await FailCaptureLostAsync(spec);
+        // With capture whole, every delete the application made was logged and applied: a row only
+        // the copy has left the original without firing the triggers (on MySQL/MariaDB, a TRUNCATE).
+        if (difference.Missing is null && !swap.InTransaction && swap.Online && swap.Engine.UncapturedRemovals is { } uncaptured)
+            await FailRemovedUncapturedAsync(spec, difference, uncaptured);
         var what = difference.Missing is not null
             ? $"the original row with key {KeyValues.Show(difference.Missing)} is missing from the copy or differs from it"
             : $"the copy has a row with key {KeyValues.Show(difference.Key)} that the original does not have";
         var hint = spec.CaptureMayFail
-            ? " A new unique index, a NOT NULL column or a FillWith expression may have rejected a write the application made during the copy."
+            ? " A new unique index, a key moved to another collation (under which two keys are one), a NOT NULL column or a FillWith expression may have rejected a write the application made during the copy."
             : "";
         swap.Data.Failure = $"{spec.Original.Name}: {what}";
         if (StopBesideAsync is { } stopBeside)

@@ -100,6 +100,102 @@ public class DefinitionChangeTests
     }
 
     [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_table_truncated_during_the_copy_is_never_swapped_in_with_its_old_rows(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        // Once rows are in the copy: the table emptied, and one row written again. SQLite has no
+        // TRUNCATE; its DELETE without WHERE fires the delete trigger for every row.
+        var truncated = new Once(
+            target,
+            p => p.Phase == SwapPhase.Copying && p.RowsCopied > 0,
+            engine == DatabaseEngine.Sqlite ? "DELETE FROM items" : "TRUNCATE TABLE items",
+            "INSERT INTO items (id, k, v, n) VALUES (5001, 1, 'new', 0)");
+        Task<UpResult> UpAsync() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
+            o.OnProgress = truncated.Report;
+        }).UpAsync();
+
+        if (engine != DatabaseEngine.MySql)
+        {
+            // PostgreSQL's statement trigger truncates the copy in the same transaction; SQLite's delete trigger logs each row.
+            var result = await UpAsync();
+
+            Assert.True(truncated.Fired);
+            Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+            Assert.Equal("1 5001 odd", Convert.ToString(await target.ScalarAsync("SELECT count(*) || ' ' || max(id) || ' ' || max(flag) FROM items"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Empty(await EngineKit.LeftoversAsync(target));
+            return;
+        }
+
+        // MySQL/MariaDB: TRUNCATE is DDL and fires no trigger, so the copy keeps the rows copied
+        // before it. Before: "the copy has a row with key 1 that the original does not have. A new
+        // unique index, a NOT NULL column or a FillWith expression may have rejected a write...".
+        var failure = await Assert.ThrowsAsync<SwapException>(UpAsync);
+
+        Assert.True(truncated.Fired);
+        Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
+        Assert.True(failure.Message.Contains("that 'items' no longer has, and no delete that capture logged removed it", StringComparison.Ordinal), failure.Message);
+        Assert.Contains("TRUNCATE TABLE", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("The table was most likely truncated while it was being swapped (the rows it holds now were written after that)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Until the copy _items_swap_new is removed, 'swap up' stops here again", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Run 'swap cleanup --script MigrateItems' to remove it; the next 'swap up' then starts the swap over and copies 'items' as it is now", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("may have rejected a write", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items")));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+        Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.StartsWith("trigger", StringComparison.Ordinal));
+
+        // The next up says the same, and changes nothing.
+        var again = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync());
+        Assert.Equal(SwapErrorKind.VerificationFailed, again.Kind);
+        Assert.Contains("The table was most likely truncated while it was being swapped", again.Message, StringComparison.Ordinal);
+        Assert.Contains("swap cleanup --script MigrateItems", again.Message, StringComparison.Ordinal);
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        var rerun = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], rerun.Applied.Select(a => a.Id));
+        Assert.Equal("1 5001 odd", await target.ScalarAsync("SELECT CONCAT(COUNT(*), ' ', MAX(id), ' ', MAX(flag)) FROM items"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
+    public async Task PostgreSql_an_index_renamed_during_the_swap_stops_the_cut_over_instead_of_being_renamed_back()
+    {
+        // ALTER INDEX ... RENAME changes the index's pg_class row, not its pg_index row: the
+        // fingerprint missed it, and the cut-over gave the copy's index the old name (and dropped
+        // the comment, which follows the index's new name).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        await target.ExecuteAsync("CREATE INDEX items_k_idx ON items (k)");
+        EngineKit.WriteSwapScript(target);
+        var renamed = new Once(target, p => p.Phase == SwapPhase.Copying && p.RowsCopied > 0, "ALTER INDEX items_k_idx RENAME TO items_k_lookup", "COMMENT ON INDEX items_k_lookup IS 'k lookups'");
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.InitialChunkSize = o.Swap.MaxChunkSize = 500;
+            o.OnProgress = renamed.Report;
+        }).UpAsync());
+
+        Assert.True(renamed.Fired);
+        Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
+        Assert.Contains("its definition changed while it was being swapped", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("k lookups", await target.ScalarAsync($"SELECT obj_description('\"{target.Name}\".items_k_lookup'::regclass, 'pg_class')"));
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal("k lookups", await target.ScalarAsync($"SELECT obj_description('\"{target.Name}\".items_k_lookup'::regclass, 'pg_class')"));
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync($"SELECT count(*) FROM pg_class WHERE relname = 'items_k_idx' AND relnamespace = '\"{target.Name}\"'::regnamespace")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Theory]
     [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
     public async Task A_change_log_dropped_during_the_copy_is_named_and_the_next_up_copies_again(DatabaseEngine engine)
     {

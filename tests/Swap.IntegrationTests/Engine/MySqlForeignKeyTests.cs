@@ -87,6 +87,55 @@ public class MySqlForeignKeyTests
     }
 
     /// <summary>
+    /// MariaDB keeps RESTRICT (written or implied; SHOW CREATE TABLE prints no clause) apart from
+    /// NO ACTION (printed): the same rule in InnoDB, but a schema diff flags the change. The keys
+    /// the swap drops and adds again, its own and its children's, keep the wording they had.
+    /// </summary>
+    [Fact]
+    public async Task Foreign_keys_the_swap_adds_again_keep_restrict_and_no_action_as_written()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE owners (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO owners (id) SELECT seq FROM seq_1_to_10");
+        await EngineKit.CreateItemsAsync(target, 1000);
+        await target.ExecuteAsync(
+            "ALTER TABLE items ADD COLUMN owner_id BIGINT NULL, ADD COLUMN second_owner_id BIGINT NULL, ADD COLUMN third_owner_id BIGINT NULL, " +
+            "ADD CONSTRAINT fk_items_restrict FOREIGN KEY (owner_id) REFERENCES owners (id) ON DELETE RESTRICT ON UPDATE RESTRICT, " +
+            "ADD CONSTRAINT fk_items_no_action FOREIGN KEY (second_owner_id) REFERENCES owners (id) ON DELETE NO ACTION ON UPDATE NO ACTION, " +
+            "ADD CONSTRAINT fk_items_mixed FOREIGN KEY (third_owner_id) REFERENCES owners (id) ON DELETE NO ACTION");
+        await target.ExecuteAsync("UPDATE items SET owner_id = id % 10 + 1, second_owner_id = id % 7 + 1, third_owner_id = id % 5 + 1");
+        await target.ExecuteAsync("CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, item_id BIGINT NOT NULL, CONSTRAINT fk_notes_restrict FOREIGN KEY (item_id) REFERENCES items (id) ON DELETE RESTRICT) ENGINE=InnoDB");
+        await target.ExecuteAsync("CREATE TABLE tags (id BIGINT NOT NULL PRIMARY KEY, item_id BIGINT NOT NULL, CONSTRAINT fk_tags_no_action FOREIGN KEY (item_id) REFERENCES items (id) ON UPDATE NO ACTION) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO notes SELECT seq, seq FROM seq_1_to_20");
+        await target.ExecuteAsync("INSERT INTO tags SELECT seq, seq FROM seq_1_to_20");
+        var before = await ForeignKeyWordingAsync(target);
+        Assert.Contains("CONSTRAINT `fk_items_no_action` FOREIGN KEY (`second_owner_id`) REFERENCES `owners` (`id`) ON DELETE NO ACTION ON UPDATE NO ACTION", before);
+        Assert.Contains("CONSTRAINT `fk_items_restrict` FOREIGN KEY (`owner_id`) REFERENCES `owners` (`id`)", before);
+        EngineKit.WriteSwapScript(target);
+
+        var result = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(1000L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items WHERE flag IS NOT NULL")));
+        Assert.Equal(string.Join("\n", before), string.Join("\n", await ForeignKeyWordingAsync(target)));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>The foreign key lines of SHOW CREATE TABLE of the tables above, and each key's rules as information_schema gives them.</summary>
+    private static async Task<List<string>> ForeignKeyWordingAsync(TestTarget target)
+    {
+        var lines = new List<string>();
+        foreach (var table in new[] { "items", "notes", "tags" })
+        {
+            var create = Convert.ToString((await target.QueryAsync($"SHOW CREATE TABLE `{table}`"))[0][1], CultureInfo.InvariantCulture)!;
+            lines.AddRange(create.Split('\n').Where(l => l.Contains(" FOREIGN KEY ", StringComparison.Ordinal)).Select(l => l.Trim().TrimEnd(',')).Order(StringComparer.Ordinal));
+        }
+        lines.AddRange((await target.QueryAsync("SELECT CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY CONSTRAINT_NAME"))
+            .Select(r => $"{r.String("CONSTRAINT_NAME")}: {r.String("DELETE_RULE")} {r.String("UPDATE_RULE")}"));
+        return lines;
+    }
+
+    /// <summary>
     /// InnoDB runs a foreign key's CASCADE / SET NULL / SET DEFAULT actions without firing triggers:
     /// rows of the swapped table that a change of the parent deletes or updates during the swap
     /// would never reach the change log, and the copy would swap them in as they were. Refused

@@ -146,6 +146,35 @@ public class PostgresCarryOverTests
     }
 
     [Fact]
+    public async Task Grants_made_by_a_role_with_the_grant_option_keep_their_grantor()
+    {
+        // Before: the copy's grants were all made by the owner, so the reader's SELECT no longer
+        // depended on the lead's grant option (REVOKE ... CASCADE from the lead left it in place).
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await using var lead = await LeastPrivilegedUser.CreateAsync(target);
+        await using var reader = await LeastPrivilegedUser.CreateAsync(target);
+        await EngineKit.CreateItemsAsync(target, 1000);
+        await target.ExecuteAsync($"""
+            GRANT SELECT, UPDATE ON items TO "{lead.Name}" WITH GRANT OPTION;
+            SET ROLE "{lead.Name}";
+            GRANT SELECT ON items TO "{reader.Name}";
+            RESET ROLE;
+            """);
+        const string acl = "SELECT string_agg(e, '; ' ORDER BY e) FROM (SELECT pg_get_userbyid(x.grantee) || ' ' || x.privilege_type || ' by ' || pg_get_userbyid(x.grantor) || CASE WHEN x.is_grantable THEN ' with grant option' ELSE '' END AS e FROM pg_class c, aclexplode(c.relacl) x WHERE c.oid = 'items'::regclass) s";
+        var before = await target.ScalarAsync(acl);
+        Assert.Contains($"{reader.Name} SELECT by {lead.Name}", Convert.ToString(before, System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        EngineKit.WriteSwapScript(target);
+
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        Assert.Equal(before, await target.ScalarAsync(acl));
+        await target.ExecuteAsync($"REVOKE GRANT OPTION FOR SELECT ON items FROM \"{lead.Name}\" CASCADE");
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync($"SELECT count(*) FROM pg_class c, aclexplode(c.relacl) x WHERE c.oid = 'items'::regclass AND pg_get_userbyid(x.grantee) = '{reader.Name}'")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task The_swapped_table_takes_the_originals_place_in_its_publications_with_their_column_lists_and_row_filters()
     {
         const int rows = 3000;
