@@ -34,6 +34,16 @@ internal sealed record TableSchema
     /// <summary>The engine's own estimate of the row count (may be stale).</summary>
     public long EstimatedRows { get; init; }
 
+    /// <summary>
+    /// The engine's estimate of the bytes the table's rows take, values stored apart from the row
+    /// included (InnoDB's off-page columns, PostgreSQL's TOAST); 0 when the engine does not say.
+    /// With <see cref="EstimatedRows"/> it sizes the chunks of wide rows (<see cref="RowBytes"/>).
+    /// </summary>
+    public long EstimatedBytes { get; init; }
+
+    /// <summary>The average bytes of one row by the estimates, or null when either is unknown.</summary>
+    public long? RowBytes => EstimatedBytes > 0 && EstimatedRows > 0 ? Math.Max(1, EstimatedBytes / EstimatedRows) : null;
+
     /// <summary>Engine-specific facts the dialect needs again later (e.g. SQLite's CREATE TABLE text).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 
