@@ -65,7 +65,14 @@ internal sealed record TableSchema
 
     /// <summary>A unique index over NOT NULL plain columns, without a predicate: one that can key the table (Swap's chunk key; InnoDB's clustered index when there is no primary key).</summary>
     public bool CanKey(IndexSchema index) =>
-        index.Unique && index.Predicate is null && index.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false });
+        index.Unique && index.Predicate is null && !IsHash(index) && index.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false });
+
+    /// <summary>
+    /// A unique index the engine keeps as a hash of the values (MariaDB's long UNIQUE over a TEXT or
+    /// BLOB column, or over columns wider than an index key, lists its type as HASH): it neither orders
+    /// the rows nor finds one by its values, so it cannot key a walk in key order or a lookup by key.
+    /// </summary>
+    public static bool IsHash(IndexSchema index) => string.Equals(index.Method, "HASH", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>One column as the catalog describes it.</summary>
