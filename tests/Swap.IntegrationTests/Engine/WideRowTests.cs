@@ -27,7 +27,7 @@ public class WideRowTests
         """;
 
     [Theory]
-    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task Rows_of_a_megabyte_are_copied_in_chunks_of_a_few_rows_and_verification_is_shown_from_its_start(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
@@ -35,13 +35,14 @@ public class WideRowTests
         var before = await DigestsAsync(target);
         EngineKit.WriteSwapScript(target, Script);
         var reports = new ConcurrentQueue<SwapProgress>();
-        // MariaDB's default chunk time, and the options' default first chunk (1,000 rows).
+        // MariaDB's default chunk time, the options' default first chunk (1,000 rows), SQLite online.
         var migrator = EngineKit.Migrator(target, o =>
         {
             o.Swap.ChunkTargetTime = TimeSpan.FromMilliseconds(100);
             o.Swap.InitialChunkSize = new OnlineSwapOptions().InitialChunkSize;
             o.Swap.MinChunkSize = new OnlineSwapOptions().MinChunkSize;
             o.Swap.Progress = new SyncProgress(reports.Enqueue);
+            o.Swap.OneTransactionBelowRows = 0;
         });
 
         var result = await migrator.UpAsync();
@@ -56,7 +57,7 @@ public class WideRowTests
         // and its ranges are sized by bytes too (20,000 rows of a megabyte would be one 20 GB statement).
         // (PostgreSQL verifies beside the copy's key build, which the progress shows until it ends.)
         var verifying = reports.SkipWhile(p => p.Phase != SwapPhase.Verifying).ToList();
-        if (engine == DatabaseEngine.MySql)
+        if (engine != DatabaseEngine.PostgreSql)
             Assert.Equal(0, verifying[0].RowsCopied);
         Assert.InRange(verifying[0].ChunkSize, 1, 1000);
         Assert.Equal(Rows, verifying.Where(p => p.Phase == SwapPhase.Verifying).Max(p => p.RowsCopied));
@@ -70,26 +71,35 @@ public class WideRowTests
     /// <summary><c>docs(id, title, body)</c>: <see cref="Rows"/> rows, every third body empty, the others 1 MB that no engine compresses much.</summary>
     private static async Task CreateDocsAsync(TestTarget target)
     {
-        if (target.Engine == DatabaseEngine.MySql)
+        switch (target.Engine)
         {
-            await target.ExecuteAsync("CREATE TABLE docs (id BIGINT NOT NULL PRIMARY KEY, title VARCHAR(100) NOT NULL, body LONGTEXT NULL) ENGINE=InnoDB");
-            await target.ExecuteAsync($"INSERT INTO docs SELECT seq, CONCAT('doc ', seq), IF(seq % 3 = 0, '', REPEAT(MD5(seq), 32768)) FROM seq_1_to_{Rows}");
-            await target.ExecuteAsync("ANALYZE TABLE docs");
-        }
-        else
-        {
-            await target.ExecuteAsync("CREATE TABLE docs (id bigint PRIMARY KEY, title text NOT NULL, body text)");
-            await target.ExecuteAsync(
-                $"INSERT INTO docs SELECT g, 'doc ' || g, CASE WHEN g % 3 = 0 THEN '' ELSE (SELECT string_agg(md5(g::text || '.' || i::text), '') FROM generate_series(1, 32768) i) END FROM generate_series(1, {Rows}) g");
-            await target.ExecuteAsync("ANALYZE docs");
+            case DatabaseEngine.MySql:
+                await target.ExecuteAsync("CREATE TABLE docs (id BIGINT NOT NULL PRIMARY KEY, title VARCHAR(100) NOT NULL, body LONGTEXT NULL) ENGINE=InnoDB");
+                await target.ExecuteAsync($"INSERT INTO docs SELECT seq, CONCAT('doc ', seq), IF(seq % 3 = 0, '', REPEAT(MD5(seq), 32768)) FROM seq_1_to_{Rows}");
+                await target.ExecuteAsync("ANALYZE TABLE docs");
+                break;
+            case DatabaseEngine.PostgreSql:
+                await target.ExecuteAsync("CREATE TABLE docs (id bigint PRIMARY KEY, title text NOT NULL, body text)");
+                await target.ExecuteAsync(
+                    $"INSERT INTO docs SELECT g, 'doc ' || g, CASE WHEN g % 3 = 0 THEN '' ELSE (SELECT string_agg(md5(g::text || '.' || i::text), '') FROM generate_series(1, 32768) i) END FROM generate_series(1, {Rows}) g");
+                await target.ExecuteAsync("ANALYZE docs");
+                break;
+            default:
+                await target.ExecuteAsync("CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT)");
+                await target.ExecuteAsync(
+                    $"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {Rows}) INSERT INTO docs SELECT g, 'doc ' || g, CASE WHEN g % 3 = 0 THEN '' ELSE hex(randomblob(524288)) END FROM s");
+                break;
         }
     }
 
+    /// <summary>Each row's id and a digest of its title and body, computed here (SQLite has no md5).</summary>
     private static async Task<List<(long Id, string Digest)>> DigestsAsync(TestTarget target) =>
-        (await target.QueryAsync("SELECT id, md5(concat(title, '|', body)) AS d FROM docs ORDER BY id"))
-            .Select(r => (r.Int64("id")!.Value, r.String("d")!)).ToList();
+        (await target.QueryAsync("SELECT id, title, body FROM docs ORDER BY id"))
+            .Select(r => (r.Int64("id")!.Value, Digest(r.String("title") + "|" + r.String("body")))).ToList();
 
     private static async Task<List<(long Id, string Digest, long Length)>> DigestsWithLengthAsync(TestTarget target) =>
-        (await target.QueryAsync("SELECT id, md5(concat(title, '|', body)) AS d, body_len FROM docs ORDER BY id"))
-            .Select(r => (r.Int64("id")!.Value, r.String("d")!, r.Int64("body_len")!.Value)).ToList();
+        (await target.QueryAsync("SELECT id, title, body, body_len FROM docs ORDER BY id"))
+            .Select(r => (r.Int64("id")!.Value, Digest(r.String("title") + "|" + r.String("body")), r.Int64("body_len")!.Value)).ToList();
+
+    private static string Digest(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }
