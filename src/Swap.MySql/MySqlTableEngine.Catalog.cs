@@ -45,7 +45,7 @@ internal sealed partial class MySqlTableEngine
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {
         var head = await connection.QueryAsync(
-            "SELECT TABLE_ROWS, ENGINE, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name",
+            "SELECT TABLE_ROWS, DATA_LENGTH, ENGINE, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @name",
             new { name = table },
             transaction,
             cancellationToken);
@@ -132,6 +132,8 @@ internal sealed partial class MySqlTableEngine
             ReferencedBy = foreignKeys.Where(f => !string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
             Triggers = triggers,
             EstimatedRows = head[0].Int64("TABLE_ROWS") ?? 0,
+            // InnoDB counts the pages of off-page columns (LONGBLOB, LONGTEXT) in the clustered index's size.
+            EstimatedBytes = head[0].Int64("DATA_LENGTH") ?? 0,
             Extra = extra,
         };
     }

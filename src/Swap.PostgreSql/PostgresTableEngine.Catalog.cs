@@ -44,7 +44,7 @@ internal sealed partial class PostgresTableEngine
         var schema = database.Schema;
         var head = await connection.QueryAsync(
             """
-            SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, c.relkind::text AS kind, c.relpersistence::text AS persistence,
+            SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, pg_table_size(c.oid) AS bytes, c.relkind::text AS kind, c.relpersistence::text AS persistence,
                    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
                    c.relreplident::text AS replident,
@@ -446,6 +446,8 @@ internal sealed partial class PostgresTableEngine
             Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!)).ToList(),
             Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, c.String("def")!, c.String("def"))).ToList(),
             EstimatedRows = h.Int64("rows") is >= 0 and var rows ? rows : await CountAsync(connection, transaction, table, cancellationToken),
+            // The heap and its TOAST table (a partitioned table has no storage of its own: 0, unknown).
+            EstimatedBytes = h.Int64("bytes") ?? 0,
             Extra = extra,
         };
     }

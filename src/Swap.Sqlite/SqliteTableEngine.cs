@@ -16,6 +16,9 @@ namespace Swap.Sqlite;
 /// </summary>
 internal sealed partial class SqliteTableEngine(SqliteDatabase database) : TableEngine(database)
 {
+    /// <summary>The rows whose values' lengths estimate a table's bytes (<see cref="TableSchema.EstimatedBytes"/>).</summary>
+    private const int RowsSampled = 1000;
+
     private SqliteDialect D => SqliteDialect.Instance;
 
     public override bool Online => true;
@@ -100,6 +103,14 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
             .Select(r => new TriggerSchema(r.String("name")!, r.String("sql")!))
             .ToList();
         var count = System.Convert.ToInt64(await connection.ScalarAsync($"SELECT COUNT(*) FROM {q}", null, transaction, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        // SQLite keeps no size per table (dbstat is not compiled in): the values' lengths over the first
+        // rows, times the rows. length() of a BLOB reads no overflow page, so documents cost nothing to measure.
+        var sampled = count == 0 || columns.Count == 0 ? null : await connection.ScalarAsync(
+            $"SELECT AVG({string.Join(" + ", columns.Select(c => $"COALESCE(length({D.Quote(c.Name)}), 0)"))}) FROM (SELECT * FROM {q} LIMIT {RowsSampled})",
+            null,
+            transaction,
+            cancellationToken);
+        var bytes = sampled is null or DBNull ? 0 : (long)(System.Convert.ToDouble(sampled, System.Globalization.CultureInfo.InvariantCulture) * count);
 
         return new TableSchema
         {
@@ -111,6 +122,7 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
             ReferencedBy = children,
             Triggers = triggers,
             EstimatedRows = count,
+            EstimatedBytes = bytes,
             Extra = new Dictionary<string, string> { ["sql"] = create },
         };
     }

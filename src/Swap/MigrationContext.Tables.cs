@@ -158,7 +158,7 @@ public sealed partial class MigrationContext
                 ?? await engine.LoadTableAsync(session.Connection, session.Transaction, name, CancellationToken)
                 ?? throw MissingTable(name);
             if (original.ChunkKey() is null)
-                throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);
+                throw SwapSpecBuilder.NoKey(original, engine.Dialect.Engine);
         }
         else if (session.Mode == ExecutionMode.DryRun)
         {
@@ -177,7 +177,7 @@ public sealed partial class MigrationContext
                     definition = await TableDefinition.TryFingerprintAsync(engine, session.Connection, tx, name, CancellationToken);
                     var schema = await engine.LoadTableAsync(session.Connection, tx, name, CancellationToken) ?? throw MissingTable(name);
                     if (schema.ChunkKey() is null)
-                        throw SwapSpecBuilder.NoKey(name, engine.Dialect.Engine);
+                        throw SwapSpecBuilder.NoKey(schema, engine.Dialect.Engine);
                     // Named after the table as the engine has it (SQLite finds 'customers' as 'Customers').
                     var own = SwapNames.For(schema.Name, dialect.MaxIdentifierLength);
                     await session.Connection.ExecuteTranslatedAsync($"DROP TABLE IF EXISTS {dialect.Quote(own.Copy)}", tx, CancellationToken, database, ScriptId);

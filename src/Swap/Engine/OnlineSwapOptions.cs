@@ -46,10 +46,10 @@ public sealed class OnlineSwapOptions
         return (SqliteIndexesAfterCopy == true || atFirstWrite, atFirstWrite);
     }
 
-    /// <summary>Rows in the first chunk (default 1,000).</summary>
+    /// <summary>Rows in the first chunk (default 1,000); fewer when the table's rows are wide (see <see cref="Chunker.FirstChunkSize"/>).</summary>
     public int InitialChunkSize { get; set; } = 1000;
 
-    /// <summary>The fewest rows the adaptive chunk size goes down to (default 50).</summary>
+    /// <summary>The fewest rows the adaptive chunk size goes down to (default 50); lower, down to one, for a table whose rows are so wide that a first chunk is smaller.</summary>
     public int MinChunkSize { get; set; } = 50;
 
     /// <summary>The most rows the adaptive chunk size goes up to (default 200,000); it at most doubles from one chunk to the next.</summary>

@@ -35,7 +35,7 @@ internal static class SwapPreflight
     {
         var original = use.Original;
         if (original.ChunkKey() is null)
-            throw SwapSpecBuilder.NoKey(original.Name, engine.Dialect.Engine);
+            throw SwapSpecBuilder.NoKey(original, engine.Dialect.Engine);
         var refusals = engine.Refusals(original, use.Model).Concat(engine.CaptureRefusals(original)).Concat(TypeRefusals(engine, use.Model)).ToList();
         if (use.Model is { } changed)
             refusals.AddRange(await engine.CopyRefusalsAsync(connection, transaction, original, changed, cancellationToken));

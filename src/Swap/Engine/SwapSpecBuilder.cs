@@ -9,7 +9,7 @@ internal static class SwapSpecBuilder
     {
         var d = engine.Dialect;
         var original = use.Original;
-        var key = original.ChunkKey() ?? throw NoKey(original.Name, engine.Dialect.Engine);
+        var key = original.ChunkKey() ?? throw NoKey(original, engine.Dialect.Engine);
         var model = use.Model;
 
         string? OriginFor(ColumnSchema copyColumn)
@@ -100,9 +100,17 @@ internal static class SwapSpecBuilder
     private static bool SameColumns(IndexSchema a, IndexSchema b) =>
         a.Columns.Select(c => c.Name.ToLowerInvariant()).SequenceEqual(b.Columns.Select(c => c.Name.ToLowerInvariant()));
 
-    public static SwapException NoKey(string table, DatabaseEngine engine) => new(
+    public static SwapException NoKey(TableSchema original, DatabaseEngine engine) => NoKey(original.Name, engine, HashKeyNote(original));
+
+    /// <summary>What to say of a unique index that would key the table but for being a hash (<see cref="TableSchema.IsHash"/>), or "".</summary>
+    private static string HashKeyNote(TableSchema original) =>
+        original.Indexes.FirstOrDefault(i => i.Unique && TableSchema.IsHash(i) && i.Columns.All(c => original.Column(c.Name) is { Nullable: false })) is { } hash
+            ? $"Its unique index '{hash.Name}' ({string.Join(", ", hash.Columns.Select(c => c.Name))}) is one MariaDB keeps as a hash (a UNIQUE over a TEXT or BLOB column, or wider than an index key, without a prefix length): it neither orders the rows nor finds one by its values, so Swap cannot walk the table by it. "
+            : "";
+
+    public static SwapException NoKey(string table, DatabaseEngine engine, string note = "") => new(
         SwapErrorKind.Refused,
-        $"Table '{table}' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. "
+        $"Table '{table}' has no primary key and no unique key over NOT NULL columns. {note}Swap needs one to copy the table in chunks and to capture updates and deletes. "
         + (engine == DatabaseEngine.Sqlite
             // SQLite has no ALTER TABLE ... ADD PRIMARY KEY.
             ? $"SQLite cannot add a primary key to an existing table: add a unique index over NOT NULL columns (for example CREATE UNIQUE INDEX {table}_key ON {table} (id)), or rebuild the table with a primary key (CREATE TABLE {table}_new (... PRIMARY KEY (id)), copy the rows, drop {table}, rename {table}_new to {table}), then run again."

@@ -24,13 +24,17 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
     /// </summary>
     public Func<Task>? StopBesideAsync { get; set; }
 
-    public static int Chunk => TableComparer.Chunk;
 
     /// <summary>Compares the copy of <paramref name="spec"/>'s table with the original, range by range.</summary>
     public async Task VerifyAsync(SwapSpec spec)
     {
         long verified = 0;
         var started = swap.Run.Time.GetTimestamp();
+        var range = TableComparer.RangeRows(spec.Original);
+        // The phase starts now, not when the first range has been compared: a range of wide rows
+        // takes a while, and until then the progress would still show the phase before.
+        if (SilentWhile is not { IsCompleted: false })
+            swap.Report(spec, SwapPhase.Verifying, 0, 0, range);
         var difference = await comparer.FirstDifferenceAsync(
             spec,
             async () =>
@@ -49,7 +53,7 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
                 var rate = verified / Math.Max(0.001, swap.Run.Time.GetElapsedTime(started).TotalSeconds);
                 var silent = SilentWhile is { IsCompleted: false };
                 if (!silent)
-                    swap.Report(spec, SwapPhase.Verifying, verified, rate, Chunk);
+                    swap.Report(spec, SwapPhase.Verifying, verified, rate, range);
                 else if (last)
                     verifiedRows.Add((spec, verified));
             });
@@ -61,7 +65,7 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
     public void ReportSilentProgress()
     {
         foreach (var (spec, verified) in verifiedRows)
-            swap.Report(spec, SwapPhase.Verifying, verified, 0, Chunk);
+            swap.Report(spec, SwapPhase.Verifying, verified, 0, TableComparer.RangeRows(spec.Original));
         verifiedRows.Clear();
     }
 

@@ -126,7 +126,7 @@ internal static class ReverseMapping
     {
         var d = engine.Dialect;
         var original = SchemaJson.Read(table.Original);
-        var oldKey = original.ChunkKey() ?? throw SwapSpecBuilder.NoKey(original.Name, d.Engine);
+        var oldKey = original.ChunkKey() ?? throw SwapSpecBuilder.NoKey(original, d.Engine);
         string NewColumn(string oldColumn) =>
             NewName(table, oldColumn) is { } n && now.Column(n) is { } c
                 ? c.Name

@@ -34,6 +34,16 @@ internal sealed record TableSchema
     /// <summary>The engine's own estimate of the row count (may be stale).</summary>
     public long EstimatedRows { get; init; }
 
+    /// <summary>
+    /// The engine's estimate of the bytes the table's rows take, values stored apart from the row
+    /// included (InnoDB's off-page columns, PostgreSQL's TOAST); 0 when the engine does not say.
+    /// With <see cref="EstimatedRows"/> it sizes the chunks of wide rows (<see cref="RowBytes"/>).
+    /// </summary>
+    public long EstimatedBytes { get; init; }
+
+    /// <summary>The average bytes of one row by the estimates, or null when either is unknown.</summary>
+    public long? RowBytes => EstimatedBytes > 0 && EstimatedRows > 0 ? Math.Max(1, EstimatedBytes / EstimatedRows) : null;
+
     /// <summary>Engine-specific facts the dialect needs again later (e.g. SQLite's CREATE TABLE text).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 
@@ -55,7 +65,14 @@ internal sealed record TableSchema
 
     /// <summary>A unique index over NOT NULL plain columns, without a predicate: one that can key the table (Swap's chunk key; InnoDB's clustered index when there is no primary key).</summary>
     public bool CanKey(IndexSchema index) =>
-        index.Unique && index.Predicate is null && index.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false });
+        index.Unique && index.Predicate is null && !IsHash(index) && index.Columns.All(c => c.Expression is null && c.PrefixLength is null && Column(c.Name) is { Nullable: false });
+
+    /// <summary>
+    /// A unique index the engine keeps as a hash of the values (MariaDB's long UNIQUE over a TEXT or
+    /// BLOB column, or over columns wider than an index key, lists its type as HASH): it neither orders
+    /// the rows nor finds one by its values, so it cannot key a walk in key order or a lookup by key.
+    /// </summary>
+    public static bool IsHash(IndexSchema index) => string.Equals(index.Method, "HASH", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>One column as the catalog describes it.</summary>
