@@ -75,7 +75,8 @@ internal sealed class SwapRunOptions
             o.Swap.MaxChunkSize = max > 0 ? max : throw new SwapException(SwapErrorKind.Usage, "--max-chunk-size must be 1 or more.");
             o.Swap.MinChunkSize = Math.Min(o.Swap.MinChunkSize, max);
         }
-        if (o.Swap.InitialChunkSize > o.Swap.MaxChunkSize)
+        // Only a --chunk-size given above the largest is a contradiction; the default first chunk just starts at the largest.
+        if (parse.GetValue(ChunkSize) is not null && o.Swap.InitialChunkSize > o.Swap.MaxChunkSize)
             throw new SwapException(SwapErrorKind.Usage, $"--chunk-size {o.Swap.InitialChunkSize} is above --max-chunk-size {o.Swap.MaxChunkSize}: a chunk never grows past the largest size, so start at or below it.");
         if (parse.GetValue(CutOverWait) is { } w)
             o.Swap.CutOverLockTimeout = Durations.ParsePositive(w, "--cut-over-lock-wait");

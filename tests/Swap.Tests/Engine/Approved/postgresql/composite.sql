@@ -84,7 +84,7 @@ SELECT d.part FROM (
   SELECT 'table ' || c.relkind::text || c.relpersistence::text || c.relreplident::text || c.relrowsecurity::text || c.relforcerowsecurity::text || ' ' || coalesce(c.relacl::text, '') || ' ' || coalesce(array_to_string(c.reloptions, ','), '') AS part FROM pg_class c JOIN t ON c.oid = t.oid
   UNION ALL SELECT 'column ' || a.attnum || ' ' || a.xmin::text FROM pg_attribute a JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0
   UNION ALL SELECT 'default ' || f.adnum || ' ' || f.xmin::text FROM pg_attrdef f JOIN t ON f.adrelid = t.oid
-  UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text FROM pg_index i JOIN t ON i.indrelid = t.oid
+  UNION ALL SELECT 'index ' || i.indexrelid || ' ' || i.xmin::text || ' ' || ic.relname FROM pg_index i JOIN t ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid
   UNION ALL SELECT 'constraint ' || CASE WHEN k.contype = 'f' THEN k.conname || ' ' || pg_get_constraintdef(k.oid) ELSE k.oid || ' ' || k.xmin::text END FROM pg_constraint k JOIN t ON k.conrelid = t.oid
   UNION ALL SELECT 'trigger ' || g.oid || ' ' || g.xmin::text FROM pg_trigger g JOIN t ON g.tgrelid = t.oid WHERE NOT g.tgisinternal AND position('_swap_' in g.tgname) = 0
   UNION ALL SELECT 'comment ' || e.objsubid || ' ' || e.xmin::text FROM pg_description e JOIN t ON e.objoid = t.oid WHERE e.classoid = 'pg_class'::regclass
