@@ -150,16 +150,26 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
     private async Task FailCaptureLostAsync(SwapSpec spec)
     {
         var what = $"Swap's capture on it was removed outside Swap while it was being swapped (one of its capture triggers _{spec.Original.Name}_swap_..., or the change log {spec.Names.Log}, was dropped)";
-        swap.Data.Failure = $"{spec.Original.Name}: {what}";
+        await StopUnswappedAsync(
+            $"{spec.Original.Name}: {what}",
+            "remove capture after it was found incomplete",
+            $"{swap.ScriptId}: the copy of '{spec.Original.Name}' cannot be trusted: {what}, so the application's writes since then are not in the copy and swapping it in would lose them. " +
+            $"Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over.");
+    }
+
+    /// <summary>
+    /// Ends an online swap that must not cut over: records <paramref name="failure"/>, stops work
+    /// beside verification, removes capture (the copy stays for inspection), journals the stage as
+    /// failed verification and throws <paramref name="message"/> as exit 8.
+    /// </summary>
+    private async Task StopUnswappedAsync(string failure, string removeReason, string message)
+    {
+        swap.Data.Failure = failure;
         if (StopBesideAsync is { } stopBeside)
             await stopBeside();
-        await capture.RemoveAsync("remove capture after it was found incomplete");
+        await capture.RemoveAsync(removeReason);
         await swap.SaveAsync(SwapStage.VerifyFailed);
-        throw new SwapException(
-            SwapErrorKind.VerificationFailed,
-            $"{swap.ScriptId}: the copy of '{spec.Original.Name}' cannot be trusted: {what}, so the application's writes since then are not in the copy and swapping it in would lose them. " +
-            $"Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over.")
-        { ScriptId = swap.ScriptId };
+        throw new SwapException(SwapErrorKind.VerificationFailed, message) { ScriptId = swap.ScriptId };
     }
 
     /// <summary>
@@ -174,17 +184,12 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         var what = $"the copy has a row with key {KeyValues.Show(difference.Key)} that '{table}' no longer has, and no delete that capture logged removed it: " +
             $"rows left '{table}' without firing Swap's triggers{(empty ? $" ('{table}' is empty now)" : "")}, which is what {uncaptured} does. " +
             $"The table was most likely truncated while it was being swapped{(empty ? "" : " (the rows it holds now were written after that)")}";
-        swap.Data.Failure = $"{table}: {what}";
-        if (StopBesideAsync is { } stopBeside)
-            await stopBeside();
-        await capture.RemoveAsync("remove capture after rows were removed without firing its triggers");
-        await swap.SaveAsync(SwapStage.VerifyFailed);
-        throw new SwapException(
-            SwapErrorKind.VerificationFailed,
+        await StopUnswappedAsync(
+            $"{table}: {what}",
+            "remove capture after rows were removed without firing its triggers",
             $"{swap.ScriptId}: the copy of '{table}' no longer matches the original: {what}. Swapping the copy in would bring the removed rows back. " +
             $"Nothing was swapped; '{table}' is as the application left it. Until the copy {spec.Names.Copy} is removed, 'swap up' stops here again with this message. " +
-            $"Run 'swap cleanup --script {swap.ScriptId}' to remove it; the next 'swap up' then starts the swap over and copies '{table}' as it is now. Do not truncate a table while Swap swaps it.")
-        { ScriptId = swap.ScriptId };
+            $"Run 'swap cleanup --script {swap.ScriptId}' to remove it; the next 'swap up' then starts the swap over and copies '{table}' as it is now. Do not truncate a table while Swap swaps it.");
     }
 
     private async Task FailAsync(SwapSpec spec, KeyDifference difference)
