@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Swap.Data;
 using Swap.Engine;
@@ -41,6 +42,64 @@ internal sealed partial class MySqlTableEngine
 
     [System.Text.RegularExpressions.GeneratedRegex(@" AUTO_INCREMENT=\d+")]
     private static partial System.Text.RegularExpressions.Regex AutoIncrementOption();
+
+    /// <summary>
+    /// InnoDB's ids of the table and its partitions (<c>INNODB_SYS_TABLES</c> on MariaDB,
+    /// <c>INNODB_TABLES</c> on MySQL 8), which TRUNCATE, a partition truncated or exchanged, and a
+    /// rebuild (OPTIMIZE, ALTER TABLE ... FORCE) replace. InnoDB names tables by their file names,
+    /// which encode every character but ASCII letters, digits and underscores: a name with other
+    /// non-ASCII characters, or a user without the PROCESS privilege these views need, gets null
+    /// (nothing to compare; verification still catches a TRUNCATE before it).
+    /// </summary>
+    public override async Task<string?> StorageIdentityAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        if (InnoDbFileName(database.DatabaseName) is not { } schema || InnoDbFileName(table) is not { } name)
+            return null;
+        var full = schema + "/" + name;
+        var view = connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase) ? "INNODB_SYS_TABLES" : "INNODB_TABLES";
+        List<Row> rows;
+        try
+        {
+            rows = await connection.QueryAsync(
+                $"SELECT NAME, TABLE_ID FROM information_schema.{view} WHERE NAME LIKE @p",
+                // '_' matches any character here, '%' cannot occur (encoded): the rows are filtered exactly below.
+                new { p = full + "%" },
+                transaction,
+                cancellationToken);
+        }
+        catch (MySqlConnector.MySqlException e) when (e.ErrorCode is MySqlConnector.MySqlErrorCode.SpecifiedAccessDeniedError or MySqlConnector.MySqlErrorCode.UnknownTable)
+        {
+            return null;
+        }
+        var ids = rows
+            .Select(r => (Name: System.Convert.ToString(r[0], CultureInfo.InvariantCulture)!, Id: System.Convert.ToString(r[1], CultureInfo.InvariantCulture)))
+            .Where(r => r.Name == full || (r.Name.Length > full.Length + 3 && r.Name.StartsWith(full, StringComparison.Ordinal) && r.Name.AsSpan(full.Length, 3).Equals("#P#", StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => r.Name[full.Length..] + "=" + r.Id)
+            .ToList();
+        return ids.Count == 0 ? null : string.Join(",", ids);
+    }
+
+    /// <summary>
+    /// <paramref name="name"/> as InnoDB's catalog spells it (the server's file-name encoding):
+    /// ASCII letters, digits and <c>_</c> as they are, other ASCII characters as <c>@</c> and four
+    /// hex digits; null for a name with non-ASCII characters, which the server encodes by tables
+    /// of its own.
+    /// </summary>
+    internal static string? InnoDbFileName(string name)
+    {
+        var text = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (c > 127)
+                return null;
+            if (char.IsAsciiLetterOrDigit(c) || c == '_')
+                text.Append(c);
+            else
+                text.Append('@').Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
 
     public override async Task<TableSchema?> LoadTableAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
     {

@@ -60,6 +60,19 @@ internal sealed class Capture(SwapContext swap)
             if (bounded)
                 await swap.RestoreLockWaitAsync(statementWait);
         }
+        // Capture is whole: from here on, only a removal that fires no trigger (TRUNCATE) replaces
+        // the storage, and the cut-over compares it. The copy is still empty, so a TRUNCATE before
+        // this point costs nothing.
+        if (swap.Online && !swap.InTransaction)
+        {
+            foreach (var spec in swap.Specs)
+            {
+                if (await swap.Engine.StorageIdentityAsync(swap.Connection, swap.Transaction, spec.Original.Name, swap.Token) is { } identity)
+                    swap.Data.Storage[spec.Original.Name] = identity;
+                else
+                    swap.Data.Storage.Remove(spec.Original.Name);
+            }
+        }
         foreach (var spec in swap.Specs)
             await EmptyCopyAsync(spec, $"empty the copy of {spec.Original.Name}");
     }

@@ -16,6 +16,9 @@ internal sealed class SwapJournalData
     /// <summary>Each table's definition fingerprint from when its schema was read (<see cref="TableDefinition"/>), checked at the cut-over.</summary>
     public Dictionary<string, string> Definitions { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Each table's storage identity once capture was on it (<see cref="TableEngine.StorageIdentityAsync"/>), checked at the cut-over.</summary>
+    public Dictionary<string, string> Storage { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string? Failure { get; set; }
 
     /// <summary>The revert window this swap keeps after its cut-over, decided when it starts; null for none.</summary>
@@ -64,6 +67,13 @@ internal sealed class SwapJournalData
                 definitions[name] = fingerprint;
             root["definitions"] = definitions;
         }
+        if (Storage.Count > 0)
+        {
+            var storage = new JsonObject();
+            foreach (var (name, identity) in Storage)
+                storage[name] = identity;
+            root["storage"] = storage;
+        }
         if (Failure is not null)
             root["failure"] = Failure;
         if (RevertWindow is { } window)
@@ -101,6 +111,11 @@ internal sealed class SwapJournalData
         {
             foreach (var (name, node) in definitions)
                 data.Definitions[name] = node!.GetValue<string>();
+        }
+        if (root["storage"] is JsonObject storage)
+        {
+            foreach (var (name, node) in storage)
+                data.Storage[name] = node!.GetValue<string>();
         }
         if (root["tables"] is JsonObject tables)
         {

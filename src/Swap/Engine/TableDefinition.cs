@@ -51,15 +51,32 @@ internal static class TableDefinition
     }
 }
 
+/// <summary>What <see cref="DefinitionChangedException"/> found changed on an original under the cut-over's lock.</summary>
+internal enum OriginalChange
+{
+    /// <summary>A column, index, constraint, trigger, grant, comment, policy or rule.</summary>
+    Definition,
+
+    /// <summary>A capture trigger or the change log is gone: writes since then are in no log.</summary>
+    CaptureLost,
+
+    /// <summary>The table's storage was replaced (<see cref="TableEngine.StorageIdentityAsync"/>): truncated or rebuilt, rows possibly removed without capture.</summary>
+    StorageReplaced,
+}
+
 /// <summary>
-/// Thrown under the cut-over's lock when an original's definition is no longer the one its copy was
-/// made from, or (<see cref="CaptureLost"/>) when Swap's capture on it is no longer whole.
+/// Thrown under the cut-over's lock when an original is no longer the table its copy was made
+/// from and kept current with (<see cref="OriginalChange"/>).
 /// </summary>
-internal sealed class DefinitionChangedException(string table, bool captureLost = false)
-    : Exception(captureLost ? $"The capture on '{table}' was removed while it was being swapped." : $"The definition of '{table}' changed while it was being swapped.")
+internal sealed class DefinitionChangedException(string table, OriginalChange change = OriginalChange.Definition)
+    : Exception(change switch
+    {
+        OriginalChange.CaptureLost => $"The capture on '{table}' was removed while it was being swapped.",
+        OriginalChange.StorageReplaced => $"'{table}' was truncated or rebuilt while it was being swapped.",
+        _ => $"The definition of '{table}' changed while it was being swapped.",
+    })
 {
     public string Table { get; } = table;
 
-    /// <summary>A capture trigger or the change log is gone: writes since then are in no log.</summary>
-    public bool CaptureLost { get; } = captureLost;
+    public OriginalChange Change { get; } = change;
 }

@@ -109,6 +109,16 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual string? UncapturedRemovals => null;
 
     /// <summary>
+    /// An identity of the table's storage that the statements of <see cref="UncapturedRemovals"/>
+    /// change (MySQL/MariaDB: InnoDB's table ids, which TRUNCATE and rebuilds replace), read when
+    /// capture is installed and again under the cut-over's lock: a removal the change log never
+    /// heard of after verification would otherwise be swapped back in. Null where there is none,
+    /// or where it cannot be read (the user may not read the catalog that holds it).
+    /// </summary>
+    public virtual Task<string?> StorageIdentityAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
+    /// <summary>
     /// Why these tables cannot be swapped together in one cut-over (each may be on its own); empty
     /// when they can. Only the copy's preflight asks, before any table's own checks.
     /// </summary>

@@ -117,16 +117,30 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         foreach (var spec in swap.Specs)
         {
             if (!await swap.Engine.CaptureInstalledAsync(connection, transaction, spec, cancellationToken))
-                throw new DefinitionChangedException(spec.Original.Name, captureLost: true);
+                throw new DefinitionChangedException(spec.Original.Name, OriginalChange.CaptureLost);
+        }
+        // A TRUNCATE after verification fires no trigger and leaves the definition as it was: only
+        // the storage it replaced tells, and the copy would bring the removed rows back.
+        foreach (var spec in swap.Specs)
+        {
+            if (swap.Data.Storage.TryGetValue(spec.Original.Name, out var before)
+                && await swap.Engine.StorageIdentityAsync(connection, transaction, spec.Original.Name, cancellationToken) is { } now
+                && now != before)
+                throw new DefinitionChangedException(spec.Original.Name, OriginalChange.StorageReplaced);
         }
     }
 
     /// <summary>An original's definition changed during the swap: like a failed verification, capture goes, the copy stays, nothing is swapped.</summary>
     public async Task FailDefinitionChangedAsync(DefinitionChangedException e)
     {
-        if (e.CaptureLost)
+        if (e.Change == OriginalChange.CaptureLost)
         {
             await FailCaptureLostAsync(swap.Specs.First(s => s.Original.Name == e.Table));
+            return;
+        }
+        if (e.Change == OriginalChange.StorageReplaced)
+        {
+            await FailStorageReplacedAsync(swap.Specs.First(s => s.Original.Name == e.Table));
             return;
         }
         var table = e.Table;
@@ -155,6 +169,24 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
             "remove capture after it was found incomplete",
             $"{swap.ScriptId}: the copy of '{spec.Original.Name}' cannot be trusted: {what}, so the application's writes since then are not in the copy and swapping it in would lose them. " +
             $"Nothing was swapped; the original is intact. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over.");
+    }
+
+    /// <summary>
+    /// The original's storage was replaced after verification (<see cref="TableEngine.StorageIdentityAsync"/>):
+    /// most likely a TRUNCATE, which removes rows without firing capture's triggers. Like a failed
+    /// verification: capture goes, the copy stays, nothing is swapped.
+    /// </summary>
+    private async Task FailStorageReplacedAsync(SwapSpec spec)
+    {
+        var table = spec.Original.Name;
+        var what = $"'{table}' was truncated or rebuilt while it was being swapped (its storage was replaced, which is what {swap.Engine.UncapturedRemovals ?? "TRUNCATE TABLE"}, " +
+            "and also OPTIMIZE TABLE or ALTER TABLE ... FORCE, do): rows removed that way fire none of Swap's triggers, so the copy may still hold them";
+        await StopUnswappedAsync(
+            $"{table}: {what}",
+            "remove capture after the original's storage was replaced",
+            $"{swap.ScriptId}: the copy of '{table}' cannot be trusted: {what}, and swapping it in would bring them back. " +
+            $"Nothing was swapped; '{table}' is as the application left it. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over from the table as it is now. " +
+            "Do not truncate or rebuild a table while Swap swaps it.");
     }
 
     /// <summary>

@@ -164,6 +164,44 @@ public class DefinitionChangeTests
     }
 
     [Fact]
+    public async Task MySql_a_table_truncated_after_verification_is_not_swapped_in_with_its_old_rows()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        EngineKit.WriteSwapScript(target);
+        // After verification, before the cut-over's lock: TRUNCATE fires no trigger and leaves the
+        // definition as it was. Before: the cut-over swapped in the copy with all 2,000 old rows.
+        var truncated = new Once(
+            target,
+            p => p.Phase == SwapPhase.CuttingOver,
+            "TRUNCATE TABLE items",
+            "INSERT INTO items (id, k, v, n) VALUES (5001, 1, 'new', 0)");
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o =>
+        {
+            o.Swap.OneTransactionBelowRows = 0;
+            o.OnProgress = truncated.Report;
+        }).UpAsync());
+
+        Assert.True(truncated.Fired);
+        Assert.Equal(SwapErrorKind.VerificationFailed, failure.Kind);
+        Assert.True(failure.Message.Contains("the copy of 'items' cannot be trusted: 'items' was truncated or rebuilt while it was being swapped", StringComparison.Ordinal), failure.Message);
+        Assert.Contains("swapping it in would bring them back", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Run 'swap cleanup --script MigrateItems' and then 'swap up'", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("1 5001", await target.ScalarAsync("SELECT CONCAT(COUNT(*), ' ', MAX(id)) FROM items"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.QueryAsync("SELECT flag FROM items"));
+        Assert.Equal("failed", await EngineKit.HistoryStatusAsync(target, "MigrateItems"));
+        Assert.DoesNotContain(await EngineKit.LeftoversAsync(target), l => l.StartsWith("trigger", StringComparison.Ordinal));
+
+        await EngineKit.Migrator(target).CleanupAsync(new CleanupOptions { Script = "MigrateItems" });
+        var rerun = await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(["MigrateItems"], rerun.Applied.Select(a => a.Id));
+        Assert.Equal("1 5001 odd", await target.ScalarAsync("SELECT CONCAT(COUNT(*), ' ', MAX(id), ' ', MAX(flag)) FROM items"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task PostgreSql_an_index_renamed_during_the_swap_stops_the_cut_over_instead_of_being_renamed_back()
     {
         // ALTER INDEX ... RENAME changes the index's pg_class row, not its pg_index row: the
