@@ -106,7 +106,8 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
                 // values, not the deleted row's), and update the rest in place.
                 if (ApplicationDeletes(rows, ids, spec) is { Count: > 0 } deleted)
                     await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, deleted.Count), KeyRange.InParameters("a", deleted).ToList(), tx, cancellationToken);
-                await connection.ExecuteAsync(SwapQueries.DeleteVanished(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+                if (await VanishedAsync(connection, tx, spec, keys, cancellationToken) is { Count: > 0 } vanished)
+                    await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, vanished.Count), KeyRange.InParameters("a", vanished).ToList(), tx, cancellationToken);
                 await connection.ExecuteAsync(engine.UpsertRows(spec, keys.Count), keyParameters, tx, cancellationToken);
             }
             else
@@ -157,6 +158,20 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             return [];
         var rows = await connection.QueryAsync(SwapQueries.KeysPresent(engine, spec, inOriginal: true, missing.Count, "m"), KeyRange.InParameters("m", missing).ToList(), tx, cancellationToken);
         return rows.Select(r => Enumerable.Range(0, spec.Key.Count).Select(i => r[i]).ToArray()).ToList();
+    }
+
+    /// <summary>
+    /// The batch's keys the original no longer has, looked up with a plain read: a DELETE whose
+    /// subquery reads the original (<c>NOT EXISTS (SELECT ... FROM original)</c>) is a locking read
+    /// on InnoDB even under READ COMMITTED, and would hold the application's writes to those rows
+    /// until the batch commits. A key that vanishes after the lookup is logged again, and a later
+    /// batch deletes it.
+    /// </summary>
+    private async Task<List<object?[]>> VanishedAsync(DbConnection connection, DbTransaction? tx, SwapSpec spec, List<object?[]> keys, CancellationToken cancellationToken)
+    {
+        var inOriginal = (await connection.QueryAsync(SwapQueries.KeysPresent(engine, spec, inOriginal: true, keys.Count, "v"), KeyRange.InParameters("v", keys).ToList(), tx, cancellationToken))
+            .Select(r => Encoded(r, spec.Key.Count)).ToHashSet(StringComparer.Ordinal);
+        return keys.Where(k => !inOriginal.Contains(Comparable(k))).ToList();
     }
 
     private static string Encoded(Row row, int keyColumns) => Comparable(Enumerable.Range(0, keyColumns).Select(i => row[i]).ToArray());

@@ -171,17 +171,4 @@ internal static class SwapQueries
     /// <summary>Deletes the rows of a batch's keys (<c>@a{r}_{i}</c>) from the copy.</summary>
     public static string DeleteFromCopy(TableEngine engine, SwapSpec spec, int count) =>
         $"DELETE FROM {engine.Dialect.Quote(spec.Names.Copy)} WHERE {KeyRange.In(engine.Dialect, "", spec.CopyKey, count, "a")}";
-
-    /// <summary>
-    /// Deletes from the copy the rows of a batch's keys (<c>@a{r}_{i}</c>) that no longer exist in the
-    /// original: the first half of an in-place re-sync (<see cref="SwapSpec.UpdateInPlace"/>).
-    /// </summary>
-    public static string DeleteVanished(TableEngine engine, SwapSpec spec, int count)
-    {
-        var d = engine.Dialect;
-        var copy = d.Quote(spec.Names.Copy);
-        var original = d.Quote(spec.Original.Name);
-        var match = string.Join(" AND ", spec.Key.Select((k, i) => $"{original}.{d.Quote(k)} = {copy}.{d.Quote(spec.CopyKey[i])}"));
-        return $"DELETE FROM {copy} WHERE {KeyRange.In(d, "", spec.CopyKey, count, "a")} AND NOT EXISTS (SELECT 1 FROM {original} WHERE {match})";
-    }
 }

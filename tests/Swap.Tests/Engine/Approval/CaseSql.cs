@@ -93,7 +93,9 @@ internal static class CaseSql
         yield return ($"ReadLog({LogBatch})", [SwapQueries.ReadLog(engine, spec, LogBatch)]);
         if (spec.UpdateInPlace)
         {
-            yield return ($"DeleteVanished({Keys})", [SwapQueries.DeleteVanished(engine, spec, Keys)]);
+            // The keys gone from the original are looked up with a plain read (a DELETE reading the original would lock its rows on InnoDB), then deleted.
+            yield return ($"KeysPresent(original, {Keys})", [SwapQueries.KeysPresent(engine, spec, inOriginal: true, Keys, "v")]);
+            yield return ($"DeleteFromCopy({Keys})", [SwapQueries.DeleteFromCopy(engine, spec, Keys)]);
             yield return ($"UpsertRows({Keys})", [engine.UpsertRows(spec, Keys)]);
         }
         else

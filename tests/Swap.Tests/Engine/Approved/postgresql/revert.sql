@@ -33,8 +33,11 @@ CREATE TRIGGER "_line_items_swap_rdel" AFTER TRUNCATE ON "public"."_line_items_s
 -- ReadLog(100)
 SELECT "id", "k0", "k1", "op" FROM "_line_items_swap_rlog" ORDER BY "id" LIMIT 100;
 
--- DeleteVanished(3)
-DELETE FROM "_line_items_swap_old" WHERE ("tenant", "id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1)) AND NOT EXISTS (SELECT 1 FROM "line_items" WHERE "line_items"."tenant" = "_line_items_swap_old"."tenant" AND "line_items"."id" = "_line_items_swap_old"."id");
+-- KeysPresent(original, 3)
+SELECT "line_items"."tenant", "line_items"."id" FROM "line_items" WHERE ("line_items"."tenant", "line_items"."id") IN ((@v0_0, @v0_1), (@v1_0, @v1_1), (@v2_0, @v2_1));
+
+-- DeleteFromCopy(3)
+DELETE FROM "_line_items_swap_old" WHERE ("tenant", "id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1));
 
 -- UpsertRows(3)
 INSERT INTO "public"."_line_items_swap_old" ("tenant", "id", "sku", "note", "qty") SELECT "tenant", "id", "product_code", ('reverted'), "qty" FROM "public"."line_items" o WHERE (o."tenant", o."id") IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1)) ON CONFLICT ("tenant", "id") DO UPDATE SET "sku" = EXCLUDED."sku", "qty" = EXCLUDED."qty";
