@@ -172,6 +172,28 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         return $"INSERT INTO {copy} ({Columns(spec)}) SELECT {Sources(spec)} FROM {D.Quote(spec.Original.Name)} WHERE {range} ON DUPLICATE KEY UPDATE {string.Join(", ", set)}";
     }
 
+    /// <summary>
+    /// <c>INSERT ... SELECT ... ON DUPLICATE KEY UPDATE</c>: a consistent read of the original under
+    /// READ COMMITTED (a multi-table UPDATE or a DELETE reading it would lock its rows), and only
+    /// where the copy's primary key is the chunk key, so the duplicate InnoDB finds first (the
+    /// clustered index) is the row of the same key.
+    /// </summary>
+    public override string? ResyncInPlace(SwapSpec spec, int keys, IReadOnlySet<string> unchanged)
+    {
+        var primary = spec.TargetPrimaryKey.Count > 0 ? spec.TargetPrimaryKey : spec.Copy.PrimaryKey;
+        if (!primary.SequenceEqual(spec.CopyKey, StringComparer.OrdinalIgnoreCase))
+            return null;
+        var set = spec.Mapping
+            .Where(m => !unchanged.Contains(m.CopyColumn) && !spec.InsertOnly.Contains(m.CopyColumn) && !spec.CopyKey.Contains(m.CopyColumn, StringComparer.OrdinalIgnoreCase))
+            .Select(m => $"{D.Quote(m.CopyColumn)} = VALUES({D.Quote(m.CopyColumn)})")
+            .ToList();
+        if (set.Count == 0)
+            return null;
+        var unchecked_ = CopyWritesUnchecked(spec) ? "SET STATEMENT foreign_key_checks = 0 FOR " : "";
+        var range = KeyRange.In(D, D.Quote(spec.Original.Name), spec.Key, keys, "a");
+        return $"{unchecked_}INSERT INTO {D.Quote(spec.Names.Copy)} ({Columns(spec)}) SELECT {Sources(spec)} FROM {D.Quote(spec.Original.Name)} WHERE {range} ON DUPLICATE KEY UPDATE {string.Join(", ", set)}";
+    }
+
     private string CopyRows(SwapSpec spec, string alias, string range)
     {
         var copy = D.Quote(spec.Names.Copy);

@@ -112,8 +112,7 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
             }
             else
             {
-                await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
-                await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+                await ResyncAsync(connection, tx, spec, keys, keyParameters, cancellationToken);
                 var refused = await RefusedAsync(connection, tx, spec, NotLastDeleted(rows, spec.Key.Count), cancellationToken);
                 if (refused.Count > 0)
                     await connection.ExecuteAsync(SwapQueries.Relog(engine, spec, refused.Count), KeyRange.InParameters("g", refused).ToList(), tx, cancellationToken);
@@ -159,6 +158,55 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
         var rows = await connection.QueryAsync(SwapQueries.KeysPresent(engine, spec, inOriginal: true, missing.Count, "m"), KeyRange.InParameters("m", missing).ToList(), tx, cancellationToken);
         return rows.Select(r => Enumerable.Range(0, spec.Key.Count).Select(i => r[i]).ToArray()).ToList();
     }
+
+    /// <summary>
+    /// Re-syncs the batch's keys in the copy from the original's current rows: deletes them and
+    /// inserts the current rows; where the engine can (<see cref="TableEngine.ResyncInPlace"/>),
+    /// rows already in the copy with every unique value the original now gives them are updated in
+    /// place instead, and only the rest deleted and inserted. A unique value that moved from one
+    /// row to another must leave the copy before it is inserted again, or the insert would meet the
+    /// stale row. A value the application changes after the lookup is logged again, and a later
+    /// batch re-syncs it.
+    /// </summary>
+    private async Task ResyncAsync(DbConnection connection, DbTransaction? tx, SwapSpec spec, List<object?[]> keys, List<KeyValuePair<string, object?>> keyParameters, CancellationToken cancellationToken)
+    {
+        var uniques = spec.UniqueColumnsBesideKey();
+        var unchanged = uniques is null ? null : new HashSet<string>(uniques, StringComparer.OrdinalIgnoreCase);
+        if (unchanged is null || engine.ResyncInPlace(spec, keys.Count, unchanged) is not { } inPlace)
+        {
+            await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, keys.Count), keyParameters, tx, cancellationToken);
+            await connection.ExecuteAsync(engine.ApplyRows(spec, keys.Count), keyParameters, tx, cancellationToken);
+            return;
+        }
+        var columns = uniques!;
+        var inCopy = await connection.QueryAsync(SwapQueries.KeysWithValues(engine, spec, inOriginal: false, keys.Count, "c", columns), KeyRange.InParameters("c", keys).ToList(), tx, cancellationToken);
+        var stable = new HashSet<string>(StringComparer.Ordinal);
+        if (inCopy.Count > 0)
+        {
+            var present = inCopy.Select(r => Key(r, spec.Key.Count)).ToList();
+            var now = (await connection.QueryAsync(SwapQueries.KeysWithValues(engine, spec, inOriginal: true, present.Count, "o", columns), KeyRange.InParameters("o", present).ToList(), tx, cancellationToken))
+                .ToDictionary(r => Encoded(r, spec.Key.Count), r => Values(r, spec.Key.Count), StringComparer.Ordinal);
+            foreach (var row in inCopy)
+            {
+                var key = Encoded(row, spec.Key.Count);
+                if (now.TryGetValue(key, out var values) && values == Values(row, spec.Key.Count))
+                    stable.Add(key);
+            }
+        }
+        var stay = keys.Where(k => stable.Contains(Comparable(k))).ToList();
+        var renew = keys.Where(k => !stable.Contains(Comparable(k))).ToList();
+        if (renew.Count > 0)
+            await connection.ExecuteAsync(SwapQueries.DeleteFromCopy(engine, spec, renew.Count), KeyRange.InParameters("a", renew).ToList(), tx, cancellationToken);
+        if (stay.Count > 0)
+            await connection.ExecuteAsync(stay.Count == keys.Count ? inPlace : engine.ResyncInPlace(spec, stay.Count, unchanged)!, KeyRange.InParameters("a", stay).ToList(), tx, cancellationToken);
+        if (renew.Count > 0)
+            await connection.ExecuteAsync(engine.ApplyRows(spec, renew.Count), KeyRange.InParameters("a", renew).ToList(), tx, cancellationToken);
+    }
+
+    private static object?[] Key(Row row, int keyColumns) => Enumerable.Range(0, keyColumns).Select(i => row[i]).ToArray();
+
+    /// <summary>The values after the key in <paramref name="row"/>, as one comparable text.</summary>
+    private static string Values(Row row, int keyColumns) => Comparable(Enumerable.Range(keyColumns, row.Columns.Count - keyColumns).Select(i => row[i]).ToArray());
 
     /// <summary>
     /// The batch's keys the original no longer has, looked up with a plain read: a DELETE whose

@@ -155,6 +155,22 @@ internal static class SwapQueries
     }
 
     /// <summary>
+    /// The keys among <paramref name="count"/> (<c>@{prefix}{r}_{i}</c>) that the copy (or the
+    /// original) has, each followed by the values of <paramref name="copyColumns"/>: the copy's
+    /// own, or what the mapping makes of the original's row.
+    /// </summary>
+    public static string KeysWithValues(TableEngine engine, SwapSpec spec, bool inOriginal, int count, string prefix, IReadOnlyList<string> copyColumns)
+    {
+        var d = engine.Dialect;
+        var table = d.Quote(inOriginal ? spec.Original.Name : spec.Names.Copy);
+        var key = inOriginal ? spec.Key : spec.CopyKey;
+        var values = copyColumns.Select(c => inOriginal
+            ? spec.Mapping.First(m => string.Equals(m.CopyColumn, c, StringComparison.OrdinalIgnoreCase)).Source
+            : $"{table}.{d.Quote(c)}");
+        return $"SELECT {string.Join(", ", key.Select(k => $"{table}.{d.Quote(k)}").Concat(values))} FROM {table} WHERE {KeyRange.In(d, table, key, count, prefix)}";
+    }
+
+    /// <summary>
     /// Appends <paramref name="count"/> keys (<c>@g{r}_{i}</c>) to the change log as updates. A
     /// multi-row <c>VALUES</c> insert: on MySQL/MariaDB with <c>innodb_autoinc_lock_mode=1</c> an
     /// <c>INSERT ... SELECT</c> would hold the log's table-level AUTO-INC lock, which every

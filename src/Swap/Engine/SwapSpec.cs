@@ -55,6 +55,28 @@ internal sealed record SwapSpec
     /// <summary>True when the deferred key's index is built on its own before the other indexes (the applier and verification walk the copy by it).</summary>
     public bool KeyBuiltFirst => KeyDeferred && (TargetPrimaryKey.Count > 0 || DeferredKeyIndex is not null);
 
+    /// <summary>
+    /// The copy's columns in a unique index or constraint other than the one over its key (the
+    /// indexes it has and those built later), each once; null when one of them is over an
+    /// expression or a column the mapping does not fill, whose values cannot be compared with the
+    /// original's.
+    /// </summary>
+    public IReadOnlyList<string>? UniqueColumnsBesideKey()
+    {
+        var columns = new List<string>();
+        foreach (var index in Copy.Indexes.Concat(TargetIndexes).Concat(DeferredIndexes).Where(i => i.Unique && !i.IsUniqueOver(CopyKey)))
+        {
+            foreach (var column in index.Columns)
+            {
+                if (column.Expression is not null || !Mapping.Any(m => string.Equals(m.CopyColumn, column.Name, StringComparison.OrdinalIgnoreCase)))
+                    return null;
+                if (!columns.Contains(column.Name, StringComparer.OrdinalIgnoreCase))
+                    columns.Add(column.Name);
+            }
+        }
+        return columns;
+    }
+
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 

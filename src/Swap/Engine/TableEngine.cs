@@ -266,6 +266,16 @@ internal abstract class TableEngine(SwapDatabase database)
         throw new SwapException(SwapErrorKind.Refused, $"A revert window is not available on {Dialect.Engine}.");
 
     /// <summary>
+    /// The applier's re-sync of keys whose rows are in the copy with every unique value the original
+    /// now gives them (<c>@a{row}_{column}</c>): the current rows, updated in place over the copy's
+    /// rows, leaving the columns in <paramref name="unchanged"/> (the key and unique columns) as they
+    /// are. Null where the engine re-syncs by delete and insert only: an in-place update spares the
+    /// indexes whose columns did not change (InnoDB's secondary indexes), where a delete and insert
+    /// writes every index twice.
+    /// </summary>
+    public virtual string? ResyncInPlace(SwapSpec spec, int keys, IReadOnlySet<string> unchanged) => null;
+
+    /// <summary>
     /// When a revert window opens: statements that stop the old table (<see cref="SwapNames.Old"/>)
     /// from holding the application back while it is kept (PostgreSQL: its own foreign keys, which
     /// would refuse deleting a parent row). The revert puts them back from <see cref="SwapSpec.TargetForeignKeys"/>.

@@ -98,6 +98,16 @@ internal static class CaseSql
             yield return ($"DeleteFromCopy({Keys})", [SwapQueries.DeleteFromCopy(engine, spec, Keys)]);
             yield return ($"UpsertRows({Keys})", [engine.UpsertRows(spec, Keys)]);
         }
+        else if (spec.UniqueColumnsBesideKey() is { } uniques
+            && engine.ResyncInPlace(spec, Keys, new HashSet<string>(uniques, StringComparer.OrdinalIgnoreCase)) is { } inPlace)
+        {
+            // Rows in the copy whose unique values the original still gives them are updated in place; the rest deleted and inserted.
+            yield return ($"KeysWithValues(copy, {Keys})", [SwapQueries.KeysWithValues(engine, spec, inOriginal: false, Keys, "c", uniques)]);
+            yield return ($"KeysWithValues(original, {Keys})", [SwapQueries.KeysWithValues(engine, spec, inOriginal: true, Keys, "o", uniques)]);
+            yield return ($"DeleteFromCopy({Keys})", [SwapQueries.DeleteFromCopy(engine, spec, Keys)]);
+            yield return ($"ResyncInPlace({Keys})", [inPlace]);
+            yield return ($"ApplyRows({Keys})", [engine.ApplyRows(spec, Keys)]);
+        }
         else
         {
             yield return ($"DeleteFromCopy({Keys})", [SwapQueries.DeleteFromCopy(engine, spec, Keys)]);

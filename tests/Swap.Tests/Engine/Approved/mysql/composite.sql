@@ -43,8 +43,17 @@ INSERT INTO `_line_items_swap_new` (`tenant`, `id`, `product_code`, `qty`) SELEC
 -- ReadLog(100)
 SELECT `id`, `k0`, `k1`, `op` FROM `_line_items_swap_log` ORDER BY `id` LIMIT 100;
 
+-- KeysWithValues(copy, 3)
+SELECT `_line_items_swap_new`.`tenant`, `_line_items_swap_new`.`id` FROM `_line_items_swap_new` WHERE (`_line_items_swap_new`.`tenant`, `_line_items_swap_new`.`id`) IN ((@c0_0, @c0_1), (@c1_0, @c1_1), (@c2_0, @c2_1));
+
+-- KeysWithValues(original, 3)
+SELECT `line_items`.`tenant`, `line_items`.`id` FROM `line_items` WHERE (`line_items`.`tenant`, `line_items`.`id`) IN ((@o0_0, @o0_1), (@o1_0, @o1_1), (@o2_0, @o2_1));
+
 -- DeleteFromCopy(3)
 DELETE FROM `_line_items_swap_new` WHERE (`tenant`, `id`) IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1));
+
+-- ResyncInPlace(3)
+INSERT INTO `_line_items_swap_new` (`tenant`, `id`, `product_code`, `qty`) SELECT `tenant`, `id`, `sku`, `qty` FROM `line_items` WHERE (`line_items`.`tenant`, `line_items`.`id`) IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1)) ON DUPLICATE KEY UPDATE `product_code` = VALUES(`product_code`), `qty` = VALUES(`qty`);
 
 -- ApplyRows(3)
 INSERT INTO `_line_items_swap_new` (`tenant`, `id`, `product_code`, `qty`) SELECT `tenant`, `id`, `sku`, `qty` FROM `line_items` WHERE (`line_items`.`tenant`, `line_items`.`id`) IN ((@a0_0, @a0_1), (@a1_0, @a1_1), (@a2_0, @a2_1)) ON DUPLICATE KEY UPDATE `_line_items_swap_new`.`tenant` = `_line_items_swap_new`.`tenant`;

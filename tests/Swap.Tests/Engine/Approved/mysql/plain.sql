@@ -42,8 +42,17 @@ ALTER TABLE `_orders_swap_new` ADD INDEX `ix_orders_customer` (`customer`), ADD 
 -- ReadLog(100)
 SELECT `id`, `k0`, `op` FROM `_orders_swap_log` ORDER BY `id` LIMIT 100;
 
+-- KeysWithValues(copy, 3)
+SELECT `_orders_swap_new`.`id` FROM `_orders_swap_new` WHERE `_orders_swap_new`.`id` IN (@c0_0, @c1_0, @c2_0);
+
+-- KeysWithValues(original, 3)
+SELECT `orders`.`id` FROM `orders` WHERE `orders`.`id` IN (@o0_0, @o1_0, @o2_0);
+
 -- DeleteFromCopy(3)
 DELETE FROM `_orders_swap_new` WHERE `id` IN (@a0_0, @a1_0, @a2_0);
+
+-- ResyncInPlace(3)
+INSERT INTO `_orders_swap_new` (`id`, `customer`, `amount`) SELECT `id`, `customer`, `amount` FROM `orders` WHERE `orders`.`id` IN (@a0_0, @a1_0, @a2_0) ON DUPLICATE KEY UPDATE `customer` = VALUES(`customer`), `amount` = VALUES(`amount`);
 
 -- ApplyRows(3)
 INSERT INTO `_orders_swap_new` (`id`, `customer`, `amount`) SELECT `id`, `customer`, `amount` FROM `orders` WHERE `orders`.`id` IN (@a0_0, @a1_0, @a2_0) ON DUPLICATE KEY UPDATE `_orders_swap_new`.`id` = `_orders_swap_new`.`id`;

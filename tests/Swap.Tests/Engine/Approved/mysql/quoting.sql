@@ -42,8 +42,17 @@ ALTER TABLE `_we"ird_swap_new` ADD INDEX `ix_weird_space` (`sp ace"col`), LOCK=N
 -- ReadLog(100)
 SELECT `id`, `k0`, `op` FROM `_we"ird_swap_log` ORDER BY `id` LIMIT 100;
 
+-- KeysWithValues(copy, 3)
+SELECT `_we"ird_swap_new`.`k``ey` FROM `_we"ird_swap_new` WHERE `_we"ird_swap_new`.`k``ey` IN (@c0_0, @c1_0, @c2_0);
+
+-- KeysWithValues(original, 3)
+SELECT `we"ird`.`k``ey` FROM `we"ird` WHERE `we"ird`.`k``ey` IN (@o0_0, @o1_0, @o2_0);
+
 -- DeleteFromCopy(3)
 DELETE FROM `_we"ird_swap_new` WHERE `k``ey` IN (@a0_0, @a1_0, @a2_0);
+
+-- ResyncInPlace(3)
+INSERT INTO `_we"ird_swap_new` (`k``ey`, `sp ace"col`, `plain`) SELECT `k``ey`, `sp ace"col`, `plain` FROM `we"ird` WHERE `we"ird`.`k``ey` IN (@a0_0, @a1_0, @a2_0) ON DUPLICATE KEY UPDATE `sp ace"col` = VALUES(`sp ace"col`), `plain` = VALUES(`plain`);
 
 -- ApplyRows(3)
 INSERT INTO `_we"ird_swap_new` (`k``ey`, `sp ace"col`, `plain`) SELECT `k``ey`, `sp ace"col`, `plain` FROM `we"ird` WHERE `we"ird`.`k``ey` IN (@a0_0, @a1_0, @a2_0) ON DUPLICATE KEY UPDATE `_we"ird_swap_new`.`k``ey` = `_we"ird_swap_new`.`k``ey`;
