@@ -145,15 +145,12 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         }
         var table = e.Table;
         var what = "its definition changed while it was being swapped (a column, index, constraint, trigger, grant, comment, policy or rule was added, dropped or altered on it)";
-        swap.Data.Failure = $"{table}: {what}";
-        await capture.RemoveAsync("remove capture after the original's definition changed");
-        await swap.SaveAsync(SwapStage.VerifyFailed);
-        throw new SwapException(
-            SwapErrorKind.VerificationFailed,
+        await StopUnswappedAsync(
+            $"{table}: {what}",
+            "remove capture after the original's definition changed",
             $"{swap.ScriptId}: the copy of '{table}' no longer matches the original: {what}. The copy was made from the earlier definition, and swapping it in would lose that change. " +
             $"Nothing was swapped; the original is intact with the change. Run 'swap cleanup --script {swap.ScriptId}' and then 'swap up' to start the swap over from the table as it is now " +
-            "(and put the change in a migration if it is meant to last).")
-        { ScriptId = swap.ScriptId };
+            "(and put the change in a migration if it is meant to last).");
     }
 
     /// <summary>
@@ -239,19 +236,18 @@ internal sealed class Verifier(SwapContext swap, Capture capture)
         var hint = spec.CaptureMayFail
             ? " A new unique index, a key moved to another collation (under which two keys are one), a NOT NULL column or a FillWith expression may have rejected a write the application made during the copy."
             : "";
-        swap.Data.Failure = $"{spec.Original.Name}: {what}";
-        if (StopBesideAsync is { } stopBeside)
-            await stopBeside();
+        var message = $"{swap.ScriptId}: the copy of '{spec.Original.Name}' does not match the original: {what}.{hint} Nothing was swapped; the original is intact. ";
         if (!swap.InTransaction)
         {
             // Stop adding work to the application's writes; the copy stays for inspection.
-            await capture.RemoveAsync("remove capture after a failed verification");
-            await swap.SaveAsync(SwapStage.VerifyFailed);
+            await StopUnswappedAsync(
+                $"{spec.Original.Name}: {what}",
+                "remove capture after a failed verification",
+                message + $"The copy {spec.Names.Copy} is kept for inspection; 'swap cleanup --script {swap.ScriptId}' removes it and lets the swap start over.");
         }
-        throw new SwapException(
-            SwapErrorKind.VerificationFailed,
-            $"{swap.ScriptId}: the copy of '{spec.Original.Name}' does not match the original: {what}.{hint} Nothing was swapped; the original is intact. " +
-            (swap.InTransaction ? "The rebuild was rolled back." : $"The copy {spec.Names.Copy} is kept for inspection; 'swap cleanup --script {swap.ScriptId}' removes it and lets the swap start over."))
-        { ScriptId = swap.ScriptId };
+        swap.Data.Failure = $"{spec.Original.Name}: {what}";
+        if (StopBesideAsync is { } stopBeside)
+            await stopBeside();
+        throw new SwapException(SwapErrorKind.VerificationFailed, message + "The rebuild was rolled back.") { ScriptId = swap.ScriptId };
     }
 }
