@@ -85,7 +85,7 @@ internal static class CliApp
                 if (named.Count > 0)
                     shown = named;
             }
-            return Fail(SwapErrorKind.Usage, [.. shown.Select(e => "error: " + e.Message), "Run 'swap --help' for usage."]);
+            return Fail(SwapErrorKind.Usage, [.. shown.Select(e => "error: " + ParseErrors.Readable(e.Message)), "Run 'swap --help' for usage."]);
         }
         if (parse.Action is not CliHelp && parse.GetValue(globals.Quiet) && parse.GetValue(globals.Verbose))
             return Fail(SwapErrorKind.Usage, "error: --quiet and --verbose ask for opposite amounts of output; give one of them.");
@@ -137,5 +137,25 @@ internal sealed class GlobalOptions
     {
         foreach (var option in new Option[] { Db, Migrations, Assemblies, Config, HistoryPrefix, LockTimeout, Json, Verbose, Quiet })
             root.Options.Add(option);
+    }
+}
+
+internal static class ParseErrors
+{
+    /// <summary>
+    /// System.CommandLine names the .NET type a value did not parse as ("as expected type
+    /// 'System.Nullable`1[System.Int32]'"); say what the option takes instead.
+    /// </summary>
+    internal static string Readable(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!m.Success)
+            return message;
+        var type = m.Groups["type"].Value;
+        var takes = type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal) ? "a number"
+            : null;
+        return takes is null ? message : $"{m.Groups["option"].Value} takes {takes}, not '{m.Groups["value"].Value}'.";
     }
 }

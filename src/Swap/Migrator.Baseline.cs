@@ -22,7 +22,7 @@ public sealed partial class Migrator
         if (last < 0)
             throw new SwapException(SwapErrorKind.Usage, $"--to '{to}' is not a known script id. Run 'swap status' to list the ids.");
 
-        if (database.ReadsEmptyStandIn && !dryRun)
+        if (database.ReadsEmptyStandIn)
         {
             throw new SwapException(
                 SwapErrorKind.Connection,

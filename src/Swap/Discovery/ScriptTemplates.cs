@@ -36,6 +36,8 @@ internal static class ScriptTemplates
             ? ($"{stamp}_{snake}.sql", SqlStub(title))
             : ($"{stamp}_{pascal}.cs", csharp is null ? CSharpStub(title, className) : csharp(className));
         RefuseLongName(title, file);
+        if (kind == ScriptKind.CSharp)
+            RefuseTakenClassName(migrationsFolder, className);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, file);
         if (File.Exists(path))
@@ -55,6 +57,29 @@ internal static class ScriptTemplates
             throw new SwapException(
                 SwapErrorKind.Usage,
                 $"The title '{(title.Length > 40 ? title[..40] + "..." : title)}' is too long: the script's file name would be {bytes} bytes, and a file name can have at most {MaxFileNameBytes}. Use a shorter title; nothing was written.");
+        }
+    }
+
+    /// <summary>
+    /// A C# script's id is its class name, so a second stub with the same title would not compile
+    /// (CS0101) and would break every verb until one file is removed: refuse it before writing.
+    /// </summary>
+    private static void RefuseTakenClassName(string migrationsFolder, string className)
+    {
+        if (!Directory.Exists(migrationsFolder))
+            return;
+        var declaration = new System.Text.RegularExpressions.Regex(
+            @"\bclass\s+" + System.Text.RegularExpressions.Regex.Escape(className) + @"\b",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        foreach (var file in Directory.EnumerateFiles(migrationsFolder, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var match = declaration.Match(File.ReadAllText(file));
+            if (match.Success)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Usage,
+                    $"{file} already defines the {match.Value}, and {className}, the id a C# script with this title would have, must differ from it (ids are unique, letter case aside). Pick another title; nothing was written.");
+            }
         }
     }
 

@@ -65,6 +65,13 @@ public class BaselineTests
             Assert.Contains($"error: sqlite:{db} does not exist, so there is nothing to baseline: baseline records scripts as applied to a database that already has their schema. Check the path in --db or SWAP_DB; nothing was written.", run.Err, StringComparison.Ordinal);
             Assert.Empty(run.Out);
             Assert.Equal(["migrations"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName));
+
+            // The dry run says the same, rather than "would record" what the real run refuses.
+            var dry = await SwapCli.RunRawAsync(folder, ["baseline", "--to", "20261118000000_a", "--dry-run", "--db", "sqlite://" + db]);
+            Assert.Equal(5, dry.ExitCode);
+            Assert.Contains($"error: sqlite:{db} does not exist, so there is nothing to baseline:", dry.Err, StringComparison.Ordinal);
+            Assert.Empty(dry.Out);
+            Assert.Equal(["migrations"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName));
         }
         finally
         {

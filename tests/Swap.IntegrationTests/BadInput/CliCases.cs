@@ -24,7 +24,9 @@ public class CliCases
         { DatabaseEngine.Sqlite, ["upp"], "error: Unrecognized command or argument 'upp'." },
         { DatabaseEngine.PostgreSql, ["up", "--chunk-tme", "20ms"], "error: Unrecognized command or argument '--chunk-tme'." },
         { DatabaseEngine.MySql, ["up", "--steps", "0"], "error: --steps must be 1 or more, not 0.\n" },
-        { DatabaseEngine.Sqlite, ["up", "--steps", "many"], "error: Cannot parse argument 'many' for option '--steps'" },
+        // Not System.CommandLine's "as expected type 'System.Nullable`1[System.Int32]'".
+        { DatabaseEngine.Sqlite, ["up", "--steps", "many"], "error: --steps takes a whole number, not 'many'.\nRun 'swap --help' for usage.\n" },
+        { DatabaseEngine.MySql, ["up", "--chunk-size", "abc"], "error: --chunk-size takes a whole number, not 'abc'.\nRun 'swap --help' for usage.\n" },
         { DatabaseEngine.PostgreSql, ["up", "--to", "MigrateAddStok"], "error: --to 'MigrateAddStok' is not a known script id. Run 'swap status' to list the ids.\n" },
         { DatabaseEngine.MySql, ["up", "--chunk-time", "fast"], "error: --chunk-time 'fast' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["up", "--cut-over-retries", "-1"], "error: --cut-over-retries must be 0 or more.\n" },

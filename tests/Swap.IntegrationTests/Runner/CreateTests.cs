@@ -109,4 +109,28 @@ public class CreateTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("No configured migrations folder belongs to module 'shipping'. Configured: users, billing.", unknown.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Create_refuses_a_csharp_stub_whose_class_another_script_already_defines()
+    {
+        // cli.md shows both 'create "Add user roles" --cs' and the same with --group: run one after the
+        // other, the second stub defined MigrateAddUserRoles again, and every verb then failed to compile.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        var first = await SwapCli.RunAsync(target, "create", "Add user roles", "--cs");
+        Assert.Equal(0, first.ExitCode);
+        var firstPath = Path.Combine(target.Folder, Assert.Single(first.OutLines));
+
+        var again = await SwapCli.RunAsync(target, "create", "add USER roles", "--cs", "--group", "user roles");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Equal("", again.Out);
+        Assert.Equal($"error: {firstPath} already defines the class MigrateAddUserRoles, and MigrateAddUSERRoles, the id a C# script with this title would have, must differ from it (ids are unique, letter case aside). Pick another title; nothing was written.\n", again.Err);
+        Assert.Equal([firstPath], Directory.GetFiles(Path.Combine(target.Folder, "migrations"), "*", SearchOption.AllDirectories));
+
+        // A SQL stub with the same title has its own id (timestamp_title) and is written.
+        var sql = await SwapCli.RunAsync(target, "create", "Add user roles");
+        Assert.Equal(0, sql.ExitCode);
+        var up = await SwapCli.RunAsync(target, "status");
+        Assert.Equal(6, up.ExitCode); // the SQL stub has no statements yet, but the C# scripts compile
+        Assert.DoesNotContain("CS0101", up.Err, StringComparison.Ordinal);
+    }
 }
