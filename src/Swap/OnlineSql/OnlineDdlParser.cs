@@ -319,12 +319,31 @@ internal sealed class OnlineDdlParser
         {
             if (!string.Equals(from, to, StringComparison.Ordinal))
                 table.RenameColumn(from, to);
-            var column = table.GetColumn(to).SetType(ColumnType.NativeType(type)).SetNullable(nullable ?? true);
+            var column = table.GetColumn(to);
+            // The type restated as it was (INT for int(11)) is no type change: MODIFY c INT NOT NULL
+            // changes only NULL, and the plan must say so, not "changing the type of c".
+            if (column.Original is not { } was || !SameType(was.NativeType, type))
+                column.SetType(ColumnType.NativeType(type));
+            column.SetNullable(nullable ?? true);
             if (defaultSql is null)
                 column.DropDefault();
             else
                 SetDefault(column, defaultSql);
         };
+    }
+
+    /// <summary>
+    /// True when <paramref name="restated"/> names the type <paramref name="native"/> already is, as
+    /// MySQL prints it: letter case and spaces aside, an integer's display width aside
+    /// (<c>int(11)</c> is <c>INT</c>), <c>INTEGER</c> for <c>INT</c>. Anything else counts as a change.
+    /// </summary>
+    internal static bool SameType(string native, string restated) => TypeKey(native) == TypeKey(restated);
+
+    private static string TypeKey(string type)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(type.Trim().ToLowerInvariant(), @"\s+", " ");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\binteger\b", "int");
+        return System.Text.RegularExpressions.Regex.Replace(text, @"\b(tinyint|smallint|mediumint|int|bigint)\s*\(\s*\d+\s*\)", "$1");
     }
 
     /// <summary>

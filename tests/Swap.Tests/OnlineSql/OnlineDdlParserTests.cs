@@ -157,6 +157,24 @@ public class OnlineDdlParserTests
         Assert.Equal([indexOfColumn], model.IndexNames);
     }
 
+    [Theory]
+    [InlineData("ALTER TABLE t MODIFY c INT NOT NULL", "int(11)", "making c NOT NULL checks every row")]
+    [InlineData("ALTER TABLE t MODIFY COLUMN c integer  NOT NULL", "int(11)", "making c NOT NULL checks every row")]
+    [InlineData("ALTER TABLE t CHANGE c c INT UNSIGNED NOT NULL", "int(10) unsigned", "making c NOT NULL checks every row")]
+    [InlineData("ALTER TABLE t MODIFY c BIGINT NOT NULL", "int(11)", "changing the type of c rewrites every row")]
+    [InlineData("ALTER TABLE t MODIFY c VARCHAR(20) NOT NULL", "varchar(40)", "changing the type of c rewrites every row")]
+    public void A_restated_type_that_is_the_same_is_no_type_change(string sql, string nativeType, string reason)
+    {
+        // Before: MODIFY c INT NOT NULL over int(11) was planned "changing the type of c rewrites every row".
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false), new ColumnSchema("c", nativeType, true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(reason, Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
     private static Swap.Dialects.SqlDialect Dialect(DatabaseEngine engine) => engine switch
     {
         DatabaseEngine.PostgreSql => new Swap.PostgreSql.PostgresDatabase(DatabaseUrl.Parse("postgres://swap@localhost/app")).Dialect,
