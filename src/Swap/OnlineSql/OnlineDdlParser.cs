@@ -335,9 +335,13 @@ internal sealed class OnlineDdlParser
     /// <summary>
     /// True when <paramref name="restated"/> names the type <paramref name="native"/> already is, as
     /// MySQL prints it: letter case and spaces aside, an integer's display width aside
-    /// (<c>int(11)</c> is <c>INT</c>), <c>INTEGER</c> for <c>INT</c>. Anything else counts as a change.
+    /// (<c>int(11)</c> is <c>INT</c>), <c>INTEGER</c> for <c>INT</c>; never for a character type.
+    /// Anything else counts as a change.
     /// </summary>
-    internal static bool SameType(string native, string restated) => TypeKey(native) == TypeKey(restated);
+    internal static bool SameType(string native, string restated) =>
+        TypeKey(native) is var key && key == TypeKey(restated)
+        // A character type restated without its CHARACTER SET or COLLATE takes the table's: that is a change.
+        && !new[] { "char", "text", "enum", "set", "binary", "blob", "json" }.Any(t => key.Contains(t, StringComparison.Ordinal));
 
     private static string TypeKey(string type)
     {

@@ -163,6 +163,7 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t CHANGE c c INT UNSIGNED NOT NULL", "int(10) unsigned", "making c NOT NULL checks every row")]
     [InlineData("ALTER TABLE t MODIFY c BIGINT NOT NULL", "int(11)", "changing the type of c rewrites every row")]
     [InlineData("ALTER TABLE t MODIFY c VARCHAR(20) NOT NULL", "varchar(40)", "changing the type of c rewrites every row")]
+    [InlineData("ALTER TABLE t MODIFY c VARCHAR(40) NOT NULL", "varchar(40)", "changing the type of c rewrites every row")]
     public void A_restated_type_that_is_the_same_is_no_type_change(string sql, string nativeType, string reason)
     {
         // Before: MODIFY c INT NOT NULL over int(11) was planned "changing the type of c rewrites every row".
