@@ -59,9 +59,10 @@ internal sealed class CatchUp(SwapContext swap)
                     return await ApplyBatchAsync(spec, ct);
                 });
                 var elapsed = swap.Run.Time.GetElapsedTime(batchStart);
-                Resize(applied, size, elapsed);
+                var full = applied >= Applier.LastBatchLimit;
+                Resize(full ? size : applied, size, elapsed);
                 // A batch the copy refused entirely made no progress: its keys wait at the log's end.
-                if (applied == 0 || (!drain && applied < size) || Applier.LastBatchRefused)
+                if (applied == 0 || (!drain && !full) || Applier.LastBatchRefused)
                     break;
                 await swap.LetWritersInAsync(elapsed);
             }
@@ -87,13 +88,26 @@ internal sealed class CatchUp(SwapContext swap)
                 var size = Applier.BatchSize;
                 var applied = await ApplyBatchAsync(spec, swap.Token);
                 var elapsed = swap.Run.Time.GetElapsedTime(batchStart);
-                Resize(applied, size, elapsed);
-                if (applied < Math.Min(size, Math.Max(1, swap.Options.CutOverBacklog)) || Applier.LastBatchRefused)
+                var full = applied >= Applier.LastBatchLimit;
+                Resize(full ? size : applied, size, elapsed);
+                if ((!full && applied < CutOverBacklog(spec, swap.Options)) || Applier.LastBatchRefused)
                     break;
                 await swap.LetWritersInAsync(elapsed);
             }
         }
     }
+
+    /// <summary>
+    /// The most bytes of rows the cut-over leaves in a log to apply under its locks, by the catalog's
+    /// estimate of the row width: a quarter of a second at <see cref="Chunker.CopyBytesPerSecond"/>.
+    /// Rows under 10 KB keep <see cref="OnlineSwapOptions.CutOverBacklog"/>; 1,000 rows of 4 MB
+    /// would be 4 GB to re-sync while the application waits.
+    /// </summary>
+    internal const long CutOverBacklogBytes = Chunker.CopyBytesPerSecond / 4;
+
+    /// <summary>The backlog in rows below which the cut-over takes its locks: <see cref="OnlineSwapOptions.CutOverBacklog"/>, fewer (at least one) for rows wider than <see cref="CutOverBacklogBytes"/> over it.</summary>
+    internal static int CutOverBacklog(SwapSpec spec, OnlineSwapOptions options) =>
+        Math.Min(Math.Max(1, options.CutOverBacklog), ChangeLogApplier.RowsWithin(spec, CutOverBacklogBytes));
 
     /// <summary>
     /// The catch-up under the cut-over's locks: nobody else can write the originals, so the logs

@@ -18,6 +18,53 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
     /// <summary>Log rows per batch: the options' size, raised by <see cref="CatchUp"/> while a backlog lasts and batches are quick.</summary>
     public int BatchSize { get; set; } = Math.Max(1, batchSize);
 
+    /// <summary>
+    /// The most bytes of rows one batch re-syncs, by the catalog's estimate of the original's row
+    /// width (<see cref="Schema.TableSchema.RowBytes"/>): half a second at
+    /// <see cref="Chunker.CopyBytesPerSecond"/>. Narrow rows (under 1 KB at 20,000 keys) never reach it;
+    /// 20,000 keys of 4 MB rows would otherwise be one 80 GB transaction.
+    /// </summary>
+    internal const long MaxRowBytes = Chunker.CopyBytesPerSecond / 2;
+
+    /// <summary>
+    /// The most bytes of key values one batch carries in a statement (each key travels in the
+    /// statements' <c>IN</c> lists; MySQL's client sends them as literals): well under MariaDB's
+    /// default <c>max_allowed_packet</c> of 16 MB. 20,000 keys of 3,000 characters were one 60 MB
+    /// statement that the server refused. Integer and UUID keys never reach it.
+    /// </summary>
+    internal const long MaxKeyBytes = 2L << 20;
+
+    /// <summary>
+    /// The log rows the last batch could have read: its size, or fewer when its keys' bytes cut it
+    /// short. A batch that applied fewer rows than this found the log's end.
+    /// </summary>
+    public int LastBatchLimit { get; private set; }
+
+    /// <summary>The rows of <paramref name="spec"/> that fit in <paramref name="bytes"/> by its row width (at least one), or <see cref="int.MaxValue"/> when the width is unknown.</summary>
+    internal static int RowsWithin(SwapSpec spec, long bytes) =>
+        spec.Original.RowBytes is { } rowBytes ? (int)Math.Clamp(bytes / rowBytes, 1, int.MaxValue) : int.MaxValue;
+
+    /// <summary>How many of the first log rows' keys fit in <paramref name="bytes"/> (at least one): a string by its UTF-8 bytes, binary twice over (hex), other values 24.</summary>
+    internal static int KeysWithin(IReadOnlyList<Row> rows, int keyColumns, long bytes)
+    {
+        long total = 0;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            for (var i = 1; i <= keyColumns; i++)
+            {
+                total += rows[r][i] switch
+                {
+                    string s => System.Text.Encoding.UTF8.GetByteCount(s) + 2,
+                    byte[] b => 2L * b.Length + 3,
+                    _ => 24,
+                };
+            }
+            if (total > bytes)
+                return Math.Max(1, r);
+        }
+        return rows.Count;
+    }
+
     /// <summary>Hears the keys of each committed batch (a postponed swap re-verifies them).</summary>
     public Action<SwapSpec, IReadOnlyList<object?[]>>? KeysApplied { get; set; }
 
@@ -46,8 +93,8 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
         var refusedRounds = 0;
         while (true)
         {
-            var size = BatchSize;
             var applied = await ApplyBatchAsync(connection, transaction, ownTransaction: transaction is null, spec, cancellationToken);
+            var size = LastBatchLimit;
             if (applied == 0)
                 return;
             refusedRounds = LastBatchRefused ? refusedRounds + 1 : 0;
@@ -81,9 +128,18 @@ internal sealed class ChangeLogApplier(TableEngine engine, int batchSize)
     /// </summary>
     public async Task<int> ApplyBatchAsync(DbConnection connection, DbTransaction? transaction, bool ownTransaction, SwapSpec spec, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync(SwapQueries.ReadLog(engine, spec, BatchSize), null, transaction, cancellationToken);
+        // Sized by bytes as well as rows: wide rows make a batch's transaction long, wide keys its statements.
+        var limit = Math.Min(BatchSize, RowsWithin(spec, MaxRowBytes));
+        IReadOnlyList<Row> rows = await connection.QueryAsync(SwapQueries.ReadLog(engine, spec, limit), null, transaction, cancellationToken);
+        LastBatchLimit = limit;
         if (rows.Count == 0)
             return 0;
+        if (KeysWithin(rows, spec.Key.Count, MaxKeyBytes) is var fit && fit < rows.Count)
+        {
+            // Exactly a prefix of the ids: the rest stay in the log for the next batch.
+            rows = rows.Take(fit).ToList();
+            LastBatchLimit = fit;
+        }
         var ids = rows.Select(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture)).ToList();
         var keys = DistinctKeys(rows, spec.Key.Count);
         var keyParameters = KeyRange.InParameters("a", keys).ToList();

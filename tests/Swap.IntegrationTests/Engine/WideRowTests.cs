@@ -68,6 +68,56 @@ public class WideRowTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    [Fact]
+    public async Task A_backlog_of_wide_keys_is_applied_in_batches_whose_statements_fit_the_servers_packet_size()
+    {
+        // 6,000 keys of 3,000 bytes (two VARCHAR(1500) columns) logged at once: read as one batch of
+        // the configured 20,000 keys they were one 18 MB statement, over MariaDB's default
+        // max_allowed_packet of 16 MB, and the swap failed.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE wide_keys (region VARCHAR(1500) CHARACTER SET latin1 NOT NULL, name VARCHAR(1500) CHARACTER SET latin1 NOT NULL, n INT NOT NULL, PRIMARY KEY (region, name)) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO wide_keys SELECT REPEAT(CHAR(97 + seq % 3), 1500), CONCAT(LPAD(seq, 8, '0'), REPEAT('x', 1492)), seq FROM seq_1_to_6000");
+        await target.ExecuteAsync("ANALYZE TABLE wide_keys");
+        EngineKit.WriteSwapScript(target, """
+            public sealed class MigrateWideKeys : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("wide_keys");
+                    t.AddColumn(DbColumn.Int("m").FillWith("n + 1"));
+                    t.ForceCopy();
+                    await db.DoneUsingTablesAsync("wide_keys");
+                }
+            }
+            """);
+        var updated = false;
+        var migrator = EngineKit.Migrator(target, o =>
+        {
+            o.Swap.ApplyBatchSize = 20_000;
+            o.Swap.InitialChunkSize = 100;
+            o.Swap.MinChunkSize = 100;
+            o.Swap.OneTransactionBelowRows = 0;
+            // Every key logged at once, while the copy has just begun.
+            o.Swap.Progress = new SyncProgress(p =>
+            {
+                if (p.Phase != SwapPhase.Copying || updated)
+                    return;
+                updated = true;
+                target.ExecuteAsync("UPDATE wide_keys SET n = n + 1000000").GetAwaiter().GetResult();
+            });
+        });
+
+        var result = await migrator.UpAsync();
+
+        Assert.True(updated);
+        Assert.Equal(["MigrateWideKeys"], result.Applied.Select(a => a.Id));
+        var rows = await target.QueryAsync("SELECT COUNT(*) AS c, SUM(n) AS n, SUM(n <> 1000000 + CAST(LEFT(name, 8) AS UNSIGNED) OR m <> n + 1) AS wrong FROM wide_keys");
+        Assert.Equal(6000L, rows[0].Int64("c"));
+        Assert.Equal(0L, rows[0].Int64("wrong"));
+        Assert.Equal(6000L * 1_000_000 + 6000L * 6001 / 2, rows[0].Int64("n"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     /// <summary><c>docs(id, title, body)</c>: <see cref="Rows"/> rows, every third body empty, the others 1 MB that no engine compresses much.</summary>
     private static async Task CreateDocsAsync(TestTarget target)
     {
