@@ -48,7 +48,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                 // Operators steer the revert like a swap until it swaps back (pause, set, abort, throttling).
                 await using (controller = await StartControllerAsync(specs))
                 {
-                    await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog));
+                    await CatchUpAsync(specs, untilBelow: spec => CatchUp.CutOverBacklog(spec, options));
                     foreach (var spec in specs)
                     {
                         await BoundaryAsync(spec, SwapPhase.Verifying);
@@ -185,9 +185,11 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
 
     /// <summary>
     /// Applies the reverse logs until a batch comes back shorter than <paramref name="untilBelow"/>
-    /// (the rest goes under the lock), taking the operator's commands before each batch.
+    /// gives for its table (the rest goes under the lock; the forward cut-over's threshold, in bytes
+    /// for wide rows), taking the operator's commands before each batch. A batch cut short by its
+    /// bytes (<see cref="ChangeLogApplier.LastBatchLimit"/>) is not the end of the backlog.
     /// </summary>
-    private async Task CatchUpAsync(IReadOnlyList<SwapSpec> specs, int untilBelow, SwapPhase phase = SwapPhase.Reverting)
+    private async Task CatchUpAsync(IReadOnlyList<SwapSpec> specs, Func<SwapSpec, int> untilBelow, SwapPhase phase = SwapPhase.Reverting)
     {
         foreach (var spec in specs)
         {
@@ -208,7 +210,8 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                 });
                 applied += batch;
                 Report(spec.Original.Name, phase);
-                if (batch < Math.Min(applier.BatchSize, untilBelow) || applier.LastBatchRefused)
+                var full = batch >= applier.LastBatchLimit;
+                if ((!full && batch < untilBelow(spec)) || applier.LastBatchRefused)
                     break;
             }
         }
@@ -239,7 +242,7 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
                     }
                     // Also after a pause or a throttle taken at the boundary before verification: what
                     // came in meanwhile is applied before the lock, not under it.
-                    await CatchUpAsync(specs, untilBelow: Math.Max(1, options.CutOverBacklog), SwapPhase.CuttingOver);
+                    await CatchUpAsync(specs, untilBelow: spec => CatchUp.CutOverBacklog(spec, options), SwapPhase.CuttingOver);
                     await engine.CutOverAsync(connection, null, specs, options, (c, tx, t) => CatchUpUnderLockAsync(specs, c, tx, t), async tx =>
                     {
                         FaultPoints.Hit("revert-cutover");
