@@ -146,13 +146,8 @@ internal static class SwapQueries
     /// original against the copy would be planned from the new copy's empty statistics, and
     /// MariaDB then scans the whole copy for every batch). Tables are named, not aliased.
     /// </summary>
-    public static string KeysPresent(TableEngine engine, SwapSpec spec, bool inOriginal, int count, string prefix)
-    {
-        var d = engine.Dialect;
-        var table = d.Quote(inOriginal ? spec.Original.Name : spec.Names.Copy);
-        var key = inOriginal ? spec.Key : spec.CopyKey;
-        return $"SELECT {string.Join(", ", key.Select(k => $"{table}.{d.Quote(k)}"))} FROM {table} WHERE {KeyRange.In(d, table, key, count, prefix)}";
-    }
+    public static string KeysPresent(TableEngine engine, SwapSpec spec, bool inOriginal, int count, string prefix) =>
+        KeysWithValues(engine, spec, inOriginal, count, prefix, []);
 
     /// <summary>
     /// The keys among <paramref name="count"/> (<c>@{prefix}{r}_{i}</c>) that the copy (or the
