@@ -50,4 +50,30 @@ public class CSharpScriptCompilerTests
         ]));
         Assert.Equal("/m/x.cs(2): the migration MigrateArgs needs a public constructor without parameters.", e.Message);
     }
+
+    [Fact]
+    public void A_script_can_use_any_assembly_of_the_runtime_and_of_Swap()
+    {
+        // The references are the runtime's framework, the application's own assemblies and what the
+        // process has loaded; other shared frameworks (ASP.NET Core in the swap command) are left out.
+        var found = CSharpScriptCompiler.Compile([
+            ("/m/20260101000000_Uses.cs", """
+                using System.Data.Common;
+                using System.Net.Http;
+                using System.Text.Json;
+                using System.Text.RegularExpressions;
+                using System.Xml.Linq;
+                public sealed class MigrateUses : Migration
+                {
+                    public static string Shape() =>
+                        JsonSerializer.Serialize(new { a = Regex.Replace("x1", "[0-9]", "#") })
+                        + new XElement("e", typeof(DbConnection).Name).ToString()
+                        + typeof(HttpClient).Name + typeof(Microsoft.Extensions.Logging.ILogger).Name;
+                    public override Task UpAsync(MigrationContext db) => Task.CompletedTask;
+                }
+                """),
+        ], cacheFolder: null);
+        var shape = (string)found[0].Type.GetMethod("Shape")!.Invoke(null, null)!;
+        Assert.Equal("{\"a\":\"x#\"}<e>DbConnection</e>HttpClientILogger", shape);
+    }
 }
