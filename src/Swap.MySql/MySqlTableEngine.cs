@@ -32,6 +32,52 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
 
     public override TimeSpan DefaultChunkTime => ChunkTime;
 
+    /// <summary>
+    /// The modes the session copies rows under, as the copy's SQL needs them: NO_AUTO_VALUE_ON_ZERO so
+    /// that a row whose AUTO_INCREMENT column holds 0 is copied with 0 (without it the server hands the
+    /// row a new id, and verification finds the original row missing), and without NO_ZERO_DATE and
+    /// NO_ZERO_IN_DATE (MySQL 8's default) so that stored zero dates copy (strict mode refuses them
+    /// with 1292 otherwise). Only for Swap's own statements: the session's mode is given back after.
+    /// </summary>
+    internal static string ExactCopyMode(string mode)
+    {
+        var modes = mode.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(m => !m.Equals("NO_ZERO_DATE", StringComparison.OrdinalIgnoreCase) && !m.Equals("NO_ZERO_IN_DATE", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (!modes.Contains("NO_AUTO_VALUE_ON_ZERO", StringComparer.OrdinalIgnoreCase))
+            modes.Add("NO_AUTO_VALUE_ON_ZERO");
+        return string.Join(',', modes);
+    }
+
+    public override async Task<IAsyncDisposable> ExactCopySessionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var saved = System.Convert.ToString(await connection.ScalarAsync("SELECT @@SESSION.sql_mode", null, transaction, cancellationToken), CultureInfo.InvariantCulture) ?? "";
+        var exact = ExactCopyMode(saved);
+        if (string.Equals(exact, saved, StringComparison.Ordinal))
+            return new SessionMode(connection, transaction, null);
+        await connection.ExecuteAsync("SET SESSION sql_mode = @mode", new { mode = exact }, transaction, cancellationToken);
+        return new SessionMode(connection, transaction, saved);
+    }
+
+    /// <summary>Gives the session its sql_mode back (nothing to do when the connection is gone: so is its mode).</summary>
+    private sealed class SessionMode(DbConnection connection, DbTransaction? transaction, string? saved) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (saved is null || connection.State != System.Data.ConnectionState.Open)
+                return;
+            try
+            {
+                // The migration's transaction, while it is still open, is the connection's.
+                await connection.ExecuteAsync("SET SESSION sql_mode = @mode", new { mode = saved }, transaction?.Connection is null ? null : transaction, CancellationToken.None);
+            }
+            catch (MySqlConnector.MySqlException)
+            {
+                // The connection broke: the session and its mode are gone with it.
+            }
+        }
+    }
+
     public override IEnumerable<string> Refusals(TableSchema original, DbTable? target)
     {
         if (original.ForeignKeys.FirstOrDefault(f => string.Equals(f.ReferencedTable, original.Name, StringComparison.Ordinal)) is { } self)

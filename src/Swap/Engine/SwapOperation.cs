@@ -57,6 +57,8 @@ internal sealed class SwapOperation
         if (Stage > SwapStage.Started)
             EngineLog.Resuming(swap.Logger, swap.ScriptId, swap.Tables, operation.Phase);
         await using var control = await StartControllerAsync();
+        // Rows are copied as stored (an AUTO_INCREMENT 0, a zero date); the script's own statements run in its own mode.
+        await using var exact = await swap.Engine.ExactCopySessionAsync(swap.Connection, swap.Transaction, swap.Token);
 
         if (Stage == SwapStage.Started)
             await CreateCopiesAsync();

@@ -58,6 +58,21 @@ internal abstract class TableEngine(SwapDatabase database)
     public virtual bool OneWriterAtATime => false;
 
     /// <summary>
+    /// Puts the session into the mode Swap's own statements need to copy rows as they are, until the
+    /// returned scope ends (MySQL/MariaDB: a stored 0 in an AUTO_INCREMENT column stays 0, a stored
+    /// zero date stays a zero date). Statements of the migration itself run outside it.
+    /// </summary>
+    public virtual Task<IAsyncDisposable> ExactCopySessionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NoScope.Instance);
+
+    private sealed class NoScope : IAsyncDisposable
+    {
+        public static readonly NoScope Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>
     /// True when a reader on another connection neither waits for a write transaction nor keeps
     /// it from committing, so verification can read while the indexes are built: always on the
     /// servers; on SQLite only in WAL mode (in rollback-journal mode a reader's shared lock keeps

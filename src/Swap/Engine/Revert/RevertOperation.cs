@@ -32,6 +32,8 @@ internal sealed class RevertOperation(RunContext run, DbConnection connection, R
         if (window.Stage == RevertStage.Reverted)
             return;
         RevertLog.Reverting(run.Logger, window.ScriptId, Tables, RevertWindow.Name(window.Stage));
+        // Rows go back as stored (an AUTO_INCREMENT 0, a zero date), as the forward swap copied them.
+        await using var exact = await engine.ExactCopySessionAsync(connection, null, Token);
         if (window.Stage < RevertStage.SwappedBack)
         {
             if (await AllSwappedBackAsync())
