@@ -11,9 +11,11 @@ internal sealed partial class SqliteTableEngine
     /// <summary>
     /// The table's own triggers come back on the new table at the cut-over as they were written, and
     /// SQLite resolves a trigger's columns only when it fires: a trigger naming a column the swap
-    /// drops would break every later write of the application. Each trigger is created on the empty
-    /// copy and the copy renamed, which makes SQLite check every trigger on it (as its own
-    /// <c>DROP COLUMN</c> does), in a savepoint rolled back at once: the copy ends as it was. Then
+    /// drops would break every later write of the application. For each trigger, in a savepoint rolled
+    /// back at once (both tables end as they were), the original is renamed aside and the empty copy
+    /// takes its name, the trigger is created on it as written, and the copy is renamed, which makes
+    /// SQLite check every trigger (as its own <c>DROP COLUMN</c> does): so a body that writes the
+    /// table by name (<c>UPDATE t SET dropped = ...</c>) is checked against the new columns too. Then
     /// the views over the table (<see cref="CheckViewsOnCopyAsync"/>).
     /// </summary>
     public override async Task CheckCopyAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, SwapNames names, CancellationToken cancellationToken)
@@ -24,13 +26,22 @@ internal sealed partial class SqliteTableEngine
         foreach (var trigger in original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
         {
             var checkName = names.UserTrigger(trigger.Name);
-            if (OnCopy(trigger.Definition, checkName, names.Copy) is not { } create)
+            // On the copy under the table's own name, as after the cut-over: the body's statements that
+            // name the table (an UPDATE of the row just written) then resolve against the new columns.
+            if (OnCopy(trigger.Definition, checkName, original.Name) is not { } create)
                 continue;
             await connection.ExecuteAsync("SAVEPOINT swap_trigger_check", null, transaction, cancellationToken);
             try
             {
+                await connection.ExecuteAsync($"ALTER TABLE {D.Quote(original.Name)} RENAME TO {D.Quote(names.Copy + "_original")}", null, transaction, cancellationToken);
+                await connection.ExecuteAsync($"ALTER TABLE {D.Quote(names.Copy)} RENAME TO {D.Quote(original.Name)}", null, transaction, cancellationToken);
                 await connection.ExecuteAsync(create, null, transaction, cancellationToken);
-                await connection.ExecuteAsync($"ALTER TABLE {D.Quote(names.Copy)} RENAME TO {D.Quote(names.Copy + "_check")}", null, transaction, cancellationToken);
+                await connection.ExecuteAsync($"ALTER TABLE {D.Quote(original.Name)} RENAME TO {D.Quote(names.Copy + "_check")}", null, transaction, cancellationToken);
+                // The rename resolves NEW. and OLD. but not the columns an UPDATE sets or an INSERT
+                // names; preparing a write compiles the triggers it fires with all of them (the rename
+                // pointed the body's references to the table at its new name).
+                foreach (var write in await FiringWritesAsync(connection, transaction, names.Copy + "_check", cancellationToken))
+                    await connection.ExecuteAsync("EXPLAIN " + write, null, transaction, cancellationToken);
             }
             catch (Exception e) when (database.IsDatabaseError(e))
             {
@@ -48,6 +59,19 @@ internal sealed partial class SqliteTableEngine
             await connection.ExecuteAsync("RELEASE swap_trigger_check", null, transaction, cancellationToken);
         }
         await CheckViewsOnCopyAsync(connection, transaction, original, names, cancellationToken);
+    }
+
+    /// <summary>An insert, an update of every column and a delete of <paramref name="table"/> that touch no row: what fires its triggers.</summary>
+    private async Task<List<string>> FiringWritesAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        var columns = (await connection.QueryAsync("SELECT name FROM pragma_table_info(@t)", new { t = table }, transaction, cancellationToken))
+            .Select(r => D.Quote(r.String("name")!))
+            .ToList();
+        var quoted = D.Quote(table);
+        var writes = new List<string> { $"INSERT INTO {quoted} DEFAULT VALUES", $"DELETE FROM {quoted} WHERE 0" };
+        if (columns.Count > 0)
+            writes.Add($"UPDATE {quoted} SET {string.Join(", ", columns.Select(c => $"{c} = {c}"))} WHERE 0");
+        return writes;
     }
 
     /// <summary>

@@ -191,6 +191,49 @@ public class EngineerCases
         Assert.Equal(["a-note-less row"], (await t.Target.ColumnAsync("SELECT COALESCE(note, 'a-note-less row') FROM audit")));
     }
 
+    /// <summary>
+    /// A trigger body that writes the table by name (here the column being dropped) resolves those
+    /// columns only when it fires, after the swap: checked on the copy under the table's own name; a
+    /// trigger that writes the columns kept is put back and works.
+    /// </summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("always")]
+    public async Task A_sqlite_trigger_that_writes_a_dropped_column_of_its_table_is_refused_and_one_that_writes_kept_columns_is_kept(string online)
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        await t.Target.ExecuteAsync("CREATE TRIGGER items_touch AFTER UPDATE OF name ON items BEGIN UPDATE items SET note = 'touched' WHERE id = new.id; END");
+        t.CSharp("20261120000000", "MigrateTriggered", """
+            var table = await db.UseTableForAlterAsync("items");
+            table.DropColumn("note").ForceCopy();
+            await db.DoneUsingTablesAsync("items");
+            """);
+
+        var run = await t.RunAsync("up", "--sqlite-online", online);
+
+        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on Sqlite: its trigger 'items_touch' would not work on the new table (SQLite Error 1: 'no such column: note'). Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
+        Assert.DoesNotContain(await t.Target.TablesAsync(), n => n.Contains("_swap_", StringComparison.Ordinal));
+        await t.Target.ExecuteAsync("UPDATE items SET name = 'z' WHERE id = 1");
+        Assert.Equal(["touched"], await t.Target.ColumnAsync("SELECT note FROM items WHERE id = 1"));
+
+        // The same trigger writing a kept column: swapped, put back on the new table, and it fires.
+        await t.Target.ExecuteAsync("DROP TRIGGER items_touch");
+        await t.Target.ExecuteAsync("CREATE TRIGGER items_touch AFTER UPDATE OF note ON items BEGIN UPDATE items SET name = upper(new.name) WHERE id = new.id; END");
+        t.CSharp("20261120000001", "MigrateKept", """
+            var table = await db.UseTableForAlterAsync("items");
+            table.AddColumn(DbColumn.String("extra", 10).FillWith("'e'"));
+            await db.DoneUsingTablesAsync("items");
+            """);
+        await t.Target.ExecuteAsync("DELETE FROM swap_history WHERE script_id = 'MigrateTriggered'");
+        File.Delete(Directory.GetFiles(t.Migrations, "20261120000000_*").Single());
+
+        var kept = await t.RunAsync("up", "--sqlite-online", online);
+
+        Assert.True(kept.Code == 0, kept.ToString());
+        await t.Target.ExecuteAsync("UPDATE items SET note = 'n', name = 'low' WHERE id = 1");
+        Assert.Equal(["LOW|e"], await t.Target.ColumnAsync("SELECT name || '|' || extra FROM items WHERE id = 1"));
+    }
+
     public static TheoryData<DatabaseEngine, string, string> BadFills => new()
     {
         { DatabaseEngine.PostgreSql, "no_such_function(grp)", "function no_such_function(integer) does not exist" },
