@@ -196,7 +196,8 @@ internal sealed partial class PostgresTableEngine
             SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
                    (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-                    WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns
+                    WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns,
+                   (SELECT p.prosrc FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.oid = t.tgfoid AND l.lanname = 'plpgsql') AS body
             FROM pg_trigger t WHERE t.tgrelid = @oid AND NOT t.tgisinternal ORDER BY t.tgname
             """,
             new { oid },
@@ -443,7 +444,7 @@ internal sealed partial class PostgresTableEngine
                 [],
                 Definition: r.String("def"))
             { }).ToList(),
-            Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!)).ToList(),
+            Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!) { Body = t.String("body") }).ToList(),
             Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, c.String("def")!, c.String("def"))).ToList(),
             EstimatedRows = h.Int64("rows") is >= 0 and var rows ? rows : await CountAsync(connection, transaction, table, cancellationToken),
             // The heap and its TOAST table (a partitioned table has no storage of its own: 0, unknown).

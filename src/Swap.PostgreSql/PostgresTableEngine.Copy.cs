@@ -25,6 +25,11 @@ internal sealed partial class PostgresTableEngine
                 yield return $"The row-level security policy '{policy[0]}' names the column '{used}', which this swap drops. Drop or change the policy first.";
         }
         var renamedColumns = target.Columns.Where(c => c.OriginalName is not null && !string.Equals(c.OriginalName, c.Name, StringComparison.Ordinal)).Select(c => c.OriginalName!).ToList();
+        foreach (var trigger in original.Triggers.Where(t => t.Body is not null && !SwapNames.IsSwapName(t.Name)))
+        {
+            if (droppedColumns.Concat(renamedColumns).FirstOrDefault(c => NamesRecordField(trigger.Body!, c)) is { } used)
+                yield return $"Its trigger '{trigger.Name}' runs a PL/pgSQL function that uses NEW.{used} or OLD.{used}, a column this change drops or renames; PostgreSQL resolves it only when the trigger fires, so every later write would fail (\"record \"new\" has no field\"). Change the function first (CREATE OR REPLACE FUNCTION in an earlier migration), or keep the column.";
+        }
         foreach (var publication in Publications(original))
         {
             var named = publication[2] + " " + publication[3];
@@ -42,6 +47,19 @@ internal sealed partial class PostgresTableEngine
             yield return $"Foreign keys of other tables point at it ({string.Join(", ", original.ReferencedBy.Select(f => f.Table + "." + f.Name))}); they reference its primary key, which partitioning changes. Drop them for the conversion and add them back after.";
         foreach (var index in target.Indexes.Where(i => i.Original is null && i.Columns.Any(c => c.Prefix is not null)))
             yield return $"Index '{index.Name}' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.";
+    }
+
+    /// <summary>
+    /// True when PL/pgSQL <paramref name="body"/> names <paramref name="column"/> of the trigger's row
+    /// (<c>NEW.c</c>, <c>OLD."C"</c>): quoted as written, or unquoted, which PostgreSQL folds to lower case.
+    /// </summary>
+    internal static bool NamesRecordField(string body, string column)
+    {
+        var quoted = "\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var field = string.Equals(column, column.ToLowerInvariant(), StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(column, "^[a-z_][a-z0-9_$]*$")
+            ? $"(?:{System.Text.RegularExpressions.Regex.Escape(quoted)}|(?i:{System.Text.RegularExpressions.Regex.Escape(column)})(?![A-Za-z0-9_$]))"
+            : System.Text.RegularExpressions.Regex.Escape(quoted);
+        return System.Text.RegularExpressions.Regex.IsMatch(body, @"(?<![A-Za-z0-9_$.])(?i:NEW|OLD)\s*\.\s*" + field);
     }
 
     /// <summary>

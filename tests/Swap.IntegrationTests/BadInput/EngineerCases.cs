@@ -167,6 +167,20 @@ public class EngineerCases
         await t.AssertUnchangedAsync("MigrateTriggered");
     }
 
+    /// <summary>PL/pgSQL resolves NEW.c only when the trigger fires, after the swap (or after PostgreSQL's own DROP COLUMN): refused before anything is written.</summary>
+    [Fact]
+    public async Task A_postgres_trigger_function_that_uses_a_dropped_column_is_refused_before_anything_is_written()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        await t.Target.ExecuteAsync("CREATE FUNCTION items_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.Note := upper(NEW.name); RETURN NEW; END $$");
+        await t.Target.ExecuteAsync("CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION items_touch()");
+        var run = await SwapAsync(t, "MigrateTriggered", "table.DropColumn(\"note\");");
+        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on PostgreSql: Its trigger 'items_touch' runs a PL/pgSQL function that uses NEW.note or OLD.note, a column this change drops or renames; PostgreSQL resolves it only when the trigger fires, so every later write would fail (\"record \"new\" has no field\"). Change the function first (CREATE OR REPLACE FUNCTION in an earlier migration), or keep the column.\n");
+        await t.AssertUnchangedAsync("MigrateTriggered");
+        await t.Target.ExecuteAsync("UPDATE items SET name = 'q' WHERE id = 1");
+        Assert.Equal(["Q"], await t.Target.ColumnAsync("SELECT note FROM items WHERE id = 1"));
+    }
+
     /// <summary>SQLite resolves a trigger's columns only when it fires: the trigger is checked on the empty copy, in the one-transaction rebuild and online alike.</summary>
     [Theory]
     [InlineData("auto")]
