@@ -186,7 +186,19 @@ internal static class CSharpScriptCompiler
         }
         paths.TryAdd("Swap", typeof(Migration).Assembly.Location);
         paths.TryAdd("Microsoft.Extensions.Logging.Abstractions", typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location);
-        references = paths.Values.Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        references = paths.Values.Where(File.Exists).Select(Reference).ToList();
         return references;
+    }
+
+    /// <summary>
+    /// A reference to the assembly at <paramref name="path"/> holding only its metadata in memory, not
+    /// its whole image (the runtime's assemblies are precompiled, their code several times their
+    /// metadata): <see cref="MetadataReference.CreateFromFile(string, MetadataReferenceProperties, DocumentationProvider?)"/> reads whole files.
+    /// </summary>
+    private static MetadataReference Reference(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var module = ModuleMetadata.CreateFromStream(stream, System.Reflection.PortableExecutable.PEStreamOptions.PrefetchMetadata);
+        return AssemblyMetadata.Create(module).GetReference(filePath: path);
     }
 }
