@@ -82,4 +82,43 @@ public class MySqlStoredValueTests
         Assert.Equal("'0000-00-00'", await target.ScalarAsync("SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'counters' AND COLUMN_NAME = 'e'"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(MySql8SqlMode)]
+    public async Task A_revert_puts_back_the_row_with_id_0_and_the_zero_date_as_the_application_left_them(string? sqlMode)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await using (var c = await target.OpenAsync())
+        {
+            await c.ExecuteAsync("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO'", default);
+            await c.ExecuteAsync("CREATE TABLE counters (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, d DATE NULL)", default);
+            await c.ExecuteAsync("INSERT INTO counters (id, name, d) VALUES (0, 'zero', '2020-01-01'), (1, 'one', '0000-00-00')", default);
+            await c.ExecuteAsync("INSERT INTO counters (id, name, d) SELECT seq + 1, CONCAT('n', seq + 1), '2021-02-03' FROM seq_1_to_500", default);
+        }
+        EngineKit.WriteSwapScript(target, """
+            public sealed class MigrateCounters : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var t = await db.UseTableForAlterAsync("counters");
+                    t.AddColumn(DbColumn.String("flag", 10).FillWith("'x'"));
+                    await db.DoneUsingTablesAsync("counters");
+                }
+            }
+            """, "20260101000000_MigrateCounters.cs");
+        var database = sqlMode is null ? new MySqlDatabase(target.Url) : new MySqlDatabase(target.Url) { SessionInit = $"SET SESSION sql_mode = '{sqlMode}'" };
+        var migrator = EngineKit.Migrator(target, o => { o.Swap.OneTransactionBelowRows = 0; o.Swap.RevertWindow = TimeSpan.FromHours(24); }, database);
+        await migrator.UpAsync();
+        // The application writes the two rows on the new table; the window logs them for the old one.
+        await target.ExecuteAsync("UPDATE counters SET name = 'after-0' WHERE id = 0");
+        await target.ExecuteAsync("UPDATE counters SET name = 'after-1' WHERE id = 1");
+
+        await migrator.RevertAsync("MigrateCounters");
+
+        var rows = await target.QueryAsync("SELECT id, name, CAST(d AS CHAR) AS d FROM counters WHERE id IN (0, 1, 2) ORDER BY id");
+        Assert.Equal(["0|after-0|2020-01-01", "1|after-1|0000-00-00", "2|n2|2021-02-03"], rows.Select(r => $"{r.Int64("id")}|{r.String("name")}|{r.String("d")}"));
+        Assert.Equal(502L, System.Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM counters"), CultureInfo.InvariantCulture));
+        Assert.False(await RevertKit.HasColumnAsync(target, "flag", "counters"));
+    }
 }
