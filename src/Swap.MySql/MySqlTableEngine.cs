@@ -71,9 +71,10 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
                 // The migration's transaction, while it is still open, is the connection's.
                 await connection.ExecuteAsync("SET SESSION sql_mode = @mode", new { mode = saved }, transaction?.Connection is null ? null : transaction, CancellationToken.None);
             }
-            catch (MySqlConnector.MySqlException)
+            catch (Exception e) when (e is DbException or InvalidOperationException or ObjectDisposedException or IOException)
             {
-                // The connection broke: the session and its mode are gone with it.
+                // The connection broke: the session and its mode are gone with it (and the error that
+                // ended the swap, if any, is the one to report).
             }
         }
     }
