@@ -145,3 +145,59 @@ public class ValueMisfitTests
         Assert.Empty(await target.HistoryIdsAsync());
     }
 }
+
+/// <summary>SQLite: a STRICT table refuses text that is no integer, and the portable boolean's CHECK refuses a 2; online and in one transaction.</summary>
+public class SqliteValueMisfitTests
+{
+    private const string Change = """
+        using Swap.Engine;
+
+        public sealed class Narrow : Migration
+        {
+            public override async Task UpAsync(MigrationContext db)
+            {
+                var t = await db.UseTableForAlterAsync("people");
+                t.GetColumn("code").SetType(ColumnType.Int);
+                t.GetColumn("flag").SetType(ColumnType.Boolean);
+                await db.DoneUsingTablesAsync("people");
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(true, "code", "UPDATE people SET code = 'abc' WHERE id = 321", "UPDATE people SET code = '321' WHERE id = 321")]
+    [InlineData(false, "code", "UPDATE people SET code = 'abc' WHERE id = 321", "UPDATE people SET code = '321' WHERE id = 321")]
+    [InlineData(true, "flag", "UPDATE people SET flag = 2 WHERE id = 321", "UPDATE people SET flag = 1 WHERE id = 321")]
+    [InlineData(false, "flag", "UPDATE people SET flag = 2 WHERE id = 321", "UPDATE people SET flag = 1 WHERE id = 321")]
+    public async Task A_value_that_does_not_fit_stops_the_swap_as_refused_and_a_fixed_table_swaps(bool online, string column, string misfit, string fix)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        await target.ExecuteAsync("CREATE TABLE people (id INTEGER PRIMARY KEY, code TEXT NOT NULL, flag INT NOT NULL) STRICT");
+        await target.ExecuteAsync("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000) INSERT INTO people SELECT i, CAST(i AS TEXT), i % 2 FROM s");
+        await target.ExecuteAsync(misfit);
+        target.CSharp("20260101000000_Narrow", Change);
+        var before = await ContentAsync(target);
+        var migrator = () => EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = online ? 0 : long.MaxValue);
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => migrator().UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, failure.Kind);
+        Assert.StartsWith("Narrow: the values of 'people' do not all fit the change: ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(column == "code" ? "column 'code' becomes INTEGER NOT NULL, and the row with key (321) holds a value it cannot take (cannot store TEXT value in INTEGER column" : "the row with key (321) holds a value", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(online ? "Nothing was changed: the swap stopped during the copy and removed its copy, capture and change log" : "Nothing was changed: the swap's transaction was rolled back", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await ContentAsync(target));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Empty(await target.HistoryIdsAsync());
+
+        await target.ExecuteAsync(fix);
+        var result = await migrator().UpAsync();
+
+        Assert.Equal(["Narrow"], result.Applied.Select(a => a.Id));
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => $"{i} {i} {i % 2}").ToList(), await ContentAsync(target));
+        Assert.Equal("integer", await target.ScalarAsync("SELECT typeof(code) FROM people WHERE id = 321"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    private static async Task<List<string>> ContentAsync(TestTarget target) =>
+        (await target.QueryAsync("SELECT id, code, flag FROM people ORDER BY id")).Select(r => $"{r.Int64("id")} {Convert.ToString(r[1], System.Globalization.CultureInfo.InvariantCulture)} {r.Int64("flag")}").ToList();
+}
