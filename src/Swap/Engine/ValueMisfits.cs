@@ -55,9 +55,19 @@ internal sealed class ValueMisfits(SwapContext swap)
             EngineLog.MisfitNotFound(swap.Logger, swap.ScriptId, e.Message);
         }
         spec ??= swap.Specs.Count == 1 ? swap.Specs[0] : null;
+        var message = Message(spec, misfit, key, at);
         if (!swap.InTransaction)
-            await RemoveAsync();
-        return new SwapException(SwapErrorKind.Refused, Message(spec, misfit, key, at), error) { ScriptId = swap.ScriptId };
+        {
+            try
+            {
+                await RemoveAsync();
+            }
+            catch (Exception e) when (Database.IsDatabaseError(e) || e is SwapException)
+            {
+                message += $" Removing the copy, capture and change log failed ({e.Message.TrimEnd('.')}): 'swap cleanup --script {swap.ScriptId}' removes the rest.";
+            }
+        }
+        return new SwapException(SwapErrorKind.Refused, message, error) { ScriptId = swap.ScriptId };
     }
 
     private static ValueMisfitException? Find(Exception? e)
