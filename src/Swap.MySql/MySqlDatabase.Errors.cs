@@ -52,6 +52,16 @@ public sealed partial class MySqlDatabase
         MySqlErrorCode.DatabaseAccessDenied,       // 1044
     ];
 
+    private static readonly MySqlErrorCode[] MisfitCodes =
+    [
+        MySqlErrorCode.DataTooLong,                 // 1406
+        MySqlErrorCode.WarningDataOutOfRange,       // 1264
+        MySqlErrorCode.ColumnCannotBeNull,          // 1048
+        MySqlErrorCode.WarningDataTruncated,        // 1265
+        MySqlErrorCode.TruncatedWrongValueForField, // 1366
+        MySqlErrorCode.TruncatedWrongValue,         // 1292
+    ];
+
     /// <summary>The server's (or MySqlConnector's) error code, from the error or any error it wraps; null when none carries one.</summary>
     internal static MySqlErrorCode? Code(Exception? error)
     {
@@ -138,6 +148,35 @@ public sealed partial class MySqlDatabase
 
     /// <summary>Error 1062 (<c>ER_DUP_ENTRY</c>), anywhere in the chain.</summary>
     public override bool IsUniqueViolation(Exception error) => Code(error) == MySqlErrorCode.DuplicateKeyEntry;
+
+    /// <summary>
+    /// Data too long (1406), out of range (1264), cannot be null (1048), data truncated (1265),
+    /// incorrect value (1366, 1292), anywhere in the chain; the column from the server's message,
+    /// and its "at row N" (a row of the statement, not of the table) left out.
+    /// </summary>
+    internal override Dialects.ValueMisfit? ValueNotFitting(Exception error)
+    {
+        if (Code(error) is not { } code || !MisfitCodes.Contains(code))
+            return null;
+        var message = Find<MySqlException>(error)!.Message;
+        return new Dialects.ValueMisfit(AtRow().Replace(message, "").TrimEnd('.', ' '), MisfitColumn(message));
+    }
+
+    /// <summary>
+    /// The column a value error names: MySQL's <c>column 'c'</c> and <c>Column 'c'</c>, MariaDB's
+    /// <c>column `db`.`t`.`c`</c>; the last part of the name.
+    /// </summary>
+    internal static string? MisfitColumn(string message)
+    {
+        var match = ColumnInMessage().Match(message);
+        return match.Success ? match.Groups["name"].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[Cc]olumn (?:[`'][^`']*[`']\.)*[`'](?<name>[^`']+)[`']")]
+    private static partial System.Text.RegularExpressions.Regex ColumnInMessage();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" at row \d+")]
+    private static partial System.Text.RegularExpressions.Regex AtRow();
 
     internal override bool IsUnknownDatabase(Exception error) =>
         Code(error) == MySqlErrorCode.UnknownDatabase || (error as SwapException)?.ServerCode == (int)MySqlErrorCode.UnknownDatabase;

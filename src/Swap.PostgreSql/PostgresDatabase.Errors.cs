@@ -102,6 +102,17 @@ public sealed partial class PostgresDatabase
         _ => false,
     };
 
+    /// <summary>
+    /// Value too long (22001), out of range (22003), NULL in a NOT NULL column (23502), invalid text
+    /// representation (22P02), invalid datetime format or overflow (22007, 22008), anywhere in the
+    /// chain; the column where the server names one (23502).
+    /// </summary>
+    internal override ValueMisfit? ValueNotFitting(Exception error) =>
+        Find<PostgresException>(error) is { SqlState: PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.NotNullViolation
+            or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow } pg
+            ? new ValueMisfit($"{pg.SqlState}: {pg.MessageText.TrimEnd('.')}", pg.ColumnName)
+            : null;
+
     /// <summary>SQLSTATE 55P03 (<c>lock_not_available</c>): <c>lock_timeout</c> expired.</summary>
     public override bool IsLockTimeout(Exception error) => error switch
     {

@@ -114,6 +114,12 @@ public abstract partial class SwapDatabase
     /// <summary>A unique index or key met a value twice (PostgreSQL 23505, MySQL 1062), also inside a <see cref="SwapException"/>.</summary>
     public virtual bool IsUniqueViolation(Exception error) => false;
 
+    /// <summary>
+    /// A value written to a column does not fit it (<see cref="ValueMisfit"/>), also inside a
+    /// <see cref="SwapException"/> or another wrapper; null for any other error.
+    /// </summary>
+    internal virtual ValueMisfit? ValueNotFitting(Exception error) => null;
+
     /// <summary>The isolation level of every transaction Swap begins; set explicitly, never left to the driver.</summary>
     public virtual IsolationLevel DefaultIsolation => IsolationLevel.ReadCommitted;
 

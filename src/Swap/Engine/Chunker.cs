@@ -60,39 +60,13 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder in
             var chunkStart = time.GetTimestamp();
 
             int affected;
-            if (swap.InTransaction)
+            try
             {
-                affected = await swap.ExecAsync(sql, what, parameters);
-                Running.FaultPoints.Hit("chunk-mid");
-                Advance(progress, upper, affected);
-                Running.FaultPoints.Hit("chunk");
+                affected = await CopyChunkAsync(progress, sql, what, parameters, upper);
             }
-            else
+            catch (Exception e) when (swap.Session.Database.ValueNotFitting(e) is not null)
             {
-                affected = await swap.Run.RetryTransientAsync(what, async ct =>
-                {
-                    await swap.EnsureRunLockAsync();
-                    // READ COMMITTED, set explicitly (DefaultIsolation): a consistent non-locking read of the
-                    // original (MySQL's REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
-                    await using var tx = await swap.Session.Database.BeginTransactionAsync(swap.Connection, ct);
-                    var n = await swap.ExecAsync(sql, what, parameters, tx);
-                    Running.FaultPoints.Hit("chunk-mid");
-                    var before = (progress.Watermark, progress.Copied, progress.Done);
-                    Advance(progress, upper, n);
-                    try
-                    {
-                        // The watermark commits with the chunk: the journal row is written in its transaction.
-                        await swap.SaveAsync(swap.Stage, tx);
-                        await tx.CommitAsync(ct);
-                    }
-                    catch
-                    {
-                        (progress.Watermark, progress.Copied, progress.Done) = before;
-                        throw;
-                    }
-                    Running.FaultPoints.Hit("chunk");
-                    return n;
-                });
+                throw new ValueMisfitException(spec, lower, upper, chunkSize, e);
             }
             var copied = swap.Engine.CopiedRows(affected);
             copiedThisRun += copied;
@@ -112,6 +86,43 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder in
             if (upper is null)
                 break;
         }
+    }
+
+    /// <summary>One chunk, committed with its watermark (online) or in the swap's transaction; the rows it inserted.</summary>
+    private async Task<int> CopyChunkAsync(SwapJournalData.TableProgress progress, string sql, string what, List<KeyValuePair<string, object?>> parameters, object?[]? upper)
+    {
+        if (swap.InTransaction)
+        {
+            var affected = await swap.ExecAsync(sql, what, parameters);
+            Running.FaultPoints.Hit("chunk-mid");
+            Advance(progress, upper, affected);
+            Running.FaultPoints.Hit("chunk");
+            return affected;
+        }
+        return await swap.Run.RetryTransientAsync(what, async ct =>
+        {
+            await swap.EnsureRunLockAsync();
+            // READ COMMITTED, set explicitly (DefaultIsolation): a consistent non-locking read of the
+            // original (MySQL's REPEATABLE READ takes shared next-key locks in INSERT ... SELECT).
+            await using var tx = await swap.Session.Database.BeginTransactionAsync(swap.Connection, ct);
+            var n = await swap.ExecAsync(sql, what, parameters, tx);
+            Running.FaultPoints.Hit("chunk-mid");
+            var before = (progress.Watermark, progress.Copied, progress.Done);
+            Advance(progress, upper, n);
+            try
+            {
+                // The watermark commits with the chunk: the journal row is written in its transaction.
+                await swap.SaveAsync(swap.Stage, tx);
+                await tx.CommitAsync(ct);
+            }
+            catch
+            {
+                (progress.Watermark, progress.Copied, progress.Done) = before;
+                throw;
+            }
+            Running.FaultPoints.Hit("chunk");
+            return n;
+        });
     }
 
     /// <summary>

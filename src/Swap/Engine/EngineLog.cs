@@ -40,4 +40,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(2012, LogLevel.Information, "A unique index of the copy of {Table} met a value twice (attempt {Attempt}: {Reason}); the application moved it between rows and the change log is not all applied yet: catching up and building again")]
     public static partial void UniqueBuildRetry(ILogger logger, string table, int attempt, string reason);
+
+    [LoggerMessage(2013, LogLevel.Warning, "{ScriptId}: a value did not fit the copy, and looking for its row failed ({Reason}); the message names the chunk's range instead")]
+    public static partial void MisfitNotFound(ILogger logger, string scriptId, string reason);
 }

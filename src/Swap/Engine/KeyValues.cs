@@ -86,12 +86,35 @@ internal static class KeyValues
         };
     }).ToArray();
 
+    /// <summary>The longest key value shown whole, in UTF-8 bytes (binary: bytes); a longer one shows its start and its size.</summary>
+    internal const int ShownBytes = 64;
+
+    /// <summary>A key for a message: <c>(1, 'a')</c>; a value longer than <see cref="ShownBytes"/> as its start and <c>... (N bytes)</c>.</summary>
     public static string Show(IReadOnlyList<object?> values) =>
         "(" + string.Join(", ", values.Select(v => v switch
         {
             null => "NULL",
+            byte[] b when b.Length > ShownBytes => "0x" + Convert.ToHexString(b, 0, ShownBytes / 2) + $"... ({b.Length} bytes)",
             byte[] b => "0x" + Convert.ToHexString(b),
+            string s when System.Text.Encoding.UTF8.GetByteCount(s) is var n && n > ShownBytes => "'" + Prefix(s) + $"'... ({n} bytes)",
             string s => "'" + s + "'",
             _ => Convert.ToString(v, CultureInfo.InvariantCulture),
         })) + ")";
+
+    /// <summary>The start of <paramref name="s"/> within <see cref="ShownBytes"/> / 2 UTF-8 bytes, not splitting a surrogate pair.</summary>
+    private static string Prefix(string s)
+    {
+        var bytes = 0;
+        var i = 0;
+        while (i < s.Length)
+        {
+            var width = char.IsSurrogatePair(s, i) ? 2 : 1;
+            var n = System.Text.Encoding.UTF8.GetByteCount(s.AsSpan(i, width));
+            if (bytes + n > ShownBytes / 2)
+                break;
+            bytes += n;
+            i += width;
+        }
+        return s[..i];
+    }
 }

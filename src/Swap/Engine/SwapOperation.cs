@@ -25,6 +25,7 @@ internal sealed class SwapOperation
     private readonly Verifier verifier;
     private readonly CutOver cutOver;
     private readonly Revert.RevertWindowOpener windows;
+    private readonly ValueMisfits misfits;
 
     public SwapOperation(ScriptSession session, IReadOnlyList<TableUse> uses, bool online)
     {
@@ -36,6 +37,7 @@ internal sealed class SwapOperation
         verifier = new Verifier(swap, capture);
         cutOver = new CutOver(swap, catchUp, verifier);
         windows = new Revert.RevertWindowOpener(session, swap.Engine);
+        misfits = new ValueMisfits(swap);
     }
 
     private SwapStage Stage => swap.Stage;
@@ -74,6 +76,12 @@ internal sealed class SwapOperation
                 if (Stage <= before)
                     throw new InvalidOperationException($"The swap's step after '{before.Name()}' recorded no later stage ('{Stage.Name()}').");
             }
+        }
+        catch (Exception e) when (Stage < SwapStage.Swapped && swap.Specs.Count > 0 && swap.Session.Database.ValueNotFitting(e) is { } misfit)
+        {
+            // A value of the original (or one the application wrote meanwhile) does not fit the
+            // change: stop as if refused before the start, with the row named.
+            throw await misfits.StopAsync(e, misfit);
         }
         catch (Exception e) when (swap.Online && !swap.InTransaction && Stage >= SwapStage.CaptureInstalled && Stage < SwapStage.Swapped
             && (e is SwapException { Kind: SwapErrorKind.Failure, IsTransient: false } || (e is not SwapException && swap.Session.Database.IsDatabaseError(e) && !swap.Session.Database.IsConnectionLost(e))))

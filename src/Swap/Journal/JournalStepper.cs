@@ -175,7 +175,7 @@ internal sealed class JournalStepper
         }
         // No journal row until the operation records its first phase: an operation that fails
         // before doing anything (a refused preflight) leaves nothing to resume.
-        var value = await operation(new OperationState(phase, data, null, Save));
+        var value = await operation(new OperationState(phase, data, null, Save, () => store.DeleteStepAsync(connection, key, step.Seq, CancellationToken)));
         await Save(JournalEntry.Done, encode(value), null);
         FaultPoints.Hit("step");
         return value;

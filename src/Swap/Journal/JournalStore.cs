@@ -47,6 +47,10 @@ internal sealed class JournalStore(SwapDatabase database, RunnerTables tables)
     public Task DeleteAsync(DbConnection connection, DbTransaction? transaction, string scriptId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"DELETE FROM {Table} WHERE script_id = @id", new { id = scriptId }, transaction, cancellationToken);
 
+    /// <summary>Deletes one step's row: the step is as if it had never started.</summary>
+    public Task DeleteStepAsync(DbConnection connection, string scriptId, int seq, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"DELETE FROM {Table} WHERE script_id = @id AND seq = @seq", new { id = scriptId, seq }, null, cancellationToken);
+
     private static JournalEntry ToEntry(Row r) => new(
         r.String("script_id")!,
         (int)r.Int64("seq")!.Value,

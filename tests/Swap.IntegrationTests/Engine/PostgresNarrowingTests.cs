@@ -3,8 +3,8 @@ using Swap.IntegrationTests.Infrastructure;
 namespace Swap.IntegrationTests.Engine;
 
 /// <summary>
-/// Narrowing a character column on PostgreSQL: a value that does not fit stops the swap with the
-/// server's error (22001) and the original intact, as on MySQL; PostgreSQL's explicit cast would
+/// Narrowing a character column on PostgreSQL: a value that does not fit stops the swap as refused
+/// (exit 7) with the server's error (22001), the row's key and the original intact, as on MySQL; PostgreSQL's explicit cast would
 /// cut it off without a word. Values that fit are copied as they are.
 /// </summary>
 public class PostgresNarrowingTests
@@ -38,8 +38,8 @@ public class PostgresNarrowingTests
 
         if (tooLong)
         {
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains("22001: value too long for type character varying(5)", run.Err, StringComparison.Ordinal);
+            Assert.Equal(7, run.ExitCode);
+            Assert.Contains("column 'v' becomes character varying(5) NOT NULL, and the row with key (7) holds a value it cannot take (22001: value too long for type character varying(5))", run.Err, StringComparison.Ordinal);
             Assert.Equal("a-very-long-name", await target.ScalarAsync("SELECT v FROM items WHERE id = 7"));
             Assert.Equal("character varying(50)", await target.ScalarAsync("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'v'"));
             Assert.Empty(await target.HistoryIdsAsync());
