@@ -50,6 +50,9 @@ public sealed partial class Migrator
             // Counted before --tags and --to cut the list: the scripts left out are still pending.
             var pendingTotal = pending.Count;
             pending = UpTo(SelectTagged(pending, up.Tags, recorded), up.To, up.Tags);
+            // An unwritten stub among the scripts this run would apply: refuse before any of them runs.
+            if (pending.Take(up.Steps ?? int.MaxValue).FirstOrDefault(s => s.Sql is { HasUpStatements: false }) is { } stub)
+                throw stub.Sql!.EmptyUpError(stub.Id);
             bool created;
             try
             {
