@@ -117,7 +117,19 @@ public class EngineerCases
     {
         await using var t = await CreateAsync(DatabaseEngine.Sqlite);
         var run = await SwapAsync(t, "MigrateNoKey", "table.AddColumn(DbColumn.Int(\"c\"));", table: "nokey");
-        AssertFails(run, 7, "error: MigrateNoKey: Table 'nokey' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. SQLite cannot add a primary key to an existing table: add a unique index over NOT NULL columns (for example CREATE UNIQUE INDEX nokey_key ON nokey (id)), or rebuild the table with a primary key (CREATE TABLE nokey_new (... PRIMARY KEY (id)), copy the rows, drop nokey, rename nokey_new to nokey), then run again.\n");
+        // Its columns are all nullable (and it has no 'id'): a unique index cannot key it, only a rebuild can.
+        AssertFails(run, 7, "error: MigrateNoKey: Table 'nokey' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. SQLite cannot add a primary key to an existing table, and none of its columns (a, b) is NOT NULL, so a unique index cannot key it either: rebuild the table with a primary key over columns whose values are unique (CREATE TABLE nokey_new (..., PRIMARY KEY (...)), copy the rows, drop nokey, rename nokey_new to nokey), then run again.\n");
+        await t.AssertUnchangedAsync();
+    }
+
+    [Fact]
+    public async Task A_sqlite_table_without_a_key_is_told_which_of_its_columns_a_unique_index_could_key_it_by()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.Sqlite);
+        await t.Target.ExecuteAsync("CREATE TABLE tags (label TEXT NULL, code TEXT NOT NULL, rank INT NOT NULL)");
+        await t.RememberAsync();
+        var run = await SwapAsync(t, "MigrateNoKey", "table.AddColumn(DbColumn.Int(\"c\"));", table: "tags");
+        AssertFails(run, 7, "error: MigrateNoKey: Table 'tags' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. SQLite cannot add a primary key to an existing table: if the values of a NOT NULL column (code, rank) are unique, add a unique index over it (for example CREATE UNIQUE INDEX tags_key ON tags (code)), or rebuild the table with a primary key over columns whose values are unique (CREATE TABLE tags_new (..., PRIMARY KEY (...)), copy the rows, drop tags, rename tags_new to tags), then run again.\n");
         await t.AssertUnchangedAsync();
     }
 
@@ -126,7 +138,7 @@ public class EngineerCases
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
         var run = await SwapAsync(t, "MigrateNoKey", "table.AddColumn(DbColumn.Int(\"c\"));", table: "nokey");
-        AssertFails(run, 7, "error: MigrateNoKey: Table 'nokey' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. Add a primary key first (for example ALTER TABLE nokey ADD PRIMARY KEY (id)), then run again.\n");
+        AssertFails(run, 7, "error: MigrateNoKey: Table 'nokey' has no primary key and no unique key over NOT NULL columns. Swap needs one to copy the table in chunks and to capture updates and deletes. Add a primary key over a column (or columns) whose values are unique first (its columns are: a, b), for example ALTER TABLE nokey ADD PRIMARY KEY (a), then run again.\n");
         await t.AssertUnchangedAsync();
     }
 
