@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Swap.Cli.Commands;
@@ -85,7 +86,7 @@ internal static class CliApp
                 if (named.Count > 0)
                     shown = named;
             }
-            return Fail(SwapErrorKind.Usage, [.. shown.Select(e => "error: " + ParseErrors.Readable(e.Message)), "Run 'swap --help' for usage."]);
+            return Fail(SwapErrorKind.Usage, [.. shown.Select(e => "error: " + (ParseErrors.BadSwitchValue(e.Message, parse, args) ?? ParseErrors.Readable(e.Message))), "Run 'swap --help' for usage."]);
         }
         if (parse.Action is not CliHelp && parse.GetValue(globals.Quiet) && parse.GetValue(globals.Verbose))
             return Fail(SwapErrorKind.Usage, "error: --quiet and --verbose ask for opposite amounts of output; give one of them.");
@@ -142,6 +143,37 @@ internal sealed class GlobalOptions
 
 internal static class ParseErrors
 {
+    /// <summary>
+    /// A true/false option followed by another word ('--sqlite-indexes-after-copy maybe'):
+    /// System.CommandLine leaves the word unmatched and calls it an unrecognized argument; say
+    /// what the option takes instead. Null when the error is not that.
+    /// </summary>
+    internal static string? BadSwitchValue(string message, ParseResult parse, string[] args)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Unrecognized command or argument '(?<value>.*)'\.?$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!m.Success)
+            return null;
+        var value = m.Groups["value"].Value;
+        var switches = new List<Option>();
+        for (var r = (SymbolResult?)parse.CommandResult; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+                switches.AddRange(c.Command.Options.Where(o => o.ValueType == typeof(bool) || o.ValueType == typeof(bool?)));
+        }
+        for (var i = 0; i < args.Length; i++)
+        {
+            foreach (var option in switches)
+            {
+                foreach (var name in option.Aliases.Prepend(option.Name))
+                {
+                    if ((args[i] == name && i + 1 < args.Length && args[i + 1] == value) || args[i] == $"{name}={value}" || args[i] == $"{name}:{value}")
+                        return $"{option.Name} takes true or false, not '{value}'.";
+                }
+            }
+        }
+        return null;
+    }
+
     /// <summary>
     /// System.CommandLine names the .NET type a value did not parse as ("as expected type
     /// 'System.Nullable`1[System.Int32]'"); say what the option takes instead.

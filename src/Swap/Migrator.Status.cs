@@ -52,6 +52,7 @@ public sealed partial class Migrator
             var downAt = h is { Status: HistoryStatus.Applied } ? DownPointOf(script.Id, journal) : null;
             var (status, note) = h switch
             {
+                null when script.Sql is { HasUpStatements: false } => (ScriptStatus.Pending, (string?)"no statements in its up section yet: write them before 'swap up' runs it"),
                 null => (ScriptStatus.Pending, (string?)null),
                 { Status: HistoryStatus.Applied } when downAt is not null =>
                     (ScriptStatus.Applied, $"a 'swap down' of it stopped part-way, at {downAt.Value.At}; 'swap down' resumes it ({downAt.Value.Done} journaled step(s) done), or 'swap cleanup --script {script.Id}' abandons it"),

@@ -50,6 +50,9 @@ public sealed partial class Migrator
             // Counted before --tags and --to cut the list: the scripts left out are still pending.
             var pendingTotal = pending.Count;
             pending = UpTo(SelectTagged(pending, up.Tags, recorded), up.To, up.Tags);
+            // An unwritten stub among the scripts this run would apply: refuse before any of them runs.
+            if (pending.Take(up.Steps ?? int.MaxValue).FirstOrDefault(s => s.Sql is { HasUpStatements: false }) is { } stub)
+                throw stub.Sql!.EmptyUpError(stub.Id);
             bool created;
             try
             {
@@ -85,7 +88,7 @@ public sealed partial class Migrator
                     }
                     await EnsureStillLockedAsync(runLock, cancellationToken);
                     await PlanAheadAsync(run, script, connection);
-                    (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.ContainsKey(script.Id));
+                    (connection, var outcome) = await ApplyAsync(run, runLock, connection, script, batch, ++order, recorded.GetValueOrDefault(script.Id));
                     if (outcome is null)
                     {
                         Log.BudgetSpent(logger, Durations.Format(up.TimeBudget!.Value), script.Id);
@@ -168,11 +171,12 @@ public sealed partial class Migrator
     }
 
     /// <summary>Applies one script; a null outcome means the time budget ran out inside it (it resumes on the next run).</summary>
-    private async Task<(DbConnection Connection, ScriptOutcome? Outcome)> ApplyAsync(RunContext run, RunLock runLock, DbConnection connection, MigrationScript script, int batch, long order, bool hasRow)
+    /// <param name="earlier">The script's history row before this run (failed or interrupted), or null.</param>
+    private async Task<(DbConnection Connection, ScriptOutcome? Outcome)> ApplyAsync(RunContext run, RunLock runLock, DbConnection connection, MigrationScript script, int batch, long order, HistoryEntry? earlier)
     {
         var ct = run.CancellationToken;
         var started = options.TimeProvider.GetTimestamp();
-        await history.BeginAsync(connection, script, batch, order, UtcNow(options.TimeProvider), RunIdentity.User(), hasRow, ct);
+        await history.BeginAsync(connection, script, batch, order, UtcNow(options.TimeProvider), RunIdentity.User(), earlier is not null, ct);
         Resumption? resumed = null;
         var attempt = 0;
         try
@@ -202,7 +206,8 @@ public sealed partial class Migrator
             var error = e is SwapException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             Log.ScriptFailed(logger, script.Id, error);
             run.Listener?.ScriptFinished(script.Id, options.TimeProvider.GetElapsedTime(started), e);
-            connection = await RecordFailureAsync(runLock, connection, script.Id, started, error);
+            if (!(IsRefusal(e) && await ForgetRefusedAsync(runLock, connection, script.Id, earlier)))
+                connection = await RecordFailureAsync(runLock, connection, script.Id, started, error);
             if (e is SwapException { Kind: SwapErrorKind.Refused } refused && await DoneStepsAsync(connection, script.Id, ct) is > 0 and var done)
                 throw RefusedAfterSteps(refused, script.Id, done);
             throw e as SwapException ?? database.Translate(e, script.Id);
@@ -275,6 +280,39 @@ public sealed partial class Migrator
             // Out of time: on SQLite another writer may hold the database's write lock all along
             // (the very reason a cut-over timed out); the original error is what the user needs.
             return connection;
+        }
+    }
+
+    /// <summary>
+    /// Bad input the script met (a missing table, no usable key, a misused table API): refused
+    /// before the work it asked for. Whether anything was written yet is for the journal to say.
+    /// </summary>
+    private static bool IsRefusal(Exception e) =>
+        e is SwapException { Kind: SwapErrorKind.Refused or SwapErrorKind.InvalidMigration or SwapErrorKind.Usage } and not SwapAbortedException;
+
+    /// <summary>
+    /// A refusal before the script's first journaled step wrote nothing (a transaction, if any, was
+    /// rolled back): its history row goes back to what it was before this run (none, or the earlier
+    /// failure), so 'swap status' does not show a failure of work that never started. Returns false
+    /// when the journal shows work that stays (then the failure is recorded as usual), or when that
+    /// cannot be told.
+    /// </summary>
+    private async Task<bool> ForgetRefusedAsync(RunLock runLock, DbConnection connection, string scriptId, HistoryEntry? earlier)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            if (!await runLock.StillHeldAsync(cts.Token))
+                return false;
+            var journal = await new Journal.JournalStore(database, options.Tables).ReadAsync(connection, null, scriptId, cts.Token);
+            if (journal.Count > 0)
+                return false;
+            await history.RestoreAsync(connection, scriptId, earlier, cts.Token);
+            return true;
+        }
+        catch (Exception e) when (CannotRecord(e))
+        {
+            return false;
         }
     }
 

@@ -73,7 +73,7 @@ internal static class CSharpScriptCompiler
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe);
         if (!result.Success)
-            throw CompileError(result.Diagnostics);
+            throw DuplicateClassError(compilation, result.Diagnostics) ?? CompileError(result.Diagnostics);
         var image = pe.ToArray();
         pe.Position = 0;
         var assembly = AssemblyLoadContext.Default.LoadFromStream(pe);
@@ -130,6 +130,39 @@ internal static class CSharpScriptCompiler
             parts.Push(t.MetadataName);
         var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
         return ns + string.Join('+', parts);
+    }
+
+    /// <summary>
+    /// Two files that declare the same class (a copied script, a stub written twice) are duplicate
+    /// ids, not a compiler puzzle: name the class and both files, as for any other duplicate id.
+    /// Null when the compiler found no such clash (CS0101).
+    /// </summary>
+    private static SwapException? DuplicateClassError(CSharpCompilation compilation, IEnumerable<Diagnostic> diagnostics)
+    {
+        var clashes = diagnostics
+            .Where(d => d.Id == "CS0101" && d.Location.SourceTree is not null)
+            .Select(d => d.Location.SourceTree!.GetRoot().FindToken(d.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault())
+            .OfType<BaseTypeDeclarationSyntax>()
+            .Select(n => compilation.GetSemanticModel(n.SyntaxTree).GetDeclaredSymbol(n))
+            .OfType<INamedTypeSymbol>()
+            .Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default)
+            .Select(symbol => (Name: symbol.ToDisplayString(), Places: symbol.Locations
+                .Where(l => l.IsInSource)
+                .Select(l => l.GetLineSpan())
+                .OrderBy(l => l.Path, StringComparer.Ordinal)
+                .ThenBy(l => l.StartLinePosition.Line)
+                .Select(l => $"{l.Path}({l.StartLinePosition.Line + 1})")
+                .ToList()))
+            .Where(c => c.Places.Count > 1)
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+        if (clashes.Count == 0)
+            return null;
+        var lines = clashes.Select(c => $"'{c.Name}' is defined by {string.Join(" and ", c.Places)}");
+        return new SwapException(
+            SwapErrorKind.InvalidMigration,
+            "Two C# files define the same class: " + string.Join("; ", lines) + ". A C# script's id is its class name and ids must be unique, so this is a duplicate id: " +
+            "rename the class in one of the files (or remove the file that is a leftover copy), then run again.");
     }
 
     private static SwapException CompileError(IEnumerable<Diagnostic> diagnostics)

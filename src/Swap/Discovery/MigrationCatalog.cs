@@ -81,8 +81,9 @@ internal sealed class MigrationCatalog
         var script = SqlScript.Parse(file.UpPath, text, file.DownPath, downText);
         if (syntax is not null)
         {
+            // Splitting finds malformed SQL now; a script with no statement (only ';') is as empty as a fresh stub.
             if (script.UpStatements(syntax).Count == 0)
-                throw new SwapException(SwapErrorKind.InvalidMigration, $"{file.UpPath}(1): the SQL migration has no statements in its up section.");
+                script.HasUpStatements = false;
             script.DownStatements(syntax);
         }
         var checksum = Checksums.Of(downText is null ? text : text + "\n-- swap:down (file)\n" + downText);

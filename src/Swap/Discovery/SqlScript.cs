@@ -31,6 +31,15 @@ internal sealed partial class SqlScript
     /// <summary>True when the down section holds a statement; one with only comments (as <c>swap create</c> writes it) is no down.</summary>
     public bool HasDownStatements => Down is not null && !string.IsNullOrWhiteSpace(StripComments(BlockComment().Replace(Down, " ")));
 
+    /// <summary>False while the up section holds only comments and directives (a stub from <c>swap create</c> not yet written).</summary>
+    public bool HasUpStatements { get; internal set; }
+
+    /// <summary>Why a script without up statements cannot run (or be planned): it says which file to fill in.</summary>
+    public SwapException EmptyUpError(string id) => new(
+        SwapErrorKind.InvalidMigration,
+        $"{Path}(1): the SQL migration {id} has no statements in its up section yet (a stub from 'swap create' holds only comments). Write its statements above '-- swap:down' (or delete the file if it is not needed), then run again; nothing was run.")
+    { ScriptId = id };
+
     /// <summary>True when a down section or file exists but holds no statement.</summary>
     public bool HasEmptyDown => Down is not null && !HasDownStatements;
     public bool NoTransaction { get; private set; }
@@ -121,8 +130,9 @@ internal sealed partial class SqlScript
                     throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction, swap:online and swap:revert-window");
             }
         }
-        if (string.IsNullOrWhiteSpace(StripComments(up)))
-            throw Bad(path, 1, "has no statements in its up section");
+        // A fresh 'swap create' stub holds only comments: it loads (status and the other verbs work
+        // while it is being written), and only running or planning it is refused (EmptyUpError).
+        script.HasUpStatements = !string.IsNullOrWhiteSpace(StripComments(BlockComment().Replace(up, " ")));
         return script;
     }
 

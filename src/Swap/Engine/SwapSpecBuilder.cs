@@ -100,19 +100,33 @@ internal static class SwapSpecBuilder
     private static bool SameColumns(IndexSchema a, IndexSchema b) =>
         a.Columns.Select(c => c.Name.ToLowerInvariant()).SequenceEqual(b.Columns.Select(c => c.Name.ToLowerInvariant()));
 
-    public static SwapException NoKey(TableSchema original, DatabaseEngine engine) => NoKey(original.Name, engine, HashKeyNote(original));
+    public static SwapException NoKey(TableSchema original, DatabaseEngine engine) => new(
+        SwapErrorKind.Refused,
+        $"Table '{original.Name}' has no primary key and no unique key over NOT NULL columns. {HashKeyNote(original)}Swap needs one to copy the table in chunks and to capture updates and deletes. "
+        + AddKeyAdvice(original, engine));
+
+    /// <summary>
+    /// How to give the table a key, in terms of its own columns: a NOT NULL column with unique values
+    /// is a key as soon as a unique index covers it; SQLite cannot add a primary key in place.
+    /// </summary>
+    private static string AddKeyAdvice(TableSchema original, DatabaseEngine engine)
+    {
+        var table = original.Name;
+        var columns = original.Columns.Select(c => c.Name).ToList();
+        var notNull = original.Columns.Where(c => !c.Nullable).Select(c => c.Name).ToList();
+        var example = notNull.FirstOrDefault() ?? columns.FirstOrDefault() ?? "key_column";
+        var rebuild = $"rebuild the table with a primary key over columns whose values are unique (CREATE TABLE {table}_new (..., PRIMARY KEY (...)), copy the rows, drop {table}, rename {table}_new to {table})";
+        if (engine != DatabaseEngine.Sqlite)
+            return $"Add a primary key over a column (or columns) whose values are unique first (its columns are: {string.Join(", ", columns)}), for example ALTER TABLE {table} ADD PRIMARY KEY ({example}), then run again.";
+        // SQLite has no ALTER TABLE ... ADD PRIMARY KEY, nor a way to make a column NOT NULL in place.
+        return notNull.Count > 0
+            ? $"SQLite cannot add a primary key to an existing table: if the values of a NOT NULL column ({string.Join(", ", notNull)}) are unique, add a unique index over it (for example CREATE UNIQUE INDEX {table}_key ON {table} ({example})), or {rebuild}, then run again."
+            : $"SQLite cannot add a primary key to an existing table, and none of its columns ({string.Join(", ", columns)}) is NOT NULL, so a unique index cannot key it either: {rebuild}, then run again.";
+    }
 
     /// <summary>What to say of a unique index that would key the table but for being a hash (<see cref="TableSchema.IsHash"/>), or "".</summary>
     private static string HashKeyNote(TableSchema original) =>
         original.Indexes.FirstOrDefault(i => i.Unique && TableSchema.IsHash(i) && i.Columns.All(c => original.Column(c.Name) is { Nullable: false })) is { } hash
             ? $"Its unique index '{hash.Name}' ({string.Join(", ", hash.Columns.Select(c => c.Name))}) is one MariaDB keeps as a hash (a UNIQUE over a TEXT or BLOB column, or wider than an index key, without a prefix length): it neither orders the rows nor finds one by its values, so Swap cannot walk the table by it. "
             : "";
-
-    public static SwapException NoKey(string table, DatabaseEngine engine, string note = "") => new(
-        SwapErrorKind.Refused,
-        $"Table '{table}' has no primary key and no unique key over NOT NULL columns. {note}Swap needs one to copy the table in chunks and to capture updates and deletes. "
-        + (engine == DatabaseEngine.Sqlite
-            // SQLite has no ALTER TABLE ... ADD PRIMARY KEY.
-            ? $"SQLite cannot add a primary key to an existing table: add a unique index over NOT NULL columns (for example CREATE UNIQUE INDEX {table}_key ON {table} (id)), or rebuild the table with a primary key (CREATE TABLE {table}_new (... PRIMARY KEY (id)), copy the rows, drop {table}, rename {table}_new to {table}), then run again."
-            : $"Add a primary key first (for example ALTER TABLE {table} ADD PRIMARY KEY (id)), then run again."));
 }

@@ -93,6 +93,34 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
             null,
             cancellationToken);
 
+    /// <summary>
+    /// Puts a script's row back as <paramref name="earlier"/> had it (deletes it when there was
+    /// none): a run that was refused before writing anything leaves no trace in the history.
+    /// </summary>
+    public Task RestoreAsync(DbConnection connection, string scriptId, HistoryEntry? earlier, CancellationToken cancellationToken) =>
+        earlier is null
+            ? DeleteAsync(connection, null, scriptId, cancellationToken)
+            : connection.ExecuteAsync(
+                $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @started, finished_at = @finished, duration_ms = @ms, error_text = @error, applied_by = @by WHERE script_id = @id",
+                new
+                {
+                    id = scriptId,
+                    module = earlier.Module,
+                    grp = earlier.Group,
+                    kind = earlier.Kind,
+                    checksum = earlier.Checksum,
+                    batch = earlier.Batch,
+                    apply_order = earlier.ApplyOrder,
+                    status = earlier.Status.ToString().ToLowerInvariant(),
+                    started = earlier.StartedAtUtc,
+                    finished = earlier.FinishedAtUtc,
+                    ms = earlier.DurationMs,
+                    error = earlier.Error,
+                    by = earlier.AppliedBy,
+                },
+                null,
+                cancellationToken);
+
     public Task DeleteAsync(DbConnection connection, DbTransaction? transaction, string scriptId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"DELETE FROM {Table} WHERE script_id = @id", new { id = scriptId }, transaction, cancellationToken);
 

@@ -77,6 +77,8 @@ internal static class ScriptRunner
 
     private static async Task RunBodyAsync(ScriptSession session, Direction direction)
     {
+        if (direction == Direction.Up && session.Script.Sql is { HasUpStatements: false } empty)
+            throw empty.EmptyUpError(session.Script.Id);
         var context = new MigrationContext(session);
         // Each-script callbacks are part of the script: in its transaction or journal, failing it when they fail.
         if (direction == Direction.Up)

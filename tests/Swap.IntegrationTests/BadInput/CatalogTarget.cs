@@ -15,7 +15,8 @@ public sealed record Outcome(int Code, string Out, string Err)
 /// The starting point of every bad-input case: a target with <c>items</c> (five rows, a duplicate
 /// name, NULL notes) and a keyless table, created by one applied script. A case adds its bad input,
 /// runs <c>swap</c> in-process, and checks that the tables, their rows and the applied history are
-/// exactly as before (a script that fails at run time is recorded as failed, never applied).
+/// exactly as before (a script refused before it wrote anything leaves no history row; one that
+/// fails at run time is recorded as failed, never applied).
 /// </summary>
 public sealed class CatalogTarget : IAsyncDisposable
 {
@@ -93,8 +94,8 @@ public sealed class CatalogTarget : IAsyncDisposable
     }
 
     /// <summary>
-    /// Tables, columns, rows and the applied history are as after the base script. Scripts in
-    /// <paramref name="failed"/> may have a history row, marked failed (never applied).
+    /// Tables, columns, rows and the history are as after the base script. Scripts in
+    /// <paramref name="failed"/> (failures at run time, not refusals) may have a history row, marked failed (never applied).
     /// </summary>
     public async Task AssertUnchangedAsync(params string[] failed)
     {

@@ -27,6 +27,10 @@ public class CliCases
         // Not System.CommandLine's "as expected type 'System.Nullable`1[System.Int32]'".
         { DatabaseEngine.Sqlite, ["up", "--steps", "many"], "error: --steps takes a whole number, not 'many'.\nRun 'swap --help' for usage.\n" },
         { DatabaseEngine.MySql, ["up", "--chunk-size", "abc"], "error: --chunk-size takes a whole number, not 'abc'.\nRun 'swap --help' for usage.\n" },
+        // A true/false option given another word: not "Unrecognized command or argument 'maybe'".
+        { DatabaseEngine.Sqlite, ["up", "--sqlite-indexes-after-copy", "maybe"], "error: --sqlite-indexes-after-copy takes true or false, not 'maybe'.\nRun 'swap --help' for usage.\n" },
+        { DatabaseEngine.Sqlite, ["up", "--sqlite-indexes-after-copy=yes"], "error: --sqlite-indexes-after-copy takes true or false, not 'yes'.\nRun 'swap --help' for usage.\n" },
+        { DatabaseEngine.MySql, ["up", "--keep-old", "please"], "error: --keep-old takes true or false, not 'please'.\nRun 'swap --help' for usage.\n" },
         { DatabaseEngine.PostgreSql, ["up", "--to", "MigrateAddStok"], "error: --to 'MigrateAddStok' is not a known script id. Run 'swap status' to list the ids.\n" },
         { DatabaseEngine.MySql, ["up", "--chunk-time", "fast"], "error: --chunk-time 'fast' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["up", "--cut-over-retries", "-1"], "error: --cut-over-retries must be 0 or more.\n" },

@@ -36,7 +36,7 @@ public class IdentifierCases
         var literal = name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
         var run = await ScriptAsync(t, "MigrateHostileTable", $"await db.UseTableForAlterAsync(\"{literal}\");");
         AssertFails(run, 7, $"error: MigrateHostileTable: {message} Rename the table, or pick another name; {Advice}\n");
-        await t.AssertUnchangedAsync("MigrateHostileTable");
+        await t.AssertUnchangedAsync();
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class IdentifierCases
             await db.DoneUsingTablesAsync("items");
             """);
         AssertFails(run, 7, $"error: MigrateHostileColumn: The column name 'o'clock' contains a single quote ('). Rename the column, or pick another name; {Advice}\n");
-        await t.AssertUnchangedAsync("MigrateHostileColumn");
+        await t.AssertUnchangedAsync();
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class IdentifierCases
             await db.DoneUsingTablesAsync("items");
             """);
         AssertFails(run, 7, $"error: MigrateHostileIndex: The index name 'ix_name; DROP TABLE items' contains a semicolon (;). Rename the index, or pick another name; {Advice}\n");
-        await t.AssertUnchangedAsync("MigrateHostileIndex");
+        await t.AssertUnchangedAsync();
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class IdentifierCases
             await db.DoneUsingTablesAsync("items");
             """);
         AssertFails(run, 7, $"error: MigrateHostileRename: The column name 'no`te' contains a backtick (`). Rename the column, or pick another name; {Advice}\n");
-        await t.AssertUnchangedAsync("MigrateHostileRename");
+        await t.AssertUnchangedAsync();
     }
 
     [Fact]

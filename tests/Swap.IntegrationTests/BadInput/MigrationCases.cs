@@ -72,7 +72,7 @@ public class MigrationCases
         var run = await t.RunAsync("up");
 
         AssertFails(run, 6, "error: MigrateForgets asked for items but never called DoneUsingTablesAsync for it. Add 'await db.DoneUsingTablesAsync(\"items\");' at the end of UpAsync.");
-        await t.AssertUnchangedAsync("MigrateForgets");
+        await t.AssertUnchangedAsync();
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class MigrationCases
         var run = await t.RunAsync("up");
 
         AssertFails(run, 6, "error: MigrateWrongDone: DoneUsingTablesAsync(\"nokey\") names a table the script did not ask for; call UseTableAsync or UseTableForAlterAsync first.");
-        await t.AssertUnchangedAsync("MigrateWrongDone");
+        await t.AssertUnchangedAsync();
     }
 
     [Fact]

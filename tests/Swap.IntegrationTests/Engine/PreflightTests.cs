@@ -95,9 +95,9 @@ public class PreflightTests
         Assert.Contains("has no primary key and no unique key over NOT NULL columns", e.Message, StringComparison.Ordinal);
         // SQLite has no ALTER TABLE ... ADD PRIMARY KEY, so it is not suggested there.
         if (target.Engine == DatabaseEngine.Sqlite)
-            Assert.Contains("SQLite cannot add a primary key to an existing table: add a unique index over NOT NULL columns", e.Message, StringComparison.Ordinal);
+            Assert.Contains("SQLite cannot add a primary key to an existing table: if the values of a NOT NULL column (k, n) are unique, add a unique index over it (for example CREATE UNIQUE INDEX items_key ON items (k)), or rebuild the table", e.Message, StringComparison.Ordinal);
         else
-            Assert.Contains("Add a primary key first (for example ALTER TABLE items ADD PRIMARY KEY (id))", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Add a primary key over a column (or columns) whose values are unique first (its columns are: id, k, v, n), for example ALTER TABLE items ADD PRIMARY KEY (k), then run again.", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(target.Engine == DatabaseEngine.Sqlite ? "ADD PRIMARY KEY" : "SQLite", e.Message, StringComparison.Ordinal);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }

@@ -150,6 +150,27 @@ public class BadInputTests
         await AssertUnchangedAsync(target, before);
     }
 
+    /// <summary>A hand-copied script keeps its class: not the compiler's CS0101, but the duplicate-id message with both files.</summary>
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Two_csharp_files_that_define_the_same_class_are_named_as_a_duplicate_id(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var before = await ArrangeAsync(target);
+        const string script = "public sealed class MigrateSeed : Migration\n{\n    public override Task UpAsync(MigrationContext db) => Task.CompletedTask;\n}\n";
+        var first = target.CSharp("20261119000000_Seed", script);
+        var copy = target.CSharp("20261120000000_SeedCopy", "// copied\n" + script);
+
+        var run = await FailsEverywhereAsync(target, 6);
+
+        Assert.Contains(
+            $"error: Two C# files define the same class: 'MigrateSeed' is defined by {first}(1) and {copy}(2). A C# script's id is its class name and ids must be unique, so this is a duplicate id: rename the class in one of the files (or remove the file that is a leftover copy), then run again.",
+            run.Err,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("CS0101", run.Err, StringComparison.Ordinal);
+        await AssertUnchangedAsync(target, before);
+    }
+
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_dependency_cycle_names_the_scripts_in_it(DatabaseEngine engine)

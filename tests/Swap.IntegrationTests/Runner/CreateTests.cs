@@ -68,6 +68,49 @@ public class CreateTests
         Assert.Equal(["Nothing to apply: the database is up to date."], again.OutLines);
     }
 
+    /// <summary>
+    /// A fresh SQL stub breaks no verb while it is being written: status lists it as pending and
+    /// says it is empty; only up and plan, which would run it, refuse, naming the file.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_fresh_sql_stub_leaves_status_working_and_up_refuses_it_naming_the_file(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CreateTable("20261118000000_base", "base");
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
+        target.CreateTable("20261119000000_next", "next_table");
+        var created = await SwapCli.RunAsync(target, "create", "Add notes");
+        Assert.Equal(0, created.ExitCode);
+        var path = Path.Combine(target.Folder, Assert.Single(created.OutLines));
+        var id = Path.GetFileNameWithoutExtension(path);
+        var history = await target.HistoryAsync();
+
+        var status = await SwapCli.RunAsync(target, "status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains($"\t{id}\t-\tno statements in its up section yet: write them before 'swap up' runs it\n", status.Out, StringComparison.Ordinal);
+        Assert.StartsWith("pending\t", status.OutLines.Single(l => l.Contains(id, StringComparison.Ordinal) && !l.StartsWith("next:", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "validate")).ExitCode);
+
+        var refusal = $"error: {path}(1): the SQL migration {id} has no statements in its up section yet (a stub from 'swap create' holds only comments). Write its statements above '-- swap:down' (or delete the file if it is not needed), then run again; nothing was run.\n";
+        var up = await SwapCli.RunAsync(target, "up");
+        Assert.True(up.ExitCode == 6, up.ToString());
+        Assert.Equal(refusal, up.Err);
+        // Refused before any script ran: the pending script before the stub did not run either.
+        Assert.Equal(history, await target.HistoryAsync());
+        Assert.DoesNotContain("next_table", await target.TablesAsync());
+
+        var plan = await SwapCli.RunAsync(target, "plan");
+        Assert.Contains($"{path}(1): the SQL migration {id} has no statements in its up section yet", plan.All, StringComparison.Ordinal);
+
+        // Up to the script before the stub is fine; once written, the stub runs.
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "up", "--to", "20261119000000_next")).ExitCode);
+        File.WriteAllText(path, "CREATE TABLE notes (id INT NOT NULL PRIMARY KEY);\n" + File.ReadAllText(path));
+        var filled = await SwapCli.RunAsync(target, "up");
+        Assert.True(filled.ExitCode == 0, filled.ToString());
+        Assert.Equal(["20261118000000_base", "20261119000000_next", id], await target.HistoryIdsAsync());
+    }
+
     [Fact]
     public async Task Create_with_a_module_folder_writes_into_its_migrations_folder_and_keeps_non_ascii_letters()
     {
@@ -129,8 +172,8 @@ public class CreateTests
         // A SQL stub with the same title has its own id (timestamp_title) and is written.
         var sql = await SwapCli.RunAsync(target, "create", "Add user roles");
         Assert.Equal(0, sql.ExitCode);
-        var up = await SwapCli.RunAsync(target, "status");
-        Assert.Equal(6, up.ExitCode); // the SQL stub has no statements yet, but the C# scripts compile
-        Assert.DoesNotContain("CS0101", up.Err, StringComparison.Ordinal);
+        var status = await SwapCli.RunAsync(target, "status");
+        Assert.True(status.ExitCode == 0, status.ToString()); // the C# scripts compile, and the SQL stub without statements yet still loads
+        Assert.Equal(2, status.OutLines.Count(l => l.StartsWith("pending\t", StringComparison.Ordinal)));
     }
 }

@@ -64,12 +64,23 @@ public class SqlScriptTests
     [InlineData("SELECT 1;\n-- swap:after\n", 2, "has '-- swap:after' without a script id")]
     [InlineData("-- swap:online off\nSELECT 1;", 1, "has '-- swap:online off', but '-- swap:online' takes nothing after it; to leave it off, remove the line")]
     [InlineData("-- swap:no-transaction false\nSELECT 1;", 1, "has '-- swap:no-transaction false', but '-- swap:no-transaction' takes nothing after it")]
-    [InlineData("-- only a comment\n-- swap:down\nDROP TABLE t;", 1, "has no statements in its up section")]
     public void Malformed_scripts_are_refused_with_file_line_and_what_to_do(string text, int line, string what)
     {
         var e = Assert.Throws<SwapException>(() => SqlScript.Parse("/m/1_a.sql", text));
         Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
         Assert.StartsWith($"/m/1_a.sql({line}): the SQL migration {what}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-- only a comment\n-- swap:down\nDROP TABLE t;")]
+    [InlineData("/* a block\n comment */\n-- swap:after x\n")]
+    public void A_script_without_up_statements_loads_but_says_it_has_none(string text)
+    {
+        var script = SqlScript.Parse("/m/1_a.sql", text);
+        Assert.False(script.HasUpStatements);
+        var e = script.EmptyUpError("1_a");
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Equal("/m/1_a.sql(1): the SQL migration 1_a has no statements in its up section yet (a stub from 'swap create' holds only comments). Write its statements above '-- swap:down' (or delete the file if it is not needed), then run again; nothing was run.", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Swap.IntegrationTests.Infrastructure;
+using static Swap.IntegrationTests.BadInput.CatalogTarget;
+
+namespace Swap.IntegrationTests.BadInput;
+
+/// <summary>
+/// A script refused before it wrote anything leaves the history exactly as it was: no 'failed'
+/// row for work that never started, and 'swap status' says what it said before. A failure after
+/// work started is still recorded (the next 'up' resumes from it).
+/// </summary>
+public class RefusalHistoryCases
+{
+    private const string Refused = """
+        var table = await db.UseTableForAlterAsync("itemz");
+        table.AddColumn(DbColumn.Int("c"));
+        await db.DoneUsingTablesAsync("itemz");
+        """;
+
+    /// <summary>Every column of every history row, as text.</summary>
+    private static async Task<List<string>> HistoryRowsAsync(CatalogTarget t)
+    {
+        var rows = await t.Target.QueryAsync("SELECT * FROM swap_history ORDER BY script_id");
+        return rows.Select(r => string.Join("|", r.Columns.Select(c => Convert.ToString(r[c], CultureInfo.InvariantCulture)))).ToList();
+    }
+
+    private static async Task<List<string>> JournalRowsAsync(CatalogTarget t) =>
+        (await t.Target.QueryAsync("SELECT script_id, seq, state FROM swap_journal ORDER BY script_id, seq"))
+            .Select(r => $"{r.String("script_id")}|{r.Int64("seq")}|{r.String("state")}").ToList();
+
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task A_refused_script_leaves_no_history_row_and_status_as_it_was(DatabaseEngine engine)
+    {
+        await using var t = await CreateAsync(engine);
+        t.CSharp("20261120000000", "MigrateMissingTable", Refused);
+        var history = await HistoryRowsAsync(t);
+        var status = await t.RunAsync("status");
+        Assert.True(status.Code == 0, status.ToString());
+
+        var run = await t.RunAsync("up");
+
+        AssertFails(run, 7, "error: MigrateMissingTable: table 'itemz' does not exist in ");
+        Assert.Equal(history, await HistoryRowsAsync(t));
+        Assert.Empty(await JournalRowsAsync(t));
+        var after = await t.RunAsync("status");
+        Assert.Equal(status, after);
+        Assert.DoesNotContain("failed", after.Out, StringComparison.OrdinalIgnoreCase);
+        await t.AssertUnchangedAsync();
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.MySql)]
+    public async Task A_refusal_after_an_earlier_failure_leaves_that_failure_as_it_was(DatabaseEngine engine)
+    {
+        await using var t = await CreateAsync(engine);
+        t.CSharp("20261120000000", "MigrateLater", """throw new InvalidOperationException("not yet");""");
+        var failed = await t.RunAsync("up");
+        AssertFails(failed, 1, "error: MigrateLater threw InvalidOperationException: not yet\n");
+        var history = await HistoryRowsAsync(t);
+        Assert.Contains(history, h => h.StartsWith("MigrateLater|", StringComparison.Ordinal) && h.Contains("|failed|", StringComparison.Ordinal));
+
+        t.CSharp("20261120000000", "MigrateLater", Refused);
+        var run = await t.RunAsync("up", "--allow-changed");
+
+        AssertFails(run, 7, "error: MigrateLater: table 'itemz' does not exist in ");
+        Assert.Equal(history, await HistoryRowsAsync(t));
+    }
+
+    [Fact]
+    public async Task A_refusal_after_a_journaled_step_is_recorded_as_failed_to_resume_from()
+    {
+        // MariaDB commits each statement: the UPDATE stays, so the history must say the script stopped half-way.
+        await using var t = await CreateAsync(DatabaseEngine.MySql);
+        t.CSharp("20261120000000", "MigrateHalfway", """
+            await db.ExecuteAsync("UPDATE items SET note = 'z' WHERE id = 1");
+            var table = await db.UseTableForAlterAsync("itemz");
+            table.AddColumn(DbColumn.Int("c"));
+            await db.DoneUsingTablesAsync("itemz");
+            """);
+
+        var run = await t.RunAsync("up");
+
+        AssertFails(run, 7, "MigrateHalfway had finished 1 earlier step(s) before this one, and they stay applied");
+        Assert.Equal(["MigrateHalfway|failed"], (await t.Target.HistoryAsync()).Where(h => h.ScriptId == "MigrateHalfway").Select(h => $"{h.ScriptId}|{h.Status}"));
+        Assert.Equal(["MigrateHalfway|1|done"], await JournalRowsAsync(t));
+    }
+}
