@@ -23,14 +23,8 @@ public class MySqlStoredValueTests
     public async Task A_row_with_id_0_and_a_zero_date_is_swapped_as_stored_while_the_application_writes_it(string? sqlMode)
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        await using (var c = await target.OpenAsync())
-        {
-            await c.ExecuteAsync("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO'", default);
-            // A zero DEFAULT too: MySQL 8's mode refuses it in the copy's CREATE TABLE ... LIKE (1067) unless Swap's mode allows it.
-            await c.ExecuteAsync("CREATE TABLE counters (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, d DATE NULL, e DATE NOT NULL DEFAULT '0000-00-00')", default);
-            await c.ExecuteAsync("INSERT INTO counters (id, name, d) VALUES (0, 'zero', '2020-01-01'), (1, 'one', '0000-00-00')", default);
-            await c.ExecuteAsync("INSERT INTO counters (id, name, d) SELECT seq + 1, CONCAT('n', seq + 1), '2021-02-03' FROM seq_1_to_2000", default);
-        }
+        // A zero DEFAULT too: MySQL 8's mode refuses it in the copy's CREATE TABLE ... LIKE (1067) unless Swap's mode allows it.
+        await CreateCountersAsync(target, 2000, ", e DATE NOT NULL DEFAULT '0000-00-00'");
         EngineKit.WriteSwapScript(target, """
             public sealed class MigrateCounters : Migration
             {
@@ -89,13 +83,7 @@ public class MySqlStoredValueTests
     public async Task A_revert_puts_back_the_row_with_id_0_and_the_zero_date_as_the_application_left_them(string? sqlMode)
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        await using (var c = await target.OpenAsync())
-        {
-            await c.ExecuteAsync("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO'", default);
-            await c.ExecuteAsync("CREATE TABLE counters (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, d DATE NULL)", default);
-            await c.ExecuteAsync("INSERT INTO counters (id, name, d) VALUES (0, 'zero', '2020-01-01'), (1, 'one', '0000-00-00')", default);
-            await c.ExecuteAsync("INSERT INTO counters (id, name, d) SELECT seq + 1, CONCAT('n', seq + 1), '2021-02-03' FROM seq_1_to_500", default);
-        }
+        await CreateCountersAsync(target, 500);
         EngineKit.WriteSwapScript(target, """
             public sealed class MigrateCounters : Migration
             {
@@ -120,5 +108,15 @@ public class MySqlStoredValueTests
         Assert.Equal(["0|after-0|2020-01-01", "1|after-1|0000-00-00", "2|n2|2021-02-03"], rows.Select(r => $"{r.Int64("id")}|{r.String("name")}|{r.String("d")}"));
         Assert.Equal(502L, System.Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM counters"), CultureInfo.InvariantCulture));
         Assert.False(await RevertKit.HasColumnAsync(target, "flag", "counters"));
+    }
+
+    /// <summary>counters: id 0 ('zero'), id 1 with a zero date ('one'), then ids 2 to <paramref name="rows"/> + 1, written in a mode that lets them in.</summary>
+    private static async Task CreateCountersAsync(TestTarget target, int rows, string moreColumns = "")
+    {
+        await using var c = await target.OpenAsync();
+        await c.ExecuteAsync("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO'", default);
+        await c.ExecuteAsync($"CREATE TABLE counters (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, d DATE NULL{moreColumns})", default);
+        await c.ExecuteAsync("INSERT INTO counters (id, name, d) VALUES (0, 'zero', '2020-01-01'), (1, 'one', '0000-00-00')", default);
+        await c.ExecuteAsync($"INSERT INTO counters (id, name, d) SELECT seq + 1, CONCAT('n', seq + 1), '2021-02-03' FROM seq_1_to_{rows}", default);
     }
 }
