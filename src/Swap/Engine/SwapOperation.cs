@@ -62,9 +62,8 @@ internal sealed class SwapOperation
         // Rows are copied as stored (an AUTO_INCREMENT 0, a zero date); the script's own statements run in its own mode.
         await using var exact = await swap.Engine.ExactCopySessionAsync(swap.Connection, swap.Transaction, swap.Token);
 
-        if (Stage == SwapStage.Started)
-            await CreateCopiesAsync();
-        swap.Specs = await BuildSpecsAsync();
+        // The copies just made were read once to build their specs; a resumed run reads them now.
+        swap.Specs = Stage == SwapStage.Started ? await CreateCopiesAsync() : await BuildSpecsAsync();
         await RecoverAsync();
 
         try
@@ -223,8 +222,8 @@ internal sealed class SwapOperation
             await verifier.VerifyAsync(spec);
     }
 
-    /// <summary>Preflight, then the empty copies (with the script's changes); records <see cref="SwapStage.CopyCreated"/>.</summary>
-    private async Task CreateCopiesAsync()
+    /// <summary>Preflight, then the empty copies (with the script's changes); records <see cref="SwapStage.CopyCreated"/> and returns the specs read from the copies.</summary>
+    private async Task<List<SwapSpec>> CreateCopiesAsync()
     {
         var engine = swap.Engine;
         // Decided once, when the swap starts: a resumed run keeps the window it started with.
@@ -261,6 +260,7 @@ internal sealed class SwapOperation
         if (swap.Data.RevertWindow is not null)
             await windows.RefuseUnlessRevertibleAsync(swap.Uses, specs);
         await swap.SaveAsync(SwapStage.CopyCreated);
+        return specs;
     }
 
     /// <summary>
