@@ -23,6 +23,7 @@ internal sealed partial class SqliteTableEngine
         // In the script's transaction (a rebuild): refused here, before the rows are copied under its write lock.
         if (transaction is not null)
             await RefuseReferencedRebuildAsync(connection, transaction, original, cancellationToken);
+        List<string>? writes = null;
         foreach (var trigger in original.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
         {
             var checkName = names.UserTrigger(trigger.Name);
@@ -30,6 +31,8 @@ internal sealed partial class SqliteTableEngine
             // name the table (an UPDATE of the row just written) then resolve against the new columns.
             if (OnCopy(trigger.Definition, checkName, original.Name) is not { } create)
                 continue;
+            // The copy's columns, read once: each check renames the same copy to the same name.
+            writes ??= FiringWrites(names.Copy + "_check", await ColumnNamesAsync(connection, transaction, names.Copy, cancellationToken));
             await connection.ExecuteAsync("SAVEPOINT swap_trigger_check", null, transaction, cancellationToken);
             try
             {
@@ -40,7 +43,7 @@ internal sealed partial class SqliteTableEngine
                 // The rename resolves NEW. and OLD. but not the columns an UPDATE sets or an INSERT
                 // names; preparing a write compiles the triggers it fires with all of them (the rename
                 // pointed the body's references to the table at its new name).
-                foreach (var write in await FiringWritesAsync(connection, transaction, names.Copy + "_check", cancellationToken))
+                foreach (var write in writes)
                     await connection.ExecuteAsync("EXPLAIN " + write, null, transaction, cancellationToken);
             }
             catch (Exception e) when (database.IsDatabaseError(e))
@@ -61,12 +64,15 @@ internal sealed partial class SqliteTableEngine
         await CheckViewsOnCopyAsync(connection, transaction, original, names, cancellationToken);
     }
 
-    /// <summary>An insert, an update of every column and a delete of <paramref name="table"/> that touch no row: what fires its triggers.</summary>
-    private async Task<List<string>> FiringWritesAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken)
-    {
-        var columns = (await connection.QueryAsync("SELECT name FROM pragma_table_info(@t)", new { t = table }, transaction, cancellationToken))
-            .Select(r => D.Quote(r.String("name")!))
+    private static async Task<List<string>> ColumnNamesAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync("SELECT name FROM pragma_table_info(@t)", new { t = table }, transaction, cancellationToken))
+            .Select(r => r.String("name")!)
             .ToList();
+
+    /// <summary>An insert, an update of every column and a delete of <paramref name="table"/> that touch no row: what fires its triggers.</summary>
+    private List<string> FiringWrites(string table, IReadOnlyList<string> columnNames)
+    {
+        var columns = columnNames.Select(D.Quote).ToList();
         var quoted = D.Quote(table);
         var writes = new List<string> { $"INSERT INTO {quoted} DEFAULT VALUES", $"DELETE FROM {quoted} WHERE 0" };
         if (columns.Count > 0)
