@@ -10,7 +10,8 @@ public sealed partial class PostgresDatabase
     private const string ConnectionExceptionClass = "08";
 
     /// <summary>
-    /// Says what to check for refused credentials (28P01, 28000), a missing database (3D000), too many
+    /// Says what to check for refused credentials (28P01, 28000), a password the server asks for and
+    /// nothing gave, a missing database (3D000), too many
     /// connections (53300), a server starting or stopping (57P03), an unreachable host and a timeout.
     /// Too many connections and a server starting or stopping are transient.
     /// </summary>
@@ -23,6 +24,9 @@ public sealed partial class PostgresDatabase
             PostgresErrorCodes.InvalidCatalogName => $"the database '{Database}' does not exist. Create it, or fix the database name in the URL",
             PostgresErrorCodes.TooManyConnections => "the server has too many connections. Try again later, or raise max_connections",
             PostgresErrorCodes.CannotConnectNow => "the server is starting up or shutting down. Try again in a moment",
+            // Npgsql's own words, before any server code: the URL (and PGPASSWORD, ~/.pgpass) gave none.
+            _ when error is NpgsqlException { SqlState: null } && error.Message.StartsWith("No password has been provided", StringComparison.Ordinal) =>
+                "the server asks for a password and none was given. Add it to the URL after the user name and a colon, or put it in PGPASSWORD or a password file (~/.pgpass, or the file PGPASSFILE names)",
             _ when Find<SocketException>(error) is { } s => $"the server cannot be reached ({s.SocketErrorCode}). Check the host and port, and that PostgreSQL is running",
             _ when error is TimeoutException || Find<TimeoutException>(error) is not null => "the connection timed out. Check the host and port, and the network",
             _ => (error as PostgresException)?.MessageText ?? error.Message,

@@ -43,6 +43,20 @@ public class ConnectionCases
     }
 
     [Fact]
+    public async Task A_postgresql_url_without_the_password_the_server_asks_for_says_where_to_put_it()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        SwapScript(t);
+        var s = TestServers.Postgres;
+        Assert.Null(Environment.GetEnvironmentVariable("PGPASSWORD"));
+        var run = await t.RunRawAsync(["--db", $"postgres://{s.User}@{s.Host}:{s.Port}/{s.Database}?schema={t.Target.Name}", "up"]);
+        AssertFails(run, 5, $"error: Could not connect to postgres://{s.User}@{s.Host}:{s.Port}/{s.Database}");
+        AssertFails(run, 5, ": the server asks for a password and none was given. " +
+            "Add it to the URL after the user name and a colon, or put it in PGPASSWORD or a password file (~/.pgpass, or the file PGPASSFILE names).\n");
+        await t.AssertUnchangedAsync();
+    }
+
+    [Fact]
     public async Task A_missing_postgresql_schema_is_named()
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
