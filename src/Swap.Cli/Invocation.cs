@@ -86,8 +86,7 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     {
         var settings = Settings(parse);
         var url = withoutDb is not null && string.IsNullOrWhiteSpace(settings.Db) ? withoutDb : settings.RequireDb();
-        Out.AddSecretValue(settings.Db, url.ToString());
-        Err.AddSecretValue(settings.Db, url.ToString());
+        HideGivenUrl(settings.Db, url);
         // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
         var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up" && url != withoutDb);
         settings.RequireMigrations();
@@ -110,13 +109,25 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
         return (database, migrator);
     }
 
+    /// <summary>
+    /// The <c>--db</c> text as given is shown as the parsed URL with its password hidden (a password
+    /// with a space or a quote may not read as one where the text stands); a URL without a password
+    /// has nothing to hide and is shown as written, query string (<c>?schema=</c>) included.
+    /// </summary>
+    private void HideGivenUrl(string? given, DatabaseUrl url)
+    {
+        if (url.Password is null)
+            return;
+        Out.AddSecretValue(given, url.ToString());
+        Err.AddSecretValue(given, url.ToString());
+    }
+
     /// <summary>Opens the target for operator control (no migrations needed: any host with the URL can send commands).</summary>
     public global::Swap.SwapControl Control(ParseResult parse)
     {
         var settings = Settings(parse);
         var url = settings.RequireDb();
-        Out.AddSecretValue(settings.Db, url.ToString());
-        Err.AddSecretValue(settings.Db, url.ToString());
+        HideGivenUrl(settings.Db, url);
         var database = Databases.Open(url, Logging(parse), mustExist: true);
         return new global::Swap.SwapControl(database, RunnerTables.FromPrefix(settings.HistoryPrefix), Time);
     }

@@ -50,8 +50,7 @@ public class ConnectionCases
         var s = TestServers.Postgres;
         Assert.Null(Environment.GetEnvironmentVariable("PGPASSWORD"));
         var run = await t.RunRawAsync(["--db", $"postgres://{s.User}@{s.Host}:{s.Port}/{s.Database}?schema={t.Target.Name}", "up"]);
-        AssertFails(run, 5, $"error: Could not connect to postgres://{s.User}@{s.Host}:{s.Port}/{s.Database}");
-        AssertFails(run, 5, ": the server asks for a password and none was given. " +
+        AssertFails(run, 5, $"error: Could not connect to postgres://{s.User}@{s.Host}:{s.Port}/{s.Database}?schema={t.Target.Name}: the server asks for a password and none was given. " +
             "Add it to the URL after the user name and a colon, or put it in PGPASSWORD or a password file (~/.pgpass, or the file PGPASSFILE names).\n");
         await t.AssertUnchangedAsync();
     }
