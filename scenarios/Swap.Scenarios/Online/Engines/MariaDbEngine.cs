@@ -44,12 +44,14 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
         var version = await c.ScalarAsync("SELECT VERSION()", ct);
         var pool = await c.ScalarAsync("SELECT @@innodb_buffer_pool_size", ct);
         var flush = await c.ScalarAsync("SELECT @@innodb_flush_log_at_trx_commit", ct);
+        // The redo log's size sets how soon a bulk copy drives InnoDB into flushing that stalls writers.
+        var redo = await c.ScalarAsync("SELECT @@innodb_log_file_size", ct);
         var autoinc = await c.ScalarAsync("SELECT @@innodb_autoinc_lock_mode", ct);
         // Read, not assumed: the build's servers run with the binary log on (row format, sync_binlog=0), as replicas need.
         var binlog = Convert.ToInt64(await c.ScalarAsync("SELECT @@log_bin", ct), CultureInfo.InvariantCulture) == 1
             ? $"binlog {await c.ScalarAsync("SELECT @@binlog_format", ct)}, sync_binlog {await c.ScalarAsync("SELECT @@sync_binlog", ct)}"
             : "binlog off";
-        return string.Create(CultureInfo.InvariantCulture, $"MariaDB {version} (innodb_buffer_pool_size {Convert.ToInt64(pool, CultureInfo.InvariantCulture) >> 20} MB, innodb_flush_log_at_trx_commit {flush}, innodb_autoinc_lock_mode {autoinc}, {binlog})");
+        return string.Create(CultureInfo.InvariantCulture, $"MariaDB {version} (innodb_buffer_pool_size {Convert.ToInt64(pool, CultureInfo.InvariantCulture) >> 20} MB, innodb_log_file_size {Convert.ToInt64(redo, CultureInfo.InvariantCulture) >> 20} MB, innodb_flush_log_at_trx_commit {flush}, innodb_autoinc_lock_mode {autoinc}, {binlog})");
     }
 
     public override string TypeSql(BenchColumn column, bool widened) => column.Type switch
