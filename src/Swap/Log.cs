@@ -25,6 +25,7 @@ internal static partial class Log
         public const int HistoryCreated = 1200;
         public const int HistorySynced = 1201;
         public const int Baselined = 1202;
+        public const int UnusedTablesDropped = 1203;
         public const int Compiling = 1300;
         public const int InstantChanging = 1400;
         public const int InstantRetrying = 1401;
@@ -82,6 +83,9 @@ internal static partial class Log
 
     [LoggerMessage(Events.HistoryCreated, LogLevel.Information, "Created the history table {Table}")]
     public static partial void HistoryCreated(ILogger logger, string table);
+
+    [LoggerMessage(Events.UnusedTablesDropped, LogLevel.Information, "Nothing was applied to a database new to Swap: dropped Swap's own tables again ({Tables})")]
+    public static partial void UnusedTablesDropped(ILogger logger, string tables);
 
     [LoggerMessage(Events.HistorySynced, LogLevel.Information, "Removed history of {ScriptId}: its script is gone")]
     public static partial void HistorySynced(ILogger logger, string scriptId);

@@ -34,6 +34,8 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         run = run with { RunLockHeld = runLock.StillHeldAsync };
         var connection = await OpenAsync(cancellationToken);
+        // A database that never saw Swap: a run refused before it wrote anything leaves it so.
+        var firstRun = !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
         try
         {
             await CloseExpiredWindowsAsync(run, connection);
@@ -115,9 +117,37 @@ public sealed partial class Migrator
             }
             return new UpResult(batch, applied, stopped, pendingTotal - applied.Count);
         }
+        catch (SwapException e) when (firstRun && IsRefusal(e) && e.Finished is not { Count: > 0 })
+        {
+            await DropUnusedTablesAsync(runLock);
+            throw;
+        }
         finally
         {
             await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// After a refusal on a database that had no Swap history before this run: when none of Swap's
+    /// tables holds a row (nothing was applied, recorded or started), they are dropped again
+    /// (<see cref="HistoryStore.DropIfUnusedAsync"/>), so bad input leaves the database as it was.
+    /// Never throws over the refusal.
+    /// </summary>
+    private async Task DropUnusedTablesAsync(RunLock runLock)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            if (!await runLock.StillHeldAsync(cts.Token))
+                return;
+            await using var connection = await OpenAsync(cts.Token);
+            if (await history.DropIfUnusedAsync(connection, cts.Token) is { Count: > 0 } dropped)
+                Log.UnusedTablesDropped(logger, string.Join(", ", dropped));
+        }
+        catch (Exception e) when (CannotRecord(e))
+        {
+            // The refusal is what the user needs; empty bookkeeping tables are harmless.
         }
     }
 

@@ -21,6 +21,31 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
         return created;
     }
 
+    /// <summary>
+    /// Drops Swap's own tables again (<see cref="RunnerTables.All"/> that exist) when none but the
+    /// lock's holds a row: nothing was applied, recorded or started. Returns the tables dropped,
+    /// none when any holds a row. For a run that found no history and was refused.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DropIfUnusedAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var existing = new List<string>();
+        foreach (var table in tables.All)
+        {
+            if (await database.TableExistsAsync(connection, table, cancellationToken))
+                existing.Add(table);
+        }
+        // The lock's table holds the running holder's own row.
+        foreach (var table in existing.Where(t => t != tables.LockInfo))
+        {
+            var rows = await connection.ScalarAsync($"SELECT COUNT(*) FROM (SELECT 1 AS x FROM {database.Dialect.Quote(table)} LIMIT 1) t", cancellationToken);
+            if (Convert.ToInt64(rows, System.Globalization.CultureInfo.InvariantCulture) > 0)
+                return [];
+        }
+        foreach (var table in existing)
+            await connection.ExecuteAsync($"DROP TABLE {database.Dialect.Quote(table)}", cancellationToken);
+        return existing;
+    }
+
     /// <summary>All rows, or none when the table does not exist yet (reading never creates it).</summary>
     public async Task<IReadOnlyList<HistoryEntry>> ReadAsync(DbConnection connection, CancellationToken cancellationToken)
     {

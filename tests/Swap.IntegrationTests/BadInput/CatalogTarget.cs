@@ -48,6 +48,31 @@ public sealed class CatalogTarget : IAsyncDisposable
         return t;
     }
 
+    /// <summary>
+    /// A target Swap never ran on: its application table <c>items</c> made with plain SQL, no
+    /// history, no Swap table. <see cref="AssertUnchangedAsync"/> does not apply (there is no history to read).
+    /// </summary>
+    public static async Task<CatalogTarget> CreateNewToSwapAsync(DatabaseEngine engine)
+    {
+        var t = new CatalogTarget(await TestTarget.CreateAsync(engine));
+        var key = engine == DatabaseEngine.MySql ? "INT NOT NULL PRIMARY KEY" : "INTEGER NOT NULL PRIMARY KEY";
+        await t.Target.ExecuteAsync($"CREATE TABLE items (id {key}, note VARCHAR(50) NULL)");
+        await t.Target.ExecuteAsync("INSERT INTO items (id, note) VALUES (1, NULL), (2, 'x')");
+        return t;
+    }
+
+    /// <summary>The target's tables, by name.</summary>
+    public async Task<List<string>> TableNamesAsync()
+    {
+        var sql = Engine switch
+        {
+            DatabaseEngine.PostgreSql => "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1",
+            DatabaseEngine.MySql => "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1",
+            _ => "SELECT name AS t FROM sqlite_master WHERE type = 'table' ORDER BY 1",
+        };
+        return (await Target.QueryAsync(sql)).Select(r => r.String("t")!).ToList();
+    }
+
     /// <summary>Takes the current state as the one cases must leave unchanged (after a case applied a good script first).</summary>
     public async Task RememberAsync() => before = await SnapshotAsync();
 

@@ -54,6 +54,36 @@ public class RefusalHistoryCases
     [Theory]
     [InlineData(DatabaseEngine.Sqlite)]
     [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task A_refused_first_run_leaves_a_database_new_to_swap_without_swaps_tables(DatabaseEngine engine)
+    {
+        await using var t = await CreateNewToSwapAsync(engine);
+        t.CSharp("20261120000000", "MigrateMissingTable", Refused);
+        Assert.Equal(["items"], await t.TableNamesAsync());
+
+        var run = await t.RunAsync("up");
+
+        AssertFails(run, 7, "error: MigrateMissingTable: table 'itemz' does not exist in ");
+        Assert.Equal(["items"], await t.TableNamesAsync());
+        var rows = await t.Target.QueryAsync("SELECT id, note FROM items ORDER BY id");
+        Assert.Equal(["1|", "2|x"], rows.Select(r => $"{r.Int64("id")}|{r.String("note")}").ToList());
+
+        // An empty stub is refused before any script runs: nothing stays either. Then a good script
+        // makes Swap's tables as on any first run.
+        File.Delete(Path.Combine(t.Migrations, "20261120000000_MigrateMissingTable.cs"));
+        t.Sql("20261121000000_stub", "-- the change goes here\n");
+        AssertFails(await t.RunAsync("up"), 6, "20261121000000_stub");
+        Assert.Equal(["items"], await t.TableNamesAsync());
+        t.Sql("20261121000000_stub", "UPDATE items SET note = 'y' WHERE id = 1;");
+        var good = await t.RunAsync("up");
+        Assert.True(good.Code == 0, good.ToString());
+        Assert.Contains("swap_history", await t.TableNamesAsync());
+        Assert.Equal("applied", (await t.Target.ScalarAsync("SELECT status FROM swap_history WHERE script_id = '20261121000000_stub'"))?.ToString()?.ToLowerInvariant());
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.MySql)]
     public async Task A_refusal_after_an_earlier_failure_leaves_that_failure_as_it_was(DatabaseEngine engine)
     {
         await using var t = await CreateAsync(engine);
