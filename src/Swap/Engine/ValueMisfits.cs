@@ -93,7 +93,9 @@ internal sealed class ValueMisfits(SwapContext swap)
         var done = swap.InTransaction
             ? "the swap's transaction was rolled back"
             : "the swap stopped during the copy and removed its copy, capture and change log";
-        return $"{swap.ScriptId}: the values of '{table}' do not all fit the change: {what} ({misfit.Reason}). " +
+        // The server names the table it was writing: the copy, under a name the user never made.
+        var reason = spec is null ? misfit.Reason : misfit.Reason.Replace(spec.Names.Copy, spec.Original.Name, StringComparison.Ordinal);
+        return $"{swap.ScriptId}: the values of '{table}' do not all fit the change: {what} ({reason}). " +
             $"Nothing was changed: {done}; '{table}' is as it was. " +
             "Fix or remove the values that do not fit, or change the migration; then run 'swap up' again.";
     }

@@ -127,6 +127,12 @@ public static class EngineKit
 
     public static async Task<string?> HistoryStatusAsync(TestTarget target, string scriptId)
     {
+        // A first run refused with nothing written leaves no history table: no row either.
+        await using (var c = await target.OpenAsync())
+        {
+            if (!await target.Database().TableExistsAsync(c, "swap_history", CancellationToken.None))
+                return null;
+        }
         var rows = await target.QueryAsync("SELECT status FROM swap_history WHERE script_id = @id", new { id = scriptId });
         return rows.Count == 0 ? null : rows[0].String("status");
     }

@@ -49,6 +49,35 @@ public class ValueMisfitTests
         ? $"SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'people' AND COLUMN_NAME = '{column}'"
         : $"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'people'::regclass AND attname = '{column}'";
 
+    [Theory]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task The_servers_reason_names_the_users_table_not_the_copy(DatabaseEngine engine)
+    {
+        // No row maps to NULL when the swap starts (its preflight would refuse that); the application's write during the copy does.
+        await using var target = await PeopleAsync(engine, "UPDATE people SET n = n WHERE id = 1");
+        target.CSharp("20260101000000_Narrow", Change("""t.AddColumn(DbColumn.String("label", 20).NotNull().FillWith("CASE WHEN n = 0 THEN NULL ELSE name END"));"""));
+        var wrote = false;
+        void Write(SwapProgress p)
+        {
+            if (wrote || p.Phase != SwapPhase.Copying)
+                return;
+            wrote = true;
+            target.ExecuteAsync("UPDATE people SET n = 0 WHERE id = 444").GetAwaiter().GetResult();
+        }
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.OnProgress = Write).UpAsync());
+
+        Assert.True(wrote);
+        Assert.Equal(SwapErrorKind.Refused, failure.Kind);
+        Assert.Contains("the row with key (444) holds a value it cannot take (", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("_swap_", failure.Message, StringComparison.Ordinal);
+        if (engine == DatabaseEngine.PostgreSql)
+            Assert.Contains("(23502: null value in column \"label\" of relation \"people\" violates not-null constraint)", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Empty(await target.HistoryIdsAsync());
+    }
+
     public static TheoryData<DatabaseEngine, string> Cases => new()
     {
         { DatabaseEngine.MySql, "varchar" },
