@@ -81,15 +81,19 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     public ILoggerProvider LogProvider(ParseResult parse) =>
         new CliLoggerProvider(Progress, parse.GetValue(Globals.Verbose) ? LogLevel.Debug : parse.GetValue(Globals.Quiet) || Json(parse) ? LogLevel.Warning : LogLevel.Information, Time);
 
-    /// <summary>Opens the target and a migrator over the configured sources; <paramref name="withoutDb"/> stands in when no database is configured (generate against the written migrations).</summary>
-    public (SwapDatabase Database, Migrator Migrator) Migrator(ParseResult parse, Action<MigratorOptions>? configure = null, DatabaseUrl? withoutDb = null)
+    /// <summary>
+    /// Opens the target and a migrator over the configured sources; <paramref name="withoutDb"/> stands in when no database is configured (generate against the written migrations).
+    /// <paramref name="scriptsOptional"/>: a verb that works from the database's history and journal alone (cleanup) runs without migrations too.
+    /// </summary>
+    public (SwapDatabase Database, Migrator Migrator) Migrator(ParseResult parse, Action<MigratorOptions>? configure = null, DatabaseUrl? withoutDb = null, bool scriptsOptional = false)
     {
         var settings = Settings(parse);
         var url = withoutDb is not null && string.IsNullOrWhiteSpace(settings.Db) ? withoutDb : settings.RequireDb();
         HideGivenUrl(settings.Db, url);
         // Only 'up' may create a new SQLite database; the other verbs report a mistyped path.
         var database = Databases.Open(url, Logging(parse), mustExist: parse.CommandResult.Command.Name != "up" && url != withoutDb);
-        settings.RequireMigrations();
+        if (!scriptsOptional)
+            settings.RequireMigrations();
         var options = new MigratorOptions
         {
             Tables = RunnerTables.FromPrefix(settings.HistoryPrefix),

@@ -60,6 +60,8 @@ public sealed partial class MySqlDatabase
         MySqlErrorCode.WarningDataTruncated,        // 1265
         MySqlErrorCode.TruncatedWrongValueForField, // 1366
         MySqlErrorCode.TruncatedWrongValue,         // 1292
+        (MySqlErrorCode)4025,                       // MariaDB ER_CONSTRAINT_FAILED: a CHECK the new table has
+        (MySqlErrorCode)3819,                       // MySQL 8 ER_CHECK_CONSTRAINT_VIOLATED
     ];
 
     /// <summary>The server's (or MySqlConnector's) error code, from the error or any error it wraps; null when none carries one.</summary>
@@ -151,7 +153,7 @@ public sealed partial class MySqlDatabase
 
     /// <summary>
     /// Data too long (1406), out of range (1264), cannot be null (1048), data truncated (1265),
-    /// incorrect value (1366, 1292), anywhere in the chain; the column from the server's message,
+    /// incorrect value (1366, 1292), a CHECK the row fails (MariaDB 4025, MySQL 3819), anywhere in the chain; the column from the server's message,
     /// and its "at row N" (a row of the statement, not of the table) left out.
     /// </summary>
     internal override Dialects.ValueMisfit? ValueNotFitting(Exception error)

@@ -108,12 +108,13 @@ public sealed partial class PostgresDatabase
 
     /// <summary>
     /// Value too long (22001), out of range (22003), NULL in a NOT NULL column (23502), invalid text
-    /// representation (22P02), invalid datetime format or overflow (22007, 22008), anywhere in the
+    /// representation (22P02), invalid datetime format or overflow (22007, 22008), a CHECK the row
+    /// fails (23514: an enum's list narrowed, say), anywhere in the
     /// chain; the column where the server names one (23502).
     /// </summary>
     internal override ValueMisfit? ValueNotFitting(Exception error) =>
         Find<PostgresException>(error) is { SqlState: PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.NotNullViolation
-            or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow } pg
+            or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.CheckViolation } pg
             ? new ValueMisfit($"{pg.SqlState}: {pg.MessageText.TrimEnd('.')}", pg.ColumnName)
             : null;
 

@@ -13,7 +13,8 @@ internal sealed class CleanupCommand : ICommand
         var command = new Command("cleanup", "Remove copies, capture triggers and journals left by interrupted swaps. Never touches a live table.") { script, dropOld, dryRun };
         command.SetAction(async (parse, ct) =>
         {
-            var (_, migrator) = invocation.Migrator(parse);
+            // Leftovers are found from the history and the journal: the scripts need not be at hand.
+            var (_, migrator) = invocation.Migrator(parse, scriptsOptional: true);
             var result = await migrator.CleanupAsync(new CleanupOptions { Script = parse.GetValue(script), DropOldTables = parse.GetValue(dropOld), DryRun = parse.GetValue(dryRun) }, ct);
             if (invocation.Json(parse))
             {

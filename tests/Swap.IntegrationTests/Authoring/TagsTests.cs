@@ -69,8 +69,8 @@ public class TagsTests
             "error: 20261119000000_seed_users (tags seed, demo) runs after 20261118000000_create_users, which is pending and carries none of the tags demo. Nothing was applied. Apply it first ('swap up --to 20261118000000_create_users'), or add one of the tags demo to it.",
             run.Err,
             StringComparison.Ordinal);
-        // Only the lock's info table exists: no history, no script ran.
-        Assert.Equal(["swap_lock"], await target.TablesAsync());
+        // No table at all: no script ran, and a database new to Swap keeps none of Swap's tables after a refusal.
+        Assert.Empty(await target.TablesAsync());
 
         var plan = await SwapCli.RunAsync(target, "plan", "--tags", "demo");
         Assert.Equal(7, plan.ExitCode);

@@ -61,6 +61,30 @@ public class MigrationCases
     }
 
     [Fact]
+    public async Task Cleanup_works_from_the_journal_without_the_migrations_at_hand()
+    {
+        await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
+        t.CSharp("20261120000000", "MigrateOwnRows", """
+            var copy = await db.UseTableAsync("items");
+            await db.ExecuteAsync($"INSERT INTO {copy} (id, grp, name) VALUES (50, 5, 'added by the script')");
+            await db.DoneUsingTablesAsync("items");
+            """);
+        AssertFails(await t.RunAsync("up"), 7, "the script wrote rows into the copy _items_swap_new of 'items'");
+        Assert.Contains("table _items_swap_new", await Swap.IntegrationTests.Engine.EngineKit.LeftoversAsync(t.Target));
+        // The operator runs it from another folder: no migrations folder, no swap.json, only --db.
+        Directory.Delete(t.Migrations, recursive: true);
+
+        var cleanup = await t.RunAsync("cleanup", "--script", "MigrateOwnRows");
+
+        Assert.True(cleanup.Code == 0, cleanup.ToString());
+        Assert.Contains("removed\ttable\t_items_swap_new", cleanup.Out, StringComparison.Ordinal);
+        Assert.Empty(await Swap.IntegrationTests.Engine.EngineKit.LeftoversAsync(t.Target));
+        var status = await t.RunAsync("status");
+        Assert.Equal(2, status.Code);
+        Assert.Contains("No migrations to work with", status.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_script_that_asks_for_a_table_and_never_swaps_it_in_is_invalid()
     {
         await using var t = await CreateAsync(DatabaseEngine.Sqlite);

@@ -78,6 +78,30 @@ public class ValueMisfitTests
         Assert.Empty(await target.HistoryIdsAsync());
     }
 
+    [Fact]
+    public async Task A_value_an_enums_narrowed_list_leaves_out_fails_its_check_and_stops_the_swap_as_refused()
+    {
+        // PostgreSQL's enum is a CHECK over the list: the copy refuses 'bird' with 23514.
+        await using var target = await PeopleAsync(DatabaseEngine.PostgreSql, "UPDATE people SET name = 'bird' WHERE id = 777");
+        await target.ExecuteAsync("UPDATE people SET name = CASE WHEN id % 2 = 0 THEN 'cat' ELSE 'dog' END WHERE id <> 777");
+        target.CSharp("20260101000000_Narrow", Change("""t.GetColumn("name").SetType(ColumnType.Enum("cat", "dog"));"""));
+        var before = await ContentAsync(target);
+
+        var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, failure.Kind);
+        Assert.StartsWith("Narrow: the values of 'people' do not all fit the change: column 'name' becomes ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("and the row with key (777) holds a value it cannot take (23514: new row for relation \"people\" violates check constraint ", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await ContentAsync(target));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Empty(await target.HistoryIdsAsync());
+
+        await target.ExecuteAsync("UPDATE people SET name = 'cat' WHERE id = 777");
+        Assert.Equal(["Narrow"], (await EngineKit.Migrator(target).UpAsync()).Applied.Select(a => a.Id));
+        Assert.Equal(before.Select(r => r.Replace(" bird ", " cat ", StringComparison.Ordinal)).ToList(), await ContentAsync(target));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     public static TheoryData<DatabaseEngine, string> Cases => new()
     {
         { DatabaseEngine.MySql, "varchar" },
