@@ -84,6 +84,72 @@ public class RefusalHistoryCases
     [Theory]
     [InlineData(DatabaseEngine.Sqlite)]
     [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task A_refused_down_leaves_the_script_applied_and_status_as_it_was(DatabaseEngine engine)
+    {
+        await using var t = await CreateAsync(engine);
+        const string up = "ALTER TABLE items ADD COLUMN stock INT NULL;\n-- swap:down\n";
+        t.Sql("20261120000000_stock", up + "ALTER TABLE items DROP COLUMN stock;\n");
+        var applied = await t.RunAsync("up");
+        Assert.True(applied.Code == 0, applied.ToString());
+        await t.RememberAsync();
+
+        var notNull = engine == DatabaseEngine.MySql
+            ? "ALTER TABLE items MODIFY note VARCHAR(50) NOT NULL;"
+            : "ALTER TABLE items ALTER COLUMN note SET NOT NULL;";
+        (string Down, int Code, string Message)[] refusals =
+        [
+            // Journaled (no transaction) on every engine: a refused swap step must leave no journal row either.
+            ("-- swap:no-transaction\n-- swap:online\n" + notNull + "\n", 7, "Column 'note' of 'items' would be NOT NULL, but 3 row(s) would get NULL in it."),
+            ("-- swap:online\nALTER TABLE itemz DROP COLUMN stock;\n", 7, "error: 20261120000000_stock: table 'itemz' does not exist in "),
+            ("UPDATE items SET note = 'oops WHERE id = 1;\n", 6, "20261120000000_stock.sql(3): a string literal opened on line 3 is never closed."),
+        ];
+        foreach (var (down, code, message) in refusals)
+        {
+            t.Sql("20261120000000_stock", up + down);
+            var history = await HistoryRowsAsync(t);
+            var journal = await JournalRowsAsync(t);
+            // A script that cannot be read stops every verb, 'status' too (exit 6): the same before and after.
+            var status = await t.RunAsync("status");
+            Assert.True(status.Code == (code == 6 ? 6 : 0), status.ToString());
+
+            var run = await t.RunAsync("down");
+
+            AssertFails(run, code, message);
+            Assert.Equal(history, await HistoryRowsAsync(t));
+            Assert.Equal(journal, await JournalRowsAsync(t));
+            Assert.Equal(status, await t.RunAsync("status"));
+            await t.AssertUnchangedAsync();
+        }
+
+        // A C# down refused by the table API: the same.
+        t.Sql("20261120000000_stock", up + "ALTER TABLE items DROP COLUMN stock;\n");
+        t.CSharp("20261121000000", "MigrateLater", "await db.ExecuteAsync(\"UPDATE items SET note = 'later' WHERE id = 2\");", """
+                public override async Task DownAsync(MigrationContext db)
+                {
+                    var table = await db.UseTableForAlterAsync("itemz");
+                    table.AddColumn(DbColumn.Int("c"));
+                    await db.DoneUsingTablesAsync("itemz");
+                }
+            """);
+        var later = await t.RunAsync("up");
+        Assert.True(later.Code == 0, later.ToString());
+        await t.RememberAsync();
+        var before = await HistoryRowsAsync(t);
+        var statusBefore = await t.RunAsync("status");
+
+        var refused = await t.RunAsync("down");
+
+        AssertFails(refused, 7, "error: MigrateLater: table 'itemz' does not exist in ");
+        Assert.Equal(before, await HistoryRowsAsync(t));
+        Assert.Equal(statusBefore, await t.RunAsync("status"));
+        Assert.Contains(before, h => h.StartsWith("MigrateLater|", StringComparison.Ordinal) && h.Contains("|applied|", StringComparison.Ordinal));
+        await t.AssertUnchangedAsync();
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.MySql)]
     public async Task A_refusal_after_an_earlier_failure_leaves_that_failure_as_it_was(DatabaseEngine engine)
     {
         await using var t = await CreateAsync(engine);
