@@ -10,8 +10,10 @@ public sealed partial class Migrator
     /// Adopts Swap on a database that already has the schema: records every script up to and
     /// including <paramref name="to"/> (in run order) as applied, without running any of them, as
     /// one new batch. Refused before anything is written when the target is unknown (usage), when
-    /// the history already has a script after the target, or when a script up to it failed or was
-    /// interrupted (it must be finished or cleaned up first). With <paramref name="dryRun"/>, only lists them.
+    /// the history already has a script after the target, when a script up to it failed or was
+    /// interrupted (it must be finished or cleaned up first), or when one it would record is an
+    /// unwritten SQL stub (<see cref="SwapErrorKind.InvalidMigration"/>). With <paramref name="dryRun"/>,
+    /// only lists them. On a database new to Swap, a refusal or a dry run leaves no Swap table.
     /// </summary>
     public async Task<BaselineResult> BaselineAsync(string to, bool dryRun = false, CancellationToken cancellationToken = default)
     {
@@ -30,30 +32,27 @@ public sealed partial class Migrator
         }
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
-        var later = scripts.Skip(last + 1).Where(s => recorded.ContainsKey(s.Id)).ToList();
-        if (later.Count > 0)
+        // A database new to Swap (the usual one to baseline): a refusal or a dry run leaves it so,
+        // without the lock's table either.
+        var newToSwap = !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
+        List<MigrationScript> toRecord;
+        int batch;
+        Dictionary<string, HistoryEntry> recorded;
+        try
         {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"Cannot baseline to {to}: the history already has {later.Count} script(s) after it: {string.Join(", ", later.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))}. " +
-                "Baseline is for a database whose history ends before the target; nothing was recorded. Pick the last script this database really has as --to.")
-            { ScriptId = later[0].Id };
+            (recorded, toRecord, batch) = await CheckBaselineAsync(connection, scripts, last, to, cancellationToken);
         }
-        var unfinished = scripts.Take(last + 1).Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
-        if (unfinished.Count > 0)
+        catch (SwapException e) when (newToSwap && IsRefusal(e))
         {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"Cannot baseline to {to}: {string.Join(", ", unfinished.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))} started here and did not finish; nothing was recorded. " +
-                $"Finish it with 'swap up --to {unfinished[0].Id}', or abandon it with 'swap cleanup --script {unfinished[0].Id}' and 'swap sync', then baseline again.")
-            { ScriptId = unfinished[0].Id };
+            await DropUnusedTablesAsync(runLock);
+            throw;
         }
-
-        var toRecord = scripts.Take(last + 1).Where(s => !recorded.ContainsKey(s.Id)).ToList();
-        var batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
         if (dryRun || toRecord.Count == 0)
+        {
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
             return new BaselineResult(toRecord.Select(s => s.Id).ToList(), toRecord.Count == 0 ? null : batch, dryRun);
+        }
 
         try
         {
@@ -75,5 +74,43 @@ public sealed partial class Migrator
         foreach (var script in toRecord)
             Log.Baselined(logger, script.Id);
         return new BaselineResult(toRecord.Select(s => s.Id).ToList(), batch, false);
+    }
+
+    /// <summary>The baseline's refusals (see <see cref="BaselineAsync"/>), read under the run lock; returns what it would record.</summary>
+    private async Task<(Dictionary<string, HistoryEntry> Recorded, List<MigrationScript> ToRecord, int Batch)> CheckBaselineAsync(
+        DbConnection connection, IReadOnlyList<MigrationScript> scripts, int last, string to, CancellationToken cancellationToken)
+    {
+        var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+        var later = scripts.Skip(last + 1).Where(s => recorded.ContainsKey(s.Id)).ToList();
+        if (later.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"Cannot baseline to {to}: the history already has {later.Count} script(s) after it: {string.Join(", ", later.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))}. " +
+                "Baseline is for a database whose history ends before the target; nothing was recorded. Pick the last script this database really has as --to.")
+            { ScriptId = later[0].Id };
+        }
+        var unfinished = scripts.Take(last + 1).Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
+        if (unfinished.Count > 0)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"Cannot baseline to {to}: {string.Join(", ", unfinished.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))} started here and did not finish; nothing was recorded. " +
+                $"Finish it with 'swap up --to {unfinished[0].Id}', or abandon it with 'swap cleanup --script {unfinished[0].Id}' and 'swap sync', then baseline again.")
+            { ScriptId = unfinished[0].Id };
+        }
+
+        var toRecord = scripts.Take(last + 1).Where(s => !recorded.ContainsKey(s.Id)).ToList();
+        // An unwritten stub has no change the database could already have: recording it applied
+        // would hide it from 'up' for good once it is written.
+        if (toRecord.FirstOrDefault(s => s.Sql is { HasUpStatements: false }) is { } stub)
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"{stub.Sql!.Path}(1): the SQL migration {stub.Id} has no statements in its up section yet (a stub from 'swap create' holds only comments), so it cannot be recorded as applied: baseline records scripts whose changes this database already has. Write its statements (or delete the file if it is not needed), or baseline --to a script before it; nothing was recorded.")
+            { ScriptId = stub.Id };
+        }
+        var batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
+        return (recorded, toRecord, batch);
     }
 }

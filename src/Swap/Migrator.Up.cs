@@ -134,7 +134,9 @@ public sealed partial class Migrator
     /// (<see cref="HistoryStore.DropIfUnusedAsync"/>), so bad input leaves the database as it was.
     /// Never throws over the refusal.
     /// </summary>
-    private async Task DropUnusedTablesAsync(RunLock runLock)
+    /// <param name="runLock">The run's lock, still held.</param>
+    /// <param name="quiet">True when this run was never meant to write (a dry run): the lock's own table going again is not news.</param>
+    private async Task DropUnusedTablesAsync(RunLock runLock, bool quiet = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
@@ -142,7 +144,7 @@ public sealed partial class Migrator
             if (!await runLock.StillHeldAsync(cts.Token))
                 return;
             await using var connection = await OpenAsync(cts.Token);
-            if (await history.DropIfUnusedAsync(connection, cts.Token) is { Count: > 0 } dropped)
+            if (await history.DropIfUnusedAsync(connection, cts.Token) is { Count: > 0 } dropped && !quiet)
                 Log.UnusedTablesDropped(logger, string.Join(", ", dropped));
         }
         catch (Exception e) when (CannotRecord(e))

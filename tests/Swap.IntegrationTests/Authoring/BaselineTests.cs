@@ -21,7 +21,8 @@ public class BaselineTests
         var dry = await SwapCli.RunAsync(target, "baseline", "--to", "20261119000000_roles", "--dry-run");
         Assert.Equal(0, dry.ExitCode);
         Assert.Equal(["would record\t20261118000000_users", "would record\t20261119000000_roles", "Would record 2 script(s) as applied without running them."], dry.OutLines);
-        Assert.DoesNotContain("swap_history", await target.TablesAsync());
+        // A dry run on a database new to Swap leaves it so: not even the lock's table stays.
+        Assert.Equal(["roles", "users"], await target.TablesAsync());
 
         var run = await SwapCli.RunAsync(target, "baseline", "--to", "20261119000000_roles");
 
@@ -77,6 +78,48 @@ public class BaselineTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Baseline_past_an_unwritten_stub_is_refused_naming_the_file_as_up_does(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await target.ExecuteAsync("CREATE TABLE users (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL)");
+        target.CreateTable("20261118000000_users", "users");
+        // As 'swap create --sql' writes it: comments only.
+        var stub = target.Sql("20261119000000_add_stock", "-- add stock\n-- Statements end with ';'.\n\n-- swap:down\n-- Statements that undo the change.\n");
+        target.CreateTable("20261120000000_orders", "orders");
+        var refusal = $"error: {stub}(1): the SQL migration 20261119000000_add_stock has no statements in its up section yet (a stub from 'swap create' holds only comments), so it cannot be recorded as applied: baseline records scripts whose changes this database already has. Write its statements (or delete the file if it is not needed), or baseline --to a script before it; nothing was recorded.\n";
+
+        foreach (var dryRun in new[] { true, false })
+        {
+            var run = await SwapCli.RunAsync(target, dryRun ? ["baseline", "--to", "20261120000000_orders", "--dry-run"] : ["baseline", "--to", "20261120000000_orders"]);
+
+            Assert.True(run.ExitCode == 6, run.ToString());
+            Assert.EndsWith(refusal, run.Err, StringComparison.Ordinal);
+            Assert.Empty(run.Out);
+            // The database was new to Swap and stays so: no history, journal or lock table.
+            Assert.Equal(["users"], await target.TablesAsync());
+        }
+        // 'up' refuses the stub with the same exit code.
+        var up = await SwapCli.RunAsync(target, "up");
+        Assert.True(up.ExitCode == 6, up.ToString());
+        Assert.Contains($"error: {stub}(1): the SQL migration 20261119000000_add_stock has no statements in its up section yet", up.Err, StringComparison.Ordinal);
+
+        // Up to a script before the stub works; past it, the history stays as it was.
+        Assert.Equal(0, (await SwapCli.RunAsync(target, "baseline", "--to", "20261118000000_users")).ExitCode);
+        var history = await target.HistoryAsync();
+        var again = await SwapCli.RunAsync(target, "baseline", "--to", "20261120000000_orders");
+        Assert.True(again.ExitCode == 6, again.ToString());
+        Assert.EndsWith(refusal, again.Err, StringComparison.Ordinal);
+        Assert.Equal(history, await target.HistoryAsync());
+
+        // Once written (and already in the database), it is recorded like any other.
+        target.Sql("20261119000000_add_stock", "ALTER TABLE users ADD stock INT NULL;\n");
+        var written = await SwapCli.RunAsync(target, "baseline", "--to", "20261120000000_orders");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Equal(["20261118000000_users", "20261119000000_add_stock", "20261120000000_orders"], await target.HistoryIdsAsync());
     }
 
     [Theory]
