@@ -41,28 +41,37 @@ public sealed partial class Migrator
         cleanup ??= new CleanupOptions();
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        var engine = database.TableEngine;
-        var closed = await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection, cleanup.DryRun);
-        var recordedRows = await history.ReadAsync(connection, cancellationToken);
-        var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
-        if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => JournalCleanup.ScriptOf(j.ScriptId) != only))
-            throw new SwapException(SwapErrorKind.Usage, $"'{only}' has no history or journal here; 'swap status' lists the scripts.");
-        var abandon = cleanup.Script;
-        var sorted = await ClassifyLeftoversAsync(connection, recordedRows, journal, abandon, cleanup.DropOldTables, cancellationToken, closed.Select(c => c.ScriptId).ToHashSet(StringComparer.Ordinal));
-        var removed = sorted.Removed;
-        var kept = sorted.OldTables.Select(o => (o, "an old table kept for rollback; pass --drop-old to drop it")).Concat(sorted.Owned).ToList();
-        var discard = sorted.Journals;
-        var discardedSteps = JournalCleanup.DiscardedSteps(discard, abandon);
-        if (!cleanup.DryRun)
+        var newToSwap = await NewToSwapAsync(connection, cancellationToken);
+        try
         {
-            foreach (var leftover in TableEngine.InRemovalOrder(removed.Where(l => l.Kind != "journal")))
+            var engine = database.TableEngine;
+            var closed = await CloseExpiredWindowsAsync(new Running.RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken), connection, cleanup.DryRun);
+            var recordedRows = await history.ReadAsync(connection, cancellationToken);
+            var journal = await new JournalStore(database, options.Tables).ReadAllAsync(connection, cancellationToken);
+            if (cleanup.Script is { } only && recordedRows.All(h => h.ScriptId != only) && journal.All(j => JournalCleanup.ScriptOf(j.ScriptId) != only))
+                throw new SwapException(SwapErrorKind.Usage, $"'{only}' has no history or journal here; 'swap status' lists the scripts.");
+            var abandon = cleanup.Script;
+            var sorted = await ClassifyLeftoversAsync(connection, recordedRows, journal, abandon, cleanup.DropOldTables, cancellationToken, closed.Select(c => c.ScriptId).ToHashSet(StringComparer.Ordinal));
+            var removed = sorted.Removed;
+            var kept = sorted.OldTables.Select(o => (o, "an old table kept for rollback; pass --drop-old to drop it")).Concat(sorted.Owned).ToList();
+            var discard = sorted.Journals;
+            var discardedSteps = JournalCleanup.DiscardedSteps(discard, abandon);
+            if (!cleanup.DryRun)
             {
-                foreach (var sql in engine.Remove(leftover))
-                    await connection.ExecuteAsync(sql, cancellationToken);
+                foreach (var leftover in TableEngine.InRemovalOrder(removed.Where(l => l.Kind != "journal")))
+                {
+                    foreach (var sql in engine.Remove(leftover))
+                        await connection.ExecuteAsync(sql, cancellationToken);
+                }
+                await new JournalCleanup(database, options.Tables).ForgetAsync(connection, discard, cancellationToken);
             }
-            await new JournalCleanup(database, options.Tables).ForgetAsync(connection, discard, cancellationToken);
+            return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun) { ClosedWindows = closed };
         }
-        return new CleanupResult(removed, kept, discardedSteps, cleanup.DryRun) { ClosedWindows = closed };
+        finally
+        {
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
+        }
     }
 
     /// <summary>What <c>cleanup</c> does with each leftover; <c>status</c> lists the same <see cref="Removed"/> and <see cref="OldTables"/>.</summary>

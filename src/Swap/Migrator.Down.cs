@@ -25,8 +25,10 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         run = run with { RunLockHeld = runLock.StillHeldAsync };
         var connection = await OpenAsync(cancellationToken);
+        var newToSwap = false;
         try
         {
+            newToSwap = await NewToSwapAsync(connection, cancellationToken);
             await CloseExpiredWindowsAsync(run, connection);
             // A script whose revert window is open is taken back through it: no copy, no down.
             var windowed = (await Windows.ReadAllAsync(connection, cancellationToken)).GroupBy(w => w.ScriptId, StringComparer.Ordinal)
@@ -118,6 +120,8 @@ public sealed partial class Migrator
         finally
         {
             await connection.DisposeAsync();
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
         }
     }
 

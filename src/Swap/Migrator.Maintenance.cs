@@ -14,26 +14,35 @@ public sealed partial class Migrator
     {
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        var recorded = await history.ReadAsync(connection, cancellationToken);
-        var gone = recorded.Where(h => Catalog.Find(h.ScriptId) is null).Select(h => h.ScriptId).ToList();
-        if (!dryRun && !all && gone.Count > 0 && gone.Count == recorded.Count)
+        var newToSwap = await NewToSwapAsync(connection, cancellationToken);
+        try
         {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"Every recorded script ({gone.Count}) is missing from the migrations, which usually means the wrong migrations folder, not deleted scripts; nothing was removed. Check --migrations (or run swap from the folder that holds them), or pass --all to remove all {gone.Count} history row(s).");
-        }
-        if (!dryRun && gone.Count > 0)
-        {
-            await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
-            foreach (var id in gone)
+            var recorded = await history.ReadAsync(connection, cancellationToken);
+            var gone = recorded.Where(h => Catalog.Find(h.ScriptId) is null).Select(h => h.ScriptId).ToList();
+            if (!dryRun && !all && gone.Count > 0 && gone.Count == recorded.Count)
             {
-                await history.DeleteAsync(connection, tx, id, cancellationToken);
-                await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(options.Tables.Journal)} WHERE script_id = @id OR script_id = @down OR script_id = @methods", new { id, down = id + "@down", methods = Instant.ChangeMethodRecords.Key(id) }, tx, cancellationToken);
-                Log.HistorySynced(logger, id);
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"Every recorded script ({gone.Count}) is missing from the migrations, which usually means the wrong migrations folder, not deleted scripts; nothing was removed. Check --migrations (or run swap from the folder that holds them), or pass --all to remove all {gone.Count} history row(s).");
             }
-            await tx.CommitAsync(cancellationToken);
+            if (!dryRun && gone.Count > 0)
+            {
+                await using var tx = await database.BeginTransactionAsync(connection, cancellationToken);
+                foreach (var id in gone)
+                {
+                    await history.DeleteAsync(connection, tx, id, cancellationToken);
+                    await connection.ExecuteAsync($"DELETE FROM {database.Dialect.Quote(options.Tables.Journal)} WHERE script_id = @id OR script_id = @down OR script_id = @methods", new { id, down = id + "@down", methods = Instant.ChangeMethodRecords.Key(id) }, tx, cancellationToken);
+                    Log.HistorySynced(logger, id);
+                }
+                await tx.CommitAsync(cancellationToken);
+            }
+            return new SyncResult(gone, dryRun);
         }
-        return new SyncResult(gone, dryRun);
+        finally
+        {
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
+        }
     }
 
     /// <summary>

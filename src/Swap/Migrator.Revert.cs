@@ -29,12 +29,21 @@ public sealed partial class Migrator
         await using var runLock = await LockAsync(cancellationToken);
         run = run with { RunLockHeld = runLock.StillHeldAsync };
         await using var connection = await OpenAsync(cancellationToken);
-        await CloseExpiredWindowsAsync(run, connection);
-        var windows = await Windows.ReadAsync(connection, null, scriptId, cancellationToken);
-        if (windows.Count == 0)
-            throw NoWindow(scriptId, await ReadWindowsAsync(connection, cancellationToken));
-        await RevertWindowsAsync(run, connection, scriptId, windows);
-        return new RevertResult(scriptId, windows.SelectMany(w => w.TableNames).ToList(), options.TimeProvider.GetElapsedTime(started));
+        var newToSwap = await NewToSwapAsync(connection, cancellationToken);
+        try
+        {
+            await CloseExpiredWindowsAsync(run, connection);
+            var windows = await Windows.ReadAsync(connection, null, scriptId, cancellationToken);
+            if (windows.Count == 0)
+                throw NoWindow(scriptId, await ReadWindowsAsync(connection, cancellationToken));
+            await RevertWindowsAsync(run, connection, scriptId, windows);
+            return new RevertResult(scriptId, windows.SelectMany(w => w.TableNames).ToList(), options.TimeProvider.GetElapsedTime(started));
+        }
+        finally
+        {
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
+        }
     }
 
     /// <summary>
@@ -48,16 +57,25 @@ public sealed partial class Migrator
         var run = new RunContext(database, options.Tables, options, options.TimeProvider, logger, cancellationToken);
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        var closed = await CloseExpiredWindowsAsync(run, connection);
-        var windows = await Windows.ReadAsync(connection, null, scriptId, cancellationToken);
-        if (windows.Count == 0)
+        var newToSwap = await NewToSwapAsync(connection, cancellationToken);
+        try
         {
-            if (closed.Any(c => c.ScriptId == scriptId))
-                return new FinishResult(closed);
-            throw NoWindow(scriptId, await ReadWindowsAsync(connection, cancellationToken));
+            var closed = await CloseExpiredWindowsAsync(run, connection);
+            var windows = await Windows.ReadAsync(connection, null, scriptId, cancellationToken);
+            if (windows.Count == 0)
+            {
+                if (closed.Any(c => c.ScriptId == scriptId))
+                    return new FinishResult(closed);
+                throw NoWindow(scriptId, await ReadWindowsAsync(connection, cancellationToken));
+            }
+            await FinishWindowsAsync(connection, scriptId, windows, "finished", cancellationToken);
+            return new FinishResult([.. closed, (scriptId, windows.SelectMany(w => w.TableNames).ToList(), "finished")]);
         }
-        await FinishWindowsAsync(connection, scriptId, windows, "finished", cancellationToken);
-        return new FinishResult([.. closed, (scriptId, windows.SelectMany(w => w.TableNames).ToList(), "finished")]);
+        finally
+        {
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
+        }
     }
 
     /// <summary>Reverts every window of a script, newest swap first, then records the script pending again.</summary>

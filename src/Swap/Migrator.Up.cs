@@ -135,7 +135,7 @@ public sealed partial class Migrator
     /// Never throws over the refusal.
     /// </summary>
     /// <param name="runLock">The run's lock, still held.</param>
-    /// <param name="quiet">True when this run was never meant to write (a dry run): the lock's own table going again is not news.</param>
+    /// <param name="quiet">True when this run was never meant to make Swap's tables (a dry run, a verb with nothing to act on): the lock's own table going again is not news.</param>
     private async Task DropUnusedTablesAsync(RunLock runLock, bool quiet = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));

@@ -85,6 +85,46 @@ public class RefusalHistoryCases
     [InlineData(DatabaseEngine.Sqlite)]
     [InlineData(DatabaseEngine.MySql)]
     [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task Verbs_with_nothing_to_act_on_leave_a_database_new_to_swap_without_swaps_tables(DatabaseEngine engine)
+    {
+        await using var t = await CreateNewToSwapAsync(engine);
+        t.Sql("20261120000000_note", "UPDATE items SET note = 'y' WHERE id = 1;\n-- swap:down\nUPDATE items SET note = NULL WHERE id = 1;\n");
+        const string noWindow = "error: x has no open revert window (no script has one).";
+        (string[] Args, int Code, string Said)[] verbs =
+        [
+            (["down"], 0, "Nothing to revert: no script is applied."),
+            (["cleanup"], 0, "Nothing to clean up."),
+            (["cleanup", "--script", "x"], 2, "error: 'x' has no history or journal here; 'swap status' lists the scripts."),
+            (["sync"], 0, "History is in sync: every recorded script exists."),
+            (["revert", "x"], 2, noWindow),
+            (["finish", "x"], 2, noWindow),
+        ];
+        foreach (var (args, code, said) in verbs)
+        {
+            var run = await t.RunAsync(args);
+
+            Assert.True(run.Code == code, $"swap {string.Join(' ', args)}: {run}");
+            Assert.Contains(said, run.Out + run.Err, StringComparison.Ordinal);
+            Assert.True((await t.TableNamesAsync()).SequenceEqual(["items"]), $"swap {string.Join(' ', args)} left: {string.Join(", ", await t.TableNamesAsync())}");
+        }
+
+        // Tables that were there before a run stay, even with no row left in them.
+        var up = await t.RunAsync("up");
+        Assert.True(up.Code == 0, up.ToString());
+        var tables = await t.TableNamesAsync();
+        Assert.Contains("swap_history", tables);
+        Assert.Contains("swap_lock", tables);
+        Assert.Equal(0, (await t.RunAsync("down")).Code);
+        Assert.Equal(0, (await t.RunAsync("sync")).Code);
+        Assert.Equal(0, (await t.RunAsync("cleanup")).Code);
+        Assert.Equal(tables, await t.TableNamesAsync());
+        Assert.Empty(await HistoryRowsAsync(t));
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.Sqlite)]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
     public async Task A_refused_down_leaves_the_script_applied_and_status_as_it_was(DatabaseEngine engine)
     {
         await using var t = await CreateAsync(engine);
