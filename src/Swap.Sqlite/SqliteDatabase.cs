@@ -67,6 +67,25 @@ public sealed partial class SqliteDatabase : SwapDatabase
     /// <summary>With <see cref="MustExist"/> and no file, connections go to an empty in-memory database.</summary>
     internal override bool ReadsEmptyStandIn => MustExist && Path != ":memory:" && !File.Exists(Path);
 
+    /// <summary>False while the file does not exist (the first connection creates it).</summary>
+    internal override bool StoreExists => Path == ":memory:" || File.Exists(Path);
+
+    /// <summary>Deletes the file, and SQLite's files beside it, when it holds no table (nor view, index or trigger).</summary>
+    internal override async Task<bool> RemoveEmptyStoreAsync(CancellationToken cancellationToken)
+    {
+        if (Path == ":memory:" || !File.Exists(Path))
+            return false;
+        await using (var connection = new SqliteConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (Convert.ToInt64(await connection.ScalarAsync("SELECT COUNT(*) FROM sqlite_master", cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                return false;
+        }
+        foreach (var file in new[] { Path, Path + "-journal", Path + "-wal", Path + "-shm" })
+            File.Delete(file);
+        return true;
+    }
+
     /// <summary>A new unpooled connection to the file; with <see cref="MustExist"/> and no file, to an empty in-memory database (logged once).</summary>
     protected override DbConnection CreateConnection()
     {

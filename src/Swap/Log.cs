@@ -26,6 +26,7 @@ internal static partial class Log
         public const int HistorySynced = 1201;
         public const int Baselined = 1202;
         public const int UnusedTablesDropped = 1203;
+        public const int CreatedStoreRemoved = 1204;
         public const int Compiling = 1300;
         public const int InstantChanging = 1400;
         public const int InstantRetrying = 1401;
@@ -86,6 +87,9 @@ internal static partial class Log
 
     [LoggerMessage(Events.UnusedTablesDropped, LogLevel.Information, "Nothing was applied to a database new to Swap: dropped Swap's own tables again ({Tables})")]
     public static partial void UnusedTablesDropped(ILogger logger, string tables);
+
+    [LoggerMessage(Events.CreatedStoreRemoved, LogLevel.Information, "Nothing was applied: removed {Database} again, which this run had created")]
+    public static partial void CreatedStoreRemoved(ILogger logger, string database);
 
     [LoggerMessage(Events.HistorySynced, LogLevel.Information, "Removed history of {ScriptId}: its script is gone")]
     public static partial void HistorySynced(ILogger logger, string scriptId);

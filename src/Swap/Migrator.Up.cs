@@ -31,9 +31,12 @@ public sealed partial class Migrator
         {
             BudgetEnds = up.TimeBudget is { } b ? started + (long)(b.TotalSeconds * options.TimeProvider.TimestampFrequency) : null,
         };
+        // A SQLite file that is not there yet: taking the lock creates it, and a refusal removes it again.
+        var storeExisted = database.StoreExists;
         await using var runLock = await LockAsync(cancellationToken);
         run = run with { RunLockHeld = runLock.StillHeldAsync };
         var connection = await OpenAsync(cancellationToken);
+        var removeStore = false;
         // A database that never saw Swap: a run refused before it wrote anything leaves it so.
         var firstRun = !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
         try
@@ -120,11 +123,14 @@ public sealed partial class Migrator
         catch (SwapException e) when (firstRun && IsRefusal(e) && e.Finished is not { Count: > 0 })
         {
             await DropUnusedTablesAsync(runLock);
+            removeStore = !storeExisted;
             throw;
         }
         finally
         {
             await connection.DisposeAsync();
+            if (removeStore)
+                await RemoveCreatedStoreAsync(runLock);
         }
     }
 
@@ -150,6 +156,26 @@ public sealed partial class Migrator
         catch (Exception e) when (CannotRecord(e))
         {
             // The refusal is what the user needs; empty bookkeeping tables are harmless.
+        }
+    }
+
+    /// <summary>
+    /// After a refused first run that created the database's storage (a SQLite file): removes it
+    /// again when it holds no table, so bad input at a mistyped path leaves no file there (the run
+    /// lock's file beside it stays: removing a lock file another runner may be opening is not safe).
+    /// Never throws over the refusal.
+    /// </summary>
+    private async Task RemoveCreatedStoreAsync(RunLock runLock)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            if (await runLock.StillHeldAsync(cts.Token) && await database.RemoveEmptyStoreAsync(cts.Token))
+                Log.CreatedStoreRemoved(logger, database.DisplayName);
+        }
+        catch (Exception e) when (CannotRecord(e) || e is IOException or UnauthorizedAccessException)
+        {
+            // The refusal is what the user needs; an empty database file is harmless.
         }
     }
 

@@ -68,8 +68,12 @@ internal sealed class SqliteRunLock(SqliteDatabase database, string lockInfoTabl
             return;
         try
         {
-            await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-            await LockInfo.ClearAsync(database, connection, lockInfoTable);
+            // A refused first run removed the file it had created: opening it would make it again.
+            if (database.StoreExists)
+            {
+                await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+                await LockInfo.ClearAsync(database, connection, lockInfoTable);
+            }
         }
         catch (SwapException)
         {

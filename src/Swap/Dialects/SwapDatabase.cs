@@ -152,6 +152,16 @@ public abstract partial class SwapDatabase
     /// </summary>
     internal virtual bool ReadsEmptyStandIn => false;
 
+    /// <summary>False while the database's storage is not there yet (a SQLite file the first connection would create); a server's database always is.</summary>
+    internal virtual bool StoreExists => true;
+
+    /// <summary>
+    /// Removes the storage a run created, when it holds no table (a SQLite file made by a refused
+    /// first run); returns whether it did. Called under the run lock, with no connection of the run
+    /// open. A server's database is never removed.
+    /// </summary>
+    internal virtual Task<bool> RemoveEmptyStoreAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     /// <summary>Whether a table (or view) of that name exists in the target schema.</summary>
     public abstract Task<bool> TableExistsAsync(DbConnection connection, string table, CancellationToken cancellationToken);
 

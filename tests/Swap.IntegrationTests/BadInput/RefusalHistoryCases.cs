@@ -81,6 +81,30 @@ public class RefusalHistoryCases
         Assert.Equal("applied", (await t.Target.ScalarAsync("SELECT status FROM swap_history WHERE script_id = '20261121000000_stub'"))?.ToString()?.ToLowerInvariant());
     }
 
+    [Fact]
+    public async Task A_refused_first_run_on_a_sqlite_file_that_did_not_exist_leaves_no_file()
+    {
+        await using var t = await CreateNewToSwapAsync(DatabaseEngine.Sqlite);
+        var db = Path.Combine(t.Target.Folder, "typo.db");
+        t.CSharp("20261120000000", "MigrateMissingTable", Refused);
+
+        var run = await t.RunRawAsync(["--db", "sqlite://" + db, "up"]);
+
+        AssertFails(run, 7, $"error: MigrateMissingTable: table 'itemz' does not exist in sqlite:{db}.");
+        // Only the run lock's file stays beside where the database would be.
+        Assert.Equal(["typo.db.swap-lock"], Directory.EnumerateFiles(t.Target.Folder, "typo.db*").Select(Path.GetFileName));
+
+        // An empty stub (refused before any script runs): the same. A good script then makes the file.
+        File.Delete(Path.Combine(t.Migrations, "20261120000000_MigrateMissingTable.cs"));
+        t.Sql("20261121000000_stub", "-- the change goes here\n");
+        AssertFails(await t.RunRawAsync(["--db", "sqlite://" + db, "up"]), 6, "20261121000000_stub");
+        Assert.False(File.Exists(db));
+        t.Sql("20261121000000_stub", "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY);");
+        var good = await t.RunRawAsync(["--db", "sqlite://" + db, "up"]);
+        Assert.True(good.Code == 0, good.ToString());
+        Assert.True(File.Exists(db));
+    }
+
     [Theory]
     [InlineData(DatabaseEngine.Sqlite)]
     [InlineData(DatabaseEngine.MySql)]
