@@ -21,6 +21,7 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
     private long? swapStarted;
     private long lastLine;
     private string? bar;
+    private SwapProgress? lastDone;
 
     /// <summary>Whether a bar is drawn and live on the last line.</summary>
     public bool BarShown
@@ -37,9 +38,13 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
         ArgumentNullException.ThrowIfNull(value);
         lock (gate)
         {
+            // The engine reports the end once per table of a swap; the swap ends once.
+            if (value.Phase == SwapPhase.Done && lastDone is { } done && done.ScriptId == value.ScriptId && done.Tables.SequenceEqual(value.Tables))
+                return;
+            lastDone = value.Phase == SwapPhase.Done ? value : null;
             var now = time.GetTimestamp();
             swapStarted ??= now;
-            var changed = current is null || current.Phase != value.Phase || current.Table != value.Table;
+            var changed = current is null || current.Phase != value.Phase || (current.Table != value.Table && !ForWholeSwap(value.Phase));
             if (changed && current is not null)
                 WriteAboveBar(Finished(current.Last, time.GetElapsedTime(current.Started, now)));
             if (changed)
@@ -138,8 +143,14 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
             SwapPhase.DroppingOld => $"dropped the old table in {t}",
             _ => $"done in {t}",
         };
-        return $"swap {last.Table}: {what}";
+        return $"swap {(ForWholeSwap(last.Phase) ? string.Join(", ", last.Tables) : last.Table)}: {what}";
     }
+
+    /// <summary>
+    /// Phases that act on every table of the swap at once (one set of capture triggers installed in
+    /// one transaction, one cut-over renaming them all), though the engine may report them per table.
+    /// </summary>
+    private static bool ForWholeSwap(SwapPhase phase) => phase is SwapPhase.InstallingCapture or SwapPhase.WaitingForCutOver or SwapPhase.CuttingOver;
 
     internal static string Line(SwapProgress p)
     {
@@ -147,7 +158,7 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
         if (p.Phase == SwapPhase.Reverting)
             return string.Create(CultureInfo.InvariantCulture, $"swap {p.Table}: {phase}, {p.RowsCopied:N0} so far");
         if (p.Phase is not (SwapPhase.Copying or SwapPhase.Verifying))
-            return $"swap {p.Table}: {phase}";
+            return $"swap {(ForWholeSwap(p.Phase) ? string.Join(", ", p.Tables) : p.Table)}: {phase}";
         var eta = p.Eta is { } e ? ", ETA " + Durations.Format(e) : "";
         return string.Create(CultureInfo.InvariantCulture, $"swap {p.Table}: {phase} {p.RowsCopied:N0} of ~{p.RowsEstimated:N0} rows ({p.Fraction:P0}), {p.RowsPerSecond:N0} rows/s{eta}");
     }
