@@ -374,6 +374,78 @@ public class SqliteOnlineSwapTests
         Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
     }
 
+    [Fact]
+    public async Task A_without_rowid_table_with_a_composite_text_key_swaps_online_and_keeps_every_write()
+    {
+        // WITHOUT ROWID: no rowid to walk or to log; the copy, capture and verification go by the
+        // declared (text, integer) key, and the new table is WITHOUT ROWID again.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        Assert.Equal("wal", await target.ScalarAsync("PRAGMA journal_mode = wal"));
+        await target.ExecuteAsync("CREATE TABLE kv (region TEXT NOT NULL, seq INTEGER NOT NULL, v TEXT NOT NULL, PRIMARY KEY (region, seq)) WITHOUT ROWID");
+        var oracle = new Dictionary<(string, long), string>();
+        await using (var c = await target.OpenAsync())
+        {
+            await using var tx = await c.BeginTransactionAsync();
+            for (var i = 0; i < 12_000; i++)
+            {
+                var key = (Region(i), (long)i);
+                oracle[key] = "v" + i;
+                await DbCommands.ExecuteAsync(c, "INSERT INTO kv (region, seq, v) VALUES (@r, @s, @v)", new { r = key.Item1, s = key.Item2, v = oracle[key] }, tx, default);
+            }
+            await tx.CommitAsync();
+        }
+        target.WriteFile(Path.Combine("migrations", "20260101000000_widen.sql"), "-- swap:online\nALTER TABLE kv MODIFY v VARCHAR(80) NOT NULL DEFAULT '';\n");
+        var phases = new PhaseLog();
+        var migrator = EngineKit.Migrator(target, o => o.Swap.Progress = phases);
+
+        // The application updates, deletes and inserts (also re-inserting deleted keys) while the
+        // swap runs; the oracle holds what each committed write left.
+        using var stop = new CancellationTokenSource();
+        var duringCopy = 0;
+        var writing = Task.Run(async () =>
+        {
+            await using var app = await target.OpenAsync();
+            var random = new Random(5);
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var i = random.Next(14_000);
+                var key = (Region(i), (long)i);
+                var copying = phases.Current == SwapPhase.Copying;
+                if (n % 3 == 2)
+                {
+                    await DbCommands.ExecuteAsync(app, "DELETE FROM kv WHERE region = @r AND seq = @s", new { r = key.Item1, s = key.Item2 }, null, default);
+                    oracle.Remove(key);
+                }
+                else
+                {
+                    await DbCommands.ExecuteAsync(app, "INSERT INTO kv (region, seq, v) VALUES (@r, @s, @v) ON CONFLICT (region, seq) DO UPDATE SET v = excluded.v", new { r = key.Item1, s = key.Item2, v = "w" + n }, null, default);
+                    oracle[key] = "w" + n;
+                }
+                if (copying)
+                    duringCopy++;
+                await Task.Delay(1);
+            }
+        });
+        var result = await migrator.UpAsync();
+        stop.Cancel();
+        await writing;
+
+        Assert.Equal(["20260101000000_widen"], result.Applied.Select(a => a.Id));
+        Assert.Contains(SwapPhase.InstallingCapture, phases.Seen);
+        Assert.True(duringCopy > 0, "no write committed during the copy");
+        var rows = await target.QueryAsync("SELECT region, seq, v FROM kv");
+        Assert.Equal(
+            oracle.Select(e => $"{e.Key.Item1}/{e.Key.Item2}={e.Value}").Order(StringComparer.Ordinal),
+            rows.Select(r => $"{r.String("region")}/{r.Int64("seq")}={r.String("v")}").Order(StringComparer.Ordinal));
+        var sql = (string)(await target.ScalarAsync("SELECT sql FROM sqlite_master WHERE name = 'kv'"))!;
+        Assert.EndsWith("WITHOUT ROWID", sql, StringComparison.Ordinal);
+        Assert.Contains("\"v\" VARCHAR(80) NOT NULL", sql, StringComparison.Ordinal);
+        Assert.Equal("ok", await target.ScalarAsync("PRAGMA integrity_check"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+
+        static string Region(int i) => (i % 5) switch { 0 => "eu-north", 1 => "eu-west", 2 => "Ünïcode", 3 => "ap", _ => "us-east" };
+    }
+
     [Theory]
     [InlineData(100, 10_000L, false)]
     [InlineData(100, 0L, true)]
