@@ -71,12 +71,40 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     /// <summary>Marks a script as started (insert, or update a failed/interrupted row).</summary>
     public async Task BeginAsync(DbConnection connection, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, bool exists, CancellationToken cancellationToken)
     {
-        var p = Row(script, batch, applyOrder, "running", nowUtc, appliedBy);
-        var sql = exists
-            ? $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @now, finished_at = NULL, duration_ms = NULL, error_text = NULL, applied_by = @by WHERE script_id = @id"
-            : $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by)";
-        await connection.ExecuteAsync(sql, p, null, cancellationToken);
+        if (exists)
+        {
+            await connection.ExecuteAsync(
+                RewriteRowSql,
+                new
+                {
+                    id = script.Id,
+                    module = script.Module,
+                    grp = script.Group,
+                    kind = KindName(script.Kind),
+                    checksum = script.Checksum,
+                    batch,
+                    apply_order = applyOrder,
+                    status = "running",
+                    started = nowUtc,
+                    finished = (DateTime?)null,
+                    ms = (long?)null,
+                    error = (string?)null,
+                    by = Truncate(appliedBy, 255),
+                },
+                null,
+                cancellationToken);
+            return;
+        }
+        await connection.ExecuteAsync(
+            $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by)",
+            Row(script, batch, applyOrder, "running", nowUtc, appliedBy),
+            null,
+            cancellationToken);
     }
+
+    /// <summary>Every column of a script's row written anew (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @started, @finished, @ms, @error, @by).</summary>
+    private string RewriteRowSql =>
+        $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @started, finished_at = @finished, duration_ms = @ms, error_text = @error, applied_by = @by WHERE script_id = @id";
 
     /// <summary>The parameters of a script's history row (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by).</summary>
     private static object Row(MigrationScript script, int batch, long applyOrder, string status, DateTime nowUtc, string appliedBy) => new
@@ -126,7 +154,7 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
         earlier is null
             ? DeleteAsync(connection, null, scriptId, cancellationToken)
             : connection.ExecuteAsync(
-                $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @started, finished_at = @finished, duration_ms = @ms, error_text = @error, applied_by = @by WHERE script_id = @id",
+                RewriteRowSql,
                 new
                 {
                     id = scriptId,
