@@ -111,15 +111,6 @@ public sealed partial class Migrator
     private Task<RunLock> LockAsync(CancellationToken cancellationToken) =>
         RunLockAcquirer.AcquireAsync(database, options.Tables.LockInfo, options.LockTimeout, options.TimeProvider, logger, cancellationToken);
 
-    /// <summary>
-    /// True when the database never saw Swap: no history table once the run lock is ours (taking it
-    /// made the lock's table). A verb that finds nothing of Swap's there to act on (<c>down</c>,
-    /// <c>cleanup</c>, <c>sync</c>, <c>revert</c>, <c>finish</c>) leaves it so, whatever its outcome,
-    /// with <see cref="DropUnusedTablesAsync"/>.
-    /// </summary>
-    private async Task<bool> NewToSwapAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
-
     /// <summary>Retries transient failures (deadlocks, lock timeouts, lost connections) with backoff; nothing else.</summary>
     private ResiliencePipeline RetryPipeline(string what) =>
         Retries.Pipeline(options.TimeProvider, options.TransientRetries, new RetryStrategyOptions
