@@ -26,7 +26,7 @@ internal static class SwapPlanner
             if (!use.CopyExists)
                 session.Plan.Add(new PlannedStep($"create the copy {use.Names.Copy}", engine.CreateCopy(use.Original, use.Model, use.Names)));
             if (online)
-                session.Plan.Add(new PlannedStep($"capture writes to {use.Original.Name} into the copy", engine.InstallCapture(spec)));
+                session.Plan.Add(new PlannedStep($"capture writes to {use.Original.Name}: triggers log each written key in the change log {use.Names.Log}, in the writer's transaction", engine.InstallCapture(spec)));
             session.Plan.Add(new PlannedStep(
                 $"copy rows in key-range chunks ({options.InitialChunkSize} rows first, then sized to ~{Durations.Format(options.ChunkTargetTime ?? engine.DefaultChunkTime)} each); each chunk commits with its watermark",
                 [SwapQueries.Boundary(engine, spec, hasLower: true, options.InitialChunkSize), engine.CopyChunk(spec, KeyRange.Between(engine.Dialect, "o", spec.Key, true, true))]));
