@@ -148,9 +148,11 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
 
     /// <summary>
     /// Phases that act on every table of the swap at once (one set of capture triggers installed in
-    /// one transaction, one cut-over renaming them all), though the engine may report them per table.
+    /// one transaction, one cut-over renaming them all), though the engine may report them per table;
+    /// and the index builds, which on PostgreSQL go key by key per table and then, beside
+    /// verification, every table's secondary indexes on one connection: one line for all of them.
     /// </summary>
-    private static bool ForWholeSwap(SwapPhase phase) => phase is SwapPhase.InstallingCapture or SwapPhase.WaitingForCutOver or SwapPhase.CuttingOver;
+    private static bool ForWholeSwap(SwapPhase phase) => phase is SwapPhase.InstallingCapture or SwapPhase.BuildingIndexes or SwapPhase.WaitingForCutOver or SwapPhase.CuttingOver;
 
     internal static string Line(SwapProgress p)
     {

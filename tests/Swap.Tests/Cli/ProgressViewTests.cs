@@ -19,6 +19,12 @@ public class ProgressViewTests
         Report("kv", SwapPhase.InstallingCapture);
         Report("kv", SwapPhase.Copying, 10);
         Report("ai", SwapPhase.Copying, 20);
+        // PostgreSQL: each copy's key, then every secondary index beside verification.
+        Report("kv", SwapPhase.BuildingIndexes, 10);
+        Report("ai", SwapPhase.BuildingIndexes, 20);
+        Report("kv", SwapPhase.BuildingIndexes, 10);
+        Report("kv", SwapPhase.Verifying, 10);
+        Report("ai", SwapPhase.Verifying, 20);
         Report("kv", SwapPhase.CuttingOver, 10);
         Report("ai", SwapPhase.CuttingOver, 20);
         Report("kv", SwapPhase.RemovingCapture);
@@ -35,6 +41,9 @@ public class ProgressViewTests
                 "swap kv, ai: installed capture in T",
                 "swap kv: copied 10 rows in T",
                 "swap ai: copied 20 rows in T",
+                "swap kv, ai: built indexes on the copy in T",
+                "swap kv: verified 10 rows in T",
+                "swap ai: verified 20 rows in T",
                 "swap kv, ai: cut over in T",
                 "swap kv: removed capture in T",
                 "swap ai: removed capture in T",
