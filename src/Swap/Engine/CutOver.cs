@@ -99,6 +99,9 @@ internal sealed class CutOver(SwapContext swap, CatchUp catchUp, Verifier verifi
                     {
                         await catchUp.BeforeCutOverAsync();
                     }
+                    // Between the last catch-up outside the locks and taking them: a write the
+                    // application makes here reaches only the catch-up under the lock.
+                    Running.FaultPoints.Hit("cutover-lock");
                     var attemptStarted = swap.Run.Time.GetTimestamp();
                     var succeeded = false;
                     try

@@ -85,14 +85,14 @@ internal sealed class ValueMisfits(SwapContext swap)
         var table = spec?.Original.Name ?? swap.Tables;
         var where = key is not null
             ? $"the row with key {KeyValues.Show(key)}"
-            : at is { FromLog: false } ? $"a row with a key {RangeText(at.Lower, at.Upper)}" : "a row the application wrote during the copy";
+            : at is { FromLog: false } ? $"a row with a key {RangeText(at.Lower, at.Upper)}" : "a row the application wrote during the swap";
         var column = spec is null ? null : ColumnOf(spec, misfit.Column);
         var what = column is { } c
             ? $"column '{c.Name}' becomes {TypeText(c)}, and {where} holds a value it cannot take"
             : $"{where} holds a value that a column of the new table cannot take" + (spec is null ? "" : ChangedColumnsText(spec));
         var done = swap.InTransaction
             ? "the swap's transaction was rolled back"
-            : "the swap stopped during the copy and removed its copy, capture and change log";
+            : "the swap stopped before its cut-over and removed its copy, capture and change log";
         // The server names the table it was writing: the copy, under a name the user never made.
         var reason = spec is null ? misfit.Reason : misfit.Reason.Replace(spec.Names.Copy, spec.Original.Name, StringComparison.Ordinal);
         return $"{swap.ScriptId}: the values of '{table}' do not all fit the change: {what} ({reason}). " +

@@ -19,7 +19,11 @@ public static class CliProcess
         }
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
+        RunWatchingAsync(workingDirectory, environment, timeout, null, args);
+
+    /// <summary>Runs the command; <paramref name="onErrorLine"/> sees each line of its standard error as it comes (to act at a fault injection's pause).</summary>
+    public static async Task<(int ExitCode, string Output)> RunWatchingAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Func<string, Task>? onErrorLine, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(CliDll);
@@ -29,7 +33,7 @@ public static class CliProcess
             psi.Environment[k] = v;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stderr = onErrorLine is null ? process.StandardError.ReadToEndAsync() : WatchAsync(process.StandardError, onErrorLine);
         using var cts = new CancellationTokenSource(timeout);
         try
         {
@@ -41,5 +45,16 @@ public static class CliProcess
             throw new TimeoutException($"swap {string.Join(' ', args)} did not finish within {timeout}: {await stdout}{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task<string> WatchAsync(StreamReader reader, Func<string, Task> onLine)
+    {
+        var all = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            all.AppendLine(line);
+            await onLine(line);
+        }
+        return all.ToString();
     }
 }

@@ -136,7 +136,7 @@ public class ValueMisfitTests
         Assert.Equal(SwapErrorKind.Refused, failure.Kind);
         Assert.Equal(
             $"Narrow: the values of 'people' do not all fit the change: column '{column}' becomes {type}, and the row with key ({key}) holds a value it cannot take {reason}. " +
-            "Nothing was changed: the swap stopped during the copy and removed its copy, capture and change log; 'people' is as it was. " +
+            "Nothing was changed: the swap stopped before its cut-over and removed its copy, capture and change log; 'people' is as it was. " +
             "Fix or remove the values that do not fit, or change the migration; then run 'swap up' again.",
             failure.Message);
         Assert.Equal(before, await ContentAsync(target));
@@ -170,6 +170,41 @@ public class ValueMisfitTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         // Nothing of the swap is left, so the history is as before the run (no row), like any refusal.
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "Narrow"));
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.MySql)]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    public async Task A_value_written_just_before_the_cut_over_is_found_under_its_lock_and_nothing_is_renamed(DatabaseEngine engine)
+    {
+        // The command pauses after its last catch-up outside the locks; the application then writes
+        // a value the new type cannot take, which only the catch-up under the cut-over's lock sees.
+        await using var target = await PeopleAsync(engine, "UPDATE people SET n = n WHERE id = 1");
+        target.CSharp("20260101000000_Narrow", Change("t.GetColumn(\"name\").SetType(ColumnType.String(20));"));
+        var before = await ContentAsync(target);
+        var resume = Path.Combine(target.Folder, "resume");
+        var wrote = false;
+        var environment = new Dictionary<string, string> { ["SWAP_FAULT_PAUSE_AT"] = "cutover-lock", ["SWAP_FAULT_RESUME_FILE"] = resume };
+
+        var (exit, output) = await CliProcess.RunWatchingAsync(target.Folder, environment, TimeSpan.FromMinutes(2), async line =>
+        {
+            if (wrote || !line.StartsWith("fault injection: paused at cutover-lock", StringComparison.Ordinal))
+                return;
+            wrote = true;
+            await target.ExecuteAsync("UPDATE people SET name = '" + new string('z', 40) + "' WHERE id = 990");
+            await File.WriteAllTextAsync(resume, "");
+        }, "up", "--db", target.UrlText, "--migrations", Path.Combine(target.Folder, "migrations"));
+
+        Assert.True(wrote, output);
+        Assert.True(exit == 7, output);
+        Assert.Contains("the values of 'people' do not all fit the change: column 'name' becomes", output, StringComparison.Ordinal);
+        Assert.Contains("the row with key (990) holds a value it cannot take", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed: the swap stopped before its cut-over and removed its copy, capture and change log; 'people' is as it was.", output, StringComparison.Ordinal);
+        var expected = before.Select(r => r.StartsWith("990 ", StringComparison.Ordinal) ? $"990 {new string('z', 40)} 990" : r).ToList();
+        Assert.Equal(expected, await ContentAsync(target));
+        Assert.Equal(engine == DatabaseEngine.MySql ? "varchar(200)" : "character varying(200)", await target.ScalarAsync(TypeOf(target, "name")));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+        Assert.Empty(await target.HistoryIdsAsync());
     }
 
     [Theory]
@@ -238,7 +273,7 @@ public class SqliteValueMisfitTests
         Assert.Equal(SwapErrorKind.Refused, failure.Kind);
         Assert.StartsWith("Narrow: the values of 'people' do not all fit the change: ", failure.Message, StringComparison.Ordinal);
         Assert.Contains(column == "code" ? "column 'code' becomes INTEGER NOT NULL, and the row with key (321) holds a value it cannot take (cannot store TEXT value in INTEGER column" : "the row with key (321) holds a value", failure.Message, StringComparison.Ordinal);
-        Assert.Contains(online ? "Nothing was changed: the swap stopped during the copy and removed its copy, capture and change log" : "Nothing was changed: the swap's transaction was rolled back", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(online ? "Nothing was changed: the swap stopped before its cut-over and removed its copy, capture and change log" : "Nothing was changed: the swap's transaction was rolled back", failure.Message, StringComparison.Ordinal);
         Assert.Equal(before, await ContentAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Empty(await target.HistoryIdsAsync());
