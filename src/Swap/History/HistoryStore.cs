@@ -73,26 +73,7 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     {
         if (exists)
         {
-            await connection.ExecuteAsync(
-                RewriteRowSql,
-                new
-                {
-                    id = script.Id,
-                    module = script.Module,
-                    grp = script.Group,
-                    kind = KindName(script.Kind),
-                    checksum = script.Checksum,
-                    batch,
-                    apply_order = applyOrder,
-                    status = "running",
-                    started = nowUtc,
-                    finished = (DateTime?)null,
-                    ms = (long?)null,
-                    error = (string?)null,
-                    by = Truncate(appliedBy, 255),
-                },
-                null,
-                cancellationToken);
+            await RewriteAsync(connection, new HistoryEntry(script.Id, script.Module, script.Group, KindName(script.Kind), script.Checksum, batch, applyOrder, HistoryStatus.Running, nowUtc, null, null, null, Truncate(appliedBy, 255)), cancellationToken);
             return;
         }
         await connection.ExecuteAsync(
@@ -101,10 +82,6 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
             null,
             cancellationToken);
     }
-
-    /// <summary>Every column of a script's row written anew (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @started, @finished, @ms, @error, @by).</summary>
-    private string RewriteRowSql =>
-        $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @started, finished_at = @finished, duration_ms = @ms, error_text = @error, applied_by = @by WHERE script_id = @id";
 
     /// <summary>The parameters of a script's history row (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by).</summary>
     private static object Row(MigrationScript script, int batch, long applyOrder, string status, DateTime nowUtc, string appliedBy) => new
@@ -153,26 +130,30 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     public Task RestoreAsync(DbConnection connection, string scriptId, HistoryEntry? earlier, CancellationToken cancellationToken) =>
         earlier is null
             ? DeleteAsync(connection, null, scriptId, cancellationToken)
-            : connection.ExecuteAsync(
-                RewriteRowSql,
-                new
-                {
-                    id = scriptId,
-                    module = earlier.Module,
-                    grp = earlier.Group,
-                    kind = earlier.Kind,
-                    checksum = earlier.Checksum,
-                    batch = earlier.Batch,
-                    apply_order = earlier.ApplyOrder,
-                    status = earlier.Status.ToString().ToLowerInvariant(),
-                    started = earlier.StartedAtUtc,
-                    finished = earlier.FinishedAtUtc,
-                    ms = earlier.DurationMs,
-                    error = earlier.Error,
-                    by = earlier.AppliedBy,
-                },
-                null,
-                cancellationToken);
+            : RewriteAsync(connection, earlier with { ScriptId = scriptId }, cancellationToken);
+
+    /// <summary>Writes every column of an existing script's row as <paramref name="row"/> has it.</summary>
+    private Task RewriteAsync(DbConnection connection, HistoryEntry row, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @started, finished_at = @finished, duration_ms = @ms, error_text = @error, applied_by = @by WHERE script_id = @id",
+            new
+            {
+                id = row.ScriptId,
+                module = row.Module,
+                grp = row.Group,
+                kind = row.Kind,
+                checksum = row.Checksum,
+                batch = row.Batch,
+                apply_order = row.ApplyOrder,
+                status = row.Status.ToString().ToLowerInvariant(),
+                started = row.StartedAtUtc,
+                finished = row.FinishedAtUtc,
+                ms = row.DurationMs,
+                error = row.Error,
+                by = row.AppliedBy,
+            },
+            null,
+            cancellationToken);
 
     public Task DeleteAsync(DbConnection connection, DbTransaction? transaction, string scriptId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"DELETE FROM {Table} WHERE script_id = @id", new { id = scriptId }, transaction, cancellationToken);
