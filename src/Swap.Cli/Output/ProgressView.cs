@@ -143,7 +143,7 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
             SwapPhase.DroppingOld => $"dropped the old table in {t}",
             _ => $"done in {t}",
         };
-        return $"swap {(ForWholeSwap(last.Phase) ? string.Join(", ", last.Tables) : last.Table)}: {what}";
+        return $"swap {Named(last)}: {what}";
     }
 
     /// <summary>
@@ -154,13 +154,16 @@ internal sealed class ProgressView(TextWriter writer, bool terminal, TimeProvide
     /// </summary>
     private static bool ForWholeSwap(SwapPhase phase) => phase is SwapPhase.InstallingCapture or SwapPhase.BuildingIndexes or SwapPhase.WaitingForCutOver or SwapPhase.CuttingOver;
 
+    /// <summary>The table a line names: every table of the swap for a <see cref="ForWholeSwap"/> phase.</summary>
+    private static string Named(SwapProgress p) => ForWholeSwap(p.Phase) ? string.Join(", ", p.Tables) : p.Table;
+
     internal static string Line(SwapProgress p)
     {
         var phase = Phase(p.Phase);
         if (p.Phase == SwapPhase.Reverting)
             return string.Create(CultureInfo.InvariantCulture, $"swap {p.Table}: {phase}, {p.RowsCopied:N0} so far");
         if (p.Phase is not (SwapPhase.Copying or SwapPhase.Verifying))
-            return $"swap {(ForWholeSwap(p.Phase) ? string.Join(", ", p.Tables) : p.Table)}: {phase}";
+            return $"swap {Named(p)}: {phase}";
         var eta = p.Eta is { } e ? ", ETA " + Durations.Format(e) : "";
         return string.Create(CultureInfo.InvariantCulture, $"swap {p.Table}: {phase} {p.RowsCopied:N0} of ~{p.RowsEstimated:N0} rows ({p.Fraction:P0}), {p.RowsPerSecond:N0} rows/s{eta}");
     }
