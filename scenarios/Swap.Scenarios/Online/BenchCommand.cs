@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Swap.Scenarios.Online.Engines;
 using Swap.Scenarios.Online.Output;
 
 namespace Swap.Scenarios.Online;
@@ -30,7 +31,16 @@ internal static class BenchCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var report = await new BenchRunner(settings).RunAsync(cancel.Token);
+        BenchReport report;
+        try
+        {
+            report = await new BenchRunner(settings).RunAsync(cancel.Token);
+        }
+        catch (ServerBusyException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 3;
+        }
         var folder = await WriteAsync(report, settings, cancel.Token);
         Console.WriteLine();
         Console.WriteLine(MarkdownReport.Render(report));

@@ -27,6 +27,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         foreach (var name in settings.Engines)
         {
             await using var engine = await CreateEngineAsync(name, ct);
+            await using var claim = await engine.ClaimServerAsync(ct);
             var server = await engine.ServerVersionAsync(ct) + (name == "mariadb" && !settings.AutoIncrement ? "; keys without AUTO_INCREMENT (--no-autoinc)" : "");
             log($"== {name}: {server}");
             var engineReport = new EngineReport(name, server, PeerVersions(name), [])

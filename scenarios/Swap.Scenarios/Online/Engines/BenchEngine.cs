@@ -8,6 +8,9 @@ using Swap.Scenarios.Online.Load;
 
 namespace Swap.Scenarios.Online.Engines;
 
+/// <summary>Another bench run holds the server (<see cref="BenchEngine.ClaimServerAsync"/>).</summary>
+internal sealed class ServerBusyException(string message) : Exception(message);
+
 /// <summary>The column names and index names a table has, to check that a contender made the change.</summary>
 internal sealed record TableShape(IReadOnlyList<string> Columns, IReadOnlyList<string> Indexes);
 
@@ -31,6 +34,37 @@ internal abstract class BenchEngine : IAsyncDisposable
 
     /// <summary>A connection to the workspace (or the engine's admin scope when null), with the application's session settings.</summary>
     public abstract Task<DbConnection> OpenAsync(string? workspace, CancellationToken ct);
+
+    /// <summary>
+    /// Claims the server for this run, or throws saying another bench run has it: two runs on one
+    /// server rebuild the same template and clone into the same workspaces. Held until disposed
+    /// (a server-wide lock on a connection of its own); SQLite needs none.
+    /// </summary>
+    public virtual async Task<IAsyncDisposable?> ClaimServerAsync(CancellationToken ct)
+    {
+        if (ClaimSql is not { } claim)
+            return null;
+        var c = await OpenAsync(null, ct);
+        object? got;
+        try
+        {
+            got = await c.ScalarAsync(claim, ct);
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
+        if (got is null or DBNull || !(got is bool b ? b : Convert.ToInt64(got, CultureInfo.InvariantCulture) == 1))
+        {
+            await c.DisposeAsync();
+            throw new ServerBusyException($"Another bench run is using this {Name} server (its lock is held): wait for it to end, or give this run servers of its own (SWAP_SERVERS_DIR).");
+        }
+        return c;
+    }
+
+    /// <summary>A query that takes the server-wide bench lock without waiting and returns 1 or true when it got it; null where none is needed.</summary>
+    protected virtual string? ClaimSql => null;
 
     /// <summary>Loads the template of <paramref name="rows"/> rows unless a complete one is cached; returns the seconds spent loading (0 when cached).</summary>
     public abstract Task<double> EnsureTemplateAsync(TableModel table, long rows, CancellationToken ct);

@@ -72,6 +72,8 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
 
     private string TemplateName(TableModel table, long rows) => $"{table.Name}_{rows}{(autoIncrement ? "" : "_noai")}";
 
+    protected override string? ClaimSql => "SELECT GET_LOCK('swap_bench_run', 0)";
+
     public override async Task<double> EnsureTemplateAsync(TableModel table, long rows, CancellationToken ct)
     {
         await using var c = await OpenAsync(null, ct);

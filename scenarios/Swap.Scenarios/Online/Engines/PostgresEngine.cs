@@ -101,6 +101,8 @@ internal sealed class PostgresEngine(DatabaseUrl server, string prefix, bool tra
 
     private string TemplateTable(TableModel table, long rows) => $"{Quote(Template)}.{Quote($"{table.Name}_{rows}")}";
 
+    protected override string? ClaimSql => "SELECT pg_try_advisory_lock(hashtext('swap_bench_run'))";
+
     public override async Task<double> EnsureTemplateAsync(TableModel table, long rows, CancellationToken ct)
     {
         await using var c = (NpgsqlConnection)await OpenAsync(null, ct);
