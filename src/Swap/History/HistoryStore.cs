@@ -69,43 +69,26 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     }
 
     /// <summary>Marks a script as started (insert, or update a failed/interrupted row).</summary>
-    public async Task BeginAsync(DbConnection connection, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, bool exists, CancellationToken cancellationToken)
+    public Task BeginAsync(DbConnection connection, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, bool exists, CancellationToken cancellationToken)
     {
-        if (exists)
-        {
-            await RewriteAsync(connection, new HistoryEntry(script.Id, script.Module, script.Group, KindName(script.Kind), script.Checksum, batch, applyOrder, HistoryStatus.Running, nowUtc, null, null, null, Truncate(appliedBy, 255)), cancellationToken);
-            return;
-        }
-        await connection.ExecuteAsync(
-            $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by)",
-            Row(script, batch, applyOrder, "running", nowUtc, appliedBy),
-            null,
-            cancellationToken);
+        var row = NewRow(script, batch, applyOrder, HistoryStatus.Running, nowUtc, null, appliedBy);
+        return exists ? RewriteAsync(connection, row, cancellationToken) : InsertAsync(connection, null, row, cancellationToken);
     }
-
-    /// <summary>The parameters of a script's history row (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @by).</summary>
-    private static object Row(MigrationScript script, int batch, long applyOrder, string status, DateTime nowUtc, string appliedBy) => new
-    {
-        id = script.Id,
-        module = script.Module,
-        grp = script.Group,
-        kind = KindName(script.Kind),
-        checksum = script.Checksum,
-        batch,
-        apply_order = applyOrder,
-        status,
-        now = nowUtc,
-        by = Truncate(appliedBy, 255),
-    };
 
     /// <summary>
     /// Records a script as applied without running it (<c>swap baseline</c>). Its duration stays
     /// empty: that is how status tells a baselined script from one that ran here.
     /// </summary>
     public Task RecordBaselineAsync(DbConnection connection, DbTransaction transaction, MigrationScript script, int batch, long applyOrder, DateTime nowUtc, string appliedBy, CancellationToken cancellationToken) =>
+        InsertAsync(connection, transaction, NewRow(script, batch, applyOrder, HistoryStatus.Applied, nowUtc, nowUtc, appliedBy), cancellationToken);
+
+    private static HistoryEntry NewRow(MigrationScript script, int batch, long applyOrder, HistoryStatus status, DateTime startedUtc, DateTime? finishedUtc, string appliedBy) =>
+        new(script.Id, script.Module, script.Group, KindName(script.Kind), script.Checksum, batch, applyOrder, status, startedUtc, finishedUtc, null, null, Truncate(appliedBy, 255));
+
+    private Task InsertAsync(DbConnection connection, DbTransaction? transaction, HistoryEntry row, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
-            $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, finished_at, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @now, @now, @by)",
-            Row(script, batch, applyOrder, "applied", nowUtc, appliedBy),
+            $"INSERT INTO {Table} (script_id, module, group_name, kind, checksum, batch, apply_order, status, started_at, finished_at, duration_ms, error_text, applied_by) VALUES (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @started, @finished, @ms, @error, @by)",
+            Parameters(row),
             transaction,
             cancellationToken);
 
@@ -136,24 +119,27 @@ internal sealed class HistoryStore(SwapDatabase database, RunnerTables tables)
     private Task RewriteAsync(DbConnection connection, HistoryEntry row, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
             $"UPDATE {Table} SET module = @module, group_name = @grp, kind = @kind, checksum = @checksum, batch = @batch, apply_order = @apply_order, status = @status, started_at = @started, finished_at = @finished, duration_ms = @ms, error_text = @error, applied_by = @by WHERE script_id = @id",
-            new
-            {
-                id = row.ScriptId,
-                module = row.Module,
-                grp = row.Group,
-                kind = row.Kind,
-                checksum = row.Checksum,
-                batch = row.Batch,
-                apply_order = row.ApplyOrder,
-                status = row.Status.ToString().ToLowerInvariant(),
-                started = row.StartedAtUtc,
-                finished = row.FinishedAtUtc,
-                ms = row.DurationMs,
-                error = row.Error,
-                by = row.AppliedBy,
-            },
+            Parameters(row),
             null,
             cancellationToken);
+
+    /// <summary>A history row's columns as parameters (@id, @module, @grp, @kind, @checksum, @batch, @apply_order, @status, @started, @finished, @ms, @error, @by).</summary>
+    private static object Parameters(HistoryEntry row) => new
+    {
+        id = row.ScriptId,
+        module = row.Module,
+        grp = row.Group,
+        kind = row.Kind,
+        checksum = row.Checksum,
+        batch = row.Batch,
+        apply_order = row.ApplyOrder,
+        status = row.Status.ToString().ToLowerInvariant(),
+        started = row.StartedAtUtc,
+        finished = row.FinishedAtUtc,
+        ms = row.DurationMs,
+        error = row.Error,
+        by = row.AppliedBy,
+    };
 
     public Task DeleteAsync(DbConnection connection, DbTransaction? transaction, string scriptId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync($"DELETE FROM {Table} WHERE script_id = @id", new { id = scriptId }, transaction, cancellationToken);
