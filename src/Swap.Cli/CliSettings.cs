@@ -72,7 +72,7 @@ internal sealed class CliSettings
             throw new SwapException(SwapErrorKind.Usage, $"The history prefix '{prefix}' is empty or has spaces around it; Swap would keep a second history under it and apply every script again. Give the prefix your history tables have (the default is 'swap': swap_history, swap_journal, swap_lock), or leave --history-prefix out.");
         return new CliSettings
         {
-            Db = db ?? environment("SWAP_DB") ?? json?.Db,
+            Db = db ?? environment("SWAP_DB") ?? SqlitePathRelativeTo(json?.Db, baseDir),
             Migrations = folders,
             Assemblies = dlls,
             HistoryPrefix = prefix,
@@ -81,6 +81,18 @@ internal sealed class CliSettings
             ConfigFile = json is null ? null : file,
             Placeholders = ReadPlaceholders(json?.Placeholders, file),
         };
+    }
+
+    /// <summary>
+    /// A relative SQLite path in swap.json is relative to the file, as its folders are, so <c>--config</c> from another
+    /// folder finds the same database rather than a new one beside the working directory. Other URLs stay as written,
+    /// and so does one that does not parse, for <see cref="RequireDb"/> to say why.
+    /// </summary>
+    private static string? SqlitePathRelativeTo(string? db, string baseDir)
+    {
+        if (db is null || !DatabaseUrl.TryParse(db, out var url) || url is not { Engine: DatabaseEngine.Sqlite } || Path.IsPathRooted(url.Database))
+            return db;
+        return "sqlite:" + Path.GetFullPath(url.Database, baseDir);
     }
 
     private static Dictionary<string, string> ReadPlaceholders(Dictionary<string, string>? values, string file)

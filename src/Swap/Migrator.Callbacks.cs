@@ -47,7 +47,8 @@ public sealed partial class Migrator
         try
         {
             await CallbackRunner.RunAsync(new MigrationContext(session), session, e);
-            return new ScriptPlan(script.Id, "callback", "one transaction", session.Plan, null);
+            // A C# callback class that implements only the each-script methods sends nothing here: no empty entry.
+            return session.Plan.Count == 0 ? null : new ScriptPlan(script.Id, "callback", "one transaction", session.Plan, null);
         }
         catch (Exception ex) when (ex is SwapException or DbException)
         {

@@ -40,10 +40,13 @@ internal static class RunLockAcquirer
                 {
                     var current = await runLock.DescribeHolderAsync(cancellationToken);
                     var waitedText = timeout > TimeSpan.Zero ? $" after waiting {Durations.Format(waited)}" : "";
+                    // Whoever already waited is told to wait longer, not to pass the option they passed.
+                    var advice = timeout > TimeSpan.Zero
+                        ? "Wait for it to finish, or pass a longer --lock-timeout to wait longer."
+                        : "Wait for it to finish, or pass --lock-timeout <duration> (for example 5m) to wait for it.";
                     throw new SwapException(
                         SwapErrorKind.LockHeld,
-                        $"Another swap run holds the migration lock on {database.DisplayName}{waitedText}: {current?.ToString() ?? "holder unknown"}. " +
-                        "Wait for it to finish, or pass --lock-timeout <duration> (for example 5m) to wait for it.");
+                        $"Another swap run holds the migration lock on {database.DisplayName}{waitedText}: {current?.ToString() ?? "holder unknown"}. {advice}");
                 }
                 if (!logged)
                 {

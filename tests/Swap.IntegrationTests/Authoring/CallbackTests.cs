@@ -65,6 +65,27 @@ public class CallbackTests
         Assert.Equal(5, plan.OutLines.Count(l => l.StartsWith("INSERT INTO events", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// A C# callback with only AfterEachAsync (the docs' AuditCallback) adds its statement to each script's plan and
+    /// no empty beforeMigrate or afterMigrate entry around them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Plan_shows_no_run_callback_entry_for_a_callback_that_sends_nothing_then(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        target.CSharp("AuditCallback", CsCallback);
+        target.CreateTable("20261120000000_c", "c");
+
+        var plan = await SwapCli.RunAsync(target, "plan");
+
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Equal(
+            [$"== 20261120000000_c ({Path.GetFileName(target.Folder)}, {EngineTraits.DefaultMode(engine)})"],
+            plan.OutLines.Where(l => l.StartsWith("==", StringComparison.Ordinal)));
+        Assert.Single(plan.OutLines, l => l.StartsWith("INSERT INTO events", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_failing_each_callback_fails_its_script_like_a_failing_statement(DatabaseEngine engine)

@@ -92,6 +92,43 @@ public class ConfigTests
         }
     }
 
+    /// <summary>
+    /// A relative SQLite path in swap.json is relative to the file, like its folders: from another folder, --config
+    /// reaches the same database instead of a new one beside the working directory.
+    /// </summary>
+    [Fact]
+    public async Task A_relative_sqlite_path_in_swap_json_is_relative_to_the_file()
+    {
+        var project = Directory.CreateTempSubdirectory("swap-project-").FullName;
+        var elsewhere = Directory.CreateTempSubdirectory("swap-cwd-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(project, "data"));
+            Directory.CreateDirectory(Path.Combine(project, "db", "migrations"));
+            File.WriteAllText(Path.Combine(project, "db", "migrations", "20261118000000_users.sql"), "CREATE TABLE users (id INT NOT NULL PRIMARY KEY);\n");
+            var config = Path.Combine(project, "swap.json");
+            File.WriteAllText(config, """{ "db": "sqlite:data/app.db", "migrations": ["db"] }""");
+
+            var up = await SwapCli.RunRawAsync(elsewhere, ["--config", config, "up"]);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var status = await SwapCli.RunRawAsync(elsewhere, ["--config", config, "status"]);
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Equal($"sqlite:{Path.Combine(project, "data", "app.db")}: 1 applied", status.OutLines[0]);
+            Assert.Equal(["data", "db", "swap.json"], Directory.GetFileSystemEntries(project).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Empty(Directory.GetFileSystemEntries(elsewhere));
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(project, "data", "app.db")};Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT script_id FROM swap_history";
+            Assert.Equal("20261118000000_users", await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            Directory.Delete(project, true);
+            Directory.Delete(elsewhere, true);
+        }
+    }
+
     [Fact]
     public async Task Missing_or_broken_settings_are_usage_errors()
     {

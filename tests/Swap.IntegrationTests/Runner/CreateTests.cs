@@ -100,8 +100,10 @@ public class CreateTests
         Assert.Equal(history, await target.HistoryAsync());
         Assert.DoesNotContain("next_table", await target.TablesAsync());
 
+        // The stub fails the plan although a pending script comes before it: no change of that script fills it in.
         var plan = await SwapCli.RunAsync(target, "plan");
-        Assert.Contains($"{path}(1): the SQL migration {id} has no statements in its up section yet", plan.All, StringComparison.Ordinal);
+        Assert.True(plan.ExitCode == 1, plan.ToString());
+        Assert.Contains($"   cannot plan in advance: {path}(1): the SQL migration {id} has no statements in its up section yet (a stub from 'swap create' holds only comments).", plan.Out, StringComparison.Ordinal);
 
         // Up to the script before the stub is fine; once written, the stub runs.
         Assert.Equal(0, (await SwapCli.RunAsync(target, "up", "--to", "20261119000000_next")).ExitCode);

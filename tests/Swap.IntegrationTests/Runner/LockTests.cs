@@ -20,6 +20,7 @@ public class LockTests
             var shortWait = await SwapCli.RunAsync(target, "up", "--lock-timeout", "300ms");
             Assert.Equal(3, shortWait.ExitCode);
             Assert.Contains(" after waiting ", shortWait.Err, StringComparison.Ordinal);
+            Assert.EndsWith("Wait for it to finish, or pass a longer --lock-timeout to wait longer.\n", shortWait.Err, StringComparison.Ordinal);
 
             var waiting = SwapCli.Start(target, ["up", "--lock-timeout", "60s"]);
             await waiting.WaitForOutputAsync("Waiting for the run lock");
