@@ -87,10 +87,11 @@ public sealed partial class Migrator
     /// <summary>The history's error text for a run cancelled inside a script.</summary>
     internal const string CancelledError = "cancelled";
 
+    // With no step done (a script in one transaction, or one whose journal 'swap cleanup --script' removed), up starts it over: say so.
     private static string InterruptedNote(int done, ResumePoint? at) =>
-        at is null
-            ? $"interrupted; 'swap up' resumes it after {done} journaled step(s)"
-            : $"interrupted; 'swap up' resumes it at {at}";
+        at is not null ? $"interrupted; 'swap up' resumes it at {at}"
+        : done == 0 ? "interrupted; nothing of it is left done, and 'swap up' runs it again from the start"
+        : $"interrupted; 'swap up' resumes it after {done} journaled step(s)";
 
     /// <summary>Where a down of an applied script stopped (its journal rows outlive it only while it is unfinished), or null.</summary>
     private static (string At, int Done, ResumePoint? Point)? DownPointOf(string scriptId, IReadOnlyList<JournalEntry> journal)

@@ -112,6 +112,10 @@ public class ResumeTests
         Assert.Contains("removed\ttable\t_items_swap_new", abandon.ToString(), StringComparison.Ordinal);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Equal(Rows, (await EngineKit.ReadItemsAsync(target, withFlag: false)).Count);
+        // Its journal is gone with the copy, so up starts it over: status says that, not 'resumes it after 0 journaled step(s)'.
+        var after = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["status", "--db", target.UrlText, "--migrations", folder], after, new StringWriter(), _ => null, target.Folder, TimeProvider.System, default));
+        Assert.Contains("interrupted; nothing of it is left done, and 'swap up' runs it again from the start", after.ToString(), StringComparison.Ordinal);
 
         await EngineKit.Migrator(target).UpAsync();
         Assert.All(await EngineKit.ReadItemsAsync(target), r => Assert.Equal(EngineKit.Flag(r.K), r.Flag));

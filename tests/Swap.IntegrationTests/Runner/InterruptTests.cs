@@ -30,14 +30,15 @@ public class InterruptTests
         // Scripts in one transaction lost their insert; journaled (MariaDB) it is a done step.
         var done = EngineTraits.RunsScriptsInOneTransaction(engine) ? 0 : 1;
         Assert.Equal(130, run.ExitCode);
-        Assert.EndsWith($"\nInterrupted MigrateSlow: 'swap up' resumes it after {done} journaled step(s).\n", run.Err, StringComparison.Ordinal);
+        var resumes = done == 0 ? "nothing of it is left done, and 'swap up' runs it again from the start" : $"'swap up' resumes it after {done} journaled step(s)";
+        Assert.EndsWith($"\nInterrupted MigrateSlow: {resumes}.\n", run.Err, StringComparison.Ordinal);
 
         var status = await SwapCli.RunAsync(target, "status");
         Assert.Equal(0, status.ExitCode);
         Assert.EndsWith(": 1 applied, 1 interrupted", status.OutLines[0], StringComparison.Ordinal);
         var line = status.OutLines.Single(l => l.StartsWith("interrupted\t", StringComparison.Ordinal)).Split('\t');
         Assert.Equal("interrupted", line[0]);
-        Assert.Equal($"interrupted; 'swap up' resumes it after {done} journaled step(s)", line[^1]);
+        Assert.Equal($"interrupted; {resumes}", line[^1]);
         Assert.Equal("next: MigrateSlow (interrupted)", status.OutLines[^1]);
         Assert.DoesNotContain(status.OutLines, l => l.StartsWith("leftover", StringComparison.Ordinal));
     }

@@ -115,7 +115,7 @@ public class LockTests
         // In one transaction the killed script left nothing; journaled (MySQL), its insert is a done step.
         var done = EngineTraits.RunsScriptsInOneTransaction(engine) ? 0 : 1;
         Assert.Contains($"interrupted\t", status.Out, StringComparison.Ordinal);
-        Assert.Contains($"interrupted; 'swap up' resumes it after {done} journaled step(s)", status.Out, StringComparison.Ordinal);
+        Assert.Contains(done == 0 ? "interrupted; nothing of it is left done, and 'swap up' runs it again from the start" : $"interrupted; 'swap up' resumes it after {done} journaled step(s)", status.Out, StringComparison.Ordinal);
         var run = await SwapCli.RunAsync(target, "up", "--lock-timeout", "10s");
 
         Assert.True(run.ExitCode == 0, run.ToString());
