@@ -45,7 +45,7 @@ internal sealed partial class MySqlTableEngine
             await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(spec.Names.Copy)}", cancellationToken);
             throw new SwapException(
                 SwapErrorKind.Refused,
-                $"Swap cannot change '{spec.Original.Name}' on MySql: the server will not build the new table's index{(missing.Count > 1 ? "es" : "")} " +
+                $"Swap cannot change '{spec.Original.Name}' on MySQL/MariaDB: the server will not build the new table's index{(missing.Count > 1 ? "es" : "")} " +
                 $"{string.Join(", ", missing.Select(i => i.Name))} ({e.Message.Replace(spec.Names.Copy, spec.Original.Name, StringComparison.Ordinal)}). " +
                 "Change the index in the script (for example give a TEXT column a prefix length, or index a shorter column); nothing was changed.",
                 e)

@@ -102,7 +102,7 @@ internal sealed class MySqlTriggerMover(MySqlDatabase database)
                     : "Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.";
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on MySql: its trigger '{trigger.Name}' cannot be recreated on the new table ({e.Message}). " + advice,
+                    $"Swap cannot change '{original.Name}' on MySQL/MariaDB: its trigger '{trigger.Name}' cannot be recreated on the new table ({e.Message}). " + advice,
                     e);
             }
         }

@@ -78,7 +78,7 @@ internal sealed class MySqlViewCheck(MySqlDatabase database)
         await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", cancellationToken);
         throw new SwapException(
             SwapErrorKind.Refused,
-            $"Swap cannot change '{original.Name}' on MySql: {string.Join("; ", refusals)}. MySQL/MariaDB would keep the view and fail every query of it after the change. " +
+            $"Swap cannot change '{original.Name}' on MySQL/MariaDB: {string.Join("; ", refusals)}. MySQL/MariaDB would keep the view and fail every query of it after the change. " +
             "Drop the view in the migration before the change and create it again after (for example with plain SQL), or keep the columns it reads; nothing was changed.");
     }
 

@@ -53,7 +53,7 @@ internal sealed partial class SqliteTableEngine
                 await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", null, transaction, cancellationToken);
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on Sqlite: its trigger '{trigger.Name}' would not work on the new table ({e.Message.Replace(checkName, trigger.Name, StringComparison.Ordinal).TrimEnd('.')}). " +
+                    $"Swap cannot change '{original.Name}' on SQLite: its trigger '{trigger.Name}' would not work on the new table ({e.Message.Replace(checkName, trigger.Name, StringComparison.Ordinal).TrimEnd('.')}). " +
                     "Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), " +
                     "or keep the columns it uses; nothing was changed.",
                     e);

@@ -50,7 +50,7 @@ internal sealed partial class SqliteTableEngine
         await connection.ExecuteAsync($"DROP TABLE IF EXISTS {D.Quote(names.Copy)}", null, transaction, cancellationToken);
         throw new SwapException(
             SwapErrorKind.Refused,
-            $"Swap cannot change '{original.Name}' on Sqlite: {string.Join("; ", refusals)}. SQLite would keep the view and fail every query of it after the change. " +
+            $"Swap cannot change '{original.Name}' on SQLite: {string.Join("; ", refusals)}. SQLite would keep the view and fail every query of it after the change. " +
             "Drop the view in the migration before the change and create it again after (for example with plain SQL), or keep the columns it reads; nothing was changed.");
     }
 

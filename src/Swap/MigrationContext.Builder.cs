@@ -98,7 +98,7 @@ public sealed partial class MigrationContext
         {
             if (IsDryRun && createdTables.Contains(table))
             {
-                session.Plan.Add(new PlannedStep($"rebuild {table} (created above) with the foreign key {name}: {session.Database.Engine} cannot add it in place", []));
+                session.Plan.Add(new PlannedStep($"rebuild {table} (created above) with the foreign key {name}: {session.Database.Engine.ProductName()} cannot add it in place", []));
                 return;
             }
             var model = await UseTableForAlterAsync(table);

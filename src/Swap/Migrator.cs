@@ -50,20 +50,14 @@ public sealed partial class Migrator
         foreach (var replica in replicas)
         {
             if (database.Engine == DatabaseEngine.Sqlite)
-                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {EngineName(replica.Engine)} database: SQLite has no replicas to watch; leave out --replica.");
+                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {replica.Engine.ProductName()} database: SQLite has no replicas to watch; leave out --replica.");
             if (replica.Engine != database.Engine)
-                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {EngineName(replica.Engine)} database, but the target is {EngineName(database.Engine)}: give a replica (or standby) of the target itself, whose lag Swap reads from the heartbeat it writes on the target.");
+                throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is a {replica.Engine.ProductName()} database, but the target is {database.Engine.ProductName()}: give a replica (or standby) of the target itself, whose lag Swap reads from the heartbeat it writes on the target.");
             if (string.Equals(replica.DisplayName, database.DisplayName, StringComparison.Ordinal))
                 throw new SwapException(SwapErrorKind.Usage, $"--replica {replica.DisplayName} is the target database itself, whose lag always reads 0: give the URL of a replica (or standby) of it.");
         }
     }
 
-    private static string EngineName(DatabaseEngine engine) => engine switch
-    {
-        DatabaseEngine.MySql => "MySQL/MariaDB",
-        DatabaseEngine.PostgreSql => "PostgreSQL",
-        _ => "SQLite",
-    };
 
     /// <summary>The migrations, loaded and checked once per <see cref="Migrator"/>.</summary>
     internal MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);

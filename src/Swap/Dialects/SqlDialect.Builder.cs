@@ -26,7 +26,7 @@ internal abstract partial class SqlDialect
     {
         ArgumentNullException.ThrowIfNull(columns);
         if (columns.FirstOrDefault(c => c.Prefix is not null) is { Column: { } prefixed })
-            throw new SwapException(SwapErrorKind.Refused, $"{Engine} has no prefix indexes (index {index} on {prefixed}); index the whole column, or use a prefix only in MySQL-only scripts.");
+            throw new SwapException(SwapErrorKind.Refused, $"{Engine.ProductName()} has no prefix indexes (index {index} on {prefixed}); index the whole column, or use a prefix only in MySQL-only scripts.");
         return $"CREATE {(unique ? "UNIQUE " : "")}INDEX {Quote(index)} ON {Quote(table)} ({Columns(columns.Select(c => c.Column))})";
     }
 

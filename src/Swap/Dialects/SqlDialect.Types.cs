@@ -37,7 +37,7 @@ internal abstract partial class SqlDialect
     /// docs/writing-migrations.md): instant (metadata only), in place (index builds that do not
     /// block writes), or the online copy. The default is the copy.
     /// </summary>
-    internal virtual Instant.ChangePlan PlanChange(Instant.TableDiff diff) => Instant.ChangePlan.Copy($"{Engine} has no instant changes in Swap");
+    internal virtual Instant.ChangePlan PlanChange(Instant.TableDiff diff) => Instant.ChangePlan.Copy($"{Engine.ProductName()} has no instant changes in Swap");
 
     /// <summary>True when a failed instant or in-place statement means "the engine cannot do this without a copy" (then Swap copies).</summary>
     internal virtual bool IsUnsupportedInstant(Exception error) => false;
@@ -55,5 +55,5 @@ internal abstract partial class SqlDialect
     /// <summary>Refuses a portable type this engine has no type for.</summary>
     protected SwapException Lacks(ColumnType type, string instead) => new(
         SwapErrorKind.Refused,
-        $"{Engine} has no {type} type. {instead}");
+        $"{Engine.ProductName()} has no {type} type. {instead}");
 }

@@ -24,7 +24,7 @@ public abstract partial class SwapDatabase
             DatabaseEngine.Sqlite => ("Swap.Sqlite", "Swap.Sqlite.SqliteDatabase"),
             DatabaseEngine.PostgreSql => ("Swap.PostgreSql", "Swap.PostgreSql.PostgresDatabase"),
             DatabaseEngine.MySql => ("Swap.MySql", "Swap.MySql.MySqlDatabase"),
-            _ => throw new SwapException(SwapErrorKind.Usage, $"Swap has no engine for {url.Engine} URLs."),
+            _ => throw new SwapException(SwapErrorKind.Usage, $"Swap has no engine for {url.Engine.ProductName()} URLs."),
         };
         Type? engine;
         try
@@ -35,7 +35,7 @@ public abstract partial class SwapDatabase
         {
             throw new SwapException(
                 SwapErrorKind.Usage,
-                $"The URL names a {url.Engine} database, but the {assembly} package is not part of this application. Add it (dotnet add package {assembly}), or construct the database object yourself.",
+                $"The URL names a {url.Engine.ProductName()} database, but the {assembly} package is not part of this application. Add it (dotnet add package {assembly}), or construct the database object yourself.",
                 e);
         }
         var constructor = engine!.GetConstructor([typeof(DatabaseUrl), typeof(ILoggerFactory)])

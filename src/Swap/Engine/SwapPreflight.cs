@@ -41,7 +41,7 @@ internal static class SwapPreflight
             refusals.AddRange(await engine.CopyRefusalsAsync(connection, transaction, original, changed, cancellationToken));
         refusals.AddRange(await engine.ServerRefusalsAsync(connection, transaction, original, use.Model, cancellationToken));
         if (refusals.Count > 0)
-            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine}: " + string.Join(" ", refusals));
+            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change '{original.Name}' on {engine.Dialect.Engine.ProductName()}: " + string.Join(" ", refusals));
         await NothingInTheWayAsync(engine, use, connection, transaction, cancellationToken);
         await KeyReadableAsync(engine, original, connection, transaction, cancellationToken);
         if (use.Model is not { } model)
@@ -144,7 +144,7 @@ internal static class SwapPreflight
             return;
         var refusals = engine.TogetherRefusals(uses.Select(u => u.Original).ToList()).ToList();
         if (refusals.Count > 0)
-            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change {string.Join(" and ", uses.Select(u => $"'{u.Original.Name}'"))} together on {engine.Dialect.Engine}: " + string.Join(" ", refusals) + " Nothing was changed.");
+            throw new SwapException(SwapErrorKind.Refused, $"Swap cannot change {string.Join(" and ", uses.Select(u => $"'{u.Original.Name}'"))} together on {engine.Dialect.Engine.ProductName()}: " + string.Join(" ", refusals) + " Nothing was changed.");
     }
 
     /// <summary>
@@ -166,7 +166,7 @@ internal static class SwapPreflight
             {
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column '{k}' ({column.NativeType}) {why}. Swap walks the table in chunks by its key and re-syncs each written row by its key. Nothing was changed. " + KeyValues.UnreadableAdvice);
+                    $"Swap cannot change '{original.Name}' on {d.Engine.ProductName()}: its key column '{k}' ({column.NativeType}) {why}. Swap walks the table in chunks by its key and re-syncs each written row by its key. Nothing was changed. " + KeyValues.UnreadableAdvice);
             }
         }
         var columns = string.Join(", ", key.Select(d.Quote));
@@ -186,7 +186,7 @@ internal static class SwapPreflight
                 var described = string.Join(", ", key.Select(k => $"'{k}' ({original.Column(k)?.NativeType})"));
                 throw new SwapException(
                     SwapErrorKind.Refused,
-                    $"Swap cannot change '{original.Name}' on {d.Engine}: its key column{(key.Count > 1 ? "s" : "")} {described} {(key.Count > 1 ? "hold" : "holds")} values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. " + KeyValues.UnreadableAdvice,
+                    $"Swap cannot change '{original.Name}' on {d.Engine.ProductName()}: its key column{(key.Count > 1 ? "s" : "")} {described} {(key.Count > 1 ? "hold" : "holds")} values Swap cannot read or save ({e.Message.TrimEnd('.')}). Swap walks the table in chunks by its key and saves the last key it copied. Nothing was changed. " + KeyValues.UnreadableAdvice,
                     e);
             }
         }

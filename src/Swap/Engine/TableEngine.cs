@@ -278,7 +278,7 @@ internal abstract class TableEngine(SwapDatabase database)
     /// and, for keys already in the copy, updates only the mapped columns that are not insert-only.
     /// </summary>
     public virtual string UpsertRows(SwapSpec spec, int keys) =>
-        throw new SwapException(SwapErrorKind.Refused, $"A revert window is not available on {Dialect.Engine}.");
+        throw new SwapException(SwapErrorKind.Refused, $"A revert window is not available on {Dialect.Engine.ProductName()}.");
 
     /// <summary>
     /// The applier's re-sync of keys whose rows are in the copy with every unique value the original

@@ -44,7 +44,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
             return new ScratchDatabase(SwapDatabase.Open(DatabaseUrl.Parse("sqlite:" + path), loggerFactory), null, name, path);
         }
         if (shadow.Engine != engine)
-            throw new SwapException(SwapErrorKind.Usage, $"--shadow is a {shadow.Engine} URL, but the migrations are generated for {engine}; give a {engine} server. Nothing was written.");
+            throw new SwapException(SwapErrorKind.Usage, $"--shadow is a {shadow.Engine.ProductName()} URL, but the migrations are generated for {engine.ProductName()}; give a {engine.ProductName()} server. Nothing was written.");
         if (engine == DatabaseEngine.Sqlite)
         {
             // A SQLite shadow names a folder's file: the scratch is a new file next to it.

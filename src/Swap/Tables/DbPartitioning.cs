@@ -107,7 +107,7 @@ public sealed class DbPartitioning
         foreach (var (name, bounds) in partitions)
         {
             if (bounds is not null && !bounds.TrimStart().StartsWith(start, StringComparison.OrdinalIgnoreCase))
-                yield return $"The bounds of partition '{name}' ({bounds}) are not written for {(engine == DatabaseEngine.MySql ? "MySQL/MariaDB" : "PostgreSQL")}: {what}.";
+                yield return $"The bounds of partition '{name}' ({bounds}) are not written for {engine.ProductName()}: {what}.";
         }
     }
 

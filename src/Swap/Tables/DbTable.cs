@@ -242,7 +242,7 @@ public sealed partial class DbTable
         ArgumentNullException.ThrowIfNull(partitioning);
         Writable();
         if (Dialect.Engine is not (DatabaseEngine.PostgreSql or DatabaseEngine.MySql))
-            throw Refuse($"PartitionBy converts tables on PostgreSQL and MySQL/MariaDB; '{Name}' is on {Dialect.Engine}, which has no partitions.");
+            throw Refuse($"PartitionBy converts tables on PostgreSQL and MySQL/MariaDB; '{Name}' is on {Dialect.Engine.ProductName()}, which has no partitions.");
         if (Dialect.Engine == DatabaseEngine.PostgreSql && Original.Extra.GetValueOrDefault("kind") == "p")
             throw Refuse($"'{Name}' is partitioned already; a swap keeps its partitions as they are, and Swap does not re-partition a PostgreSQL table. Change the partitions with plain SQL (ATTACH/DETACH PARTITION).");
         if (Partitioning is not null)

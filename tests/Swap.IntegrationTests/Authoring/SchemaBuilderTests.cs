@@ -162,7 +162,7 @@ public partial class SchemaBuilderTests
         Assert.Contains(
             engine switch
             {
-                DatabaseEngine.Sqlite => "-- rebuild archive (created above) with the foreign key fk_archive_user_id: Sqlite cannot add it in place",
+                DatabaseEngine.Sqlite => "-- rebuild archive (created above) with the foreign key fk_archive_user_id: SQLite cannot add it in place",
                 DatabaseEngine.PostgreSql => "ALTER TABLE \"archive\" VALIDATE CONSTRAINT \"fk_archive_user_id\";",
                 _ => "ALTER TABLE `archive` ADD CONSTRAINT `fk_archive_user_id` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;",
             },

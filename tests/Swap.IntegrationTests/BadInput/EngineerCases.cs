@@ -50,7 +50,7 @@ public class EngineerCases
     {
         await using var t = await CreateAsync(engine);
         var run = await SwapAsync(t, "MigrateMissingType", $"table.AddColumn({column});");
-        AssertFails(run, 7, $"error: MigrateMissingType: Swap cannot change 'items' on {engine}: Column '");
+        AssertFails(run, 7, $"error: MigrateMissingType: Swap cannot change 'items' on {engine.ProductName()}: Column '");
         Assert.Contains(advice, run.Err, StringComparison.Ordinal);
         await t.AssertUnchangedAsync();
     }
@@ -165,7 +165,7 @@ public class EngineerCases
     {
         await using var t = await CreateAsync(DatabaseEngine.PostgreSql);
         var run = await SwapAsync(t, "MigratePrefixIndex", "table.AddIndex(DbIndex.Create(\"name\").WithPrefix(\"name\", 3));");
-        AssertFails(run, 7, "error: MigratePrefixIndex: Swap cannot change 'items' on PostgreSql: Index 'ix_items_name' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.\n");
+        AssertFails(run, 7, "error: MigratePrefixIndex: Swap cannot change 'items' on PostgreSQL: Index 'ix_items_name' has a prefix length, which PostgreSQL does not have; index the whole column or an expression (left(col, n)) with plain SQL.\n");
         await t.AssertUnchangedAsync();
     }
 
@@ -175,7 +175,7 @@ public class EngineerCases
         await using var t = await CreateAsync(DatabaseEngine.MySql);
         await t.Target.ExecuteAsync("CREATE TRIGGER items_audit BEFORE UPDATE ON items FOR EACH ROW SET NEW.note = UPPER(NEW.note)");
         var run = await SwapAsync(t, "MigrateTriggered", "table.DropColumn(\"note\").ForceCopy();");
-        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on MySql: its trigger 'items_audit' cannot be recreated on the new table (Unknown column 'note' in 'NEW'). Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
+        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on MySQL/MariaDB: its trigger 'items_audit' cannot be recreated on the new table (Unknown column 'note' in 'NEW'). Swap moves a table's triggers to the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
         await t.AssertUnchangedAsync();
     }
 
@@ -187,7 +187,7 @@ public class EngineerCases
         await t.Target.ExecuteAsync("CREATE FUNCTION items_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.Note := upper(NEW.name); RETURN NEW; END $$");
         await t.Target.ExecuteAsync("CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION items_touch()");
         var run = await SwapAsync(t, "MigrateTriggered", "table.DropColumn(\"note\");");
-        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on PostgreSql: Its trigger 'items_touch' runs a PL/pgSQL function that uses NEW.note or OLD.note, a column this change drops or renames; PostgreSQL resolves it only when the trigger fires, so every later write would fail (\"record \"new\" has no field\"). Change the function first (CREATE OR REPLACE FUNCTION in an earlier migration), or keep the column.\n");
+        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on PostgreSQL: Its trigger 'items_touch' runs a PL/pgSQL function that uses NEW.note or OLD.note, a column this change drops or renames; PostgreSQL resolves it only when the trigger fires, so every later write would fail (\"record \"new\" has no field\"). Change the function first (CREATE OR REPLACE FUNCTION in an earlier migration), or keep the column.\n");
         await t.AssertUnchangedAsync("MigrateTriggered");
         await t.Target.ExecuteAsync("UPDATE items SET name = 'q' WHERE id = 1");
         Assert.Equal(["Q"], await t.Target.ColumnAsync("SELECT note FROM items WHERE id = 1"));
@@ -210,7 +210,7 @@ public class EngineerCases
 
         var run = await t.RunAsync("up", "--sqlite-online", online);
 
-        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on Sqlite: its trigger 'items_audit' would not work on the new table (SQLite Error 1: 'error in trigger items_audit: no such column: new.note'). Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
+        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on SQLite: its trigger 'items_audit' would not work on the new table (SQLite Error 1: 'error in trigger items_audit: no such column: new.note'). Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
         Assert.DoesNotContain(await t.Target.TablesAsync(), n => n.Contains("_swap_", StringComparison.Ordinal));
         // Refused before anything was written: no history row for it.
         Assert.DoesNotContain(await t.Target.HistoryAsync(), h => h.ScriptId == "MigrateTriggered");
@@ -238,7 +238,7 @@ public class EngineerCases
 
         var run = await t.RunAsync("up", "--sqlite-online", online);
 
-        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on Sqlite: its trigger 'items_touch' would not work on the new table (SQLite Error 1: 'no such column: note'). Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
+        AssertFails(run, 7, "error: MigrateTriggered: Swap cannot change 'items' on SQLite: its trigger 'items_touch' would not work on the new table (SQLite Error 1: 'no such column: note'). Swap puts a table's triggers back on the new table at the cut-over. Change or drop the trigger first (for example with plain SQL in an earlier migration), or keep the columns it uses; nothing was changed.\n");
         Assert.DoesNotContain(await t.Target.TablesAsync(), n => n.Contains("_swap_", StringComparison.Ordinal));
         await t.Target.ExecuteAsync("UPDATE items SET name = 'z' WHERE id = 1");
         Assert.Equal(["touched"], await t.Target.ColumnAsync("SELECT note FROM items WHERE id = 1"));

@@ -24,7 +24,7 @@ public class DeferredIndexCheckTests
         var failure = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target, o => o.OnProgress = p => copied = Math.Max(copied, p.RowsCopied)).UpAsync());
 
         Assert.Equal(SwapErrorKind.Refused, failure.Kind);
-        Assert.Contains("Swap cannot change 'items' on MySql: the server will not build the new table's index ix_items_v_label (", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Swap cannot change 'items' on MySQL/MariaDB: the server will not build the new table's index ix_items_v_label (", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Change the index in the script (for example give a TEXT column a prefix length, or index a shorter column); nothing was changed.", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0L, copied);
         Assert.Equal(3000L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM items"), System.Globalization.CultureInfo.InvariantCulture));

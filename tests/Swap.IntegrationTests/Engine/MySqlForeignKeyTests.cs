@@ -207,7 +207,7 @@ public class MySqlForeignKeyTests
         var run = await SwapCli.RunAsync(target, "up");
 
         Assert.True(run.ExitCode == 7, run.ToString());
-        Assert.Contains("Swap cannot change 'parent' and 'child' together on MySql: the foreign key child.fk_child_parent points at 'parent'", run.Err, StringComparison.Ordinal);
+        Assert.Contains("Swap cannot change 'parent' and 'child' together on MySQL/MariaDB: the foreign key child.fk_child_parent points at 'parent'", run.Err, StringComparison.Ordinal);
         Assert.Contains("swap 'parent' and 'child' in separate swaps (two DoneUsingTablesAsync calls or two scripts)", run.Err, StringComparison.Ordinal);
         Assert.Equal(before, await SnapshotAsync(target, "parent", "child"));
         Assert.Empty(await target.HistoryIdsAsync());

@@ -78,7 +78,7 @@ public class MySqlPartitionedTableTests
     [InlineData(DatabaseEngine.MySql, "bounds", "DbPartitioning.Range(\"id\").Partition(\"items_all\", \"FROM (MINVALUE) TO (MAXVALUE)\")", "The bounds of partition 'items_all' (FROM (MINVALUE) TO (MAXVALUE)) are not written for MySQL/MariaDB: a range partition's bounds are LESS THAN (100) or LESS THAN (MAXVALUE).")]
     [InlineData(DatabaseEngine.MySql, "foreign-key", "DbPartitioning.Hash(2, \"id\")", "Foreign keys of other tables point at it (item_notes.item_notes_item_fk); InnoDB does not let a foreign key reference a partitioned table. Drop them to partition the table.")]
     [InlineData(DatabaseEngine.PostgreSql, "bounds", "DbPartitioning.Range(\"id\").Partition(\"items_all\", \"LESS THAN (MAXVALUE)\")", "The bounds of partition 'items_all' (LESS THAN (MAXVALUE)) are not written for PostgreSQL: a range partition's bounds are FROM (0) TO (100).")]
-    [InlineData(DatabaseEngine.Sqlite, "engine", "DbPartitioning.Hash(2, \"id\")", "PartitionBy converts tables on PostgreSQL and MySQL/MariaDB; 'items' is on Sqlite, which has no partitions.")]
+    [InlineData(DatabaseEngine.Sqlite, "engine", "DbPartitioning.Hash(2, \"id\")", "PartitionBy converts tables on PostgreSQL and MySQL/MariaDB; 'items' is on SQLite, which has no partitions.")]
     public async Task PartitionBy_is_refused_with_the_reason_before_anything_is_written(DatabaseEngine engine, string shape, string partitioning, string message)
     {
         await using var target = await TestTarget.CreateAsync(engine);

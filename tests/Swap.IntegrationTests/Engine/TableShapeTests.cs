@@ -372,7 +372,7 @@ public class TableShapeTests
         var e = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
 
         Assert.Equal(SwapErrorKind.Refused, e.Kind);
-        Assert.Contains("Swap cannot change 'items' on MySql: It is system-versioned (WITH SYSTEM VERSIONING): a copy would hold only the current rows", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Swap cannot change 'items' on MySQL/MariaDB: It is system-versioned (WITH SYSTEM VERSIONING): a copy would hold only the current rows", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("does not exist", e.Message, StringComparison.Ordinal);
         Assert.Equal(310L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM items FOR SYSTEM_TIME ALL")));
         Assert.Empty(await EngineKit.LeftoversAsync(target));

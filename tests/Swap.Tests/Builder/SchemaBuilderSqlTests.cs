@@ -129,7 +129,7 @@ public class SchemaBuilderSqlTests
         var index = new[] { ("name", (int?)10) };
         Assert.Equal("CREATE INDEX `ix` ON `t` (`name`(10))", MySqlDialect.Instance.CreateIndexSql("t", "ix", index, unique: false));
         var e = Assert.Throws<SwapException>(() => PostgresDialect.Instance.CreateIndexSql("t", "ix", index, unique: false));
-        Assert.Equal((SwapErrorKind.Refused, "PostgreSql has no prefix indexes (index ix on name); index the whole column, or use a prefix only in MySQL-only scripts."), (e.Kind, e.Message));
+        Assert.Equal((SwapErrorKind.Refused, "PostgreSQL has no prefix indexes (index ix on name); index the whole column, or use a prefix only in MySQL-only scripts."), (e.Kind, e.Message));
     }
 
     [Theory]
