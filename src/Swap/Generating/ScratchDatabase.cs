@@ -38,7 +38,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
             {
                 throw new SwapException(
                     SwapErrorKind.Usage,
-                    $"Comparing with the written migrations on {engine} needs a server to replay them on: give --shadow <url> (a {engine} server and database where Swap may create and drop a scratch {(engine == DatabaseEngine.MySql ? "database" : "schema")}; a development server, never production). Nothing was written.");
+                    $"Comparing with the written migrations on {engine.ProductName()} needs a server to replay them on: give --shadow <url> (a {engine.ProductName()} server and database where Swap may create and drop a scratch {(engine == DatabaseEngine.MySql ? "database" : "schema")}; a development server, never production). Nothing was written.");
             }
             var path = Path.Combine(Path.GetTempPath(), name + ".db");
             return new ScratchDatabase(SwapDatabase.Open(DatabaseUrl.Parse("sqlite:" + path), loggerFactory), null, name, path);
