@@ -220,7 +220,7 @@ public sealed class DatabaseUrl
 
     private static SwapException Invalid(string text, string why) => new(
         SwapErrorKind.Usage,
-        $"The database URL '{Redact(text)}' is not valid: {why}. Use mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:path/to.db.");
+        $"The database URL '{Redact(text)}' is not valid: {why}. Use mysql://user@host:port/db, postgres://user@host:port/db or sqlite:path/to.db; a password goes after the user, as user:password@host.");
 
     /// <summary>The same server and credentials, another database (MySQL) or SQLite file.</summary>
     internal DatabaseUrl WithDatabase(string database) => new(Engine, Host, Port, User, Password, database, Options);

@@ -60,8 +60,10 @@ public class DatabaseUrlTests
         var e = Assert.Throws<SwapException>(() => DatabaseUrl.Parse(text));
         Assert.Equal(SwapErrorKind.Usage, e.Kind);
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
-        Assert.Contains("mysql://user:pass@host:port/db", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Use mysql://user@host:port/db, postgres://user@host:port/db or sqlite:path/to.db; a password goes after the user, as user:password@host.", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(":p@", e.Message, StringComparison.Ordinal);
+        // The CLI masks passwords in URLs it prints: the hint must come out as written, not as 'user:***@host'.
+        Assert.Equal(e.Message, DatabaseUrl.Redact(e.Message));
     }
 
     [Fact]
