@@ -187,9 +187,12 @@ internal sealed class SwapOperation
             case SwapStage.Swapped:
                 foreach (var spec in swap.Specs)
                 {
-                    swap.Report(spec, SwapPhase.RemovingCapture, 0, 0);
+                    // A swap in one transaction installed no capture: nothing to report removed.
                     if (swap.Online)
+                    {
+                        swap.Report(spec, SwapPhase.RemovingCapture, 0, 0);
                         await capture.RemoveAsync(spec, $"remove capture of {spec.Original.Name}");
+                    }
                     await swap.ExecAllAsync(swap.Engine.AfterCutOver(spec), $"finish {spec.Original.Name}");
                     await swap.Engine.AfterSwapAsync(swap.Connection, spec, swap.Options, swap.Run.Time, swap.Token);
                 }

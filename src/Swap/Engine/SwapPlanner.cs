@@ -28,7 +28,7 @@ internal static class SwapPlanner
             if (online)
                 session.Plan.Add(new PlannedStep($"capture writes to {use.Original.Name}: triggers log each written key in the change log {use.Names.Log}, in the writer's transaction", engine.InstallCapture(spec)));
             session.Plan.Add(new PlannedStep(
-                $"copy rows in key-range chunks ({options.InitialChunkSize} rows first, then sized to ~{Durations.Format(options.ChunkTargetTime ?? engine.DefaultChunkTime)} each); each chunk commits with its watermark",
+                $"copy rows in key-range chunks ({options.InitialChunkSize} rows first, then sized to ~{Durations.Format(options.ChunkTargetTime ?? engine.DefaultChunkTime)} each); {(online ? "each chunk commits with its watermark" : "all in the script's one transaction (no capture: the application's writes wait for it)")}",
                 [SwapQueries.Boundary(engine, spec, hasLower: true, options.InitialChunkSize), engine.CopyChunk(spec, KeyRange.Between(engine.Dialect, "o", spec.Key, true, true))]));
             if (engine.BuildIndexesPlan(spec) is { Count: > 0 } indexes)
                 session.Plan.Add(new PlannedStep(

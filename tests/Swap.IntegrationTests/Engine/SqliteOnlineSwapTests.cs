@@ -463,7 +463,18 @@ public class SqliteOnlineSwapTests
         Assert.Equal(online, sql.Contains("BEGIN IMMEDIATE", StringComparison.Ordinal));
         Assert.Equal(!online, sql.Contains("DROP TABLE \"items\"", StringComparison.Ordinal));
         Assert.Contains("ON CONFLICT DO NOTHING", sql, StringComparison.Ordinal);
+        // The copy step says how its chunks commit: each on its own online, in the script's one transaction below the threshold.
+        var copy = plan.Scripts.Single().Steps.Single(s => s.Description.StartsWith("copy rows in key-range chunks", StringComparison.Ordinal)).Description;
+        Assert.EndsWith(online ? "; each chunk commits with its watermark" : "; all in the script's one transaction (no capture: the application's writes wait for it)", copy, StringComparison.Ordinal);
         Assert.Equal(rows, Convert.ToInt32(await target.ScalarAsync("SELECT count(*) FROM items"), CultureInfo.InvariantCulture));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+
+        // And up reports capture installed and removed only when it installed one.
+        var phases = new PhaseLog();
+        await EngineKit.Migrator(target, o => { o.Swap.OneTransactionBelowRows = threshold; o.Swap.Progress = phases; }).UpAsync();
+        Assert.Equal(online, phases.Seen.Contains(SwapPhase.InstallingCapture));
+        Assert.Equal(online, phases.Seen.Contains(SwapPhase.RemovingCapture));
+        Assert.Contains(SwapPhase.CuttingOver, phases.Seen);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 }
