@@ -32,6 +32,6 @@ internal static partial class ControlLog
     [LoggerMessage(2108, LogLevel.Information, "{ScriptId}: re-verified {Keys} recently changed key(s) of {Table}")]
     public static partial void Reverified(ILogger logger, string scriptId, string table, int keys);
 
-    [LoggerMessage(2109, LogLevel.Warning, "{ScriptId}: aborted by {By}; removing the copy, capture and change log")]
-    public static partial void Aborting(ILogger logger, string scriptId, string by);
+    [LoggerMessage(2109, LogLevel.Warning, "{ScriptId}: the {Operation} was aborted by {By}. {Aftermath}")]
+    public static partial void Aborting(ILogger logger, string scriptId, string operation, string by, string aftermath);
 }

@@ -292,7 +292,8 @@ internal sealed class SwapController : IAsyncDisposable
         }
         if (abortBy is not null)
         {
-            ControlLog.Aborting(logger, scriptId, abortBy);
+            // What an abort leaves depends on what was aborted (an in-place change made no copy; a revert keeps its window).
+            ControlLog.Aborting(logger, scriptId, Operation, abortBy, AbortAftermath);
             throw new SwapAbortedException($"{scriptId}: the {Operation} of {string.Join(", ", tableNames)} was aborted by {abortBy}. {AbortAftermath}")
             {
                 ScriptId = scriptId,
