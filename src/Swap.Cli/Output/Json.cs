@@ -14,9 +14,16 @@ internal static class Json
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>
+    /// For stdout: the same shape, with quotes, apostrophes and non-ASCII letters written as they
+    /// are ("a '-- swap:down' section", not "a \u0027-- swap:down\u0027 section"); still valid
+    /// JSON. The web console keeps <see cref="Options"/>, whose escaping is safe inside HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions Terminal = new(Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(TextWriter writer, object value)
     {
-        writer.WriteLine(JsonSerializer.Serialize(value, Options));
+        writer.WriteLine(JsonSerializer.Serialize(value, Terminal));
         writer.Flush();
     }
 }

@@ -43,7 +43,7 @@ internal static class LiveView
         w.Flush();
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions CompactJson = new(Json.Options) { WriteIndented = false };
+    private static readonly System.Text.Json.JsonSerializerOptions CompactJson = new(Json.Terminal) { WriteIndented = false };
 
     private static string Phase(LiveSwapStatus s)
     {

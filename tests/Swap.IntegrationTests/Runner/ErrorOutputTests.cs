@@ -48,6 +48,8 @@ public class ErrorOutputTests
         Assert.Equal(7, error.GetProperty("code").GetInt32());
         Assert.Equal("refused", error.GetProperty("kind").GetString());
         Assert.Equal(Message, error.GetProperty("message").GetString());
+        // Readable as printed: quotes as they are, not \u0027.
+        Assert.Contains("add a '-- swap:down' section", down.Out, StringComparison.Ordinal);
     }
 
     [Theory]
