@@ -13,16 +13,20 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
     /// <summary>Where the full reference lives. The project has no public URL yet; this names the file in the sources.</summary>
     public const string DocsReference = "docs/cli.md in the Swap repository";
 
-    private static readonly Dictionary<string, string[]> Examples = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Each verb's examples. None holds a password: output passes through <see cref="RedactingWriter"/>,
+    /// which would print it as <c>***</c>, and a password typed on a command line stays in the shell's history.
+    /// </summary>
+    internal static readonly Dictionary<string, string[]> Examples = new(StringComparer.Ordinal)
     {
         ["swap"] =
         [
             "swap --db sqlite:app.db status",
-            "swap --db postgres://deploy:s3cret@db:5432/shop up",
+            "swap --db postgres://deploy@db:5432/shop up",
             "swap create \"Add user roles\" --cs",
         ],
         ["status"] = ["swap --db sqlite:app.db status", "swap status --json | jq .next", "swap status --live --watch   # the swap running now, from any host"],
-        ["up"] = ["swap --db mysql://deploy:s3cret@db:3306/shop up", "swap up --to 20261121083005_add_roles --time-budget 30m --chunk-time 200ms", "swap up --postpone-cut-over --replica mysql://deploy:s3cret@replica:3306/shop --max-replica-lag 1s --metrics 127.0.0.1:9464", "swap up --revert-window 24h   # 'swap revert <script>' can take the swaps back"],
+        ["up"] = ["swap --db mysql://deploy@db:3306/shop up", "swap up --to 20261121083005_add_roles --time-budget 30m --chunk-time 200ms", "swap up --postpone-cut-over --replica mysql://deploy@replica:3306/shop --max-replica-lag 1s --metrics 127.0.0.1:9464", "swap up --revert-window 24h   # 'swap revert <script>' can take the swaps back"],
         ["revert"] = ["swap revert MigrateAttachments   # within its revert window: swap the old table back", "swap status                      # lists the open windows"],
         ["finish"] = ["swap finish MigrateAttachments   # keep the change, drop the old table"],
         ["pause"] = ["swap pause           # copying stops at the next chunk; 'swap resume' goes on"],
@@ -36,8 +40,8 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
         ["validate"] = ["swap validate        # in CI: exit 4 when scripts and history disagree"],
         ["create"] = ["swap create \"Add user roles\"", "swap create \"Fill roles\" --cs --group \"user roles\" -m modules/users"],
         ["cleanup"] = ["swap cleanup --dry-run", "swap cleanup --script MigrateAttachments --drop-old"],
-        ["serve"] = ["swap --db postgres://deploy:s3cret@db:5432/shop serve   # http://127.0.0.1:8080/, token printed at start", "swap serve --read-only --listen 127.0.0.1:9000", "SWAP_CONSOLE_TOKEN=... swap serve --chunk-time 200ms --rehearsals /srv/app/swap-rehearsals"],
-        ["rehearse"] = ["swap rehearse --on sqlite:staging.db --clone-from sqlite:app.db --db sqlite:app.db", "swap rehearse --on postgres://deploy:s3cret@staging:5432/shop --db postgres://reader:s3cret@db:5432/shop --report rehearsal"],
+        ["serve"] = ["swap --db postgres://deploy@db:5432/shop serve   # http://127.0.0.1:8080/, token printed at start", "swap serve --read-only --listen 127.0.0.1:9000", "SWAP_CONSOLE_TOKEN=... swap serve --chunk-time 200ms --rehearsals /srv/app/swap-rehearsals"],
+        ["rehearse"] = ["swap rehearse --on sqlite:staging.db --clone-from sqlite:app.db --db sqlite:app.db", "swap rehearse --on postgres://deploy@staging:5432/shop --db postgres://reader@db:5432/shop --report rehearsal"],
     };
 
     private const string ExitCodesText = """

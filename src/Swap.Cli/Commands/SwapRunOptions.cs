@@ -44,7 +44,7 @@ internal sealed class SwapRunOptions
         foreach (var text in parse.GetValue(Replicas) ?? [])
         {
             if (!DatabaseUrl.TryParse(text, out var url) || url is null)
-                throw new SwapException(SwapErrorKind.Usage, "--replica takes a database URL like mysql://user:password@replica:3306/db or postgres://user:password@standby:5432/db?schema=s.");
+                throw new SwapException(SwapErrorKind.Usage, "--replica takes a database URL like mysql://user@replica:3306/db or postgres://user@standby:5432/db?schema=s (a password goes after the user, as user:password@replica).");
             invocation.Out.AddSecretValue(text, url.ToString());
             invocation.Err.AddSecretValue(text, url.ToString());
             o.Swap.Throttle.Replicas.Add(Databases.Open(url, invocation.Logging(parse), mustExist: true));

@@ -292,7 +292,9 @@ public class OnlineSwapTests
             o.Swap.Progress = new SyncProgress(p => phases.Add(p.Phase));
         }).UpAsync();
         // The old table is kept, so no drop is reported (the command printed "dropped the old table").
-        Assert.Contains(SwapPhase.RemovingCapture, phases);
+        // (On SQLite these 300 rows swap in one transaction, with no capture to report removed.)
+        Assert.Contains(SwapPhase.CuttingOver, phases);
+        Assert.Equal(engine != DatabaseEngine.Sqlite, phases.Contains(SwapPhase.RemovingCapture));
         Assert.DoesNotContain(SwapPhase.DroppingOld, phases);
         EngineKit.WriteSwapScript(target, """
             public sealed class WidenItems : Migration

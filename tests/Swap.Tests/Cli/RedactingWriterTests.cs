@@ -77,4 +77,13 @@ public class RedactingWriterTests
         });
         Assert.Equal("at mysql://u:***@db/app\n", text);
     }
+
+    [Fact]
+    public void The_help_examples_print_as_written()
+    {
+        // Through the redaction every output passes, an example with a password would read 'deploy:***@db'.
+        var examples = CliHelp.Examples.Values.SelectMany(e => e).ToList();
+        Assert.Contains(examples, e => e.Contains("://", StringComparison.Ordinal));
+        Assert.All(examples, e => Assert.Equal(e + "\n", Through(w => w.WriteLine(e))));
+    }
 }
