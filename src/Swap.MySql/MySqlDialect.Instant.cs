@@ -26,13 +26,15 @@ internal sealed partial class MySqlDialect
             return ChangePlan.Copy(read);
         if (diff.ForeignKeysAdded.Count > 0)
             return ChangePlan.Copy("MySQL/MariaDB check a new foreign key over every row under a lock (or not at all, with foreign_key_checks off); the copy gets it and is verified");
+        if (diff.ChecksAdded.Count > 0)
+            return ChangePlan.Copy("MySQL/MariaDB add a CHECK only by copying the table with writes blocked (ALGORITHM=COPY); the copy gets it, and a row that fails it is named before anything changes");
         // InnoDB clusters a table without a primary key by its first unique index over NOT NULL
         // columns, and refuses to drop that index in place. Planned as a copy here rather than found
         // out after the column changes of this plan have committed.
         if (diff.Original.PrimaryKey.Count == 0 && diff.IndexesDropped.FirstOrDefault(diff.Original.CanKey) is { } clustering)
             return ChangePlan.Copy($"InnoDB keys a table without a primary key by a unique index over NOT NULL columns, and dropping such an index ({clustering.Name}) rebuilds the table");
         var t = Quote(diff.Original.Name);
-        var clauses = new List<string>();
+        var clauses = diff.ChecksDropped.Select(c => $"DROP CONSTRAINT {Quote(c.Name)}").ToList();
         foreach (var (c, after) in diff.Added)
         {
             if (!c.Nullable && c.DefaultSql is null)
@@ -61,7 +63,9 @@ internal sealed partial class MySqlDialect
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "MySQL/MariaDB changes these columns instantly and builds or drops indexes in place (LOCK=NONE), without blocking writes"
                 : "MySQL/MariaDB builds or drops indexes in place (ALGORITHM=INPLACE, LOCK=NONE), without blocking writes", statements)
-            : new ChangePlan(ChangeMethod.Instant, diff.Retyped.Count > 0
+            : new ChangePlan(ChangeMethod.Instant, !diff.HasColumnChanges
+                ? "MariaDB drops a CHECK constraint with ALGORITHM=INSTANT (its catalog only; no row is read)"
+                : diff.Retyped.Count > 0
                 ? "MariaDB 10.4+ widens a VARCHAR within its length-byte class and appends ENUM values with ALGORITHM=INSTANT (with any other column changes)"
                 : "MariaDB 10.4+ / MySQL 8.0.29+ add, drop and rename columns and change defaults with ALGORITHM=INSTANT", statements);
     }

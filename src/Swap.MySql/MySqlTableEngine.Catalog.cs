@@ -190,6 +190,7 @@ internal sealed partial class MySqlTableEngine
             ForeignKeys = foreignKeys.Where(f => string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
             ReferencedBy = foreignKeys.Where(f => !string.Equals(f.Table, table, StringComparison.Ordinal)).ToList(),
             Triggers = triggers,
+            Checks = MySqlColumnText.Checks(ddl),
             EstimatedRows = head[0].Int64("TABLE_ROWS") ?? 0,
             // InnoDB counts the pages of off-page columns (LONGBLOB, LONGTEXT) in the clustered index's size.
             EstimatedBytes = head[0].Int64("DATA_LENGTH") ?? 0,

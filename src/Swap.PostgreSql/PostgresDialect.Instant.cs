@@ -95,7 +95,8 @@ internal sealed partial class PostgresDialect
                 return ChangePlan.Copy($"PostgreSQL adds columns at the end only, and {c.Name} goes {(after is null ? "first" : "after " + after)}");
             adds.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)}{(c.Nullable ? "" : " NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}");
         }
-        var clauses = new List<string>();
+        // A check goes before the columns: one naming a dropped column would go with it, and then could not be dropped by name.
+        var clauses = diff.ChecksDropped.Select(c => $"DROP CONSTRAINT IF EXISTS {Quote(c.Name)}").ToList();
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         clauses.AddRange(diff.DefaultChanged.Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
         clauses.AddRange(diff.NullDropped.Select(c => $"ALTER COLUMN {Quote(c.OriginalName!)} DROP NOT NULL"));
@@ -132,8 +133,22 @@ internal sealed partial class PostgresDialect
             statements.Add($"ALTER TABLE {t} VALIDATE CONSTRAINT {Quote(fk.Name)}");
             undo.Add($"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {Quote(fk.Name)}");
         }
+        var validations = new Dictionary<int, DbTable.CheckModel>();
+        foreach (var check in diff.ChecksAdded)
+        {
+            // As a foreign key: every new write is checked from the ADD on, the existing rows by VALIDATE, which blocks no write.
+            statements.Add($"ALTER TABLE {t} ADD CONSTRAINT {Quote(check.Name)} CHECK ({check.Expression}) NOT VALID");
+            validations[statements.Count] = check;
+            statements.Add($"ALTER TABLE {t} VALIDATE CONSTRAINT {Quote(check.Name)}");
+            undo.Add($"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {Quote(check.Name)}");
+        }
         if (statements.Count == 0)
             return ChangePlan.Copy("nothing changes in the table's definition");
+        if (diff.ChecksAdded.Count > 0)
+        {
+            return new ChangePlan(ChangeMethod.InPlace, "PostgreSQL adds the CHECK NOT VALID (a brief lock) and validates the existing rows without blocking writes"
+                + (diff.HasColumnChanges || diff.HasIndexChanges || diff.ForeignKeysAdded.Count > 0 ? ", with the other changes made in its catalog, CONCURRENTLY or NOT VALID" : ""), statements) { Undo = undo, BeforeRetry = beforeRetry, Validations = validations };
+        }
         if (diff.ForeignKeysAdded.Count > 0)
         {
             return new ChangePlan(ChangeMethod.InPlace, "PostgreSQL adds the foreign key NOT VALID (a brief lock) and validates the existing rows without blocking writes"
@@ -143,6 +158,8 @@ internal sealed partial class PostgresDialect
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "PostgreSQL changes these columns in its catalog and builds or drops indexes CONCURRENTLY, without blocking writes"
                 : "PostgreSQL builds or drops indexes CONCURRENTLY, without blocking writes", statements) { BeforeRetry = beforeRetry }
-            : new ChangePlan(ChangeMethod.Instant, "PostgreSQL makes these column changes in its catalog, without touching rows", statements);
+            : new ChangePlan(ChangeMethod.Instant, diff.HasColumnChanges
+                ? "PostgreSQL makes these column changes in its catalog, without touching rows"
+                : "PostgreSQL drops a CHECK constraint in its catalog, without touching rows", statements);
     }
 }

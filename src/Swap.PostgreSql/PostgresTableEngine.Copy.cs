@@ -170,9 +170,10 @@ internal sealed partial class PostgresTableEngine
         }
 
         var dropped = target is null ? [] : original.Columns.Where(c => !target.Columns.Any(t => string.Equals(t.OriginalName, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var droppedChecks = target is null ? [] : original.Checks.Where(o => !target.Checks.Any(c => c.Original == o)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var con in Constraints(original))
         {
-            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]) || IsNotValid(con))
+            if (dropped.Any(d => con[1].Contains(d, StringComparison.OrdinalIgnoreCase)) || replacedChecks.Contains(con[0]) || droppedChecks.Contains(con[0]) || IsNotValid(con))
                 continue;
             // An exclusion constraint has an index, and index names are per schema: the copy's goes
             // under a temporary name, which the cut-over renames (with the constraint).
@@ -218,6 +219,9 @@ internal sealed partial class PostgresTableEngine
         }
 
         sql.AddRange(renames);
+        // The script's new CHECKs, over the final column names: each chunk's INSERT then checks its rows, and one that fails is named (exit 7).
+        if (target is not null)
+            sql.AddRange(target.Checks.Where(c => c.Original is null).Select(c => $"ALTER TABLE {copy} ADD CONSTRAINT {D.Quote(c.Name)} CHECK ({c.Expression})"));
         foreach (var c in (IEnumerable<ColumnSchema>)original.Columns)
         {
             if (c.Comment is { Length: > 0 } comment && !dropped.Contains(c.Name))

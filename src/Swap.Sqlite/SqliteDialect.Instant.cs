@@ -18,6 +18,8 @@ internal sealed partial class SqliteDialect
             return ChangePlan.Copy("SQLite rewrites every row to drop a column");
         if (diff.ForeignKeysAdded.Count > 0)
             return ChangePlan.Copy("SQLite adds a foreign key only by rebuilding the table");
+        if (diff.HasCheckChanges)
+            return ChangePlan.Copy("SQLite adds or drops a CHECK only by rebuilding the table");
         if (diff.DefaultChanged.Count > 0 || diff.NullDropped.Count > 0)
             return ChangePlan.Copy("SQLite changes a column's default or nullability only by rebuilding the table");
         var t = Quote(diff.Original.Name);

@@ -121,6 +121,7 @@ internal sealed partial class SqliteTableEngine(SqliteDatabase database) : Table
             ForeignKeys = fks,
             ReferencedBy = children,
             Triggers = triggers,
+            Checks = SqliteCreateTable.Checks(parsed),
             EstimatedRows = count,
             EstimatedBytes = bytes,
             Extra = new Dictionary<string, string> { ["sql"] = create },

@@ -17,6 +17,19 @@ internal static partial class MySqlColumnText
 
     private const string Parenthesized = @"\((?>[^()']+|'(?:[^'\\]|\\.|'')*'|(?<open>\()|(?<-open>\)))*(?(open)(?!))\)";
 
+    /// <summary>
+    /// The table-level CHECK constraints of a <c>SHOW CREATE TABLE</c> text, one per line as both
+    /// servers print them: <c>CONSTRAINT `name` CHECK (expression)</c> (MySQL 8 may add
+    /// <c>/*!80016 NOT ENFORCED */</c>). A MariaDB column's own CHECK is part of its column's line.
+    /// </summary>
+    public static IReadOnlyList<Engine.Schema.CheckSchema> Checks(string ddl) =>
+        CheckLine().Matches(ddl)
+            .Select(m => new Engine.Schema.CheckSchema(m.Groups["name"].Value.Replace("``", "`", StringComparison.Ordinal), m.Groups["expr"].Value, m.Value.Trim().TrimEnd(',')))
+            .ToList();
+
+    [GeneratedRegex(@"^\s*CONSTRAINT `(?<name>(?:[^`]|``)+)` CHECK \((?<expr>.*)\)(?:\s*/\*!\d+ NOT ENFORCED \*/)?,?\s*$", RegexOptions.Multiline)]
+    private static partial Regex CheckLine();
+
     [GeneratedRegex(@"\bON\s+UPDATE\s+[\w]+(\(\d*\))?", RegexOptions.IgnoreCase)]
     private static partial Regex OnUpdateClause();
 

@@ -7,7 +7,7 @@ namespace Swap.MySql;
 /// The copy: <c>CREATE TABLE copy LIKE original</c> (columns, indexes, CHECKs, table options),
 /// then the script's changes as ALTERs on the empty copy, in an order that keeps each one's
 /// column references valid: drops, type/null/default changes, renames, new columns at their
-/// positions, index and key changes, new foreign keys.
+/// positions, index and key changes, new foreign keys and CHECKs.
 /// </summary>
 internal static partial class MySqlCopyBuilder
 {
@@ -33,6 +33,8 @@ internal static partial class MySqlCopyBuilder
         var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
 
         var first = new List<string>();
+        // CHECKs the script drops go first: one may name a column dropped below.
+        first.AddRange(original.Checks.Where(o => !target.Checks.Any(c => c.Original == o)).Select(c => $"DROP CONSTRAINT {d.Quote(c.Name)}"));
         first.AddRange(droppedIndexes.Select(i => $"DROP INDEX {d.Quote(i.Name)}"));
         // InnoDB refuses an AUTO_INCREMENT column that leads no index (1075), so between dropping the
         // old primary key here and adding the new one below, a kept auto column holds an index of its own.
@@ -86,6 +88,8 @@ internal static partial class MySqlCopyBuilder
             var actions = MySqlTableEngine.Actions(fk.OnDelete, fk.OnUpdate);
             keys.Add($"ADD CONSTRAINT {d.Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(d.Quote))}) REFERENCES {d.Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(d.Quote))}){actions}");
         }
+        // New CHECKs last, over the final column names: each chunk's INSERT then checks its rows, and one that fails is named (exit 7).
+        keys.AddRange(target.Checks.Where(c => c.Original is null).Select(c => $"ADD CONSTRAINT {d.Quote(c.Name)} CHECK ({c.Expression})"));
         if (keys.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", keys)}");
         // Last, on the empty copy with its final columns and key (a partitioned copy's keys are checked against the partitioning).

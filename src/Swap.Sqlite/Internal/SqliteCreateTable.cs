@@ -21,6 +21,23 @@ internal static partial class SqliteCreateTable
     [GeneratedRegex(@"^(CONSTRAINT|PRIMARY|NOT|NULL|UNIQUE|CHECK|DEFAULT|COLLATE|REFERENCES|GENERATED|AS)$", RegexOptions.IgnoreCase)]
     private static partial Regex ClauseKeyword();
 
+    /// <summary>The named table-level CHECK constraints (<c>CONSTRAINT name CHECK (...)</c>) of a parsed table, with their text; an unnamed CHECK has no name to drop it by.</summary>
+    public static IReadOnlyList<Engine.Schema.CheckSchema> Checks(Parsed parsed) =>
+        parsed.Constraints.Select(c => NamedCheck().Match(c)).Where(m => m.Success)
+            .Select(m => new Engine.Schema.CheckSchema(Unquote(m.Groups["name"].Value), m.Groups["expr"].Value.Trim(), m.Value.Trim()))
+            .ToList();
+
+    /// <summary>True when a table constraint's text is the named CHECK <paramref name="name"/> (case-insensitive, as SQLite compares names).</summary>
+    public static bool IsCheckNamed(string constraint, string name) =>
+        NamedCheck().Match(constraint) is { Success: true } m && string.Equals(Unquote(m.Groups["name"].Value), name, StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^\s*CONSTRAINT\s+(?<name>""(?:[^""]|"""")+""|\[[^\]]+\]|`(?:[^`]|``)+`|[\w$]+)\s+CHECK\s*\((?<expr>.*)\)\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex NamedCheck();
+
+    private static string Unquote(string name) => name.Length > 1 && name[0] is '"' or '`' or '['
+        ? name[1..^1].Replace(name[0] == '[' ? "]]" : new string(name[0], 2), name[0] == '[' ? "]" : name[0].ToString(), StringComparison.Ordinal)
+        : name;
+
     public static Parsed Parse(string sql)
     {
         var open = IndexOutsideQuotes(sql, '(', 0);

@@ -77,6 +77,9 @@ internal sealed record SwapSpec
         return columns;
     }
 
+    /// <summary>CHECK constraints the script adds (the copy holds them; a row that fails one stops the swap, exit 7).</summary>
+    public IReadOnlyList<CheckSchema> NewChecks { get; init; } = [];
+
     /// <summary>Foreign keys the swapped-in table must hold, by their names in the target.</summary>
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 

@@ -91,6 +91,7 @@ internal static class SwapSpecBuilder
             // by it); an engine that fills a bare copy (DefersKey) builds it first.
             DeferredIndexes = model is null ? [] : targetIndexes.Where(i => engine.CanDeferIndex(i, indexesAfterCopy) && (engine.DefersKey || !i.IsUniqueOver(copyKey))).ToList(),
             KeyDeferred = model is not null && engine.DefersKey,
+            NewChecks = model is null ? [] : model.Checks.Where(c => c.Original is null).Select(c => new CheckSchema(c.Name, c.Expression)).ToList(),
             TargetForeignKeys = model is null
                 ? original.ForeignKeys
                 : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition)).ToList(),

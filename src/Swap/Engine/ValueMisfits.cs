@@ -87,7 +87,10 @@ internal sealed class ValueMisfits(SwapContext swap)
             ? $"the row with key {KeyValues.Show(key)}"
             : at is { FromLog: false } ? $"a row with a key {RangeText(at.Lower, at.Upper)}" : "a row the application wrote during the swap";
         var column = spec is null ? null : ColumnOf(spec, misfit.Column);
-        var what = column is { } c
+        var check = spec?.NewChecks.FirstOrDefault(k => NamesCheck(misfit.Reason, k.Name));
+        var what = check is not null
+            ? $"{where} fails the new check '{check.Name}' ({check.Expression})"
+            : column is { } c
             ? $"column '{c.Name}' becomes {TypeText(c)}, and {where} holds a value it cannot take"
             : $"{where} holds a value that a column of the new table cannot take" + (spec is null ? "" : ChangedColumnsText(spec));
         var done = swap.InTransaction
@@ -99,6 +102,17 @@ internal sealed class ValueMisfits(SwapContext swap)
             $"Nothing was changed: {done}; '{table}' is as it was. " +
             "Fix or remove the values that do not fit, or change the migration; then run 'swap up' again.";
     }
+
+    /// <summary>
+    /// True when the server's words name the check: MariaDB's <c>CONSTRAINT `c` failed</c>, MySQL's
+    /// <c>Check constraint 'c' is violated</c>, PostgreSQL's <c>violates check constraint "c"</c>,
+    /// SQLite's <c>CHECK constraint failed: c</c>.
+    /// </summary>
+    internal static bool NamesCheck(string reason, string name) =>
+        reason.Contains($"`{name.Replace("`", "``", StringComparison.Ordinal)}`", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains($"'{name}'", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains($"\"{name}\"", StringComparison.Ordinal)
+        || reason.EndsWith("failed: " + name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The copy's column the server named; else the only column whose type or nullability the change alters (or that a FillWith fills).</summary>
     private static ColumnSchemaOf? ColumnOf(SwapSpec spec, string? named)

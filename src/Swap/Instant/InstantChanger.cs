@@ -208,6 +208,11 @@ internal static class InstantChanger
                         // A resumed run: this statement was done before the interruption.
                         Log.InstantAlreadyDone(logger, session.Script.Id, e.Message);
                     }
+                    catch (Exception e) when (database.IsDatabaseError(e) && plan.Validations.TryGetValue(s, out var check) && database.ValueNotFitting(e) is not null)
+                    {
+                        await UndoAsync(session, plan);
+                        throw await CheckFailedAsync(session, use, check, e);
+                    }
                     catch (Exception e) when (database.IsDatabaseError(e))
                     {
                         await UndoAsync(session, plan);
@@ -257,6 +262,39 @@ internal static class InstantChanger
         "Nothing was lost. Run the refused statement by hand without its ALGORITHM and LOCK clauses (the server may then block writes to the table while it runs), then run 'swap up' again: it counts the statements already in effect as done.",
         error)
     { ScriptId = session.Script.Id };
+
+    /// <summary>
+    /// A new CHECK that existing rows fail: names the first such row by its key (a lookup over the
+    /// table with the check's expression; without a key, or when the lookup fails, the message says
+    /// "a row") and returns the refusal (exit 7). The constraint added NOT VALID was dropped again.
+    /// </summary>
+    private static async Task<SwapException> CheckFailedAsync(ScriptSession session, TableUse use, DbTable.CheckModel check, Exception error)
+    {
+        var table = use.Original.Name;
+        var where = "a row";
+        if (use.Original.ChunkKey() is { Count: > 0 } key)
+        {
+            var dialect = session.Database.Dialect;
+            var columns = string.Join(", ", key.Select(dialect.Quote));
+            try
+            {
+                var rows = await session.Connection.QueryAsync(
+                    $"SELECT {columns} FROM {dialect.Quote(table)} WHERE NOT ({check.Expression}) ORDER BY {columns} LIMIT 1", null, null, session.CancellationToken);
+                if (rows.Count > 0)
+                    where = $"the row with key {KeyValues.Show(key.Select(k => rows[0][k]).ToArray())}";
+            }
+            catch (Exception e) when (session.Database.IsDatabaseError(e))
+            {
+                Log.InstantUndoFailed(session.Logger, session.Script.Id, "finding the row that fails the check", e.Message);
+            }
+        }
+        return new SwapException(
+            SwapErrorKind.Refused,
+            $"{session.Script.Id}: the rows of '{table}' do not all pass the new check '{check.Name}' ({check.Expression}): {where} fails it ({error.Message.TrimEnd('.')}). " +
+            $"The check was not added (its NOT VALID constraint was dropped again); '{table}' keeps its rows as they are. Fix or remove the rows that fail it, or change the check; then run 'swap up' again.",
+            error)
+        { ScriptId = session.Script.Id };
+    }
 
     /// <summary>Takes back what a failed plan must not leave behind (<see cref="ChangePlan.Undo"/>); a failure here is logged, the first error is the one reported.</summary>
     private static async Task UndoAsync(ScriptSession session, ChangePlan plan)

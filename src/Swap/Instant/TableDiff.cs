@@ -33,6 +33,13 @@ internal sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyL
     /// </summary>
     public IReadOnlyDictionary<int, string> BeforeRetry { get; init; } = new Dictionary<int, string>();
 
+    /// <summary>
+    /// The statements (by index) that validate a new CHECK over the existing rows (PostgreSQL's
+    /// <c>VALIDATE CONSTRAINT</c>), with the check: when one fails, the first failing row is looked
+    /// up and named (exit 7) instead of the server's "violated by some row".
+    /// </summary>
+    public IReadOnlyDictionary<int, DbTable.CheckModel> Validations { get; init; } = new Dictionary<int, DbTable.CheckModel>();
+
     public static ChangePlan Copy(string reason) => new(ChangeMethod.Copy, reason, []);
 
     public override string ToString() => $"{Name(Method)}: {Reason}";
@@ -77,6 +84,14 @@ internal sealed class TableDiff
 
     /// <summary>Foreign keys the script adds; the original's all stay as they are (dropping one is a copy).</summary>
     public List<DbTable.ForeignKeyModel> ForeignKeysAdded { get; } = [];
+
+    /// <summary>CHECK constraints the script adds.</summary>
+    public List<DbTable.CheckModel> ChecksAdded { get; } = [];
+
+    /// <summary>The original's CHECK constraints the script drops.</summary>
+    public List<CheckSchema> ChecksDropped { get; } = [];
+
+    public bool HasCheckChanges => ChecksAdded.Count + ChecksDropped.Count > 0;
 
     /// <summary>Why no instant or in-place method applies whatever the engine, or null.</summary>
     public string? NeedsCopy { get; private set; }
@@ -131,6 +146,8 @@ internal sealed class TableDiff
         if (original.ForeignKeys.Count != target.ForeignKeys.Count(f => f.Original is not null))
             diff.NeedsCopy ??= "foreign keys are dropped";
         diff.ForeignKeysAdded.AddRange(target.ForeignKeys.Where(f => f.Original is null));
+        diff.ChecksAdded.AddRange(target.Checks.Where(c => c.Original is null));
+        diff.ChecksDropped.AddRange(original.Checks.Where(o => !target.Checks.Any(c => c.Original == o)));
         if (target.Partitioning is not null)
             diff.NeedsCopy ??= "the table becomes partitioned";
         diff.IndexesAdded.AddRange(target.Indexes.Where(i => i.Original is null));

@@ -34,9 +34,12 @@ internal sealed class OnlineDdlParser
     private string? primaryKeyDropped;
     private bool primaryKeyAdded;
 
-    private OnlineDdlParser(List<SqlToken> tokens, DatabaseEngine engine)
+    private readonly string sql;
+
+    private OnlineDdlParser(List<SqlToken> tokens, DatabaseEngine engine, string sql)
     {
         t = tokens;
+        this.sql = sql;
         this.engine = engine;
     }
 
@@ -59,7 +62,7 @@ internal sealed class OnlineDdlParser
         }
         while (tokens.Count > 0 && tokens[^1].IsPunct(';'))
             tokens.RemoveAt(tokens.Count - 1);
-        var parser = new OnlineDdlParser(tokens, engine);
+        var parser = new OnlineDdlParser(tokens, engine, sql);
         if (parser.Peek("ALTER") && parser.Peek("TABLE", 1))
             return parser.AlterTable();
         if (parser.Peek("CREATE") && (parser.Peek("INDEX", 1) || (parser.Peek("UNIQUE", 1) && parser.Peek("INDEX", 2))))
@@ -118,8 +121,10 @@ internal sealed class OnlineDdlParser
             // type INDEX ft (c). CHECK is reserved everywhere; the others only on MySQL/MariaDB (PostgreSQL
             // takes a column named fulltext or partition), and MariaDB's PERIOD FOR and SYSTEM VERSIONING
             // are two words (a column may be named period or system).
-            if (Peek("CHECK") || (engine == DatabaseEngine.MySql && (MySqlNotAColumn.Any(w => Peek(w)) || (Peek("PERIOD") && Peek("FOR", 1)) || (Peek("SYSTEM") && Peek("VERSIONING", 1)))))
-                throw Refuse(Text(start, Peek("PERIOD") || Peek("SYSTEM") ? p + 2 : p + 1), "is not a clause Swap runs online (it runs ADD/DROP/RENAME/MODIFY/CHANGE/ALTER COLUMN, ADD/DROP INDEX, KEY, UNIQUE, PRIMARY KEY, CONSTRAINT and FOREIGN KEY); run it in a script without '-- swap:online', or leave it out");
+            if (Accept("CHECK"))
+                return Check(null, start);
+            if ((engine == DatabaseEngine.MySql && (MySqlNotAColumn.Any(w => Peek(w)) || (Peek("PERIOD") && Peek("FOR", 1)) || (Peek("SYSTEM") && Peek("VERSIONING", 1)))))
+                throw Refuse(Text(start, Peek("PERIOD") || Peek("SYSTEM") ? p + 2 : p + 1), "is not a clause Swap runs online (it runs ADD/DROP/RENAME/MODIFY/CHANGE/ALTER COLUMN, ADD/DROP INDEX, KEY, UNIQUE, PRIMARY KEY, CONSTRAINT, FOREIGN KEY and CHECK); run it in a script without '-- swap:online', or leave it out");
             if (Accept("INDEX") || Accept("KEY"))
                 return AddIndex(unique: false, start);
             if (Accept("UNIQUE"))
@@ -145,6 +150,8 @@ internal sealed class OnlineDdlParser
                 }
                 if (Accept("FOREIGN"))
                     return ForeignKey(name, start);
+                if (Accept("CHECK"))
+                    return Check(name, start);
                 if (Accept("PRIMARY"))
                 {
                     Expect("KEY", start);
@@ -152,7 +159,7 @@ internal sealed class OnlineDdlParser
                     primaryKeyAdded = true;
                     return table => table.SetPrimaryKey([.. columns.Select(c => c.Name)]);
                 }
-                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "adds a kind of constraint Swap does not run online (it runs UNIQUE, PRIMARY KEY and FOREIGN KEY); use a C# script, or run it without '-- swap:online'");
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "adds a kind of constraint Swap does not run online (it runs UNIQUE, PRIMARY KEY, FOREIGN KEY and CHECK); use a C# script, or run it without '-- swap:online'");
             }
             if (Accept("FOREIGN"))
                 return ForeignKey(null, start);
@@ -176,6 +183,11 @@ internal sealed class OnlineDdlParser
                 var name = Name("the foreign key");
                 return table => table.DropForeignKey(name);
             }
+            if (Accept("CHECK"))
+            {
+                var name = Name("the check constraint");
+                return table => table.DropCheck(name);
+            }
             if (Accept("CONSTRAINT"))
             {
                 var name = Name("the constraint");
@@ -183,6 +195,8 @@ internal sealed class OnlineDdlParser
                 {
                     if (table.IndexNames.Contains(name, StringComparer.OrdinalIgnoreCase))
                         table.DropIndex(name);
+                    else if (table.CheckNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                        table.DropCheck(name);
                     else
                         table.DropForeignKey(name);
                 };
@@ -265,6 +279,27 @@ internal sealed class OnlineDdlParser
             throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "is an ALTER COLUMN form Swap does not run online (it runs SET/DROP DEFAULT, SET/DROP NOT NULL and TYPE)");
         }
         throw Refuse(Text(start, Math.Min(start + 2, t.Count)), "is not a clause Swap runs online (it runs ADD/DROP/RENAME/MODIFY/CHANGE/ALTER COLUMN, ADD/DROP INDEX, KEY, UNIQUE, PRIMARY KEY, CONSTRAINT and FOREIGN KEY)");
+    }
+
+    /// <summary>
+    /// <c>CHECK (expression)</c> after <c>ADD [CONSTRAINT name]</c>: the expression as written (the
+    /// engine's own SQL), named <c>ck_&lt;table&gt;_&lt;n&gt;</c> when the clause names none. MySQL's
+    /// <c>ENFORCED</c> is the default and read; <c>NOT ENFORCED</c> and PostgreSQL's <c>NOT VALID</c>
+    /// (which would leave existing rows unchecked) are refused.
+    /// </summary>
+    private Action<DbTable> Check(string? name, int start)
+    {
+        if (!Peek('('))
+            throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "expected '(' and the check's expression here");
+        var open = p;
+        SkipParens();
+        if (!t[p - 1].IsPunct(')') || p - 1 == open + 1)
+            throw Refuse(Text(start, p), "has no expression in its parentheses");
+        var expression = sql[t[open + 1].Start..t[p - 1].Start].Trim();
+        if (Peek("NOT") && (Peek("ENFORCED", 1) || Peek("VALID", 1)))
+            throw Refuse(Text(start, p + 2), "leaves existing rows unchecked; Swap checks every row (a row that fails is named and nothing changes). Remove NOT ENFORCED / NOT VALID, or run it without '-- swap:online'");
+        _ = Accept("ENFORCED");
+        return table => table.AddCheck(name ?? table.NextCheckName(), expression);
     }
 
     private Action<DbTable> RetypeTo(string name, int start)

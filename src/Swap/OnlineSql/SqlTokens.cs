@@ -5,6 +5,9 @@ namespace Swap.OnlineSql;
 /// <summary>One token of a DDL statement: a word, a quoted identifier, a string or number literal, or punctuation.</summary>
 internal sealed record SqlToken(SqlTokenKind Kind, string Text, string Raw)
 {
+    /// <summary>Where the token starts in the statement's text (its end is <c>Start + Raw.Length</c>).</summary>
+    public int Start { get; init; }
+
     public bool Is(string word) => Kind == SqlTokenKind.Word && Text.Equals(word, StringComparison.OrdinalIgnoreCase);
 
     public bool IsPunct(char c) => Kind == SqlTokenKind.Punct && Text[0] == c;
@@ -50,13 +53,13 @@ internal static class SqlTokenizer
             {
                 var close = c == '[' ? ']' : c;
                 var (text, next) = ReadQuoted(sql, i, close);
-                tokens.Add(new SqlToken(SqlTokenKind.Quoted, text, sql[i..next]));
+                tokens.Add(new SqlToken(SqlTokenKind.Quoted, text, sql[i..next]) { Start = i });
                 i = next;
             }
             else if (c == '\'')
             {
                 var (_, next) = ReadQuoted(sql, i, '\'');
-                tokens.Add(new SqlToken(SqlTokenKind.String, sql[i..next], sql[i..next]));
+                tokens.Add(new SqlToken(SqlTokenKind.String, sql[i..next], sql[i..next]) { Start = i });
                 i = next;
             }
             else if (char.IsDigit(c) || (c is '-' or '+' && i + 1 < sql.Length && char.IsDigit(sql[i + 1]) && PrevAllowsSign(tokens)))
@@ -64,18 +67,18 @@ internal static class SqlTokenizer
                 var start = i++;
                 while (i < sql.Length && (char.IsDigit(sql[i]) || sql[i] == '.'))
                     i++;
-                tokens.Add(new SqlToken(SqlTokenKind.Number, sql[start..i], sql[start..i]));
+                tokens.Add(new SqlToken(SqlTokenKind.Number, sql[start..i], sql[start..i]) { Start = start });
             }
             else if (char.IsLetter(c) || c is '_' or '$')
             {
                 var start = i;
                 while (i < sql.Length && (char.IsLetterOrDigit(sql[i]) || sql[i] is '_' or '$'))
                     i++;
-                tokens.Add(new SqlToken(SqlTokenKind.Word, sql[start..i], sql[start..i]));
+                tokens.Add(new SqlToken(SqlTokenKind.Word, sql[start..i], sql[start..i]) { Start = start });
             }
             else
             {
-                tokens.Add(new SqlToken(SqlTokenKind.Punct, c.ToString(), c.ToString()));
+                tokens.Add(new SqlToken(SqlTokenKind.Punct, c.ToString(), c.ToString()) { Start = i });
                 i++;
             }
         }

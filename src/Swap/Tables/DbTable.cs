@@ -17,6 +17,7 @@ public sealed partial class DbTable
     /// <summary>Keys this change dropped (their implicit MySQL indexes may follow the columns).</summary>
     private readonly List<ForeignKeyModel> droppedForeignKeys = [];
     private readonly List<ForeignKeyModel> foreignKeys;
+    private readonly List<CheckModel> checks;
     private readonly List<string> changes = [];
     private List<string> primaryKey;
 
@@ -29,6 +30,7 @@ public sealed partial class DbTable
         columns = original.Columns.Select(DbColumn.FromSchema).ToList();
         indexes = original.Indexes.Select(i => new IndexModel(i.Name, i.Columns.Select(c => (c.Name, c.PrefixLength)).ToList(), i.Unique, i)).ToList();
         foreignKeys = original.ForeignKeys.Select(f => new ForeignKeyModel(f.Name, f.Columns.ToList(), f.ReferencedTable, f.ReferencedColumns.ToList(), f.OnDelete, f.OnUpdate, f)).ToList();
+        checks = original.Checks.Select(c => new CheckModel(c.Name, c.Expression, c)).ToList();
         primaryKey = original.PrimaryKey.ToList();
     }
 
@@ -62,6 +64,12 @@ public sealed partial class DbTable
     internal IReadOnlyList<IndexModel> Indexes => indexes;
 
     internal IReadOnlyList<ForeignKeyModel> ForeignKeys => foreignKeys;
+
+    /// <summary>The table's named CHECK constraints after the change: the original's that stay, then the new ones.</summary>
+    internal IReadOnlyList<CheckModel> Checks => checks;
+
+    /// <summary>The names of the table's CHECK constraints after the change (table-level ones the catalog names; a MariaDB column's own CHECK is part of its column).</summary>
+    public IReadOnlyList<string> CheckNames => checks.Select(c => c.Name).ToList();
 
     /// <summary>What the script asked for, in words and in order; also the change set's identity in the journal.</summary>
     public IReadOnlyList<string> Changes => changes;
@@ -276,6 +284,88 @@ public sealed partial class DbTable
         return this;
     }
 
+    /// <summary>
+    /// Adds a CHECK constraint: <paramref name="expression"/> is SQL in the engine's own dialect over
+    /// the table's columns as this script leaves them (<c>AddCheck("ck_orders_amount", "amount >= 0")</c>).
+    /// Every existing row must pass it: on MySQL/MariaDB and SQLite the copy gets the constraint, on
+    /// PostgreSQL it is added <c>NOT VALID</c> and validated without blocking writes; either way a row
+    /// that fails it is named and nothing is changed (exit 7).
+    /// </summary>
+    public DbTable AddCheck(string name, string expression)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(expression);
+        Writable();
+        ValidateName(name, "check constraint");
+        if (checks.Any(c => Same(c.Name, name)))
+            throw Refuse($"Table '{Name}' already has a check constraint '{name}'. Pick another name, or drop the old one first with DropCheck(\"{name}\").");
+        var text = expression.Trim();
+        if (!Balanced(text))
+            throw Refuse($"The expression of check constraint '{name}' ({text}) has unbalanced parentheses or an unclosed quote; write one SQL expression, for example \"amount >= 0\".");
+        checks.Add(new CheckModel(name, text, null));
+        changes.Add($"add check {name} ({text})");
+        return this;
+    }
+
+    /// <summary>The next free name of the form <c>ck_&lt;table&gt;_&lt;n&gt;</c>, for a check added without one (online SQL's <c>ADD CHECK (...)</c>).</summary>
+    internal string NextCheckName()
+    {
+        for (var n = 1; ; n++)
+        {
+            var name = $"ck_{Name}_{n}";
+            if (name.Length > Dialect.MaxIdentifierLength)
+                name = Identifiers.Shorten(name, Dialect.MaxIdentifierLength);
+            if (!checks.Any(c => Same(c.Name, name)))
+                return name;
+        }
+    }
+
+    /// <summary>
+    /// Drops a CHECK constraint by name (case-insensitive). The error lists the table's check
+    /// constraints when the name is unknown; a MariaDB column's own CHECK (<c>a INT CHECK (a > 0)</c>)
+    /// goes with a new definition of the column, not by name.
+    /// </summary>
+    public DbTable DropCheck(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Writable();
+        var check = checks.FirstOrDefault(c => Same(c.Name, name))
+            ?? throw Refuse($"Table '{Name}' has no check constraint '{name}'. Its check constraints are: {(checks.Count == 0 ? "none" : string.Join(", ", checks.Select(c => c.Name)))}.");
+        checks.Remove(check);
+        changes.Add($"drop check {check.Name}");
+        return this;
+    }
+
+    /// <summary>True when parentheses balance outside quotes and every quote closes (a cheap guard before the text reaches DDL).</summary>
+    private static bool Balanced(string sql)
+    {
+        var depth = 0;
+        for (var i = 0; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c is '\'' or '"' or '`')
+            {
+                var close = sql.IndexOf(c, i + 1);
+                if (close < 0)
+                    return false;
+                i = close;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth < 0)
+            {
+                return false;
+            }
+            else if (c == ';')
+            {
+                return false;
+            }
+        }
+        return depth == 0;
+    }
+
     private DbColumn? Find(string name) => columns.FirstOrDefault(c => Same(c.Name, name));
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
@@ -307,6 +397,14 @@ public sealed partial class DbTable
                 c.Column,
                 c.Prefix,
                 Original is { } o && o.Columns.Count == Columns.Count && o.Columns[i].Descending)).ToList();
+    }
+
+    /// <summary>A CHECK constraint of the changed table: an original one (kept) or a new one (<see cref="Original"/> null).</summary>
+    internal sealed class CheckModel(string name, string expression, CheckSchema? original)
+    {
+        public string Name { get; } = name;
+        public string Expression { get; } = expression;
+        public CheckSchema? Original { get; } = original;
     }
 
     internal sealed class ForeignKeyModel(string name, List<string> columns, string referencedTable, List<string> referencedColumns, string? onDelete, string? onUpdate, ForeignKeySchema? original)
