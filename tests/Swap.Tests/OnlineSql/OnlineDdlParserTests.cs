@@ -58,7 +58,11 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t ENGINE=InnoDB", "'ENGINE =' is not a clause Swap runs online")]
     [InlineData("CREATE INDEX i ON t (lower(email))", "indexes an expression")]
     [InlineData("CREATE INDEX i ON t (a) WHERE a > 0", "'WHERE a > 0' follows the column list")]
-    [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)", "adds a kind of constraint Swap does not run online")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT c EXCLUDE (a WITH =)", "adds a kind of constraint Swap does not run online")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT ENFORCED", "'ADD CONSTRAINT c CHECK (a > 0) NOT ENFORCED' leaves existing rows unchecked")]
+    [InlineData("ALTER TABLE t ADD CHECK (a > 0) NOT VALID", "leaves existing rows unchecked")]
+    [InlineData("ALTER TABLE t ADD CHECK a > 0", "expected '(' and the check's expression here")]
+    [InlineData("ALTER TABLE t ADD CHECK ()", "has no expression in its parentheses")]
     [InlineData("ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE", "changes nothing but how MySQL would run it")]
     [InlineData("ALTER TABLE t ADD COLUMN x INT, ALGORITHM=", "'ALGORITHM =' has no value")]
     public void Clauses_outside_the_grammar_are_refused_naming_the_clause(string sql, string message)
@@ -71,7 +75,6 @@ public class OnlineDdlParserTests
     [Theory]
     [InlineData("ALTER TABLE t ADD FULLTEXT INDEX ft (body)", "'ADD FULLTEXT' is not a clause Swap runs online")]
     [InlineData("ALTER TABLE t ADD SPATIAL (pt)", "'ADD SPATIAL' is not a clause Swap runs online")]
-    [InlineData("ALTER TABLE t ADD CHECK (a > 0)", "'ADD CHECK' is not a clause Swap runs online")]
     [InlineData("ALTER TABLE t ADD PERIOD FOR p (s, e)", "'ADD PERIOD FOR' is not a clause Swap runs online")]
     [InlineData("ALTER TABLE t ADD SYSTEM VERSIONING", "'ADD SYSTEM VERSIONING' is not a clause Swap runs online")]
     public void Mysql_reserved_words_after_add_are_refused_not_read_as_a_column(string sql, string message)
@@ -174,6 +177,43 @@ public class OnlineDdlParserTests
         Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
 
         Assert.Equal(reason, Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t ADD CONSTRAINT `ck pos` CHECK (`a` >= -1 AND (b <> 'x)' OR b IS NULL)) ENFORCED", "ck pos", "`a` >= -1 AND (b <> 'x)' OR b IS NULL)")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t ADD CONSTRAINT Pos CHECK (a>=0)", "pos", "a>=0")]
+    [InlineData(DatabaseEngine.Sqlite, "ALTER TABLE t ADD CHECK ( a > 0 /* positive */ )", "ck_t_2", "a > 0 /* positive */")]
+    public void A_check_keeps_its_expression_as_written_and_is_named_when_the_clause_names_none(DatabaseEngine engine, string sql, string name, string expression)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true), new ColumnSchema("b", "text", true)], PrimaryKey = ["id"], Checks = [new CheckSchema("ck_t_1", "b <> ''")] },
+            "_t_swap_new", Dialect(engine), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, engine)!).Apply(model);
+
+        Assert.Equal(["ck_t_1", name], model.CheckNames);
+        var added = model.Checks[1];
+        Assert.Equal(expression, added.Expression);
+        Assert.Null(added.Original);
+        Assert.Equal($"add check {name} ({expression})", model.Changes.Single());
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t DROP CHECK ck_a")]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t DROP CONSTRAINT CK_A")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t DROP CONSTRAINT ck_a")]
+    public void Drop_constraint_drops_a_check_of_that_name(DatabaseEngine engine, string sql)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true)], PrimaryKey = ["id"], Checks = [new CheckSchema("ck_a", "a > 0"), new CheckSchema("ck_b", "a < 9")] },
+            "_t_swap_new", Dialect(engine), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, engine)!).Apply(model);
+
+        Assert.Equal(["ck_b"], model.CheckNames);
+        var diff = Swap.Instant.TableDiff.Of(model, Dialect(engine));
+        Assert.Equal("ck_a", Assert.Single(diff.ChecksDropped).Name);
+        Assert.Empty(diff.ChecksAdded);
     }
 
     private static Swap.Dialects.SqlDialect Dialect(DatabaseEngine engine) => engine switch

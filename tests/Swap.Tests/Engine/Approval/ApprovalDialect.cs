@@ -31,6 +31,7 @@ internal abstract class ApprovalDialect
         Columns = table.Columns.Select(c => new ColumnSchema(c.Name, TypeOf(c.Type), c.Nullable)).ToList(),
         PrimaryKey = table.PrimaryKey,
         Indexes = table.Indexes.Select(i => new IndexSchema(i.Name, i.Columns.Select(c => new IndexColumn(c)).ToList(), Unique: false, Definition: IndexDefinition(table, i))).ToList(),
+        Checks = (table.Checks ?? []).Select(c => new CheckSchema(c.Name, c.Expression)).ToList(),
         EstimatedRows = 1_000_000,
     });
 
@@ -76,8 +77,15 @@ internal abstract class ApprovalDialect
         protected override string? IndexDefinition(CaseTable table, CaseIndex index) =>
             $"USING btree ({string.Join(", ", index.Columns.Select(Engine.Dialect.Quote))})";
 
-        protected override TableSchema WithCatalogFacts(CaseTable table, TableSchema schema) =>
-            schema with { PrimaryKeyName = table.Name + "_pkey" };
+        /// <summary>The key's name, and the CHECKs as pg_get_constraintdef prints them (which the copy re-creates).</summary>
+        protected override TableSchema WithCatalogFacts(CaseTable table, TableSchema schema) => schema with
+        {
+            PrimaryKeyName = table.Name + "_pkey",
+            Extra = new Dictionary<string, string>
+            {
+                ["constraints"] = System.Text.Json.JsonSerializer.Serialize((table.Checks ?? []).Select(c => new[] { c.Name, $"CHECK (({c.Expression}))", "[]" })),
+            },
+        };
 
         public override TableSchema AfterForwardCutOver(TableSchema old) => old with
         {
@@ -108,7 +116,8 @@ internal abstract class ApprovalDialect
             var q = Engine.Dialect.Quote;
             var columns = table.Columns.Select(c => $"{q(c.Name)} {TypeOf(c.Type)}{(c.Nullable ? "" : " NOT NULL")}");
             var key = $"PRIMARY KEY ({string.Join(", ", table.PrimaryKey.Select(q))})";
-            var sql = $"CREATE TABLE {q(table.Name)} (\n  {string.Join(",\n  ", columns.Append(key))}\n)";
+            var checks = (table.Checks ?? []).Select(c => $"CONSTRAINT {q(c.Name)} CHECK ({c.Expression})");
+            var sql = $"CREATE TABLE {q(table.Name)} (\n  {string.Join(",\n  ", columns.Append(key).Concat(checks))}\n)";
             return schema with { Extra = new Dictionary<string, string> { ["sql"] = sql } };
         }
     }

@@ -16,5 +16,8 @@ internal sealed record CaseType(string Kind, int Length = 0)
 /// <summary>A secondary index of a case's table.</summary>
 internal sealed record CaseIndex(string Name, params string[] Columns);
 
+/// <summary>A named table-level CHECK of a case's table: its expression, the same text on every engine.</summary>
+internal sealed record CaseCheck(string Name, string Expression);
+
 /// <summary>A table as it is before the change: the same for every dialect.</summary>
-internal sealed record CaseTable(string Name, IReadOnlyList<CaseColumn> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<CaseIndex> Indexes);
+internal sealed record CaseTable(string Name, IReadOnlyList<CaseColumn> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<CaseIndex> Indexes, IReadOnlyList<CaseCheck>? Checks = null);

@@ -6,7 +6,7 @@ namespace Swap.Tests.Engine.Approval;
 /// </summary>
 internal sealed record TableCase(string Name, CaseTable Table, Action<DbTable> Change, bool Revert = false)
 {
-    public static IReadOnlyList<TableCase> All { get; } = [Plain, Composite, Quoting, RevertOfComposite];
+    public static IReadOnlyList<TableCase> All { get; } = [Plain, Composite, Quoting, RevertOfComposite, Checks];
 
     public static TableCase Named(string name) => All.Single(c => c.Name == name);
 
@@ -50,6 +50,21 @@ internal sealed record TableCase(string Name, CaseTable Table, Action<DbTable> C
             .AlterType("sp ace\"col", ColumnType.String(80))
             .AddColumn(DbColumn.String("note", 20).NotNull().SetDefault("it's"))
             .AddIndex(DbIndex.Create("sp ace\"col").Named("ix_weird_space")));
+
+    /// <summary>
+    /// CHECK constraints: the table has <c>ck_kind</c>; the script drops it and adds <c>ck_balance</c>
+    /// (amount >= 0). PostgreSQL drops and adds
+    /// in place (NOT VALID, then VALIDATE); MySQL/MariaDB and SQLite copy.
+    /// </summary>
+    private static TableCase Checks => new(
+        "checks",
+        new CaseTable(
+            "accounts",
+            [new("id", CaseType.Int), new("kind", CaseType.Varchar(10)), new("amount", CaseType.Int)],
+            ["id"],
+            [],
+            [new CaseCheck("ck_kind", "kind <> ''")]),
+        t => t.DropCheck("ck_kind").AddCheck("ck_amount", "amount >= 0"));
 
     /// <summary>
     /// The way back of the composite case in a revert window: from the swapped-in table into the
