@@ -66,8 +66,12 @@ public sealed partial class Migrator
         var lastApplied = states.FindLastIndex(s => s.Script is not null && s.Status is ScriptStatus.Applied or ScriptStatus.Changed);
         for (var i = 0; i < lastApplied; i++)
         {
-            if (states[i].Status == ScriptStatus.Pending)
-                problems.Add(new ValidationProblem(states[i].Id, "out-of-order", $"{states[i].Id} is pending but sorts before {states[lastApplied].Id}, which is applied; it would run out of order"));
+            if (states[i].Status != ScriptStatus.Pending)
+                continue;
+            // The first applied script it sorts before says where it belongs; the count says how far back that is.
+            var later = states.Skip(i + 1).Where(s => s.Script is not null && s.Status is ScriptStatus.Applied or ScriptStatus.Changed).ToList();
+            var more = later.Count > 1 ? $" (and {later.Count - 1} more applied after it)" : "";
+            problems.Add(new ValidationProblem(states[i].Id, "out-of-order", $"{states[i].Id} is pending but sorts before {later[0].Id}, which is applied{more}; it would run out of order"));
         }
         var warnings = new List<string>();
         foreach (var s in states.Where(s => s.Script is not null && s.Status == ScriptStatus.Pending))

@@ -48,6 +48,13 @@ internal static partial class MySqlColumnText
 
     public static string? OnUpdate(string definition) => OnUpdateClause().Match(definition) is { Success: true } m ? m.Value : null;
 
+    /// <summary>A MariaDB column's own <c>CHECK (...)</c> (part of its definition, which a <c>MODIFY</c> that leaves it out drops), or null.</summary>
+    public static string? Check(string definition) =>
+        CheckClause().Match(CommentClause().Replace(DefaultClause().Replace(definition, ""), "")) is { Success: true } m ? m.Value : null;
+
+    [GeneratedRegex(@"\bCHECK\s*" + Parenthesized, RegexOptions.IgnoreCase)]
+    private static partial Regex CheckClause();
+
     public static string? Comment(string definition) => CommentClause().Match(definition) is { Success: true } m ? m.Value : null;
 
     /// <summary>True for types that take a character set and collation.</summary>

@@ -104,7 +104,7 @@ internal static partial class MySqlCopyBuilder
     private static bool LedByAutoIncrement(TableSchema original, IndexSchema index) =>
         index.Columns.Count > 0 && original.Columns.Any(c => c.AutoIncrement && string.Equals(c.Name, index.Columns[0].Name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT.</summary>
+    /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT, the column's own CHECK.</summary>
     private static string Definition(MySqlDialect d, DbColumn c)
     {
         var o = c.Original;
@@ -135,6 +135,9 @@ internal static partial class MySqlCopyBuilder
             parts.Add(onUpdate);
         if (MySqlColumnText.Comment(text) is { } comment)
             parts.Add(comment);
+        // MariaDB keeps a column's own CHECK in its definition: a MODIFY without it would drop it.
+        if (MySqlColumnText.Check(text) is { } check)
+            parts.Add(check);
         return string.Join(' ', parts);
     }
 }

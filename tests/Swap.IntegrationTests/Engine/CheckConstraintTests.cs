@@ -141,6 +141,30 @@ public class CheckConstraintTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>
+    /// MariaDB keeps a column's own CHECK (<c>n INT CHECK (n >= 0)</c>) in the column's definition,
+    /// and a MODIFY that does not restate it drops it: the copy's MODIFY for a type change lost it,
+    /// and the swapped-in table took negative values.
+    /// </summary>
+    [Fact]
+    public async Task A_MariaDB_columns_own_check_stays_when_the_column_changes_type()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, k INT NOT NULL, v VARCHAR(100) NULL, n INT NOT NULL DEFAULT 0 CHECK (n >= 0)) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO items (id, k, v, n) SELECT seq, seq % 10, CONCAT('v', seq), seq FROM seq_1_to_500");
+        target.Sql("20261205000000_widen", """
+            -- swap:online
+            ALTER TABLE items MODIFY n BIGINT NOT NULL DEFAULT 0;
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("bigint(20)", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' AND COLUMN_NAME = 'n'"));
+        Assert.Equal(500L, await target.CountAsync("items", "n = id"));
+        await AssertRefusedAsync(target, "INSERT INTO items (id, k, n) VALUES (9999, 1, -1)");
+    }
+
     private static async Task<List<string>> ChecksAsync(TestTarget target)
     {
         var database = target.Database();

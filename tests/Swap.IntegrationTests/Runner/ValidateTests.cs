@@ -62,6 +62,7 @@ public class ValidateTests
     {
         await using var target = await TestTarget.CreateAsync(engine);
         target.CreateTable("20261120000000_new", "n");
+        target.CreateTable("20261125000000_newer", "m");
         Assert.Equal(0, (await SwapCli.RunAsync(target, "up")).ExitCode);
         // Merged from a branch: dated before what production already ran.
         target.CreateTable("20261101000000_late_merge", "late");
@@ -70,7 +71,7 @@ public class ValidateTests
         var run = await SwapCli.RunAsync(target, "validate");
 
         Assert.Equal(4, run.ExitCode);
-        Assert.Equal("out-of-order\t20261101000000_late_merge\t20261101000000_late_merge is pending but sorts before 20261120000000_new, which is applied; it would run out of order", run.OutLines[0]);
+        Assert.Equal("out-of-order\t20261101000000_late_merge\t20261101000000_late_merge is pending but sorts before 20261120000000_new, which is applied (and 1 more applied after it); it would run out of order", run.OutLines[0]);
         Assert.Equal(history, await target.HistoryAsync());
     }
 }

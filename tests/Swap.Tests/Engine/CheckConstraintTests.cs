@@ -97,4 +97,11 @@ public class CheckConstraintTests
     [InlineData("CONSTRAINT `ck_amount_2` failed for `app`.`accounts`", false)]
     public void A_servers_refusal_names_the_check_it_found_failing(string reason, bool names) =>
         Assert.Equal(names, ValueMisfits.NamesCheck(reason, "ck_amount"));
+
+    [Theory]
+    [InlineData("int(11) DEFAULT NULL CHECK (`a` >= 0 and (`a` < 10))", "CHECK (`a` >= 0 and (`a` < 10))")]
+    [InlineData("varchar(10) DEFAULT 'CHECK (x)' COMMENT 'a CHECK (y) here' CHECK (`b` <> ')')", "CHECK (`b` <> ')')")]
+    [InlineData("int(11) DEFAULT NULL COMMENT 'CHECK (no)'", null)]
+    public void A_MariaDB_columns_own_check_is_found_in_its_definition_and_not_in_its_strings(string definition, string? check) =>
+        Assert.Equal(check, Swap.MySql.MySqlColumnText.Check(definition));
 }
