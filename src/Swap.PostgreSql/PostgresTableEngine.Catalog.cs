@@ -445,7 +445,7 @@ internal sealed partial class PostgresTableEngine
                 Definition: r.String("def"))
             { }).ToList(),
             Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!) { Body = t.String("body") }).ToList(),
-            Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, c.String("def")!, c.String("def"))).ToList(),
+            Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, CheckExpression(c.String("def")!), c.String("def"))).ToList(),
             EstimatedRows = h.Int64("rows") is >= 0 and var rows ? rows : await CountAsync(connection, transaction, table, cancellationToken),
             // The heap and its TOAST table (a partitioned table has no storage of its own: 0, unknown).
             EstimatedBytes = h.Int64("bytes") ?? 0,
@@ -496,4 +496,45 @@ internal sealed partial class PostgresTableEngine
         "r" => "RESTRICT",
         _ => null,
     };
+
+    /// <summary>
+    /// The expression of a CHECK as <c>pg_get_constraintdef</c> prints it (<c>CHECK ((b > a))</c>,
+    /// maybe with <c>NOT VALID</c>), without the keyword and the parentheses around all of it: <c>b > a</c>.
+    /// </summary>
+    internal static string CheckExpression(string definition)
+    {
+        var text = definition.Trim();
+        if (text.EndsWith(" NOT VALID", StringComparison.Ordinal))
+            text = text[..^" NOT VALID".Length].TrimEnd();
+        if (text.StartsWith("CHECK ", StringComparison.Ordinal))
+            text = text["CHECK ".Length..].Trim();
+        while (text.Length > 1 && text[0] == '(' && ClosingParen(text) == text.Length - 1)
+            text = text[1..^1].Trim();
+        return text;
+    }
+
+    /// <summary>The index of the parenthesis that closes the one at 0, outside quotes; -1 when none.</summary>
+    private static int ClosingParen(string text)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is '\'' or '"')
+            {
+                var close = text.IndexOf(text[i], i + 1);
+                if (close < 0)
+                    return -1;
+                i = close;
+            }
+            else if (text[i] == '(')
+            {
+                depth++;
+            }
+            else if (text[i] == ')' && --depth == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -41,10 +41,13 @@ internal static class SqliteCopyBuilder
             }
             foreach (var gone in target.Original.Checks.Where(o => !target.Checks.Any(c => c.Original == o)))
                 constraints.RemoveAll(c => SqliteCreateTable.IsCheckNamed(c, gone.Name));
+            // An unnamed table CHECK over a dropped column goes with it, as a named one over it alone does (the engineer refuses a named one that also names a kept column).
+            var droppedColumns = original.Columns.Where(o => !target.Columns.Any(c => string.Equals(c.OriginalName, o.Name, StringComparison.OrdinalIgnoreCase))).Select(o => o.Name).ToList();
+            constraints.RemoveAll(c => SqliteCreateTable.IsCheck(c) && droppedColumns.Any(d => DbTable.Mentions(c, d)));
             foreach (var check in target.Checks.Where(c => c.Original is null))
             {
                 // The CREATE names columns as they are before the renames below, which SQLite then carries into the CHECK.
-                if (target.Columns.FirstOrDefault(c => !string.Equals(ColumnRenames.CreateName(target, c), c.Name, StringComparison.Ordinal) && MentionsColumn(check.Expression, c.Name))?.Name is { } renamed)
+                if (target.Columns.FirstOrDefault(c => !string.Equals(ColumnRenames.CreateName(target, c), c.Name, StringComparison.Ordinal) && DbTable.Mentions(check.Expression, c.Name))?.Name is { } renamed)
                     throw new SwapException(SwapErrorKind.Refused, $"The new check '{check.Name}' on '{original.Name}' names '{renamed}', a column this script renames; SQLite builds the new table before the rename. Add the check in a script of its own after this one.");
                 constraints.Add($"CONSTRAINT {d.Quote(check.Name)} CHECK ({check.Expression})");
             }
@@ -186,10 +189,6 @@ internal static class SqliteCopyBuilder
         var kind = System.Text.RegularExpressions.Regex.Match(after, @"^\s*(STORED|VIRTUAL)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
         return (rest[..m.Index] + after[kind.Length..]).Trim();
     }
-
-    /// <summary>True when <paramref name="sql"/> names <paramref name="column"/> as a word (quoted or not, any case).</summary>
-    private static bool MentionsColumn(string sql, string column) =>
-        System.Text.RegularExpressions.Regex.IsMatch(sql, $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$])", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     /// <summary>Expressions go in parentheses (SQLite requires it for anything but a literal).</summary>
     private static string Wrap(string value, bool isLiteral) => isLiteral ? value : "(" + value + ")";

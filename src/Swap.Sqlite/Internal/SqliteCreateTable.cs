@@ -31,6 +31,12 @@ internal static partial class SqliteCreateTable
     public static bool IsCheckNamed(string constraint, string name) =>
         NamedCheck().Match(constraint) is { Success: true } m && string.Equals(Unquote(m.Groups["name"].Value), name, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>True when a table constraint's text is a CHECK, named or not.</summary>
+    public static bool IsCheck(string constraint) => NamedCheck().IsMatch(constraint) || AnyCheck().IsMatch(constraint);
+
+    [GeneratedRegex(@"^\s*CHECK\s*\(", RegexOptions.IgnoreCase)]
+    private static partial Regex AnyCheck();
+
     [GeneratedRegex(@"^\s*CONSTRAINT\s+(?<name>""(?:[^""]|"""")+""|\[[^\]]+\]|`(?:[^`]|``)+`|[\w$]+)\s+CHECK\s*\((?<expr>.*)\)\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex NamedCheck();
 

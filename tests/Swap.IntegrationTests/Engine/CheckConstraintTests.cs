@@ -165,6 +165,44 @@ public class CheckConstraintTests
         await AssertRefusedAsync(target, "INSERT INTO items (id, k, n) VALUES (9999, 1, -1)");
     }
 
+    /// <summary>
+    /// A column named by a check together with another column: PostgreSQL dropped the check
+    /// silently with the column, MariaDB refused the instant DROP COLUMN (1054) and SQLite the copy
+    /// (exit 1 both). Now refused on all three before anything runs (exit 7), saying to drop the
+    /// check first; a check over the dropped column alone goes with it everywhere.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_column_a_check_also_names_is_dropped_only_with_the_check(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await target.ExecuteAsync("CREATE TABLE items (id INT NOT NULL PRIMARY KEY, a INT NULL, b INT NULL, CONSTRAINT ck_ab CHECK (b > a), CONSTRAINT ck_a CHECK (a > 0))");
+        await target.ExecuteAsync("INSERT INTO items (id, a, b) VALUES (1, 1, 2), (2, 5, 9)");
+        target.Sql("20261205000000_drop_a", """
+            -- swap:online
+            ALTER TABLE items DROP COLUMN a;
+            """);
+
+        var refused = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(refused.ExitCode == 7, refused.ToString());
+        Assert.Contains("Column 'a' is used by check constraint 'ck_ab' (", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("drop the check first with DropCheck(\"ck_ab\") (online SQL: DROP CONSTRAINT ck_ab)", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(["ck_a", "ck_ab"], await ChecksAsync(target));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "20261205000000_drop_a"));
+
+        target.Sql("20261205000000_drop_a", """
+            -- swap:online
+            ALTER TABLE items DROP CONSTRAINT ck_ab, DROP COLUMN a;
+            """);
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(await ChecksAsync(target));
+        Assert.Equal(["1 2", "2 9"], (await target.QueryAsync("SELECT id, b FROM items ORDER BY id")).Select(r => $"{r.Int64("id")} {r.Int64("b")}"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     private static async Task<List<string>> ChecksAsync(TestTarget target)
     {
         var database = target.Database();

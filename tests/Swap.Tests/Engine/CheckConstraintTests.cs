@@ -104,4 +104,36 @@ public class CheckConstraintTests
     [InlineData("int(11) DEFAULT NULL COMMENT 'CHECK (no)'", null)]
     public void A_MariaDB_columns_own_check_is_found_in_its_definition_and_not_in_its_strings(string definition, string? check) =>
         Assert.Equal(check, Swap.MySql.MySqlColumnText.Check(definition));
+
+    [Theory]
+    [InlineData("CHECK ((b > a))", "b > a")]
+    [InlineData("CHECK (((a > 0) AND (b > 0)))", "(a > 0) AND (b > 0)")]
+    [InlineData("CHECK (((a > 0) OR (b = ')('))) NOT VALID", "(a > 0) OR (b = ')(')")]
+    public void PostgreSQLs_printed_check_gives_its_expression(string definition, string expression) =>
+        Assert.Equal(expression, Swap.PostgreSql.PostgresTableEngine.CheckExpression(definition));
+
+    [Fact]
+    public void A_column_a_check_names_with_another_column_is_dropped_only_after_the_check()
+    {
+        var table = new DbTable(
+            new TableSchema
+            {
+                Name = "t",
+                Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true), new ColumnSchema("b", "int", true)],
+                PrimaryKey = ["id"],
+                Checks = [new CheckSchema("ck_ab", "`b` > `a`"), new CheckSchema("ck_a", "a > 0")],
+            },
+            "_t_swap_new",
+            new Swap.MySql.MySqlDatabase(DatabaseUrl.Parse("mysql://swap@localhost/app")).Dialect,
+            readOnly: false);
+
+        var error = Assert.Throws<SwapException>(() => table.DropColumn("a"));
+
+        Assert.Equal("Column 'a' is used by check constraint 'ck_ab' (`b` > `a`); drop the check first with DropCheck(\"ck_ab\") (online SQL: DROP CONSTRAINT ck_ab), and add the check you want after.", error.Message);
+        Assert.Equal(["ck_ab", "ck_a"], table.CheckNames);
+        table.DropCheck("ck_ab").DropColumn("a");
+        // The check over the dropped column alone goes with it.
+        Assert.Empty(table.CheckNames);
+        Assert.Equal(["ck_ab", "ck_a"], Swap.Instant.TableDiff.Of(table, table.Dialect).ChecksDropped.Select(c => c.Name));
+    }
 }
