@@ -83,7 +83,7 @@ internal sealed partial class MySqlDialect
         {
             foreach (var column in ChangedColumns(diff))
             {
-                if (System.Text.RegularExpressions.Regex.IsMatch(trigger.Body!, $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+                if (Swap.Dialects.Identifiers.IsNamedIn(trigger.Body!, column))
                     return $"the trigger {trigger.Name} names the column {column}, which MySQL/MariaDB would rename or drop in place without changing the trigger; the copy checks the trigger on the new table first";
             }
         }

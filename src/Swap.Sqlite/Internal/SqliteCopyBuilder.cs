@@ -43,11 +43,11 @@ internal static class SqliteCopyBuilder
                 constraints.RemoveAll(c => SqliteCreateTable.IsCheckNamed(c, gone.Name));
             // An unnamed table CHECK over a dropped column goes with it, as a named one over it alone does (the engineer refuses a named one that also names a kept column).
             var droppedColumns = original.Columns.Where(o => !target.Columns.Any(c => string.Equals(c.OriginalName, o.Name, StringComparison.OrdinalIgnoreCase))).Select(o => o.Name).ToList();
-            constraints.RemoveAll(c => SqliteCreateTable.IsCheck(c) && droppedColumns.Any(d => DbTable.Mentions(c, d)));
+            constraints.RemoveAll(c => SqliteCreateTable.IsCheck(c) && droppedColumns.Any(d => Swap.Dialects.Identifiers.IsNamedIn(c, d)));
             foreach (var check in target.Checks.Where(c => c.Original is null))
             {
                 // The CREATE names columns as they are before the renames below, which SQLite then carries into the CHECK.
-                if (target.Columns.FirstOrDefault(c => !string.Equals(ColumnRenames.CreateName(target, c), c.Name, StringComparison.Ordinal) && DbTable.Mentions(check.Expression, c.Name))?.Name is { } renamed)
+                if (target.Columns.FirstOrDefault(c => !string.Equals(ColumnRenames.CreateName(target, c), c.Name, StringComparison.Ordinal) && Swap.Dialects.Identifiers.IsNamedIn(check.Expression, c.Name))?.Name is { } renamed)
                     throw new SwapException(SwapErrorKind.Refused, $"The new check '{check.Name}' on '{original.Name}' names '{renamed}', a column this script renames; SQLite builds the new table before the rename. Add the check in a script of its own after this one.");
                 constraints.Add($"CONSTRAINT {d.Quote(check.Name)} CHECK ({check.Expression})");
             }

@@ -8,6 +8,14 @@ namespace Swap.Dialects;
 /// </summary>
 internal static class Identifiers
 {
+    /// <summary>
+    /// True when <paramref name="sql"/> names <paramref name="name"/> as a whole word, quoted or not,
+    /// in any case. A mention inside a string or comment counts too: callers use it to refuse or to
+    /// take the safer path, never to change SQL.
+    /// </summary>
+    public static bool IsNamedIn(string sql, string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(sql, $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(name)}(?![\w$])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>Throws a <see cref="SwapException"/> (<see cref="SwapErrorKind.Refused"/>) that says what is wrong and what to do.</summary>
     public static string Validate(string? name, string what, int maxLength) => Validate(name, what, maxLength, bytes: false);
 

@@ -132,5 +132,5 @@ internal sealed class TableProbe(SwapDatabase database, DbConnection connection,
 
     /// <summary>The tables of <paramref name="known"/> that a statement names (whole words, any case).</summary>
     public static IReadOnlyList<string> Named(string statement, IEnumerable<string> known) =>
-        known.Where(t => Regex.IsMatch(statement, $@"(?<![\w$]){Regex.Escape(t)}(?![\w$])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)).ToList();
+        known.Where(t => Dialects.Identifiers.IsNamedIn(statement, t)).ToList();
 }

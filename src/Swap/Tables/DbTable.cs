@@ -140,14 +140,14 @@ public sealed partial class DbTable
         {
             // An original check names columns as they were; one this script adds, as they are now.
             string NameIn(DbColumn c) => check.Original is null ? c.Name : c.OriginalName ?? c.Name;
-            if (!Mentions(check.Expression, NameIn(column)))
+            if (!Identifiers.IsNamedIn(check.Expression, NameIn(column)))
                 continue;
-            var other = columns.FirstOrDefault(c => c != column && (check.Original is null || c.OriginalName is not null) && Mentions(check.Expression, NameIn(c)));
+            var other = columns.FirstOrDefault(c => c != column && (check.Original is null || c.OriginalName is not null) && Identifiers.IsNamedIn(check.Expression, NameIn(c)));
             // A check over this column alone goes with it (as the engines drop it); one that also names another column, or one this script adds, would be left naming a column that is gone.
             if (other is not null || check.Original is null)
                 throw Refuse($"Column '{name}' is used by check constraint '{check.Name}' ({check.Expression}); drop the check first with DropCheck(\"{check.Name}\") (online SQL: DROP CONSTRAINT {check.Name}), and add the check you want after.");
         }
-        checks.RemoveAll(k => k.Original is not null && Mentions(k.Expression, column.OriginalName ?? column.Name));
+        checks.RemoveAll(k => k.Original is not null && Identifiers.IsNamedIn(k.Expression, column.OriginalName ?? column.Name));
         columns.Remove(column);
         changes.Add($"drop column {column.Name}");
         return this;
@@ -347,10 +347,6 @@ public sealed partial class DbTable
         changes.Add($"drop check {check.Name}");
         return this;
     }
-
-    /// <summary>True when <paramref name="sql"/> names <paramref name="column"/> as a word (quoted or not, any case); a mention in a string counts too, which costs a refusal, never a broken check.</summary>
-    internal static bool Mentions(string sql, string column) =>
-        System.Text.RegularExpressions.Regex.IsMatch(sql, $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$])", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     /// <summary>True when parentheses balance outside quotes and every quote closes (a cheap guard before the text reaches DDL).</summary>
     private static bool Balanced(string sql)

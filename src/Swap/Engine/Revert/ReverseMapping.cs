@@ -82,7 +82,7 @@ internal static class ReverseMapping
         if (!UniqueIn(forward, key.Select(k => NewName(table, k)).ToList()))
             reasons.Add($"the key ({string.Join(", ", key)}) is not unique in the new table, so its rows cannot be matched back to the old ones");
         // The old table still checks what the new one no longer does.
-        foreach (var check in original.Checks.Where(o => use.Model is { } m && !m.Checks.Any(c => c.Original == o) && !dropped.Any(d => DbTable.Mentions(o.Expression, d))))
+        foreach (var check in original.Checks.Where(o => use.Model is { } m && !m.Checks.Any(c => c.Original == o) && !dropped.Any(d => Swap.Dialects.Identifiers.IsNamedIn(o.Expression, d))))
             reasons.Add($"the swap drops the check '{check.Name}', which the old table still has, so a row written while the window is open may fail it there; drop the check in a migration of its own (it is a catalog change, nothing to revert)");
         var uniques = original.Indexes.Where(i => i.Unique && i.Predicate is null && i.Columns.All(c => c.Expression is null)).Select(i => (i.Name, Columns: i.Columns.Select(c => c.Name).ToList())).ToList();
         if (original.PrimaryKey.Count > 0)
