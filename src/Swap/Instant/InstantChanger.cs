@@ -211,6 +211,10 @@ internal static class InstantChanger
                     catch (Exception e) when (database.IsDatabaseError(e) && plan.Validations.TryGetValue(s, out var check) && database.ValueNotFitting(e) is not null)
                     {
                         await UndoAsync(session, plan);
+                        // Nothing before it took effect but the checks the undo dropped again: the change is forgotten, as a copy's
+                        // refusal forgets its swap, so the history stays as it was and 'swap up' starts afresh.
+                        if (p == 0 && Enumerable.Range(0, s).All(i => plan.Validations.ContainsKey(i) || plan.Validations.ContainsKey(i + 1)))
+                            await state.ForgetAsync();
                         throw await CheckFailedAsync(session, use, check, e);
                     }
                     catch (Exception e) when (database.IsDatabaseError(e))
