@@ -127,6 +127,15 @@ internal sealed class JournalStepper
             Log.DdlAlreadyApplied(run.Logger, scriptId, step.Seq, e.Message);
             value = default!;
         }
+        catch (Exception e) when (!resumedFromStart && IsRefusedByServer(e))
+        {
+            // The server answered its first run with an error: the statement did not run, so the step
+            // is not left 'started' and the script may fix it (a syntax error in a MySQL DDL statement)
+            // before 'swap up' resumes at it. A step whose outcome is unknown (interrupted, or re-run
+            // after an interruption) stays started.
+            await store.DeleteStepAsync(connection, key, step.Seq, CancellationToken);
+            throw;
+        }
         await store.WriteAsync(connection, null, Entry(step, JournalEntry.Done, encode(value)), CancellationToken);
         FaultPoints.Hit("step");
         return value;
@@ -214,6 +223,18 @@ internal sealed class JournalStepper
         if (entry.IsDone)
             Log.StepSkipped(run.Logger, scriptId, step.Seq, step.Op);
         return entry;
+    }
+
+    /// <summary>
+    /// True when the server refused a statement with an error of its own: not a lost connection or
+    /// a cancellation, after which nobody knows whether the statement took effect.
+    /// </summary>
+    private bool IsRefusedByServer(Exception error)
+    {
+        if (error is OperationCanceledException || connection.State != System.Data.ConnectionState.Open)
+            return false;
+        var server = error is SwapException { InnerException: { } inner } ? inner : error;
+        return server is DbException && !run.Database.IsConnectionLost(server);
     }
 
     private JournalEntry Entry(JournalStep step, string state, string? result) =>

@@ -47,6 +47,39 @@ public class TransactionTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_ddl_statement_the_server_refused_may_be_fixed_and_the_script_resumes_at_it(DatabaseEngine engine)
+    {
+        // On MySQL a DDL statement is a step journaled 'started' before it runs (it cannot share a
+        // transaction with its journal row). A syntax error means it never ran, so fixing that
+        // statement, the obvious next move, must not be refused as an edit of an interrupted step.
+        await using var target = await TestTarget.CreateAsync(engine);
+        var file = target.Sql("20261118000000_flags", """
+            -- swap:no-transaction
+            CREATE TABLE flags (id INT NOT NULL PRIMARY KEY, flag VARCHAR(20) NOT NULL);
+            INSERT INTO flags (id, flag) VALUES (1, 'rush');
+            ALTER TABLE flags ADD COLUMN note VARCHAR(50) NOT NULL DEFAULT;
+            INSERT INTO flags (id, flag) VALUES (2, 'gift');
+            """);
+
+        var failed = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("20261118000000_flags.sql(4): ALTER TABLE flags ADD COLUMN note VARCHAR(50) NOT NULL DEFAULT failed: ", failed.Err, StringComparison.Ordinal);
+        Assert.Equal(2, await target.JournalCountAsync());
+        Assert.Contains("failed after 2 journaled step(s); 'swap up' resumes it", (await SwapCli.RunAsync(target, "status")).Out, StringComparison.Ordinal);
+
+        File.WriteAllText(file, File.ReadAllText(file).Replace("DEFAULT;", "DEFAULT 'none';", StringComparison.Ordinal));
+        var fixedRun = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(fixedRun.ExitCode == 0, fixedRun.ToString());
+        Assert.Matches(@"^applied\t20261118000000_flags\t.+\tresumed after 2 step\(s\)$", fixedRun.OutLines[0]);
+        Assert.Equal(["1=rush=none", "2=gift=none"], await target.ColumnAsync("SELECT " + Scripts.Concat(engine, "id", "'='", "flag", "'='", "note") + " FROM flags ORDER BY id"));
+        Assert.Equal(0, await target.JournalCountAsync());
+        Assert.Equal("applied", Assert.Single(await target.HistoryAsync()).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_no_transaction_sql_script_resumes_after_its_last_journaled_statement(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
