@@ -62,6 +62,8 @@ public sealed partial class MySqlDatabase
         MySqlErrorCode.TruncatedWrongValue,         // 1292
         (MySqlErrorCode)4025,                       // MariaDB ER_CONSTRAINT_FAILED: a CHECK the new table has
         (MySqlErrorCode)3819,                       // MySQL 8 ER_CHECK_CONSTRAINT_VIOLATED
+        MySqlErrorCode.NoReferencedRow2,            // 1452: a foreign key the new table has finds no parent row
+        MySqlErrorCode.NoReferencedRow,             // 1216: the same, from older servers
     ];
 
     /// <summary>The server's (or MySqlConnector's) error code, from the error or any error it wraps; null when none carries one.</summary>
@@ -153,15 +155,17 @@ public sealed partial class MySqlDatabase
 
     /// <summary>
     /// Data too long (1406), out of range (1264), cannot be null (1048), data truncated (1265),
-    /// incorrect value (1366, 1292), a CHECK the row fails (MariaDB 4025, MySQL 3819), anywhere in the chain; the column from the server's message,
-    /// and its "at row N" (a row of the statement, not of the table) left out.
+    /// incorrect value (1366, 1292), a CHECK the row fails (MariaDB 4025, MySQL 3819), a foreign key without a parent
+    /// row (1452, 1216), anywhere in the chain; the column from the server's message, and its "at row N" (a row of the
+    /// statement, not of the table) left out.
     /// </summary>
     internal override Dialects.ValueMisfit? ValueNotFitting(Exception error)
     {
         if (Code(error) is not { } code || !MisfitCodes.Contains(code))
             return null;
         var message = Find<MySqlException>(error)!.Message;
-        return new Dialects.ValueMisfit(AtRow().Replace(message, "").TrimEnd('.', ' '), MisfitColumn(message));
+        var foreignKey = code is MySqlErrorCode.NoReferencedRow2 or MySqlErrorCode.NoReferencedRow;
+        return new Dialects.ValueMisfit(AtRow().Replace(message, "").TrimEnd('.', ' '), foreignKey ? null : MisfitColumn(message), foreignKey);
     }
 
     /// <summary>

@@ -109,13 +109,14 @@ public sealed partial class PostgresDatabase
     /// <summary>
     /// Value too long (22001), out of range (22003), NULL in a NOT NULL column (23502), invalid text
     /// representation (22P02), invalid datetime format or overflow (22007, 22008), a CHECK the row
-    /// fails (23514: an enum's list narrowed, say), anywhere in the
+    /// fails (23514: an enum's list narrowed, say), a foreign key without a parent row (23503), anywhere in the
     /// chain; the column where the server names one (23502).
     /// </summary>
     internal override ValueMisfit? ValueNotFitting(Exception error) =>
         Find<PostgresException>(error) is { SqlState: PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.NotNullViolation
-            or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.CheckViolation } pg
-            ? new ValueMisfit($"{pg.SqlState}: {pg.MessageText.TrimEnd('.')}", pg.ColumnName)
+            or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat or PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.CheckViolation
+            or PostgresErrorCodes.ForeignKeyViolation } pg
+            ? new ValueMisfit($"{pg.SqlState}: {pg.MessageText.TrimEnd('.')}", pg.ColumnName, pg.SqlState == PostgresErrorCodes.ForeignKeyViolation)
             : null;
 
     /// <summary>SQLSTATE 55P03 (<c>lock_not_available</c>): <c>lock_timeout</c> expired.</summary>

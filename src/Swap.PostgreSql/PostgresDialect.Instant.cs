@@ -125,20 +125,21 @@ internal sealed partial class PostgresDialect
             statements.Add($"CREATE INDEX CONCURRENTLY {Quote(i.Name)} ON {t} ({string.Join(", ", i.Columns.Select(c => Quote(c.Column)))})");
         }
         var undo = new List<string>();
+        var validations = new Dictionary<int, Validation>();
         foreach (var fk in diff.ForeignKeysAdded)
         {
             // A resumed run finds the constraint there (duplicate_object counts as done) and validates it.
             statements.Add($"ALTER TABLE {t} ADD CONSTRAINT {Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(Quote))}) REFERENCES {Quote(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(Quote))})"
                 + (fk.OnDelete is null ? "" : " ON DELETE " + fk.OnDelete) + (fk.OnUpdate is null ? "" : " ON UPDATE " + fk.OnUpdate) + " NOT VALID");
+            validations[statements.Count] = Validation.Of(fk, this);
             statements.Add($"ALTER TABLE {t} VALIDATE CONSTRAINT {Quote(fk.Name)}");
             undo.Add($"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {Quote(fk.Name)}");
         }
-        var validations = new Dictionary<int, DbTable.CheckModel>();
         foreach (var check in diff.ChecksAdded)
         {
             // As a foreign key: every new write is checked from the ADD on, the existing rows by VALIDATE, which blocks no write.
             statements.Add($"ALTER TABLE {t} ADD CONSTRAINT {Quote(check.Name)} CHECK ({check.Expression}) NOT VALID");
-            validations[statements.Count] = check;
+            validations[statements.Count] = Validation.Of(check);
             statements.Add($"ALTER TABLE {t} VALIDATE CONSTRAINT {Quote(check.Name)}");
             undo.Add($"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {Quote(check.Name)}");
         }
@@ -152,7 +153,7 @@ internal sealed partial class PostgresDialect
         if (diff.ForeignKeysAdded.Count > 0)
         {
             return new ChangePlan(ChangeMethod.InPlace, "PostgreSQL adds the foreign key NOT VALID (a brief lock) and validates the existing rows without blocking writes"
-                + (diff.HasColumnChanges || diff.HasIndexChanges ? ", with the other changes made in its catalog or CONCURRENTLY" : ""), statements) { Undo = undo, BeforeRetry = beforeRetry };
+                + (diff.HasColumnChanges || diff.HasIndexChanges ? ", with the other changes made in its catalog or CONCURRENTLY" : ""), statements) { Undo = undo, BeforeRetry = beforeRetry, Validations = validations };
         }
         return diff.HasIndexChanges
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges

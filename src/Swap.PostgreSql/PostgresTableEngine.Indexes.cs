@@ -14,6 +14,9 @@ internal sealed partial class PostgresTableEngine
     /// <summary>A plain CREATE INDEX uses parallel maintenance workers where the server allows (<c>max_parallel_maintenance_workers</c>, 2 by default).</summary>
     public override bool IndexBuildsUseParallelWorkers => true;
 
+    /// <summary>False: the swapped-in table gets the script's new foreign keys NOT VALID after the cut-over (see <see cref="AfterCutOver"/>).</summary>
+    public override bool CopyChecksNewForeignKeys => false;
+
     /// <summary>A session setting, so that each build (its own transaction) keeps it; RESET returns to the server's.</summary>
     public override Task SetSerialBuildsAsync(DbConnection connection, bool serial, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(serial ? "SET max_parallel_maintenance_workers = 0" : "RESET max_parallel_maintenance_workers", cancellationToken);

@@ -64,7 +64,8 @@ public sealed partial class SqliteDatabase
     /// <summary>
     /// A STRICT column's datatype (<c>SQLITE_CONSTRAINT_DATATYPE</c>), NOT NULL
     /// (<c>SQLITE_CONSTRAINT_NOTNULL</c>) or CHECK (<c>SQLITE_CONSTRAINT_CHECK</c>: SQLite checks the
-    /// portable boolean and enum types with one), anywhere in the chain; the column from
+    /// portable boolean and enum types with one) or a foreign key without a parent row
+    /// (<c>SQLITE_CONSTRAINT_FOREIGNKEY</c>), anywhere in the chain; the column from
     /// <c>table.column</c> at the end of the message where SQLite names one.
     /// </summary>
     internal override ValueMisfit? ValueNotFitting(Exception error)
@@ -72,19 +73,20 @@ public sealed partial class SqliteDatabase
         SqliteException? found = null;
         for (var e = error; e is not null && found is null; e = e.InnerException)
             found = e as SqliteException;
-        if (found is not { SqliteExtendedErrorCode: ConstraintDatatype or ConstraintNotNull or ConstraintCheck })
+        if (found is not { SqliteExtendedErrorCode: ConstraintDatatype or ConstraintNotNull or ConstraintCheck or ConstraintForeignKey })
             return null;
         var words = found.Message.StartsWith("SQLite Error ", StringComparison.Ordinal) && found.Message.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon
             ? found.Message[(colon + 2)..]
             : found.Message;
         words = words.Trim().Trim('\'', '.', ' ');
         string? column = null;
-        if (found.SqliteExtendedErrorCode != ConstraintCheck && words.LastIndexOf(' ') is > 0 and var space && words[(space + 1)..].Split('.') is [_, var name])
+        if (found.SqliteExtendedErrorCode is ConstraintNotNull or ConstraintDatatype && words.LastIndexOf(' ') is > 0 and var space && words[(space + 1)..].Split('.') is [_, var name])
             column = name;
-        return new ValueMisfit(words, column);
+        return new ValueMisfit(words, column, found.SqliteExtendedErrorCode == ConstraintForeignKey);
     }
 
     private const int ConstraintCheck = 275;
+    private const int ConstraintForeignKey = 787;
     private const int ConstraintNotNull = 1299;
     private const int ConstraintDatatype = 3091;
 

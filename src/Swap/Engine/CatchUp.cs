@@ -161,7 +161,7 @@ internal sealed class CatchUp(SwapContext swap)
         {
             return await Applier.ApplyBatchAsync(swap.Connection, null, ownTransaction: true, spec, cancellationToken);
         }
-        catch (Exception e) when (swap.Session.Database.ValueNotFitting(e) is not null)
+        catch (Exception e) when (swap.Misfit(e) is not null)
         {
             // A value the application wrote during the copy does not fit the copy's column.
             throw new ValueMisfitException(spec, null, null, 0, e) { FromLog = true };

@@ -64,7 +64,7 @@ internal sealed class Chunker(SwapContext swap, CatchUp catchUp, IndexBuilder in
             {
                 affected = await CopyChunkAsync(progress, sql, what, parameters, upper);
             }
-            catch (Exception e) when (swap.Session.Database.ValueNotFitting(e) is not null)
+            catch (Exception e) when (swap.Misfit(e) is not null)
             {
                 throw new ValueMisfitException(spec, lower, upper, chunkSize, e);
             }

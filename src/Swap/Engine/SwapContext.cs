@@ -62,6 +62,21 @@ internal sealed class SwapContext
     /// <summary>The tables' specs, built once the copies exist.</summary>
     public List<SwapSpec> Specs { get; set; } = [];
 
+    /// <summary>
+    /// The value misfit <paramref name="error"/> carries (<see cref="SwapDatabase.ValueNotFitting"/>,
+    /// or one a component found itself), or null. A foreign key without a parent row counts only in
+    /// a swap that adds a foreign key: the copy checks foreign keys only then.
+    /// </summary>
+    public Dialects.ValueMisfit? Misfit(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is ValueMisfitException { Misfit: { } found })
+                return found;
+        }
+        return Session.Database.ValueNotFitting(error) is { } misfit && (!misfit.ForeignKey || Specs.Any(s => s.NewForeignKeys.Count > 0)) ? misfit : null;
+    }
+
     /// <summary>The operator's side (pause, throttles, commands, live status); null until started.</summary>
     public SwapController? Controller { get; set; }
 

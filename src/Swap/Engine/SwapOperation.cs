@@ -76,7 +76,7 @@ internal sealed class SwapOperation
                     throw new InvalidOperationException($"The swap's step after '{before.Name()}' recorded no later stage ('{Stage.Name()}').");
             }
         }
-        catch (Exception e) when (Stage < SwapStage.Swapped && swap.Specs.Count > 0 && swap.Session.Database.ValueNotFitting(e) is { } misfit)
+        catch (Exception e) when (Stage < SwapStage.Swapped && swap.Specs.Count > 0 && swap.Misfit(e) is { } misfit)
         {
             // A value of the original (or one the application wrote meanwhile) does not fit the
             // change: stop as if refused before the start, with the row named.

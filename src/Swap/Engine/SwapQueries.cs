@@ -1,3 +1,6 @@
+using Swap.Dialects;
+using Swap.Engine.Schema;
+
 namespace Swap.Engine;
 
 /// <summary>The engine-neutral queries of a swap: chunk boundaries and the two verification checks.</summary>
@@ -18,6 +21,27 @@ internal static class SwapQueries
         var d = engine.Dialect;
         var where = hasLower ? " WHERE " + KeyRange.After(d, "o", spec.Key, "l") : "";
         return $"SELECT COUNT(*) FROM {d.Quote(spec.Original.Name)} o{where}";
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="alias"/> whose foreign key (<paramref name="columns"/>, none of
+    /// them NULL: a NULL column exempts a row, as MATCH SIMPLE does) finds no row of
+    /// <paramref name="referencedTable"/>: a predicate.
+    /// </summary>
+    public static string Orphans(SqlDialect d, string alias, IReadOnlyList<string> columns, string referencedTable, IReadOnlyList<string> referencedColumns)
+    {
+        var present = columns.Select(c => $"{alias}.{d.Quote(c)} IS NOT NULL");
+        var match = columns.Select((c, i) => $"p.{d.Quote(referencedColumns[i])} = {alias}.{d.Quote(c)}");
+        return $"{string.Join(" AND ", present)} AND NOT EXISTS (SELECT 1 FROM {d.Quote(referencedTable)} p WHERE {string.Join(" AND ", match)})";
+    }
+
+    /// <summary>The copy's first row (by key) whose new foreign key finds no parent row: its key, then the foreign key's columns.</summary>
+    public static string FirstOrphan(TableEngine engine, SwapSpec spec, ForeignKeySchema foreignKey)
+    {
+        var d = engine.Dialect;
+        var key = KeyRange.OrderBy(d, "c", spec.CopyKey);
+        var columns = string.Join(", ", foreignKey.Columns.Select(c => $"c.{d.Quote(c)}"));
+        return $"SELECT {key}, {columns} FROM {d.Quote(spec.Names.Copy)} c WHERE {Orphans(d, "c", foreignKey.Columns, foreignKey.ReferencedTable, foreignKey.ReferencedColumns)} ORDER BY {key} LIMIT 1";
     }
 
     /// <summary>The key a <see cref="Boundary"/> query returned; null when fewer rows were left (the last range is open-ended).</summary>

@@ -84,6 +84,13 @@ internal sealed record SwapSpec
     public IReadOnlyList<ForeignKeySchema> TargetForeignKeys { get; init; } = [];
 
     /// <summary>
+    /// The foreign keys of <see cref="TargetForeignKeys"/> the script adds: a row without a parent
+    /// row stops the swap (exit 7), found as the copy fills (MySQL/MariaDB, SQLite) or before the
+    /// cut-over (PostgreSQL, which adds foreign keys after it).
+    /// </summary>
+    public IReadOnlyList<ForeignKeySchema> NewForeignKeys { get; init; } = [];
+
+    /// <summary>
     /// True for the revert of a swap (<see cref="SwapNames.Reverse"/>): the original is the swapped-in
     /// table, the copy is the former original with its own indexes and constraints under their
     /// old-table names, and the cut-over gives them their names back.

@@ -95,6 +95,9 @@ internal static class SwapSpecBuilder
             TargetForeignKeys = model is null
                 ? original.ForeignKeys
                 : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition)).ToList(),
+            NewForeignKeys = model is null
+                ? []
+                : model.ForeignKeys.Where(f => f.Original is null).Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate)).ToList(),
         };
     }
 

@@ -245,6 +245,14 @@ internal abstract class TableEngine(SwapDatabase database)
     /// </summary>
     public virtual bool BuildsAfterCopy(SwapSpec spec) => false;
 
+    /// <summary>
+    /// False where the copy gets the script's new foreign keys only after the cut-over (PostgreSQL:
+    /// added NOT VALID, then validated): the verifier then looks for a row without a parent row
+    /// before anything is swapped. True where the copy holds them, so the chunks and the applier
+    /// find such a row as they write it.
+    /// </summary>
+    public virtual bool CopyChecksNewForeignKeys => true;
+
     /// <summary>The index-building statements, for <c>plan</c>.</summary>
     public virtual IReadOnlyList<string> BuildIndexesPlan(SwapSpec spec) => [];
 

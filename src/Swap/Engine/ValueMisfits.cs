@@ -35,7 +35,9 @@ internal sealed class ValueMisfits(SwapContext swap)
         object?[]? key = null;
         try
         {
-            if (at is { FromLog: false })
+            if (at is { Key: { } known })
+                key = known;
+            else if (at is { FromLog: false })
                 key = await FirstInRangeAsync(at.Spec, at.Lower, at.Upper, at.Rows);
             else
             {
@@ -88,7 +90,12 @@ internal sealed class ValueMisfits(SwapContext swap)
             : at is { FromLog: false } ? $"a row with a key {RangeText(at.Lower, at.Upper)}" : "a row the application wrote during the swap";
         var column = spec is null ? null : ColumnOf(spec, misfit.Column);
         var check = spec?.NewChecks.FirstOrDefault(k => NamesCheck(misfit.Reason, k.Name));
-        var what = check is not null
+        var foreignKey = spec is null || !misfit.ForeignKey ? null : ForeignKeyOf(spec, misfit.Reason);
+        var what = foreignKey is not null
+            ? $"{where} fails the {(spec!.NewForeignKeys.Contains(foreignKey) ? "new " : "")}foreign key '{foreignKey.Name}' ({ForeignKeyText(foreignKey)}): '{foreignKey.ReferencedTable}' has no row with its {string.Join(", ", foreignKey.Columns)}"
+            : misfit.ForeignKey
+            ? $"{where} has no parent row for a foreign key of the new table"
+            : check is not null
             ? $"{where} fails the new check '{check.Name}' ({check.Expression})"
             : column is { } c
             ? $"column '{c.Name}' becomes {TypeText(c)}, and {where} holds a value it cannot take"
@@ -113,6 +120,17 @@ internal sealed class ValueMisfits(SwapContext swap)
         || reason.Contains($"'{name}'", StringComparison.OrdinalIgnoreCase)
         || reason.Contains($"\"{name}\"", StringComparison.Ordinal)
         || reason.EndsWith("failed: " + name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The foreign key the server's words name (SQLite names none: then the swap's only new one), or null.
+    /// </summary>
+    private static Schema.ForeignKeySchema? ForeignKeyOf(SwapSpec spec, string reason) =>
+        spec.NewForeignKeys.Concat(spec.TargetForeignKeys).FirstOrDefault(f => NamesCheck(reason, f.Name))
+        ?? (spec.NewForeignKeys.Count == 1 && reason.StartsWith("FOREIGN KEY constraint failed", StringComparison.Ordinal) ? spec.NewForeignKeys[0] : null);
+
+    /// <summary>"k references owners (id)", as a message shows a foreign key.</summary>
+    internal static string ForeignKeyText(Schema.ForeignKeySchema foreignKey) =>
+        $"{string.Join(", ", foreignKey.Columns)} references {foreignKey.ReferencedTable} ({string.Join(", ", foreignKey.ReferencedColumns)})";
 
     /// <summary>The copy's column the server named; else the only column whose type or nullability the change alters (or that a FillWith fills).</summary>
     private static ColumnSchemaOf? ColumnOf(SwapSpec spec, string? named)

@@ -208,14 +208,14 @@ internal static class InstantChanger
                         // A resumed run: this statement was done before the interruption.
                         Log.InstantAlreadyDone(logger, session.Script.Id, e.Message);
                     }
-                    catch (Exception e) when (database.IsDatabaseError(e) && plan.Validations.TryGetValue(s, out var check) && database.ValueNotFitting(e) is not null)
+                    catch (Exception e) when (database.IsDatabaseError(e) && plan.Validations.TryGetValue(s, out var validation) && database.ValueNotFitting(e) is not null)
                     {
                         await UndoAsync(session, plan);
                         // Nothing before it took effect but the checks the undo dropped again: the change is forgotten, as a copy's
                         // refusal forgets its swap, so the history stays as it was and 'swap up' starts afresh.
                         if (p == 0 && Enumerable.Range(0, s).All(i => plan.Validations.ContainsKey(i) || plan.Validations.ContainsKey(i + 1)))
                             await state.ForgetAsync();
-                        throw await CheckFailedAsync(session, use, check, e);
+                        throw await ValidationFailedAsync(session, use, validation, e);
                     }
                     catch (Exception e) when (database.IsDatabaseError(e))
                     {
@@ -268,11 +268,12 @@ internal static class InstantChanger
     { ScriptId = session.Script.Id };
 
     /// <summary>
-    /// A new CHECK that existing rows fail: names the first such row by its key (a lookup over the
-    /// table with the check's expression; without a key, or when the lookup fails, the message says
-    /// "a row") and returns the refusal (exit 7). The constraint added NOT VALID was dropped again.
+    /// A new CHECK or foreign key that existing rows fail: names the first such row by its key (a
+    /// lookup over the table with the constraint's failing-rows predicate; without a key, or when the
+    /// lookup fails, the message says "a row") and returns the refusal (exit 7). The constraint added
+    /// NOT VALID was dropped again.
     /// </summary>
-    private static async Task<SwapException> CheckFailedAsync(ScriptSession session, TableUse use, DbTable.CheckModel check, Exception error)
+    private static async Task<SwapException> ValidationFailedAsync(ScriptSession session, TableUse use, Validation check, Exception error)
     {
         var table = use.Original.Name;
         var where = "a row";
@@ -283,19 +284,19 @@ internal static class InstantChanger
             try
             {
                 var rows = await session.Connection.QueryAsync(
-                    $"SELECT {columns} FROM {dialect.Quote(table)} WHERE NOT ({check.Expression}) ORDER BY {columns} LIMIT 1", null, null, session.CancellationToken);
+                    $"SELECT {columns} FROM {dialect.Quote(table)} t WHERE {check.Failing} ORDER BY {columns} LIMIT 1", null, null, session.CancellationToken);
                 if (rows.Count > 0)
                     where = $"the row with key {KeyValues.Show(key.Select(k => rows[0][k]).ToArray())}";
             }
             catch (Exception e) when (session.Database.IsDatabaseError(e))
             {
-                Log.InstantUndoFailed(session.Logger, session.Script.Id, "finding the row that fails the check", e.Message);
+                Log.InstantUndoFailed(session.Logger, session.Script.Id, $"finding the row that fails the {check.Kind}", e.Message);
             }
         }
         return new SwapException(
             SwapErrorKind.Refused,
-            $"{session.Script.Id}: the rows of '{table}' do not all pass the new check '{check.Name}' ({check.Expression}): {where} fails it ({error.Message.TrimEnd('.')}). " +
-            $"The check was not added (its NOT VALID constraint was dropped again); '{table}' keeps its rows as they are. Fix or remove the rows that fail it, or change the check; then run 'swap up' again.",
+            $"{session.Script.Id}: the rows of '{table}' do not all pass the new {check.Kind} '{check.Name}' ({check.Shown}): {where} fails it ({(session.Database.ValueNotFitting(error)?.Reason ?? error.Message).TrimEnd('.')}). " +
+            $"The {check.Kind} was not added (its NOT VALID constraint was dropped again); '{table}' keeps its rows as they are. {check.Fix}; then run 'swap up' again.",
             error)
         { ScriptId = session.Script.Id };
     }

@@ -34,11 +34,11 @@ internal sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyL
     public IReadOnlyDictionary<int, string> BeforeRetry { get; init; } = new Dictionary<int, string>();
 
     /// <summary>
-    /// The statements (by index) that validate a new CHECK over the existing rows (PostgreSQL's
-    /// <c>VALIDATE CONSTRAINT</c>), with the check: when one fails, the first failing row is looked
-    /// up and named (exit 7) instead of the server's "violated by some row".
+    /// The statements (by index) that validate a new CHECK or foreign key over the existing rows
+    /// (PostgreSQL's <c>VALIDATE CONSTRAINT</c>), with the constraint: when one fails, the first
+    /// failing row is looked up and named (exit 7) instead of the server's "violated by some row".
     /// </summary>
-    public IReadOnlyDictionary<int, DbTable.CheckModel> Validations { get; init; } = new Dictionary<int, DbTable.CheckModel>();
+    public IReadOnlyDictionary<int, Validation> Validations { get; init; } = new Dictionary<int, Validation>();
 
     public static ChangePlan Copy(string reason) => new(ChangeMethod.Copy, reason, []);
 
@@ -50,6 +50,24 @@ internal sealed record ChangePlan(ChangeMethod Method, string Reason, IReadOnlyL
         ChangeMethod.InPlace => "in place",
         _ => "copy",
     };
+}
+
+/// <summary>
+/// A constraint a plan adds NOT VALID and then validates over the existing rows: what it is, how a
+/// message shows it, the rows that fail it (a predicate over the table aliased <c>t</c>) and what
+/// fixes them, so that a failed validation names the first such row.
+/// </summary>
+internal sealed record Validation(string Kind, string Name, string Shown, string Failing, string Fix)
+{
+    public static Validation Of(DbTable.CheckModel check) =>
+        new("check", check.Name, check.Expression, $"NOT ({check.Expression})", "Fix or remove the rows that fail it, or change the check");
+
+    public static Validation Of(DbTable.ForeignKeyModel foreignKey, Dialects.SqlDialect dialect) => new(
+        "foreign key",
+        foreignKey.Name,
+        $"{string.Join(", ", foreignKey.Columns)} references {foreignKey.ReferencedTable} ({string.Join(", ", foreignKey.ReferencedColumns)})",
+        SwapQueries.Orphans(dialect, "t", foreignKey.Columns, foreignKey.ReferencedTable, foreignKey.ReferencedColumns),
+        $"Add the missing rows to '{foreignKey.ReferencedTable}', fix or remove the rows that have none, or change the foreign key");
 }
 
 /// <summary>

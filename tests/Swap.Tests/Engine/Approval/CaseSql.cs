@@ -47,6 +47,8 @@ internal static class CaseSql
             yield return group;
         foreach (var group in Verify(engine, spec))
             yield return group;
+        foreach (var group in Orphans(engine, spec))
+            yield return group;
         yield return ("DefinitionQueries", engine.DefinitionQueries(spec.Original.Name));
         yield return ("CutOverPlan", engine.CutOverPlan([spec], Options));
         yield return ("RemoveCapture", engine.RemoveCapture(spec));
@@ -127,4 +129,8 @@ internal static class CaseSql
         yield return ("MissingOrDifferent", [SwapQueries.MissingOrDifferent(engine, spec, hasLower: true, hasUpper: true)]);
         yield return ("Extra", [SwapQueries.Extra(engine, spec, hasLower: true, hasUpper: true)]);
     }
+
+    /// <summary>Where the copy gets new foreign keys only after the cut-over: the look for a row without a parent before it.</summary>
+    private static IEnumerable<(string, IReadOnlyList<string>)> Orphans(TableEngine engine, SwapSpec spec) =>
+        engine.CopyChecksNewForeignKeys ? [] : spec.NewForeignKeys.Select(f => ($"FirstOrphan({f.Name})", (IReadOnlyList<string>)[SwapQueries.FirstOrphan(engine, spec, f)]));
 }

@@ -6,7 +6,7 @@ namespace Swap.Tests.Engine.Approval;
 /// </summary>
 internal sealed record TableCase(string Name, CaseTable Table, Action<DbTable> Change, bool Revert = false)
 {
-    public static IReadOnlyList<TableCase> All { get; } = [Plain, Composite, Quoting, RevertOfComposite, Checks];
+    public static IReadOnlyList<TableCase> All { get; } = [Plain, Composite, Quoting, RevertOfComposite, Checks, ForeignKey];
 
     public static TableCase Named(string name) => All.Single(c => c.Name == name);
 
@@ -65,6 +65,22 @@ internal sealed record TableCase(string Name, CaseTable Table, Action<DbTable> C
             [],
             [new CaseCheck("ck_kind", "kind <> ''")]),
         t => t.DropCheck("ck_kind").AddCheck("ck_amount", "amount >= 0"));
+
+    /// <summary>
+    /// A new foreign key beside a type change, so every engine copies: MySQL/MariaDB and SQLite put
+    /// the key on the copy (its chunks check every row), PostgreSQL adds it after the cut-over and
+    /// looks for a row without a parent in the copy before it (<c>FirstOrphan</c>).
+    /// </summary>
+    private static TableCase ForeignKey => new(
+        "foreign-key",
+        new CaseTable(
+            "invoices",
+            [new("id", CaseType.Int), new("customer_id", CaseType.Int, Nullable: true), new("amount", CaseType.Int)],
+            ["id"],
+            []),
+        t => t
+            .AlterType("amount", ColumnType.Decimal(12, 2))
+            .AddForeignKey(DbForeignKey.Create("customer_id", "customers", "id")));
 
     /// <summary>
     /// The way back of the composite case in a revert window: from the swapped-in table into the
