@@ -80,6 +80,10 @@ internal static class SqlMigrationWriter
         foreach (var c in diff.Added)
         {
             clauses.Add("ADD COLUMN " + Definition(diff.Entity.Name, c, dialect, existingRows: true));
+            // A type the engine keeps with a CHECK (an enum on PostgreSQL and SQLite, a boolean or JSON
+            // on SQLite) gets it as a named table check; dropping the column drops it in the down.
+            if (TypeCheck(c, dialect) is { } check)
+                clauses.Add($"ADD {CheckName(diff.Entity.Name, c.Name, dialect)}CHECK ({check})");
             reverse.Insert(0, $"DROP COLUMN {dialect.Quote(c.Name)}");
         }
         foreach (var (old, @new) in diff.Retyped)
@@ -115,7 +119,8 @@ internal static class SqlMigrationWriter
     /// <summary>A column for <c>ADD COLUMN</c>: type, nullability and, for NOT NULL on a table with rows, a zero default.</summary>
     private static string Definition(string table, EntityColumn c, SqlDialect dialect, bool existingRows)
     {
-        Refuse(table, c, dialect);
+        if (c.Identity)
+            throw Refusal(table, c, dialect, "an identity");
         var column = Column(c, existingRows);
         var parts = new List<string> { dialect.Quote(c.Name), dialect.TypeSql(c.Type), c.Nullable ? "NULL" : "NOT NULL" };
         if (dialect.DefaultSql(column) is { } d)
@@ -123,15 +128,31 @@ internal static class SqlMigrationWriter
         return string.Join(' ', parts);
     }
 
-    /// <summary>Online SQL has no CHECK clause: a type that needs one on this engine (an enum on PostgreSQL or SQLite) is written in C# instead.</summary>
+    /// <summary>
+    /// A retype to a type the engine keeps with a CHECK (an enum on PostgreSQL or SQLite): the
+    /// column's old check has a name only the server knows, so it is written in C# instead.
+    /// </summary>
     private static void Refuse(string table, EntityColumn c, SqlDialect dialect)
     {
-        if (c.Identity || dialect.TypeCheckSql(DbColumn.Of(c.Name, c.Type)) is not null)
-        {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"{table}.{c.Name} ({c.Type}{(c.Identity ? ", identity" : "")}) cannot be added or changed by an online SQL script on {dialect.Engine.ProductName()}: its type needs a CHECK (or an identity), which online SQL does not take. Generate a C# migration instead (without --sql); nothing was written.");
-        }
+        if (c.Identity || TypeCheck(c, dialect) is not null)
+            throw Refusal(table, c, dialect, c.Identity ? "an identity" : "a CHECK that replaces the column's old one");
+    }
+
+    private static SwapException Refusal(string table, EntityColumn c, SqlDialect dialect, string needs) => new(
+        SwapErrorKind.Refused,
+        $"{table}.{c.Name} ({c.Type}{(c.Identity ? ", identity" : "")}) cannot be written as an online SQL script on {dialect.Engine.ProductName()}: it needs {needs}. Generate a C# migration instead (without --sql); nothing was written.");
+
+    /// <summary>The expression of the CHECK the engine keeps a type with (<c>"status" IN ('a', 'b')</c>), or null.</summary>
+    private static string? TypeCheck(EntityColumn c, SqlDialect dialect) =>
+        dialect.TypeCheckSql(DbColumn.Of(c.Name, c.Type)) is { } check && check.StartsWith("CHECK (", StringComparison.Ordinal) && check.EndsWith(')')
+            ? check["CHECK (".Length..^1]
+            : null;
+
+    /// <summary><c>CONSTRAINT "ck_table_column" </c>, or nothing where that name would be too long (the check is then named <c>ck_table_n</c>).</summary>
+    private static string CheckName(string table, string column, SqlDialect dialect)
+    {
+        var name = $"ck_{table}_{column}";
+        return System.Text.Encoding.UTF8.GetByteCount(name) <= dialect.MaxIdentifierLength ? $"CONSTRAINT {dialect.Quote(name)} " : "";
     }
 
     private static DbColumn Column(EntityColumn c, bool existingRows)

@@ -128,3 +128,56 @@ namespace Swap.IntegrationTests.Authoring.GenerateV2
         public Member Owner { get; set; } = null!;
     }
 }
+
+namespace Swap.IntegrationTests.Authoring.GenerateChecks
+{
+    public enum Tier
+    {
+        Bronze,
+        Gold,
+    }
+
+    /// <summary>The first version's member with an enum and a boolean column added: types PostgreSQL and SQLite keep with a CHECK.</summary>
+    [Table("members")]
+    [TableIndex("email", Unique = true)]
+    public sealed class Member
+    {
+        [Key]
+        [Column("id")]
+        public long Id { get; set; }
+
+        [Required]
+        [MaxLength(200)]
+        [Column("email")]
+        public string Email { get; set; } = "";
+
+        [MaxLength(100)]
+        [Column("name")]
+        public string? Name { get; set; }
+
+        [Column("joined")]
+        public DateTime Joined { get; set; }
+
+        [MaxLength(20)]
+        [Column("status")]
+        public string? Status { get; set; }
+
+        [Column("tier")]
+        public Tier Tier { get; set; }
+
+        [Column("active")]
+        public bool Active { get; set; }
+    }
+
+    [Table("teams")]
+    public sealed class Team
+    {
+        [Column("id")]
+        public int Id { get; set; }
+
+        [Required]
+        [MaxLength(40)]
+        [Column("name")]
+        public string Name { get; set; } = "";
+    }
+}

@@ -8,6 +8,7 @@ namespace Swap.IntegrationTests.Authoring;
 public class GenerateTests
 {
     private static readonly Type[] V1 = [typeof(GenerateV1.Member), typeof(GenerateV1.Team)];
+    private static readonly Type[] WithChecks = [typeof(GenerateChecks.Member), typeof(GenerateChecks.Team)];
     private static readonly Type[] V2 = [typeof(GenerateV2.Member), typeof(GenerateV2.Badge), typeof(GenerateV2.Team)];
 
     /// <summary>A clock for the file names only: each generated script gets its own second.</summary>
@@ -146,6 +147,42 @@ public class GenerateTests
         await Migrator(target, t2).DownAsync(new DownOptions { Count = 1 });
         Assert.Equal(["ann@example.com|Ann|"], await RowsAsync(target, "SELECT email, name, status FROM members"));
         Assert.DoesNotContain("badges", await target.TablesAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Sql_adds_enum_and_boolean_columns_with_the_check_the_engine_keeps_them_with(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var folder = Path.Combine(target.Folder, "migrations");
+        Directory.CreateDirectory(folder);
+        var t1 = new DateTimeOffset(2026, 11, 18, 8, 0, 0, TimeSpan.Zero);
+        var t2 = t1.AddMinutes(1);
+        var generate = new GenerateOptions { AgainstMigrations = true, Sql = true, Shadow = engine == DatabaseEngine.Sqlite ? null : DatabaseUrl.Parse(target.UrlText) };
+        await Migrator(target, t1).GenerateAsync("Create members", V1, folder, generate);
+        await Migrator(target, t1).UpAsync();
+        await target.ExecuteAsync("INSERT INTO members (email, joined) VALUES ('ann@example.com', @t)", new { t = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc) });
+
+        var second = await Migrator(target, t2).GenerateAsync("Tiers", WithChecks, folder, generate);
+
+        // PostgreSQL and SQLite keep an enum as text with a CHECK (SQLite a boolean too); MariaDB has ENUM and BOOLEAN.
+        var up = File.ReadAllText(second.Path!);
+        Assert.Equal(engine != DatabaseEngine.MySql, up.Contains("ADD CONSTRAINT \"ck_members_tier\" CHECK (\"tier\" IN ('Bronze', 'Gold'))", StringComparison.Ordinal));
+        Assert.Equal(engine == DatabaseEngine.Sqlite, up.Contains("ADD CONSTRAINT \"ck_members_active\" CHECK (\"active\" IN (0, 1))", StringComparison.Ordinal));
+        Assert.Equal(["20261118080100_tiers"], (await Migrator(target, t2).UpAsync()).Applied.Select(a => a.Id));
+        Assert.Equal(["ann@example.com|Bronze"], await RowsAsync(target, "SELECT email, tier FROM members"));
+        Assert.Equal(1, await target.CountAsync("members", "NOT active"));
+        await Assert.ThrowsAnyAsync<Exception>(() => target.ExecuteAsync("INSERT INTO members (email, joined, tier) VALUES ('bo@example.com', @t, 'Platinum')", new { t = DateTime.UtcNow }));
+        if (engine == DatabaseEngine.Sqlite)
+            await Assert.ThrowsAnyAsync<Exception>(() => target.ExecuteAsync("INSERT INTO members (email, joined, active) VALUES ('bo@example.com', @t, 2)", new { t = DateTime.UtcNow }));
+        await target.ExecuteAsync("INSERT INTO members (email, joined, tier) VALUES ('cy@example.com', @t, 'Gold')", new { t = DateTime.UtcNow });
+        Assert.True((await Migrator(target, t2).GenerateAsync("Again", WithChecks, folder, generate)).NoChanges);
+        Assert.True((await Migrator(target, t2).GenerateAsync("Again", WithChecks, folder)).NoChanges);
+
+        await Migrator(target, t2).DownAsync(new DownOptions { Count = 1 });
+
+        Assert.Equal(["ann@example.com", "cy@example.com"], await RowsAsync(target, "SELECT email FROM members ORDER BY email"));
+        await Assert.ThrowsAnyAsync<Exception>(() => target.QueryAsync("SELECT tier FROM members"));
     }
 
     [Theory]
