@@ -78,7 +78,11 @@ internal static partial class MySqlCopyBuilder
             keys.Add($"ADD PRIMARY KEY ({string.Join(", ", target.PrimaryKey.Select(d.Quote))})");
         if (autoHold is not null)
             keys.Add($"DROP INDEX {d.Quote(AutoIncrementHold)}");
-        foreach (var index in target.Indexes.Where(i => i.Original is null && !MySqlTableEngine.Deferrable(new IndexSchema(i.Name, [], i.Unique))))
+        // New indexes the engine cannot build later, and a new unique index over the key the copy is
+        // walked by: like the original's, it comes with the empty copy (SwapSpecBuilder defers neither).
+        var copyKey = key.Select(k => target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name ?? k).ToList();
+        foreach (var index in target.Indexes.Where(i => i.Original is null
+            && (!MySqlTableEngine.Deferrable(new IndexSchema(i.Name, [], i.Unique)) || new IndexSchema(i.Name, i.SchemaColumns(), i.Unique).IsUniqueOver(copyKey))))
         {
             var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Column) + (c.Prefix is { } p ? $"({p})" : "")));
             keys.Add($"ADD {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ({cols})");

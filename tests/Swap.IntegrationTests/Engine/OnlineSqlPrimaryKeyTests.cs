@@ -52,4 +52,46 @@ public class OnlineSqlPrimaryKeyTests
         Assert.Equal(counter, Convert.ToInt64(await target.ScalarAsync("SELECT id FROM items WHERE v = 'next'"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    /// <summary>
+    /// The key moves to other columns and the old key's column keeps a unique index of its own
+    /// (gh-ost's swap-pk-uk case): the copy is walked by the old key, so that index must come with the
+    /// empty copy. MariaDB's copy left it out and built it neither later: the table lost it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_new_unique_index_over_the_old_key_stays_when_the_primary_key_moves(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 3000);
+        EngineKit.WriteSwapScript(target, """
+            public sealed class MigrateItems : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.SetPrimaryKey("k", "id");
+                    items.AddIndex(DbIndex.Unique("id").Named("ux_items_id"));
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+
+        var (result, writer) = await WritesDuringSwap.RunAsync(target, 3000, c => EngineKit.Migrator(target, c));
+
+        Assert.Equal(["MigrateItems"], result.Applied.Select(a => a.Id));
+        OracleWriter.AssertMatches(writer.Oracle, new HashSet<long>(writer.Oracle.Keys), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        var database = target.Database();
+        await using (var c = await database.OpenConnectionAsync(CancellationToken.None))
+        {
+            var table = (await database.TableEngine.LoadTableAsync(c, null, "items", CancellationToken.None))!;
+            Assert.Equal(["k", "id"], table.PrimaryKey);
+            var index = Assert.Single(table.Indexes, i => i.Name == "ux_items_id");
+            Assert.True(index.Unique);
+            Assert.Equal(["id"], index.Columns.Select(x => x.Name));
+        }
+        var duplicate = await Assert.ThrowsAnyAsync<Exception>(() => target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (7, 5, 'dup', 0)"));
+        Assert.True(engine == DatabaseEngine.Sqlite ? duplicate.Message.Contains("UNIQUE constraint failed: items.id", StringComparison.Ordinal) : database.IsUniqueViolation(duplicate), duplicate.Message);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }
