@@ -115,6 +115,21 @@ internal sealed class OnlineDdlParser
             return Ignored;
         }
         var start = p;
+        // MySQL's table rebuild (pt-online-schema-change's ALTER "ENGINE=InnoDB", or FORCE): a copy
+        // of the table as it is, which defragments it and rebuilds its indexes.
+        if (engine == DatabaseEngine.MySql && (Peek("ENGINE") || Peek("FORCE")))
+        {
+            if (Accept("FORCE"))
+                return table => table.ForceCopy();
+            p++;
+            _ = Accept('=');
+            if (p >= t.Count || t[p].Kind is not (SqlTokenKind.Word or SqlTokenKind.Quoted or SqlTokenKind.String))
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "has no value");
+            var storage = t[p++].Text.Trim('\'', '"', '`');
+            if (!storage.Equals("InnoDB", StringComparison.OrdinalIgnoreCase))
+                throw Refuse(Text(start, p), "moves the table to another storage engine; Swap copies InnoDB tables into InnoDB (ENGINE=InnoDB rebuilds one). Run it without '-- swap:online'");
+            return table => table.ForceCopy();
+        }
         if (Accept("ADD"))
         {
             // Without this, MySQL's ADD FULLTEXT INDEX ft (c) would be read as ADD COLUMN `FULLTEXT` of
@@ -314,7 +329,8 @@ internal sealed class OnlineDdlParser
     {
         var name = Name("the column");
         var type = TypeText(start);
-        var (nullable, defaultSql, after, first) = ColumnOptions(start, allowPosition: true);
+        var (nullable, defaultSql, after, first, charset) = ColumnOptions(start, allowPosition: true);
+        type += charset;
         return table => AddColumn(table, name, type, nullable, defaultSql, after, first);
     }
 
@@ -329,7 +345,8 @@ internal sealed class OnlineDdlParser
             var from = p;
             var name = Name("the column");
             var type = TypeText(start);
-            var (nullable, defaultSql, _, _) = ColumnOptions(from, allowPosition: false);
+            var (nullable, defaultSql, _, _, charset) = ColumnOptions(from, allowPosition: false);
+            type += charset;
             columns.Add(table => AddColumn(table, name, type, nullable, defaultSql, after: null, first: false));
         }
         while (Accept(','));
@@ -349,7 +366,8 @@ internal sealed class OnlineDdlParser
     private Action<DbTable> Redefine(string from, string to, int start)
     {
         var type = TypeText(start);
-        var (nullable, defaultSql, _, _) = ColumnOptions(start, allowPosition: false);
+        var (nullable, defaultSql, _, _, charset) = ColumnOptions(start, allowPosition: false);
+        type += charset;
         return table =>
         {
             if (!string.Equals(from, to, StringComparison.Ordinal))
@@ -405,15 +423,23 @@ internal sealed class OnlineDdlParser
             column.SetDefaultSql(text);
     }
 
-    private (bool? Nullable, string? Default, string? After, bool First) ColumnOptions(int start, bool allowPosition)
+    private (bool? Nullable, string? Default, string? After, bool First, string Charset) ColumnOptions(int start, bool allowPosition)
     {
         bool? nullable = null;
         string? defaultSql = null;
         string? after = null;
         var first = false;
+        var charset = "";
         while (p < t.Count && !t[p].IsPunct(',') && !t[p].IsPunct(')'))
         {
             var at = p;
+            // MySQL's CHARACTER SET / CHARSET / COLLATE belong to a character type: they go with it,
+            // wherever among the options they are written.
+            if (engine == DatabaseEngine.MySql && ((Peek("CHARACTER") && Peek("SET", 1)) || Peek("CHARSET") || Peek("COLLATE")))
+            {
+                charset += " " + CharsetClause(start);
+                continue;
+            }
             if (Accept("NOT"))
             {
                 Expect("NULL", start);
@@ -437,10 +463,29 @@ internal sealed class OnlineDdlParser
             }
             else
             {
-                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT{(allowPosition ? ", FIRST and AFTER" : "")}); use a C# script with the table engineer");
+                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT{(allowPosition ? ", FIRST and AFTER" : "")}{(engine == DatabaseEngine.MySql ? ", CHARACTER SET and COLLATE" : "")}); use a C# script with the table engineer");
             }
         }
-        return (nullable, defaultSql, after, first);
+        return (nullable, defaultSql, after, first, charset);
+    }
+
+    /// <summary><c>CHARACTER SET x</c>, <c>CHARSET x</c> or <c>COLLATE x</c> (a quoted name unquoted), as the type's text takes it.</summary>
+    private string CharsetClause(int start)
+    {
+        var from = p;
+        var keyword = Accept("COLLATE") ? "COLLATE" : "CHARACTER SET";
+        if (keyword != "COLLATE" && !Accept("CHARSET"))
+        {
+            p += 2;
+        }
+        _ = Accept('=');
+        if (p >= t.Count || t[p].Kind is not (SqlTokenKind.Word or SqlTokenKind.Quoted or SqlTokenKind.String))
+            throw Refuse(Text(from, Math.Min(p + 1, t.Count)), "has no name");
+        var name = t[p].Kind == SqlTokenKind.Word ? t[p].Text : t[p].Text.Trim('\'', '"', '`');
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw Refuse(Text(from, p + 1), "names no character set or collation");
+        p++;
+        return $"{keyword} {name}";
     }
 
     private Action<DbTable> AddIndex(bool unique, int start)

@@ -81,6 +81,33 @@ public class OnlineSqlTests
         Assert.DoesNotContain("idx_items_flag", (await LoadAsync(target, "items")).IndexNames);
     }
 
+    /// <summary>
+    /// gh-ost's alter-charset case and pt-online-schema-change's rebuild: MODIFY with a character set
+    /// or collation takes it (it was refused as a column option), and ENGINE=InnoDB / FORCE copy
+    /// the table as it is (refused as not a clause). The values come through the copy unchanged.
+    /// </summary>
+    [Theory]
+    [InlineData("MODIFY `t1` varchar(64) CHARACTER SET utf8mb4 NOT NULL, MODIFY t2 varchar(64) COLLATE latin1_bin NULL", "t1 utf8mb4 utf8mb4_general_ci|t2 latin1 latin1_bin", "copy-and-swap")]
+    [InlineData("ENGINE=InnoDB", "t1 utf8mb3 utf8mb3_general_ci|t2 latin1 latin1_swedish_ci", "copy-and-swap")]
+    [InlineData("FORCE", "t1 utf8mb3 utf8mb3_general_ci|t2 latin1 latin1_swedish_ci", "copy-and-swap")]
+    public async Task A_mariadb_character_set_change_or_rebuild_runs_online_and_keeps_every_value(string clauses, string charsets, string method)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE texts (id INT NOT NULL PRIMARY KEY, t1 VARCHAR(64) CHARACTER SET utf8mb3 NOT NULL, t2 VARCHAR(64) CHARACTER SET latin1 NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO texts (id, t1, t2) SELECT seq, CONCAT('näme ', seq), IF(seq % 3 = 0, NULL, CONCAT('café ', seq)) FROM seq_1_to_2000");
+        var before = await target.ColumnAsync("SELECT CONCAT_WS('|', id, t1, IFNULL(t2, '-')) FROM texts ORDER BY id");
+        target.Sql("20261205000000_texts", $"-- swap:online\nALTER TABLE texts {clauses};\n");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.StartsWith(method, (await EngineKit.Migrator(target).StatusAsync()).Scripts.Single().Methods.Single(), StringComparison.Ordinal);
+        Assert.Equal(charsets, await target.ScalarAsync(
+            "SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', CHARACTER_SET_NAME, ' ', COLLATION_NAME) ORDER BY COLUMN_NAME SEPARATOR '|') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'texts' AND COLUMN_NAME IN ('t1', 't2')"));
+        Assert.Equal(before, await target.ColumnAsync("SELECT CONCAT_WS('|', id, t1, IFNULL(t2, '-')) FROM texts ORDER BY id"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     [Fact]
     public async Task A_mariadb_modify_that_appends_enum_values_or_widens_a_varchar_restating_the_rest_is_instant()
     {

@@ -55,7 +55,8 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t DROP PRIMARY KEY", "'DROP PRIMARY KEY' drops the primary key")]
     [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE (id)", "'DROP PRIMARY KEY' drops the primary key")]
     [InlineData("ALTER TABLE s.t ADD COLUMN x INT", "'s.t' is qualified with a schema")]
-    [InlineData("ALTER TABLE t ENGINE=InnoDB", "'ENGINE =' is not a clause Swap runs online")]
+    [InlineData("ALTER TABLE t ENGINE=MyISAM", "'ENGINE = MyISAM' moves the table to another storage engine")]
+    [InlineData("ALTER TABLE t MODIFY c VARCHAR(10) COLLATE", "'COLLATE' has no name")]
     [InlineData("CREATE INDEX i ON t (lower(email))", "indexes an expression")]
     [InlineData("CREATE INDEX i ON t (a) WHERE a > 0", "'WHERE a > 0' follows the column list")]
     [InlineData("ALTER TABLE t ADD CONSTRAINT c EXCLUDE (a WITH =)", "adds a kind of constraint Swap does not run online")]
@@ -158,6 +159,44 @@ public class OnlineDdlParserTests
         Assert.Equal("Items", create.Table);
         Assert.Equal(["id", column, "Quoted"], model.Columns.Select(c => c.Name));
         Assert.Equal([indexOfColumn], model.IndexNames);
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE t MODIFY `c` varchar(128) CHARACTER SET utf8mb4 NOT NULL", "varchar(128) CHARACTER SET utf8mb4")]
+    [InlineData("ALTER TABLE t CHANGE c c enum('red', 'blue') null default null collate 'utf8_bin'", "enum('red', 'blue') COLLATE utf8_bin")]
+    [InlineData("ALTER TABLE t MODIFY c TEXT NOT NULL CHARSET latin1 COLLATE = latin1_bin", "TEXT CHARACTER SET latin1 COLLATE latin1_bin")]
+    [InlineData("ALTER TABLE t ADD COLUMN d VARCHAR(10) CHARACTER SET ascii NULL AFTER c", "VARCHAR(10) CHARACTER SET ascii")]
+    public void Mysql_character_set_and_collation_go_with_the_type(string sql, string type)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false), new ColumnSchema("c", "varchar(40)", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(type, model.Columns[^1].Type!.Native);
+    }
+
+    [Fact]
+    public void Postgres_takes_no_collate_in_a_column_definition() =>
+        Assert.Contains(
+            "in 'ADD COLUMN d text COLLATE \"C\"' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT, FIRST and AFTER)",
+            Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse("ALTER TABLE t ADD COLUMN d text COLLATE \"C\"", DatabaseEngine.PostgreSql)).Message,
+            StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("ALTER TABLE t ENGINE=InnoDB")]
+    [InlineData("ALTER TABLE t ENGINE = 'innodb'")]
+    [InlineData("ALTER TABLE t FORCE")]
+    public void Mysql_engine_innodb_and_force_rebuild_the_table_as_a_copy(string sql)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.True(model.CopyForced);
     }
 
     [Theory]
