@@ -40,7 +40,7 @@ internal sealed partial class MySqlDialect
             if (!c.Nullable && c.DefaultSql is null)
                 return ChangePlan.Copy($"new column {c.Name} is NOT NULL without a default");
             var position = after is null ? " FIRST" : " AFTER " + Quote(after);
-            clauses.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)} {(c.Nullable ? "NULL" : "NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}{position}");
+            clauses.Add($"ADD COLUMN {Quote(c.Name)} {TypeSql(c.Type!)} {(c.Nullable ? "NULL" : "NOT NULL")}{(DefaultSql(c) is { } d ? " DEFAULT " + d : "")}{(c.CommentSql is { } note ? " COMMENT " + note : "")}{position}");
         }
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         // A column retyped in place keeps its default in its MODIFY clause (MariaDB refuses ALTER COLUMN and MODIFY of one column in one statement).

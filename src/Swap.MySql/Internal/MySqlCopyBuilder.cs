@@ -45,7 +45,7 @@ internal static partial class MySqlCopyBuilder
         if (autoHold is not null)
             first.Add($"ADD INDEX {d.Quote(AutoIncrementHold)} ({d.Quote(autoHold)})");
         first.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)).Select(c => $"DROP COLUMN {d.Quote(c.Name)}"));
-        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged)))
+        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged || c.CommentSql is not null)))
             first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c)}");
         if (first.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", first)}");
@@ -109,6 +109,10 @@ internal static partial class MySqlCopyBuilder
         index.Columns.Count > 0 && original.Columns.Any(c => c.AutoIncrement && string.Equals(c.Name, index.Columns[0].Name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT, the column's own CHECK.</summary>
+    /// <summary>The column's COMMENT clause: the one the script wrote, else the original's; null for none.</summary>
+    private static string? Comment(DbColumn c) =>
+        c.CommentSql is { } own ? "COMMENT " + own : MySqlColumnText.Comment(c.Original?.Extra.GetValueOrDefault("ddl") ?? "");
+
     private static string Definition(MySqlDialect d, DbColumn c)
     {
         var o = c.Original;
@@ -118,7 +122,7 @@ internal static partial class MySqlCopyBuilder
         {
             // No NULL / NOT NULL and no DEFAULT: MariaDB takes neither on a generated column.
             parts.Add($"GENERATED ALWAYS AS ({generated}) {(c.GeneratedStored ? "STORED" : "VIRTUAL")}");
-            if (MySqlColumnText.Comment(o?.Extra.GetValueOrDefault("ddl") ?? "") is { } note)
+            if (Comment(c) is { } note)
                 parts.Add(note);
             return string.Join(' ', parts);
         }
@@ -137,7 +141,7 @@ internal static partial class MySqlCopyBuilder
             parts.Add("AUTO_INCREMENT");
         if (MySqlColumnText.OnUpdate(text) is { } onUpdate)
             parts.Add(onUpdate);
-        if (MySqlColumnText.Comment(text) is { } comment)
+        if (Comment(c) is { } comment)
             parts.Add(comment);
         // MariaDB keeps a column's own CHECK in its definition: a MODIFY without it would drop it.
         if (MySqlColumnText.Check(text) is { } check)

@@ -145,6 +145,9 @@ internal sealed class TableDiff
                 diff.NeedsCopy ??= $"the expression of generated column {c.OriginalName} changes, so every row is computed again";
             if (c.NullabilityChanged && !c.Nullable)
                 diff.NeedsCopy ??= $"making {c.OriginalName} NOT NULL checks every row";
+            // MySQL/MariaDB restate a whole column to change its comment: the copy does, as gh-ost and pt-osc do.
+            if (c.CommentSql is not null)
+                diff.NeedsCopy ??= $"the comment of {c.OriginalName} changes";
             if (c.NullabilityChanged && c.Nullable)
                 diff.NullDropped.Add(c);
             if (c.DefaultChanged)

@@ -329,9 +329,9 @@ internal sealed class OnlineDdlParser
     {
         var name = Name("the column");
         var type = TypeText(start);
-        var (nullable, defaultSql, after, first, charset) = ColumnOptions(start, allowPosition: true);
-        type += charset;
-        return table => AddColumn(table, name, type, nullable, defaultSql, after, first);
+        var options = ColumnOptions(start, allowPosition: true);
+        type += options.Charset;
+        return table => AddColumn(table, name, type, options);
     }
 
     /// <summary>MySQL's <c>ADD [COLUMN] (a INT, b INT …)</c>: several columns, each added as <c>ADD COLUMN</c> would, in order (no FIRST/AFTER there, as in MySQL).</summary>
@@ -345,29 +345,34 @@ internal sealed class OnlineDdlParser
             var from = p;
             var name = Name("the column");
             var type = TypeText(start);
-            var (nullable, defaultSql, _, _, charset) = ColumnOptions(from, allowPosition: false);
-            type += charset;
-            columns.Add(table => AddColumn(table, name, type, nullable, defaultSql, after: null, first: false));
+            var options = ColumnOptions(from, allowPosition: false);
+            type += options.Charset;
+            columns.Add(table => AddColumn(table, name, type, options));
         }
         while (Accept(','));
         Expect(')', start);
         return table => columns.ForEach(add => add(table));
     }
 
-    private static void AddColumn(DbTable table, string name, string type, bool? nullable, string? defaultSql, string? after, bool first)
+    private static void AddColumn(DbTable table, string name, string type, ColumnOptionSet options)
     {
-        var column = DbColumn.Of(name, ColumnType.NativeType(type)).SetNullable(nullable ?? true);
-        if (defaultSql is not null)
-            SetDefault(column, defaultSql);
-        table.AddColumn(column, after, first);
+        var column = DbColumn.Of(name, ColumnType.NativeType(type)).SetNullable(options.Nullable ?? true);
+        if (options.Default is not null)
+            SetDefault(column, options.Default);
+        if (options.Generated is { } expression)
+            column.GeneratedAs(expression, options.Stored);
+        if (options.Comment is { } comment)
+            column.SetCommentSql(comment);
+        table.AddColumn(column, options.After, options.First);
     }
 
     /// <summary>MySQL's MODIFY / CHANGE: the whole definition is restated; what it leaves out is gone (a default, NOT NULL).</summary>
     private Action<DbTable> Redefine(string from, string to, int start)
     {
         var type = TypeText(start);
-        var (nullable, defaultSql, _, _, charset) = ColumnOptions(start, allowPosition: false);
-        type += charset;
+        var options = ColumnOptions(start, allowPosition: false);
+        type += options.Charset;
+        var (nullable, defaultSql) = (options.Nullable, options.Default);
         return table =>
         {
             if (!string.Equals(from, to, StringComparison.Ordinal))
@@ -382,6 +387,10 @@ internal sealed class OnlineDdlParser
                 column.DropDefault();
             else
                 SetDefault(column, defaultSql);
+            if (options.Generated is { } expression)
+                column.GeneratedAs(expression, options.Stored);
+            if (options.Comment is { } comment)
+                column.SetCommentSql(comment);
         };
     }
 
@@ -423,16 +432,50 @@ internal sealed class OnlineDdlParser
             column.SetDefaultSql(text);
     }
 
-    private (bool? Nullable, string? Default, string? After, bool First, string Charset) ColumnOptions(int start, bool allowPosition)
+    /// <summary>What a column definition says after its type.</summary>
+    /// <param name="Charset">MySQL's CHARACTER SET / COLLATE, to append to the type (empty when none).</param>
+    /// <param name="Comment">MySQL's COMMENT, as the string literal written.</param>
+    /// <param name="Generated">The expression of <c>[GENERATED ALWAYS] AS (...)</c>.</param>
+    /// <param name="Stored">STORED (PERSISTENT on MariaDB) rather than VIRTUAL.</param>
+    private sealed record ColumnOptionSet(bool? Nullable, string? Default, string? After, bool First, string Charset, string? Comment, string? Generated, bool Stored);
+
+    private ColumnOptionSet ColumnOptions(int start, bool allowPosition)
     {
         bool? nullable = null;
         string? defaultSql = null;
         string? after = null;
         var first = false;
         var charset = "";
+        string? comment = null;
+        string? generated = null;
+        var stored = false;
         while (p < t.Count && !t[p].IsPunct(',') && !t[p].IsPunct(')'))
         {
             var at = p;
+            if (engine == DatabaseEngine.MySql && Accept("COMMENT"))
+            {
+                if (p >= t.Count || t[p].Kind != SqlTokenKind.String)
+                    throw Refuse(Text(at, Math.Min(p + 1, t.Count)), "has no text (COMMENT 'text')");
+                comment = t[p++].Text;
+                continue;
+            }
+            // A generated column: MySQL/MariaDB's [GENERATED ALWAYS] AS (expr) [VIRTUAL | STORED | PERSISTENT],
+            // PostgreSQL's GENERATED ALWAYS AS (expr) STORED, SQLite's either way. An identity is not one.
+            if ((Peek("GENERATED") && Peek("ALWAYS", 1) && Peek("AS", 2) && Peek('(', 3)) || (engine != DatabaseEngine.PostgreSql && Peek("AS") && Peek('(', 1)))
+            {
+                p += Peek("GENERATED") ? 3 : 1;
+                var open = p;
+                SkipParens();
+                if (!t[p - 1].IsPunct(')') || p - 1 == open + 1)
+                    throw Refuse(Text(at, p), "has no expression in its parentheses");
+                generated = sql[t[open + 1].Start..t[p - 1].Start].Trim();
+                stored = engine == DatabaseEngine.PostgreSql;
+                if (Accept("STORED") || (engine == DatabaseEngine.MySql && Accept("PERSISTENT")))
+                    stored = true;
+                else if (engine != DatabaseEngine.PostgreSql && Accept("VIRTUAL"))
+                    stored = false;
+                continue;
+            }
             // MySQL's CHARACTER SET / CHARSET / COLLATE belong to a character type: they go with it,
             // wherever among the options they are written.
             if (engine == DatabaseEngine.MySql && ((Peek("CHARACTER") && Peek("SET", 1)) || Peek("CHARSET") || Peek("COLLATE")))
@@ -463,10 +506,12 @@ internal sealed class OnlineDdlParser
             }
             else
             {
-                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT{(allowPosition ? ", FIRST and AFTER" : "")}{(engine == DatabaseEngine.MySql ? ", CHARACTER SET and COLLATE" : "")}); use a C# script with the table engineer");
+                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT, GENERATED ALWAYS AS{(allowPosition ? ", FIRST and AFTER" : "")}{(engine == DatabaseEngine.MySql ? ", CHARACTER SET, COLLATE and COMMENT" : "")}); use a C# script with the table engineer");
             }
         }
-        return (nullable, defaultSql, after, first, charset);
+        if (generated is not null && defaultSql is not null)
+            throw Refuse(Text(start, ClauseEnd(start)), "is generated and has a DEFAULT; a generated column takes none");
+        return new ColumnOptionSet(nullable, defaultSql, after, first, charset, comment, generated, stored);
     }
 
     /// <summary><c>CHARACTER SET x</c>, <c>CHARSET x</c> or <c>COLLATE x</c> (a quoted name unquoted), as the type's text takes it.</summary>
@@ -714,6 +759,8 @@ internal sealed class OnlineDdlParser
     private bool Peek(string word, int ahead = 0) => p + ahead < t.Count && t[p + ahead].Is(word);
 
     private bool Peek(char c) => p < t.Count && t[p].IsPunct(c);
+
+    private bool Peek(char c, int ahead) => p + ahead < t.Count && t[p + ahead].IsPunct(c);
 
     private bool Accept(string word)
     {

@@ -80,6 +80,18 @@ public sealed class DbColumn
 
     internal bool TypeChanged => Original is not null && Type is not null;
 
+    /// <summary>
+    /// MySQL/MariaDB: the column's comment as the SQL string literal an online SQL script wrote
+    /// (<c>COMMENT 'text'</c>); null keeps the original column's comment.
+    /// </summary>
+    internal string? CommentSql { get; private set; }
+
+    internal DbColumn SetCommentSql(string literal)
+    {
+        CommentSql = literal;
+        return this;
+    }
+
     internal bool NullabilityChanged => Original is not null && Original.Nullable != Nullable;
 
     internal static DbColumn FromSchema(ColumnSchema column) => new(column.Name, null, column);

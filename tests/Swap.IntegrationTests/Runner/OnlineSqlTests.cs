@@ -108,6 +108,55 @@ public class OnlineSqlTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>gh-ost's generated-columns-add case, and each engine's own spelling: the column was refused as a column option.</summary>
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, "ADD COLUMN kn BIGINT AS (k + n) VIRTUAL")]
+    [InlineData(DatabaseEngine.MySql, "ADD COLUMN kn BIGINT GENERATED ALWAYS AS (k + n) STORED")]
+    [InlineData(DatabaseEngine.PostgreSql, "ADD COLUMN kn bigint GENERATED ALWAYS AS (k + n) STORED")]
+    [InlineData(DatabaseEngine.Sqlite, "ADD COLUMN kn INTEGER GENERATED ALWAYS AS (k + n) VIRTUAL")]
+    public async Task A_generated_column_is_added_online_and_computed_for_every_row(DatabaseEngine engine, string clause)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 2000);
+        await target.ExecuteAsync("UPDATE items SET n = id % 5");
+        target.Sql("20261205000000_kn", $"-- swap:online\nALTER TABLE items {clause};\n");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        await target.ExecuteAsync("INSERT INTO items (id, k, v, n) VALUES (5000, 40, 'x', 2)");
+        Assert.Equal(2001, await target.CountAsync("items", "kn = k + n"));
+        Assert.Equal(42L, Convert.ToInt64(await target.ScalarAsync("SELECT kn FROM items WHERE id = 5000"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>gh-ost's rename-none-comment case: a comment on a new column (instant), then on an existing one (a copy, as MySQL restates the column).</summary>
+    [Fact]
+    public async Task A_mariadb_column_comment_is_added_and_changed_online()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 1000);
+        target.Sql("20261205000000_notes", """
+            -- swap:online
+            ALTER TABLE items ADD COLUMN rate DOUBLE NULL COMMENT 'exchange rate, in your own currency' AFTER k;
+            """);
+        target.Sql("20261205000100_more", """
+            -- swap:online
+            ALTER TABLE items MODIFY k INT NOT NULL COMMENT 'it''s the k';
+            """);
+
+        var first = await SwapCli.RunAsync(target, "up", "--to", "20261205000000_notes");
+        var second = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first + "\n" + second);
+        var methods = (await EngineKit.Migrator(target).StatusAsync()).Scripts.Select(s => s.Methods.Single()).ToList();
+        Assert.StartsWith("items: instant: ", methods[0], StringComparison.Ordinal);
+        Assert.StartsWith("copy-and-swap of items: items: the comment of k changes", methods[1], StringComparison.Ordinal);
+        Assert.Equal("k int(11) NO it's the k|rate double YES exchange rate, in your own currency", await target.ScalarAsync(
+            "SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', COLUMN_COMMENT) ORDER BY COLUMN_NAME SEPARATOR '|') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items' AND COLUMN_NAME IN ('k', 'rate')"));
+        Assert.Equal(1000, await target.CountAsync("items", "k = id * 7 % 1000 AND rate IS NULL"));
+    }
+
     [Fact]
     public async Task A_mariadb_modify_that_appends_enum_values_or_widens_a_varchar_restating_the_rest_is_instant()
     {
