@@ -99,13 +99,6 @@ public class ScriptOrderingTests
         Assert.Equal(["V1__a", "V2__b", "MigrateUndated", "20261120000000_before", "V20261121083000__dated_version", "20261121090000_same_day", "z_in_group", "20261122000000_after"], order);
     }
 
-    [Fact]
-    public void A_dependency_moves_a_versioned_script_after_the_one_it_names()
-    {
-        var order = Order(V("V1__a", "20261120000000_t"), V("V2__b"), Sql("20261120000000_t"));
-        Assert.Equal(["V2__b", "20261120000000_t", "V1__a"], order);
-    }
-
     [Theory]
     [InlineData("1.1", "1_1", 0)]
     [InlineData("1", "1.0.0", 0)]
