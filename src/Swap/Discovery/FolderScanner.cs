@@ -33,6 +33,10 @@ internal static partial class FolderScanner
     [GeneratedRegex(@"^[vu]\d+(?:[._]\d+)*__")]
     private static partial Regex FlywayLowerCase();
 
+    // Flyway's callbacks that Swap has under another name, or with a description Swap does not take.
+    [GeneratedRegex(@"^(?<event>beforeEachMigrate|afterEachMigrate|beforeMigrate|afterMigrate)(__[^.]*)?\.sql$", RegexOptions.IgnoreCase)]
+    private static partial Regex FlywayCallback();
+
     /// <param name="Version">The version of a Flyway-named script (<c>V1.1__name.sql</c>), else null.</param>
     internal sealed record SqlFile(string Module, string? Group, string Stem, string UpPath, string? DownPath, ScriptVersion? Version = null);
 
@@ -166,6 +170,19 @@ internal static partial class FolderScanner
                 SwapErrorKind.InvalidMigration,
                 $"'{file}' is a Flyway repeatable script (R__<description>.sql), and Swap has no repeatable scripts: every script runs once. " +
                 "Make what it creates a versioned script (rename it to V<version>__<description>.sql or <timestamp>_<name>.sql, and write a new script for each later change), or move it out of the migrations folder.");
+        }
+        if (FlywayCallback().Match(name) is { Success: true } callback)
+        {
+            var swapName = callback.Groups["event"].Value.ToLowerInvariant() switch
+            {
+                "beforeeachmigrate" => "beforeEach.sql",
+                "aftereachmigrate" => "afterEach.sql",
+                "beforemigrate" => "beforeMigrate.sql",
+                _ => "afterMigrate.sql",
+            };
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is a Flyway callback; Swap's callback for that event is {swapName}, one file without a description. Rename it to {swapName} (merging it with any other for that event), or move it out of the migrations folder.");
         }
         if (FlywayLowerCase().IsMatch(name))
         {

@@ -195,6 +195,9 @@ public class FolderScannerTests
     [InlineData("V1__add.users.sql", "is not named V<version>__<description>.sql")]
     [InlineData("U1__a.down.sql", "is not named V<version>__<description>.sql")]
     [InlineData("Va__x.sql", "is not named <timestamp>_<name>.sql")]
+    [InlineData("beforeEachMigrate.sql", "is a Flyway callback; Swap's callback for that event is beforeEach.sql, one file without a description. Rename it to beforeEach.sql (merging it with any other for that event), or move it out of the migrations folder.")]
+    [InlineData("afterEachMigrate__audit.sql", "is a Flyway callback; Swap's callback for that event is afterEach.sql, one file without a description. Rename it to afterEach.sql")]
+    [InlineData("beforeMigrate__warm_up.sql", "is a Flyway callback; Swap's callback for that event is beforeMigrate.sql, one file without a description.")]
     public void Names_flyway_would_not_read_as_versioned_are_refused(string name, string message)
     {
         using var temp = new TempFolder();
