@@ -30,6 +30,9 @@ internal static partial class FolderScanner
     [GeneratedRegex(@"^[VU]\d")]
     private static partial Regex FlywayLike();
 
+    [GeneratedRegex(@"^B\d+(?:[._]\d+)*__")]
+    private static partial Regex FlywayBaseline();
+
     [GeneratedRegex(@"^[vu]\d+(?:[._]\d+)*__")]
     private static partial Regex FlywayLowerCase();
 
@@ -170,6 +173,13 @@ internal static partial class FolderScanner
                 SwapErrorKind.InvalidMigration,
                 $"'{file}' is a Flyway repeatable script (R__<description>.sql), and Swap has no repeatable scripts: every script runs once. " +
                 "Make what it creates a versioned script (rename it to V<version>__<description>.sql or <timestamp>_<name>.sql, and write a new script for each later change), or move it out of the migrations folder.");
+        }
+        if (FlywayBaseline().IsMatch(name))
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is a Flyway baseline migration (B<version>__<description>.sql), which Flyway runs on a new database in place of the versions up to it. Swap has none: a new database runs every versioned script. " +
+                "Move it out of the migrations folder; the versioned scripts make the same schema.");
         }
         if (FlywayCallback().Match(name) is { Success: true } callback)
         {

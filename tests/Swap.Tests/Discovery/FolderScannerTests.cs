@@ -195,6 +195,7 @@ public class FolderScannerTests
     [InlineData("V1__add.users.sql", "is not named V<version>__<description>.sql")]
     [InlineData("U1__a.down.sql", "is not named V<version>__<description>.sql")]
     [InlineData("Va__x.sql", "is not named <timestamp>_<name>.sql")]
+    [InlineData("B5__baseline.sql", "is a Flyway baseline migration (B<version>__<description>.sql), which Flyway runs on a new database in place of the versions up to it. Swap has none: a new database runs every versioned script. Move it out of the migrations folder; the versioned scripts make the same schema.")]
     [InlineData("beforeEachMigrate.sql", "is a Flyway callback; Swap's callback for that event is beforeEach.sql, one file without a description. Rename it to beforeEach.sql (merging it with any other for that event), or move it out of the migrations folder.")]
     [InlineData("afterEachMigrate__audit.sql", "is a Flyway callback; Swap's callback for that event is afterEach.sql, one file without a description. Rename it to afterEach.sql")]
     [InlineData("beforeMigrate__warm_up.sql", "is a Flyway callback; Swap's callback for that event is beforeMigrate.sql, one file without a description.")]
