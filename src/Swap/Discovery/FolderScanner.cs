@@ -16,10 +16,11 @@ internal static partial class FolderScanner
 
     // Flyway's names: V<version>__<description>.sql (with Swap's .up/.down pair), and its undo U<version>__<description>.sql.
     // The prefix letter is upper case only, as Flyway has it; the extension may be in any case, as for other names.
-    [GeneratedRegex(@"^(?<stem>V(?<version>\d+(?:[._]\d+)*)__[^.]+)(?<down>\.(?i:up|down))?\.(?i:sql)$")]
+    // A description may hold dots, as Flyway's may (V1__add.users.sql); a last .up or .down is Swap's pair.
+    [GeneratedRegex(@"^(?<stem>V(?<version>\d+(?:[._]\d+)*)__.+?)(?<down>\.(?i:up|down))?\.(?i:sql)$")]
     private static partial Regex FlywayVersioned();
 
-    [GeneratedRegex(@"^U(?<version>\d+(?:[._]\d+)*)__[^.]+\.(?i:sql)$")]
+    [GeneratedRegex(@"^U(?<version>\d+(?:[._]\d+)*)__.+\.(?i:sql)$")]
     private static partial Regex FlywayUndo();
 
     // What a Flyway user may have that is not one of the names above: a repeatable script, a lower-case
@@ -205,7 +206,7 @@ internal static partial class FolderScanner
         {
             throw new SwapException(
                 SwapErrorKind.InvalidMigration,
-                $"'{file}' is not named V<version>__<description>.sql: a Flyway-style name is V (or U for its undo), a version of digits separated by . or _, two underscores and a description without dots " +
+                $"'{file}' is not named V<version>__<description>.sql: a Flyway-style name is V (or U for its undo), a version of digits separated by . or _, two underscores and a description " +
                 "(for example V1__init.sql, V1.1__add_users.sql, U1.1__add_users.sql). Rename it, or run 'swap create' to make a correctly named script.");
         }
         return false;

@@ -92,11 +92,14 @@ public class FolderScannerTests
         temp.Write("migrations/V20261121083000__orders.sql");
         var up = temp.Write("migrations/V3__pair.up.sql");
         var down = temp.Write("migrations/V3__pair.down.sql");
+        var dotted = temp.Write("migrations/V4__add.users.sql");
+        var dottedUndo = temp.Write("migrations/U4__drop.users.sql");
         temp.Write("migrations/20261122000000_create_roles.sql");
 
         var files = Scan(temp.Path).Sql.ToDictionary(f => f.Stem);
 
-        Assert.Equal(["20261122000000_create_roles", "V1.1__add_users", "V1__init", "V20261121083000__orders", "V2_1__fill", "V3__pair"], files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["20261122000000_create_roles", "V1.1__add_users", "V1__init", "V20261121083000__orders", "V2_1__fill", "V3__pair", "V4__add.users"], files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((dotted, dottedUndo, "4"), (files["V4__add.users"].UpPath, files["V4__add.users"].DownPath, files["V4__add.users"].Version?.ToString()));
         Assert.Equal((b, undo, "1.1"), (files["V1.1__add_users"].UpPath, files["V1.1__add_users"].DownPath, files["V1.1__add_users"].Version?.ToString()));
         Assert.Equal((up, down, "3"), (files["V3__pair"].UpPath, files["V3__pair"].DownPath, files["V3__pair"].Version?.ToString()));
         Assert.Equal("2.1", files["V2_1__fill"].Version?.ToString());
@@ -124,6 +127,20 @@ public class FolderScannerTests
         var files = Scan(temp.Path).Sql;
         Assert.Equal(["R__b", "V1__a"], files.Select(f => f.Stem).Order(StringComparer.Ordinal));
         Assert.All(files, f => Assert.Null(f.Version));
+    }
+
+    [Fact]
+    public void Equal_versions_in_two_modules_are_allowed_and_run_in_the_order_of_their_ids()
+    {
+        using var temp = new TempFolder();
+        temp.Write("users/migrations/V1__users.sql");
+        temp.Write("users/migrations/V2__users_more.sql");
+        temp.Write("billing/migrations/V1.0__billing.sql");
+        temp.Write("billing/migrations/V1.1__billing_more.sql");
+        var catalog = MigrationCatalog.Load([new FolderSource(Path.Combine(temp.Path, "users"), null), new FolderSource(Path.Combine(temp.Path, "billing"), null)]);
+        Assert.Equal(
+            [("V1.0__billing", "billing"), ("V1__users", "users"), ("V1.1__billing_more", "billing"), ("V2__users_more", "users")],
+            catalog.Scripts.Select(s => (s.Id, s.Module)));
     }
 
     [Fact]
@@ -190,10 +207,10 @@ public class FolderScannerTests
     [Theory]
     [InlineData("v1__init.sql", "starts with a lower-case 'v': Flyway reads only an upper-case prefix and skips this file without running it, so Swap does not guess. Rename it to V1__init.sql if it is to run, or move it out of the migrations folder.")]
     [InlineData("u1__init.sql", "starts with a lower-case 'u': Flyway reads only an upper-case prefix and skips this file without running it, so Swap does not guess. Rename it to U1__init.sql if it is to run")]
-    [InlineData("V1_init.sql", "is not named V<version>__<description>.sql: a Flyway-style name is V (or U for its undo), a version of digits separated by . or _, two underscores and a description without dots")]
+    [InlineData("V1_init.sql", "is not named V<version>__<description>.sql: a Flyway-style name is V (or U for its undo), a version of digits separated by . or _, two underscores and a description (for example V1__init.sql, V1.1__add_users.sql, U1.1__add_users.sql). Rename it, or run 'swap create' to make a correctly named script.")]
     [InlineData("V1.1.sql", "is not named V<version>__<description>.sql")]
-    [InlineData("V1__add.users.sql", "is not named V<version>__<description>.sql")]
-    [InlineData("U1__a.down.sql", "is not named V<version>__<description>.sql")]
+    [InlineData("V1__.sql", "is not named V<version>__<description>.sql")]
+    [InlineData("U1_a.sql", "is not named V<version>__<description>.sql")]
     [InlineData("Va__x.sql", "is not named <timestamp>_<name>.sql")]
     [InlineData("B5__baseline.sql", "is a Flyway baseline migration (B<version>__<description>.sql), which Flyway runs on a new database in place of the versions up to it. Swap has none: a new database runs every versioned script. Move it out of the migrations folder; the versioned scripts make the same schema.")]
     [InlineData("beforeEachMigrate.sql", "is a Flyway callback; Swap's callback for that event is beforeEach.sql, one file without a description. Rename it to beforeEach.sql (merging it with any other for that event), or move it out of the migrations folder.")]
