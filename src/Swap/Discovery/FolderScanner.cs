@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 namespace Swap.Discovery;
 
 /// <summary>
-/// Reads a module's migrations folder: timestamped SQL scripts and C# files at the top, and group
-/// folders (<c>YYYY-MM-DD-name</c>) whose scripts form one bigger transformation.
+/// Reads a module's migrations folder: timestamped (or Flyway-versioned) SQL scripts and C# files at
+/// the top, and group folders (<c>YYYY-MM-DD-name</c>) whose scripts form one bigger transformation.
 /// </summary>
 internal static partial class FolderScanner
 {
@@ -14,7 +14,35 @@ internal static partial class FolderScanner
     [GeneratedRegex(@"^(?<stem>[^.]+)(?<down>\.(up|down))?\.sql$", RegexOptions.IgnoreCase)]
     private static partial Regex AnySql();
 
-    internal sealed record SqlFile(string Module, string? Group, string Stem, string UpPath, string? DownPath);
+    // Flyway's names: V<version>__<description>.sql (with Swap's .up/.down pair), and its undo U<version>__<description>.sql.
+    // The prefix letter is upper case only, as Flyway has it; the extension may be in any case, as for other names.
+    // A description may hold dots, as Flyway's may (V1__add.users.sql); a last .up or .down is Swap's pair.
+    [GeneratedRegex(@"^(?<stem>V(?<version>\d+(?:[._]\d+)*)__.+?)(?<down>\.(?i:up|down))?\.(?i:sql)$")]
+    private static partial Regex FlywayVersioned();
+
+    [GeneratedRegex(@"^U(?<version>\d+(?:[._]\d+)*)__.+\.(?i:sql)$")]
+    private static partial Regex FlywayUndo();
+
+    // What a Flyway user may have that is not one of the names above: a repeatable script, a lower-case
+    // prefix, or a versioned name that is off (V1_init.sql, V1__add.users.sql).
+    [GeneratedRegex(@"^(?i:R__)")]
+    private static partial Regex FlywayRepeatable();
+
+    [GeneratedRegex(@"^[VU]\d")]
+    private static partial Regex FlywayLike();
+
+    [GeneratedRegex(@"^B\d+(?:[._]\d+)*__")]
+    private static partial Regex FlywayBaseline();
+
+    [GeneratedRegex(@"^[vu]\d+(?:[._]\d+)*__")]
+    private static partial Regex FlywayLowerCase();
+
+    // Flyway's callbacks that Swap has under another name, or with a description Swap does not take.
+    [GeneratedRegex(@"^(?<event>beforeEachMigrate|afterEachMigrate|beforeMigrate|afterMigrate)(__[^.]*)?\.sql$", RegexOptions.IgnoreCase)]
+    private static partial Regex FlywayCallback();
+
+    /// <param name="Version">The version of a Flyway-named script (<c>V1.1__name.sql</c>), else null.</param>
+    internal sealed record SqlFile(string Module, string? Group, string Stem, string UpPath, string? DownPath, ScriptVersion? Version = null);
 
     internal sealed record CsFile(string Module, string? Group, string Path);
 
@@ -63,6 +91,8 @@ internal static partial class FolderScanner
     {
         var ups = new Dictionary<string, string>(StringComparer.Ordinal);
         var downs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, ScriptVersion>(StringComparer.Ordinal);
+        var undos = new List<(ScriptVersion Version, string Path)>();
         foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(file);
@@ -80,6 +110,8 @@ internal static partial class FolderScanner
                 callbacks.Add(file);
                 continue;
             }
+            if (requireTimestamp && FlywayName(file, name, ups, downs, versions, undos))
+                continue;
             var m = (requireTimestamp ? TimestampedSql() : AnySql()).Match(name);
             if (!m.Success)
             {
@@ -98,7 +130,108 @@ internal static partial class FolderScanner
             if (!ups.ContainsKey(stem))
                 throw new SwapException(SwapErrorKind.InvalidMigration, $"'{down}' has no matching up script {stem}.up.sql. Add it, or delete the down file.");
         }
+        PairUndos(folder, ups, downs, versions, undos);
         foreach (var (stem, up) in ups)
-            sql.Add(new SqlFile(module, group, stem, up, downs.GetValueOrDefault(stem)));
+            sql.Add(new SqlFile(module, group, stem, up, downs.GetValueOrDefault(stem), versions.GetValueOrDefault(stem)));
+    }
+
+    /// <summary>
+    /// Takes a Flyway-named file at the top of a migrations folder: a versioned script (or its
+    /// .up/.down file) into <paramref name="ups"/>/<paramref name="downs"/>, an undo script into
+    /// <paramref name="undos"/>. Refuses what Flyway would have named differently. False for other names.
+    /// </summary>
+    private static bool FlywayName(string file, string name, Dictionary<string, string> ups, Dictionary<string, string> downs, Dictionary<string, ScriptVersion> versions, List<(ScriptVersion, string)> undos)
+    {
+        if (FlywayVersioned().Match(name) is { Success: true } v)
+        {
+            var stem = v.Groups["stem"].Value;
+            var version = ScriptVersion.Parse(v.Groups["version"].Value);
+            var isDown = v.Groups["down"].Value.Equals(".down", StringComparison.OrdinalIgnoreCase);
+            var target = isDown ? downs : ups;
+            if (!target.TryAdd(stem, file))
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"'{file}' and '{target[stem]}' both define the script {stem}. Keep one.");
+            if (!isDown)
+            {
+                var same = versions.FirstOrDefault(x => x.Value.Equals(version));
+                if (same.Key is not null)
+                {
+                    throw new SwapException(
+                        SwapErrorKind.InvalidMigration,
+                        $"'{ups[same.Key]}' and '{file}' both have version {version} (versions compare by number: V1.1 and V1_1 are the same, and so are V1 and V1.0); Flyway refuses this too. Give one of them another version.");
+                }
+                versions[stem] = version;
+            }
+            return true;
+        }
+        if (FlywayUndo().Match(name) is { Success: true } u)
+        {
+            undos.Add((ScriptVersion.Parse(u.Groups["version"].Value), file));
+            return true;
+        }
+        if (FlywayRepeatable().IsMatch(name))
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is a Flyway repeatable script (R__<description>.sql), and Swap has no repeatable scripts: every script runs once. " +
+                "Make what it creates a versioned script (rename it to V<version>__<description>.sql or <timestamp>_<name>.sql, and write a new script for each later change), or move it out of the migrations folder.");
+        }
+        if (FlywayBaseline().IsMatch(name))
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is a Flyway baseline migration (B<version>__<description>.sql), which Flyway runs on a new database in place of the versions up to it. Swap has none: a new database runs every versioned script. " +
+                "Move it out of the migrations folder; the versioned scripts make the same schema.");
+        }
+        if (FlywayCallback().Match(name) is { Success: true } callback)
+        {
+            var swapName = callback.Groups["event"].Value.ToLowerInvariant() switch
+            {
+                "beforeeachmigrate" => "beforeEach.sql",
+                "aftereachmigrate" => "afterEach.sql",
+                "beforemigrate" => "beforeMigrate.sql",
+                _ => "afterMigrate.sql",
+            };
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is a Flyway callback; Swap's callback for that event is {swapName}, one file without a description. Rename it to {swapName} (merging it with any other for that event), or move it out of the migrations folder.");
+        }
+        if (FlywayLowerCase().IsMatch(name))
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' starts with a lower-case '{name[0]}': Flyway reads only an upper-case prefix and skips this file without running it, so Swap does not guess. " +
+                $"Rename it to {char.ToUpperInvariant(name[0])}{name[1..]} if it is to run, or move it out of the migrations folder.");
+        }
+        if (FlywayLike().IsMatch(name))
+        {
+            throw new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is not named V<version>__<description>.sql: a Flyway-style name is V (or U for its undo), a version of digits separated by . or _, two underscores and a description " +
+                "(for example V1__init.sql, V1.1__add_users.sql, U1.1__add_users.sql). Rename it, or run 'swap create' to make a correctly named script.");
+        }
+        return false;
+    }
+
+    /// <summary>Makes each undo script (<c>U1.1__x.sql</c>) the down file of the versioned script with the same version.</summary>
+    private static void PairUndos(string folder, Dictionary<string, string> ups, Dictionary<string, string> downs, Dictionary<string, ScriptVersion> versions, List<(ScriptVersion Version, string Path)> undos)
+    {
+        var claimed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (version, path) in undos)
+        {
+            var stem = versions.FirstOrDefault(x => x.Value.Equals(version)).Key;
+            if (stem is null)
+            {
+                throw new SwapException(
+                    SwapErrorKind.InvalidMigration,
+                    $"'{path}' is a Flyway undo script for version {version}, but '{folder}' has no versioned script V{version.Text}__<description>.sql. Add it, or delete the undo file.");
+            }
+            if (claimed.TryGetValue(stem, out var other))
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"'{other}' and '{path}' both undo {stem} (version {version}). Keep one.");
+            if (downs.TryGetValue(stem, out var down))
+                throw new SwapException(SwapErrorKind.InvalidMigration, $"'{down}' and '{path}' both undo {stem}. Keep one.");
+            claimed[stem] = path;
+        }
+        foreach (var (stem, path) in claimed)
+            downs[stem] = path;
     }
 }

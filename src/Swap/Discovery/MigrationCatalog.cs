@@ -91,6 +91,7 @@ internal sealed class MigrationCatalog
         {
             Source = file.UpPath,
             OrderName = file.Stem,
+            Version = file.Version,
             Dependencies = script.After,
             Tags = script.Tags,
             HasDown = script.HasDownStatements,

@@ -71,8 +71,14 @@ public sealed class MigrationScript
     /// <summary>Set for C# scripts: makes a fresh instance.</summary>
     internal Func<Migration>? Factory { get; init; }
 
-    /// <summary>The date used for ordering: the group's date, else a leading yyyyMMdd in the file name.</summary>
-    internal DateOnly? OrderDate => GroupDate ?? TimestampDate(OrderName);
+    /// <summary>Set for a Flyway-named SQL script (<c>V1.1__add_users.sql</c>): its version, which orders it.</summary>
+    internal ScriptVersion? Version { get; init; }
+
+    /// <summary>
+    /// The date used for ordering: the group's date, else a leading yyyyMMdd in the file name, or for
+    /// a Flyway-named script in its version (<c>V20261121083000__x</c>).
+    /// </summary>
+    internal DateOnly? OrderDate => GroupDate ?? (Version is { } version ? version.Date : TimestampDate(OrderName));
 
     internal static DateOnly? TimestampDate(string name)
     {

@@ -2,8 +2,8 @@ namespace Swap.Discovery;
 
 /// <summary>
 /// Orders scripts: dependencies first, and among scripts that are free to run, the earliest group
-/// date (or file timestamp), then group, then name. Unknown dependencies and cycles are errors
-/// that name the scripts involved.
+/// date (or file timestamp), then group, then Flyway-named scripts by version, then name. Unknown
+/// dependencies and cycles are errors that name the scripts involved.
 /// </summary>
 internal static class ScriptOrdering
 {
@@ -52,13 +52,23 @@ internal static class ScriptOrdering
         return ordered;
     }
 
-    /// <summary>Earliest date first (scripts without a date first of all), then group, then name.</summary>
+    /// <summary>
+    /// Earliest date first (scripts without a date first of all), then group, then name. On the same
+    /// date (or without one), Flyway-named scripts come first, by version: a version is no clock time
+    /// to compare with a timestamp name's, and putting them apart keeps every other name's order as it was.
+    /// </summary>
     internal static int Compare(MigrationScript a, MigrationScript b)
     {
         var c = Nullable.Compare(a.OrderDate, b.OrderDate);
         if (c != 0)
             return c;
         c = string.CompareOrdinal(a.Group, b.Group);
+        if (c != 0)
+            return c;
+        c = (a.Version is null).CompareTo(b.Version is null);
+        if (c != 0)
+            return c;
+        c = a.Version?.CompareTo(b.Version) ?? 0;
         if (c != 0)
             return c;
         c = string.CompareOrdinal(a.OrderName, b.OrderName);

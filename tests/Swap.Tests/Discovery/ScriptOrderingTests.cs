@@ -12,6 +12,16 @@ public class ScriptOrderingTests
             Dependencies = after,
         };
 
+    /// <summary>A Flyway-named script, <c>V1.1__name</c>, as the scanner gives it.</summary>
+    private static MigrationScript V(string id, params string[] after) =>
+        new(id, "app", null, ScriptKind.Sql, "0")
+        {
+            Source = id + ".sql",
+            OrderName = id,
+            Version = ScriptVersion.Parse(id[1..id.IndexOf("__", StringComparison.Ordinal)]),
+            Dependencies = after,
+        };
+
     private static string[] Order(params MigrationScript[] scripts) =>
         ScriptOrdering.Order(scripts).Select(s => s.Id).ToArray();
 
@@ -58,6 +68,65 @@ public class ScriptOrderingTests
     {
         var order = Order(Sql("20260101000000_dated"), Sql("MigrateB"), Sql("MigrateA"));
         Assert.Equal(["MigrateA", "MigrateB", "20260101000000_dated"], order);
+    }
+
+    [Fact]
+    public void Flyway_versions_run_in_numeric_order_part_by_part()
+    {
+        var order = Order(V("V1.10__j"), V("V2__k"), V("V1.9__i"), V("V1.1__b"), V("V1__a"), V("V10__z"), V("V1_2__c"), V("V01.11__l"));
+        Assert.Equal(["V1__a", "V1.1__b", "V1_2__c", "V1.9__i", "V1.10__j", "V01.11__l", "V2__k", "V10__z"], order);
+    }
+
+    [Fact]
+    public void Versions_longer_than_any_integer_type_still_compare_by_number()
+    {
+        var order = Order(V("V123456789012345678901234567891__b"), V("V99999999999999999999999999999__a"));
+        Assert.Equal(["V99999999999999999999999999999__a", "V123456789012345678901234567891__b"], order);
+    }
+
+    [Fact]
+    public void Undated_versions_run_first_then_other_undated_scripts_then_dated_ones_where_a_dated_version_takes_its_date()
+    {
+        var order = Order(
+            Sql("20261122000000_after"),
+            V("V20261121083000__dated_version"),
+            Sql("20261121090000_same_day"),
+            Sql("20261120000000_before"),
+            Sql("MigrateUndated"),
+            V("V2__b"),
+            Sql("z_in_group", "2026-11-21-roles"),
+            V("V1__a"));
+        Assert.Equal(["V1__a", "V2__b", "MigrateUndated", "20261120000000_before", "V20261121083000__dated_version", "20261121090000_same_day", "z_in_group", "20261122000000_after"], order);
+    }
+
+    [Theory]
+    [InlineData("1.1", "1_1", 0)]
+    [InlineData("1", "1.0.0", 0)]
+    [InlineData("007", "7", 0)]
+    [InlineData("1.9", "1.10", -1)]
+    [InlineData("1", "1.1", -1)]
+    [InlineData("2", "1.99", 1)]
+    public void Versions_compare_as_flyway_compares_them(string a, string b, int expected)
+    {
+        var (x, y) = (ScriptVersion.Parse(a), ScriptVersion.Parse(b));
+        Assert.Equal(expected, Math.Sign(x.CompareTo(y)));
+        Assert.Equal(-expected, Math.Sign(y.CompareTo(x)));
+        Assert.Equal(expected == 0, x.Equals(y));
+        if (expected == 0)
+            Assert.Equal(x.GetHashCode(), y.GetHashCode());
+    }
+
+    [Theory]
+    [InlineData("20261121083000", "2026-11-21")]
+    [InlineData("20261121.2", "2026-11-21")]
+    [InlineData("20261121_083000", "2026-11-21")]
+    [InlineData("20261321", null)]
+    [InlineData("2026112", null)]
+    [InlineData("2026.11.21", null)]
+    [InlineData("1", null)]
+    public void A_version_of_eight_digits_or_more_that_starts_with_a_date_takes_that_date(string version, string? date)
+    {
+        Assert.Equal(date is null ? null : DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), ScriptVersion.Parse(version).Date);
     }
 
     [Fact]
