@@ -73,6 +73,15 @@ internal static partial class MySqlCopyBuilder
         if (regenerated.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", regenerated)}");
 
+        // Existing columns in another order (online SQL's MODIFY ... AFTER): every column restated in
+        // the target's order, each after the one before it.
+        var keptOrder = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!);
+        if (!keptOrder.SequenceEqual(original.Columns.Where(c => kept.Contains(c.Name)).Select(c => c.Name), StringComparer.OrdinalIgnoreCase))
+        {
+            sql.Add($"ALTER TABLE {copy} " + string.Join(", ", target.Columns.Select((c, i) =>
+                $"MODIFY COLUMN {d.Quote(c.Name)} {Definition(d, c)} {(i == 0 ? "FIRST" : "AFTER " + d.Quote(target.Columns[i - 1].Name))}")));
+        }
+
         var keys = new List<string>();
         if (pkChanged && target.PrimaryKey.Count > 0)
             keys.Add($"ADD PRIMARY KEY ({string.Join(", ", target.PrimaryKey.Select(d.Quote))})");

@@ -370,7 +370,8 @@ internal sealed class OnlineDdlParser
     private Action<DbTable> Redefine(string from, string to, int start)
     {
         var type = TypeText(start);
-        var options = ColumnOptions(start, allowPosition: false);
+        // MySQL's MODIFY / CHANGE may move the column (FIRST, AFTER c): the table is then copied in the new order.
+        var options = ColumnOptions(start, allowPosition: engine == DatabaseEngine.MySql);
         type += options.Charset;
         var (nullable, defaultSql) = (options.Nullable, options.Default);
         return table =>
@@ -391,6 +392,8 @@ internal sealed class OnlineDdlParser
                 column.GeneratedAs(expression, options.Stored);
             if (options.Comment is { } comment)
                 column.SetCommentSql(comment);
+            if (options.First || options.After is not null)
+                table.MoveColumn(to, options.After, options.First);
         };
     }
 
@@ -506,12 +509,23 @@ internal sealed class OnlineDdlParser
             }
             else
             {
-                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT, GENERATED ALWAYS AS{(allowPosition ? ", FIRST and AFTER" : "")}{(engine == DatabaseEngine.MySql ? ", CHARACTER SET, COLLATE and COMMENT" : "")}); use a C# script with the table engineer");
+                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs {OptionList(allowPosition)}); use a C# script with the table engineer");
             }
         }
         if (generated is not null && defaultSql is not null)
             throw Refuse(Text(start, ClauseEnd(start)), "is generated and has a DEFAULT; a generated column takes none");
         return new ColumnOptionSet(nullable, defaultSql, after, first, charset, comment, generated, stored);
+    }
+
+    /// <summary>The column options Swap runs online on this engine, for messages.</summary>
+    private string OptionList(bool allowPosition)
+    {
+        List<string> options = ["NULL", "NOT NULL", "DEFAULT", "GENERATED ALWAYS AS"];
+        if (allowPosition)
+            options.AddRange(["FIRST", "AFTER"]);
+        if (engine == DatabaseEngine.MySql)
+            options.AddRange(["CHARACTER SET", "COLLATE", "COMMENT"]);
+        return string.Join(", ", options.SkipLast(1)) + " and " + options[^1];
     }
 
     /// <summary><c>CHARACTER SET x</c>, <c>CHARSET x</c> or <c>COLLATE x</c> (a quoted name unquoted), as the type's text takes it.</summary>

@@ -116,6 +116,22 @@ public sealed partial class DbTable
         return this;
     }
 
+    /// <summary>
+    /// Moves an existing column right after <paramref name="after"/>, or first (MySQL's
+    /// <c>MODIFY ... AFTER</c> in online SQL): the table is copied with the new order.
+    /// </summary>
+    internal DbTable MoveColumn(string name, string? after, bool first)
+    {
+        Writable();
+        var column = GetColumn(name);
+        if (after is not null && string.Equals(GetColumn(after).Name, column.Name, StringComparison.OrdinalIgnoreCase))
+            throw Refuse($"Column '{name}' cannot go after itself.");
+        columns.Remove(column);
+        columns.Insert(first ? 0 : after is null ? columns.Count : columns.IndexOf(GetColumn(after)) + 1, column);
+        changes.Add($"move column {column.Name} {(first ? "first" : "after " + after)}");
+        return this;
+    }
+
     /// <summary>Drops a column. Drop the indexes and keys that use it first.</summary>
     public DbTable DropColumn(string name)
     {

@@ -130,6 +130,27 @@ public class OnlineSqlTests
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 
+    /// <summary>gh-ost's reorder-columns cases: MODIFY / CHANGE with AFTER or FIRST move the column through the copy, under writes.</summary>
+    [Fact]
+    public async Task A_mariadb_change_that_moves_a_column_copies_the_table_in_the_new_order()
+    {
+        const int rows = 3000;
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, rows);
+        target.Sql("20261205000000_order", """
+            -- swap:online
+            ALTER TABLE items CHANGE COLUMN n n INT NOT NULL DEFAULT 0 AFTER id, MODIFY v VARCHAR(100) NULL FIRST;
+            """);
+
+        var (result, writer) = await WritesDuringSwap.RunAsync(target, rows, c => EngineKit.Migrator(target, c));
+
+        Assert.Single(result.Applied);
+        Assert.StartsWith("copy-and-swap of items: items: existing columns change their order", (await EngineKit.Migrator(target).StatusAsync()).Scripts.Single().Methods.Single(), StringComparison.Ordinal);
+        Assert.Equal("v,id,n,k", await target.ScalarAsync("SELECT GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items'"));
+        OracleWriter.AssertMatches(writer.Oracle, new HashSet<long>(writer.Oracle.Keys), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
     /// <summary>gh-ost's rename-none-comment case: a comment on a new column (instant), then on an existing one (a copy, as MySQL restates the column).</summary>
     [Fact]
     public async Task A_mariadb_column_comment_is_added_and_changed_online()

@@ -219,10 +219,27 @@ public class OnlineDdlParserTests
     public void Column_options_outside_the_grammar_are_refused(DatabaseEngine engine, string sql, string message) =>
         Assert.Contains(message, Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, engine)).Message, StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("ALTER TABLE t CHANGE COLUMN c c INT NOT NULL AFTER id", "id,c,a,b")]
+    [InlineData("ALTER TABLE t MODIFY b INT NULL FIRST", "b,id,a,c")]
+    [InlineData("ALTER TABLE t CHANGE COLUMN a a2 INT NOT NULL, CHANGE COLUMN c c INT NOT NULL AFTER id", "id,c,a2,b")]
+    public void Mysql_modify_and_change_move_a_column_and_the_table_is_copied(string sql, string order)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", false), new ColumnSchema("b", "int", true), new ColumnSchema("c", "int", false)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+            edit.Apply(model);
+
+        Assert.Equal(order, string.Join(",", model.Columns.Select(c => c.Name)));
+        Assert.Equal("existing columns change their order", Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
     [Fact]
     public void Postgres_takes_no_collate_in_a_column_definition() =>
         Assert.Contains(
-            "in 'ADD COLUMN d text COLLATE \"C\"' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT, GENERATED ALWAYS AS, FIRST and AFTER)",
+            "in 'ADD COLUMN d text COLLATE \"C\"' is a column option Swap does not run online (it runs NULL, NOT NULL, DEFAULT, GENERATED ALWAYS AS, FIRST and AFTER);",
             Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse("ALTER TABLE t ADD COLUMN d text COLLATE \"C\"", DatabaseEngine.PostgreSql)).Message,
             StringComparison.Ordinal);
 
