@@ -32,6 +32,10 @@ internal static partial class MySqlCopyBuilder
         var droppedIndexes = original.Indexes.Where(i => (MySqlTableEngine.Deferrable(i) && !i.IsUniqueOver(key) && !LedByAutoIncrement(original, i)) || !target.Indexes.Any(t => t.Original == i)).ToList();
         var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
 
+        // CONVERT TO first: the columns restated below then take the new character set, not their old collation.
+        var converted = target.ConvertTo is not null;
+        if (target.ConvertTo is { } convert)
+            sql.Add($"ALTER TABLE {copy} CONVERT TO {convert}");
         var first = new List<string>();
         // CHECKs the script drops go first: one may name a column dropped below.
         first.AddRange(original.Checks.Where(o => !target.Checks.Any(c => c.Original == o)).Select(c => $"DROP CONSTRAINT {d.Quote(c.Name)}"));
@@ -46,7 +50,7 @@ internal static partial class MySqlCopyBuilder
             first.Add($"ADD INDEX {d.Quote(AutoIncrementHold)} ({d.Quote(autoHold)})");
         first.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)).Select(c => $"DROP COLUMN {d.Quote(c.Name)}"));
         foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged || c.CommentSql is not null)))
-            first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c)}");
+            first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c, converted)}");
         if (first.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", first)}");
 
@@ -62,14 +66,14 @@ internal static partial class MySqlCopyBuilder
             if (c.OriginalName is not null)
                 continue;
             var position = i == 0 ? " FIRST" : " AFTER " + d.Quote(target.Columns[i - 1].Name);
-            adds.Add($"ADD COLUMN {d.Quote(c.Name)} {Definition(d, c)}{position}");
+            adds.Add($"ADD COLUMN {d.Quote(c.Name)} {Definition(d, c, converted)}{position}");
         }
         if (adds.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", adds)}");
 
         // A changed generation expression last: it may name columns the script adds or renames.
         var regenerated = target.Columns.Where(c => c.OriginalName is not null && c.GeneratedChanged)
-            .Select(c => $"MODIFY COLUMN {d.Quote(c.Name)} {Definition(d, c)}").ToList();
+            .Select(c => $"MODIFY COLUMN {d.Quote(c.Name)} {Definition(d, c, converted)}").ToList();
         if (regenerated.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", regenerated)}");
 
@@ -79,7 +83,7 @@ internal static partial class MySqlCopyBuilder
         if (!keptOrder.SequenceEqual(original.Columns.Where(c => kept.Contains(c.Name)).Select(c => c.Name), StringComparer.OrdinalIgnoreCase))
         {
             sql.Add($"ALTER TABLE {copy} " + string.Join(", ", target.Columns.Select((c, i) =>
-                $"MODIFY COLUMN {d.Quote(c.Name)} {Definition(d, c)} {(i == 0 ? "FIRST" : "AFTER " + d.Quote(target.Columns[i - 1].Name))}")));
+                $"MODIFY COLUMN {d.Quote(c.Name)} {Definition(d, c, converted)} {(i == 0 ? "FIRST" : "AFTER " + d.Quote(target.Columns[i - 1].Name))}")));
         }
 
         var keys = new List<string>();
@@ -122,7 +126,7 @@ internal static partial class MySqlCopyBuilder
     private static string? Comment(DbColumn c) =>
         c.CommentSql is { } own ? "COMMENT " + own : MySqlColumnText.Comment(c.Original?.Extra.GetValueOrDefault("ddl") ?? "");
 
-    private static string Definition(MySqlDialect d, DbColumn c)
+    private static string Definition(MySqlDialect d, DbColumn c, bool converted)
     {
         var o = c.Original;
         var type = c.Type is null ? o!.NativeType : d.TypeSql(c.Type);
@@ -136,7 +140,7 @@ internal static partial class MySqlCopyBuilder
             return string.Join(' ', parts);
         }
         // The column keeps its collation unless the new type names a character set or collation itself.
-        if (o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType) && !NamesCharset().IsMatch(type))
+        if (!converted && o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType) && !NamesCharset().IsMatch(type))
             parts.Add("COLLATE " + collation);
         parts.Add(c.Nullable ? "NULL" : "NOT NULL");
         var def = c.DefaultChanged || o is null ? d.DefaultSql(c) : o.Default;

@@ -161,6 +161,8 @@ internal sealed class TableDiff
         var order = target.Columns.Where(c => c.OriginalName is not null).Select(c => c.OriginalName!).ToList();
         if (!order.SequenceEqual(original.Columns.Where(c => kept.Contains(c.Name)).Select(c => c.Name), StringComparer.OrdinalIgnoreCase))
             diff.NeedsCopy ??= "existing columns change their order";
+        if (target.ConvertTo is { } convert)
+            diff.NeedsCopy ??= $"the table is converted to {convert}, which rewrites every row";
         if (!target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase)
             && !target.PrimaryKey.SequenceEqual(original.PrimaryKey.Select(k => target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name ?? k), StringComparer.OrdinalIgnoreCase))
             diff.NeedsCopy ??= "the primary key changes";

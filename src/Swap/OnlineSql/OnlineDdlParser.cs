@@ -130,6 +130,17 @@ internal sealed class OnlineDdlParser
                 throw Refuse(Text(start, p), "moves the table to another storage engine; Swap copies InnoDB tables into InnoDB (ENGINE=InnoDB rebuilds one). Run it without '-- swap:online'");
             return table => table.ForceCopy();
         }
+        // MySQL's CONVERT TO CHARACTER SET x [COLLATE y]: the server converts the copy (gh-ost's convert-utf8mb4).
+        if (engine == DatabaseEngine.MySql && Peek("CONVERT") && Peek("TO", 1))
+        {
+            p += 2;
+            if (!(Peek("CHARACTER") && Peek("SET", 1)) && !Peek("CHARSET"))
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "expected CHARACTER SET and its name here");
+            var clause = CharsetClause(start);
+            if (Peek("COLLATE"))
+                clause += " " + CharsetClause(start);
+            return table => table.ConvertCharacterSet(clause);
+        }
         if (Accept("ADD"))
         {
             // Without this, MySQL's ADD FULLTEXT INDEX ft (c) would be read as ADD COLUMN `FULLTEXT` of

@@ -117,6 +117,21 @@ public sealed partial class DbTable
     }
 
     /// <summary>
+    /// MySQL's <c>CONVERT TO CHARACTER SET x [COLLATE y]</c> (online SQL): the table's default and
+    /// every character column take it, as the server converts them on the copy (a TEXT that needs
+    /// more bytes becomes a MEDIUMTEXT, as it would in place). Null when the script asks for none.
+    /// </summary>
+    internal string? ConvertTo { get; private set; }
+
+    internal DbTable ConvertCharacterSet(string clause)
+    {
+        Writable();
+        ConvertTo = clause;
+        changes.Add("convert to " + clause.ToLowerInvariant());
+        return this;
+    }
+
+    /// <summary>
     /// Moves an existing column right after <paramref name="after"/>, or first (MySQL's
     /// <c>MODIFY ... AFTER</c> in online SQL): the table is copied with the new order.
     /// </summary>

@@ -82,14 +82,16 @@ public class OnlineSqlTests
     }
 
     /// <summary>
-    /// gh-ost's alter-charset case and pt-online-schema-change's rebuild: MODIFY with a character set
-    /// or collation takes it (it was refused as a column option), and ENGINE=InnoDB / FORCE copy
-    /// the table as it is (refused as not a clause). The values come through the copy unchanged.
+    /// gh-ost's alter-charset and convert-utf8mb4 cases and pt-online-schema-change's rebuild: MODIFY
+    /// with a character set or collation takes it (it was refused as a column option), CONVERT TO
+    /// converts every character column, and ENGINE=InnoDB / FORCE copy the table as it is (both
+    /// refused as not a clause). The values come through the copy unchanged.
     /// </summary>
     [Theory]
     [InlineData("MODIFY `t1` varchar(64) CHARACTER SET utf8mb4 NOT NULL, MODIFY t2 varchar(64) COLLATE latin1_bin NULL", "t1 utf8mb4 utf8mb4_general_ci|t2 latin1 latin1_bin", "copy-and-swap")]
     [InlineData("ENGINE=InnoDB", "t1 utf8mb3 utf8mb3_general_ci|t2 latin1 latin1_swedish_ci", "copy-and-swap")]
     [InlineData("FORCE", "t1 utf8mb3 utf8mb3_general_ci|t2 latin1 latin1_swedish_ci", "copy-and-swap")]
+    [InlineData("CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", "t1 utf8mb4 utf8mb4_unicode_ci|t2 utf8mb4 utf8mb4_unicode_ci", "copy-and-swap")]
     public async Task A_mariadb_character_set_change_or_rebuild_runs_online_and_keeps_every_value(string clauses, string charsets, string method)
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
@@ -105,6 +107,23 @@ public class OnlineSqlTests
         Assert.Equal(charsets, await target.ScalarAsync(
             "SELECT GROUP_CONCAT(CONCAT(COLUMN_NAME, ' ', CHARACTER_SET_NAME, ' ', COLLATION_NAME) ORDER BY COLUMN_NAME SEPARATOR '|') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'texts' AND COLUMN_NAME IN ('t1', 't2')"));
         Assert.Equal(before, await target.ColumnAsync("SELECT CONCAT_WS('|', id, t1, IFNULL(t2, '-')) FROM texts ORDER BY id"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>CONVERT TO as the server does it in place: a latin1 TEXT whose values need more than 64 KB in utf8mb4 becomes a MEDIUMTEXT, and no value is cut.</summary>
+    [Fact]
+    public async Task A_mariadb_convert_to_utf8mb4_widens_a_text_whose_values_need_it()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE docs (id INT NOT NULL PRIMARY KEY, body TEXT CHARACTER SET latin1 NOT NULL) ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO docs (id, body) SELECT seq, REPEAT(CONVERT('é' USING latin1), 40000 + seq) FROM seq_1_to_20");
+        target.Sql("20261205000000_utf8", "-- swap:online\nALTER TABLE docs CONVERT TO CHARACTER SET utf8mb4;\n");
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("mediumtext utf8mb4", await target.ScalarAsync("SELECT CONCAT(DATA_TYPE, ' ', CHARACTER_SET_NAME) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' AND COLUMN_NAME = 'body'"));
+        Assert.Equal(20, await target.CountAsync("docs", "CHAR_LENGTH(body) = 40000 + id AND body = REPEAT('é', 40000 + id)"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 

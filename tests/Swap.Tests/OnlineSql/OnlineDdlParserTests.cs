@@ -236,6 +236,21 @@ public class OnlineDdlParserTests
         Assert.Equal("existing columns change their order", Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
     }
 
+    [Theory]
+    [InlineData("ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4", "CHARACTER SET utf8mb4")]
+    [InlineData("ALTER TABLE t CONVERT TO CHARSET utf8mb4 COLLATE utf8mb4_unicode_ci", "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")]
+    public void Mysql_convert_to_a_character_set_copies_the_table(string sql, string clause)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false), new ColumnSchema("c", "varchar(40)", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(clause, model.ConvertTo);
+        Assert.Equal($"the table is converted to {clause}, which rewrites every row", Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
     [Fact]
     public void Postgres_takes_no_collate_in_a_column_definition() =>
         Assert.Contains(
