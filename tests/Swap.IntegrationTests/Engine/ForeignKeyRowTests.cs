@@ -75,7 +75,7 @@ public class ForeignKeyRowTests
         Assert.Contains("key (k)=(993) is not present in table \"owners\"", run.Err, StringComparison.Ordinal);
         Assert.Contains("removed its copy, capture and change log", run.Err, StringComparison.Ordinal);
         Assert.Equal(before, await EngineKit.ReadItemsAsync(target, withFlag: false));
-        Assert.Equal("integer", await target.ScalarAsync("SELECT data_type FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'n'"));
+        Assert.Equal("integer", await target.ScalarAsync("SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' AND column_name = 'n'"));
         Assert.Empty(await ForeignKeysAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
         Assert.Null(await EngineKit.HistoryStatusAsync(target, Script));
@@ -85,8 +85,8 @@ public class ForeignKeyRowTests
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal(["fk_items_k"], await ForeignKeysAsync(target));
-        Assert.Equal(true, await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'fk_items_k'"));
-        Assert.Equal("bigint", await target.ScalarAsync("SELECT data_type FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'n'"));
+        Assert.Equal(true, await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'fk_items_k' AND connamespace = current_schema()::regnamespace"));
+        Assert.Equal("bigint", await target.ScalarAsync("SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'items' AND column_name = 'n'"));
     }
 
     private static Task CreateOwnersAsync(TestTarget target) => target.ExecuteAsync(target.Engine switch

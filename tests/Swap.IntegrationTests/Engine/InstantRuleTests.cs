@@ -149,7 +149,7 @@ public class InstantRuleTests
                 // SQLite keeps no names for foreign keys (its catalog numbers them).
                 Assert.Equal(engine == DatabaseEngine.Sqlite ? "owners" : "fk_items_k owners", string.Join(" ", schema.ForeignKeys.Select(f => engine == DatabaseEngine.Sqlite ? f.ReferencedTable : f.Name + " " + f.ReferencedTable)));
                 if (engine == DatabaseEngine.PostgreSql)
-                    Assert.Equal(true, await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'fk_items_k'"));
+                    Assert.Equal(true, await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'fk_items_k' AND connamespace = current_schema()::regnamespace"));
                 if (engine != DatabaseEngine.Sqlite)
                     await Assert.ThrowsAnyAsync<Exception>(() => target.ExecuteAsync("INSERT INTO items (id, k, n) VALUES (2000, 5000, 0)"));
                 break;
@@ -189,7 +189,7 @@ public class InstantRuleTests
         Assert.Contains("dropped again", error.Message, StringComparison.Ordinal);
         // No half-made constraint checks the application's writes; the rows are as they were.
         Assert.Empty((await TableAsync(target)).ForeignKeys);
-        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'fk_items_k'"), CultureInfo.InvariantCulture));
+        Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'fk_items_k' AND connamespace = current_schema()::regnamespace"), CultureInfo.InvariantCulture));
         await target.ExecuteAsync("INSERT INTO items (id, k, n) VALUES (2000, 5000, 0)");
         Assert.Equal(100, await target.CountAsync("items", "k = id * 7 % 1000"));
         var status = (await new Migrator(target.Database(), options).StatusAsync()).Scripts.Single();
@@ -199,7 +199,7 @@ public class InstantRuleTests
         await target.ExecuteAsync("INSERT INTO owners (id) SELECT g FROM generate_series(501, 5000) g");
         await new Migrator(target.Database(), options).UpAsync();
         Assert.Equal("fk_items_k", (await TableAsync(target)).ForeignKeys.Single().Name);
-        Assert.Equal(true, await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'fk_items_k'"));
+        Assert.Equal(true, await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'fk_items_k' AND connamespace = current_schema()::regnamespace"));
     }
 
     private static Task CreateOwnersAsync(TestTarget target, int last) => target.ExecuteAsync(target.Engine switch

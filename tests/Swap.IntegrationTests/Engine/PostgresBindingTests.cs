@@ -48,8 +48,8 @@ public class PostgresBindingTests
         Assert.Equal($"{target.Name}.parents_id_seq", await target.ScalarAsync($"SELECT pg_get_serial_sequence('{target.Name}.parents', 'id')"));
         Assert.Equal($"{target.Name}.parents_code_seq", await target.ScalarAsync($"SELECT pg_get_serial_sequence('{target.Name}.parents', 'code')"));
         // Foreign keys point at the new table, validated, and still act.
-        Assert.True((bool)(await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'children_parent_id_fkey'"))!);
-        Assert.Equal("parents", await target.ScalarAsync("SELECT confrelid::regclass::text FROM pg_constraint WHERE conname = 'children_parent_id_fkey'"));
+        Assert.True((bool)(await target.ScalarAsync("SELECT convalidated FROM pg_constraint WHERE conname = 'children_parent_id_fkey' AND connamespace = current_schema()::regnamespace"))!);
+        Assert.Equal("parents", await target.ScalarAsync("SELECT confrelid::regclass::text FROM pg_constraint WHERE conname = 'children_parent_id_fkey' AND connamespace = current_schema()::regnamespace"));
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO children (parent_id) VALUES (99999)"));
         await target.ExecuteAsync("DELETE FROM parents WHERE id = 1");
         Assert.Equal(0L, Convert.ToInt64(await target.ScalarAsync("SELECT count(*) FROM children WHERE parent_id = 1")));
