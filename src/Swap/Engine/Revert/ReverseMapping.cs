@@ -158,6 +158,27 @@ internal static class ReverseMapping
             "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
     }
 
+    private static void RefuseLaterRetypes(TableEngine engine, RevertTable table, TableSchema now, TableSchema old)
+    {
+        var mySql = engine.Dialect.Engine == DatabaseEngine.MySql;
+        var changed = new List<string>();
+        foreach (var (oldName, newName) in table.Columns)
+        {
+            if (old.Column(oldName) is not { Generated: null } o || now.Column(newName) is not { } n)
+                continue;
+            if (!ExactConversion.Holds(n.NativeType, o.NativeType, mySql))
+                changed.Add($"'{n.Name}' is {n.NativeType} now, and the old table's {o.NativeType} may not hold what the application writes to it");
+            else if (n.Nullable && !o.Nullable)
+                changed.Add($"'{n.Name}' is nullable now, and the old table's '{o.Name}' is NOT NULL");
+        }
+        if (changed.Count == 0)
+            return;
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"The revert of '{table.Table}' cannot take back what a later change made of its column(s): {string.Join("; ", changed)}. " +
+            "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
+    }
+
     /// <summary>
     /// The reverse spec: from <paramref name="now"/> (the swapped-in table, or its copy before the
     /// cut-over) back into <paramref name="old"/> (the former original), through the kept columns.
@@ -182,6 +203,11 @@ internal static class ReverseMapping
         // still carry their build names, on PostgreSQL _t_ix_swap_new.)
         var swappedIn = string.Equals(now.Name, table.Table, StringComparison.OrdinalIgnoreCase);
         RefuseLaterAdditions(table.Table, swappedIn ? table.SwappedInIndexes : null, now.Indexes.Select(i => i.Name), "index(es) {0}", "does not have them");
+
+        // A later change that retyped a kept column (an instant VARCHAR widening, a column made
+        // nullable) lets the application write values the old column cannot take: the applier would
+        // stop on them part-way (MySQL 1406 'Data too long').
+        RefuseLaterRetypes(engine, table, now, old);
 
         var mapping = new List<ColumnMapping>();
         var insertOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
