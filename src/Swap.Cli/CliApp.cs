@@ -101,7 +101,8 @@ internal static class CliApp
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             invocation.Progress.EndLine();
-            return Fail(SwapErrorKind.Cancelled, [.. await invocation.DescribeInterruptionAsync()]);
+            var reverting = parse.CommandResult.Command.Name == "revert" ? parse.CommandResult.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument)?.Value : null;
+            return Fail(SwapErrorKind.Cancelled, [.. await invocation.DescribeInterruptionAsync(reverting)]);
         }
         catch (Exception e) when (e is DbException or IOException)
         {

@@ -34,7 +34,8 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
     /// After Ctrl+C: which scripts were interrupted and where the next <c>up</c> resumes them, read
     /// back from the database (the same words <c>status</c> uses), within a few seconds.
     /// </summary>
-    public async Task<IReadOnlyList<string>> DescribeInterruptionAsync()
+    /// <param name="reverting">The script a <c>swap revert</c> was taking back, or null for the other verbs.</param>
+    public async Task<IReadOnlyList<string>> DescribeInterruptionAsync(string? reverting = null)
     {
         const string Fallback = "Interrupted. 'swap up' resumes where it stopped; 'swap status' shows where.";
         if (migrator is null)
@@ -44,9 +45,15 @@ internal sealed class Invocation(GlobalOptions globals, RedactingWriter output, 
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var report = await migrator.StatusAsync(cts.Token);
             var interrupted = report.Scripts.Where(s => s.Status == ScriptStatus.Interrupted).ToList();
-            if (interrupted.Count == 0)
+            var lines = interrupted.Select(s => $"Interrupted {s.Id}: {s.Note![(s.Note!.IndexOf(';', StringComparison.Ordinal) + 2)..]}.").ToList();
+            // A revert resumes with 'swap revert', not 'swap up' (which finds nothing to apply).
+            foreach (var window in report.RevertWindows.Where(w => w.Stage != "open"))
+                lines.Add($"Interrupted the revert of {window.ScriptId} ({string.Join(", ", window.Tables)}) after stage '{window.Stage}': 'swap revert {window.ScriptId}' completes it.");
+            if (reverting is not null && report.RevertWindows.FirstOrDefault(w => w.ScriptId == reverting && w.Stage == "open") is { } open)
+                lines.Add($"Interrupted the revert of {open.ScriptId} ({string.Join(", ", open.Tables)}) before anything was swapped back: the window stays open and the old tables in sync; 'swap revert {open.ScriptId}' starts it again, 'swap finish {open.ScriptId}' keeps the change.");
+            if (lines.Count == 0)
                 return ["Interrupted between scripts; nothing was left half-done. 'swap up' continues with what is pending."];
-            return interrupted.Select(s => $"Interrupted {s.Id}: {s.Note![(s.Note!.IndexOf(';', StringComparison.Ordinal) + 2)..]}.").ToList();
+            return lines;
         }
         catch (Exception e) when (e is OperationCanceledException or SwapException or System.Data.Common.DbException)
         {

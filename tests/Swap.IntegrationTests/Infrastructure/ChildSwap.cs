@@ -21,7 +21,10 @@ public sealed class ChildSwap : IDisposable
     public int Id => process.Id;
 
     /// <summary>Starts <c>dotnet Swap.Cli.dll --db &lt;target&gt; args...</c> in the target's scratch folder.</summary>
-    public static ChildSwap Start(TestTarget target, params string[] args)
+    public static ChildSwap Start(TestTarget target, params string[] args) => Start(target, null, args);
+
+    /// <summary>Starts <c>dotnet Swap.Cli.dll --db &lt;target&gt; args...</c> with these variables added to its environment (fault points).</summary>
+    public static ChildSwap Start(TestTarget target, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -30,6 +33,8 @@ public sealed class ChildSwap : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Swap.Cli.dll"));
         foreach (var a in (string[])["--db", target.UrlText, .. args])
             psi.ArgumentList.Add(a);

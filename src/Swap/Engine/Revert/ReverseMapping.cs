@@ -67,6 +67,8 @@ internal static class ReverseMapping
                 reasons.Add($"column '{newName}' changes type from {o.NativeType} to {n.NativeType}, and a {n.NativeType} the application writes while the window is open may not fit {o.NativeType} (the conversion back narrows and would lose data)");
             if (n.Nullable && !o.Nullable)
                 reasons.Add($"column '{newName}' becomes nullable, and a NULL written while the window is open cannot go back into the old NOT NULL column '{oldName}'");
+            if (mySql)
+                reasons.AddRange(CollationRefusals(original, oldName, newName, o.Collation, n.Collation));
         }
         foreach (var o in original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))))
         {
@@ -96,6 +98,41 @@ internal static class ReverseMapping
         return reasons;
     }
 
+    /// <summary>
+    /// MySQL/MariaDB keep a character set and collation per column: a character the new set has and
+    /// the old one lacks cannot go back (the applier stops on error 1366), and values a finer new
+    /// collation tells apart may be equal under the old one's unique index (two rows 'a' and 'A').
+    /// </summary>
+    private static IEnumerable<string> CollationRefusals(TableSchema original, string oldName, string newName, string? oldCollation, string? newCollation)
+    {
+        if (oldCollation is null || newCollation is null || string.Equals(oldCollation, newCollation, StringComparison.OrdinalIgnoreCase))
+            yield break;
+        var (oldSet, newSet) = (CharacterSet(oldCollation), CharacterSet(newCollation));
+        if (oldSet != newSet && !CharacterSubsets.Contains((newSet, oldSet)))
+            yield return $"column '{newName}' changes character set from {oldSet} to {newSet}, and a character the application writes in {newSet} while the window is open may have no {oldSet} form in the old column '{oldName}'";
+        // A binary collation tells every two values apart: under it the old unique index took nothing the new one could.
+        if (oldCollation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase))
+            yield break;
+        var unique = original.Indexes.Where(i => i.Unique && i.Columns.Any(c => string.Equals(c.Name, oldName, StringComparison.OrdinalIgnoreCase))).Select(i => "'" + i.Name + "'").ToList();
+        if (original.PrimaryKey.Contains(oldName, StringComparer.OrdinalIgnoreCase))
+            unique.Insert(0, "the primary key");
+        if (unique.Count > 0)
+            yield return $"column '{newName}' changes collation from {oldCollation} to {newCollation}, which may tell apart values (such as 'a' and 'A') that {oldCollation} takes as equal, so writes made while the window is open could break {string.Join(", ", unique)} in the old table";
+    }
+
+    /// <summary>MySQL's collation names start with their character set: utf8mb4_unicode_ci.</summary>
+    private static string CharacterSet(string collation)
+    {
+        var set = collation.Split('_')[0].ToLowerInvariant();
+        return set == "utf8" ? "utf8mb3" : set;
+    }
+
+    /// <summary>(smaller, larger): every character of the first set is one of the second.</summary>
+    private static readonly HashSet<(string, string)> CharacterSubsets =
+    [
+        ("ascii", "latin1"), ("ascii", "utf8mb3"), ("ascii", "utf8mb4"), ("latin1", "utf8mb3"), ("latin1", "utf8mb4"), ("utf8mb3", "utf8mb4"),
+    ];
+
     private static string? NewName(RevertTable table, string oldColumn) =>
         table.Columns.FirstOrDefault(p => string.Equals(p.Old, oldColumn, StringComparison.OrdinalIgnoreCase)).New;
 
@@ -118,6 +155,27 @@ internal static class ReverseMapping
         throw new SwapException(
             SwapErrorKind.Refused,
             $"The revert of '{tableName}' would lose its {string.Format(CultureInfo.InvariantCulture, kind, string.Join(", ", added))}: a later change added them after the swap, and the old table {oldTable}. " +
+            "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
+    }
+
+    private static void RefuseLaterRetypes(TableEngine engine, RevertTable table, TableSchema now, TableSchema old)
+    {
+        var mySql = engine.Dialect.Engine == DatabaseEngine.MySql;
+        var changed = new List<string>();
+        foreach (var (oldName, newName) in table.Columns)
+        {
+            if (old.Column(oldName) is not { Generated: null } o || now.Column(newName) is not { } n)
+                continue;
+            if (!ExactConversion.Holds(n.NativeType, o.NativeType, mySql))
+                changed.Add($"'{n.Name}' is {n.NativeType} now, and the old table's {o.NativeType} may not hold what the application writes to it");
+            else if (n.Nullable && !o.Nullable)
+                changed.Add($"'{n.Name}' is nullable now, and the old table's '{o.Name}' is NOT NULL");
+        }
+        if (changed.Count == 0)
+            return;
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"The revert of '{table.Table}' cannot take back what a later change made of its column(s): {string.Join("; ", changed)}. " +
             "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
     }
 
@@ -146,6 +204,11 @@ internal static class ReverseMapping
         var swappedIn = string.Equals(now.Name, table.Table, StringComparison.OrdinalIgnoreCase);
         RefuseLaterAdditions(table.Table, swappedIn ? table.SwappedInIndexes : null, now.Indexes.Select(i => i.Name), "index(es) {0}", "does not have them");
 
+        // A later change that retyped a kept column (an instant VARCHAR widening, a column made
+        // nullable) lets the application write values the old column cannot take: the applier would
+        // stop on them part-way (MySQL 1406 'Data too long').
+        RefuseLaterRetypes(engine, table, now, old);
+
         var mapping = new List<ColumnMapping>();
         var insertOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var o in old.Columns.Where(c => c.Generated is null))
@@ -153,7 +216,9 @@ internal static class ReverseMapping
             if (NewName(table, o.Name) is not null)
             {
                 var n = now.Column(NewColumn(o.Name))!;
-                mapping.Add(new ColumnMapping(o.Name, engine.Convert(d.Quote(n.Name), n, o), o.NativeType, n.Name));
+                // The new column's type and collation too: the verifier compares a value moved to another
+                // character set or collation as storing it converts it, as the forward swap's does.
+                mapping.Add(new ColumnMapping(o.Name, engine.Convert(d.Quote(n.Name), n, o), o.NativeType, n.Name, n.NativeType, n.Collation, o.Collation));
             }
             else if (table.Values.TryGetValue(o.Name, out var value))
             {
