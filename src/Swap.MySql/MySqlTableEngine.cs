@@ -284,7 +284,10 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
         "TRUNCATE TABLE (or ALTER TABLE ... TRUNCATE PARTITION or EXCHANGE PARTITION), which MySQL/MariaDB run as DDL without firing triggers";
 
     public override IReadOnlyList<string> RemoveCapture(SwapSpec spec) =>
-        [.. new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}"), $"DROP TABLE IF EXISTS {D.Quote(spec.Names.Log)}"];
+        [.. CaptureTriggerDrops(spec), $"DROP TABLE IF EXISTS {D.Quote(spec.Names.Log)}"];
+
+    private IEnumerable<string> CaptureTriggerDrops(SwapSpec spec) =>
+        new[] { spec.Names.InsertTrigger, spec.Names.UpdateTrigger, spec.Names.DeleteTrigger }.Select(t => $"DROP TRIGGER IF EXISTS {D.Quote(t)}");
 
     public override async Task<bool> CaptureInstalledAsync(DbConnection connection, DbTransaction? transaction, SwapSpec spec, CancellationToken cancellationToken)
     {
