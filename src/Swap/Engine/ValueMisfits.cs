@@ -130,7 +130,11 @@ internal sealed class ValueMisfits(SwapContext swap)
 
     /// <summary>"k references owners (id)", as a message shows a foreign key.</summary>
     internal static string ForeignKeyText(Schema.ForeignKeySchema foreignKey) =>
-        $"{string.Join(", ", foreignKey.Columns)} references {foreignKey.ReferencedTable} ({string.Join(", ", foreignKey.ReferencedColumns)})";
+        ForeignKeyText(foreignKey.Columns, foreignKey.ReferencedTable, foreignKey.ReferencedColumns);
+
+    /// <summary>A foreign key as messages show it: "owner_id references owners (id)".</summary>
+    internal static string ForeignKeyText(IEnumerable<string> columns, string referencedTable, IEnumerable<string> referencedColumns) =>
+        $"{string.Join(", ", columns)} references {referencedTable} ({string.Join(", ", referencedColumns)})";
 
     /// <summary>The copy's column the server named; else the only column whose type or nullability the change alters (or that a FillWith fills).</summary>
     private static ColumnSchemaOf? ColumnOf(SwapSpec spec, string? named)

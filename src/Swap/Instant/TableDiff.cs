@@ -65,7 +65,7 @@ internal sealed record Validation(string Kind, string Name, string Shown, string
     public static Validation Of(DbTable.ForeignKeyModel foreignKey, Dialects.SqlDialect dialect) => new(
         "foreign key",
         foreignKey.Name,
-        $"{string.Join(", ", foreignKey.Columns)} references {foreignKey.ReferencedTable} ({string.Join(", ", foreignKey.ReferencedColumns)})",
+        ValueMisfits.ForeignKeyText(foreignKey.Columns, foreignKey.ReferencedTable, foreignKey.ReferencedColumns),
         SwapQueries.Orphans(dialect, "t", foreignKey.Columns, foreignKey.ReferencedTable, foreignKey.ReferencedColumns),
         $"Add the missing rows to '{foreignKey.ReferencedTable}', fix or remove the rows that have none, or change the foreign key");
 }
