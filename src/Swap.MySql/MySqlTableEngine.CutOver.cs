@@ -84,8 +84,7 @@ internal sealed partial class MySqlTableEngine
             Swap.Running.FaultPoints.Hit("cutover-rename");
             try
             {
-                await RenameAsync(connection, renamer, probe, renamerId, repoint + Rename(specs), originals, lockers, seconds, cancellationToken);
-                await DropOldCaptureTriggersAsync(renamer, specs);
+                await RenameAsync(connection, renamer, probe, renamerId, repoint + Rename(specs), string.Join(";\n", specs.SelectMany(CaptureTriggerDrops)), originals, lockers, seconds, cancellationToken);
             }
             catch when (children.Count > 0)
             {
@@ -126,9 +125,9 @@ internal sealed partial class MySqlTableEngine
     /// the table about to become <c>_t_swap_old</c>: lost. When the RENAME cannot be handed every
     /// original in time, it is stopped before any lock goes, and nothing was renamed.
     /// </summary>
-    private async Task RenameAsync(DbConnection connection, DbConnection renamer, DbConnection probe, long renamerId, string batch, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
+    private async Task RenameAsync(DbConnection connection, DbConnection renamer, DbConnection probe, long renamerId, string batch, string afterRename, IReadOnlyList<string> originals, List<DbConnection> lockers, int seconds, CancellationToken cancellationToken)
     {
-        var rename = renamer.ExecuteAsync(batch, cancellationToken);
+        var rename = RenameThenAsync(renamer, batch, afterRename, cancellationToken);
         var locked = Enumerable.Range(0, lockers.Count).ToList();
         Exception? failure = null;
         try
@@ -276,18 +275,20 @@ internal sealed partial class MySqlTableEngine
     private static int LockSeconds(OnlineSwapOptions options) => (int)Math.Max(1, Math.Ceiling(options.CutOverLockTimeout.TotalSeconds));
 
     /// <summary>
-    /// Drops the capture triggers from the renamed originals the moment the RENAME has run, from
-    /// the renamer's session (the journaled capture removal after it finds them gone). Nothing
-    /// writes the old tables any more, but MariaDB (MDEV-26048) fails a stored procedure's
-    /// statements on the new table with error 1146, naming a table the new table's triggers
-    /// write (the reverse capture's log, or one the table's own triggers write), for as long as
-    /// the old table keeps triggers that write another table: measured with a procedure called
-    /// 1,000 times a second, 86 of its calls failed in the 35 ms the journal write took before the
-    /// capture removal, and 0 to 5 with this drop. Plain statements are not affected. A failure
-    /// here is left to that removal.
+    /// Runs the RENAME batch, then at once drops the capture triggers from the renamed originals
+    /// (<paramref name="afterRename"/>; the journaled capture removal after the cut-over finds
+    /// them gone). Nothing writes the old tables any more, but MariaDB (MDEV-26048) fails a stored
+    /// procedure's statements on the new table with error 1146, naming a table the new table's
+    /// triggers write (the reverse capture's log, or one the table's own triggers write), for as
+    /// long as the old table keeps triggers that write another table: measured with a procedure
+    /// called 1,000 times a second, 70-86 of its calls failed in the 35 ms the journal write took
+    /// before the capture removal. A failure of the drop is left to that removal.
     /// </summary>
-    private async Task DropOldCaptureTriggersAsync(DbConnection renamer, IReadOnlyList<SwapSpec> specs) =>
-        await IgnoreAsync(() => renamer.ExecuteAsync(string.Join(";\n", specs.SelectMany(CaptureTriggerDrops)), CancellationToken.None));
+    private async Task RenameThenAsync(DbConnection renamer, string batch, string afterRename, CancellationToken cancellationToken)
+    {
+        await renamer.ExecuteAsync(batch, cancellationToken);
+        await IgnoreAsync(() => renamer.ExecuteAsync(afterRename, CancellationToken.None));
+    }
 
     private string Rename(IReadOnlyList<SwapSpec> specs) =>
         "RENAME TABLE " + string.Join(", ", specs.SelectMany(s => new[]

@@ -11,8 +11,8 @@ namespace Swap.IntegrationTests.Engine;
 /// write another table. With a revert window, the new table has the reverse capture and the old one
 /// kept the forward capture until the journaled removal after the cut-over: a procedure called
 /// 1,000 times a second failed 70 to 86 times there. The cut-over now drops the capture triggers
-/// from the old table as soon as the RENAME has run (0 to 19 failures in the same measurement; the
-/// server's bug leaves the calls that were waiting for the lock).
+/// from the old table as soon as the RENAME has run (1 to 7 failures in the same measurement; the
+/// server's bug still fails the calls that were waiting for the lock).
 /// </summary>
 public class MySqlStoredProcedureWriterTests
 {
