@@ -54,6 +54,13 @@ public sealed partial class Migrator
             return new BaselineResult(toRecord.Select(s => s.Id).ToList(), toRecord.Count == 0 ? null : batch, dryRun);
         }
 
+        await RecordBaselineAsync(runLock, connection, recorded, toRecord, batch, cancellationToken);
+        return new BaselineResult(toRecord.Select(s => s.Id).ToList(), batch, false);
+    }
+
+    /// <summary>Writes the baseline's rows in one transaction, under the run lock.</summary>
+    private async Task RecordBaselineAsync(RunLock runLock, DbConnection connection, Dictionary<string, HistoryEntry> recorded, List<MigrationScript> toRecord, int batch, CancellationToken cancellationToken)
+    {
         try
         {
             if (await history.EnsureTablesAsync(connection, cancellationToken))
@@ -73,7 +80,6 @@ public sealed partial class Migrator
         }
         foreach (var script in toRecord)
             Log.Baselined(logger, script.Id);
-        return new BaselineResult(toRecord.Select(s => s.Id).ToList(), batch, false);
     }
 
     /// <summary>The baseline's refusals (see <see cref="BaselineAsync"/>), read under the run lock; returns what it would record.</summary>

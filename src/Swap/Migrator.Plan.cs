@@ -20,6 +20,7 @@ public sealed partial class Migrator
         var run = Context(cancellationToken);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+        await RefuseUnadoptedFlywayAsync(connection, recorded.Count, cancellationToken);
         var pending = SelectTagged(Catalog.Scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList(), up.Tags, recorded);
         pending = UpTo(pending, up.To, up.Tags);
         if (up.Steps is { } maxSteps)

@@ -33,6 +33,8 @@ public sealed partial class Migrator
             var sorted = await ClassifyLeftoversAsync(connection, recorded, journal, abandon: null, dropOld: false, cancellationToken);
             leftovers = sorted.Removed.Concat(sorted.OldTables).ToList();
         }
+        if (recorded.Count == 0 && await FlywayHistory.ReadAsync(database, connection, cancellationToken) is { HasAnything: true } flyway)
+            states = states.Select(s => FlywayNote(s, flyway)).ToList();
         var methods = Instant.ChangeMethodRecords.FromJournal(journal);
         states = states.Select(s => methods.TryGetValue(s.Id, out var m) ? s with { Methods = m } : s).ToList();
         var shown = tags is { Count: > 0 } ? states.Where(s => s.Script is not null && s.Script.HasAnyTag(tags)).ToList() : states;
@@ -82,6 +84,19 @@ public sealed partial class Migrator
             });
         }
         return states;
+    }
+
+    /// <summary>A pending script whose version Flyway's history has: say so, and what adopts it.</summary>
+    private static ScriptState FlywayNote(ScriptState state, FlywayHistory flyway)
+    {
+        if (state is not { Status: ScriptStatus.Pending, Script.Version: { } version })
+            return state;
+        if (flyway.Failed.Count > 0)
+            return state with { Note = $"{FlywayHistory.TableName} has failed row(s) for {string.Join(", ", flyway.Failed)}: the database is half-migrated, and 'swap up' refuses until that is repaired" };
+        var applied = flyway.Applied.Any(a => a.Version.Equals(version)) || (flyway.Baseline is { } b && version.CompareTo(b) <= 0);
+        return applied
+            ? state with { Note = $"applied by Flyway ({FlywayHistory.TableName}), not in Swap's history: 'swap baseline --from-flyway' records it; 'swap up' refuses until then" }
+            : state;
     }
 
     /// <summary>The history's error text for a run cancelled inside a script.</summary>

@@ -50,6 +50,7 @@ public sealed partial class Migrator
             var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
             if (!options.AllowChangedScripts)
                 RefuseChanged(scripts, recorded);
+            await RefuseUnadoptedFlywayAsync(connection, recorded.Count, cancellationToken);
 
             var pending = scripts.Where(s => !recorded.TryGetValue(s.Id, out var h) || h.Status != HistoryStatus.Applied).ToList();
             // Counted before --tags and --to cut the list: the scripts left out are still pending.

@@ -7,13 +7,26 @@ internal sealed class BaselineCommand : ICommand
 {
     public Command Build(Invocation invocation)
     {
-        var to = new Option<string>("--to") { HelpName = "id", Description = "The last script the database already has: it and every script before it are recorded as applied.", Required = true };
+        var to = new Option<string>("--to") { HelpName = "id", Description = "The last script the database already has: it and every script before it are recorded as applied." };
+        var fromFlyway = new Option<bool>("--from-flyway") { Description = "Record the scripts whose versions Flyway's flyway_schema_history lists as applied (in place of --to)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list the scripts that would be recorded." };
-        var command = new Command("baseline", "Adopt Swap on an existing database: record every script up to --to as applied without running them.") { to, dryRun };
+        var command = new Command("baseline", "Adopt Swap on an existing database: record every script up to --to (or every version Flyway applied, --from-flyway) as applied without running them.") { to, fromFlyway, dryRun };
         command.SetAction(async (parse, ct) =>
         {
             var (_, migrator) = invocation.Migrator(parse);
-            var result = await migrator.BaselineAsync(parse.GetValue(to)!, parse.GetValue(dryRun), ct);
+            var target = parse.GetValue(to);
+            var flyway = parse.GetValue(fromFlyway);
+            if (flyway == target is not null)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Usage,
+                    flyway
+                        ? "Give either --to <id> or --from-flyway, not both: --from-flyway records the versions flyway_schema_history lists."
+                        : "baseline needs --to <script id> (the last script the database already has), or --from-flyway for a database Flyway migrated.");
+            }
+            var result = flyway
+                ? await migrator.BaselineFromFlywayAsync(parse.GetValue(dryRun), ct)
+                : await migrator.BaselineAsync(target!, parse.GetValue(dryRun), ct);
             if (invocation.Json(parse))
             {
                 Json.Write(invocation.Out, result);

@@ -16,9 +16,12 @@ internal static class CallbackRunner
         if (set.Sql.TryGetValue(e, out var sql))
         {
             var file = Path.GetFileName(sql.Path);
+            var flyway = Placeholders.UsesFlyway(sql.Text)
+                ? await Placeholders.FlywayValuesAsync(session.Database, session.Connection, session.Transaction, sql.Path, session.Run.Time, session.Run.CancellationToken)
+                : null;
             foreach (var statement in SqlSplitter.Split(sql.Text, session.Database.Dialect.Syntax, sql.Path))
             {
-                var text = Placeholders.Apply(statement.Text, session.Run.Placeholders);
+                var text = Placeholders.Apply(statement.Text, session.Run.Placeholders, flyway);
                 // The script's id is a value: bound as a parameter where the callback asks for it, never spliced in.
                 var parameters = text.Contains("@" + ScriptIdParameter, StringComparison.OrdinalIgnoreCase)
                     ? new Dictionary<string, object?> { [ScriptIdParameter] = db.ScriptId }

@@ -6,8 +6,12 @@ namespace Swap.Discovery;
 /// All migrations from all sources, checked (unique ids, known dependencies, no cycles, SQL that
 /// splits cleanly) and in run order: group date, then dependencies, then name.
 /// </summary>
-internal sealed class MigrationCatalog
+internal sealed partial class MigrationCatalog
 {
+    // A C# class named as Flyway names a Java migration (V2__Add_roles, V1_1__Fill): its version orders it among the V scripts.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^V(?<version>\d+(?:_\d+)*)__\w+$")]
+    private static partial System.Text.RegularExpressions.Regex FlywayClass();
+
     private readonly Dictionary<string, MigrationScript> byId;
 
     private MigrationCatalog(IReadOnlyList<MigrationScript> ordered, Callbacks.CallbackSet callbacks)
@@ -65,6 +69,7 @@ internal sealed class MigrationCatalog
             }
         }
         CheckUnique(scripts);
+        CheckVersions(scripts);
         var callbacks = new Callbacks.CallbackSet(sqlCallbacks.Select(Swap.Callbacks.CallbackSet.Read).ToList(), callbackTypes);
         if (syntax is not null)
         {
@@ -115,6 +120,8 @@ internal sealed class MigrationCatalog
         {
             Source = source,
             OrderName = orderName,
+            // Inside a group folder the group's date orders every script, as for SQL names there.
+            Version = group is null && FlywayClass().Match(type.Name) is { Success: true } v ? ScriptVersion.Parse(v.Groups["version"].Value) : null,
             Dependencies = instance.Dependencies.ToList(),
             Tags = TagsOf(type, source),
             HasDown = instance.HasDown,
@@ -133,6 +140,17 @@ internal sealed class MigrationCatalog
         foreach (var tag in attribute.Tags)
             ScriptTags.Check(tag ?? "", Bad);
         return attribute.Tags.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Two scripts of one module with the same version (a C# class and a SQL file, or two classes): Flyway refuses this too.</summary>
+    private static void CheckVersions(List<MigrationScript> scripts)
+    {
+        var same = scripts.Where(s => s.Version is not null).GroupBy(s => (s.Module, s.Version!)).FirstOrDefault(g => g.Count() > 1);
+        if (same is null)
+            return;
+        throw new SwapException(
+            SwapErrorKind.InvalidMigration,
+            $"{string.Join(" and ", same.Select(s => $"{s.Id} ({s.Source})"))} both have version {same.Key.Item2} in module {same.Key.Module} (versions compare by number: V1_1 and V1.1 are the same); Flyway refuses this too. Give one of them another version.");
     }
 
     /// <summary>

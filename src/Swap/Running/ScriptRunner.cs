@@ -94,10 +94,12 @@ internal static class ScriptRunner
         if (script.Kind == ScriptKind.Sql)
         {
             var syntax = session.Database.Dialect.Syntax;
-            var statements = (direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax))
-                .Select(s => s with { Text = Placeholders.Apply(s.Text, session.Run.Placeholders) })
-                .ToList();
+            var raw = direction == Direction.Up ? script.Sql!.UpStatements(syntax) : script.Sql!.DownStatements(syntax);
             var file = direction == Direction.Up ? script.Sql.Path : script.Sql.DownPath ?? script.Sql.Path;
+            var flyway = raw.Any(s => Placeholders.UsesFlyway(s.Text))
+                ? await Placeholders.FlywayValuesAsync(session.Database, session.Connection, session.Transaction, file, session.Run.Time, session.Run.CancellationToken)
+                : null;
+            var statements = raw.Select(s => s with { Text = Placeholders.Apply(s.Text, session.Run.Placeholders, flyway) }).ToList();
             if (script.Sql.Online)
             {
                 await context.RunOnlineSqlAsync(statements, file);

@@ -144,4 +144,30 @@ public class FlywayNamesTests
             status.Err);
         Assert.Empty(await target.TablesAsync());
     }
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Csharp_classes_named_as_flyway_names_java_migrations_run_by_version_among_the_sql_versions(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        static string Class(string name, string sql) =>
+            $"using Swap;\npublic sealed class {name} : Migration\n{{\n    public override Task UpAsync(MigrationContext db) => db.ExecuteAsync(\"{sql}\");\n}}\n";
+        target.Sql("V1__init", "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL);\n");
+        target.WriteFile("migrations/V1_1__Fill.cs", Class("V1_1__Fill", "INSERT INTO items (id, name) VALUES (1, 'ann')"));
+        target.WriteFile("migrations/V2__Add_roles.cs", Class("V2__Add_roles", Append(engine, "2").Trim().TrimEnd(';')));
+        target.Sql("V3__more", Append(engine, "3"));
+        target.Sql("V10__last", Append(engine, "10"));
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["V1__init", "V1_1__Fill", "V2__Add_roles", "V3__more", "V10__last"], await target.HistoryIdsAsync());
+        Assert.Equal(["ann-2-3-10"], await target.ColumnAsync("SELECT name FROM items"));
+
+        target.WriteFile("migrations/V3_0__Same.cs", Class("V3_0__Same", "SELECT 1"));
+        var same = await SwapCli.RunAsync(target, "status");
+        Assert.True(same.ExitCode == 6, same.ToString());
+        Assert.Contains("V3__more (", same.Err);
+        Assert.Contains("V3_0__Same (", same.Err);
+        Assert.Contains(" both have version 3 in module ", same.Err);
+    }
 }

@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Swap.Discovery;
+using Swap.History;
+
+namespace Swap;
+
+// A database Flyway migrated: its flyway_schema_history says which versions it has. Swap never runs
+// them again by surprise: up and plan refuse until 'swap baseline --from-flyway' has recorded them.
+public sealed partial class Migrator
+{
+    /// <summary>
+    /// Adopts a database Flyway migrated: records as applied, without running them, the scripts
+    /// whose versions <c>flyway_schema_history</c> lists as successfully applied (and every version
+    /// up to a Flyway baseline), as one new batch. Refused before anything is written when the
+    /// table is missing (usage), when a Flyway row failed (the database is half-migrated), when
+    /// Flyway applied a version no script has, or when a script it would record failed or was
+    /// interrupted under Swap (<see cref="SwapErrorKind.Refused"/>). With <paramref name="dryRun"/>, only lists them.
+    /// </summary>
+    public async Task<BaselineResult> BaselineFromFlywayAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        if (database.ReadsEmptyStandIn)
+        {
+            throw new SwapException(
+                SwapErrorKind.Connection,
+                $"{database.DisplayName} does not exist, so there is nothing to baseline: baseline records scripts as applied to a database that already has their schema. Check the path in --db or SWAP_DB; nothing was written.");
+        }
+        await using var runLock = await LockAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        var newToSwap = !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
+        List<MigrationScript> toRecord;
+        int batch;
+        Dictionary<string, HistoryEntry> recorded;
+        try
+        {
+            var flyway = await FlywayHistory.ReadAsync(database, connection, cancellationToken)
+                ?? throw new SwapException(
+                    SwapErrorKind.Usage,
+                    $"{database.DisplayName} has no {FlywayHistory.TableName} table in its schema, so there is nothing Flyway applied to adopt; nothing was recorded. " +
+                    "Point --db at the database (and schema) Flyway migrated, or use 'swap baseline --to <id>' to name the last script this database has.");
+            RefuseFailedFlyway(flyway, "nothing was recorded");
+            recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+            var adopted = FlywayScripts(flyway);
+            var unfinished = adopted.Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
+            if (unfinished.Count > 0)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    $"Cannot baseline from Flyway: {string.Join(", ", unfinished.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))} started under Swap and did not finish; nothing was recorded. " +
+                    $"Finish it with 'swap up --to {unfinished[0].Id}', or abandon it with 'swap cleanup --script {unfinished[0].Id}' and 'swap sync', then baseline again.")
+                { ScriptId = unfinished[0].Id };
+            }
+            toRecord = adopted.Where(s => !recorded.ContainsKey(s.Id)).ToList();
+            batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
+        }
+        catch (SwapException e) when (newToSwap && IsRefusal(e))
+        {
+            await DropUnusedTablesAsync(runLock);
+            throw;
+        }
+        if (dryRun || toRecord.Count == 0)
+        {
+            if (newToSwap)
+                await DropUnusedTablesAsync(runLock, quiet: true);
+            return new BaselineResult(toRecord.Select(s => s.Id).ToList(), toRecord.Count == 0 ? null : batch, dryRun);
+        }
+        await RecordBaselineAsync(runLock, connection, recorded, toRecord, batch, cancellationToken);
+        return new BaselineResult(toRecord.Select(s => s.Id).ToList(), batch, false);
+    }
+
+    /// <summary>
+    /// Refuses <c>up</c> and <c>plan</c> on a database Flyway migrated that Swap has not adopted yet
+    /// (no Swap history, Flyway rows that applied something): they would run Flyway's scripts again.
+    /// </summary>
+    private async Task RefuseUnadoptedFlywayAsync(DbConnection connection, int recordedCount, CancellationToken cancellationToken)
+    {
+        if (recordedCount > 0 || await FlywayHistory.ReadAsync(database, connection, cancellationToken) is not { HasAnything: true } flyway)
+            return;
+        RefuseFailedFlyway(flyway, "nothing was run");
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"{database.DisplayName} was migrated by Flyway ({FlywayHistory.TableName} lists {flyway.Applied.Count} applied version(s), the last {flyway.Last}) and Swap's history is empty, so 'swap up' would run those scripts again; nothing was run. " +
+            "Run 'swap baseline --from-flyway' (try --dry-run first) to record them as applied without running them, then 'swap up' applies only the versions after them.");
+    }
+
+    private void RefuseFailedFlyway(FlywayHistory flyway, string outcome)
+    {
+        if (flyway.Failed.Count == 0)
+            return;
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"{database.DisplayName} is half-migrated: {FlywayHistory.TableName} has failed row(s) for {string.Join(", ", flyway.Failed)}; {outcome}. " +
+            "Finish or undo that migration by hand so the schema matches the version before it, then 'flyway repair' (or delete the failed row), and run this again.");
+    }
+
+    /// <summary>The scripts, in run order, whose versions Flyway applied; refuses a version no script (or more than one) has.</summary>
+    private List<MigrationScript> FlywayScripts(FlywayHistory flyway)
+    {
+        var versioned = Catalog.Scripts.Where(s => s.Version is not null).ToList();
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (version, script) in flyway.Applied)
+        {
+            var matches = versioned.Where(s => s.Version!.Equals(version)).ToList();
+            if (matches.Count != 1)
+            {
+                throw new SwapException(
+                    SwapErrorKind.Refused,
+                    matches.Count == 0
+                        ? $"Flyway applied version {version} ({script}), but no migration has that version (a V{version}__<description> script); nothing was recorded. Point --migrations at every folder Flyway ran (its locations), or put the script back, then baseline again."
+                        : $"Flyway applied version {version} ({script}), and several migrations have it: {string.Join(", ", matches.Select(m => $"{m.Id} ({m.Module})"))}; nothing was recorded. Flyway's locations share one version sequence: keep one of them.");
+            }
+            chosen.Add(matches[0].Id);
+        }
+        if (flyway.Baseline is { } baseline)
+        {
+            foreach (var s in versioned.Where(s => s.Version!.CompareTo(baseline) <= 0))
+                chosen.Add(s.Id);
+        }
+        return Catalog.Scripts.Where(s => chosen.Contains(s.Id)).ToList();
+    }
+}
