@@ -46,8 +46,8 @@ internal static class ReverseMapping
                 ? "a revert window needs the online engine (triggers that capture the writes after the cut-over), and this swap runs as one rebuild transaction"
                 : null;
 
-    /// <summary>Why the old table could not be kept in sync with the new one; empty when it can.</summary>
-    public static IReadOnlyList<string> Refusals(TableEngine engine, TableUse use, SwapSpec forward)
+    /// <summary>Why the old table could not be kept in sync with the new one; empty when it can. <paramref name="kind"/> says how the script gives a revert value.</summary>
+    public static IReadOnlyList<string> Refusals(TableEngine engine, TableUse use, SwapSpec forward, ScriptKind kind)
     {
         if (Unsupported(engine) is { } why)
             return [why];
@@ -73,7 +73,7 @@ internal static class ReverseMapping
         foreach (var o in original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))))
         {
             if (!o.Nullable && o.Default is null && !o.AutoIncrement && !table.Values.ContainsKey(o.Name))
-                reasons.Add($"column '{o.Name}' is dropped and is NOT NULL without a default, so rows inserted while the window is open would have no value for it in the old table; give one with SetRevertValue(\"{o.Name}\", \"<sql>\")");
+                reasons.Add($"column '{o.Name}' is dropped and is NOT NULL without a default, so rows inserted while the window is open would have no value for it in the old table; {HowToGiveRevertValue(o.Name, kind)}");
         }
         var dropped = original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
         var key = original.ChunkKey()!;
@@ -97,6 +97,12 @@ internal static class ReverseMapping
         }
         return reasons;
     }
+
+    /// <summary>The way the script's own language gives a dropped column's value: a method call in C#, a directive in SQL.</summary>
+    private static string HowToGiveRevertValue(string column, ScriptKind kind) =>
+        kind == ScriptKind.Sql
+            ? $"give one with a line '-- swap:revert-value {column} = <sql>' in the script (an SQL expression over the new table's row, for example: -- swap:revert-value {column} = '')"
+            : $"give one with SetRevertValue(\"{column}\", \"<sql>\")";
 
     /// <summary>
     /// MySQL/MariaDB keep a character set and collation per column: a character the new set has and
