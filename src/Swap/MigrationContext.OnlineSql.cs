@@ -30,6 +30,7 @@ public sealed partial class MigrationContext
                 { ScriptId = ScriptId };
             }
         }
+        RefuseRevertValuesForOtherTables(parsed, file);
         var i = 0;
         while (i < parsed.Count)
         {
@@ -64,6 +65,8 @@ public sealed partial class MigrationContext
                     }
                 }
             }
+            foreach (var name in order)
+                ApplyRevertValues(tables[name], file);
             try
             {
                 await DoneUsingTablesAsync([.. order]);
@@ -80,6 +83,41 @@ public sealed partial class MigrationContext
                     IsTransient = e.IsTransient,
                 };
             }
+        }
+    }
+
+    /// <summary>
+    /// The script's <c>-- swap:revert-value</c> directives for this table: one that names the table,
+    /// or names no table and a column the table has, is its <see cref="DbTable.SetRevertValue"/>.
+    /// </summary>
+    private void ApplyRevertValues(DbTable table, string file)
+    {
+        foreach (var value in session.Script.Sql?.RevertValues ?? [])
+        {
+            if (value.Table is null ? table.Original.Column(value.Column) is null : !string.Equals(value.Table, table.Name, StringComparison.OrdinalIgnoreCase))
+                continue;
+            try
+            {
+                table.SetRevertValue(value.Column, value.Sql);
+            }
+            catch (SwapException e)
+            {
+                throw new SwapException(e.Kind, $"{Path.GetFileName(file)}({value.Line}): {value.Text}: {e.Message}", e) { ScriptId = ScriptId };
+            }
+        }
+    }
+
+    /// <summary>A revert value for a table the script does not alter is a mistake (a misspelt name): refused before anything runs.</summary>
+    private void RefuseRevertValuesForOtherTables(IReadOnlyList<(SqlStatement Statement, IReadOnlyList<TableEdit>? Edits)> parsed, string file)
+    {
+        var altered = parsed.SelectMany(p => p.Edits ?? []).Select(e => e.Table).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var stray = (session.Script.Sql?.RevertValues ?? []).FirstOrDefault(v => v.Table is not null && !altered.Contains(v.Table));
+        if (stray is not null)
+        {
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"{Path.GetFileName(file)}({stray.Line}): {stray.Text} names the table '{stray.Table}', which no ALTER TABLE of this script changes; name a table the script alters (or leave the table out). Nothing was run.")
+            { ScriptId = ScriptId };
         }
     }
 

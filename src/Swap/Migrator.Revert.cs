@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Swap.Data;
+using Swap.Discovery;
 using Swap.Engine;
 using Swap.Engine.Revert;
 using Swap.Engine.Schema;
@@ -32,6 +33,7 @@ public sealed partial class Migrator
         var newToSwap = await NewToSwapAsync(connection, cancellationToken);
         try
         {
+            await RefuseUnknownScriptAsync(connection, scriptId, cancellationToken);
             await CloseExpiredWindowsAsync(run, connection);
             var windows = await Windows.ReadAsync(connection, null, scriptId, cancellationToken);
             if (windows.Count == 0)
@@ -60,6 +62,7 @@ public sealed partial class Migrator
         var newToSwap = await NewToSwapAsync(connection, cancellationToken);
         try
         {
+            await RefuseUnknownScriptAsync(connection, scriptId, cancellationToken);
             var closed = await CloseExpiredWindowsAsync(run, connection);
             var windows = await Windows.ReadAsync(connection, null, scriptId, cancellationToken);
             if (windows.Count == 0)
@@ -189,6 +192,39 @@ public sealed partial class Migrator
             reports.Add(new RevertWindowReport(group.Key, windows.SelectMany(w => w.TableNames).ToList(), opened, expires, now - opened, backlog, RevertWindow.Name(reverting?.Stage ?? RevertStage.Open), expired, command));
         }
         return reports;
+    }
+
+    /// <summary>
+    /// Refuses an id that is no script at all (a typo), before anything is done (not even closing
+    /// expired windows): neither the history nor the migrations know it. A known script without a
+    /// window gets <see cref="NoWindow"/> instead.
+    /// </summary>
+    private async Task RefuseUnknownScriptAsync(DbConnection connection, string scriptId, CancellationToken cancellationToken)
+    {
+        if ((await Windows.ReadAsync(connection, null, scriptId, cancellationToken)).Count > 0)
+            return;
+        var known = (await history.ReadAsync(connection, cancellationToken)).Select(e => e.ScriptId).ToList();
+        MigrationCatalog? scripts;
+        try
+        {
+            scripts = Catalog;
+        }
+        // Reverting needs no migrations: a folder that cannot be loaded leaves the history to say which ids exist.
+        catch (SwapException)
+        {
+            scripts = null;
+        }
+        if (known.Contains(scriptId, StringComparer.Ordinal) || scripts?.Find(scriptId) is not null)
+            return;
+        known.AddRange(scripts?.Scripts.Select(s => s.Id) ?? []);
+        var meant = known.FirstOrDefault(id => string.Equals(id, scriptId, StringComparison.OrdinalIgnoreCase));
+        var open = await ReadWindowsAsync(connection, cancellationToken);
+        throw new SwapException(
+            SwapErrorKind.Usage,
+            $"'{scriptId}' is not a known script id: neither the migrations nor the history have it" +
+            (meant is null ? "" : $" (did you mean '{meant}'? ids are compared with their letter case)") + ". " +
+            (open.Count == 0 ? "No script has an open revert window" : $"Scripts with an open revert window: {string.Join(", ", open.Select(w => w.ScriptId))}") +
+            "; 'swap status' lists the scripts and their windows. Nothing was changed.");
     }
 
     private static SwapException NoWindow(string scriptId, IReadOnlyList<RevertWindowReport> open) => new(

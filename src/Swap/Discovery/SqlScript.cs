@@ -5,7 +5,8 @@ namespace Swap.Discovery;
 /// <summary>
 /// A SQL migration: an up section, an optional down section (after a <c>-- swap:down</c> line, or
 /// Uno's <c>-- DOWN</c>, or from a <c>.down.sql</c> file), and directives: <c>-- swap:after id[, id]</c>,
-/// <c>-- swap:tags tag[, tag]</c> and <c>-- swap:no-transaction</c>.
+/// <c>-- swap:tags tag[, tag]</c>, <c>-- swap:no-transaction</c>, <c>-- swap:online</c>,
+/// <c>-- swap:revert-window 24h</c> and <c>-- swap:revert-value [table.]column = sql</c>.
 /// </summary>
 internal sealed partial class SqlScript
 {
@@ -55,6 +56,13 @@ internal sealed partial class SqlScript
     /// window this long (see <c>swap revert</c>), whatever the run's <c>--revert-window</c> says.
     /// </summary>
     public TimeSpan? RevertWindow { get; private set; }
+
+    /// <summary>
+    /// With <c>-- swap:revert-value note = ''</c> (an online script): for a column the script drops,
+    /// the value rows inserted while a revert window is open get in the kept old table, as
+    /// <see cref="DbTable.SetRevertValue"/> gives it in a C# script.
+    /// </summary>
+    public List<SqlRevertValue> RevertValues { get; } = [];
 
     public IReadOnlyList<SqlStatement> UpStatements(SqlSyntax syntax) => SqlSplitter.Split(Up, syntax, Path, UpLine);
 
@@ -126,10 +134,15 @@ internal sealed partial class SqlScript
                         throw Bad(path, line, $"has '-- swap:revert-window {arg}', which is not a duration; write for example '-- swap:revert-window 24h'");
                     script.RevertWindow = window;
                     break;
+                case "revert-value":
+                    script.RevertValues.Add(SqlRevertValue.Parse(arg, line, what => Bad(path, line, what)));
+                    break;
                 default:
-                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction, swap:online and swap:revert-window");
+                    throw Bad(path, line, $"has an unknown directive '-- swap:{name}'; known directives are swap:down (or -- DOWN), swap:after, swap:tags, swap:no-transaction, swap:online, swap:revert-window and swap:revert-value");
             }
         }
+        if (!script.Online && script.RevertValues.Count > 0)
+            throw Bad(path, script.RevertValues[0].Line, "has '-- swap:revert-value' but no '-- swap:online': a revert value is for a column an online swap drops while it keeps a revert window; add '-- swap:online', or remove the line");
         // A fresh 'swap create' stub holds only comments: it loads (status and the other verbs work
         // while it is being written), and only running or planning it is refused (EmptyUpError).
         script.HasUpStatements = !string.IsNullOrWhiteSpace(StripComments(BlockComment().Replace(up, " ")));

@@ -68,6 +68,22 @@ public class RevertWindowTests
     }
 
     [Fact]
+    public void A_sql_script_gives_revert_values_with_a_directive_and_a_malformed_or_offline_one_is_refused()
+    {
+        var script = SqlScript.Parse("20260101000000_a.sql", "-- swap:online\n-- swap:revert-value note = concat('was ', name);\n-- swap:revert-value `items`.\"Code\" = 'a=b'\nALTER TABLE items DROP COLUMN note;");
+        Assert.Equal(
+            [new SqlRevertValue(null, "note", "concat('was ', name)", 2), new SqlRevertValue("items", "Code", "'a=b'", 3)],
+            script.RevertValues);
+        var malformed = Assert.Throws<SwapException>(() => SqlScript.Parse("20260101000000_b.sql", "-- swap:online\n-- swap:revert-value note\nSELECT 1;"));
+        Assert.Equal(
+            "20260101000000_b.sql(2): the SQL migration has '-- swap:revert-value note', which is not '<column> = <sql>'; write for example \"-- swap:revert-value note = ''\" (or 'items.note = ...' to name the table).",
+            malformed.Message);
+        var offline = Assert.Throws<SwapException>(() => SqlScript.Parse("20260101000000_c.sql", "-- swap:revert-value note = ''\nALTER TABLE items DROP COLUMN note;"));
+        Assert.Equal(SwapErrorKind.InvalidMigration, offline.Kind);
+        Assert.Contains("(1): the SQL migration has '-- swap:revert-value' but no '-- swap:online'", offline.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_revert_window_round_trips_through_its_journal_row()
     {
         var window = new RevertWindow

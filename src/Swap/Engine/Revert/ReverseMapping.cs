@@ -46,8 +46,8 @@ internal static class ReverseMapping
                 ? "a revert window needs the online engine (triggers that capture the writes after the cut-over), and this swap runs as one rebuild transaction"
                 : null;
 
-    /// <summary>Why the old table could not be kept in sync with the new one; empty when it can.</summary>
-    public static IReadOnlyList<string> Refusals(TableEngine engine, TableUse use, SwapSpec forward)
+    /// <summary>Why the old table could not be kept in sync with the new one; empty when it can. <paramref name="kind"/> says how the script gives a revert value.</summary>
+    public static IReadOnlyList<string> Refusals(TableEngine engine, TableUse use, SwapSpec forward, ScriptKind kind)
     {
         if (Unsupported(engine) is { } why)
             return [why];
@@ -73,7 +73,7 @@ internal static class ReverseMapping
         foreach (var o in original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))))
         {
             if (!o.Nullable && o.Default is null && !o.AutoIncrement && !table.Values.ContainsKey(o.Name))
-                reasons.Add($"column '{o.Name}' is dropped and is NOT NULL without a default, so rows inserted while the window is open would have no value for it in the old table; give one with SetRevertValue(\"{o.Name}\", \"<sql>\")");
+                reasons.Add($"column '{o.Name}' is dropped and is NOT NULL without a default, so rows inserted while the window is open would have no value for it in the old table; {HowToGiveRevertValue(o.Name, kind)}");
         }
         var dropped = original.Columns.Where(c => c.Generated is null && !table.Columns.Any(p => string.Equals(p.Old, c.Name, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
         var key = original.ChunkKey()!;
@@ -97,6 +97,12 @@ internal static class ReverseMapping
         }
         return reasons;
     }
+
+    /// <summary>The way the script's own language gives a dropped column's value: a method call in C#, a directive in SQL.</summary>
+    private static string HowToGiveRevertValue(string column, ScriptKind kind) =>
+        kind == ScriptKind.Sql
+            ? $"give one with a line '-- swap:revert-value {column} = <sql>' in the script (an SQL expression over the new table's row, for example: -- swap:revert-value {column} = '')"
+            : $"give one with SetRevertValue(\"{column}\", \"<sql>\")";
 
     /// <summary>
     /// MySQL/MariaDB keep a character set and collation per column: a character the new set has and
@@ -158,6 +164,46 @@ internal static class ReverseMapping
             "Nothing was changed; take that later change back first ('swap down'), or 'swap finish' closes the window and keeps the change.");
     }
 
+    /// <summary>
+    /// Refuses the revert when a later change renamed a column the swap left (its place in the table
+    /// now holds another name), and when a column the revert needs is gone: the reverse mapping reads
+    /// the columns by the names the swap gave them. Renaming them back makes the revert possible again.
+    /// </summary>
+    private static void RefuseLaterRenames(TableEngine engine, RevertTable table, TableSchema now)
+    {
+        if (table.SwappedIn is not { } swappedIn)
+            return;
+        bool Now(string c) => now.Column(c) is not null;
+        var added = now.Columns.Where(c => !swappedIn.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name).ToList();
+        // A rename keeps the column's place: same number of columns, the new name where the old one was.
+        var renamed = new List<(string Was, string Is)>();
+        if (swappedIn.Count == now.Columns.Count)
+        {
+            for (var i = 0; i < swappedIn.Count; i++)
+            {
+                if (!Now(swappedIn[i]) && added.Contains(now.Columns[i].Name, StringComparer.Ordinal))
+                    renamed.Add((swappedIn[i], now.Columns[i].Name));
+            }
+        }
+        var needed = table.Columns.Select(p => p.New).ToList();
+        var gone = needed.Where(c => !Now(c) && !renamed.Any(r => string.Equals(r.Was, c, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (renamed.Count == 0 && gone.Count == 0)
+            return;
+        var what = new List<string>();
+        foreach (var (was, isNow) in renamed)
+            what.Add($"'{was}', which a later change renamed to '{isNow}'");
+        foreach (var c in gone)
+            what.Add($"'{c}', which a later change {(added.Count == 0 ? "dropped" : "dropped or renamed")}");
+        var d = engine.Dialect;
+        var back = renamed.Count > 0
+            ? $"take that later change back first ('swap down'), or rename {(renamed.Count == 1 ? "it" : "them")} back by hand ({string.Join("; ", renamed.Select(r => $"ALTER TABLE {d.Quote(table.Table)} RENAME COLUMN {d.Quote(r.Is)} TO {d.Quote(r.Was)}"))}; the history still records that change as applied), then run 'swap revert' again"
+            : "take that later change back first ('swap down')";
+        throw new SwapException(
+            SwapErrorKind.Refused,
+            $"The revert of '{table.Table}' takes the values back from the columns by the names the swap left them, and cannot find {string.Join(", nor ", what)}. " +
+            $"Nothing was changed; {back}, or 'swap finish' closes the window and keeps the change.");
+    }
+
     private static void RefuseLaterRetypes(TableEngine engine, RevertTable table, TableSchema now, TableSchema old)
     {
         var mySql = engine.Dialect.Engine == DatabaseEngine.MySql;
@@ -195,6 +241,8 @@ internal static class ReverseMapping
                     SwapErrorKind.Refused,
                     $"The revert of '{table.Table}' needs its column '{NewName(table, oldColumn) ?? oldColumn}', which the table no longer has (a later change dropped it). Nothing was changed; 'swap finish' closes the window, and a new migration can change the table back.");
 
+        // A later rename shows as a column gone and one added: say it was renamed, before either.
+        RefuseLaterRenames(engine, table, now);
         // A column a later change added after the swap has no place in the old table: reverting would
         // drop it with its values. Likewise an index: the old table lacks it, and that change's down
         // (DROP INDEX) would fail on the table the revert brings back.

@@ -47,7 +47,7 @@ internal sealed class RevertWindowOpener(ScriptSession session, TableEngine engi
     /// <summary>Refuses the window with every reason, before the originals are touched (the copies just made are dropped).</summary>
     public async Task RefuseUnlessRevertibleAsync(IReadOnlyList<TableUse> uses, IReadOnlyList<SwapSpec> specs)
     {
-        var reasons = uses.Zip(specs).SelectMany(p => ReverseMapping.Refusals(engine, p.First, p.Second).Select(r => $"'{p.First.Original.Name}': {r}")).ToList();
+        var reasons = uses.Zip(specs).SelectMany(p => ReverseMapping.Refusals(engine, p.First, p.Second, session.Script.Kind).Select(r => $"'{p.First.Original.Name}': {r}")).ToList();
         if (reasons.Count == 0)
             return;
         foreach (var use in uses.Where(u => !u.CopyExists))

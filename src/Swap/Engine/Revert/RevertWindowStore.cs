@@ -32,7 +32,9 @@ internal sealed class RevertWindowStore(SwapDatabase database, RunnerTables tabl
         if (!await database.TableExistsAsync(connection, tables.Journal, cancellationToken))
             return [];
         var rows = await journal.ReadAsync(connection, transaction, RevertWindow.Key(scriptId), cancellationToken);
-        return FromJournal(rows.Values).OrderBy(w => w.Seq).ToList();
+        // Ids are compared with their letter case, as everywhere else: MySQL's collation of the
+        // journal's key column is not (a 'swap finish migrateitems' closed MigrateItems's window).
+        return FromJournal(rows.Values).Where(w => string.Equals(w.ScriptId, scriptId, StringComparison.Ordinal)).OrderBy(w => w.Seq).ToList();
     }
 
     /// <summary>Writes a window with its stage (insert or update).</summary>

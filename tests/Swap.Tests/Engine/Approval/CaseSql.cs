@@ -69,7 +69,7 @@ internal static class CaseSql
             yield return ("RevertWindow", ["-- refused: " + why]);
             yield break;
         }
-        yield return ("RevertRefusals", ReverseMapping.Refusals(engine, use, forward).Select(r => "-- " + r).ToList());
+        yield return ("RevertRefusals", ReverseMapping.Refusals(engine, use, forward, ScriptKind.CSharp).Select(r => "-- " + r).ToList());
         var table = ReverseMapping.Describe(use, forward);
         var old = use.Original with { Name = use.Names.Old };
         var atOpening = ReverseMapping.Build(engine, table, forward.Copy, old);
