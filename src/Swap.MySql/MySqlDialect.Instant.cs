@@ -48,6 +48,10 @@ internal sealed partial class MySqlDialect
         clauses.AddRange(diff.Renamed.Select(c => $"RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
         clauses.AddRange(diff.Retyped.Select(r => r.Clause));
         var statements = new List<string>();
+        // The counter first, on its own: a metadata change in place on both servers (MySQL 8 has no
+        // INSTANT for it), and refused before anything else of the plan has committed.
+        if (diff.AutoIncrementNext is { } next)
+            statements.Add($"ALTER TABLE {t} AUTO_INCREMENT = {next.ToString(System.Globalization.CultureInfo.InvariantCulture)}, ALGORITHM=INPLACE, LOCK=NONE");
         if (clauses.Count > 0)
             statements.Add($"ALTER TABLE {t} {string.Join(", ", clauses)}, ALGORITHM=INSTANT");
         if (diff.IndexesAdded.Any(i => i.Unique))
@@ -63,7 +67,9 @@ internal sealed partial class MySqlDialect
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "MySQL/MariaDB changes these columns instantly and builds or drops indexes in place (LOCK=NONE), without blocking writes"
                 : "MySQL/MariaDB builds or drops indexes in place (ALGORITHM=INPLACE, LOCK=NONE), without blocking writes", statements)
-            : new ChangePlan(ChangeMethod.Instant, !diff.HasColumnChanges
+            : new ChangePlan(ChangeMethod.Instant, !diff.HasColumnChanges && !diff.HasCheckChanges
+                ? "MySQL/MariaDB set the AUTO_INCREMENT counter in place (ALGORITHM=INPLACE, LOCK=NONE): its metadata only, no row is read"
+                : !diff.HasColumnChanges
                 ? "MariaDB drops a CHECK constraint with ALGORITHM=INSTANT (its catalog only; no row is read)"
                 : diff.Retyped.Count > 0
                 ? "MariaDB 10.4+ widens a VARCHAR within its length-byte class and appends ENUM values with ALGORITHM=INSTANT (with any other column changes)"

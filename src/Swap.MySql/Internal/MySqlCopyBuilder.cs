@@ -109,6 +109,10 @@ internal static partial class MySqlCopyBuilder
         keys.AddRange(target.Checks.Where(c => c.Original is null).Select(c => $"ADD CONSTRAINT {d.Quote(c.Name)} CHECK ({c.Expression})"));
         if (keys.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", keys)}");
+        // AUTO_INCREMENT = n: the empty copy's counter; each row copied with a larger id moves it on, so
+        // the swapped-in table hands out max(n, largest id + 1), as the server's own ALTER leaves it.
+        if (target.AutoIncrementNext is { } next)
+            sql.Add($"ALTER TABLE {copy} AUTO_INCREMENT = {next.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         // Last, on the empty copy with its final columns and key (a partitioned copy's keys are checked against the partitioning).
         if (target.Partitioning is { } partitioning)
             sql.Add($"ALTER TABLE {copy} {MySqlPartitioning.Clause(d, target, partitioning)}");

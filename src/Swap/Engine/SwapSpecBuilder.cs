@@ -85,6 +85,7 @@ internal static class SwapSpecBuilder
             Mapping = mapping,
             CaptureMayFail = mayFail || newUnique,
             TargetPrimaryKey = targetKey,
+            AutoIncrementSet = model?.AutoIncrementNext is not null,
             TargetIndexes = targetIndexes,
             // The unique index that keys a table without a primary key comes with the empty copy
             // where chunks and the applier rely on it as they fill the copy (they skip or find rows

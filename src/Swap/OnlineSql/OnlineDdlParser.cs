@@ -130,6 +130,21 @@ internal sealed class OnlineDdlParser
                 throw Refuse(Text(start, p), "moves the table to another storage engine; Swap copies InnoDB tables into InnoDB (ENGINE=InnoDB rebuilds one). Run it without '-- swap:online'");
             return table => table.ForceCopy();
         }
+        // The table option AUTO_INCREMENT [=] n: the next id the table hands out (MySQL's own floor,
+        // the largest id + 1, still holds). PostgreSQL and SQLite have no such option.
+        if (Peek("AUTO_INCREMENT"))
+        {
+            p++;
+            _ = Accept('=');
+            if (engine != DatabaseEngine.MySql)
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), engine == DatabaseEngine.PostgreSql
+                    ? "is MySQL's table option; PostgreSQL numbers rows from a sequence: run ALTER SEQUENCE <sequence> RESTART WITH n (or SELECT setval(...)) in a script without '-- swap:online'"
+                    : "is MySQL's table option; SQLite numbers AUTOINCREMENT rows from sqlite_sequence: update its row for the table in a script without '-- swap:online'");
+            if (p >= t.Count || t[p].Kind != SqlTokenKind.Number || !ulong.TryParse(t[p].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var next))
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "needs a whole number (AUTO_INCREMENT = 1000)");
+            p++;
+            return table => table.SetAutoIncrement(next);
+        }
         // MySQL's CONVERT TO CHARACTER SET x [COLLATE y]: the server converts the copy (gh-ost's convert-utf8mb4).
         if (engine == DatabaseEngine.MySql && Peek("CONVERT") && Peek("TO", 1))
         {

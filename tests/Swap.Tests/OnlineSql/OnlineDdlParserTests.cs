@@ -329,6 +329,36 @@ public class OnlineDdlParserTests
         Assert.Empty(diff.ChecksAdded);
     }
 
+    [Theory]
+    [InlineData("ALTER TABLE t AUTO_INCREMENT = 1000", 1000UL, "instant")]
+    [InlineData("ALTER TABLE t AUTO_INCREMENT 7", 7UL, "instant")]
+    [InlineData("ALTER TABLE t ADD COLUMN x INT, AUTO_INCREMENT=12, ALGORITHM=INPLACE", 12UL, "instant")]
+    [InlineData("ALTER TABLE t AUTO_INCREMENT = 5, ADD INDEX ix (c)", 5UL, "in place")]
+    public void Auto_increment_sets_the_counter_in_place(string sql, ulong next, string method)
+    {
+        // Before: 'AUTO_INCREMENT =' is not a clause Swap runs online (exit 7).
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false, AutoIncrement: true), new ColumnSchema("c", "int(11)", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+            edit.Apply(model);
+
+        Assert.Equal(next, model.AutoIncrementNext);
+        Assert.Contains($"auto_increment = {next}", model.Changes);
+        var plan = Dialect(DatabaseEngine.MySql).PlanChange(Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)));
+        Assert.Equal(method, Swap.Instant.ChangePlan.Name(plan.Method));
+        Assert.Equal($"ALTER TABLE `t` AUTO_INCREMENT = {next}, ALGORITHM=INPLACE, LOCK=NONE", plan.Statements[0]);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t AUTO_INCREMENT = abc", "'AUTO_INCREMENT = abc' needs a whole number")]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t AUTO_INCREMENT = -5", "needs a whole number")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t AUTO_INCREMENT = 5", "PostgreSQL numbers rows from a sequence: run ALTER SEQUENCE <sequence> RESTART WITH n")]
+    [InlineData(DatabaseEngine.Sqlite, "ALTER TABLE t AUTO_INCREMENT = 5", "SQLite numbers AUTOINCREMENT rows from sqlite_sequence")]
+    public void Auto_increment_is_refused_where_it_is_not_a_table_option_or_has_no_number(DatabaseEngine engine, string sql, string message) =>
+        Assert.Contains(message, Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, engine)).Message, StringComparison.Ordinal);
+
     private static Swap.Dialects.SqlDialect Dialect(DatabaseEngine engine) => engine switch
     {
         DatabaseEngine.PostgreSql => new Swap.PostgreSql.PostgresDatabase(DatabaseUrl.Parse("postgres://swap@localhost/app")).Dialect,
