@@ -91,10 +91,14 @@ internal sealed class OnlineDdlParser
             throw Refuse(Text(p, t.Count), "is not understood after the last clause");
         if (edits.Count == 0)
             throw Refuse(Text(0, t.Count), "changes nothing but how MySQL would run it; Swap picks that itself. Remove the statement, or run it without '-- swap:online'");
-        // DROP PRIMARY KEY is the first half of replacing the key: ADD PRIMARY KEY (...) in the same
-        // statement sets the new one (SetPrimaryKey replaces the old), in either order.
-        if (primaryKeyDropped is { } dropped && !primaryKeyAdded)
+        // DROP PRIMARY KEY replaces the key when ADD PRIMARY KEY (...) in the same statement sets the
+        // new one (SetPrimaryKey replaces the old), in either order. Alone, the table must be left a
+        // unique key over NOT NULL columns (MySQL accepts that too: InnoDB clusters by it), checked
+        // once the statement's every clause has run.
+        if (primaryKeyDropped is { } dropped && !primaryKeyAdded && engine != DatabaseEngine.MySql)
             throw Refuse(dropped, "drops the primary key; an online swap needs a key. Replace it in the same statement with ADD PRIMARY KEY (...)");
+        if (primaryKeyDropped is { } kept && !primaryKeyAdded)
+            edits.Add(new TableEdit(table, null, kept, t => t.RequireKeyWithoutPrimaryKey()));
         return edits;
     }
 
@@ -246,7 +250,12 @@ internal sealed class OnlineDdlParser
             {
                 Expect("KEY", start);
                 primaryKeyDropped = Text(start, p);
-                return _ => { };
+                // Read when the edits run, after the whole statement was parsed.
+                return table =>
+                {
+                    if (!primaryKeyAdded)
+                        table.DropPrimaryKey();
+                };
             }
             _ = Accept("COLUMN");
             if (Peek("IF"))
