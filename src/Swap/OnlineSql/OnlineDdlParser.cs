@@ -411,7 +411,9 @@ internal sealed class OnlineDdlParser
         var (nullable, defaultSql) = (options.Nullable, options.Default);
         return table =>
         {
-            if (!string.Equals(from, to, StringComparison.Ordinal))
+            // The column takes the name as written, its letter case too (MODIFY C2 INT over c2 renames
+            // it C2, as MySQL and MariaDB do; CHANGE c2 C2 INT likewise).
+            if (!string.Equals(table.GetColumn(from).Name, to, StringComparison.Ordinal))
                 table.RenameColumn(from, to);
             var column = table.GetColumn(to);
             // The type restated as it was (INT for int(11)) is no type change: MODIFY c INT NOT NULL

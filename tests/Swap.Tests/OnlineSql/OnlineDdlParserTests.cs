@@ -415,6 +415,26 @@ public class OnlineDdlParserTests
     public void Drop_primary_key_alone_stays_refused_outside_mysql(DatabaseEngine engine) =>
         Assert.Contains("'DROP PRIMARY KEY' drops the primary key", Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE (id)", engine)).Message, StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("ALTER TABLE t MODIFY C2 INT NOT NULL DEFAULT 0", new[] { "id", "C2" }, "rename column c2 to C2")]
+    [InlineData("ALTER TABLE t CHANGE c2 C2 INT NOT NULL DEFAULT 0", new[] { "id", "C2" }, "rename column c2 to C2")]
+    [InlineData("ALTER TABLE t MODIFY ID INT", new[] { "ID", "c2" }, "rename column id to ID")]
+    public void Modify_or_change_takes_the_letter_case_written(string sql, string[] columns, string rename)
+    {
+        // Before: MODIFY C2 ... over c2 kept c2 (gh-ost's modify-change-case and modify-change-case-pk); MySQL and MariaDB rename it C2.
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false, AutoIncrement: true), new ColumnSchema("c2", "int(11)", false, "0")], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(columns, model.Columns.Select(c => c.Name));
+        Assert.Contains(rename, model.Changes);
+        Assert.Equal([columns[0]], model.PrimaryKey);
+        var diff = Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql));
+        Assert.Equal(rename.Split(' ')[2], Assert.Single(diff.Renamed).OriginalName);
+    }
+
     private static Swap.Dialects.SqlDialect Dialect(DatabaseEngine engine) => engine switch
     {
         DatabaseEngine.PostgreSql => new Swap.PostgreSql.PostgresDatabase(DatabaseUrl.Parse("postgres://swap@localhost/app")).Dialect,
