@@ -45,11 +45,25 @@ internal sealed partial class MySqlDialect
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         // A column retyped in place keeps its default in its MODIFY clause (MariaDB refuses ALTER COLUMN and MODIFY of one column in one statement).
         clauses.AddRange(diff.DefaultChanged.Where(c => !diff.Retyped.Any(r => r.Column == c)).Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
-        clauses.AddRange(diff.Renamed.Select(c => $"RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}"));
         clauses.AddRange(diff.Retyped.Select(r => r.Clause));
+        // A rename of a column whose default or type changes too goes in a statement of its own, after: MariaDB refuses a RENAME COLUMN beside an ALTER
+        // COLUMN of the same column in one ALTER (1054 Unknown column), by either name (CHANGE a b INT
+        // over a column with a default; MODIFY ID ... over id).
+        var renames = diff.Renamed.Select(c => $"RENAME COLUMN {Quote(c.OriginalName!)} TO {Quote(c.Name)}").ToList();
+        if (!diff.Renamed.Any(c => diff.DefaultChanged.Contains(c) || diff.Retyped.Any(r => r.Column == c)))
+        {
+            clauses.AddRange(renames);
+            renames.Clear();
+        }
         var statements = new List<string>();
+        // The counter first, on its own: a metadata change in place on both servers (MySQL 8 has no
+        // INSTANT for it), and refused before anything else of the plan has committed.
+        if (diff.AutoIncrementNext is { } next)
+            statements.Add($"ALTER TABLE {t} AUTO_INCREMENT = {next.ToString(System.Globalization.CultureInfo.InvariantCulture)}, ALGORITHM=INPLACE, LOCK=NONE");
         if (clauses.Count > 0)
             statements.Add($"ALTER TABLE {t} {string.Join(", ", clauses)}, ALGORITHM=INSTANT");
+        if (renames.Count > 0)
+            statements.Add($"ALTER TABLE {t} {string.Join(", ", renames)}, ALGORITHM=INSTANT");
         if (diff.IndexesAdded.Any(i => i.Unique))
             return ChangePlan.Copy("a unique index is built on the copy, where duplicates are found before anything changes");
         var indexClauses = diff.IndexesDropped.Select(i => $"DROP INDEX {Quote(i.Name)}")
@@ -63,7 +77,9 @@ internal sealed partial class MySqlDialect
             ? new ChangePlan(ChangeMethod.InPlace, diff.HasColumnChanges
                 ? "MySQL/MariaDB changes these columns instantly and builds or drops indexes in place (LOCK=NONE), without blocking writes"
                 : "MySQL/MariaDB builds or drops indexes in place (ALGORITHM=INPLACE, LOCK=NONE), without blocking writes", statements)
-            : new ChangePlan(ChangeMethod.Instant, !diff.HasColumnChanges
+            : new ChangePlan(ChangeMethod.Instant, !diff.HasColumnChanges && !diff.HasCheckChanges
+                ? "MySQL/MariaDB set the AUTO_INCREMENT counter in place (ALGORITHM=INPLACE, LOCK=NONE): its metadata only, no row is read"
+                : !diff.HasColumnChanges
                 ? "MariaDB drops a CHECK constraint with ALGORITHM=INSTANT (its catalog only; no row is read)"
                 : diff.Retyped.Count > 0
                 ? "MariaDB 10.4+ widens a VARCHAR within its length-byte class and appends ENUM values with ALGORITHM=INSTANT (with any other column changes)"

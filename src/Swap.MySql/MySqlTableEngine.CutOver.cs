@@ -254,7 +254,8 @@ internal sealed partial class MySqlTableEngine
     /// </summary>
     private async Task CarryAutoIncrementAsync(DbConnection connection, IReadOnlyList<SwapSpec> specs, CancellationToken cancellationToken)
     {
-        foreach (var spec in specs)
+        // A script that set the counter (AUTO_INCREMENT = n) gave it to the copy, as the server's own ALTER would.
+        foreach (var spec in specs.Where(s => !s.AutoIncrementSet))
         {
             var counters = (await connection.QueryAsync(
                     "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (@table, @copy)",

@@ -29,7 +29,9 @@ internal static partial class MySqlCopyBuilder
         var key = original.ChunkKey() ?? [];
         // So does an index that an AUTO_INCREMENT column outside the primary key leads: InnoDB refuses
         // a table whose auto column leads no index (1075).
-        var droppedIndexes = original.Indexes.Where(i => (MySqlTableEngine.Deferrable(i) && !i.IsUniqueOver(key) && !LedByAutoIncrement(original, i)) || !target.Indexes.Any(t => t.Original == i)).ToList();
+        // And so does a unique index that keys a table the script leaves without a primary key (DbTable.CanKey).
+        var droppedIndexes = original.Indexes.Where(i => (MySqlTableEngine.Deferrable(i) && !i.IsUniqueOver(key) && !LedByAutoIncrement(original, i) && !target.Indexes.Any(t => t.Original == i && target.CanKey(t)))
+            || !target.Indexes.Any(t => t.Original == i)).ToList();
         var pkChanged = !target.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase);
 
         // CONVERT TO first: the columns restated below then take the new character set, not their old collation.
@@ -95,7 +97,7 @@ internal static partial class MySqlCopyBuilder
         // walked by: like the original's, it comes with the empty copy (SwapSpecBuilder defers neither).
         var copyKey = key.Select(k => target.Columns.FirstOrDefault(c => string.Equals(c.OriginalName, k, StringComparison.OrdinalIgnoreCase))?.Name ?? k).ToList();
         foreach (var index in target.Indexes.Where(i => i.Original is null
-            && (!MySqlTableEngine.Deferrable(new IndexSchema(i.Name, [], i.Unique)) || new IndexSchema(i.Name, i.SchemaColumns(), i.Unique).IsUniqueOver(copyKey))))
+            && (!MySqlTableEngine.Deferrable(new IndexSchema(i.Name, [], i.Unique)) || new IndexSchema(i.Name, i.SchemaColumns(), i.Unique).IsUniqueOver(copyKey) || target.CanKey(i))))
         {
             var cols = string.Join(", ", index.Columns.Select(c => d.Quote(c.Column) + (c.Prefix is { } p ? $"({p})" : "")));
             keys.Add($"ADD {(index.Unique ? "UNIQUE " : "")}INDEX {d.Quote(index.Name)} ({cols})");
@@ -109,6 +111,10 @@ internal static partial class MySqlCopyBuilder
         keys.AddRange(target.Checks.Where(c => c.Original is null).Select(c => $"ADD CONSTRAINT {d.Quote(c.Name)} CHECK ({c.Expression})"));
         if (keys.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", keys)}");
+        // AUTO_INCREMENT = n: the empty copy's counter; each row copied with a larger id moves it on, so
+        // the swapped-in table hands out max(n, largest id + 1), as the server's own ALTER leaves it.
+        if (target.AutoIncrementNext is { } next)
+            sql.Add($"ALTER TABLE {copy} AUTO_INCREMENT = {next.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         // Last, on the empty copy with its final columns and key (a partitioned copy's keys are checked against the partitioning).
         if (target.Partitioning is { } partitioning)
             sql.Add($"ALTER TABLE {copy} {MySqlPartitioning.Clause(d, target, partitioning)}");

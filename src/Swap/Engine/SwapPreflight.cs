@@ -119,7 +119,7 @@ internal static class SwapPreflight
         }
 
         var uniques = model.Indexes.Where(i => i.Unique && i.Original is null).Select(i => (i.Name, Columns: i.Columns)).ToList();
-        if (!model.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase))
+        if (model.PrimaryKey.Count > 0 && !model.PrimaryKey.SequenceEqual(original.PrimaryKey, StringComparer.OrdinalIgnoreCase))
             uniques.Add(("primary key", model.PrimaryKey.Select(c => (c, (int?)null)).ToList()));
         foreach (var (name, columns) in uniques)
         {

@@ -27,6 +27,12 @@ internal sealed record SwapSpec
     /// <summary>The primary key of the swapped-in table, by its column names in the copy; empty when it has none.</summary>
     public IReadOnlyList<string> TargetPrimaryKey { get; init; } = [];
 
+    /// <summary>
+    /// The script sets the table's AUTO_INCREMENT counter (MySQL's <c>AUTO_INCREMENT = n</c>): the
+    /// copy was given it, and the cut-over does not carry the original's over it.
+    /// </summary>
+    public bool AutoIncrementSet { get; init; }
+
     /// <summary>The secondary indexes the swapped-in table must have (engines that build them at the cut-over read this).</summary>
     public IReadOnlyList<IndexSchema> TargetIndexes { get; init; } = [];
 

@@ -111,6 +111,9 @@ internal sealed class TableDiff
 
     public bool HasCheckChanges => ChecksAdded.Count + ChecksDropped.Count > 0;
 
+    /// <summary>MySQL's <c>AUTO_INCREMENT = n</c>: the table's next id, or null when the script sets none.</summary>
+    public ulong? AutoIncrementNext => Target.AutoIncrementNext;
+
     /// <summary>Why no instant or in-place method applies whatever the engine, or null.</summary>
     public string? NeedsCopy { get; private set; }
 

@@ -91,10 +91,14 @@ internal sealed class OnlineDdlParser
             throw Refuse(Text(p, t.Count), "is not understood after the last clause");
         if (edits.Count == 0)
             throw Refuse(Text(0, t.Count), "changes nothing but how MySQL would run it; Swap picks that itself. Remove the statement, or run it without '-- swap:online'");
-        // DROP PRIMARY KEY is the first half of replacing the key: ADD PRIMARY KEY (...) in the same
-        // statement sets the new one (SetPrimaryKey replaces the old), in either order.
-        if (primaryKeyDropped is { } dropped && !primaryKeyAdded)
+        // DROP PRIMARY KEY replaces the key when ADD PRIMARY KEY (...) in the same statement sets the
+        // new one (SetPrimaryKey replaces the old), in either order. Alone, the table must be left a
+        // unique key over NOT NULL columns (MySQL accepts that too: InnoDB clusters by it), checked
+        // once the statement's every clause has run.
+        if (primaryKeyDropped is { } dropped && !primaryKeyAdded && engine != DatabaseEngine.MySql)
             throw Refuse(dropped, "drops the primary key; an online swap needs a key. Replace it in the same statement with ADD PRIMARY KEY (...)");
+        if (primaryKeyDropped is { } kept && !primaryKeyAdded)
+            edits.Add(new TableEdit(table, null, kept, t => t.RequireKeyWithoutPrimaryKey()));
         return edits;
     }
 
@@ -129,6 +133,21 @@ internal sealed class OnlineDdlParser
             if (!storage.Equals("InnoDB", StringComparison.OrdinalIgnoreCase))
                 throw Refuse(Text(start, p), "moves the table to another storage engine; Swap copies InnoDB tables into InnoDB (ENGINE=InnoDB rebuilds one). Run it without '-- swap:online'");
             return table => table.ForceCopy();
+        }
+        // The table option AUTO_INCREMENT [=] n: the next id the table hands out (MySQL's own floor,
+        // the largest id + 1, still holds). PostgreSQL and SQLite have no such option.
+        if (Peek("AUTO_INCREMENT"))
+        {
+            p++;
+            _ = Accept('=');
+            if (engine != DatabaseEngine.MySql)
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), engine == DatabaseEngine.PostgreSql
+                    ? "is MySQL's table option; PostgreSQL numbers rows from a sequence: run ALTER SEQUENCE <sequence> RESTART WITH n (or SELECT setval(...)) in a script without '-- swap:online'"
+                    : "is MySQL's table option; SQLite numbers AUTOINCREMENT rows from sqlite_sequence: update its row for the table in a script without '-- swap:online'");
+            if (p >= t.Count || t[p].Kind != SqlTokenKind.Number || !ulong.TryParse(t[p].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var next))
+                throw Refuse(Text(start, Math.Min(p + 1, t.Count)), "needs a whole number (AUTO_INCREMENT = 1000)");
+            p++;
+            return table => table.SetAutoIncrement(next);
         }
         // MySQL's CONVERT TO CHARACTER SET x [COLLATE y]: the server converts the copy (gh-ost's convert-utf8mb4).
         if (engine == DatabaseEngine.MySql && Peek("CONVERT") && Peek("TO", 1))
@@ -231,7 +250,12 @@ internal sealed class OnlineDdlParser
             {
                 Expect("KEY", start);
                 primaryKeyDropped = Text(start, p);
-                return _ => { };
+                // Read when the edits run, after the whole statement was parsed.
+                return table =>
+                {
+                    if (!primaryKeyAdded)
+                        table.DropPrimaryKey();
+                };
             }
             _ = Accept("COLUMN");
             if (Peek("IF"))
@@ -387,7 +411,9 @@ internal sealed class OnlineDdlParser
         var (nullable, defaultSql) = (options.Nullable, options.Default);
         return table =>
         {
-            if (!string.Equals(from, to, StringComparison.Ordinal))
+            // The column takes the name as written, its letter case too (MODIFY C2 INT over c2 renames
+            // it C2, as MySQL and MariaDB do; CHANGE c2 C2 INT likewise).
+            if (!string.Equals(table.GetColumn(from).Name, to, StringComparison.Ordinal))
                 table.RenameColumn(from, to);
             var column = table.GetColumn(to);
             // The type restated as it was (INT for int(11)) is no type change: MODIFY c INT NOT NULL

@@ -94,4 +94,53 @@ public class OnlineSqlPrimaryKeyTests
         Assert.True(engine == DatabaseEngine.Sqlite ? duplicate.Message.Contains("UNIQUE constraint failed: items.id", StringComparison.Ordinal) : database.IsUniqueViolation(duplicate), duplicate.Message);
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    /// <summary>
+    /// DROP PRIMARY KEY alone, where a unique key over NOT NULL columns stays or is added in the same
+    /// statement (gh-ost's swap-uk): MySQL takes it (InnoDB clusters by that key), and so does the
+    /// swap, under writes; the table ends as a twin the native ALTER changed. Before: refused (exit 7).
+    /// </summary>
+    [Theory]
+    [InlineData("ALTER TABLE {0} ADD UNIQUE KEY uk_k_id (k, id)", "DROP PRIMARY KEY")]
+    [InlineData("", "DROP PRIMARY KEY, ADD UNIQUE KEY ux_id (id)")]
+    public async Task Drop_primary_key_leaves_the_table_keyed_by_its_not_null_unique_key(string before, string clauses)
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 3000);
+        await EngineKit.CreateItemsAsync(target, 0, table: "twin");
+        if (before.Length > 0)
+        {
+            await target.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, before, "items"));
+            await target.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, before, "twin"));
+        }
+        await target.ExecuteAsync($"ALTER TABLE twin {clauses}");
+        target.WriteFile(Path.Combine("migrations", "20260101000000_Unkey.sql"), $"-- swap:online\nALTER TABLE items {clauses};\n");
+
+        var (result, writer) = await WritesDuringSwap.RunAsync(target, 3000, c => EngineKit.Migrator(target, c));
+
+        Assert.Single(result.Applied);
+        Assert.StartsWith("copy-and-swap of items: ", (await EngineKit.Migrator(target).StatusAsync()).Scripts.Single().Methods.Single(), StringComparison.Ordinal);
+        OracleWriter.AssertMatches(writer.Oracle, new HashSet<long>(writer.Oracle.Keys), await EngineKit.ReadItemsAsync(target, withFlag: false));
+        Assert.Equal(await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "twin"), await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "items"));
+        Assert.Equal(0, await target.CountAsync("items", "id IN (SELECT id FROM items GROUP BY id HAVING COUNT(*) > 1)"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
+    public async Task Drop_primary_key_without_a_not_null_unique_key_is_refused_and_changes_nothing()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, 100);
+        await target.ExecuteAsync("ALTER TABLE items ADD UNIQUE KEY uk_v (v)");
+        var definition = await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "items");
+        target.WriteFile(Path.Combine("migrations", "20260101000000_Unkey.sql"), "-- swap:online\nALTER TABLE items DROP PRIMARY KEY;\n");
+
+        var error = await Assert.ThrowsAsync<SwapException>(() => EngineKit.Migrator(target).UpAsync());
+
+        Assert.Equal(SwapErrorKind.Refused, error.Kind);
+        Assert.Contains("20260101000000_Unkey.sql(2): DROP PRIMARY KEY: it drops the primary key of 'items' and leaves no unique key over NOT NULL columns", error.Message, StringComparison.Ordinal);
+        Assert.Equal(definition, await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "items"));
+        Assert.Equal(100, await target.CountAsync("items", "1 = 1"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
 }

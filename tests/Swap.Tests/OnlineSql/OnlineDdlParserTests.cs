@@ -52,8 +52,6 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t ADD COLUMN IF NOT EXISTS x INT", "'ADD COLUMN IF NOT EXISTS' uses IF NOT EXISTS")]
     [InlineData("ALTER TABLE t RENAME TO u", "'RENAME TO u' renames something other than a column")]
     [InlineData("ALTER TABLE t ALTER COLUMN a TYPE int USING a::int", "converts with USING")]
-    [InlineData("ALTER TABLE t DROP PRIMARY KEY", "'DROP PRIMARY KEY' drops the primary key")]
-    [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE (id)", "'DROP PRIMARY KEY' drops the primary key")]
     [InlineData("ALTER TABLE s.t ADD COLUMN x INT", "'s.t' is qualified with a schema")]
     [InlineData("ALTER TABLE t ENGINE=MyISAM", "'ENGINE = MyISAM' moves the table to another storage engine")]
     [InlineData("ALTER TABLE t MODIFY c VARCHAR(10) COLLATE", "'COLLATE' has no name")]
@@ -327,6 +325,114 @@ public class OnlineDdlParserTests
         var diff = Swap.Instant.TableDiff.Of(model, Dialect(engine));
         Assert.Equal("ck_a", Assert.Single(diff.ChecksDropped).Name);
         Assert.Empty(diff.ChecksAdded);
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE t AUTO_INCREMENT = 1000", 1000UL, "instant")]
+    [InlineData("ALTER TABLE t AUTO_INCREMENT 7", 7UL, "instant")]
+    [InlineData("ALTER TABLE t ADD COLUMN x INT, AUTO_INCREMENT=12, ALGORITHM=INPLACE", 12UL, "instant")]
+    [InlineData("ALTER TABLE t AUTO_INCREMENT = 5, ADD INDEX ix (c)", 5UL, "in place")]
+    public void Auto_increment_sets_the_counter_in_place(string sql, ulong next, string method)
+    {
+        // Before: 'AUTO_INCREMENT =' is not a clause Swap runs online (exit 7).
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false, AutoIncrement: true), new ColumnSchema("c", "int(11)", true)], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+            edit.Apply(model);
+
+        Assert.Equal(next, model.AutoIncrementNext);
+        Assert.Contains($"auto_increment = {next}", model.Changes);
+        var plan = Dialect(DatabaseEngine.MySql).PlanChange(Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)));
+        Assert.Equal(method, Swap.Instant.ChangePlan.Name(plan.Method));
+        Assert.Equal($"ALTER TABLE `t` AUTO_INCREMENT = {next}, ALGORITHM=INPLACE, LOCK=NONE", plan.Statements[0]);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t AUTO_INCREMENT = abc", "'AUTO_INCREMENT = abc' needs a whole number")]
+    [InlineData(DatabaseEngine.MySql, "ALTER TABLE t AUTO_INCREMENT = -5", "needs a whole number")]
+    [InlineData(DatabaseEngine.PostgreSql, "ALTER TABLE t AUTO_INCREMENT = 5", "PostgreSQL numbers rows from a sequence: run ALTER SEQUENCE <sequence> RESTART WITH n")]
+    [InlineData(DatabaseEngine.Sqlite, "ALTER TABLE t AUTO_INCREMENT = 5", "SQLite numbers AUTOINCREMENT rows from sqlite_sequence")]
+    public void Auto_increment_is_refused_where_it_is_not_a_table_option_or_has_no_number(DatabaseEngine engine, string sql, string message) =>
+        Assert.Contains(message, Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse(sql, engine)).Message, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY", new string[0], new[] { "uk_b" })]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE KEY ux (id)", new string[0], new[] { "uk_b", "ux" })]
+    [InlineData("ALTER TABLE t ADD UNIQUE KEY ux (id), DROP PRIMARY KEY", new string[0], new[] { "uk_b", "ux" })]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, b)", new[] { "id", "b" }, new string[0])]
+    public void Drop_primary_key_leaves_the_table_keyed_by_a_not_null_unique_key(string sql, string[] primaryKey, string[] keys)
+    {
+        // Before: 'DROP PRIMARY KEY' drops the primary key; an online swap needs a key (refused, exit 7), though MySQL takes it.
+        var model = new DbTable(
+            new TableSchema
+            {
+                Name = "t",
+                Columns = [new ColumnSchema("id", "int(11)", false), new ColumnSchema("b", "int(11)", false), new ColumnSchema("c", "int(11)", true)],
+                PrimaryKey = ["id"],
+                Indexes = [new IndexSchema("uk_b", [new IndexColumn("b")], true), new IndexSchema("uk_c", [new IndexColumn("c")], true)],
+            },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+            edit.Apply(model);
+
+        Assert.Equal(primaryKey, model.PrimaryKey);
+        Assert.Equal(keys, model.Indexes.Where(model.CanKey).Select(i => i.Name));
+        Assert.Equal("the primary key changes", Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY")]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE KEY uc (c)")]
+    [InlineData("ALTER TABLE t DROP PRIMARY KEY, MODIFY b INT NULL")]
+    public void Drop_primary_key_without_a_not_null_unique_key_left_is_refused(string sql)
+    {
+        var model = new DbTable(
+            new TableSchema
+            {
+                Name = "t",
+                Columns = [new ColumnSchema("id", "int(11)", false), new ColumnSchema("b", "int(11)", false), new ColumnSchema("c", "int(11)", true)],
+                PrimaryKey = ["id"],
+                Indexes = sql.Contains("MODIFY b", StringComparison.Ordinal) ? [new IndexSchema("uk_b", [new IndexColumn("b")], true)] : [],
+            },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        var error = Assert.Throws<SwapException>(() =>
+        {
+            foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+                edit.Apply(model);
+        });
+
+        Assert.Equal("it drops the primary key of 't' and leaves no unique key over NOT NULL columns; an online swap needs a key (as InnoDB does, which then clusters the table by such a unique key). "
+            + "Replace it in the same statement with ADD PRIMARY KEY (...), or keep or add a UNIQUE key whose columns are all NOT NULL (for example ADD UNIQUE KEY (id))", error.Message);
+    }
+
+    [Theory]
+    [InlineData(DatabaseEngine.PostgreSql)]
+    [InlineData(DatabaseEngine.Sqlite)]
+    public void Drop_primary_key_alone_stays_refused_outside_mysql(DatabaseEngine engine) =>
+        Assert.Contains("'DROP PRIMARY KEY' drops the primary key", Assert.Throws<OnlineDdlException>(() => OnlineDdlParser.Parse("ALTER TABLE t DROP PRIMARY KEY, ADD UNIQUE (id)", engine)).Message, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("ALTER TABLE t MODIFY C2 INT NOT NULL DEFAULT 0", new[] { "id", "C2" }, "rename column c2 to C2")]
+    [InlineData("ALTER TABLE t CHANGE c2 C2 INT NOT NULL DEFAULT 0", new[] { "id", "C2" }, "rename column c2 to C2")]
+    [InlineData("ALTER TABLE t MODIFY ID INT", new[] { "ID", "c2" }, "rename column id to ID")]
+    public void Modify_or_change_takes_the_letter_case_written(string sql, string[] columns, string rename)
+    {
+        // Before: MODIFY C2 ... over c2 kept c2 (gh-ost's modify-change-case and modify-change-case-pk); MySQL and MariaDB rename it C2.
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int(11)", false, AutoIncrement: true), new ColumnSchema("c2", "int(11)", false, "0")], PrimaryKey = ["id"] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(columns, model.Columns.Select(c => c.Name));
+        Assert.Contains(rename, model.Changes);
+        Assert.Equal([columns[0]], model.PrimaryKey);
+        var diff = Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql));
+        Assert.Equal(rename.Split(' ')[2], Assert.Single(diff.Renamed).OriginalName);
     }
 
     private static Swap.Dialects.SqlDialect Dialect(DatabaseEngine engine) => engine switch
