@@ -24,6 +24,19 @@ public sealed partial class Migrator
         if (last < 0)
             throw new SwapException(SwapErrorKind.Usage, $"--to '{to}' is not a known script id. Run 'swap status' to list the ids.");
 
+        return await RecordBaselineAsync((connection, ct) => CheckBaselineAsync(connection, scripts, last, to, ct), dryRun, cancellationToken);
+    }
+
+    /// <summary>
+    /// The steps every baseline shares: under the run lock, <paramref name="check"/> says which
+    /// scripts to record (and refuses); a dry run only lists them; on a database new to Swap, a
+    /// refusal or a dry run leaves no Swap table, not even the lock's.
+    /// </summary>
+    private async Task<BaselineResult> RecordBaselineAsync(
+        Func<DbConnection, CancellationToken, Task<(Dictionary<string, HistoryEntry> Recorded, List<MigrationScript> ToRecord, int Batch)>> check,
+        bool dryRun,
+        CancellationToken cancellationToken)
+    {
         if (database.ReadsEmptyStandIn)
         {
             throw new SwapException(
@@ -32,15 +45,13 @@ public sealed partial class Migrator
         }
         await using var runLock = await LockAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
-        // A database new to Swap (the usual one to baseline): a refusal or a dry run leaves it so,
-        // without the lock's table either.
         var newToSwap = !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
         List<MigrationScript> toRecord;
         int batch;
         Dictionary<string, HistoryEntry> recorded;
         try
         {
-            (recorded, toRecord, batch) = await CheckBaselineAsync(connection, scripts, last, to, cancellationToken);
+            (recorded, toRecord, batch) = await check(connection, cancellationToken);
         }
         catch (SwapException e) when (newToSwap && IsRefusal(e))
         {

@@ -18,53 +18,30 @@ public sealed partial class Migrator
     /// </summary>
     public async Task<BaselineResult> BaselineFromFlywayAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
-        if (database.ReadsEmptyStandIn)
+        return await RecordBaselineAsync(CheckFlywayBaselineAsync, dryRun, cancellationToken);
+    }
+
+    /// <summary>The scripts Flyway applied that Swap's history does not have yet, or the refusal.</summary>
+    private async Task<(Dictionary<string, HistoryEntry> Recorded, List<MigrationScript> ToRecord, int Batch)> CheckFlywayBaselineAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var flyway = await FlywayHistory.ReadAsync(database, connection, cancellationToken)
+            ?? throw new SwapException(
+                SwapErrorKind.Usage,
+                $"{database.DisplayName} has no {FlywayHistory.TableName} table in its schema, so there is nothing Flyway applied to adopt; nothing was recorded. " +
+                "Point --db at the database (and schema) Flyway migrated, or use 'swap baseline --to <id>' to name the last script this database has.");
+        RefuseFailedFlyway(flyway, "nothing was recorded");
+        var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
+        var adopted = FlywayScripts(flyway);
+        var unfinished = adopted.Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
+        if (unfinished.Count > 0)
         {
             throw new SwapException(
-                SwapErrorKind.Connection,
-                $"{database.DisplayName} does not exist, so there is nothing to baseline: baseline records scripts as applied to a database that already has their schema. Check the path in --db or SWAP_DB; nothing was written.");
+                SwapErrorKind.Refused,
+                $"Cannot baseline from Flyway: {string.Join(", ", unfinished.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))} started under Swap and did not finish; nothing was recorded. " +
+                $"Finish it with 'swap up --to {unfinished[0].Id}', or abandon it with 'swap cleanup --script {unfinished[0].Id}' and 'swap sync', then baseline again.")
+            { ScriptId = unfinished[0].Id };
         }
-        await using var runLock = await LockAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        var newToSwap = !await database.TableExistsAsync(connection, options.Tables.History, cancellationToken);
-        List<MigrationScript> toRecord;
-        int batch;
-        Dictionary<string, HistoryEntry> recorded;
-        try
-        {
-            var flyway = await FlywayHistory.ReadAsync(database, connection, cancellationToken)
-                ?? throw new SwapException(
-                    SwapErrorKind.Usage,
-                    $"{database.DisplayName} has no {FlywayHistory.TableName} table in its schema, so there is nothing Flyway applied to adopt; nothing was recorded. " +
-                    "Point --db at the database (and schema) Flyway migrated, or use 'swap baseline --to <id>' to name the last script this database has.");
-            RefuseFailedFlyway(flyway, "nothing was recorded");
-            recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
-            var adopted = FlywayScripts(flyway);
-            var unfinished = adopted.Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
-            if (unfinished.Count > 0)
-            {
-                throw new SwapException(
-                    SwapErrorKind.Refused,
-                    $"Cannot baseline from Flyway: {string.Join(", ", unfinished.Select(s => $"{s.Id} ({recorded[s.Id].Status.ToString().ToLowerInvariant()})"))} started under Swap and did not finish; nothing was recorded. " +
-                    $"Finish it with 'swap up --to {unfinished[0].Id}', or abandon it with 'swap cleanup --script {unfinished[0].Id}' and 'swap sync', then baseline again.")
-                { ScriptId = unfinished[0].Id };
-            }
-            toRecord = adopted.Where(s => !recorded.ContainsKey(s.Id)).ToList();
-            batch = recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1;
-        }
-        catch (SwapException e) when (newToSwap && IsRefusal(e))
-        {
-            await DropUnusedTablesAsync(runLock);
-            throw;
-        }
-        if (dryRun || toRecord.Count == 0)
-        {
-            if (newToSwap)
-                await DropUnusedTablesAsync(runLock, quiet: true);
-            return new BaselineResult(toRecord.Select(s => s.Id).ToList(), toRecord.Count == 0 ? null : batch, dryRun);
-        }
-        await RecordBaselineAsync(runLock, connection, recorded, toRecord, batch, cancellationToken);
-        return new BaselineResult(toRecord.Select(s => s.Id).ToList(), batch, false);
+        return (recorded, adopted.Where(s => !recorded.ContainsKey(s.Id)).ToList(), recorded.Count == 0 ? 1 : recorded.Values.Max(h => h.Batch) + 1);
     }
 
     /// <summary>

@@ -90,9 +90,10 @@ internal static class SwapSpecBuilder
             // The unique index that keys a table without a primary key comes with the empty copy
             // where chunks and the applier rely on it as they fill the copy (they skip or find rows
             // by it); an engine that fills a bare copy (DefersKey) builds it first.
-            // So does, on a table left without a primary key, a unique index that keys it (DbTable.CanKey).
-            DeferredIndexes = model is null ? [] : targetIndexes.Where(i => engine.CanDeferIndex(i, indexesAfterCopy) && (engine.DefersKey || !i.IsUniqueOver(copyKey))
-                && !model.Indexes.Any(m => model.CanKey(m) && string.Equals(m.Name, i.Name, StringComparison.OrdinalIgnoreCase))).ToList(),
+            // So does, on a table left without a primary key, a unique index that keys it (DbTable.CanKey),
+            // where the copy builder makes it with the empty copy (an engine that defers the key builds it first).
+            DeferredIndexes = model is null ? [] : targetIndexes.Where(i => engine.CanDeferIndex(i, indexesAfterCopy)
+                && (engine.DefersKey || (!i.IsUniqueOver(copyKey) && !model.Indexes.Any(m => model.CanKey(m) && string.Equals(m.Name, i.Name, StringComparison.OrdinalIgnoreCase))))).ToList(),
             KeyDeferred = model is not null && engine.DefersKey,
             NewChecks = model is null ? [] : model.Checks.Where(c => c.Original is null).Select(c => new CheckSchema(c.Name, c.Expression)).ToList(),
             TargetForeignKeys = model is null

@@ -113,15 +113,18 @@ public class RefusalHistoryCases
     {
         await using var t = await CreateNewToSwapAsync(engine);
         t.Sql("20261120000000_note", "UPDATE items SET note = 'y' WHERE id = 1;\n-- swap:down\nUPDATE items SET note = NULL WHERE id = 1;\n");
-        const string noWindow = "error: x has no open revert window (no script has one).";
+        const string unknown = "error: 'x' is not a known script id: neither the migrations nor the history have it. No script has an open revert window; 'swap status' lists the scripts and their windows. Nothing was changed.";
+        const string noWindow = "error: 20261120000000_note has no open revert window (no script has one).";
         (string[] Args, int Code, string Said)[] verbs =
         [
             (["down"], 0, "Nothing to revert: no script is applied."),
             (["cleanup"], 0, "Nothing to clean up."),
             (["cleanup", "--script", "x"], 2, "error: 'x' has no history or journal here; 'swap status' lists the scripts."),
             (["sync"], 0, "History is in sync: every recorded script exists."),
-            (["revert", "x"], 2, noWindow),
-            (["finish", "x"], 2, noWindow),
+            (["revert", "x"], 2, unknown),
+            (["finish", "x"], 2, unknown),
+            (["revert", "20261120000000_note"], 2, noWindow),
+            (["finish", "20261120000000_note"], 2, noWindow),
         ];
         foreach (var (args, code, said) in verbs)
         {
