@@ -20,9 +20,7 @@ public sealed partial class Migrator
         if (string.IsNullOrWhiteSpace(to))
             throw new SwapException(SwapErrorKind.Usage, "baseline needs --to <script id>: the last script the database already has.");
         var scripts = Catalog.Scripts;
-        var last = scripts.ToList().FindIndex(s => s.Id == to);
-        if (last < 0)
-            throw new SwapException(SwapErrorKind.Usage, $"--to '{to}' is not a known script id. Run 'swap status' to list the ids.");
+        var last = scripts.ToList().IndexOf(Catalog.Require(to, "--to"));
 
         return await RecordBaselineAsync((connection, ct) => CheckBaselineAsync(connection, scripts, last, to, ct), dryRun, cancellationToken);
     }

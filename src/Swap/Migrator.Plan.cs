@@ -14,8 +14,8 @@ public sealed partial class Migrator
     public async Task<PlanReport> PlanAsync(UpOptions? up = null, CancellationToken cancellationToken = default)
     {
         up ??= new UpOptions();
-        if (up.To is not null && Catalog.Find(up.To) is null)
-            throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+        if (up.To is not null)
+            Catalog.Require(up.To, "--to");
         Placeholders.Check(Catalog, new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal));
         var run = Context(cancellationToken);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

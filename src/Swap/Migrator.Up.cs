@@ -20,8 +20,8 @@ public sealed partial class Migrator
         if (up.Steps is <= 0)
             throw new SwapException(SwapErrorKind.Usage, $"--steps must be 1 or more, not {up.Steps}.");
         var scripts = Catalog.Scripts;
-        if (up.To is not null && Catalog.Find(up.To) is null)
-            throw new SwapException(SwapErrorKind.Usage, $"--to '{up.To}' is not a known script id. Run 'swap status' to list the ids.");
+        if (up.To is not null)
+            Catalog.Require(up.To, "--to");
         if (up.Tags is { Count: > 0 })
             CheckKnownTags(up.Tags);
         Placeholders.Check(Catalog, new Dictionary<string, string>(options.Placeholders, StringComparer.Ordinal));

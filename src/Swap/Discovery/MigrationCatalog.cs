@@ -29,6 +29,21 @@ internal sealed partial class MigrationCatalog
 
     public MigrationScript? Find(string id) => byId.GetValueOrDefault(id);
 
+    /// <summary>
+    /// The script an option such as <c>--to</c> names, or a usage error that says so; an id written
+    /// in another letter case is named in the message (ids are compared with their case).
+    /// </summary>
+    public MigrationScript Require(string id, string option)
+    {
+        if (Find(id) is { } script)
+            return script;
+        var meant = Scripts.FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
+        throw new SwapException(SwapErrorKind.Usage,
+            $"{option} '{id}' is not a known script id" +
+            (meant is null ? "" : $" (did you mean '{meant.Id}'? ids are compared with their letter case)") +
+            ". Run 'swap status' to list the ids.");
+    }
+
     /// <summary>Loads and checks every source. <paramref name="syntax"/>, when given, is used to split SQL scripts so malformed ones fail now.</summary>
     public static MigrationCatalog Load(IEnumerable<MigrationSource> sources, SqlSyntax? syntax = null)
     {

@@ -32,6 +32,9 @@ public class CliCases
         { DatabaseEngine.Sqlite, ["up", "--sqlite-indexes-after-copy=yes"], "error: --sqlite-indexes-after-copy takes true or false, not 'yes'.\nRun 'swap --help' for usage.\n" },
         { DatabaseEngine.MySql, ["up", "--keep-old", "please"], "error: --keep-old takes true or false, not 'please'.\nRun 'swap --help' for usage.\n" },
         { DatabaseEngine.PostgreSql, ["up", "--to", "MigrateAddStok"], "error: --to 'MigrateAddStok' is not a known script id. Run 'swap status' to list the ids.\n" },
+        // Ids are compared with their letter case: the message names the id meant.
+        { DatabaseEngine.MySql, ["up", "--to", "migrateaddstock"], "error: --to 'migrateaddstock' is not a known script id (did you mean 'MigrateAddStock'? ids are compared with their letter case). Run 'swap status' to list the ids.\n" },
+        { DatabaseEngine.Sqlite, ["plan", "--to", "MIGRATEADDSTOCK"], "error: --to 'MIGRATEADDSTOCK' is not a known script id (did you mean 'MigrateAddStock'? ids are compared with their letter case). Run 'swap status' to list the ids.\n" },
         { DatabaseEngine.MySql, ["up", "--chunk-time", "fast"], "error: --chunk-time 'fast' is not a duration. Use forms like 500ms, 30s, 5m, 1h30m.\n" },
         { DatabaseEngine.Sqlite, ["up", "--cut-over-retries", "-1"], "error: --cut-over-retries must be 0 or more.\n" },
         // Zero is no chunk time at all; and PostgreSQL reads lock_timeout = 0 as "wait for ever", the opposite of a bounded cut-over.
