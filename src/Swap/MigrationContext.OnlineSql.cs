@@ -107,19 +107,34 @@ public sealed partial class MigrationContext
         }
     }
 
-    /// <summary>A revert value for a table the script does not alter is a mistake (a misspelt name): refused before anything runs.</summary>
+    /// <summary>
+    /// A revert value for a table the script does not alter, or (without a table) for a column no
+    /// clause of the script names, is a mistake (a misspelt name) that would otherwise be silently
+    /// unused: refused before anything runs.
+    /// </summary>
     private void RefuseRevertValuesForOtherTables(IReadOnlyList<(SqlStatement Statement, IReadOnlyList<TableEdit>? Edits)> parsed, string file)
     {
-        var altered = parsed.SelectMany(p => p.Edits ?? []).Select(e => e.Table).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var stray = (session.Script.Sql?.RevertValues ?? []).FirstOrDefault(v => v.Table is not null && !altered.Contains(v.Table));
-        if (stray is not null)
+        var edits = parsed.SelectMany(p => p.Edits ?? []).ToList();
+        var altered = edits.Select(e => e.Table).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in session.Script.Sql?.RevertValues ?? [])
         {
-            throw new SwapException(
-                SwapErrorKind.Refused,
-                $"{Path.GetFileName(file)}({stray.Line}): {stray.Text} names the table '{stray.Table}', which no ALTER TABLE of this script changes; name a table the script alters (or leave the table out). Nothing was run.")
-            { ScriptId = ScriptId };
+            var mistake =
+                value.Table is not null && !altered.Contains(value.Table)
+                    ? $"names the table '{value.Table}', which no ALTER TABLE of this script changes; name a table the script alters (or leave the table out)"
+                : value.Table is null && !edits.Any(e => NamesColumn(e.Clause, value.Column))
+                    ? $"names the column '{value.Column}', which no ALTER TABLE of this script drops or changes; a revert value is for a column the script drops: check the name"
+                : null;
+            if (mistake is not null)
+                throw new SwapException(SwapErrorKind.Refused, $"{Path.GetFileName(file)}({value.Line}): {value.Text} {mistake}. Nothing was run.") { ScriptId = ScriptId };
         }
     }
+
+    /// <summary>Whether a clause as written names the column (bare or quoted, any letter case).</summary>
+    private static bool NamesColumn(string clause, string column) =>
+        System.Text.RegularExpressions.Regex.IsMatch(
+            clause,
+            $@"(?<![\w$]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private async Task<string> LocateIndexAsync(string index, string file, int line) =>
         await session.Database.TableOfIndexAsync(session.Connection, session.Transaction, index, CancellationToken)

@@ -73,4 +73,41 @@ public class RevertSqlValueTests
         Assert.Null(await EngineKit.HistoryStatusAsync(target, "20260101000000_drop_note"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+    [Theory]
+    [MemberData(nameof(SwapEngines.Online), MemberType = typeof(SwapEngines))]
+    public async Task A_directive_that_names_a_column_or_table_the_script_does_not_change_is_refused_before_anything_runs(DatabaseEngine engine)
+    {
+        // Without a table, a misspelt column was silently unused (the refusal above followed, or a
+        // window opened without the value meant); with one, a table the script does not alter.
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 50);
+        await target.ExecuteAsync("ALTER TABLE items ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'x'");
+        const string sqlFile = "migrations/20260101000000_drop_note.sql";
+
+        target.WriteFile(sqlFile, "-- swap:online\n-- swap:revert-value nte = 'new'\nALTER TABLE items DROP COLUMN note, ADD COLUMN stock INT NOT NULL DEFAULT 0;\n");
+        var column = await SwapCli.RunAsync(target, "up", "--revert-window", "1h");
+        Assert.True(column.ExitCode == 7, column.ToString());
+        Assert.Contains(
+            "20260101000000_drop_note.sql(2): -- swap:revert-value nte = 'new' names the column 'nte', which no ALTER TABLE of this script drops or changes; a revert value is for a column the script drops: check the name. Nothing was run.",
+            column.Err,
+            StringComparison.Ordinal);
+
+        target.WriteFile(sqlFile, "-- swap:online\n-- swap:revert-value itemz.note = 'new'\nALTER TABLE items DROP COLUMN note;\n");
+        var table = await SwapCli.RunAsync(target, "up", "--revert-window", "1h");
+        Assert.True(table.ExitCode == 7, table.ToString());
+        Assert.Contains(
+            "20260101000000_drop_note.sql(2): -- swap:revert-value itemz.note = 'new' names the table 'itemz', which no ALTER TABLE of this script changes; name a table the script alters (or leave the table out). Nothing was run.",
+            table.Err,
+            StringComparison.Ordinal);
+
+        Assert.True(await RevertKit.HasColumnAsync(target, "note"));
+        Assert.Null(await EngineKit.HistoryStatusAsync(target, "20260101000000_drop_note"));
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+
+        // The column named in any letter case, or quoted, is the column the script drops.
+        target.WriteFile(sqlFile, "-- swap:online\n-- swap:revert-value NOTE = 'new'\nALTER TABLE items DROP COLUMN note;\n");
+        var up = await SwapCli.RunAsync(target, "up", "--revert-window", "1h");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.False(await RevertKit.HasColumnAsync(target, "note"));
+    }
 }
