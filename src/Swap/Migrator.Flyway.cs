@@ -15,21 +15,28 @@ public sealed partial class Migrator
     /// table is missing (usage), when a Flyway row failed (the database is half-migrated), when
     /// Flyway applied a version no script has, or when a script it would record failed or was
     /// interrupted under Swap (<see cref="SwapErrorKind.Refused"/>). With <paramref name="dryRun"/>, only lists them.
+    /// <paramref name="flywayTable"/> is the table Flyway keeps its history in when its
+    /// <c>flyway.table</c> setting changed it (Flyway before version 5 named it <c>schema_version</c>).
     /// </summary>
-    public async Task<BaselineResult> BaselineFromFlywayAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    public async Task<BaselineResult> BaselineFromFlywayAsync(bool dryRun = false, string? flywayTable = null, CancellationToken cancellationToken = default)
     {
-        return await RecordBaselineAsync(CheckFlywayBaselineAsync, dryRun, cancellationToken);
+        var table = flywayTable ?? FlywayHistory.TableName;
+        if (table.Trim().Length == 0 || table != table.Trim())
+            throw new SwapException(SwapErrorKind.Usage, $"--flyway-table '{table}' is empty or has spaces around it; give the name of the table Flyway keeps its history in.");
+        return await RecordBaselineAsync((connection, ct) => CheckFlywayBaselineAsync(connection, table, ct), dryRun, cancellationToken);
     }
 
     /// <summary>The scripts Flyway applied that Swap's history does not have yet, or the refusal.</summary>
-    private async Task<(Dictionary<string, HistoryEntry> Recorded, List<MigrationScript> ToRecord, int Batch)> CheckFlywayBaselineAsync(DbConnection connection, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, HistoryEntry> Recorded, List<MigrationScript> ToRecord, int Batch)> CheckFlywayBaselineAsync(DbConnection connection, string table, CancellationToken cancellationToken)
     {
-        var flyway = await FlywayHistory.ReadAsync(database, connection, cancellationToken)
+        var flyway = await FlywayHistory.ReadAsync(database, connection, table, cancellationToken)
             ?? throw new SwapException(
                 SwapErrorKind.Usage,
-                $"{database.DisplayName} has no {FlywayHistory.TableName} table in its schema, so there is nothing Flyway applied to adopt; nothing was recorded. " +
-                "Point --db at the database (and schema) Flyway migrated, or use 'swap baseline --to <id>' to name the last script this database has.");
-        RefuseFailedFlyway(flyway, "nothing was recorded");
+                $"{database.DisplayName} has no {table} table in its schema, so there is nothing Flyway applied to adopt; nothing was recorded. " +
+                "Point --db at the database (and schema) Flyway migrated" +
+                (table == FlywayHistory.TableName ? ", give --flyway-table if Flyway's flyway.table setting named its history otherwise (before Flyway 5: schema_version)" : "") +
+                ", or use 'swap baseline --to <id>' to name the last script this database has.");
+        RefuseFailedFlyway(flyway, table, "nothing was recorded");
         var recorded = (await history.ReadAsync(connection, cancellationToken)).ToDictionary(h => h.ScriptId, StringComparer.Ordinal);
         var adopted = FlywayScripts(flyway);
         var unfinished = adopted.Where(s => recorded.TryGetValue(s.Id, out var h) && h.Status != HistoryStatus.Applied).ToList();
@@ -47,25 +54,41 @@ public sealed partial class Migrator
     /// <summary>
     /// Refuses <c>up</c> and <c>plan</c> on a database Flyway migrated that Swap has not adopted yet
     /// (no Swap history, Flyway rows that applied something): they would run Flyway's scripts again.
+    /// Flyway's table is looked for under its default name and under the name Flyway used before
+    /// version 5 (<c>schema_version</c>, only when it has Flyway's columns).
     /// </summary>
     private async Task RefuseUnadoptedFlywayAsync(DbConnection connection, int recordedCount, CancellationToken cancellationToken)
     {
-        if (recordedCount > 0 || await FlywayHistory.ReadAsync(database, connection, cancellationToken) is not { HasAnything: true } flyway)
+        if (recordedCount > 0)
             return;
-        RefuseFailedFlyway(flyway, "nothing was run");
-        throw new SwapException(
-            SwapErrorKind.Refused,
-            $"{database.DisplayName} was migrated by Flyway ({FlywayHistory.TableName} lists {flyway.Applied.Count} applied version(s), the last {flyway.Last}) and Swap's history is empty, so 'swap up' would run those scripts again; nothing was run. " +
-            "Run 'swap baseline --from-flyway' (try --dry-run first) to record them as applied without running them, then 'swap up' applies only the versions after them.");
+        foreach (var table in (string[])[FlywayHistory.TableName, FlywayHistory.LegacyTableName])
+        {
+            FlywayHistory? flyway;
+            try
+            {
+                flyway = await FlywayHistory.ReadAsync(database, connection, table, cancellationToken);
+            }
+            catch (SwapException) when (table == FlywayHistory.LegacyTableName)
+            {
+                continue; // another tool's schema_version
+            }
+            if (flyway is not { HasAnything: true })
+                continue;
+            RefuseFailedFlyway(flyway, table, "nothing was run");
+            throw new SwapException(
+                SwapErrorKind.Refused,
+                $"{database.DisplayName} was migrated by Flyway ({table} lists {flyway.Applied.Count} applied version(s), the last {flyway.Last}) and Swap's history is empty, so 'swap up' would run those scripts again; nothing was run. " +
+                $"Run 'swap baseline --from-flyway{(table == FlywayHistory.TableName ? "" : " --flyway-table " + table)}' (try --dry-run first) to record them as applied without running them, then 'swap up' applies only the versions after them.");
+        }
     }
 
-    private void RefuseFailedFlyway(FlywayHistory flyway, string outcome)
+    private void RefuseFailedFlyway(FlywayHistory flyway, string table, string outcome)
     {
         if (flyway.Failed.Count == 0)
             return;
         throw new SwapException(
             SwapErrorKind.Refused,
-            $"{database.DisplayName} is half-migrated: {FlywayHistory.TableName} has failed row(s) for {string.Join(", ", flyway.Failed)}; {outcome}. " +
+            $"{database.DisplayName} is half-migrated: {table} has failed row(s) for {string.Join(", ", flyway.Failed)}; {outcome}. " +
             "Finish or undo that migration by hand so the schema matches the version before it, then 'flyway repair' (or delete the failed row), and run this again.");
     }
 

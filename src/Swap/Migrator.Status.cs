@@ -33,7 +33,7 @@ public sealed partial class Migrator
             var sorted = await ClassifyLeftoversAsync(connection, recorded, journal, abandon: null, dropOld: false, cancellationToken);
             leftovers = sorted.Removed.Concat(sorted.OldTables).ToList();
         }
-        if (recorded.Count == 0 && await FlywayHistory.ReadAsync(database, connection, cancellationToken) is { HasAnything: true } flyway)
+        if (recorded.Count == 0 && await FlywayHistory.ReadAsync(database, connection, FlywayHistory.TableName, cancellationToken) is { HasAnything: true } flyway)
             states = states.Select(s => FlywayNote(s, flyway)).ToList();
         var methods = Instant.ChangeMethodRecords.FromJournal(journal);
         states = states.Select(s => methods.TryGetValue(s.Id, out var m) ? s with { Methods = m } : s).ToList();

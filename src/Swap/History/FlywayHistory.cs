@@ -14,6 +14,9 @@ internal sealed class FlywayHistory
     /// <summary>Flyway's default table name, in the target schema.</summary>
     public const string TableName = "flyway_schema_history";
 
+    /// <summary>The name Flyway gave its table before version 5.</summary>
+    public const string LegacyTableName = "schema_version";
+
     private FlywayHistory(IReadOnlyList<(ScriptVersion Version, string Script)> applied, ScriptVersion? baseline, IReadOnlyList<string> failed)
     {
         Applied = applied;
@@ -36,16 +39,31 @@ internal sealed class FlywayHistory
     /// <summary>The last version Flyway applied (or baselined), for messages.</summary>
     public ScriptVersion? Last => Applied.Select(a => a.Version).Append(Baseline).Where(v => v is not null).Max();
 
-    /// <summary>Reads the table, or returns null when the target schema has none.</summary>
-    public static async Task<FlywayHistory?> ReadAsync(SwapDatabase database, DbConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the table (Flyway's default name, or the one its <c>flyway.table</c> setting gave), or
+    /// returns null when the target schema has none. A table of that name without Flyway's columns
+    /// is a usage error that says so.
+    /// </summary>
+    public static async Task<FlywayHistory?> ReadAsync(SwapDatabase database, DbConnection connection, string table, CancellationToken cancellationToken)
     {
-        if (!await database.TableExistsAsync(connection, TableName, cancellationToken))
+        if (!await database.TableExistsAsync(connection, table, cancellationToken))
             return null;
         var q = database.Dialect.Quote;
-        var rows = await connection.QueryAsync(
-            $"SELECT {q("installed_rank")}, {q("version")}, {q("type")}, {q("script")}, {q("success")} FROM {q(TableName)} ORDER BY {q("installed_rank")}",
-            null,
-            cancellationToken);
+        List<Row> rows;
+        try
+        {
+            rows = await connection.QueryAsync(
+                $"SELECT {q("installed_rank")}, {q("version")}, {q("type")}, {q("script")}, {q("success")} FROM {q(table)} ORDER BY {q("installed_rank")}",
+                null,
+                cancellationToken);
+        }
+        catch (DbException e)
+        {
+            throw new SwapException(
+                SwapErrorKind.Usage,
+                $"The table {table} is not a Flyway history table: reading its installed_rank, version, type, script and success columns failed ({e.Message.Split('\n')[0].Trim().TrimEnd('.')}); nothing was recorded. Name the table Flyway keeps its history in (its flyway.table setting) with --flyway-table.",
+                e);
+        }
         var applied = new Dictionary<ScriptVersion, string>();
         ScriptVersion? baseline = null;
         var failed = new List<string>();

@@ -128,4 +128,54 @@ public class FlywayHistoryTests
         var both = await SwapCli.RunAsync(target, "baseline", "--from-flyway", "--to", "V1__init");
         Assert.Equal(2, both.ExitCode);
     }
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task A_flyway_history_under_another_name_is_found_with_flyway_table_and_schema_version_stops_up(DatabaseEngine engine)
+    {
+        // Flyway before version 5 named its table schema_version; flyway.table names it anything.
+        await using var target = await FlywayMigratedAsync(engine);
+        await target.ExecuteAsync("ALTER TABLE flyway_schema_history RENAME TO schema_version");
+
+        var up = await SwapCli.RunAsync(target, "up");
+        Assert.True(up.ExitCode == 7, up.ToString());
+        Assert.EndsWith(
+            "was migrated by Flyway (schema_version lists 2 applied version(s), the last 1.1) and Swap's history is empty, so 'swap up' would run those scripts again; nothing was run. Run 'swap baseline --from-flyway --flyway-table schema_version' (try --dry-run first) to record them as applied without running them, then 'swap up' applies only the versions after them.",
+            ErrorLine(up));
+
+        var missing = await SwapCli.RunAsync(target, "baseline", "--from-flyway");
+        Assert.True(missing.ExitCode == 2, missing.ToString());
+        Assert.EndsWith(
+            "has no flyway_schema_history table in its schema, so there is nothing Flyway applied to adopt; nothing was recorded. Point --db at the database (and schema) Flyway migrated, give --flyway-table if Flyway's flyway.table setting named its history otherwise (before Flyway 5: schema_version), or use 'swap baseline --to <id>' to name the last script this database has.",
+            ErrorLine(missing));
+        var notFlyway = await SwapCli.RunAsync(target, "baseline", "--from-flyway", "--flyway-table", "items");
+        Assert.True(notFlyway.ExitCode == 2, notFlyway.ToString());
+        Assert.StartsWith("error: The table items is not a Flyway history table: reading its installed_rank, version, type, script and success columns failed (", ErrorLine(notFlyway));
+        Assert.EndsWith("); nothing was recorded. Name the table Flyway keeps its history in (its flyway.table setting) with --flyway-table.", ErrorLine(notFlyway));
+        var alone = await SwapCli.RunAsync(target, "baseline", "--to", "V1__init", "--flyway-table", "schema_version");
+        Assert.True(alone.ExitCode == 2, alone.ToString());
+        Assert.Equal("error: --flyway-table goes with --from-flyway: it names the table Flyway keeps its history in.", ErrorLine(alone));
+        Assert.DoesNotContain("swap_history", await target.TablesAsync());
+
+        var baseline = await SwapCli.RunAsync(target, "baseline", "--from-flyway", "--flyway-table", "schema_version");
+        Assert.True(baseline.ExitCode == 0, baseline.ToString());
+        Assert.Equal(["baselined\tV1__init", "baselined\tV1.1__fill", "Recorded 2 script(s) as applied without running them, as batch 1."], baseline.OutLines);
+        var after = await SwapCli.RunAsync(target, "up");
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Equal(["flyway", "swap"], await target.ColumnAsync("SELECT name FROM items ORDER BY id"));
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Another_tools_schema_version_table_does_not_stop_up(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await target.ExecuteAsync("CREATE TABLE schema_version (version INT NOT NULL)");
+        await target.ExecuteAsync("INSERT INTO schema_version (version) VALUES (7)");
+        target.Sql("V1__init", "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL);\n");
+
+        var up = await SwapCli.RunAsync(target, "up");
+
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal(["V1__init"], await target.HistoryIdsAsync());
+    }
 }
