@@ -70,7 +70,7 @@ internal sealed partial class ConsoleServer
                     : null;
                 var wait = body.Wait is { Length: > 0 } w ? Durations.Parse(w, "wait") : TimeSpan.FromSeconds(10);
                 var remote = Remote(context);
-                WebLog.ActionTaken(logger, command.Name(), argument ?? "", remote, target.Time.GetUtcNow().UtcDateTime);
+                WebLog.ActionTaken(logger, command.Name(), argument is null ? "" : " " + argument, remote, target.Time.GetUtcNow().UtcDateTime);
                 var control = target.Control(remote);
                 ControlRecord now;
                 try
@@ -116,7 +116,7 @@ internal sealed partial class ConsoleServer
             await Error(context, StatusCodes.Status409Conflict, "busy", $"A run started from this console is in progress ({runs.Latest?.What}); wait for it, or pause or abort its swap.");
             return;
         }
-        WebLog.ActionTaken(logger, what, "run " + run.Id, remote, run.StartedAtUtc);
+        WebLog.ActionTaken(logger, what, " run " + run.Id, remote, run.StartedAtUtc);
         context.Response.Headers.Location = "/api/run";
         await Json(context, target, new { run }, StatusCodes.Status202Accepted);
     }

@@ -11,6 +11,7 @@ internal sealed class LiveFeed(ConsoleTarget target)
     private const int MaxSamples = 1200;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, List<LiveSample>> samples = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> starts = new(StringComparer.Ordinal);
     private LiveReport? last;
     private long lastRead;
 
@@ -39,11 +40,13 @@ internal sealed class LiveFeed(ConsoleTarget target)
     {
         foreach (var swap in report.Running)
         {
-            if (!samples.TryGetValue(swap.ScriptId, out var list))
+            // A new swap, also the same script's run again (after an abort, or resumed): the chart shows it alone.
+            if (!samples.TryGetValue(swap.ScriptId, out var list) || !starts.TryGetValue(swap.ScriptId, out var start) || start != swap.StartedAtUtc)
             {
-                // A new swap: the chart shows it alone.
                 samples.Clear();
+                starts.Clear();
                 samples[swap.ScriptId] = list = [];
+                starts[swap.ScriptId] = swap.StartedAtUtc;
             }
             if (list.Count > 0 && list[^1].At == swap.UpdatedAtUtc)
                 continue;

@@ -19,7 +19,7 @@ internal static partial class WebLog
     [LoggerMessage(EventId = Ids.Listening, Level = LogLevel.Information, Message = "Console for {Target} on {Url} ({Mode})")]
     public static partial void Listening(ILogger logger, string target, string url, string mode);
 
-    [LoggerMessage(EventId = Ids.ActionTaken, Level = LogLevel.Information, Message = "Action {Action} {Detail} by {Remote} at {AtUtc:u}")]
+    [LoggerMessage(EventId = Ids.ActionTaken, Level = LogLevel.Information, Message = "Action {Action}{Detail} by {Remote} at {AtUtc:u}")]
     public static partial void ActionTaken(ILogger logger, string action, string detail, string remote, DateTime atUtc);
 
     [LoggerMessage(EventId = Ids.ActionFailed, Level = LogLevel.Warning, Message = "Action {Action} by {Remote} failed: {Message}")]

@@ -143,11 +143,26 @@ internal sealed class SwapController : IAsyncDisposable
             windowKey = key;
             dirty = true;
         }
+        Sample(progress.RowsCopied);
+        latest = progress;
+    }
+
+    private void Sample(long rows)
+    {
         var now = time.GetTimestamp();
-        window.Enqueue((now, progress.RowsCopied));
+        window.Enqueue((now, rows));
         while (window.Count > 2 && time.GetElapsedTime(window.Peek().At, now) > RateWindow)
             window.Dequeue();
-        latest = progress;
+    }
+
+    /// <summary>
+    /// A wait at a boundary (paused, throttled) copies nothing: the rate window hears so, or the
+    /// live rate stays the one from before the wait, and so does an ETA, however long the wait lasts.
+    /// </summary>
+    private void ObserveWait()
+    {
+        if (latest is not null)
+            Sample(latest.RowsCopied);
     }
 
     /// <summary>
@@ -169,6 +184,7 @@ internal sealed class SwapController : IAsyncDisposable
                 waitedFrom ??= time.GetTimestamp();
                 reason = "paused";
                 budgetCheck();
+                ObserveWait();
                 await PublishAsync(cancellationToken);
                 await Task.Delay(options.Throttle.CheckInterval, time, cancellationToken);
                 await PollAsync(force: true, cancellationToken);
@@ -193,6 +209,7 @@ internal sealed class SwapController : IAsyncDisposable
             throttled = verdict;
             waitedFrom ??= time.GetTimestamp();
             budgetCheck();
+            ObserveWait();
             await PublishAsync(cancellationToken);
             await Task.Delay(options.Throttle.CheckInterval, time, cancellationToken);
             await PollAsync(force: true, cancellationToken);
@@ -376,7 +393,8 @@ internal sealed class SwapController : IAsyncDisposable
             if (span >= 1)
                 rate = Math.Max(0, (lastRows - firstRows) / span);
         }
-        var (estimate, exceeded, percent, eta) = Estimate(p, rate);
+        // A paused swap waits for a person: no time left can be told.
+        var (estimate, exceeded, percent, eta) = Estimate(p, paused ? 0 : rate);
         var now = time.GetUtcNow().UtcDateTime;
         return new LiveSwapStatus
         {

@@ -157,6 +157,40 @@ public class OperatorCommandTests
     }
 
     [Fact]
+    public async Task A_paused_swap_shows_no_eta_and_its_rate_falls_to_zero_over_the_half_minute()
+    {
+        // Found by an operator: a swap paused for minutes still showed the rate and ETA it had
+        // when the pause came ('18,509 rows/s, ETA 5.0 s'), because a wait fed the rate nothing.
+        const int rows = 20_000;
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await EngineKit.CreateItemsAsync(target, rows);
+        EngineKit.WriteSwapScript(target);
+        using var runner = OperatorKit.StartUp(target);
+        await OperatorKit.WaitForAsync(target, runner, s => s.Phase == "Copying" && s.RowsPerSecond > 0 && s.EtaSeconds is not null, "copying at a measured rate");
+
+        await OperatorKit.Control(target).PauseAsync();
+        var paused = await OperatorKit.WaitForAsync(target, runner, s => s.Paused, "paused");
+        Assert.Null(paused.EtaSeconds);
+        Assert.InRange(paused.Rows, 1, rows - 1);
+
+        // The rate is over the last half minute: after half a minute of pause, nothing was copied in it.
+        var stalled = await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.RowsPerSecond == 0, "showing no rate half a minute into the pause");
+        Assert.Equal(paused.Rows, stalled.Rows);
+        Assert.Null(stalled.EtaSeconds);
+        var text = await ChildSwap.RunAsync(target, "status", "--live");
+        Assert.True(text.ExitCode == 0, text.Output);
+        Assert.Contains($"phase: Copying items, {paused.Rows:N0} of ~", text.Output, StringComparison.Ordinal);
+        Assert.Contains(" rows/s", text.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\), 0 rows/s\r?\n", text.Output);
+        Assert.DoesNotContain("ETA", text.Output, StringComparison.Ordinal);
+
+        var abort = await ChildSwap.RunAsync(target, "abort");
+        Assert.True(abort.ExitCode == 0, abort.Output);
+        Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(EngineKit.InitialItems(rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+    }
+
+    [Fact]
     public async Task Commands_that_need_a_running_swap_are_refused_when_none_runs_and_bad_settings_are_usage_errors()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);

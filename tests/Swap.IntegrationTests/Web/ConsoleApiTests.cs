@@ -114,7 +114,8 @@ public class ConsoleApiTests
         Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
         var sentBy = (await target.QueryAsync("SELECT sent_by FROM swap_control WHERE command = 'pause'")).Single().String("sent_by")!;
         Assert.Matches(@"^.+@.+ pid \d+ \(web console, 127\.0\.0\.1:\d+\)$", sentBy);
-        Assert.Matches(@"Action pause .*by 127\.0\.0\.1:\d+ at ", console.Output);
+        // One space between the words when the action has no argument (was "Action pause  by").
+        Assert.Matches(@"(?m)info: Action pause by 127\.0\.0\.1:\d+ at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$", console.Output);
         Assert.Equal(HttpStatusCode.Accepted, (await Post("api/actions/resume", new { wait = "0s" }, csrf, origin)).StatusCode);
         // Cleanup runs as 'swap cleanup' does, under the run lock; here there is nothing to remove.
         Assert.Equal(HttpStatusCode.Accepted, (await Post("api/actions/cleanup", new { }, csrf, origin)).StatusCode);
@@ -244,6 +245,52 @@ public class ConsoleApiTests
         var overview = await ConsoleHost.JsonAsync(await client.GetAsync(new Uri("api/overview", UriKind.Relative)));
         Assert.Equal(2, overview.GetProperty("counts").GetProperty("applied").GetInt32());
         Assert.Equal(0, overview.GetProperty("counts").GetProperty("pending").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_chart_of_a_script_run_again_after_an_abort_shows_the_new_run_alone()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
+        await OperatorKit.ArrangeAsync(target);
+        await using var console = await ConsoleHost.StartAsync(target);
+        using var client = console.Client();
+        await OperatorKit.Control(target).PauseAsync();
+        using var first = OperatorKit.StartUp(target);
+        await OperatorKit.WaitForAsync(target, first, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+        await LiveOfAsync(client, first.Id);
+        var abort = await ChildSwap.RunAsync(target, "abort");
+        Assert.True(abort.ExitCode == 0, abort.Output);
+        Assert.Equal(10, await first.WaitAsync(TimeSpan.FromMinutes(1)));
+
+        // The same script again (still paused): the chart was showing the aborted run's points before this one's.
+        using var second = OperatorKit.StartUp(target);
+        await OperatorKit.WaitForAsync(target, second, s => s.Paused && s.Phase == "Copying", "paused in the copy again");
+        var live = await LiveOfAsync(client, second.Id);
+        var startedAt = live.GetProperty("live").GetProperty("swaps")[0].GetProperty("startedAtUtc").GetDateTime();
+        var samples = live.GetProperty("samples");
+        Assert.Equal(["MigrateItems"], samples.EnumerateObject().Select(p => p.Name));
+        var points = samples.GetProperty("MigrateItems").EnumerateArray().Select(p => p.GetProperty("at").GetDateTime()).ToList();
+        Assert.NotEmpty(points);
+        Assert.All(points, at => Assert.True(at >= startedAt, $"a point at {at:O} from before this run started at {startedAt:O}"));
+
+        Assert.True((await ChildSwap.RunAsync(target, "abort")).ExitCode == 0);
+        Assert.Equal(10, await second.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+    }
+
+    /// <summary>The console's <c>/api/live</c> once it shows the swap of the runner with <paramref name="pid"/>.</summary>
+    private static async Task<JsonElement> LiveOfAsync(HttpClient client, int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var live = await ConsoleHost.JsonAsync(await client.GetAsync(new Uri("api/live", UriKind.Relative)));
+            var swaps = live.GetProperty("live").GetProperty("swaps");
+            if (swaps.GetArrayLength() == 1 && swaps[0].GetProperty("pid").GetInt32() == pid)
+                return live;
+            Assert.True(DateTime.UtcNow < deadline, $"The console never showed the swap of pid {pid}: {live}");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]
