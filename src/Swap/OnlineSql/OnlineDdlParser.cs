@@ -349,7 +349,18 @@ internal sealed class OnlineDdlParser
         if (Peek("NOT") && (Peek("ENFORCED", 1) || Peek("VALID", 1)))
             throw Refuse(Text(start, p + 2), "leaves existing rows unchecked; Swap checks every row (a row that fails is named and nothing changes). Remove NOT ENFORCED / NOT VALID, or run it without '-- swap:online'");
         _ = Accept("ENFORCED");
-        return table => table.AddCheck(name ?? table.NextCheckName(), expression);
+        // MariaDB names a CHECK added without a name CONSTRAINT_n, the first n free in the table.
+        return table => table.AddCheck(name ?? (engine == DatabaseEngine.MySql ? NativeCheckName(table) : table.NextCheckName()), expression);
+    }
+
+    private static string NativeCheckName(DbTable table)
+    {
+        for (var n = 1; ; n++)
+        {
+            var name = "CONSTRAINT_" + n.ToString(CultureInfo.InvariantCulture);
+            if (!table.CheckNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                return name;
+        }
     }
 
     private Action<DbTable> RetypeTo(string name, int start)
@@ -644,8 +655,27 @@ internal sealed class OnlineDdlParser
         return table =>
         {
             var index = Index(columns, unique);
-            table.AddIndex(name is null ? index : index.Named(name));
+            table.AddIndex(name is not null ? index.Named(name) : engine == DatabaseEngine.MySql ? index.Named(NativeIndexName(table, columns[0].Name)) : index);
         };
+    }
+
+    /// <summary>
+    /// The name MySQL/MariaDB give an index added without one: its first column's name as the table
+    /// has it, or on a clash with an index of the table (or with PRIMARY) that name with _2, _3 ...
+    /// (the server's make_unique_key_name), so the swapped-in table has the native ALTER's names.
+    /// </summary>
+    private static string NativeIndexName(DbTable table, string firstColumn)
+    {
+        var column = table.GetColumn(firstColumn).Name;
+        bool Taken(string name) => name.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase) || table.IndexNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+        if (!Taken(column))
+            return column;
+        for (var n = 2; ; n++)
+        {
+            var name = column + "_" + n.ToString(CultureInfo.InvariantCulture);
+            if (!Taken(name))
+                return name;
+        }
     }
 
     private Action<DbTable> ForeignKey(string? name, int start)
