@@ -291,6 +291,42 @@ public class OnlineDdlParserTests
     }
 
     /// <summary>
+    /// MySQL's MODIFY restates the whole column: an attribute left out is gone, so the plan copies the
+    /// table with the restated definition; restated as it was, nothing of it changes.
+    /// </summary>
+    [Theory]
+    [InlineData("ALTER TABLE t MODIFY id INT NOT NULL", "id is restated without AUTO_INCREMENT")]
+    [InlineData("ALTER TABLE t MODIFY id INT NOT NULL AUTO_INCREMENT", null)]
+    [InlineData("ALTER TABLE t MODIFY ts TIMESTAMP NOT NULL", "ts is restated without ON UPDATE")]
+    [InlineData("ALTER TABLE t MODIFY h INT NULL INVISIBLE", null)]
+    [InlineData("ALTER TABLE t MODIFY h INT NULL", "h is restated visible")]
+    [InlineData("ALTER TABLE t MODIFY k INT NULL", "k is restated without its CHECK")]
+    [InlineData("ALTER TABLE t MODIFY k INT NULL CHECK (`k` > 0)", null)]
+    [InlineData("ALTER TABLE t MODIFY c INT NULL", "c is restated without its COMMENT")]
+    public void A_mysql_modify_drops_what_it_leaves_out(string sql, string? reason)
+    {
+        var model = new DbTable(
+            new TableSchema
+            {
+                Name = "t",
+                Columns =
+                [
+                    new ColumnSchema("id", "int(11)", false, AutoIncrement: true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) NOT NULL AUTO_INCREMENT" } },
+                    new ColumnSchema("ts", "timestamp", false, "current_timestamp()") { Extra = new Dictionary<string, string> { ["ddl"] = "timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()" } },
+                    new ColumnSchema("h", "int(11)", true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) INVISIBLE DEFAULT NULL", ["invisible"] = "1" } },
+                    new ColumnSchema("k", "int(11)", true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) DEFAULT NULL CHECK (`k` > 0)" } },
+                    new ColumnSchema("c", "int(11)", true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) DEFAULT NULL COMMENT 'note'" } },
+                ],
+                PrimaryKey = ["id"],
+            },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(reason, Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
+    /// <summary>
     /// MySQL/MariaDB name an index added without a name after its first column (as the table spells
     /// it), with _2, _3 ... on a clash with an index of the table, the statement's earlier ones, or
     /// PRIMARY; Swap names it so too (it named them ix_/ux_&lt;table&gt;_&lt;columns&gt;).
