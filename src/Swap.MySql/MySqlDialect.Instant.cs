@@ -128,6 +128,42 @@ internal sealed partial class MySqlDialect
     private static IEnumerable<string> ChangedColumns(TableDiff diff) =>
         diff.Renamed.Select(c => c.OriginalName!).Concat(diff.Dropped.Select(c => c.Name));
 
+    internal override string? RestatementChange(Swap.Engine.Schema.ColumnSchema old, DbColumn column)
+    {
+        if (column.Restatement is not { } r)
+            return null;
+        var ddl = old.Extra.GetValueOrDefault("ddl") ?? "";
+        var name = column.OriginalName;
+        if (old.AutoIncrement != r.AutoIncrement)
+            return $"{name} is restated without AUTO_INCREMENT";
+        if ((old.Extra.GetValueOrDefault("invisible") == "1") != r.Invisible)
+            return $"{name} is restated {(r.Invisible ? "INVISIBLE" : "visible")}";
+        if (!SameClause(MySqlColumnText.OnUpdate(ddl), r.OnUpdate))
+            return $"{name} is restated {(r.OnUpdate is null ? "without ON UPDATE" : "with " + r.OnUpdate)}";
+        // MariaDB's ALTER COLUMN ... SET DEFAULT drops a column's ON UPDATE: the restated one is kept by the copy.
+        if (r.OnUpdate is not null)
+            return $"{name} is restated with {r.OnUpdate}, which an in-place default change would drop";
+        if (!SameClause(MySqlColumnText.Check(ddl), r.Check))
+            return $"{name} is restated {(r.Check is null ? "without its CHECK" : "with " + r.Check)}";
+        if (MySqlColumnText.Comment(ddl) is not null && column.CommentSql is null)
+            return $"{name} is restated without its COMMENT";
+        // SHOW CREATE TABLE names a column's character set or collation when it is not the table's: restated without one, the column takes the table's.
+        var type = column.Type is { Kind: ColumnKind.Native } t ? t.Native! : "";
+        if (RestatedCharset().IsMatch(ddl) && !RestatedCharset().IsMatch(type))
+            return $"{name} is restated without its character set or collation, so it takes the table's";
+        return null;
+    }
+
+    /// <summary>Two clauses as written alike, letter case, spaces and backquotes aside (a mismatch only costs a copy).</summary>
+    private static bool SameClause(string? a, string? b) =>
+        a is null ? b is null : b is not null && Normal(a) == Normal(b);
+
+    private static string Normal(string text) =>
+        text.Replace("`", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).Replace("()", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(CHARACTER\s+SET|CHARSET|COLLATE)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex RestatedCharset();
+
     /// <summary>
     /// A type change InnoDB makes in its catalog: a VARCHAR widened within its length-byte class
     /// (its maximum in bytes stays at most 255, or was already more: the row format keeps its

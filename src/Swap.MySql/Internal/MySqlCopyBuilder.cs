@@ -51,7 +51,7 @@ internal static partial class MySqlCopyBuilder
         if (autoHold is not null)
             first.Add($"ADD INDEX {d.Quote(AutoIncrementHold)} ({d.Quote(autoHold)})");
         first.AddRange(original.Columns.Where(c => !kept.Contains(c.Name)).Select(c => $"DROP COLUMN {d.Quote(c.Name)}"));
-        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged || c.CommentSql is not null)))
+        foreach (var c in target.Columns.Where(c => c.OriginalName is not null && !c.GeneratedChanged && (c.TypeChanged || c.NullabilityChanged || c.DefaultChanged || c.CommentSql is not null || c.Restatement is not null)))
             first.Add($"MODIFY COLUMN {d.Quote(c.OriginalName!)} {Definition(d, c, converted)}");
         if (first.Count > 0)
             sql.Add($"ALTER TABLE {copy} {string.Join(", ", first)}");
@@ -127,10 +127,14 @@ internal static partial class MySqlCopyBuilder
     private static bool LedByAutoIncrement(TableSchema original, IndexSchema index) =>
         index.Columns.Count > 0 && original.Columns.Any(c => c.AutoIncrement && string.Equals(c.Name, index.Columns[0].Name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT, the column's own CHECK.</summary>
-    /// <summary>The column's COMMENT clause: the one the script wrote, else the original's; null for none.</summary>
+    /// <summary>The column's COMMENT clause: the one the script wrote, else the original's (none when online SQL restated the column without one); null for none.</summary>
     private static string? Comment(DbColumn c) =>
-        c.CommentSql is { } own ? "COMMENT " + own : MySqlColumnText.Comment(c.Original?.Extra.GetValueOrDefault("ddl") ?? "");
+        c.CommentSql is { } own ? "COMMENT " + own : c.Restatement is not null ? null : MySqlColumnText.Comment(c.Original?.Extra.GetValueOrDefault("ddl") ?? "");
+
+    /// <summary>
+    /// A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT, the column's own CHECK.
+    /// A column online SQL restated (MODIFY / CHANGE) has only what the restatement says, as the server's own ALTER leaves it.
+    /// </summary>
 
     private static string Definition(MySqlDialect d, DbColumn c, bool converted)
     {
@@ -146,24 +150,25 @@ internal static partial class MySqlCopyBuilder
             return string.Join(' ', parts);
         }
         // The column keeps its collation unless the new type names a character set or collation itself.
-        if (!converted && o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType) && !NamesCharset().IsMatch(type))
+        var r = c.Restatement;
+        if (!converted && r is null && o?.Collation is { } collation && MySqlColumnText.IsText(type) && MySqlColumnText.IsText(o.NativeType) && !NamesCharset().IsMatch(type))
             parts.Add("COLLATE " + collation);
         parts.Add(c.Nullable ? "NULL" : "NOT NULL");
         var def = c.DefaultChanged || o is null ? d.DefaultSql(c) : o.Default;
         if (def is not null)
             parts.Add("DEFAULT " + def);
         // MODIFY restates the whole column: an invisible one says so again, or it becomes visible (and SELECT * and INSERT without a column list see it).
-        if (o?.Extra.GetValueOrDefault("invisible") == "1")
+        if (r?.Invisible ?? o?.Extra.GetValueOrDefault("invisible") == "1")
             parts.Add("INVISIBLE");
         var text = o?.Extra.GetValueOrDefault("ddl") ?? "";
-        if (o?.AutoIncrement == true)
+        if (r?.AutoIncrement ?? o?.AutoIncrement == true)
             parts.Add("AUTO_INCREMENT");
-        if (MySqlColumnText.OnUpdate(text) is { } onUpdate)
+        if ((r is null ? MySqlColumnText.OnUpdate(text) : r.OnUpdate) is { } onUpdate)
             parts.Add(onUpdate);
         if (Comment(c) is { } comment)
             parts.Add(comment);
         // MariaDB keeps a column's own CHECK in its definition: a MODIFY without it would drop it.
-        if (MySqlColumnText.Check(text) is { } check)
+        if ((r is null ? MySqlColumnText.Check(text) : r.Check) is { } check)
             parts.Add(check);
         return string.Join(' ', parts);
     }

@@ -49,6 +49,13 @@ internal abstract partial class SqlDialect
     /// </summary>
     internal virtual string? RetypeInPlaceClause(Engine.Schema.TableSchema original, Engine.Schema.ColumnSchema old, DbColumn column) => null;
 
+    /// <summary>
+    /// Why a column online SQL restated whole (MySQL's MODIFY / CHANGE) differs from the original in
+    /// what the instant path keeps (AUTO_INCREMENT, ON UPDATE, INVISIBLE, COMMENT, its own CHECK, its
+    /// character set), so the table is copied with the restated definition; null when it does not.
+    /// </summary>
+    internal virtual string? RestatementChange(Engine.Schema.ColumnSchema old, DbColumn column) => null;
+
     /// <summary>The default expression for "now" on a column of that type.</summary>
     public virtual string CurrentTimestampSql(ColumnType? type) => "CURRENT_TIMESTAMP";
 

@@ -151,6 +151,8 @@ internal sealed class TableDiff
             // MySQL/MariaDB restate a whole column to change its comment: the copy does, as gh-ost and pt-osc do.
             if (c.CommentSql is not null)
                 diff.NeedsCopy ??= $"the comment of {c.OriginalName} changes";
+            if (dialect.RestatementChange(c.Original!, c) is { } restated)
+                diff.NeedsCopy ??= restated;
             if (c.NullabilityChanged && c.Nullable)
                 diff.NullDropped.Add(c);
             if (c.DefaultChanged)

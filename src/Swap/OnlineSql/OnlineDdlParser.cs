@@ -23,7 +23,7 @@ internal sealed class OnlineDdlException(string message) : Exception(message);
 /// </summary>
 internal sealed class OnlineDdlParser
 {
-    private static readonly string[] ColumnClauseEnd = ["NOT", "NULL", "DEFAULT", "FIRST", "AFTER", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "COLLATE", "AUTO_INCREMENT", "GENERATED", "COMMENT", "CONSTRAINT", "AS", "CHARACTER", "ON"];
+    private static readonly string[] ColumnClauseEnd = ["NOT", "NULL", "DEFAULT", "FIRST", "AFTER", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "COLLATE", "AUTO_INCREMENT", "GENERATED", "COMMENT", "CONSTRAINT", "AS", "CHARACTER", "ON", "INVISIBLE", "VISIBLE"];
 
     /// <summary>MySQL/MariaDB reserved words that may follow ADD besides a column, an index or a key: FULLTEXT and SPATIAL indexes, partitions.</summary>
     private static readonly string[] MySqlNotAColumn = ["FULLTEXT", "SPATIAL", "PARTITION"];
@@ -349,7 +349,18 @@ internal sealed class OnlineDdlParser
         if (Peek("NOT") && (Peek("ENFORCED", 1) || Peek("VALID", 1)))
             throw Refuse(Text(start, p + 2), "leaves existing rows unchecked; Swap checks every row (a row that fails is named and nothing changes). Remove NOT ENFORCED / NOT VALID, or run it without '-- swap:online'");
         _ = Accept("ENFORCED");
-        return table => table.AddCheck(name ?? table.NextCheckName(), expression);
+        // MariaDB names a CHECK added without a name CONSTRAINT_n, the first n free in the table.
+        return table => table.AddCheck(name ?? (engine == DatabaseEngine.MySql ? NativeCheckName(table) : table.NextCheckName()), expression);
+    }
+
+    private static string NativeCheckName(DbTable table)
+    {
+        for (var n = 1; ; n++)
+        {
+            var name = "CONSTRAINT_" + n.ToString(CultureInfo.InvariantCulture);
+            if (!table.CheckNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                return name;
+        }
     }
 
     private Action<DbTable> RetypeTo(string name, int start)
@@ -365,7 +376,7 @@ internal sealed class OnlineDdlParser
         var name = Name("the column");
         var type = TypeText(start);
         var options = ColumnOptions(start, allowPosition: true);
-        type += options.Charset;
+        type += options.Charset + (options.Invisible ? " INVISIBLE" : "");
         return table => AddColumn(table, name, type, options);
     }
 
@@ -381,7 +392,7 @@ internal sealed class OnlineDdlParser
             var name = Name("the column");
             var type = TypeText(start);
             var options = ColumnOptions(from, allowPosition: false);
-            type += options.Charset;
+            type += options.Charset + (options.Invisible ? " INVISIBLE" : "");
             columns.Add(table => AddColumn(table, name, type, options));
         }
         while (Accept(','));
@@ -401,12 +412,17 @@ internal sealed class OnlineDdlParser
         table.AddColumn(column, options.After, options.First);
     }
 
-    /// <summary>MySQL's MODIFY / CHANGE: the whole definition is restated; what it leaves out is gone (a default, NOT NULL).</summary>
+    /// <summary>
+    /// MySQL's MODIFY / CHANGE: the whole definition is restated; what it leaves out is gone (a
+    /// default, NOT NULL, AUTO_INCREMENT, ON UPDATE, INVISIBLE, COMMENT, the column's own CHECK, a
+    /// character set of its own), as the server's own ALTER leaves the column.
+    /// </summary>
     private Action<DbTable> Redefine(string from, string to, int start)
     {
         var type = TypeText(start);
         // MySQL's MODIFY / CHANGE may move the column (FIRST, AFTER c): the table is then copied in the new order.
-        var options = ColumnOptions(start, allowPosition: engine == DatabaseEngine.MySql);
+        var options = ColumnOptions(start, allowPosition: engine == DatabaseEngine.MySql, restating: engine == DatabaseEngine.MySql);
+        var clause = Text(start, p);
         type += options.Charset;
         var (nullable, defaultSql) = (options.Nullable, options.Default);
         return table =>
@@ -416,6 +432,14 @@ internal sealed class OnlineDdlParser
             if (!string.Equals(table.GetColumn(from).Name, to, StringComparison.Ordinal))
                 table.RenameColumn(from, to);
             var column = table.GetColumn(to);
+            // MariaDB refuses MODIFY c INT on a generated column (1907) and InnoDB numbering rows that had
+            // their own values is not an online change: Swap refuses both rather than keep the old definition.
+            if (column.Original?.Generated is not null && options.Generated is null)
+                throw new SwapException(SwapErrorKind.Refused, $"'{clause}' restates generated column {column.OriginalName} without its expression (AS (...)); MySQL/MariaDB refuse this too. Restate the expression, or drop the column and add a plain one");
+            if (options.AutoIncrement && column.Original?.AutoIncrement != true)
+                throw new SwapException(SwapErrorKind.Refused, $"'{clause}' makes {column.OriginalName} AUTO_INCREMENT; Swap keeps (restated) or drops (left out) an existing AUTO_INCREMENT online but does not add one. Run it without '-- swap:online'");
+            if (engine == DatabaseEngine.MySql)
+                column.Restate(new ColumnRestatement(options.AutoIncrement, options.OnUpdate, options.Invisible, options.Check));
             // The type restated as it was (INT for int(11)) is no type change: MODIFY c INT NOT NULL
             // changes only NULL, and the plan must say so, not "changing the type of c".
             if (column.Original is not { } was || !SameType(was.NativeType, type))
@@ -477,10 +501,22 @@ internal sealed class OnlineDdlParser
     /// <param name="Comment">MySQL's COMMENT, as the string literal written.</param>
     /// <param name="Generated">The expression of <c>[GENERATED ALWAYS] AS (...)</c>.</param>
     /// <param name="Stored">STORED (PERSISTENT on MariaDB) rather than VIRTUAL.</param>
-    private sealed record ColumnOptionSet(bool? Nullable, string? Default, string? After, bool First, string Charset, string? Comment, string? Generated, bool Stored);
+    /// <param name="AutoIncrement">MODIFY / CHANGE only: AUTO_INCREMENT.</param>
+    /// <param name="OnUpdate">MODIFY / CHANGE only: the <c>ON UPDATE ...</c> clause as written.</param>
+    /// <param name="Invisible">INVISIBLE (VISIBLE is the default).</param>
+    /// <param name="Check">MODIFY / CHANGE only: the column's own <c>CHECK (...)</c> as written.</param>
+    private sealed record ColumnOptionSet(bool? Nullable, string? Default, string? After, bool First, string Charset, string? Comment, string? Generated, bool Stored,
+        bool AutoIncrement, string? OnUpdate, bool Invisible, string? Check);
 
-    private ColumnOptionSet ColumnOptions(int start, bool allowPosition)
+    /// <param name="start">The clause's first token, for messages.</param>
+    /// <param name="allowPosition">FIRST and AFTER are allowed.</param>
+    /// <param name="restating">MySQL's MODIFY / CHANGE: AUTO_INCREMENT, ON UPDATE and a column CHECK are allowed (restated or gone).</param>
+    private ColumnOptionSet ColumnOptions(int start, bool allowPosition, bool restating = false)
     {
+        var autoIncrement = false;
+        string? onUpdate = null;
+        var invisible = false;
+        string? check = null;
         bool? nullable = null;
         string? defaultSql = null;
         string? after = null;
@@ -523,6 +559,30 @@ internal sealed class OnlineDdlParser
                 charset += " " + CharsetClause(start);
                 continue;
             }
+            if (engine == DatabaseEngine.MySql && (Peek("INVISIBLE") || Peek("VISIBLE")))
+            {
+                invisible = t[p++].Is("INVISIBLE");
+                continue;
+            }
+            if (restating && Accept("AUTO_INCREMENT"))
+            {
+                autoIncrement = true;
+                continue;
+            }
+            if (restating && Peek("ON") && Peek("UPDATE", 1))
+            {
+                p += 2;
+                onUpdate = "ON UPDATE " + Expression();
+                continue;
+            }
+            if (restating && Peek("CHECK") && Peek('(', 1))
+            {
+                p++;
+                var open = p;
+                SkipParens();
+                check = "CHECK " + sql[t[open].Start..(t[p - 1].Start + 1)];
+                continue;
+            }
             if (Accept("NOT"))
             {
                 Expect("NULL", start);
@@ -546,22 +606,24 @@ internal sealed class OnlineDdlParser
             }
             else
             {
-                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs {OptionList(allowPosition)}); use a C# script with the table engineer");
+                throw Refuse(Text(at, at + 1 < t.Count && !t[at + 1].IsPunct(')') && !t[at + 1].IsPunct(',') ? at + 2 : at + 1), $"in '{Text(start, ClauseEnd(start))}' is a column option Swap does not run online (it runs {OptionList(allowPosition, restating)}); use a C# script with the table engineer");
             }
         }
         if (generated is not null && defaultSql is not null)
             throw Refuse(Text(start, ClauseEnd(start)), "is generated and has a DEFAULT; a generated column takes none");
-        return new ColumnOptionSet(nullable, defaultSql, after, first, charset, comment, generated, stored);
+        return new ColumnOptionSet(nullable, defaultSql, after, first, charset, comment, generated, stored, autoIncrement, onUpdate, invisible, check);
     }
 
     /// <summary>The column options Swap runs online on this engine, for messages.</summary>
-    private string OptionList(bool allowPosition)
+    private string OptionList(bool allowPosition, bool restating)
     {
         List<string> options = ["NULL", "NOT NULL", "DEFAULT", "GENERATED ALWAYS AS"];
         if (allowPosition)
             options.AddRange(["FIRST", "AFTER"]);
         if (engine == DatabaseEngine.MySql)
-            options.AddRange(["CHARACTER SET", "COLLATE", "COMMENT"]);
+            options.AddRange(["CHARACTER SET", "COLLATE", "COMMENT", "INVISIBLE"]);
+        if (restating)
+            options.AddRange(["AUTO_INCREMENT", "ON UPDATE", "CHECK"]);
         return string.Join(", ", options.SkipLast(1)) + " and " + options[^1];
     }
 
@@ -593,8 +655,27 @@ internal sealed class OnlineDdlParser
         return table =>
         {
             var index = Index(columns, unique);
-            table.AddIndex(name is null ? index : index.Named(name));
+            table.AddIndex(name is not null ? index.Named(name) : engine == DatabaseEngine.MySql ? index.Named(NativeIndexName(table, columns[0].Name)) : index);
         };
+    }
+
+    /// <summary>
+    /// The name MySQL/MariaDB give an index added without one: its first column's name as the table
+    /// has it, or on a clash with an index of the table (or with PRIMARY) that name with _2, _3 ...
+    /// (the server's make_unique_key_name), so the swapped-in table has the native ALTER's names.
+    /// </summary>
+    private static string NativeIndexName(DbTable table, string firstColumn)
+    {
+        var column = table.GetColumn(firstColumn).Name;
+        bool Taken(string name) => name.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase) || table.IndexNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+        if (!Taken(column))
+            return column;
+        for (var n = 2; ; n++)
+        {
+            var name = column + "_" + n.ToString(CultureInfo.InvariantCulture);
+            if (!Taken(name))
+                return name;
+        }
     }
 
     private Action<DbTable> ForeignKey(string? name, int start)

@@ -92,6 +92,20 @@ public sealed class DbColumn
         return this;
     }
 
+    /// <summary>
+    /// MySQL/MariaDB online SQL's <c>MODIFY</c> / <c>CHANGE</c>: the column restated whole, so what the
+    /// restatement leaves out (AUTO_INCREMENT, ON UPDATE, INVISIBLE, COMMENT, its own CHECK, a
+    /// character set or collation of its own) is gone, as the server's own ALTER leaves it. Null for
+    /// an edit that keeps the rest (the C# API).
+    /// </summary>
+    internal ColumnRestatement? Restatement { get; private set; }
+
+    internal DbColumn Restate(ColumnRestatement restatement)
+    {
+        Restatement = restatement;
+        return this;
+    }
+
     internal bool NullabilityChanged => Original is not null && Original.Nullable != Nullable;
 
     internal static DbColumn FromSchema(ColumnSchema column) => new(column.Name, null, column);
@@ -246,3 +260,10 @@ public sealed class DbColumn
     /// <summary>The column's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 }
+
+/// <summary>What a MySQL/MariaDB <c>MODIFY</c> / <c>CHANGE</c> says of a column besides its type, NULL, DEFAULT and COMMENT.</summary>
+/// <param name="AutoIncrement">AUTO_INCREMENT is restated.</param>
+/// <param name="OnUpdate">The <c>ON UPDATE ...</c> clause as written, or null.</param>
+/// <param name="Invisible">INVISIBLE is restated.</param>
+/// <param name="Check">The column's own <c>CHECK (...)</c> as written, or null.</param>
+internal sealed record ColumnRestatement(bool AutoIncrement, string? OnUpdate, bool Invisible, string? Check);

@@ -138,7 +138,7 @@ public class OnlineDdlParserTests
 
     [Theory]
     [InlineData(DatabaseEngine.PostgreSql, "items", "idx_flag", "newcol", "ix_items_newcol")]
-    [InlineData(DatabaseEngine.MySql, "Items", "IDX_Flag", "NewCol", "ix_Items_NewCol")]
+    [InlineData(DatabaseEngine.MySql, "Items", "IDX_Flag", "NewCol", "NewCol")]
     [InlineData(DatabaseEngine.Sqlite, "Items", "IDX_Flag", "NewCol", "ix_Items_NewCol")]
     public void Unquoted_names_are_read_as_the_engine_reads_them_and_quoted_ones_as_written(DatabaseEngine engine, string table, string index, string column, string indexOfColumn)
     {
@@ -288,6 +288,87 @@ public class OnlineDdlParserTests
         Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
 
         Assert.Equal(reason, Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
+    /// <summary>
+    /// MySQL's MODIFY restates the whole column: an attribute left out is gone, so the plan copies the
+    /// table with the restated definition; restated as it was, nothing of it changes.
+    /// </summary>
+    [Theory]
+    [InlineData("ALTER TABLE t MODIFY id INT NOT NULL", "id is restated without AUTO_INCREMENT")]
+    [InlineData("ALTER TABLE t MODIFY id INT NOT NULL AUTO_INCREMENT", null)]
+    [InlineData("ALTER TABLE t MODIFY ts TIMESTAMP NOT NULL", "ts is restated without ON UPDATE")]
+    [InlineData("ALTER TABLE t MODIFY h INT NULL INVISIBLE", null)]
+    [InlineData("ALTER TABLE t MODIFY h INT NULL", "h is restated visible")]
+    [InlineData("ALTER TABLE t MODIFY k INT NULL", "k is restated without its CHECK")]
+    [InlineData("ALTER TABLE t MODIFY k INT NULL CHECK (`k` > 0)", null)]
+    [InlineData("ALTER TABLE t MODIFY c INT NULL", "c is restated without its COMMENT")]
+    public void A_mysql_modify_drops_what_it_leaves_out(string sql, string? reason)
+    {
+        var model = new DbTable(
+            new TableSchema
+            {
+                Name = "t",
+                Columns =
+                [
+                    new ColumnSchema("id", "int(11)", false, AutoIncrement: true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) NOT NULL AUTO_INCREMENT" } },
+                    new ColumnSchema("ts", "timestamp", false, "current_timestamp()") { Extra = new Dictionary<string, string> { ["ddl"] = "timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()" } },
+                    new ColumnSchema("h", "int(11)", true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) INVISIBLE DEFAULT NULL", ["invisible"] = "1" } },
+                    new ColumnSchema("k", "int(11)", true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) DEFAULT NULL CHECK (`k` > 0)" } },
+                    new ColumnSchema("c", "int(11)", true) { Extra = new Dictionary<string, string> { ["ddl"] = "int(11) DEFAULT NULL COMMENT 'note'" } },
+                ],
+                PrimaryKey = ["id"],
+            },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        Assert.Single(OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!).Apply(model);
+
+        Assert.Equal(reason, Swap.Instant.TableDiff.Of(model, Dialect(DatabaseEngine.MySql)).NeedsCopy);
+    }
+
+    /// <summary>
+    /// MySQL/MariaDB name an index added without a name after its first column (as the table spells
+    /// it), with _2, _3 ... on a clash with an index of the table, the statement's earlier ones, or
+    /// PRIMARY; Swap names it so too (it named them ix_/ux_&lt;table&gt;_&lt;columns&gt;).
+    /// </summary>
+    [Theory]
+    [InlineData("ALTER TABLE t ADD UNIQUE KEY (A)", "a")]
+    [InlineData("ALTER TABLE t ADD INDEX (b, a)", "b_2")]
+    [InlineData("ALTER TABLE t ADD UNIQUE KEY (a), ADD INDEX (a, b), ADD KEY (a)", "a,a_2,a_3")]
+    [InlineData("ALTER TABLE t ADD KEY (`primary`)", "primary_2")]
+    [InlineData("ALTER TABLE t ADD INDEX (b(10)), ADD INDEX b_2x (a), ADD UNIQUE KEY (b)", "b_2,b_2x,b_3")]
+    public void An_unnamed_mysql_index_is_named_as_the_server_names_it(string sql, string names)
+    {
+        var model = new DbTable(
+            new TableSchema
+            {
+                Name = "t",
+                Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true), new ColumnSchema("b", "varchar(20)", true), new ColumnSchema("primary", "int", true)],
+                PrimaryKey = ["id"],
+                Indexes = [new IndexSchema("b", [new IndexColumn("b", null)], false)],
+            },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+            edit.Apply(model);
+
+        Assert.Equal(names, string.Join(",", model.IndexNames.Skip(1)));
+    }
+
+    /// <summary>MariaDB names a CHECK added without a name CONSTRAINT_n, the first n free in the table.</summary>
+    [Theory]
+    [InlineData("ALTER TABLE t ADD CHECK (a > 0)", "ck_t_1,CONSTRAINT_1")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT CONSTRAINT_1 CHECK (a > 1), ADD CHECK (a > 0), ADD CHECK (a < 9)", "ck_t_1,CONSTRAINT_1,CONSTRAINT_2,CONSTRAINT_3")]
+    public void An_unnamed_mysql_check_is_named_as_mariadb_names_it(string sql, string names)
+    {
+        var model = new DbTable(
+            new TableSchema { Name = "t", Columns = [new ColumnSchema("id", "int", false), new ColumnSchema("a", "int", true)], PrimaryKey = ["id"], Checks = [new CheckSchema("ck_t_1", "a <> 5")] },
+            "_t_swap_new", Dialect(DatabaseEngine.MySql), readOnly: false);
+
+        foreach (var edit in OnlineDdlParser.Parse(sql, DatabaseEngine.MySql)!)
+            edit.Apply(model);
+
+        Assert.Equal(names, string.Join(",", model.CheckNames));
     }
 
     [Theory]
