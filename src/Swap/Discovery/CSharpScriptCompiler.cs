@@ -175,15 +175,47 @@ internal static class CSharpScriptCompiler
         var lines = errors.Take(20).Select(d =>
         {
             var span = d.Location.GetLineSpan();
-            var hint = d.Id == "CS0534" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("UpAsync", StringComparison.Ordinal)
-                ? " (a migration must override 'public override Task UpAsync(MigrationContext db)')"
-                : "";
+            var hint = Hint(d);
             return $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}{hint}";
         });
         var more = errors.Count > 20 ? $"\n(and {errors.Count - 20} more)" : "";
         return new SwapException(
             SwapErrorKind.InvalidMigration,
             $"C# migrations do not compile ({errors.Count} error(s)); fix them and run again:\n" + string.Join('\n', lines) + more);
+    }
+
+    // FluentMigrator's API, which a team moving to Swap writes first: Swap has none of these names.
+    private static readonly HashSet<string> FluentMigratorNames = new(StringComparer.Ordinal)
+    {
+        "Execute", "Create", "Delete", "Insert", "Rename", "Alter", "Update", "IfDatabase",
+    };
+
+    private const string FromFluentMigrator = "see 'Coming from FluentMigrator' in docs/writing-migrations.md";
+
+    /// <summary>What to write instead, for the errors a newcomer (often from FluentMigrator) makes first.</summary>
+    private static string Hint(Diagnostic d)
+    {
+        var message = d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        switch (d.Id)
+        {
+            case "CS0534" when message.Contains("UpAsync", StringComparison.Ordinal):
+                return " (a migration must override 'public override Task UpAsync(MigrationContext db)')";
+            case "CS0653" or "CS0616" when message.Contains("'Migration'", StringComparison.Ordinal):
+                return " (Swap has no [Migration(version)] attribute: a C# script's place in the order comes from its file name, "
+                    + "such as 20261201120000_CreateShop.cs, and its id is its class name; " + FromFluentMigrator + ")";
+            case "CS0115" when message.EndsWith(".Up()': no suitable method found to override", StringComparison.Ordinal)
+                || message.EndsWith(".Down()': no suitable method found to override", StringComparison.Ordinal):
+                return " (a Swap migration overrides 'public override async Task UpAsync(MigrationContext db)' and, to be revertible, "
+                    + "'DownAsync(MigrationContext db)')";
+            case "CS0103":
+                var name = message.Split('\'') is [_, var n, ..] ? n : "";
+                return FluentMigratorNames.Contains(name)
+                    ? $" (FluentMigrator's '{name}' expressions have no Swap counterpart: a script makes its changes through 'db', "
+                        + "such as db.ExecuteAsync(sql), db.CreateTableAsync(...) or db.UseTableForAlterAsync(...); " + FromFluentMigrator + ")"
+                    : "";
+            default:
+                return "";
+        }
     }
 
     private static List<MetadataReference>? references;

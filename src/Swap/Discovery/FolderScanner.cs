@@ -14,6 +14,18 @@ internal static partial class FolderScanner
     [GeneratedRegex(@"^(?<stem>[^.]+)(?<down>\.(up|down))?\.sql$", RegexOptions.IgnoreCase)]
     private static partial Regex AnySql();
 
+    // A numbered script as DbUp and hand-kept folders name them: "0001 - create users.sql", "Script0002.sql".
+    [GeneratedRegex(@"^(?:script)?(?<number>\d+)(?<rest>[^.]*)\.sql$", RegexOptions.IgnoreCase)]
+    private static partial Regex NumberedSql();
+
+    private static string NumberedName(Match numbered)
+    {
+        var words = string.Join('_', Regex.Split(numbered.Groups["rest"].Value, @"[^\p{L}\p{N}]+")
+            .Where(static w => w.Length > 0)
+            .Select(static w => w.ToLowerInvariant()));
+        return $"{numbered.Groups["number"].Value}_{(words.Length > 0 ? words : "script")}.sql";
+    }
+
     // Flyway's names: V<version>__<description>.sql (with Swap's .up/.down pair), and its undo U<version>__<description>.sql.
     // The prefix letter is upper case only, as Flyway has it; the extension may be in any case, as for other names.
     // A description may hold dots, as Flyway's may (V1__add.users.sql); a last .up or .down is Swap's pair.
@@ -115,9 +127,13 @@ internal static partial class FolderScanner
             var m = (requireTimestamp ? TimestampedSql() : AnySql()).Match(name);
             if (!m.Success)
             {
+                var numbered = requireTimestamp ? NumberedSql().Match(name) : Match.Empty;
+                var rename = numbered.Success
+                    ? $"Rename it to '{NumberedName(numbered)}' (a number or a timestamp, an underscore, a name: numbered scripts such as DbUp's keep their order)"
+                    : "Rename it";
                 throw new SwapException(
                     SwapErrorKind.InvalidMigration,
-                    $"'{file}' is not named <timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair). Rename it, or run 'swap create' to make a correctly named script.");
+                    $"'{file}' is not named <timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair). {rename}, or run 'swap create' to make a correctly named script.");
             }
             var stem = m.Groups["stem"].Value;
             var isDown = m.Groups["down"].Value.Equals(".down", StringComparison.OrdinalIgnoreCase);

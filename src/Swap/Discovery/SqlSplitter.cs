@@ -195,6 +195,11 @@ internal static class SqlSplitter
                 while (j < sql.Length && IsWordChar(sql[j]))
                     j++;
                 var word = sql[i..j];
+                if (blockDepth == 0 && word.Equals("GO", StringComparison.OrdinalIgnoreCase) && AtLineStart(sql, i) && IsBatchSeparatorRest(sql, j))
+                    throw new SwapException(
+                        SwapErrorKind.InvalidMigration,
+                        $"{source}({line}): '{word}' alone on a line is SQL Server's batch separator (sqlcmd, SSMS, DbUp), not SQL: "
+                        + "the engine would receive it as part of the statement. End each statement with ';' and delete the GO lines; nothing was run.");
                 if (words.Count < 4)
                     words.Add(word.ToUpperInvariant());
                 if (syntax.TriggerBodies && IsTriggerStart(words))
@@ -252,6 +257,21 @@ internal static class SqlSplitter
                 return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// True when what follows a <c>GO</c> up to the end of its line is what sqlcmd accepts after its
+    /// batch separator: nothing, a repeat count, a <c>;</c> or a comment.
+    /// </summary>
+    private static bool IsBatchSeparatorRest(string s, int i)
+    {
+        var end = s.IndexOf('\n', i);
+        var rest = s[i..(end < 0 ? s.Length : end)].Trim();
+        var comment = rest.IndexOf("--", StringComparison.Ordinal);
+        if (comment >= 0)
+            rest = rest[..comment].TrimEnd();
+        rest = rest.TrimEnd(';').TrimEnd();
+        return rest.All(char.IsDigit);
     }
 
     private static bool StartsWithWord(string s, int i, string word) =>

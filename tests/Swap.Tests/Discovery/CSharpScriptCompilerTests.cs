@@ -43,6 +43,28 @@ public class CSharpScriptCompilerTests
     }
 
     [Fact]
+    public void FluentMigrator_habits_get_hints_saying_what_swap_takes_instead()
+    {
+        var e = Assert.Throws<SwapException>(() => CSharpScriptCompiler.Compile([
+            ("/m/CreateShop.cs", "[Migration(20261201120000)]\npublic class CreateShop : Migration\n{\n    public override void Up()\n    {\n        Execute.Sql(\"CREATE TABLE x (id int)\");\n        Create.Table(\"y\");\n        undefinedThing();\n    }\n    public override void Down() { }\n}"),
+        ]));
+        var lines = e.Message.Split('\n');
+        const string Doc = "see 'Coming from FluentMigrator' in docs/writing-migrations.md";
+        Assert.Contains("/m/CreateShop.cs(1,2): error CS0653: Cannot apply attribute class 'Migration' because it is abstract (Swap has no [Migration(version)] attribute: "
+            + "a C# script's place in the order comes from its file name, such as 20261201120000_CreateShop.cs, and its id is its class name; " + Doc + ")", lines);
+        Assert.Contains("/m/CreateShop.cs(4,26): error CS0115: 'CreateShop.Up()': no suitable method found to override (a Swap migration overrides "
+            + "'public override async Task UpAsync(MigrationContext db)' and, to be revertible, 'DownAsync(MigrationContext db)')", lines);
+        Assert.Contains("/m/CreateShop.cs(10,26): error CS0115: 'CreateShop.Down()': no suitable method found to override (a Swap migration overrides "
+            + "'public override async Task UpAsync(MigrationContext db)' and, to be revertible, 'DownAsync(MigrationContext db)')", lines);
+        Assert.Contains("/m/CreateShop.cs(6,9): error CS0103: The name 'Execute' does not exist in the current context (FluentMigrator's 'Execute' expressions have no "
+            + "Swap counterpart: a script makes its changes through 'db', such as db.ExecuteAsync(sql), db.CreateTableAsync(...) or db.UseTableForAlterAsync(...); " + Doc + ")", lines);
+        Assert.Contains("/m/CreateShop.cs(7,9): error CS0103: The name 'Create' does not exist in the current context (FluentMigrator's 'Create' expressions have no "
+            + "Swap counterpart: a script makes its changes through 'db', such as db.ExecuteAsync(sql), db.CreateTableAsync(...) or db.UseTableForAlterAsync(...); " + Doc + ")", lines);
+        // Any other unknown name is left as the compiler says it.
+        Assert.Contains("/m/CreateShop.cs(8,9): error CS0103: The name 'undefinedThing' does not exist in the current context", lines);
+    }
+
+    [Fact]
     public void A_migration_needs_a_parameterless_constructor()
     {
         var e = Assert.Throws<SwapException>(() => CSharpScriptCompiler.Compile([

@@ -71,6 +71,26 @@ public class FolderScannerTests
         Assert.Contains(relative.Contains("helpers", StringComparison.Ordinal) || relative.Contains("bad-month", StringComparison.Ordinal) ? Path.GetDirectoryName(path)! : path, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0001 - create users.sql", "0001_create_users.sql")]
+    [InlineData("Script0002.sql", "0002_script.sql")]
+    [InlineData("0003-Add Orders (v2).sql", "0003_add_orders_v2.sql")]
+    public void A_numbered_script_named_as_dbup_names_them_is_refused_with_the_name_to_give_it(string name, string suggested)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("migrations/" + name);
+        var e = Assert.Throws<SwapException>(() => Scan(temp.Path));
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Equal(
+            $"'{path}' is not named <timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair). "
+            + $"Rename it to '{suggested}' (a number or a timestamp, an underscore, a name: numbered scripts such as DbUp's keep their order), "
+            + "or run 'swap create' to make a correctly named script.",
+            e.Message);
+        // The suggested name is one the scanner reads.
+        File.Move(path, Path.Combine(Path.GetDirectoryName(path)!, suggested));
+        Assert.Equal(suggested[..^4], Assert.Single(Scan(temp.Path).Sql).Stem);
+    }
+
     [Fact]
     public void A_script_and_an_up_file_with_the_same_stem_are_refused()
     {

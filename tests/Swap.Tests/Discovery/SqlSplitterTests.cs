@@ -15,6 +15,29 @@ public class SqlSplitterTests
         Assert.Equal([1, 4, 5], statements.Select(s => s.Line));
     }
 
+    [Theory]
+    [MemberData(nameof(AllSyntaxes))]
+    public void A_sql_server_go_line_is_refused_with_its_line(string engine)
+    {
+        foreach (var go in new[] { "GO", "go", "  GO  ", "GO 2", "GO;", "GO -- next batch" })
+        {
+            var e = Assert.Throws<SwapException>(() => SqlSplitter.Split($"CREATE TABLE a (id INT)\n{go}\nINSERT INTO a VALUES (1)\n", Syntax(engine), "0001_x.sql"));
+            Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+            Assert.Equal(
+                $"0001_x.sql(2): '{go.Trim()[..2]}' alone on a line is SQL Server's batch separator (sqlcmd, SSMS, DbUp), not SQL: the engine would receive it "
+                + "as part of the statement. End each statement with ';' and delete the GO lines; nothing was run.",
+                e.Message);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllSyntaxes))]
+    public void Go_as_a_name_or_inside_strings_and_comments_is_sql(string engine)
+    {
+        var texts = Texts("CREATE TABLE t (\ngo INT,\ngone INT);\nSELECT 'a\nGO\nb';\n-- GO\n/*\nGO\n*/ SELECT go\nFROM t;", Syntax(engine));
+        Assert.Equal(["CREATE TABLE t (\ngo INT,\ngone INT)", "SELECT 'a\nGO\nb'", "SELECT go\nFROM t"], texts);
+    }
+
     [Fact]
     public void First_line_offsets_line_numbers_for_down_sections()
     {
