@@ -44,7 +44,7 @@ internal sealed partial class MySqlDialect
         }
         clauses.AddRange(diff.Dropped.Select(c => $"DROP COLUMN {Quote(c.Name)}"));
         // A column retyped in place keeps its default in its MODIFY clause (MariaDB refuses ALTER COLUMN and MODIFY of one column in one statement).
-        clauses.AddRange(diff.DefaultChanged.Where(c => !diff.Retyped.Any(r => r.Column == c)).Select(c => DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT"));
+        clauses.AddRange(diff.DefaultChanged.Where(c => !diff.Retyped.Any(r => r.Column == c)).Select(DefaultClause));
         clauses.AddRange(diff.Retyped.Select(r => r.Clause));
         // A rename of a column whose default or type changes too goes in a statement of its own, after: MariaDB refuses a RENAME COLUMN beside an ALTER
         // COLUMN of the same column in one ALTER (1054 Unknown column), by either name (CHANGE a b INT
@@ -125,6 +125,18 @@ internal sealed partial class MySqlDialect
         return null;
     }
 
+    /// <summary>
+    /// A default change in the catalog. MariaDB's <c>ALTER COLUMN ... SET DEFAULT</c> drops a
+    /// column's <c>ON UPDATE CURRENT_TIMESTAMP</c>, so such a column is restated whole with
+    /// <c>MODIFY</c> (the same metadata-only change under <c>ALGORITHM=INSTANT</c>), keeping it.
+    /// </summary>
+    private string DefaultClause(DbColumn c)
+    {
+        if ((c.Restatement is { } r ? r.OnUpdate : MySqlColumnText.OnUpdate(c.Original?.Extra.GetValueOrDefault("ddl") ?? "")) is not null)
+            return $"MODIFY COLUMN {Quote(c.OriginalName!)} {MySqlCopyBuilder.Definition(this, c)}";
+        return DefaultSql(c) is { } d ? $"ALTER COLUMN {Quote(c.OriginalName!)} SET DEFAULT {d}" : $"ALTER COLUMN {Quote(c.OriginalName!)} DROP DEFAULT";
+    }
+
     private static IEnumerable<string> ChangedColumns(TableDiff diff) =>
         diff.Renamed.Select(c => c.OriginalName!).Concat(diff.Dropped.Select(c => c.Name));
 
@@ -140,9 +152,6 @@ internal sealed partial class MySqlDialect
             return $"{name} is restated {(r.Invisible ? "INVISIBLE" : "visible")}";
         if (!SameClause(MySqlColumnText.OnUpdate(ddl), r.OnUpdate))
             return $"{name} is restated {(r.OnUpdate is null ? "without ON UPDATE" : "with " + r.OnUpdate)}";
-        // MariaDB's ALTER COLUMN ... SET DEFAULT drops a column's ON UPDATE: the restated one is kept by the copy.
-        if (r.OnUpdate is not null)
-            return $"{name} is restated with {r.OnUpdate}, which an in-place default change would drop";
         if (!SameClause(MySqlColumnText.Check(ddl), r.Check))
             return $"{name} is restated {(r.Check is null ? "without its CHECK" : "with " + r.Check)}";
         if (MySqlColumnText.Comment(ddl) is not null && column.CommentSql is null)

@@ -135,8 +135,7 @@ internal static partial class MySqlCopyBuilder
     /// A column definition for ADD or MODIFY: type, character set kept for text, NULL, DEFAULT, INVISIBLE, AUTO_INCREMENT, ON UPDATE, COMMENT, the column's own CHECK.
     /// A column online SQL restated (MODIFY / CHANGE) has only what the restatement says, as the server's own ALTER leaves it.
     /// </summary>
-
-    private static string Definition(MySqlDialect d, DbColumn c, bool converted)
+    internal static string Definition(MySqlDialect d, DbColumn c, bool converted = false)
     {
         var o = c.Original;
         var type = c.Type is null ? o!.NativeType : d.TypeSql(c.Type);

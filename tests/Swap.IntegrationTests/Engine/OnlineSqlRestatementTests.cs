@@ -28,6 +28,7 @@ public class OnlineSqlRestatementTests
     [InlineData("MODIFY id BIGINT NOT NULL AUTO_INCREMENT")]
     [InlineData("MODIFY ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP")]
     [InlineData("MODIFY ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP")]
+    [InlineData("MODIFY ts TIMESTAMP NOT NULL DEFAULT '2021-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP")]
     [InlineData("MODIFY c VARCHAR(10) NOT NULL DEFAULT 'x'")]
     [InlineData("MODIFY c VARCHAR(10) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL DEFAULT 'x'")]
     [InlineData("CHANGE c c2 VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL DEFAULT 'x' COMMENT 'hello'")]
@@ -54,6 +55,42 @@ public class OnlineSqlRestatementTests
         Assert.Equal(await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "twin"), await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "items"));
         Assert.Equal(await RowsAsync(target, "twin"), await RowsAsync(target, "items"));
         Assert.Equal(300, (await RowsAsync(target, "items")).Count);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    /// <summary>
+    /// A C# script changing the default of a column with ON UPDATE CURRENT_TIMESTAMP keeps its ON
+    /// UPDATE: the instant plan's ALTER COLUMN ... SET DEFAULT dropped it on MariaDB (the column
+    /// stopped tracking updates, silently).
+    /// </summary>
+    [Fact]
+    public async Task A_default_changed_from_csharp_keeps_the_columns_on_update()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        foreach (var table in new[] { "items", "twin" })
+        {
+            await target.ExecuteAsync($"CREATE TABLE {table} ({Columns}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+            await target.ExecuteAsync($"INSERT INTO {table} (ts, c, h, k, n) SELECT '2020-01-02 03:04:05', CONCAT('c', seq), seq * 2, seq, seq % 7 FROM seq_1_to_300");
+        }
+        await target.ExecuteAsync("ALTER TABLE twin MODIFY ts TIMESTAMP NOT NULL DEFAULT '2021-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP");
+        target.WriteFile(Path.Combine("migrations", "20260101000000_Default.cs"), """
+            public sealed class Default : Migration
+            {
+                public override async Task UpAsync(MigrationContext db)
+                {
+                    var items = await db.UseTableForAlterAsync("items");
+                    items.GetColumn("ts").SetDefaultSql("'2021-01-01 00:00:00'");
+                    await db.DoneUsingTablesAsync("items");
+                }
+            }
+            """);
+
+        var result = await EngineKit.Migrator(target).UpAsync();
+
+        Assert.Single(result.Applied);
+        Assert.Equal(await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "twin"), await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "items"));
+        await target.ExecuteAsync("UPDATE items SET n = n + 1 WHERE id = 1");
+        Assert.Equal(0L, await target.CountAsync("items", "id = 1 AND ts = '2020-01-02 03:04:05'"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
 

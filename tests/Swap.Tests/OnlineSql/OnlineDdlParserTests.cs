@@ -298,6 +298,7 @@ public class OnlineDdlParserTests
     [InlineData("ALTER TABLE t MODIFY id INT NOT NULL", "id is restated without AUTO_INCREMENT")]
     [InlineData("ALTER TABLE t MODIFY id INT NOT NULL AUTO_INCREMENT", null)]
     [InlineData("ALTER TABLE t MODIFY ts TIMESTAMP NOT NULL", "ts is restated without ON UPDATE")]
+    [InlineData("ALTER TABLE t MODIFY ts TIMESTAMP NOT NULL DEFAULT 0 ON UPDATE CURRENT_TIMESTAMP", null)]
     [InlineData("ALTER TABLE t MODIFY h INT NULL INVISIBLE", null)]
     [InlineData("ALTER TABLE t MODIFY h INT NULL", "h is restated visible")]
     [InlineData("ALTER TABLE t MODIFY k INT NULL", "k is restated without its CHECK")]
