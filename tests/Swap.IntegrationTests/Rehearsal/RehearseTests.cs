@@ -337,6 +337,14 @@ public class RehearseTests
         Assert.True(missingStaging.ExitCode == 5, missingStaging.ToString());
         Assert.False(File.Exists(Path.Combine(folder, "nowhere.db")));
 
+        // docs/cli.md: a SQLite file that does not exist is exit 5, the clone's source as much as --on.
+        var missingSource = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:fresh.db", "--clone-from", "sqlite:nosource.db"]);
+        Assert.True(missingSource.ExitCode == 5, missingSource.ToString());
+        Assert.Contains("--clone-from sqlite:", missingSource.Err, StringComparison.Ordinal);
+        Assert.Contains("nosource.db: the SQLite file does not exist. Check the path of the database to copy.", missingSource.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "fresh.db")));
+        Assert.False(File.Exists(Path.Combine(folder, "nosource.db")));
+
         var unreachable = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "postgres://swap:Unreach-pw-3@127.0.0.1:1/staging?connect_timeout=2"]);
         Assert.True(unreachable.ExitCode == 5, unreachable.ToString());
         Assert.DoesNotContain("Unreach-pw-3", unreachable.All, StringComparison.Ordinal);
