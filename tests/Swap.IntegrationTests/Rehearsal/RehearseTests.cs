@@ -157,6 +157,28 @@ public class RehearseTests
     }
 
     [Fact]
+    public async Task Postgres_clone_from_a_database_that_does_not_exist_is_exit_5_as_for_on_and_creates_nothing()
+    {
+        var pg = RehearsalKit.Postgres;
+        var source = UniqueName.Next("rsrc");
+        var stagingDb = UniqueName.Next("rstg");
+        using var scratch = RehearsalKit.Migrations();
+        try
+        {
+            var run = await SwapCli.RunRawAsync(scratch.Path, ["rehearse", "--on", pg.Url(stagingDb), "--clone-from", pg.Url(source)]);
+
+            Assert.True(run.ExitCode == 5, run.ToString());
+            Assert.Contains($"the database '{source}' does not exist. Check the database name of the database to copy.", run.Err, StringComparison.Ordinal);
+            Assert.False(await pg.DatabaseExistsAsync(stagingDb));
+            Assert.False(Directory.Exists(Path.Combine(scratch.Path, "swap-rehearsals")));
+        }
+        finally
+        {
+            await pg.DropAsync(stagingDb);
+        }
+    }
+
+    [Fact]
     public async Task MariaDb_with_a_given_staging_url_rehearses_online_and_leaves_production_as_it_was()
     {
         await using var staging = await TestTarget.CreateAsync(DatabaseEngine.MySql);
