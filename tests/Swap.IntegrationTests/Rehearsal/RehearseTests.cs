@@ -291,6 +291,10 @@ public class RehearseTests
         Assert.Equal("not rehearsed: an earlier script failed", report.GetProperty("scripts")[2].GetProperty("verdict").GetString());
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "staging.db")))
             Assert.Equal(["20261201000000_add_note:applied"], await RehearsalKit.HistoryAsync(c)); // refused before it wrote anything: no history row
+        // 'up' on production forgets a refusal that wrote nothing, as it did on staging: pending on both, no difference.
+        var status = report.GetProperty("status");
+        Assert.Equal(["20261201000000_add_note: applied", "MigrateIndexNote: pending", "20261201000002_later: pending"], status.GetProperty("staging").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(status.GetProperty("differences").EnumerateArray());
     }
 
     [Theory]
