@@ -348,6 +348,17 @@ public class RehearseTests
         Assert.True(onProduction.ExitCode == 2, onProduction.ToString());
         Assert.Contains("is the production database (--db)", onProduction.Err, StringComparison.Ordinal);
 
+        // A hard link is the same file under another name, which no path comparison sees.
+        using (var ln = System.Diagnostics.Process.Start("ln", [Path.Combine(folder, "prod.db"), Path.Combine(folder, "hard-link.db")]))
+        {
+            await ln.WaitForExitAsync();
+            Assert.Equal(0, ln.ExitCode);
+        }
+        var onHardLink = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:hard-link.db", "--db", "sqlite:prod.db"]);
+        Assert.True(onHardLink.ExitCode == 2, onHardLink.ToString());
+        Assert.Contains("hard-link.db reaches the production database (--db sqlite:", onHardLink.Err, StringComparison.Ordinal);
+        File.Delete(Path.Combine(folder, "hard-link.db"));
+
         var cloneOver = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--clone-from", "sqlite:prod.db"]);
         Assert.True(cloneOver.ExitCode == 7, cloneOver.ToString());
         Assert.Contains("the file exists already; a clone never overwrites a database", cloneOver.Err, StringComparison.Ordinal);
