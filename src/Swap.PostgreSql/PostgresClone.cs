@@ -44,7 +44,7 @@ internal static class PostgresClone
         if (await connection.ScalarAsync("SELECT 1 FROM pg_catalog.pg_database WHERE datname = @name", new { name = staging.Database }, null, cancellationToken) is not null)
             throw new SwapException(SwapErrorKind.Refused, $"--on {staging}: the database '{staging.Database}' exists already; a clone never overwrites a database. Drop it, or rehearse on it without --clone-from.");
         if (await connection.ScalarAsync("SELECT 1 FROM pg_catalog.pg_database WHERE datname = @name", new { name = source.Database }, null, cancellationToken) is null)
-            throw new SwapException(SwapErrorKind.Usage, $"--clone-from {source}: the database '{source.Database}' does not exist.");
+            throw new SwapException(SwapErrorKind.Connection, $"--clone-from {source}: the database '{source.Database}' does not exist. Check the database name of the database to copy.");
         await RefuseIfConnectedAsync(connection, source, cancellationToken);
         var quote = PostgresDialect.Instance;
         try

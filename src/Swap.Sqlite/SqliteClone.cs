@@ -14,7 +14,7 @@ internal static class SqliteClone
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
         if (!File.Exists(source.Database))
-            throw new SwapException(SwapErrorKind.Usage, $"--clone-from {source}: the file does not exist.");
+            throw new SwapException(SwapErrorKind.Connection, $"--clone-from {source}: the SQLite file does not exist. Check the path of the database to copy.");
         if (File.Exists(target.Database))
             throw new SwapException(SwapErrorKind.Refused, $"--on {target}: the file exists already; a clone never overwrites a database. Remove it, or rehearse on it without --clone-from.");
         if (string.Equals(Path.GetFullPath(source.Database), Path.GetFullPath(target.Database), StringComparison.Ordinal))

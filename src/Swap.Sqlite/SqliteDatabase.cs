@@ -46,7 +46,51 @@ public sealed partial class SqliteDatabase : SwapDatabase
     public override string DisplayName => "sqlite:" + Path;
 
     internal override Task<bool> IsSameDatabaseAsync(SwapDatabase other, CancellationToken cancellationToken) =>
-        Task.FromResult(other is SqliteDatabase o && string.Equals(RealPath(Path), RealPath(o.Path), StringComparison.Ordinal));
+        Task.FromResult(other is SqliteDatabase o && (string.Equals(RealPath(Path), RealPath(o.Path), StringComparison.Ordinal) || IsSameFile(Path, o.Path)));
+
+    /// <summary>
+    /// Two paths to one file that no path comparison sees (a hard link, a bind mount): .NET locks a
+    /// file opened without sharing for the file itself (flock on Unix, a share mode on Windows), so
+    /// while <paramref name="first"/> is held that way, <paramref name="second"/> cannot be opened so
+    /// when it is the same file. Only opened for reading; SQLite's own locks are another kind and
+    /// are not touched. A second path that stays locked once the first is let go is held by someone
+    /// else: nothing can be told then, and the paths count as different.
+    /// </summary>
+    private static bool IsSameFile(string first, string second)
+    {
+        if (!File.Exists(first) || !File.Exists(second))
+            return false;
+        FileStream? held;
+        try
+        {
+            held = new FileStream(first, FileMode.Open, FileAccess.Read, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        using (held)
+        {
+            try
+            {
+                using var probe = new FileStream(second, FileMode.Open, FileAccess.Read, FileShare.None);
+                return false;
+            }
+            catch (IOException)
+            {
+                // Locked: by the hold on the first path, or by someone else; tell them apart below.
+            }
+        }
+        try
+        {
+            using var again = new FileStream(second, FileMode.Open, FileAccess.Read, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The file a path leads to, through symbolic links.</summary>
     private static string RealPath(string path)

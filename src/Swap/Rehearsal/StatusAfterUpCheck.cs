@@ -9,7 +9,7 @@ internal static class StatusAfterUpCheck
 {
     public static StatusCheck Compare(IReadOnlyList<ScriptState> before, string basis, IReadOnlyList<ScriptRehearsal> rehearsed, StatusReport staging)
     {
-        var outcomes = rehearsed.ToDictionary(s => s.Id, s => s.Outcome, StringComparer.Ordinal);
+        var outcomes = rehearsed.ToDictionary(s => s.Id, Outcome, StringComparer.Ordinal);
         var now = staging.Scripts.ToDictionary(s => s.Id, s => s.Status, StringComparer.Ordinal);
         var differences = new List<string>();
         foreach (var script in before)
@@ -32,6 +32,16 @@ internal static class StatusAfterUpCheck
             Differences = differences,
         };
     }
+
+    /// <summary>
+    /// The outcome as 'up' records it: a refusal before any journaled step finished wrote nothing, and
+    /// 'up' puts the script's history back as it was (pending, or its earlier failure), so it counts
+    /// as not run; a refusal after finished journaled steps is recorded as a failure.
+    /// </summary>
+    private static string Outcome(ScriptRehearsal script) =>
+        script.Outcome == "refused" && (script.Mode != "journaled steps" || script.Steps.All(step => step.Error is not null))
+            ? "not-run"
+            : script.Outcome;
 
     /// <summary>Up leaves applied, changed and missing scripts as they are, and runs the rest as they ran on staging.</summary>
     private static ScriptStatus? Expected(ScriptStatus before, string? outcome) => before switch

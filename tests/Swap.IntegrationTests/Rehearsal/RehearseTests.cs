@@ -157,6 +157,28 @@ public class RehearseTests
     }
 
     [Fact]
+    public async Task Postgres_clone_from_a_database_that_does_not_exist_is_exit_5_as_for_on_and_creates_nothing()
+    {
+        var pg = RehearsalKit.Postgres;
+        var source = UniqueName.Next("rsrc");
+        var stagingDb = UniqueName.Next("rstg");
+        using var scratch = RehearsalKit.Migrations();
+        try
+        {
+            var run = await SwapCli.RunRawAsync(scratch.Path, ["rehearse", "--on", pg.Url(stagingDb), "--clone-from", pg.Url(source)]);
+
+            Assert.True(run.ExitCode == 5, run.ToString());
+            Assert.Contains($"the database '{source}' does not exist. Check the database name of the database to copy.", run.Err, StringComparison.Ordinal);
+            Assert.False(await pg.DatabaseExistsAsync(stagingDb));
+            Assert.False(Directory.Exists(Path.Combine(scratch.Path, "swap-rehearsals")));
+        }
+        finally
+        {
+            await pg.DropAsync(stagingDb);
+        }
+    }
+
+    [Fact]
     public async Task MariaDb_with_a_given_staging_url_rehearses_online_and_leaves_production_as_it_was()
     {
         await using var staging = await TestTarget.CreateAsync(DatabaseEngine.MySql);
@@ -269,6 +291,10 @@ public class RehearseTests
         Assert.Equal("not rehearsed: an earlier script failed", report.GetProperty("scripts")[2].GetProperty("verdict").GetString());
         await using (var c = await RehearsalKit.SqliteAsync(Path.Combine(folder, "staging.db")))
             Assert.Equal(["20261201000000_add_note:applied"], await RehearsalKit.HistoryAsync(c)); // refused before it wrote anything: no history row
+        // 'up' on production forgets a refusal that wrote nothing, as it did on staging: pending on both, no difference.
+        var status = report.GetProperty("status");
+        Assert.Equal(["20261201000000_add_note: applied", "MigrateIndexNote: pending", "20261201000002_later: pending"], status.GetProperty("staging").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(status.GetProperty("differences").EnumerateArray());
     }
 
     [Theory]
@@ -322,6 +348,17 @@ public class RehearseTests
         Assert.True(onProduction.ExitCode == 2, onProduction.ToString());
         Assert.Contains("is the production database (--db)", onProduction.Err, StringComparison.Ordinal);
 
+        // A hard link is the same file under another name, which no path comparison sees.
+        using (var ln = System.Diagnostics.Process.Start("ln", [Path.Combine(folder, "prod.db"), Path.Combine(folder, "hard-link.db")]))
+        {
+            await ln.WaitForExitAsync();
+            Assert.Equal(0, ln.ExitCode);
+        }
+        var onHardLink = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:hard-link.db", "--db", "sqlite:prod.db"]);
+        Assert.True(onHardLink.ExitCode == 2, onHardLink.ToString());
+        Assert.Contains("hard-link.db reaches the production database (--db sqlite:", onHardLink.Err, StringComparison.Ordinal);
+        File.Delete(Path.Combine(folder, "hard-link.db"));
+
         var cloneOver = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:staging.db", "--clone-from", "sqlite:prod.db"]);
         Assert.True(cloneOver.ExitCode == 7, cloneOver.ToString());
         Assert.Contains("the file exists already; a clone never overwrites a database", cloneOver.Err, StringComparison.Ordinal);
@@ -336,6 +373,14 @@ public class RehearseTests
         var missingStaging = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:nowhere.db"]);
         Assert.True(missingStaging.ExitCode == 5, missingStaging.ToString());
         Assert.False(File.Exists(Path.Combine(folder, "nowhere.db")));
+
+        // docs/cli.md: a SQLite file that does not exist is exit 5, the clone's source as much as --on.
+        var missingSource = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "sqlite:fresh.db", "--clone-from", "sqlite:nosource.db"]);
+        Assert.True(missingSource.ExitCode == 5, missingSource.ToString());
+        Assert.Contains("--clone-from sqlite:", missingSource.Err, StringComparison.Ordinal);
+        Assert.Contains("nosource.db: the SQLite file does not exist. Check the path of the database to copy.", missingSource.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "fresh.db")));
+        Assert.False(File.Exists(Path.Combine(folder, "nosource.db")));
 
         var unreachable = await SwapCli.RunRawAsync(folder, ["rehearse", "--on", "postgres://swap:Unreach-pw-3@127.0.0.1:1/staging?connect_timeout=2"]);
         Assert.True(unreachable.ExitCode == 5, unreachable.ToString());
