@@ -65,6 +65,8 @@ public sealed partial class MigrationContext
                     }
                 }
             }
+            // The statements this swap runs together: a refusal of the swap names them all, as 'file(2-4)'.
+            var lines = parsed[i - 1].Statement.Line == firstLine ? $"{firstLine}" : $"{firstLine}-{parsed[i - 1].Statement.Line}";
             foreach (var name in order)
                 ApplyRevertValues(tables[name], file);
             try
@@ -72,10 +74,10 @@ public sealed partial class MigrationContext
                 await DoneUsingTablesAsync([.. order]);
             }
             // A refusal of the swap's preflight (NOT NULL over NULLs, a duplicate under a new unique
-            // index...) names the file and the line of the statements, as an error of the engine does.
+            // index...) names the file and the lines of the statements, as an error of the engine does.
             catch (SwapException e) when (e.ScriptId is null && e.GetType() == typeof(SwapException))
             {
-                throw new SwapException(e.Kind, $"{ScriptId}: {Path.GetFileName(file)}({firstLine}): {e.Message}", e)
+                throw new SwapException(e.Kind, $"{ScriptId}: {Path.GetFileName(file)}({lines}): {e.Message}", e)
                 {
                     ScriptId = ScriptId,
                     ServerCode = e.ServerCode,

@@ -242,6 +242,29 @@ public class OnlineSqlTests
 
     [Theory]
     [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
+    public async Task A_refusal_of_a_swap_that_several_statements_make_names_all_their_lines(DatabaseEngine engine)
+    {
+        // The statements on one table run as one swap; the refusal named only the first one's line
+        // (sql(3)) when the statement it was about was on line 4.
+        await using var target = await TestTarget.CreateAsync(engine);
+        await EngineKit.CreateItemsAsync(target, 50);
+        await target.ExecuteAsync("UPDATE items SET v = NULL WHERE id <= 3");
+        target.Sql("20261201000000_strict", """
+            -- swap:online
+
+            CREATE INDEX ix_items_v ON items (v);
+            ALTER TABLE items ALTER COLUMN v SET NOT NULL;
+            """);
+
+        var run = await SwapCli.RunAsync(target, "up");
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("error: 20261201000000_strict: 20261201000000_strict.sql(3-4): Column 'v' of 'items' would be NOT NULL, but 3 row(s) would get NULL in it.", run.Err, StringComparison.Ordinal);
+        Assert.Equal(3, await target.CountAsync("items", "v IS NULL"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwapEngines.All), MemberType = typeof(SwapEngines))]
     public async Task A_clause_outside_the_grammar_refuses_the_script_before_anything_runs(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);
