@@ -28,6 +28,7 @@ internal static partial class Log
         public const int UnusedTablesDropped = 1203;
         public const int CreatedStoreRemoved = 1204;
         public const int Compiling = 1300;
+        public const int NameOrdered = 1301;
         public const int InstantChanging = 1400;
         public const int InstantRetrying = 1401;
         public const int InstantUnsupported = 1402;
@@ -36,6 +37,9 @@ internal static partial class Log
         public const int InstantUndoFailed = 1405;
         public const int CallbackRunning = 1500;
     }
+
+    [LoggerMessage(Events.NameOrdered, LogLevel.Warning, "{Warning}")]
+    public static partial void NameOrdered(ILogger logger, string warning);
 
     [LoggerMessage(Events.LockAcquired, LogLevel.Debug, "Took the run lock on {Scope} as {Holder}")]
     public static partial void LockAcquired(ILogger logger, string scope, string holder);

@@ -60,7 +60,19 @@ public sealed partial class Migrator
 
 
     /// <summary>The migrations, loaded and checked once per <see cref="Migrator"/>.</summary>
-    internal MigrationCatalog Catalog => catalog ??= MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);
+    internal MigrationCatalog Catalog
+    {
+        get
+        {
+            if (catalog is null)
+            {
+                catalog = MigrationCatalog.Load(options.Sources, database.Dialect.Syntax);
+                foreach (var warning in catalog.Warnings)
+                    Log.NameOrdered(logger, warning);
+            }
+            return catalog;
+        }
+    }
 
     private RunContext Context(CancellationToken cancellationToken) =>
         new(database, options.Tables, options, options.TimeProvider, logger, cancellationToken)

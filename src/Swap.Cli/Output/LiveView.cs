@@ -36,6 +36,8 @@ internal static class LiveView
                 w.WriteLine($"  THROTTLED since {s.ThrottledSinceUtc:yyyy-MM-dd HH:mm:ss} UTC: {s.ThrottleReason}");
             if (s.Postponed)
                 w.WriteLine("  cut-over postponed: 'swap cut-over' lets it happen");
+            if (s.CutOverApproved)
+                w.WriteLine(s.Paused ? "  cut-over approved: it happens after 'swap resume'" : "  cut-over approved: it happens as soon as the swap is ready");
             w.WriteLine($"  settings: {string.Join(", ", s.Settings.Select(kv => kv.Key + " " + kv.Value))}");
         }
         foreach (var c in report.RecentCommands.Take(5))

@@ -16,11 +16,14 @@ internal sealed partial class ConsoleServer
         ["favicon.svg"] = "image/svg+xml",
     };
 
+    // Every read answers HEAD as GET, headers without the body (Kestrel drops a HEAD response's body).
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
     /// <summary>The page (served from the assembly, no data in it), signing in and out.</summary>
     private static void MapPage(WebApplication app, ConsoleAccess access, ConsoleSettings settings, ConsoleTarget target, ILogger logger)
     {
-        app.MapGet("/", (HttpContext context) => Asset(context, "index.html"));
-        app.MapGet("/assets/{name}", (HttpContext context, string name) => Asset(context, name));
+        app.MapMethods("/", GetOrHead, (HttpContext context) => Asset(context, "index.html"));
+        app.MapMethods("/assets/{name}", GetOrHead, (HttpContext context, string name) => Asset(context, name));
         app.MapPost("/api/login", (HttpContext context) => Guard(context, async _ =>
         {
             if (ConsoleAccess.OriginProblem(context.Request) is { } origin)
@@ -49,7 +52,7 @@ internal sealed partial class ConsoleServer
 
     private static void MapReads(WebApplication app, ConsoleAccess access, ConsoleSettings settings, ConsoleTarget target, LiveFeed feed, ConsoleRuns runs)
     {
-        app.MapGet("/api/session", (HttpContext context) => Json(context, target, new
+        app.MapMethods("/api/session", GetOrHead, (HttpContext context) => Json(context, target, new
         {
             target = target.DisplayName,
             readOnly = settings.ReadOnly,
@@ -58,29 +61,32 @@ internal sealed partial class ConsoleServer
             version = CliVersion.Version,
             actions = settings.ReadOnly ? Array.Empty<string>() : ActionNames,
         }));
-        app.MapGet("/api/overview", (HttpContext context) => Guard(context, async ct =>
+        app.MapMethods("/api/overview", GetOrHead, (HttpContext context) => Guard(context, async ct =>
         {
             var report = await target.Migrator().StatusAsync(ct);
             await Json(context, target, StatusView.ToJson(report));
         }));
-        app.MapGet("/api/plan", (HttpContext context, string? what) => Guard(context, async ct =>
+        app.MapMethods("/api/plan", GetOrHead, (HttpContext context, string? what) => Guard(context, async ct =>
         {
             var up = await SelectAsync(target, what, null, ct);
             var plan = await target.Migrator().PlanAsync(up, ct);
             await Json(context, target, new { what = what ?? "all", steps = up.Steps, plan.Target, plan.Scripts });
         }));
-        app.MapGet("/api/live", (HttpContext context) => Guard(context, async ct =>
+        app.MapMethods("/api/live", GetOrHead, (HttpContext context) => Guard(context, async ct =>
         {
             var (report, samples) = await feed.ReadAsync(ct);
             await Json(context, target, LiveJson(report, samples, runs));
         }));
-        app.MapGet("/api/run", (HttpContext context) => Json(context, target, new { run = runs.Latest }));
+        app.MapMethods("/api/run", GetOrHead, (HttpContext context) => Json(context, target, new { run = runs.Latest }));
         // Server-sent events: the live status about once a second, until the page goes away.
-        app.MapGet("/api/events", async (HttpContext context) =>
+        app.MapMethods("/api/events", GetOrHead, async (HttpContext context) =>
         {
             var ct = context.RequestAborted;
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers["X-Accel-Buffering"] = "no";
+            // A stream has no end to send the headers of: HEAD gets them at once.
+            if (HttpMethods.IsHead(context.Request.Method))
+                return;
             await context.Response.WriteAsync("retry: 2000\n\n", ct);
             try
             {
@@ -106,7 +112,7 @@ internal sealed partial class ConsoleServer
                 // The page closed.
             }
         });
-        app.MapGet("/api/rehearsal", async (HttpContext context) =>
+        app.MapMethods("/api/rehearsal", GetOrHead, async (HttpContext context) =>
         {
             if (LatestRehearsal(settings.RehearsalsFolder) is not { } folder)
             {
@@ -117,7 +123,7 @@ internal sealed partial class ConsoleServer
             context.Response.ContentType = "application/json; charset=utf-8";
             await context.Response.WriteAsync(target.Redact($"{{\"folder\":{JsonSerializer.Serialize(folder)},\"report\":{json}}}"), context.RequestAborted);
         });
-        app.MapGet("/rehearsal", async (HttpContext context) =>
+        app.MapMethods("/rehearsal", GetOrHead, async (HttpContext context) =>
         {
             if (LatestRehearsal(settings.RehearsalsFolder) is not { } folder || !File.Exists(Path.Combine(folder, "rehearsal.html")))
             {

@@ -138,6 +138,7 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
         [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Where(e => string.Equals("/" + e.RoutePattern.RawText?.TrimStart('/'), path.Value, StringComparison.OrdinalIgnoreCase))
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            .Where(m => m != HttpMethods.Head) // every GET takes HEAD too; the methods named are the ones to use
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     private static string Show(IPAddress address, int port) =>

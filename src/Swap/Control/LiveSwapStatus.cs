@@ -63,6 +63,12 @@ public sealed record LiveSwapStatus
     /// <summary>The swap waits for <c>swap cut-over</c> (<c>up --postpone-cut-over</c>).</summary>
     public bool Postponed { get; init; }
 
+    /// <summary>
+    /// A <c>swap cut-over</c> approved the postponed cut-over and the swap has not cut over yet: it does so
+    /// as soon as it is ready, or, while <see cref="Paused"/>, after <c>swap resume</c>.
+    /// </summary>
+    public bool CutOverApproved { get; init; }
+
     /// <summary>The live settings in force (chunk-time, max-replica-lag, max-load, critical-load).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

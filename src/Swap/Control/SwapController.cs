@@ -417,6 +417,7 @@ internal sealed class SwapController : IAsyncDisposable
             PausedBy = pausedBy,
             PausedSinceUtc = pausedSince,
             Postponed = Postponed && !CutOverApproved,
+            CutOverApproved = Postponed && CutOverApproved,
             Settings = Settings.Describe(),
             Host = Environment.MachineName,
             Pid = Environment.ProcessId,

@@ -190,7 +190,7 @@ internal static class CSharpScriptCompiler
         "Execute", "Create", "Delete", "Insert", "Rename", "Alter", "Update", "IfDatabase",
     };
 
-    private const string FromFluentMigrator = "see 'Coming from FluentMigrator' in docs/writing-migrations.md";
+    private const string FromFluentMigrator = "see 'Coming from FluentMigrator or DbUp' in docs/writing-migrations.md";
 
     /// <summary>What to write instead, for the errors a newcomer (often from FluentMigrator) makes first.</summary>
     private static string Hint(Diagnostic d)

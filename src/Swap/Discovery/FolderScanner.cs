@@ -105,6 +105,7 @@ internal static partial class FolderScanner
         var downs = new Dictionary<string, string>(StringComparer.Ordinal);
         var versions = new Dictionary<string, ScriptVersion>(StringComparer.Ordinal);
         var undos = new List<(ScriptVersion Version, string Path)>();
+        var misnamed = new List<(string Path, string? Suggested)>();
         foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(file);
@@ -128,12 +129,8 @@ internal static partial class FolderScanner
             if (!m.Success)
             {
                 var numbered = requireTimestamp ? NumberedSql().Match(name) : Match.Empty;
-                var rename = numbered.Success
-                    ? $"Rename it to '{NumberedName(numbered)}' (a number or a timestamp, an underscore, a name: numbered scripts such as DbUp's keep their order)"
-                    : "Rename it";
-                throw new SwapException(
-                    SwapErrorKind.InvalidMigration,
-                    $"'{file}' is not named <timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair). {rename}, or run 'swap create' to make a correctly named script.");
+                misnamed.Add((file, numbered.Success ? NumberedName(numbered) : null));
+                continue;
             }
             var stem = m.Groups["stem"].Value;
             var isDown = m.Groups["down"].Value.Equals(".down", StringComparison.OrdinalIgnoreCase);
@@ -141,6 +138,8 @@ internal static partial class FolderScanner
             if (!target.TryAdd(stem, file))
                 throw new SwapException(SwapErrorKind.InvalidMigration, $"'{file}' and '{target[stem]}' both define the script {stem}. Keep one.");
         }
+        if (misnamed.Count > 0)
+            throw Misnamed(folder, misnamed);
         foreach (var (stem, down) in downs)
         {
             if (!ups.ContainsKey(stem))
@@ -149,6 +148,36 @@ internal static partial class FolderScanner
         PairUndos(folder, ups, downs, versions, undos);
         foreach (var (stem, up) in ups)
             sql.Add(new SqlFile(module, group, stem, up, downs.GetValueOrDefault(stem), versions.GetValueOrDefault(stem)));
+    }
+
+    private const string NamingRule = "<timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair)";
+    private const string NumberedKeepOrder = "(a number or a timestamp, an underscore, a name: numbered scripts such as DbUp's keep their order)";
+
+    /// <summary>
+    /// One error for every misnamed script of a folder, so that a folder of DbUp-style names is renamed in
+    /// one pass rather than one file per run; one misnamed file keeps the one-line message.
+    /// </summary>
+    private static SwapException Misnamed(string folder, List<(string Path, string? Suggested)> misnamed)
+    {
+        if (misnamed.Count == 1)
+        {
+            var (file, suggested) = misnamed[0];
+            var rename = suggested is null ? "Rename it" : $"Rename it to '{suggested}' {NumberedKeepOrder}";
+            return new SwapException(
+                SwapErrorKind.InvalidMigration,
+                $"'{file}' is not named {NamingRule}. {rename}, or run 'swap create' to make a correctly named script.");
+        }
+        var lines = misnamed.Select(static x => x.Suggested is null
+            ? $"  '{Path.GetFileName(x.Path)}'"
+            : $"  '{Path.GetFileName(x.Path)}' -> '{x.Suggested}'");
+        var named = misnamed.Count(static x => x.Suggested is not null);
+        var how = named == 0 ? "Rename them"
+            : named == misnamed.Count ? $"Rename each as shown {NumberedKeepOrder}"
+            : $"Rename each as shown {NumberedKeepOrder}, and give the others a timestamp and a name";
+        how += ", or run 'swap create' to make correctly named scripts";
+        return new SwapException(
+            SwapErrorKind.InvalidMigration,
+            $"{misnamed.Count} files in '{folder}' are not named {NamingRule}. {how}:\n{string.Join('\n', lines)}");
     }
 
     /// <summary>

@@ -19,7 +19,11 @@ internal sealed partial class MigrationCatalog
         Scripts = ordered;
         Callbacks = callbacks;
         byId = ordered.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        Warnings = ScriptOrdering.NameOrderWarnings(ordered);
     }
+
+    /// <summary>What is legal but likely not meant, one line per module: scripts that only their file names order.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Every script, in the order <c>up</c> applies them.</summary>
     public IReadOnlyList<MigrationScript> Scripts { get; }
@@ -65,7 +69,7 @@ internal sealed partial class MigrationCatalog
                     scripts.AddRange(types.MigrationTypes
                         // An abstract or generic class (SeedMigration<T>) is a base for scripts, not one.
                         .Where(t => t.IsClass && !t.IsAbstract && !t.ContainsGenericParameters && typeof(Migration).IsAssignableFrom(t))
-                        .Select(t => FromType(t, types.Module, null, $"{types.Origin}: {t.FullName}", t.Name, Checksums.OfType(t))));
+                        .Select(t => FromType(t, types.Module, null, $"{types.Origin}: {t.FullName}", t.Name, Checksums.OfType(t), inFolder: false)));
                     break;
             }
         }
@@ -80,7 +84,7 @@ internal sealed partial class MigrationCatalog
                 if (!typeof(Migration).IsAssignableFrom(compiled.Type))
                     continue;
                 var file = byPath[compiled.Path];
-                scripts.Add(FromType(compiled.Type, file.Module, file.Group, compiled.Path, Path.GetFileName(compiled.Path) + ":" + compiled.Type.Name, Checksums.Of(compiled.ClassText)));
+                scripts.Add(FromType(compiled.Type, file.Module, file.Group, compiled.Path, Path.GetFileName(compiled.Path) + ":" + compiled.Type.Name, Checksums.Of(compiled.ClassText), inFolder: true));
             }
         }
         CheckUnique(scripts);
@@ -111,6 +115,7 @@ internal sealed partial class MigrationCatalog
         {
             Source = file.UpPath,
             OrderName = file.Stem,
+            InFolder = true,
             Version = file.Version,
             Dependencies = script.After,
             Tags = script.Tags,
@@ -120,7 +125,7 @@ internal sealed partial class MigrationCatalog
         };
     }
 
-    private static MigrationScript FromType(Type type, string module, string? group, string source, string orderName, string checksum)
+    private static MigrationScript FromType(Type type, string module, string? group, string source, string orderName, string checksum, bool inFolder)
     {
         Migration instance;
         try
@@ -135,6 +140,7 @@ internal sealed partial class MigrationCatalog
         {
             Source = source,
             OrderName = orderName,
+            InFolder = inFolder,
             // Inside a group folder the group's date orders every script, as for SQL names there.
             Version = group is null && FlywayClass().Match(type.Name) is { Success: true } v ? ScriptVersion.Parse(v.Groups["version"].Value) : null,
             Dependencies = instance.Dependencies.ToList(),

@@ -71,6 +71,9 @@ public sealed class MigrationScript
     /// <summary>Set for C# scripts: makes a fresh instance.</summary>
     internal Func<Migration>? Factory { get; init; }
 
+    /// <summary>True for a script read from a migrations folder (a SQL file or a class of a C# file), false for an assembly's class.</summary>
+    internal bool InFolder { get; init; }
+
     /// <summary>Set for a Flyway-named SQL script (<c>V1.1__add_users.sql</c>): its version, which orders it.</summary>
     internal ScriptVersion? Version { get; init; }
 

@@ -75,6 +75,51 @@ internal static class ScriptOrdering
         return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     }
 
+    /// <summary>
+    /// One line per module whose folder holds at least two scripts that neither a date, a Flyway version,
+    /// a leading number nor a dependency orders (<c>CreateShop.cs</c>, <c>AddOrders.cs</c>): their file names
+    /// alone do, alphabetically, which is rarely what was meant. The order itself stays as it is.
+    /// </summary>
+    internal static IReadOnlyList<string> NameOrderWarnings(IReadOnlyList<MigrationScript> ordered)
+    {
+        var byId = ordered.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var warnings = new List<string>();
+        foreach (var module in ordered.Where(NameOrdered).GroupBy(s => s.Module, StringComparer.Ordinal))
+        {
+            var scripts = module.ToList();
+            if (!scripts.Any(a => scripts.Any(b => a != b && !RunsAfter(a, b, byId) && !RunsAfter(b, a, byId))))
+                continue;
+            var files = scripts.Select(s => Path.GetFileName(s.Source)).Distinct(StringComparer.Ordinal).ToList();
+            var shown = string.Join(", ", files.Take(5)) + (files.Count > 5 ? $" and {files.Count - 5} more" : "");
+            warnings.Add(
+                $"module '{module.Key}': {scripts.Count} scripts have no date, so their file names alone order them, alphabetically and before every dated script ({shown}, in that order). " +
+                "If that is not the order meant, give them date prefixes (as 'swap create' names scripts: yyyyMMddHHmmss_name) or dependencies (ExecuteAfter / -- swap:after).");
+        }
+        return warnings;
+
+        // A folder script without a date, Flyway version or leading number (0001_x.sql keeps its number's order).
+        static bool NameOrdered(MigrationScript s) =>
+            s.InFolder && s.OrderDate is null && s.Version is null && !char.IsAsciiDigit(s.OrderName[0]);
+    }
+
+    /// <summary>True when <paramref name="later"/> depends on <paramref name="earlier"/>, directly or through other scripts.</summary>
+    private static bool RunsAfter(MigrationScript later, MigrationScript earlier, Dictionary<string, MigrationScript> byId)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(later.Dependencies);
+        while (stack.TryPop(out var id))
+        {
+            if (id == earlier.Id)
+                return true;
+            if (seen.Add(id) && byId.TryGetValue(id, out var s))
+            {
+                foreach (var d in s.Dependencies)
+                    stack.Push(d);
+            }
+        }
+        return false;
+    }
+
     private static SwapException CycleError(List<MigrationScript> stuck, Dictionary<string, MigrationScript> byId)
     {
         // Walk dependencies among the stuck scripts until one repeats: that is a cycle.

@@ -49,4 +49,39 @@ public class PostponedCutOverTests
         OracleWriter.AssertMatches(oracle, new HashSet<long>(), await EngineKit.ReadItemsAsync(target));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Theory]
+    [MemberData(nameof(OperatorKit.Online), MemberType = typeof(OperatorKit))]
+    public async Task A_cut_over_approved_while_paused_is_shown_by_status_live_until_resume(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        await OperatorKit.ArrangeAsync(target);
+        using var runner = OperatorKit.StartUp(target, "--postpone-cut-over");
+        await OperatorKit.WaitForAsync(target, runner, s => s.Phase == "WaitingForCutOver" && s.Postponed, "waiting for the cut-over");
+        var pause = await ChildSwap.RunAsync(target, "pause");
+        Assert.True(pause.ExitCode == 0, pause.Output);
+        await OperatorKit.WaitForAsync(target, runner, s => s.Paused, "paused while waiting");
+
+        var cutOver = await ChildSwap.RunAsync(target, "cut-over");
+        Assert.True(cutOver.ExitCode == 0, cutOver.Output);
+        Assert.Contains("cut-over: cut-over approved; the swap is paused and cuts over after 'swap resume'", cutOver.Output, StringComparison.Ordinal);
+        var approved = await OperatorKit.WaitForAsync(target, runner, s => s.CutOverApproved, "showing the approved cut-over");
+        Assert.True(approved.Paused);
+        Assert.False(approved.Postponed);
+        Assert.DoesNotContain("flag", await OperatorKit.ColumnsAsync(target));
+
+        var text = await ChildSwap.RunAsync(target, "status", "--live");
+        Assert.True(text.ExitCode == 0, text.Output);
+        Assert.Contains("\n  cut-over approved: it happens after 'swap resume'\n", text.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("cut-over postponed", text.Output, StringComparison.Ordinal);
+        var swap = (await OperatorKit.StatusJsonAsync(target)).GetProperty("swaps")[0];
+        Assert.True(swap.GetProperty("cutOverApproved").GetBoolean());
+        Assert.False(swap.GetProperty("postponed").GetBoolean());
+        Assert.True(swap.GetProperty("paused").GetBoolean());
+
+        var resume = await ChildSwap.RunAsync(target, "resume");
+        Assert.True(resume.ExitCode == 0, resume.Output);
+        Assert.Equal(0, await runner.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("flag", await OperatorKit.ColumnsAsync(target));
+    }
 }

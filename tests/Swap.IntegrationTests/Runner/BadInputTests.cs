@@ -67,6 +67,28 @@ public class BadInputTests
 
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
+    public async Task Every_misnamed_sql_file_of_a_folder_is_named_in_one_error(DatabaseEngine engine)
+    {
+        await using var target = await TestTarget.CreateAsync(engine);
+        var before = await ArrangeAsync(target);
+        target.Sql("0001 - create users", "CREATE TABLE users (id INT NOT NULL PRIMARY KEY);");
+        target.Sql("Script0002", "CREATE TABLE roles (id INT NOT NULL PRIMARY KEY);");
+        target.Sql("0003 - add roles", "CREATE TABLE user_roles (id INT NOT NULL PRIMARY KEY);");
+
+        var run = await FailsEverywhereAsync(target, 6);
+
+        Assert.Equal(
+            $"error: 3 files in '{Path.Combine(target.Folder, "migrations")}' are not named <timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair). "
+            + "Rename each as shown (a number or a timestamp, an underscore, a name: numbered scripts such as DbUp's keep their order), or run 'swap create' to make correctly named scripts:\n"
+            + "  '0001 - create users.sql' -> '0001_create_users.sql'\n"
+            + "  '0003 - add roles.sql' -> '0003_add_roles.sql'\n"
+            + "  'Script0002.sql' -> '0002_script.sql'\n",
+            run.Err);
+        await AssertUnchangedAsync(target, before);
+    }
+
+    [Theory]
+    [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_csharp_script_without_UpAsync_is_named_with_a_hint(DatabaseEngine engine)
     {
         await using var target = await TestTarget.CreateAsync(engine);

@@ -16,6 +16,39 @@ public class ConsoleApiTests
     private const string CreateNotes = "CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(50) NULL);";
 
     [Fact]
+    public async Task Head_of_the_page_and_of_every_read_answers_as_get_without_a_body()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+        target.WriteFile("migrations/20250101000000_create_notes.sql", CreateNotes);
+        var up = await SwapCli.RunAsync(target, "up");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        target.WriteFile("migrations/20250102000000_add_author.sql", "ALTER TABLE notes ADD COLUMN author VARCHAR(50) NULL;");
+        await using var console = await ConsoleHost.StartAsync(target);
+        using var anonymous = console.Client(bearer: null);
+        using var client = console.Client();
+
+        async Task<HttpResponseMessage> Head(HttpClient c, string path) =>
+            await c.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(path, UriKind.Relative)), HttpCompletionOption.ResponseHeadersRead);
+
+        var page = await Head(anonymous, "/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType?.ToString());
+        Assert.Equal("", await page.Content.ReadAsStringAsync());
+        Assert.Contains("<html", await anonymous.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.OrdinalIgnoreCase);
+        // HEAD takes the token as GET does.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Head(anonymous, "api/overview")).StatusCode);
+        foreach (var read in new[] { "api/overview", "api/session", "api/live", "api/run", "api/events" })
+        {
+            var response = await Head(client, read);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"HEAD {read}: {response.StatusCode}");
+            Assert.Equal(read == "api/events" ? "text/event-stream" : "application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+            Assert.Equal("", await response.Content.ReadAsStringAsync());
+        }
+        // Reads run nothing: the second script stays pending.
+        Assert.Null(await SqliteHistoryAsync(target, "20250102000000_add_author"));
+    }
+
+    [Fact]
     public async Task Every_api_request_needs_the_token_and_the_overview_shows_the_database_without_its_password()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);

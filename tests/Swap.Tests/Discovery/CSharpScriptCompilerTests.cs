@@ -49,7 +49,7 @@ public class CSharpScriptCompilerTests
             ("/m/CreateShop.cs", "[Migration(20261201120000)]\npublic class CreateShop : Migration\n{\n    public override void Up()\n    {\n        Execute.Sql(\"CREATE TABLE x (id int)\");\n        Create.Table(\"y\");\n        undefinedThing();\n    }\n    public override void Down() { }\n}"),
         ]));
         var lines = e.Message.Split('\n');
-        const string Doc = "see 'Coming from FluentMigrator' in docs/writing-migrations.md";
+        const string Doc = "see 'Coming from FluentMigrator or DbUp' in docs/writing-migrations.md";
         Assert.Contains("/m/CreateShop.cs(1,2): error CS0653: Cannot apply attribute class 'Migration' because it is abstract (Swap has no [Migration(version)] attribute: "
             + "a C# script's place in the order comes from its file name, such as 20261201120000_CreateShop.cs, and its id is its class name; " + Doc + ")", lines);
         Assert.Contains("/m/CreateShop.cs(4,26): error CS0115: 'CreateShop.Up()': no suitable method found to override (a Swap migration overrides "

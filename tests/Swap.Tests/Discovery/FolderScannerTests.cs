@@ -92,6 +92,42 @@ public class FolderScannerTests
     }
 
     [Fact]
+    public void Every_misnamed_script_of_a_folder_is_refused_in_one_error_with_the_name_to_give_each()
+    {
+        using var temp = new TempFolder();
+        temp.Write("migrations/0001 - create users.sql");
+        temp.Write("migrations/Script0002.sql");
+        temp.Write("migrations/0003 - add roles.sql");
+        temp.Write("migrations/seed_users.sql");
+        temp.Write("migrations/20260101000000_fine.sql");
+        var e = Assert.Throws<SwapException>(() => Scan(temp.Path));
+        Assert.Equal(SwapErrorKind.InvalidMigration, e.Kind);
+        Assert.Equal(
+            $"4 files in '{Path.Combine(temp.Path, "migrations")}' are not named <timestamp>_<name>.sql (for example 20261121083000_create_users.sql, or a .up.sql/.down.sql pair). "
+            + "Rename each as shown (a number or a timestamp, an underscore, a name: numbered scripts such as DbUp's keep their order), and give the others a timestamp and a name, "
+            + "or run 'swap create' to make correctly named scripts:\n"
+            + "  '0001 - create users.sql' -> '0001_create_users.sql'\n"
+            + "  '0003 - add roles.sql' -> '0003_add_roles.sql'\n"
+            + "  'Script0002.sql' -> '0002_script.sql'\n"
+            + "  'seed_users.sql'",
+            e.Message);
+    }
+
+    [Fact]
+    public void A_hundred_misnamed_scripts_are_all_named_one_a_line()
+    {
+        using var temp = new TempFolder();
+        for (var i = 1; i <= 100; i++)
+            temp.Write($"migrations/{i:0000} - step {i}.sql");
+        var e = Assert.Throws<SwapException>(() => Scan(temp.Path));
+        var lines = e.Message.Split('\n');
+        Assert.Equal(101, lines.Length);
+        Assert.StartsWith("100 files in ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("  '0001 - step 1.sql' -> '0001_step_1.sql'", lines[1]);
+        Assert.Equal("  '0100 - step 100.sql' -> '0100_step_100.sql'", lines[100]);
+    }
+
+    [Fact]
     public void A_script_and_an_up_file_with_the_same_stem_are_refused()
     {
         using var temp = new TempFolder();

@@ -167,4 +167,56 @@ public class ScriptOrderingTests
         var e = Assert.Throws<SwapException>(() => Order(Sql("a", null, "a")));
         Assert.Equal("a (a.sql) depends on itself. Remove that dependency.", e.Message);
     }
+
+    /// <summary>A script of a migrations folder, by file name, as the catalog gives it.</summary>
+    private static MigrationScript File(string fileName, string module = "shop", params string[] after) =>
+        new(Path.GetFileNameWithoutExtension(fileName), module, null, fileName.EndsWith(".cs", StringComparison.Ordinal) ? ScriptKind.CSharp : ScriptKind.Sql, "0")
+        {
+            Source = "/app/" + module + "/migrations/" + fileName,
+            OrderName = fileName.EndsWith(".cs", StringComparison.Ordinal) ? fileName + ":" + Path.GetFileNameWithoutExtension(fileName) : Path.GetFileNameWithoutExtension(fileName),
+            Dependencies = after,
+            InFolder = true,
+        };
+
+    private static IReadOnlyList<string> Warnings(params MigrationScript[] scripts) =>
+        ScriptOrdering.NameOrderWarnings(ScriptOrdering.Order(scripts));
+
+    [Fact]
+    public void Two_undated_scripts_of_a_module_get_one_warning_naming_them_in_their_order()
+    {
+        var warning = Assert.Single(Warnings(File("CreateShop.cs"), File("AddOrders.cs"), File("20261201000000_later.sql"), File("Other.cs", "billing")));
+        Assert.Equal(
+            "module 'shop': 2 scripts have no date, so their file names alone order them, alphabetically and before every dated script (AddOrders.cs, CreateShop.cs, in that order). "
+            + "If that is not the order meant, give them date prefixes (as 'swap create' names scripts: yyyyMMddHHmmss_name) or dependencies (ExecuteAfter / -- swap:after).",
+            warning);
+    }
+
+    [Fact]
+    public void Undated_sql_and_csharp_scripts_mix_and_many_are_counted()
+    {
+        var scripts = Enumerable.Range(0, 7).Select(i => File($"step_{(char)('a' + i)}.sql")).Append(File("Seed.cs")).ToArray();
+        Assert.Contains("8 scripts have no date, so their file names alone order them, alphabetically and before every dated script (Seed.cs, step_a.sql, step_b.sql, step_c.sql, step_d.sql and 3 more, in that order).", Assert.Single(Warnings(scripts)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scripts_ordered_by_dates_versions_numbers_or_dependencies_get_no_warning()
+    {
+        Assert.Empty(Warnings(File("20261201000000_CreateShop.cs"), File("20261202000000_AddOrders.cs")));
+        Assert.Empty(Warnings(V("V1__init"), V("V1.1__users")));
+        Assert.Empty(Warnings(File("0001_create_users.sql"), File("0002_script.sql")));
+        Assert.Empty(Warnings(File("CreateShop.cs"), File("20261201000000_later.sql")));
+        Assert.Empty(Warnings(File("CreateShop.cs"), File("AddOrders.cs", "shop", "CreateShop")));
+        // Through a third script: c after b after a.
+        Assert.Empty(Warnings(File("a.sql"), File("b.sql", "shop", "a"), File("c.sql", "shop", "b")));
+        // Each alone in its module.
+        Assert.Empty(Warnings(File("CreateShop.cs"), File("AddOrders.cs", "billing")));
+        // An assembly's classes are ordered by class name as documented.
+        Assert.Empty(Warnings(Sql("CreateShop"), Sql("AddOrders")));
+    }
+
+    [Fact]
+    public void A_dependency_that_leaves_one_pair_unordered_still_warns()
+    {
+        Assert.Single(Warnings(File("a.sql"), File("b.sql", "shop", "a"), File("c.sql")));
+    }
 }
