@@ -40,12 +40,7 @@ public class OnlineSqlRestatementTests
     [InlineData("MODIFY n INT NOT NULL")]
     public async Task The_column_is_what_the_native_alter_leaves(string clause)
     {
-        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        foreach (var table in new[] { "items", "twin" })
-        {
-            await target.ExecuteAsync($"CREATE TABLE {table} ({Columns}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
-            await target.ExecuteAsync($"INSERT INTO {table} (ts, c, h, k, n) SELECT '2020-01-02 03:04:05', CONCAT('c', seq), seq * 2, seq, seq % 7 FROM seq_1_to_300");
-        }
+        await using var target = await TwinsAsync();
         await target.ExecuteAsync($"ALTER TABLE twin {clause}");
         target.WriteFile(Path.Combine("migrations", "20260101000000_Restate.sql"), $"-- swap:online\nALTER TABLE items {clause};\n");
 
@@ -66,12 +61,7 @@ public class OnlineSqlRestatementTests
     [Fact]
     public async Task A_default_changed_from_csharp_keeps_the_columns_on_update()
     {
-        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
-        foreach (var table in new[] { "items", "twin" })
-        {
-            await target.ExecuteAsync($"CREATE TABLE {table} ({Columns}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
-            await target.ExecuteAsync($"INSERT INTO {table} (ts, c, h, k, n) SELECT '2020-01-02 03:04:05', CONCAT('c', seq), seq * 2, seq, seq % 7 FROM seq_1_to_300");
-        }
+        await using var target = await TwinsAsync();
         await target.ExecuteAsync("ALTER TABLE twin MODIFY ts TIMESTAMP NOT NULL DEFAULT '2021-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP");
         target.WriteFile(Path.Combine("migrations", "20260101000000_Default.cs"), """
             public sealed class Default : Migration
@@ -110,6 +100,18 @@ public class OnlineSqlRestatementTests
         Assert.Contains("'MODIFY g BIGINT' restates generated column g without its expression (AS (...)); MySQL/MariaDB refuse this too. Restate the expression, or drop the column and add a plain one", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, await OnlineSqlAutoIncrementTests.DefinitionAsync(target, "items"));
         Assert.Equal(30, await target.CountAsync("items", "g = k + 1"));
+    }
+
+    /// <summary>A MariaDB target with items and its twin, alike, 300 rows each.</summary>
+    private static async Task<TestTarget> TwinsAsync()
+    {
+        var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        foreach (var table in new[] { "items", "twin" })
+        {
+            await target.ExecuteAsync($"CREATE TABLE {table} ({Columns}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+            await target.ExecuteAsync($"INSERT INTO {table} (ts, c, h, k, n) SELECT '2020-01-02 03:04:05', CONCAT('c', seq), seq * 2, seq, seq % 7 FROM seq_1_to_300");
+        }
+        return target;
     }
 
     private static async Task<List<string>> RowsAsync(TestTarget target, string table)
