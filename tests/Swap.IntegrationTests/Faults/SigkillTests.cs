@@ -58,7 +58,11 @@ public class SigkillTests(ITestOutputHelper output)
     [MemberData(nameof(SqliteOnlinePoints))]
     public async Task A_sqlite_online_swap_killed_at_a_fault_point_resumes_from_its_journal_and_equals_the_oracle(string point)
     {
+        // apply-mid needs an applier batch while the writer runs; a run whose copy ends before one
+        // forms finishes by itself (checked against the oracle all the same): up to three seeds.
         var result = await Trials.RunAsync(new TrialSpec(DatabaseEngine.Sqlite, FaultKind.KillAtPoint, Seed: 111, Point: point, Rows: SqliteOnlineRows), output);
+        for (var seed = 112; !result.Landed && seed <= 113; seed++)
+            result = await Trials.RunAsync(new TrialSpec(DatabaseEngine.Sqlite, FaultKind.KillAtPoint, Seed: seed, Point: point, Rows: SqliteOnlineRows), output);
 
         Assert.True(result.Landed, $"the process was not killed at {point}:\n{result.Describe()}");
         Assert.Equal([137, 0], result.Runs.Select(r => r.ExitCode));
