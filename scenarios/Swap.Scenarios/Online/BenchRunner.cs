@@ -112,7 +112,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         var group = new GroupReport(table.Name, rows, load, round, loadSeconds, loaded ? settings.Rate : 0, []) { Writers = loaded ? settings.Writers : 0 };
         var contenders = engine.Contenders
             .Where(c => settings.Contenders.Count == 0 ? !c.OnRequest : settings.Contenders.Contains(c.Id))
-            .Where(c => !loaded || c.KeepsWrites)
+            .Where(c => !loaded || c.RunsUnderLoad)
             .ToList();
         var writes = new Dictionary<string, long>();
         foreach (var contender in contenders)
@@ -139,7 +139,10 @@ internal sealed class BenchRunner(BenchSettings settings)
         }
 
         // Same write count everywhere, then compare content.
-        var target = writes.Values.DefaultIfEmpty(0).Max();
+        var lossy = loaded
+            ? contenders.Where(c => !c.KeepsWrites).Select(c => c.Id).ToHashSet()
+            : [];
+        var target = writes.Where(w => !lossy.Contains(w.Key)).Select(w => w.Value).DefaultIfEmpty(0).Max();
         group.WritesCompared = target;
         foreach (var result in group.Contenders)
         {
@@ -147,7 +150,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             result.Writes = writes[result.Id];
             try
             {
-                if (result.Error is null)
+                if (result.Error is null && !lossy.Contains(result.Id))
                 {
                     result.TopUpWrites = await TopUp.RunAsync(engine, table, workspace, rows, writes[result.Id], target, ct);
                     (result.Hash, result.FinalRows) = await engine.HashAsync(workspace, table, ct);
@@ -172,10 +175,12 @@ internal sealed class BenchRunner(BenchSettings settings)
             }
         }
         var hashes = group.Contenders.Where(r => r.Hash is not null).Select(r => r.Hash).ToList();
+        foreach (var result in group.Contenders.Where(r => lossy.Contains(r.Id)))
+            result.Notes = (result.Notes is null ? "" : result.Notes + "; ") + "content not compared: a floor that loses the writes made while it runs";
         var reference = group.OracleHash ?? hashes.GroupBy(h => h).OrderByDescending(g => g.Count()).FirstOrDefault()?.Key;
         foreach (var result in group.Contenders.Where(r => r.Hash is not null))
             result.SameContent = result.Hash == reference;
-        group.ContentMatch = group.Contenders.All(r => r.SameContent == true);
+        group.ContentMatch = group.Contenders.Where(r => !lossy.Contains(r.Id)).All(r => r.SameContent == true);
         log($"   [{load} #{round}] content after {target:N0} writes: {(group.ContentMatch ? "identical in every contender" + (group.OracleHash is null ? "" : " and the oracle") : "DIFFERENT: " + (group.OracleHash is null ? "" : $"oracle={group.OracleHash[..12]}, ") + string.Join(", ", group.Contenders.Select(r => $"{r.Id}={r.Hash?[..12] ?? "failed"}")))}");
         return group;
     }

@@ -15,6 +15,13 @@ internal abstract class Contender
     /// </summary>
     public virtual bool KeepsWrites => true;
 
+    /// <summary>
+    /// True for a floor that runs under the writer all the same, to show what the physical work
+    /// alone (the copy and the index builds, no capture) costs the application's writes; its
+    /// content is not compared in a loaded group, since the writes made meanwhile are lost.
+    /// </summary>
+    public virtual bool RunsUnderLoad => KeepsWrites;
+
     /// <summary>True for a variant that runs only when <c>--contenders</c> names it (not in the default set).</summary>
     public virtual bool OnRequest => false;
 

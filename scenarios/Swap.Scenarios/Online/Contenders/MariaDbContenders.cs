@@ -166,3 +166,65 @@ internal sealed class MariaDbLimit : Contender
         return new ContenderOutcome();
     }
 }
+
+/// <summary>
+/// The floor of an online copy: what any tool that copies the table in key-range chunks must make
+/// the server do, and nothing else: one <c>INSERT ... SELECT</c> per chunk (READ COMMITTED, no
+/// row locks, sized to the same chunk time as Swap's) into a copy with only its primary key, then
+/// the secondary indexes in one ALTER, then the rename. No capture, no applier, no verification:
+/// the writes made meanwhile are lost, so under load its content is not compared; it runs there
+/// only to show what the physical work alone costs the application's writes. On request only
+/// (<c>--contenders floor</c>).
+/// </summary>
+internal sealed class MariaDbChunkedFloor : Contender
+{
+    public override string Id => "floor";
+
+    public override string Title => "floor: chunked INSERT ... SELECT + index build, no capture (loses writes)";
+
+    public override bool KeepsWrites => false;
+
+    public override bool RunsUnderLoad => true;
+
+    public override bool OnRequest => true;
+
+    public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
+    {
+        var e = (MariaDbEngine)context.Engine;
+        var t = context.Table;
+        var name = e.Quote(t.Name);
+        var copy = e.Quote(t.Name + "_floor");
+        var old = e.Quote(t.Name + "_floor_old");
+        var target = TimeSpan.FromMilliseconds(context.Settings.ChunkMsGiven ? context.Settings.ChunkMs : BenchSettings.SwapDefaultChunkMs("mariadb"));
+        await using var c = await e.OpenAsync(context.Workspace, ct);
+        await c.ExecAsync("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", ct);
+        context.Mark("create");
+        await c.ExecAsync($"DROP TABLE IF EXISTS {copy}", ct);
+        await c.ExecAsync(e.CreateTableSql(t, copy, changed: true), ct);
+        context.Mark("copy");
+        var low = Convert.ToInt64(await c.ScalarAsync($"SELECT COALESCE(MIN(id), 0) FROM {name}", ct), CultureInfo.InvariantCulture);
+        var high = Convert.ToInt64(await c.ScalarAsync($"SELECT COALESCE(MAX(id), 0) FROM {name}", ct), CultureInfo.InvariantCulture);
+        var columns = string.Join(", ", t.Columns.Select(col => e.Quote(col.Name)));
+        var chunks = new List<ChunkRecord>();
+        long size = 1000, next = low, copied = 0;
+        while (next <= high)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var rows = await c.ExecAsync($"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {name} WHERE id >= @a AND id < @b", ct, ("@a", next), ("@b", next + size));
+            copied += rows;
+            chunks.Add(new ChunkRecord(context.Now, copied, (int)size));
+            next += size;
+            context.Report(Math.Min(1, (double)(next - low) / Math.Max(1, high - low + 1)));
+            // The same kind of sizing as every chunker: toward the target time, at most doubling.
+            var ms = Math.Max(1, clock.Elapsed.TotalMilliseconds);
+            size = Math.Clamp((long)(size * target.TotalMilliseconds / ms), size / 2, size * 2);
+        }
+        context.Mark("indexes");
+        await c.ExecAsync($"ALTER TABLE {copy} {string.Join(", ", (t.Change.AddOnly ? t.Indexes : t.Indexes.Append(t.Change.Index)).Select(e.AddIndex))}", ct);
+        context.Mark("cutover");
+        await c.ExecAsync($"RENAME TABLE {name} TO {old}, {copy} TO {name}", ct);
+        context.Mark("drop-old");
+        await c.ExecAsync($"DROP TABLE {old}", ct);
+        return new ContenderOutcome { Chunks = chunks };
+    }
+}

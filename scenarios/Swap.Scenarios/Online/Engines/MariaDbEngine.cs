@@ -21,7 +21,7 @@ internal sealed class MariaDbEngine(DatabaseUrl server, string prefix, bool auto
     public override string Name => "mariadb";
 
     public override IReadOnlyList<Contender> Contenders { get; } =
-        [new MariaDbNativeAlter(), new PtOnlineSchemaChange(), new SwapContender(), new SwapCliContender(), new SwapRevertWindowContender(), new SwapAlwaysCopyContender(), new SwapSqlContender(), new MariaDbLimit()];
+        [new MariaDbNativeAlter(), new PtOnlineSchemaChange(), new SwapContender(), new SwapCliContender(), new SwapRevertWindowContender(), new SwapAlwaysCopyContender(), new SwapSqlContender(), new MariaDbLimit(), new MariaDbChunkedFloor()];
 
     public DatabaseUrl Server => server;
 
