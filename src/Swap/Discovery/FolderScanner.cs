@@ -18,12 +18,36 @@ internal static partial class FolderScanner
     [GeneratedRegex(@"^(?:script)?(?<number>\d+)(?<rest>[^.]*)\.sql$", RegexOptions.IgnoreCase)]
     private static partial Regex NumberedSql();
 
-    private static string NumberedName(Match numbered)
+    // A script named by a date written with separators, as group folders are: "2026-12-06-0001-add-index.sql".
+    [GeneratedRegex(@"^(?<y>(?:19|20)\d\d)[-_.](?<m>[01]\d)[-_.](?<d>[0-3]\d)(?:[-_.T ](?<t>\d+))?(?<rest>[^.]*)\.sql$", RegexOptions.IgnoreCase)]
+    private static partial Regex DatedSql();
+
+    /// <summary>
+    /// The name to suggest for a misnamed script that starts with a number: its number (a date written
+    /// with separators becomes one timestamp, so the scripts keep their date order), an underscore,
+    /// and its words. Null when it does not start with a number.
+    /// </summary>
+    private static string? SuggestedName(string name)
     {
-        var words = string.Join('_', Regex.Split(numbered.Groups["rest"].Value, @"[^\p{L}\p{N}]+")
+        string number, rest;
+        if (DatedSql().Match(name) is { Success: true } dated)
+        {
+            number = dated.Groups["y"].Value + dated.Groups["m"].Value + dated.Groups["d"].Value + dated.Groups["t"].Value;
+            rest = dated.Groups["rest"].Value;
+        }
+        else if (NumberedSql().Match(name) is { Success: true } numbered)
+        {
+            number = numbered.Groups["number"].Value;
+            rest = numbered.Groups["rest"].Value;
+        }
+        else
+        {
+            return null;
+        }
+        var words = string.Join('_', Regex.Split(rest, @"[^\p{L}\p{N}]+")
             .Where(static w => w.Length > 0)
             .Select(static w => w.ToLowerInvariant()));
-        return $"{numbered.Groups["number"].Value}_{(words.Length > 0 ? words : "script")}.sql";
+        return $"{number}_{(words.Length > 0 ? words : "script")}.sql";
     }
 
     // Flyway's names: V<version>__<description>.sql (with Swap's .up/.down pair), and its undo U<version>__<description>.sql.
@@ -128,8 +152,7 @@ internal static partial class FolderScanner
             var m = (requireTimestamp ? TimestampedSql() : AnySql()).Match(name);
             if (!m.Success)
             {
-                var numbered = requireTimestamp ? NumberedSql().Match(name) : Match.Empty;
-                misnamed.Add((file, numbered.Success ? NumberedName(numbered) : null));
+                misnamed.Add((file, requireTimestamp ? SuggestedName(name) : null));
                 continue;
             }
             var stem = m.Groups["stem"].Value;

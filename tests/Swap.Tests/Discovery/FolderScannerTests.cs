@@ -75,7 +75,9 @@ public class FolderScannerTests
     [InlineData("0001 - create users.sql", "0001_create_users.sql")]
     [InlineData("Script0002.sql", "0002_script.sql")]
     [InlineData("0003-Add Orders (v2).sql", "0003_add_orders_v2.sql")]
-    public void A_numbered_script_named_as_dbup_names_them_is_refused_with_the_name_to_give_it(string name, string suggested)
+    [InlineData("2026-12-06-0001-add-index.sql", "202612060001_add_index.sql")]
+    [InlineData("2026-12-06 add index.sql", "20261206_add_index.sql")]
+    public void A_numbered_or_dated_script_named_as_dbup_or_a_group_folder_names_them_is_refused_with_the_name_to_give_it(string name, string suggested)
     {
         using var temp = new TempFolder();
         var path = temp.Write("migrations/" + name);

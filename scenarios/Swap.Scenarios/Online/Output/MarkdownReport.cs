@@ -35,7 +35,7 @@ internal static class MarkdownReport
                     {
                         var before = r.WriterBefore is { } b ? Inv($"{b.P50:F2} / {b.P99:F2} / {b.Max:F0}") : "";
                         var during = r.WriterDuring is { } d ? Inv($"{d.P50:F2} / {d.P99:F2} / {d.Max:F0}") : "";
-                        var content = r.Error is not null ? "failed: " + r.Error.Split('\n')[0] : r.SameContent == true ? "same" : "DIFFERENT";
+                        var content = r.Error is not null ? "failed: " + r.Error.Split('\n')[0] : r.SameContent switch { true => "same", false => "DIFFERENT", null => "not compared" };
                         md.AppendLine(Inv($"| {r.Title} | {Load(g)} | {g.Round} | {r.WallSeconds:F2} | {r.RowsPerSecond:N0} | {before} | {during} | {Num(r.P99Ratio, "F2", "x")} | {Num(r.LongestStallMs, "F0")} | {Num(r.CutOverStallMs, "F0")} | {Num(r.PeakRssMb, "F0")} | {Num(r.CpuSeconds, "F1")} | {content} |"));
                     }
                 }
@@ -150,9 +150,12 @@ internal static class MarkdownReport
 
     private static string Content(GroupReport g)
     {
-        var failed = g.Contenders.Where(c => c.Hash is null).Select(c => c.Id).ToList();
+        var failed = g.Contenders.Where(c => c.Hash is null && c.Error is not null).Select(c => c.Id).ToList();
+        var skipped = g.Contenders.Where(c => c.Hash is null && c.Error is null).Select(c => c.Id).ToList();
         var text = Identical(g) ? "identical in every contender that finished" + (g.OracleHash is null ? "" : " and the oracle") : "DIFFERENT";
-        return failed.Count == 0 ? text : $"{text} ({string.Join(", ", failed)} failed)";
+        if (failed.Count > 0)
+            text += $" ({string.Join(", ", failed)} failed)";
+        return skipped.Count == 0 ? text : $"{text} ({string.Join(", ", skipped)} not compared: loses writes)";
     }
 
     private static string Num(double? v, string format, string suffix = "") => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) + suffix : "";
