@@ -19,6 +19,7 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly CancellationTokenSource stopping;
+    private Task recorder = Task.CompletedTask;
 
     private ConsoleServer(WebApplication app, ConsoleRuns runs, CancellationTokenSource stopping)
     {
@@ -130,6 +131,7 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
         var bound = app.Urls.First();
         server.Url = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal) + "/");
         WebLog.Listening(logger, target.DisplayName, server.Url.ToString(), settings.ReadOnly ? "read-only" : "actions need the token");
+        server.recorder = feed.RecordAsync(logger, stopping.Token);
         return server;
     }
 
@@ -159,6 +161,7 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
     public async Task StopAsync()
     {
         await stopping.CancelAsync();
+        await recorder;
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await app.StopAsync(grace.Token);
         try

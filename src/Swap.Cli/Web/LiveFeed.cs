@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Logging;
+
 namespace Swap.Cli.Web;
 
 /// <summary>
 /// The live status as every open page sees it: read from Swap's live-status table (what any runner,
 /// CLI or console, publishes about once a second), at most once a second however many pages watch,
 /// with the recent samples of each swap kept for the progress chart (also after the swap ended, until
-/// another starts).
+/// another starts). <see cref="RecordAsync"/> keeps reading while no page is open, so a page opened
+/// in the middle of a swap charts it from where the console first saw it, not from when the page opened.
 /// </summary>
 internal sealed class LiveFeed(ConsoleTarget target)
 {
@@ -33,6 +36,48 @@ internal sealed class LiveFeed(ConsoleTarget target)
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>How often <see cref="RecordAsync"/> reads while a swap runs, and while none does.</summary>
+    internal static readonly TimeSpan RecordEvery = TimeSpan.FromSeconds(1), IdleEvery = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Reads the live status in the background until <paramref name="cancellationToken"/> ends the
+    /// console: every second while a swap runs, every two seconds otherwise. A read that fails (the
+    /// database restarting, a dropped connection) is logged once and tried again at the next tick.
+    /// </summary>
+    public async Task RecordAsync(ILogger logger, CancellationToken cancellationToken)
+    {
+        var failing = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var every = IdleEvery;
+            try
+            {
+                var (report, _) = await ReadAsync(cancellationToken);
+                every = report.Running.Count > 0 ? RecordEvery : IdleEvery;
+                failing = false;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever the read met, the console goes on serving; pages reading /api/live see the error themselves.
+                if (!failing)
+                    WebLog.LiveReadFailed(logger, e.Message);
+                failing = true;
+            }
+            try
+            {
+                await Task.Delay(every, target.Time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

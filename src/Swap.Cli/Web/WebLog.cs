@@ -14,6 +14,7 @@ internal static partial class WebLog
         public const int RunFinished = 3104;
         public const int LoggedIn = 3105;
         public const int RunCrashed = 3106;
+        public const int LiveReadFailed = 3107;
     }
 
     [LoggerMessage(EventId = Ids.Listening, Level = LogLevel.Information, Message = "Console for {Target} on {Url} ({Mode})")]
@@ -36,4 +37,7 @@ internal static partial class WebLog
 
     [LoggerMessage(EventId = Ids.LoggedIn, Level = LogLevel.Information, Message = "Signed in from {Remote} at {AtUtc:u}")]
     public static partial void LoggedIn(ILogger logger, string remote, DateTime atUtc);
+
+    [LoggerMessage(EventId = Ids.LiveReadFailed, Level = LogLevel.Warning, Message = "Could not read the live status (the chart misses these seconds; tried again every few seconds): {Message}")]
+    public static partial void LiveReadFailed(ILogger logger, string message);
 }

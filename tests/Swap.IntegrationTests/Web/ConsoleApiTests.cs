@@ -311,6 +311,29 @@ public class ConsoleApiTests
         Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
     }
 
+    [Fact]
+    public async Task The_chart_holds_the_seconds_of_a_swap_no_page_was_reading()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await OperatorKit.ArrangeAsync(target);
+        await using var console = await ConsoleHost.StartAsync(target);
+        using var client = console.Client();
+        await OperatorKit.Control(target).PauseAsync();
+        using var runner = OperatorKit.StartUp(target);
+        await OperatorKit.WaitForAsync(target, runner, s => s.Paused && s.Phase == "Copying", "paused in the copy");
+
+        // Nobody reads the console for a while; the page opened now charts those seconds too.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var live = await ConsoleHost.JsonAsync(await client.GetAsync(new Uri("api/live", UriKind.Relative)));
+        var points = live.GetProperty("samples").GetProperty("MigrateItems").EnumerateArray().Select(p => p.GetProperty("at").GetDateTime()).ToList();
+        Assert.True(points.Count >= 3, $"{points.Count} point(s) for the seconds before the first read: {string.Join(", ", points.Select(p => p.ToString("O")))}");
+        Assert.True(points[^1] - points[0] >= TimeSpan.FromSeconds(2), $"points from {points[0]:O} to {points[^1]:O}");
+
+        Assert.True((await ChildSwap.RunAsync(target, "abort")).ExitCode == 0);
+        Assert.Equal(10, await runner.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(EngineKit.InitialItems(OperatorKit.Rows).Values.OrderBy(r => r.Id).ToList(), await EngineKit.ReadItemsAsync(target, withFlag: false));
+    }
+
     /// <summary>The console's <c>/api/live</c> once it shows the swap of the runner with <paramref name="pid"/>.</summary>
     private static async Task<JsonElement> LiveOfAsync(HttpClient client, int pid)
     {
