@@ -184,6 +184,9 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The live-status recorder ends with the token (StopAsync has cancelled it already when it ran).
+        await stopping.CancelAsync();
+        await recorder;
         await app.DisposeAsync();
         stopping.Dispose();
     }
