@@ -143,9 +143,10 @@ internal sealed partial class PostgresTableEngine
                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text AS cols,
                    (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS refcols,
-                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
+                   fc.relname AS reftable, fn.nspname AS refschema,
+                   con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
                    obj_description(con.oid, 'pg_constraint') AS comment
-            FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+            FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
             WHERE con.conrelid = @oid
             ORDER BY con.conname
             """,
@@ -296,11 +297,12 @@ internal sealed partial class PostgresTableEngine
         var dependentViews = await connection.QueryAsync(
             """
             SELECT v.relname AS name, v.relkind::text AS kind,
-                   coalesce(json_agg(DISTINCT a.attname) FILTER (WHERE a.attname IS NOT NULL), '[]')::text AS columns
-            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+                   coalesce(json_agg(DISTINCT a.attname) FILTER (WHERE a.attname IS NOT NULL), '[]')::text AS columns,
+                   n.nspname AS schema
+            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
             WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid
-            GROUP BY v.relname, v.relkind
+            GROUP BY v.relname, v.relkind, n.nspname
             """,
             new { oid },
             transaction,
@@ -398,16 +400,16 @@ internal sealed partial class PostgresTableEngine
             // grantee, privileges, "YES" when grantable, grantor
             ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "", g.String("grantor") ?? "" })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
-            // name, kind, and the columns of the table the view reads (a JSON array)
             // each user trigger with the columns it names (UPDATE OF, WHEN)
             // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
             ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
             ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
             // Other tables' foreign keys to this one with a comment: child table, key name, comment (the cut-over adds the key again).
-            ["referenced_by_comments"] = JsonSerializer.Serialize(referencedBy.Where(r => r.String("comment") is not null).Select(r => new[] { r.String("child")!, r.String("name")!, r.String("comment")! })),
+            ["referenced_by_comments"] = JsonSerializer.Serialize(referencedBy.Where(r => r.String("comment") is not null).Select(r => new[] { r.String("child")!, r.String("name")!, r.String("comment")!, r.String("child_schema")! })),
             ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
-            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
+            // name, kind, the columns of the table it reads (a JSON array), and its schema (empty for Swap's own)
+            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")!, OtherSchema(v.String("schema")) ?? "" })),
             ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")!, c.String("cols") ?? "[]" })),
         };
 
@@ -435,7 +437,8 @@ internal sealed partial class PostgresTableEngine
                 Json(c.String("refcols")),
                 Action(c.String("ondelete")),
                 Action(c.String("onupdate")),
-                c.String("def"))).ToList(),
+                c.String("def"))
+            { ReferencedSchema = OtherSchema(c.String("refschema")) }).ToList(),
             ReferencedBy = referencedBy.Select(r => new ForeignKeySchema(
                 r.String("name")!,
                 r.String("child")!,
@@ -443,7 +446,7 @@ internal sealed partial class PostgresTableEngine
                 table,
                 [],
                 Definition: r.String("def"))
-            { }).ToList(),
+            { Schema = OtherSchema(r.String("child_schema")) }).ToList(),
             Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!) { Body = t.String("body") }).ToList(),
             Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, CheckExpression(c.String("def")!), c.String("def"))).ToList(),
             EstimatedRows = h.Int64("rows") is >= 0 and var rows ? rows : await CountAsync(connection, transaction, table, cancellationToken),
@@ -452,6 +455,15 @@ internal sealed partial class PostgresTableEngine
             Extra = extra,
         };
     }
+
+    /// <summary>A schema other than the one Swap works in, or null for that one (a foreign key's other table may be anywhere).</summary>
+    private string? OtherSchema(string? schema) => schema is null || schema == database.Schema ? null : schema;
+
+    /// <summary>The schema of a view of the table's "views" list (<c>[name, kind, columns, schema]</c>): null for Swap's own.</summary>
+    private static string? ViewSchema(string[] view) => view.Length > 3 && view[3].Length > 0 ? view[3] : null;
+
+    /// <summary>How messages name such a view: with its schema when it is in another.</summary>
+    private static string ViewName(string[] view) => ViewSchema(view) is { } schema ? schema + "." + view[0] : view[0];
 
     private bool? publicationFilters;
 

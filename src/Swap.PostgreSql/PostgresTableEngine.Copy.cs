@@ -74,7 +74,7 @@ internal sealed partial class PostgresTableEngine
         foreach (var view in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
         {
             if (view[1] == "m")
-                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
+                yield return $"The materialized view '{ViewName(view)}' depends on it; drop it for the swap and recreate it after.";
         }
         foreach (var rule in JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("rules") ?? "[]") ?? [])
             yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
