@@ -47,6 +47,7 @@ internal sealed partial class PostgresTableEngine
             SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, pg_table_size(c.oid) AS bytes, c.relkind::text AS kind, c.relpersistence::text AS persistence,
                    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
+                   (SELECT array_to_string(tc.reloptions, ', ') FROM pg_class tc WHERE tc.oid = c.reltoastrelid) AS toast_options,
                    c.relreplident::text AS replident,
                    (SELECT ic.relname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid WHERE ix.indrelid = c.oid AND ix.indisreplident) AS replident_index,
                    EXISTS (SELECT 1 FROM pg_inherits i WHERE (i.inhparent = c.oid AND c.relkind <> 'p') OR (i.inhrelid = c.oid AND NOT c.relispartition)) AS inherits,
@@ -194,7 +195,7 @@ internal sealed partial class PostgresTableEngine
 
         var triggers = await connection.QueryAsync(
             """
-            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
+            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled, obj_description(t.oid, 'pg_trigger') AS comment,
                    (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                     WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns,
@@ -396,6 +397,8 @@ internal sealed partial class PostgresTableEngine
             ["policies"] = JsonSerializer.Serialize(policies.Select(p => new[] { p.String("name")!, p.String("kind")!, p.String("cmd")!, p.String("roles")!, p.String("qual") ?? "", p.String("with_check") ?? "" })),
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
+            // Its TOAST table's own options (ALTER TABLE ... SET (toast.autovacuum_enabled = false)), without the prefix.
+            ["toast_options"] = h.String("toast_options") ?? "",
             ["comment"] = h.String("comment") ?? "",
             // grantee, privileges, "YES" when grantable, grantor
             ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "", g.String("grantor") ?? "" })),
@@ -406,6 +409,7 @@ internal sealed partial class PostgresTableEngine
             ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
             // Other tables' foreign keys to this one with a comment: child table, key name, comment (the cut-over adds the key again).
             ["referenced_by_comments"] = JsonSerializer.Serialize(referencedBy.Where(r => r.String("comment") is not null).Select(r => new[] { r.String("child")!, r.String("name")!, r.String("comment")!, r.String("child_schema")! })),
+            ["trigger_comments"] = JsonSerializer.Serialize(triggers.Where(t => t.String("comment") is not null).ToDictionary(t => t.String("name")!, t => t.String("comment")!)),
             ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
             // name, kind, the columns of the table it reads (a JSON array), and its schema (empty for Swap's own)

@@ -165,6 +165,12 @@ internal sealed partial class PostgresTableEngine
             if (enable is not null && !SwapNames.IsSwapName(trigger))
                 sql.Add($"ALTER TABLE {orig} {enable} TRIGGER {D.Quote(trigger)}");
         }
+        // A trigger's comment went with the trigger that was dropped.
+        foreach (var (trigger, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("trigger_comments") ?? "{}") ?? [])
+        {
+            if (!SwapNames.IsSwapName(trigger))
+                sql.Add($"COMMENT ON TRIGGER {D.Quote(trigger)} ON {orig} IS {D.Literal(comment)}");
+        }
         sql.AddRange(NotValidChecks(spec, now));
         // An index's comment stays with the index of the same name (the copy's indexes take the names at the rename).
         foreach (var (index, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("index_comments") ?? "{}") ?? [])
@@ -294,6 +300,18 @@ internal sealed partial class PostgresTableEngine
                 $"ELSE LEAST(o.last_value, (SELECT min({quoted}) FROM {Q(spec.Original.Name)})) END AS v " +
                 $"FROM pg_sequence s WHERE s.seqrelid = {D.Literal(Q(oldName))}::regclass) x",
                 new { seq = fresh },
+                tx,
+                cancellationToken);
+            // The new sequence is made by the copy's identity column: give it the grants (a role that
+            // reads currval() or calls nextval() itself needs them) and the comment of the old one.
+            await connection.ExecuteAsync(
+                $"DO $swap$ DECLARE g record; BEGIN " +
+                $"FOR g IN SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END AS grantee, x.privilege_type, x.is_grantable " +
+                $"FROM pg_class c, aclexplode(c.relacl) x WHERE c.oid = {D.Literal(Q(oldName))}::regclass AND x.grantee <> c.relowner LOOP " +
+                $"EXECUTE format('GRANT %s ON SEQUENCE %s TO %s%s', g.privilege_type, {D.Literal(fresh)}, g.grantee, CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END); END LOOP; " +
+                $"IF obj_description({D.Literal(Q(oldName))}::regclass, 'pg_class') IS NOT NULL THEN " +
+                $"EXECUTE format('COMMENT ON SEQUENCE %s IS %L', {D.Literal(fresh)}, obj_description({D.Literal(Q(oldName))}::regclass, 'pg_class')); END IF; END $swap$",
+                null,
                 tx,
                 cancellationToken);
             await connection.ExecuteAsync($"ALTER SEQUENCE {fresh} RENAME TO {D.Quote(name)}", null, tx, cancellationToken);
