@@ -158,6 +158,8 @@ internal sealed partial class PostgresTableEngine
         var indexes = await connection.QueryAsync(
             """
             SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim, obj_description(ix.indexrelid, 'pg_class') AS comment,
+                   (SELECT json_agg(json_build_array(a.attnum, a.attstattarget) ORDER BY a.attnum) FROM pg_attribute a
+                     WHERE a.attrelid = ix.indexrelid AND a.attstattarget >= 0)::text AS stats,
                    CASE WHEN strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
                         THEN substr(d.def, strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
@@ -405,6 +407,8 @@ internal sealed partial class PostgresTableEngine
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
             // each user trigger with the columns it names (UPDATE OF, WHEN)
             // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
+            // Statistics targets of an index's expression columns (ALTER INDEX ... ALTER COLUMN n SET STATISTICS): [[column number, target], ...]
+            ["index_statistics"] = JsonSerializer.Serialize(indexes.Where(i => i.String("stats") is not null).ToDictionary(i => i.String("name")!, i => i.String("stats")!)),
             ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
             ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
             // Other tables' foreign keys to this one with a comment: child table, key name, comment (the cut-over adds the key again).

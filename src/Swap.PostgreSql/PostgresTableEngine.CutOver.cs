@@ -178,6 +178,14 @@ internal sealed partial class PostgresTableEngine
             if (spec.TargetIndexes.Any(i => i.Name == index) || (spec.TargetPrimaryKey.Count > 0 && PrimaryKeyName(now) == index))
                 sql.Add($"COMMENT ON INDEX {Q(index)} IS {D.Literal(comment)}");
         }
+        // An expression column's statistics target stays with the index of the same name, where the swap kept its definition.
+        foreach (var (index, stats) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("index_statistics") ?? "{}") ?? [])
+        {
+            if (!spec.TargetIndexes.Any(i => i.Name == index && i.Definition is not null && i.Definition == now.Indexes.FirstOrDefault(o => o.Name == index)?.Definition))
+                continue;
+            foreach (var pair in JsonSerializer.Deserialize<List<int[]>>(stats) ?? [])
+                sql.Add($"ALTER INDEX {Q(index)} ALTER COLUMN {pair[0].ToString(CultureInfo.InvariantCulture)} SET STATISTICS {pair[1].ToString(CultureInfo.InvariantCulture)}");
+        }
         // Logical decoding (CDC) reads the replica identity: FULL, NOTHING, or an index the swap kept.
         if (now.Extra.GetValueOrDefault("replica_identity") is { Length: > 0 } identity
             && (!identity.StartsWith("USING INDEX ", StringComparison.Ordinal)

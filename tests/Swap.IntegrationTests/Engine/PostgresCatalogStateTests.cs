@@ -203,7 +203,7 @@ public class PostgresCatalogStateTests
     }
 
     [Fact]
-    public async Task Trigger_comments_identity_sequence_grants_and_comments_and_toast_options_stay()
+    public async Task Trigger_comments_identity_sequence_grants_and_comments_toast_options_and_index_statistics_targets_stay()
     {
         await using var target = await TestTarget.CreateAsync(DatabaseEngine.PostgreSql);
         await using var app = await LeastPrivilegedUser.CreateAsync(target);
@@ -215,6 +215,8 @@ public class PostgresCatalogStateTests
             COMMENT ON TRIGGER items_touch ON items IS 'keeps v tidy';
             COMMENT ON SEQUENCE items_id_seq IS 'ids of items';
             ALTER TABLE items SET (toast.autovacuum_enabled = false, toast.vacuum_truncate = false);
+            CREATE INDEX items_lower_v ON items (k, lower(v));
+            ALTER INDEX items_lower_v ALTER COLUMN 2 SET STATISTICS 321;
             """);
         // The application's role reads the id it was given (currval) and reserves ids itself (nextval).
         await target.ExecuteAsync($"GRANT USAGE, SELECT ON SEQUENCE items_id_seq TO \"{app.Name}\"");
@@ -229,6 +231,7 @@ public class PostgresCatalogStateTests
         Assert.Equal(acl, await target.ScalarAsync(Acl));
         Assert.Equal(true, await target.ScalarAsync($"SELECT has_sequence_privilege('{app.Name}', 'items_id_seq', 'USAGE')"));
         Assert.Equal("ids of items", await target.ScalarAsync("SELECT obj_description('items_id_seq'::regclass, 'pg_class')"));
+        Assert.Equal(321, Convert.ToInt32(await target.ScalarAsync("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'items_lower_v'::regclass AND attnum = 2")));
         Assert.Equal("autovacuum_enabled=false,vacuum_truncate=false", await target.ScalarAsync("SELECT array_to_string(t.reloptions, ',') FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.oid = 'items'::regclass"));
     }
 
