@@ -47,6 +47,7 @@ internal sealed partial class PostgresTableEngine
             SELECT c.oid::bigint AS oid, c.reltuples::bigint AS rows, pg_table_size(c.oid) AS bytes, c.relkind::text AS kind, c.relpersistence::text AS persistence,
                    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
                    array_to_string(c.reloptions, ', ') AS options,
+                   (SELECT array_to_string(tc.reloptions, ', ') FROM pg_class tc WHERE tc.oid = c.reltoastrelid) AS toast_options,
                    c.relreplident::text AS replident,
                    (SELECT ic.relname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid WHERE ix.indrelid = c.oid AND ix.indisreplident) AS replident_index,
                    EXISTS (SELECT 1 FROM pg_inherits i WHERE (i.inhparent = c.oid AND c.relkind <> 'p') OR (i.inhrelid = c.oid AND NOT c.relispartition)) AS inherits,
@@ -143,9 +144,10 @@ internal sealed partial class PostgresTableEngine
                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text AS cols,
                    (SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS refcols,
-                   fc.relname AS reftable, con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
+                   fc.relname AS reftable, fn.nspname AS refschema,
+                   con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
                    obj_description(con.oid, 'pg_constraint') AS comment
-            FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+            FROM pg_constraint con LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
             WHERE con.conrelid = @oid
             ORDER BY con.conname
             """,
@@ -156,6 +158,8 @@ internal sealed partial class PostgresTableEngine
         var indexes = await connection.QueryAsync(
             """
             SELECT ic.relname AS name, ix.indisunique AS uniq, ix.indisprimary AS prim, obj_description(ix.indexrelid, 'pg_class') AS comment,
+                   (SELECT json_agg(json_build_array(a.attnum, a.attstattarget) ORDER BY a.attnum) FROM pg_attribute a
+                     WHERE a.attrelid = ix.indexrelid AND a.attstattarget >= 0)::text AS stats,
                    CASE WHEN strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ') > 0
                         THEN substr(d.def, strpos(d.def, ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ')
                              + length(' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ')) END AS def,
@@ -193,7 +197,7 @@ internal sealed partial class PostgresTableEngine
 
         var triggers = await connection.QueryAsync(
             """
-            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
+            SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled, obj_description(t.oid, 'pg_trigger') AS comment,
                    (SELECT coalesce(json_agg(DISTINCT a.attname), '[]')::text FROM pg_depend d
                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                     WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjid = t.tgrelid AND d.refobjsubid > 0) AS columns,
@@ -296,11 +300,12 @@ internal sealed partial class PostgresTableEngine
         var dependentViews = await connection.QueryAsync(
             """
             SELECT v.relname AS name, v.relkind::text AS kind,
-                   coalesce(json_agg(DISTINCT a.attname) FILTER (WHERE a.attname IS NOT NULL), '[]')::text AS columns
-            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+                   coalesce(json_agg(DISTINCT a.attname) FILTER (WHERE a.attname IS NOT NULL), '[]')::text AS columns,
+                   n.nspname AS schema
+            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
             WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid
-            GROUP BY v.relname, v.relkind
+            GROUP BY v.relname, v.relkind, n.nspname
             """,
             new { oid },
             transaction,
@@ -394,20 +399,25 @@ internal sealed partial class PostgresTableEngine
             ["policies"] = JsonSerializer.Serialize(policies.Select(p => new[] { p.String("name")!, p.String("kind")!, p.String("cmd")!, p.String("roles")!, p.String("qual") ?? "", p.String("with_check") ?? "" })),
             ["inherits"] = h.Bool("inherits") ? "true" : "false",
             ["options"] = h.String("options") ?? "",
+            // Its TOAST table's own options (ALTER TABLE ... SET (toast.autovacuum_enabled = false)), without the prefix.
+            ["toast_options"] = h.String("toast_options") ?? "",
             ["comment"] = h.String("comment") ?? "",
             // grantee, privileges, "YES" when grantable, grantor
             ["grants"] = JsonSerializer.Serialize(grants.Select(g => new[] { g.String("grantee")!, g.String("privileges")!, g.Bool("grantable") ? "YES" : "", g.String("grantor") ?? "" })),
             ["sequences"] = JsonSerializer.Serialize(sequences.Select(s => new[] { s.String("seq")!, s.String("col")!, s.String("kind")! })),
-            // name, kind, and the columns of the table the view reads (a JSON array)
             // each user trigger with the columns it names (UPDATE OF, WHEN)
             // Triggers that do not fire as created (ENABLE ORIGIN): D disabled, R replica, A always; pg_get_triggerdef leaves it out.
+            // Statistics targets of an index's expression columns (ALTER INDEX ... ALTER COLUMN n SET STATISTICS): [[column number, target], ...]
+            ["index_statistics"] = JsonSerializer.Serialize(indexes.Where(i => i.String("stats") is not null).ToDictionary(i => i.String("name")!, i => i.String("stats")!)),
             ["index_comments"] = JsonSerializer.Serialize(indexes.Where(i => i.String("comment") is not null).ToDictionary(i => i.String("name")!, i => i.String("comment")!)),
             ["constraint_comments"] = JsonSerializer.Serialize(constraints.Where(c => c.String("comment") is not null).ToDictionary(c => c.String("name")!, c => c.String("comment")!)),
             // Other tables' foreign keys to this one with a comment: child table, key name, comment (the cut-over adds the key again).
-            ["referenced_by_comments"] = JsonSerializer.Serialize(referencedBy.Where(r => r.String("comment") is not null).Select(r => new[] { r.String("child")!, r.String("name")!, r.String("comment")! })),
+            ["referenced_by_comments"] = JsonSerializer.Serialize(referencedBy.Where(r => r.String("comment") is not null).Select(r => new[] { r.String("child")!, r.String("name")!, r.String("comment")!, r.String("child_schema")! })),
+            ["trigger_comments"] = JsonSerializer.Serialize(triggers.Where(t => t.String("comment") is not null).ToDictionary(t => t.String("name")!, t => t.String("comment")!)),
             ["trigger_states"] = JsonSerializer.Serialize(triggers.Where(t => t.String("enabled") != "O").ToDictionary(t => t.String("name")!, t => t.String("enabled")!)),
             ["trigger_columns"] = JsonSerializer.Serialize(triggers.Select(t => new[] { t.String("name")!, t.String("columns")! })),
-            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")! })),
+            // name, kind, the columns of the table it reads (a JSON array), and its schema (empty for Swap's own)
+            ["views"] = JsonSerializer.Serialize(dependentViews.Select(v => new[] { v.String("name")!, v.String("kind")!, v.String("columns")!, OtherSchema(v.String("schema")) ?? "" })),
             ["constraints"] = JsonSerializer.Serialize(constraints.Where(c => c.String("type") is "c" or "x").Select(c => new[] { c.String("name")!, c.String("def")!, c.String("cols") ?? "[]" })),
         };
 
@@ -435,7 +445,8 @@ internal sealed partial class PostgresTableEngine
                 Json(c.String("refcols")),
                 Action(c.String("ondelete")),
                 Action(c.String("onupdate")),
-                c.String("def"))).ToList(),
+                c.String("def"))
+            { ReferencedSchema = OtherSchema(c.String("refschema")) }).ToList(),
             ReferencedBy = referencedBy.Select(r => new ForeignKeySchema(
                 r.String("name")!,
                 r.String("child")!,
@@ -443,7 +454,7 @@ internal sealed partial class PostgresTableEngine
                 table,
                 [],
                 Definition: r.String("def"))
-            { }).ToList(),
+            { Schema = OtherSchema(r.String("child_schema")) }).ToList(),
             Triggers = triggers.Select(t => new TriggerSchema(t.String("name")!, t.String("def")!) { Body = t.String("body") }).ToList(),
             Checks = constraints.Where(c => c.String("type") == "c").Select(c => new CheckSchema(c.String("name")!, CheckExpression(c.String("def")!), c.String("def"))).ToList(),
             EstimatedRows = h.Int64("rows") is >= 0 and var rows ? rows : await CountAsync(connection, transaction, table, cancellationToken),
@@ -452,6 +463,15 @@ internal sealed partial class PostgresTableEngine
             Extra = extra,
         };
     }
+
+    /// <summary>A schema other than the one Swap works in, or null for that one (a foreign key's other table may be anywhere).</summary>
+    private string? OtherSchema(string? schema) => schema is null || schema == database.Schema ? null : schema;
+
+    /// <summary>The schema of a view of the table's "views" list (<c>[name, kind, columns, schema]</c>): null for Swap's own.</summary>
+    private static string? ViewSchema(string[] view) => view.Length > 3 && view[3].Length > 0 ? view[3] : null;
+
+    /// <summary>How messages name such a view: with its schema when it is in another.</summary>
+    private static string ViewName(string[] view) => ViewSchema(view) is { } schema ? schema + "." + view[0] : view[0];
 
     private bool? publicationFilters;
 

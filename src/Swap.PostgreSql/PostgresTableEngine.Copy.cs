@@ -74,7 +74,7 @@ internal sealed partial class PostgresTableEngine
         foreach (var view in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
         {
             if (view[1] == "m")
-                yield return $"The materialized view '{view[0]}' depends on it; drop it for the swap and recreate it after.";
+                yield return $"The materialized view '{ViewName(view)}' depends on it; drop it for the swap and recreate it after.";
         }
         foreach (var rule in JsonSerializer.Deserialize<List<string>>(original.Extra.GetValueOrDefault("rules") ?? "[]") ?? [])
             yield return $"The rule '{rule}' is defined on it, and a swap does not carry rules to the new table (it would be dropped with the old one). Drop the rule in the migration before the swap and create it again after, or use plain ALTER TABLE.";
@@ -144,7 +144,7 @@ internal sealed partial class PostgresTableEngine
         // Autovacuum stays off on the copy while it is filled: an autovacuum holding the copy when the
         // cut-over asks for its lock makes every attempt wait out lock_timeout with the application's
         // writes queued behind it. AfterCutOver restores the original's setting and analyzes the table.
-        var options = $" WITH ({string.Join(", ", OwnOptions(original).Append(AutovacuumOff))})";
+        var options = $" WITH ({string.Join(", ", OwnOptions(original).Append(AutovacuumOff).Concat(ToastOptions(original)))})";
         if (target?.Partitioning is { } partitioning)
         {
             // A partitioned table has no storage of its own: the options go to each partition.
@@ -377,6 +377,10 @@ internal sealed partial class PostgresTableEngine
     internal static string OldIndexName(string name) => SwapNames.For(name, 63).Old;
 
     private const string AutovacuumOff = "autovacuum_enabled = false";
+
+    /// <summary>The options of the original's TOAST table, as options of the copy (<c>toast.autovacuum_enabled=false</c>).</summary>
+    private static IEnumerable<string> ToastOptions(TableSchema original) =>
+        (original.Extra.GetValueOrDefault("toast_options") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(o => "toast." + o);
 
     /// <summary>The original's storage options (<c>fillfactor=90</c>...) without autovacuum_enabled.</summary>
     private static IEnumerable<string> OwnOptions(TableSchema original) => OwnOptions(original.Extra.GetValueOrDefault("options"));

@@ -24,7 +24,7 @@ internal sealed partial class PostgresTableEngine
         }
         var tables = specs.SelectMany(s => new[] { Q(s.Original.Name), Q(s.Names.Copy) });
         await connection.ExecuteAsync($"LOCK TABLE {string.Join(", ", tables)} IN ACCESS EXCLUSIVE MODE", null, tx, cancellationToken);
-        var children = live.SelectMany(l => l.Now.ReferencedBy).Select(f => Q(f.Table)).Distinct().Where(c => !tables.Contains(c)).ToList();
+        var children = live.SelectMany(l => l.Now.ReferencedBy).Select(f => Q(f.Schema, f.Table)).Distinct().Where(c => !tables.Contains(c)).ToList();
         if (children.Count > 0)
             await connection.ExecuteAsync($"LOCK TABLE {string.Join(", ", children)} IN SHARE ROW EXCLUSIVE MODE", null, tx, cancellationToken);
         // Nobody can write the originals now: apply the rest of the change log in this transaction.
@@ -34,8 +34,8 @@ internal sealed partial class PostgresTableEngine
         {
             var views = await connection.QueryAsync(
                 """
-                SELECT DISTINCT v.relname AS name, pg_get_viewdef(v.oid) AS def, coalesce(array_to_string(v.reloptions, ', '), '') AS options
-                FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+                SELECT DISTINCT v.relname AS name, n.nspname AS schema, pg_get_viewdef(v.oid) AS def, coalesce(array_to_string(v.reloptions, ', '), '') AS options
+                FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
                 WHERE d.refobjid = @oid AND d.classid = 'pg_rewrite'::regclass AND v.oid <> @oid AND v.relkind = 'v'
                 """,
                 new { oid = long.Parse(now.Extra["oid"], CultureInfo.InvariantCulture) },
@@ -46,7 +46,7 @@ internal sealed partial class PostgresTableEngine
             await connection.ExecuteAllAsync(Renames(spec, now), tx, cancellationToken);
             await MovePartitionIndexNamesAsync(connection, tx, spec, cancellationToken);
             await MoveSequencesAsync(connection, tx, spec, now, cancellationToken);
-            await connection.ExecuteAllAsync([.. Rebind(spec, now, views.Select(v => (v.String("name")!, v.String("options")!, v.String("def")!))), .. Republish(spec, now)], tx, cancellationToken);
+            await connection.ExecuteAllAsync([.. Rebind(spec, now, views.Select(v => (OtherSchema(v.String("schema")), v.String("name")!, v.String("options")!, v.String("def")!))), .. Republish(spec, now)], tx, cancellationToken);
         }
         await recordSwapped(tx);
         await tx.CommitAsync(cancellationToken);
@@ -68,7 +68,7 @@ internal sealed partial class PostgresTableEngine
                 sql.Add("-- the new partitions' indexes take the names of the old partitions' indexes (renamed away first)");
             sql.Add("-- move serial sequences to the new table, carry identity values over");
             sql.AddRange(Republish(spec, spec.Original));
-            sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (v[0], "", "<its current definition>"))));
+            sql.AddRange(Rebind(spec, spec.Original, JsonSerializer.Deserialize<List<string[]>>(spec.Original.Extra.GetValueOrDefault("views") ?? "[]")!.Where(v => v[1] == "v").Select(v => (ViewSchema(v), v[0], "", "<its current definition>"))));
         }
         sql.Add("COMMIT");
         return sql;
@@ -103,7 +103,7 @@ internal sealed partial class PostgresTableEngine
         Func<string, string> away = spec.Revert ? TempIndexName : OldIndexName;
         var sql = new List<string>();
         foreach (var fk in now.ReferencedBy)
-            sql.Add($"ALTER TABLE {Q(fk.Table)} DROP CONSTRAINT {D.Quote(fk.Name)}");
+            sql.Add($"ALTER TABLE {Q(fk.Schema, fk.Table)} DROP CONSTRAINT {D.Quote(fk.Name)}");
         foreach (var trigger in now.Triggers.Where(t => !SwapNames.IsSwapName(t.Name)))
             sql.Add($"DROP TRIGGER {D.Quote(trigger.Name)} ON {orig}");
         if (now.PrimaryKey.Count > 0)
@@ -154,7 +154,7 @@ internal sealed partial class PostgresTableEngine
         JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("deferrable") ?? "{}")?.GetValueOrDefault(constraint) is { } clause ? " " + clause : "";
 
     /// <summary>Puts back what binds by identity: the user's triggers, dependent views, and foreign keys both ways (NOT VALID, validated after).</summary>
-    private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string Name, string Options, string Definition)> views)
+    private List<string> Rebind(SwapSpec spec, TableSchema now, IEnumerable<(string? Schema, string Name, string Options, string Definition)> views)
     {
         var orig = Q(spec.Original.Name);
         var sql = new List<string>();
@@ -165,12 +165,26 @@ internal sealed partial class PostgresTableEngine
             if (enable is not null && !SwapNames.IsSwapName(trigger))
                 sql.Add($"ALTER TABLE {orig} {enable} TRIGGER {D.Quote(trigger)}");
         }
+        // A trigger's comment went with the trigger that was dropped.
+        foreach (var (trigger, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("trigger_comments") ?? "{}") ?? [])
+        {
+            if (!SwapNames.IsSwapName(trigger))
+                sql.Add($"COMMENT ON TRIGGER {D.Quote(trigger)} ON {orig} IS {D.Literal(comment)}");
+        }
         sql.AddRange(NotValidChecks(spec, now));
         // An index's comment stays with the index of the same name (the copy's indexes take the names at the rename).
         foreach (var (index, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("index_comments") ?? "{}") ?? [])
         {
             if (spec.TargetIndexes.Any(i => i.Name == index) || (spec.TargetPrimaryKey.Count > 0 && PrimaryKeyName(now) == index))
                 sql.Add($"COMMENT ON INDEX {Q(index)} IS {D.Literal(comment)}");
+        }
+        // An expression column's statistics target stays with the index of the same name, where the swap kept its definition.
+        foreach (var (index, stats) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("index_statistics") ?? "{}") ?? [])
+        {
+            if (!spec.TargetIndexes.Any(i => i.Name == index && i.Definition is not null && i.Definition == now.Indexes.FirstOrDefault(o => o.Name == index)?.Definition))
+                continue;
+            foreach (var pair in JsonSerializer.Deserialize<List<int[]>>(stats) ?? [])
+                sql.Add($"ALTER INDEX {Q(index)} ALTER COLUMN {pair[0].ToString(CultureInfo.InvariantCulture)} SET STATISTICS {pair[1].ToString(CultureInfo.InvariantCulture)}");
         }
         // Logical decoding (CDC) reads the replica identity: FULL, NOTHING, or an index the swap kept.
         if (now.Extra.GetValueOrDefault("replica_identity") is { Length: > 0 } identity
@@ -179,18 +193,18 @@ internal sealed partial class PostgresTableEngine
                 || (spec.TargetPrimaryKey.Count > 0 && D.Quote(PrimaryKeyName(now)) == identity["USING INDEX ".Length..])))
             sql.Add($"ALTER TABLE {orig} REPLICA IDENTITY {identity}");
         // With the view's own options (check_option, security_barrier, security_invoker), which a plain replace would reset.
-        foreach (var (name, options, definition) in views)
-            sql.Add($"CREATE OR REPLACE VIEW {Q(name)}{(options.Length > 0 ? $" WITH ({options})" : "")} AS {definition.TrimEnd().TrimEnd(';')}");
+        foreach (var (schema, name, options, definition) in views)
+            sql.Add($"CREATE OR REPLACE VIEW {Q(schema, name)}{(options.Length > 0 ? $" WITH ({options})" : "")} AS {definition.TrimEnd().TrimEnd(';')}");
         foreach (var fk in spec.TargetForeignKeys)
             sql.Add($"ALTER TABLE {orig} ADD CONSTRAINT {D.Quote(fk.Name)} {ForeignKeyDef(fk)} NOT VALID");
         foreach (var fk in now.ReferencedBy)
         {
             var def = fk.Definition!.EndsWith(" NOT VALID", StringComparison.Ordinal) ? fk.Definition : fk.Definition + " NOT VALID";
-            sql.Add($"ALTER TABLE {Q(fk.Table)} ADD CONSTRAINT {D.Quote(fk.Name)} {def}");
+            sql.Add($"ALTER TABLE {Q(fk.Schema, fk.Table)} ADD CONSTRAINT {D.Quote(fk.Name)} {def}");
         }
         // ... with the comment it had, which went with the key that was dropped.
         foreach (var key in JsonSerializer.Deserialize<List<string[]>>(now.Extra.GetValueOrDefault("referenced_by_comments") ?? "[]") ?? [])
-            sql.Add($"COMMENT ON CONSTRAINT {D.Quote(key[1])} ON {Q(key[0])} IS {D.Literal(key[2])}");
+            sql.Add($"COMMENT ON CONSTRAINT {D.Quote(key[1])} ON {Q(key.Length > 3 ? OtherSchema(key[3]) : null, key[0])} IS {D.Literal(key[2])}");
         // A constraint's comment stays with the new table's constraint of the same name, if the swap kept one.
         foreach (var (constraint, comment) in JsonSerializer.Deserialize<Dictionary<string, string>>(now.Extra.GetValueOrDefault("constraint_comments") ?? "{}") ?? [])
         {
@@ -242,7 +256,10 @@ internal sealed partial class PostgresTableEngine
 
     private string ForeignKeyDef(ForeignKeySchema fk)
     {
-        var def = $"FOREIGN KEY ({string.Join(", ", fk.Columns.Select(D.Quote))}) REFERENCES {Q(fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(D.Quote))})";
+        var def = $"FOREIGN KEY ({string.Join(", ", fk.Columns.Select(D.Quote))}) REFERENCES {Q(fk.ReferencedSchema, fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(D.Quote))})";
+        // MATCH FULL (pg_get_constraintdef prints it after the columns); MATCH SIMPLE is the default.
+        if (fk.Definition is { } defined && defined.Contains(") MATCH FULL", StringComparison.Ordinal))
+            def += " MATCH FULL";
         if (fk.OnDelete is { } del)
             def += " ON DELETE " + del;
         if (fk.OnUpdate is { } upd)
@@ -293,6 +310,18 @@ internal sealed partial class PostgresTableEngine
                 new { seq = fresh },
                 tx,
                 cancellationToken);
+            // The new sequence is made by the copy's identity column: give it the grants (a role that
+            // reads currval() or calls nextval() itself needs them) and the comment of the old one.
+            await connection.ExecuteAsync(
+                $"DO $swap$ DECLARE g record; BEGIN " +
+                $"FOR g IN SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(x.grantee)) END AS grantee, x.privilege_type, x.is_grantable " +
+                $"FROM pg_class c, aclexplode(c.relacl) x WHERE c.oid = {D.Literal(Q(oldName))}::regclass AND x.grantee <> c.relowner LOOP " +
+                $"EXECUTE format('GRANT %s ON SEQUENCE %s TO %s%s', g.privilege_type, {D.Literal(fresh)}, g.grantee, CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END); END LOOP; " +
+                $"IF obj_description({D.Literal(Q(oldName))}::regclass, 'pg_class') IS NOT NULL THEN " +
+                $"EXECUTE format('COMMENT ON SEQUENCE %s IS %L', {D.Literal(fresh)}, obj_description({D.Literal(Q(oldName))}::regclass, 'pg_class')); END IF; END $swap$",
+                null,
+                tx,
+                cancellationToken);
             await connection.ExecuteAsync($"ALTER SEQUENCE {fresh} RENAME TO {D.Quote(name)}", null, tx, cancellationToken);
         }
     }
@@ -301,8 +330,8 @@ internal sealed partial class PostgresTableEngine
     {
         // A key that was NOT VALID on the original (rows older than it may break it) stays so.
         static bool WasValid(ForeignKeySchema f) => f.Definition is null || !f.Definition.EndsWith(" NOT VALID", StringComparison.Ordinal);
-        var validations = spec.TargetForeignKeys.Where(WasValid).Select(f => (Table: spec.Original.Name, f.Name))
-            .Concat(spec.Original.ReferencedBy.Where(WasValid).Select(f => (f.Table, f.Name)));
+        var validations = spec.TargetForeignKeys.Where(WasValid).Select(f => (Table: spec.Original.Name, f.Name, Schema: (string?)null))
+            .Concat(spec.Original.ReferencedBy.Where(WasValid).Select(f => (f.Table, f.Name, f.Schema)));
         var table = Q(spec.Original.Name);
         // The copy was made with autovacuum off (see CreateCopy): give the table (or each partition
         // of a partitioned one) the original's setting back, and statistics.
@@ -314,7 +343,7 @@ internal sealed partial class PostgresTableEngine
         ];
         return validations.Select(v =>
             $"DO $swap$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace " +
-            $"WHERE n.nspname = {D.Literal(database.Schema)} AND t.relname = {D.Literal(v.Table)} AND c.conname = {D.Literal(v.Name)} AND NOT c.convalidated) THEN " +
-            $"EXECUTE {D.Literal($"ALTER TABLE {Q(v.Table)} VALIDATE CONSTRAINT {D.Quote(v.Name)}")}; END IF; END $swap$").Concat(autovacuum).ToList();
+            $"WHERE n.nspname = {D.Literal(v.Schema ?? database.Schema)} AND t.relname = {D.Literal(v.Table)} AND c.conname = {D.Literal(v.Name)} AND NOT c.convalidated) THEN " +
+            $"EXECUTE {D.Literal($"ALTER TABLE {Q(v.Schema, v.Table)} VALIDATE CONSTRAINT {D.Quote(v.Name)}")}; END IF; END $swap$").Concat(autovacuum).ToList();
     }
 }

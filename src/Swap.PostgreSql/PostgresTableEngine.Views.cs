@@ -19,7 +19,7 @@ internal sealed partial class PostgresTableEngine
     public override async Task<IReadOnlyList<string>> CopyRefusalsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, CancellationToken cancellationToken)
     {
         var refusals = new List<string>();
-        var retyped = new List<string>();
+        var retyped = new List<string[]>();
         foreach (var view in JsonSerializer.Deserialize<List<string[]>>(original.Extra.GetValueOrDefault("views") ?? "[]") ?? [])
         {
             if (view[1] != "v" || view.Length < 3)
@@ -28,11 +28,11 @@ internal sealed partial class PostgresTableEngine
             {
                 var kept = target.Columns.FirstOrDefault(t => string.Equals(t.OriginalName, used, StringComparison.Ordinal));
                 if (kept is null)
-                    refusals.Add($"The view '{view[0]}' reads the column '{used}', which this swap drops. Drop the view in the migration before the swap and create it again after.");
+                    refusals.Add($"The view '{ViewName(view)}' reads the column '{used}', which this swap drops. Drop the view in the migration before the swap and create it again after.");
                 else if (!string.Equals(kept.Name, used, StringComparison.Ordinal))
-                    refusals.Add($"The view '{view[0]}' reads the column '{used}', which this swap renames to '{kept.Name}'. Rename the column in a migration of its own (ALTER TABLE ... RENAME COLUMN, instant, and it updates the view), or drop the view before the swap and create it again after.");
-                else if (kept.TypeChanged && !retyped.Contains(view[0]))
-                    retyped.Add(view[0]);
+                    refusals.Add($"The view '{ViewName(view)}' reads the column '{used}', which this swap renames to '{kept.Name}'. Rename the column in a migration of its own (ALTER TABLE ... RENAME COLUMN, instant, and it updates the view), or drop the view before the swap and create it again after.");
+                else if (kept.TypeChanged && !retyped.Contains(view))
+                    retyped.Add(view);
             }
         }
         // The cut-over re-creates the table's own triggers from their definitions too.
@@ -52,7 +52,7 @@ internal sealed partial class PostgresTableEngine
         return refusals;
     }
 
-    private async Task<List<string>> RetypedViewsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, List<string> views, CancellationToken cancellationToken)
+    private async Task<List<string>> RetypedViewsAsync(DbConnection connection, DbTransaction? transaction, TableSchema original, DbTable target, List<string[]> views, CancellationToken cancellationToken)
     {
         const string OutputTypes = "SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = CAST(@view AS regclass) AND attnum > 0 ORDER BY attnum";
         var refusals = new List<string>();
@@ -66,30 +66,30 @@ internal sealed partial class PostgresTableEngine
             // The definitions are read while the table is visible by its plain name, so they name it unqualified.
             var definitions = new Dictionary<string, string>();
             foreach (var view in views)
-                definitions[view] = (string)(await connection.ScalarAsync("SELECT pg_get_viewdef(CAST(@view AS regclass))", new { view = Q(view) }, tx, cancellationToken))!;
+                definitions[Q(ViewSchema(view), view[0])] = (string)(await connection.ScalarAsync("SELECT pg_get_viewdef(CAST(@view AS regclass))", new { view = Q(ViewSchema(view), view[0]) }, tx, cancellationToken))!;
             var columns = target.Columns.Where(c => c.OriginalName is not null)
                 .Select(c => $"{D.Quote(c.OriginalName!)} {(c.Type is null ? c.Original!.NativeType : D.TypeSql(c.Type))}");
             // A temporary table comes first in the search path: the definitions now read the stand-in.
             await connection.ExecuteAsync($"CREATE TEMPORARY TABLE {D.Quote(original.Name)} ({string.Join(", ", columns)})", null, tx, cancellationToken);
             foreach (var view in views)
             {
-                var before = (await connection.QueryAsync(OutputTypes, new { view = Q(view) }, tx, cancellationToken)).Select(r => (r.String("name"), r.String("type"))).ToList();
+                var before = (await connection.QueryAsync(OutputTypes, new { view = Q(ViewSchema(view), view[0]) }, tx, cancellationToken)).Select(r => (r.String("name"), r.String("type"))).ToList();
                 try
                 {
-                    await connection.ExecuteAsync($"CREATE TEMPORARY VIEW {D.Quote("_swap_view_probe")} AS {definitions[view].TrimEnd().TrimEnd(';')}", null, tx, cancellationToken);
+                    await connection.ExecuteAsync($"CREATE TEMPORARY VIEW {D.Quote("_swap_view_probe")} AS {definitions[Q(ViewSchema(view), view[0])].TrimEnd().TrimEnd(';')}", null, tx, cancellationToken);
                 }
                 catch (DbException e)
                 {
                     // The probe's transaction is aborted now: the rest is not tried (the finally rolls it back).
                     var why = e is Npgsql.PostgresException pe ? $"{pe.SqlState}: {pe.MessageText}" : e.Message;
-                    refusals.Add($"The view '{view}' does not compile over the new column types ({why}), so the cut-over could not replace it. Drop the view in the migration before the swap and create it again after.");
+                    refusals.Add($"The view '{ViewName(view)}' does not compile over the new column types ({why}), so the cut-over could not replace it. Drop the view in the migration before the swap and create it again after.");
                     break;
                 }
                 var after = (await connection.QueryAsync(OutputTypes, new { view = "pg_temp._swap_view_probe" }, tx, cancellationToken)).Select(r => (r.String("name"), r.String("type"))).ToList();
                 await connection.ExecuteAsync($"DROP VIEW pg_temp.{D.Quote("_swap_view_probe")}", null, tx, cancellationToken);
                 var changed = before.Zip(after).Where(p => p.First.Item2 != p.Second.Item2).Select(p => $"'{p.First.Item1}' from {p.First.Item2} to {p.Second.Item2}").ToList();
                 if (changed.Count > 0)
-                    refusals.Add($"The view '{view}' would change the type of its column {string.Join(", ", changed)}, which the cut-over cannot do (it replaces the view in place). Drop the view in the migration before the swap and create it again after.");
+                    refusals.Add($"The view '{ViewName(view)}' would change the type of its column {string.Join(", ", changed)}, which the cut-over cannot do (it replaces the view in place). Drop the view in the migration before the swap and create it again after.");
             }
         }
         finally

@@ -25,6 +25,9 @@ internal sealed partial class PostgresTableEngine(PostgresDatabase database) : T
     /// <summary>A table name qualified with the target schema: triggers run under the application's search_path.</summary>
     private string Q(string table) => D.Quote(database.Schema) + "." + D.Quote(table);
 
+    /// <summary>A table of <paramref name="schema"/>, or of Swap's schema when it is null (a foreign key's other table, a view over the table).</summary>
+    private string Q(string? schema, string table) => schema is null ? Q(table) : D.Quote(schema) + "." + D.Quote(table);
+
     /// <summary>
     /// The copy's value of a retyped column. An explicit cast to a bounded character type
     /// (<c>varchar(n)</c>, <c>char(n)</c>) cuts a longer value off without a word, so the value is

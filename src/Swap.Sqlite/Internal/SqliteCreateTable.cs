@@ -46,6 +46,7 @@ internal static partial class SqliteCreateTable
 
     public static Parsed Parse(string sql)
     {
+        sql = WithoutComments(sql);
         var open = IndexOutsideQuotes(sql, '(', 0);
         if (open < 0)
             throw new SwapException(SwapErrorKind.Refused, "SQLite reported a CREATE TABLE without a column list (CREATE TABLE ... AS SELECT?); Swap cannot copy its structure.");
@@ -125,6 +126,46 @@ internal static partial class SqliteCreateTable
             i = j;
         }
         return new ColumnDef(name, type.ToString(), rest[i..].Trim());
+    }
+
+    /// <summary>
+    /// The text with each comment (<c>-- ...</c> to the end of the line, <c>/* ... */</c>) outside
+    /// quotes made a space: SQLite stores the CREATE TABLE as written, and a comment's comma, quote
+    /// or parenthesis would otherwise split a column or hide the next one. The copy's text is built
+    /// anew, without them.
+    /// </summary>
+    internal static string WithoutComments(string sql)
+    {
+        if (!sql.Contains("--", StringComparison.Ordinal) && !sql.Contains("/*", StringComparison.Ordinal))
+            return sql;
+        var text = new StringBuilder(sql.Length);
+        for (var i = 0; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c is '\'' or '"' or '`' or '[')
+            {
+                var end = SkipQuoted(sql, i);
+                text.Append(sql, i, end - i + 1);
+                i = end;
+            }
+            else if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            {
+                var end = sql.IndexOf('\n', i);
+                i = end < 0 ? sql.Length : end - 1;
+                text.Append(' ');
+            }
+            else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
+            {
+                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? sql.Length : end + 1;
+                text.Append(' ');
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+        return text.ToString();
     }
 
     private static (string Name, int End) ReadName(string s, int i)

@@ -98,7 +98,7 @@ internal static class SwapSpecBuilder
             NewChecks = model is null ? [] : model.Checks.Where(c => c.Original is null).Select(c => new CheckSchema(c.Name, c.Expression)).ToList(),
             TargetForeignKeys = model is null
                 ? original.ForeignKeys
-                : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition)).ToList(),
+                : model.ForeignKeys.Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate, f.Original?.Definition) { ReferencedSchema = f.Original?.ReferencedSchema }).ToList(),
             NewForeignKeys = model is null
                 ? []
                 : model.ForeignKeys.Where(f => f.Original is null).Select(f => new ForeignKeySchema(f.Name, original.Name, f.Columns, f.ReferencedTable, f.ReferencedColumns, f.OnDelete, f.OnUpdate)).ToList(),

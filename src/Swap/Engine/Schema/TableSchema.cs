@@ -125,7 +125,14 @@ internal sealed record ForeignKeySchema(
     IReadOnlyList<string> ReferencedColumns,
     string? OnDelete = null,
     string? OnUpdate = null,
-    string? Definition = null);
+    string? Definition = null)
+{
+    /// <summary>The schema of <see cref="Table"/> (PostgreSQL) when it is not the one Swap works in; null when it is.</summary>
+    public string? Schema { get; init; }
+
+    /// <summary>The schema of <see cref="ReferencedTable"/> (PostgreSQL) when it is not the one Swap works in; null when it is.</summary>
+    public string? ReferencedSchema { get; init; }
+}
 
 /// <summary>
 /// A trigger: its name, timing and event, and the engine's full definition. On MySQL/MariaDB, where
