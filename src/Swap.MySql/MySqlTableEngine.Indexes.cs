@@ -74,8 +74,11 @@ internal sealed partial class MySqlTableEngine
 
     private string AddIndexes(SwapSpec spec, IReadOnlyList<IndexSchema> indexes)
     {
-        var clauses = indexes.Select(i =>
-            $"ADD {(i.Unique ? "UNIQUE " : "")}INDEX {D.Quote(i.Name)} ({string.Join(", ", i.Columns.Select(c => D.Quote(c.Name) + (c.PrefixLength is { } p ? $"({p})" : "") + (c.Descending ? " DESC" : "")))})");
+        // An index of the original is built as SHOW CREATE TABLE printed it (its COMMENT, IGNORED,
+        // KEY_BLOCK_SIZE kept); a new one, or one whose columns the script changed, from its columns.
+        var clauses = indexes.Select(i => i.Definition is { } text
+            ? $"ADD {(i.Unique ? "UNIQUE " : "")}INDEX {D.Quote(i.Name)} {text}"
+            : $"ADD {(i.Unique ? "UNIQUE " : "")}INDEX {D.Quote(i.Name)} ({string.Join(", ", i.Columns.Select(c => D.Quote(c.Name) + (c.PrefixLength is { } p ? $"({p})" : "") + (c.Descending ? " DESC" : "")))})");
         return $"ALTER TABLE {D.Quote(spec.Names.Copy)} {string.Join(", ", clauses)}, LOCK=NONE";
     }
 }
