@@ -7,8 +7,9 @@ namespace Swap.IntegrationTests.Engine;
 /// on the filled copy come back as the original had them (COMMENT, IGNORED, KEY_BLOCK_SIZE, prefix,
 /// DESC), and a table no copy can stand in for (a unique key WITHOUT OVERLAPS, a table kept in a
 /// DATA DIRECTORY of its own) is refused before anything is written rather than swapped in without it.
+/// The swapped-in table has InnoDB statistics of its rows, not of the empty copy.
 /// </summary>
-public class MySqlCarriedIndexTests
+public class MySqlCopyFidelityTests
 {
     [Fact]
     public async Task Indexes_built_on_the_filled_copy_keep_their_comment_ignored_flag_and_key_block_size()
@@ -34,6 +35,28 @@ public class MySqlCarriedIndexTests
         Assert.Equal("YES", await target.ScalarAsync("SELECT IGNORED FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND INDEX_NAME = 'by_code'"));
         Assert.Empty(await EngineKit.LeftoversAsync(target));
     }
+
+    [Fact]
+    public async Task The_swapped_in_table_has_statistics_of_its_rows_even_without_automatic_recalculation()
+    {
+        // No secondary index to build on the filled copy (which would take statistics by the way):
+        // the copy's statistics are those InnoDB took when it was created empty.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT NULL) ENGINE=InnoDB STATS_PERSISTENT=1 STATS_AUTO_RECALC=0");
+        await target.ExecuteAsync("INSERT INTO t SELECT seq, seq FROM seq_1_to_500");
+        await target.ExecuteAsync("ANALYZE TABLE t");
+        Assert.Equal(500L, await RowsInStatisticsAsync(target));
+        target.WriteFile(Path.Combine("migrations", "V1__widen_v.sql"), "-- swap:online\nALTER TABLE t MODIFY v BIGINT NULL;\n");
+
+        await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal("bigint(20)", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND COLUMN_NAME = 'v'"));
+        Assert.Equal(500L, await RowsInStatisticsAsync(target));
+        Assert.Contains("STATS_AUTO_RECALC=0", await CreateTableAsync(target), StringComparison.Ordinal);
+    }
+
+    private static async Task<long> RowsInStatisticsAsync(TestTarget target) =>
+        Convert.ToInt64(await target.ScalarAsync("SELECT n_rows FROM mysql.innodb_table_stats WHERE database_name = DATABASE() AND table_name = 't'"), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_unique_key_without_overlaps_is_refused_for_a_copy_before_anything_is_written()
