@@ -37,6 +37,28 @@ public class MySqlCopyFidelityTests
     }
 
     [Fact]
+    public async Task A_long_unique_kept_as_a_hash_comes_with_the_copy_and_still_refuses_duplicates()
+    {
+        // MariaDB adds such an index (a hidden virtual column) only under a shared lock: built on the
+        // filled copy with LOCK=NONE it was refused (1846), and every copy of the table with it.
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.MySql);
+        await target.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY, body TEXT NULL, v INT NULL, UNIQUE KEY u (body) COMMENT 'whole text') ENGINE=InnoDB");
+        await target.ExecuteAsync("INSERT INTO t SELECT seq, CONCAT('body ', seq), seq FROM seq_1_to_500");
+        var before = await IndexLinesAsync(target);
+        Assert.Contains("UNIQUE KEY `u` (`body`) USING HASH COMMENT 'whole text'", before);
+        target.WriteFile(Path.Combine("migrations", "V1__widen_v.sql"), "-- swap:online\nALTER TABLE t MODIFY v BIGINT NULL;\n");
+
+        await EngineKit.Migrator(target, o => o.Swap.OneTransactionBelowRows = 0).UpAsync();
+
+        Assert.Equal(before, await IndexLinesAsync(target));
+        Assert.Equal("bigint(20)", await target.ScalarAsync("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND COLUMN_NAME = 'v'"));
+        Assert.Equal(500L, Convert.ToInt64(await target.ScalarAsync("SELECT COUNT(*) FROM t"), System.Globalization.CultureInfo.InvariantCulture));
+        var duplicate = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => target.ExecuteAsync("INSERT INTO t (id, body) VALUES (1000, 'body 7')"));
+        Assert.Contains("Duplicate entry 'body 7' for key 'u'", duplicate.Message, StringComparison.Ordinal);
+        Assert.Empty(await EngineKit.LeftoversAsync(target));
+    }
+
+    [Fact]
     public async Task The_swapped_in_table_has_statistics_of_its_rows_even_without_automatic_recalculation()
     {
         // No secondary index to build on the filled copy (which would take statistics by the way):
