@@ -151,12 +151,15 @@ internal sealed partial class MySqlTableEngine
             new { name = table },
             transaction,
             cancellationToken);
+        // The definition's text after the index's name (columns, options), to build it again as it is.
+        var indexTexts = MySqlIndexText.Definitions(ddl);
         var indexes = stats.GroupBy(s => s.String("INDEX_NAME")!, StringComparer.Ordinal)
             .Select(g => new IndexSchema(
                 g.Key,
                 g.Select(s => new IndexColumn(s.String("COLUMN_NAME") ?? "", s.Int64("SUB_PART") is { } p ? (int)p : null, s.String("COLLATION") == "D", s.String("COLUMN_NAME") is null ? "expression" : null)).ToList(),
                 g.First().Int64("NON_UNIQUE") == 0,
-                Method: g.First().String("INDEX_TYPE")))
+                Method: g.First().String("INDEX_TYPE"),
+                Definition: indexTexts.GetValueOrDefault(g.Key)))
             .ToList();
         var pk = indexes.FirstOrDefault(i => i.Name == "PRIMARY");
 

@@ -52,6 +52,8 @@ internal sealed partial class MySqlTableEngine
                 $"For the swap, change the key to RESTRICT or NO ACTION and put its actions back after (ALTER TABLE {D.Quote(original.Name)} DROP FOREIGN KEY {D.Quote(fk.Name)}, ADD CONSTRAINT {D.Quote(fk.Name)} FOREIGN KEY ... in a migration before and after this one), " +
                 $"or change the table with a plain ALTER TABLE while nothing deletes or updates rows of '{fk.ReferencedTable}'.";
         }
+        foreach (var reason in CopyShapeRefusals(original))
+            yield return reason;
     }
 
     /// <summary>

@@ -7,9 +7,14 @@ namespace Swap.MySql;
 
 internal sealed partial class MySqlTableEngine
 {
-    /// <summary>B-tree indexes over plain columns are built on the filled copy; FULLTEXT, SPATIAL and expression indexes come with the empty copy.</summary>
+    /// <summary>
+    /// B-tree indexes over plain columns are built on the filled copy; FULLTEXT, SPATIAL and expression
+    /// indexes come with the empty copy, and so does MariaDB's long UNIQUE kept as a hash (over a TEXT
+    /// or BLOB column, or wider than an index key), which the server adds only under a shared lock
+    /// (LOCK=NONE is refused, 1846: it adds a hidden virtual column).
+    /// </summary>
     internal static bool Deferrable(IndexSchema index) =>
-        index.Method is not ("FULLTEXT" or "SPATIAL") && index.Columns.All(c => c.Expression is null);
+        index.Method is not ("FULLTEXT" or "SPATIAL") && !TableSchema.IsHash(index) && index.Columns.All(c => c.Expression is null);
 
     public override bool CanDeferIndex(IndexSchema index, bool afterCopyAsked) => Deferrable(index);
 
@@ -74,8 +79,11 @@ internal sealed partial class MySqlTableEngine
 
     private string AddIndexes(SwapSpec spec, IReadOnlyList<IndexSchema> indexes)
     {
-        var clauses = indexes.Select(i =>
-            $"ADD {(i.Unique ? "UNIQUE " : "")}INDEX {D.Quote(i.Name)} ({string.Join(", ", i.Columns.Select(c => D.Quote(c.Name) + (c.PrefixLength is { } p ? $"({p})" : "") + (c.Descending ? " DESC" : "")))})");
+        // An index of the original is built as SHOW CREATE TABLE printed it (its COMMENT, IGNORED,
+        // KEY_BLOCK_SIZE kept); a new one, or one whose columns the script changed, from its columns.
+        var clauses = indexes.Select(i => i.Definition is { } text
+            ? $"ADD {(i.Unique ? "UNIQUE " : "")}INDEX {D.Quote(i.Name)} {text}"
+            : $"ADD {(i.Unique ? "UNIQUE " : "")}INDEX {D.Quote(i.Name)} ({string.Join(", ", i.Columns.Select(c => D.Quote(c.Name) + (c.PrefixLength is { } p ? $"({p})" : "") + (c.Descending ? " DESC" : "")))})");
         return $"ALTER TABLE {D.Quote(spec.Names.Copy)} {string.Join(", ", clauses)}, LOCK=NONE";
     }
 }

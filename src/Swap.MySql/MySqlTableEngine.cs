@@ -104,6 +104,18 @@ internal sealed partial class MySqlTableEngine(MySqlDatabase database) : TableEn
     }
 
     /// <summary>
+    /// Why no copy of this table can stand in for it, whatever the change (an instant or in-place
+    /// change keeps the table itself, so only the copy's preflight asks, through <see cref="CaptureRefusals"/>).
+    /// </summary>
+    private static IEnumerable<string> CopyShapeRefusals(TableSchema original)
+    {
+        if (original.Indexes.FirstOrDefault(i => MySqlIndexText.WithoutOverlaps(i.Definition)) is { } overlaps)
+            yield return $"Its unique key {overlaps.Name} is WITHOUT OVERLAPS: MariaDB copies no rows into such a table with the statements Swap uses (INSERT ... ON DUPLICATE KEY UPDATE, error 1235), and builds none of its indexes online. Change it with a native ALTER TABLE, or drop the key for the swap and add it back after.";
+        if (MySqlTableText.StoredElsewhere(original.Extra.GetValueOrDefault("ddl") ?? "") is { } directory)
+            yield return $"It is stored outside the server's data directory ({directory}): the copy (CREATE TABLE ... LIKE) would be made in the data directory, and MariaDB ignores DATA DIRECTORY in an ALTER TABLE, so the swapped-in table would move there. Change it with a native ALTER TABLE (which keeps the table where it is), or move it into the data directory first.";
+    }
+
+    /// <summary>
     /// A FLOAT is read as a .NET float and bound back by its shortest text (0.1), which the server
     /// compares with the stored single-precision value in double precision (0.10000000149011612):
     /// no row matches. A DOUBLE comes back exactly.

@@ -38,6 +38,8 @@ SELECT s.`k0`, s.`k1` FROM (SELECT o.`tenant` AS `k0`, o.`id` AS `k1`, `tenant` 
 SELECT c.`tenant`, c.`id` FROM `_line_items_swap_old` c WHERE (c.`tenant` >= @l0 AND ((c.`tenant` > @l0) OR (c.`tenant` = @l0 AND c.`id` > @l1))) AND (c.`tenant` <= @u0 AND ((c.`tenant` < @u0) OR (c.`tenant` = @u0 AND c.`id` <= @u1))) AND NOT EXISTS (SELECT 1 FROM `line_items` o WHERE c.`tenant` = o.`tenant` AND c.`id` = o.`id`) AND NOT EXISTS (SELECT 1 FROM `_line_items_swap_rlog` l WHERE l.`k0` = c.`tenant` AND l.`k1` = c.`id`) LIMIT 1;
 
 -- CutOverPlan
+ANALYZE TABLE `_line_items_swap_old`;
+
 -- locker session per table: SET SESSION lock_wait_timeout = 1
 
 -- locker: LOCK TABLES `line_items` READ
