@@ -134,7 +134,7 @@ internal sealed partial class PtOnlineSchemaChange : Contender
 /// InnoDB clustered index), then the secondary indexes in one ALTER, then the rename. Not online:
 /// writes made meanwhile would be lost, so it runs idle only.
 /// </summary>
-internal sealed class MariaDbLimit : Contender
+internal class MariaDbLimit : Contender
 {
     public override string Id => "limit";
 
@@ -147,15 +147,15 @@ internal sealed class MariaDbLimit : Contender
         var e = (MariaDbEngine)context.Engine;
         var t = context.Table;
         var name = e.Quote(t.Name);
-        var copy = e.Quote(t.Name + "_limit");
-        var old = e.Quote(t.Name + "_limit_old");
+        var copy = e.Quote($"{t.Name}_{Id}");
+        var old = e.Quote($"{t.Name}_{Id}_old");
         await using var c = await e.OpenAsync(context.Workspace, ct);
         context.Mark("create");
         await c.ExecAsync($"DROP TABLE IF EXISTS {copy}", ct);
         await c.ExecAsync(e.CreateTableSql(t, copy, changed: true), ct);
         context.Mark("copy");
         var columns = string.Join(", ", t.Columns.Select(col => e.Quote(col.Name)));
-        await c.ExecAsync($"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {name}", ct);
+        var outcome = await CopyAsync(context, c, name, copy, columns, ct);
         context.Report(1);
         context.Mark("indexes");
         await c.ExecAsync($"ALTER TABLE {copy} {string.Join(", ", (t.Change.AddOnly ? t.Indexes : t.Indexes.Append(t.Change.Index)).Select(e.AddIndex))}", ct);
@@ -163,6 +163,13 @@ internal sealed class MariaDbLimit : Contender
         await c.ExecAsync($"RENAME TABLE {name} TO {old}, {copy} TO {name}", ct);
         context.Mark("drop-old");
         await c.ExecAsync($"DROP TABLE {old}", ct);
+        return outcome;
+    }
+
+    /// <summary>Fills the copy: here with one statement.</summary>
+    protected virtual async Task<ContenderOutcome> CopyAsync(RunContext context, System.Data.Common.DbConnection c, string name, string copy, string columns, CancellationToken ct)
+    {
+        await c.ExecAsync($"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {name}", ct);
         return new ContenderOutcome();
     }
 }
@@ -176,42 +183,28 @@ internal sealed class MariaDbLimit : Contender
 /// only to show what the physical work alone costs the application's writes. On request only
 /// (<c>--contenders floor</c>).
 /// </summary>
-internal sealed class MariaDbChunkedFloor : Contender
+internal sealed class MariaDbChunkedFloor : MariaDbLimit
 {
     public override string Id => "floor";
 
     public override string Title => "floor: chunked INSERT ... SELECT + index build, no capture (loses writes)";
 
-    public override bool KeepsWrites => false;
-
     public override bool RunsUnderLoad => true;
 
     public override bool OnRequest => true;
 
-    public override async Task<ContenderOutcome> RunAsync(RunContext context, CancellationToken ct)
+    protected override async Task<ContenderOutcome> CopyAsync(RunContext context, System.Data.Common.DbConnection c, string name, string copy, string columns, CancellationToken ct)
     {
-        var e = (MariaDbEngine)context.Engine;
-        var t = context.Table;
-        var name = e.Quote(t.Name);
-        var copy = e.Quote(t.Name + "_floor");
-        var old = e.Quote(t.Name + "_floor_old");
         var target = TimeSpan.FromMilliseconds(context.Settings.ChunkMsGiven ? context.Settings.ChunkMs : BenchSettings.SwapDefaultChunkMs("mariadb"));
-        await using var c = await e.OpenAsync(context.Workspace, ct);
         await c.ExecAsync("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", ct);
-        context.Mark("create");
-        await c.ExecAsync($"DROP TABLE IF EXISTS {copy}", ct);
-        await c.ExecAsync(e.CreateTableSql(t, copy, changed: true), ct);
-        context.Mark("copy");
         var low = Convert.ToInt64(await c.ScalarAsync($"SELECT COALESCE(MIN(id), 0) FROM {name}", ct), CultureInfo.InvariantCulture);
         var high = Convert.ToInt64(await c.ScalarAsync($"SELECT COALESCE(MAX(id), 0) FROM {name}", ct), CultureInfo.InvariantCulture);
-        var columns = string.Join(", ", t.Columns.Select(col => e.Quote(col.Name)));
         var chunks = new List<ChunkRecord>();
         long size = 1000, next = low, copied = 0;
         while (next <= high)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var rows = await c.ExecAsync($"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {name} WHERE id >= @a AND id < @b", ct, ("@a", next), ("@b", next + size));
-            copied += rows;
+            copied += await c.ExecAsync($"INSERT INTO {copy} ({columns}) SELECT {columns} FROM {name} WHERE id >= @a AND id < @b", ct, ("@a", next), ("@b", next + size));
             chunks.Add(new ChunkRecord(context.Now, copied, (int)size));
             next += size;
             context.Report(Math.Min(1, (double)(next - low) / Math.Max(1, high - low + 1)));
@@ -219,12 +212,6 @@ internal sealed class MariaDbChunkedFloor : Contender
             var ms = Math.Max(1, clock.Elapsed.TotalMilliseconds);
             size = Math.Clamp((long)(size * target.TotalMilliseconds / ms), size / 2, size * 2);
         }
-        context.Mark("indexes");
-        await c.ExecAsync($"ALTER TABLE {copy} {string.Join(", ", (t.Change.AddOnly ? t.Indexes : t.Indexes.Append(t.Change.Index)).Select(e.AddIndex))}", ct);
-        context.Mark("cutover");
-        await c.ExecAsync($"RENAME TABLE {name} TO {old}, {copy} TO {name}", ct);
-        context.Mark("drop-old");
-        await c.ExecAsync($"DROP TABLE {old}", ct);
         return new ContenderOutcome { Chunks = chunks };
     }
 }
