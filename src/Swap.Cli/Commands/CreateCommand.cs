@@ -20,8 +20,14 @@ internal sealed class CreateCommand : ICommand
             var settings = invocation.Settings(parse);
             var folder = MigrationsFolder(settings, parse.GetValue(module));
             var path = ScriptTemplates.Create(folder, parse.GetValue(title)!, parse.GetValue(cs) ? ScriptKind.CSharp : ScriptKind.Sql, parse.GetValue(group), invocation.Time.GetUtcNow());
-            invocation.Out.WriteLine(Path.GetRelativePath(invocation.WorkingDirectory, path));
-            invocation.Out.Flush();
+            var relative = Path.GetRelativePath(invocation.WorkingDirectory, path);
+            if (invocation.Json(parse))
+                Output.Json.Write(invocation.Out, new { path = relative });
+            else
+            {
+                invocation.Out.WriteLine(relative);
+                invocation.Out.Flush();
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -27,6 +27,19 @@ public class CreateTests
         Assert.Empty(await target.TablesAsync());
     }
 
+    [Fact]
+    public async Task Create_with_json_prints_the_path_as_a_json_document()
+    {
+        await using var target = await TestTarget.CreateAsync(DatabaseEngine.Sqlite);
+
+        var created = await SwapCli.RunAsync(target, "create", "Add user roles", "--json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(created.Out);
+        var path = doc.RootElement.GetProperty("path").GetString()!;
+        Assert.Matches(@"^migrations/\d{14}_add_user_roles\.sql$", path);
+        Assert.StartsWith("-- Add user roles\n", File.ReadAllText(Path.Combine(target.Folder, path)), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(EngineData.Engines), MemberType = typeof(EngineData))]
     public async Task A_created_csharp_stub_compiles_runs_up_and_has_no_down_until_one_is_written(DatabaseEngine engine)

@@ -87,6 +87,77 @@ public class HelpTests
         Assert.Equal((2, "error: The console token in SWAP_CONSOLE_TOKEN must be at least 16 characters; unset SWAP_CONSOLE_TOKEN to have one generated.\n"), (variable.ExitCode, variable.Err));
     }
 
+    /// <summary>
+    /// Every option a verb's help lists is named in that verb's section of docs/cli.md (the section
+    /// the help refers to), and every option the section's synopsis names is one the verb takes; the
+    /// global options are in their own section.
+    /// </summary>
+    [Theory]
+    [InlineData("status")]
+    [InlineData("up")]
+    [InlineData("down")]
+    [InlineData("plan")]
+    [InlineData("sync")]
+    [InlineData("validate")]
+    [InlineData("create")]
+    [InlineData("cleanup")]
+    [InlineData("revert")]
+    [InlineData("finish")]
+    [InlineData("rehearse")]
+    [InlineData("baseline")]
+    [InlineData("generate")]
+    [InlineData("pause")]
+    [InlineData("resume")]
+    [InlineData("set")]
+    [InlineData("cut-over")]
+    [InlineData("abort")]
+    [InlineData("serve")]
+    public async Task The_options_of_a_verb_are_those_its_section_of_cli_md_names(string verb)
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md"));
+        var globals = Section(docs, "## Global options");
+        var heading = System.Text.RegularExpressions.Regex.Match(docs, @"^### (?<names>[^\n]+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        string? section = null;
+        for (; heading.Success; heading = heading.NextMatch())
+        {
+            if (heading.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries).Contains(verb))
+                section = Section(docs, heading.Value);
+        }
+        Assert.NotNull(section);
+
+        var run = await SwapCli.RunRawAsync(Folder, [verb, "--help"]);
+        var options = run.Out[run.Out.IndexOf("Options:", StringComparison.Ordinal)..];
+        options = options[..options.IndexOf("\n\n", StringComparison.Ordinal)];
+        var taken = System.Text.RegularExpressions.Regex.Matches(options, @"^\s+(?:-\S+, )*(?<name>--[a-z][a-z-]*)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        bool Names(string text, string option) => System.Text.RegularExpressions.Regex.IsMatch(text, System.Text.RegularExpressions.Regex.Escape(option) + "(?![a-z-])");
+        var undocumented = taken.Where(o => o != "--help" && o != "--version" && !Names(section!, o) && !Names(globals, o)).ToArray();
+        Assert.Equal(Array.Empty<string>(), undocumented);
+
+        var synopsis = System.Text.RegularExpressions.Regex.Match(section!, "^```\n(?<text>swap .*?)```", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(synopsis.Success, verb);
+        var named = System.Text.RegularExpressions.Regex.Matches(synopsis.Groups["text"].Value, "--[a-z][a-z-]*").Select(m => m.Value).Distinct();
+        var unknown = named.Where(o => !taken.Contains(o)).ToArray();
+        Assert.Equal(Array.Empty<string>(), unknown);
+    }
+
+    private static string Section(string docs, string heading)
+    {
+        var start = docs.IndexOf(heading + "\n", StringComparison.Ordinal) + heading.Length;
+        var next = System.Text.RegularExpressions.Regex.Match(docs[start..], "^##", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return next.Success ? docs.Substring(start, next.Index) : docs[start..];
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "docs", "cli.md")) && File.Exists(Path.Combine(dir.FullName, "Swap.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("docs/cli.md not found above " + AppContext.BaseDirectory);
+    }
+
     [Fact]
     public async Task Version_prints_the_tool_version()
     {
