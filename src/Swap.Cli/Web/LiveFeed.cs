@@ -55,8 +55,7 @@ internal sealed class LiveFeed(ConsoleTarget target)
             var every = IdleEvery;
             try
             {
-                var (report, _) = await ReadAsync(cancellationToken);
-                every = report.Running.Count > 0 ? RecordEvery : IdleEvery;
+                every = await RecordOnceAsync(cancellationToken) ? RecordEvery : IdleEvery;
                 failing = false;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -78,6 +77,29 @@ internal sealed class LiveFeed(ConsoleTarget target)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// One background read, for the chart only: the report pages are served stays the one a page
+    /// read (so a page, or a client calling /api/live right after an action, never gets a report up
+    /// to a second older than its request because the recorder read just before); skipped while
+    /// pages read often enough themselves. True when a swap is running.
+    /// </summary>
+    private async Task<bool> RecordOnceAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (last is not null && target.Time.GetElapsedTime(lastRead) < RecordEvery)
+                return last.Running.Count > 0;
+            var report = await target.Reader().ReportAsync(10, cancellationToken);
+            Record(report);
+            return report.Running.Count > 0;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
